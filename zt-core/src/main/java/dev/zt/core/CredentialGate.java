@@ -1,0 +1,259 @@
+package dev.zt.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The credential gate for bearer JWTs (RFC 6750 §2.1): reads exactly one {@code Authorization: Bearer} credential,
+ * validates it (or finds it in the validated-token cache, re-checking its time claims), and records the caller.
+ * Without a credential it lets the request go on anonymously; the policy gate decides whether the route needs one.
+ */
+final class CredentialGate implements Gate {
+
+  static final String NAME = "credential";
+  private static final long MAX_CACHE_ENTRY_MILLIS = 10 * 60 * 1000L;
+
+  private final JwtVerifier verifier;
+  private final Clock clock;
+  private final Executor blockingExecutor;
+  private final Cache<TokenKey, Entry> validated;
+  private final long skewMillis;
+  private final long maxAgeMillis;
+
+  /** A validated token: the caller, and the time bounds re-checked on every hit. */
+  private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis) {}
+
+  CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor) {
+    this.verifier = new JwtVerifier(config, keySource(config));
+    this.clock = clock;
+    this.blockingExecutor = blockingExecutor;
+    this.skewMillis = config.clockSkew().toMillis();
+    this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
+    if (config.validatedCacheSize() == 0) {
+      this.validated = null;
+    } else {
+      this.validated = Caffeine.newBuilder()
+          .maximumSize(config.validatedCacheSize())
+          .ticker(() -> clock.millis() * 1_000_000L)
+          .expireAfter(new Expiry<TokenKey, Entry>() {
+            @Override
+            public long expireAfterCreate(TokenKey key, Entry e, long currentTime) {
+              long millis = Math.min(e.expMillis() + skewMillis - clock.millis(), MAX_CACHE_ENTRY_MILLIS);
+              return Math.max(0, millis) * 1_000_000L;
+            }
+
+            @Override
+            public long expireAfterUpdate(TokenKey key, Entry e, long currentTime, long currentDuration) {
+              return currentDuration;
+            }
+
+            @Override
+            public long expireAfterRead(TokenKey key, Entry e, long currentTime, long currentDuration) {
+              return currentDuration;
+            }
+          })
+          .build();
+    }
+  }
+
+  private static JWKSource<SecurityContext> keySource(BearerJwt config) {
+    if (config.keySource().isPresent()) {
+      return config.keySource().get();
+    }
+    int timeout = (int) config.httpTimeout().toMillis();
+    DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, config.jwksSizeLimit());
+    IssuerKeySource source = new IssuerKeySource(
+        config.issuer(), config.jwksUri().orElse(null), retriever, config.allowPlainHttp());
+    long refetch = config.jwksRefetchMinInterval().toMillis();
+    JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.create(source)
+        .cache(config.jwksCacheTtl().toMillis(), Math.max(1000L, config.httpTimeout().toMillis() * 3))
+        .refreshAheadCache(config.jwksRefreshAhead().toMillis(), false)
+        .retrying(true);
+    b = refetch == 0 ? b.rateLimited(false) : b.rateLimited(refetch);
+    long outage = config.jwksOutageTolerance().toMillis();
+    b = outage == 0 ? b.outageTolerant(false) : b.outageTolerant(outage);
+    return b.build();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Step evaluate(Exchange exchange) {
+    RequestContext request = exchange.request();
+    List<String> values = request.headers().values("Authorization");
+    if (values.isEmpty()) {
+      return Step.proceed(); // a token in the query string is not accepted (RFC 6750 §2.3 is off)
+    }
+    if (values.size() > 1) {
+      return Step.deny(DenyReason.MULTIPLE_CREDENTIALS);
+    }
+    String header = values.get(0);
+    if (hasQueryToken(request.rawQuery())) {
+      return Step.deny(DenyReason.MULTIPLE_CREDENTIALS); // RFC 6750 §2: one method per request
+    }
+    TokenKey key = null;
+    if (validated != null) {
+      key = new TokenKey(header);
+      Entry hit = validated.getIfPresent(key);
+      if (hit != null) {
+        return admit(exchange, hit);
+      }
+    }
+    // Parse: scheme (case-insensitive) 1*SP b64token (RFC 6750 §2.1)
+    String h = header.strip();
+    int sp = h.indexOf(' ');
+    String scheme = sp < 0 ? h : h.substring(0, sp);
+    if (!scheme.equalsIgnoreCase("Bearer")) {
+      if (scheme.isEmpty() || !isToken(scheme)) {
+        return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+      }
+      return Step.proceed(); // another scheme (Basic, DPoP…) is not a bearer credential: anonymous
+    }
+    if (sp < 0) {
+      return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+    }
+    String token = h.substring(sp + 1).stripLeading();
+    if (token.indexOf(',') >= 0) {
+      return Step.deny(DenyReason.MULTIPLE_CREDENTIALS);
+    }
+    if (token.isEmpty() || !isB64Token(token)) {
+      return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+    }
+    TokenKey cacheKey = key;
+    if (!request.mayBlock()) {
+      try {
+        return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, cacheKey), blockingExecutor));
+      } catch (RejectedExecutionException e) {
+        return Step.deny(DenyReason.KEYS_UNAVAILABLE);
+      }
+    }
+    return validate(exchange, token, cacheKey);
+  }
+
+  private Step validate(Exchange exchange, String token, TokenKey cacheKey) {
+    long now = clock.millis();
+    JwtVerifier.Result result = verifier.verify(token, now);
+    if (result instanceof JwtVerifier.Fail fail) {
+      exchange.note(fail.detail());
+      return Step.deny(fail.reason());
+    }
+    VerifiedJwt jwt = ((JwtVerifier.Ok) result).jwt();
+    Caller caller = new Caller(jwt, verifier.roles(jwt));
+    Entry entry = new Entry(caller, jwt.expiresAt().toEpochMilli(),
+        jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
+        jwt.issuedAt().toEpochMilli());
+    if (cacheKey != null) {
+      validated.put(cacheKey, entry);
+    }
+    exchange.authenticate(caller);
+    return Step.proceed();
+  }
+
+  private Step admit(Exchange exchange, Entry e) {
+    long now = clock.millis();
+    if (now >= e.expMillis() + skewMillis) {
+      return Step.deny(DenyReason.TOKEN_EXPIRED);
+    }
+    if (e.nbfMillis() != Long.MIN_VALUE && now < e.nbfMillis() - skewMillis) {
+      return Step.deny(DenyReason.TOKEN_NOT_YET_VALID);
+    }
+    if (maxAgeMillis > 0 && now - e.iatMillis() > maxAgeMillis + skewMillis) {
+      return Step.deny(DenyReason.TOKEN_LIFETIME_EXCEEDED);
+    }
+    exchange.authenticate(e.caller());
+    return Step.proceed();
+  }
+
+  private static boolean hasQueryToken(String rawQuery) {
+    if (rawQuery.isEmpty()) {
+      return false;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.equals("access_token") || pair.startsWith("access_token=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+  private static boolean isB64Token(String t) {
+    int i = 0;
+    int n = t.length();
+    while (i < n) {
+      char c = t.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+      if (!ok) {
+        break;
+      }
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    while (i < n && t.charAt(i) == '=') {
+      i++;
+    }
+    return i == n;
+  }
+
+  private static boolean isToken(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The cache key: the whole Authorization value, so a hit always means the very same token (header, payload and
+   * signature). Its hash covers only the length and the last 32 characters — the signature, which is unique per
+   * valid token — so the hot path does not hash a kilobyte; equality still compares every character.
+   */
+  static final class TokenKey {
+    private final String value;
+    private final int hash;
+
+    TokenKey(String value) {
+      this.value = value;
+      int h = value.length();
+      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
+        h = 31 * h + value.charAt(i);
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TokenKey k && k.hash == hash && k.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "TokenKey[redacted]";
+    }
+  }
+}

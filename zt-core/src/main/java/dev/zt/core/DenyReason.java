@@ -1,0 +1,82 @@
+package dev.zt.core;
+
+/**
+ * Why a request was denied. Fine-grained for the audit log; several reasons share one answer on the wire (see
+ * {@link WireResponse}), so a client learns only what RFC 6750 says it may: {@code invalid_request},
+ * {@code invalid_token} or {@code insufficient_scope}.
+ *
+ * @since 0.1
+ */
+public enum DenyReason {
+  /** The path is ambiguous (encoded separator, NUL, climbs above the root, bad escape). 400. */
+  PATH_REJECTED(Kind.BAD_PATH),
+  /** The Authorization header is not a well-formed Bearer credential (RFC 6750 §2.1). 400 invalid_request. */
+  MALFORMED_CREDENTIAL(Kind.INVALID_REQUEST),
+  /** More than one credential: two Authorization headers or comma-joined values. 400 invalid_request. */
+  MULTIPLE_CREDENTIALS(Kind.INVALID_REQUEST),
+  /** No credential on a route that needs one. 401 with a bare challenge (RFC 6750 §3.1). */
+  CREDENTIAL_MISSING(Kind.NO_CREDENTIAL),
+  /** Not a compact JWS, non-canonical base64url, bad JSON, duplicate members. 401 invalid_token. */
+  TOKEN_MALFORMED(Kind.INVALID_TOKEN),
+  /** Larger than the configured cap. 401 invalid_token. */
+  TOKEN_TOO_LARGE(Kind.INVALID_TOKEN),
+  /** {@code alg} not on the allow-list (includes {@code none} and HMAC). 401 invalid_token. */
+  TOKEN_ALGORITHM_REJECTED(Kind.INVALID_TOKEN),
+  /** {@code typ} is not an access-token type, or an unsupported {@code crit}, {@code jku}, {@code x5u}, {@code jwk}. */
+  TOKEN_HEADER_REJECTED(Kind.INVALID_TOKEN),
+  /** No key in the issuer's JWKS matches the header ({@code kid}, key type, use, alg). 401 invalid_token. */
+  TOKEN_KEY_UNKNOWN(Kind.INVALID_TOKEN),
+  /** The signature does not verify. 401 invalid_token. */
+  TOKEN_SIGNATURE_INVALID(Kind.INVALID_TOKEN),
+  /** {@code iss} is not exactly the configured issuer. 401 invalid_token. */
+  TOKEN_ISSUER_MISMATCH(Kind.INVALID_TOKEN),
+  /** {@code aud} does not contain the configured audience. 401 invalid_token. */
+  TOKEN_AUDIENCE_MISMATCH(Kind.INVALID_TOKEN),
+  /** Past {@code exp} (plus the allowed skew). 401 invalid_token. */
+  TOKEN_EXPIRED(Kind.INVALID_TOKEN),
+  /** Before {@code nbf} (minus the allowed skew). 401 invalid_token. */
+  TOKEN_NOT_YET_VALID(Kind.INVALID_TOKEN),
+  /** {@code iat} lies in the future. 401 invalid_token. */
+  TOKEN_ISSUED_IN_FUTURE(Kind.INVALID_TOKEN),
+  /** {@code exp − iat} or the token's age exceeds the configured maximum. 401 invalid_token. */
+  TOKEN_LIFETIME_EXCEEDED(Kind.INVALID_TOKEN),
+  /** A required claim is missing or a claim has the wrong JSON type (RFC 7519 §4.1). 401 invalid_token. */
+  TOKEN_CLAIM_INVALID(Kind.INVALID_TOKEN),
+  /** The token was suspended (denylist). 401 invalid_token. */
+  TOKEN_SUSPENDED(Kind.INVALID_TOKEN),
+  /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
+  KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
+  /** No route rule matches an authenticated request: deny by default. 403. */
+  ROUTE_UNMATCHED(Kind.FORBIDDEN),
+  /** The route's scopes are not all (or none of them) granted. 403 insufficient_scope with {@code scope}. */
+  INSUFFICIENT_SCOPE(Kind.INSUFFICIENT_SCOPE),
+  /** The route's roles are not granted. 403 insufficient_scope. */
+  INSUFFICIENT_ROLE(Kind.INSUFFICIENT_SCOPE),
+  /** A claim condition of the route fails. 403 insufficient_scope. */
+  CLAIM_CONDITION_FAILED(Kind.INSUFFICIENT_SCOPE),
+  /** A gate failed unexpectedly: the pipeline fails closed. 500. */
+  INTERNAL_ERROR(Kind.FAULT);
+
+  /** The wire families; {@link WireResponse} maps each to a status, challenge and problem type. */
+  public enum Kind {
+    BAD_PATH,
+    INVALID_REQUEST,
+    NO_CREDENTIAL,
+    INVALID_TOKEN,
+    INSUFFICIENT_SCOPE,
+    FORBIDDEN,
+    UNAVAILABLE,
+    FAULT
+  }
+
+  private final Kind kind;
+
+  DenyReason(Kind kind) {
+    this.kind = kind;
+  }
+
+  /** The wire family this reason is answered with. */
+  public Kind kind() {
+    return kind;
+  }
+}

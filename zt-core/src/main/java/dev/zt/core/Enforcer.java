@@ -1,0 +1,261 @@
+package dev.zt.core;
+
+import dev.zt.core.internal.PathNormalizer;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Policy Enforcement Point: built once from an immutable configuration, then asked about every request.
+ * Thread-safe and lock-free on the hot path.
+ *
+ * <p>{@link #enforce(RequestContext)} runs the gates in order — credential, then policy (peer, trust and rate gates
+ * slot in between as they arrive) — and answers with a {@link Decision}. The stage is already complete when nothing
+ * remote was needed, which is the usual case; a gate that waits on I/O completes it later, on another thread, and
+ * never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
+ *
+ * <pre>{@code
+ * Enforcer enforcer = Enforcer.builder()
+ *     .bearerJwt(BearerJwt.issuer("https://idp.example.com").audience("orders-api").build())
+ *     .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+ *     .build();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class Enforcer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
+
+  private final RoutePolicy routes;
+  private final Gate[] gates;
+  private final Clock clock;
+  private final String realm;
+  private final Audit audit;
+  private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
+
+  private Enforcer(Builder b) {
+    this.routes = b.routes;
+    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    this.realm = b.realm == null ? "zt" : b.realm;
+    Executor executor = b.blockingExecutor == null ? defaultExecutor() : b.blockingExecutor;
+    List<Gate> chain = new ArrayList<>();
+    chain.add(new CredentialGate(b.bearerJwt, clock, executor));
+    chain.add(new PolicyGate());
+    this.gates = chain.toArray(Gate[]::new);
+    this.audit = new Audit(b.openTelemetry == null ? GlobalOpenTelemetry.get() : b.openTelemetry, routes);
+    for (DenyReason r : DenyReason.values()) {
+      plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Decides on one request. Never throws for anything the request contains; a fault in a gate is a deny
+   * ({@link DenyReason#INTERNAL_ERROR}). The returned stage never completes exceptionally.
+   */
+  public CompletionStage<Decision> enforce(RequestContext request) {
+    PathNormalizer.Result path = request.pathResult();
+    if (path instanceof PathNormalizer.Rejected rejected) {
+      Exchange ex = new Exchange(request, "(rejected)", null);
+      ex.note(rejected.why());
+      return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
+    }
+    String normalized = ((PathNormalizer.Normalized) path).path();
+    Route route = routes.match(request.method(), normalized);
+    return run(new Exchange(request, normalized, route), 0);
+  }
+
+  /** The answer to send for {@code deny}: one table for every adapter. */
+  public WireResponse respond(Decision.Deny deny) {
+    return deny.requiredScopes().isEmpty() ? plainResponses.get(deny.reason()) : WireResponse.of(deny, realm);
+  }
+
+  /** The clock every time-based check uses; adapters stamp {@link RequestContext#arrival()} with it. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The route rules in force. */
+  public RoutePolicy routes() {
+    return routes;
+  }
+
+  private CompletionStage<Decision> run(Exchange ex, int from) {
+    for (int i = from; i < gates.length; i++) {
+      Step step = evaluate(gates[i], ex);
+      if (step == Step.Proceed.INSTANCE) {
+        continue;
+      }
+      if (step instanceof Step.Stop stop) {
+        return finish(ex, deny(ex, gates[i], stop));
+      }
+      int index = i;
+      CompletableFuture<Decision> out = new CompletableFuture<>();
+      ((Step.Later) step).stage().whenComplete((next, error) -> {
+        try {
+          resume(ex, index, next, error).whenComplete((d, e) -> out.complete(d));
+        } catch (RuntimeException e) {
+          out.complete(faulted(ex, gates[index], e));
+        }
+      });
+      return out;
+    }
+    return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId()));
+  }
+
+  private CompletionStage<Decision> resume(Exchange ex, int index, Step next, Throwable error) {
+    Gate gate = gates[index];
+    if (error != null || next == null) {
+      return CompletableFuture.completedFuture(faulted(ex, gate, error));
+    }
+    if (next == Step.Proceed.INSTANCE) {
+      return run(ex, index + 1);
+    }
+    if (next instanceof Step.Stop stop) {
+      return finish(ex, deny(ex, gate, stop));
+    }
+    CompletableFuture<Decision> out = new CompletableFuture<>();
+    ((Step.Later) next).stage().whenComplete((n, e) -> resume(ex, index, n, e).whenComplete((d, x) -> out.complete(d)));
+    return out;
+  }
+
+  private static Step evaluate(Gate gate, Exchange ex) {
+    try {
+      return Objects.requireNonNull(gate.evaluate(ex), "gate returned null");
+    } catch (RuntimeException e) {
+      LOG.error("zt gate '{}' failed; denying", gate.name(), e);
+      ex.note("gate fault: " + e.getClass().getSimpleName());
+      return Step.deny(DenyReason.INTERNAL_ERROR);
+    }
+  }
+
+  private Decision faulted(Exchange ex, Gate gate, Throwable error) {
+    LOG.error("zt gate '{}' failed asynchronously; denying", gate.name(), error);
+    ex.note("gate fault: " + (error == null ? "null step" : error.getClass().getSimpleName()));
+    Decision d = new Decision.Deny(DenyReason.INTERNAL_ERROR, gate.name(), ex.ruleId(), List.of());
+    audit.record(ex, d);
+    return d;
+  }
+
+  private static Decision.Deny deny(Exchange ex, Gate gate, Step.Stop stop) {
+    return new Decision.Deny(stop.reason(), gate.name(), ex.ruleId(), stop.requiredScopes());
+  }
+
+  private CompletionStage<Decision> finish(Exchange ex, Decision decision) {
+    try {
+      audit.record(ex, decision);
+    } catch (RuntimeException e) {
+      LOG.error("zt audit failed", e); // auditing never changes a decision
+    }
+    return CompletableFuture.completedFuture(decision);
+  }
+
+  private static Executor defaultExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(
+        2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+          Thread t = new Thread(r, "zt-blocking-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Set-once builder for an {@link Enforcer}. */
+  public static final class Builder {
+    private BearerJwt bearerJwt;
+    private RoutePolicy routes;
+    private Clock clock;
+    private String realm;
+    private OpenTelemetry openTelemetry;
+    private Executor blockingExecutor;
+    private final Set<String> set = new HashSet<>();
+
+    private Builder() {}
+
+    private void once(String option) {
+      if (!set.add(option)) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    /** How bearer JWT access tokens are validated. Required. */
+    public Builder bearerJwt(BearerJwt config) {
+      once("bearerJwt");
+      this.bearerJwt = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The route rules. Required: with no rules every request would be denied. */
+    public Builder routes(RoutePolicy routes) {
+      once("routes");
+      this.routes = Objects.requireNonNull(routes, "routes");
+      return this;
+    }
+
+    /** The clock for every time check; default the system UTC clock. Tests pass a settable one. */
+    public Builder clock(Clock clock) {
+      once("clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The {@code realm} of {@code WWW-Authenticate} challenges (RFC 6750 §3); default {@code zt}. */
+    public Builder realm(String realm) {
+      once("realm");
+      if (realm.isEmpty() || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+        throw new IllegalArgumentException("realm must be printable ASCII without quotes or backslashes");
+      }
+      this.realm = realm;
+      return this;
+    }
+
+    /** Where audit events and metrics go; default {@code GlobalOpenTelemetry}. */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      once("openTelemetry");
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * Where gates run blocking work for callers that cannot block (key fetches, cold signature checks). Default: two
+     * daemon threads with a bounded queue; when it is full the request is answered 503, never queued unboundedly.
+     */
+    public Builder blockingExecutor(Executor executor) {
+      once("blockingExecutor");
+      this.blockingExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    public Enforcer build() {
+      if (bearerJwt == null) {
+        throw new IllegalStateException("bearerJwt(…) is required");
+      }
+      if (routes == null) {
+        throw new IllegalStateException("routes(…) is required: with no rules every request is denied");
+      }
+      return new Enforcer(this);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.zt.core;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The state of one request as it passes the gates: the request, the route rule it matched, and what earlier gates
+ * established (the caller). Confined to one request; gates run one after another, never concurrently.
+ *
+ * @since 0.1
+ */
+public final class Exchange {
+
+  private final RequestContext request;
+  private final String path;
+  private final Route route;
+  private Caller caller = Caller.anonymous();
+  private String detail = "";
+
+  Exchange(RequestContext request, String path, Route route) {
+    this.request = request;
+    this.path = path;
+    this.route = route;
+  }
+
+  public RequestContext request() {
+    return request;
+  }
+
+  /** The normalized path that routing used. */
+  public String path() {
+    return path;
+  }
+
+  /** The route rule this request matched, if any (none means it will be denied by default). */
+  public Optional<Route> route() {
+    return Optional.ofNullable(route);
+  }
+
+  Route routeOrNull() {
+    return route;
+  }
+
+  /** Who the caller is so far ({@link Caller#anonymous()} until a credential gate authenticates one). */
+  public Caller caller() {
+    return caller;
+  }
+
+  /** Records the authenticated caller. Only zt's own gates build {@link Caller}s. */
+  public void authenticate(Caller caller) {
+    this.caller = Objects.requireNonNull(caller, "caller");
+  }
+
+  /** Adds a detail for the audit log (never sent to the client). */
+  void note(String detail) {
+    this.detail = detail;
+  }
+
+  String detail() {
+    return detail;
+  }
+
+  String ruleId() {
+    return route == null ? Route.DEFAULT_DENY : route.id();
+  }
+}

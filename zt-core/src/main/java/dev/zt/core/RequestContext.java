@@ -1,0 +1,164 @@
+package dev.zt.core;
+
+import dev.zt.core.internal.PathNormalizer;
+import java.net.InetAddress;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the enforcer sees of one request: built by an adapter (or by user code) from the container's request.
+ *
+ * <p>The raw path is the request-target's path exactly as received (still percent-encoded, without the query). The
+ * normalized path is derived from it once, here, so every gate and every adapter agrees on it; when the raw path is
+ * ambiguous it is refused and {@link #normalizedPath()} is empty.
+ *
+ * @since 0.1
+ */
+public final class RequestContext {
+
+  private final String method;
+  private final String rawPath;
+  private final PathNormalizer.Result path;
+  private final String rawQuery;
+  private final RequestHeaders headers;
+  private final Optional<InetAddress> clientAddress;
+  private final List<X509Certificate> peerCertificates;
+  private final Instant arrival;
+  private final boolean mayBlock;
+
+  private RequestContext(Builder b) {
+    this.method = b.method;
+    this.rawPath = b.rawPath;
+    this.path = PathNormalizer.normalize(b.rawPath);
+    this.rawQuery = b.rawQuery;
+    this.headers = b.headers;
+    this.clientAddress = Optional.ofNullable(b.clientAddress);
+    this.peerCertificates = b.peerCertificates;
+    this.arrival = b.arrival;
+    this.mayBlock = b.mayBlock;
+  }
+
+  /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
+  public static Builder builder(String method, String rawPath) {
+    return new Builder(method, rawPath);
+  }
+
+  /** The HTTP method exactly as sent: method names are case-sensitive (RFC 9110 §9.1). */
+  public String method() {
+    return method;
+  }
+
+  /** The path as received, percent-encoded, without the query. */
+  public String rawPath() {
+    return rawPath;
+  }
+
+  /** The canonical path routes are matched against, or empty when the raw path was refused as ambiguous. */
+  public Optional<String> normalizedPath() {
+    return path instanceof PathNormalizer.Normalized n ? Optional.of(n.path()) : Optional.empty();
+  }
+
+  PathNormalizer.Result pathResult() {
+    return path;
+  }
+
+  /** The raw query string (without {@code ?}), or empty. Tokens found here are ignored (RFC 6750 §2.3 is off). */
+  public String rawQuery() {
+    return rawQuery;
+  }
+
+  /** The request's headers. */
+  public RequestHeaders headers() {
+    return headers;
+  }
+
+  /** The client's address as the adapter determined it. */
+  public Optional<InetAddress> clientAddress() {
+    return clientAddress;
+  }
+
+  /** The TLS peer's certificate chain, leaf first; empty without mTLS. */
+  public List<X509Certificate> peerCertificates() {
+    return peerCertificates;
+  }
+
+  /** When the adapter received the request. */
+  public Instant arrival() {
+    return arrival;
+  }
+
+  /**
+   * Whether the calling thread may block on I/O. Adapters on an event loop say {@code false}; gates then move any
+   * blocking work (a key fetch, a signature check on a cold token) off the caller and complete later.
+   */
+  public boolean mayBlock() {
+    return mayBlock;
+  }
+
+  @Override
+  public String toString() {
+    // Never includes headers: they carry credentials.
+    return "RequestContext[" + method + " " + rawPath + "]";
+  }
+
+  /** Builds a {@link RequestContext}; each option may be set once. */
+  public static final class Builder {
+    private final String method;
+    private final String rawPath;
+    private String rawQuery = "";
+    private RequestHeaders headers = RequestHeaders.none();
+    private InetAddress clientAddress;
+    private List<X509Certificate> peerCertificates = List.of();
+    private Instant arrival;
+    private boolean mayBlock = true;
+
+    private Builder(String method, String rawPath) {
+      this.method = Objects.requireNonNull(method, "method");
+      this.rawPath = Objects.requireNonNull(rawPath, "rawPath");
+    }
+
+    /** The raw query, without the leading {@code ?}. */
+    public Builder rawQuery(String rawQuery) {
+      this.rawQuery = rawQuery == null ? "" : rawQuery;
+      return this;
+    }
+
+    public Builder headers(RequestHeaders headers) {
+      this.headers = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    public Builder clientAddress(InetAddress clientAddress) {
+      this.clientAddress = clientAddress;
+      return this;
+    }
+
+    /** The verified TLS peer chain, leaf first. */
+    public Builder peerCertificates(List<X509Certificate> chain) {
+      this.peerCertificates = List.copyOf(chain);
+      return this;
+    }
+
+    public Builder arrival(Instant arrival) {
+      this.arrival = Objects.requireNonNull(arrival, "arrival");
+      return this;
+    }
+
+    /** Declares that the caller's thread must not block (an event loop). */
+    public Builder nonBlocking() {
+      this.mayBlock = false;
+      return this;
+    }
+
+    /** Builds the context; arrival defaults to now if not set. */
+    public RequestContext build() {
+      if (arrival == null) {
+        arrival = Instant.now();
+      }
+      return new RequestContext(this);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.zt.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a route demands of its caller. Every requirement except {@link #permitAll()} demands an authenticated
+ * caller; combine them with {@link #and(Requirement)}.
+ *
+ * @since 0.1
+ */
+public sealed interface Requirement {
+
+  /** Public: no credential needed. A credential that is presented anyway must still be valid. */
+  static Requirement permitAll() {
+    return PermitAll.INSTANCE;
+  }
+
+  /** Any authenticated caller. */
+  static Requirement authenticated() {
+    return Authenticated.INSTANCE;
+  }
+
+  /** Every one of {@code scopes} must be granted. */
+  static Requirement allScopes(String... scopes) {
+    return new Scopes(nonEmpty("scopes", scopes), true);
+  }
+
+  /** At least one of {@code scopes} must be granted. */
+  static Requirement anyScope(String... scopes) {
+    return new Scopes(nonEmpty("scopes", scopes), false);
+  }
+
+  /** Every one of {@code roles} must be held (read from the enforcer's roles claim). */
+  static Requirement allRoles(String... roles) {
+    return new Roles(nonEmpty("roles", roles), true);
+  }
+
+  /** At least one of {@code roles} must be held. */
+  static Requirement anyRole(String... roles) {
+    return new Roles(nonEmpty("roles", roles), false);
+  }
+
+  /**
+   * The claim at {@code dottedPath} (e.g. {@code tenant} or {@code org.id}) must equal {@code expected}, or, when
+   * it is an array, contain it. Strings, numbers and booleans compare by their JSON value.
+   */
+  static Requirement claimEquals(String dottedPath, Object expected) {
+    Objects.requireNonNull(dottedPath, "dottedPath");
+    Objects.requireNonNull(expected, "expected");
+    if (!(expected instanceof String || expected instanceof Number || expected instanceof Boolean)) {
+      throw new IllegalArgumentException("claim condition value must be a string, number or boolean");
+    }
+    return new ClaimEquals(dottedPath, expected);
+  }
+
+  /** Both this and {@code other} must hold. */
+  default Requirement and(Requirement other) {
+    Objects.requireNonNull(other, "other");
+    if (this instanceof PermitAll || other instanceof PermitAll) {
+      throw new IllegalArgumentException("permitAll() cannot be combined with other requirements");
+    }
+    List<Requirement> parts = new ArrayList<>();
+    for (Requirement r : List.of(this, other)) {
+      if (r instanceof AllOf all) {
+        parts.addAll(all.parts());
+      } else {
+        parts.add(r);
+      }
+    }
+    return new AllOf(List.copyOf(parts));
+  }
+
+  /** Whether a caller without a credential may pass. */
+  default boolean isPublic() {
+    return this instanceof PermitAll;
+  }
+
+  /** @return empty when satisfied, else the denial */
+  Optional<Step.Stop> check(Caller caller);
+
+  private static Set<String> nonEmpty(String what, String... values) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("at least one of " + what + " is required");
+    }
+    Set<String> set = new LinkedHashSet<>();
+    for (String v : values) {
+      if (v == null || v.isBlank() || v.chars().anyMatch(c -> c <= 0x20 || c == '"' || c == '\\' || c >= 0x7f)) {
+        throw new IllegalArgumentException(what + " must be non-blank printable ASCII without spaces or quotes: " + v);
+      }
+      set.add(v);
+    }
+    return java.util.Collections.unmodifiableSet(set);
+  }
+
+  /** See {@link #permitAll()}. */
+  enum PermitAll implements Requirement {
+    INSTANCE;
+
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return "permitAll";
+    }
+  }
+
+  /** See {@link #authenticated()}. */
+  enum Authenticated implements Requirement {
+    INSTANCE;
+
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+      return "authenticated";
+    }
+  }
+
+  /** See {@link #allScopes(String...)} and {@link #anyScope(String...)}. */
+  record Scopes(Set<String> scopes, boolean all) implements Requirement {
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      Set<String> granted = caller.scopes();
+      boolean ok = all ? granted.containsAll(scopes) : scopes.stream().anyMatch(granted::contains);
+      return ok ? Optional.empty()
+          : Optional.of(new Step.Stop(DenyReason.INSUFFICIENT_SCOPE, List.copyOf(scopes)));
+    }
+  }
+
+  /** See {@link #allRoles(String...)} and {@link #anyRole(String...)}. */
+  record Roles(Set<String> roles, boolean all) implements Requirement {
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      Set<String> held = caller.roles();
+      boolean ok = all ? held.containsAll(roles) : roles.stream().anyMatch(held::contains);
+      return ok ? Optional.empty() : Optional.of(new Step.Stop(DenyReason.INSUFFICIENT_ROLE, List.of()));
+    }
+  }
+
+  /** See {@link #claimEquals(String, Object)}. */
+  record ClaimEquals(String path, Object expected) implements Requirement {
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      Optional<Object> value = caller.token().flatMap(t -> t.claimAtPath(path));
+      boolean ok = value.map(this::matches).orElse(false);
+      return ok ? Optional.empty() : Optional.of(new Step.Stop(DenyReason.CLAIM_CONDITION_FAILED, List.of()));
+    }
+
+    private boolean matches(Object v) {
+      if (v instanceof Collection<?> c) {
+        return c.stream().anyMatch(this::sameJsonValue);
+      }
+      return !(v instanceof Map) && sameJsonValue(v);
+    }
+
+    private boolean sameJsonValue(Object v) {
+      if (expected instanceof Number e && v instanceof Number n) {
+        return new java.math.BigDecimal(e.toString()).compareTo(new java.math.BigDecimal(n.toString())) == 0;
+      }
+      return expected.equals(v);
+    }
+  }
+
+  /** See {@link #and(Requirement)}. Parts are checked in order; the first failing one decides. */
+  record AllOf(List<Requirement> parts) implements Requirement {
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      for (Requirement r : parts) {
+        Optional<Step.Stop> stop = r.check(caller);
+        if (stop.isPresent()) {
+          return stop;
+        }
+      }
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.zt.core;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a denial is answered on the wire: status, headers and an RFC 9457 problem body. This is the one decision →
+ * wire table; every adapter writes exactly what it says.
+ *
+ * <table>
+ *   <caption>Decision → wire</caption>
+ *   <tr><th>kind</th><th>status</th><th>WWW-Authenticate</th></tr>
+ *   <tr><td>no credential</td><td>401</td><td>{@code Bearer realm="…"} (RFC 6750 §3.1, no error code)</td></tr>
+ *   <tr><td>invalid token</td><td>401</td><td>{@code Bearer realm="…", error="invalid_token"}</td></tr>
+ *   <tr><td>malformed request</td><td>400</td><td>{@code Bearer realm="…", error="invalid_request"}</td></tr>
+ *   <tr><td>insufficient scope/role/claim</td><td>403</td>
+ *       <td>{@code Bearer realm="…", error="insufficient_scope", scope="…"}</td></tr>
+ *   <tr><td>no route matched</td><td>403</td><td>none</td></tr>
+ *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
+ *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
+ *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
+ * </table>
+ *
+ * <p>Bodies never echo the token, the rule, or any internal detail; the full reason goes to the audit log.
+ *
+ * @param status the HTTP status
+ * @param headers the response headers, in order (always {@code Content-Type} and {@code Cache-Control})
+ * @param body the {@code application/problem+json} body
+ * @since 0.1
+ */
+public record WireResponse(int status, Map<String, String> headers, String body) {
+
+  /** The media type of every body (RFC 9457 §3). */
+  public static final String PROBLEM_JSON = "application/problem+json";
+
+  /** The base of zt's problem type URIs. */
+  public static final String PROBLEM_BASE = "https://zt.dev/problems/";
+
+  public WireResponse {
+    headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+  }
+
+  /** The status a denial is answered with. */
+  public static int statusOf(DenyReason reason) {
+    return switch (reason.kind()) {
+      case BAD_PATH, INVALID_REQUEST -> 400;
+      case NO_CREDENTIAL, INVALID_TOKEN -> 401;
+      case INSUFFICIENT_SCOPE, FORBIDDEN -> 403;
+      case UNAVAILABLE -> 503;
+      case FAULT -> 500;
+    };
+  }
+
+  /** Builds the answer to {@code deny} for a service whose protection space is {@code realm}. */
+  static WireResponse of(Decision.Deny deny, String realm) {
+    DenyReason.Kind kind = deny.reason().kind();
+    int status = statusOf(deny.reason());
+    Map<String, String> headers = new LinkedHashMap<>();
+    String challenge = challenge(kind, realm, deny.requiredScopes());
+    if (challenge != null) {
+      headers.put("WWW-Authenticate", challenge);
+    }
+    if (kind == DenyReason.Kind.UNAVAILABLE) {
+      headers.put("Retry-After", "5");
+    }
+    headers.put("Content-Type", PROBLEM_JSON);
+    headers.put("Cache-Control", "no-store");
+    String[] problem = problem(kind);
+    String body = "{\"type\":\"" + PROBLEM_BASE + problem[0] + "\",\"title\":\"" + problem[1]
+        + "\",\"status\":" + status + ",\"detail\":\"" + problem[2] + "\"}";
+    return new WireResponse(status, headers, body);
+  }
+
+  private static String challenge(DenyReason.Kind kind, String realm, List<String> scopes) {
+    String base = "Bearer realm=\"" + realm + "\"";
+    return switch (kind) {
+      case NO_CREDENTIAL -> base;
+      case INVALID_TOKEN -> base + ", error=\"invalid_token\"";
+      case INVALID_REQUEST -> base + ", error=\"invalid_request\"";
+      case INSUFFICIENT_SCOPE -> scopes.isEmpty()
+          ? base + ", error=\"insufficient_scope\""
+          : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
+      case BAD_PATH, FORBIDDEN, UNAVAILABLE, FAULT -> null;
+    };
+  }
+
+  // type slug, title, detail: fixed texts, nothing from the request
+  private static String[] problem(DenyReason.Kind kind) {
+    return switch (kind) {
+      case BAD_PATH -> new String[] {"invalid-path", "Bad Request", "The request path is not acceptable."};
+      case INVALID_REQUEST -> new String[] {"invalid-request", "Bad Request",
+          "The Authorization header must carry exactly one Bearer credential."};
+      case NO_CREDENTIAL -> new String[] {"unauthorized", "Unauthorized", "A bearer access token is required."};
+      case INVALID_TOKEN -> new String[] {"invalid-token", "Unauthorized", "The access token is not valid."};
+      case INSUFFICIENT_SCOPE -> new String[] {"insufficient-scope", "Forbidden",
+          "The access token does not grant access to this resource."};
+      case FORBIDDEN -> new String[] {"forbidden", "Forbidden", "Access to this resource is denied."};
+      case UNAVAILABLE -> new String[] {"temporarily-unavailable", "Service Unavailable",
+          "Access cannot be verified right now; retry later."};
+      case FAULT -> new String[] {"internal-error", "Internal Server Error", "Access could not be decided."};
+    };
+  }
+}
