@@ -411,6 +411,11 @@ public final class BearerJwt {
       if (maxAge != null && maxLifetime != null && maxAge.compareTo(maxLifetime) > 0) {
         throw new IllegalStateException("maxTokenAge(" + maxAge + ") exceeds maxTokenLifetime(" + maxLifetime + ")");
       }
+      java.time.Duration ttl = jwksCacheTtl == null ? java.time.Duration.ofMinutes(5) : jwksCacheTtl;
+      if (jwksRefetchMinInterval != null && jwksRefetchMinInterval.compareTo(ttl) >= 0) {
+        throw new IllegalStateException("jwksRefetchMinInterval(" + jwksRefetchMinInterval
+            + ") must be shorter than jwksCacheTtl(" + ttl + ")");
+      }
       if (keySource == null) {
         checkScheme("issuer", URI.create(issuer));
         if (jwksUri != null) {

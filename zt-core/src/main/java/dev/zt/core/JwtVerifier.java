@@ -92,7 +92,7 @@ final class JwtVerifier {
     }
     if (!canonicalBase64Url(token, 0, dot1)
         || !canonicalBase64Url(token, dot1 + 1, dot2)
-        || !canonicalBase64Url(token, dot2 + 1, token.length())) {
+        || (dot2 + 1 < token.length() && !canonicalBase64Url(token, dot2 + 1, token.length()))) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not canonical base64url");
     }
     Map<String, Object> header = json(token, 0, dot1);
@@ -113,6 +113,9 @@ final class JwtVerifier {
       if (header.containsKey(forbidden)) {
         return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "header parameter not accepted: " + forbidden);
       }
+    }
+    if (dot2 + 1 == token.length()) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "empty signature");
     }
     Object kidValue = header.get("kid");
     if (kidValue != null && !(kidValue instanceof String)) {
