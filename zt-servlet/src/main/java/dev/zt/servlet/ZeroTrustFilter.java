@@ -1,0 +1,186 @@
+package dev.zt.servlet;
+
+import dev.zt.core.Caller;
+import dev.zt.core.Decision;
+import dev.zt.core.DenyReason;
+import dev.zt.core.Enforcer;
+import dev.zt.core.RequestContext;
+import dev.zt.core.WireResponse;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Jakarta Servlet 6 adapter: every request passes the {@link Enforcer} before the application sees it.
+ * On allow the application gets the {@link Caller} as the request attribute {@link #CALLER_ATTRIBUTE}, as
+ * {@code getUserPrincipal()}, and through {@code isUserInRole(…)}; on deny the filter writes zt's answer (status,
+ * {@code WWW-Authenticate}, problem+json) and the chain stops.
+ *
+ * <pre>{@code
+ * context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * }</pre>
+ *
+ * <p>Map it to {@code /*} on the {@code REQUEST} dispatcher, before any other filter that reads the request. The
+ * filter holds no logic of its own beyond translating: everything it decides comes from zt-core.
+ *
+ * @since 0.1
+ */
+public final class ZeroTrustFilter implements Filter {
+
+  /** The request attribute under which the application finds the {@link Caller}. */
+  public static final String CALLER_ATTRIBUTE = Caller.class.getName();
+
+  /** The servlet-context attribute the no-argument constructor reads its {@link Enforcer} from. */
+  public static final String ENFORCER_ATTRIBUTE = Enforcer.class.getName();
+
+  /** How long a request thread waits for a decision that needs remote I/O before answering 503. */
+  private static final Duration MAX_WAIT = Duration.ofSeconds(15);
+
+  private volatile Enforcer enforcer;
+
+  /** A filter that enforces with {@code enforcer}. */
+  public ZeroTrustFilter(Enforcer enforcer) {
+    this.enforcer = java.util.Objects.requireNonNull(enforcer, "enforcer");
+  }
+
+  /** For {@code web.xml}: the enforcer is read from the servlet-context attribute {@link #ENFORCER_ATTRIBUTE}. */
+  public ZeroTrustFilter() {}
+
+  @Override
+  public void init(FilterConfig config) throws ServletException {
+    if (enforcer == null) {
+      Object e = config.getServletContext().getAttribute(ENFORCER_ATTRIBUTE);
+      if (!(e instanceof Enforcer found)) {
+        throw new ServletException("no Enforcer in servlet-context attribute " + ENFORCER_ATTRIBUTE);
+      }
+      enforcer = found;
+    }
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+      throw new ServletException("ZeroTrustFilter only handles HTTP requests");
+    }
+    Enforcer e = enforcer;
+    Decision decision = await(e.enforce(context(request, e)));
+    if (decision instanceof Decision.Allow allow) {
+      request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
+      chain.doFilter(new CallerRequest(request, allow.caller()), response);
+    } else {
+      write(response, e.respond((Decision.Deny) decision));
+    }
+  }
+
+  private static RequestContext context(HttpServletRequest request, Enforcer enforcer) {
+    String uri = request.getRequestURI();
+    String contextPath = request.getContextPath();
+    String rawPath = !contextPath.isEmpty() && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+    if (rawPath.isEmpty()) {
+      rawPath = "/";
+    }
+    RequestContext.Builder b = RequestContext.builder(request.getMethod(), rawPath)
+        .rawQuery(request.getQueryString())
+        .headers(name -> {
+          var values = request.getHeaders(name);
+          return values == null ? List.of() : Collections.list(values);
+        })
+        .arrival(enforcer.clock().instant());
+    Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
+    if (certs instanceof X509Certificate[] chain && chain.length > 0) {
+      b.peerCertificates(List.of(chain));
+    }
+    try {
+      // the container already parsed the peer's address: a literal, so no lookup happens here
+      b.clientAddress(InetAddress.getByName(request.getRemoteAddr()));
+    } catch (UnknownHostException | SecurityException ignored) {
+      // no address: gates that need one treat the client as unknown
+    }
+    return b.build();
+  }
+
+  private static Decision await(java.util.concurrent.CompletionStage<Decision> stage) {
+    CompletableFuture<Decision> f = stage.toCompletableFuture();
+    if (f.isDone()) {
+      return f.join();
+    }
+    try {
+      return f.get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return unavailable();
+    } catch (ExecutionException | TimeoutException ex) {
+      return unavailable();
+    }
+  }
+
+  private static Decision unavailable() {
+    return new Decision.Deny(DenyReason.KEYS_UNAVAILABLE, "servlet", "none", List.of());
+  }
+
+  private static void write(HttpServletResponse response, WireResponse wire) throws IOException {
+    if (response.isCommitted()) {
+      return;
+    }
+    response.resetBuffer();
+    response.setStatus(wire.status());
+    for (Map.Entry<String, String> h : wire.headers().entrySet()) {
+      response.setHeader(h.getKey(), h.getValue());
+    }
+    byte[] body = wire.body().getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+    response.flushBuffer();
+  }
+
+  /** Exposes the caller through the standard servlet security API. */
+  private static final class CallerRequest extends HttpServletRequestWrapper {
+    private final Caller caller;
+
+    CallerRequest(HttpServletRequest request, Caller caller) {
+      super(request);
+      this.caller = caller;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+      return caller.isAuthenticated() ? caller : null;
+    }
+
+    @Override
+    public String getRemoteUser() {
+      return caller.isAuthenticated() ? caller.getName() : null;
+    }
+
+    @Override
+    public boolean isUserInRole(String role) {
+      return caller.hasRole(role);
+    }
+
+    @Override
+    public String getAuthType() {
+      return caller.isAuthenticated() ? "BEARER" : null;
+    }
+  }
+}
