@@ -48,6 +48,7 @@ public final class Enforcer {
   private final Clock clock;
   private final String realm;
   private final Audit audit;
+  private final AuditListener listener;
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -59,6 +60,7 @@ public final class Enforcer {
     chain.add(new CredentialGate(b.bearerJwt, clock, executor));
     chain.add(new PolicyGate());
     this.gates = chain.toArray(Gate[]::new);
+    this.listener = b.listener;
     this.audit = new Audit(b.openTelemetry == null ? GlobalOpenTelemetry.get() : b.openTelemetry, routes);
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
@@ -153,7 +155,7 @@ public final class Enforcer {
     LOG.error("zt gate '{}' failed asynchronously; denying", gate.name(), error);
     ex.note("gate fault: " + (error == null ? "null step" : error.getClass().getSimpleName()));
     Decision d = new Decision.Deny(DenyReason.INTERNAL_ERROR, gate.name(), ex.ruleId(), List.of());
-    audit.record(ex, d);
+    record(ex, d);
     return d;
   }
 
@@ -162,12 +164,19 @@ public final class Enforcer {
   }
 
   private CompletionStage<Decision> finish(Exchange ex, Decision decision) {
+    record(ex, decision);
+    return CompletableFuture.completedFuture(decision);
+  }
+
+  private void record(Exchange ex, Decision decision) {
     try {
       audit.record(ex, decision);
+      if (listener != null) {
+        listener.onDecision(ex.request(), decision, ex.detail());
+      }
     } catch (RuntimeException e) {
       LOG.error("zt audit failed", e); // auditing never changes a decision
     }
-    return CompletableFuture.completedFuture(decision);
   }
 
   private static Executor defaultExecutor() {
@@ -190,6 +199,7 @@ public final class Enforcer {
     private String realm;
     private OpenTelemetry openTelemetry;
     private Executor blockingExecutor;
+    private AuditListener listener;
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -245,6 +255,13 @@ public final class Enforcer {
     public Builder blockingExecutor(Executor executor) {
       once("blockingExecutor");
       this.blockingExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Also hands every decision to {@code listener} (besides OpenTelemetry and SLF4J). */
+    public Builder auditListener(AuditListener listener) {
+      once("auditListener");
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
