@@ -16,7 +16,9 @@ import java.util.List;
  * <p>Steps, in order: strip {@code ;}-path parameters from each segment; percent-decode once as UTF-8; merge empty
  * segments ({@code //}); resolve {@code .} and {@code ..}. Anything ambiguous is refused rather than guessed:
  * encoded {@code /} or {@code \} (where the container could disagree about segment boundaries), NUL and other
- * control characters, malformed escapes or UTF-8, raw backslashes, and {@code ..} that climbs above the root.
+ * control characters, malformed escapes or UTF-8, raw backslashes, {@code ..} that climbs above the root, and
+ * {@code ..} that would remove an empty segment ({@code /a//../b}: a container that merges {@code //} first
+ * dispatches to {@code /b}, one that does not to {@code /a/b}; Servlet 6.0 §3.5.2 lists it as suspicious).
  * The trailing slash is kept: {@code /orders/} is a different route from {@code /orders}, as for the container.
  */
 public final class PathNormalizer {
@@ -73,9 +75,12 @@ public final class PathNormalizer {
         return new Rejected("encoded separator or control character in path");
       }
       if (decoded.isEmpty()) {
-        // "//" merges; an empty final segment is the trailing slash
+        // "//" merges: an empty segment is kept only as a marker (dropped from the result) so that a later ".."
+        // that would remove it is refused; an empty final segment is the trailing slash
         if (last) {
           trailingSlash = !out.isEmpty() || start > 1;
+        } else {
+          out.add("");
         }
       } else if (decoded.equals(".")) {
         if (last) {
@@ -85,7 +90,9 @@ public final class PathNormalizer {
         if (out.isEmpty()) {
           return new Rejected("path climbs above the root");
         }
-        out.remove(out.size() - 1);
+        if (out.remove(out.size() - 1).isEmpty()) {
+          return new Rejected("dot-dot segment after an empty segment");
+        }
         if (last) {
           trailingSlash = true;
         }
@@ -95,12 +102,14 @@ public final class PathNormalizer {
       }
       start = end + 1;
     }
-    if (out.isEmpty()) {
-      return new Normalized("/");
-    }
     StringBuilder sb = new StringBuilder(rawPath.length());
     for (String s : out) {
-      sb.append('/').append(s);
+      if (!s.isEmpty()) {
+        sb.append('/').append(s);
+      }
+    }
+    if (sb.length() == 0) {
+      return new Normalized("/");
     }
     if (trailingSlash) {
       sb.append('/');
@@ -149,16 +158,23 @@ public final class PathNormalizer {
         if (i + 2 >= segment.length()) {
           throw new IllegalArgumentException("truncated percent-escape in path");
         }
-        int hi = Character.digit(segment.charAt(i + 1), 16);
-        int lo = Character.digit(segment.charAt(i + 2), 16);
+        int hi = hexValue(segment.charAt(i + 1));
+        int lo = hexValue(segment.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           throw new IllegalArgumentException("malformed percent-escape in path");
         }
         bytes.put((byte) ((hi << 4) | lo));
         i += 2;
+      } else if (c < 0x80) {
+        bytes.put((byte) c);
       } else {
-        byte[] enc = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        bytes.put(enc);
+        // a raw non-ASCII character: encode the whole code point (getBytes would turn a surrogate half into '?')
+        int cp = segment.codePointAt(i);
+        if (Character.isSurrogate(c) && !Character.isSupplementaryCodePoint(cp)) {
+          throw new IllegalArgumentException("unpaired surrogate in path");
+        }
+        bytes.put(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(cp) - 1;
       }
     }
     bytes.flip();
@@ -181,7 +197,26 @@ public final class PathNormalizer {
       if (c == '/' || c == '\\' || c < 0x20 || c == 0x7f) {
         return false;
       }
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false; // an unpaired surrogate is no character at all
+      }
     }
     return true;
+  }
+
+  /** The value of an ASCII hex digit, else -1 ({@link Character#digit} would also take non-ASCII digits). */
+  private static int hexValue(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 }
