@@ -50,7 +50,8 @@ public final class PathPattern {
           throw new IllegalArgumentException("dot segment in path pattern: " + pattern);
         }
         if (s.indexOf('{') >= 0 || s.indexOf('}') >= 0 || s.indexOf(';') >= 0 || s.indexOf('%') >= 0
-            || s.indexOf('\\') >= 0) {
+            || s.indexOf('\\') >= 0 || s.indexOf('?') >= 0 || s.indexOf('#') >= 0
+            || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
           throw new IllegalArgumentException(
               "path pattern segments are literal (decoded) text, {*} or a final {**}: " + pattern);
         }

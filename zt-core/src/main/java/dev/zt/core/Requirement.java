@@ -57,6 +57,9 @@ public sealed interface Requirement {
     if (!(expected instanceof String || expected instanceof Number || expected instanceof Boolean)) {
       throw new IllegalArgumentException("claim condition value must be a string, number or boolean");
     }
+    if ((expected instanceof Double d && !Double.isFinite(d)) || (expected instanceof Float f && !Float.isFinite(f))) {
+      throw new IllegalArgumentException("claim condition value must be a finite number");
+    }
     return new ClaimEquals(dottedPath, expected);
   }
 

@@ -1,0 +1,119 @@
+package dev.zt.samples.orders;
+
+import dev.zt.core.Decision;
+import dev.zt.testkit.TestIssuer;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The scripted tour: an in-process issuer signs tokens, orders-service enforces, and each step prints the request,
+ * the HTTP answer, and zt's decision with its reason (taken from the audit hook, as an operator would see it).
+ * Returns whether every step behaved as expected, so the demo doubles as a smoke test.
+ */
+final class Demo {
+
+  private record Seen(Decision decision, String detail) {}
+
+  private final PrintStream out;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final AtomicReference<Seen> last = new AtomicReference<>();
+  private String base;
+  private int failures;
+  private int step;
+
+  private Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  static boolean run(PrintStream out) throws Exception {
+    return new Demo(out).tour();
+  }
+
+  private boolean tour() throws Exception {
+    try (TestIssuer issuer = TestIssuer.start();
+        OrdersService service = OrdersService.startOnLoopback(
+            issuer.bearerJwt().build(), (request, decision, detail) -> last.set(new Seen(decision, detail)))) {
+      base = "http://127.0.0.1:" + service.port();
+      out.println();
+      out.println("zt demo — orders-service on " + base + ", tokens signed by an in-process issuer at "
+          + issuer.issuer());
+      out.println("routes: GET /orders, GET /orders/{id} need orders:read; POST /orders needs orders:write;");
+      out.println("        GET /admin/stats needs role admin; GET /health, GET /docs/** are public; the rest is denied");
+
+      String reader = issuer.token().subject("alice").scope("orders:read").build();
+      expect("Allowed read: GET /orders with scope orders:read", "GET", "/orders", reader, 200);
+      expect("Missing scope: POST /orders with only orders:read", "POST", "/orders", reader, 403);
+      expect("Unmatched route: GET /transactions has no rule, so it is denied by default", "GET", "/transactions",
+          reader, 403);
+      String expired = issuer.token().subject("alice").scope("orders:read").issuedIn(Duration.ofMinutes(-20))
+          .expiresIn(Duration.ofMinutes(-10)).build();
+      expect("Expired token: GET /orders with a token that expired 10 minutes ago", "GET", "/orders", expired, 401);
+      expect("Path trick: GET /docs/..;/admin/stats climbs out of the public /docs prefix", "GET",
+          "/docs/..;/admin/stats", reader, 400, 403);
+      expect("Path trick: GET /docs/%2e%2e/admin/stats, the same with encoded dots", "GET",
+          "/docs/%2e%2e/admin/stats", reader, 400, 403);
+      expect("Path trick: GET /orders%2F..%2Fadmin/stats hides slashes in escapes", "GET",
+          "/orders%2F..%2Fadmin/stats", reader, 400);
+      expect("Path trick: GET /docs/x/../../admin/stats is the admin route once resolved, and zt judges it so",
+          "GET", "/docs/x/../../admin/stats", reader, 403);
+      expect("Case: GET /ORDERS is not GET /orders (paths are case-sensitive), so no rule matches", "GET",
+          "/ORDERS", reader, 403);
+      String forged = issuer.token().subject("mallory").scope("orders:read").roles("admin").unsigned().build();
+      expect("Forged token: alg \"none\" with role admin", "GET", "/admin/stats", forged, 401);
+      String admin = issuer.token().subject("root").roles("admin").build();
+      expect("Role: GET /admin/stats with role admin", "GET", "/admin/stats", admin, 200);
+
+      issuer.rotate();
+      String rotated = issuer.token().subject("bob").scope("orders:read").build();
+      expect("Key rotation: the issuer rotates its signing key; a token with the new kid, no restart", "GET",
+          "/orders", rotated, 200);
+      expect("Key rotation: a token signed by the previous key is still accepted while it is published", "GET",
+          "/orders", reader, 200);
+      expect("Public route: GET /health without a token", "GET", "/health", null, 200);
+
+      out.println();
+      out.println(failures == 0 ? "All " + step + " steps behaved as expected."
+          : failures + " of " + step + " steps did NOT behave as expected.");
+      return failures == 0;
+    }
+  }
+
+  private void expect(String title, String method, String path, String token, int... statuses) throws Exception {
+    step++;
+    last.set(null);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+        .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
+            : HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    boolean ok = false;
+    for (int s : statuses) {
+      ok |= s == res.statusCode();
+    }
+    if (!ok) {
+      failures++;
+    }
+    out.println();
+    out.printf("%2d. %s%n", step, title);
+    out.printf("    %s %s%s%n", method, path, token == null ? "" : "  (Authorization: Bearer …)");
+    out.printf("    → %d %s%n", res.statusCode(), ok ? "" : "  ✗ UNEXPECTED");
+    res.headers().firstValue("WWW-Authenticate").ifPresent(v -> out.println("      WWW-Authenticate: " + v));
+    Seen seen = last.get();
+    if (seen == null) {
+      out.println("      zt: (the container refused the request before it reached zt)");
+    } else if (seen.decision() instanceof Decision.Allow a) {
+      out.println("      zt: allow by rule \"" + a.rule() + "\" for " + a.caller().getName());
+    } else {
+      Decision.Deny d = (Decision.Deny) seen.decision();
+      out.println("      zt: deny by the " + d.gate() + " gate, reason " + d.reason() + ", rule \"" + d.rule() + "\""
+          + (seen.detail().isEmpty() ? "" : " (" + seen.detail() + ")"));
+    }
+  }
+}

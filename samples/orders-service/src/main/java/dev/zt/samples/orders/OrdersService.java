@@ -1,0 +1,133 @@
+package dev.zt.samples.orders;
+
+import dev.zt.core.AuditListener;
+import dev.zt.core.BearerJwt;
+import dev.zt.core.Enforcer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * orders-service: a small orders API on embedded Jetty 12, protected by zt.
+ *
+ * <ul>
+ *   <li>{@code java -jar orders-service.jar demo} starts an in-process issuer and the service, and walks through a
+ *       scripted scenario, printing each request, zt's decision and its reason.</li>
+ *   <li>{@code java -jar orders-service.jar} runs standalone, configured by environment: {@code ZT_ISSUER},
+ *       {@code ZT_AUDIENCE}, optional {@code ZT_JWKS_URI} (else discovery), optional {@code ZT_MAX_TOKEN_LIFETIME}
+ *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080).</li>
+ * </ul>
+ */
+public final class OrdersService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrdersService.class);
+
+  private final Server server;
+
+  private OrdersService(Server server) {
+    this.server = server;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("demo")) {
+      // the tour prints each decision itself; keep the audit log (stderr) for warnings only
+      System.setProperty("org.slf4j.simpleLogger.log.dev.zt.audit", "warn");
+      System.exit(Demo.run(System.out) ? 0 : 1);
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println("usage: java -jar orders-service.jar [demo]");
+      System.exit(2);
+      return;
+    }
+    BearerJwt jwt;
+    int port;
+    try {
+      jwt = jwtFromEnvironment(System.getenv());
+      port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("orders-service: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    OrdersService service = start("0.0.0.0", port, OrdersSecurity.enforcer(jwt, null));
+    LOG.info("orders-service listening on port {} (issuer {}, audience {})", service.port(), jwt.issuer(),
+        jwt.audiences());
+    service.server.join();
+  }
+
+  /** The standalone configuration, read from environment variables. */
+  static BearerJwt jwtFromEnvironment(Map<String, String> env) {
+    String issuer = required(env, "ZT_ISSUER");
+    String audience = required(env, "ZT_AUDIENCE");
+    BearerJwt.Builder b = BearerJwt.issuer(issuer).audience(audience);
+    String jwks = env.get("ZT_JWKS_URI");
+    URI jwksUri = jwks == null || jwks.isBlank() ? null : URI.create(jwks.strip());
+    if (jwksUri != null) {
+      b.jwksUri(jwksUri);
+    }
+    if (isRemotePlainHttp(URI.create(issuer)) || (jwksUri != null && isRemotePlainHttp(jwksUri))) {
+      // The sample runs wherever a tester points it; a production service would use https only.
+      LOG.warn("fetching keys over plain http from a non-loopback host: use https in production");
+      b.allowPlainHttpKeySource();
+    }
+    String lifetime = env.get("ZT_MAX_TOKEN_LIFETIME");
+    if (lifetime != null && !lifetime.isBlank()) {
+      String v = lifetime.strip();
+      b.maxTokenLifetime(v.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(v)
+          : Duration.ofSeconds(Long.parseLong(v)));
+    }
+    return b.build();
+  }
+
+  private static boolean isRemotePlainHttp(URI uri) {
+    String host = uri.getHost() == null ? "" : uri.getHost();
+    return "http".equalsIgnoreCase(uri.getScheme())
+        && !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(name + " is required (see the README)");
+    }
+    return v.strip();
+  }
+
+  /** Starts the service on {@code host}:{@code port} (0 = any free port) behind {@code enforcer}. */
+  static OrdersService start(String host, int port, Enforcer enforcer) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(host);
+    connector.setPort(port);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    OrdersSecurity.protect(context, enforcer);
+    context.addServlet(new ServletHolder(new OrdersServlet()), "/");
+    server.setHandler(context);
+    server.start();
+    return new OrdersService(server);
+  }
+
+  /** For demos and tests: a service whose enforcer also reports decisions to {@code listener}. */
+  static OrdersService startOnLoopback(BearerJwt jwt, AuditListener listener) throws Exception {
+    return start("127.0.0.1", 0, OrdersSecurity.enforcer(jwt, listener));
+  }
+
+  int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}
