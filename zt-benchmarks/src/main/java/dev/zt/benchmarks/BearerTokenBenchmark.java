@@ -1,0 +1,244 @@
+package dev.zt.benchmarks;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.zt.core.BearerJwt;
+import dev.zt.core.Decision;
+import dev.zt.core.Enforcer;
+import dev.zt.core.RequestContext;
+import dev.zt.core.Requirement;
+import dev.zt.core.RoutePolicy;
+import io.opentelemetry.api.OpenTelemetry;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.springframework.http.RequestEntity;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * Validating one RS256 bearer access token, four ways, on the same key and the same token in one run:
+ *
+ * <ul>
+ *   <li>{@link #uncachedZt}: zt's {@link Enforcer} with the validated-token cache off, so every operation parses,
+ *       checks and signature-verifies the token (RFC 7515 §5.2, RFC 9068 §4) and applies the route's scope rule;
+ *   <li>{@link #springNimbusJwtDecoder}: Spring Security's {@link NimbusJwtDecoder} with the default validators,
+ *       the issuer validator and an audience validator, its JWK Set served from memory;
+ *   <li>{@link #rawNimbusVerify}: the floor, one RSASSA-PKCS1-v1_5 signature check with a pre-built Nimbus verifier
+ *       on a pre-parsed token;
+ *   <li>{@link #cachedEnforcer}: zt's enforcer with its validated-token cache on, for a token it has seen, with a
+ *       fresh header {@code String} every operation so no cached {@code String} hash helps.
+ * </ul>
+ *
+ * <p>Every benchmark checks its outcome (allow, a decoded subject, a verified signature) and throws otherwise, so
+ * a misconfiguration cannot pass for a fast result.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(3)
+public class BearerTokenBenchmark {
+
+  static final String ISSUER = "https://issuer.example";
+  static final String AUDIENCE = "orders-api";
+  static final String JWKS_URI = ISSUER + "/jwks";
+  static final String SCOPE = "orders:read";
+
+  private Enforcer uncached;
+  private Enforcer cached;
+  private NimbusJwtDecoder springDecoder;
+  private String token;
+  private String bearerHeader;
+  private char[] bearerHeaderChars;
+
+  private JWSVerifier rawVerifier;
+  private JWSHeader rawHeader;
+  private byte[] rawSigningInput;
+  private Base64URL rawSignature;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    RSAKey rsaJwk = new RSAKeyGenerator(2048)
+        .keyID("bench-key-1")
+        .keyUse(KeyUse.SIGNATURE)
+        .algorithm(JWSAlgorithm.RS256)
+        .generate();
+    RSAKey publicJwk = rsaJwk.toPublicJWK();
+    RSAPublicKey publicKey = publicJwk.toRSAPublicKey();
+
+    // iat is now and exp 15 min later: inside zt's 1 h maximum lifetime and longer than any run
+    Instant now = Instant.now();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(ISSUER)
+        .audience(AUDIENCE)
+        .subject("user-1")
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plus(Duration.ofMinutes(15))))
+        .claim("scope", SCOPE)
+        .build();
+    SignedJWT jwt = new SignedJWT(
+        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsaJwk.getKeyID()).type(JOSEObjectType.JWT).build(),
+        claims);
+    jwt.sign(new RSASSASigner(rsaJwk));
+    token = jwt.serialize();
+    bearerHeader = "Bearer " + token;
+    bearerHeaderChars = bearerHeader.toCharArray();
+
+    RoutePolicy routes = RoutePolicy.builder().get("/orders", Requirement.allScopes(SCOPE)).build();
+    uncached = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(ISSUER)
+            .audience(AUDIENCE)
+            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
+            .validatedTokenCacheSize(0)
+            .build())
+        .routes(routes)
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+    cached = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(ISSUER)
+            .audience(AUDIENCE)
+            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
+            .build())
+        .routes(routes)
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+
+    InMemoryJwks jwks = new InMemoryJwks(new JWKSet(publicJwk).toString());
+    springDecoder = NimbusJwtDecoder.withJwkSetUri(JWKS_URI).restOperations(jwks).build();
+    springDecoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+        JwtValidators.createDefaultWithIssuer(ISSUER),
+        new JwtClaimValidator<List<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(AUDIENCE))));
+
+    JWSObject parsed = JWSObject.parse(token);
+    rawHeader = parsed.getHeader();
+    rawSigningInput = parsed.getSigningInput();
+    rawSignature = parsed.getSignature();
+    rawVerifier = new RSASSAVerifier(publicKey);
+
+    // Every path must accept the token before anything is measured; the cached enforcer is warmed here.
+    requireAllowed(uncached.enforce(request(bearerHeader)).toCompletableFuture().join(), "uncached zt");
+    requireAllowed(cached.enforce(request(bearerHeader)).toCompletableFuture().join(), "cached zt");
+    requireSubject(springDecoder.decode(token));
+    requireSubject(springDecoder.decode(token));
+    if (jwks.fetches() != 1) {
+      throw new IllegalStateException("Spring fetched the JWK Set " + jwks.fetches() + " times; expected once");
+    }
+    if (!rawVerifier.verify(rawHeader, rawSigningInput, rawSignature)) {
+      throw new IllegalStateException("raw Nimbus verify rejected the token");
+    }
+  }
+
+  /** zt, cache off: structure, header, key selection, RS256 signature, claims, then the route's scope rule. */
+  @Benchmark
+  public void uncachedZt(Blackhole bh) {
+    Decision d = uncached.enforce(request(bearerHeader)).toCompletableFuture().join();
+    bh.consume(requireAllowed(d, "uncached zt"));
+  }
+
+  /** Spring Security's NimbusJwtDecoder: parse, signature, default + issuer + audience validators, claim mapping. */
+  @Benchmark
+  public Jwt springNimbusJwtDecoder() {
+    return requireSubject(springDecoder.decode(token));
+  }
+
+  /** The floor: one RS256 signature check on a pre-parsed token with a pre-built verifier. */
+  @Benchmark
+  public boolean rawNimbusVerify() throws Exception {
+    boolean ok = rawVerifier.verify(rawHeader, rawSigningInput, rawSignature);
+    if (!ok) {
+      throw new IllegalStateException("raw Nimbus verify rejected the token");
+    }
+    return ok;
+  }
+
+  /** zt, cache on, a token seen before, a new header String each time (as a container hands one per request). */
+  @Benchmark
+  public void cachedEnforcer(Blackhole bh) {
+    Decision d = cached.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
+    bh.consume(requireAllowed(d, "cached zt"));
+  }
+
+  private static RequestContext request(String authorization) {
+    List<String> values = List.of(authorization);
+    return RequestContext.builder("GET", "/orders")
+        .headers(name -> "Authorization".equalsIgnoreCase(name) ? values : List.of())
+        .build();
+  }
+
+  private static Decision requireAllowed(Decision d, String who) {
+    if (!(d instanceof Decision.Allow)) {
+      throw new IllegalStateException(who + " did not allow the request: " + d);
+    }
+    return d;
+  }
+
+  private static Jwt requireSubject(Jwt jwt) {
+    if (!"user-1".equals(jwt.getSubject())) {
+      throw new IllegalStateException("Spring decoded an unexpected subject");
+    }
+    return jwt;
+  }
+
+  /**
+   * Serves the JWK Set from memory: Spring's decoder fetches it through {@code RestOperations.exchange(RequestEntity,
+   * Class)} and caches it, so this is called once per decoder. Any other use of the template is a bug here.
+   */
+  static final class InMemoryJwks extends RestTemplate {
+    private final String jwksJson;
+    private final AtomicInteger fetches = new AtomicInteger();
+
+    InMemoryJwks(String jwksJson) {
+      this.jwksJson = jwksJson;
+    }
+
+    int fetches() {
+      return fetches.get();
+    }
+
+    @Override
+    public <T> ResponseEntity<T> exchange(RequestEntity<?> request, Class<T> responseType) {
+      if (responseType != String.class || !JWKS_URI.equals(String.valueOf(request.getUrl()))) {
+        throw new UnsupportedOperationException("only the JWK Set is served: " + request.getUrl());
+      }
+      fetches.incrementAndGet();
+      return ResponseEntity.ok(responseType.cast(jwksJson));
+    }
+  }
+}
