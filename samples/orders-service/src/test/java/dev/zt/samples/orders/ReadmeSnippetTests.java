@@ -1,0 +1,68 @@
+package dev.zt.samples.orders;
+
+import static dev.zt.testkit.ZtAssertions.assertThatDecision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.DenyReason;
+import dev.zt.core.Enforcer;
+import dev.zt.testkit.TestIssuer;
+import dev.zt.testkit.TestRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.junit.jupiter.api.Test;
+
+/** The README's snippet is the code of {@link OrdersSecurity#readmeExample}, and that code works. */
+class ReadmeSnippetTests {
+
+  private static final Path README = Path.of("../../README.md");
+  private static final Path SOURCE = Path.of("src/main/java/dev/zt/samples/orders/OrdersSecurity.java");
+
+  @Test
+  void readmeWhenComparedWithTheSampleThenShowsExactlyItsCode() throws IOException {
+    assertThat(readmeSnippet()).isEqualTo(sourceSnippet());
+  }
+
+  @Test
+  void readmeExampleWhenRunThenProtectsTheRoutes() {
+    try (TestIssuer issuer = TestIssuer.start()) {
+      Enforcer enforcer = OrdersSecurity.readmeExample(new ServletContextHandler(), issuer.issuer());
+      String reader = issuer.token().scope("orders:read").build();
+      assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(reader).build())).isAllowed();
+      assertThatDecision(enforcer.enforce(TestRequest.post("/orders").bearer(reader).build()))
+          .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE);
+      assertThatDecision(enforcer.enforce(TestRequest.get("/transactions").bearer(reader).build()))
+          .isDeniedWith(DenyReason.ROUTE_UNMATCHED);
+    }
+  }
+
+  private static List<String> readmeSnippet() throws IOException {
+    List<String> lines = Files.readAllLines(README);
+    int marker = indexOf(lines, "<!-- snippet: ", 0);
+    int start = indexOf(lines, "```java", marker) + 1;
+    int end = indexOf(lines, "```", start);
+    return lines.subList(start, end);
+  }
+
+  private static List<String> sourceSnippet() throws IOException {
+    List<String> lines = Files.readAllLines(SOURCE);
+    int start = indexOf(lines, "// tag::readme[]", 0) + 1;
+    int end = indexOf(lines, "// end::readme[]", start);
+    String indent = lines.get(start).substring(0, lines.get(start).indexOf(lines.get(start).strip()));
+    return lines.subList(start, end).stream()
+        .map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)
+        .collect(Collectors.toList());
+  }
+
+  private static int indexOf(List<String> lines, String prefix, int from) {
+    for (int i = from; i < lines.size(); i++) {
+      if (lines.get(i).strip().startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new AssertionError("marker not found: " + prefix);
+  }
+}
