@@ -62,7 +62,9 @@ final class JwtVerifier {
   private final long maxLifetimeMillis;
   private final long maxAgeMillis;
   // verifiers are built once per JWK instance: the key source hands out the same instances until it refreshes
-  private final Cache<JWK, JWSVerifier> verifiers = Caffeine.newBuilder().weakKeys().maximumSize(256).build();
+  // (identity keys; maintenance on the caller's thread, so a cold validation never wakes a pool thread)
+  private final Cache<JWK, JWSVerifier> verifiers =
+      Caffeine.newBuilder().weakKeys().maximumSize(256).executor(Runnable::run).build();
 
   JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys) {
     this.config = config;
