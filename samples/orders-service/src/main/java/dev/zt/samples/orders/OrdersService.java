@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -104,7 +106,12 @@ public final class OrdersService implements AutoCloseable {
   /** Starts the service on {@code host}:{@code port} (0 = any free port) behind {@code enforcer}. */
   static OrdersService start(String host, int port, Enforcer enforcer) throws Exception {
     Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    // Room for large (even oversized) tokens to reach zt, which answers 401 with a reason instead of the
+    // container's bare 431; zt's own cap (8 KiB per token) still applies.
+    http.setRequestHeaderSize(32 * 1024);
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);

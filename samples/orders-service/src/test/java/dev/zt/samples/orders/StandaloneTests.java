@@ -95,6 +95,15 @@ class StandaloneTests {
   }
 
   @Test
+  void tokenWhenOversizedThenZtAnswers401RatherThanTheContainer() throws Exception {
+    String huge = issuer.token().scope("orders:read").claim("pad", "x".repeat(12_000)).build();
+    HttpResponse<String> res = send("GET", "/orders", huge);
+    assertThat(res.statusCode()).isEqualTo(401);
+    assertThat(res.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\"");
+    assertThat(res.body()).doesNotContain(huge.substring(0, 40));
+  }
+
+  @Test
   void publicPrefixWhenClimbedOutOfThenNeverReachesTheAdminHandler() throws Exception {
     String reader = issuer.token().scope("orders:read").build();
     for (String trick : new String[] {"/docs/..;/admin/stats", "/docs/%2e%2e/admin/stats", "/docs/x/../../admin/stats",
