@@ -47,6 +47,8 @@ public final class TestIssuer implements AutoCloseable {
   private final List<TestKey> published = new CopyOnWriteArrayList<>();
   private volatile TestKey signingKey;
   private volatile int jwksStatus = 200;
+  private volatile boolean openIdDiscovery = true;
+  private volatile String metadataIssuer;
   private final AtomicInteger jwksRequests = new AtomicInteger();
   private final AtomicInteger discoveryRequests = new AtomicInteger();
   private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> otherRequests =
@@ -64,7 +66,13 @@ public final class TestIssuer implements AutoCloseable {
     this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
     this.signingKey = initial;
     published.add(initial);
-    server.createContext("/.well-known/openid-configuration", this::metadata);
+    server.createContext("/.well-known/openid-configuration", ex -> {
+      if (openIdDiscovery) {
+        metadata(ex);
+      } else {
+        respond(ex, 404, "{}");
+      }
+    });
     server.createContext("/.well-known/oauth-authorization-server", this::metadata);
     server.createContext("/jwks", this::jwks);
     server.createContext("/", ex -> {
@@ -159,6 +167,16 @@ public final class TestIssuer implements AutoCloseable {
     this.jwksStatus = status;
   }
 
+  /** Turns OpenID Connect discovery off (404), leaving only RFC 8414 metadata, as plain OAuth servers do. */
+  public void openIdDiscovery(boolean served) {
+    this.openIdDiscovery = served;
+  }
+
+  /** Makes the metadata claim another {@code issuer} (a mix-up attack); {@code null} restores the truth. */
+  public void metadataIssuer(String issuer) {
+    this.metadataIssuer = issuer;
+  }
+
   /** How many times the JWKS has been fetched. */
   public int jwksRequests() {
     return jwksRequests.get();
@@ -180,7 +198,8 @@ public final class TestIssuer implements AutoCloseable {
 
   private void metadata(HttpExchange ex) throws IOException {
     discoveryRequests.incrementAndGet();
-    String body = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + jwksUri() + "\","
+    String claimed = metadataIssuer == null ? issuer : metadataIssuer;
+    String body = "{\"issuer\":\"" + claimed + "\",\"jwks_uri\":\"" + jwksUri() + "\","
         + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
         + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"EdDSA\"]}";
     respond(ex, 200, body);

@@ -447,6 +447,31 @@ class BearerJwtEnforcementTests {
     }
 
     @Test
+    void enforceWhenOnlyRfc8414MetadataServedThenDiscoversKeysThere() {
+      issuer.openIdDiscovery(false);
+      try {
+        Enforcer e = Fixtures.enforcer(issuer, clock);
+        assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build())).isAllowed();
+      } finally {
+        issuer.openIdDiscovery(true);
+      }
+    }
+
+    @Test
+    void enforceWhenMetadataNamesAnotherIssuerThenRefusesItsKeys() {
+      issuer.metadataIssuer("https://evil.example");
+      try {
+        Enforcer e = Fixtures.enforcer(issuer, clock);
+        int jwks = issuer.jwksRequests();
+        assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build()))
+            .isDeniedWith(DenyReason.KEYS_UNAVAILABLE).hasStatus(503);
+        assertThat(issuer.jwksRequests()).isEqualTo(jwks);
+      } finally {
+        issuer.metadataIssuer(null);
+      }
+    }
+
+    @Test
     void enforceWhenCallerCannotBlockThenValidatesOffThreadAndCompletesLater() {
       Enforcer e = Fixtures.enforcer(issuer, clock);
       String token = readToken();
