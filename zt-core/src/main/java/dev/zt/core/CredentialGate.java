@@ -117,7 +117,7 @@ final class CredentialGate implements Gate {
     int sp = h.indexOf(' ');
     String scheme = sp < 0 ? h : h.substring(0, sp);
     if (!scheme.equalsIgnoreCase("Bearer")) {
-      if (scheme.isEmpty() || !isToken(scheme)) {
+      if (!Route.isToken(scheme)) {
         return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
       }
       return Step.proceed(); // another scheme (Basic, DPoP…) is not a bearer credential: anonymous
@@ -209,18 +209,6 @@ final class CredentialGate implements Gate {
       i++;
     }
     return i == n;
-  }
-
-  private static boolean isToken(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -24,7 +24,7 @@ public record Route(String id, Set<String> methods, PathPattern pattern, Require
     Objects.requireNonNull(requirement, "requirement");
     methods = Set.copyOf(methods);
     for (String m : methods) {
-      if (m.isEmpty() || !m.chars().allMatch(Route::isTchar)) {
+      if (!isToken(m)) {
         throw new IllegalArgumentException("not an HTTP method token: " + m);
       }
     }
@@ -35,8 +35,19 @@ public record Route(String id, Set<String> methods, PathPattern pattern, Require
     return (methods.isEmpty() || methods.contains(method)) && pattern.matches(normalizedPath);
   }
 
-  private static boolean isTchar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  /** Whether {@code s} is an RFC 9110 §5.6.2 token (method names, auth schemes). */
+  static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
   }
 }
