@@ -1,0 +1,101 @@
+package dev.zt.servlet;
+
+import dev.zt.core.Enforcer;
+import dev.zt.testkit.conformance.AdapterConformanceSuite;
+import dev.zt.testkit.conformance.ServerHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+/**
+ * {@link ZeroTrustFilter} in embedded Tomcat 10.1 with its default connector settings: the filter on {@code /*} for
+ * {@code REQUEST} dispatches, a servlet per handler of the suite's application.
+ *
+ * <p>Tomcat resolves most path tricks itself ({@code ;} parameters, {@code %2e}, {@code //}) and lets them through
+ * to the filter, whose normalization must then agree with the servlet path Tomcat dispatches on; it refuses encoded
+ * {@code /} and {@code \}, bad UTF-8, NUL and paths above the root with its own 400. What Tomcat 10.1 does with each
+ * path trick (token with {@code orders:read}, no role):
+ *
+ * <table>
+ *   <caption>Path tricks on Tomcat 10.1, default connector</caption>
+ *   <tr><th>request-target</th><th>status</th><th>answered by</th></tr>
+ *   <tr><td>{@code /admin/../orders}</td><td>200</td><td>orders handler, path {@code /orders}</td></tr>
+ *   <tr><td>{@code /orders/..;/admin/stats}, {@code /docs/..;/admin/stats}</td><td>403</td>
+ *       <td>zt (admin role; Tomcat resolved {@code /admin/stats} too)</td></tr>
+ *   <tr><td>{@code /docs/%2e%2e/admin/stats}, {@code /orders/%2e%2e/admin/stats}</td><td>403</td>
+ *       <td>zt (admin role)</td></tr>
+ *   <tr><td>{@code /%2e%2e/admin}</td><td>400</td><td>Tomcat (above the root)</td></tr>
+ *   <tr><td>{@code /orders%2F..%2Fadmin}, {@code /docs/..%2fadmin/stats}, {@code /admin%2Fstats}</td><td>400</td>
+ *       <td>Tomcat (encoded {@code /})</td></tr>
+ *   <tr><td>{@code //admin/stats}</td><td>403</td><td>zt (admin role)</td></tr>
+ *   <tr><td>{@code /ORDERS}, {@code /orders/}, {@code /orders/.}</td><td>403</td><td>zt (no rule)</td></tr>
+ *   <tr><td>{@code /orders;x=1}, {@code /admin/stats;/../../orders}, {@code /%6Frders}</td><td>200</td>
+ *       <td>orders handler, path {@code /orders}</td></tr>
+ *   <tr><td>{@code /docs/%252e%252e/admin/stats}</td><td>200</td>
+ *       <td>docs handler, path {@code /docs/%2e%2e/admin/stats} (decoded once, as zt does)</td></tr>
+ *   <tr><td>{@code /docs/./../admin/stats}</td><td>403</td><td>zt (admin role)</td></tr>
+ *   <tr><td>{@code /orders/%C3%A9}</td><td>200</td><td>orders handler, path {@code /orders/é}</td></tr>
+ *   <tr><td>{@code /orders/%FF}, {@code /docs/%c0%ae%c0%ae/admin/stats}, {@code /orders/%00}</td><td>400</td>
+ *       <td>Tomcat</td></tr>
+ *   <tr><td>{@code /orders/..%5cadmin/stats}, {@code /admin\stats}</td><td>400</td><td>Tomcat</td></tr>
+ *   <tr><td>absolute-form {@code http://host/orders}, {@code http://host/admin/../orders}</td><td>200</td>
+ *       <td>orders handler, path {@code /orders}</td></tr>
+ *   <tr><td>absolute-form {@code http://host/docs/..;/admin/stats}</td><td>403</td><td>zt (admin role)</td></tr>
+ *   <tr><td>a 20 KB token</td><td>400</td><td>Tomcat (header larger than 8 KiB)</td></tr>
+ * </table>
+ */
+class TomcatConformanceTests extends AdapterConformanceSuite {
+
+  @Override
+  protected ServerHandle start(Enforcer enforcer) throws Exception {
+    Path base = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tomcat-");
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(base.toAbsolutePath().toString());
+    Connector connector = new Connector();
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    connector.setProperty("maxThreads", "16");
+    tomcat.setConnector(connector);
+
+    Context context = tomcat.addContext("", null);
+    FilterDef filter = new FilterDef();
+    filter.setFilterName("zt");
+    filter.setFilter(new ZeroTrustFilter(enforcer));
+    context.addFilterDef(filter);
+    FilterMap map = new FilterMap();
+    map.setFilterName("zt");
+    map.addURLPattern("/*");
+    map.setDispatcher("REQUEST");
+    context.addFilterMap(map);
+    for (Handler handler : Handler.values()) {
+      Tomcat.addServlet(context, handler.id(), new ConformanceServlet(handler));
+      for (String mapping : handler.mappings()) {
+        context.addServletMappingDecoded(mapping, handler.id());
+      }
+    }
+    tomcat.start();
+    return new ServerHandle(connector.getLocalPort(), () -> {
+      try {
+        tomcat.stop();
+        tomcat.destroy();
+      } finally {
+        deleteTree(base);
+      }
+    });
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
