@@ -32,7 +32,9 @@ public final class RequestContext {
   private RequestContext(Builder b) {
     this.method = b.method;
     this.rawPath = b.rawPath;
-    this.path = PathNormalizer.normalize(b.rawPath);
+    this.path = b.contextPath.isEmpty()
+        ? PathNormalizer.normalize(b.rawPath)
+        : PathNormalizer.normalizeWithin(b.rawPath, b.contextPath);
     this.rawQuery = b.rawQuery;
     this.headers = b.headers;
     this.clientAddress = Optional.ofNullable(b.clientAddress);
@@ -114,6 +116,7 @@ public final class RequestContext {
     private List<X509Certificate> peerCertificates = List.of();
     private Instant arrival;
     private boolean mayBlock = true;
+    private String contextPath = "";
 
     private Builder(String method, String rawPath) {
       this.method = Objects.requireNonNull(method, "method");
@@ -144,6 +147,17 @@ public final class RequestContext {
 
     public Builder arrival(Instant arrival) {
       this.arrival = Objects.requireNonNull(arrival, "arrival");
+      return this;
+    }
+
+    /**
+     * The application's mount point (a servlet context path such as {@code /app}, raw as the container reports it).
+     * The raw path is then the whole request path; it is normalized whole, once, and the normalized mount point is
+     * stripped from the result, so routes are written relative to the application and nothing is decoded twice.
+     * A path that does not lie under the mount point is refused.
+     */
+    public Builder contextPath(String rawContextPath) {
+      this.contextPath = rawContextPath == null || rawContextPath.equals("/") ? "" : rawContextPath;
       return this;
     }
 

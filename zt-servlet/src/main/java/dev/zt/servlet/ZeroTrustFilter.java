@@ -94,13 +94,10 @@ public final class ZeroTrustFilter implements Filter {
   }
 
   private static RequestContext context(HttpServletRequest request, Enforcer enforcer) {
-    String uri = request.getRequestURI();
-    String contextPath = request.getContextPath();
-    String rawPath = !contextPath.isEmpty() && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
-    if (rawPath.isEmpty()) {
-      rawPath = "/";
-    }
-    RequestContext.Builder b = RequestContext.builder(request.getMethod(), rawPath)
+    // The whole raw URI is normalized once and the context path stripped afterwards (never stripped as text first:
+    // "/app;x=1/orders" or "/%61pp/orders" are in the context too, and decoding twice would open a bypass).
+    RequestContext.Builder b = RequestContext.builder(request.getMethod(), request.getRequestURI())
+        .contextPath(request.getContextPath())
         .rawQuery(request.getQueryString())
         .headers(name -> {
           var values = request.getHeaders(name);

@@ -52,6 +52,10 @@ class JettyConformanceTests extends AdapterConformanceSuite {
 
   @Override
   protected ServerHandle start(Enforcer enforcer) throws Exception {
+    return start(enforcer, "/");
+  }
+
+  static ServerHandle start(Enforcer enforcer, String contextPath) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("jetty-conformance");
     Server server = new Server(threads);
@@ -61,7 +65,7 @@ class JettyConformanceTests extends AdapterConformanceSuite {
     server.addConnector(connector);
 
     ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
+    context.setContextPath(contextPath);
     context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
     for (Handler handler : Handler.values()) {
       ServletHolder holder = new ServletHolder(handler.id(), new ConformanceServlet(handler));

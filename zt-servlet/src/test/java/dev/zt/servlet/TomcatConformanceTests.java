@@ -55,6 +55,10 @@ class TomcatConformanceTests extends AdapterConformanceSuite {
 
   @Override
   protected ServerHandle start(Enforcer enforcer) throws Exception {
+    return start(enforcer, "");
+  }
+
+  static ServerHandle start(Enforcer enforcer, String contextPath) throws Exception {
     Path base = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tomcat-");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toAbsolutePath().toString());
@@ -64,7 +68,7 @@ class TomcatConformanceTests extends AdapterConformanceSuite {
     connector.setProperty("maxThreads", "16");
     tomcat.setConnector(connector);
 
-    Context context = tomcat.addContext("", null);
+    Context context = tomcat.addContext(contextPath, null);
     FilterDef filter = new FilterDef();
     filter.setFilterName("zt");
     filter.setFilter(new ZeroTrustFilter(enforcer));

@@ -118,6 +118,30 @@ public final class PathNormalizer {
   }
 
   /**
+   * Normalizes the whole raw request path, then strips the normalized mount point {@code rawContextPath} from the
+   * front. The result is relative to the application; a path outside the mount point is refused.
+   */
+  public static Result normalizeWithin(String rawPath, String rawContextPath) {
+    Result full = normalize(rawPath);
+    if (!(full instanceof Normalized n)) {
+      return full;
+    }
+    Result mount = normalize(rawContextPath);
+    if (!(mount instanceof Normalized m) || m.path().equals("/")) {
+      return mount instanceof Normalized ? full : new Rejected("context path is not a valid path");
+    }
+    String ctx = m.path().endsWith("/") ? m.path().substring(0, m.path().length() - 1) : m.path();
+    String p = n.path();
+    if (p.equals(ctx)) {
+      return new Normalized("/");
+    }
+    if (p.startsWith(ctx) && p.charAt(ctx.length()) == '/') {
+      return new Normalized(p.substring(ctx.length()));
+    }
+    return new Rejected("path lies outside the context path");
+  }
+
+  /**
    * Fast path: most real paths contain only unreserved characters and single slashes, with no dot segments.
    * Those are returned as they are, without allocating.
    */

@@ -204,4 +204,26 @@ class PathNormalizerTests {
       assertThat(result).isInstanceOf(Rejected.class);
     }
   }
+
+  @ParameterizedTest(name = "{0} under {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+      "/app/orders|/app|/orders",
+      "/app|/app|/",
+      "/app/|/app|/",
+      "/app;x=1/orders|/app|/orders",
+      "/%61pp/orders|/app|/orders",
+      "//app/orders|/app|/orders",
+      "/app/..;/app/admin|/app|/admin",
+      "/app/admin/%252e%252e/orders|/app|/admin/%2e%2e/orders",
+      "/orders|/|/orders"})
+  void normalizeWithinWhenUnderTheContextPathThenStripsItAfterNormalizing(String raw, String ctx, String expected) {
+    assertThat(PathNormalizer.normalizeWithin(raw, ctx)).isEqualTo(new Normalized(expected));
+  }
+
+  @ParameterizedTest(name = "{0} under {1}")
+  @CsvSource(delimiter = '|', value = {"/application/orders|/app", "/app/../admin|/app", "/other|/app",
+      "/app/%2F|/app", "/apps|/app"})
+  void normalizeWithinWhenOutsideTheContextPathThenRejects(String raw, String ctx) {
+    assertThat(PathNormalizer.normalizeWithin(raw, ctx)).isInstanceOf(Rejected.class);
+  }
 }
