@@ -1,0 +1,57 @@
+package dev.zt.testkit;
+
+import static dev.zt.testkit.ZtAssertions.assertThatDecision;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.DenyReason;
+import dev.zt.core.Enforcer;
+import dev.zt.core.Requirement;
+import dev.zt.core.RoutePolicy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What a user's own tests look like: a deny-path test is about five lines. */
+@ExtendWith(ZtExtension.class)
+class ZtExtensionTests {
+
+  static Enforcer myServiceEnforcer(TestIssuer issuer, TestClock clock) {
+    return Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .clock(clock)
+        .build();
+  }
+
+  @Test
+  void getOrdersWhenTokenExpiredThenDenied(TestIssuer issuer, TestClock clock) {
+    Enforcer enforcer = myServiceEnforcer(issuer, clock);
+    String token = issuer.token().scope("orders:read").expiresIn(Duration.ofMinutes(-5)).build();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(token).build()))
+        .isDeniedWith(DenyReason.TOKEN_EXPIRED).hasStatus(401);
+  }
+
+  @Test
+  void getOrdersWhenTimeMovesPastExpiryThenDeniedWithoutSleeping(TestIssuer issuer, TestClock clock) {
+    Enforcer enforcer = myServiceEnforcer(issuer, clock);
+    String token = issuer.token().scope("orders:read").build();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(token).build())).isAllowedFor("user-1");
+    clock.advance(Duration.ofMinutes(10));
+    assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(token).build()))
+        .isDeniedWith(DenyReason.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void extensionWhenInjectingThenSharesOneIssuerAndResetsTheClock(TestIssuer issuer, TestClock clock) {
+    assertThat(clock.instant()).isEqualTo(TestClock.DEFAULT_START);
+    assertThat(issuer.issuer()).startsWith("http://127.0.0.1:");
+  }
+
+  @Test
+  void decisionAssertWhenExpectationWrongThenFails(TestIssuer issuer, TestClock clock) {
+    Enforcer enforcer = myServiceEnforcer(issuer, clock);
+    var decision = enforcer.enforce(TestRequest.get("/orders").build());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertThatDecision(decision).isAllowed())
+        .isInstanceOf(AssertionError.class).hasMessageContaining("CREDENTIAL_MISSING");
+  }
+}
