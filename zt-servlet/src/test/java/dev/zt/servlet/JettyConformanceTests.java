@@ -68,7 +68,7 @@ class JettyConformanceTests extends AdapterConformanceSuite {
     context.setContextPath(contextPath);
     context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
     for (Handler handler : Handler.values()) {
-      ServletHolder holder = new ServletHolder(handler.id(), new ConformanceServlet(handler));
+      ServletHolder holder = new ServletHolder(handler.id(), new ConformanceSupportServlet(handler));
       for (String mapping : handler.mappings()) {
         context.addServlet(holder, mapping);
       }

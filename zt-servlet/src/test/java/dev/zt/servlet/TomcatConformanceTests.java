@@ -79,7 +79,7 @@ class TomcatConformanceTests extends AdapterConformanceSuite {
     map.setDispatcher("REQUEST");
     context.addFilterMap(map);
     for (Handler handler : Handler.values()) {
-      Tomcat.addServlet(context, handler.id(), new ConformanceServlet(handler));
+      Tomcat.addServlet(context, handler.id(), new ConformanceSupportServlet(handler));
       for (String mapping : handler.mappings()) {
         context.addServletMappingDecoded(mapping, handler.id());
       }

@@ -14,13 +14,13 @@ import java.nio.charset.StandardCharsets;
  * container resolved for it ({@code getServletPath() + getPathInfo()}) and the caller through the filter's attribute
  * and the standard servlet security API.
  */
-final class ConformanceServlet extends HttpServlet {
+final class ConformanceSupportServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
 
   private final Handler handler;
 
-  ConformanceServlet(Handler handler) {
+  ConformanceSupportServlet(Handler handler) {
     this.handler = handler;
   }
 
