@@ -54,6 +54,18 @@ public enum DenyReason {
   INSUFFICIENT_ROLE(Kind.INSUFFICIENT_SCOPE),
   /** A claim condition of the route fails. 403 insufficient_scope. */
   CLAIM_CONDITION_FAILED(Kind.INSUFFICIENT_SCOPE),
+  /** The client's address is blocked for a while by an automated response (e.g. credential stuffing). 403. */
+  SOURCE_BLOCKED(Kind.BLOCKED),
+  /** A detector found an attack in the request (e.g. SQL injection). 403. */
+  ATTACK_DETECTED(Kind.ATTACK),
+  /** The trust score is below the route's floor and stronger authentication may help (RFC 9470). 401. */
+  STEP_UP_REQUIRED(Kind.STEP_UP),
+  /** The trust score is below the route's floor and the route denies rather than asks for step-up. 403. */
+  TRUST_TOO_LOW(Kind.TRUST_DENIED),
+  /** The caller's rate limit is exhausted. 429 with {@code Retry-After} and {@code RateLimit} fields. */
+  RATE_LIMITED(Kind.QUOTA),
+  /** The caller's rate limit, tightened because of suspicious behaviour, is exhausted. 429. */
+  RATE_LIMITED_ABNORMAL(Kind.ABNORMAL_QUOTA),
   /** A gate failed unexpectedly: the pipeline fails closed. 500. */
   INTERNAL_ERROR(Kind.FAULT);
 
@@ -65,6 +77,12 @@ public enum DenyReason {
     INVALID_TOKEN,
     INSUFFICIENT_SCOPE,
     FORBIDDEN,
+    BLOCKED,
+    ATTACK,
+    STEP_UP,
+    TRUST_DENIED,
+    QUOTA,
+    ABNORMAL_QUOTA,
     UNAVAILABLE,
     FAULT
   }

@@ -89,7 +89,7 @@ public final class Enforcer {
 
   /** The answer to send for {@code deny}: one table for every adapter. */
   public WireResponse respond(Decision.Deny deny) {
-    return deny.requiredScopes().isEmpty() ? plainResponses.get(deny.reason()) : WireResponse.of(deny, realm);
+    return deny.hasDetails() ? WireResponse.of(deny, realm) : plainResponses.get(deny.reason());
   }
 
   /** The clock every time-based check uses; adapters stamp {@link RequestContext#arrival()} with it. */
@@ -160,7 +160,8 @@ public final class Enforcer {
   }
 
   private static Decision.Deny deny(Exchange ex, Gate gate, Step.Stop stop) {
-    return new Decision.Deny(stop.reason(), gate.name(), ex.ruleId(), stop.requiredScopes());
+    return new Decision.Deny(stop.reason(), gate.name(), ex.ruleId(), stop.requiredScopes(),
+        stop.challengeParams(), stop.headers());
   }
 
   private CompletionStage<Decision> finish(Exchange ex, Decision decision) {

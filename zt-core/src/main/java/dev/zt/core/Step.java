@@ -25,6 +25,12 @@ public sealed interface Step permits Step.Proceed, Step.Stop, Step.Later {
     return new Stop(reason, requiredScopes);
   }
 
+  /** Stop with further challenge parameters and response fields (step-up, rate limits). */
+  static Step deny(DenyReason reason, java.util.Map<String, String> challengeParams,
+      java.util.Map<String, String> headers) {
+    return new Stop(reason, List.of(), challengeParams, headers);
+  }
+
   /** The gate waits on I/O; the pipeline resumes when {@code stage} completes. */
   static Step later(CompletionStage<Step> stage) {
     return new Later(stage);
@@ -36,9 +42,16 @@ public sealed interface Step permits Step.Proceed, Step.Stop, Step.Later {
   }
 
   /** See {@link #deny(DenyReason)}. */
-  record Stop(DenyReason reason, List<String> requiredScopes) implements Step {
+  record Stop(DenyReason reason, List<String> requiredScopes, java.util.Map<String, String> challengeParams,
+      java.util.Map<String, String> headers) implements Step {
     public Stop {
       requiredScopes = List.copyOf(requiredScopes);
+      challengeParams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(challengeParams));
+      headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+    }
+
+    public Stop(DenyReason reason, List<String> requiredScopes) {
+      this(reason, requiredScopes, java.util.Map.of(), java.util.Map.of());
     }
   }
 

@@ -16,7 +16,11 @@ import java.util.Map;
  *   <tr><td>malformed request</td><td>400</td><td>{@code Bearer realm="…", error="invalid_request"}</td></tr>
  *   <tr><td>insufficient scope/role/claim</td><td>403</td>
  *       <td>{@code Bearer realm="…", error="insufficient_scope", scope="…"}</td></tr>
- *   <tr><td>no route matched</td><td>403</td><td>none</td></tr>
+ *   <tr><td>no route matched, source blocked, attack detected, trust too low</td><td>403</td><td>none</td></tr>
+ *   <tr><td>trust below the floor, step-up helps</td><td>401</td>
+ *       <td>{@code Bearer realm="…", error="insufficient_user_authentication", acr_values="…", max_age="…"}
+ *       (RFC 9470)</td></tr>
+ *   <tr><td>rate limit</td><td>429</td><td>none; {@code Retry-After}, {@code RateLimit-Policy}, {@code RateLimit}</td></tr>
  *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
@@ -37,6 +41,9 @@ public record WireResponse(int status, Map<String, String> headers, String body)
   /** The base of zt's problem type URIs. */
   public static final String PROBLEM_BASE = "https://zt.dev/problems/";
 
+  /** Problem types of the IETF httpapi RateLimit fields draft (a draft, not yet an RFC). */
+  static final String RATE_PROBLEM_BASE = "https://iana.org/assignments/http-problem-types#";
+
   public WireResponse {
     headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
@@ -46,7 +53,9 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     return switch (reason.kind()) {
       case BAD_PATH, INVALID_REQUEST -> 400;
       case NO_CREDENTIAL, INVALID_TOKEN -> 401;
-      case INSUFFICIENT_SCOPE, FORBIDDEN -> 403;
+      case INSUFFICIENT_SCOPE, FORBIDDEN, BLOCKED, ATTACK, TRUST_DENIED -> 403;
+      case STEP_UP -> 401;
+      case QUOTA, ABNORMAL_QUOTA -> 429;
       case UNAVAILABLE -> 503;
       case FAULT -> 500;
     };
@@ -59,15 +68,19 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     Map<String, String> headers = new LinkedHashMap<>();
     String challenge = challenge(kind, realm, deny.requiredScopes());
     if (challenge != null) {
-      headers.put("WWW-Authenticate", challenge);
+      StringBuilder c = new StringBuilder(challenge);
+      deny.challengeParams().forEach((k, v) -> c.append(", ").append(k).append("=\"").append(v).append('"'));
+      headers.put("WWW-Authenticate", c.toString());
     }
+    headers.putAll(deny.headers());
     if (kind == DenyReason.Kind.UNAVAILABLE) {
       headers.put("Retry-After", "5");
     }
     headers.put("Content-Type", PROBLEM_JSON);
     headers.put("Cache-Control", "no-store");
     String[] problem = problem(kind);
-    String body = "{\"type\":\"" + PROBLEM_BASE + problem[0] + "\",\"title\":\"" + problem[1]
+    String type = problem[0].startsWith("https://") ? problem[0] : PROBLEM_BASE + problem[0];
+    String body = "{\"type\":\"" + type + "\",\"title\":\"" + problem[1]
         + "\",\"status\":" + status + ",\"detail\":\"" + problem[2] + "\"}";
     return new WireResponse(status, headers, body);
   }
@@ -81,7 +94,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case INSUFFICIENT_SCOPE -> scopes.isEmpty()
           ? base + ", error=\"insufficient_scope\""
           : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
-      case BAD_PATH, FORBIDDEN, UNAVAILABLE, FAULT -> null;
+      case STEP_UP -> base + ", error=\"insufficient_user_authentication\"";
+      case BAD_PATH, FORBIDDEN, BLOCKED, ATTACK, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
     };
   }
 
@@ -96,6 +110,17 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case INSUFFICIENT_SCOPE -> new String[] {"insufficient-scope", "Forbidden",
           "The access token does not grant access to this resource."};
       case FORBIDDEN -> new String[] {"forbidden", "Forbidden", "Access to this resource is denied."};
+      case BLOCKED -> new String[] {"source-blocked", "Forbidden",
+          "Requests from this source are refused for a while."};
+      case ATTACK -> new String[] {"request-rejected", "Forbidden", "The request was refused as an attack."};
+      case STEP_UP -> new String[] {"insufficient-user-authentication", "Unauthorized",
+          "A stronger or more recent authentication is required."};
+      case TRUST_DENIED -> new String[] {"insufficient-trust", "Forbidden",
+          "Access is refused in the current context."};
+      case QUOTA -> new String[] {RATE_PROBLEM_BASE + "quota-exceeded", "Too Many Requests",
+          "The request quota is exhausted; retry later."};
+      case ABNORMAL_QUOTA -> new String[] {RATE_PROBLEM_BASE + "abnormal-usage-detected", "Too Many Requests",
+          "The request quota was reduced after unusual activity; retry later."};
       case UNAVAILABLE -> new String[] {"temporarily-unavailable", "Service Unavailable",
           "Access cannot be verified right now; retry later."};
       case FAULT -> new String[] {"internal-error", "Internal Server Error", "Access could not be decided."};

@@ -53,6 +53,12 @@ class WireResponseTests {
         Arguments.of(DenyReason.INSUFFICIENT_SCOPE, 403, INSUFFICIENT),
         Arguments.of(DenyReason.INSUFFICIENT_ROLE, 403, INSUFFICIENT),
         Arguments.of(DenyReason.CLAIM_CONDITION_FAILED, 403, INSUFFICIENT),
+        Arguments.of(DenyReason.SOURCE_BLOCKED, 403, null),
+        Arguments.of(DenyReason.ATTACK_DETECTED, 403, null),
+        Arguments.of(DenyReason.STEP_UP_REQUIRED, 401, BARE + ", error=\"insufficient_user_authentication\""),
+        Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
+        Arguments.of(DenyReason.RATE_LIMITED, 429, null),
+        Arguments.of(DenyReason.RATE_LIMITED_ABNORMAL, 429, null),
         Arguments.of(DenyReason.INTERNAL_ERROR, 500, null));
   }
 
@@ -109,8 +115,14 @@ class WireResponseTests {
     assertThat(problem).containsOnlyKeys("type", "title", "status", "detail");
     assertThat(problem.get("status")).isEqualTo((long) response.status());
     assertThat(problem.get("type")).isInstanceOf(String.class);
-    assertThat((String) problem.get("type")).startsWith(WireResponse.PROBLEM_BASE)
-        .matches("https://zt\\.dev/problems/[a-z]+(-[a-z]+)*");
+    if (reason.kind() == DenyReason.Kind.QUOTA || reason.kind() == DenyReason.Kind.ABNORMAL_QUOTA) {
+      // the problem types the IETF RateLimit fields draft defines
+      assertThat((String) problem.get("type"))
+          .matches("https://iana\\.org/assignments/http-problem-types#(quota-exceeded|abnormal-usage-detected)");
+    } else {
+      assertThat((String) problem.get("type")).startsWith(WireResponse.PROBLEM_BASE)
+          .matches("https://zt\\.dev/problems/[a-z]+(-[a-z]+)*");
+    }
     assertThat(problem.get("title")).isEqualTo(reasonPhrase(response.status()));
     assertThat(problem.get("detail")).isInstanceOf(String.class);
     assertThat((String) problem.get("detail")).isNotBlank();
@@ -196,6 +208,7 @@ class WireResponseTests {
       case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
+      case 429 -> "Too Many Requests";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
       default -> throw new AssertionError("unexpected status " + status);
