@@ -1,0 +1,143 @@
+package dev.zt.spiffe;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A validating pass over JSON text that refuses what Nimbus' parser lets through below the top level: duplicate
+ * member names in nested objects (compared after unescaping, so {@code "a"} and {@code "\u0061"} clash), and nesting
+ * deeper than {@link #MAX_DEPTH}. Run before parsing untrusted bundles and tokens.
+ */
+final class StrictJson {
+
+  static final int MAX_DEPTH = 32;
+
+  private final String s;
+  private int i;
+
+  private StrictJson(String s) {
+    this.s = s;
+  }
+
+  /** Whether {@code text} is one JSON value with no duplicate member names at any depth. */
+  static boolean valid(String text) {
+    StrictJson p = new StrictJson(text);
+    try {
+      p.ws();
+      p.value(0);
+      p.ws();
+      return p.i == text.length();
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      return false;
+    }
+  }
+
+  private void value(int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("too deep");
+    }
+    char c = s.charAt(i);
+    if (c == '{') {
+      i++;
+      Set<String> names = new HashSet<>();
+      ws();
+      if (s.charAt(i) == '}') {
+        i++;
+        return;
+      }
+      while (true) {
+        ws();
+        if (!names.add(string())) {
+          throw new IllegalArgumentException("duplicate member");
+        }
+        ws();
+        expect(':');
+        ws();
+        value(depth + 1);
+        ws();
+        if (s.charAt(i) == ',') {
+          i++;
+          continue;
+        }
+        expect('}');
+        return;
+      }
+    }
+    if (c == '[') {
+      i++;
+      ws();
+      if (s.charAt(i) == ']') {
+        i++;
+        return;
+      }
+      while (true) {
+        ws();
+        value(depth + 1);
+        ws();
+        if (s.charAt(i) == ',') {
+          i++;
+          continue;
+        }
+        expect(']');
+        return;
+      }
+    }
+    if (c == '"') {
+      string();
+      return;
+    }
+    // number or literal: the real parser checks its form; here it only has to end
+    int start = i;
+    while (i < s.length() && "{}[],: \t\r\n\"".indexOf(s.charAt(i)) < 0) {
+      i++;
+    }
+    if (i == start) {
+      throw new IllegalArgumentException("value expected");
+    }
+  }
+
+  private String string() {
+    expect('"');
+    StringBuilder b = new StringBuilder();
+    while (true) {
+      char c = s.charAt(i++);
+      if (c == '"') {
+        return b.toString();
+      }
+      if (c < 0x20) {
+        throw new IllegalArgumentException("control character in string");
+      }
+      if (c == '\\') {
+        char e = s.charAt(i++);
+        switch (e) {
+          case '"', '\\', '/' -> b.append(e);
+          case 'b' -> b.append('\b');
+          case 'f' -> b.append('\f');
+          case 'n' -> b.append('\n');
+          case 'r' -> b.append('\r');
+          case 't' -> b.append('\t');
+          case 'u' -> {
+            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            i += 4;
+          }
+          default -> throw new IllegalArgumentException("bad escape");
+        }
+      } else {
+        b.append(c);
+      }
+    }
+  }
+
+  private void expect(char c) {
+    if (s.charAt(i) != c) {
+      throw new IllegalArgumentException("expected " + c);
+    }
+    i++;
+  }
+
+  private void ws() {
+    while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
+      i++;
+    }
+  }
+}
