@@ -17,7 +17,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.zt.core.BearerJwt;
 import dev.zt.core.Decision;
+import dev.zt.core.Detection;
 import dev.zt.core.Enforcer;
+import dev.zt.core.RateLimit;
+import dev.zt.core.RatePolicy;
+import dev.zt.core.TrustPolicy;
 import dev.zt.core.RequestContext;
 import dev.zt.core.Requirement;
 import dev.zt.core.RoutePolicy;
@@ -83,6 +87,7 @@ public class BearerTokenBenchmark {
 
   private Enforcer uncached;
   private Enforcer cached;
+  private Enforcer continuous;
   private NimbusJwtDecoder springDecoder;
   private String token;
   private String bearerHeader;
@@ -122,6 +127,8 @@ public class BearerTokenBenchmark {
     bearerHeaderChars = bearerHeader.toCharArray();
 
     RoutePolicy routes = RoutePolicy.builder().get("/orders", Requirement.allScopes(SCOPE)).build();
+    // The token-validation benchmarks measure authentication and the route policy alone: continuous verification
+    // (trust, rate, detection) is off here and measured on its own in cachedEnforcerContinuous.
     uncached = Enforcer.builder()
         .bearerJwt(BearerJwt.issuer(ISSUER)
             .audience(AUDIENCE)
@@ -130,6 +137,9 @@ public class BearerTokenBenchmark {
             .build())
         .routes(routes)
         .openTelemetry(OpenTelemetry.noop())
+        .trust(TrustPolicy.builder().build())
+        .rateLimits(RatePolicy.none())
+        .detection(Detection.off())
         .build();
     cached = Enforcer.builder()
         .bearerJwt(BearerJwt.issuer(ISSUER)
@@ -138,6 +148,24 @@ public class BearerTokenBenchmark {
             .build())
         .routes(routes)
         .openTelemetry(OpenTelemetry.noop())
+        .trust(TrustPolicy.builder().build())
+        .rateLimits(RatePolicy.none())
+        .detection(Detection.off())
+        .build();
+    // Continuous verification on, with the default trust signals (token age, auth strength, channel, behaviour) and
+    // SQL-injection inspection; a rate limit no benchmark can exhaust, so every op is an allow that paid for it.
+    continuous = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(ISSUER)
+            .audience(AUDIENCE)
+            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
+            .build())
+        .routes(routes)
+        .openTelemetry(OpenTelemetry.noop())
+        .trust(TrustPolicy.defaults())
+        .rateLimits(RatePolicy.builder()
+            .defaultLimit(RateLimit.of("bench", 1_000_000_000L, Duration.ofSeconds(1)))
+            .build())
+        .detection(Detection.defaults())
         .build();
 
     InMemoryJwks jwks = new InMemoryJwks(new JWKSet(publicJwk).toString());
@@ -155,6 +183,7 @@ public class BearerTokenBenchmark {
     // Every path must accept the token before anything is measured; the cached enforcer is warmed here.
     requireAllowed(uncached.enforce(request(bearerHeader)).toCompletableFuture().join(), "uncached zt");
     requireAllowed(cached.enforce(request(bearerHeader)).toCompletableFuture().join(), "cached zt");
+    requireAllowed(continuous.enforce(request(bearerHeader)).toCompletableFuture().join(), "continuous zt");
     requireSubject(springDecoder.decode(token));
     requireSubject(springDecoder.decode(token));
     if (jwks.fetches() != 1) {
@@ -193,6 +222,16 @@ public class BearerTokenBenchmark {
   public void cachedEnforcer(Blackhole bh) {
     Decision d = cached.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
     bh.consume(requireAllowed(d, "cached zt"));
+  }
+
+  /**
+   * As {@link #cachedEnforcer}, with the trust gate (default signals and the behaviour baseline), the rate gate (a
+   * Bucket4j bucket per identity and route) and SQL-injection inspection on: the difference is their cost.
+   */
+  @Benchmark
+  public void cachedEnforcerContinuous(Blackhole bh) {
+    Decision d = continuous.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
+    bh.consume(requireAllowed(d, "continuous zt"));
   }
 
   private static RequestContext request(String authorization) {

@@ -38,7 +38,17 @@ final class Audit {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.zt.audit");
 
+  static final AttributeKey<String> ACTION = AttributeKey.stringKey("zt.action");
+  static final AttributeKey<String> TARGET = AttributeKey.stringKey("zt.target");
+  static final AttributeKey<String> EVIDENCE = AttributeKey.stringKey("zt.evidence");
+  static final AttributeKey<String> SEVERITY = AttributeKey.stringKey("zt.severity");
+  static final AttributeKey<String> IDENTITY = AttributeKey.stringKey("zt.identity");
+  static final AttributeKey<Long> TTL = AttributeKey.longKey("zt.ttl_seconds");
+  static final AttributeKey<String> TRUST = AttributeKey.stringKey("zt.trust");
+
   private final LongCounter decisions;
+  private final LongCounter verdicts;
+  private final LongCounter actions;
   private final Map<Route, Attributes> allowAttributes = new IdentityHashMap<>();
   private final Map<String, Attributes> denyAttributes = new ConcurrentHashMap<>();
 
@@ -48,6 +58,10 @@ final class Audit {
         .setDescription("Enforcement decisions by decision, gate, reason and rule")
         .setUnit("{decision}")
         .build();
+    this.verdicts = otel.getMeter("dev.zt").counterBuilder("zt.verdicts")
+        .setDescription("Detector verdicts by rule and severity").setUnit("{verdict}").build();
+    this.actions = otel.getMeter("dev.zt").counterBuilder("zt.actions")
+        .setDescription("Automated and manual responses by action and rule").setUnit("{action}").build();
     for (Route r : routes.routes()) {
       allowAttributes.put(r, Attributes.of(DECISION, "allow", GATE, "policy", REASON, "ALLOWED", RULE, r.id()));
     }
@@ -76,6 +90,7 @@ final class Audit {
       c.subject().ifPresent(s -> b.put(SUBJECT, s));
       c.clientId().ifPresent(s -> b.put(CLIENT, s));
       c.token().flatMap(VerifiedJwt::tokenId).ifPresent(s -> b.put(TOKEN_ID, s));
+      ex.trust().ifPresent(t -> b.put(TRUST, t.summary()));
       if (decision instanceof Decision.Deny d) {
         b.put(STATUS, (long) d.status());
         if (!ex.detail().isEmpty()) {
@@ -97,5 +112,52 @@ final class Audit {
           decision.rule(), ex.request().method(), ex.path(),
           ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"));
     }
+  }
+
+  /** A detector's verdict: span event {@code zt.verdict}, counter {@code zt.verdicts}, a WARN line. */
+  void verdict(dev.zt.core.detect.Verdict v, String identity) {
+    verdicts.add(1, Attributes.of(RULE, v.rule(), SEVERITY, v.severity().name()));
+    Span span = Span.current();
+    if (span.isRecording()) {
+      span.addEvent("zt.verdict", Attributes.of(RULE, v.rule(), SEVERITY, v.severity().name(), EVIDENCE,
+          v.evidence(), IDENTITY, identity));
+    }
+    LOG.warn("zt verdict rule={} severity={} identity={} evidence=\"{}\"", v.rule(), v.severity(), identity,
+        v.evidence());
+  }
+
+  /**
+   * A response action (or, with a null kind, a change of state such as a lift): span event {@code zt.action},
+   * counter {@code zt.actions}, a WARN line naming the rule and the evidence.
+   */
+  void action(ResponseAction.Kind kind, String target, String rule, String evidence, java.time.Duration ttl) {
+    String name = kind == null ? "STATE_CHANGE" : kind.name();
+    actions.add(1, Attributes.of(ACTION, name, RULE, rule));
+    Span span = Span.current();
+    if (span.isRecording()) {
+      span.addEvent("zt.action", Attributes.builder().put(ACTION, name).put(TARGET, target).put(RULE, rule)
+          .put(EVIDENCE, evidence).put(TTL, ttl.toSeconds()).build());
+    }
+    LOG.warn("zt action={} target=\"{}\" rule={} ttl={}s evidence=\"{}\"", name, target, rule, ttl.toSeconds(),
+        evidence);
+  }
+
+  private static final java.util.List<String> MONITORED_HEADERS =
+      java.util.List.of("User-Agent", "X-Forwarded-For", "X-Geo-Country", "X-Device-Posture", "Referer", "Origin");
+
+  /** Enhanced monitoring: the full request of a monitored identity, allow-listed headers only, at INFO. */
+  void monitored(Exchange ex, Decision decision) {
+    StringBuilder h = new StringBuilder();
+    for (String name : MONITORED_HEADERS) {
+      for (String v : ex.request().headers().values(name)) {
+        h.append(name).append('=').append(v.replaceAll("[^\\x20-\\x7e]", "?")).append("; ");
+      }
+    }
+    LOG.info("zt monitored identity={} decision={} rule=\"{}\" method={} raw_path=\"{}\" query=\"{}\" trust={}"
+            + " headers=\"{}\"",
+        ex.identity(), decision.allowed() ? "allow" : ((Decision.Deny) decision).reason(), decision.rule(),
+        ex.request().method(), ex.request().rawPath().replaceAll("[^\\x20-\\x7e]", "?"),
+        ex.request().rawQuery().replaceAll("[^\\x20-\\x7e]", "?"),
+        ex.trust().map(TrustScore::summary).orElse("-"), h);
   }
 }

@@ -29,11 +29,13 @@ final class CredentialGate implements Gate {
   private final Cache<TokenKey, Entry> validated;
   private final long skewMillis;
   private final long maxAgeMillis;
+  private final Responses responses;
 
   /** A validated token: the caller, and the time bounds re-checked on every hit. */
   private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis) {}
 
-  CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor) {
+  CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, Responses responses) {
+    this.responses = responses;
     this.verifier = new JwtVerifier(config, keySource(config));
     this.clock = clock;
     this.blockingExecutor = blockingExecutor;
@@ -158,6 +160,10 @@ final class CredentialGate implements Gate {
     if (cacheKey != null) {
       validated.put(cacheKey, entry);
     }
+    if (responses.isSuspended(jwt)) {
+      exchange.note("credential suspended");
+      return Step.deny(DenyReason.TOKEN_SUSPENDED);
+    }
     exchange.authenticate(caller);
     return Step.proceed();
   }
@@ -172,6 +178,10 @@ final class CredentialGate implements Gate {
     }
     if (maxAgeMillis > 0 && now - e.iatMillis() > maxAgeMillis + skewMillis) {
       return Step.deny(DenyReason.TOKEN_LIFETIME_EXCEEDED);
+    }
+    if (responses.isSuspended(e.caller().token().orElseThrow())) {
+      exchange.note("credential suspended");
+      return Step.deny(DenyReason.TOKEN_SUSPENDED);
     }
     exchange.authenticate(e.caller());
     return Step.proceed();

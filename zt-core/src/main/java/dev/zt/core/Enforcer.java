@@ -49,6 +49,10 @@ public final class Enforcer {
   private final String realm;
   private final Audit audit;
   private final AuditListener listener;
+  private final Responses responses;
+  private final ClientAddresses clientAddresses;
+  private final Outcomes outcomes;
+  private final TrustGate trustGate;
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -56,12 +60,29 @@ public final class Enforcer {
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.realm = b.realm == null ? "zt" : b.realm;
     Executor executor = b.blockingExecutor == null ? defaultExecutor() : b.blockingExecutor;
-    List<Gate> chain = new ArrayList<>();
-    chain.add(new CredentialGate(b.bearerJwt, clock, executor));
-    chain.add(new PolicyGate());
-    this.gates = chain.toArray(Gate[]::new);
     this.listener = b.listener;
     this.audit = new Audit(b.openTelemetry == null ? GlobalOpenTelemetry.get() : b.openTelemetry, routes);
+    TrustPolicy trust = b.trust == null ? TrustPolicy.defaults() : b.trust;
+    RatePolicy rates = b.rates == null ? RatePolicy.defaults() : b.rates;
+    Detection detection = b.detection == null ? Detection.defaults() : b.detection;
+    ResponsePolicy responsePolicy = b.responsePolicy == null ? ResponsePolicy.defaults() : b.responsePolicy;
+    this.responses = new Responses(clock, responsePolicy, audit, trust.criticalEventTtl());
+    this.clientAddresses = new ClientAddresses(b.trustedProxies);
+    this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
+    this.trustGate = new TrustGate(trust, responses, clock, !rates.isEmpty(),
+        b.country == null ? ctx -> java.util.Optional.empty() : b.country);
+    List<Gate> chain = new ArrayList<>();
+    chain.add(new SourceGate(responses));
+    chain.add(new CredentialGate(b.bearerJwt, clock, executor, responses));
+    if (detection.sqlInjection()) {
+      chain.add(new InspectionGate(detection, responses));
+    }
+    chain.add(trustGate);
+    if (!rates.isEmpty()) {
+      chain.add(new RateGate(rates, responses, clock));
+    }
+    chain.add(new PolicyGate());
+    this.gates = chain.toArray(Gate[]::new);
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }
@@ -84,7 +105,35 @@ public final class Enforcer {
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
     Route route = routes.match(request.method(), normalized);
-    return run(new Exchange(request, normalized, route), 0);
+    return run(new Exchange(request, normalized, route, clientAddresses.resolve(request)), 0);
+  }
+
+  /**
+   * Tells the enforcer how the application answered an allowed request (adapters call this after the response), so
+   * outcome detectors see 401/403/404 patterns and behaviour baselines learn error ratios. Denials need no report:
+   * the enforcer saw those itself.
+   */
+  public void report(RequestContext request, Decision decision, int status) {
+    if (!(decision instanceof Decision.Allow allow)) {
+      return;
+    }
+    try {
+      java.util.Optional<java.net.InetAddress> client = clientAddresses.resolve(request);
+      Caller caller = allow.caller();
+      String identity = caller.subject().map(s -> "sub:" + s)
+          .or(() -> caller.clientId().map(c -> "client:" + c))
+          .orElseGet(() -> client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown"));
+      String path = request.normalizedPath().orElse("(rejected)");
+      outcomes.observe(identity, client, caller.token(), path, status);
+      trustGate.outcome(identity, status);
+    } catch (RuntimeException e) {
+      LOG.error("zt report failed", e); // reporting never affects the response
+    }
+  }
+
+  /** The automated-response engine: suspensions, blocks, throttles, monitoring, security events. */
+  public Responses responses() {
+    return responses;
   }
 
   /** The answer to send for {@code deny}: one table for every adapter. */
@@ -172,6 +221,13 @@ public final class Enforcer {
   private void record(Exchange ex, Decision decision) {
     try {
       audit.record(ex, decision);
+      if (decision instanceof Decision.Deny d) {
+        outcomes.observe(ex.identity(), ex.clientAddress(), ex.caller().token(), ex.path(), d.status());
+        trustGate.outcome(ex.identity(), d.status());
+      }
+      if (responses.isMonitored(ex.identity())) {
+        audit.monitored(ex, decision);
+      }
       if (listener != null) {
         listener.onDecision(ex.request(), decision, ex.detail());
       }
@@ -201,6 +257,12 @@ public final class Enforcer {
     private OpenTelemetry openTelemetry;
     private Executor blockingExecutor;
     private AuditListener listener;
+    private TrustPolicy trust;
+    private RatePolicy rates;
+    private Detection detection;
+    private ResponsePolicy responsePolicy;
+    private java.util.function.Predicate<java.net.InetAddress> trustedProxies;
+    private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -263,6 +325,51 @@ public final class Enforcer {
     public Builder auditListener(AuditListener listener) {
       once("auditListener");
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** How trust is scored; default {@link TrustPolicy#defaults()}. */
+    public Builder trust(TrustPolicy policy) {
+      once("trust");
+      this.trust = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Rate limits; default {@link RatePolicy#defaults()}, {@link RatePolicy#none()} to turn them off. */
+    public Builder rateLimits(RatePolicy policy) {
+      once("rateLimits");
+      this.rates = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Detectors; default {@link Detection#defaults()}, {@link Detection#off()} to turn them off. */
+    public Builder detection(Detection detection) {
+      once("detection");
+      this.detection = Objects.requireNonNull(detection, "detection");
+      return this;
+    }
+
+    /** Automated responses; default {@link ResponsePolicy#defaults()}. */
+    public Builder responses(ResponsePolicy policy) {
+      once("responses");
+      this.responsePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Takes the client address from {@code X-Forwarded-For} when the peer is a trusted proxy (the rightmost entry
+     * that is not itself a trusted proxy). Without this, the peer's address is the client's.
+     */
+    public Builder trustForwardedFor(java.util.function.Predicate<java.net.InetAddress> trustedProxies) {
+      once("trustForwardedFor");
+      this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+      return this;
+    }
+
+    /** Where the behaviour baseline reads the request's country from (e.g. a geo-IP lookup); default none. */
+    public Builder countryFrom(java.util.function.Function<TrustContext, java.util.Optional<String>> country) {
+      once("countryFrom");
+      this.country = Objects.requireNonNull(country, "country");
       return this;
     }
 

@@ -14,13 +14,53 @@ public final class Exchange {
   private final RequestContext request;
   private final String path;
   private final Route route;
+  private final java.util.Optional<java.net.InetAddress> client;
   private Caller caller = Caller.anonymous();
   private String detail = "";
+  private TrustScore trust;
 
   Exchange(RequestContext request, String path, Route route) {
+    this(request, path, route, request.clientAddress());
+  }
+
+  Exchange(RequestContext request, String path, Route route, java.util.Optional<java.net.InetAddress> client) {
     this.request = request;
     this.path = path;
     this.route = route;
+    this.client = client;
+  }
+
+  /** The client's address after trusted proxies ({@code X-Forwarded-For} from a trusted proxy), if known. */
+  public java.util.Optional<java.net.InetAddress> clientAddress() {
+    return client;
+  }
+
+  /** The request's trust, once the trust gate computed it. */
+  public java.util.Optional<TrustScore> trust() {
+    return java.util.Optional.ofNullable(trust);
+  }
+
+  void trust(TrustScore score) {
+    this.trust = score;
+  }
+
+  /**
+   * The identity limits and responses are keyed by: {@code sub:…}, else {@code client:…}, else {@code ip:…}, else
+   * {@code unknown}.
+   */
+  String identity() {
+    Caller c = caller;
+    if (c.isAuthenticated()) {
+      java.util.Optional<String> sub = c.subject();
+      if (sub.isPresent()) {
+        return "sub:" + sub.get();
+      }
+      java.util.Optional<String> cid = c.clientId();
+      if (cid.isPresent()) {
+        return "client:" + cid.get();
+      }
+    }
+    return client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
   }
 
   public RequestContext request() {

@@ -63,6 +63,30 @@ public sealed interface Requirement {
     return new ClaimEquals(dottedPath, expected);
   }
 
+  /**
+   * The request's trust must be at least {@code level}, else it is refused (403); add
+   * {@link TrustFloor#orStepUp} to ask for stronger authentication instead (401, RFC 9470). Combine it with the
+   * route's other requirements: {@code allScopes("orders:read").and(minimumTrust(MEDIUM).orStepUp(…))}.
+   */
+  static TrustFloor minimumTrust(TrustLevel level) {
+    return new TrustFloor(Objects.requireNonNull(level, "level"), false, Optional.empty(), Optional.empty());
+  }
+
+  /** The trust floor among this requirement's parts, if any ({@code null} when none). */
+  default TrustFloor trustFloor() {
+    if (this instanceof TrustFloor f) {
+      return f;
+    }
+    if (this instanceof AllOf all) {
+      for (Requirement r : all.parts()) {
+        if (r instanceof TrustFloor f) {
+          return f;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Both this and {@code other} must hold. */
   default Requirement and(Requirement other) {
     Objects.requireNonNull(other, "other");
@@ -174,6 +198,34 @@ public sealed interface Requirement {
         return new java.math.BigDecimal(e.toString()).compareTo(new java.math.BigDecimal(n.toString())) == 0;
       }
       return expected.equals(v);
+    }
+  }
+
+  /**
+   * See {@link #minimumTrust(TrustLevel)}. Enforced by the trust gate, before the policy gate checks the rest.
+   *
+   * @param level the least level accepted
+   * @param stepUp whether a lower level is answered with a step-up challenge rather than a refusal
+   * @param acrValues the {@code acr_values} to ask for (RFC 9470 §3)
+   * @param maxAge the {@code max_age} to ask for (RFC 9470 §3)
+   */
+  record TrustFloor(TrustLevel level, boolean stepUp, Optional<String> acrValues, Optional<java.time.Duration> maxAge)
+      implements Requirement {
+
+    /** Below the floor, ask for authentication with {@code acrValues} (space-separated) within {@code maxAge}. */
+    public TrustFloor orStepUp(String acrValues, java.time.Duration maxAge) {
+      if (acrValues.isBlank() || acrValues.chars().anyMatch(c -> c < 0x20 || c == '"' || c == '\\' || c >= 0x7f)) {
+        throw new IllegalArgumentException("acr_values must be printable ASCII without quotes");
+      }
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("max_age must not be negative");
+      }
+      return new TrustFloor(level, true, Optional.of(acrValues), Optional.of(maxAge));
+    }
+
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      return Optional.empty(); // the trust gate enforced it
     }
   }
 

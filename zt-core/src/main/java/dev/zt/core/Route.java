@@ -30,6 +30,11 @@ public record Route(String id, Set<String> methods, PathPattern pattern, Require
     }
   }
 
+  /** The route's trust floor, or {@code null}. */
+  Requirement.TrustFloor trustFloor() {
+    return requirement.trustFloor();
+  }
+
   /** Whether this rule applies to the request. */
   public boolean matches(String method, String normalizedPath) {
     return (methods.isEmpty() || methods.contains(method)) && pattern.matches(normalizedPath);

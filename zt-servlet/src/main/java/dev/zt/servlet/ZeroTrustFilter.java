@@ -84,10 +84,18 @@ public final class ZeroTrustFilter implements Filter {
       throw new ServletException("ZeroTrustFilter only handles HTTP requests");
     }
     Enforcer e = enforcer;
-    Decision decision = await(e.enforce(context(request, e)));
+    RequestContext context = context(request, e);
+    Decision decision = await(e.enforce(context));
     if (decision instanceof Decision.Allow allow) {
       request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
-      chain.doFilter(new CallerRequest(request, allow.caller()), response);
+      try {
+        chain.doFilter(new CallerRequest(request, allow.caller()), response);
+      } finally {
+        // outcome detectors (enumeration, behaviour) learn how the application answered
+        if (!request.isAsyncStarted()) {
+          e.report(context, decision, response.getStatus());
+        }
+      }
     } else {
       write(response, e.respond((Decision.Deny) decision));
     }

@@ -1,0 +1,105 @@
+package dev.zt.core;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The signals zt computes itself from what it already knows about a request. */
+final class BuiltInSignals {
+
+  private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
+
+  private BuiltInSignals() {}
+
+  static SignalResult tokenAge(TrustContext ctx) {
+    Optional<VerifiedJwt> token = ctx.caller().token();
+    if (token.isEmpty()) {
+      return SignalResult.abstain("no token");
+    }
+    long age = Math.max(0, ctx.now().toEpochMilli() - token.get().issuedAt().toEpochMilli());
+    double score = 1.0 - 0.5 * Math.min(1.0, (double) age / HOUR_MILLIS);
+    return SignalResult.of(score, age < 60_000 ? "fresh token" : "token " + (age / 60_000) + " min old");
+  }
+
+  static SignalResult authenticationStrength(TrustContext ctx) {
+    Optional<VerifiedJwt> token = ctx.caller().token();
+    if (token.isEmpty()) {
+      return SignalResult.abstain("no token");
+    }
+    Object amr = token.get().claims().get("amr");
+    if (amr instanceof Collection<?> methods) {
+      for (Object m : methods) {
+        String method = String.valueOf(m).toLowerCase(Locale.ROOT);
+        if (method.equals("mfa") || method.equals("hwk") || method.equals("otp") || method.equals("swk")
+            || method.equals("sc") || method.equals("fido") || method.equals("webauthn")) {
+          return SignalResult.of(1.0, "multi-factor (amr)");
+        }
+      }
+      return SignalResult.of(0.6, "single factor (amr)");
+    }
+    Object acr = token.get().claims().get("acr");
+    if (acr instanceof String a) {
+      String v = a.toLowerCase(Locale.ROOT);
+      if (v.contains("mfa") || v.contains("aal2") || v.contains("aal3") || v.contains("phr") || v.equals("2")
+          || v.equals("3") || v.contains("gold") || v.contains("silver")) {
+        return SignalResult.of(1.0, "strong acr");
+      }
+      return SignalResult.of(0.6, "basic acr");
+    }
+    return SignalResult.abstain("no acr/amr");
+  }
+
+  static SignalResult channel(TrustContext ctx) {
+    return ctx.request().peerCertificates().isEmpty()
+        ? SignalResult.of(0.7, "no mTLS")
+        : SignalResult.of(1.0, "mTLS");
+  }
+
+  /** An IPv4 or IPv6 address block. */
+  record Cidr(byte[] network, int bits, String text) {
+    static Cidr parse(String cidr) {
+      int slash = cidr.indexOf('/');
+      String host = slash < 0 ? cidr : cidr.substring(0, slash);
+      if (!host.matches("[0-9a-fA-F:.]+")) {
+        throw new IllegalArgumentException("not an IP address block: " + cidr);
+      }
+      try {
+        byte[] addr = InetAddress.getByName(host).getAddress();
+        int bits = slash < 0 ? addr.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
+        if (bits < 0 || bits > addr.length * 8) {
+          throw new IllegalArgumentException("bad prefix length: " + cidr);
+        }
+        return new Cidr(addr, bits, cidr);
+      } catch (UnknownHostException | NumberFormatException e) {
+        throw new IllegalArgumentException("not an IP address block: " + cidr, e);
+      }
+    }
+
+    boolean contains(InetAddress address) {
+      byte[] a = address.getAddress();
+      if (a.length != network.length) {
+        return false;
+      }
+      int full = bits / 8;
+      for (int i = 0; i < full; i++) {
+        if (a[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = bits % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xFF << (8 - rest)) & 0xFF;
+      return (a[full] & mask) == (network[full] & mask);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+}

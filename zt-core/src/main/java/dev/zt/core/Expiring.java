@@ -1,0 +1,82 @@
+package dev.zt.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A bounded map whose entries end at a time of the injected clock. Reads check the end time against the clock, so
+ * correctness never depends on when the cache gets round to evicting; eviction only bounds memory.
+ */
+final class Expiring<K, V> {
+
+  /** A value and when it ends. */
+  record Timed<V>(V value, long untilMillis) {}
+
+  private final Clock clock;
+  private final Cache<K, Timed<V>> cache;
+
+  Expiring(Clock clock, long maxEntries) {
+    this.clock = clock;
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .executor(Runnable::run)
+        .ticker(() -> clock.millis() * 1_000_000L)
+        .expireAfter(new Expiry<K, Timed<V>>() {
+          @Override
+          public long expireAfterCreate(K key, Timed<V> v, long currentTime) {
+            return Math.max(0, v.untilMillis() - clock.millis()) * 1_000_000L;
+          }
+
+          @Override
+          public long expireAfterUpdate(K key, Timed<V> v, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, v, currentTime);
+          }
+
+          @Override
+          public long expireAfterRead(K key, Timed<V> v, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  void put(K key, V value, long untilMillis) {
+    cache.put(key, new Timed<>(value, untilMillis));
+  }
+
+  Optional<Timed<V>> get(K key) {
+    Timed<V> t = cache.getIfPresent(key);
+    return t != null && t.untilMillis() > clock.millis() ? Optional.of(t) : Optional.empty();
+  }
+
+  /** Cheap: whether nothing was ever kept or everything has been evicted. */
+  boolean isEmpty() {
+    return cache.estimatedSize() == 0;
+  }
+
+  boolean contains(K key) {
+    if (cache.estimatedSize() == 0) {
+      return false;
+    }
+    return get(key).isPresent();
+  }
+
+  boolean remove(K key) {
+    return cache.asMap().remove(key) != null;
+  }
+
+  Map<K, Timed<V>> snapshot() {
+    long now = clock.millis();
+    Map<K, Timed<V>> out = new java.util.LinkedHashMap<>();
+    cache.asMap().forEach((k, v) -> {
+      if (v.untilMillis() > now) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+}

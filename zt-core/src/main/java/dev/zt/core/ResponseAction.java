@@ -1,0 +1,62 @@
+package dev.zt.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An automated response to a detector's verdict, with how long it lasts and, optionally, how many verdicts of the
+ * rule (per identity, within a window) it takes to fire.
+ *
+ * @param kind what happens
+ * @param ttl how long it lasts (reversible earlier through {@link Responses})
+ * @param afterAttempts how many verdicts it takes (1 = the first)
+ * @param window the window those verdicts are counted in
+ * @since 0.1
+ */
+public record ResponseAction(Kind kind, Duration ttl, int afterAttempts, Duration window) {
+
+  /** The kinds of response. */
+  public enum Kind {
+    /** Refuse the credential (its {@code jti} and its subject): later requests get 401 {@code invalid_token}. */
+    SUSPEND_CREDENTIAL,
+    /** Tighten the identity's rate limits (and answer {@code abnormal-usage-detected} when they bite). */
+    THROTTLE,
+    /** Audit the identity's every request in full (route, allow-listed headers, decisions at INFO). */
+    ENHANCED_MONITORING,
+    /** Refuse every request from the client's address. */
+    BLOCK_SOURCE
+  }
+
+  public ResponseAction {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(window, "window");
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
+      throw new IllegalArgumentException("a response lasts within (0, 7 days]: " + ttl);
+    }
+    if (afterAttempts < 1) {
+      throw new IllegalArgumentException("afterAttempts must be at least 1");
+    }
+  }
+
+  public static ResponseAction suspendCredential(Duration ttl) {
+    return new ResponseAction(Kind.SUSPEND_CREDENTIAL, ttl, 1, ttl);
+  }
+
+  public static ResponseAction throttle(Duration ttl) {
+    return new ResponseAction(Kind.THROTTLE, ttl, 1, ttl);
+  }
+
+  public static ResponseAction monitor(Duration ttl) {
+    return new ResponseAction(Kind.ENHANCED_MONITORING, ttl, 1, ttl);
+  }
+
+  public static ResponseAction blockSource(Duration ttl) {
+    return new ResponseAction(Kind.BLOCK_SOURCE, ttl, 1, ttl);
+  }
+
+  /** The same action, fired only at the {@code n}-th verdict of its rule for one identity within {@code window}. */
+  public ResponseAction afterAttempts(int n, Duration window) {
+    return new ResponseAction(kind, ttl, n, window);
+  }
+}

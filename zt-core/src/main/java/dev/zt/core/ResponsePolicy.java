@@ -1,0 +1,122 @@
+package dev.zt.core;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Which automated responses follow which detector rules. Rules are matched exactly, or by prefix with a final
+ * {@code *} ({@code sqli.*}); every matching entry fires.
+ *
+ * <p>Addresses for which {@link Builder#neverBlock} holds are never blocked: by default loopback, the host itself —
+ * a sidecar, a health check or the gateway in front — whose blocking would cut off everyone behind it.
+ *
+ * @since 0.1
+ */
+public final class ResponsePolicy {
+
+  record Entry(String rule, List<ResponseAction> actions) {
+    boolean matches(String verdictRule) {
+      return rule.endsWith("*") ? verdictRule.startsWith(rule.substring(0, rule.length() - 1))
+          : rule.equals(verdictRule);
+    }
+  }
+
+  private final List<Entry> entries;
+  private final Predicate<InetAddress> neverBlock;
+  private final long maxEntries;
+
+  private ResponsePolicy(Builder b) {
+    this.entries = List.copyOf(b.entries);
+    this.neverBlock = b.neverBlock;
+    this.maxEntries = b.maxEntries;
+  }
+
+  /**
+   * The defaults: three SQL-injection verdicts within 15 minutes suspend the credential for 15 minutes; credential
+   * stuffing from one source blocks it for 15 minutes; enumeration throttles the identity for 15 minutes and
+   * monitors it for an hour.
+   */
+  public static ResponsePolicy defaults() {
+    return builder()
+        .on("sqli.*", ResponseAction.suspendCredential(Duration.ofMinutes(15)).afterAttempts(3, Duration.ofMinutes(15)))
+        .on("stuffing.source", ResponseAction.blockSource(Duration.ofMinutes(15)))
+        .on("enumeration.identity", ResponseAction.throttle(Duration.ofMinutes(15)),
+            ResponseAction.monitor(Duration.ofHours(1)))
+        .on("stuffing.distributed", ResponseAction.monitor(Duration.ofHours(1)))
+        .build();
+  }
+
+  /** No automated responses (verdicts are still audited). */
+  public static ResponsePolicy none() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  List<ResponseAction> actionsFor(String rule) {
+    List<ResponseAction> out = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.matches(rule)) {
+        out.addAll(e.actions());
+      }
+    }
+    return out;
+  }
+
+  boolean mayBlock(InetAddress address) {
+    return !neverBlock.test(address);
+  }
+
+  long maxEntries() {
+    return maxEntries;
+  }
+
+  /** Builder. */
+  public static final class Builder {
+    private final List<Entry> entries = new ArrayList<>();
+    private Predicate<InetAddress> neverBlock = InetAddress::isLoopbackAddress;
+    private boolean neverBlockSet;
+    private long maxEntries = 100_000;
+
+    private Builder() {}
+
+    /** On a verdict of {@code rule} (exact, or a prefix ending in {@code *}), take {@code actions}. */
+    public Builder on(String rule, ResponseAction... actions) {
+      Objects.requireNonNull(rule, "rule");
+      if (rule.isBlank() || rule.indexOf('*') >= 0 && rule.indexOf('*') != rule.length() - 1 || actions.length == 0) {
+        throw new IllegalArgumentException("a rule (exact or ending in *) and at least one action are required");
+      }
+      entries.add(new Entry(rule, List.of(actions)));
+      return this;
+    }
+
+    /** Addresses that are never blocked (default: loopback). */
+    public Builder neverBlock(Predicate<InetAddress> addresses) {
+      if (neverBlockSet) {
+        throw new IllegalStateException("neverBlock was already set");
+      }
+      this.neverBlock = Objects.requireNonNull(addresses, "addresses");
+      neverBlockSet = true;
+      return this;
+    }
+
+    /** The most suspensions, blocks, throttles and counters kept at once (each kind); default 100 000. */
+    public Builder maxEntries(long max) {
+      if (max < 100) {
+        throw new IllegalArgumentException("maxEntries must be at least 100");
+      }
+      this.maxEntries = max;
+      return this;
+    }
+
+    public ResponsePolicy build() {
+      return new ResponsePolicy(this);
+    }
+  }
+}
