@@ -58,6 +58,7 @@ public final class Enforcer {
     Executor executor = b.blockingExecutor == null ? defaultExecutor() : b.blockingExecutor;
     List<Gate> chain = new ArrayList<>();
     chain.add(new CredentialGate(b.bearerJwt, clock, executor));
+    chain.addAll(b.testingGates);
     chain.add(new PolicyGate());
     this.gates = chain.toArray(Gate[]::new);
     this.listener = b.listener;
@@ -200,6 +201,7 @@ public final class Enforcer {
     private OpenTelemetry openTelemetry;
     private Executor blockingExecutor;
     private AuditListener listener;
+    private final List<Gate> testingGates = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -262,6 +264,18 @@ public final class Enforcer {
     public Builder auditListener(AuditListener listener) {
       once("auditListener");
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Testing only: runs {@code gate} after the credential gate and before the policy gate, where the trust and rate
+     * gates of the design will sit. Package-private on purpose, so no application can weaken its pipeline with it;
+     * adapter tests reach it from a helper in this package (an artificially slow asynchronous gate proves that an
+     * adapter buffers and orders requests while a decision is pending; a deliberately blocking one, that BlockHound
+     * catches a blocked event loop). Each call adds one more gate, in call order.
+     */
+    Builder testingGate(Gate gate) {
+      testingGates.add(Objects.requireNonNull(gate, "gate"));
       return this;
     }
 
