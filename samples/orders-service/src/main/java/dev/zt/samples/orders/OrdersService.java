@@ -200,10 +200,12 @@ public final class OrdersService implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              // tag::readme-netty[]
               ch.pipeline().addLast(
                   new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(32 * 1024)),
-                  new ZeroTrustHandler(enforcer),
-                  new OrdersNettyHandler());
+                  new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
+                  new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
+              // end::readme-netty[]
             }
           })
           .bind(host, port)
