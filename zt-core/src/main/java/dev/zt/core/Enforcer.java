@@ -77,6 +77,7 @@ public final class Enforcer {
     if (detection.sqlInjection()) {
       chain.add(new InspectionGate(detection, responses));
     }
+    chain.addAll(b.testingGates);
     chain.add(trustGate);
     if (!rates.isEmpty()) {
       chain.add(new RateGate(rates, responses, clock));
@@ -263,6 +264,7 @@ public final class Enforcer {
     private ResponsePolicy responsePolicy;
     private java.util.function.Predicate<java.net.InetAddress> trustedProxies;
     private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
+    private final List<Gate> testingGates = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -370,6 +372,18 @@ public final class Enforcer {
     public Builder countryFrom(java.util.function.Function<TrustContext, java.util.Optional<String>> country) {
       once("countryFrom");
       this.country = Objects.requireNonNull(country, "country");
+      return this;
+    }
+
+    /**
+     * Testing only: runs {@code gate} after the credential gate and before the policy gate, where the trust and rate
+     * gates of the design will sit. Package-private on purpose, so no application can weaken its pipeline with it;
+     * adapter tests reach it from a helper in this package (an artificially slow asynchronous gate proves that an
+     * adapter buffers and orders requests while a decision is pending; a deliberately blocking one, that BlockHound
+     * catches a blocked event loop). Each call adds one more gate, in call order.
+     */
+    Builder testingGate(Gate gate) {
+      testingGates.add(Objects.requireNonNull(gate, "gate"));
       return this;
     }
 

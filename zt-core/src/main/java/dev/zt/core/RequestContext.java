@@ -1,6 +1,7 @@
 package dev.zt.core;
 
 import dev.zt.core.internal.PathNormalizer;
+import dev.zt.core.internal.RequestTarget;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -32,9 +33,13 @@ public final class RequestContext {
   private RequestContext(Builder b) {
     this.method = b.method;
     this.rawPath = b.rawPath;
-    this.path = b.contextPath.isEmpty()
-        ? PathNormalizer.normalize(b.rawPath)
-        : PathNormalizer.normalizeWithin(b.rawPath, b.contextPath);
+    if (b.refusedTarget != null) {
+      this.path = new PathNormalizer.Rejected(b.refusedTarget);
+    } else {
+      this.path = b.contextPath.isEmpty()
+          ? PathNormalizer.normalize(b.rawPath)
+          : PathNormalizer.normalizeWithin(b.rawPath, b.contextPath);
+    }
     this.rawQuery = b.rawQuery;
     this.headers = b.headers;
     this.clientAddress = Optional.ofNullable(b.clientAddress);
@@ -46,6 +51,26 @@ public final class RequestContext {
   /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
   public static Builder builder(String method, String rawPath) {
     return new Builder(method, rawPath);
+  }
+
+  /**
+   * Starts a context from an HTTP/1.1 request-target exactly as it appeared on the request line (RFC 9112 §3.2),
+   * for adapters that see the raw request line rather than a container's parsed URI (Netty, a proxy). Origin-form
+   * ({@code /orders?x=1}) and absolute-form ({@code http://host/orders?x=1}, scheme and authority dropped per
+   * RFC 9112 §3.2.2) give the raw path and the raw query; any other form — asterisk-form, authority-form, a relative
+   * reference, another scheme, userinfo, a fragment, bytes outside visible US-ASCII — is refused as a servlet
+   * container would refuse it: the context is built, and the enforcer denies it with
+   * {@link DenyReason#PATH_REJECTED} (400). Calling {@link Builder#rawQuery} afterwards replaces the query.
+   */
+  public static Builder forRequestTarget(String method, String requestTarget) {
+    Objects.requireNonNull(requestTarget, "requestTarget");
+    RequestTarget.Result target = RequestTarget.parse(requestTarget);
+    if (target instanceof RequestTarget.Parsed parsed) {
+      return new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
+    }
+    Builder b = new Builder(method, requestTarget);
+    b.refusedTarget = ((RequestTarget.Refused) target).why();
+    return b;
   }
 
   /** The HTTP method exactly as sent: method names are case-sensitive (RFC 9110 §9.1). */
@@ -117,6 +142,7 @@ public final class RequestContext {
     private Instant arrival;
     private boolean mayBlock = true;
     private String contextPath = "";
+    private String refusedTarget;
 
     private Builder(String method, String rawPath) {
       this.method = Objects.requireNonNull(method, "method");

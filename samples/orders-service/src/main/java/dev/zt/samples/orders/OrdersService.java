@@ -3,10 +3,23 @@ package dev.zt.samples.orders;
 import dev.zt.core.AuditListener;
 import dev.zt.core.BearerJwt;
 import dev.zt.core.Enforcer;
+import dev.zt.netty.ZeroTrustHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -17,23 +30,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * orders-service: a small orders API on embedded Jetty 12, protected by zt.
+ * orders-service: a small orders API on embedded Jetty 12 (zt's servlet filter) or on Netty 4.2 (zt's Netty handler),
+ * protected by zt with the same rules and answering the same way on both.
  *
  * <ul>
  *   <li>{@code java -jar orders-service.jar demo} starts an in-process issuer and the service, and walks through a
  *       scripted scenario, printing each request, zt's decision and its reason.</li>
  *   <li>{@code java -jar orders-service.jar} runs standalone, configured by environment: {@code ZT_ISSUER},
  *       {@code ZT_AUDIENCE}, optional {@code ZT_JWKS_URI} (else discovery), optional {@code ZT_MAX_TOKEN_LIFETIME}
- *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080).</li>
+ *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080), {@code ZT_SERVER}
+ *       ({@code servlet}, the default: Jetty; or {@code netty}).</li>
  * </ul>
  */
 public final class OrdersService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrdersService.class);
 
-  private final Server server;
+  /** Which server carries the service: zt's servlet filter in Jetty, or zt's handler in a Netty pipeline. */
+  enum ServerKind {
+    SERVLET,
+    NETTY
+  }
 
-  private OrdersService(Server server) {
+  /** A started server: its port, how to wait for it, how to stop it. */
+  private interface Running {
+    int port();
+
+    void join() throws InterruptedException;
+
+    void stop() throws Exception;
+  }
+
+  private final Running server;
+
+  private OrdersService(Running server) {
     this.server = server;
   }
 
@@ -51,18 +81,30 @@ public final class OrdersService implements AutoCloseable {
     }
     BearerJwt jwt;
     int port;
+    ServerKind kind;
     try {
       jwt = jwtFromEnvironment(System.getenv());
       port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+      kind = serverFromEnvironment(System.getenv());
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("orders-service: " + e.getMessage());
       System.exit(2);
       return;
     }
-    OrdersService service = start("0.0.0.0", port, OrdersSecurity.enforcer(jwt, null));
-    LOG.info("orders-service listening on port {} (issuer {}, audience {})", service.port(), jwt.issuer(),
-        jwt.audiences());
+    OrdersService service = start(kind, "0.0.0.0", port, OrdersSecurity.enforcer(jwt, null));
+    LOG.info("orders-service listening on port {} with {} (issuer {}, audience {})", service.port(),
+        kind == ServerKind.NETTY ? "Netty" : "Jetty", jwt.issuer(), jwt.audiences());
     service.server.join();
+  }
+
+  /** {@code ZT_SERVER}: {@code servlet} (default) or {@code netty}, case-insensitive. */
+  static ServerKind serverFromEnvironment(Map<String, String> env) {
+    String v = env.getOrDefault("ZT_SERVER", "").strip().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "", "servlet" -> ServerKind.SERVLET;
+      case "netty" -> ServerKind.NETTY;
+      default -> throw new IllegalArgumentException("ZT_SERVER must be servlet or netty, not '" + v + "'");
+    };
   }
 
   /** The standalone configuration, read from environment variables. */
@@ -103,7 +145,12 @@ public final class OrdersService implements AutoCloseable {
     return v.strip();
   }
 
-  /** Starts the service on {@code host}:{@code port} (0 = any free port) behind {@code enforcer}. */
+  /** Starts the service on {@code kind}, on {@code host}:{@code port} (0 = any free port), behind {@code enforcer}. */
+  static OrdersService start(ServerKind kind, String host, int port, Enforcer enforcer) throws Exception {
+    return kind == ServerKind.NETTY ? startNetty(host, port, enforcer) : start(host, port, enforcer);
+  }
+
+  /** Starts the service on Jetty on {@code host}:{@code port} (0 = any free port) behind {@code enforcer}. */
   static OrdersService start(String host, int port, Enforcer enforcer) throws Exception {
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
@@ -121,7 +168,70 @@ public final class OrdersService implements AutoCloseable {
     context.addServlet(new ServletHolder(new OrdersServlet()), "/");
     server.setHandler(context);
     server.start();
-    return new OrdersService(server);
+    return new OrdersService(new Running() {
+      @Override
+      public int port() {
+        return connector.getLocalPort();
+      }
+
+      @Override
+      public void join() throws InterruptedException {
+        server.join();
+      }
+
+      @Override
+      public void stop() throws Exception {
+        server.stop();
+      }
+    });
+  }
+
+  /**
+   * Starts the service on Netty: the HTTP codec (headers up to 32 KiB, as on Jetty, so oversized tokens get zt's
+   * 401), {@link ZeroTrustHandler}, then {@link OrdersNettyHandler}.
+   */
+  static OrdersService startNetty(String host, int port, Enforcer enforcer) throws InterruptedException {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    Channel channel;
+    try {
+      channel = new ServerBootstrap()
+          .group(group)
+          .channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              // tag::readme-netty[]
+              ch.pipeline().addLast(
+                  new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(32 * 1024)),
+                  new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
+                  new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
+              // end::readme-netty[]
+            }
+          })
+          .bind(host, port)
+          .sync()
+          .channel();
+    } catch (InterruptedException | RuntimeException e) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      throw e;
+    }
+    return new OrdersService(new Running() {
+      @Override
+      public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+      }
+
+      @Override
+      public void join() throws InterruptedException {
+        channel.closeFuture().sync();
+      }
+
+      @Override
+      public void stop() throws InterruptedException {
+        channel.close().sync();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+      }
+    });
   }
 
   /** For demos and tests: a service whose enforcer also reports decisions to {@code listener}. */
@@ -130,7 +240,7 @@ public final class OrdersService implements AutoCloseable {
   }
 
   int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    return server.port();
   }
 
   @Override

@@ -15,15 +15,20 @@ import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.Test;
 
-/** The README's snippet is the code of {@link OrdersSecurity#readmeExample}, and that code works. */
+/**
+ * The README's snippets are the sample's code between tags — the servlet one {@link OrdersSecurity#readmeExample},
+ * the Netty one the pipeline of {@link OrdersService#startNetty} — and that code works.
+ */
 class ReadmeSnippetTests {
 
   private static final Path README = Path.of("../../README.md");
   private static final Path SOURCE = Path.of("src/main/java/dev/zt/samples/orders/OrdersSecurity.java");
+  private static final Path NETTY_SOURCE = Path.of("src/main/java/dev/zt/samples/orders/OrdersService.java");
 
   @Test
   void readmeWhenComparedWithTheSampleThenShowsExactlyItsCode() throws IOException {
-    assertThat(readmeSnippet()).isEqualTo(sourceSnippet());
+    assertThat(readmeSnippet("OrdersSecurity.java#readme ")).isEqualTo(sourceSnippet(SOURCE, "readme"));
+    assertThat(readmeSnippet("OrdersService.java#readme-netty ")).isEqualTo(sourceSnippet(NETTY_SOURCE, "readme-netty"));
   }
 
   @Test
@@ -39,18 +44,24 @@ class ReadmeSnippetTests {
     }
   }
 
-  private static List<String> readmeSnippet() throws IOException {
+  private static List<String> readmeSnippet(String target) throws IOException {
     List<String> lines = Files.readAllLines(README);
-    int marker = indexOf(lines, "<!-- snippet: ", 0);
+    int marker = -1;
+    for (int i = 0; i < lines.size() && marker < 0; i++) {
+      if (lines.get(i).strip().startsWith("<!-- snippet: ") && lines.get(i).contains(target)) {
+        marker = i;
+      }
+    }
+    assertThat(marker).as("README snippet marker for %s", target).isNotNegative();
     int start = indexOf(lines, "```java", marker) + 1;
     int end = indexOf(lines, "```", start);
     return lines.subList(start, end);
   }
 
-  private static List<String> sourceSnippet() throws IOException {
-    List<String> lines = Files.readAllLines(SOURCE);
-    int start = indexOf(lines, "// tag::readme[]", 0) + 1;
-    int end = indexOf(lines, "// end::readme[]", start);
+  private static List<String> sourceSnippet(Path source, String tag) throws IOException {
+    List<String> lines = Files.readAllLines(source);
+    int start = indexOf(lines, "// tag::" + tag + "[]", 0) + 1;
+    int end = indexOf(lines, "// end::" + tag + "[]", start);
     String indent = lines.get(start).substring(0, lines.get(start).indexOf(lines.get(start).strip()));
     return lines.subList(start, end).stream()
         .map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)

@@ -1,0 +1,141 @@
+package dev.zt.samples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zt.core.BearerJwt;
+import dev.zt.testkit.TestIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The standalone mode as the README specifies it: configuration from the environment, the routes, the answers.
+ * The same checks run against each server the sample can run on ({@code ZT_SERVER}); the answers must not differ.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StandaloneChecks {
+
+  TestIssuer issuer;
+  OrdersService service;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  /** The server the checks run against. */
+  abstract OrdersService.ServerKind server();
+
+  @BeforeAll
+  void start() throws Exception {
+    issuer = TestIssuer.start();
+    BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api"));
+    service = OrdersService.start(server(), "127.0.0.1", 0, OrdersSecurity.enforcer(jwt, null));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    service.close();
+    issuer.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void environmentWhenIssuerOrAudienceMissingThenRefusesToStart() {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(Map.of("ZT_AUDIENCE", "a")))
+        .hasMessageContaining("ZT_ISSUER");
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example")))
+        .hasMessageContaining("ZT_AUDIENCE");
+  }
+
+  @Test
+  void environmentWhenJwksUriAndLifetimeGivenThenUsesThem() {
+    BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example",
+        "ZT_AUDIENCE", "orders-api", "ZT_JWKS_URI", "https://idp.example/keys", "ZT_MAX_TOKEN_LIFETIME", "PT2H"));
+    assertThat(jwt.jwksUri()).contains(URI.create("https://idp.example/keys"));
+    assertThat(jwt.maxLifetime()).isEqualTo(Duration.ofHours(2));
+    assertThat(OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example",
+        "ZT_AUDIENCE", "orders-api", "ZT_MAX_TOKEN_LIFETIME", "7200")).maxLifetime()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void environmentWhenServerChosenThenServletByDefaultOrNetty() {
+    assertThat(OrdersService.serverFromEnvironment(Map.of())).isEqualTo(OrdersService.ServerKind.SERVLET);
+    assertThat(OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "servlet")))
+        .isEqualTo(OrdersService.ServerKind.SERVLET);
+    assertThat(OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "Netty")))
+        .isEqualTo(OrdersService.ServerKind.NETTY);
+    assertThatThrownBy(() -> OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "tomcat")))
+        .hasMessageContaining("ZT_SERVER");
+  }
+
+  @Test
+  void routesWhenCalledWithTheRightCredentialsThenEachHandlerAnswers() throws Exception {
+    String reader = issuer.token().scope("orders:read").build();
+    String writer = issuer.token().scope("orders:write").build();
+    String admin = issuer.token().roles("admin").build();
+    HttpResponse<String> list = send("GET", "/orders", reader);
+    assertThat(list.body()).isEqualTo("{\"handler\":\"list-orders\",\"caller\":\"user-1\","
+        + "\"orders\":[{\"id\":\"1001\",\"total\":42.5},{\"id\":\"1002\",\"total\":7.0}]}");
+    assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(send("GET", "/orders/1001", reader).body()).contains("\"handler\":\"get-order\"");
+    assertThat(send("POST", "/orders", writer).statusCode()).isEqualTo(201);
+    HttpResponse<String> stats = send("GET", "/admin/stats", admin);
+    assertThat(stats.statusCode()).isEqualTo(200);
+    assertThat(stats.body()).contains("\"admin\":true");
+    assertThat(send("GET", "/orders/1001/x", reader).statusCode()).as("a rule-less path").isEqualTo(403);
+    assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/docs/openapi.json", null).body()).contains("\"openapi\"");
+  }
+
+  @Test
+  void routesWhenCredentialsWrongThenAnswersPerRfc6750() throws Exception {
+    String reader = issuer.token().scope("orders:read").build();
+    HttpResponse<String> none = send("GET", "/orders", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\"");
+    HttpResponse<String> scope = send("POST", "/orders", reader);
+    assertThat(scope.statusCode()).isEqualTo(403);
+    assertThat(scope.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer realm=\"orders\", error=\"insufficient_scope\", scope=\"orders:write\"");
+    assertThat(scope.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(send("GET", "/admin/stats", reader).statusCode()).isEqualTo(403);
+    assertThat(send("DELETE", "/orders", reader).statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/metrics", reader).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void tokenWhenOversizedThenZtAnswers401RatherThanTheContainer() throws Exception {
+    String huge = issuer.token().scope("orders:read").claim("pad", "x".repeat(12_000)).build();
+    HttpResponse<String> res = send("GET", "/orders", huge);
+    assertThat(res.statusCode()).isEqualTo(401);
+    assertThat(res.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\"");
+    assertThat(res.body()).doesNotContain(huge.substring(0, 40));
+  }
+
+  @Test
+  void publicPrefixWhenClimbedOutOfThenNeverReachesTheAdminHandler() throws Exception {
+    String reader = issuer.token().scope("orders:read").build();
+    for (String trick : new String[] {"/docs/..;/admin/stats", "/docs/%2e%2e/admin/stats", "/docs/x/../../admin/stats",
+        "/docs/..%2fadmin/stats", "/docs/%2e%2e%2fadmin/stats", "/docs/.%2e/admin/stats", "/docs//../admin/stats"}) {
+      for (String token : new String[] {null, reader}) {
+        HttpResponse<String> res = send("GET", trick, token);
+        assertThat(res.statusCode()).as(trick).isBetween(400, 499);
+        assertThat(res.body()).as(trick).doesNotContain("admin-stats");
+      }
+    }
+  }
+}

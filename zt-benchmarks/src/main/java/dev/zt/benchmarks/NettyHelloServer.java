@@ -1,0 +1,150 @@
+package dev.zt.benchmarks;
+
+import dev.zt.core.Enforcer;
+import dev.zt.core.Requirement;
+import dev.zt.core.RoutePolicy;
+import dev.zt.netty.ZeroTrustHandler;
+import dev.zt.testkit.TestIssuer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.opentelemetry.api.OpenTelemetry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two servers of the Netty throughput benchmark ({@code zt-benchmarks/netty-wrk.sh} drives them with wrk), in one
+ * JVM, each on its own single-thread event loop on loopback:
+ *
+ * <ul>
+ *   <li><b>plain</b>: {@code HttpServerCodec} → hello handler;</li>
+ *   <li><b>zt</b>: {@code HttpServerCodec} → {@link ZeroTrustHandler} → the same hello handler, the route
+ *       {@code GET /hello} requiring scope {@code orders:read}, with an in-process issuer's RS256 token that the
+ *       first request validates (keys fetched once) and every later request finds in the validated-token cache.</li>
+ * </ul>
+ *
+ * <p>Prints one line, {@code <plain port> <zt port> <token>}, then serves until stdin closes. The hello handler
+ * answers {@code 200 hello} (keep-alive) once the request's last content arrived, and only when zt's caller, if
+ * any, is the token's subject — so a misconfigured zt cannot pass for a fast one.
+ */
+public final class NettyHelloServer {
+
+  private NettyHelloServer() {}
+
+  public static void main(String[] args) throws Exception {
+    TestIssuer issuer = TestIssuer.start();
+    String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/hello", Requirement.allScopes("orders:read")).build())
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+    EventLoopGroup plainLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup ztLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      Channel plain = bind(plainLoop, null);
+      Channel zt = bind(ztLoop, enforcer);
+      System.out.println(port(plain) + " " + port(zt) + " " + token);
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // serve until the driver closes our stdin
+      }
+    } finally {
+      plainLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      ztLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      issuer.close();
+    }
+  }
+
+  private static int port(Channel ch) {
+    return ((InetSocketAddress) ch.localAddress()).getPort();
+  }
+
+  private static Channel bind(EventLoopGroup loop, Enforcer enforcer) throws InterruptedException {
+    return new ServerBootstrap()
+        .group(loop)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec());
+            if (enforcer != null) {
+              ch.pipeline().addLast(new ZeroTrustHandler(enforcer));
+            }
+            ch.pipeline().addLast(new Hello(enforcer != null));
+          }
+        })
+        .bind("127.0.0.1", 0)
+        .sync()
+        .channel();
+  }
+
+  /** Answers {@code hello}; behind zt, only to the benchmark's caller. */
+  private static final class Hello extends ChannelInboundHandlerAdapter {
+    private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
+    private final boolean behindZt;
+    private boolean keepAlive;
+
+    Hello(boolean behindZt) {
+      this.behindZt = behindZt;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof HttpRequest request) {
+          keepAlive = HttpUtil.isKeepAlive(request);
+          if (behindZt && !"bench".equals(ZeroTrustHandler.caller(ctx.channel()).getName())) {
+            throw new IllegalStateException("zt passed a request without the benchmark's caller");
+          }
+        }
+        if (msg instanceof LastHttpContent) {
+          ByteBuf body = Unpooled.wrappedBuffer(HELLO);
+          FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+          response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+          response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, HELLO.length);
+          if (keepAlive) {
+            ctx.writeAndFlush(response);
+          } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+          }
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof java.io.IOException)) { // wrk resets its connections when a run ends
+        cause.printStackTrace();
+      }
+      ctx.close();
+    }
+  }
+}

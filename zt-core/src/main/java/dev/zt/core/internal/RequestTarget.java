@@ -1,0 +1,87 @@
+package dev.zt.core.internal;
+
+/**
+ * Splits an HTTP/1.1 request-target (RFC 9112 §3.2), exactly as it appeared on the request line, into the raw path
+ * and the raw query, the way a servlet container does before it resolves the path.
+ *
+ * <p>Two forms are accepted: origin-form ({@code /path?query}) and absolute-form ({@code http://host/path?query},
+ * scheme {@code http} or {@code https}, case-insensitive), whose scheme and authority are dropped (RFC 9112 §3.2.2:
+ * the server then ignores {@code Host}). Everything else is refused rather than guessed, as servlet containers
+ * refuse it: asterisk-form ({@code *}), authority-form ({@code host:port}), a relative reference, another scheme, an
+ * empty authority or one with userinfo (RFC 9110 §4.2.4), a fragment ({@code #} never belongs in a request-target),
+ * and any byte outside visible US-ASCII.
+ */
+public final class RequestTarget {
+
+  private RequestTarget() {}
+
+  /** The outcome: a raw path and query, or the reason the target was refused. */
+  public sealed interface Result permits Parsed, Refused {}
+
+  /**
+   * An accepted target.
+   *
+   * @param rawPath the path, still percent-encoded, starting with {@code /}
+   * @param rawQuery the query without {@code ?}, or empty
+   */
+  public record Parsed(String rawPath, String rawQuery) implements Result {}
+
+  /** A refused target; {@code why} is for the audit log, never for the response body. */
+  public record Refused(String why) implements Result {}
+
+  /** Parses {@code target}, the request-target exactly as received. */
+  public static Result parse(String target) {
+    if (target == null || target.isEmpty()) {
+      return new Refused("empty request-target");
+    }
+    if (target.length() > PathNormalizer.MAX_PATH_LENGTH * 2) {
+      return new Refused("request-target too long");
+    }
+    for (int i = 0; i < target.length(); i++) {
+      char c = target.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return new Refused("request-target holds a byte outside visible US-ASCII");
+      }
+      if (c == '#') {
+        return new Refused("fragment in request-target");
+      }
+    }
+    if (target.charAt(0) == '/') {
+      return split(target, 0);
+    }
+    int colon = target.indexOf(':');
+    if (colon <= 0 || !target.startsWith("//", colon + 1)) {
+      return new Refused("request-target is neither origin-form nor absolute-form");
+    }
+    String scheme = target.substring(0, colon);
+    if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+      return new Refused("request-target scheme is not http or https");
+    }
+    int authorityStart = colon + 3;
+    int authorityEnd = authorityStart;
+    while (authorityEnd < target.length() && target.charAt(authorityEnd) != '/'
+        && target.charAt(authorityEnd) != '?') {
+      authorityEnd++;
+    }
+    if (authorityEnd == authorityStart) {
+      return new Refused("absolute-form without a host");
+    }
+    if (target.lastIndexOf('@', authorityEnd - 1) >= authorityStart) {
+      return new Refused("userinfo in absolute-form");
+    }
+    if (authorityEnd == target.length() || target.charAt(authorityEnd) == '?') {
+      // "http://host" and "http://host?q": the path is empty, which for http means "/" (RFC 9110 §4.2.3)
+      Result rest = split(target, authorityEnd);
+      return rest instanceof Parsed p ? new Parsed("/", p.rawQuery()) : rest;
+    }
+    return split(target, authorityEnd);
+  }
+
+  private static Result split(String target, int pathStart) {
+    int q = target.indexOf('?', pathStart);
+    if (q < 0) {
+      return new Parsed(target.substring(pathStart), "");
+    }
+    return new Parsed(target.substring(pathStart, q), target.substring(q + 1));
+  }
+}
