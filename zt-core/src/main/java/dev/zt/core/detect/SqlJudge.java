@@ -364,19 +364,24 @@ final class SqlJudge {
    * After a closing quote (and any closing parentheses), the value ends the query with a comment, directly or
    * after a short run of SQL: {@code admin'--}, {@code x'|email--}, {@code ' is not?--}. The run must start with
    * SQL, not a word: the tail of a name or a contraction ({@code O'Brien #1}, {@code Don't -- really}) starts with
-   * a word. A {@code #} that a letter or digit follows is a number sign or a hashtag ({@code 7" #2 needle}), and a
-   * quote followed by a list of {@code -word}s is a search query.
+   * a word.
+   *
+   * <p>When words stand before the quote (prose, a search), three more readings are text rather than SQL: a
+   * {@code #} that a letter or digit follows (a number sign or a hashtag), a comment that holds the quote again
+   * ({@code the '--with-x' option}), and a list of {@code -word}s (search exclusions). They never apply after a
+   * single token, so {@code admin'#x}, {@code admin'#'} and {@code admin'-a-b--} stay injections.
    */
   private static boolean isCommentTerminated(SqlTokens f, int p) {
     char t = f.typeAt(p);
     int last = f.size - 1;
+    boolean prose = f.has(0, SqlTokens.SPACED);
     if (t == Type.COMMENT) {
-      return !f.has(0, SqlTokens.WORD_CHAIN) && !isHashtag(f, p) && !f.has(p, SqlTokens.QUOTED_OPTION);
+      return !(prose && (f.has(0, SqlTokens.WORD_CHAIN) || isHashtag(f, p) || f.has(p, SqlTokens.QUOTED_OPTION)));
     }
     if (t == Type.SEMICOLON) {
       return f.typeAt(p + 1) == Type.COMMENT;
     }
-    if (f.typeAt(last) != Type.COMMENT || last - p > 8 || f.has(last, SqlTokens.QUOTED_OPTION)) {
+    if (f.typeAt(last) != Type.COMMENT || last - p > 8 || (prose && f.has(last, SqlTokens.QUOTED_OPTION))) {
       return false;
     }
     boolean startsAsSql = t == Type.OPERATOR || t == Type.COMPARE || t == Type.LOGIC || t == Type.FUNCTION

@@ -34,7 +34,7 @@ class SqlInjectionDetectorTests {
 
   /** Detection rate the corpus must reach; measured 95.7 % (398 of 416) when these thresholds were set. */
   private static final double MIN_DETECTION = 0.95;
-  /** False-positive rate the corpus must stay under; measured 0.46 % (4 of 870). */
+  /** False-positive rate the corpus must stay under; measured 0.69 % (6 of 870). */
   private static final double MAX_FALSE_POSITIVES = 0.01;
 
   /** Attacks the detector deliberately does not flag, each with the reason. Kept exact by a test below. */
@@ -68,6 +68,10 @@ class SqlInjectionDetectorTests {
 
   /** Benign values the detector still flags, each with the reason. Kept exact by a test below. */
   private static final Map<String, String> KNOWN_FALSE_POSITIVES = Map.of(
+      "7\" #2 CIRCULAR NEEDLE",
+      "a quote then #2 after a single token: the shape of admin'#x, which must stay an injection",
+      "\"#2 MOM\"",
+      "same: a quote then #2, with nothing before the quote",
       "BAMBOO CHARCOAL SOAP 1 '#",
       "a quote then # at the very end: exactly admin'# (the rest of the query commented out)",
       "BLUE BROWN -BABY -TODDLER -CCBCUSTOMDRESSES' --INFANT -CHILD -CHILDS -CHILDRENS -KID -KIDS -BOYS -BOY"
@@ -178,6 +182,20 @@ class SqlInjectionDetectorTests {
       "1 ORDER BY 5--"})
   void inspectWhenOtherInjectionThenHigh(String attack) {
     assertThat(DETECTOR.inspect("query:q", attack)).get().extracting(Verdict::severity).isEqualTo(Severity.HIGH);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"admin'#x", "admin'#'", "admin'--x'", "admin'-a-b--", "admin' #1", "1')#--'"})
+  void inspectWhenCommentFollowsQuoteAfterSingleTokenThenFlagsWhateverTheCommentHolds(String attack) {
+    assertThat(DETECTOR.inspect("form:user", attack)).get().extracting(Verdict::evidence).asString()
+        .contains("shape=comment");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"adding the '--disable-largefile' option to the 'configure' script",
+      "I used the '#' key", "red shoes' -cheap -used --kids", "see the \"-----BEGIN CERTIFICATE-----\" line"})
+  void inspectWhenCommentLikeTextFollowsQuoteAfterWordsThenPasses(String prose) {
+    assertThat(DETECTOR.inspect("query:q", prose)).isEmpty();
   }
 
   @Test
