@@ -1,0 +1,680 @@
+package dev.zt.core.detect;
+
+import dev.zt.core.detect.SqlWord.Type;
+
+/**
+ * Folds a token stream into its fingerprint and judges the fingerprint against a fixed set of injection shapes.
+ *
+ * <p>Folding merges what SQL reads as one thing: multi-word keywords ({@code UNION ALL}, {@code ORDER BY},
+ * {@code IS NOT}, {@code WAITFOR DELAY}), unary operators ({@code -1}, {@code NOT x}), and arithmetic on operands
+ * ({@code 1-2}, {@code x'-email}) into the operand. A comment that the value continues past is whitespace; only a
+ * comment at the very end (which swallows the rest of the query) stays.
+ *
+ * <p>Every shape anchors on structure an injection needs and prose lacks: a literal the value closes and then
+ * continues as code, a statement after {@code ;}, {@code UNION SELECT}, a call to a delay or file function, a
+ * comparison of literals after AND/OR. A value that is only words, or words with apostrophes, reaches none of them.
+ * Each rule is a bounded look at the tokens around one position, so judging is linear in the number of tokens.
+ */
+final class SqlJudge {
+
+  /** Where the value is assumed to sit in the query, and how its literals are lexed. */
+  enum Context {
+    AS_IS((char) 0, false, "as-is"),
+    SINGLE_QUOTE('\'', false, "after-single-quote"),
+    DOUBLE_QUOTE('"', false, "after-double-quote"),
+    SINGLE_QUOTE_MYSQL('\'', true, "after-single-quote-backslash-escapes"),
+    DOUBLE_QUOTE_MYSQL('"', true, "after-double-quote-backslash-escapes");
+
+    final char quote;
+    final boolean backslash;
+    final String label;
+
+    Context(char quote, boolean backslash, String label) {
+      this.quote = quote;
+      this.backslash = backslash;
+      this.label = label;
+    }
+  }
+
+  /** A shape that matched: its name, severity, the fingerprint, and where in the value it starts. */
+  record Finding(String shape, Severity severity, Context context, String fingerprint, int position) {}
+
+  private static final int FINGERPRINT_LETTERS = 16;
+  /**
+   * How many tokens a rule reads ahead into an argument list. Injected calls are short; the bound keeps judging
+   * linear whatever the nesting ({@code benchmark(benchmark(benchmark(...}).
+   */
+  private static final int REACH = 128;
+  /** How far a stacked statement may sit behind its {@code ;} (MSSQL: {@code ; IF (...) WAITFOR}, {@code ; WHILE}). */
+  private static final int STACKED_REACH = 6;
+
+  // Predicate strengths after AND/OR.
+  private static final int NONE = 0;
+  /** A bare literal: {@code ' or 1}, {@code a'or'a}. */
+  private static final int LITERAL = 1;
+  /** Two words joined by a comparison word: {@code email notnull}, but also prose ({@code newer is required}). */
+  private static final int WORDY = 2;
+  /** A call of a function that is not a known SQL function, or a column compared with a symbol. */
+  private static final int WEAK = 3;
+  /** A comparison of literals, a known SQL function, a subquery, {@code TRUE}. */
+  private static final int STRONG = 4;
+
+  private SqlJudge() {}
+
+  /**
+   * Folds the tokens in place (the folded stream is never longer than the read position) and returns them: the
+   * fingerprint's token stream.
+   */
+  static SqlTokens fold(SqlTokens f) {
+    int n = f.size;
+    f.size = 0;
+    for (int i = 0; i < n; i++) {
+      char t = f.type[i];
+      SqlWord w = f.word[i];
+      int last = f.size - 1;
+      SqlWord prev = f.wordAt(last);
+      if (t == Type.COMMENT && i < n - 1) {
+        continue; // the value goes on after it: the comment only separated tokens
+      }
+      if (t == Type.NOT) {
+        continue; // NOT x, IS NOT, NOT LIKE: the operand or the comparison is what matters
+      }
+      if (prev == SqlWord.UNION && w == SqlWord.QUANTIFIER) {
+        continue; // UNION ALL, UNION DISTINCT
+      }
+      if ((prev == SqlWord.ORDER || prev == SqlWord.GROUP) && w == SqlWord.BY) {
+        f.type[last] = Type.ORDER_BY;
+        f.end[last] = f.end[i];
+        continue;
+      }
+      if (prev == SqlWord.WAITFOR && (w == SqlWord.DELAY || w == SqlWord.TIME)) {
+        f.type[last] = Type.FUNCTION;
+        f.flags[last] |= SqlTokens.WAITFOR_DELAY;
+        f.end[last] = f.end[i];
+        continue;
+      }
+      if (prev == SqlWord.INTO && w == SqlWord.OUTFILE) {
+        f.flags[last] |= SqlTokens.INTO_FILE;
+        f.end[last] = f.end[i];
+        continue;
+      }
+      if ((prev == SqlWord.SIMILAR && w == SqlWord.TO)
+          || (t == Type.COMPARE && (prev == SqlWord.IS || prev == SqlWord.SOUNDS))) {
+        continue; // SIMILAR TO, IS LIKE, SOUNDS LIKE: one comparison
+      }
+      boolean unary = t == Type.OPERATOR && "+-!~".indexOf(f.op[i]) >= 0;
+      if (unary && expectsOperand(f.typeAt(last))) {
+        continue; // -1, !x, ~x
+      }
+      if (isOperand(t) && f.typeAt(last) == Type.OPERATOR && isOperand(f.typeAt(last - 1))) {
+        f.size--; // 1-2, x'-email, a|b: arithmetic on operands is an operand
+        int merged = last - 1;
+        if (t == Type.NAME && f.has(merged, SqlTokens.FOLDED)) {
+          f.flags[merged] |= SqlTokens.WORD_CHAIN;
+        }
+        if (t == Type.NAME || f.type[merged] == Type.NAME) {
+          f.flags[merged] |= SqlTokens.FOLDED_NAME;
+        }
+        f.flags[merged] |= SqlTokens.FOLDED;
+        f.end[merged] = f.end[i];
+        continue;
+      }
+      f.keep(i);
+    }
+    return f;
+  }
+
+  private static boolean expectsOperand(char previous) {
+    switch (previous) {
+      case Type.END: case Type.OPERATOR: case Type.COMPARE: case Type.LOGIC: case Type.OPEN_PAREN: case Type.COMMA:
+      case Type.SEMICOLON: case Type.KEYWORD: case Type.STATEMENT: case Type.UNION: case Type.ORDER_BY:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  static boolean isOperand(char t) {
+    return t == Type.NUMBER || t == Type.STRING || t == Type.NAME || t == Type.VARIABLE;
+  }
+
+  private static boolean isLiteral(char t) {
+    return t == Type.NUMBER || t == Type.STRING || t == Type.VARIABLE;
+  }
+
+  private static boolean endsPredicate(char t) {
+    return t == Type.END || t == Type.COMMENT || t == Type.LOGIC || t == Type.SEMICOLON;
+  }
+
+  /** The most severe shape in one context's folded tokens, or null. */
+  static Finding judge(SqlTokens f, Context context) {
+    boolean quoted = context.quote != 0;
+    if (quoted && (f.typeAt(0) != Type.STRING || f.has(0, SqlTokens.OPEN))) {
+      return null; // the whole value stays inside the literal
+    }
+    Finding found = critical(f, context);
+    if (found == null) {
+      found = anywhere(f, context);
+    }
+    if (found == null) {
+      found = quoted ? afterQuote(f, context) : asIs(f, context);
+    }
+    return found;
+  }
+
+  private static Finding finding(String shape, Severity severity, SqlTokens f, Context context, int at) {
+    int position;
+    if (at == 0 && context.quote != 0) {
+      position = Math.max(0, f.end[0] - 1); // the quote in the value that closes the literal
+    } else {
+      position = at >= 0 && at < f.size ? Math.max(0, f.start[at]) : 0;
+    }
+    return new Finding(shape, severity, context, f.fingerprint(FINGERPRINT_LETTERS), position);
+  }
+
+  /** Time delays and stacked statements, anywhere in the value. */
+  private static Finding critical(SqlTokens f, Context context) {
+    for (int i = 0; i < f.size; i++) {
+      if (f.type[i] == Type.FUNCTION && (f.wordHas(i, SqlWord.TIME_DELAY) || f.has(i, SqlTokens.WAITFOR_DELAY))
+          && isDelayCall(f, i)) {
+        return finding("time", Severity.CRITICAL, f, context, i);
+      }
+      if (f.type[i] == Type.SEMICOLON && stackedStatement(f, i + 1) >= 0) {
+        return finding("stacked", Severity.CRITICAL, f, context, i);
+      }
+    }
+    return null;
+  }
+
+  private static boolean isDelayCall(SqlTokens f, int i) {
+    if (f.has(i, SqlTokens.WAITFOR_DELAY)) {
+      return isLiteral(f.typeAt(i + 1)); // WAITFOR DELAY '0:0:5'
+    }
+    char first = f.typeAt(i + 2); // after the '('
+    if (f.is(i, SqlWord.BENCHMARK)) {
+      return hasArgumentSeparator(f, i + 1); // BENCHMARK(count, expression)
+    }
+    if (f.is(i, SqlWord.SLEEP)) {
+      // sleep(5), sleep((select ...)), sleep(@x); "sleep (lots)" and "sleep(8 hours)" are prose.
+      boolean expression = first == Type.NUMBER || first == Type.OPEN_PAREN || first == Type.FUNCTION
+          || first == Type.VARIABLE || first == Type.STATEMENT || (first == Type.NAME && f.has(i, SqlTokens.GLUED));
+      char second = f.typeAt(i + 3);
+      return expression && second != Type.NAME && second != Type.NUMBER;
+    }
+    return true; // pg_sleep, dbms_lock.sleep, ...: no prose spells them
+  }
+
+  private static boolean hasArgumentSeparator(SqlTokens f, int open) {
+    int depth = 0;
+    for (int j = open; j < f.size && j < open + REACH; j++) {
+      char t = f.type[j];
+      if (t == Type.OPEN_PAREN) {
+        depth++;
+      } else if (t == Type.CLOSE_PAREN) {
+        if (--depth == 0) {
+          return false;
+        }
+      } else if (t == Type.COMMA && depth == 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The statement that a {@code ;} at {@code from - 1} starts, or -1: directly ({@code ; DROP TABLE t}) or behind a
+   * short control-flow head ({@code ; WHILE 1=1 SHUTDOWN}), never behind prose (two words in a row).
+   */
+  private static int stackedStatement(SqlTokens f, int from) {
+    for (int j = from; j < f.size && j < from + STACKED_REACH; j++) {
+      char t = f.type[j];
+      if (t == Type.STATEMENT) {
+        return isStatement(f, j) ? j : -1;
+      }
+      if (t == Type.SEMICOLON || (t == Type.NAME && f.typeAt(j + 1) == Type.NAME)) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Shapes anywhere in the value, whatever the context: UNION SELECT, subqueries, dangerous or nested calls. */
+  private static Finding anywhere(SqlTokens f, Context context) {
+    for (int i = 0; i < f.size; i++) {
+      char t = f.type[i];
+      if (t == Type.UNION) {
+        int j = i + 1;
+        while (f.typeAt(j) == Type.OPEN_PAREN) {
+          j++;
+        }
+        char after = f.typeAt(j + 1);
+        boolean select = f.is(j, SqlWord.SELECT) && (isSelect(f, j) || after == Type.END
+            || after == Type.COMMENT || after == Type.OPERATOR || f.blockComment); // UN/**/ION, /*!SELECT*/
+        if (select || (f.is(j, SqlWord.VALUES) && after == Type.OPEN_PAREN)) {
+          return finding("union", Severity.HIGH, f, context, i);
+        }
+      } else if (t == Type.OPEN_PAREN && f.is(i + 1, SqlWord.SELECT) && isSelect(f, i + 1)) {
+        return finding("subquery", Severity.HIGH, f, context, i);
+      } else if ((f.wordHas(i, SqlWord.DANGER) && (t == Type.FUNCTION || f.word[i] == SqlWord.DANGER_NAME))
+          || f.has(i, SqlTokens.INTO_FILE)) {
+        return finding("dangerous-function", Severity.HIGH, f, context, i);
+      } else if (f.word[i] == SqlWord.DELAY_FUNCTION) {
+        return finding("dangerous-function", Severity.HIGH, f, context, i); // pg_sleep named, not called
+      } else if (t == Type.FUNCTION && f.wordHas(i, SqlWord.SQL_FUNCTION) && hasSqlCallInside(f, i + 1)) {
+        return finding("nested-call", Severity.HIGH, f, context, i); // ascii(substring(...)), length(version())
+      } else if (t == Type.KEYWORD && f.word[i] == SqlWord.CASE && f.is(i + 1, SqlWord.WHEN)
+          && isLiteralComparison(f, i + 2)) {
+        return finding("boolean", Severity.HIGH, f, context, i); // CASE WHEN 4518=5617 THEN ...
+      } else if (t == Type.LOGIC && i > 0 && (isOperand(f.type[i - 1]) || f.type[i - 1] == Type.CLOSE_PAREN)
+          && predicate(f, i + 1) == STRONG && isLiteralComparison(f, i + 1)) {
+        return finding("boolean", Severity.HIGH, f, context, i); // ... AND 1=1, ... OR 'a'='a'
+      }
+    }
+    return null;
+  }
+
+  /** Whether the argument list opening at {@code open} calls a known SQL function or holds a subquery. */
+  private static boolean hasSqlCallInside(SqlTokens f, int open) {
+    int depth = 0;
+    for (int j = open; j < f.size && j < open + REACH; j++) {
+      char t = f.type[j];
+      if (t == Type.OPEN_PAREN) {
+        depth++;
+      } else if (t == Type.CLOSE_PAREN) {
+        if (--depth == 0) {
+          return false;
+        }
+      } else if ((t == Type.FUNCTION && (f.wordHas(j, SqlWord.SQL_FUNCTION) || f.wordHas(j, SqlWord.DANGER)))
+          || f.is(j, SqlWord.SELECT)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The predicate at {@code j} compares two literals: {@code 1=1}, {@code (1)=(1)}, {@code 'a'='a'}. */
+  private static boolean isLiteralComparison(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    if (!isLiteral(f.typeAt(k))) {
+      return f.is(k, SqlWord.TRUE);
+    }
+    k++;
+    while (f.typeAt(k) == Type.CLOSE_PAREN) {
+      k++;
+    }
+    if (f.typeAt(k) != Type.COMPARE) {
+      return false;
+    }
+    k++;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    return isLiteral(f.typeAt(k));
+  }
+
+  private static Finding afterQuote(SqlTokens f, Context context) {
+    int p = 1;
+    while (f.typeAt(p) == Type.CLOSE_PAREN) {
+      p++;
+    }
+    char t = f.typeAt(p);
+    if (t == Type.LOGIC && predicate(f, p + 1) >= LITERAL) {
+      return finding("boolean", Severity.HIGH, f, context, 0);
+    }
+    if (t == Type.COMPARE && !f.has(0, SqlTokens.FOLDED_NAME) && endsPredicate(f.typeAt(p + 2))
+        && !f.has(0, SqlTokens.SPACED)) {
+      // x'='x, '&1='x, 'glob 1; -- a word comparison ("LIKE" stamp) only against a number or variable. Not after
+      // prose: "press the '=' key" puts words before the quote, an injection a single token (admin, 1, x).
+      char right = f.typeAt(p + 1);
+      if (f.op[p] != 'w' ? isLiteral(right) : right == Type.NUMBER || right == Type.VARIABLE) {
+        return finding("comparison", Severity.HIGH, f, context, 0);
+      }
+    }
+    if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && (f.typeAt(p + 1) == Type.FUNCTION
+        || (f.typeAt(p + 1) == Type.OPEN_PAREN && f.is(p + 2, SqlWord.SELECT)))) {
+      return finding("expression", Severity.HIGH, f, context, 0); // '+ascii(...)+', '-(select ...)-'
+    }
+    if (t == Type.ORDER_BY && isOrderByInjection(f, p)) {
+      return finding("order-by", Severity.HIGH, f, context, 0);
+    }
+    if (f.is(p, SqlWord.CLAUSE) && isOperand(f.typeAt(p + 1)) && f.typeAt(p + 2) == Type.COMPARE) {
+      return finding("clause", Severity.HIGH, f, context, 0); // ' having 1=1
+    }
+    if (isCommentTerminated(f, p)) {
+      return finding("comment", Severity.HIGH, f, context, 0);
+    }
+    return null;
+  }
+
+  private static boolean isOrderByInjection(SqlTokens f, int p) {
+    char next = f.typeAt(p + 1);
+    char after = f.typeAt(p + 2);
+    if (next == Type.NUMBER) {
+      return after == Type.END || after == Type.COMMENT || after == Type.COMMA || after == Type.SEMICOLON
+          || after == Type.CLOSE_PAREN || after == Type.LOGIC || (after == Type.STRING && f.has(p + 2, SqlTokens.OPEN));
+    }
+    return next == Type.NAME && (after == Type.COMMENT || after == Type.SEMICOLON || after == Type.COMMA
+        || f.is(p + 2, SqlWord.CLAUSE));
+  }
+
+  /**
+   * After a closing quote (and any closing parentheses), the value ends the query with a comment, directly or
+   * after a short run of SQL: {@code admin'--}, {@code x'|email--}, {@code ' is not?--}. The run must start with
+   * SQL, not a word: the tail of a name or a contraction ({@code O'Brien #1}, {@code Don't -- really}) starts with
+   * a word.
+   *
+   * <p>When words stand before the quote (prose, a search), three more readings are text rather than SQL: a
+   * {@code #} that a letter or digit follows (a number sign or a hashtag), a comment that holds the quote again
+   * ({@code the '--with-x' option}), and a list of {@code -word}s (search exclusions). They never apply after a
+   * single token, so {@code admin'#x}, {@code admin'#'} and {@code admin'-a-b--} stay injections.
+   */
+  private static boolean isCommentTerminated(SqlTokens f, int p) {
+    char t = f.typeAt(p);
+    int last = f.size - 1;
+    boolean prose = f.has(0, SqlTokens.SPACED);
+    if (t == Type.COMMENT) {
+      return !(prose && (f.has(0, SqlTokens.WORD_CHAIN) || isHashtag(f, p) || f.has(p, SqlTokens.QUOTED_OPTION)));
+    }
+    if (t == Type.SEMICOLON) {
+      return f.typeAt(p + 1) == Type.COMMENT;
+    }
+    if (f.typeAt(last) != Type.COMMENT || last - p > 8 || (prose && f.has(last, SqlTokens.QUOTED_OPTION))) {
+      return false;
+    }
+    boolean startsAsSql = t == Type.OPERATOR || t == Type.COMPARE || t == Type.LOGIC || t == Type.FUNCTION
+        || t == Type.OPEN_PAREN || t == Type.ORDER_BY || t == Type.NUMBER || t == Type.VARIABLE
+        || f.is(p, SqlWord.CLAUSE);
+    if (!startsAsSql) {
+      return false;
+    }
+    boolean operator = false;
+    for (int j = p; j < last; j++) {
+      char a = f.type[j];
+      if ((a == Type.NAME || a == Type.NUMBER) && (f.typeAt(j + 1) == Type.NAME || f.typeAt(j + 1) == Type.NUMBER)) {
+        return false; // two words in a row: prose
+      }
+      operator |= a == Type.OPERATOR || a == Type.COMPARE || a == Type.LOGIC || a == Type.FUNCTION
+          || a == Type.ORDER_BY || f.is(j, SqlWord.CLAUSE);
+    }
+    return operator;
+  }
+
+  private static boolean isHashtag(SqlTokens f, int i) {
+    return f.op[i] == '#' && f.has(i, SqlTokens.HASH_WORD);
+  }
+
+  private static Finding asIs(SqlTokens f, Context context) {
+    int k = 0;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    char first = f.typeAt(k);
+    int p = k + 1;
+    while (f.typeAt(p) == Type.CLOSE_PAREN) {
+      p++;
+    }
+    if (isLiteral(first)) {
+      // A numeric position: 1 OR 1=1, 1) AND (SELECT ...), -1 OR SLEEP(5), 1 ORDER BY 3--
+      if (f.typeAt(p) == Type.LOGIC) {
+        int strength = predicate(f, p + 1);
+        if (strength >= WEAK || (strength == LITERAL && literalThenComment(f, p + 1))
+            || (strength == WORDY && f.typeAt(f.size - 1) == Type.COMMENT)) {
+          return finding("boolean", Severity.HIGH, f, context, k);
+        }
+      }
+      if (f.typeAt(p) == Type.ORDER_BY && f.typeAt(p + 1) == Type.NUMBER
+          && (endsPredicate(f.typeAt(p + 2)) || f.typeAt(p + 2) == Type.COMMA || f.is(p + 2, SqlWord.CLAUSE))) {
+        return finding("order-by", Severity.HIGH, f, context, k);
+      }
+      int q = p;
+      if (f.typeAt(q) == Type.OPERATOR) {
+        q++;
+        while (f.typeAt(q) == Type.OPEN_PAREN) {
+          q++;
+        }
+        if (f.typeAt(q) == Type.FUNCTION && f.wordHas(q, SqlWord.SQL_FUNCTION)) {
+          return finding("expression", Severity.HIGH, f, context, k); // 1 + ascii(...)
+        }
+      }
+    } else if (first == Type.LOGIC && predicate(f, k + 1) == STRONG) {
+      return finding("boolean", Severity.HIGH, f, context, k); // a fragment: AND 2771=1709)
+    } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
+      return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
+    }
+    if (first == Type.STATEMENT && isStatement(f, k) && isUnmistakableStatement(f, k)) {
+      return finding("statement", Severity.HIGH, f, context, k);
+    }
+    return null;
+  }
+
+  private static boolean literalThenComment(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    k++;
+    while (f.typeAt(k) == Type.CLOSE_PAREN) {
+      k++;
+    }
+    return f.typeAt(k) == Type.COMMENT;
+  }
+
+  /** A call whose result is cast with PostgreSQL's {@code ::}: the error-based extraction idiom. */
+  private static boolean isCastAfterCall(SqlTokens f, int open) {
+    int depth = 0;
+    for (int j = open; j < f.size && j < open + REACH; j++) {
+      char t = f.type[j];
+      if (t == Type.OPEN_PAREN) {
+        depth++;
+      } else if (t == Type.CLOSE_PAREN && --depth == 0) {
+        return f.typeAt(j + 1) == Type.OPERATOR && f.op[j + 1] == ':' && f.end[j + 1] - f.start[j + 1] == 2;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How strongly the tokens from {@code j} read as a boolean predicate, as the right side of an injected AND/OR.
+   */
+  private static int predicate(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    char a = f.typeAt(k);
+    if (f.is(k, SqlWord.SELECT) && (k > j || isSelect(f, k))) {
+      return STRONG; // (SELECT ...), AND SELECT TOP 10 name FROM users
+    }
+    if (f.is(k, SqlWord.TRUE)) {
+      return STRONG; // OR TRUE
+    }
+    if (a == Type.FUNCTION) {
+      boolean sql = f.wordHas(k, SqlWord.SQL_FUNCTION) || f.wordHas(k, SqlWord.DANGER);
+      return sql || comparisonAfterCall(f, k + 1) ? STRONG : WEAK;
+    }
+    if (!isOperand(a)) {
+      return NONE;
+    }
+    int b = k + 1;
+    while (k > j && f.typeAt(b) == Type.CLOSE_PAREN) {
+      b++; // (1)=(1)
+    }
+    if (f.typeAt(b) == Type.COMPARE) {
+      int r = b + 1;
+      while (f.typeAt(r) == Type.OPEN_PAREN) {
+        r++;
+      }
+      char c = f.typeAt(r);
+      boolean literalRight = isLiteral(c) || c == Type.FUNCTION || c == Type.STATEMENT;
+      if (isLiteral(a) && literalRight) {
+        return STRONG;
+      }
+      // A column compared with something, or a postfix test (email NOTNULL--); nothing on the right is prose.
+      if (!(isOperand(c) || c == Type.FUNCTION || c == Type.STATEMENT || c == Type.END || c == Type.COMMENT)) {
+        return NONE;
+      }
+      return f.op[b] == 'w' && !isLiteral(a) && !isLiteral(c) ? WORDY : WEAK;
+    }
+    char next = f.typeAt(b);
+    if (a == Type.NUMBER && (endsPredicate(next) || next == Type.CLOSE_PAREN)) {
+      return LITERAL;
+    }
+    if (a == Type.STRING && (f.has(k, SqlTokens.OPEN) || next == Type.END || next == Type.COMMENT
+        || next == Type.SEMICOLON)) {
+      return LITERAL; // ' or 'x (the application's own quote closes it), ' or 'x'--
+    }
+    return NONE;
+  }
+
+  private static boolean comparisonAfterCall(SqlTokens f, int open) {
+    int depth = 0;
+    for (int j = open; j < f.size && j < open + REACH; j++) {
+      char t = f.type[j];
+      if (t == Type.OPEN_PAREN) {
+        depth++;
+      } else if (t == Type.CLOSE_PAREN && --depth == 0) {
+        return f.typeAt(j + 1) == Type.COMPARE;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a statement verb at {@code j} is followed by that statement's own shape. */
+  private static boolean isStatement(SqlTokens f, int j) {
+    SqlWord w = f.word[j];
+    char next = f.typeAt(j + 1);
+    switch (w) {
+      case SELECT:
+        return isSelect(f, j);
+      case INSERT: case REPLACE:
+        return f.is(j + 1, SqlWord.INTO) || ((next == Type.NAME || next == Type.FUNCTION)
+            && (f.is(j + 2, SqlWord.VALUES) || f.typeAt(j + 2) == Type.OPEN_PAREN));
+      case UPDATE:
+        return next == Type.NAME && f.is(j + 2, SqlWord.SET);
+      case DELETE:
+        return f.is(j + 1, SqlWord.FROM);
+      case DDL:
+        return f.is(j + 1, SqlWord.OBJECT);
+      case TRUNCATE:
+        return f.is(j + 1, SqlWord.OBJECT) || (next == Type.NAME && endsPredicate(f.typeAt(j + 2)));
+      case EXEC:
+        if (next == Type.VARIABLE || next == Type.STRING || next == Type.OPEN_PAREN
+            || f.wordHas(j + 1, SqlWord.DANGER)) {
+          return true;
+        }
+        if (next == Type.NAME || next == Type.FUNCTION) {
+          char after = f.typeAt(j + 2);
+          return isLiteral(after) || after == Type.OPEN_PAREN || after == Type.COMMA || after == Type.SEMICOLON
+              || after == Type.COMMENT;
+        }
+        return false;
+      case DECLARE: case SET:
+        return next == Type.VARIABLE;
+      case SHUTDOWN:
+        return endsPredicate(next);
+      case PREPARE:
+        return next == Type.NAME && f.is(j + 2, SqlWord.FROM);
+      case CALL:
+        return next == Type.FUNCTION;
+      case VALUES:
+        return next == Type.OPEN_PAREN;
+      default:
+        return false;
+    }
+  }
+
+  /** SELECT followed by what a select list starts with: {@code *}, a call, a variable, a literal list, a column. */
+  private static boolean isSelect(SqlTokens f, int j) {
+    int k = j + 1;
+    while (f.is(k, SqlWord.QUANTIFIER)) {
+      k++;
+      if (f.typeAt(k) == Type.NUMBER) {
+        k++; // TOP 1
+      }
+    }
+    char a = f.typeAt(k);
+    char b = f.typeAt(k + 1);
+    if (a == Type.OPERATOR && f.op[k] == '*') {
+      return true;
+    }
+    if (a == Type.FUNCTION || a == Type.VARIABLE || a == Type.OPEN_PAREN) {
+      return true;
+    }
+    if (a == Type.NUMBER || a == Type.STRING) {
+      return b == Type.END || b == Type.COMMA || b == Type.COMMENT || b == Type.SEMICOLON || b == Type.UNION
+          || b == Type.OPERATOR || b == Type.COMPARE || b == Type.LOGIC || f.is(k + 1, SqlWord.FROM);
+    }
+    if (a == Type.NAME) {
+      if (b == Type.COMMA || b == Type.ORDER_BY) {
+        return true;
+      }
+      // a column, then maybe arithmetic and an alias, then FROM: select login/2 from, select name as "n" from
+      for (int j2 = k + 1; j2 < f.size && j2 <= k + 4; j2++) {
+        if (f.is(j2, SqlWord.FROM)) {
+          return true;
+        }
+        char t = f.type[j2];
+        if (t != Type.NAME && t != Type.STRING && t != Type.NUMBER && t != Type.OPERATOR && !f.is(j2, SqlWord.AS)) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A statement standing alone as the value: flagged only with something prose does not have, so that "delete
+   * from cart" or "create table reservation" pass while {@code SELECT * FROM users} does not.
+   */
+  private static boolean isUnmistakableStatement(SqlTokens f, int k) {
+    SqlWord w = f.word[k];
+    if (f.typeAt(f.size - 1) == Type.COMMENT || f.blockComment) {
+      return true; // terminated by a comment, or spaced with /**/
+    }
+    if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC) {
+      return true; // followed by @variable, a literal or a call (checked by isStatement)
+    }
+    if (w == SqlWord.SELECT) {
+      int a = k + 1;
+      while (f.is(a, SqlWord.QUANTIFIER)) {
+        a++;
+      }
+      char t = f.typeAt(a);
+      if ((t == Type.OPERATOR && f.op[a] == '*') || t == Type.FUNCTION || t == Type.VARIABLE
+          || t == Type.OPEN_PAREN) {
+        return true;
+      }
+      if (isLiteral(t) && (f.typeAt(a + 1) == Type.COMMA || f.is(a + 1, SqlWord.FROM))) {
+        return true; // SELECT 'a', ... / SELECT 1 FROM
+      }
+    }
+    for (int j = k + 1; j < f.size; j++) {
+      char t = f.type[j];
+      if (t == Type.SEMICOLON && endsPredicate(f.typeAt(j + 1))) {
+        return true; // DELETE FROM users;
+      }
+      if (t == Type.NAME && f.op[j] == '`') {
+        return true; // MySQL `quoted` identifiers
+      }
+      if ((f.is(j, SqlWord.WHERE) || f.is(j, SqlWord.SET) || f.is(j, SqlWord.CLAUSE)) && hasComparisonSoon(f, j + 1)) {
+        return true; // ... WHERE id = 1, UPDATE users SET admin = 1, HAVING COUNT(id) >= 9
+      }
+      if (f.is(j, SqlWord.VALUES) && f.typeAt(j + 1) == Type.OPEN_PAREN) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasComparisonSoon(SqlTokens f, int from) {
+    for (int j = from; j < f.size && j < from + 6; j++) {
+      if (f.type[j] == Type.COMPARE) {
+        return isOperand(f.typeAt(j + 1)) || f.typeAt(j + 1) == Type.FUNCTION;
+      }
+    }
+    return false;
+  }
+}

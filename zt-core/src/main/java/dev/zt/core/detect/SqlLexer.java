@@ -1,0 +1,424 @@
+package dev.zt.core.detect;
+
+import dev.zt.core.detect.SqlWord.Type;
+
+/**
+ * Splits normalized text (see {@link SqlNormalizer}: every Unicode space is already a {@code ' '}) into SQL tokens
+ * the way a database's lexer would, in one of three contexts: the text as it is (a numeric or bare position in a
+ * query), or the text as if it followed an opening {@code '} or {@code "} (a quoted literal in a query). In a
+ * quoted context the first token is the rest of that literal, up to the quote the value itself supplies; what
+ * follows it is what an injection would have the database run.
+ *
+ * <p>Strings honour doubled quotes, and backslash escapes only when asked (MySQL's default; the detector lexes a
+ * value with a backslash both ways, since {@code \'} ends a literal in standard SQL and not in MySQL). Block
+ * comments that close are whitespace, except MySQL's {@code /*! ... *}{@code /}, whose content is code; a comment
+ * that runs to the end of the value ({@code --}, {@code #}, unclosed {@code /*}) is a comment token. Linear: every
+ * branch of the loop advances.
+ */
+final class SqlLexer {
+
+  private final char[] s;
+  private final int n;
+  private final char quote;
+  private final SqlTokens out;
+  /** For each position, the index just past the first {@code *}{@code /} at or after it, or -1; built on demand. */
+  private int[] commentEnd;
+
+  private SqlLexer(char[] s, int n, char quote, boolean backslash) {
+    this.s = s;
+    this.n = n;
+    this.quote = quote;
+    this.out = new SqlTokens(Math.min(n + 2, 64), backslash);
+  }
+
+  /**
+   * @param quote {@code 0} for the value as it is, else the quote character the value is assumed to follow
+   * @param backslash whether a backslash escapes the next character inside literals (MySQL)
+   */
+  static SqlTokens lex(char[] s, int n, char quote, boolean backslash) {
+    return new SqlLexer(s, n, quote, backslash).run();
+  }
+
+  private SqlTokens run() {
+    boolean backslash = out.backslash;
+    int i = 0;
+    if (quote != 0) {
+      int close = closeQuote(0, quote, backslash);
+      int flags = close < 0 ? SqlTokens.OPEN : 0;
+      boolean seenWord = false;
+      boolean gap = false;
+      for (int j = 0; j < close - 1; j++) { // whitespace between two non-blank characters
+        boolean blank = s[j] <= ' ';
+        if (!blank && gap) {
+          flags |= SqlTokens.SPACED;
+          break;
+        }
+        gap |= blank && seenWord;
+        seenWord |= !blank;
+      }
+      out.add(Type.STRING, null, 0, close < 0 ? n : close, flags, quote);
+      i = close < 0 ? n : close;
+    }
+    int executable = 0; // depth of MySQL /*! ... */ comments whose content we are reading as code
+    while (i < n) {
+      char c = s[i];
+      if (c <= ' ' || c == '{' || c == '}') { // the normalizer made every Unicode space a ' '
+        i++; // ODBC escapes {fn ...} read as their content
+      } else if (c == '\'' || c == '"') {
+        i = string(i, i + 1, c);
+      } else if (c == '`') {
+        int close = closeQuote(i + 1, '`', false);
+        out.add(Type.NAME, null, i, close < 0 ? n : close, close < 0 ? SqlTokens.OPEN : 0, '`');
+        i = close < 0 ? n : close;
+      } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(s[i + 1]))) {
+        i = number(i);
+      } else if (isWordStart(c)) {
+        i = word(i);
+      } else if (c == '@') {
+        i = variable(i);
+      } else if (c == '#' || (c == '-' && i + 1 < n && s[i + 1] == '-')) {
+        i = lineComment(i);
+      } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+        out.blockComment = true;
+        if (i + 2 < n && s[i + 2] == '!') {
+          executable++;
+          i += 3;
+          for (int digits = 0; digits < 6 && i < n && isDigit(s[i]); digits++) {
+            i++;
+          }
+        } else {
+          int close = blockCommentEnd(i);
+          if (close < 0) {
+            out.add(Type.COMMENT, null, i, n, SqlTokens.OPEN, '/');
+            i = n;
+          } else {
+            i = close;
+          }
+        }
+      } else if (c == '*' && executable > 0 && i + 1 < n && s[i + 1] == '/') {
+        executable--;
+        i += 2;
+      } else if (c == '(' || c == ')' || c == ',' || c == ';') {
+        out.add(c, null, i, i + 1, 0, c);
+        i++;
+      } else if (c == '[' && (i == 0 || !isWordPart(s[i - 1]))) {
+        i = bracketName(i);
+      } else {
+        i = operator(i);
+      }
+    }
+    return out;
+  }
+
+  /** Index just past the quote that closes a literal opened before {@code from}, or -1. */
+  private int closeQuote(int from, char quote, boolean backslash) {
+    for (int j = from; j < n; j++) {
+      if (backslash && s[j] == '\\') {
+        j++; // the escaped character, whatever it is
+      } else if (s[j] == quote) {
+        if (j + 1 < n && s[j + 1] == quote) {
+          j++; // doubled quote: an escaped quote inside the literal
+        } else {
+          return j + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private int string(int start, int body, char quote) {
+    int close = closeQuote(body, quote, out.backslash);
+    out.add(Type.STRING, null, start, close < 0 ? n : close, close < 0 ? SqlTokens.OPEN : 0, quote);
+    return close < 0 ? n : close;
+  }
+
+  /** Index just past the {@code *}{@code /} closing a block comment that opens at {@code open}, or -1. O(1). */
+  private int blockCommentEnd(int open) {
+    if (commentEnd == null) {
+      commentEnd = new int[n + 1];
+      int next = -1;
+      commentEnd[n] = -1;
+      for (int j = n - 1; j >= 0; j--) {
+        if (s[j] == '*' && j + 1 < n && s[j + 1] == '/') {
+          next = j + 2;
+        }
+        commentEnd[j] = next;
+      }
+    }
+    return open + 2 <= n ? commentEnd[open + 2] : -1;
+  }
+
+  private int lineComment(int i) {
+    int j = i;
+    boolean quoted = false;
+    while (j < n && s[j] != '\n' && s[j] != '\r') {
+      quoted |= quote != 0 && s[j] == quote;
+      j++;
+    }
+    int flags = 0;
+    if (s[i] == '#' && i + 1 < n && isWordPart(s[i + 1])) {
+      flags = SqlTokens.HASH_WORD; // #2, #hashtag
+    } else if (quoted && (s[i] == '#'
+        || (i + 2 < n && s[i + 2] > ' ' && s[i + 2] != quote))) {
+      flags = SqlTokens.QUOTED_OPTION; // '--disable-largefile', "-----BEGIN", '/path#tag' --> 'x', "#"
+    }
+    out.add(Type.COMMENT, null, i, j, flags, s[i]);
+    return j;
+  }
+
+  private int number(int i) {
+    int j = i;
+    boolean decimal = false;
+    if (s[i] == '0' && i + 2 < n && (s[i + 1] == 'x' || s[i + 1] == 'X') && isHex(s[i + 2])) {
+      j = i + 2;
+      while (j < n && isHex(s[j])) {
+        j++;
+      }
+    } else if (s[i] == '0' && i + 2 < n && (s[i + 1] == 'b' || s[i + 1] == 'B')
+        && (s[i + 2] == '0' || s[i + 2] == '1')) {
+      j = i + 2;
+      while (j < n && (s[j] == '0' || s[j] == '1')) {
+        j++;
+      }
+    } else {
+      while (j < n && isDigit(s[j])) {
+        j++;
+      }
+      if (j < n && s[j] == '.') {
+        decimal = true;
+        j++;
+        while (j < n && isDigit(s[j])) {
+          j++;
+        }
+      }
+      if (j + 1 < n && (s[j] == 'e' || s[j] == 'E')
+          && (isDigit(s[j + 1]) || ((s[j + 1] == '+' || s[j + 1] == '-') && j + 2 < n && isDigit(s[j + 2])))) {
+        j += 2;
+        while (j < n && isDigit(s[j])) {
+          j++;
+        }
+      }
+    }
+    if (j < n && isWordPart(s[j]) && !(decimal && isWordStart(s[j]))) {
+      // 2nd, 5pm, 1a, .2alias: a name that starts with digits (j > i, so this always advances)
+      int k = j;
+      while (k < n && (isWordPart(s[k]) || (s[k] == '.' && k + 1 < n && isWordPart(s[k + 1])))) {
+        k++;
+      }
+      out.add(Type.NAME, null, i, k, 0, 'w');
+      return k;
+    }
+    out.add(Type.NUMBER, null, i, j, 0, '1');
+    return j;
+  }
+
+  private int wordEnd(int i) {
+    int j = i;
+    while (j < n) {
+      char c = s[j];
+      if (isWordPart(c)) {
+        j++;
+      } else if (c == '.' && j + 1 < n && isWordStart(s[j + 1])) {
+        j++; // qualified names: information_schema.tables, dbms_lock.sleep
+      } else if (c == '.' && j + 2 < n && s[j + 1] == '.' && isWordStart(s[j + 2])) {
+        j += 2; // master..xp_cmdshell
+      } else {
+        break;
+      }
+    }
+    return j;
+  }
+
+  private int word(int i) {
+    int j = wordEnd(i);
+    // Prefixed literals: N'..', X'..', B'..', E'..', _charset'..'
+    if (j < n && s[j] == '\'' && ((j - i == 1 && "nNxXbBeE".indexOf(s[i]) >= 0) || s[i] == '_')) {
+      return string(i, j + 1, '\'');
+    }
+    SqlWord w = lookupWord(i, j);
+    // Words split by an empty-looking comment (UN/**/ION) are joined when the joined word is SQL: some filters and
+    // old servers drop comments outright. Otherwise the comment separates two words, as every database reads it.
+    while (j + 3 < n && s[j] == '/' && s[j + 1] == '*' && s[j + 2] != '!') {
+      int close = blockCommentEnd(j);
+      if (close < 0 || close >= n || !isWordStart(s[close])) {
+        break;
+      }
+      int k = wordEnd(close);
+      SqlWord joined = lookupJoined(i, j, close, k);
+      if (joined == null) {
+        break;
+      }
+      w = joined;
+      j = k;
+    }
+    char type = w == null ? Type.NAME : w.type;
+    int flags = 0;
+    if (type == Type.NAME || w.has(SqlWord.CALLABLE)) {
+      int next = skipSpaceAndComments(j);
+      if (next < n && s[next] == '(') {
+        type = Type.FUNCTION;
+        flags = next == j ? SqlTokens.GLUED : 0;
+      }
+    }
+    out.add(type, w, i, j, flags, 'w');
+    return j;
+  }
+
+  private SqlWord lookupWord(int from, int to) {
+    SqlWord w = SqlWord.lookup(s, from, to);
+    if (w != null) {
+      return w;
+    }
+    // A qualified name takes the danger or delay of its first or last part (master.dbo.xp_dirtree, utl_http.x).
+    int firstDot = -1;
+    int lastDot = -1;
+    for (int k = from; k < to; k++) {
+      if (s[k] == '.') {
+        lastDot = k;
+        if (firstDot < 0) {
+          firstDot = k;
+        }
+      }
+    }
+    if (firstDot < 0) {
+      return null;
+    }
+    SqlWord last = SqlWord.lookup(s, lastDot + 1, to);
+    if (last != null && (last.has(SqlWord.DANGER) || last.has(SqlWord.TIME_DELAY))) {
+      return last;
+    }
+    SqlWord first = SqlWord.lookup(s, from, firstDot);
+    if (first != null && first.has(SqlWord.DANGER)) {
+      return first;
+    }
+    return null;
+  }
+
+  private SqlWord lookupJoined(int a0, int a1, int b0, int b1) {
+    int length = (a1 - a0) + (b1 - b0);
+    if (length > SqlWord.MAX_LENGTH) {
+      return null;
+    }
+    char[] joined = new char[length];
+    System.arraycopy(s, a0, joined, 0, a1 - a0);
+    System.arraycopy(s, b0, joined, a1 - a0, b1 - b0);
+    return SqlWord.lookup(joined, 0, length);
+  }
+
+  private int skipSpaceAndComments(int j) {
+    while (j < n) {
+      char c = s[j];
+      if (c <= ' ') {
+        j++;
+      } else if (c == '/' && j + 2 < n && s[j + 1] == '*' && s[j + 2] != '!') {
+        int close = blockCommentEnd(j);
+        if (close < 0) {
+          return n;
+        }
+        j = close;
+      } else {
+        return j;
+      }
+    }
+    return j;
+  }
+
+  private int variable(int i) {
+    int j = i + 1;
+    if (j < n && s[j] == '@') {
+      j++;
+    }
+    if (j < n && (s[j] == '\'' || s[j] == '"' || s[j] == '`')) {
+      int close = closeQuote(j + 1, s[j], out.backslash);
+      int to = close < 0 ? n : close;
+      out.add(Type.VARIABLE, null, i, to, close < 0 ? SqlTokens.OPEN : 0, '@');
+      return to;
+    }
+    if (j < n && isWordStart(s[j])) {
+      int to = wordEnd(j);
+      out.add(Type.VARIABLE, null, i, to, 0, '@');
+      return to;
+    }
+    if (j == i + 1 && j < n && s[j] == '>') {
+      out.add(Type.COMPARE, null, i, i + 2, 0, '@'); // PostgreSQL @> (contains)
+      return i + 2;
+    }
+    out.add(Type.OTHER, null, i, j, 0, '@');
+    return j;
+  }
+
+  /** SQL Server's [bracketed name], when it closes on the same line; a lone '[' is punctuation. */
+  private int bracketName(int i) {
+    for (int j = i + 1; j < n && j - i <= 128; j++) {
+      char c = s[j];
+      if (c == ']') {
+        if (j > i + 1) {
+          out.add(Type.NAME, null, i, j + 1, 0, '[');
+          return j + 1;
+        }
+        break;
+      }
+      if (!isWordPart(c) && c != ' ' && c != '.' && c != '-') {
+        break;
+      }
+    }
+    out.add(Type.OTHER, null, i, i + 1, 0, '[');
+    return i + 1;
+  }
+
+  private int operator(int i) {
+    char c = s[i];
+    char d = i + 1 < n ? s[i + 1] : 0;
+    char e = i + 2 < n ? s[i + 2] : 0;
+    if (c == '<' && d == '=' && e == '>') {
+      out.add(Type.COMPARE, null, i, i + 3, 0, c);
+      return i + 3;
+    }
+    if (c == '-' && d == '>' && e == '>') {
+      out.add(Type.OPERATOR, null, i, i + 3, 0, c);
+      return i + 3;
+    }
+    char two = 0;
+    if ((c == '<' && (d == '=' || d == '>' || d == '@')) || (c == '>' && d == '=') || (c == '!' && d == '=')
+        || (c == '=' && d == '=') || (c == '!' && (d == '<' || d == '>'))) {
+      two = Type.COMPARE;
+    } else if ((c == '|' && d == '|') || (c == '&' && d == '&')) {
+      two = Type.LOGIC;
+    } else if ((c == ':' && (d == ':' || d == '=')) || (c == '-' && d == '>') || (c == '<' && d == '<')
+        || (c == '>' && d == '>') || (c == '~' && d == '*') || (c == '!' && d == '~')) {
+      two = Type.OPERATOR;
+    }
+    if (two != 0) {
+      out.add(two, null, i, i + 2, 0, c);
+      return i + 2;
+    }
+    switch (c) {
+      case '=': case '<': case '>':
+        out.add(Type.COMPARE, null, i, i + 1, 0, c);
+        break;
+      case '+': case '-': case '*': case '/': case '%': case '^': case '|': case '&': case '~': case '!': case ':':
+        out.add(Type.OPERATOR, null, i, i + 1, 0, c);
+        break;
+      default:
+        out.add(Type.OTHER, null, i, i + 1, 0, c);
+        break;
+    }
+    return i + 1;
+  }
+
+  static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isHex(char c) {
+    return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  static boolean isWordStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= 0x80 && Character.isLetter(c));
+  }
+
+  static boolean isWordPart(char c) {
+    return isWordStart(c) || isDigit(c) || c == '$';
+  }
+}

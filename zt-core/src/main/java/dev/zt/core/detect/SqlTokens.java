@@ -1,0 +1,121 @@
+package dev.zt.core.detect;
+
+import dev.zt.core.detect.SqlWord.Type;
+import java.util.Arrays;
+
+/**
+ * A token stream as parallel arrays: type letter, the word it spells (if any), its span in the normalized value,
+ * flags, and for operators the operator's first character. The arrays start small and double when full, so a long
+ * value costs memory in proportion to its tokens, not its characters.
+ */
+final class SqlTokens {
+
+  /** A string, identifier or block comment that runs to the end of the value without its closing delimiter. */
+  static final int OPEN = 1;
+  /** A function call whose {@code (} touches the name, as code writes it and prose rarely does. */
+  static final int GLUED = 1 << 1;
+  /** The merged {@code WAITFOR DELAY} / {@code WAITFOR TIME}. */
+  static final int WAITFOR_DELAY = 1 << 2;
+  /** An operand that arithmetic folding merged others into. */
+  static final int FOLDED = 1 << 3;
+  /** An operand that folding merged two or more words into: a list like {@code -shoes -sandals}, not arithmetic. */
+  static final int WORD_CHAIN = 1 << 4;
+  /** A {@code #} comment that a letter or digit follows: in text, a number sign or a hashtag. */
+  static final int HASH_WORD = 1 << 5;
+  /** An operand that folding merged with a word: {@code 15"&page}, not literal arithmetic. */
+  static final int FOLDED_NAME = 1 << 6;
+  /**
+   * A {@code #} comment, or a {@code --} comment glued to what follows, that holds the context's quote further on:
+   * a quoted option, arrow or symbol ({@code '--with-x'}, {@code "-----BEGIN"}, {@code --> 'x'}, {@code "#"}),
+   * not the end of an injection.
+   */
+  static final int QUOTED_OPTION = 1 << 7;
+  /** The merged {@code INTO OUTFILE} / {@code INTO DUMPFILE}. */
+  static final int INTO_FILE = 1 << 8;
+  /** The literal a quoted context starts with holds whitespace: the value before its quote reads as words. */
+  static final int SPACED = 1 << 9;
+
+  char[] type;
+  SqlWord[] word;
+  int[] start;
+  int[] end;
+  int[] flags;
+  char[] op;
+  int size;
+  /** Whether literals were lexed with MySQL backslash escapes. */
+  final boolean backslash;
+  /** Whether the value held a block comment (closed, open or executable): SQL, never prose. */
+  boolean blockComment;
+
+  SqlTokens(int capacity, boolean backslash) {
+    this.backslash = backslash;
+    type = new char[capacity];
+    word = new SqlWord[capacity];
+    start = new int[capacity];
+    end = new int[capacity];
+    flags = new int[capacity];
+    op = new char[capacity];
+  }
+
+  void add(char tokenType, SqlWord tokenWord, int from, int to, int tokenFlags, char operator) {
+    if (size == type.length) {
+      grow();
+    }
+    int i = size++;
+    type[i] = tokenType;
+    word[i] = tokenWord;
+    start[i] = from;
+    end[i] = to;
+    flags[i] = tokenFlags;
+    op[i] = operator;
+  }
+
+  private void grow() {
+    int capacity = type.length * 2;
+    type = Arrays.copyOf(type, capacity);
+    word = Arrays.copyOf(word, capacity);
+    start = Arrays.copyOf(start, capacity);
+    end = Arrays.copyOf(end, capacity);
+    flags = Arrays.copyOf(flags, capacity);
+    op = Arrays.copyOf(op, capacity);
+  }
+
+  /** Moves token {@code from} to position {@code size} (never ahead of it) and counts it. */
+  void keep(int from) {
+    int i = size++;
+    type[i] = type[from];
+    word[i] = word[from];
+    start[i] = start[from];
+    end[i] = end[from];
+    flags[i] = flags[from];
+    op[i] = op[from];
+  }
+
+  /** The type at {@code i}, or {@link Type#END} past the last token. */
+  char typeAt(int i) {
+    return i >= 0 && i < size ? type[i] : Type.END;
+  }
+
+  SqlWord wordAt(int i) {
+    return i >= 0 && i < size ? word[i] : null;
+  }
+
+  boolean is(int i, SqlWord w) {
+    return i >= 0 && i < size && word[i] == w;
+  }
+
+  boolean has(int i, int flag) {
+    return i >= 0 && i < size && (flags[i] & flag) != 0;
+  }
+
+  /** Whether the token at {@code i} carries the given {@link SqlWord} flag. */
+  boolean wordHas(int i, int wordFlag) {
+    return i >= 0 && i < size && word[i] != null && word[i].has(wordFlag);
+  }
+
+  /** The fingerprint: the type letters of the first {@code max} tokens. */
+  String fingerprint(int max) {
+    int n = Math.min(size, max);
+    return new String(type, 0, n);
+  }
+}
