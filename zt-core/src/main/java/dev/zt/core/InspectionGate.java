@@ -45,9 +45,9 @@ final class InspectionGate implements Gate {
         int eq = pair.indexOf('=');
         String name = eq < 0 ? pair : pair.substring(0, eq);
         String value = eq < 0 ? "" : pair.substring(eq + 1);
-        Optional<Verdict> v = sqli.inspect("query:" + printable(name), value.replace('+', ' '));
+        Optional<Verdict> v = sqli.inspectQueryValue("query:" + printable(name), value);
         if (v.isEmpty() && !name.isEmpty()) {
-          v = sqli.inspect("query:" + printable(name), name.replace('+', ' '));
+          v = sqli.inspectQueryValue("query:" + printable(name), name);
         }
         if (v.isPresent()) {
           return v;
