@@ -33,7 +33,7 @@ public final class Responses {
   private final Audit audit;
   private final Duration criticalTtl;
   private final Expiring<String, String> suspendedSubjects;
-  private final Expiring<String, String> suspendedTokens;
+  private final Expiring<String, String> suspendedTokens; // jti → subject + NUL + rule
   private final Expiring<String, Instant> revokedBefore;
   private final Expiring<String, String> blockedSources;
   private final Expiring<String, String> throttled;
@@ -136,7 +136,8 @@ public final class Responses {
         if (token.isEmpty()) {
           return;
         }
-        token.get().tokenId().ifPresent(jti -> suspendedTokens.put(jti, rule, until));
+        token.get().tokenId().ifPresent(jti ->
+            suspendedTokens.put(jti, token.get().subject().orElse("") + '\u0000' + rule, until));
         token.get().subject().ifPresent(sub -> {
           suspendedSubjects.put(sub, rule, until);
           pinCritical(sub, rule);
@@ -212,6 +213,10 @@ public final class Responses {
   /** Lifts a subject's suspension (and its CRITICAL pin); returns whether one was in force. */
   public boolean liftSuspension(String subject) {
     boolean had = suspendedSubjects.remove(subject) | revokedBefore.remove(subject);
+    for (String jti : suspendedTokens.snapshot().entrySet().stream()
+        .filter(e -> e.getValue().value().startsWith(subject + '\u0000')).map(Map.Entry::getKey).toList()) {
+      had |= suspendedTokens.remove(jti);
+    }
     critical.remove(subject);
     audit.action(null, "sub=" + subject, "manual", "suspension lifted", Duration.ZERO);
     return had;
@@ -219,7 +224,7 @@ public final class Responses {
 
   /** Suspends one token by its {@code jti}. */
   public void suspendToken(String jti, Duration ttl, String reason) {
-    suspendedTokens.put(jti, reason, clock.millis() + ttl.toMillis());
+    suspendedTokens.put(jti, '\u0000' + reason, clock.millis() + ttl.toMillis());
     audit.action(ResponseAction.Kind.SUSPEND_CREDENTIAL, "jti=" + jti, "manual", reason, ttl);
   }
 
@@ -263,6 +268,7 @@ public final class Responses {
 
   private static void add(List<Active> out, ResponseAction.Kind kind, String prefix,
       Map<String, Expiring.Timed<String>> entries) {
-    entries.forEach((k, v) -> out.add(new Active(kind, prefix + k, v.value(), Instant.ofEpochMilli(v.untilMillis()))));
+    entries.forEach((k, v) -> out.add(new Active(kind, prefix + k, v.value().substring(v.value().indexOf('\u0000') + 1),
+        Instant.ofEpochMilli(v.untilMillis()))));
   }
 }
