@@ -133,6 +133,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private HttpRequest deciding;        // the request whose decision is pending, or null
   private boolean answering;           // an allowed request's final response is not written yet
   private boolean responseInformational;
+  private RequestContext answeringContext;  // for the outcome report once the application has answered
+  private Decision answeringDecision;
+  private int answeringStatus;
   private boolean closing;             // the connection closes: everything that still arrives is released
   private boolean paused;
   private boolean restoreAutoRead;
@@ -247,6 +250,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       ctx.channel().attr(CALLER).set(allow.caller());
       ctx.channel().attr(PATH).set(context.normalizedPath().orElseThrow());
       answering = true;
+      answeringContext = context;
+      answeringDecision = allow;
+      answeringStatus = 0;
       responseInformational = false;
       body = request instanceof LastHttpContent ? Body.NONE : Body.FORWARD;
       ctx.fireChannelRead(request);
@@ -448,12 +454,21 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
         HttpResponseStatus status = response.status();
         responseInformational = status.codeClass() == HttpStatusClass.INFORMATIONAL
             && status.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+        if (!responseInformational) {
+          answeringStatus = status.code();
+        }
       }
       if (msg instanceof LastHttpContent) {
         if (responseInformational) {
           responseInformational = false;
         } else {
           answering = false;
+          if (answeringContext != null) {
+            // outcome detectors (enumeration, behaviour) learn how the application answered; never blocks
+            enforcer.report(answeringContext, answeringDecision, answeringStatus);
+            answeringContext = null;
+            answeringDecision = null;
+          }
           if (!queue.isEmpty() && !drainScheduled) {
             drainScheduled = true;
             ctx.executor().execute(() -> drain(ctx)); // not from inside the application's write

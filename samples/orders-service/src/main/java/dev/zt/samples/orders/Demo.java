@@ -77,22 +77,73 @@ final class Demo {
       expect("Public route: GET /health without a token", "GET", "/health", null, 200);
 
       out.println();
+      out.println("— continuous verification: a valid token is not enough —");
+      String erin = issuer.token().subject("erin").scope("orders:read").build();
+      expect("Device posture: erin's valid token from a non-compliant device (sample: X-Device-Posture header)",
+          "GET", "/orders", erin, new String[] {"X-Device-Posture", "noncompliant"}, 401);
+      expect("Device posture: the same token from a compliant device", "GET", "/orders", erin,
+          new String[] {"X-Device-Posture", "compliant"}, 200);
+
+      String carol = issuer.token().subject("carol").scope("orders:read").build();
+      String injection = "/orders?id=1%27%20OR%20%271%27%3D%271";
+      expect("SQL injection: carol sends id=1' OR '1'='1", "GET", injection, carol, 403);
+      quietly(2, "GET", injection, carol, new String[0]);
+      expect("SQL injection: after her third attempt carol's (still valid) credential is suspended for 15 min",
+          "GET", "/orders", carol, 401);
+
+      String dave = issuer.token().subject("dave").scope("orders:read").build();
+      quietly(50, "GET", "/orders", dave, new String[0]);
+      expect("Rate limit: dave's 51st GET /orders within 10 s (50 per 10 s per identity)", "GET", "/orders", dave,
+          429);
+
+      String stuffing = issuer.token().subject("victim").header("kid", "guessed").build();
+      String[] attacker = {"X-Forwarded-For", "198.51.100.23"};
+      quietly(20, "GET", "/orders", stuffing, attacker);
+      expect("Credential stuffing: after 20 failed authentications from 198.51.100.23 (behind the gateway) in a "
+          + "minute, even a valid token from there is refused", "GET", "/orders", bob(issuer), attacker, 403);
+      expect("Credential stuffing: other sources are unaffected", "GET", "/orders", bob(issuer),
+          new String[] {"X-Forwarded-For", "198.51.100.24"}, 200);
+
+      out.println();
       out.println(failures == 0 ? "All " + step + " steps behaved as expected."
           : failures + " of " + step + " steps did NOT behave as expected.");
       return failures == 0;
     }
   }
 
+  private static String bob(TestIssuer issuer) {
+    return issuer.token().subject("bob").scope("orders:read").build();
+  }
+
   private void expect(String title, String method, String path, String token, int... statuses) throws Exception {
-    step++;
-    last.set(null);
+    expect(title, method, path, token, new String[0], statuses);
+  }
+
+  private HttpResponse<String> send(String method, String path, String token, String[] headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
         .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
             : HttpRequest.BodyPublishers.noBody());
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends {@code n} requests without printing them (the run-up to a burst or a stuffing run). */
+  private void quietly(int n, String method, String path, String token, String[] headers) throws Exception {
+    for (int i = 0; i < n; i++) {
+      send(method, path, token, headers);
+    }
+  }
+
+  private void expect(String title, String method, String path, String token, String[] headers, int... statuses)
+      throws Exception {
+    step++;
+    last.set(null);
+    HttpResponse<String> res = send(method, path, token, headers);
     boolean ok = false;
     for (int s : statuses) {
       ok |= s == res.statusCode();
@@ -102,9 +153,15 @@ final class Demo {
     }
     out.println();
     out.printf("%2d. %s%n", step, title);
-    out.printf("    %s %s%s%n", method, path, token == null ? "" : "  (Authorization: Bearer …)");
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      shown.append("  (").append(headers[i]).append(": ").append(headers[i + 1]).append(')');
+    }
+    out.printf("    %s %s%s%s%n", method, path, token == null ? "" : "  (Authorization: Bearer …)", shown);
     out.printf("    → %d %s%n", res.statusCode(), ok ? "" : "  ✗ UNEXPECTED");
-    res.headers().firstValue("WWW-Authenticate").ifPresent(v -> out.println("      WWW-Authenticate: " + v));
+    for (String h : new String[] {"WWW-Authenticate", "Retry-After", "RateLimit-Policy", "RateLimit"}) {
+      res.headers().firstValue(h).ifPresent(v -> out.println("      " + h + ": " + v));
+    }
     Seen seen = last.get();
     if (seen == null) {
       out.println("      zt: (the container refused the request before it reached zt)");

@@ -3,7 +3,21 @@ package dev.zt.samples.orders;
 import dev.zt.core.AuditListener;
 import dev.zt.core.BearerJwt;
 import dev.zt.core.Enforcer;
+import dev.zt.core.Detection;
+import dev.zt.core.RateLimit;
+import dev.zt.core.RatePolicy;
 import dev.zt.core.Requirement;
+import dev.zt.core.ResponsePolicy;
+import dev.zt.core.SignalResult;
+import dev.zt.core.TrustContext;
+import dev.zt.core.TrustLevel;
+import dev.zt.core.TrustPolicy;
+import dev.zt.core.TrustSignal;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import dev.zt.core.RoutePolicy;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.DispatcherType;
@@ -19,7 +33,9 @@ final class OrdersSecurity {
   /** The sample's rules: deny by default, so anything not listed here is refused. */
   static RoutePolicy routes() {
     return RoutePolicy.builder()
-        .get("/orders", Requirement.allScopes("orders:read"))
+        // GET /orders also needs trust MEDIUM or better, else the client is asked to step up (RFC 9470)
+        .get("/orders", Requirement.allScopes("orders:read")
+            .and(Requirement.minimumTrust(TrustLevel.MEDIUM).orStepUp("mfa", Duration.ofMinutes(5))))
         .get("/orders/{*}", Requirement.allScopes("orders:read"))
         .post("/orders", Requirement.allScopes("orders:write"))
         .get("/admin/stats", Requirement.allRoles("admin"))
@@ -28,8 +44,51 @@ final class OrdersSecurity {
         .build();
   }
 
+  /**
+   * FOR THE SAMPLE ONLY, not a production mechanism: device posture is read from {@code X-Device-Posture}
+   * ({@code compliant} / {@code noncompliant}), as a stand-in for a lookup in an MDM.
+   */
+  static final TrustSignal DEVICE_POSTURE_HEADER = ctx -> {
+    List<String> v = ctx.request().headers().values("X-Device-Posture");
+    if (v.isEmpty()) {
+      return SignalResult.abstain("no posture reported");
+    }
+    return switch (v.get(0).strip().toLowerCase(Locale.ROOT)) {
+      case "compliant" -> SignalResult.of(1.0, "device compliant");
+      case "noncompliant" -> SignalResult.hardFail("device non-compliant");
+      default -> SignalResult.of(0.5, "device posture unknown");
+    };
+  };
+
+  /** FOR THE SAMPLE ONLY: the country from {@code X-Geo-Country}, as a stand-in for a geo-IP lookup. */
+  static Optional<String> countryHeader(TrustContext ctx) {
+    List<String> v = ctx.request().headers().values("X-Geo-Country");
+    if (v.isEmpty() || !v.get(0).strip().matches("[A-Za-z]{2}")) {
+      return Optional.empty();
+    }
+    return Optional.of(v.get(0).strip().toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * The sample's continuous verification: the default signals plus device posture, a geo-fed behaviour baseline,
+   * 50 requests per 10 s per identity on GET /orders, and the default detectors and responses (SQL injection refused,
+   * 3 attempts suspend the credential for 15 min; 20 failed authentications from one source in a minute block it for
+   * 15 min). It sits behind a gateway: X-Forwarded-For is trusted from loopback only.
+   */
   static Enforcer enforcer(BearerJwt jwt, AuditListener listener) {
-    Enforcer.Builder b = Enforcer.builder().bearerJwt(jwt).routes(routes()).realm("orders");
+    Enforcer.Builder b = Enforcer.builder().bearerJwt(jwt).routes(routes()).realm("orders")
+        .trust(TrustPolicy.builder()
+            .signal("device", 2.0, DEVICE_POSTURE_HEADER)
+            .tokenAge(1).authenticationStrength(1).channel(0.5).behaviour(1)
+            .build())
+        .countryFrom(OrdersSecurity::countryHeader)
+        .rateLimits(RatePolicy.builder()
+            .route("GET /orders", RateLimit.of("orders", 50, Duration.ofSeconds(10)))
+            .defaultLimit(RateLimit.of("default", 1200, Duration.ofMinutes(1)).and("burst", 100, Duration.ofSeconds(1)))
+            .build())
+        .detection(Detection.defaults())
+        .responses(ResponsePolicy.defaults())
+        .trustForwardedFor(InetAddress::isLoopbackAddress);
     if (listener != null) {
       b.auditListener(listener);
     }

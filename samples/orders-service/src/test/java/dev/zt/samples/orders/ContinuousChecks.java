@@ -1,0 +1,159 @@
+package dev.zt.samples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.BearerJwt;
+import dev.zt.core.Enforcer;
+import dev.zt.core.ResponseAction;
+import dev.zt.core.SecurityEvent;
+import dev.zt.testkit.TestIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Continuous verification end to end, over HTTP against the sample on a real server: step-up by low trust, access
+ * ended by a security event, 429 with its fields, a limit tightened for a suspicious identity, SQL injection refused
+ * and then the credential suspended, credential stuffing and enumeration detected. Each test uses its own subjects
+ * and source addresses, since the service's state lives as long as the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ContinuousChecks {
+
+  TestIssuer issuer;
+  Enforcer enforcer;
+  OrdersService service;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  abstract OrdersService.ServerKind server();
+
+  @BeforeAll
+  void start() throws Exception {
+    issuer = TestIssuer.start();
+    BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api"));
+    enforcer = OrdersSecurity.enforcer(jwt, null);
+    service = OrdersService.start(server(), "127.0.0.1", 0, enforcer);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    service.close();
+    issuer.close();
+  }
+
+  private HttpResponse<String> get(String path, String token, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        .timeout(Duration.ofSeconds(10)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String reader(String subject) {
+    return issuer.token().subject(subject).scope("orders:read").build();
+  }
+
+  @Test
+  void ordersWhenDeviceNonCompliantThenStepUpIsRequested() throws Exception {
+    String token = reader("cv-step-up");
+    HttpResponse<String> res = get("/orders", token, "X-Device-Posture", "noncompliant");
+    assertThat(res.statusCode()).isEqualTo(401);
+    assertThat(res.headers().firstValue("WWW-Authenticate")).contains(
+        "Bearer realm=\"orders\", error=\"insufficient_user_authentication\", acr_values=\"mfa\", max_age=\"300\"");
+    assertThat(res.body()).contains("insufficient-user-authentication").doesNotContain("device");
+    assertThat(get("/orders", token, "X-Device-Posture", "compliant").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void ordersWhenSecurityEventArrivesThenAccessEndsForAValidToken() throws Exception {
+    String token = reader("cv-caep");
+    assertThat(get("/orders", token).statusCode()).isEqualTo(200);
+    enforcer.responses().accept(SecurityEvent.deviceComplianceChange("cv-caep", false, Instant.now()));
+    assertThat(get("/orders", token).statusCode()).isEqualTo(401);
+    enforcer.responses().accept(SecurityEvent.sessionRevoked("cv-caep", Instant.now()));
+    assertThat(get("/orders/1", token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void ordersWhenBurstExceedsFiftyPerTenSecondsThenAnswers429WithFields() throws Exception {
+    String token = reader("cv-burst");
+    int ok = 0;
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 51; i++) {
+      last = get("/orders", token);
+      ok += last.statusCode() == 200 ? 1 : 0;
+    }
+    assertThat(ok).isEqualTo(50);
+    assertThat(last.statusCode()).isEqualTo(429);
+    assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v))
+        .isBetween(1L, 10L));
+    assertThat(last.headers().firstValue("RateLimit-Policy")).contains("\"orders\";q=50;w=10");
+    assertThat(last.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith(
+        "\"orders\";r=0;t="));
+    assertThat(last.body()).contains("quota-exceeded");
+    assertThat(get("/orders", reader("cv-burst-other")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void apiWhenIdentityEnumeratesThenItIsThrottledAndMonitored() throws Exception {
+    String token = reader("cv-enum");
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/orders/" + i + "/secrets", token).statusCode()).isEqualTo(403);
+    }
+    assertThat(enforcer.responses().active()).anyMatch(a -> a.kind() == ResponseAction.Kind.THROTTLE
+        && a.target().equals("sub:cv-enum") && a.rule().equals("enumeration.identity"));
+    assertThat(enforcer.responses().active()).anyMatch(a -> a.kind() == ResponseAction.Kind.ENHANCED_MONITORING
+        && a.target().equals("sub:cv-enum"));
+    // the tightened limit bites, and says why
+    HttpResponse<String> limited = null;
+    for (int i = 0; i < 20 && (limited == null || limited.statusCode() != 429); i++) {
+      limited = get("/orders/7", token);
+    }
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.body()).contains("abnormal-usage-detected");
+  }
+
+  @Test
+  void ordersWhenSqlInjectionRepeatedThenRefusedThenCredentialSuspended() throws Exception {
+    String token = reader("cv-sqli");
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> res = get("/orders?id=1%27%20OR%20%271%27%3D%271", token);
+      assertThat(res.statusCode()).isEqualTo(403);
+      assertThat(res.body()).contains("request-rejected").doesNotContain("OR");
+    }
+    HttpResponse<String> after = get("/orders", token);
+    assertThat(after.statusCode()).isEqualTo(401);
+    assertThat(after.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\"");
+    assertThat(get("/orders?q=O%27Brien", reader("cv-sqli-benign")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void ordersWhenOneSourceStuffsCredentialsThenOnlyThatSourceIsBlocked() throws Exception {
+    String forged = issuer.token().subject("victim").header("kid", "guessed").build();
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/orders", forged, "X-Forwarded-For", "198.51.100.77").statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> blocked = get("/orders", reader("cv-stuff-ok"), "X-Forwarded-For", "198.51.100.77");
+    assertThat(blocked.statusCode()).isEqualTo(403);
+    assertThat(blocked.body()).contains("source-blocked");
+    assertThat(get("/orders", reader("cv-stuff-ok"), "X-Forwarded-For", "198.51.100.78").statusCode())
+        .isEqualTo(200);
+    // the gateway itself (loopback without X-Forwarded-For) is never blocked
+    for (int i = 0; i < 25; i++) {
+      assertThat(get("/orders", forged).statusCode()).isEqualTo(401);
+    }
+    assertThat(get("/orders", reader("cv-stuff-direct")).statusCode()).isEqualTo(200);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.zt.samples.orders;
+
+/** Continuous verification end to end on Netty. */
+class NettyContinuousTests extends ContinuousChecks {
+
+  @Override
+  OrdersService.ServerKind server() {
+    return OrdersService.ServerKind.NETTY;
+  }
+}

@@ -1,0 +1,10 @@
+package dev.zt.samples.orders;
+
+/** Continuous verification end to end on the servlet container (Jetty 12). */
+class ServletContinuousTests extends ContinuousChecks {
+
+  @Override
+  OrdersService.ServerKind server() {
+    return OrdersService.ServerKind.SERVLET;
+  }
+}
