@@ -62,6 +62,11 @@ public final class NettyHelloServer {
         .bearerJwt(issuer.bearerJwt().build())
         .routes(RoutePolicy.builder().get("/hello", Requirement.allScopes("orders:read")).build())
         .openTelemetry(OpenTelemetry.noop())
+        // the adapter's cost over authentication and the route policy; continuous verification (trust, rate limits,
+        // detection) is measured on its own in BearerTokenBenchmark.cachedEnforcerContinuous
+        .trust(dev.zt.core.TrustPolicy.builder().build())
+        .rateLimits(dev.zt.core.RatePolicy.none())
+        .detection(dev.zt.core.Detection.off())
         .build();
     EventLoopGroup plainLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup ztLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

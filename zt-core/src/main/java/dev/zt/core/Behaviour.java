@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -18,6 +17,9 @@ final class Behaviour {
   private static final int MAX_ROUTES = 32;
   private static final int MAX_COUNTRIES = 8;
 
+  private static final SignalResult LEARNING = SignalResult.abstain("learning");
+  private static final SignalResult USUAL = SignalResult.of(1.0, "as usual");
+
   private final Cache<String, Baseline> baselines;
 
   Behaviour(long maxIdentities) {
@@ -27,8 +29,11 @@ final class Behaviour {
 
   /** Scores the request against the identity's baseline, then learns from it. */
   SignalResult observe(String identity, String route, String country, Instant now) {
-    Baseline b = baselines.get(identity, k -> new Baseline(now.toEpochMilli()));
-    return b.observe(route, country, now);
+    Baseline b = baselines.getIfPresent(identity);
+    if (b == null) {
+      b = baselines.get(identity, k -> new Baseline(now.toEpochMilli()));
+    }
+    return b.observe(route, country, now.toEpochMilli());
   }
 
   /** Records the outcome status of one of the identity's requests (error ratio). */
@@ -54,18 +59,18 @@ final class Behaviour {
       this.minute = now / 60_000;
     }
 
-    synchronized SignalResult observe(String route, String country, Instant now) {
-      long m = now.toEpochMilli() / 60_000;
+    synchronized SignalResult observe(String route, String country, long nowMillis) {
+      long m = nowMillis / 60_000;
       if (m != minute) {
         perMinute = n == 0 ? minuteCount : 0.2 * minuteCount + 0.8 * perMinute;
         minute = m;
         minuteCount = 0;
       }
       minuteCount++;
-      int hour = now.atOffset(ZoneOffset.UTC).getHour();
+      int hour = (int) Math.floorMod(nowMillis / 3_600_000L, 24L);
       SignalResult result;
       if (n < LEARNING_REQUESTS) {
-        result = SignalResult.abstain("learning (" + n + " requests seen)");
+        result = LEARNING;
       } else {
         double score = 1.0;
         String why = "as usual";
@@ -89,7 +94,7 @@ final class Behaviour {
           score = 0.8;
           why = "new route";
         }
-        result = SignalResult.of(score, why);
+        result = score == 1.0 ? USUAL : SignalResult.of(score, why);
       }
       n++;
       hours[hour]++;

@@ -2,7 +2,6 @@ package dev.zt.core;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,24 +9,39 @@ import java.util.Optional;
 /** The signals zt computes itself from what it already knows about a request. */
 final class BuiltInSignals {
 
-  private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
+  private static final SignalResult NO_TOKEN = SignalResult.abstain("no token");
+  private static final SignalResult NO_ACR = SignalResult.abstain("no acr/amr");
+  private static final SignalResult MFA_AMR = SignalResult.of(1.0, "multi-factor (amr)");
+  private static final SignalResult SINGLE_AMR = SignalResult.of(0.6, "single factor (amr)");
+  private static final SignalResult STRONG_ACR = SignalResult.of(1.0, "strong acr");
+  private static final SignalResult BASIC_ACR = SignalResult.of(0.6, "basic acr");
+  private static final SignalResult MTLS = SignalResult.of(1.0, "mTLS");
+  private static final SignalResult NO_MTLS = SignalResult.of(0.7, "no mTLS");
+  // by whole minutes of age: the signal allocates nothing per request
+  private static final SignalResult[] AGE = new SignalResult[61];
+
+  static {
+    AGE[0] = SignalResult.of(1.0, "fresh token");
+    for (int m = 1; m <= 60; m++) {
+      AGE[m] = SignalResult.of(1.0 - 0.5 * m / 60.0, "token " + m + (m == 60 ? "+" : "") + " min old");
+    }
+  }
 
   private BuiltInSignals() {}
 
   static SignalResult tokenAge(TrustContext ctx) {
     Optional<VerifiedJwt> token = ctx.caller().token();
     if (token.isEmpty()) {
-      return SignalResult.abstain("no token");
+      return NO_TOKEN;
     }
     long age = Math.max(0, ctx.now().toEpochMilli() - token.get().issuedAt().toEpochMilli());
-    double score = 1.0 - 0.5 * Math.min(1.0, (double) age / HOUR_MILLIS);
-    return SignalResult.of(score, age < 60_000 ? "fresh token" : "token " + (age / 60_000) + " min old");
+    return AGE[(int) Math.min(60, age / 60_000)];
   }
 
   static SignalResult authenticationStrength(TrustContext ctx) {
     Optional<VerifiedJwt> token = ctx.caller().token();
     if (token.isEmpty()) {
-      return SignalResult.abstain("no token");
+      return NO_TOKEN;
     }
     Object amr = token.get().claims().get("amr");
     if (amr instanceof Collection<?> methods) {
@@ -35,27 +49,25 @@ final class BuiltInSignals {
         String method = String.valueOf(m).toLowerCase(Locale.ROOT);
         if (method.equals("mfa") || method.equals("hwk") || method.equals("otp") || method.equals("swk")
             || method.equals("sc") || method.equals("fido") || method.equals("webauthn")) {
-          return SignalResult.of(1.0, "multi-factor (amr)");
+          return MFA_AMR;
         }
       }
-      return SignalResult.of(0.6, "single factor (amr)");
+      return SINGLE_AMR;
     }
     Object acr = token.get().claims().get("acr");
     if (acr instanceof String a) {
       String v = a.toLowerCase(Locale.ROOT);
       if (v.contains("mfa") || v.contains("aal2") || v.contains("aal3") || v.contains("phr") || v.equals("2")
           || v.equals("3") || v.contains("gold") || v.contains("silver")) {
-        return SignalResult.of(1.0, "strong acr");
+        return STRONG_ACR;
       }
-      return SignalResult.of(0.6, "basic acr");
+      return BASIC_ACR;
     }
-    return SignalResult.abstain("no acr/amr");
+    return NO_ACR;
   }
 
   static SignalResult channel(TrustContext ctx) {
-    return ctx.request().peerCertificates().isEmpty()
-        ? SignalResult.of(0.7, "no mTLS")
-        : SignalResult.of(1.0, "mTLS");
+    return ctx.request().peerCertificates().isEmpty() ? NO_MTLS : MTLS;
   }
 
   /** An IPv4 or IPv6 address block. */

@@ -17,10 +17,18 @@ public final class Caller implements Principal {
 
   private final VerifiedJwt token;
   private final Set<String> roles;
+  private final String identityKey; // "sub:…" / "client:…", or null when anonymous: built once per validated token
 
   Caller(VerifiedJwt token, Set<String> roles) {
     this.token = token;
     this.roles = Set.copyOf(roles);
+    this.identityKey = token == null ? null
+        : token.subject().map(s -> "sub:" + s).or(() -> token.clientId().map(c -> "client:" + c)).orElse(null);
+  }
+
+  /** The rate-limit and response key of an authenticated caller, or {@code null}. */
+  String identityKey() {
+    return identityKey;
   }
 
   /** The caller of a public route that presented no credential. */

@@ -121,9 +121,8 @@ public final class Enforcer {
     try {
       java.util.Optional<java.net.InetAddress> client = clientAddresses.resolve(request);
       Caller caller = allow.caller();
-      String identity = caller.subject().map(s -> "sub:" + s)
-          .or(() -> caller.clientId().map(c -> "client:" + c))
-          .orElseGet(() -> client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown"));
+      String identity = caller.identityKey() != null ? caller.identityKey()
+          : client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
       String path = request.normalizedPath().orElse("(rejected)");
       outcomes.observe(identity, client, caller.token(), path, status);
       trustGate.outcome(identity, status);

@@ -18,6 +18,7 @@ public final class Exchange {
   private Caller caller = Caller.anonymous();
   private String detail = "";
   private TrustScore trust;
+  private String anonymousKey;
 
   Exchange(RequestContext request, String path, Route route) {
     this(request, path, route, request.clientAddress());
@@ -49,18 +50,19 @@ public final class Exchange {
    * {@code unknown}.
    */
   String identity() {
-    Caller c = caller;
-    if (c.isAuthenticated()) {
-      java.util.Optional<String> sub = c.subject();
-      if (sub.isPresent()) {
-        return "sub:" + sub.get();
-      }
-      java.util.Optional<String> cid = c.clientId();
-      if (cid.isPresent()) {
-        return "client:" + cid.get();
-      }
+    String key = caller.identityKey();
+    if (key != null) {
+      return key;
     }
-    return client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
+    if (anonymousKey == null) {
+      anonymousKey = client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
+    }
+    return anonymousKey;
+  }
+
+  /** The trust level, HIGH when the trust gate did not score this request. */
+  TrustLevel trustLevelOrHigh() {
+    return trust == null ? TrustLevel.HIGH : trust.level();
   }
 
   public RequestContext request() {

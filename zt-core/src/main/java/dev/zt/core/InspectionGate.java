@@ -55,7 +55,7 @@ final class InspectionGate implements Gate {
       }
     }
     String raw = request.rawPath();
-    int start = 1;
+    int start = plain(raw) ? raw.length() : 1; // a path of only unreserved characters carries nothing to inspect
     while (start < raw.length()) {
       int end = raw.indexOf('/', start);
       if (end < 0) {
@@ -78,6 +78,17 @@ final class InspectionGate implements Gate {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '-'
+          || c == '_' || c == '.' || c == '~')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String printable(String s) {

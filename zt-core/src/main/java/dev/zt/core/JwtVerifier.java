@@ -55,6 +55,9 @@ final class JwtVerifier {
   record Fail(DenyReason reason, String detail) implements Result {}
 
   private static final long MAX_NUMERIC_DATE = 253402300799L; // 9999-12-31T23:59:59Z
+  private static final String[] FORBIDDEN_HEADERS = {"crit", "b64", "cty", "jku", "x5u", "jwk", "enc", "zip"};
+  private static final String[] STRING_CLAIMS = {"iss", "sub", "jti", "client_id", "azp", "scope"};
+  private static final String[] DATE_CLAIMS = {"exp", "iat", "nbf"};
 
   private final BearerJwt config;
   private final JWKSource<SecurityContext> keys;
@@ -111,7 +114,7 @@ final class JwtVerifier {
     if (alg == null) {
       return new Fail(DenyReason.TOKEN_ALGORITHM_REJECTED, "alg not allowed: " + printable(algName));
     }
-    for (String forbidden : List.of("crit", "b64", "cty", "jku", "x5u", "jwk", "enc", "zip")) {
+    for (String forbidden : FORBIDDEN_HEADERS) {
       if (header.containsKey(forbidden)) {
         return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "header parameter not accepted: " + forbidden);
       }
@@ -176,12 +179,12 @@ final class JwtVerifier {
   }
 
   private Result checkClaims(JWSAlgorithm alg, String kid, Map<String, Object> c, long now) {
-    for (String name : List.of("iss", "sub", "jti", "client_id", "azp", "scope")) {
+    for (String name : STRING_CLAIMS) {
       if (c.containsKey(name) && !(c.get(name) instanceof String)) {
         return new Fail(DenyReason.TOKEN_CLAIM_INVALID, name + " is not a string");
       }
     }
-    for (String name : List.of("exp", "iat", "nbf")) {
+    for (String name : DATE_CLAIMS) {
       if (c.containsKey(name) && numericDate(c.get(name)) == Long.MIN_VALUE) {
         return new Fail(DenyReason.TOKEN_CLAIM_INVALID, name + " is not a NumericDate");
       }
@@ -406,8 +409,11 @@ final class JwtVerifier {
     } catch (CharacterCodingException e) {
       return null;
     }
+    if (!dev.zt.core.internal.StrictJson.valid(text)) {
+      return null; // a duplicate member at any depth, or nesting deeper than 32
+    }
     try {
-      // Nimbus' parser is strict: duplicate members, trailing data and non-finite numbers are refused.
+      // Nimbus' parser refuses top-level duplicate members, trailing data and non-finite numbers.
       return JSONObjectUtils.parse(text);
     } catch (java.text.ParseException e) {
       return null;

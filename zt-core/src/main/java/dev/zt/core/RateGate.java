@@ -78,7 +78,7 @@ final class RateGate implements Gate {
     }
     String identity = exchange.identity();
     boolean throttled = responses.isThrottled(identity);
-    TrustLevel level = exchange.trust().map(TrustScore::level).orElse(TrustLevel.HIGH);
+    TrustLevel level = exchange.trustLevelOrHigh();
     double factor = policy.factor(level, throttled);
     String tenant = tenant(exchange);
     Step step = consume(new BucketKey(identity, routeId, tenant), limit.get(), factor, throttled, 1);
@@ -93,26 +93,41 @@ final class RateGate implements Gate {
 
   private Step consume(BucketKey key, RateLimit limit, double factor, boolean throttled, int multiplier) {
     double f = factor * multiplier;
-    Held held = buckets.get(key, k -> {
+    Held held = buckets.getIfPresent(key);
+    if (held == null) {
+      held = create(key, limit, f);
+    }
+    if (held.factor != f) {
+      reshape(held, limit, f);
+    }
+    ConsumptionProbe probe = held.bucket.tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return Step.proceed();
+    }
+    return refused(probe, limit, f, throttled);
+  }
+
+  private Held create(BucketKey key, RateLimit limit, double f) {
+    return buckets.get(key, k -> {
       var builder = Bucket.builder().withCustomTimePrecision(time);
       for (var bandwidth : config(limit, f).getBandwidths()) {
         builder.addLimit(bandwidth);
       }
       return new Held(builder.build(), f);
     });
-    if (held.factor != f) {
-      synchronized (held) {
-        if (held.factor != f) {
-          // reshape the live bucket: consumption carries over proportionally, never reset
-          held.bucket.replaceConfiguration(config(limit, f), TokensInheritanceStrategy.PROPORTIONALLY);
-          held.factor = f;
-        }
+  }
+
+  private void reshape(Held held, RateLimit limit, double f) {
+    synchronized (held) {
+      if (held.factor != f) {
+        // reshape the live bucket: consumption carries over proportionally, never reset
+        held.bucket.replaceConfiguration(config(limit, f), TokensInheritanceStrategy.PROPORTIONALLY);
+        held.factor = f;
       }
     }
-    ConsumptionProbe probe = held.bucket.tryConsumeAndReturnRemaining(1);
-    if (probe.isConsumed()) {
-      return Step.proceed();
-    }
+  }
+
+  private Step refused(ConsumptionProbe probe, RateLimit limit, double f, boolean throttled) {
     long retry = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Retry-After", Long.toString(retry));

@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class RatePolicy {
 
   private final Optional<RateLimit> defaultLimit;
-  private final Map<String, RateLimit> byRoute;
+  private final Map<String, Optional<RateLimit>> byRoute;
   private final EnumMap<TrustLevel, Double> levelFactors;
   private final double throttleFactor;
   private final int networkMultiplier;
@@ -27,7 +27,9 @@ public final class RatePolicy {
 
   private RatePolicy(Builder b) {
     this.defaultLimit = Optional.ofNullable(b.defaultLimit);
-    this.byRoute = Map.copyOf(b.byRoute);
+    Map<String, Optional<RateLimit>> routes = new java.util.HashMap<>();
+    b.byRoute.forEach((k, v) -> routes.put(k, Optional.of(v)));
+    this.byRoute = Map.copyOf(routes);
     this.levelFactors = new EnumMap<>(b.levelFactors);
     this.throttleFactor = b.throttleFactor;
     this.networkMultiplier = b.networkMultiplier;
@@ -52,8 +54,8 @@ public final class RatePolicy {
 
   /** The limit for the route rule {@code routeId}, else the default. */
   Optional<RateLimit> limitFor(String routeId) {
-    RateLimit r = byRoute.get(routeId);
-    return r != null ? Optional.of(r) : defaultLimit;
+    Optional<RateLimit> r = byRoute.get(routeId);
+    return r != null ? r : defaultLimit;
   }
 
   boolean isEmpty() {

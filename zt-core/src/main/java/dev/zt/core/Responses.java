@@ -81,7 +81,7 @@ public final class Responses {
   }
 
   boolean isBlocked(InetAddress source) {
-    return blockedSources.contains(source.getHostAddress());
+    return !blockedSources.isEmpty() && blockedSources.contains(source.getHostAddress());
   }
 
   boolean isThrottled(String identity) {

@@ -1,9 +1,6 @@
 package dev.zt.core;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +19,15 @@ final class TrustGate implements Gate {
   private final java.util.function.Function<TrustContext, Optional<String>> country;
   private final java.time.Clock clock;
   private final boolean alwaysScore;
+  private final TrustSignal[] signals;
+  private final double[] signalWeights;
+  private final String[] names;       // signal names, then "behaviour", then "events"
+  private final double[] partWeights;
+
+  private static final SignalResult NOTHING = SignalResult.hardFail("signal returned nothing");
+  private static final SignalResult FAILED = SignalResult.hardFail("signal failed");
+  private static final SignalResult CAPPED_CRITICAL = SignalResult.hardFail("CRITICAL after a security event");
+  private static final SignalResult CAPPED = SignalResult.of(0.5, "level capped by a security event");
 
   TrustGate(TrustPolicy policy, Responses responses, java.time.Clock clock, boolean alwaysScore,
       java.util.function.Function<TrustContext, Optional<String>> country) {
@@ -31,6 +37,22 @@ final class TrustGate implements Gate {
     this.alwaysScore = alwaysScore;
     this.country = country;
     this.behaviour = policy.behaviourEnabled() ? new Behaviour(100_000) : null;
+    int n = policy.signals().size();
+    this.signals = new TrustSignal[n];
+    this.signalWeights = new double[n];
+    this.names = new String[n + 2];
+    this.partWeights = new double[n + 2];
+    for (int i = 0; i < n; i++) {
+      TrustPolicy.Weighted w = policy.signals().get(i);
+      signals[i] = w.signal();
+      signalWeights[i] = w.weight();
+      names[i] = w.name();
+      partWeights[i] = w.weight();
+    }
+    // behaviour, when on, takes slot n; the event cap takes the next free slot
+    names[n] = behaviour != null ? "behaviour" : "events";
+    partWeights[n] = behaviour != null ? policy.behaviourWeight() : 0;
+    names[n + 1] = "events";
   }
 
   @Override
@@ -61,34 +83,39 @@ final class TrustGate implements Gate {
   }
 
   TrustScore score(Exchange exchange) {
-    Instant now = clock.instant();
-    TrustContext ctx = new TrustContext(exchange.request(), exchange.caller(), exchange.clientAddress(), now);
-    List<TrustScore.Part> parts = new ArrayList<>(policy.signals().size() + 1);
+    long nowMillis = clock.millis();
+    TrustContext ctx = new TrustContext(exchange.request(), exchange.caller(), exchange.clientAddress(),
+        java.time.Instant.ofEpochMilli(nowMillis));
+    int n = signals.length;
+    // names and weights are shared; only the results array is per request (plus room for behaviour and events)
+    SignalResult[] results = new SignalResult[n + 2];
     double sum = 0;
     double weights = 0;
     boolean hardFail = false;
-    for (TrustPolicy.Weighted w : policy.signals()) {
+    for (int i = 0; i < n; i++) {
       SignalResult r;
       try {
-        r = w.signal().evaluate(ctx);
+        r = signals[i].evaluate(ctx);
         if (r == null) {
-          r = SignalResult.hardFail("signal returned nothing");
+          r = NOTHING;
         }
       } catch (RuntimeException e) {
-        r = SignalResult.hardFail("signal failed: " + e.getClass().getSimpleName());
+        r = FAILED;
       }
-      parts.add(new TrustScore.Part(w.name(), w.weight(), r));
+      results[i] = r;
       if (r.hardFail()) {
         hardFail = true;
       } else if (!r.abstained()) {
-        sum += w.weight() * r.score();
-        weights += w.weight();
+        sum += signalWeights[i] * r.score();
+        weights += signalWeights[i];
       }
     }
+    int size = n;
     if (behaviour != null) {
       String routeId = exchange.routeOrNull() == null ? Route.DEFAULT_DENY : exchange.routeOrNull().id();
-      SignalResult r = behaviour.observe(exchange.identity(), routeId, country.apply(ctx).orElse(null), now);
-      parts.add(new TrustScore.Part("behaviour", policy.behaviourWeight(), r));
+      SignalResult r = behaviour.observe(exchange.identity(), routeId, country.apply(ctx).orElse(null),
+          ctx.now());
+      results[size++] = r;
       if (!r.abstained()) {
         sum += policy.behaviourWeight() * r.score();
         weights += policy.behaviourWeight();
@@ -105,12 +132,13 @@ final class TrustGate implements Gate {
       Optional<TrustLevel> cap = responses.levelCap(sub.get());
       if (cap.isPresent() && cap.get().ordinal() < level.ordinal()) {
         level = cap.get();
-        parts.add(new TrustScore.Part("events", 0, SignalResult.hardFail("capped at " + cap.get()
-            + " by a security event")));
-        score = Math.min(score, cap.get() == TrustLevel.CRITICAL ? 0 : score);
+        results[size++] = cap.get() == TrustLevel.CRITICAL ? CAPPED_CRITICAL : CAPPED;
+        if (cap.get() == TrustLevel.CRITICAL) {
+          score = 0;
+        }
       }
     }
-    return new TrustScore(score, level, parts);
+    return new TrustScore(score, level, new TrustScore.Parts(names, partWeights, results, size));
   }
 
   /** Lets the behaviour baseline learn the outcome of a request. */

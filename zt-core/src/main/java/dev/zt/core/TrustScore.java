@@ -14,7 +14,34 @@ import java.util.List;
 public record TrustScore(double score, TrustLevel level, List<Part> breakdown) {
 
   public TrustScore {
-    breakdown = List.copyOf(breakdown);
+    // zt's own gate hands an immutable, lazily materialized view (no Part is built unless someone reads it)
+    breakdown = breakdown instanceof Parts ? breakdown : List.copyOf(breakdown);
+  }
+
+  /** The breakdown over the gate's arrays; built per request without allocating a {@link Part} per signal. */
+  static final class Parts extends java.util.AbstractList<Part> implements java.util.RandomAccess {
+    private final String[] names;
+    private final double[] weights;
+    private final SignalResult[] results;
+    private final int size;
+
+    Parts(String[] names, double[] weights, SignalResult[] results, int size) {
+      this.names = names;
+      this.weights = weights;
+      this.results = results;
+      this.size = size;
+    }
+
+    @Override
+    public Part get(int index) {
+      java.util.Objects.checkIndex(index, size);
+      return new Part(names[index], weights[index], results[index]);
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
   }
 
   /** One signal's contribution. */

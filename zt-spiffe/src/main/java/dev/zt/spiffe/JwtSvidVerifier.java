@@ -1,5 +1,7 @@
 package dev.zt.spiffe;
 
+import dev.zt.core.internal.StrictJson;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

@@ -252,6 +252,10 @@ class BearerJwtEnforcementTests {
           Arguments.of("duplicate claim", (Function<TestIssuer, String>) i ->
               i.token().rawPayload("{\"iss\":\"" + i.issuer() + "\",\"sub\":\"a\",\"sub\":\"admin\"}").build(),
               DenyReason.TOKEN_MALFORMED),
+          Arguments.of("nested duplicate member", (Function<TestIssuer, String>) i ->
+              i.token().rawPayload("{\"iss\":\"" + i.issuer() + "\",\"aud\":\"orders-api\",\"realm_access\":"
+                  + "{\"roles\":[\"user\"],\"roles\":[\"admin\"]}}").build(),
+              DenyReason.TOKEN_MALFORMED),
           Arguments.of("payload not an object", (Function<TestIssuer, String>) i ->
               i.token().rawPayload("[1,2]").build(), DenyReason.TOKEN_MALFORMED),
           Arguments.of("exp null", (Function<TestIssuer, String>) i ->

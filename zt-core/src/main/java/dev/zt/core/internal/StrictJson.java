@@ -1,4 +1,4 @@
-package dev.zt.spiffe;
+package dev.zt.core.internal;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -8,9 +8,10 @@ import java.util.Set;
  * member names in nested objects (compared after unescaping, so {@code "a"} and {@code "\u0061"} clash), and nesting
  * deeper than {@link #MAX_DEPTH}. Run before parsing untrusted bundles and tokens.
  */
-final class StrictJson {
+public final class StrictJson {
 
-  static final int MAX_DEPTH = 32;
+  /** The deepest nesting accepted. */
+  public static final int MAX_DEPTH = 32;
 
   private final String s;
   private int i;
@@ -20,7 +21,7 @@ final class StrictJson {
   }
 
   /** Whether {@code text} is one JSON value with no duplicate member names at any depth. */
-  static boolean valid(String text) {
+  public static boolean valid(String text) {
     StrictJson p = new StrictJson(text);
     try {
       p.ws();
@@ -47,7 +48,7 @@ final class StrictJson {
       }
       while (true) {
         ws();
-        if (!names.add(string())) {
+        if (!names.add(string(true))) {
           throw new IllegalArgumentException("duplicate member");
         }
         ws();
@@ -83,7 +84,7 @@ final class StrictJson {
       }
     }
     if (c == '"') {
-      string();
+      string(false);
       return;
     }
     // number or literal: the real parser checks its form; here it only has to end
@@ -96,33 +97,38 @@ final class StrictJson {
     }
   }
 
-  private String string() {
+  /** Reads a string; only member names ({@code keep}) are built, values are just scanned. */
+  private String string(boolean keep) {
     expect('"');
-    StringBuilder b = new StringBuilder();
+    StringBuilder b = keep ? new StringBuilder() : null;
     while (true) {
       char c = s.charAt(i++);
       if (c == '"') {
-        return b.toString();
+        return keep ? b.toString() : null;
       }
       if (c < 0x20) {
         throw new IllegalArgumentException("control character in string");
       }
       if (c == '\\') {
         char e = s.charAt(i++);
-        switch (e) {
-          case '"', '\\', '/' -> b.append(e);
-          case 'b' -> b.append('\b');
-          case 'f' -> b.append('\f');
-          case 'n' -> b.append('\n');
-          case 'r' -> b.append('\r');
-          case 't' -> b.append('\t');
+        char decoded = switch (e) {
+          case '"', '\\', '/' -> e;
+          case 'b' -> '\b';
+          case 'f' -> '\f';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          case 't' -> '\t';
           case 'u' -> {
-            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            char u = (char) Integer.parseInt(s.substring(i, i + 4), 16);
             i += 4;
+            yield u;
           }
           default -> throw new IllegalArgumentException("bad escape");
+        };
+        if (keep) {
+          b.append(decoded);
         }
-      } else {
+      } else if (keep) {
         b.append(c);
       }
     }
