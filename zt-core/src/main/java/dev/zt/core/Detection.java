@@ -13,8 +13,8 @@ import java.util.Objects;
  *   <li>Credential stuffing: {@code stuffing.source} when one source has {@code perSource} authentication failures
  *       (401) within the window; {@code stuffing.distributed} when failures across many sources, each below that,
  *       add up to {@code distributedFailures} from at least {@code distributedSources} addresses.</li>
- *   <li>API enumeration: {@code enumeration.identity} when one identity walks {@code distinctPaths} paths with a
- *       403/404 ratio of at least {@code errorRatio} within the window.</li>
+ *   <li>API enumeration: {@code enumeration.identity} when one identity misses (403/404) on {@code distinctPaths} paths,
+ *       with a 403/404 ratio of at least {@code errorRatio} over all its answers, within the window.</li>
  * </ul>
  *
  * @since 0.1

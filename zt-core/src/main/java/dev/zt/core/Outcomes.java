@@ -54,9 +54,15 @@ final class Outcomes {
       wide.ifPresent(evidence -> responses.onVerdict(new Verdict("stuffing.distributed", Severity.MEDIUM, evidence),
           "global", Optional.empty(), Optional.empty()));
     }
-    if ((status == 403 || status == 404 || (status >= 200 && status < 400)) && !identity.equals("unknown")) {
+    if (status >= 200 && status < 400) {
+      // the common case: an identity that is not walking into 403/404s has no walk, and costs one lookup
+      Walk w = walks.getIfPresent(identity);
+      if (w != null) {
+        w.success(now, detection);
+      }
+    } else if ((status == 403 || status == 404) && !identity.equals("unknown")) {
       Walk w = walks.get(identity, k -> new Walk());
-      Optional<String> evidence = w.step(path, status == 403 || status == 404, now, detection);
+      Optional<String> evidence = w.miss(path, now, detection);
       evidence.ifPresent(e -> responses.onVerdict(new Verdict("enumeration.identity", Severity.HIGH, e), identity,
           token, source));
     }
@@ -73,7 +79,12 @@ final class Outcomes {
     private int errors;
     private final Set<Integer> paths = new HashSet<>();
 
-    synchronized Optional<String> step(String path, boolean error, long now, Detection d) {
+    synchronized void success(long now, Detection d) {
+      roll(now, d);
+      total++;
+    }
+
+    private void roll(long now, Detection d) {
       long window = d.enumerationWindow().toMillis();
       if (windowStart == Long.MIN_VALUE || now - windowStart >= window || now < windowStart) {
         windowStart = now;
@@ -81,10 +92,13 @@ final class Outcomes {
         errors = 0;
         paths.clear();
       }
+    }
+
+    /** A 403/404: the distinct paths counted are those that missed. */
+    synchronized Optional<String> miss(String path, long now, Detection d) {
+      roll(now, d);
       total++;
-      if (error) {
-        errors++;
-      }
+      errors++;
       if (paths.size() < 4096) {
         paths.add(path.hashCode());
       }
