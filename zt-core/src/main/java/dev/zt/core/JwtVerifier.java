@@ -1,5 +1,6 @@
 package dev.zt.core;
 
+import dev.zt.core.internal.JsonClaims;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
@@ -54,7 +55,6 @@ final class JwtVerifier {
 
   record Fail(DenyReason reason, String detail) implements Result {}
 
-  private static final long MAX_NUMERIC_DATE = 253402300799L; // 9999-12-31T23:59:59Z
   private static final String[] FORBIDDEN_HEADERS = {"crit", "b64", "cty", "jku", "x5u", "jwk", "enc", "zip"};
   private static final String[] STRING_CLAIMS = {"iss", "sub", "jti", "client_id", "azp", "scope"};
   private static final String[] DATE_CLAIMS = {"exp", "iat", "nbf"};
@@ -185,7 +185,7 @@ final class JwtVerifier {
       }
     }
     for (String name : DATE_CLAIMS) {
-      if (c.containsKey(name) && numericDate(c.get(name)) == Long.MIN_VALUE) {
+      if (c.containsKey(name) && JsonClaims.numericDateMillis(c.get(name)) == Long.MIN_VALUE) {
         return new Fail(DenyReason.TOKEN_CLAIM_INVALID, name + " is not a NumericDate");
       }
     }
@@ -196,7 +196,7 @@ final class JwtVerifier {
     if (!config.issuer().equals(iss)) {
       return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss does not match");
     }
-    List<String> aud = stringOrStrings(c.get("aud"));
+    List<String> aud = JsonClaims.stringOrStrings(c.get("aud"));
     if (c.containsKey("aud") && aud == null) {
       return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "aud is not a string or array of strings");
     }
@@ -214,9 +214,9 @@ final class JwtVerifier {
     if (!c.containsKey("exp")) {
       return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "exp missing");
     }
-    long exp = numericDate(c.get("exp"));
-    long iat = c.containsKey("iat") ? numericDate(c.get("iat")) : Long.MIN_VALUE;
-    long nbf = c.containsKey("nbf") ? numericDate(c.get("nbf")) : Long.MIN_VALUE;
+    long exp = JsonClaims.numericDateMillis(c.get("exp"));
+    long iat = c.containsKey("iat") ? JsonClaims.numericDateMillis(c.get("iat")) : Long.MIN_VALUE;
+    long nbf = c.containsKey("nbf") ? JsonClaims.numericDateMillis(c.get("nbf")) : Long.MIN_VALUE;
     if (iat == Long.MIN_VALUE && config.requireIssuedAt()) {
       return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "iat missing");
     }
@@ -252,7 +252,7 @@ final class JwtVerifier {
     }
     if (c.containsKey("scp")) {
       Object scp = c.get("scp");
-      List<String> list = scp instanceof String s ? List.of(s.split(" ")) : stringOrStrings(scp);
+      List<String> list = scp instanceof String s ? List.of(s.split(" ")) : JsonClaims.stringOrStrings(scp);
       if (list == null) {
         return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "scp is not a string or array of strings");
       }
@@ -286,7 +286,7 @@ final class JwtVerifier {
     if (v.isEmpty()) {
       return Set.of();
     }
-    List<String> list = stringOrStrings(v.get());
+    List<String> list = JsonClaims.stringOrStrings(v.get());
     return list == null ? Set.of() : Set.copyOf(list);
   }
 
@@ -420,41 +420,7 @@ final class JwtVerifier {
     }
   }
 
-  /** Milliseconds since the epoch, or {@code Long.MIN_VALUE} when {@code v} is not a JSON number in range. */
-  private static long numericDate(Object v) {
-    if (v instanceof Long l) {
-      return l >= 0 && l <= MAX_NUMERIC_DATE ? l * 1000 : Long.MIN_VALUE;
-    }
-    if (v instanceof Integer i) {
-      return i >= 0 ? i * 1000L : Long.MIN_VALUE;
-    }
-    if (v instanceof Double d) {
-      return Double.isFinite(d) && d >= 0 && d <= MAX_NUMERIC_DATE ? (long) Math.floor(d * 1000) : Long.MIN_VALUE;
-    }
-    if (v instanceof Number n && !(v instanceof Float)) {
-      double d = n.doubleValue();
-      return Double.isFinite(d) && d >= 0 && d <= MAX_NUMERIC_DATE ? (long) Math.floor(d * 1000) : Long.MIN_VALUE;
-    }
-    return Long.MIN_VALUE;
-  }
 
-  /** A string as a one-element list, an array of strings as a list, anything else {@code null}. */
-  private static List<String> stringOrStrings(Object v) {
-    if (v instanceof String s) {
-      return List.of(s);
-    }
-    if (v instanceof List<?> list) {
-      List<String> out = new ArrayList<>(list.size());
-      for (Object o : list) {
-        if (!(o instanceof String s)) {
-          return null;
-        }
-        out.add(s);
-      }
-      return out;
-    }
-    return null;
-  }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> deepUnmodifiable(Map<String, Object> m) {

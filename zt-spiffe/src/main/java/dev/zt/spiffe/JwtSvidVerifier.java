@@ -1,5 +1,6 @@
 package dev.zt.spiffe;
 
+import dev.zt.core.internal.JsonClaims;
 import dev.zt.core.internal.StrictJson;
 
 import com.nimbusds.jose.JOSEException;
@@ -53,7 +54,6 @@ public final class JwtSvidVerifier {
       JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512)));
 
   private static final Set<String> HEADER_PARAMETERS = Set.of("alg", "kid", "typ");
-  private static final long MAX_NUMERIC_DATE = 253402300799L; // 9999-12-31T23:59:59Z
 
   private final Set<String> audiences;
   private final Clock clock;
@@ -162,7 +162,7 @@ public final class JwtSvidVerifier {
     }
 
     // ---- claims, now authentic
-    List<String> aud = stringOrStrings(claims.get("aud"));
+    List<String> aud = JsonClaims.stringOrStrings(claims.get("aud"));
     if (claims.containsKey("aud") && aud == null) {
       return reject(JwtSvidRule.CLAIM_INVALID, "aud is not a string or an array of strings");
     }
@@ -175,7 +175,7 @@ public final class JwtSvidVerifier {
     if (!claims.containsKey("exp")) {
       return reject(JwtSvidRule.EXPIRATION_MISSING, "exp missing");
     }
-    long exp = numericDate(claims.get("exp"));
+    long exp = JsonClaims.numericDateMillis(claims.get("exp"));
     if (exp == Long.MIN_VALUE) {
       return reject(JwtSvidRule.CLAIM_INVALID, "exp is not a NumericDate");
     }
@@ -184,7 +184,7 @@ public final class JwtSvidVerifier {
       return reject(JwtSvidRule.EXPIRED, "expired at " + Instant.ofEpochMilli(exp));
     }
     if (claims.containsKey("nbf")) {
-      long nbf = numericDate(claims.get("nbf"));
+      long nbf = JsonClaims.numericDateMillis(claims.get("nbf"));
       if (nbf == Long.MIN_VALUE) {
         return reject(JwtSvidRule.CLAIM_INVALID, "nbf is not a NumericDate");
       }
@@ -269,35 +269,7 @@ public final class JwtSvidVerifier {
     }
   }
 
-  private static long numericDate(Object v) {
-    if (v instanceof Long l) {
-      return l >= 0 && l <= MAX_NUMERIC_DATE ? l * 1000 : Long.MIN_VALUE;
-    }
-    if (v instanceof Integer i) {
-      return i >= 0 ? i * 1000L : Long.MIN_VALUE;
-    }
-    if (v instanceof Double d) {
-      return Double.isFinite(d) && d >= 0 && d <= MAX_NUMERIC_DATE ? (long) Math.floor(d * 1000) : Long.MIN_VALUE;
-    }
-    return Long.MIN_VALUE;
-  }
 
-  private static List<String> stringOrStrings(Object v) {
-    if (v instanceof String s) {
-      return List.of(s);
-    }
-    if (v instanceof List<?> list) {
-      List<String> out = new ArrayList<>(list.size());
-      for (Object o : list) {
-        if (!(o instanceof String s)) {
-          return null;
-        }
-        out.add(s);
-      }
-      return out;
-    }
-    return null;
-  }
 
   private static JwtSvidResult reject(JwtSvidRule rule, String detail) {
     return new JwtSvidResult.Rejected(rule, detail);
