@@ -98,10 +98,10 @@ final class Behaviour {
       }
       n++;
       hours[hour]++;
-      if (route != null && routes.size() < MAX_ROUTES) {
+      if (route != null && routes.size() < MAX_ROUTES && !routes.contains(route)) {
         routes.add(route);
       }
-      if (country != null && countries.size() < MAX_COUNTRIES) {
+      if (country != null && countries.size() < MAX_COUNTRIES && !countries.contains(country)) {
         countries.add(country);
       }
       return result;
