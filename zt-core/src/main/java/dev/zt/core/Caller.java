@@ -45,7 +45,10 @@ public final class Caller implements Principal {
     return workloadId == null ? this : new Caller(token, roles, workloadId);
   }
 
-  /** The rate-limit and response key of an authenticated caller, or {@code null}. */
+  /**
+   * The rate-limit and response key of an authenticated caller ({@code sub:…}, {@code client:…} or
+   * {@code workload:…}), or {@code null}.
+   */
   String identityKey() {
     return identityKey;
   }

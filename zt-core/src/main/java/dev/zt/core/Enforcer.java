@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * The Policy Enforcement Point: built once from an immutable configuration, then asked about every request.
  * Thread-safe and lock-free on the hot path.
  *
- * <p>{@link #enforce(RequestContext)} runs the gates in order — peer (when a {@link PeerVerifier} is set), source,
- * credential, inspection, trust, rate, policy — and answers with a {@link Decision}. The stage is already complete when nothing
- * remote was needed, which is the usual case; a gate that waits on I/O completes it later, on another thread, and
- * never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
+ * <p>{@link #enforce(RequestContext)} runs the gates in order — peer (when a {@link PeerVerifier} is set),
+ * source, credential, inspection, trust, rate, policy — and answers with a {@link Decision}. The stage is already
+ * complete when nothing remote was needed, which is the usual case; a gate that waits on I/O completes it later, on
+ * another thread, and never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
  *
  * <pre>{@code
  * Enforcer enforcer = Enforcer.builder()

@@ -98,7 +98,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           ? base + ", error=\"insufficient_scope\""
           : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
       case STEP_UP -> base + ", error=\"insufficient_user_authentication\"";
-      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
+      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
+          FAULT -> null;
     };
   }
 

@@ -85,7 +85,8 @@ class WorkloadRequirementTests {
       "spiffe://example.org/", "spiffe://example.org//a", "spiffe://example.org/a/", "spiffe://example.org/./a",
       "spiffe://example.org/../a", "spiffe://example.org/a%2Fb", "spiffe://example.org/**/a",
       "spiffe://example.org/a*", "spiffe://example.org/a/***", "spiffe://example.org/a b", "spiffe://ex ample.org",
-      "spiffe://user@example.org/a", "spiffe://example.org:443/a", "spiffe://example.org/a?b", "spiffe://example.org/a#b",
+      "spiffe://user@example.org/a", "spiffe://example.org:443/a", "spiffe://example.org/a?b",
+      "spiffe://example.org/a#b",
   })
   void workloadWhenPatternMalformedThenThrowsNamingIt(String pattern) {
     assertThatIllegalArgumentException().isThrownBy(() -> Requirement.workload(pattern))
