@@ -33,6 +33,7 @@ final class Audit {
   static final AttributeKey<String> SUBJECT = AttributeKey.stringKey("enduser.id");
   static final AttributeKey<String> CLIENT = AttributeKey.stringKey("zt.client_id");
   static final AttributeKey<String> TOKEN_ID = AttributeKey.stringKey("zt.token_id");
+  static final AttributeKey<String> WORKLOAD = AttributeKey.stringKey("zt.workload");
   static final AttributeKey<String> DETAIL = AttributeKey.stringKey("zt.detail");
   static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
 
@@ -90,6 +91,7 @@ final class Audit {
       c.subject().ifPresent(s -> b.put(SUBJECT, s));
       c.clientId().ifPresent(s -> b.put(CLIENT, s));
       c.token().flatMap(VerifiedJwt::tokenId).ifPresent(s -> b.put(TOKEN_ID, s));
+      c.workload().ifPresent(w -> b.put(WORKLOAD, w));
       ex.trust().ifPresent(t -> b.put(TRUST, t.summary()));
       if (decision instanceof Decision.Deny d) {
         b.put(STATUS, (long) d.status());
@@ -103,14 +105,15 @@ final class Audit {
     if (decision instanceof Decision.Deny d) {
       if (LOG.isInfoEnabled()) {
         LOG.info("zt decision=deny status={} gate={} reason={} rule=\"{}\" method={} path=\"{}\" sub={} client={}"
-                + " detail=\"{}\"",
+                + " workload={} detail=\"{}\"",
             d.status(), d.gate(), d.reason(), d.rule(), ex.request().method(), ex.path(),
-            ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"), ex.detail());
+            ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"),
+            ex.caller().workload().orElse("-"), ex.detail());
       }
     } else if (LOG.isDebugEnabled()) {
-      LOG.debug("zt decision=allow rule=\"{}\" method={} path=\"{}\" sub={} client={}",
+      LOG.debug("zt decision=allow rule=\"{}\" method={} path=\"{}\" sub={} client={} workload={}",
           decision.rule(), ex.request().method(), ex.path(),
-          ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"));
+          ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"), ex.caller().workload().orElse("-"));
     }
   }
 

@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who made a request, as established by zt's gates: an authenticated principal backed by a verified token, or the
- * anonymous caller of a public route. Only zt constructs callers.
+ * Who made a request, as established by zt's gates: a principal backed by a verified token, a workload identified by
+ * its verified mTLS peer chain (see {@link PeerVerifier}), both, or the anonymous caller of a public route. Immutable;
+ * only zt constructs callers.
  *
  * @since 0.1
  */
@@ -17,16 +18,37 @@ public final class Caller implements Principal {
 
   private final VerifiedJwt token;
   private final Set<String> roles;
-  private final String identityKey; // "sub:…" / "client:…", or null when anonymous: built once per validated token
+  private final String workload;
+  // "sub:…" / "client:…" / "workload:…", or null when anonymous: built once per validated token
+  private final String identityKey;
 
   Caller(VerifiedJwt token, Set<String> roles) {
-    this.token = token;
-    this.roles = Set.copyOf(roles);
-    this.identityKey = token == null ? null
-        : token.subject().map(s -> "sub:" + s).or(() -> token.clientId().map(c -> "client:" + c)).orElse(null);
+    this(token, roles, null);
   }
 
-  /** The rate-limit and response key of an authenticated caller, or {@code null}. */
+  private Caller(VerifiedJwt token, Set<String> roles, String workload) {
+    this.token = token;
+    this.roles = Set.copyOf(roles);
+    this.workload = workload;
+    String key = token == null ? null
+        : token.subject().map(s -> "sub:" + s).or(() -> token.clientId().map(c -> "client:" + c)).orElse(null);
+    this.identityKey = key == null && workload != null ? "workload:" + workload : key;
+  }
+
+  /** A caller authenticated by its mTLS peer chain only. */
+  static Caller workload(String workloadId) {
+    return new Caller(null, Set.of(), Objects.requireNonNull(workloadId, "workloadId"));
+  }
+
+  /** This caller, also identified as {@code workloadId}'s peer ({@code this} when none). */
+  Caller withWorkload(String workloadId) {
+    return workloadId == null ? this : new Caller(token, roles, workloadId);
+  }
+
+  /**
+   * The rate-limit and response key of an authenticated caller ({@code sub:…}, {@code client:…} or
+   * {@code workload:…}), or {@code null}.
+   */
   String identityKey() {
     return identityKey;
   }
@@ -36,9 +58,22 @@ public final class Caller implements Principal {
     return ANONYMOUS;
   }
 
-  /** Whether a credential was presented and verified. */
+  /** Whether a credential was presented and verified: a bearer token, an mTLS peer chain, or both. */
   public boolean isAuthenticated() {
-    return token != null;
+    return token != null || workload != null;
+  }
+
+  /**
+   * The workload ID of the mTLS peer, when its chain verified (for SPIFFE, the X.509-SVID's {@code spiffe://} ID).
+   *
+   * @since 0.1
+   */
+  public Optional<String> workload() {
+    return Optional.ofNullable(workload);
+  }
+
+  String workloadOrNull() {
+    return workload;
   }
 
   /** The verified access token, when authenticated by one. */
@@ -76,20 +111,21 @@ public final class Caller implements Principal {
     return scopes().contains(scope);
   }
 
-  /** The subject, else the client id, else {@code anonymous}. */
+  /** The subject, else the client id, else the workload ID, else {@code anonymous}. */
   @Override
   public String getName() {
-    return subject().or(this::clientId).orElse("anonymous");
+    return subject().or(this::clientId).or(this::workload).orElse("anonymous");
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Caller c && Objects.equals(c.token, token) && c.roles.equals(roles);
+    return o instanceof Caller c && Objects.equals(c.token, token) && c.roles.equals(roles)
+        && Objects.equals(c.workload, workload);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(token, roles);
+    return Objects.hash(token, roles, workload);
   }
 
   @Override

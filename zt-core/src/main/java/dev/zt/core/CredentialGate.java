@@ -167,7 +167,7 @@ final class CredentialGate implements Gate {
       exchange.note("credential suspended");
       return Step.deny(DenyReason.TOKEN_SUSPENDED);
     }
-    exchange.authenticate(caller);
+    exchange.authenticate(caller.withWorkload(exchange.caller().workloadOrNull()));
     return Step.proceed();
   }
 
@@ -186,7 +186,7 @@ final class CredentialGate implements Gate {
       exchange.note("credential suspended");
       return Step.deny(DenyReason.TOKEN_SUSPENDED);
     }
-    exchange.authenticate(e.caller());
+    exchange.authenticate(e.caller().withWorkload(exchange.caller().workloadOrNull()));
     return Step.proceed();
   }
 

@@ -46,6 +46,14 @@ public enum DenyReason {
   TOKEN_SUSPENDED(Kind.INVALID_TOKEN),
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
+  /**
+   * The mTLS peer presented a certificate chain that the configured {@link PeerVerifier} rejected (for SPIFFE: not a
+   * valid X.509-SVID of a trusted domain). 403 without a challenge: no HTTP authentication scheme can repair a TLS
+   * client certificate, and a 401 must carry a {@code WWW-Authenticate} challenge (RFC 9110 §15.5.2).
+   */
+  PEER_REJECTED(Kind.PEER_REJECTED),
+  /** The caller's workload (its verified mTLS peer ID) is missing or matches none of the route's patterns. 403. */
+  WORKLOAD_FORBIDDEN(Kind.FORBIDDEN),
   /** No route rule matches an authenticated request: deny by default. 403. */
   ROUTE_UNMATCHED(Kind.FORBIDDEN),
   /** The route's scopes are not all (or none of them) granted. 403 insufficient_scope with {@code scope}. */
@@ -77,6 +85,7 @@ public enum DenyReason {
     INVALID_TOKEN,
     INSUFFICIENT_SCOPE,
     FORBIDDEN,
+    PEER_REJECTED,
     BLOCKED,
     ATTACK,
     STEP_UP,

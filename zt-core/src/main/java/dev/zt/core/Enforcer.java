@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * The Policy Enforcement Point: built once from an immutable configuration, then asked about every request.
  * Thread-safe and lock-free on the hot path.
  *
- * <p>{@link #enforce(RequestContext)} runs the gates in order — credential, then policy (peer, trust and rate gates
- * slot in between as they arrive) — and answers with a {@link Decision}. The stage is already complete when nothing
- * remote was needed, which is the usual case; a gate that waits on I/O completes it later, on another thread, and
- * never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
+ * <p>{@link #enforce(RequestContext)} runs the gates in order — peer (when a {@link PeerVerifier} is set),
+ * source, credential, inspection, trust, rate, policy — and answers with a {@link Decision}. The stage is already
+ * complete when nothing remote was needed, which is the usual case; a gate that waits on I/O completes it later, on
+ * another thread, and never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
  *
  * <pre>{@code
  * Enforcer enforcer = Enforcer.builder()
@@ -72,6 +72,9 @@ public final class Enforcer {
     this.trustGate = new TrustGate(trust, responses, clock, !rates.isEmpty(),
         b.country == null ? ctx -> java.util.Optional.empty() : b.country);
     List<Gate> chain = new ArrayList<>();
+    if (b.peerVerifier != null) {
+      chain.add(new PeerGate(b.peerVerifier));
+    }
     chain.add(new SourceGate(responses));
     chain.add(new CredentialGate(b.bearerJwt, clock, executor, responses));
     if (detection.sqlInjection()) {
@@ -251,6 +254,7 @@ public final class Enforcer {
   /** Set-once builder for an {@link Enforcer}. */
   public static final class Builder {
     private BearerJwt bearerJwt;
+    private PeerVerifier peerVerifier;
     private RoutePolicy routes;
     private Clock clock;
     private String realm;
@@ -278,6 +282,20 @@ public final class Enforcer {
     public Builder bearerJwt(BearerJwt config) {
       once("bearerJwt");
       this.bearerJwt = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Verifies the mTLS peer's certificate chain on every request that carries one, first in the chain (the peer
+     * gate): a verified chain gives the caller its workload ID ({@link Caller#workload()}, matched by
+     * {@link Requirement#workload(String...)}); a chain that fails is denied ({@link DenyReason#PEER_REJECTED}, 403);
+     * no chain goes on without a workload. Default: none, and peer chains are ignored.
+     *
+     * @since 0.1
+     */
+    public Builder peerVerifier(PeerVerifier verifier) {
+      once("peerVerifier");
+      this.peerVerifier = Objects.requireNonNull(verifier, "verifier");
       return this;
     }
 

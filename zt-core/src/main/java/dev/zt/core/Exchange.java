@@ -46,8 +46,8 @@ public final class Exchange {
   }
 
   /**
-   * The identity limits and responses are keyed by: {@code sub:…}, else {@code client:…}, else {@code ip:…}, else
-   * {@code unknown}.
+   * The identity limits and responses are keyed by: {@code sub:…}, else {@code client:…}, else {@code workload:…}
+   * (a peer-only caller), else {@code ip:…}, else {@code unknown}.
    */
   String identity() {
     String key = caller.identityKey();

@@ -72,6 +72,29 @@ public sealed interface Requirement {
     return new TrustFloor(Objects.requireNonNull(level, "level"), false, Optional.empty(), Optional.empty());
   }
 
+  /**
+   * The caller's workload — the ID its mTLS peer chain verified as (see {@link PeerVerifier}) — must match one of
+   * {@code patterns}: an exact ID ({@code spiffe://example.org/ns/shop/sa/checkout}), a whole trust domain
+   * ({@code spiffe://example.org}), {@code *} for exactly one path segment
+   * ({@code spiffe://example.org/ns/shop/sa/*}) or a final {@code **} for one or more segments below
+   * ({@code spiffe://example.org/ns/ops/**}). Matching is exact and case-sensitive: the verifier hands over canonical
+   * IDs. No workload, or none that matches, is {@link DenyReason#WORKLOAD_FORBIDDEN} (403). Combine it with a bearer
+   * requirement through {@link #and(Requirement)} to demand both.
+   *
+   * @throws IllegalArgumentException naming the pattern when one is malformed
+   * @since 0.1
+   */
+  static Requirement workload(String... patterns) {
+    if (patterns.length == 0) {
+      throw new IllegalArgumentException("at least one workload pattern is required");
+    }
+    List<WorkloadPattern> parsed = new ArrayList<>();
+    for (String p : patterns) {
+      parsed.add(WorkloadPattern.parse(p));
+    }
+    return new Workload(List.copyOf(parsed));
+  }
+
   /** The trust floor among this requirement's parts, if any ({@code null} when none). */
   default TrustFloor trustFloor() {
     if (this instanceof TrustFloor f) {
@@ -226,6 +249,27 @@ public sealed interface Requirement {
     @Override
     public Optional<Step.Stop> check(Caller caller) {
       return Optional.empty(); // the trust gate enforced it
+    }
+  }
+
+  /** See {@link #workload(String...)}. */
+  record Workload(List<WorkloadPattern> patterns) implements Requirement {
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      String id = caller.workloadOrNull();
+      if (id != null) {
+        for (WorkloadPattern p : patterns) {
+          if (p.matches(id)) {
+            return Optional.empty();
+          }
+        }
+      }
+      return Optional.of(new Step.Stop(DenyReason.WORKLOAD_FORBIDDEN, List.of()));
+    }
+
+    @Override
+    public String toString() {
+      return "workload" + patterns;
     }
   }
 

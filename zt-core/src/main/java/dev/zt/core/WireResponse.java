@@ -16,7 +16,10 @@ import java.util.Map;
  *   <tr><td>malformed request</td><td>400</td><td>{@code Bearer realm="…", error="invalid_request"}</td></tr>
  *   <tr><td>insufficient scope/role/claim</td><td>403</td>
  *       <td>{@code Bearer realm="…", error="insufficient_scope", scope="…"}</td></tr>
- *   <tr><td>no route matched, source blocked, attack detected, trust too low</td><td>403</td><td>none</td></tr>
+ *   <tr><td>no route matched, workload not allowed, source blocked, attack detected, trust too low</td><td>403</td>
+ *       <td>none</td></tr>
+ *   <tr><td>mTLS peer chain rejected</td><td>403</td><td>none (no HTTP scheme can repair a TLS client certificate;
+ *       a 401 would need a challenge, RFC 9110 §15.5.2)</td></tr>
  *   <tr><td>trust below the floor, step-up helps</td><td>401</td>
  *       <td>{@code Bearer realm="…", error="insufficient_user_authentication", acr_values="…", max_age="…"}
  *       (RFC 9470)</td></tr>
@@ -53,7 +56,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     return switch (reason.kind()) {
       case BAD_PATH, INVALID_REQUEST -> 400;
       case NO_CREDENTIAL, INVALID_TOKEN -> 401;
-      case INSUFFICIENT_SCOPE, FORBIDDEN, BLOCKED, ATTACK, TRUST_DENIED -> 403;
+      case INSUFFICIENT_SCOPE, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED -> 403;
       case STEP_UP -> 401;
       case QUOTA, ABNORMAL_QUOTA -> 429;
       case UNAVAILABLE -> 503;
@@ -95,7 +98,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           ? base + ", error=\"insufficient_scope\""
           : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
       case STEP_UP -> base + ", error=\"insufficient_user_authentication\"";
-      case BAD_PATH, FORBIDDEN, BLOCKED, ATTACK, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
+      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
+          FAULT -> null;
     };
   }
 
@@ -110,6 +114,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case INSUFFICIENT_SCOPE -> new String[] {"insufficient-scope", "Forbidden",
           "The access token does not grant access to this resource."};
       case FORBIDDEN -> new String[] {"forbidden", "Forbidden", "Access to this resource is denied."};
+      case PEER_REJECTED -> new String[] {"peer-rejected", "Forbidden",
+          "The client certificate is not accepted."};
       case BLOCKED -> new String[] {"source-blocked", "Forbidden",
           "Requests from this source are refused for a while."};
       case ATTACK -> new String[] {"request-rejected", "Forbidden", "The request was refused as an attack."};

@@ -49,6 +49,8 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401, INVALID_TOKEN),
         Arguments.of(DenyReason.TOKEN_SUSPENDED, 401, INVALID_TOKEN),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
+        Arguments.of(DenyReason.PEER_REJECTED, 403, null),
+        Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
         Arguments.of(DenyReason.ROUTE_UNMATCHED, 403, null),
         Arguments.of(DenyReason.INSUFFICIENT_SCOPE, 403, INSUFFICIENT),
         Arguments.of(DenyReason.INSUFFICIENT_ROLE, 403, INSUFFICIENT),

@@ -26,6 +26,7 @@ public final class TestRequest {
   private final Map<String, List<String>> headers = new LinkedHashMap<>();
   private Clock clock = Clock.systemUTC();
   private boolean nonBlocking;
+  private List<java.security.cert.X509Certificate> peerChain = List.of();
 
   private TestRequest(String method, String rawPath) {
     this.method = method;
@@ -74,12 +75,22 @@ public final class TestRequest {
     return this;
   }
 
+  /**
+   * The mTLS peer's certificate chain, leaf first, as an adapter would pass it (e.g. a
+   * {@code TestTrustDomain}'s {@code TestSvid.chain()}), for tests of a {@code PeerVerifier}.
+   */
+  public TestRequest peerCertificates(List<java.security.cert.X509Certificate> chain) {
+    this.peerChain = List.copyOf(chain);
+    return this;
+  }
+
   public RequestContext build() {
     RequestContext.Builder b = RequestContext.builder(method, rawPath)
         .rawQuery(rawQuery)
         .headers(RequestHeaders.of(headers))
         .clientAddress(InetAddress.getLoopbackAddress())
-        .arrival(clock.instant());
+        .arrival(clock.instant())
+        .peerCertificates(peerChain);
     if (nonBlocking) {
       b.nonBlocking();
     }

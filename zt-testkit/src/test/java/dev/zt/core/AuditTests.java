@@ -98,6 +98,38 @@ class AuditTests {
     assertThat(missing).isEqualTo(1);
   }
 
+  @Test
+  void enforceWhenPeerVerifiedAndTokenThenRecordsWorkloadBesideSubject(TestClock clock) {
+    String checkout = "spiffe://example.org/ns/shop/sa/checkout";
+    java.util.List<java.security.cert.X509Certificate> chain =
+        dev.zt.testkit.spiffe.TestTrustDomain.create("example.org").issueX509Svid("/ns/shop/sa/checkout").chain();
+    enforcer = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(Fixtures.routes()).clock(clock)
+        .openTelemetry(otel.getOpenTelemetry()).peerVerifier(c -> new PeerVerifier.Verified(checkout)).build();
+    String token = issuer.token().subject("alice").scope("orders:read").build();
+
+    EventData e = decideInSpan(TestRequest.get("/orders").bearer(token).peerCertificates(chain));
+
+    assertThat(e.getAttributes().get(AttributeKey.stringKey("zt.decision"))).isEqualTo("allow");
+    assertThat(e.getAttributes().get(AttributeKey.stringKey("enduser.id"))).isEqualTo("alice");
+    assertThat(e.getAttributes().get(AttributeKey.stringKey("zt.workload"))).isEqualTo(checkout);
+  }
+
+  @Test
+  void enforceWhenPeerRejectedThenRecordsPeerGateAndReason(TestClock clock) {
+    java.util.List<java.security.cert.X509Certificate> chain =
+        dev.zt.testkit.spiffe.TestTrustDomain.create("example.org").issueX509Svid("/a").chain();
+    enforcer = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(Fixtures.routes()).clock(clock)
+        .openTelemetry(otel.getOpenTelemetry()).peerVerifier(c -> new PeerVerifier.Rejected("test: not trusted"))
+        .build();
+
+    EventData e = decideInSpan(TestRequest.get("/health").peerCertificates(chain));
+
+    assertThat(e.getAttributes().get(AttributeKey.stringKey("zt.gate"))).isEqualTo("peer");
+    assertThat(e.getAttributes().get(AttributeKey.stringKey("zt.reason"))).isEqualTo("PEER_REJECTED");
+    assertThat(e.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(403L);
+    assertThat(e.getAttributes().get(AttributeKey.stringKey("zt.detail"))).contains("test: not trusted");
+  }
+
   private static long sum(MetricData metric, String decision, String reason) {
     return metric.getLongSumData().getPoints().stream()
         .filter(p -> decision.equals(p.getAttributes().get(AttributeKey.stringKey("zt.decision"))))

@@ -49,8 +49,18 @@ final class OrdersApi {
       return new Answer(200, "{\"handler\":\"admin-stats\",\"caller\":\"" + esc(name) + "\",\"admin\":"
           + (caller != null && caller.hasRole("admin")) + ",\"scopes\":"
           + (caller == null ? 0 : caller.scopes().size()) + ",\"orders\":2}");
+    } else if (method.equals("GET") && path.equals("/internal/inventory")) {
+      return new Answer(200, "{\"handler\":\"inventory\",\"workload\":\"" + esc(workload(caller))
+          + "\",\"items\":[{\"sku\":\"A-1\",\"stock\":12}]}");
+    } else if (method.equals("GET") && path.equals("/internal/audit")) {
+      return new Answer(200, "{\"handler\":\"audit\",\"workload\":\"" + esc(workload(caller))
+          + "\",\"events\":0}");
     }
     return new Answer(404, "{\"handler\":\"not-found\"}");
+  }
+
+  private static String workload(Caller caller) {
+    return caller == null ? "-" : caller.workload().orElse("-");
   }
 
   private static String esc(String s) {

@@ -45,6 +45,35 @@ final class OrdersSecurity {
   }
 
   /**
+   * The rules of the mTLS listener, by SPIFFE principal (the peer's verified X.509-SVID): {@code GET
+   * /internal/inventory} for the checkout workload only, {@code GET /internal/audit} for any workload under
+   * {@code ns/ops/}, {@code GET /health} public, everything else denied.
+   */
+  static RoutePolicy workloadRoutes(String trustDomain) {
+    String td = "spiffe://" + trustDomain;
+    return RoutePolicy.builder()
+        .get("/internal/inventory", Requirement.workload(td + "/ns/shop/sa/checkout"))
+        .get("/internal/audit", Requirement.workload(td + "/ns/ops/**"))
+        .get("/health", Requirement.permitAll())
+        .build();
+  }
+
+  /**
+   * The enforcer of the mTLS listener: the peer gate verifies the client's X.509-SVID on every request (the
+   * handshake already did, but a resumed session skips that), then {@link #workloadRoutes} decide. Bearer tokens
+   * are still validated when presented (the builder needs the configuration), but no route here accepts one alone.
+   */
+  static Enforcer workloadEnforcer(BearerJwt jwt, dev.zt.core.PeerVerifier peers, String trustDomain,
+      AuditListener listener) {
+    Enforcer.Builder b = Enforcer.builder().bearerJwt(jwt).peerVerifier(peers).routes(workloadRoutes(trustDomain))
+        .realm("orders-internal");
+    if (listener != null) {
+      b.auditListener(listener);
+    }
+    return b.build();
+  }
+
+  /**
    * FOR THE SAMPLE ONLY, not a production mechanism: device posture is read from {@code X-Device-Posture}
    * ({@code compliant} / {@code noncompliant}), as a stand-in for a lookup in an MDM.
    */

@@ -14,7 +14,24 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import dev.zt.spiffe.PeerAuthorizer;
+import dev.zt.spiffe.SpiffePeerVerifier;
+import dev.zt.spiffe.SpiffeSslContexts;
+import dev.zt.spiffe.SvidSnapshot;
+import dev.zt.spiffe.TrustBundle;
+import dev.zt.spiffe.TrustBundleSet;
+import dev.zt.spiffe.TrustDomain;
+import dev.zt.spiffe.X509Source;
+import dev.zt.spiffe.X509Svid;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -40,6 +57,10 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_AUDIENCE}, optional {@code ZT_JWKS_URI} (else discovery), optional {@code ZT_MAX_TOKEN_LIFETIME}
  *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080), {@code ZT_SERVER}
  *       ({@code servlet}, the default: Jetty; or {@code netty}).</li>
+ *   <li>With {@code ZT_MTLS_PORT} set (Jetty only), a second listener requires a client X.509-SVID: the service's
+ *       own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and {@code ZT_SVID_KEY} (PEM, PKCS#8), the
+ *       peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates {@code ZT_X509_BUNDLE} (PEM). Its routes
+ *       are {@link OrdersSecurity#workloadRoutes}, decided by SPIFFE principal.</li>
  * </ul>
  */
 public final class OrdersService implements AutoCloseable {
@@ -52,9 +73,19 @@ public final class OrdersService implements AutoCloseable {
     NETTY
   }
 
+  /**
+   * The standalone mTLS listener's configuration: its port, the service's own SVID with the peers' bundle (one
+   * snapshot, swapped whole should it rotate), and the peers' trust domain.
+   */
+  record Mtls(int port, X509Source source, TrustDomain trustDomain) {}
+
   /** A started server: its port, how to wait for it, how to stop it. */
   private interface Running {
     int port();
+
+    default int mtlsPort() {
+      return -1;
+    }
 
     void join() throws InterruptedException;
 
@@ -79,22 +110,63 @@ public final class OrdersService implements AutoCloseable {
       System.exit(2);
       return;
     }
-    BearerJwt jwt;
-    int port;
-    ServerKind kind;
+    OrdersService service;
     try {
-      jwt = jwtFromEnvironment(System.getenv());
-      port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-      kind = serverFromEnvironment(System.getenv());
+      service = startFromEnvironment(System.getenv(), "0.0.0.0");
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("orders-service: " + e.getMessage());
       System.exit(2);
       return;
     }
-    OrdersService service = start(kind, "0.0.0.0", port, OrdersSecurity.enforcer(jwt, null));
+    service.server.join();
+  }
+
+  /** The standalone service as configured by {@code env}, listening on {@code host}. */
+  static OrdersService startFromEnvironment(Map<String, String> env, String host) throws Exception {
+    BearerJwt jwt = jwtFromEnvironment(env);
+    int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
+    ServerKind kind = serverFromEnvironment(env);
+    Optional<Mtls> mtls = mtlsFromEnvironment(env);
+    if (mtls.isPresent() && kind != ServerKind.SERVLET) {
+      throw new IllegalArgumentException("ZT_MTLS_PORT needs ZT_SERVER=servlet (the mTLS listener runs on Jetty)");
+    }
+    Enforcer enforcer = OrdersSecurity.enforcer(jwt, null);
+    OrdersService service = mtls.isPresent()
+        ? start(host, port, enforcer, mtls.get(), OrdersSecurity.workloadEnforcer(jwt,
+            SpiffePeerVerifier.of(mtls.get().source(), Clock.systemUTC()), mtls.get().trustDomain().name(), null))
+        : start(kind, host, port, enforcer);
     LOG.info("orders-service listening on port {} with {} (issuer {}, audience {})", service.port(),
         kind == ServerKind.NETTY ? "Netty" : "Jetty", jwt.issuer(), jwt.audiences());
-    service.server.join();
+    if (mtls.isPresent()) {
+      LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
+          mtls.get().trustDomain());
+    }
+    return service;
+  }
+
+  /**
+   * {@code ZT_MTLS_PORT}, {@code ZT_SVID_CERT}, {@code ZT_SVID_KEY}, {@code ZT_TRUST_DOMAIN}, {@code ZT_X509_BUNDLE}:
+   * empty when {@code ZT_MTLS_PORT} is not set; all of them are required when it is.
+   */
+  static Optional<Mtls> mtlsFromEnvironment(Map<String, String> env) {
+    String portText = env.get("ZT_MTLS_PORT");
+    if (portText == null || portText.isBlank()) {
+      return Optional.empty();
+    }
+    int port = Integer.parseInt(portText.strip());
+    TrustDomain td = TrustDomain.parse(required(env, "ZT_TRUST_DOMAIN"));
+    X509Svid own = X509Svid.fromPem(readFile(env, "ZT_SVID_CERT"), readFile(env, "ZT_SVID_KEY"));
+    TrustBundle bundle = TrustBundle.fromPem(td, readFile(env, "ZT_X509_BUNDLE"));
+    return Optional.of(new Mtls(port, X509Source.of(new SvidSnapshot(own, TrustBundleSet.of(bundle))), td));
+  }
+
+  private static String readFile(Map<String, String> env, String name) {
+    Path path = Path.of(required(env, name));
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(name + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /** {@code ZT_SERVER}: {@code servlet} (default) or {@code netty}, case-insensitive. */
@@ -152,6 +224,18 @@ public final class OrdersService implements AutoCloseable {
 
   /** Starts the service on Jetty on {@code host}:{@code port} (0 = any free port) behind {@code enforcer}. */
   static OrdersService start(String host, int port, Enforcer enforcer) throws Exception {
+    return start(host, port, enforcer, null, null);
+  }
+
+  /**
+   * Starts the service on Jetty and, when {@code mtls} is given, a second Jetty server on {@code mtls.port()} that
+   * requires a client X.509-SVID of {@code mtls.trustDomain()} in the handshake (zt-spiffe's {@code SSLContext})
+   * and serves only the workload routes, behind {@code workloadEnforcer}. Two servers rather than two connectors of
+   * one: the bearer routes and the workload routes can never be reached through the other listener.
+   */
+  static OrdersService start(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer)
+      throws Exception {
+    Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     // Room for large (even oversized) tokens to reach zt, which answers 401 with a reason instead of the
@@ -167,11 +251,23 @@ public final class OrdersService implements AutoCloseable {
     OrdersSecurity.protect(context, enforcer);
     context.addServlet(new ServletHolder(new OrdersServlet()), "/");
     server.setHandler(context);
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      if (internal != null) {
+        internal.stop();
+      }
+      throw e;
+    }
     return new OrdersService(new Running() {
       @Override
       public int port() {
         return connector.getLocalPort();
+      }
+
+      @Override
+      public int mtlsPort() {
+        return internal == null ? -1 : ((ServerConnector) internal.getConnectors()[0]).getLocalPort();
       }
 
       @Override
@@ -181,9 +277,43 @@ public final class OrdersService implements AutoCloseable {
 
       @Override
       public void stop() throws Exception {
-        server.stop();
+        try {
+          server.stop();
+        } finally {
+          if (internal != null) {
+            internal.stop();
+          }
+        }
       }
     });
+  }
+
+  private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer) throws Exception {
+    Server server = new Server();
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    // zt-spiffe's context: our SVID from the snapshot, the peer's chain verified as an X.509-SVID (X509-SVID §5)
+    // of the trust domain in the handshake; the peer gate verifies it again per request
+    tls.setSslContext(SpiffeSslContexts.server(mtls.source(), PeerAuthorizer.memberOf(mtls.trustDomain())));
+    tls.setNeedClientAuth(true);
+    tls.setEndpointIdentificationAlgorithm(null);
+    HttpConfiguration https = new HttpConfiguration();
+    https.setSendServerVersion(false);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false); // SVIDs name workloads by URI SAN, not host names
+    secure.setSniRequired(false);
+    https.addCustomizer(secure); // sets jakarta.servlet.request.X509Certificate, which zt's filter reads
+    ServerConnector connector = new ServerConnector(server,
+        new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+    connector.setHost(host);
+    connector.setPort(mtls.port());
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    OrdersSecurity.protect(context, workloadEnforcer);
+    context.addServlet(new ServletHolder(new OrdersServlet()), "/");
+    server.setHandler(context);
+    server.start();
+    return server;
   }
 
   /**
@@ -241,6 +371,11 @@ public final class OrdersService implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /** The mTLS listener's port, or -1 without one. */
+  int mtlsPort() {
+    return server.mtlsPort();
   }
 
   @Override
