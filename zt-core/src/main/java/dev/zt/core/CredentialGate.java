@@ -34,7 +34,11 @@ final class CredentialGate implements Gate {
   /** A validated token: the caller, and the time bounds re-checked on every hit. */
   private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis) {}
 
-  CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, Responses responses) {
+  private final WorkloadTokenVerifier workloadTokens;
+
+  CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, Responses responses,
+      WorkloadTokenVerifier workloadTokens) {
+    this.workloadTokens = workloadTokens;
     this.responses = responses;
     this.verifier = new JwtVerifier(config, keySource(config));
     this.clock = clock;
@@ -153,6 +157,9 @@ final class CredentialGate implements Gate {
     JwtVerifier.Result result = verifier.verify(token, now);
     if (result instanceof JwtVerifier.Fail fail) {
       exchange.note(fail.detail());
+      if (workloadTokens != null && workloadTokenCandidate(fail.reason())) {
+        return asWorkloadToken(exchange, token, fail);
+      }
       return Step.deny(fail.reason());
     }
     VerifiedJwt jwt = ((JwtVerifier.Ok) result).jwt();
@@ -169,6 +176,35 @@ final class CredentialGate implements Gate {
     }
     exchange.authenticate(caller.withWorkload(exchange.caller().workloadOrNull()));
     return Step.proceed();
+  }
+
+  /** Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. */
+  private static boolean workloadTokenCandidate(DenyReason reason) {
+    return reason == DenyReason.TOKEN_KEY_UNKNOWN || reason == DenyReason.TOKEN_ISSUER_MISMATCH
+        || reason == DenyReason.TOKEN_CLAIM_INVALID || reason == DenyReason.TOKEN_AUDIENCE_MISMATCH
+        || reason == DenyReason.TOKEN_HEADER_REJECTED;
+  }
+
+  private Step asWorkloadToken(Exchange exchange, String token, JwtVerifier.Fail accessTokenFailure) {
+    WorkloadTokenVerifier.Result r;
+    try {
+      r = workloadTokens.verify(token);
+    } catch (RuntimeException e) {
+      r = new WorkloadTokenVerifier.Rejected("workload token verifier failed: " + e.getClass().getSimpleName());
+    }
+    if (r instanceof WorkloadTokenVerifier.Verified v) {
+      String peer = exchange.caller().workloadOrNull();
+      if (peer != null && !peer.equals(v.workloadId())) {
+        exchange.note("workload token names " + v.workloadId() + " but the mTLS peer is " + peer);
+        return Step.deny(DenyReason.TOKEN_CLAIM_INVALID);
+      }
+      exchange.note("");
+      exchange.authenticate(Caller.workload(v.workloadId()));
+      return Step.proceed();
+    }
+    exchange.note(accessTokenFailure.detail() + "; not a workload token either: "
+        + ((WorkloadTokenVerifier.Rejected) r).reason());
+    return Step.deny(accessTokenFailure.reason());
   }
 
   private Step admit(Exchange exchange, Entry e) {

@@ -76,7 +76,7 @@ public final class Enforcer {
       chain.add(new PeerGate(b.peerVerifier));
     }
     chain.add(new SourceGate(responses));
-    chain.add(new CredentialGate(b.bearerJwt, clock, executor, responses));
+    chain.add(new CredentialGate(b.bearerJwt, clock, executor, responses, b.workloadTokens));
     if (detection.sqlInjection()) {
       chain.add(new InspectionGate(detection, responses));
     }
@@ -268,6 +268,7 @@ public final class Enforcer {
     private java.util.function.Predicate<java.net.InetAddress> trustedProxies;
     private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
     private final List<Gate> testingGates = new ArrayList<>();
+    private WorkloadTokenVerifier workloadTokens;
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -344,6 +345,17 @@ public final class Enforcer {
     public Builder auditListener(AuditListener listener) {
       once("auditListener");
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Also accepts workload bearer tokens (e.g. SPIFFE JWT-SVIDs) that this verifier vouches for, when a token is
+     * not one of the issuer's access tokens. The workload gets no scopes or roles: only
+     * {@link Requirement#workload(String...)} routes admit it.
+     */
+    public Builder workloadTokens(WorkloadTokenVerifier verifier) {
+      once("workloadTokens");
+      this.workloadTokens = Objects.requireNonNull(verifier, "verifier");
       return this;
     }
 
