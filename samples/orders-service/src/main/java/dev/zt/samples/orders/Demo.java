@@ -1,6 +1,15 @@
 package dev.zt.samples.orders;
 
 import dev.zt.core.Decision;
+import dev.zt.core.Enforcer;
+import dev.zt.spiffe.SpiffePeerVerifier;
+import dev.zt.spiffe.SvidSnapshot;
+import dev.zt.spiffe.TrustBundleSet;
+import dev.zt.spiffe.X509Source;
+import dev.zt.testkit.spiffe.TestSvid;
+import dev.zt.testkit.spiffe.TestTrustDomain;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import dev.zt.testkit.TestIssuer;
 import java.io.PrintStream;
 import java.net.URI;
@@ -104,10 +113,66 @@ final class Demo {
       expect("Credential stuffing: other sources are unaffected", "GET", "/orders", bob(issuer),
           new String[] {"X-Forwarded-For", "198.51.100.24"}, 200);
 
+      serviceToService(issuer);
+
       out.println();
       out.println(failures == 0 ? "All " + step + " steps behaved as expected."
           : failures + " of " + step + " steps did NOT behave as expected.");
       return failures == 0;
+    }
+  }
+
+  /**
+   * Service to service: a second listener requires an X.509-SVID in the TLS handshake, and route rules decide by the
+   * calling workload's SPIFFE ID (the demo's trust domain and its SVIDs come from the testkit's test authority).
+   */
+  private void serviceToService(TestIssuer issuer) throws Exception {
+    out.println();
+    out.println("— service to service: mTLS with X.509-SVIDs, rules by SPIFFE principal —");
+    TestTrustDomain td = TestTrustDomain.create("example.org");
+    TestSvid own = td.issueX509Svid("/ns/shop/sa/orders");
+    OrdersService.Mtls mtls = new OrdersService.Mtls(0, X509Source.of(new SvidSnapshot(own.toX509Svid(),
+        TrustBundleSet.of(td.bundle().trustBundle()))), td.trustDomain());
+    Enforcer workloads = OrdersSecurity.workloadEnforcer(issuer.bearerJwt().build(),
+        SpiffePeerVerifier.of(mtls.source(), java.time.Clock.systemUTC()), "example.org",
+        (request, decision, detail) -> last.set(new Seen(decision, detail)));
+    try (OrdersService internal = OrdersService.start("127.0.0.1", 0,
+        OrdersSecurity.enforcer(issuer.bearerJwt().build(), null), mtls, workloads)) {
+      viaMtls("spiffe://example.org/ns/shop/sa/checkout calls GET /internal/inventory (its rule names it)",
+          td, "/ns/shop/sa/checkout", internal.mtlsPort(), "/internal/inventory", 200);
+      viaMtls("spiffe://example.org/ns/analytics/sa/report calls GET /internal/inventory (not named: denied)",
+          td, "/ns/analytics/sa/report", internal.mtlsPort(), "/internal/inventory", 403);
+    }
+  }
+
+  private void viaMtls(String title, TestTrustDomain td, String workload, int port, String path, int expected)
+      throws Exception {
+    step++;
+    last.set(null);
+    SSLContext tls = TestTrustDomain.sslContextFor(td.issueX509Svid(workload), td);
+    int status;
+    try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      String request = "GET " + path + " HTTP/1.1\r\nHost: orders.internal\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      status = Integer.parseInt(statusLine.split(" ")[1]);
+    }
+    boolean ok = status == expected;
+    if (!ok) {
+      failures++;
+    }
+    out.println();
+    out.printf("%2d. %s%n", step, title);
+    out.printf("    GET %s over mTLS (client X.509-SVID of %s)%n", path, workload);
+    out.printf("    → %d %s%n", status, ok ? "" : "  ✗ UNEXPECTED");
+    Seen seen = last.get();
+    if (seen != null && seen.decision() instanceof Decision.Allow a) {
+      out.println("      zt: allow by rule \"" + a.rule() + "\" for workload " + a.caller().workload().orElse("-"));
+    } else if (seen != null) {
+      Decision.Deny d = (Decision.Deny) seen.decision();
+      out.println("      zt: deny by the " + d.gate() + " gate, reason " + d.reason() + ", rule \"" + d.rule() + "\"");
     }
   }
 
