@@ -90,6 +90,34 @@ public final class PathPattern {
     return pos == len;
   }
 
+  /** Whether every path {@code other} matches is matched by this pattern too (so a later {@code other} is dead). */
+  @SuppressWarnings("StringEquality")
+  public boolean covers(PathPattern other) {
+    String[] a = segments;
+    String[] b = other.segments;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == REST) {
+        return true; // everything from here on, including nothing
+      }
+      if (i >= b.length) {
+        return false;
+      }
+      if (b[i] == REST) {
+        return false; // b reaches paths of any length; a does not
+      }
+      if (a[i] == ONE) {
+        if (b[i] != ONE && b[i].isEmpty()) {
+          return false; // {*} needs a non-empty segment; b's empty (trailing-slash) segment is not one
+        }
+        continue;
+      }
+      if (b[i] == ONE || !a[i].equals(b[i])) {
+        return false;
+      }
+    }
+    return a.length == b.length;
+  }
+
   @Override
   public String toString() {
     return pattern;

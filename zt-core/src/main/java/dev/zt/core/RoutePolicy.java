@@ -7,7 +7,10 @@ import java.util.Set;
 
 /**
  * The route rules, deny by default: a request is checked against the rules in the order they were added, the first
- * rule whose methods and pattern match decides, and a request that matches none is denied.
+ * rule whose methods and pattern match decides, and a request that matches none is denied. A rule that an earlier
+ * one covers entirely (same or more methods, a pattern matching all its paths) could never decide, so
+ * {@link Builder#build()} refuses it rather than let, say, a public {@code /docs/{**}} silently swallow a later
+ * {@code /docs/admin} rule.
  *
  * <pre>{@code
  * RoutePolicy.builder()
@@ -99,7 +102,7 @@ public final class RoutePolicy {
         }
         for (int j = 0; j < i; j++) {
           Route earlier = routes.get(j);
-          if (earlier.pattern().equals(r.pattern()) && covers(earlier.methods(), r.methods())) {
+          if (earlier.pattern().covers(r.pattern()) && covers(earlier.methods(), r.methods())) {
             throw new IllegalStateException(
                 "route rule '" + r.id() + "' can never match: '" + earlier.id() + "' comes first and covers it");
           }

@@ -44,13 +44,39 @@ class RoutePolicyTests {
   }
 
   @Test
-  void matchWhenBroadRuleComesFirstThenItShadowsNarrowerLaterRule() {
+  void buildWhenBroadRuleComesFirstThenRefusesTheShadowedRule() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RoutePolicy.builder()
+            .get("/orders/{**}", Requirement.permitAll())
+            .get("/orders/{*}", READ)
+            .build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("can never match");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RoutePolicy.builder()
+            .get("/docs/{**}", Requirement.permitAll())
+            .get("/docs/admin", READ)
+            .build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("GET /docs/{**}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RoutePolicy.builder()
+            .anyMethod("/a/{*}", READ)
+            .get("/a/b", READ)
+            .build())
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void buildWhenNarrowRuleComesFirstThenBothStand() {
     RoutePolicy policy = RoutePolicy.builder()
-        .get("/orders/{**}", Requirement.permitAll())
         .get("/orders/{*}", READ)
+        .get("/orders/{**}", Requirement.permitAll())
+        .get("/a/b", READ)
+        .get("/a/{*}", WRITE)
+        .post("/a/{*}", READ)
+        .get("/x/{*}", READ)
+        .get("/x/", WRITE)
         .build();
 
-    assertThat(policy.match("GET", "/orders/42").id()).isEqualTo("GET /orders/{**}");
+    assertThat(policy.match("GET", "/orders/42").id()).isEqualTo("GET /orders/{*}");
+    assertThat(policy.match("GET", "/orders/42/items").id()).isEqualTo("GET /orders/{**}");
+    assertThat(policy.match("GET", "/x/").id()).isEqualTo("GET /x/");
   }
 
   @Test
