@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.spiffe.JwtSvidResult;
 import dev.zt.spiffe.JwtSvidVerifier;
+import dev.zt.spiffe.PeerAuthorizer;
+import dev.zt.spiffe.SpiffeSslContexts;
 import dev.zt.spiffe.SvidSnapshot;
 import dev.zt.spiffe.X509Source;
 import dev.zt.spiffe.workload.internal.proto.JWTSVIDRequest;
@@ -23,14 +25,20 @@ import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,7 +129,34 @@ class WorkloadApiClientTests {
     assertThat(s.svid().leaf()).isEqualTo(rotated.leaf());
     assertThat(s.svid().chain()).hasSize(2);
     assertThat(source.current()).isSameAs(s);
-    assertThat(source.current().svid().leaf()).isNotEqualTo(first.leaf());
+    assertThat(servedLeaf(source)).as("the leaf a TLS server on the source presents").isEqualTo(rotated.leaf());
+  }
+
+  /** The leaf a zt SPIFFE TLS server reading {@code source} presents to a client, over a real loopback handshake. */
+  private static X509Certificate servedLeaf(X509Source source) throws Exception {
+    SSLContext server = SpiffeSslContexts.server(source, PeerAuthorizer.memberOf(domain.trustDomain()));
+    SSLContext peer = TestTrustDomain.sslContextFor(domain.issueX509Svid("/ns/shop/sa/client"), domain);
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (SSLServerSocket ss = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1, loopback)) {
+      ss.setSoTimeout((int) WAIT.toMillis());
+      Thread acceptor = new Thread(() -> {
+        try (SSLSocket s = (SSLSocket) ss.accept()) {
+          s.setSoTimeout((int) WAIT.toMillis());
+          s.startHandshake();
+          s.getInputStream().read();
+        } catch (IOException e) {
+          // the client closes after its handshake; only the certificate it saw matters
+        }
+      }, "tls-acceptor");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      try (SSLSocket c = (SSLSocket) peer.getSocketFactory().createSocket(loopback, ss.getLocalPort())) {
+        c.setSoTimeout((int) WAIT.toMillis());
+        c.startHandshake();
+        X509Certificate leaf = (X509Certificate) c.getSession().getPeerCertificates()[0];
+        return leaf;
+      }
+    }
   }
 
   @Test
