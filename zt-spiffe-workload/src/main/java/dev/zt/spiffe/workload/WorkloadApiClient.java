@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * with its own trust domain's bundle and all federated bundles — as one {@link SvidSnapshot} in an {@link X509Source}
  * that TLS key and trust managers read per handshake. A stream that fails or ends is re-opened with jittered
  * exponential backoff (Workload Endpoint §6); the last good snapshot stays in use meanwhile, and a malformed message
- * never replaces it. Every call carries the {@code workload.spiffe.io: true} header the spec requires (§4.1).
+ * never replaces it. Every call carries the {@code workload.spiffe.io: true} header the Workload Endpoint spec
+ * requires.
  *
  * <p>Waiting is always bounded: {@link #awaitFirstSnapshot(Duration)} throws when nothing usable arrived in time,
  * and the JWT calls use the builder's {@linkplain Builder#callTimeout call timeout}. Thread-safe; {@link #close()}
@@ -64,7 +65,7 @@ public final class WorkloadApiClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadApiClient.class);
 
-  /** The header every Workload API call must carry (Workload API §4.1). */
+  /** The header every Workload API call must carry (required by the Workload Endpoint spec). */
   static final Metadata.Key<String> SECURITY_HEADER =
       Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -388,7 +389,7 @@ public final class WorkloadApiClient implements AutoCloseable {
       return this;
     }
 
-    /** Backoff for re-opening a failed stream: from {@code initial} doubling up to {@code max}, jittered (1 s, 30 s). */
+    /** Backoff for re-opening a failed stream: {@code initial} doubling up to {@code max}, jittered (1 s, 30 s). */
     public Builder backoff(Duration initial, Duration max) {
       once(initialBackoff, "backoff");
       positive(initial, "initial backoff");

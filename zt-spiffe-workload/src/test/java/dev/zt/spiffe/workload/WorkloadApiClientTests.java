@@ -259,7 +259,8 @@ class WorkloadApiClientTests {
     assertThat(token.toString()).doesNotContain(token.token()).contains("redacted");
     assertThat(bundles.bundleFor(domain.trustDomain()).orElseThrow().jwtAuthority(domain.jwtKey().getKeyID()))
         .isPresent();
-    JwtSvidResult result = JwtSvidVerifier.builder().audiences("orders").clock(Clock.systemUTC()).build().verify(token.token(), bundles);
+    JwtSvidVerifier verifier = JwtSvidVerifier.builder().audiences("orders").clock(Clock.systemUTC()).build();
+    JwtSvidResult result = verifier.verify(token.token(), bundles);
     assertThat(result).isInstanceOfSatisfying(JwtSvidResult.Verified.class,
         v -> assertThat(v.svid().spiffeId()).isEqualTo(domain.id("/ns/shop/sa/checkout")));
   }

@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link TestTrustDomain}'s SVID. {@link #push(TestSvid)} rotates it: every open {@code FetchX509SVID} stream gets a
  * new X509SVIDResponse at once. {@link #stop()} and {@link #restart()} take the endpoint away and bring it back on
  * the same path. Like a real endpoint, it rejects a call without {@code workload.spiffe.io: true} with
- * {@code INVALID_ARGUMENT} (Workload API §4.1). Also serves {@code FetchJWTSVID} (signed with the domain's JWT key)
- * and {@code FetchJWTBundles}.
+ * {@code INVALID_ARGUMENT} (required by the Workload Endpoint spec). Also serves {@code FetchJWTSVID} (signed with
+ * the domain's JWT key) and {@code FetchJWTBundles}.
  *
  * <p>Lives in zt-spiffe-workload's test-jar rather than zt-testkit so that testkit users do not get gRPC.
  *
