@@ -88,6 +88,7 @@ public class BearerTokenBenchmark {
   private Enforcer uncached;
   private Enforcer cached;
   private Enforcer continuous;
+  private Enforcer trustAndRate;
   private NimbusJwtDecoder springDecoder;
   private String token;
   private String bearerHeader;
@@ -167,6 +168,20 @@ public class BearerTokenBenchmark {
             .build())
         .detection(Detection.defaults())
         .build();
+    // the two gates issue 6 budgets (trust and rate) without the inspection gate
+    trustAndRate = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(ISSUER)
+            .audience(AUDIENCE)
+            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
+            .build())
+        .routes(routes)
+        .openTelemetry(OpenTelemetry.noop())
+        .trust(TrustPolicy.defaults())
+        .rateLimits(RatePolicy.builder()
+            .defaultLimit(RateLimit.of("bench", 1_000_000_000L, Duration.ofSeconds(1)))
+            .build())
+        .detection(Detection.off())
+        .build();
 
     InMemoryJwks jwks = new InMemoryJwks(new JWKSet(publicJwk).toString());
     springDecoder = NimbusJwtDecoder.withJwkSetUri(JWKS_URI).restOperations(jwks).build();
@@ -184,6 +199,7 @@ public class BearerTokenBenchmark {
     requireAllowed(uncached.enforce(request(bearerHeader)).toCompletableFuture().join(), "uncached zt");
     requireAllowed(cached.enforce(request(bearerHeader)).toCompletableFuture().join(), "cached zt");
     requireAllowed(continuous.enforce(request(bearerHeader)).toCompletableFuture().join(), "continuous zt");
+    requireAllowed(trustAndRate.enforce(request(bearerHeader)).toCompletableFuture().join(), "trust+rate zt");
     requireSubject(springDecoder.decode(token));
     requireSubject(springDecoder.decode(token));
     if (jwks.fetches() != 1) {
@@ -232,6 +248,13 @@ public class BearerTokenBenchmark {
   public void cachedEnforcerContinuous(Blackhole bh) {
     Decision d = continuous.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
     bh.consume(requireAllowed(d, "continuous zt"));
+  }
+
+  /** As {@link #cachedEnforcer} with only the trust gate (default signals, behaviour) and the rate gate on. */
+  @Benchmark
+  public void cachedEnforcerTrustRate(Blackhole bh) {
+    Decision d = trustAndRate.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
+    bh.consume(requireAllowed(d, "trust+rate zt"));
   }
 
   private static RequestContext request(String authorization) {
