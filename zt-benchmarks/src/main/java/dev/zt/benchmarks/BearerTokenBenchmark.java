@@ -129,59 +129,15 @@ public class BearerTokenBenchmark {
 
     RoutePolicy routes = RoutePolicy.builder().get("/orders", Requirement.allScopes(SCOPE)).build();
     // The token-validation benchmarks measure authentication and the route policy alone: continuous verification
-    // (trust, rate, detection) is off here and measured on its own in cachedEnforcerContinuous.
-    uncached = Enforcer.builder()
-        .bearerJwt(BearerJwt.issuer(ISSUER)
-            .audience(AUDIENCE)
-            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
-            .validatedTokenCacheSize(0)
-            .build())
-        .routes(routes)
-        .openTelemetry(OpenTelemetry.noop())
-        .trust(TrustPolicy.builder().build())
-        .rateLimits(RatePolicy.none())
-        .detection(Detection.off())
+    // (trust, rate, detection) is off there and measured on its own (cachedEnforcerContinuous, cachedEnforcerTrustRate).
+    // The continuous enforcers get a rate limit no benchmark can exhaust, so every op is an allow that paid for it.
+    RatePolicy unexhaustible = RatePolicy.builder()
+        .defaultLimit(RateLimit.of("bench", 1_000_000_000L, Duration.ofSeconds(1)))
         .build();
-    cached = Enforcer.builder()
-        .bearerJwt(BearerJwt.issuer(ISSUER)
-            .audience(AUDIENCE)
-            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
-            .build())
-        .routes(routes)
-        .openTelemetry(OpenTelemetry.noop())
-        .trust(TrustPolicy.builder().build())
-        .rateLimits(RatePolicy.none())
-        .detection(Detection.off())
-        .build();
-    // Continuous verification on, with the default trust signals (token age, auth strength, channel, behaviour) and
-    // SQL-injection inspection; a rate limit no benchmark can exhaust, so every op is an allow that paid for it.
-    continuous = Enforcer.builder()
-        .bearerJwt(BearerJwt.issuer(ISSUER)
-            .audience(AUDIENCE)
-            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
-            .build())
-        .routes(routes)
-        .openTelemetry(OpenTelemetry.noop())
-        .trust(TrustPolicy.defaults())
-        .rateLimits(RatePolicy.builder()
-            .defaultLimit(RateLimit.of("bench", 1_000_000_000L, Duration.ofSeconds(1)))
-            .build())
-        .detection(Detection.defaults())
-        .build();
-    // the two gates issue 6 budgets (trust and rate) without the inspection gate
-    trustAndRate = Enforcer.builder()
-        .bearerJwt(BearerJwt.issuer(ISSUER)
-            .audience(AUDIENCE)
-            .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
-            .build())
-        .routes(routes)
-        .openTelemetry(OpenTelemetry.noop())
-        .trust(TrustPolicy.defaults())
-        .rateLimits(RatePolicy.builder()
-            .defaultLimit(RateLimit.of("bench", 1_000_000_000L, Duration.ofSeconds(1)))
-            .build())
-        .detection(Detection.off())
-        .build();
+    uncached = enforcer(publicJwk, routes, 0, TrustPolicy.builder().build(), RatePolicy.none(), Detection.off());
+    cached = enforcer(publicJwk, routes, -1, TrustPolicy.builder().build(), RatePolicy.none(), Detection.off());
+    continuous = enforcer(publicJwk, routes, -1, TrustPolicy.defaults(), unexhaustible, Detection.defaults());
+    trustAndRate = enforcer(publicJwk, routes, -1, TrustPolicy.defaults(), unexhaustible, Detection.off());
 
     InMemoryJwks jwks = new InMemoryJwks(new JWKSet(publicJwk).toString());
     springDecoder = NimbusJwtDecoder.withJwkSetUri(JWKS_URI).restOperations(jwks).build();
@@ -255,6 +211,25 @@ public class BearerTokenBenchmark {
   public void cachedEnforcerTrustRate(Blackhole bh) {
     Decision d = trustAndRate.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
     bh.consume(requireAllowed(d, "trust+rate zt"));
+  }
+
+  /** An enforcer over an in-memory JWKS; {@code cacheSize} 0 turns the validated-token cache off, -1 keeps it. */
+  private static Enforcer enforcer(RSAKey publicJwk, RoutePolicy routes, long cacheSize, TrustPolicy trust,
+      RatePolicy rates, Detection detection) {
+    BearerJwt.Builder jwt = BearerJwt.issuer(ISSUER)
+        .audience(AUDIENCE)
+        .keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)));
+    if (cacheSize >= 0) {
+      jwt.validatedTokenCacheSize(cacheSize);
+    }
+    return Enforcer.builder()
+        .bearerJwt(jwt.build())
+        .routes(routes)
+        .openTelemetry(OpenTelemetry.noop())
+        .trust(trust)
+        .rateLimits(rates)
+        .detection(detection)
+        .build();
   }
 
   private static RequestContext request(String authorization) {

@@ -186,13 +186,13 @@ final class CredentialGate implements Gate {
   }
 
   private Step asWorkloadToken(Exchange exchange, String token, JwtVerifier.Fail accessTokenFailure) {
-    WorkloadTokenVerifier.Result r;
+    PeerVerifier.Result r;
     try {
       r = workloadTokens.verify(token);
     } catch (RuntimeException e) {
-      r = new WorkloadTokenVerifier.Rejected("workload token verifier failed: " + e.getClass().getSimpleName());
+      r = new PeerVerifier.Rejected("workload token verifier failed: " + e.getClass().getSimpleName());
     }
-    if (r instanceof WorkloadTokenVerifier.Verified v) {
+    if (r instanceof PeerVerifier.Verified v) {
       String peer = exchange.caller().workloadOrNull();
       if (peer != null && !peer.equals(v.workloadId())) {
         exchange.note("workload token names " + v.workloadId() + " but the mTLS peer is " + peer);
@@ -203,7 +203,7 @@ final class CredentialGate implements Gate {
       return Step.proceed();
     }
     exchange.note(accessTokenFailure.detail() + "; not a workload token either: "
-        + ((WorkloadTokenVerifier.Rejected) r).reason());
+        + (r instanceof PeerVerifier.Rejected rejected ? rejected.reason() : "no answer"));
     return Step.deny(accessTokenFailure.reason());
   }
 

@@ -1,5 +1,6 @@
 package dev.zt.spiffe;
 
+import dev.zt.core.PeerVerifier;
 import dev.zt.core.WorkloadTokenVerifier;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -35,16 +36,16 @@ public final class SpiffeJwtSvidTokens implements WorkloadTokenVerifier {
   }
 
   @Override
-  public Result verify(String token) {
+  public PeerVerifier.Result verify(String token) {
     TrustBundleSet set = bundles.get();
     if (set == null) {
-      return new Rejected("no trust bundles");
+      return new PeerVerifier.Rejected("no trust bundles");
     }
     JwtSvidResult r = verifier.verify(token, set);
     if (r instanceof JwtSvidResult.Verified v) {
-      return new Verified(v.svid().spiffeId().toString());
+      return new PeerVerifier.Verified(v.svid().spiffeId().toString());
     }
     JwtSvidResult.Rejected rejected = (JwtSvidResult.Rejected) r;
-    return new Rejected("JWT-SVID " + rejected.rule() + ": " + rejected.detail());
+    return new PeerVerifier.Rejected("JWT-SVID " + rejected.rule() + ": " + rejected.detail());
   }
 }
