@@ -29,17 +29,33 @@ final class BuiltInSignals {
 
   private BuiltInSignals() {}
 
-  static SignalResult tokenAge(TrustContext ctx) {
-    Optional<VerifiedJwt> token = ctx.caller().token();
+  /**
+   * A signal zt computes itself: a pure function of what the enforcer already knows. The trust gate calls it without
+   * building a {@link TrustContext}, and calls it again (same inputs, same result) only when someone reads the
+   * breakdown, so the steady path keeps no per-request results.
+   */
+  @FunctionalInterface
+  interface Pure extends TrustSignal {
+    SignalResult evaluate(RequestContext request, Caller caller, Optional<InetAddress> client, long nowMillis);
+
+    @Override
+    default SignalResult evaluate(TrustContext ctx) {
+      return evaluate(ctx.request(), ctx.caller(), ctx.clientAddress(), ctx.now().toEpochMilli());
+    }
+  }
+
+  static SignalResult tokenAge(RequestContext request, Caller caller, Optional<InetAddress> client, long now) {
+    Optional<VerifiedJwt> token = caller.token();
     if (token.isEmpty()) {
       return NO_TOKEN;
     }
-    long age = Math.max(0, ctx.now().toEpochMilli() - token.get().issuedAt().toEpochMilli());
+    long age = Math.max(0, now - token.get().issuedAt().toEpochMilli());
     return AGE[(int) Math.min(60, age / 60_000)];
   }
 
-  static SignalResult authenticationStrength(TrustContext ctx) {
-    Optional<VerifiedJwt> token = ctx.caller().token();
+  static SignalResult authenticationStrength(RequestContext request, Caller caller, Optional<InetAddress> client,
+      long now) {
+    Optional<VerifiedJwt> token = caller.token();
     if (token.isEmpty()) {
       return NO_TOKEN;
     }
@@ -66,8 +82,31 @@ final class BuiltInSignals {
     return NO_ACR;
   }
 
-  static SignalResult channel(TrustContext ctx) {
-    return ctx.request().peerCertificates().isEmpty() ? NO_MTLS : MTLS;
+  static SignalResult channel(RequestContext request, Caller caller, Optional<InetAddress> client, long now) {
+    return request.peerCertificates().isEmpty() ? NO_MTLS : MTLS;
+  }
+
+  private static final SignalResult NO_ADDRESS = SignalResult.abstain("no client address");
+  private static final SignalResult NOT_LISTED = SignalResult.abstain("not listed");
+
+  /** A client address inside any of {@code blocks} is a hard failure. */
+  static Pure ipReputation(java.util.List<Cidr> blocks) {
+    SignalResult[] listed = new SignalResult[blocks.size()];
+    for (int i = 0; i < listed.length; i++) {
+      listed[i] = SignalResult.hardFail("address on the reputation list " + blocks.get(i));
+    }
+    return (request, caller, client, now) -> {
+      if (client.isEmpty()) {
+        return NO_ADDRESS;
+      }
+      InetAddress a = client.get();
+      for (int i = 0; i < listed.length; i++) {
+        if (blocks.get(i).contains(a)) {
+          return listed[i];
+        }
+      }
+      return NOT_LISTED;
+    };
   }
 
   /** An IPv4 or IPv6 address block. */

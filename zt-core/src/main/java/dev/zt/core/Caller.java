@@ -17,10 +17,18 @@ public final class Caller implements Principal {
   private static final Caller ANONYMOUS = new Caller(null, Set.of());
 
   private final VerifiedJwt token;
+  private final Optional<VerifiedJwt> tokenView; // handed out on every request: built once, not per call
   private final Set<String> roles;
   private final String workload;
   // "sub:…" / "client:…" / "workload:…", or null when anonymous: built once per validated token
   private final String identityKey;
+  /**
+   * Where the per-identity state of this caller was last found ({@link Identities}), so that requests with the same
+   * validated token skip the cache lookup. A hint, not state: it is checked on every use (same owner, not evicted)
+   * and refreshed through the cache at least once a second. The only field that changes; never part of equality,
+   * printing or any answer.
+   */
+  private volatile Identities.State stateHint;
 
   Caller(VerifiedJwt token, Set<String> roles) {
     this(token, roles, null);
@@ -28,6 +36,7 @@ public final class Caller implements Principal {
 
   private Caller(VerifiedJwt token, Set<String> roles, String workload) {
     this.token = token;
+    this.tokenView = Optional.ofNullable(token);
     this.roles = Set.copyOf(roles);
     this.workload = workload;
     String key = token == null ? null
@@ -51,6 +60,16 @@ public final class Caller implements Principal {
    */
   String identityKey() {
     return identityKey;
+  }
+
+  Identities.State stateHint() {
+    return stateHint;
+  }
+
+  void stateHint(Identities.State state) {
+    if (this != ANONYMOUS) {
+      this.stateHint = state;
+    }
   }
 
   /** The caller of a public route that presented no credential. */
@@ -78,7 +97,7 @@ public final class Caller implements Principal {
 
   /** The verified access token, when authenticated by one. */
   public Optional<VerifiedJwt> token() {
-    return Optional.ofNullable(token);
+    return tokenView;
   }
 
   /** {@code sub}, when present. */

@@ -69,8 +69,12 @@ public final class Enforcer {
     this.responses = new Responses(clock, responsePolicy, audit, trust.criticalEventTtl());
     this.clientAddresses = new ClientAddresses(b.trustedProxies);
     this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
-    this.trustGate = new TrustGate(trust, responses, clock, !rates.isEmpty(),
-        b.country == null ? ctx -> java.util.Optional.empty() : b.country);
+    // one per-identity state for the behaviour baseline and the rate buckets: one cache lookup per request
+    Identities identities = trust.behaviourEnabled() || !rates.isEmpty()
+        ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
+            routes.routes(), rates.tenantClaim())
+        : null;
+    this.trustGate = new TrustGate(trust, responses, clock, !rates.isEmpty(), b.country, identities);
     List<Gate> chain = new ArrayList<>();
     if (b.peerVerifier != null) {
       chain.add(new PeerGate(b.peerVerifier));
@@ -83,7 +87,7 @@ public final class Enforcer {
     chain.addAll(b.testingGates);
     chain.add(trustGate);
     if (!rates.isEmpty()) {
-      chain.add(new RateGate(rates, responses, clock));
+      chain.add(new RateGate(rates, responses, clock, identities));
     }
     chain.add(new PolicyGate());
     this.gates = chain.toArray(Gate[]::new);
@@ -128,7 +132,7 @@ public final class Enforcer {
           : client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
       String path = request.normalizedPath().orElse("(rejected)");
       outcomes.observe(identity, client, caller.token(), path, status);
-      trustGate.outcome(identity, status);
+      trustGate.outcome(identity, caller, status);
     } catch (RuntimeException e) {
       LOG.error("zt report failed", e); // reporting never affects the response
     }
@@ -226,7 +230,7 @@ public final class Enforcer {
       audit.record(ex, decision);
       if (decision instanceof Decision.Deny d) {
         outcomes.observe(ex.identity(), ex.clientAddress(), ex.caller().token(), ex.path(), d.status());
-        trustGate.outcome(ex.identity(), d.status());
+        trustGate.outcome(ex.identity(), ex.caller(), d.status());
       }
       if (responses.isMonitored(ex.identity())) {
         audit.monitored(ex, decision);

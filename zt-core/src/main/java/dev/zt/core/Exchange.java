@@ -17,8 +17,17 @@ public final class Exchange {
   private final java.util.Optional<java.net.InetAddress> client;
   private Caller caller = Caller.anonymous();
   private String detail = "";
-  private TrustScore trust;
   private String anonymousKey;
+  private Identities.State identityState;
+  // the trust gate's outcome: a level and score on the steady path; the breakdown is built only if someone reads it
+  private TrustLevel trustLevel;
+  private double trustScore;
+  private long trustMillis;
+  private SignalResult[] trustResults;
+  private SignalResult trustBehaviour;
+  private SignalResult trustCap;
+  private TrustGate trustScoring;
+  private TrustScore trust;
 
   Exchange(RequestContext request, String path, Route route) {
     this(request, path, route, request.clientAddress());
@@ -38,11 +47,36 @@ public final class Exchange {
 
   /** The request's trust, once the trust gate computed it. */
   public java.util.Optional<TrustScore> trust() {
+    if (trust == null && trustScoring != null) {
+      trust = trustScoring.breakdown(this, trustScore, trustLevel, trustMillis, trustResults, trustBehaviour,
+          trustCap);
+    }
     return java.util.Optional.ofNullable(trust);
   }
 
-  void trust(TrustScore score) {
-    this.trust = score;
+  /**
+   * Records the trust gate's outcome: the score and level, and what {@code gate} needs to build the breakdown when
+   * {@link #trust()} is read — the time, the results of signals it cannot evaluate again ({@code null} when all are
+   * zt's own), the behaviour result and the event cap ({@code null} for none).
+   */
+  void trust(double score, TrustLevel level, TrustGate gate, long millis, SignalResult[] results,
+      SignalResult behaviour, SignalResult cap) {
+    this.trustScore = score;
+    this.trustLevel = level;
+    this.trustScoring = gate;
+    this.trustMillis = millis;
+    this.trustResults = results;
+    this.trustBehaviour = behaviour;
+    this.trustCap = cap;
+    this.trust = null;
+  }
+
+  Identities.State identityState() {
+    return identityState;
+  }
+
+  void identityState(Identities.State state) {
+    this.identityState = state;
   }
 
   /**
@@ -62,7 +96,7 @@ public final class Exchange {
 
   /** The trust level, HIGH when the trust gate did not score this request. */
   TrustLevel trustLevelOrHigh() {
-    return trust == null ? TrustLevel.HIGH : trust.level();
+    return trustLevel == null ? TrustLevel.HIGH : trustLevel;
   }
 
   public RequestContext request() {

@@ -18,6 +18,8 @@ final class Expiring<K, V> {
 
   private final Clock clock;
   private final Cache<K, Timed<V>> cache;
+  /** Whether anything was ever put: until then every question is answered by one volatile read. */
+  private volatile boolean used;
 
   Expiring(Clock clock, long maxEntries) {
     this.clock = clock;
@@ -45,6 +47,7 @@ final class Expiring<K, V> {
   }
 
   void put(K key, V value, long untilMillis) {
+    used = true;
     cache.put(key, new Timed<>(value, untilMillis));
   }
 
@@ -55,11 +58,11 @@ final class Expiring<K, V> {
 
   /** Cheap: whether nothing was ever kept or everything has been evicted. */
   boolean isEmpty() {
-    return cache.estimatedSize() == 0;
+    return !used || cache.estimatedSize() == 0;
   }
 
   boolean contains(K key) {
-    if (cache.estimatedSize() == 0) {
+    if (isEmpty()) {
       return false;
     }
     return get(key).isPresent();

@@ -1,7 +1,5 @@
 package dev.zt.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -9,16 +7,16 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rate gate: Bucket4j token buckets per identity × route × tenant, in a bounded Caffeine cache, scaled by the
- * request's trust level and by throttling. A refused request gets 429 with {@code Retry-After} and the
- * {@code RateLimit-Policy} / {@code RateLimit} fields of the IETF httpapi ratelimit-headers draft.
+ * The rate gate: Bucket4j token buckets per identity × route × tenant, scaled by the request's trust level and by
+ * throttling. The buckets live in the identity's {@link Identities.State}, found with the one lookup the trust gate
+ * already made, so an allowed request costs a slot scan and one lock-free {@code tryConsume}. A refused request gets
+ * 429 with {@code Retry-After} and the {@code RateLimit-Policy} / {@code RateLimit} fields of the IETF httpapi
+ * ratelimit-headers draft.
  */
 final class RateGate implements Gate {
 
@@ -26,28 +24,40 @@ final class RateGate implements Gate {
 
   private final RatePolicy policy;
   private final Responses responses;
+  private final Identities identities;
   private final TimeMeter time;
-  private final Cache<BucketKey, Held> buckets;
+  /** The limit of each route slot ({@link Identities#slot}), or {@code null} for none. */
+  private final RateLimit[] limits;
   private final Map<ConfigKey, BucketConfiguration> configs = new ConcurrentHashMap<>();
-
-  private record BucketKey(String identity, String route, String tenant) {}
+  private final Clock clock;
+  /** {@link RatePolicy#factor} by trust level ordinal, unthrottled; and the throttle's own factor. */
+  private final double[] levelFactors = new double[TrustLevel.values().length];
+  private final double throttleFactor;
 
   private record ConfigKey(RateLimit limit, double factor) {}
 
-  /** A live bucket and the factor its configuration was last shaped with. */
-  private static final class Held {
+  /** A live bucket, the route slot it limits and the factor its configuration was last shaped with. */
+  static final class Held {
+    final int slot;
     final Bucket bucket;
     volatile double factor;
 
-    Held(Bucket bucket, double factor) {
+    Held(int slot, Bucket bucket, double factor) {
+      this.slot = slot;
       this.bucket = bucket;
       this.factor = factor;
     }
   }
 
-  RateGate(RatePolicy policy, Responses responses, Clock clock) {
+  RateGate(RatePolicy policy, Responses responses, Clock clock, Identities identities) {
     this.policy = policy;
     this.responses = responses;
+    this.identities = identities;
+    this.clock = clock;
+    for (TrustLevel level : TrustLevel.values()) {
+      levelFactors[level.ordinal()] = policy.factor(level, false);
+    }
+    this.throttleFactor = policy.throttleFactor();
     this.time = new TimeMeter() {
       @Override
       public long currentTimeNanos() {
@@ -59,8 +69,10 @@ final class RateGate implements Gate {
         return true;
       }
     };
-    this.buckets = Caffeine.newBuilder().maximumSize(policy.maxBuckets()).expireAfterAccess(Duration.ofHours(1))
-        .executor(Runnable::run).build();
+    this.limits = new RateLimit[identities.slotCount()];
+    for (int i = 0; i < limits.length; i++) {
+      limits[i] = policy.limitFor(identities.routeId(i)).orElse(null);
+    }
   }
 
   @Override
@@ -70,51 +82,47 @@ final class RateGate implements Gate {
 
   @Override
   public Step evaluate(Exchange exchange) {
-    Route route = exchange.routeOrNull();
-    String routeId = route == null ? Route.DEFAULT_DENY : route.id();
-    Optional<RateLimit> limit = policy.limitFor(routeId);
-    if (limit.isEmpty()) {
+    int slot = identities.slot(exchange.routeOrNull());
+    RateLimit limit = limits[slot];
+    if (limit == null) {
       return Step.proceed();
     }
-    String identity = exchange.identity();
-    boolean throttled = responses.isThrottled(identity);
-    TrustLevel level = exchange.trustLevelOrHigh();
-    double factor = policy.factor(level, throttled);
-    String tenant = tenant(exchange);
-    Step step = consume(new BucketKey(identity, routeId, tenant), limit.get(), factor, throttled, 1);
+    boolean throttled = responses.isThrottled(exchange.identity());
+    double factor = levelFactors[exchange.trustLevelOrHigh().ordinal()] * (throttled ? throttleFactor : 1.0);
+    Identities.State state = exchange.identityState();
+    if (state == null) {
+      state = identities.of(exchange, clock.millis());
+    }
+    Step step = consume(state, slot, limit, factor, throttled);
     if (step != Step.Proceed.INSTANCE || exchange.caller().isAuthenticated() || exchange.clientAddress().isEmpty()) {
       return step;
     }
     // anonymous: the address's network shares a larger bucket, so rotating addresses inside it does not help
-    String network = "net:" + network(exchange.clientAddress().get());
-    return consume(new BucketKey(network, routeId, tenant), limit.get(), factor, throttled,
-        policy.networkMultiplier());
+    Identities.State network = identities.get("net:" + network(exchange.clientAddress().get()), false);
+    return consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
   }
 
-  private Step consume(BucketKey key, RateLimit limit, double factor, boolean throttled, int multiplier) {
-    double f = factor * multiplier;
-    Held held = buckets.getIfPresent(key);
+  private Step consume(Identities.State state, int slot, RateLimit limit, double f, boolean throttled) {
+    Held held = state.bucket(slot);
     if (held == null) {
-      held = create(key, limit, f);
+      held = state.add(create(slot, limit, f));
     }
     if (held.factor != f) {
       reshape(held, limit, f);
     }
-    ConsumptionProbe probe = held.bucket.tryConsumeAndReturnRemaining(1);
-    if (probe.isConsumed()) {
-      return Step.proceed();
+    if (held.bucket.tryConsume(1)) {
+      return Step.proceed(); // the steady path: no probe object
     }
-    return refused(probe, limit, f, throttled);
+    ConsumptionProbe probe = held.bucket.tryConsumeAndReturnRemaining(1); // refilled meanwhile? else the wait
+    return probe.isConsumed() ? Step.proceed() : refused(probe, limit, f, throttled);
   }
 
-  private Held create(BucketKey key, RateLimit limit, double f) {
-    return buckets.get(key, k -> {
-      var builder = Bucket.builder().withCustomTimePrecision(time);
-      for (var bandwidth : config(limit, f).getBandwidths()) {
-        builder.addLimit(bandwidth);
-      }
-      return new Held(builder.build(), f);
-    });
+  private Held create(int slot, RateLimit limit, double f) {
+    var builder = Bucket.builder().withCustomTimePrecision(time);
+    for (var bandwidth : config(limit, f).getBandwidths()) {
+      builder.addLimit(bandwidth);
+    }
+    return new Held(slot, builder.build(), f);
   }
 
   private void reshape(Held held, RateLimit limit, double f) {
@@ -157,14 +165,6 @@ final class RateGate implements Gate {
 
   private static long scaled(long capacity, double factor) {
     return Math.max(1, (long) Math.floor(capacity * factor));
-  }
-
-  private String tenant(Exchange exchange) {
-    if (policy.tenantClaim().isEmpty()) {
-      return "";
-    }
-    return exchange.caller().token().flatMap(t -> t.claimAtPath(policy.tenantClaim().get()))
-        .map(String::valueOf).orElse("");
   }
 
   /** The /24 (IPv4) or /64 (IPv6) network of {@code a}. */

@@ -66,6 +66,10 @@ public final class RatePolicy {
     return levelFactors.getOrDefault(level, 1.0) * (throttled ? throttleFactor : 1.0);
   }
 
+  double throttleFactor() {
+    return throttleFactor;
+  }
+
   int networkMultiplier() {
     return networkMultiplier;
   }
@@ -141,7 +145,10 @@ public final class RatePolicy {
       return this;
     }
 
-    /** The most buckets kept (least recently used go first); default 100 000. */
+    /**
+     * The most identities whose buckets are kept (least recently used go first; an identity's buckets for every
+     * route, and its behaviour baseline, are kept and forgotten together); default 100 000.
+     */
     public Builder maxBuckets(long max) {
       if (max < 100) {
         throw new IllegalArgumentException("maxBuckets must be at least 100");

@@ -1,6 +1,5 @@
 package dev.zt.core;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -118,17 +117,17 @@ public final class TrustPolicy {
 
     /** Built-in: fresher tokens score higher (1.0 at issue, 0.5 once an hour old). */
     public Builder tokenAge(double weight) {
-      return signal("token_age", weight, BuiltInSignals::tokenAge);
+      return signal("token_age", weight, (BuiltInSignals.Pure) BuiltInSignals::tokenAge);
     }
 
     /** Built-in: {@code acr}/{@code amr} showing multi-factor or phishing-resistant login score 1.0, password 0.6. */
     public Builder authenticationStrength(double weight) {
-      return signal("auth_strength", weight, BuiltInSignals::authenticationStrength);
+      return signal("auth_strength", weight, (BuiltInSignals.Pure) BuiltInSignals::authenticationStrength);
     }
 
     /** Built-in: a request over mTLS scores 1.0, else 0.7. */
     public Builder channel(double weight) {
-      return signal("channel", weight, BuiltInSignals::channel);
+      return signal("channel", weight, (BuiltInSignals.Pure) BuiltInSignals::channel);
     }
 
     /** Built-in: a client address inside any of {@code cidrs} is a hard failure (an IP reputation list). */
@@ -137,19 +136,7 @@ public final class TrustPolicy {
       for (String c : cidrs) {
         blocks.add(BuiltInSignals.Cidr.parse(c));
       }
-      List<BuiltInSignals.Cidr> frozen = List.copyOf(blocks);
-      return signal("ip_reputation", weight, ctx -> {
-        if (ctx.clientAddress().isEmpty()) {
-          return SignalResult.abstain("no client address");
-        }
-        InetAddress a = ctx.clientAddress().get();
-        for (BuiltInSignals.Cidr cidr : frozen) {
-          if (cidr.contains(a)) {
-            return SignalResult.hardFail("address on the reputation list " + cidr);
-          }
-        }
-        return SignalResult.abstain("not listed");
-      });
+      return signal("ip_reputation", weight, BuiltInSignals.ipReputation(List.copyOf(blocks)));
     }
 
     /**
