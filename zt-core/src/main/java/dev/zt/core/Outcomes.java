@@ -98,6 +98,12 @@ final class Outcomes {
     }
   }
 
+  /** How many identifiers are being counted now (for tests of the bound). */
+  long identifiersTracked() {
+    failuresByIdentifier.cleanUp();
+    return failuresByIdentifier.estimatedSize();
+  }
+
   static String normalize(String identifier) {
     String s = java.text.Normalizer.normalize(identifier.strip(), java.text.Normalizer.Form.NFKC)
         .toLowerCase(java.util.Locale.ROOT);
