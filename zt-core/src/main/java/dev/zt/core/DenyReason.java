@@ -66,6 +66,22 @@ public enum DenyReason {
   SOURCE_BLOCKED(Kind.BLOCKED),
   /** A detector found an attack in the request (e.g. SQL injection). 403. */
   ATTACK_DETECTED(Kind.ATTACK),
+  /**
+   * A URL-encoded form body is longer than the inspection limit ({@link Detection#maxFormBytes()}): refused rather
+   * than inspected in part, since an injection placed after the limit would reach the application unseen. 413
+   * (RFC 9110 §15.5.14).
+   *
+   * @since 0.1
+   */
+  FORM_TOO_LARGE(Kind.CONTENT_TOO_LARGE),
+  /**
+   * A URL-encoded form body that cannot be inspected as the application will read it: a charset other than UTF-8,
+   * ISO-8859-1 or US-ASCII, a {@code Content-Encoding}, or more than one {@code Content-Type}. 415
+   * (RFC 9110 §15.5.16).
+   *
+   * @since 0.1
+   */
+  FORM_UNSUPPORTED(Kind.UNSUPPORTED_CONTENT),
   /** The trust score is below the route's floor and stronger authentication may help (RFC 9470). 401. */
   STEP_UP_REQUIRED(Kind.STEP_UP),
   /** The trust score is below the route's floor and the route denies rather than asks for step-up. 403. */
@@ -88,6 +104,8 @@ public enum DenyReason {
     PEER_REJECTED,
     BLOCKED,
     ATTACK,
+    CONTENT_TOO_LARGE,
+    UNSUPPORTED_CONTENT,
     STEP_UP,
     TRUST_DENIED,
     QUOTA,

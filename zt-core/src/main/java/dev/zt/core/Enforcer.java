@@ -53,6 +53,7 @@ public final class Enforcer {
   private final ClientAddresses clientAddresses;
   private final Outcomes outcomes;
   private final TrustGate trustGate;
+  private final int formBodyLimit;
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -69,6 +70,7 @@ public final class Enforcer {
     this.responses = new Responses(clock, responsePolicy, audit, trust.criticalEventTtl());
     this.clientAddresses = new ClientAddresses(b.trustedProxies);
     this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
+    this.formBodyLimit = detection.formBodyLimit();
     // one per-identity state for the behaviour baseline and the rate buckets: one cache lookup per request
     Identities identities = trust.behaviourEnabled() || !rates.isEmpty()
         ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
@@ -133,9 +135,47 @@ public final class Enforcer {
       String path = request.normalizedPath().orElse("(rejected)");
       outcomes.observe(identity, client, caller.token(), path, status);
       trustGate.outcome(identity, caller, status);
+      if (status == 401) {
+        outcomes.loginFormFailure(request, client);
+      }
     } catch (RuntimeException e) {
       LOG.error("zt report failed", e); // reporting never affects the response
     }
+  }
+
+  /**
+   * Tells the enforcer that a login for {@code identifier} (the user name or e-mail as the client typed it) failed,
+   * for the credential-stuffing detectors that count per identifier ({@code stuffing.identifier}) and distinct
+   * identifiers per source ({@code stuffing.identifiers}). An application with its own login endpoint calls this
+   * when it refuses a password; the servlet filter hands it the request's context as the request attribute
+   * {@code ZeroTrustFilter.CONTEXT_ATTRIBUTE}. The source is the request's client address (after trusted proxies).
+   *
+   * <p>The identifier is only ever counted: it is never authenticated by this call, so no verdict about it suspends,
+   * blocks or throttles the account it names (anyone can type anyone's name). A blank identifier is ignored. Never
+   * throws for what the identifier contains.
+   *
+   * @since 0.1
+   */
+  public void reportAuthenticationFailure(RequestContext request, String identifier) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(identifier, "identifier");
+    try {
+      outcomes.authenticationFailure(identifier, clientAddresses.resolve(request));
+    } catch (RuntimeException e) {
+      LOG.error("zt report failed", e); // reporting never affects the response
+    }
+  }
+
+  /**
+   * How many bytes of a URL-encoded form body an adapter reads before asking for a decision: the configured
+   * {@link Detection#maxFormBytes()} when a form would be inspected or read for a login identifier, else 0 (read
+   * nothing). An adapter reads at most this {@code + 1} bytes, so an over-long body is recognisable, and gives them
+   * to {@link RequestContext.Builder#formBody(byte[])}.
+   *
+   * @since 0.1
+   */
+  public int formBodyLimit() {
+    return formBodyLimit;
   }
 
   /** The automated-response engine: suspensions, blocks, throttles, monitoring, security events. */

@@ -6,20 +6,27 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Inspects the request for attacks (SQL injection in query parameters, raw path segments and selected headers) after
- * the caller is known, so a verdict can be held against the credential. A verdict refuses the request (403) and
- * goes to the response engine.
+ * Inspects the request for attacks (SQL injection in query parameters, raw path segments, selected headers and the
+ * fields of a URL-encoded form body) after the caller is known, so a verdict can be held against the credential. A
+ * verdict refuses the request (403) and goes to the response engine. A form body that cannot be inspected whole — over
+ * the limit (413), or in a charset or content coding the detector does not read as the application will (415) — is
+ * refused: an uninspected remainder would be a way around the inspection.
  */
 final class InspectionGate implements Gate {
 
   static final String NAME = "inspection";
   private final SqlInjectionDetector sqli = SqlInjectionDetector.create();
+  /** Long values are inspected in windows of the detector's length that overlap by this much. */
+  static final int OVERLAP = 512;
+
   private final List<String> headers;
   private final Responses responses;
+  private final int maxFormBytes;
 
   InspectionGate(Detection detection, Responses responses) {
     this.headers = detection.inspectedHeaders();
     this.responses = responses;
+    this.maxFormBytes = detection.maxFormBytes();
   }
 
   @Override
@@ -29,6 +36,18 @@ final class InspectionGate implements Gate {
 
   @Override
   public Step evaluate(Exchange exchange) {
+    Optional<FormBody> form = exchange.request().formBody();
+    if (form.isPresent()) {
+      if (form.get().length() > maxFormBytes) {
+        exchange.note("form body over " + maxFormBytes + " bytes: not inspected, refused");
+        return Step.deny(DenyReason.FORM_TOO_LARGE);
+      }
+      Optional<String> why = FormBody.uninspectable(exchange.request().headers());
+      if (why.isPresent()) {
+        exchange.note("form body not inspectable: " + why.get());
+        return Step.deny(DenyReason.FORM_UNSUPPORTED);
+      }
+    }
     Optional<Verdict> verdict = inspect(exchange.request());
     if (verdict.isEmpty()) {
       return Step.proceed();
@@ -45,10 +64,7 @@ final class InspectionGate implements Gate {
         int eq = pair.indexOf('=');
         String name = eq < 0 ? pair : pair.substring(0, eq);
         String value = eq < 0 ? "" : pair.substring(eq + 1);
-        Optional<Verdict> v = sqli.inspectQueryValue("query:" + printable(name), value);
-        if (v.isEmpty() && !name.isEmpty()) {
-          v = sqli.inspectQueryValue("query:" + printable(name), name);
-        }
+        Optional<Verdict> v = field("query:", name, value);
         if (v.isPresent()) {
           return v;
         }
@@ -77,7 +93,39 @@ final class InspectionGate implements Gate {
         }
       }
     }
+    if (request.formBody().isPresent()) {
+      for (FormBody.Field f : request.formBody().get().fields()) {
+        Optional<Verdict> v = field("form:", f.rawName(), f.rawValue());
+        if (v.isPresent()) {
+          return v;
+        }
+      }
+    }
     return Optional.empty();
+  }
+
+  /** A query parameter or form field: its value, then its name, each decoded once by the detector. */
+  private Optional<Verdict> field(String kind, String rawName, String rawValue) {
+    String location = kind + printable(rawName);
+    Optional<Verdict> v = whole(location, rawValue);
+    if (v.isEmpty() && !rawName.isEmpty()) {
+      v = whole(location, rawName);
+    }
+    return v;
+  }
+
+  /**
+   * Inspects all of a value: the detector reads the first {@link SqlInjectionDetector#MAX_INSPECTED} characters, so
+   * a longer value (a form field can be 64 KiB) is read in windows of that length overlapping by {@value #OVERLAP},
+   * and an injection padded past the first window is still seen.
+   */
+  private Optional<Verdict> whole(String location, String raw) {
+    Optional<Verdict> v = sqli.inspectQueryValue(location, raw);
+    int window = SqlInjectionDetector.MAX_INSPECTED;
+    for (int start = window - OVERLAP; v.isEmpty() && start + OVERLAP < raw.length(); start += window - OVERLAP) {
+      v = sqli.inspectQueryValue(location + "@" + start, raw.substring(start, Math.min(raw.length(), start + window)));
+    }
+    return v;
   }
 
   private static boolean plain(String s) {

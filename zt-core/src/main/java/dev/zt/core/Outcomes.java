@@ -13,8 +13,13 @@ import java.util.Set;
 
 /**
  * The detectors that watch outcomes rather than requests: credential stuffing (401s per source, and spread across
- * many sources) and API enumeration (one identity walking many paths with a high 403/404 ratio). They are fed every
- * denial the enforcer makes and every status an adapter reports after the application answered.
+ * many sources; failed logins per identifier, and distinct identifiers per source) and API enumeration (one identity
+ * walking many paths with a high 403/404 ratio). They are fed every denial the enforcer makes, every status an
+ * adapter reports after the application answered, and the failed logins the application reports.
+ *
+ * <p>Identifiers are keyed after normalization (trimmed, NFKC, lower case, at most {@value #MAX_IDENTIFIER} chars),
+ * so {@code Alice}, {@code alice } and fullwidth {@code ａｌｉｃｅ} count as one. They are never held against the account
+ * they name: verdicts about them carry the source's identity and no credential.
  */
 final class Outcomes {
 
@@ -24,6 +29,14 @@ final class Outcomes {
   private final Cache<String, WindowCounter> failuresBySource;
   private final Cache<String, Walk> walks;
   private final Spread spread;
+  private final Cache<String, IdentifierFailures> failuresByIdentifier;
+  private final Cache<String, RecentDistinct> identifiersBySource;
+
+  /** Identifiers are cut to this many characters for counting. */
+  static final int MAX_IDENTIFIER = 128;
+
+  /** How many of the latest sources per identifier are remembered for the evidence. */
+  static final int SOURCES_REMEMBERED = 16;
 
   Outcomes(Detection detection, Responses responses, Clock clock, long maxEntries) {
     this.detection = detection;
@@ -34,6 +47,84 @@ final class Outcomes {
     this.walks = Caffeine.newBuilder().maximumSize(maxEntries)
         .expireAfterAccess(detection.enumerationWindow().multipliedBy(2)).executor(Runnable::run).build();
     this.spread = new Spread(detection.distributedWindow().toMillis(), detection.distributedSources() * 4);
+    this.failuresByIdentifier = Caffeine.newBuilder().maximumSize(maxEntries)
+        .expireAfterAccess(detection.identifierWindow().multipliedBy(2)).executor(Runnable::run).build();
+    this.identifiersBySource = Caffeine.newBuilder().maximumSize(maxEntries)
+        .expireAfterAccess(detection.identifiersWindow()).executor(Runnable::run).build();
+  }
+
+  /** A 401 the application answered: the login identifier from the configured form field, if there is one. */
+  void loginFormFailure(RequestContext request, Optional<InetAddress> source) {
+    if (detection.identifierField().isEmpty() || request.formBody().isEmpty()
+        || request.formBody().get().length() > detection.maxFormBytes()) {
+      return;
+    }
+    request.formBody().get().firstValue(detection.identifierField().get())
+        .ifPresent(identifier -> authenticationFailure(identifier, source));
+  }
+
+  /** A failed login for {@code identifier} from {@code source}. */
+  void authenticationFailure(String identifier, Optional<InetAddress> source) {
+    if (!detection.identifierStuffingEnabled()) {
+      return;
+    }
+    String key = normalize(identifier);
+    if (key.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    Optional<String> addr = source.map(InetAddress::getHostAddress);
+    String identity = addr.map(a -> "ip:" + a).orElse("unknown");
+    if (detection.identifierFailures() != Integer.MAX_VALUE) {
+      IdentifierFailures f = failuresByIdentifier.get(key,
+          k -> new IdentifierFailures(detection.identifierWindow().toMillis(), now));
+      f.failure(now, addr.orElse("-"), detection.identifierFailures()).ifPresent(counts -> responses.onVerdict(
+          new Verdict("stuffing.identifier", Severity.MEDIUM, counts[0] + " authentication failures for identifier \""
+              + printable(key) + "\" within " + seconds(detection.identifierWindow()) + ", " + counts[1]
+              + " distinct sources among the latest " + counts[2]),
+          identity, Optional.empty(), source));
+    }
+    if (addr.isPresent() && detection.identifiersPerSource() != Integer.MAX_VALUE) {
+      RecentDistinct r = identifiersBySource.get(addr.get(),
+          k -> new RecentDistinct(detection.identifiersPerSource(), detection.identifiersWindow().toMillis()));
+      int distinct = r.add(fingerprint(key), now);
+      if (distinct >= detection.identifiersPerSource()) {
+        r.clear();
+        // the identifiers themselves stay out of the evidence: a mistyped one may be someone's password
+        responses.onVerdict(new Verdict("stuffing.identifiers", Severity.HIGH, distinct
+            + " distinct identifiers failed from " + addr.get() + " within " + seconds(detection.identifiersWindow())),
+            identity, Optional.empty(), source);
+      }
+    }
+  }
+
+  /** How many identifiers are being counted now (for tests of the bound). */
+  long identifiersTracked() {
+    failuresByIdentifier.cleanUp();
+    return failuresByIdentifier.estimatedSize();
+  }
+
+  static String normalize(String identifier) {
+    String s = java.text.Normalizer.normalize(identifier.strip(), java.text.Normalizer.Form.NFKC)
+        .toLowerCase(java.util.Locale.ROOT);
+    return s.length() > MAX_IDENTIFIER ? s.substring(0, MAX_IDENTIFIER) : s;
+  }
+
+  /** Printable ASCII only (a log line stays one line and quotes stay balanced), at most 64 characters. */
+  private static String printable(String s) {
+    String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    return cut.replaceAll("[^\\x20-\\x7e]|\"|\\\\", "?");
+  }
+
+  /** FNV-1a over the UTF-16 code units, 64 bits: distinct identifiers of one source, without keeping them. */
+  static long fingerprint(String s) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      h = (h ^ (c & 0xff)) * 0x100000001b3L;
+      h = (h ^ (c >>> 8)) * 0x100000001b3L;
+    }
+    return h;
   }
 
   void observe(String identity, Optional<InetAddress> source, Optional<VerifiedJwt> token, String path, int status) {
@@ -109,6 +200,101 @@ final class Outcomes {
         return Optional.of(evidence);
       }
       return Optional.empty();
+    }
+  }
+
+  /** Failed logins for one identifier: a sliding count, and the latest sources for the evidence. */
+  private static final class IdentifierFailures {
+    private final WindowCounter counter;
+    private final String[] sources = new String[SOURCES_REMEMBERED];
+    private int next;
+
+    IdentifierFailures(long window, long now) {
+      this.counter = new WindowCounter(window, now);
+    }
+
+    /**
+     * Counts one failure; at the threshold, starts over and returns {failures, distinct latest sources, latest
+     * sources remembered}.
+     */
+    synchronized Optional<long[]> failure(long now, String source, int threshold) {
+      sources[next] = source;
+      next = (next + 1) % sources.length;
+      long n = counter.add(now);
+      if (n < threshold) {
+        return Optional.empty();
+      }
+      counter.reset();
+      Set<String> distinct = new HashSet<>();
+      int remembered = 0;
+      for (String s : sources) {
+        if (s != null) {
+          distinct.add(s);
+          remembered++;
+        }
+      }
+      java.util.Arrays.fill(sources, null);
+      next = 0;
+      return Optional.of(new long[] {n, distinct.size(), remembered});
+    }
+  }
+
+  /**
+   * The distinct keys seen within a sliding window, exactly, in constant memory: at most {@code capacity} entries
+   * (the threshold), the oldest dropped first, each with the time it was last seen.
+   */
+  static final class RecentDistinct {
+    private final long[] keys;
+    private final long[] seen;
+    private final long window;
+    private int size;
+
+    RecentDistinct(int capacity, long window) {
+      this.keys = new long[capacity];
+      this.seen = new long[capacity];
+      this.window = window;
+    }
+
+    /** Adds {@code key} at {@code now} and returns how many distinct keys the window holds. */
+    synchronized int add(long key, long now) {
+      int kept = 0;
+      for (int i = 0; i < size; i++) { // drop what left the window (a clock that went back keeps everything)
+        if (now - seen[i] < window) {
+          keys[kept] = keys[i];
+          seen[kept] = seen[i];
+          kept++;
+        }
+      }
+      size = kept;
+      for (int i = 0; i < size; i++) {
+        if (keys[i] == key) {
+          seen[i] = Math.max(seen[i], now);
+          return size;
+        }
+      }
+      if (size == keys.length) { // full: the oldest goes (only reached when the caller does not act at capacity)
+        int oldest = 0;
+        for (int i = 1; i < size; i++) {
+          if (seen[i] < seen[oldest]) {
+            oldest = i;
+          }
+        }
+        keys[oldest] = keys[size - 1];
+        seen[oldest] = seen[size - 1];
+        size--;
+      }
+      keys[size] = key;
+      seen[size] = now;
+      size++;
+      return size;
+    }
+
+    synchronized void clear() {
+      size = 0;
+    }
+
+    synchronized int size() {
+      return size;
     }
   }
 

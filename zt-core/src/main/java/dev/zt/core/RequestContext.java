@@ -29,6 +29,7 @@ public final class RequestContext {
   private final List<X509Certificate> peerCertificates;
   private final Instant arrival;
   private final boolean mayBlock;
+  private final Optional<FormBody> formBody;
 
   private RequestContext(Builder b) {
     this.method = b.method;
@@ -46,6 +47,7 @@ public final class RequestContext {
     this.peerCertificates = b.peerCertificates;
     this.arrival = b.arrival;
     this.mayBlock = b.mayBlock;
+    this.formBody = Optional.ofNullable(b.formBody);
   }
 
   /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
@@ -125,6 +127,16 @@ public final class RequestContext {
     return mayBlock;
   }
 
+  /**
+   * The body of an {@code application/x-www-form-urlencoded} request, when the adapter read it for inspection (see
+   * {@link Builder#formBody(byte[])}); empty for every other request.
+   *
+   * @since 0.1
+   */
+  public Optional<FormBody> formBody() {
+    return formBody;
+  }
+
   @Override
   public String toString() {
     // Never includes headers: they carry credentials.
@@ -143,6 +155,7 @@ public final class RequestContext {
     private boolean mayBlock = true;
     private String contextPath = "";
     private String refusedTarget;
+    private FormBody formBody;
 
     private Builder(String method, String rawPath) {
       this.method = Objects.requireNonNull(method, "method");
@@ -184,6 +197,22 @@ public final class RequestContext {
      */
     public Builder contextPath(String rawContextPath) {
       this.contextPath = rawContextPath == null || rawContextPath.equals("/") ? "" : rawContextPath;
+      return this;
+    }
+
+    /**
+     * The body of a URL-encoded form request as the adapter read it (copied): at most
+     * {@link Enforcer#formBodyLimit()} {@code + 1} bytes, so the enforcer sees when the body was longer than the limit
+     * (and refuses it, 413). Give it only when {@link FormBody#isForm} holds for the request's {@code Content-Type};
+     * the application must still receive exactly these bytes (and the rest, if any).
+     *
+     * @since 0.1
+     */
+    public Builder formBody(byte[] body) {
+      if (formBody != null) {
+        throw new IllegalStateException("formBody was already set");
+      }
+      this.formBody = FormBody.of(body);
       return this;
     }
 

@@ -37,8 +37,11 @@ public final class ResponsePolicy {
 
   /**
    * The defaults: three SQL-injection verdicts within 15 minutes suspend the credential for 15 minutes; credential
-   * stuffing from one source blocks it for 15 minutes; enumeration throttles the identity for 15 minutes and
-   * monitors it for an hour.
+   * stuffing from one source ({@code stuffing.source}, or many identifiers from it: {@code stuffing.identifiers})
+   * blocks it for 15 minutes; many failures for one identifier ({@code stuffing.identifier}) put the source whose
+   * failure reached the threshold under enhanced monitoring for an hour — never a block by default, since the
+   * account's owner fails against their own identifier too and an attacker can time the threshold to land on them;
+   * enumeration throttles the identity for 15 minutes and monitors it for an hour.
    */
   public static ResponsePolicy defaults() {
     return builder()
@@ -47,6 +50,8 @@ public final class ResponsePolicy {
         .on("enumeration.identity", ResponseAction.throttle(Duration.ofMinutes(15)),
             ResponseAction.monitor(Duration.ofHours(1)))
         .on("stuffing.distributed", ResponseAction.monitor(Duration.ofHours(1)))
+        .on("stuffing.identifiers", ResponseAction.blockSource(Duration.ofMinutes(15)))
+        .on("stuffing.identifier", ResponseAction.monitor(Duration.ofHours(1)))
         .build();
   }
 

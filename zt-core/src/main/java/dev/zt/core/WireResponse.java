@@ -25,6 +25,8 @@ import java.util.Map;
  *       (RFC 9470)</td></tr>
  *   <tr><td>rate limit</td><td>429</td><td>none; {@code Retry-After}, {@code RateLimit-Policy}, {@code RateLimit}</td></tr>
  *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
+ *   <tr><td>form body over the inspection limit</td><td>413</td><td>none</td></tr>
+ *   <tr><td>form body in a charset or content coding zt cannot inspect</td><td>415</td><td>none</td></tr>
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
@@ -58,6 +60,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case NO_CREDENTIAL, INVALID_TOKEN -> 401;
       case INSUFFICIENT_SCOPE, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED -> 403;
       case STEP_UP -> 401;
+      case CONTENT_TOO_LARGE -> 413;
+      case UNSUPPORTED_CONTENT -> 415;
       case QUOTA, ABNORMAL_QUOTA -> 429;
       case UNAVAILABLE -> 503;
       case FAULT -> 500;
@@ -98,8 +102,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           ? base + ", error=\"insufficient_scope\""
           : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
       case STEP_UP -> base + ", error=\"insufficient_user_authentication\"";
-      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
-          FAULT -> null;
+      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, TRUST_DENIED,
+          QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
     };
   }
 
@@ -119,6 +123,10 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case BLOCKED -> new String[] {"source-blocked", "Forbidden",
           "Requests from this source are refused for a while."};
       case ATTACK -> new String[] {"request-rejected", "Forbidden", "The request was refused as an attack."};
+      case CONTENT_TOO_LARGE -> new String[] {"content-too-large", "Content Too Large",
+          "The request body is larger than this service inspects."};
+      case UNSUPPORTED_CONTENT -> new String[] {"unsupported-content", "Unsupported Media Type",
+          "The request body's encoding is not accepted."};
       case STEP_UP -> new String[] {"insufficient-user-authentication", "Unauthorized",
           "A stronger or more recent authentication is required."};
       case TRUST_DENIED -> new String[] {"insufficient-trust", "Forbidden",

@@ -57,6 +57,8 @@ class WireResponseTests {
         Arguments.of(DenyReason.CLAIM_CONDITION_FAILED, 403, INSUFFICIENT),
         Arguments.of(DenyReason.SOURCE_BLOCKED, 403, null),
         Arguments.of(DenyReason.ATTACK_DETECTED, 403, null),
+        Arguments.of(DenyReason.FORM_TOO_LARGE, 413, null),
+        Arguments.of(DenyReason.FORM_UNSUPPORTED, 415, null),
         Arguments.of(DenyReason.STEP_UP_REQUIRED, 401, BARE + ", error=\"insufficient_user_authentication\""),
         Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
         Arguments.of(DenyReason.RATE_LIMITED, 429, null),
@@ -210,6 +212,8 @@ class WireResponseTests {
       case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";

@@ -4,9 +4,11 @@ import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
+import dev.zt.core.FormBody;
 import dev.zt.core.RequestContext;
 import dev.zt.core.WireResponse;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
@@ -16,6 +18,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -63,6 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Put it right after the HTTP codec (and after an {@code HttpObjectAggregator} if there is one; it works with
  * and without, i.e. with a {@code FullHttpRequest} or an {@code HttpRequest} followed by {@code HttpContent}s).
+ * The fields of a URL-encoded form body are inspected only when the request arrives aggregated (a
+ * {@code FullHttpRequest}): put an {@code HttpObjectAggregator} in front for that; a streamed body is passed on
+ * uninspected.
  * For each request it builds a {@link RequestContext} from the request-target as received (origin-form or
  * absolute-form; anything else is refused as a servlet container would, see
  * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link io.netty.handler.codec.http.HttpHeaders},
@@ -365,7 +371,23 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (!chain.isEmpty()) {
       b.peerCertificates(chain);
     }
+    if (request instanceof FullHttpRequest full) {
+      formBody(b, full);
+    }
     return b.build();
+  }
+
+  /**
+   * An aggregated URL-encoded form: a copy of its first {@link Enforcer#formBodyLimit()} {@code + 1} bytes for
+   * inspection; the content itself is neither read nor released, and goes on to the application unchanged. A form
+   * that arrives streamed (no {@code HttpObjectAggregator} in front) is not seen.
+   */
+  private void formBody(RequestContext.Builder b, FullHttpRequest request) {
+    int limit = enforcer.formBodyLimit();
+    if (limit > 0 && FormBody.isForm(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+      ByteBuf content = request.content();
+      b.formBody(ByteBufUtil.getBytes(content, content.readerIndex(), Math.min(content.readableBytes(), limit + 1)));
+    }
   }
 
   private List<X509Certificate> peerChain(ChannelHandlerContext ctx) {

@@ -4,6 +4,7 @@ import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
+import dev.zt.core.FormBody;
 import dev.zt.core.RequestContext;
 import dev.zt.core.WireResponse;
 import jakarta.servlet.Filter;
@@ -43,12 +44,28 @@ import java.util.concurrent.TimeoutException;
  * <p>Map it to {@code /*} on the {@code REQUEST} dispatcher, before any other filter that reads the request. The
  * filter holds no logic of its own beyond translating: everything it decides comes from zt-core.
  *
+ * <p><b>Form bodies.</b> For an {@code application/x-www-form-urlencoded} request the filter reads the body — at most
+ * {@link Enforcer#formBodyLimit()} {@code + 1} bytes — before the enforcer decides, so its fields are inspected, and
+ * gives the application a request that replays exactly those bytes: {@code getInputStream()}, {@code getReader()}
+ * (in the request's character encoding) and, for {@code POST}, the {@code getParameter…} methods (query parameters
+ * first, then the body's, as Servlet 6 §3.1 orders them; a malformed escape is kept as text) all work as without
+ * zt. A body already consumed by something mapped before the filter is a misconfiguration and fails the request.
+ * Every other request is passed on without a body wrapper.
+ *
  * @since 0.1
  */
 public final class ZeroTrustFilter implements Filter {
 
   /** The request attribute under which the application finds the {@link Caller}. */
   public static final String CALLER_ATTRIBUTE = Caller.class.getName();
+
+  /**
+   * The request attribute under which the application finds the request's {@link RequestContext}, e.g. for
+   * {@link Enforcer#reportAuthenticationFailure(RequestContext, String)} from a login endpoint.
+   *
+   * @since 0.1
+   */
+  public static final String CONTEXT_ATTRIBUTE = RequestContext.class.getName();
 
   /** The servlet-context attribute the no-argument constructor reads its {@link Enforcer} from. */
   public static final String ENFORCER_ATTRIBUTE = Enforcer.class.getName();
@@ -84,12 +101,15 @@ public final class ZeroTrustFilter implements Filter {
       throw new ServletException("ZeroTrustFilter only handles HTTP requests");
     }
     Enforcer e = enforcer;
-    RequestContext context = context(request, e);
+    byte[] form = readForm(request, e.formBodyLimit());
+    RequestContext context = context(request, e, form);
     Decision decision = await(e.enforce(context));
     if (decision instanceof Decision.Allow allow) {
       request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
+      request.setAttribute(CONTEXT_ATTRIBUTE, context);
+      HttpServletRequest app = form == null ? request : new FormReplayRequest(request, form, e.formBodyLimit());
       try {
-        chain.doFilter(new CallerRequest(request, allow.caller()), response);
+        chain.doFilter(new CallerRequest(app, allow.caller()), response);
       } finally {
         // outcome detectors (enumeration, behaviour) learn how the application answered
         if (!request.isAsyncStarted()) {
@@ -101,7 +121,21 @@ public final class ZeroTrustFilter implements Filter {
     }
   }
 
-  private static RequestContext context(HttpServletRequest request, Enforcer enforcer) {
+  /** The start of a URL-encoded form body (at most {@code limit + 1} bytes), or null for any other request. */
+  private static byte[] readForm(HttpServletRequest request, int limit) throws IOException, ServletException {
+    if (limit <= 0 || !FormBody.isForm(request.getContentType())) {
+      return null;
+    }
+    byte[] head = request.getInputStream().readNBytes(limit + 1);
+    long declared = request.getContentLengthLong();
+    if (head.length <= limit && declared > head.length) {
+      // something before this filter read the body (e.g. getParameter): zt would inspect nothing the app will see
+      throw new ServletException("the form body was read before ZeroTrustFilter; map the filter first");
+    }
+    return head;
+  }
+
+  private static RequestContext context(HttpServletRequest request, Enforcer enforcer, byte[] form) {
     // The whole raw URI is normalized once and the context path stripped afterwards (never stripped as text first:
     // "/app;x=1/orders" or "/%61pp/orders" are in the context too, and decoding twice would open a bypass).
     RequestContext.Builder b = RequestContext.builder(request.getMethod(), request.getRequestURI())
@@ -112,6 +146,9 @@ public final class ZeroTrustFilter implements Filter {
           return values == null ? List.of() : Collections.list(values);
         })
         .arrival(enforcer.clock().instant());
+    if (form != null) {
+      b.formBody(form);
+    }
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       b.peerCertificates(List.of(chain));

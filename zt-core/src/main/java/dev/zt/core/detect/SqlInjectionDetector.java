@@ -24,6 +24,9 @@ import java.util.Optional;
  */
 public final class SqlInjectionDetector {
 
+  /** How many characters of one value are inspected; a caller inspects a longer value in windows of this length. */
+  public static final int MAX_INSPECTED = SqlNormalizer.MAX_INSPECTED;
+
   private static final int EXCERPT = 60;
   private static final int LOCATION = 64;
 

@@ -1,0 +1,207 @@
+package dev.zt.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The body of an {@code application/x-www-form-urlencoded} request (WHATWG URL Standard §5), as an adapter read it
+ * before the enforcer decided: at most {@link Enforcer#formBodyLimit()} bytes plus one, so that a body over the limit
+ * is recognisable ({@link #length()} greater than the limit) without reading all of it. Immutable.
+ *
+ * <p>Fields are kept raw, exactly as sent: the enforcer's inspection decodes each name and value exactly once, as it
+ * does query parameters. A byte outside US-ASCII that was sent unencoded is kept as its {@code %XX} escape, so it is
+ * decoded (as UTF-8) together with the escaped ones.
+ *
+ * @since 0.1
+ */
+public final class FormBody {
+
+  /** The media type this body is read for (RFC 9110 §8.3.1: type and subtype are case-insensitive). */
+  public static final String MEDIA_TYPE = "application/x-www-form-urlencoded";
+
+  private final byte[] bytes;
+  private final List<Field> fields;
+
+  /** One field as sent: name and value still percent-encoded, {@code +} not yet a space. */
+  public record Field(String rawName, String rawValue) {
+
+    /** The name decoded once (UTF-8, {@code +} as space; an invalid escape stays as it is). */
+    public String name() {
+      return decode(rawName);
+    }
+
+    /** The value decoded once (UTF-8, {@code +} as space; an invalid escape stays as it is). */
+    public String value() {
+      return decode(rawValue);
+    }
+  }
+
+  private FormBody(byte[] bytes) {
+    this.bytes = bytes;
+    this.fields = parse(bytes);
+  }
+
+  /** A form body of {@code bytes} (copied). */
+  public static FormBody of(byte[] bytes) {
+    return new FormBody(bytes.clone());
+  }
+
+  /**
+   * Whether a {@code Content-Type} value names a URL-encoded form: {@value #MEDIA_TYPE}, in any letter case, with or
+   * without parameters ({@code ; charset=UTF-8}). Anything else — {@code multipart/form-data}, JSON, none — is not
+   * read by zt.
+   */
+  public static boolean isForm(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return type.equalsIgnoreCase(MEDIA_TYPE);
+  }
+
+  /** How many bytes the adapter read (more than the enforcer's limit means the body was longer than it). */
+  public int length() {
+    return bytes.length;
+  }
+
+  /** The bytes as read (a copy). */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** The fields in order, raw; empty names and values are kept, empty pairs ({@code a=1&&b=2}) skipped. */
+  public List<Field> fields() {
+    return fields;
+  }
+
+  /** The first field named {@code name} (compared after decoding), decoded once. */
+  public Optional<String> firstValue(String name) {
+    for (Field f : fields) {
+      if (f.name().equals(name)) {
+        return Optional.of(f.value());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "FormBody[" + bytes.length + " bytes, " + fields.size() + " fields]"; // never the values
+  }
+
+  /**
+   * Why a form of this request cannot be inspected as the application will read it, or empty. Only charsets that
+   * agree with ASCII on every byte below 0x80 and that the detector decodes itself (UTF-8, ISO-8859-1, US-ASCII) are
+   * accepted: in UTF-16, UTF-7, EBCDIC or GBK the same bytes mean other characters to the application (GBK's
+   * {@code %BF%27} swallows an escaping backslash), so an injection would pass unseen. A {@code Content-Encoding}
+   * (e.g. gzip) would hide the fields altogether.
+   */
+  static Optional<String> uninspectable(RequestHeaders headers) {
+    List<String> types = headers.values("Content-Type");
+    if (types.size() != 1) {
+      return Optional.of(types.size() + " Content-Type fields");
+    }
+    for (String coding : headers.values("Content-Encoding")) {
+      for (String c : coding.split(",")) {
+        if (!c.isBlank() && !c.trim().equalsIgnoreCase("identity")) {
+          return Optional.of("Content-Encoding " + printable(c.trim()));
+        }
+      }
+    }
+    String type = types.get(0);
+    int semi = type.indexOf(';');
+    while (semi >= 0) {
+      int next = type.indexOf(';', semi + 1);
+      String param = (next < 0 ? type.substring(semi + 1) : type.substring(semi + 1, next)).trim();
+      int eq = param.indexOf('=');
+      if (eq > 0 && param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+        String charset = param.substring(eq + 1).trim();
+        if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\"")) {
+          charset = charset.substring(1, charset.length() - 1);
+        }
+        switch (charset.toLowerCase(Locale.ROOT)) {
+          case "utf-8", "utf8", "iso-8859-1", "latin1", "iso8859-1", "us-ascii", "ascii" -> { }
+          default -> {
+            return Optional.of("charset " + printable(charset));
+          }
+        }
+      }
+      semi = next;
+    }
+    return Optional.empty();
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 32 ? s.substring(0, 32) : s;
+    return cut.replaceAll("[^\\x21-\\x7e]", "?");
+  }
+
+  private static List<Field> parse(byte[] bytes) {
+    List<Field> out = new ArrayList<>();
+    int start = 0;
+    while (start <= bytes.length) {
+      int end = start;
+      while (end < bytes.length && bytes[end] != '&') {
+        end++;
+      }
+      if (end > start) {
+        int eq = start;
+        while (eq < end && bytes[eq] != '=') {
+          eq++;
+        }
+        out.add(new Field(raw(bytes, start, eq), eq < end ? raw(bytes, eq + 1, end) : ""));
+      }
+      start = end + 1;
+    }
+    return List.copyOf(out);
+  }
+
+  /** The bytes as text, ASCII as is and every other byte as its {@code %XX} escape: nothing decoded yet. */
+  private static String raw(byte[] b, int from, int to) {
+    StringBuilder s = new StringBuilder(to - from);
+    for (int i = from; i < to; i++) {
+      int c = b[i] & 0xff;
+      if (c < 0x80) {
+        s.append((char) c);
+      } else {
+        s.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return s.toString();
+  }
+
+  /** Decodes once: {@code +} is a space, {@code %XX} a byte, the bytes UTF-8; an invalid escape stays as it is. */
+  static String decode(String raw) {
+    if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+      return raw;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '+') {
+        out.write(' ');
+      } else if (c == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0 && hex(raw.charAt(i + 2)) >= 0) {
+        out.write(hex(raw.charAt(i + 1)) << 4 | hex(raw.charAt(i + 2)));
+        i += 2;
+      } else if (c < 0x80) {
+        out.write(c);
+      } else {
+        int cp = raw.codePointAt(i);
+        byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+        out.write(utf8, 0, utf8.length);
+        i += Character.charCount(cp) - 1;
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int hex(char c) {
+    return Character.digit(c, 16) >= 0 && c < 0x80 ? Character.digit(c, 16) : -1;
+  }
+}
