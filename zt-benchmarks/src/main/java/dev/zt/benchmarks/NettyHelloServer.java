@@ -109,8 +109,8 @@ public final class NettyHelloServer {
         .channel();
   }
 
-  /** Answers {@code hello}; behind zt, only to the benchmark's caller. */
-  private static final class Hello extends ChannelInboundHandlerAdapter {
+  /** Answers {@code hello}; behind zt, only to the benchmark's caller. Also used by {@link NettyHandlerBenchmark}. */
+  static final class Hello extends ChannelInboundHandlerAdapter {
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
     private final boolean behindZt;
     private boolean keepAlive;

@@ -181,10 +181,15 @@ public sealed interface Requirement {
 
   /** See {@link #allScopes(String...)} and {@link #anyScope(String...)}. */
   record Scopes(Set<String> scopes, boolean all) implements Requirement {
+    public Scopes {
+      scopes = OrderedNames.copyOf(scopes); // immutable, ordered, checked by index on every request
+    }
+
     @Override
     public Optional<Step.Stop> check(Caller caller) {
       Set<String> granted = caller.scopes();
-      boolean ok = all ? granted.containsAll(scopes) : scopes.stream().anyMatch(granted::contains);
+      OrderedNames wanted = (OrderedNames) scopes;
+      boolean ok = all ? wanted.allIn(granted) : wanted.anyIn(granted);
       return ok ? Optional.empty()
           : Optional.of(new Step.Stop(DenyReason.INSUFFICIENT_SCOPE, List.copyOf(scopes)));
     }
@@ -192,10 +197,15 @@ public sealed interface Requirement {
 
   /** See {@link #allRoles(String...)} and {@link #anyRole(String...)}. */
   record Roles(Set<String> roles, boolean all) implements Requirement {
+    public Roles {
+      roles = OrderedNames.copyOf(roles);
+    }
+
     @Override
     public Optional<Step.Stop> check(Caller caller) {
       Set<String> held = caller.roles();
-      boolean ok = all ? held.containsAll(roles) : roles.stream().anyMatch(held::contains);
+      OrderedNames wanted = (OrderedNames) roles;
+      boolean ok = all ? wanted.allIn(held) : wanted.anyIn(held);
       return ok ? Optional.empty() : Optional.of(new Step.Stop(DenyReason.INSUFFICIENT_ROLE, List.of()));
     }
   }
