@@ -47,7 +47,9 @@ import java.util.concurrent.TimeUnit;
  *       first request validates (keys fetched once) and every later request finds in the validated-token cache.</li>
  * </ul>
  *
- * <p>Prints one line, {@code <plain port> <zt port> <token>}, then serves until stdin closes. The hello handler
+ * <p>With the argument {@code plain} or {@code zt} only that server is started (in its own JVM, so the two servers
+ * share no JIT profiles; the other port is printed as 0); without one, both. Prints one line,
+ * {@code <plain port> <zt port> <token>}, then serves until stdin closes. The hello handler
  * answers {@code 200 hello} (keep-alive) once the request's last content arrived, and only when zt's caller, if
  * any, is the token's subject — so a misconfigured zt cannot pass for a fast one.
  */
@@ -68,12 +70,17 @@ public final class NettyHelloServer {
         .rateLimits(dev.zt.core.RatePolicy.none())
         .detection(dev.zt.core.Detection.off())
         .build();
+    String mode = args.length == 0 ? "both" : args[0];
+    if (!mode.equals("both") && !mode.equals("plain") && !mode.equals("zt") && !mode.equals("passthrough")) {
+      throw new IllegalArgumentException("mode must be both, plain, zt or passthrough: " + mode);
+    }
     EventLoopGroup plainLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup ztLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      Channel plain = bind(plainLoop, null);
-      Channel zt = bind(ztLoop, enforcer);
-      System.out.println(port(plain) + " " + port(zt) + " " + token);
+      int plain = mode.equals("zt") ? 0 : port(bind(plainLoop, null));
+      int zt = mode.equals("plain") ? 0
+          : port(mode.equals("passthrough") ? bindPassThrough(ztLoop) : bind(ztLoop, enforcer));
+      System.out.println(plain + " " + zt + " " + token);
       System.out.flush();
       while (System.in.read() >= 0) {
         // serve until the driver closes our stdin
@@ -107,6 +114,41 @@ public final class NettyHelloServer {
         .bind("127.0.0.1", 0)
         .sync()
         .channel();
+  }
+
+  /**
+   * The zt port's pipeline with a do-nothing duplex handler where {@link ZeroTrustHandler} would be: what one more
+   * handler that sees every inbound message and every write costs by itself, with no zt code at all.
+   */
+  private static Channel bindPassThrough(EventLoopGroup loop) throws InterruptedException {
+    return new ServerBootstrap()
+        .group(loop)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec());
+            ch.pipeline().addLast(new PassThrough());
+            ch.pipeline().addLast(new Hello(false));
+          }
+        })
+        .bind("127.0.0.1", 0)
+        .sync()
+        .channel();
+  }
+
+  /** Forwards everything, in both directions. */
+  static final class PassThrough extends io.netty.channel.ChannelDuplexHandler {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+      ctx.write(msg, promise);
+    }
   }
 
   /** Answers {@code hello}; behind zt, only to the benchmark's caller. Also used by {@link NettyHandlerBenchmark}. */
