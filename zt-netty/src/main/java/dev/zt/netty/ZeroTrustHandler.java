@@ -160,6 +160,23 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     return channel.attr(CALLER).get();
   }
 
+  /**
+   * The request context of the allowed request whose answer is being prepared on {@code channel}: from the moment zt
+   * passes the request on until its final response is written; empty otherwise (and on a channel without this
+   * handler). For login endpoints: {@code enforcer.reportAuthenticationFailure(ZeroTrustHandler.context(ch)
+   * .orElseThrow(), user)} feeds the per-identifier stuffing detectors. Capture it in the handler that reads the
+   * request, on the channel's event loop (it throws elsewhere); the context itself may then go to any thread.
+   *
+   * @since 0.1
+   */
+  public static java.util.Optional<RequestContext> context(Channel channel) {
+    if (!channel.eventLoop().inEventLoop()) {
+      throw new IllegalStateException("ZeroTrustHandler.context must be called on the channel's event loop");
+    }
+    ZeroTrustHandler handler = channel.pipeline().get(ZeroTrustHandler.class);
+    return handler == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(handler.answeringContext);
+  }
+
   /** The normalized path zt authorized for the request being handled on {@code channel}, or {@code null}. */
   public static String path(Channel channel) {
     return channel.attr(PATH).get();
