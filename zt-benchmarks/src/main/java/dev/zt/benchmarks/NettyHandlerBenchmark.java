@@ -3,8 +3,6 @@ package dev.zt.benchmarks;
 import dev.zt.core.Decision;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
 import dev.zt.netty.ZeroTrustHandler;
 import dev.zt.testkit.TestIssuer;
 import io.netty.buffer.ByteBuf;
@@ -12,7 +10,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
-import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -58,14 +55,7 @@ public class NettyHandlerBenchmark {
   public void setUp() throws Exception {
     issuer = TestIssuer.start();
     String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
-    Enforcer enforcer = Enforcer.builder()
-        .bearerJwt(issuer.bearerJwt().build())
-        .routes(RoutePolicy.builder().get("/hello", Requirement.allScopes("orders:read")).build())
-        .openTelemetry(OpenTelemetry.noop())
-        .trust(dev.zt.core.TrustPolicy.builder().build())
-        .rateLimits(dev.zt.core.RatePolicy.none())
-        .detection(dev.zt.core.Detection.off())
-        .build();
+    Enforcer enforcer = NettyHelloServer.helloEnforcer(issuer);
     String authorization = "Bearer " + token;
     // validate once, blocking, so every measured request is a cache hit
     Decision first = enforcer.enforce(RequestContext.builder("GET", "/hello")

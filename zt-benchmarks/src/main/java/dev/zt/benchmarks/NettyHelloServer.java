@@ -60,16 +60,7 @@ public final class NettyHelloServer {
   public static void main(String[] args) throws Exception {
     TestIssuer issuer = TestIssuer.start();
     String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
-    Enforcer enforcer = Enforcer.builder()
-        .bearerJwt(issuer.bearerJwt().build())
-        .routes(RoutePolicy.builder().get("/hello", Requirement.allScopes("orders:read")).build())
-        .openTelemetry(OpenTelemetry.noop())
-        // the adapter's cost over authentication and the route policy; continuous verification (trust, rate limits,
-        // detection) is measured on its own in BearerTokenBenchmark.cachedEnforcerContinuous
-        .trust(dev.zt.core.TrustPolicy.builder().build())
-        .rateLimits(dev.zt.core.RatePolicy.none())
-        .detection(dev.zt.core.Detection.off())
-        .build();
+    Enforcer enforcer = helloEnforcer(issuer);
     String mode = args.length == 0 ? "both" : args[0];
     if (!mode.equals("both") && !mode.equals("plain") && !mode.equals("zt") && !mode.equals("passthrough")) {
       throw new IllegalArgumentException("mode must be both, plain, zt or passthrough: " + mode);
@@ -77,9 +68,9 @@ public final class NettyHelloServer {
     EventLoopGroup plainLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup ztLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      int plain = mode.equals("zt") ? 0 : port(bind(plainLoop, null));
+      int plain = mode.equals("zt") || mode.equals("passthrough") ? 0 : port(bind(plainLoop, null, false));
       int zt = mode.equals("plain") ? 0
-          : port(mode.equals("passthrough") ? bindPassThrough(ztLoop) : bind(ztLoop, enforcer));
+          : port(mode.equals("passthrough") ? bind(ztLoop, null, true) : bind(ztLoop, enforcer, false));
       System.out.println(plain + " " + zt + " " + token);
       System.out.flush();
       while (System.in.read() >= 0) {
@@ -92,11 +83,32 @@ public final class NettyHelloServer {
     }
   }
 
+  /**
+   * The enforcer both Netty benchmarks put in front of hello: {@code GET /hello} needs scope {@code orders:read}.
+   * It measures the adapter's cost over authentication and the route policy; continuous verification (trust, rate
+   * limits, detection) is measured on its own in {@code BearerTokenBenchmark.cachedEnforcerContinuous}.
+   */
+  static Enforcer helloEnforcer(TestIssuer issuer) {
+    return Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/hello", Requirement.allScopes("orders:read")).build())
+        .openTelemetry(OpenTelemetry.noop())
+        .trust(dev.zt.core.TrustPolicy.builder().build())
+        .rateLimits(dev.zt.core.RatePolicy.none())
+        .detection(dev.zt.core.Detection.off())
+        .build();
+  }
+
   private static int port(Channel ch) {
     return ((InetSocketAddress) ch.localAddress()).getPort();
   }
 
-  private static Channel bind(EventLoopGroup loop, Enforcer enforcer) throws InterruptedException {
+  /**
+   * A server: codec, then {@code middle} (zt, a do-nothing pass-through, or nothing), then hello. The pass-through is
+   * the control: what one more handler that sees every inbound message and every write costs, with no zt code.
+   */
+  private static Channel bind(EventLoopGroup loop, Enforcer enforcer, boolean passThrough)
+      throws InterruptedException {
     return new ServerBootstrap()
         .group(loop)
         .channel(NioServerSocketChannel.class)
@@ -107,30 +119,10 @@ public final class NettyHelloServer {
             ch.pipeline().addLast(new HttpServerCodec());
             if (enforcer != null) {
               ch.pipeline().addLast(new ZeroTrustHandler(enforcer));
+            } else if (passThrough) {
+              ch.pipeline().addLast(new PassThrough());
             }
             ch.pipeline().addLast(new Hello(enforcer != null));
-          }
-        })
-        .bind("127.0.0.1", 0)
-        .sync()
-        .channel();
-  }
-
-  /**
-   * The zt port's pipeline with a do-nothing duplex handler where {@link ZeroTrustHandler} would be: what one more
-   * handler that sees every inbound message and every write costs by itself, with no zt code at all.
-   */
-  private static Channel bindPassThrough(EventLoopGroup loop) throws InterruptedException {
-    return new ServerBootstrap()
-        .group(loop)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpServerCodec());
-            ch.pipeline().addLast(new PassThrough());
-            ch.pipeline().addLast(new Hello(false));
           }
         })
         .bind("127.0.0.1", 0)

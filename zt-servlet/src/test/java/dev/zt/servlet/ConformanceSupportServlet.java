@@ -20,6 +20,15 @@ final class ConformanceSupportServlet extends HttpServlet {
 
   private final Handler handler;
 
+  /** One servlet per handler of the conformance suite, under that handler's mappings. */
+  static java.util.List<Containers.Mapped> all() {
+    java.util.List<Containers.Mapped> out = new java.util.ArrayList<>();
+    for (Handler h : Handler.values()) {
+      out.add(new Containers.Mapped(h.id(), h.mappings(), new ConformanceSupportServlet(h)));
+    }
+    return out;
+  }
+
   ConformanceSupportServlet(Handler handler) {
     this.handler = handler;
   }

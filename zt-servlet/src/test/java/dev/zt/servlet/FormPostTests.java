@@ -13,7 +13,6 @@ import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.conformance.RawHttp;
 import dev.zt.testkit.conformance.ServerHandle;
 import io.opentelemetry.api.OpenTelemetry;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServlet;
@@ -22,25 +21,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -334,49 +319,17 @@ class FormPostTests {
 
   // ---- containers
 
+  private static java.util.List<Containers.Mapped> servlets(Map<String, Supplier<HttpServlet>> app) {
+    java.util.List<Containers.Mapped> out = new java.util.ArrayList<>();
+    app.forEach((path, servlet) -> out.add(new Containers.Mapped(path, java.util.List.of(path), servlet.get())));
+    return out;
+  }
+
   private static ServerHandle jetty(Enforcer enforcer, Map<String, Supplier<HttpServlet>> app) throws Exception {
-    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-    threads.setName("jetty-forms");
-    Server jetty = new Server(threads);
-    ServerConnector connector = new ServerConnector(jetty, 1, 1);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    jetty.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
-    app.forEach((path, servlet) -> context.addServlet(new ServletHolder(servlet.get()), path));
-    jetty.setHandler(context);
-    jetty.start();
-    return new ServerHandle(connector.getLocalPort(), jetty::stop);
+    return Containers.jetty(enforcer, "/", servlets(app));
   }
 
   private static ServerHandle tomcat(Enforcer enforcer, Map<String, Supplier<HttpServlet>> app) throws Exception {
-    Path base = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tomcat-");
-    Tomcat tomcat = new Tomcat();
-    tomcat.setBaseDir(base.toAbsolutePath().toString());
-    Connector connector = new Connector();
-    connector.setPort(0);
-    connector.setProperty("address", "127.0.0.1");
-    tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", null);
-    FilterDef filter = new FilterDef();
-    filter.setFilterName("zt");
-    filter.setFilter(new ZeroTrustFilter(enforcer));
-    context.addFilterDef(filter);
-    FilterMap map = new FilterMap();
-    map.setFilterName("zt");
-    map.addURLPattern("/*");
-    map.setDispatcher("REQUEST");
-    context.addFilterMap(map);
-    app.forEach((path, servlet) -> {
-      Tomcat.addServlet(context, path, servlet.get());
-      context.addServletMappingDecoded(path, path);
-    });
-    tomcat.start();
-    return new ServerHandle(connector.getLocalPort(), () -> {
-      tomcat.stop();
-      tomcat.destroy();
-    });
+    return Containers.tomcat(enforcer, "", servlets(app));
   }
 }

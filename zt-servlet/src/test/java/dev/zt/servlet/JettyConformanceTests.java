@@ -3,14 +3,6 @@ package dev.zt.servlet;
 import dev.zt.core.Enforcer;
 import dev.zt.testkit.conformance.AdapterConformanceSuite;
 import dev.zt.testkit.conformance.ServerHandle;
-import jakarta.servlet.DispatcherType;
-import java.util.EnumSet;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * {@link ZeroTrustFilter} in embedded Jetty 12 (ee10) with its default configuration: the filter on {@code /*} for
@@ -56,25 +48,6 @@ class JettyConformanceTests extends AdapterConformanceSuite {
   }
 
   static ServerHandle start(Enforcer enforcer, String contextPath) throws Exception {
-    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-    threads.setName("jetty-conformance");
-    Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server, 1, 1);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
-
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath(contextPath);
-    context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
-    for (Handler handler : Handler.values()) {
-      ServletHolder holder = new ServletHolder(handler.id(), new ConformanceSupportServlet(handler));
-      for (String mapping : handler.mappings()) {
-        context.addServlet(holder, mapping);
-      }
-    }
-    server.setHandler(context);
-    server.start();
-    return new ServerHandle(connector.getLocalPort(), server::stop);
+    return Containers.jetty(enforcer, contextPath, ConformanceSupportServlet.all());
   }
 }

@@ -3,16 +3,6 @@ package dev.zt.servlet;
 import dev.zt.core.Enforcer;
 import dev.zt.testkit.conformance.AdapterConformanceSuite;
 import dev.zt.testkit.conformance.ServerHandle;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
  * {@link ZeroTrustFilter} in embedded Tomcat 10.1 with its default connector settings: the filter on {@code /*} for
@@ -59,47 +49,6 @@ class TomcatConformanceTests extends AdapterConformanceSuite {
   }
 
   static ServerHandle start(Enforcer enforcer, String contextPath) throws Exception {
-    Path base = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tomcat-");
-    Tomcat tomcat = new Tomcat();
-    tomcat.setBaseDir(base.toAbsolutePath().toString());
-    Connector connector = new Connector();
-    connector.setPort(0);
-    connector.setProperty("address", "127.0.0.1");
-    connector.setProperty("maxThreads", "16");
-    tomcat.setConnector(connector);
-
-    Context context = tomcat.addContext(contextPath, null);
-    FilterDef filter = new FilterDef();
-    filter.setFilterName("zt");
-    filter.setFilter(new ZeroTrustFilter(enforcer));
-    context.addFilterDef(filter);
-    FilterMap map = new FilterMap();
-    map.setFilterName("zt");
-    map.addURLPattern("/*");
-    map.setDispatcher("REQUEST");
-    context.addFilterMap(map);
-    for (Handler handler : Handler.values()) {
-      Tomcat.addServlet(context, handler.id(), new ConformanceSupportServlet(handler));
-      for (String mapping : handler.mappings()) {
-        context.addServletMappingDecoded(mapping, handler.id());
-      }
-    }
-    tomcat.start();
-    return new ServerHandle(connector.getLocalPort(), () -> {
-      try {
-        tomcat.stop();
-        tomcat.destroy();
-      } finally {
-        deleteTree(base);
-      }
-    });
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    return Containers.tomcat(enforcer, contextPath, ConformanceSupportServlet.all());
   }
 }
