@@ -1,5 +1,7 @@
 package dev.zt.core;
 
+import static dev.zt.core.internal.Encodings.hexValue;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -186,8 +188,9 @@ public final class FormBody {
       char c = raw.charAt(i);
       if (c == '+') {
         out.write(' ');
-      } else if (c == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0 && hex(raw.charAt(i + 2)) >= 0) {
-        out.write(hex(raw.charAt(i + 1)) << 4 | hex(raw.charAt(i + 2)));
+      } else if (c == '%' && i + 2 < raw.length()
+          && hexValue(raw.charAt(i + 1)) >= 0 && hexValue(raw.charAt(i + 2)) >= 0) {
+        out.write(hexValue(raw.charAt(i + 1)) << 4 | hexValue(raw.charAt(i + 2)));
         i += 2;
       } else if (c < 0x80) {
         out.write(c);
@@ -199,9 +202,5 @@ public final class FormBody {
       }
     }
     return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private static int hex(char c) {
-    return Character.digit(c, 16) >= 0 && c < 0x80 ? Character.digit(c, 16) : -1;
   }
 }

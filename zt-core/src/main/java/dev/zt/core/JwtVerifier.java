@@ -1,5 +1,6 @@
 package dev.zt.core;
 
+import dev.zt.core.internal.Encodings;
 import dev.zt.core.internal.JsonClaims;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -95,9 +96,9 @@ final class JwtVerifier {
     if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not a compact JWS (three parts)");
     }
-    if (!canonicalBase64Url(token, 0, dot1)
-        || !canonicalBase64Url(token, dot1 + 1, dot2)
-        || (dot2 + 1 < token.length() && !canonicalBase64Url(token, dot2 + 1, token.length()))) {
+    if (!Encodings.canonicalBase64Url(token, 0, dot1)
+        || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)
+        || (dot2 + 1 < token.length() && !Encodings.canonicalBase64Url(token, dot2 + 1, token.length()))) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not canonical base64url");
     }
     Map<String, Object> header = json(token, 0, dot1);
@@ -354,46 +355,6 @@ final class JwtVerifier {
         return null;
       }
     });
-  }
-
-  /** RFC 7515 §2 base64url without padding, and canonical: the unused low bits of the last character are zero. */
-  static boolean canonicalBase64Url(String s, int from, int to) {
-    int n = to - from;
-    if (n == 0 || n % 4 == 1) {
-      return false;
-    }
-    int last = 0;
-    for (int i = from; i < to; i++) {
-      int v = b64Value(s.charAt(i));
-      if (v < 0) {
-        return false;
-      }
-      last = v;
-    }
-    return switch (n % 4) {
-      case 2 -> (last & 0x0F) == 0;
-      case 3 -> (last & 0x03) == 0;
-      default -> true;
-    };
-  }
-
-  private static int b64Value(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    if (c == '-') {
-      return 62;
-    }
-    if (c == '_') {
-      return 63;
-    }
-    return -1;
   }
 
   /** Decodes a base64url part as strict UTF-8 JSON; {@code null} when it is not a JSON object. */

@@ -2,6 +2,7 @@ package dev.zt.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.core.internal.Encodings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Base64;
@@ -21,7 +22,7 @@ class JwtVerifierTests {
       "Zm9v", "eyJhbGciOiJFZERTQSJ9", "w4k", "_w", "_-A",
   })
   void canonicalBase64UrlWhenCanonicalThenAccepts(String s) {
-    assertThat(JwtVerifier.canonicalBase64Url(s, 0, s.length())).isTrue();
+    assertThat(Encodings.canonicalBase64Url(s, 0, s.length())).isTrue();
   }
 
   @ParameterizedTest(name = "[{0}]")
@@ -40,19 +41,19 @@ class JwtVerifierTests {
       " QQ", "QQ ", "Q Q", "QQ\n", "Q.Q", "QUJ%", "QUI\u0000", "Q\u00c9", "Q\uff21", "QQ\u200b",
   })
   void canonicalBase64UrlWhenNotCanonicalThenRefuses(String s) {
-    assertThat(JwtVerifier.canonicalBase64Url(s, 0, s.length())).isFalse();
+    assertThat(Encodings.canonicalBase64Url(s, 0, s.length())).isFalse();
   }
 
   @Test
   void canonicalBase64UrlWhenCheckingARangeThenLooksOnlyInsideIt() {
     String token = "QR.QQ.QUJ=";
 
-    assertThat(JwtVerifier.canonicalBase64Url(token, 3, 5)).isTrue();
-    assertThat(JwtVerifier.canonicalBase64Url(token, 0, 2)).isFalse();
-    assertThat(JwtVerifier.canonicalBase64Url(token, 6, 10)).isFalse();
-    assertThat(JwtVerifier.canonicalBase64Url(token, 6, 9)).isFalse();
-    assertThat(JwtVerifier.canonicalBase64Url(token, 2, 5)).isFalse();
-    assertThat(JwtVerifier.canonicalBase64Url(token, 5, 5)).isFalse();
+    assertThat(Encodings.canonicalBase64Url(token, 3, 5)).isTrue();
+    assertThat(Encodings.canonicalBase64Url(token, 0, 2)).isFalse();
+    assertThat(Encodings.canonicalBase64Url(token, 6, 10)).isFalse();
+    assertThat(Encodings.canonicalBase64Url(token, 6, 9)).isFalse();
+    assertThat(Encodings.canonicalBase64Url(token, 2, 5)).isFalse();
+    assertThat(Encodings.canonicalBase64Url(token, 5, 5)).isFalse();
   }
 
   @Test
@@ -66,14 +67,14 @@ class JwtVerifierTests {
       for (int b = 0; b < 64; b++) {
         String two = "" + ALPHABET.charAt(a) + ALPHABET.charAt(b);
         boolean ok2 = encoder.encodeToString(decoder.decode(two)).equals(two);
-        if (JwtVerifier.canonicalBase64Url(two, 0, 2) != ok2) {
+        if (Encodings.canonicalBase64Url(two, 0, 2) != ok2) {
           disagreements.add(two);
         }
         accepted2 += ok2 ? 1 : 0;
         for (int c = 0; c < 64; c++) {
           String three = two + ALPHABET.charAt(c);
           boolean ok3 = encoder.encodeToString(decoder.decode(three)).equals(three);
-          if (JwtVerifier.canonicalBase64Url(three, 0, 3) != ok3) {
+          if (Encodings.canonicalBase64Url(three, 0, 3) != ok3) {
             disagreements.add(three);
           }
           accepted3 += ok3 ? 1 : 0;
@@ -94,11 +95,11 @@ class JwtVerifierTests {
       byte[] bytes = new byte[len];
       random.nextBytes(bytes);
       String s = encoder.encodeToString(bytes);
-      assertThat(JwtVerifier.canonicalBase64Url(s, 0, s.length())).as(s).isTrue();
+      assertThat(Encodings.canonicalBase64Url(s, 0, s.length())).as(s).isTrue();
       assertThat(Base64.getUrlDecoder().decode(s)).isEqualTo(bytes);
       String flipped = s.substring(0, s.length() - 1) + flipLowBit(s.charAt(s.length() - 1));
       boolean lastHasUnusedBits = len % 3 != 0;
-      assertThat(JwtVerifier.canonicalBase64Url(flipped, 0, flipped.length())).as(flipped)
+      assertThat(Encodings.canonicalBase64Url(flipped, 0, flipped.length())).as(flipped)
           .isEqualTo(!lastHasUnusedBits);
     }
   }

@@ -1,5 +1,7 @@
 package dev.zt.servlet;
 
+import static dev.zt.core.internal.Encodings.hexValue;
+
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -152,18 +154,14 @@ final class FormReplayRequest extends HttpServletRequestWrapper {
       byte c = b[i];
       if (c == '+') {
         out.write(' ');
-      } else if (c == '%' && i + 2 < to && hex(b[i + 1]) >= 0 && hex(b[i + 2]) >= 0) {
-        out.write(hex(b[i + 1]) << 4 | hex(b[i + 2]));
+      } else if (c == '%' && i + 2 < to && hexValue(b[i + 1]) >= 0 && hexValue(b[i + 2]) >= 0) {
+        out.write(hexValue(b[i + 1]) << 4 | hexValue(b[i + 2]));
         i += 2;
       } else {
         out.write(c);
       }
     }
     return new String(out.toByteArray(), charset);
-  }
-
-  private static int hex(byte c) {
-    return c >= 0 ? Character.digit((char) c, 16) : -1;
   }
 
   /** The bytes read, then the container's stream (if the body was longer than what was read). */

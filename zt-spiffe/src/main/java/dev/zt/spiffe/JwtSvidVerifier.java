@@ -1,5 +1,6 @@
 package dev.zt.spiffe;
 
+import dev.zt.core.internal.Encodings;
 import dev.zt.core.internal.JsonClaims;
 import dev.zt.core.internal.StrictJson;
 
@@ -97,8 +98,8 @@ public final class JwtSvidVerifier {
     if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
       return reject(JwtSvidRule.MALFORMED, "not a JWS compact serialization");
     }
-    if (!canonicalBase64Url(token, 0, dot1) || !canonicalBase64Url(token, dot1 + 1, dot2)
-        || !canonicalBase64Url(token, dot2 + 1, token.length())) {
+    if (!Encodings.canonicalBase64Url(token, 0, dot1) || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)
+        || !Encodings.canonicalBase64Url(token, dot2 + 1, token.length())) {
       return reject(JwtSvidRule.MALFORMED, "a part is empty or not canonical base64url");
     }
     Map<String, Object> header = json(token, 0, dot1);
@@ -218,38 +219,6 @@ public final class JwtSvidVerifier {
       return null;
     }
     return null;
-  }
-
-  /** RFC 7515 §2 base64url, no padding, non-empty, and canonical (unused low bits zero). */
-  private static boolean canonicalBase64Url(String s, int from, int to) {
-    int n = to - from;
-    if (n == 0 || n % 4 == 1) {
-      return false;
-    }
-    int last = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      int v;
-      if (c >= 'A' && c <= 'Z') {
-        v = c - 'A';
-      } else if (c >= 'a' && c <= 'z') {
-        v = c - 'a' + 26;
-      } else if (c >= '0' && c <= '9') {
-        v = c - '0' + 52;
-      } else if (c == '-') {
-        v = 62;
-      } else if (c == '_') {
-        v = 63;
-      } else {
-        return false;
-      }
-      last = v;
-    }
-    return switch (n % 4) {
-      case 2 -> (last & 0x0F) == 0;
-      case 3 -> (last & 0x03) == 0;
-      default -> true;
-    };
   }
 
   private static Map<String, Object> json(String token, int from, int to) {

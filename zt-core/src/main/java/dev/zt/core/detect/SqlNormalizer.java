@@ -1,5 +1,7 @@
 package dev.zt.core.detect;
 
+import static dev.zt.core.internal.Encodings.hexValue;
+
 import java.text.Normalizer;
 
 /**
@@ -133,21 +135,21 @@ final class SqlNormalizer {
     int n = s.length();
     while (i < n) {
       char c = s.charAt(i);
-      if (c == '%' && i + 2 < n && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+      if (c == '%' && i + 2 < n && hexValue(s.charAt(i + 1)) >= 0 && hexValue(s.charAt(i + 2)) >= 0) {
         if (bytes == null) {
           bytes = new byte[n / 3 + 1];
         }
         int count = 0;
-        while (i + 2 < n && s.charAt(i) == '%' && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
-          bytes[count++] = (byte) (hex(s.charAt(i + 1)) << 4 | hex(s.charAt(i + 2)));
+        while (i + 2 < n && s.charAt(i) == '%' && hexValue(s.charAt(i + 1)) >= 0 && hexValue(s.charAt(i + 2)) >= 0) {
+          bytes[count++] = (byte) (hexValue(s.charAt(i + 1)) << 4 | hexValue(s.charAt(i + 2)));
           i += 3;
         }
         decodeUtf8OrLatin1(bytes, count, out);
       } else if (c == '%' && i + 5 < n && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U')
-          && hex(s.charAt(i + 2)) >= 0 && hex(s.charAt(i + 3)) >= 0 && hex(s.charAt(i + 4)) >= 0
-          && hex(s.charAt(i + 5)) >= 0) {
-        out.append((char) (hex(s.charAt(i + 2)) << 12 | hex(s.charAt(i + 3)) << 8 | hex(s.charAt(i + 4)) << 4
-            | hex(s.charAt(i + 5))));
+          && hexValue(s.charAt(i + 2)) >= 0 && hexValue(s.charAt(i + 3)) >= 0 && hexValue(s.charAt(i + 4)) >= 0
+          && hexValue(s.charAt(i + 5)) >= 0) {
+        out.append((char) (hexValue(s.charAt(i + 2)) << 12 | hexValue(s.charAt(i + 3)) << 8
+            | hexValue(s.charAt(i + 4)) << 4 | hexValue(s.charAt(i + 5))));
         i += 6;
       } else {
         out.append(form && c == '+' ? ' ' : c);
@@ -181,18 +183,5 @@ final class SqlNormalizer {
         i++;
       }
     }
-  }
-
-  private static int hex(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 }

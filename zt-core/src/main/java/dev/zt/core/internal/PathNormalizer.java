@@ -182,8 +182,8 @@ public final class PathNormalizer {
         if (i + 2 >= segment.length()) {
           throw new IllegalArgumentException("truncated percent-escape in path");
         }
-        int hi = hexValue(segment.charAt(i + 1));
-        int lo = hexValue(segment.charAt(i + 2));
+        int hi = Encodings.hexValue(segment.charAt(i + 1));
+        int lo = Encodings.hexValue(segment.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           throw new IllegalArgumentException("malformed percent-escape in path");
         }
@@ -228,19 +228,5 @@ public final class PathNormalizer {
       }
     }
     return true;
-  }
-
-  /** The value of an ASCII hex digit, else -1 ({@link Character#digit} would also take non-ASCII digits). */
-  private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 }
