@@ -19,6 +19,7 @@ public final class Exchange {
   private String detail = "";
   private String anonymousKey;
   private Identities.State identityState;
+  private int routeSlot = -1;
   // the trust gate's outcome: a level and score on the steady path; the breakdown is built only if someone reads it
   private TrustLevel trustLevel;
   private double trustScore;
@@ -77,6 +78,15 @@ public final class Exchange {
 
   void identityState(Identities.State state) {
     this.identityState = state;
+  }
+
+  /** The route's slot in the per-identity state, or -1 before a gate looked it up. */
+  int routeSlot() {
+    return routeSlot;
+  }
+
+  void routeSlot(int slot) {
+    this.routeSlot = slot;
   }
 
   /**

@@ -51,6 +51,16 @@ final class Identities {
     return defaultSlot + 1;
   }
 
+  /** The slot of the exchange's route rule, found once per request and kept on the exchange. */
+  int slot(Exchange exchange) {
+    int s = exchange.routeSlot();
+    if (s < 0) {
+      s = slot(exchange.routeOrNull());
+      exchange.routeSlot(s);
+    }
+    return s;
+  }
+
   /** The slot of a route rule (its position in the policy); requests that matched none share the last one. */
   int slot(Route route) {
     if (route == null) {

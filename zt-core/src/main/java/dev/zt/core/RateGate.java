@@ -82,7 +82,7 @@ final class RateGate implements Gate {
 
   @Override
   public Step evaluate(Exchange exchange) {
-    int slot = identities.slot(exchange.routeOrNull());
+    int slot = identities.slot(exchange);
     RateLimit limit = limits[slot];
     if (limit == null) {
       return Step.proceed();
