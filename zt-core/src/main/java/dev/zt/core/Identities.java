@@ -52,7 +52,7 @@ final class Identities {
   }
 
   /** The slot of the exchange's route rule, found once per request and kept on the exchange. */
-  int slot(Exchange exchange) {
+  int slotOf(Exchange exchange) {
     int s = exchange.routeSlot();
     if (s < 0) {
       s = slot(exchange.routeOrNull());

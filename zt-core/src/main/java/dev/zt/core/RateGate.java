@@ -82,7 +82,7 @@ final class RateGate implements Gate {
 
   @Override
   public Step evaluate(Exchange exchange) {
-    int slot = identities.slot(exchange);
+    int slot = identities.slotOf(exchange);
     RateLimit limit = limits[slot];
     if (limit == null) {
       return Step.proceed();

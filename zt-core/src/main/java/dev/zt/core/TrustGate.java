@@ -145,7 +145,7 @@ final class TrustGate implements Gate {
     if (identities != null) {
       Behaviour.Baseline baseline = identities.of(exchange, now).baseline();
       String where = country == null ? null : country.apply(ctx).orElse(null);
-      behaviourResult = baseline.observe(identities.slot(exchange), where, now);
+      behaviourResult = baseline.observe(identities.slotOf(exchange), where, now);
       if (!behaviourResult.abstained()) {
         sum += policy.behaviourWeight() * behaviourResult.score();
         weights += policy.behaviourWeight();
