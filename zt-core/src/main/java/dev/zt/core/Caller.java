@@ -133,7 +133,18 @@ public final class Caller implements Principal {
   /** The subject, else the client id, else the workload ID, else {@code anonymous}. */
   @Override
   public String getName() {
-    return subject().or(this::clientId).or(this::workload).orElse("anonymous");
+    // applications call this on every request: no lambdas, no Optional chain
+    if (token != null) {
+      Optional<String> s = token.subject();
+      if (s.isPresent()) {
+        return s.get();
+      }
+      Optional<String> c = token.clientId();
+      if (c.isPresent()) {
+        return c.get();
+      }
+    }
+    return workload != null ? workload : "anonymous";
   }
 
   @Override

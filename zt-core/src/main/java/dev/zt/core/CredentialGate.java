@@ -2,7 +2,6 @@ package dev.zt.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
@@ -36,7 +35,9 @@ final class CredentialGate implements Gate {
   private final Responses responses;
 
   /** A validated token: the caller, and the time bounds re-checked on every hit. */
-  private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis) {}
+  private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis) {}
+
+  private final java.util.concurrent.atomic.AtomicLong nextSweep = new java.util.concurrent.atomic.AtomicLong();
 
   private final WorkloadTokenVerifier workloadTokens;
 
@@ -53,29 +54,16 @@ final class CredentialGate implements Gate {
       this.validated = null;
       this.validatedPolicy = null;
     } else {
+      // No time-based expiry in Caffeine: it would read the clock on every hit. Each entry carries its own end
+      // (MAX_CACHE_ENTRY_MILLIS after validation, so a key removed from the JWKS stops being honoured; the token's
+      // own expiry is checked by admit) and a hit checks it against the request's time, read once for the whole
+      // request. Entries past their end are dropped when met, and swept at most once a minute when a new token is
+      // validated; in between, the size bound holds.
       this.validated = Caffeine.newBuilder()
           .maximumSize(config.validatedCacheSize())
           // maintenance on the caller's thread: no pool thread woken per request (it showed up as ~1 µs/request on
           // a busy event loop), and eviction work stays amortized
           .executor(Runnable::run)
-          .ticker(() -> clock.millis() * 1_000_000L)
-          .expireAfter(new Expiry<TokenKey, Entry>() {
-            @Override
-            public long expireAfterCreate(TokenKey key, Entry e, long currentTime) {
-              long millis = Math.min(e.expMillis() + skewMillis - clock.millis(), MAX_CACHE_ENTRY_MILLIS);
-              return Math.max(0, millis) * 1_000_000L;
-            }
-
-            @Override
-            public long expireAfterUpdate(TokenKey key, Entry e, long currentTime, long currentDuration) {
-              return currentDuration;
-            }
-
-            @Override
-            public long expireAfterRead(TokenKey key, Entry e, long currentTime, long currentDuration) {
-              return currentDuration;
-            }
-          })
           .build();
       this.validatedPolicy = validated.policy();
     }
@@ -124,7 +112,10 @@ final class CredentialGate implements Gate {
       key = new TokenKey(header);
       Entry hit = cached(key);
       if (hit != null) {
-        return admit(exchange, hit);
+        if (exchange.now() < hit.untilMillis()) {
+          return admit(exchange, hit);
+        }
+        validated.asMap().remove(key, hit); // validated long enough ago: checked against today's keys again below
       }
     }
     // Parse: scheme (case-insensitive) 1*SP b64token (RFC 6750 §2.1)
@@ -170,10 +161,12 @@ final class CredentialGate implements Gate {
     }
     VerifiedJwt jwt = ((JwtVerifier.Ok) result).jwt();
     Caller caller = new Caller(jwt, verifier.roles(jwt));
-    Entry entry = new Entry(caller, jwt.expiresAt().toEpochMilli(),
+    long exp = jwt.expiresAt().toEpochMilli();
+    Entry entry = new Entry(caller, exp,
         jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
-        jwt.issuedAt().toEpochMilli());
+        jwt.issuedAt().toEpochMilli(), now + MAX_CACHE_ENTRY_MILLIS);
     if (cacheKey != null) {
+      sweep(now);
       validated.put(cacheKey, entry);
     }
     if (responses.isSuspended(jwt)) {
@@ -228,8 +221,16 @@ final class CredentialGate implements Gate {
     return validatedPolicy.getIfPresentQuietly(key);
   }
 
+  /** Drops entries past their end, at most once a minute, on the path that validates a new token anyway. */
+  private void sweep(long now) {
+    long due = nextSweep.get();
+    if (now >= due && nextSweep.compareAndSet(due, now + 60_000L)) {
+      validated.asMap().values().removeIf(e -> e.untilMillis() <= now || e.expMillis() + skewMillis <= now);
+    }
+  }
+
   private Step admit(Exchange exchange, Entry e) {
-    long now = clock.millis();
+    long now = exchange.now();
     if (now >= e.expMillis() + skewMillis) {
       return Step.deny(DenyReason.TOKEN_EXPIRED);
     }

@@ -115,7 +115,8 @@ public final class Enforcer {
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
     Route route = routes.match(request.method(), normalized);
-    return run(new Exchange(request, normalized, route, clientAddresses.resolve(request)), 0);
+    long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
+    return run(new Exchange(request, normalized, route, clientAddresses.resolve(request), now), 0);
   }
 
   /**

@@ -15,6 +15,7 @@ public final class Exchange {
   private final String path;
   private final Route route;
   private final java.util.Optional<java.net.InetAddress> client;
+  private final long now;
   private Caller caller = Caller.anonymous();
   private String detail = "";
   private String anonymousKey;
@@ -31,14 +32,25 @@ public final class Exchange {
   private TrustScore trust;
 
   Exchange(RequestContext request, String path, Route route) {
-    this(request, path, route, request.clientAddress());
+    this(request, path, route, request.clientAddress(), request.arrival().toEpochMilli());
   }
 
-  Exchange(RequestContext request, String path, Route route, java.util.Optional<java.net.InetAddress> client) {
+  Exchange(RequestContext request, String path, Route route, java.util.Optional<java.net.InetAddress> client,
+      long now) {
     this.request = request;
     this.path = path;
     this.route = route;
     this.client = client;
+    this.now = now;
+  }
+
+  /**
+   * The time every check of this request is made at, in epoch milliseconds: the arrival the adapter stamped with the
+   * enforcer's clock, read once per request (a clock read costs tens of nanoseconds, and the gates need it several
+   * times).
+   */
+  long now() {
+    return now;
   }
 
   /** The client's address after trusted proxies ({@code X-Forwarded-For} from a trusted proxy), if known. */

@@ -128,6 +128,14 @@ final class Outcomes {
   }
 
   void observe(String identity, Optional<InetAddress> source, Optional<VerifiedJwt> token, String path, int status) {
+    if (status >= 200 && status < 400) {
+      // the common case: an identity that is not walking into 403/404s has no walk, and costs one lookup
+      Walk w = walks.getIfPresent(identity);
+      if (w != null) {
+        w.success(clock.millis(), detection);
+      }
+      return;
+    }
     long now = clock.millis();
     if (status == 401 && source.isPresent() && detection.stuffingEnabled()) {
       String addr = source.get().getHostAddress();
@@ -145,13 +153,7 @@ final class Outcomes {
       wide.ifPresent(evidence -> responses.onVerdict(new Verdict("stuffing.distributed", Severity.MEDIUM, evidence),
           "global", Optional.empty(), Optional.empty()));
     }
-    if (status >= 200 && status < 400) {
-      // the common case: an identity that is not walking into 403/404s has no walk, and costs one lookup
-      Walk w = walks.getIfPresent(identity);
-      if (w != null) {
-        w.success(now, detection);
-      }
-    } else if ((status == 403 || status == 404) && !identity.equals("unknown")) {
+    if ((status == 403 || status == 404) && !identity.equals("unknown")) {
       Walk w = walks.get(identity, k -> new Walk());
       Optional<String> evidence = w.miss(path, now, detection);
       evidence.ifPresent(e -> responses.onVerdict(new Verdict("enumeration.identity", Severity.HIGH, e), identity,

@@ -91,7 +91,7 @@ final class RateGate implements Gate {
     double factor = levelFactors[exchange.trustLevelOrHigh().ordinal()] * (throttled ? throttleFactor : 1.0);
     Identities.State state = exchange.identityState();
     if (state == null) {
-      state = identities.of(exchange, clock.millis());
+      state = identities.of(exchange, exchange.now());
     }
     Step step = consume(state, slot, limit, factor, throttled);
     if (step != Step.Proceed.INSTANCE || exchange.caller().isAuthenticated() || exchange.clientAddress().isEmpty()) {

@@ -28,6 +28,7 @@ public final class RequestContext {
   private final Optional<InetAddress> clientAddress;
   private final List<X509Certificate> peerCertificates;
   private final Instant arrival;
+  private final boolean arrivalStamped;
   private final boolean mayBlock;
   private final Optional<FormBody> formBody;
 
@@ -46,6 +47,7 @@ public final class RequestContext {
     this.clientAddress = Optional.ofNullable(b.clientAddress);
     this.peerCertificates = b.peerCertificates;
     this.arrival = b.arrival;
+    this.arrivalStamped = b.arrivalStamped;
     this.mayBlock = b.mayBlock;
     this.formBody = Optional.ofNullable(b.formBody);
   }
@@ -119,6 +121,11 @@ public final class RequestContext {
     return arrival;
   }
 
+  /** Whether the adapter stamped {@link #arrival()} (with the enforcer's clock), rather than the builder's default. */
+  boolean arrivalStamped() {
+    return arrivalStamped;
+  }
+
   /**
    * Whether the calling thread may block on I/O. Adapters on an event loop say {@code false}; gates then move any
    * blocking work (a key fetch, a signature check on a cold token) off the caller and complete later.
@@ -152,6 +159,7 @@ public final class RequestContext {
     private InetAddress clientAddress;
     private List<X509Certificate> peerCertificates = List.of();
     private Instant arrival;
+    private boolean arrivalStamped;
     private boolean mayBlock = true;
     private String contextPath = "";
     private String refusedTarget;
@@ -224,6 +232,7 @@ public final class RequestContext {
 
     /** Builds the context; arrival defaults to now if not set. */
     public RequestContext build() {
+      arrivalStamped = arrival != null;
       if (arrival == null) {
         arrival = Instant.now();
       }

@@ -114,7 +114,7 @@ final class TrustGate implements Gate {
 
   /** Scores the request, records the outcome on the exchange, and returns the level. */
   TrustLevel score(Exchange exchange) {
-    long now = clock.millis();
+    long now = exchange.now();
     RequestContext request = exchange.request();
     Caller caller = exchange.caller();
     Optional<InetAddress> client = exchange.clientAddress();

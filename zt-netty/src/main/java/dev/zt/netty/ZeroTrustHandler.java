@@ -6,6 +6,7 @@ import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
 import dev.zt.core.FormBody;
 import dev.zt.core.RequestContext;
+import dev.zt.core.RequestHeaders;
 import dev.zt.core.WireResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -34,6 +35,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -377,7 +379,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private RequestContext context(ChannelHandlerContext ctx, HttpRequest request) {
     RequestContext.Builder b = RequestContext.forRequestTarget(request.method().name(), request.uri())
-        .headers(name -> request.headers().getAll(name))
+        .headers(new Headers(request.headers()))
         .arrival(enforcer.clock().instant())
         .nonBlocking();
     SocketAddress remote = ctx.channel().remoteAddress();
@@ -404,6 +406,30 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (limit > 0 && FormBody.isForm(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
       ByteBuf content = request.content();
       b.formBody(ByteBufUtil.getBytes(content, content.readerIndex(), Math.min(content.readableBytes(), limit + 1)));
+    }
+  }
+
+  /**
+   * The request's headers as core reads them. The names core asks for on every request are looked up as
+   * {@link AsciiString}s, whose case-insensitive hash Netty computes once rather than on each lookup; any other name
+   * (a configured inspection header) is looked up as given. A class, not a lambda, so creating it stays a plain
+   * allocation on the hot path.
+   */
+  private static final class Headers implements RequestHeaders {
+    private static final Map<String, AsciiString> KNOWN = Map.of(
+        "Authorization", HttpHeaderNames.AUTHORIZATION,
+        "X-Forwarded-For", AsciiString.cached("x-forwarded-for"));
+
+    private final io.netty.handler.codec.http.HttpHeaders headers;
+
+    Headers(io.netty.handler.codec.http.HttpHeaders headers) {
+      this.headers = headers;
+    }
+
+    @Override
+    public List<String> values(String name) {
+      AsciiString known = KNOWN.get(name);
+      return known != null ? headers.getAll(known) : headers.getAll(name);
     }
   }
 

@@ -24,7 +24,7 @@ public final class TestRequest {
   private final String rawPath;
   private String rawQuery = "";
   private final Map<String, List<String>> headers = new LinkedHashMap<>();
-  private Clock clock = Clock.systemUTC();
+  private Clock clock; // none: the enforcer stamps the request with its own clock
   private boolean nonBlocking;
   private List<java.security.cert.X509Certificate> peerChain = List.of();
 
@@ -63,7 +63,10 @@ public final class TestRequest {
     return this;
   }
 
-  /** Stamps the arrival time with {@code clock}. */
+  /**
+   * Stamps the arrival time with {@code clock}, as an adapter does with the enforcer's clock. Without it the enforcer
+   * uses its own clock, which is what a test with a settable clock wants.
+   */
   public TestRequest clock(Clock clock) {
     this.clock = clock;
     return this;
@@ -89,8 +92,10 @@ public final class TestRequest {
         .rawQuery(rawQuery)
         .headers(RequestHeaders.of(headers))
         .clientAddress(InetAddress.getLoopbackAddress())
-        .arrival(clock.instant())
         .peerCertificates(peerChain);
+    if (clock != null) {
+      b.arrival(clock.instant());
+    }
     if (nonBlocking) {
       b.nonBlocking();
     }

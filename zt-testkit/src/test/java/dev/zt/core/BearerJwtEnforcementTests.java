@@ -509,6 +509,38 @@ class BearerJwtEnforcementTests {
     }
 
     @Test
+    void enforceWhenCachedTokensKeyLeftTheKeySetThenRefusesItTenMinutesAfterValidation() {
+      // an hour-long token whose key the issuer withdraws (a compromise): the cache honours it for at most ten
+      // minutes after validation, then the token is checked against the keys published now
+      var published = new java.util.concurrent.CopyOnWriteArrayList<com.nimbusds.jose.jwk.JWK>(
+          List.of(issuer.signingKey().publicJwk()));
+      Enforcer e = Fixtures.enforcer(issuer, clock, b -> b.keySource(
+          (selector, context) -> selector.select(new com.nimbusds.jose.jwk.JWKSet(List.copyOf(published)))));
+      String token = issuer.token().expiresIn(Duration.ofMinutes(55)).scope("orders:read").build();
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(token).build()))).isAllowed();
+      published.clear();
+      clock.advance(Duration.ofMinutes(9).plusSeconds(59));
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(token).build()))).isAllowed();
+      clock.advance(Duration.ofSeconds(1));
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(token).build())))
+          .isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN).hasStatus(401);
+      published.add(issuer.signingKey().publicJwk());
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(token).build()))).isAllowed();
+    }
+
+    @Test
+    void enforceWhenRequestStampedWithTheEnforcersClockThenChecksAtThatTime() {
+      // adapters stamp the arrival once; every time check of the request uses it (one clock read per request)
+      String token = readToken();
+      assertThatDecision(get("/orders", token)).isAllowed();
+      var stamped = TestRequest.get("/orders").bearer(token).clock(clock).build();
+      clock.advance(Duration.ofHours(2));
+      assertThatDecision(await(enforcer.enforce(stamped))).isAllowed();
+      assertThatDecision(await(enforcer.enforce(TestRequest.get("/orders").bearer(token).build())))
+          .isDeniedWith(DenyReason.TOKEN_EXPIRED);
+    }
+
+    @Test
     void enforceWhenCacheHitThenAnswersSynchronouslyWithTheSameCaller() {
       String token = readToken();
       Decision first = get("/orders", token);
