@@ -76,7 +76,7 @@ public final class Enforcer {
         ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
             routes.routes(), rates.tenantClaim())
         : null;
-    this.trustGate = new TrustGate(trust, responses, clock, !rates.isEmpty(), b.country, identities);
+    this.trustGate = new TrustGate(trust, responses, !rates.isEmpty(), b.country, identities);
     List<Gate> chain = new ArrayList<>();
     if (b.peerVerifier != null) {
       chain.add(new PeerGate(b.peerVerifier));

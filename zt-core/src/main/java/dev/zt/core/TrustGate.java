@@ -1,7 +1,6 @@
 package dev.zt.core;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +25,6 @@ final class TrustGate implements Gate {
   private final Responses responses;
   private final Identities identities;
   private final Function<TrustContext, Optional<String>> country;
-  private final Clock clock;
   private final boolean alwaysScore;
   private final TrustSignal[] signals;
   /** zt's own signals as {@link BuiltInSignals.Pure}, else {@code null} at that index. */
@@ -47,11 +45,10 @@ final class TrustGate implements Gate {
    * @param identities where behaviour baselines live, or {@code null} when nothing is kept per identity
    * @param country where the country comes from, or {@code null} for nowhere
    */
-  TrustGate(TrustPolicy policy, Responses responses, Clock clock, boolean alwaysScore,
+  TrustGate(TrustPolicy policy, Responses responses, boolean alwaysScore,
       Function<TrustContext, Optional<String>> country, Identities identities) {
     this.policy = policy;
     this.responses = responses;
-    this.clock = clock;
     this.alwaysScore = alwaysScore;
     this.country = country;
     this.identities = policy.behaviourEnabled() ? identities : null;
