@@ -7,6 +7,7 @@
 #   zt-benchmarks/netty-wrk.sh                 # 2 warm-up rounds of 5 s, then 5 measured rounds of 10 s per server
 #   ROUNDS=3 DURATION=5s CONNECTIONS=64 zt-benchmarks/netty-wrk.sh
 #   JVMS=1 zt-benchmarks/netty-wrk.sh          # both servers in one JVM
+#   SECOND=spin700 zt-benchmarks/netty-wrk.sh  # the control: plain against a server that burns 700 ns per request
 #
 # Installs wrk (Debian package) if it is missing. Prints a Markdown table of the rounds: requests/s as wrk saw them,
 # and the server JVM's CPU time per request (user + system, from /proc), which stays meaningful when wrk and the
@@ -19,7 +20,9 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 JVMS="${JVMS:-2}"
 WARMUP="${WARMUP:-2}"
-SECOND="${SECOND:-zt}"   # passthrough: a do-nothing handler in zt's place (what one more handler costs), JVMS=2 only
+# passthrough: a do-nothing handler in zt's place (what one more handler costs); spin<n>: a handler that burns n ns
+# of CPU per request (what a known amount of work costs under wrk); both JVMS=2 only
+SECOND="${SECOND:-zt}"
 
 if ! command -v wrk >/dev/null 2>&1; then
   SUDO=""

@@ -48,7 +48,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>With the argument {@code plain} or {@code zt} only that server is started (in its own JVM, so the two servers
- * share no JIT profiles; the other port is printed as 0); without one, both. Prints one line,
+ * share no JIT profiles; the other port is printed as 0); without one, both. Two controls take zt's place (and port):
+ * {@code passthrough}, a handler that forwards everything (what one more handler costs), and {@code spin<n>}, a
+ * handler that burns {@code n} nanoseconds of CPU per request (what a known amount of per-request work costs under
+ * wrk, to set beside zt's cost without sockets in {@link NettyHandlerBenchmark}). Prints one line,
  * {@code <plain port> <zt port> <token>}, then serves until stdin closes. The hello handler
  * answers {@code 200 hello} (keep-alive) once the request's last content arrived, and only when zt's caller, if
  * any, is the token's subject — so a misconfigured zt cannot pass for a fast one.
@@ -62,15 +65,23 @@ public final class NettyHelloServer {
     String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
     Enforcer enforcer = helloEnforcer(issuer);
     String mode = args.length == 0 ? "both" : args[0];
-    if (!mode.equals("both") && !mode.equals("plain") && !mode.equals("zt") && !mode.equals("passthrough")) {
-      throw new IllegalArgumentException("mode must be both, plain, zt or passthrough: " + mode);
+    long spinNanos = mode.startsWith("spin") ? Long.parseLong(mode.substring(4)) : 0;
+    if (spinNanos > 0) {
+      mode = "spin";
+    }
+    if (!mode.equals("both") && !mode.equals("plain") && !mode.equals("zt") && !mode.equals("passthrough")
+        && !mode.equals("spin")) {
+      throw new IllegalArgumentException("mode must be both, plain, zt, passthrough or spin<nanoseconds>: " + mode);
     }
     EventLoopGroup plainLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup ztLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      int plain = mode.equals("zt") || mode.equals("passthrough") ? 0 : port(bind(plainLoop, null, false));
-      int zt = mode.equals("plain") ? 0
-          : port(mode.equals("passthrough") ? bind(ztLoop, null, true) : bind(ztLoop, enforcer, false));
+      boolean second = !mode.equals("plain");
+      int plain = second && !mode.equals("both") ? 0 : port(bind(plainLoop, null, false, 0));
+      int zt = !second ? 0
+          : port(mode.equals("passthrough") ? bind(ztLoop, null, true, 0)
+              : mode.equals("spin") ? bind(ztLoop, null, false, spinNanos)
+              : bind(ztLoop, enforcer, false, 0));
       System.out.println(plain + " " + zt + " " + token);
       System.out.flush();
       while (System.in.read() >= 0) {
@@ -104,10 +115,11 @@ public final class NettyHelloServer {
   }
 
   /**
-   * A server: codec, then {@code middle} (zt, a do-nothing pass-through, or nothing), then hello. The pass-through is
-   * the control: what one more handler that sees every inbound message and every write costs, with no zt code.
+   * A server: codec, then {@code middle} (zt, a do-nothing pass-through, a spin handler, or nothing), then hello.
+   * The pass-through is the control for what one more handler that sees every inbound message and every write costs,
+   * with no zt code; the spin handler for what a known amount of CPU per request costs.
    */
-  private static Channel bind(EventLoopGroup loop, Enforcer enforcer, boolean passThrough)
+  private static Channel bind(EventLoopGroup loop, Enforcer enforcer, boolean passThrough, long spinNanos)
       throws InterruptedException {
     return new ServerBootstrap()
         .group(loop)
@@ -121,6 +133,8 @@ public final class NettyHelloServer {
               ch.pipeline().addLast(new ZeroTrustHandler(enforcer));
             } else if (passThrough) {
               ch.pipeline().addLast(new PassThrough());
+            } else if (spinNanos > 0) {
+              ch.pipeline().addLast(new Spin(spinNanos));
             }
             ch.pipeline().addLast(new Hello(enforcer != null));
           }
@@ -140,6 +154,29 @@ public final class NettyHelloServer {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
       ctx.write(msg, promise);
+    }
+  }
+
+  /**
+   * Burns {@code nanos} of CPU on each request, touching no memory: the control for how much a known amount of
+   * per-request work costs the server under wrk on this machine, to compare with what zt costs.
+   */
+  static final class Spin extends ChannelInboundHandlerAdapter {
+    private final long nanos;
+
+    Spin(long nanos) {
+      this.nanos = nanos;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+          // busy, as real work would be (no pause hint that would lend the core's resources to wrk)
+        }
+      }
+      ctx.fireChannelRead(msg);
     }
   }
 
