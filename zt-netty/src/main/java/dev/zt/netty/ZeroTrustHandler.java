@@ -69,9 +69,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Put it right after the HTTP codec (and after an {@code HttpObjectAggregator} if there is one; it works with
  * and without, i.e. with a {@code FullHttpRequest} or an {@code HttpRequest} followed by {@code HttpContent}s).
- * The fields of a URL-encoded form body are inspected only when the request arrives aggregated (a
- * {@code FullHttpRequest}): put an {@code HttpObjectAggregator} in front for that; a streamed body is passed on
- * uninspected.
+ * When the enforcer inspects forms ({@link Enforcer#formBodyLimit()} above 0), the fields of a URL-encoded form body
+ * are inspected either way, as the servlet filter does: an aggregated form is read in place; a streamed one is read
+ * before the decision (its contents are held back, at most the limit plus one decoder chunk, and passed on unchanged
+ * after an allow; a client expecting {@code 100 Continue} gets it first). Any other body is passed on unread.
  * For each request it builds a {@link RequestContext} from the request-target as received (origin-form or
  * absolute-form; anything else is refused as a servlet container would, see
  * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link io.netty.handler.codec.http.HttpHeaders},
@@ -152,6 +153,12 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private boolean drainScheduled;
   private SslHandler ssl;
   private boolean sslLooked;
+  // A streamed URL-encoded form being read before its request is decided (the servlet filter reads it too):
+  private HttpRequest collecting;      // its request, or null
+  private final ArrayList<HttpContent> held = new ArrayList<>(); // its contents so far, in order
+  private boolean heldLast;            // held ends with the request's LastHttpContent
+  private byte[] form;                 // a copy of the body's first bytes, at most formBodyLimit + 1
+  private int formLength;
 
   /** A handler that enforces with {@code enforcer}. */
   public ZeroTrustHandler(Enforcer enforcer) {
@@ -202,7 +209,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   }
 
   private void process(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request) {
+    if (collecting != null && msg instanceof HttpContent content && !(msg instanceof HttpRequest)) {
+      collect(ctx, content);
+    } else if (msg instanceof HttpRequest request) {
       onRequest(ctx, request);
     } else if (msg instanceof HttpContent content) {
       onContent(ctx, content);
@@ -217,16 +226,27 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       refuseUnparsable(ctx, request);
       return;
     }
+    if (!(request instanceof FullHttpRequest) && enforcer.formBodyLimit() > 0
+        && FormBody.isForm(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+      startCollecting(ctx, request);
+      return;
+    }
+    decide(ctx, request, null);
+  }
+
+  /** Decides on {@code request} ({@code form}: the start of its streamed form body, or null) and applies it. */
+  private void decide(ChannelHandlerContext ctx, HttpRequest request, byte[] form) {
     RequestContext context;
     CompletableFuture<Decision> decision;
     boolean ok = false;
     try {
-      context = context(ctx, request);
+      context = context(ctx, request, form);
       decision = decide(context);
       ok = true;
     } finally {
       if (!ok) { // an Error from the pipeline (never a RuntimeException: decide() maps those to a deny)
         ReferenceCountUtil.release(request);
+        releaseHeld();
         shutDown(ctx);
       }
     }
@@ -280,11 +300,90 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       answeringDecision = allow;
       answeringStatus = 0;
       responseInformational = false;
-      body = request instanceof LastHttpContent ? Body.NONE : Body.FORWARD;
+      body = request instanceof LastHttpContent || heldLast ? Body.NONE : Body.FORWARD;
+      if (held.isEmpty()) {
+        ctx.fireChannelRead(request);
+        return;
+      }
+      HttpContent[] contents = held.toArray(new HttpContent[0]); // the form read for the decision, in order
+      held.clear();
+      heldLast = false;
       ctx.fireChannelRead(request);
+      for (HttpContent c : contents) {
+        ctx.fireChannelRead(c);
+      }
     } else {
       deny(ctx, request, (Decision.Deny) decision);
     }
+  }
+
+  /**
+   * A URL-encoded form whose body has not arrived yet: its contents are held (not passed on) and the first
+   * {@link Enforcer#formBodyLimit()} {@code + 1} bytes copied, so the enforcer inspects the fields the application
+   * will read, as the servlet filter does. Reading goes on meanwhile; the decision follows the body's last content, or
+   * the byte past the limit (the enforcer refuses such a form whole, 413). The held contents are bounded by the limit
+   * plus one decoder chunk. A client that expects {@code 100 Continue} gets it now, since the body is needed for the
+   * decision (a servlet container sends it when the filter reads); the request then goes on without the
+   * expectation, which is met.
+   */
+  private void startCollecting(ChannelHandlerContext ctx, HttpRequest request) {
+    collecting = request;
+    form = new byte[Math.min(enforcer.formBodyLimit() + 1, 1024)];
+    formLength = 0;
+    if (HttpUtil.is100ContinueExpected(request)) {
+      request.headers().remove(HttpHeaderNames.EXPECT);
+      ctx.writeAndFlush(new DefaultFullHttpResponse(
+          HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+    readOnIfNeeded(ctx);
+  }
+
+  private void collect(ChannelHandlerContext ctx, HttpContent content) {
+    if (content.decoderResult().isFailure()) { // a broken body: nothing to decide on, and the stream is lost
+      content.release();
+      ReferenceCountUtil.release(collecting);
+      collecting = null;
+      releaseHeld();
+      shutDown(ctx);
+      return;
+    }
+    held.add(content);
+    boolean last = content instanceof LastHttpContent;
+    heldLast = last;
+    int cap = enforcer.formBodyLimit() + 1;
+    ByteBuf bytes = content.content();
+    int n = Math.min(bytes.readableBytes(), cap - formLength);
+    if (n > 0) {
+      if (formLength + n > form.length) {
+        form = java.util.Arrays.copyOf(form, Math.min(cap, Math.max(form.length * 2, formLength + n)));
+      }
+      bytes.getBytes(bytes.readerIndex(), form, formLength, n); // a copy: the content itself is not read
+      formLength += n;
+    }
+    if (last || formLength == cap) {
+      HttpRequest request = collecting;
+      collecting = null;
+      byte[] body = java.util.Arrays.copyOf(form, formLength);
+      form = null;
+      decide(ctx, request, body);
+    } else {
+      readOnIfNeeded(ctx);
+    }
+  }
+
+  /** While a form is read for its decision the application has not seen the request: read for it if it would not. */
+  private void readOnIfNeeded(ChannelHandlerContext ctx) {
+    if (!paused && !ctx.channel().config().isAutoRead()) {
+      ctx.read();
+    }
+  }
+
+  private void releaseHeld() {
+    for (HttpContent c : held) {
+      ReferenceCountUtil.release(c);
+    }
+    held.clear();
+    heldLast = false;
   }
 
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -313,12 +412,13 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private void deny(ChannelHandlerContext ctx, HttpRequest request, Decision.Deny deny) {
     WireResponse wire = enforcer.respond(deny);
-    boolean bodyHere = request instanceof LastHttpContent || queueHoldsEndOfBody();
+    boolean bodyHere = request instanceof LastHttpContent || heldLast || queueHoldsEndOfBody();
     boolean keepAlive = HttpUtil.isKeepAlive(request) && (bodyHere || drainable(request));
     boolean head = HttpMethod.HEAD.equals(request.method());
     HttpVersion version = request.protocolVersion();
     ReferenceCountUtil.release(request);
-    body = request instanceof LastHttpContent ? Body.NONE : Body.DISCARD;
+    body = request instanceof LastHttpContent || heldLast ? Body.NONE : Body.DISCARD;
+    releaseHeld();
 
     byte[] bytes = wire.body().getBytes(StandardCharsets.UTF_8);
     ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
@@ -378,7 +478,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   // ------------------------------------------------------------------------------------------------ context
 
-  private RequestContext context(ChannelHandlerContext ctx, HttpRequest request) {
+  private RequestContext context(ChannelHandlerContext ctx, HttpRequest request, byte[] form) {
     RequestContext.Builder b = RequestContext.forRequestTarget(request.method().name(), request.uri())
         .headers(new Headers(request.headers()))
         .arrival(Instant.ofEpochMilli(enforcer.clock().millis())) // millis(): an intrinsic, no native call
@@ -391,7 +491,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (!chain.isEmpty()) {
       b.peerCertificates(chain);
     }
-    if (request instanceof FullHttpRequest full) {
+    if (form != null) {
+      b.formBody(form);
+    } else if (request instanceof FullHttpRequest full) {
       formBody(b, full);
     }
     return b.build();
@@ -574,6 +676,11 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       ReferenceCountUtil.release(deciding);
       deciding = null;
     }
+    if (collecting != null) {
+      ReferenceCountUtil.release(collecting);
+      collecting = null;
+    }
+    releaseHeld();
     releaseQueue();
   }
 

@@ -355,6 +355,27 @@ public abstract class AdapterConformanceSuite {
   }
 
   @Test
+  public void postOrdersWhenFormFieldCarriesSqlInjectionThen403BeforeTheApplication() {
+    String token = issuer.token().subject("form-sqli").scope("orders:write").build();
+    RawHttp.Response r = http.post("/orders").header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("item=42&note=1%27%20OR%20%271%27%3D%271")
+        .send();
+    assertProblem(r, 403, null, token);
+    assertThat(r.body()).as("%s", r).contains("request-rejected").doesNotContain("handler=").doesNotContain("OR");
+  }
+
+  @Test
+  public void postOrdersWhenFormIsBenignThenOrdersHandlerAnswers() {
+    String token = issuer.token().scope("orders:write").build();
+    RawHttp.Response r = http.post("/orders").header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+        .body("item=42&note=O%27Brien%27s+order")
+        .send();
+    assertAnsweredBy(r, Handler.ORDERS, "/orders", "user-1", token);
+  }
+
+  @Test
   public void postOrdersWhenOnlyReadScopeThen403InsufficientScopeNamingWrite() {
     String token = readToken();
     RawHttp.Response r = http.post("/orders").header("Authorization", "Bearer " + token).send();

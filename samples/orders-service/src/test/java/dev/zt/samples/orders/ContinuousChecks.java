@@ -139,6 +139,28 @@ abstract class ContinuousChecks {
     assertThat(get("/orders?q=O%27Brien", reader("cv-sqli-benign")).statusCode()).isEqualTo(200);
   }
 
+  private HttpResponse<String> postForm(String form, String token) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/orders"))
+        .timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void ordersWhenFormBodyCarriesSqlInjectionThenRefusedOnEveryServer() throws Exception {
+    String writer = issuer.token().subject("cv-sqli-form").scope("orders:write").build();
+
+    HttpResponse<String> res = postForm("item=1%27%20OR%20%271%27%3D%271&qty=1", writer);
+
+    assertThat(res.statusCode()).isEqualTo(403);
+    assertThat(res.body()).contains("request-rejected").doesNotContain("OR");
+    String benign = issuer.token().subject("cv-sqli-form-benign").scope("orders:write").build();
+    assertThat(postForm("item=O%27Brien%27s+tea&qty=2", benign).statusCode()).isEqualTo(201);
+  }
+
   @Test
   void ordersWhenOneSourceStuffsCredentialsThenOnlyThatSourceIsBlocked() throws Exception {
     String forged = issuer.token().subject("victim").header("kid", "guessed").build();
