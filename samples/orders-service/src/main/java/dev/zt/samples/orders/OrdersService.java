@@ -6,6 +6,8 @@ import dev.zt.core.Enforcer;
 import dev.zt.netty.ZeroTrustHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,6 +16,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import dev.zt.spiffe.PeerAuthorizer;
 import dev.zt.spiffe.SpiffePeerVerifier;
 import dev.zt.spiffe.SpiffeSslContexts;
@@ -317,10 +321,23 @@ public final class OrdersService implements AutoCloseable {
   }
 
   /**
-   * Starts the service on Netty: the HTTP codec (headers up to 32 KiB, as on Jetty, so oversized tokens get zt's
-   * 401), {@link ZeroTrustHandler}, then {@link OrdersNettyHandler}.
+   * Starts the service on Netty: an idle-connection close after {@link #NETTY_IDLE_TIMEOUT} (as Jetty's connector
+   * has), the HTTP codec (headers up to 32 KiB, as on Jetty, so oversized tokens get zt's 401),
+   * {@link ZeroTrustHandler}, then {@link OrdersNettyHandler}.
    */
   static OrdersService startNetty(String host, int port, Enforcer enforcer) throws InterruptedException {
+    return startNetty(host, port, enforcer, NETTY_IDLE_TIMEOUT);
+  }
+
+  /**
+   * How long a Netty connection may sit without reading or writing before the server closes it: Jetty's default
+   * connector idle timeout, so a client that opens connections and sends nothing (or a header every so often) holds
+   * them no longer on one server than on the other.
+   */
+  static final Duration NETTY_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+  static OrdersService startNetty(String host, int port, Enforcer enforcer, Duration idleTimeout)
+      throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     Channel channel;
     try {
@@ -330,6 +347,9 @@ public final class OrdersService implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(
+                  new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                  new CloseWhenIdle());
               // tag::readme-netty[]
               ch.pipeline().addLast(
                   new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(32 * 1024)),
@@ -362,6 +382,18 @@ public final class OrdersService implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
       }
     });
+  }
+
+  /** Closes a connection once {@link IdleStateHandler} reports it idle. */
+  private static final class CloseWhenIdle extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof IdleStateEvent) {
+        ctx.close();
+      } else {
+        ctx.fireUserEventTriggered(event);
+      }
+    }
   }
 
   /** For demos and tests: a service whose enforcer also reports decisions to {@code listener}. */
