@@ -327,6 +327,24 @@ class StreamedFormTests {
   }
 
   @Test
+  void handlerWhenApplicationReadsByHandThenTheHandlerReadsOnUntilTheFormIsComplete() {
+    ZeroTrustHandlerTests.ReadCounter reads = new ZeroTrustHandlerTests.ReadCounter();
+    EmbeddedChannel ch = new EmbeddedChannel(reads, new HttpRequestDecoder(), new ZeroTrustHandler(enforcer(b -> b)));
+    channels.add(ch);
+    ch.config().setAutoRead(false); // the application reads by hand, and asks for nothing until it sees a request
+    String form = "comment=" + "x".repeat(100);
+    reads.count = 0;
+
+    send(ch, head(FORM, form.length()) + form.substring(0, 50));
+    int whileReading = reads.count;
+    assertThat(whileReading).as("the application cannot ask for a body it has not seen: zt reads on").isPositive();
+    send(ch, form.substring(50));
+
+    assertThat(reads.count).as("no read past the form: the application drives the rest").isEqualTo(whileReading);
+    assertThat(body(inbound(ch))).isEqualTo(form);
+  }
+
+  @Test
   void handlerWhenAnotherContentTypeIsStreamedThenItIsPassedOnAtOnceUnread() {
     EmbeddedChannel ch = channel();
     String json = "{\"comment\":\"1' OR '1'='1\"}";
