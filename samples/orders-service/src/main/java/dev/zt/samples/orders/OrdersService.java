@@ -16,6 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import dev.zt.spiffe.PeerAuthorizer;
@@ -41,6 +42,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -61,10 +64,11 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_AUDIENCE}, optional {@code ZT_JWKS_URI} (else discovery), optional {@code ZT_MAX_TOKEN_LIFETIME}
  *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080), {@code ZT_SERVER}
  *       ({@code servlet}, the default: Jetty; or {@code netty}).</li>
- *   <li>With {@code ZT_MTLS_PORT} set (Jetty only), a second listener requires a client X.509-SVID: the service's
- *       own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and {@code ZT_SVID_KEY} (PEM, PKCS#8), the
- *       peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates {@code ZT_X509_BUNDLE} (PEM). Its routes
- *       are {@link OrdersSecurity#workloadRoutes}, decided by SPIFFE principal.</li>
+ *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
+ *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
+ *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
+ *       {@code ZT_X509_BUNDLE} (PEM). Its routes are {@link OrdersSecurity#workloadRoutes}, decided by SPIFFE
+ *       principal.</li>
  * </ul>
  */
 public final class OrdersService implements AutoCloseable {
@@ -131,14 +135,12 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
-    if (mtls.isPresent() && kind != ServerKind.SERVLET) {
-      throw new IllegalArgumentException("ZT_MTLS_PORT needs ZT_SERVER=servlet (the mTLS listener runs on Jetty)");
-    }
     Enforcer enforcer = OrdersSecurity.enforcer(jwt, null);
-    OrdersService service = mtls.isPresent()
-        ? start(host, port, enforcer, mtls.get(), OrdersSecurity.workloadEnforcer(jwt,
-            SpiffePeerVerifier.of(mtls.get().source(), Clock.systemUTC()), mtls.get().trustDomain().name(), null))
-        : start(kind, host, port, enforcer);
+    Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwt,
+        SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
+    OrdersService service = kind == ServerKind.NETTY
+        ? startNetty(host, port, enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
+        : start(host, port, enforcer, mtls.orElse(null), workloadEnforcer);
     LOG.info("orders-service listening on port {} with {} (issuer {}, audience {})", service.port(),
         kind == ServerKind.NETTY ? "Netty" : "Jetty", jwt.issuer(), jwt.audiences());
     if (mtls.isPresent()) {
@@ -326,7 +328,7 @@ public final class OrdersService implements AutoCloseable {
    * {@link ZeroTrustHandler}, then {@link OrdersNettyHandler}.
    */
   static OrdersService startNetty(String host, int port, Enforcer enforcer) throws InterruptedException {
-    return startNetty(host, port, enforcer, NETTY_IDLE_TIMEOUT);
+    return startNetty(host, port, enforcer, null, null, NETTY_IDLE_TIMEOUT);
   }
 
   /**
@@ -336,39 +338,37 @@ public final class OrdersService implements AutoCloseable {
    */
   static final Duration NETTY_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-  static OrdersService startNetty(String host, int port, Enforcer enforcer, Duration idleTimeout)
-      throws InterruptedException {
+  /**
+   * Starts the service on Netty and, when {@code mtls} is given, a second Netty listener on {@code mtls.port()} with
+   * the same pipeline behind a TLS handler that requires a client X.509-SVID of {@code mtls.trustDomain()} in the
+   * handshake (zt-spiffe's {@code SSLContext}), serving only the workload routes behind {@code workloadEnforcer}
+   * (whose peer gate reads the chain from the {@code SslHandler}'s session): the Netty counterpart of the Jetty pair.
+   */
+  static OrdersService startNetty(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer,
+      Duration idleTimeout) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     Channel channel;
+    Channel internal = null;
     try {
-      channel = new ServerBootstrap()
-          .group(group)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(
-                  new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                  new CloseWhenIdle());
-              // tag::readme-netty[]
-              ch.pipeline().addLast(
-                  new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(32 * 1024)),
-                  new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
-                  new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
-              // end::readme-netty[]
-            }
-          })
-          .bind(host, port)
-          .sync()
-          .channel();
+      if (mtls != null) {
+        SSLContext tls = SpiffeSslContexts.server(mtls.source(), PeerAuthorizer.memberOf(mtls.trustDomain()));
+        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, tls);
+      }
+      channel = bindNetty(group, host, port, enforcer, idleTimeout, null);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       throw e;
     }
+    Channel mtlsChannel = internal;
     return new OrdersService(new Running() {
       @Override
       public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+      }
+
+      @Override
+      public int mtlsPort() {
+        return mtlsChannel == null ? -1 : ((InetSocketAddress) mtlsChannel.localAddress()).getPort();
       }
 
       @Override
@@ -379,9 +379,43 @@ public final class OrdersService implements AutoCloseable {
       @Override
       public void stop() throws InterruptedException {
         channel.close().sync();
+        if (mtlsChannel != null) {
+          mtlsChannel.close().sync();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
       }
     });
+  }
+
+  /** One Netty listener: idle close, TLS when {@code tls} is given (client certificate required), codec, zt, app. */
+  private static Channel bindNetty(EventLoopGroup group, String host, int port, Enforcer enforcer,
+      Duration idleTimeout, SSLContext tls) throws InterruptedException {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(
+                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                new CloseWhenIdle());
+            if (tls != null) {
+              SSLEngine engine = tls.createSSLEngine();
+              engine.setUseClientMode(false);
+              engine.setNeedClientAuth(true);
+              ch.pipeline().addLast(new SslHandler(engine));
+            }
+            // tag::readme-netty[]
+            ch.pipeline().addLast(
+                new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(32 * 1024)),
+                new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
+                new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
+            // end::readme-netty[]
+          }
+        })
+        .bind(host, port)
+        .sync()
+        .channel();
   }
 
   /** Closes a connection once {@link IdleStateHandler} reports it idle. */

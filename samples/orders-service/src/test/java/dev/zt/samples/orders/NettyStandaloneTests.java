@@ -29,7 +29,7 @@ class NettyStandaloneTests extends StandaloneChecks {
       BearerJwt jwt = OrdersService.jwtFromEnvironment(
           Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api"));
       try (OrdersService service = OrdersService.startNetty(
-              "127.0.0.1", 0, OrdersSecurity.enforcer(jwt, null), Duration.ofMillis(200));
+              "127.0.0.1", 0, OrdersSecurity.enforcer(jwt, null), null, null, Duration.ofMillis(200));
           Socket idle = new Socket("127.0.0.1", service.port())) {
         idle.setSoTimeout(10_000); // a bound for a broken test, not the synchronisation: the read ends at the close
         OutputStream out = idle.getOutputStream();
