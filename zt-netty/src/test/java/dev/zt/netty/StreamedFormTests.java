@@ -327,6 +327,17 @@ class StreamedFormTests {
   }
 
   @Test
+  void handlerWhenStreamedFormIsCompressedThenRefuses415AsItCannotBeInspected() {
+    EmbeddedChannel ch = channel();
+    String form = "comment=anything";
+
+    send(ch, head(FORM, form.length(), "Content-Encoding", "gzip") + form);
+
+    assertThat(status(ch)).isEqualTo(415);
+    assertThat(inbound(ch)).isEmpty();
+  }
+
+  @Test
   void handlerWhenApplicationReadsByHandThenTheHandlerReadsOnUntilTheFormIsComplete() {
     ZeroTrustHandlerTests.ReadCounter reads = new ZeroTrustHandlerTests.ReadCounter();
     EmbeddedChannel ch = new EmbeddedChannel(reads, new HttpRequestDecoder(), new ZeroTrustHandler(enforcer(b -> b)));
