@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  * For each request it builds a {@link RequestContext} from the request-target as received (origin-form or
  * absolute-form; anything else is refused as a servlet container would, see
  * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link io.netty.handler.codec.http.HttpHeaders},
- * nothing copied), the client address and the TLS peer's chain when an {@link SslHandler} is in the pipeline, and
+ * nothing copied), the client address and the TLS peer's chain when an {@link SslHandler} is in the pipeline (or, for
+ * a stream child channel as HTTP/2 multiplexing creates them, in its parent connection's pipeline), and
  * asks the enforcer with {@link RequestContext.Builder#nonBlocking()}.
  *
  * <ul>
@@ -539,6 +540,11 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private List<X509Certificate> peerChain(ChannelHandlerContext ctx) {
     if (!sslLooked) {
       ssl = ctx.pipeline().get(SslHandler.class);
+      Channel parent = ctx.channel().parent();
+      if (ssl == null && parent != null) {
+        // a stream child channel (HTTP/2 multiplexing): TLS terminates in the connection's pipeline
+        ssl = parent.pipeline().get(SslHandler.class);
+      }
       sslLooked = true;
     }
     if (ssl == null) {

@@ -1,0 +1,167 @@
+package dev.zt.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.BearerJwt;
+import dev.zt.core.Caller;
+import dev.zt.core.Enforcer;
+import dev.zt.core.PeerVerifier;
+import dev.zt.core.RatePolicy;
+import dev.zt.core.Requirement;
+import dev.zt.core.RoutePolicy;
+import dev.zt.testkit.spiffe.TestTrustDomain;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultChannelId;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.opentelemetry.api.OpenTelemetry;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The mTLS peer chain as {@link ZeroTrustHandler} reads it: from the {@link SslHandler}'s session after a real TLS
+ * handshake (two embedded channels exchanging the handshake's bytes), in the connection's own pipeline or, for a
+ * stream child channel as HTTP/2 multiplexing creates them, in its parent's. The enforcer's peer gate gets exactly
+ * the chain the client presented; without TLS it gets none and a route that needs a workload is refused.
+ */
+@ExtendWith(NoLeaksOrBlocking.class)
+class TlsPeerTests {
+
+  private static final TestTrustDomain DOMAIN = TestTrustDomain.create("example.org");
+  private static final String CLIENT_ID = "spiffe://example.org/ns/shop/sa/checkout";
+
+  private final List<List<X509Certificate>> seen = new CopyOnWriteArrayList<>();
+  private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+  }
+
+  private Enforcer enforcer() {
+    PeerVerifier verifier = chain -> {
+      seen.add(chain);
+      return new PeerVerifier.Verified(uriSan(chain.get(0)));
+    };
+    return Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer("https://issuer.test").audience("api")
+            .keySource((selector, context) -> List.of()).build())
+        .peerVerifier(verifier)
+        .routes(RoutePolicy.builder().get("/internal/inventory", Requirement.workload(CLIENT_ID)).build())
+        .rateLimits(RatePolicy.none())
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+  }
+
+  /** A server channel whose SslHandler completed a handshake with a client presenting {@code CLIENT_ID}'s SVID. */
+  private EmbeddedChannel handshaken() {
+    SSLEngine serverEngine = TestTrustDomain.sslContextFor(DOMAIN.issueX509Svid("/ns/shop/sa/orders"), DOMAIN)
+        .createSSLEngine();
+    serverEngine.setUseClientMode(false);
+    serverEngine.setNeedClientAuth(true);
+    SSLEngine clientEngine = TestTrustDomain.sslContextFor(DOMAIN.issueX509Svid("/ns/shop/sa/checkout"), DOMAIN)
+        .createSSLEngine("localhost", 443);
+    clientEngine.setUseClientMode(true);
+    SslHandler serverSsl = new SslHandler(serverEngine);
+    SslHandler clientSsl = new SslHandler(clientEngine);
+    EmbeddedChannel server = new EmbeddedChannel(serverSsl);
+    EmbeddedChannel client = new EmbeddedChannel(clientSsl);
+    channels.add(server);
+    channels.add(client);
+    for (int i = 0; i < 50 && !(serverSsl.handshakeFuture().isDone() && clientSsl.handshakeFuture().isDone()); i++) {
+      shuttle(client, server);
+      shuttle(server, client);
+    }
+    assertThat(serverSsl.handshakeFuture().isSuccess()).as("handshake: %s", serverSsl.handshakeFuture().cause())
+        .isTrue();
+    return server;
+  }
+
+  private static void shuttle(EmbeddedChannel from, EmbeddedChannel to) {
+    Object out;
+    while ((out = from.readOutbound()) != null) {
+      to.writeInbound((ByteBuf) out);
+    }
+    from.runPendingTasks();
+    to.runPendingTasks();
+  }
+
+  /** The certificate's URI SAN (an X.509-SVID has exactly one: its SPIFFE ID). */
+  private static String uriSan(X509Certificate cert) {
+    try {
+      for (List<?> san : cert.getSubjectAlternativeNames()) {
+        if (((Integer) san.get(0)) == 6) {
+          return (String) san.get(1);
+        }
+      }
+    } catch (CertificateParsingException e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("no URI SAN in " + cert.getSubjectX500Principal());
+  }
+
+  private static HttpRequest inventory() {
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/internal/inventory");
+  }
+
+  @Test
+  void handlerWhenBehindSslHandlerThenThePeerGateGetsTheClientsChainAndTheCallerIsTheWorkload() {
+    EmbeddedChannel server = handshaken();
+    server.pipeline().addLast(new ZeroTrustHandler(enforcer()));
+
+    server.writeInbound(inventory(), LastHttpContent.EMPTY_LAST_CONTENT); // past the SslHandler: not bytes
+
+    assertThat(seen).hasSize(1);
+    assertThat(uriSan(seen.get(0).get(0))).isEqualTo(CLIENT_ID);
+    Object request = server.readInbound();
+    assertThat(request).isInstanceOf(HttpRequest.class);
+    Caller caller = ZeroTrustHandler.caller(server);
+    assertThat(caller.workload()).contains(CLIENT_ID);
+    ReferenceCountUtil.release(request);
+    ReferenceCountUtil.release(server.readInbound());
+  }
+
+  @Test
+  void handlerWhenInAStreamChildChannelThenReadsThePeerChainFromTheParentsSslHandler() {
+    EmbeddedChannel connection = handshaken();
+    EmbeddedChannel stream = new EmbeddedChannel(connection, DefaultChannelId.newInstance(), true, false,
+        new ZeroTrustHandler(enforcer()));
+    channels.add(stream);
+
+    stream.writeInbound(inventory(), LastHttpContent.EMPTY_LAST_CONTENT);
+
+    assertThat(seen).hasSize(1);
+    assertThat(uriSan(seen.get(0).get(0))).isEqualTo(CLIENT_ID);
+    assertThat(ZeroTrustHandler.caller(stream).workload()).contains(CLIENT_ID);
+    ReferenceCountUtil.release(stream.readInbound());
+    ReferenceCountUtil.release(stream.readInbound());
+  }
+
+  @Test
+  void handlerWhenNoTlsThenNoChainReachesThePeerGateAndTheWorkloadRouteIsRefused() {
+    EmbeddedChannel plain = new EmbeddedChannel(new ZeroTrustHandler(enforcer()));
+    channels.add(plain);
+
+    plain.writeInbound(inventory(), LastHttpContent.EMPTY_LAST_CONTENT);
+
+    assertThat(seen).as("nothing to verify").isEmpty();
+    FullHttpResponse r = plain.readOutbound();
+    assertThat(r.status().code()).isIn(401, 403);
+    r.release();
+    assertThat((Object) plain.readInbound()).isNull();
+  }
+}
