@@ -324,8 +324,8 @@ public final class OrdersService implements AutoCloseable {
 
   /**
    * Starts the service on Netty: an idle-connection close after {@link #NETTY_IDLE_TIMEOUT} (as Jetty's connector
-   * has), the HTTP codec (headers up to 32 KiB, as on Jetty, so oversized tokens get zt's 401),
-   * {@link ZeroTrustHandler}, then {@link OrdersNettyHandler}.
+   * has), the HTTP codec (request line and headers up to 32 KiB each, as Jetty is configured here, so oversized
+   * tokens get zt's 401 and long paths zt's decision), {@link ZeroTrustHandler}, then {@link OrdersNettyHandler}.
    */
   static OrdersService startNetty(String host, int port, Enforcer enforcer) throws InterruptedException {
     return startNetty(host, port, enforcer, null, null, NETTY_IDLE_TIMEOUT);
@@ -407,7 +407,8 @@ public final class OrdersService implements AutoCloseable {
             }
             // tag::readme-netty[]
             ch.pipeline().addLast(
-                new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(32 * 1024)),
+                new HttpServerCodec(new HttpDecoderConfig()
+                    .setMaxInitialLineLength(32 * 1024).setMaxHeaderSize(32 * 1024)),  // Jetty's limits here
                 new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
                 new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
             // end::readme-netty[]
