@@ -157,9 +157,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   // A streamed URL-encoded form being read before its request is decided (the servlet filter reads it too):
   private HttpRequest collecting;      // its request, or null
   private final ArrayList<HttpContent> held = new ArrayList<>(); // its contents so far, in order
-  private boolean heldLast;            // held ends with the request's LastHttpContent
-  private byte[] form;                 // a copy of the body's first bytes, at most formBodyLimit + 1
-  private int formLength;
+  private int heldBytes;               // their readable bytes
 
   /** A handler that enforces with {@code enforcer}. */
   public ZeroTrustHandler(Enforcer enforcer) {
@@ -232,11 +230,11 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       startCollecting(ctx, request);
       return;
     }
-    decide(ctx, request, null);
+    decideAndApply(ctx, request, null);
   }
 
   /** Decides on {@code request} ({@code form}: the start of its streamed form body, or null) and applies it. */
-  private void decide(ChannelHandlerContext ctx, HttpRequest request, byte[] form) {
+  private void decideAndApply(ChannelHandlerContext ctx, HttpRequest request, byte[] form) {
     RequestContext context;
     CompletableFuture<Decision> decision;
     boolean ok = false;
@@ -301,14 +299,14 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       answeringDecision = allow;
       answeringStatus = 0;
       responseInformational = false;
-      body = request instanceof LastHttpContent || heldLast ? Body.NONE : Body.FORWARD;
+      body = request instanceof LastHttpContent || heldLast() ? Body.NONE : Body.FORWARD;
       if (held.isEmpty()) {
         ctx.fireChannelRead(request);
         return;
       }
       HttpContent[] contents = held.toArray(new HttpContent[0]); // the form read for the decision, in order
       held.clear();
-      heldLast = false;
+      heldBytes = 0;
       ctx.fireChannelRead(request);
       for (HttpContent c : contents) {
         ctx.fireChannelRead(c);
@@ -319,9 +317,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * A URL-encoded form whose body has not arrived yet: its contents are held (not passed on) and the first
-   * {@link Enforcer#formBodyLimit()} {@code + 1} bytes copied, so the enforcer inspects the fields the application
-   * will read, as the servlet filter does. Reading goes on meanwhile; the decision follows the body's last content, or
+   * A URL-encoded form whose body has not arrived yet: its contents are held (not passed on, not read), and the
+   * enforcer gets a copy of their first {@link Enforcer#formBodyLimit()} {@code + 1} bytes, so it inspects the fields
+   * the application will read, as the servlet filter does. Reading goes on meanwhile; the decision follows the body's last content, or
    * the byte past the limit (the enforcer refuses such a form whole, 413). The held contents are bounded by the limit
    * plus one decoder chunk. A client that expects {@code 100 Continue} gets it now, since the body is needed for the
    * decision (a servlet container sends it when the filter reads); the request then goes on without the
@@ -329,8 +327,6 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
    */
   private void startCollecting(ChannelHandlerContext ctx, HttpRequest request) {
     collecting = request;
-    form = new byte[Math.min(enforcer.formBodyLimit() + 1, 1024)];
-    formLength = 0;
     if (HttpUtil.is100ContinueExpected(request)) {
       request.headers().remove(HttpHeaderNames.EXPECT);
       ctx.writeAndFlush(new DefaultFullHttpResponse(
@@ -342,34 +338,47 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private void collect(ChannelHandlerContext ctx, HttpContent content) {
     if (content.decoderResult().isFailure()) { // a broken body: nothing to decide on, and the stream is lost
       content.release();
-      ReferenceCountUtil.release(collecting);
-      collecting = null;
-      releaseHeld();
+      dropCollecting();
       shutDown(ctx);
       return;
     }
     held.add(content);
-    boolean last = content instanceof LastHttpContent;
-    heldLast = last;
+    heldBytes += content.content().readableBytes();
     int cap = enforcer.formBodyLimit() + 1;
-    ByteBuf bytes = content.content();
-    int n = Math.min(bytes.readableBytes(), cap - formLength);
-    if (n > 0) {
-      if (formLength + n > form.length) {
-        form = java.util.Arrays.copyOf(form, Math.min(cap, Math.max(form.length * 2, formLength + n)));
-      }
-      bytes.getBytes(bytes.readerIndex(), form, formLength, n); // a copy: the content itself is not read
-      formLength += n;
-    }
-    if (last || formLength == cap) {
+    if (content instanceof LastHttpContent || heldBytes >= cap) {
       HttpRequest request = collecting;
       collecting = null;
-      byte[] body = java.util.Arrays.copyOf(form, formLength);
-      form = null;
-      decide(ctx, request, body);
+      decideAndApply(ctx, request, heldPrefix(cap));
     } else {
       readOnIfNeeded(ctx);
     }
+  }
+
+  /** A copy of the held contents' first {@code cap} bytes; no reader index moves. */
+  private byte[] heldPrefix(int cap) {
+    byte[] prefix = new byte[Math.min(heldBytes, cap)];
+    int at = 0;
+    for (HttpContent c : held) {
+      ByteBuf b = c.content();
+      int n = Math.min(b.readableBytes(), prefix.length - at);
+      b.getBytes(b.readerIndex(), prefix, at, n);
+      at += n;
+    }
+    return prefix;
+  }
+
+  /** Whether the held contents end with their request's last content (the whole body is here). */
+  private boolean heldLast() {
+    return !held.isEmpty() && held.get(held.size() - 1) instanceof LastHttpContent;
+  }
+
+  /** Releases a form request being read and its held contents (the channel closes, or its body broke). */
+  private void dropCollecting() {
+    if (collecting != null) {
+      ReferenceCountUtil.release(collecting);
+      collecting = null;
+    }
+    releaseHeld();
   }
 
   /** While a form is read for its decision the application has not seen the request: read for it if it would not. */
@@ -384,7 +393,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       ReferenceCountUtil.release(c);
     }
     held.clear();
-    heldLast = false;
+    heldBytes = 0;
   }
 
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -413,12 +422,12 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private void deny(ChannelHandlerContext ctx, HttpRequest request, Decision.Deny deny) {
     WireResponse wire = enforcer.respond(deny);
-    boolean bodyHere = request instanceof LastHttpContent || heldLast || queueHoldsEndOfBody();
+    boolean bodyHere = request instanceof LastHttpContent || heldLast() || queueHoldsEndOfBody();
     boolean keepAlive = HttpUtil.isKeepAlive(request) && (bodyHere || drainable(request));
     boolean head = HttpMethod.HEAD.equals(request.method());
     HttpVersion version = request.protocolVersion();
     ReferenceCountUtil.release(request);
-    body = request instanceof LastHttpContent || heldLast ? Body.NONE : Body.DISCARD;
+    body = request instanceof LastHttpContent || heldLast() ? Body.NONE : Body.DISCARD;
     releaseHeld();
 
     byte[] bytes = wire.body().getBytes(StandardCharsets.UTF_8);
@@ -682,11 +691,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       ReferenceCountUtil.release(deciding);
       deciding = null;
     }
-    if (collecting != null) {
-      ReferenceCountUtil.release(collecting);
-      collecting = null;
-    }
-    releaseHeld();
+    dropCollecting();
     releaseQueue();
   }
 
