@@ -7,7 +7,6 @@ import dev.zt.netty.ZeroTrustHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -85,7 +84,15 @@ public final class OrdersService implements AutoCloseable {
    * The standalone mTLS listener's configuration: its port, the service's own SVID with the peers' bundle (one
    * snapshot, swapped whole should it rotate), and the peers' trust domain.
    */
-  record Mtls(int port, X509Source source, TrustDomain trustDomain) {}
+  record Mtls(int port, X509Source source, TrustDomain trustDomain) {
+    /**
+     * zt-spiffe's server context: our SVID from the snapshot, the peer's chain verified as an X.509-SVID (X509-SVID
+     * §5) of the trust domain in the handshake; the peer gate verifies it again per request.
+     */
+    SSLContext serverContext() {
+      return SpiffeSslContexts.server(source, PeerAuthorizer.memberOf(trustDomain));
+    }
+  }
 
   /** A started server: its port, how to wait for it, how to stop it. */
   private interface Running {
@@ -297,9 +304,7 @@ public final class OrdersService implements AutoCloseable {
   private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer) throws Exception {
     Server server = new Server();
     SslContextFactory.Server tls = new SslContextFactory.Server();
-    // zt-spiffe's context: our SVID from the snapshot, the peer's chain verified as an X.509-SVID (X509-SVID §5)
-    // of the trust domain in the handshake; the peer gate verifies it again per request
-    tls.setSslContext(SpiffeSslContexts.server(mtls.source(), PeerAuthorizer.memberOf(mtls.trustDomain())));
+    tls.setSslContext(mtls.serverContext());
     tls.setNeedClientAuth(true);
     tls.setEndpointIdentificationAlgorithm(null);
     HttpConfiguration https = new HttpConfiguration();
@@ -351,8 +356,7 @@ public final class OrdersService implements AutoCloseable {
     Channel internal = null;
     try {
       if (mtls != null) {
-        SSLContext tls = SpiffeSslContexts.server(mtls.source(), PeerAuthorizer.memberOf(mtls.trustDomain()));
-        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, tls);
+        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, mtls.serverContext());
       }
       channel = bindNetty(group, host, port, enforcer, idleTimeout, null);
     } catch (InterruptedException | RuntimeException e) {
@@ -396,9 +400,12 @@ public final class OrdersService implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(
-                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                new CloseWhenIdle());
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS) {
+              @Override
+              protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+                ctx.close(); // neither read nor written for the idle timeout
+              }
+            });
             if (tls != null) {
               SSLEngine engine = tls.createSSLEngine();
               engine.setUseClientMode(false);
@@ -417,18 +424,6 @@ public final class OrdersService implements AutoCloseable {
         .bind(host, port)
         .sync()
         .channel();
-  }
-
-  /** Closes a connection once {@link IdleStateHandler} reports it idle. */
-  private static final class CloseWhenIdle extends ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-      if (event instanceof IdleStateEvent) {
-        ctx.close();
-      } else {
-        ctx.fireUserEventTriggered(event);
-      }
-    }
   }
 
   /** For demos and tests: a service whose enforcer also reports decisions to {@code listener}. */
