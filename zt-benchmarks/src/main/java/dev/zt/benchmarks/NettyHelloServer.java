@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The two servers of the Netty throughput benchmark ({@code zt-benchmarks/netty-wrk.sh} drives them with wrk), in one
@@ -65,23 +67,25 @@ public final class NettyHelloServer {
     String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
     Enforcer enforcer = helloEnforcer(issuer);
     String mode = args.length == 0 ? "both" : args[0];
-    long spinNanos = mode.startsWith("spin") ? Long.parseLong(mode.substring(4)) : 0;
-    if (spinNanos > 0) {
-      mode = "spin";
-    }
-    if (!mode.equals("both") && !mode.equals("plain") && !mode.equals("zt") && !mode.equals("passthrough")
-        && !mode.equals("spin")) {
-      throw new IllegalArgumentException("mode must be both, plain, zt, passthrough or spin<nanoseconds>: " + mode);
-    }
+    // what sits between the codec and hello in the second server (zt's place); null: there is no second server
+    Supplier<ChannelHandler> middle = switch (mode) {
+      case "both", "zt" -> () -> new ZeroTrustHandler(enforcer);
+      case "passthrough" -> PassThrough::new;
+      case "plain" -> null;
+      default -> {
+        long nanos = mode.matches("spin[1-9][0-9]*") ? Long.parseLong(mode.substring(4)) : -1;
+        if (nanos < 0) {
+          throw new IllegalArgumentException("mode must be both, plain, zt, passthrough or spin<nanoseconds>: "
+              + mode);
+        }
+        yield () -> new Spin(nanos);
+      }
+    };
     EventLoopGroup plainLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup ztLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      boolean second = !mode.equals("plain");
-      int plain = second && !mode.equals("both") ? 0 : port(bind(plainLoop, null, false, 0));
-      int zt = !second ? 0
-          : port(mode.equals("passthrough") ? bind(ztLoop, null, true, 0)
-              : mode.equals("spin") ? bind(ztLoop, null, false, spinNanos)
-              : bind(ztLoop, enforcer, false, 0));
+      int plain = mode.equals("plain") || mode.equals("both") ? port(bind(plainLoop, null, false)) : 0;
+      int zt = middle == null ? 0 : port(bind(ztLoop, middle, mode.equals("both") || mode.equals("zt")));
       System.out.println(plain + " " + zt + " " + token);
       System.out.flush();
       while (System.in.read() >= 0) {
@@ -115,11 +119,12 @@ public final class NettyHelloServer {
   }
 
   /**
-   * A server: codec, then {@code middle} (zt, a do-nothing pass-through, a spin handler, or nothing), then hello.
-   * The pass-through is the control for what one more handler that sees every inbound message and every write costs,
-   * with no zt code; the spin handler for what a known amount of CPU per request costs.
+   * A server: codec, then {@code middle}'s handler (zt, a do-nothing pass-through, a spin handler; none when null),
+   * then hello, which checks zt's caller when {@code behindZt}. The pass-through is the control for what one more
+   * handler that sees every inbound message and every write costs, with no zt code; the spin handler for what a known
+   * amount of CPU per request costs.
    */
-  private static Channel bind(EventLoopGroup loop, Enforcer enforcer, boolean passThrough, long spinNanos)
+  private static Channel bind(EventLoopGroup loop, Supplier<ChannelHandler> middle, boolean behindZt)
       throws InterruptedException {
     return new ServerBootstrap()
         .group(loop)
@@ -129,14 +134,10 @@ public final class NettyHelloServer {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast(new HttpServerCodec());
-            if (enforcer != null) {
-              ch.pipeline().addLast(new ZeroTrustHandler(enforcer));
-            } else if (passThrough) {
-              ch.pipeline().addLast(new PassThrough());
-            } else if (spinNanos > 0) {
-              ch.pipeline().addLast(new Spin(spinNanos));
+            if (middle != null) {
+              ch.pipeline().addLast(middle.get());
             }
-            ch.pipeline().addLast(new Hello(enforcer != null));
+            ch.pipeline().addLast(new Hello(behindZt));
           }
         })
         .bind("127.0.0.1", 0)
