@@ -104,17 +104,122 @@ final class Audit {
 
     if (decision instanceof Decision.Deny d) {
       if (LOG.isInfoEnabled()) {
-        LOG.info("zt decision=deny status={} gate={} reason={} rule=\"{}\" method={} path=\"{}\" sub={} client={}"
-                + " workload={} detail=\"{}\"",
-            d.status(), d.gate(), d.reason(), d.rule(), ex.request().method(), ex.path(),
-            ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"),
-            ex.caller().workload().orElse("-"), ex.detail());
+        LOG.info(decisionLine(ex, decision));
       }
     } else if (LOG.isDebugEnabled()) {
-      LOG.debug("zt decision=allow rule=\"{}\" method={} path=\"{}\" sub={} client={} workload={}",
-          decision.rule(), ex.request().method(), ex.path(),
-          ex.caller().subject().orElse("-"), ex.caller().clientId().orElse("-"), ex.caller().workload().orElse("-"));
+      LOG.debug(decisionLine(ex, decision));
     }
+  }
+
+  /**
+   * The SLF4J line of a decision: {@code zt decision="deny" status=401 gate="…" …}. Every value that is not a number
+   * zt made is quoted and escaped ({@link #quoted}), so nothing a request carries (a path with {@code %22}, a
+   * subject with a line separator) can end a value, add a field or start a line.
+   */
+  static String decisionLine(Exchange ex, Decision decision) {
+    Line line = new Line("zt");
+    if (decision instanceof Decision.Deny d) {
+      line.field("decision", "deny").number("status", d.status()).field("gate", d.gate())
+          .field("reason", d.reason().name());
+    } else {
+      line.field("decision", "allow");
+    }
+    line.field("rule", decision.rule()).field("method", ex.request().method()).field("path", ex.path())
+        .field("sub", ex.caller().subject().orElse("-")).field("client", ex.caller().clientId().orElse("-"))
+        .field("workload", ex.caller().workload().orElse("-"));
+    if (decision instanceof Decision.Deny) {
+      line.field("detail", ex.detail());
+    }
+    return line.toString();
+  }
+
+  /** A log line of {@code name="value"} fields, every value escaped by {@link #quoted}. */
+  static final class Line {
+    private final StringBuilder sb = new StringBuilder(160);
+
+    Line(String prefix) {
+      sb.append(prefix);
+    }
+
+    Line field(String name, String value) {
+      sb.append(' ').append(name).append('=');
+      quoted(sb, value);
+      return this;
+    }
+
+    Line number(String name, long value) {
+      sb.append(' ').append(name).append('=').append(value);
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return sb.toString();
+    }
+  }
+
+  /**
+   * Appends {@code value} in double quotes: {@code "} and {@code \\} escaped with a backslash, CR, LF and TAB as
+   * {@code \\r \\n \\t}, and every other character that is not printable text — C0 and C1 controls (U+0085 among
+   * them), U+2028/U+2029, format characters (bidirectional overrides), unpaired surrogates, private-use and
+   * unassigned code points — as a backslash, {@code u} and four hex digits. The result is one line, and the value
+   * ends only at its closing quote.
+   */
+  static void quoted(StringBuilder sb, String value) {
+    sb.append('"');
+    int n = value.length();
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c >= 0x20 && c < 0x7f) {
+            sb.append(c);
+          } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, value.charAt(i + 1));
+            if (printable(cp)) {
+              sb.append(c).append(value.charAt(i + 1));
+            } else {
+              escape(sb, c);
+              escape(sb, value.charAt(i + 1));
+            }
+            i++;
+          } else if (printable(c)) {
+            sb.append(c);
+          } else {
+            escape(sb, c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+
+  static String quoted(String value) {
+    StringBuilder sb = new StringBuilder(value.length() + 2);
+    quoted(sb, value);
+    return sb.toString();
+  }
+
+  private static boolean printable(int cp) {
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+      default -> true;
+    };
+  }
+
+  private static void escape(StringBuilder sb, char c) {
+    sb.append("\\u");
+    String hex = Integer.toHexString(c);
+    for (int k = hex.length(); k < 4; k++) {
+      sb.append('0');
+    }
+    sb.append(hex);
   }
 
   /** A detector's verdict: span event {@code zt.verdict}, counter {@code zt.verdicts}, a WARN line. */
@@ -125,8 +230,8 @@ final class Audit {
       span.addEvent("zt.verdict", Attributes.of(RULE, v.rule(), SEVERITY, v.severity().name(), EVIDENCE,
           v.evidence(), IDENTITY, identity));
     }
-    LOG.warn("zt verdict rule={} severity={} identity={} evidence=\"{}\"", v.rule(), v.severity(), identity,
-        v.evidence());
+    LOG.warn(new Line("zt verdict").field("rule", v.rule()).field("severity", v.severity().name())
+        .field("identity", identity).field("evidence", v.evidence()).toString());
   }
 
   /**
@@ -141,8 +246,8 @@ final class Audit {
       span.addEvent("zt.action", Attributes.builder().put(ACTION, name).put(TARGET, target).put(RULE, rule)
           .put(EVIDENCE, evidence).put(TTL, ttl.toSeconds()).build());
     }
-    LOG.warn("zt action={} target=\"{}\" rule={} ttl={}s evidence=\"{}\"", name, target, rule, ttl.toSeconds(),
-        evidence);
+    LOG.warn(new Line("zt").field("action", name).field("target", target).field("rule", rule)
+        .number("ttl_seconds", ttl.toSeconds()).field("evidence", evidence).toString());
   }
 
   private static final java.util.List<String> MONITORED_HEADERS =
@@ -153,14 +258,13 @@ final class Audit {
     StringBuilder h = new StringBuilder();
     for (String name : MONITORED_HEADERS) {
       for (String v : ex.request().headers().values(name)) {
-        h.append(name).append('=').append(v.replaceAll("[^\\x20-\\x7e]", "?")).append("; ");
+        h.append(name).append('=').append(v).append("; ");
       }
     }
-    LOG.info("zt monitored identity={} decision={} rule=\"{}\" method={} raw_path=\"{}\" query=\"{}\" trust={}"
-            + " headers=\"{}\"",
-        ex.identity(), decision.allowed() ? "allow" : ((Decision.Deny) decision).reason(), decision.rule(),
-        ex.request().method(), ex.request().rawPath().replaceAll("[^\\x20-\\x7e]", "?"),
-        ex.request().rawQuery().replaceAll("[^\\x20-\\x7e]", "?"),
-        ex.trust().map(TrustScore::summary).orElse("-"), h);
+    LOG.info(new Line("zt monitored").field("identity", ex.identity())
+        .field("decision", decision.allowed() ? "allow" : ((Decision.Deny) decision).reason().name())
+        .field("rule", decision.rule()).field("method", ex.request().method())
+        .field("raw_path", ex.request().rawPath()).field("query", ex.request().rawQuery())
+        .field("trust", ex.trust().map(TrustScore::summary).orElse("-")).field("headers", h.toString()).toString());
   }
 }
