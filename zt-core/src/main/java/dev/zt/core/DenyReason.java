@@ -17,33 +17,33 @@ public enum DenyReason {
   /** No credential on a route that needs one. 401 with a bare challenge (RFC 6750 §3.1). */
   CREDENTIAL_MISSING(Kind.NO_CREDENTIAL),
   /** Not a compact JWS, non-canonical base64url, bad JSON, duplicate members. 401 invalid_token. */
-  TOKEN_MALFORMED(Kind.INVALID_TOKEN),
+  TOKEN_MALFORMED(Kind.INVALID_TOKEN, "The access token is malformed."),
   /** Larger than the configured cap. 401 invalid_token. */
-  TOKEN_TOO_LARGE(Kind.INVALID_TOKEN),
+  TOKEN_TOO_LARGE(Kind.INVALID_TOKEN, "The access token is too large."),
   /** {@code alg} not on the allow-list (includes {@code none} and HMAC). 401 invalid_token. */
-  TOKEN_ALGORITHM_REJECTED(Kind.INVALID_TOKEN),
+  TOKEN_ALGORITHM_REJECTED(Kind.INVALID_TOKEN, "The access token is not signed in an accepted way."),
   /** {@code typ} is not an access-token type, or an unsupported {@code crit}, {@code jku}, {@code x5u}, {@code jwk}. */
-  TOKEN_HEADER_REJECTED(Kind.INVALID_TOKEN),
+  TOKEN_HEADER_REJECTED(Kind.INVALID_TOKEN, "The access token is not signed in an accepted way."),
   /** No key in the issuer's JWKS matches the header ({@code kid}, key type, use, alg). 401 invalid_token. */
-  TOKEN_KEY_UNKNOWN(Kind.INVALID_TOKEN),
+  TOKEN_KEY_UNKNOWN(Kind.INVALID_TOKEN, "The access token signature cannot be verified."),
   /** The signature does not verify. 401 invalid_token. */
-  TOKEN_SIGNATURE_INVALID(Kind.INVALID_TOKEN),
+  TOKEN_SIGNATURE_INVALID(Kind.INVALID_TOKEN, "The access token signature cannot be verified."),
   /** {@code iss} is not exactly the configured issuer. 401 invalid_token. */
-  TOKEN_ISSUER_MISMATCH(Kind.INVALID_TOKEN),
+  TOKEN_ISSUER_MISMATCH(Kind.INVALID_TOKEN, "The access token is from an issuer this service does not accept."),
   /** {@code aud} does not contain the configured audience. 401 invalid_token. */
-  TOKEN_AUDIENCE_MISMATCH(Kind.INVALID_TOKEN),
+  TOKEN_AUDIENCE_MISMATCH(Kind.INVALID_TOKEN, "The access token is not meant for this service."),
   /** Past {@code exp} (plus the allowed skew). 401 invalid_token. */
-  TOKEN_EXPIRED(Kind.INVALID_TOKEN),
+  TOKEN_EXPIRED(Kind.INVALID_TOKEN, "The access token expired."),
   /** Before {@code nbf} (minus the allowed skew). 401 invalid_token. */
-  TOKEN_NOT_YET_VALID(Kind.INVALID_TOKEN),
+  TOKEN_NOT_YET_VALID(Kind.INVALID_TOKEN, "The access token is not valid yet."),
   /** {@code iat} lies in the future. 401 invalid_token. */
-  TOKEN_ISSUED_IN_FUTURE(Kind.INVALID_TOKEN),
+  TOKEN_ISSUED_IN_FUTURE(Kind.INVALID_TOKEN, "The access token is not valid yet."),
   /** {@code exp − iat} or the token's age exceeds the configured maximum. 401 invalid_token. */
-  TOKEN_LIFETIME_EXCEEDED(Kind.INVALID_TOKEN),
+  TOKEN_LIFETIME_EXCEEDED(Kind.INVALID_TOKEN, "The access token lives longer than this service accepts."),
   /** A required claim is missing or a claim has the wrong JSON type (RFC 7519 §4.1). 401 invalid_token. */
-  TOKEN_CLAIM_INVALID(Kind.INVALID_TOKEN),
+  TOKEN_CLAIM_INVALID(Kind.INVALID_TOKEN, "The access token lacks a claim or has one of the wrong type."),
   /** The token was suspended (denylist). 401 invalid_token. */
-  TOKEN_SUSPENDED(Kind.INVALID_TOKEN),
+  TOKEN_SUSPENDED(Kind.INVALID_TOKEN, "The access token is no longer accepted."),
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
   /**
@@ -58,10 +58,13 @@ public enum DenyReason {
   ROUTE_UNMATCHED(Kind.FORBIDDEN),
   /** The route's scopes are not all (or none of them) granted. 403 insufficient_scope with {@code scope}. */
   INSUFFICIENT_SCOPE(Kind.INSUFFICIENT_SCOPE),
-  /** The route's roles are not granted. 403 insufficient_scope. */
-  INSUFFICIENT_ROLE(Kind.INSUFFICIENT_SCOPE),
-  /** A claim condition of the route fails. 403 insufficient_scope. */
-  CLAIM_CONDITION_FAILED(Kind.INSUFFICIENT_SCOPE),
+  /**
+   * The route's roles are not held. 403 without a challenge: {@code insufficient_scope} (RFC 6750 §3.1) is about
+   * scopes and would tell the client that asking for a scope could help; a role is not something it can request.
+   */
+  INSUFFICIENT_ROLE(Kind.FORBIDDEN),
+  /** A claim condition of the route fails. 403 without a challenge, as for a missing role. */
+  CLAIM_CONDITION_FAILED(Kind.FORBIDDEN),
   /** The client's address is blocked for a while by an automated response (e.g. credential stuffing). 403. */
   SOURCE_BLOCKED(Kind.BLOCKED),
   /** A detector found an attack in the request (e.g. SQL injection). 403. */
@@ -83,7 +86,7 @@ public enum DenyReason {
    */
   FORM_UNSUPPORTED(Kind.UNSUPPORTED_CONTENT),
   /** The trust score is below the route's floor and stronger authentication may help (RFC 9470). 401. */
-  STEP_UP_REQUIRED(Kind.STEP_UP),
+  STEP_UP_REQUIRED(Kind.STEP_UP, "A stronger or more recent authentication is required."),
   /** The trust score is below the route's floor and the route denies rather than asks for step-up. 403. */
   TRUST_TOO_LOW(Kind.TRUST_DENIED),
   /** The caller's rate limit is exhausted. 429 with {@code Retry-After} and {@code RateLimit} fields. */
@@ -115,13 +118,39 @@ public enum DenyReason {
   }
 
   private final Kind kind;
+  private final String description;
 
   DenyReason(Kind kind) {
+    this(kind, null);
+  }
+
+  /**
+   * @param description the fixed {@code error_description} of the challenge (RFC 6750 §3): text for a developer,
+   *     never anything from the request or the token; a quoted-string without {@code "} or {@code \}
+   */
+  DenyReason(Kind kind, String description) {
     this.kind = kind;
+    if (description != null && !description.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+      throw new IllegalArgumentException("error_description must be %x20-7E without quote or backslash: " + name());
+    }
+    this.description = description;
   }
 
   /** The wire family this reason is answered with. */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The fixed {@code error_description} a 401 challenge for this reason carries (RFC 6750 §3, RFC 9470 §3), or empty:
+   * none for {@link #CREDENTIAL_MISSING} (RFC 6750 §3.1: no error information when no credential was sent) nor
+   * for answers without a challenge. A few words a developer can act on; the key, claim or value at fault is only
+   * in the audit log, and reasons an attacker could use as an oracle share one text (an unknown key reads as a bad
+   * signature).
+   *
+   * @since 0.1
+   */
+  public java.util.Optional<String> description() {
+    return java.util.Optional.ofNullable(description);
   }
 }

@@ -12,16 +12,19 @@ import java.util.Map;
  *   <caption>Decision → wire</caption>
  *   <tr><th>kind</th><th>status</th><th>WWW-Authenticate</th></tr>
  *   <tr><td>no credential</td><td>401</td><td>{@code Bearer realm="…"} (RFC 6750 §3.1, no error code)</td></tr>
- *   <tr><td>invalid token</td><td>401</td><td>{@code Bearer realm="…", error="invalid_token"}</td></tr>
+ *   <tr><td>invalid token</td><td>401</td><td>{@code Bearer realm="…", error="invalid_token",
+ *       error_description="…"} (a fixed text per reason: {@link DenyReason#description()})</td></tr>
  *   <tr><td>malformed request</td><td>400</td><td>{@code Bearer realm="…", error="invalid_request"}</td></tr>
- *   <tr><td>insufficient scope/role/claim</td><td>403</td>
+ *   <tr><td>insufficient scope</td><td>403</td>
  *       <td>{@code Bearer realm="…", error="insufficient_scope", scope="…"}</td></tr>
- *   <tr><td>no route matched, workload not allowed, source blocked, attack detected, trust too low</td><td>403</td>
- *       <td>none</td></tr>
+ *   <tr><td>missing role, failed claim condition, no route matched, workload not allowed</td><td>403</td>
+ *       <td>none: {@code insufficient_scope} (RFC 6750 §3.1) would tell the client a scope could help</td></tr>
+ *   <tr><td>source blocked, attack detected, trust too low</td><td>403</td><td>none</td></tr>
  *   <tr><td>mTLS peer chain rejected</td><td>403</td><td>none (no HTTP scheme can repair a TLS client certificate;
  *       a 401 would need a challenge, RFC 9110 §15.5.2)</td></tr>
  *   <tr><td>trust below the floor, step-up helps</td><td>401</td>
- *       <td>{@code Bearer realm="…", error="insufficient_user_authentication", acr_values="…", max_age="…"}
+ *       <td>{@code Bearer realm="…", error="insufficient_user_authentication", error_description="…",
+ *       acr_values="…", max_age="…"}
  *       (RFC 9470)</td></tr>
  *   <tr><td>rate limit</td><td>429</td><td>none; {@code Retry-After}, {@code RateLimit-Policy}, {@code RateLimit}</td></tr>
  *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
@@ -76,6 +79,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     String challenge = challenge(kind, realm, deny.requiredScopes());
     if (challenge != null) {
       StringBuilder c = new StringBuilder(challenge);
+      // a fixed text per reason (checked to be a valid quoted-string when the enum loads), never input
+      deny.reason().description().ifPresent(d -> c.append(", error_description=\"").append(d).append('"'));
       deny.challengeParams().forEach((k, v) -> c.append(", ").append(k).append("=\"").append(v).append('"'));
       headers.put("WWW-Authenticate", c.toString());
     }

@@ -23,7 +23,6 @@ class WireResponseTests {
 
   private static final String REALM = "orders";
   private static final String BARE = "Bearer realm=\"orders\"";
-  private static final String INVALID_TOKEN = BARE + ", error=\"invalid_token\"";
   private static final String INVALID_REQUEST = BARE + ", error=\"invalid_request\"";
   private static final String INSUFFICIENT = BARE + ", error=\"insufficient_scope\"";
 
@@ -34,36 +33,41 @@ class WireResponseTests {
         Arguments.of(DenyReason.MALFORMED_CREDENTIAL, 400, INVALID_REQUEST),
         Arguments.of(DenyReason.MULTIPLE_CREDENTIALS, 400, INVALID_REQUEST),
         Arguments.of(DenyReason.CREDENTIAL_MISSING, 401, BARE),
-        Arguments.of(DenyReason.TOKEN_MALFORMED, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_TOO_LARGE, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_ALGORITHM_REJECTED, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_HEADER_REJECTED, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_KEY_UNKNOWN, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_SIGNATURE_INVALID, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_ISSUER_MISMATCH, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_AUDIENCE_MISMATCH, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_EXPIRED, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_NOT_YET_VALID, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_ISSUED_IN_FUTURE, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_LIFETIME_EXCEEDED, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401, INVALID_TOKEN),
-        Arguments.of(DenyReason.TOKEN_SUSPENDED, 401, INVALID_TOKEN),
+        Arguments.of(DenyReason.TOKEN_MALFORMED, 401, invalidToken("The access token is malformed.")),
+        Arguments.of(DenyReason.TOKEN_TOO_LARGE, 401, invalidToken("The access token is too large.")),
+        Arguments.of(DenyReason.TOKEN_ALGORITHM_REJECTED, 401, invalidToken("The access token is not signed in an accepted way.")),
+        Arguments.of(DenyReason.TOKEN_HEADER_REJECTED, 401, invalidToken("The access token is not signed in an accepted way.")),
+        Arguments.of(DenyReason.TOKEN_KEY_UNKNOWN, 401, invalidToken("The access token signature cannot be verified.")),
+        Arguments.of(DenyReason.TOKEN_SIGNATURE_INVALID, 401, invalidToken("The access token signature cannot be verified.")),
+        Arguments.of(DenyReason.TOKEN_ISSUER_MISMATCH, 401, invalidToken("The access token is from an issuer this service does not accept.")),
+        Arguments.of(DenyReason.TOKEN_AUDIENCE_MISMATCH, 401, invalidToken("The access token is not meant for this service.")),
+        Arguments.of(DenyReason.TOKEN_EXPIRED, 401, invalidToken("The access token expired.")),
+        Arguments.of(DenyReason.TOKEN_NOT_YET_VALID, 401, invalidToken("The access token is not valid yet.")),
+        Arguments.of(DenyReason.TOKEN_ISSUED_IN_FUTURE, 401, invalidToken("The access token is not valid yet.")),
+        Arguments.of(DenyReason.TOKEN_LIFETIME_EXCEEDED, 401, invalidToken("The access token lives longer than this service accepts.")),
+        Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401, invalidToken("The access token lacks a claim or has one of the wrong type.")),
+        Arguments.of(DenyReason.TOKEN_SUSPENDED, 401, invalidToken("The access token is no longer accepted.")),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
         Arguments.of(DenyReason.ROUTE_UNMATCHED, 403, null),
         Arguments.of(DenyReason.INSUFFICIENT_SCOPE, 403, INSUFFICIENT),
-        Arguments.of(DenyReason.INSUFFICIENT_ROLE, 403, INSUFFICIENT),
-        Arguments.of(DenyReason.CLAIM_CONDITION_FAILED, 403, INSUFFICIENT),
+        Arguments.of(DenyReason.INSUFFICIENT_ROLE, 403, null),
+        Arguments.of(DenyReason.CLAIM_CONDITION_FAILED, 403, null),
         Arguments.of(DenyReason.SOURCE_BLOCKED, 403, null),
         Arguments.of(DenyReason.ATTACK_DETECTED, 403, null),
         Arguments.of(DenyReason.FORM_TOO_LARGE, 413, null),
         Arguments.of(DenyReason.FORM_UNSUPPORTED, 415, null),
-        Arguments.of(DenyReason.STEP_UP_REQUIRED, 401, BARE + ", error=\"insufficient_user_authentication\""),
+        Arguments.of(DenyReason.STEP_UP_REQUIRED, 401, BARE + ", error=\"insufficient_user_authentication\","
+            + " error_description=\"A stronger or more recent authentication is required.\""),
         Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
         Arguments.of(DenyReason.RATE_LIMITED, 429, null),
         Arguments.of(DenyReason.RATE_LIMITED_ABNORMAL, 429, null),
         Arguments.of(DenyReason.INTERNAL_ERROR, 500, null));
+  }
+
+  private static String invalidToken(String description) {
+    return BARE + ", error=\"invalid_token\", error_description=\"" + description + "\"";
   }
 
   @Test
@@ -165,8 +169,35 @@ class WireResponseTests {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = DenyReason.class, names = {"INSUFFICIENT_SCOPE", "INSUFFICIENT_ROLE", "CLAIM_CONDITION_FAILED"},
-      mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(value = DenyReason.class, names = {"INSUFFICIENT_ROLE", "CLAIM_CONDITION_FAILED"})
+  void ofWhenRoleOrClaimIsMissingThenForbiddenWithoutScopeChallenge(DenyReason reason) {
+    WireResponse response = WireResponse.of(new Decision.Deny(reason, "policy", "GET /admin", List.of()), REALM);
+
+    assertThat(response.status()).isEqualTo(403);
+    assertThat(response.headers()).doesNotContainKey("WWW-Authenticate");
+    assertThat(response.body()).doesNotContain("scope");
+    assertThat(StrictJson.parseObject(response.body()).get("type")).isEqualTo(WireResponse.PROBLEM_BASE + "forbidden");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DenyReason.class)
+  void descriptionWhenPresentThenOnlyOnChallengedAnswersAndAValidQuotedString(DenyReason reason) {
+    WireResponse response = WireResponse.of(deny(reason), REALM);
+    String challenge = response.headers().get("WWW-Authenticate");
+    boolean described = reason.description().isPresent();
+
+    assertThat(described).isEqualTo(response.status() == 401 && reason != DenyReason.CREDENTIAL_MISSING);
+    if (described) {
+      String d = reason.description().get();
+      assertThat(d).matches("[A-Z][\\x20-\\x7e&&[^\"\\\\]]{5,80}\\.");
+      assertThat(challenge).contains(", error_description=\"" + d + "\"");
+    } else if (challenge != null) {
+      assertThat(challenge).doesNotContain("error_description");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DenyReason.class, names = {"INSUFFICIENT_SCOPE"}, mode = EnumSource.Mode.EXCLUDE)
   void ofWhenReasonIsNotAboutScopesThenScopesAreNotAdvertised(DenyReason reason) {
     WireResponse response =
         WireResponse.of(new Decision.Deny(reason, "g", "r", List.of("orders:read")), REALM);

@@ -274,7 +274,8 @@ class BearerJwtEnforcementTests {
       Decision d = get("/orders", token.apply(issuer));
       assertThatDecision(d).isDeniedWith(reason).hasStatus(401).byGate("credential").byRule("GET /orders");
       assertThat(enforcer.respond((Decision.Deny) d).headers())
-          .containsEntry("WWW-Authenticate", "Bearer realm=\"orders\", error=\"invalid_token\"");
+          .containsEntry("WWW-Authenticate", "Bearer realm=\"orders\", error=\"invalid_token\", error_description=\""
+              + reason.description().orElseThrow() + "\"");
     }
 
     @Test

@@ -96,7 +96,9 @@ class ContinuousVerificationTests {
     assertThatDecision(d).isDeniedWith(DenyReason.STEP_UP_REQUIRED).hasStatus(401).byGate("trust");
     WireResponse wire = e.respond((Decision.Deny) d);
     assertThat(wire.headers().get("WWW-Authenticate")).isEqualTo(
-        "Bearer realm=\"orders\", error=\"insufficient_user_authentication\", acr_values=\"mfa\", max_age=\"300\"");
+        "Bearer realm=\"orders\", error=\"insufficient_user_authentication\","
+            + " error_description=\"A stronger or more recent authentication is required.\", acr_values=\"mfa\","
+            + " max_age=\"300\"");
     assertThat(wire.body()).doesNotContain("non-compliant").doesNotContain("device");
   }
 

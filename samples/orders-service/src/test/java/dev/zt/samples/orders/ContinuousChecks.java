@@ -71,7 +71,9 @@ abstract class ContinuousChecks {
     HttpResponse<String> res = get("/orders", token, "X-Device-Posture", "noncompliant");
     assertThat(res.statusCode()).isEqualTo(401);
     assertThat(res.headers().firstValue("WWW-Authenticate")).contains(
-        "Bearer realm=\"orders\", error=\"insufficient_user_authentication\", acr_values=\"mfa\", max_age=\"300\"");
+        "Bearer realm=\"orders\", error=\"insufficient_user_authentication\","
+            + " error_description=\"A stronger or more recent authentication is required.\", acr_values=\"mfa\","
+            + " max_age=\"300\"");
     assertThat(res.body()).contains("insufficient-user-authentication").doesNotContain("device");
     assertThat(get("/orders", token, "X-Device-Posture", "compliant").statusCode()).isEqualTo(200);
   }
@@ -135,7 +137,8 @@ abstract class ContinuousChecks {
     }
     HttpResponse<String> after = get("/orders", token);
     assertThat(after.statusCode()).isEqualTo(401);
-    assertThat(after.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\"");
+    assertThat(after.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\","
+        + " error_description=\"The access token is no longer accepted.\"");
     assertThat(get("/orders?q=O%27Brien", reader("cv-sqli-benign")).statusCode()).isEqualTo(200);
   }
 

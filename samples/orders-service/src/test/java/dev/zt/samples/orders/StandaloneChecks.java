@@ -122,7 +122,8 @@ abstract class StandaloneChecks {
     String huge = issuer.token().scope("orders:read").claim("pad", "x".repeat(12_000)).build();
     HttpResponse<String> res = send("GET", "/orders", huge);
     assertThat(res.statusCode()).isEqualTo(401);
-    assertThat(res.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\"");
+    assertThat(res.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"orders\", error=\"invalid_token\","
+        + " error_description=\"The access token is too large.\"");
     assertThat(res.body()).doesNotContain(huge.substring(0, 40));
   }
 
