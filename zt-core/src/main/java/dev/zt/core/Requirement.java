@@ -11,7 +11,9 @@ import java.util.Set;
 
 /**
  * What a route demands of its caller. Every requirement except {@link #permitAll()} demands an authenticated
- * caller; combine them with {@link #and(Requirement)}.
+ * caller; those about tokens ({@link #authenticated()}, scopes, roles, claims) demand an access token, so a workload
+ * caller passes only {@link #workload(String...)} and {@link #authenticatedOrWorkload()}. Combine them with
+ * {@link #and(Requirement)}.
  *
  * @since 0.1
  */
@@ -22,9 +24,25 @@ public sealed interface Requirement {
     return PermitAll.INSTANCE;
   }
 
-  /** Any authenticated caller. */
+  /**
+   * A caller with a verified access token: a user or an OAuth client. A workload authenticated only by its mTLS peer
+   * chain or a JWT-SVID ({@link Caller#workload()} without {@link Caller#token()}) does not pass: it is refused as
+   * {@link DenyReason#CREDENTIAL_MISSING} (401), since the access token the route asks for is missing. Routes open to
+   * both say so with {@link #authenticatedOrWorkload()}.
+   */
   static Requirement authenticated() {
     return Authenticated.INSTANCE;
+  }
+
+  /**
+   * Any authenticated caller: one with a verified access token, or a workload verified by its mTLS peer chain or a
+   * JWT-SVID. Prefer {@link #authenticated()} or {@link #workload(String...)}, which say which kind of caller a route
+   * is for; this one admits every workload of every trusted domain.
+   *
+   * @since 0.1
+   */
+  static Requirement authenticatedOrWorkload() {
+    return AuthenticatedOrWorkload.INSTANCE;
   }
 
   /** Every one of {@code scopes} must be granted. */
@@ -168,14 +186,32 @@ public sealed interface Requirement {
   enum Authenticated implements Requirement {
     INSTANCE;
 
+    private static final Optional<Step.Stop> NO_TOKEN =
+        Optional.of(new Step.Stop(DenyReason.CREDENTIAL_MISSING, List.of()));
+
     @Override
     public Optional<Step.Stop> check(Caller caller) {
-      return Optional.empty();
+      return caller.token().isPresent() ? Optional.empty() : NO_TOKEN;
     }
 
     @Override
     public String toString() {
       return "authenticated";
+    }
+  }
+
+  /** See {@link #authenticatedOrWorkload()}. */
+  enum AuthenticatedOrWorkload implements Requirement {
+    INSTANCE;
+
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      return Optional.empty(); // the policy gate refused anonymous callers already
+    }
+
+    @Override
+    public String toString() {
+      return "authenticatedOrWorkload";
     }
   }
 

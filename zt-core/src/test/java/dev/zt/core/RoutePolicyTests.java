@@ -458,6 +458,11 @@ class RoutePolicyTests {
 
   // ---- helpers: only package dev.zt.core can make verified tokens and callers
 
+  /** A caller with an access token (no scopes, no roles), for other tests of this package. */
+  static Caller tokenCaller() {
+    return caller(Set.of(), Set.of());
+  }
+
   private static Caller caller(Set<String> scopes, Set<String> roles) {
     return caller(scopes, roles, Map.of());
   }

@@ -102,4 +102,44 @@ class WorkloadRequirementTests {
   void workloadWhenPatternNullThenThrows() {
     assertThatIllegalArgumentException().isThrownBy(() -> Requirement.workload((String) null));
   }
+
+  // ---- authenticated() is for access tokens; authenticatedOrWorkload() says it admits workloads too
+
+  @Test
+  void authenticatedWhenCallerIsOnlyAWorkloadThenRefusedAsMissingAccessToken() {
+    Optional<Step.Stop> stop = Requirement.authenticated().check(Caller.workload("spiffe://example.org/ns/shop/sa/a"));
+
+    assertThat(stop).map(Step.Stop::reason).contains(DenyReason.CREDENTIAL_MISSING);
+  }
+
+  @Test
+  void authenticatedWhenWorkloadAlsoPresentsAnAccessTokenThenPasses() {
+    Caller both = RoutePolicyTests.tokenCaller().withWorkload("spiffe://example.org/ns/shop/sa/a");
+
+    assertThat(Requirement.authenticated().check(both)).isEmpty();
+    assertThat(Requirement.authenticated().and(Requirement.workload("spiffe://example.org")).check(both)).isEmpty();
+    assertThat(Requirement.authenticated().and(Requirement.workload("spiffe://example.org"))
+        .check(Caller.workload("spiffe://example.org/ns/shop/sa/a")))
+        .map(Step.Stop::reason).contains(DenyReason.CREDENTIAL_MISSING);
+  }
+
+  @Test
+  void authenticatedOrWorkloadWhenWorkloadOrTokenThenPasses() {
+    Requirement either = Requirement.authenticatedOrWorkload();
+
+    assertThat(either.check(Caller.workload("spiffe://example.org/ns/shop/sa/a"))).isEmpty();
+    assertThat(either.check(RoutePolicyTests.tokenCaller())).isEmpty();
+    assertThat(either.isPublic()).isFalse();
+  }
+
+  @Test
+  void policyWhenAnonymousOnAuthenticatedOrWorkloadRouteThenCredentialMissing() {
+    RoutePolicy routes = RoutePolicy.builder().get("/jobs", Requirement.authenticatedOrWorkload()).build();
+    RequestContext request = RequestContext.builder("GET", "/jobs").build();
+    Exchange ex = new Exchange(request, "/jobs", routes.match("GET", "/jobs"), Optional.empty(), 0L);
+
+    assertThat(new PolicyGate().evaluate(ex)).isEqualTo(Step.deny(DenyReason.CREDENTIAL_MISSING));
+    ex.authenticate(Caller.workload("spiffe://example.org/ns/shop/sa/a"));
+    assertThat(new PolicyGate().evaluate(ex)).isEqualTo(Step.proceed());
+  }
 }
