@@ -114,7 +114,7 @@ public final class Enforcer {
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
-    Route route = routes.match(request.method(), normalized);
+    Route route = routes.match(request.method(), normalized, RoutePolicy.isPreflight(request));
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
     return run(new Exchange(request, normalized, route, clientAddresses.resolve(request), now), 0);
   }

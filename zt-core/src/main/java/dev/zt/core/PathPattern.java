@@ -25,10 +25,18 @@ public final class PathPattern {
     this.segments = segments;
   }
 
-  /** Parses {@code pattern}; throws {@link IllegalArgumentException} naming what is wrong. */
+  /**
+   * Parses {@code pattern}; throws {@link IllegalArgumentException} naming the pattern, what is wrong and the fix
+   * whenever the pattern could not match what it seems to: no leading {@code /}; {@code *} or {@code **} written as
+   * a glob (they would be literal text here: {@code /accounts/*} would only ever match the path
+   * {@code /accounts/*}); named or unbalanced braces ({@code {id}}); {@code {**}} before the last segment; empty or
+   * dot segments, percent escapes, {@code ;}, {@code ?}, {@code #} or a backslash (the normalized path never holds
+   * them); a segment such as {@code :id} (a path variable in other frameworks, literal text here); whitespace at the
+   * start or end of a segment; control characters.
+   */
   public static PathPattern parse(String pattern) {
     if (pattern == null || !pattern.startsWith("/")) {
-      throw new IllegalArgumentException("path pattern must start with '/': " + pattern);
+      throw invalid(pattern, "it must start with '/'", "write '/" + (pattern == null ? "" : pattern.strip()) + "'");
     }
     String[] raw = pattern.substring(1).split("/", -1);
     List<String> segs = new ArrayList<>(raw.length);
@@ -37,28 +45,64 @@ public final class PathPattern {
       boolean last = i == raw.length - 1;
       if (s.equals(REST)) {
         if (!last) {
-          throw new IllegalArgumentException("{**} must be the last segment: " + pattern);
+          throw invalid(pattern, "{**} matches the rest of the path, so it must be the last segment",
+              "end the pattern at {**}, or use {*} for one segment");
         }
         segs.add(REST);
       } else if (s.equals(ONE)) {
         segs.add(ONE);
       } else {
-        if (s.isEmpty() && !last) {
-          throw new IllegalArgumentException("empty segment in path pattern: " + pattern);
-        }
-        if (s.equals(".") || s.equals("..")) {
-          throw new IllegalArgumentException("dot segment in path pattern: " + pattern);
-        }
-        if (s.indexOf('{') >= 0 || s.indexOf('}') >= 0 || s.indexOf(';') >= 0 || s.indexOf('%') >= 0
-            || s.indexOf('\\') >= 0 || s.indexOf('?') >= 0 || s.indexOf('#') >= 0
-            || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-          throw new IllegalArgumentException(
-              "path pattern segments are literal (decoded) text, {*} or a final {**}: " + pattern);
-        }
+        checkLiteral(pattern, s, last);
         segs.add(s);
       }
     }
     return new PathPattern(pattern, segs.toArray(String[]::new));
+  }
+
+  private static void checkLiteral(String pattern, String s, boolean last) {
+    if (s.equals("*") || s.equals("**")) {
+      throw invalid(pattern, "'" + s + "' is literal text here and would only match a segment that is '" + s + "'",
+          s.equals("*") ? "use {*} for exactly one segment" : "use {**} (last) for any number of segments");
+    }
+    if (s.indexOf('{') >= 0 || s.indexOf('}') >= 0) {
+      int open = s.indexOf('{');
+      int close = s.indexOf('}');
+      boolean balanced = open >= 0 && close > open && s.indexOf('{', open + 1) < 0 && s.indexOf('}', close + 1) < 0;
+      throw invalid(pattern, balanced
+              ? "'" + s + "' is not a wildcard: only a whole segment of {*} or {**} is, and there are no named variables"
+              : "unbalanced braces in '" + s + "'",
+          "use {*} for one segment or a final {**}");
+    }
+    if (s.indexOf('*') >= 0) {
+      throw invalid(pattern, "'" + s + "' is not a glob: zt has no partial-segment wildcards",
+          "use {*} for a whole segment, or list the literal paths");
+    }
+    if (s.isEmpty() && !last) {
+      throw invalid(pattern, "an empty segment ('//') never occurs in a normalized path",
+          "remove the extra '/'");
+    }
+    if (s.equals(".") || s.equals("..")) {
+      throw invalid(pattern, "dot segments are resolved away before matching", "write the resolved path");
+    }
+    if (s.indexOf('%') >= 0 || s.indexOf(';') >= 0 || s.indexOf('\\') >= 0 || s.indexOf('?') >= 0
+        || s.indexOf('#') >= 0) {
+      throw invalid(pattern, "'" + s + "' holds '%', ';', '\\', '?' or '#', which a normalized path never holds "
+          + "(it is decoded, without path parameters or query)", "write the decoded path text");
+    }
+    if (s.startsWith(":")) {
+      throw invalid(pattern, "'" + s + "' is literal text here, not a path variable", "use {*} for one segment");
+    }
+    if (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))
+        || Character.isSpaceChar(s.charAt(0)) || Character.isSpaceChar(s.charAt(s.length() - 1)))) {
+      throw invalid(pattern, "whitespace at the start or end of '" + s + "'", "remove it");
+    }
+    if (s.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029)) {
+      throw invalid(pattern, "a control character", "remove it");
+    }
+  }
+
+  private static IllegalArgumentException invalid(String pattern, String why, String fix) {
+    return new IllegalArgumentException("path pattern '" + pattern + "': " + why + "; " + fix);
   }
 
   /** Whether the normalized {@code path} matches. Allocation-free. */

@@ -24,9 +24,7 @@ public record Route(String id, Set<String> methods, PathPattern pattern, Require
     Objects.requireNonNull(requirement, "requirement");
     methods = Set.copyOf(methods);
     for (String m : methods) {
-      if (!isToken(m)) {
-        throw new IllegalArgumentException("not an HTTP method token: " + m);
-      }
+      checkMethod(m);
     }
   }
 
@@ -38,6 +36,29 @@ public record Route(String id, Set<String> methods, PathPattern pattern, Require
   /** Whether this rule applies to the request. */
   public boolean matches(String method, String normalizedPath) {
     return (methods.isEmpty() || methods.contains(method)) && pattern.matches(normalizedPath);
+  }
+
+  /**
+   * Refuses what would never match what it seems to: a method that is not an RFC 9110 §5.6.2 token, and one in lower
+   * or mixed case — methods are case-sensitive (RFC 9110 §9.1) and every standard one is upper case, so a rule for
+   * {@code get} would never match a browser's {@code GET}. {@code *} is not "any method" either.
+   */
+  static void checkMethod(String m) {
+    if (m == null || !isToken(m)) {
+      throw new IllegalArgumentException("not an HTTP method token: '" + m + "'; write it as sent, e.g. 'GET'");
+    }
+    boolean upper = false;
+    for (int i = 0; i < m.length(); i++) {
+      char c = m.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        throw new IllegalArgumentException("HTTP methods are case-sensitive (RFC 9110 §9.1): '" + m
+            + "' would not match '" + m.toUpperCase(java.util.Locale.ROOT) + "'; write it in upper case");
+      }
+      upper |= c >= 'A' && c <= 'Z';
+    }
+    if (!upper) {
+      throw new IllegalArgumentException("'" + m + "' is not an HTTP method; for every method use anyMethod(…)");
+    }
   }
 
   /** Whether {@code s} is an RFC 9110 §5.6.2 token (method names, auth schemes). */

@@ -26,9 +26,29 @@ class PathPatternTests {
       "/orders%2Fadmin", "/caf%C3%A9", "/%", "/orders;x=1", "/orders/;", "/a\\b",
       // braces inside literal segments, and unknown wildcards
       "/orders{*}", "/{*}orders", "/orders/{id}", "/{", "/}", "/a{**}", "/{***}", "/{ * }", "/{}",
+      // globs: literal text here, so they would match only a segment that is literally '*'
+      "/accounts/*", "/accounts/**", "/*", "/**", "/*/orders", "/orders*", "/*.json", "/a/b*c",
+      // unbalanced braces, path variables of other frameworks
+      "/orders/{*", "/orders/*}", "/orders/{{*}}", "/orders/:id", "/:tenant/orders",
+      // whitespace at the ends of a segment, controls a normalized path never holds
+      "/orders ", "/orders/ x", "/orders/x\t", "/orders/\u0085", "/orders/a\u2028", "/orders/\u00a0x",
   })
   void parseWhenPatternIsInvalidThenThrows(String pattern) {
     assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse(pattern));
+  }
+
+  @Test
+  void parseWhenGlobIsUsedThenMessageNamesPatternAndFix() {
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/*"))
+        .withMessageContaining("'/accounts/*'").withMessageContaining("{*}");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/**"))
+        .withMessageContaining("'/accounts/**'").withMessageContaining("{**}");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/{id}"))
+        .withMessageContaining("'/accounts/{id}'").withMessageContaining("{*}");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("accounts"))
+        .withMessageContaining("'/accounts'");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/{**}/x"))
+        .withMessageContaining("last segment");
   }
 
   @ParameterizedTest(name = "{0}")

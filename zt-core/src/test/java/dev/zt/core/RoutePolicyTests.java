@@ -104,10 +104,83 @@ class RoutePolicyTests {
   }
 
   @Test
-  void matchWhenMethodIsHeadThenGetRuleDoesNotApply() {
-    RoutePolicy policy = RoutePolicy.builder().get("/orders", READ).build();
+  void matchWhenMethodIsHeadThenGetRuleDecidesIt() {
+    RoutePolicy policy = RoutePolicy.builder().get("/orders", READ).post("/items", WRITE).build();
 
-    assertThat(policy.match("HEAD", "/orders")).isNull();
+    assertThat(policy.match("HEAD", "/orders").id()).isEqualTo("GET /orders");
+    assertThat(policy.match("HEAD", "/orders/")).isNull();
+    assertThat(policy.match("HEAD", "/items")).as("only GET rules answer HEAD").isNull();
+    assertThat(policy.match("head", "/orders")).isNull();
+  }
+
+  @Test
+  void matchWhenNoImplicitHeadThenGetRuleDoesNotApplyToHead() {
+    RoutePolicy policy = RoutePolicy.builder().noImplicitHead().get("/orders", READ)
+        .route(Set.of("HEAD"), "/orders", WRITE).build();
+
+    assertThat(policy.match("HEAD", "/orders").id()).isEqualTo("HEAD /orders");
+    assertThat(RoutePolicy.builder().noImplicitHead().get("/orders", READ).build().match("HEAD", "/orders")).isNull();
+    assertThatIllegalStateException().isThrownBy(() -> RoutePolicy.builder().noImplicitHead().noImplicitHead());
+  }
+
+  @Test
+  void buildWhenHeadRuleFollowsGetRuleThenRefusedAsShadowedUnlessNoImplicitHead() {
+    assertThatIllegalStateException()
+        .isThrownBy(() -> RoutePolicy.builder().get("/orders", READ).route(Set.of("HEAD"), "/orders", WRITE).build())
+        .withMessageContaining("'HEAD /orders'").withMessageContaining("noImplicitHead()");
+    assertThat(RoutePolicy.builder().route(Set.of("HEAD"), "/orders", WRITE).get("/orders", READ).build()
+        .match("HEAD", "/orders").id()).isEqualTo("HEAD /orders");
+  }
+
+  // ---- CORS preflight
+
+  @Test
+  void matchWhenPreflightRuleThenOnlyPreflightsMatchIt() {
+    RoutePolicy policy = RoutePolicy.builder().get("/orders", READ).preflight("/orders").build();
+
+    Route rule = policy.match("OPTIONS", "/orders", true);
+    assertThat(rule.id()).isEqualTo("PREFLIGHT /orders");
+    assertThat(rule.requirement().isPublic()).isTrue();
+    assertThat(policy.match("OPTIONS", "/orders", false)).as("a plain OPTIONS is not a preflight").isNull();
+    assertThat(policy.match("OPTIONS", "/orders/1", true)).isNull();
+    assertThat(policy.match("GET", "/orders").id()).isEqualTo("GET /orders");
+  }
+
+  @Test
+  void matchWhenPreflightWithoutPreflightRuleThenNoRule() {
+    RoutePolicy policy = RoutePolicy.builder().get("/orders", Requirement.permitAll()).build();
+
+    assertThat(policy.match("OPTIONS", "/orders", true)).isNull();
+  }
+
+  @Test
+  void isPreflightWhenOptionsWithOriginAndRequestMethodThenTrueElseFalse() {
+    assertThat(RoutePolicy.isPreflight(options(Map.of("Origin", List.of("https://app.example"),
+        "Access-Control-Request-Method", List.of("POST"))))).isTrue();
+    assertThat(RoutePolicy.isPreflight(options(Map.of("Origin", List.of("https://app.example"))))).isFalse();
+    assertThat(RoutePolicy.isPreflight(options(Map.of("Access-Control-Request-Method", List.of("POST"))))).isFalse();
+    assertThat(RoutePolicy.isPreflight(options(Map.of("Origin", List.of("https://app.example"),
+        "Access-Control-Request-Method", List.of("PO ST"))))).isFalse();
+    assertThat(RoutePolicy.isPreflight(options(Map.of("Origin", List.of("https://a", "https://b"),
+        "Access-Control-Request-Method", List.of("POST"))))).isFalse();
+    assertThat(RoutePolicy.isPreflight(RequestContext.builder("GET", "/orders").headers(RequestHeaders.of(Map.of(
+        "Origin", List.of("https://a"), "Access-Control-Request-Method", List.of("POST")))).build())).isFalse();
+  }
+
+  @Test
+  void buildWhenPreflightRuleIsCoveredThenRefused() {
+    assertThatIllegalStateException()
+        .isThrownBy(() -> RoutePolicy.builder().anyMethod("/orders", READ).preflight("/orders").build())
+        .withMessageContaining("PREFLIGHT /orders");
+    assertThatIllegalStateException()
+        .isThrownBy(() -> RoutePolicy.builder().preflight("/orders/{**}").preflight("/orders").build());
+    // an OPTIONS rule after a preflight rule still decides plain OPTIONS requests
+    RoutePolicy policy = RoutePolicy.builder().preflight("/orders").route(Set.of("OPTIONS"), "/orders", READ).build();
+    assertThat(policy.match("OPTIONS", "/orders").id()).isEqualTo("OPTIONS /orders");
+  }
+
+  private static RequestContext options(Map<String, List<String>> headers) {
+    return RequestContext.builder("OPTIONS", "/orders").headers(RequestHeaders.of(headers)).build();
   }
 
   @Test
@@ -196,7 +269,7 @@ class RoutePolicyTests {
         .route("first", Set.of("GET", "POST"), "/orders", READ)
         .route("second", Set.of("POST"), "/orders", WRITE);
     RoutePolicy.Builder anyMethodFirst = RoutePolicy.builder()
-        .route("first", Set.of(), "/orders/{*}", READ)
+        .anyMethod("/orders/{*}", READ)
         .route("second", Set.of("DELETE"), "/orders/{*}", WRITE);
 
     assertThatIllegalStateException().isThrownBy(sameMethods::build)
@@ -211,16 +284,16 @@ class RoutePolicyTests {
         .route("get", Set.of("GET"), "/orders", READ)
         .route("get-post", Set.of("GET", "POST"), "/orders", WRITE)
         .route("specific", Set.of("DELETE"), "/orders/{*}", WRITE)
-        .route("any", Set.of(), "/orders/{*}", READ)
+        .anyMethod("/orders/{*}", READ)
         .route("slash", Set.of("GET"), "/orders/", READ)
         .build();
 
     assertThat(policy.routes()).extracting(Route::id)
-        .containsExactly("get", "get-post", "specific", "any", "slash");
+        .containsExactly("get", "get-post", "specific", "* /orders/{*}", "slash");
     assertThat(policy.match("POST", "/orders").id()).isEqualTo("get-post");
     assertThat(policy.match("GET", "/orders").id()).isEqualTo("get");
     assertThat(policy.match("DELETE", "/orders/1").id()).isEqualTo("specific");
-    assertThat(policy.match("PUT", "/orders/1").id()).isEqualTo("any");
+    assertThat(policy.match("PUT", "/orders/1").id()).isEqualTo("* /orders/{*}");
   }
 
   @ParameterizedTest(name = "[{0}]")
@@ -229,6 +302,26 @@ class RoutePolicyTests {
   void routeWhenMethodIsNotATokenThenThrows(String method) {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> RoutePolicy.builder().route(Set.of(method), "/orders", READ));
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"get", "Get", "gET", "post", "m-search", "*", "123", "-"})
+  void routeWhenMethodIsNotUpperCaseThenThrowsNamingTheFix(String method) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RoutePolicy.builder().route(Set.of(method), "/orders", READ))
+        .withMessageContaining("'" + method + "'");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Route("r", Set.of(method), PathPattern.parse("/orders"), READ));
+  }
+
+  @Test
+  void routeWhenMethodSetIsEmptyThenThrowsPointingToAnyMethod() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RoutePolicy.builder().route(Set.of(), "/orders", READ))
+        .withMessageContaining("anyMethod");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RoutePolicy.builder().route("id", Set.of(), "/orders", READ))
+        .withMessageContaining("'id'");
   }
 
   @Test

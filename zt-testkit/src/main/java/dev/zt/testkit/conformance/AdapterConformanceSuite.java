@@ -151,6 +151,7 @@ public abstract class AdapterConformanceSuite {
         .get("/admin/stats", Requirement.allRoles("admin"))
         .get("/health", Requirement.permitAll())
         .get("/docs/{**}", Requirement.permitAll())
+        .preflight("/orders")
         .build();
   }
 
@@ -394,6 +395,60 @@ public abstract class AdapterConformanceSuite {
   public void getWhenNoRouteMatchesThen403WithoutChallenge() {
     String token = readToken();
     assertProblem(get("/billing", token), 403, null, token);
+  }
+
+  // ---------------------------------------------------------------------------------------------- HEAD, OPTIONS
+
+  @Test
+  public void headOrdersWhenTokenValidThenGetRuleDecidesAndApplicationAnswersWithoutContent() {
+    String token = readToken();
+    RawHttp.Response get = get("/orders", token);
+    RawHttp.Response head = http.request("HEAD", "/orders").header("Authorization", "Bearer " + token).send();
+
+    assertThat(head.status()).as("%s", head).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    // the same handler as GET answered: same fields, same length of what it would have sent
+    assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type"));
+    assertThat(head.header("Content-Length")).contains(Integer.toString(
+        get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+  }
+
+  @Test
+  public void headOrdersWhenNoTokenThen401WithBareChallengeAndNoContent() {
+    RawHttp.Response r = http.request("HEAD", "/orders").send();
+    assertThat(r.status()).as("%s", r).isEqualTo(401);
+    assertThat(r.headers("WWW-Authenticate")).containsExactly("Bearer realm=\"orders\"");
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  public void headAdminStatsWhenNoAdminRoleThen403() {
+    String token = readToken();
+    RawHttp.Response r = http.request("HEAD", "/admin/stats").header("Authorization", "Bearer " + token).send();
+    assertThat(r.status()).as("%s", r).isEqualTo(403);
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  public void optionsOrdersWhenCorsPreflightAndPreflightRuleThenApplicationAnswersAnonymously() {
+    RawHttp.Response r = http.request("OPTIONS", "/orders").header("Origin", "https://app.example")
+        .header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization")
+        .send();
+    assertAnsweredBy(r, Handler.ORDERS, "/orders", "anonymous");
+  }
+
+  @Test
+  public void optionsWhenCorsPreflightWithoutPreflightRuleThen401() {
+    RawHttp.Response r = http.request("OPTIONS", "/admin/stats").header("Origin", "https://app.example")
+        .header("Access-Control-Request-Method", "GET").send();
+    assertProblem(r, 401, "Bearer realm=\"orders\"");
+  }
+
+  @Test
+  public void optionsOrdersWhenNotAPreflightThen401() {
+    assertProblem(http.request("OPTIONS", "/orders").send(), 401, "Bearer realm=\"orders\"");
+    assertProblem(http.request("OPTIONS", "/orders").header("Origin", "https://app.example").send(), 401,
+        "Bearer realm=\"orders\"");
   }
 
   // ---------------------------------------------------------------------------------------------- 503

@@ -132,11 +132,11 @@ public final class RawHttp {
       head.append("Connection: close\r\n\r\n");
       // ISO-8859-1 maps each char to the one byte it names: the head goes out exactly as written.
       byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-      return exchange(bytes, content == null ? new byte[0] : content);
+      return exchange(bytes, content == null ? new byte[0] : content, method.equals("HEAD"));
     }
   }
 
-  private Response exchange(byte[] head, byte[] body) {
+  private Response exchange(byte[] head, byte[] body, boolean headRequest) {
     int timeout = (int) TIMEOUT.toMillis();
     try (Socket socket = new Socket()) {
       socket.setSoTimeout(timeout);
@@ -149,13 +149,14 @@ public final class RawHttp {
       } catch (SocketException e) {
         // The server may answer (e.g. 431) and close before reading everything sent: read what it said.
       }
-      return read(new Input(socket.getInputStream()));
+      return read(new Input(socket.getInputStream()), headRequest);
     } catch (IOException e) {
       throw new UncheckedIOException("HTTP exchange with 127.0.0.1:" + port + " failed", e);
     }
   }
 
-  private static Response read(Input in) throws IOException {
+  /** Reads one response; the answer to a {@code HEAD} request has no content whatever its fields say. */
+  private static Response read(Input in, boolean headRequest) throws IOException {
     String statusLine = in.line();
     while (statusLine.isEmpty()) {
       statusLine = in.line(); // tolerate a stray CRLF before the status line (RFC 9112 §2.2)
@@ -183,7 +184,7 @@ public final class RawHttp {
     byte[] body;
     List<String> te = headers.getOrDefault("Transfer-Encoding", List.of());
     List<String> cl = headers.getOrDefault("Content-Length", List.of());
-    if (status / 100 == 1 || status == 204 || status == 304) {
+    if (headRequest || status / 100 == 1 || status == 204 || status == 304) {
       body = new byte[0];
     } else if (te.stream().anyMatch(v -> v.toLowerCase(java.util.Locale.ROOT).contains("chunked"))) {
       body = in.chunked();
