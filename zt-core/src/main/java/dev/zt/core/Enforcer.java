@@ -87,6 +87,8 @@ public final class Enforcer {
       chain.add(new InspectionGate(detection, responses));
     }
     chain.addAll(b.testingGates);
+    // anonymous callers: policy before trust and rate, so neither answers differently for routes that exist
+    chain.add(new PolicyGate.Anonymous());
     chain.add(trustGate);
     if (!rates.isEmpty()) {
       chain.add(new RateGate(rates, responses, clock, identities));

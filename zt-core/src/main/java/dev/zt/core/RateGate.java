@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * throttling. The buckets live in the identity's {@link Identities.State}, found with the one lookup the trust gate
  * already made, so an allowed request costs a slot scan and one lock-free {@code tryConsume}. A refused request gets
  * 429 with {@code Retry-After} and the {@code RateLimit-Policy} / {@code RateLimit} fields of the IETF httpapi
- * ratelimit-headers draft.
+ * ratelimit-headers draft; those fields name the route's limits, so a caller the route would not admit (no rule, or
+ * a requirement it fails) gets {@code Retry-After} alone.
  */
 final class RateGate implements Gate {
 
@@ -94,12 +95,16 @@ final class RateGate implements Gate {
       state = identities.of(exchange, exchange.now());
     }
     Step step = consume(state, slot, limit, factor, throttled);
-    if (step != Step.Proceed.INSTANCE || exchange.caller().isAuthenticated() || exchange.clientAddress().isEmpty()) {
-      return step;
+    if (step == Step.Proceed.INSTANCE && !exchange.caller().isAuthenticated() && exchange.clientAddress().isPresent()) {
+      // anonymous: the address's network shares a larger bucket, so rotating addresses inside it does not help
+      Identities.State network = identities.get("net:" + network(exchange.clientAddress().get()), false);
+      step = consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
     }
-    // anonymous: the address's network shares a larger bucket, so rotating addresses inside it does not help
-    Identities.State network = identities.get("net:" + network(exchange.clientAddress().get()), false);
-    return consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
+    if (step instanceof Step.Stop stop && !PolicyGate.admits(exchange.routeOrNull(), exchange.caller())) {
+      // a caller the route is not for learns that it must slow down, not the names and sizes of the route's limits
+      return Step.deny(stop.reason(), Map.of(), Map.of("Retry-After", stop.headers().get("Retry-After")));
+    }
+    return step;
   }
 
   private Step consume(Identities.State state, int slot, RateLimit limit, double f, boolean throttled) {

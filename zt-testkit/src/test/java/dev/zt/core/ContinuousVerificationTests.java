@@ -161,6 +161,64 @@ class ContinuousVerificationTests {
   }
 
   @Test
+  void enforceWhenCallerIsNotAdmittedByTheRouteThen429WithoutTheRoutesLimitNames() {
+    Enforcer e = enforcer(b -> b.rateLimits(RatePolicy.builder()
+        .route("GET /orders", RateLimit.of("orders-secret-tier", 2, Duration.ofSeconds(10))).build()));
+    String noScope = issuer.token().subject("mallory").scope("profile").build();
+    for (int i = 0; i < 2; i++) {
+      assertThatDecision(get(e, "/orders", noScope, "X-Device-Posture", "compliant"))
+          .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE);
+    }
+    Decision d = get(e, "/orders", noScope, "X-Device-Posture", "compliant");
+    assertThatDecision(d).isDeniedWith(DenyReason.RATE_LIMITED).hasStatus(429);
+    WireResponse wire = e.respond((Decision.Deny) d);
+    assertThat(wire.headers()).containsEntry("Retry-After", "10")
+        .doesNotContainKeys("RateLimit-Policy", "RateLimit");
+    assertThat(wire.headers().values()).noneMatch(v -> v.contains("orders-secret-tier"));
+    // a caller the route admits is told the limit it hit
+    String reader = reader();
+    for (int i = 0; i < 2; i++) {
+      assertThatDecision(get(e, "/orders", reader, "X-Device-Posture", "compliant")).isAllowed();
+    }
+    WireResponse admitted = e.respond((Decision.Deny) get(e, "/orders", reader, "X-Device-Posture", "compliant"));
+    assertThat(admitted.headers()).containsEntry("RateLimit-Policy", "\"orders-secret-tier\";q=2;w=10");
+  }
+
+  // ---- anonymous callers learn nothing about which routes exist
+
+  @Test
+  void enforceWhenAnonymousOnUnknownPathOrTrustFlooredRouteThenTheSameAnswer() {
+    Enforcer e = enforcer(b -> b);
+    for (String posture : List.of("noncompliant", "compliant")) {
+      Decision unknown = get(e, "/billing", null, "X-Device-Posture", posture);
+      Decision stepUp = get(e, "/orders", null, "X-Device-Posture", posture);
+      Decision refuse = get(e, "/payouts", null, "X-Device-Posture", posture);
+
+      assertThatDecision(unknown).isDeniedWith(DenyReason.CREDENTIAL_MISSING).hasStatus(401);
+      assertThatDecision(stepUp).isDeniedWith(DenyReason.CREDENTIAL_MISSING).hasStatus(401).byGate("policy");
+      assertThatDecision(refuse).isDeniedWith(DenyReason.CREDENTIAL_MISSING).hasStatus(401).byGate("policy");
+      WireResponse expected = e.respond((Decision.Deny) unknown);
+      assertThat(e.respond((Decision.Deny) stepUp)).isEqualTo(expected);
+      assertThat(e.respond((Decision.Deny) refuse)).isEqualTo(expected);
+    }
+    // a public route is still scored and served
+    assertThatDecision(get(e, "/health", null, "X-Device-Posture", "noncompliant")).isAllowed();
+  }
+
+  @Test
+  void enforceWhenAnonymousOnLimitedRoutesThenNoRateAnswerTellsRoutesApart() {
+    Enforcer e = enforcer(b -> b.rateLimits(RatePolicy.builder()
+        .route("GET /search", RateLimit.of("search", 1, Duration.ofSeconds(10)))
+        .defaultLimit(RateLimit.of("default", 1000, Duration.ofSeconds(10))).build()));
+    for (int i = 0; i < 5; i++) {
+      Decision known = get(e, "/search", null);
+      Decision unknown = get(e, "/nothing-here", null);
+      assertThatDecision(known).isDeniedWith(DenyReason.CREDENTIAL_MISSING);
+      assertThat(e.respond((Decision.Deny) known)).isEqualTo(e.respond((Decision.Deny) unknown));
+    }
+  }
+
+  @Test
   void enforceWhenIdentityThrottledThenLimitTightensAndSaysAbnormalUsage() {
     Enforcer e = enforcer(b -> b.rateLimits(RatePolicy.builder()
         .route("GET /search", RateLimit.of("search", 10, Duration.ofSeconds(10))).build()));
