@@ -37,6 +37,8 @@ class PeerGateTests {
             .get("/internal/audit", Requirement.workload("spiffe://example.org/ns/ops/**"))
             .get("/orders", Requirement.allScopes("orders:read"))
             .get("/both", Requirement.workload(CHECKOUT).and(Requirement.allScopes("orders:read")))
+            .get("/profile", Requirement.authenticated())
+            .get("/jobs", Requirement.authenticatedOrWorkload())
             .build())
         .rateLimits(RatePolicy.none())
         .clock(clock)
@@ -127,6 +129,24 @@ class PeerGateTests {
     Decision d = enforce(enforcer(new PeerVerifier.Verified(CHECKOUT)), "/orders", true);
 
     assertThat(((Decision.Deny) d).reason()).isEqualTo(DenyReason.INSUFFICIENT_SCOPE);
+  }
+
+  @Test
+  void enforceWhenPeerOnlyOnAuthenticatedRouteThenDeniesCredentialMissing() {
+    Decision d = enforce(enforcer(new PeerVerifier.Verified(CHECKOUT)), "/profile", true);
+
+    assertThat(((Decision.Deny) d).reason()).isEqualTo(DenyReason.CREDENTIAL_MISSING);
+    assertThat(((Decision.Deny) d).gate()).isEqualTo("policy");
+  }
+
+  @Test
+  void enforceWhenPeerOnlyOnAuthenticatedOrWorkloadRouteThenAllows() {
+    Decision d = enforce(enforcer(new PeerVerifier.Verified(CHECKOUT)), "/jobs", true);
+
+    assertThat(d).isInstanceOf(Decision.Allow.class);
+    assertThat(((Decision.Allow) d).caller().workload()).contains(CHECKOUT);
+    Decision anonymous = enforce(enforcer(new PeerVerifier.Verified(CHECKOUT)), "/jobs", false);
+    assertThat(((Decision.Deny) anonymous).reason()).isEqualTo(DenyReason.CREDENTIAL_MISSING);
   }
 
   @Test

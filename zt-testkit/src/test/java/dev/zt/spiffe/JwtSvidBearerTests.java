@@ -38,6 +38,8 @@ class JwtSvidBearerTests {
         .routes(RoutePolicy.builder()
             .get("/internal/inventory", Requirement.workload("spiffe://example.org/ns/shop/sa/checkout"))
             .get("/orders", Requirement.allScopes("orders:read"))
+            .get("/profile", Requirement.authenticated())
+            .get("/jobs", Requirement.authenticatedOrWorkload())
             .build())
         .openTelemetry(OpenTelemetry.noop())
         .build();
@@ -96,5 +98,22 @@ class JwtSvidBearerTests {
     String user = issuer.token().scope("orders:read").build();
     assertThatDecision(enforcer.enforce(inventory(user).build())).isDeniedWith(DenyReason.WORKLOAD_FORBIDDEN);
     assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(user).build())).isAllowed();
+  }
+
+  @Test
+  void enforceWhenJwtSvidOnAnAuthenticatedRouteThenRefusedAsNoAccessToken() {
+    String svid = shop.jwtSvid("/ns/shop/sa/checkout").audience("orders-api").sign();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/profile").bearer(svid).build()))
+        .isDeniedWith(DenyReason.CREDENTIAL_MISSING).hasStatus(401);
+    String user = issuer.token().build();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/profile").bearer(user).build())).isAllowed();
+  }
+
+  @Test
+  void enforceWhenJwtSvidOrAccessTokenOnAnAuthenticatedOrWorkloadRouteThenAllows() {
+    String svid = shop.jwtSvid("/ns/shop/sa/checkout").audience("orders-api").sign();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/jobs").bearer(svid).build())).isAllowed();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/jobs").bearer(issuer.token().build()).build())).isAllowed();
+    assertThatDecision(enforcer.enforce(TestRequest.get("/jobs").build())).isDeniedWith(DenyReason.CREDENTIAL_MISSING);
   }
 }
