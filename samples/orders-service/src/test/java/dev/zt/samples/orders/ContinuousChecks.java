@@ -66,6 +66,18 @@ abstract class ContinuousChecks {
   }
 
   @Test
+  void anonymousWhenRouteHasATrustFloorThenAnsweredAsAPathThatDoesNotExist() throws Exception {
+    for (String posture : new String[] {"noncompliant", "compliant"}) {
+      HttpResponse<String> floored = get("/orders", null, "X-Device-Posture", posture);
+      HttpResponse<String> missing = get("/no-such-route", null, "X-Device-Posture", posture);
+      assertThat(floored.statusCode()).isEqualTo(401).isEqualTo(missing.statusCode());
+      assertThat(floored.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"orders\"")
+          .isEqualTo(missing.headers().allValues("WWW-Authenticate"));
+      assertThat(floored.body()).isEqualTo(missing.body()).doesNotContain("insufficient-user-authentication");
+    }
+  }
+
+  @Test
   void ordersWhenDeviceNonCompliantThenStepUpIsRequested() throws Exception {
     String token = reader("cv-step-up");
     HttpResponse<String> res = get("/orders", token, "X-Device-Posture", "noncompliant");
