@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Thread-safe and lock-free on the hot path.
  *
  * <p>{@link #enforce(RequestContext)} runs the gates in order — peer (when a {@link PeerVerifier} is set),
- * source, credential, inspection, trust, rate, policy — and answers with a {@link Decision}. The stage is already
+ * source, credential, inspection, trust, rate, policy — and answers with a {@link Decision}. A caller without a
+ * credential gets the policy gate's verdict before the trust and rate gates, so their answers never tell it which
+ * routes exist. The stage is already
  * complete when nothing remote was needed, which is the usual case; a gate that waits on I/O completes it later, on
  * another thread, and never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
  *

@@ -8,7 +8,7 @@ import java.util.Set;
  * that made it by {@link #id()}.
  *
  * @param id a stable name for the audit log (defaults to {@code "GET /orders"} style)
- * @param methods the HTTP methods, case-sensitive; empty means any method
+ * @param methods the HTTP methods, upper-case tokens compared exactly; empty means any method
  * @param pattern the path pattern
  * @param requirement what the caller needs
  * @since 0.1
@@ -33,7 +33,10 @@ public record Route(String id, Set<String> methods, PathPattern pattern, Require
     return requirement.trustFloor();
   }
 
-  /** Whether this rule applies to the request. */
+  /**
+   * Whether this rule's own methods and pattern match. {@link RoutePolicy} also lets a {@code GET} rule decide
+   * {@code HEAD} and keeps preflight rules for preflights.
+   */
   public boolean matches(String method, String normalizedPath) {
     return (methods.isEmpty() || methods.contains(method)) && pattern.matches(normalizedPath);
   }
