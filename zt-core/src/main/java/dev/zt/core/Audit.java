@@ -149,18 +149,20 @@ final class Audit {
       java.util.List.of("User-Agent", "X-Forwarded-For", "X-Geo-Country", "X-Device-Posture", "Referer", "Origin");
 
   /** Enhanced monitoring: the full request of a monitored identity, allow-listed headers only, at INFO. */
-  void monitored(Exchange ex, Decision decision) {
+  void monitored(Exchange ex, Decision decision, boolean unredacted) {
     StringBuilder h = new StringBuilder();
     for (String name : MONITORED_HEADERS) {
       for (String v : ex.request().headers().values(name)) {
+        v = unredacted || !name.equals("Referer") ? v : Redaction.referer(v);
         h.append(name).append('=').append(v.replaceAll("[^\\x20-\\x7e]", "?")).append("; ");
       }
     }
+    String query = unredacted ? ex.request().rawQuery() : Redaction.queryValues(ex.request().rawQuery());
     LOG.info("zt monitored identity={} decision={} rule=\"{}\" method={} raw_path=\"{}\" query=\"{}\" trust={}"
             + " headers=\"{}\"",
         ex.identity(), decision.allowed() ? "allow" : ((Decision.Deny) decision).reason(), decision.rule(),
         ex.request().method(), ex.request().rawPath().replaceAll("[^\\x20-\\x7e]", "?"),
-        ex.request().rawQuery().replaceAll("[^\\x20-\\x7e]", "?"),
+        query.replaceAll("[^\\x20-\\x7e]", "?"),
         ex.trust().map(TrustScore::summary).orElse("-"), h);
   }
 }

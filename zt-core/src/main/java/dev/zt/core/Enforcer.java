@@ -54,6 +54,7 @@ public final class Enforcer {
   private final Outcomes outcomes;
   private final TrustGate trustGate;
   private final int formBodyLimit;
+  private final boolean monitorUnredacted;
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -68,9 +69,10 @@ public final class Enforcer {
     Detection detection = b.detection == null ? Detection.defaults() : b.detection;
     ResponsePolicy responsePolicy = b.responsePolicy == null ? ResponsePolicy.defaults() : b.responsePolicy;
     this.responses = new Responses(clock, responsePolicy, audit, trust.criticalEventTtl());
-    this.clientAddresses = new ClientAddresses(b.trustedProxies);
+    this.clientAddresses = new ClientAddresses(b.trustedProxies, responsePolicy::neverBlocks);
     this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
     this.formBodyLimit = detection.formBodyLimit();
+    this.monitorUnredacted = responsePolicy.monitorUnredacted();
     // one per-identity state for the behaviour baseline and the rate buckets: one cache lookup per request
     Identities identities = trust.behaviourEnabled() || !rates.isEmpty()
         ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
@@ -116,7 +118,7 @@ public final class Enforcer {
     String normalized = ((PathNormalizer.Normalized) path).path();
     Route route = routes.match(request.method(), normalized);
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
-    return run(new Exchange(request, normalized, route, clientAddresses.resolve(request), now), 0);
+    return run(new Exchange(request, normalized, route, clientAddresses.client(request), now), 0);
   }
 
   /**
@@ -129,12 +131,14 @@ public final class Enforcer {
       return;
     }
     try {
-      java.util.Optional<java.net.InetAddress> client = clientAddresses.resolve(request);
+      ClientAddresses.Client client = clientAddresses.client(request);
       Caller caller = allow.caller();
       String identity = caller.identityKey() != null ? caller.identityKey()
-          : client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
+          : client.address().map(a -> "ip:" + a.getHostAddress()).orElse(Exchange.UNKNOWN);
       String path = request.normalizedPath().orElse("(rejected)");
-      outcomes.observe(identity, client, caller.token(), path, status);
+      // an application's 401 is a failed authentication (a login form refusing a password)
+      outcomes.observe(identity, client.blockable() ? client.address() : java.util.Optional.empty(), caller.token(),
+          path, status, status == 401);
       trustGate.outcome(identity, caller, status);
       if (status == 401) {
         outcomes.loginFormFailure(request, client);
@@ -161,7 +165,7 @@ public final class Enforcer {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(identifier, "identifier");
     try {
-      outcomes.authenticationFailure(identifier, clientAddresses.resolve(request));
+      outcomes.authenticationFailure(identifier, clientAddresses.client(request));
     } catch (RuntimeException e) {
       LOG.error("zt report failed", e); // reporting never affects the response
     }
@@ -270,11 +274,11 @@ public final class Enforcer {
     try {
       audit.record(ex, decision);
       if (decision instanceof Decision.Deny d) {
-        outcomes.observe(ex.identity(), ex.clientAddress(), ex.caller().token(), ex.path(), d.status());
+        outcomes.denied(ex, d.reason(), d.status());
         trustGate.outcome(ex.identity(), ex.caller(), d.status());
       }
       if (responses.isMonitored(ex.identity())) {
-        audit.monitored(ex, decision);
+        audit.monitored(ex, decision, monitorUnredacted);
       }
       if (listener != null) {
         listener.onDecision(ex.request(), decision, ex.detail());
