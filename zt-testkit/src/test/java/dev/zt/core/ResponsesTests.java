@@ -393,4 +393,18 @@ class ResponsesTests {
         .unsafeMonitorQueryValuesAndReferer().build())));
     assertThat(line).contains("reset_code=s3cr3t987").contains("code=s3cr3t654");
   }
+
+  @Test
+  void enforceWhenForwardingIsMisconfiguredThenEachKindIsLoggedOnceNotPerRequest() {
+    Enforcer e = behindProxies();
+    String log = stderrOf(() -> {
+      for (int i = 0; i < 5; i++) {
+        send(e, TestRequest.get("/health").peer("192.0.2.10").header("X-Forwarded-For", "203.0.113.9"));
+        via(e, "unknown", "/health", null);
+      }
+    });
+    assertThat(log.split("not a trusted proxy", -1)).hasSize(2);
+    assertThat(log.split("is not an IP address", -1)).hasSize(2);
+    assertThat(log).contains("WARN").contains("192.0.2.10");
+  }
 }
