@@ -35,7 +35,7 @@ public record ResponseAction(Kind kind, Duration ttl, int afterAttempts, Duratio
      */
     BLOCK_SOURCE,
     /**
-     * Refuse requests without an {@code Authorization} header from the client's address (or network); requests with
+     * Refuse requests without a bearer credential from the client's address (or network); requests with
      * a credential go on to be verified as usual. For evidence gathered from anonymous requests, which any web page
      * can make a visitor's browser send: the visitor's authenticated use is never cut off by it.
      *

@@ -84,8 +84,8 @@ public final class Responses {
 
   /**
    * Whether the exchange's client is blocked: its address (by an automated response or an operator), or — only
-   * for a client automated responses may act on — its /24 · /64 network, or, for a request without an
-   * {@code Authorization} header, an anonymous-only block of either.
+   * for a client automated responses may act on — its /24 · /64 network, or, for a request without a bearer
+   * credential, an anonymous-only block of either.
    */
   boolean isBlocked(Exchange exchange) {
     if (blockedSources.isEmpty() && anonymousBlocked.isEmpty() || exchange.clientAddress().isEmpty()) {
@@ -103,8 +103,22 @@ public final class Responses {
     if (blockedSources.contains(network)) {
       return true;
     }
-    return !anonymousBlocked.isEmpty() && exchange.request().headers().values("Authorization").isEmpty()
+    return !anonymousBlocked.isEmpty() && !presentsBearer(exchange.request())
         && (anonymousBlocked.contains(address) || anonymousBlocked.contains(network));
+  }
+
+  /**
+   * Whether the request presents a bearer credential (which the credential gate then verifies, refusing and counting
+   * a bad one). Another scheme ({@code Basic}) goes on anonymously there, so it does not lift an anonymous block.
+   */
+  private static boolean presentsBearer(RequestContext request) {
+    for (String v : request.headers().values("Authorization")) {
+      String t = v.stripLeading();
+      if (t.regionMatches(true, 0, "Bearer", 0, 6) && (t.length() == 6 || t.charAt(6) == ' ')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean isThrottled(String identity) {

@@ -317,6 +317,11 @@ class ResponsesTests {
           .isDeniedWith(DenyReason.ATTACK_DETECTED);
     }
     assertThatDecision(via(e, "203.0.113.80", "/health", null)).isDeniedWith(DenyReason.SOURCE_BLOCKED);
+    // another scheme is no credential to zt: it does not lift the block; a bad bearer token is refused and counted
+    assertThatDecision(send(e, TestRequest.get("/health").peer("10.0.0.5").header("X-Forwarded-For", "203.0.113.80")
+        .header("Authorization", "Basic Zm9vOmJhcg=="))).isDeniedWith(DenyReason.SOURCE_BLOCKED);
+    assertThatDecision(via(e, "203.0.113.80", "/health", badSignature()))
+        .isDeniedWith(DenyReason.TOKEN_SIGNATURE_INVALID);
     // a user behind the same address who presents a credential is not cut off
     assertThatDecision(via(e, "203.0.113.80", "/search", reader("alice"))).isAllowed();
     assertThatDecision(via(e, "203.0.113.81", "/health", null)).isAllowed();
