@@ -159,6 +159,9 @@ class ResponsesTests {
     assertThatDecision(via(e, "2001:db8:1:2:ffff::1", "/search", reader("alice")))
         .isDeniedWith(DenyReason.SOURCE_BLOCKED);
     assertThatDecision(via(e, "2001:db8:1:3::1", "/search", reader("alice"))).isAllowed();
+    assertThat(e.responses().active()).anyMatch(a -> a.target().equals("net:2001:db8:1:2::/64"));
+    assertThat(e.responses().unblockNetwork(ClientAddresses.literal("2001:db8:1:2::77").orElseThrow())).isTrue();
+    assertThatDecision(via(e, "2001:db8:1:2:ffff::1", "/search", reader("alice"))).isAllowed();
   }
 
   // ---- who is never blocked
