@@ -111,7 +111,8 @@ public final class Enforcer {
   public CompletionStage<Decision> enforce(RequestContext request) {
     PathNormalizer.Result path = request.pathResult();
     if (path instanceof PathNormalizer.Rejected rejected) {
-      Exchange ex = new Exchange(request, "(rejected)", null);
+      Exchange ex = new Exchange(request, "(rejected)", null, clientAddresses.client(request),
+          request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis());
       ex.note(rejected.why());
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
