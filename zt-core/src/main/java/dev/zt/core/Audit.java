@@ -254,17 +254,19 @@ final class Audit {
       java.util.List.of("User-Agent", "X-Forwarded-For", "X-Geo-Country", "X-Device-Posture", "Referer", "Origin");
 
   /** Enhanced monitoring: the full request of a monitored identity, allow-listed headers only, at INFO. */
-  void monitored(Exchange ex, Decision decision) {
+  void monitored(Exchange ex, Decision decision, boolean unredacted) {
     StringBuilder h = new StringBuilder();
     for (String name : MONITORED_HEADERS) {
       for (String v : ex.request().headers().values(name)) {
+        v = unredacted || !name.equals("Referer") ? v : Redaction.referer(v);
         h.append(name).append('=').append(v).append("; ");
       }
     }
+    String query = unredacted ? ex.request().rawQuery() : Redaction.queryValues(ex.request().rawQuery());
     LOG.info(new Line("zt monitored").field("identity", ex.identity())
         .field("decision", decision.allowed() ? "allow" : ((Decision.Deny) decision).reason().name())
         .field("rule", decision.rule()).field("method", ex.request().method())
-        .field("raw_path", ex.request().rawPath()).field("query", ex.request().rawQuery())
+        .field("raw_path", ex.request().rawPath()).field("query", query)
         .field("trust", ex.trust().map(TrustScore::summary).orElse("-")).field("headers", h.toString()).toString());
   }
 }

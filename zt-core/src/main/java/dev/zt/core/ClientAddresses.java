@@ -5,33 +5,77 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves the client's address behind trusted proxies: when the peer is a trusted proxy, the rightmost
  * {@code X-Forwarded-For} entry that is not itself a trusted proxy is the client. Only IP literals are read (never a
- * DNS lookup); a malformed entry stops the walk at the last good address.
+ * DNS lookup).
+ *
+ * <p>It also says whether the client may be counted and blocked by an automated response. It may not when it is
+ * exempt ({@link ResponsePolicy.Builder#neverBlock}, loopback by default), a trusted proxy itself, a peer that sent
+ * an {@code X-Forwarded-For} zt was not told to trust (a proxy nobody configured: everyone behind it shares its
+ * address), or unknown (a trusted proxy wrote a hop that is not an IP literal: the client is not known, so it is
+ * neither blocked nor keyed with other unknown clients). The two misconfigurations are logged at WARN the first time
+ * they are seen, not per request.
  */
 final class ClientAddresses {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClientAddresses.class);
+
+  /** The client as resolved: its address (empty when unknown) and whether automated responses may act on it. */
+  record Client(Optional<InetAddress> address, boolean blockable) {
+    static final Client UNKNOWN = new Client(Optional.empty(), false);
+  }
+
   private final Predicate<InetAddress> trustedProxy;
+  private final Predicate<InetAddress> neverBlock;
+  private final AtomicBoolean warnedUntrusted = new AtomicBoolean();
+  private final AtomicBoolean warnedUnparseable = new AtomicBoolean();
 
   ClientAddresses(Predicate<InetAddress> trustedProxy) {
+    this(trustedProxy, InetAddress::isLoopbackAddress);
+  }
+
+  /**
+   * @param trustedProxy the proxies whose {@code X-Forwarded-For} is read, or {@code null} for none
+   * @param neverBlock addresses automated responses never block
+   */
+  ClientAddresses(Predicate<InetAddress> trustedProxy, Predicate<InetAddress> neverBlock) {
     this.trustedProxy = trustedProxy;
+    this.neverBlock = neverBlock;
   }
 
   Optional<InetAddress> resolve(RequestContext request) {
+    return client(request).address();
+  }
+
+  Client client(RequestContext request) {
     Optional<InetAddress> peer = request.clientAddress();
-    if (trustedProxy == null || peer.isEmpty() || !trustedProxy.test(peer.get())) {
-      return peer;
+    if (peer.isEmpty()) {
+      return Client.UNKNOWN;
     }
     List<String> values = request.headers().values("X-Forwarded-For");
+    if (trustedProxy == null || !trustedProxy.test(peer.get())) {
+      if (!values.isEmpty()) {
+        if (warnedUntrusted.compareAndSet(false, true)) {
+          LOG.warn("zt: {} sent X-Forwarded-For but is not a trusted proxy (Enforcer.Builder.trustForwardedFor): "
+              + "its address is the client's, and it is never blocked, since everyone behind it would be; "
+              + "configure the proxy as trusted (logged once)", peer.get().getHostAddress());
+        }
+        return new Client(peer, false);
+      }
+      return new Client(peer, mayBlock(peer.get()));
+    }
     if (values.isEmpty()) {
-      return peer;
+      return new Client(peer, false); // the trusted proxy itself
     }
     List<String> hops = new ArrayList<>();
     for (String v : values) {
-      for (String part : v.split(",")) {
+      for (String part : v.split(",", -1)) {
         hops.add(part.strip());
       }
     }
@@ -39,14 +83,22 @@ final class ClientAddresses {
     for (int i = hops.size() - 1; i >= 0; i--) {
       Optional<InetAddress> hop = literal(hops.get(i));
       if (hop.isEmpty()) {
-        break;
+        if (warnedUnparseable.compareAndSet(false, true)) {
+          LOG.warn("zt: a trusted proxy forwarded an X-Forwarded-For hop that is not an IP address: the client is "
+              + "unknown (not blocked, not rate-limited with others); check what the proxy writes (logged once)");
+        }
+        return Client.UNKNOWN;
       }
       current = hop.get();
       if (!trustedProxy.test(current)) {
-        break;
+        return new Client(Optional.of(current), mayBlock(current));
       }
     }
-    return Optional.of(current);
+    return new Client(Optional.of(current), false); // every hop is a trusted proxy
+  }
+
+  private boolean mayBlock(InetAddress a) {
+    return !neverBlock.test(a) && (trustedProxy == null || !trustedProxy.test(a));
   }
 
   static Optional<InetAddress> literal(String s) {

@@ -13,9 +13,17 @@ import java.util.Optional;
  *       bodies ({@code sqli.query}, {@code sqli.path}, {@code sqli.header}, {@code sqli.form}): the request is
  *       refused (403). A form body longer than {@code maxFormBytes} is refused whole (413), never inspected in part.
  *   </li>
- *   <li>Credential stuffing: {@code stuffing.source} when one source has {@code perSource} authentication failures
- *       (401) within the window; {@code stuffing.distributed} when failures across many sources, each below that,
- *       add up to {@code distributedFailures} from at least {@code distributedSources} addresses.</li>
+ *   <li>Credential stuffing: {@code stuffing.source} when one address has {@code perSource} failed
+ *       authentications within the window, {@code stuffing.network} when its /24 (IPv4) or /64 (IPv6) network has
+ *       {@code stuffingPerNetwork}; {@code stuffing.distributed} when failures across many sources, each below that,
+ *       add up to {@code distributedFailures} from at least {@code distributedSources} addresses. A failed
+ *       authentication is a presented credential that fails verification (a bad signature, an unknown key, a
+ *       malformed token or header, a wrong issuer or audience, …) or a 401 the application answered; never a
+ *       missing credential, an expired or suspended token, or a step-up challenge (see {@code docs/detection.md}).
+ *       Exempt, proxy and unknown clients are never counted.</li>
+ *   <li>Anonymous probing: {@code probing.source} / {@code probing.network} when requests without a credential from
+ *       one address (or network) draw {@code probingPerSource} ({@code probingPerNetwork}) attack verdicts within
+ *       {@code probingWindow}.</li>
  *   <li>Credential stuffing by login identifier (the name a failed login was attempted for, reported by the
  *       application through {@link Enforcer#reportAuthenticationFailure} or read from the form field
  *       {@code identifierField} of a request the application answered 401): {@code stuffing.identifier} when one
@@ -33,6 +41,14 @@ import java.util.Optional;
  * @param identifiersPerSource distinct identifiers failing from one source that make a {@code stuffing.identifiers}
  *     (at most 1000, or {@link Integer#MAX_VALUE} for never)
  * @param identifiersWindow the sliding window those are counted in
+ * @param stuffingPerNetwork failed authentications from one /24 (IPv4) or /64 (IPv6) network within
+ *     {@code stuffingWindow} that make a {@code stuffing.network} verdict
+ * @param probingPerSource attack verdicts on requests without a credential from one address within
+ *     {@code probingWindow} that make a {@code probing.source} verdict
+ * @param probingPerNetwork the same from one /24 · /64 network ({@code probing.network})
+ * @param probingWindow the sliding window those are counted in
+ * @param sensitiveFields name fragments, besides {@link #BUILT_IN_SENSITIVE}, of fields whose values evidence never
+ *     quotes
  * @since 0.1
  */
 public record Detection(
@@ -51,7 +67,12 @@ public record Detection(
     int identifierFailures,
     Duration identifierWindow,
     int identifiersPerSource,
-    Duration identifiersWindow) {
+    Duration identifiersWindow,
+    int stuffingPerNetwork,
+    int probingPerSource,
+    int probingPerNetwork,
+    Duration probingWindow,
+    List<String> sensitiveFields) {
 
   /** The default form body limit: 64 KiB. */
   public static final int DEFAULT_MAX_FORM_BYTES = 64 * 1024;
@@ -61,6 +82,16 @@ public record Detection(
 
   public Detection {
     inspectedHeaders = List.copyOf(inspectedHeaders);
+    sensitiveFields = List.copyOf(sensitiveFields);
+    Objects.requireNonNull(probingWindow, "probingWindow");
+    for (String f : sensitiveFields) {
+      if (f.isBlank()) {
+        throw new IllegalArgumentException("a sensitive field name must not be blank");
+      }
+    }
+    if (stuffingPerNetwork < 1 || probingPerSource < 1 || probingPerNetwork < 1) {
+      throw new IllegalArgumentException("network and probing thresholds must be positive");
+    }
     Objects.requireNonNull(stuffingWindow, "stuffingWindow");
     Objects.requireNonNull(distributedWindow, "distributedWindow");
     Objects.requireNonNull(enumerationWindow, "enumerationWindow");
@@ -82,7 +113,7 @@ public record Detection(
       throw new IllegalArgumentException("identifierField must not be blank");
     }
     for (Duration d : List.of(stuffingWindow, distributedWindow, enumerationWindow, identifierWindow,
-        identifiersWindow)) {
+        identifiersWindow, probingWindow)) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("detection windows must be positive: " + d);
       }
@@ -90,36 +121,40 @@ public record Detection(
   }
 
   /**
-   * SQL injection on (query, path, {@code User-Agent}, {@code Referer}, form fields of bodies up to 64 KiB);
-   * 20 failures per source per minute; 300 failures from 30 sources in 10 minutes; 10 failures for one login
+   * SQL injection on (query, path, {@code User-Agent}, form fields of bodies up to 64 KiB; not {@code Referer}:
+   * {@link #withRefererInspected()}); 20 failed authentications per address per minute and 100 per /24 · /64
+   * network; 10 attack verdicts on requests without a credential per address in 10 minutes and 50 per network; 300 failures from 30 sources in 10 minutes; 10 failures for one login
    * identifier in 15 minutes; 20 distinct identifiers failing from one source in 10 minutes (no identifier form
    * field: the application reports identifiers); 20 distinct paths at ≥ 50 % 403/404 in 5 minutes.
    */
   public static Detection defaults() {
-    return new Detection(true, List.of("User-Agent", "Referer"), 20, Duration.ofMinutes(1), 300, 30,
+    return new Detection(true, List.of("User-Agent"), 20, Duration.ofMinutes(1), 300, 30,
         Duration.ofMinutes(10), 20, 0.5, Duration.ofMinutes(5), DEFAULT_MAX_FORM_BYTES, Optional.empty(), 10,
-        Duration.ofMinutes(15), 20, Duration.ofMinutes(10));
+        Duration.ofMinutes(15), 20, Duration.ofMinutes(10), 100, 10, 50, Duration.ofMinutes(10), List.of());
   }
 
   /** Nothing is inspected or counted (and no form body is read). */
   public static Detection off() {
     return new Detection(false, List.of(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE,
         Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, 1, Duration.ofMinutes(1), DEFAULT_MAX_FORM_BYTES,
-        Optional.empty(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, Duration.ofMinutes(1));
+        Optional.empty(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, Duration.ofMinutes(1),
+        Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofMinutes(1), List.of());
   }
 
   /** The same, with credential-stuffing thresholds changed. */
   public Detection withStuffing(int perSource, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, perSource, window, distributedFailures, distributedSources,
         distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow, maxFormBytes,
-        identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow);
+        identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
   }
 
   /** The same, with enumeration thresholds changed. */
   public Detection withEnumeration(int distinctPaths, double errorRatio, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, distinctPaths, errorRatio, window, maxFormBytes, identifierField,
-        identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow);
+        identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow, stuffingPerNetwork,
+        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
   }
 
   /**
@@ -131,7 +166,8 @@ public record Detection(
   public Detection withMaxFormBytes(int bytes) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
-        bytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow);
+        bytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
   }
 
   /**
@@ -144,7 +180,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, Optional.of(name), identifierFailures, identifierWindow, identifiersPerSource,
-        identifiersWindow);
+        identifiersWindow, stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
   }
 
   /**
@@ -156,7 +192,8 @@ public record Detection(
   public Detection withIdentifierStuffing(int failures, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
-        maxFormBytes, identifierField, failures, window, identifiersPerSource, identifiersWindow);
+        maxFormBytes, identifierField, failures, window, identifiersPerSource, identifiersWindow, stuffingPerNetwork,
+        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
   }
 
   /**
@@ -168,7 +205,116 @@ public record Detection(
   public Detection withIdentifiersPerSource(int identifiers, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
-        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiers, window);
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiers, window, stuffingPerNetwork,
+        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+  }
+
+  /**
+   * The same, with the per-network threshold of failed authentications changed: {@code failures} from one /24 (IPv4)
+   * or /64 (IPv6) network within the stuffing window make a {@code stuffing.network} verdict (default 100), so
+   * rotating addresses inside one network does not escape the per-address count.
+   *
+   * @since 0.1
+   */
+  public Detection withNetworkStuffing(int failures) {
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        failures, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+  }
+
+  /**
+   * The same, with the bound on anonymous probing changed: {@code perSource} attack verdicts on requests without a
+   * credential from one address ({@code probing.source}), or {@code perNetwork} from one /24 · /64 network
+   * ({@code probing.network}), within {@code window} (defaults 10, 50, 10 minutes).
+   *
+   * @since 0.1
+   */
+  public Detection withProbing(int perSource, int perNetwork, Duration window) {
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, perSource, perNetwork, window, sensitiveFields);
+  }
+
+  /**
+   * The same, also inspecting the {@code Referer} header for SQL injection. Off by default: a {@code Referer} is
+   * written by the browser from the page the user came from, so any page on the web can put an injection's shape
+   * there on a victim's requests.
+   *
+   * @since 0.1
+   */
+  public Detection withRefererInspected() {
+    if (inspectedHeaders.stream().anyMatch(h -> h.equalsIgnoreCase("Referer"))) {
+      throw new IllegalStateException("Referer is already inspected");
+    }
+    List<String> headers = new java.util.ArrayList<>(inspectedHeaders);
+    headers.add("Referer");
+    return new Detection(sqlInjection, headers, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+  }
+
+  /**
+   * The same, treating fields (query parameters, form fields, inspected headers) whose names contain any of
+   * {@code names} (case-insensitive; {@code -}, {@code _} and {@code .} ignored) as sensitive, in addition to the
+   * built-in list ({@link #BUILT_IN_SENSITIVE}): a verdict about such a field never quotes its value.
+   *
+   * @since 0.1
+   */
+  public Detection withSensitiveFields(String... names) {
+    if (!sensitiveFields.isEmpty()) {
+      throw new IllegalStateException("sensitive fields were already set");
+    }
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, List.of(names));
+  }
+
+  /**
+   * Name fragments that make a field sensitive whatever is configured (compared without case, {@code -}, {@code _}
+   * and {@code .}): {@code password}, {@code passwd}, {@code pwd}, {@code passphrase}, {@code secret},
+   * {@code token}, {@code apikey}, {@code authorization}, {@code credential}, {@code cookie}, {@code session},
+   * {@code privatekey}; and the exact names {@code otp} and {@code pin} (as fragments they would match
+   * {@code shipping}).
+   */
+  public static final List<String> BUILT_IN_SENSITIVE = List.of("password", "passwd", "pwd", "passphrase", "secret",
+      "token", "apikey", "authorization", "credential", "cookie", "session", "privatekey");
+
+  /** Whether a field of this name is sensitive: its value is never quoted in evidence. */
+  boolean isSensitive(String name) {
+    String n = squash(name);
+    if (n.equals("otp") || n.equals("pin")) {
+      return true;
+    }
+    for (String f : BUILT_IN_SENSITIVE) {
+      if (n.contains(f)) {
+        return true;
+      }
+    }
+    for (String f : sensitiveFields) {
+      if (n.contains(squash(f))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String squash(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c != '-' && c != '_' && c != '.') {
+        b.append(Character.toLowerCase(c));
+      }
+    }
+    return b.toString();
+  }
+
+  boolean probingEnabled() {
+    return probingPerSource != Integer.MAX_VALUE || probingPerNetwork != Integer.MAX_VALUE;
   }
 
   boolean stuffingEnabled() {

@@ -56,6 +56,7 @@ public final class Enforcer {
   private final Outcomes outcomes;
   private final TrustGate trustGate;
   private final int formBodyLimit;
+  private final boolean monitorUnredacted;
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -70,9 +71,10 @@ public final class Enforcer {
     Detection detection = b.detection == null ? Detection.defaults() : b.detection;
     ResponsePolicy responsePolicy = b.responsePolicy == null ? ResponsePolicy.defaults() : b.responsePolicy;
     this.responses = new Responses(clock, responsePolicy, audit, trust.criticalEventTtl());
-    this.clientAddresses = new ClientAddresses(b.trustedProxies);
+    this.clientAddresses = new ClientAddresses(b.trustedProxies, responsePolicy::neverBlocks);
     this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
     this.formBodyLimit = detection.formBodyLimit();
+    this.monitorUnredacted = responsePolicy.monitorUnredacted();
     // one per-identity state for the behaviour baseline and the rate buckets: one cache lookup per request
     Identities identities = trust.behaviourEnabled() || !rates.isEmpty()
         ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
@@ -113,14 +115,15 @@ public final class Enforcer {
   public CompletionStage<Decision> enforce(RequestContext request) {
     PathNormalizer.Result path = request.pathResult();
     if (path instanceof PathNormalizer.Rejected rejected) {
-      Exchange ex = new Exchange(request, "(rejected)", null);
+      Exchange ex = new Exchange(request, "(rejected)", null, clientAddresses.client(request),
+          request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis());
       ex.note(rejected.why());
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
     Route route = routes.match(request.method(), normalized, RoutePolicy.isPreflight(request));
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
-    return run(new Exchange(request, normalized, route, clientAddresses.resolve(request), now), 0);
+    return run(new Exchange(request, normalized, route, clientAddresses.client(request), now), 0);
   }
 
   /**
@@ -133,12 +136,14 @@ public final class Enforcer {
       return;
     }
     try {
-      java.util.Optional<java.net.InetAddress> client = clientAddresses.resolve(request);
+      ClientAddresses.Client client = clientAddresses.client(request);
       Caller caller = allow.caller();
       String identity = caller.identityKey() != null ? caller.identityKey()
-          : client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
+          : client.address().map(a -> "ip:" + a.getHostAddress()).orElse(Exchange.UNKNOWN);
       String path = request.normalizedPath().orElse("(rejected)");
-      outcomes.observe(identity, client, caller.token(), path, status);
+      // an application's 401 is a failed authentication (a login form refusing a password)
+      outcomes.observe(identity, client.blockable() ? client.address() : java.util.Optional.empty(), caller.token(),
+          path, status, status == 401);
       trustGate.outcome(identity, caller, status);
       if (status == 401) {
         outcomes.loginFormFailure(request, client);
@@ -165,7 +170,7 @@ public final class Enforcer {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(identifier, "identifier");
     try {
-      outcomes.authenticationFailure(identifier, clientAddresses.resolve(request));
+      outcomes.authenticationFailure(identifier, clientAddresses.client(request));
     } catch (RuntimeException e) {
       LOG.error("zt report failed", e); // reporting never affects the response
     }
@@ -274,11 +279,11 @@ public final class Enforcer {
     try {
       audit.record(ex, decision);
       if (decision instanceof Decision.Deny d) {
-        outcomes.observe(ex.identity(), ex.clientAddress(), ex.caller().token(), ex.path(), d.status());
+        outcomes.denied(ex, d.reason(), d.status());
         trustGate.outcome(ex.identity(), ex.caller(), d.status());
       }
       if (responses.isMonitored(ex.identity())) {
-        audit.monitored(ex, decision);
+        audit.monitored(ex, decision, monitorUnredacted);
       }
       if (listener != null) {
         listener.onDecision(ex.request(), decision, ex.detail());

@@ -15,6 +15,7 @@ public final class Exchange {
   private final String path;
   private final Route route;
   private final java.util.Optional<java.net.InetAddress> client;
+  private final boolean blockable;
   private final long now;
   private Caller caller = Caller.anonymous();
   private String detail = "";
@@ -37,11 +38,27 @@ public final class Exchange {
 
   Exchange(RequestContext request, String path, Route route, java.util.Optional<java.net.InetAddress> client,
       long now) {
+    this(request, path, route, new ClientAddresses.Client(client, client.isPresent()), now);
+  }
+
+  Exchange(RequestContext request, String path, Route route, ClientAddresses.Client client, long now) {
     this.request = request;
     this.path = path;
     this.route = route;
-    this.client = client;
+    this.client = client.address();
+    this.blockable = client.blockable();
     this.now = now;
+  }
+
+  /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */
+  static final String UNKNOWN = "unknown";
+
+  /**
+   * The client's address when automated responses may count and block it: empty when it is unknown, exempt
+   * (loopback by default), a trusted proxy, or a peer that sent an {@code X-Forwarded-For} zt does not trust.
+   */
+  java.util.Optional<java.net.InetAddress> blockableSource() {
+    return blockable ? client : java.util.Optional.empty();
   }
 
   /**
@@ -111,7 +128,7 @@ public final class Exchange {
       return key;
     }
     if (anonymousKey == null) {
-      anonymousKey = client.map(a -> "ip:" + a.getHostAddress()).orElse("unknown");
+      anonymousKey = client.map(a -> "ip:" + a.getHostAddress()).orElse(UNKNOWN);
     }
     return anonymousKey;
   }

@@ -88,6 +88,12 @@ final class Identities {
       return s;
     }
     Caller caller = exchange.caller();
+    if (caller.identityKey() == null && exchange.identity().equals(Exchange.UNKNOWN)) {
+      // a client whose address is not known shares nothing with other unknown clients: no bucket, no baseline
+      s = new State(this, null);
+      exchange.identityState(s);
+      return s;
+    }
     s = caller.stateHint();
     if (s == null || s.owner != this || s.retired || nowMillis - s.touched >= 1000 || nowMillis < s.touched) {
       s = get(key(exchange.identity(), caller), baselines);

@@ -22,11 +22,13 @@ final class InspectionGate implements Gate {
   private final List<String> headers;
   private final Responses responses;
   private final int maxFormBytes;
+  private final Detection detection;
 
   InspectionGate(Detection detection, Responses responses) {
     this.headers = detection.inspectedHeaders();
     this.responses = responses;
     this.maxFormBytes = detection.maxFormBytes();
+    this.detection = detection;
   }
 
   @Override
@@ -53,7 +55,9 @@ final class InspectionGate implements Gate {
       return Step.proceed();
     }
     exchange.note(verdict.get().rule() + ": " + verdict.get().evidence());
-    responses.onVerdict(verdict.get(), exchange.identity(), exchange.caller().token(), exchange.clientAddress());
+    // about content, not identity: the request is refused and at most this one token suspended (see Responses)
+    responses.onContentVerdict(verdict.get(), exchange.identity(), exchange.caller().token(),
+        exchange.blockableSource());
     return Step.deny(DenyReason.ATTACK_DETECTED);
   }
 
@@ -89,7 +93,7 @@ final class InspectionGate implements Gate {
       for (String value : request.headers().values(header)) {
         Optional<Verdict> v = sqli.inspect("header:" + header, value);
         if (v.isPresent()) {
-          return v;
+          return detection.isSensitive(header) ? v.map(InspectionGate::redacted) : v;
         }
       }
     }
@@ -111,7 +115,30 @@ final class InspectionGate implements Gate {
     if (v.isEmpty() && !rawName.isEmpty()) {
       v = whole(location, rawName);
     }
-    return v;
+    return v.isPresent() && detection.isSensitive(decodedName(rawName)) ? v.map(InspectionGate::redacted) : v;
+  }
+
+  /** A field's name decoded once for the sensitivity check ({@code pass%77ord} is {@code password}). */
+  private static String decodedName(String rawName) {
+    if (rawName.indexOf('%') < 0 && rawName.indexOf('+') < 0) {
+      return rawName;
+    }
+    try {
+      return java.net.URLDecoder.decode(rawName, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return rawName; // a malformed escape: the name as sent
+    }
+  }
+
+  /**
+   * The verdict without the excerpt of the value: a sensitive field's value (a password that happens to hold a
+   * quote and {@code OR}) must not reach a log. The location, shape and fingerprint remain.
+   */
+  static Verdict redacted(Verdict v) {
+    String e = v.evidence();
+    int at = e.indexOf(" excerpt="); // the first: the location holds no spaces, the value may hold anything
+    return new Verdict(v.rule(), v.severity(), (at < 0 ? e : e.substring(0, at)) + " excerpt=(redacted: sensitive"
+        + " field)");
   }
 
   /**

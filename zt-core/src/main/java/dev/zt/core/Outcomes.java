@@ -27,6 +27,9 @@ final class Outcomes {
   private final Responses responses;
   private final Clock clock;
   private final Cache<String, WindowCounter> failuresBySource;
+  private final Cache<String, WindowCounter> failuresByNetwork;
+  private final Cache<String, WindowCounter> probesBySource;
+  private final Cache<String, WindowCounter> probesByNetwork;
   private final Cache<String, Walk> walks;
   private final Spread spread;
   private final Cache<String, IdentifierFailures> failuresByIdentifier;
@@ -44,6 +47,12 @@ final class Outcomes {
     this.clock = clock;
     this.failuresBySource = Caffeine.newBuilder().maximumSize(maxEntries)
         .expireAfterAccess(detection.stuffingWindow().multipliedBy(2)).executor(Runnable::run).build();
+    this.failuresByNetwork = Caffeine.newBuilder().maximumSize(maxEntries)
+        .expireAfterAccess(detection.stuffingWindow().multipliedBy(2)).executor(Runnable::run).build();
+    this.probesBySource = Caffeine.newBuilder().maximumSize(maxEntries)
+        .expireAfterAccess(detection.probingWindow().multipliedBy(2)).executor(Runnable::run).build();
+    this.probesByNetwork = Caffeine.newBuilder().maximumSize(maxEntries)
+        .expireAfterAccess(detection.probingWindow().multipliedBy(2)).executor(Runnable::run).build();
     this.walks = Caffeine.newBuilder().maximumSize(maxEntries)
         .expireAfterAccess(detection.enumerationWindow().multipliedBy(2)).executor(Runnable::run).build();
     this.spread = new Spread(detection.distributedWindow().toMillis(), detection.distributedSources() * 4);
@@ -54,7 +63,7 @@ final class Outcomes {
   }
 
   /** A 401 the application answered: the login identifier from the configured form field, if there is one. */
-  void loginFormFailure(RequestContext request, Optional<InetAddress> source) {
+  void loginFormFailure(RequestContext request, ClientAddresses.Client source) {
     if (detection.identifierField().isEmpty() || request.formBody().isEmpty()
         || request.formBody().get().length() > detection.maxFormBytes()) {
       return;
@@ -63,8 +72,12 @@ final class Outcomes {
         .ifPresent(identifier -> authenticationFailure(identifier, source));
   }
 
-  /** A failed login for {@code identifier} from {@code source}. */
-  void authenticationFailure(String identifier, Optional<InetAddress> source) {
+  /**
+   * A failed login for {@code identifier} from {@code client}: counted under the client's address, acted on only
+   * where the client may be blocked.
+   */
+  void authenticationFailure(String identifier, ClientAddresses.Client client) {
+    Optional<InetAddress> source = client.blockable() ? client.address() : Optional.empty();
     if (!detection.identifierStuffingEnabled()) {
       return;
     }
@@ -73,8 +86,8 @@ final class Outcomes {
       return;
     }
     long now = clock.millis();
-    Optional<String> addr = source.map(InetAddress::getHostAddress);
-    String identity = addr.map(a -> "ip:" + a).orElse("unknown");
+    Optional<String> addr = client.address().map(InetAddress::getHostAddress);
+    String identity = addr.map(a -> "ip:" + a).orElse(Exchange.UNKNOWN);
     if (detection.identifierFailures() != Integer.MAX_VALUE) {
       IdentifierFailures f = failuresByIdentifier.get(key,
           k -> new IdentifierFailures(detection.identifierWindow().toMillis(), now));
@@ -127,7 +140,43 @@ final class Outcomes {
     return h;
   }
 
-  void observe(String identity, Optional<InetAddress> source, Optional<VerifiedJwt> token, String path, int status) {
+  /**
+   * Whether a denial counts as a failed authentication: a credential was presented and failed verification. Not a
+   * missing credential (behind a NAT or an ingress, anonymous callers share an address), not an expired, early or
+   * over-age token from the real issuer (clients refresh those; a skewed clock fails every client at once), not a
+   * suspended one (zt did that), not a step-up or trust challenge, not an outage. A reason added to
+   * {@link DenyReason} must be placed here: the switch has no default on purpose.
+   */
+  static boolean failedAuthentication(DenyReason reason) {
+    return switch (reason) {
+      case MALFORMED_CREDENTIAL, MULTIPLE_CREDENTIALS, TOKEN_MALFORMED, TOKEN_TOO_LARGE, TOKEN_ALGORITHM_REJECTED,
+          TOKEN_HEADER_REJECTED, TOKEN_KEY_UNKNOWN, TOKEN_SIGNATURE_INVALID, TOKEN_ISSUER_MISMATCH,
+          TOKEN_AUDIENCE_MISMATCH, TOKEN_CLAIM_INVALID -> true;
+      case PATH_REJECTED, CREDENTIAL_MISSING, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_ISSUED_IN_FUTURE,
+          TOKEN_LIFETIME_EXCEEDED, TOKEN_SUSPENDED, KEYS_UNAVAILABLE, PEER_REJECTED, WORKLOAD_FORBIDDEN,
+          ROUTE_UNMATCHED, INSUFFICIENT_SCOPE, INSUFFICIENT_ROLE, CLAIM_CONDITION_FAILED, SOURCE_BLOCKED,
+          ATTACK_DETECTED, FORM_TOO_LARGE, FORM_UNSUPPORTED, STEP_UP_REQUIRED, TRUST_TOO_LOW, RATE_LIMITED,
+          RATE_LIMITED_ABNORMAL, INTERNAL_ERROR -> false;
+    };
+  }
+
+  /** A denial the enforcer made. */
+  void denied(Exchange ex, DenyReason reason, int status) {
+    Optional<InetAddress> source = ex.blockableSource();
+    if (reason == DenyReason.ATTACK_DETECTED && !ex.caller().isAuthenticated()) {
+      probe(source);
+    }
+    observe(ex.identity(), source, ex.caller().token(), ex.path(), status, failedAuthentication(reason));
+  }
+
+  /**
+   * An outcome: a denial, or the status the application answered an allowed request with.
+   *
+   * @param source the client's address when it may be counted and blocked ({@link Exchange#blockableSource()})
+   * @param failedAuthentication whether this was a failed authentication (for an application's answer: a 401)
+   */
+  void observe(String identity, Optional<InetAddress> source, Optional<VerifiedJwt> token, String path, int status,
+      boolean failedAuthentication) {
     if (status >= 200 && status < 400) {
       // the common case: an identity that is not walking into 403/404s has no walk, and costs one lookup
       Walk w = walks.getIfPresent(identity);
@@ -137,7 +186,7 @@ final class Outcomes {
       return;
     }
     long now = clock.millis();
-    if (status == 401 && source.isPresent() && detection.stuffingEnabled()) {
+    if (failedAuthentication && source.isPresent() && detection.stuffingEnabled()) {
       String addr = source.get().getHostAddress();
       WindowCounter c = failuresBySource.get(addr,
           k -> new WindowCounter(detection.stuffingWindow().toMillis(), now));
@@ -145,19 +194,61 @@ final class Outcomes {
       if (n >= detection.stuffingPerSource()) {
         c.reset();
         responses.onVerdict(new Verdict("stuffing.source", Severity.HIGH,
-            n + " authentication failures from " + addr + " within " + seconds(detection.stuffingWindow())),
+            n + " failed authentications from " + addr + " within " + seconds(detection.stuffingWindow())),
             "ip:" + addr, Optional.empty(), source);
+      }
+      Responses.Source network = new Responses.Source(source.get(), true);
+      String net = network.key();
+      WindowCounter w = failuresByNetwork.get(net,
+          k -> new WindowCounter(detection.stuffingWindow().toMillis(), now));
+      long m = w.add(now);
+      if (m >= detection.stuffingPerNetwork()) {
+        w.reset();
+        responses.onVerdict(new Verdict("stuffing.network", Severity.HIGH, m + " failed authentications from "
+            + net.substring(4) + " within " + seconds(detection.stuffingWindow())), Responses.Basis.BEHAVIOUR, net,
+            Optional.empty(), Optional.of(network));
       }
       Optional<String> wide = spread.failure(addr, now, detection.distributedFailures(),
           detection.distributedSources());
       wide.ifPresent(evidence -> responses.onVerdict(new Verdict("stuffing.distributed", Severity.MEDIUM, evidence),
           "global", Optional.empty(), Optional.empty()));
     }
-    if ((status == 403 || status == 404) && !identity.equals("unknown")) {
+    if ((status == 403 || status == 404) && !identity.equals(Exchange.UNKNOWN)) {
       Walk w = walks.get(identity, k -> new Walk());
       Optional<String> evidence = w.miss(path, now, detection);
       evidence.ifPresent(e -> responses.onVerdict(new Verdict("enumeration.identity", Severity.HIGH, e), identity,
           token, source));
+    }
+  }
+
+  /**
+   * An attack verdict on a request without a credential: there is no token to suspend, so the source is counted
+   * (address and /24 · /64 network) and, at the threshold, its anonymous requests are refused for a while.
+   */
+  private void probe(Optional<InetAddress> source) {
+    if (source.isEmpty() || !detection.probingEnabled()) {
+      return;
+    }
+    long now = clock.millis();
+    long window = detection.probingWindow().toMillis();
+    String addr = source.get().getHostAddress();
+    WindowCounter c = probesBySource.get(addr, k -> new WindowCounter(window, now));
+    long n = c.add(now);
+    if (n >= detection.probingPerSource()) {
+      c.reset();
+      responses.onVerdict(new Verdict("probing.source", Severity.HIGH, n + " attack verdicts on requests without a"
+          + " credential from " + addr + " within " + seconds(detection.probingWindow())), "ip:" + addr,
+          Optional.empty(), source);
+    }
+    Responses.Source network = new Responses.Source(source.get(), true);
+    String net = network.key();
+    WindowCounter w = probesByNetwork.get(net, k -> new WindowCounter(window, now));
+    long m = w.add(now);
+    if (m >= detection.probingPerNetwork()) {
+      w.reset();
+      responses.onVerdict(new Verdict("probing.network", Severity.HIGH, m + " attack verdicts on requests without a"
+          + " credential from " + net.substring(4) + " within " + seconds(detection.probingWindow())),
+          Responses.Basis.BEHAVIOUR, net, Optional.empty(), Optional.of(network));
     }
   }
 

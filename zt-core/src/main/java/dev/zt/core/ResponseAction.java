@@ -17,14 +17,31 @@ public record ResponseAction(Kind kind, Duration ttl, int afterAttempts, Duratio
 
   /** The kinds of response. */
   public enum Kind {
-    /** Refuse the credential (its {@code jti} and its subject): later requests get 401 {@code invalid_token}. */
+    /**
+     * Refuse the one credential the verdict was about (its {@code jti}; a token without one by its subject, issue
+     * and expiry times): later requests with it get 401 {@code invalid_token}. Never the subject's other tokens:
+     * subject-wide suspension is for identity-based evidence ({@link Responses#suspendSubject},
+     * {@link Responses#accept}).
+     */
     SUSPEND_CREDENTIAL,
     /** Tighten the identity's rate limits (and answer {@code abnormal-usage-detected} when they bite). */
     THROTTLE,
     /** Audit the identity's every request in full (route, allow-listed headers, decisions at INFO). */
     ENHANCED_MONITORING,
-    /** Refuse every request from the client's address. */
-    BLOCK_SOURCE
+    /**
+     * Refuse every request from the client's address (or its /24 · /64 network, for a network-wide verdict). Exempt
+     * addresses, trusted proxies, peers that forward for others without being trusted, and unknown clients are
+     * never blocked.
+     */
+    BLOCK_SOURCE,
+    /**
+     * Refuse requests without a bearer credential from the client's address (or network); requests with
+     * a credential go on to be verified as usual. For evidence gathered from anonymous requests, which any web page
+     * can make a visitor's browser send: the visitor's authenticated use is never cut off by it.
+     *
+     * @since 0.1
+     */
+    BLOCK_ANONYMOUS
   }
 
   public ResponseAction {
@@ -53,6 +70,15 @@ public record ResponseAction(Kind kind, Duration ttl, int afterAttempts, Duratio
 
   public static ResponseAction blockSource(Duration ttl) {
     return new ResponseAction(Kind.BLOCK_SOURCE, ttl, 1, ttl);
+  }
+
+  /**
+   * Refuse requests without a credential from the source for {@code ttl}.
+   *
+   * @since 0.1
+   */
+  public static ResponseAction blockAnonymous(Duration ttl) {
+    return new ResponseAction(Kind.BLOCK_ANONYMOUS, ttl, 1, ttl);
   }
 
   /** The same action, fired only at the {@code n}-th verdict of its rule for one identity within {@code window}. */

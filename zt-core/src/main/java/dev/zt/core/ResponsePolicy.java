@@ -28,17 +28,26 @@ public final class ResponsePolicy {
   private final List<Entry> entries;
   private final Predicate<InetAddress> neverBlock;
   private final long maxEntries;
+  private final boolean monitorUnredacted;
 
   private ResponsePolicy(Builder b) {
     this.entries = List.copyOf(b.entries);
     this.neverBlock = b.neverBlock;
     this.maxEntries = b.maxEntries;
+    this.monitorUnredacted = b.monitorUnredacted;
+  }
+
+  /** Whether enhanced monitoring logs query values and {@code Referer} as sent (redacted by default). */
+  boolean monitorUnredacted() {
+    return monitorUnredacted;
   }
 
   /**
-   * The defaults: three SQL-injection verdicts within 15 minutes suspend the credential for 15 minutes; credential
-   * stuffing from one source ({@code stuffing.source}, or many identifiers from it: {@code stuffing.identifiers})
-   * blocks it for 15 minutes; many failures for one identifier ({@code stuffing.identifier}) put the source whose
+   * The defaults: three SQL-injection verdicts against one token within 15 minutes suspend that token (never the
+   * subject's others) for 15 minutes; anonymous probing ({@code probing.source}, {@code probing.network}) refuses
+   * the source's requests without a credential for 15 minutes; credential stuffing from one address
+   * ({@code stuffing.source}, or many identifiers from it: {@code stuffing.identifiers}) or one /24 · /64 network
+   * ({@code stuffing.network}) blocks it for 15 minutes; many failures for one identifier ({@code stuffing.identifier}) put the source whose
    * failure reached the threshold under enhanced monitoring for an hour — never a block by default, since the
    * account's owner fails against their own identifier too and an attacker can time the threshold to land on them;
    * enumeration throttles the identity for 15 minutes and monitors it for an hour.
@@ -47,6 +56,8 @@ public final class ResponsePolicy {
     return builder()
         .on("sqli.*", ResponseAction.suspendCredential(Duration.ofMinutes(15)).afterAttempts(3, Duration.ofMinutes(15)))
         .on("stuffing.source", ResponseAction.blockSource(Duration.ofMinutes(15)))
+        .on("stuffing.network", ResponseAction.blockSource(Duration.ofMinutes(15)))
+        .on("probing.*", ResponseAction.blockAnonymous(Duration.ofMinutes(15)))
         .on("enumeration.identity", ResponseAction.throttle(Duration.ofMinutes(15)),
             ResponseAction.monitor(Duration.ofHours(1)))
         .on("stuffing.distributed", ResponseAction.monitor(Duration.ofHours(1)))
@@ -64,6 +75,16 @@ public final class ResponsePolicy {
     return new Builder();
   }
 
+  List<Entry> entriesFor(String rule) {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.matches(rule)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
   List<ResponseAction> actionsFor(String rule) {
     List<ResponseAction> out = new ArrayList<>();
     for (Entry e : entries) {
@@ -78,6 +99,10 @@ public final class ResponsePolicy {
     return !neverBlock.test(address);
   }
 
+  boolean neverBlocks(InetAddress address) {
+    return neverBlock.test(address);
+  }
+
   long maxEntries() {
     return maxEntries;
   }
@@ -88,8 +113,24 @@ public final class ResponsePolicy {
     private Predicate<InetAddress> neverBlock = InetAddress::isLoopbackAddress;
     private boolean neverBlockSet;
     private long maxEntries = 100_000;
+    private boolean monitorUnredacted;
 
     private Builder() {}
+
+    /**
+     * Enhanced monitoring logs query values and the {@code Referer} header as sent. By default they are redacted
+     * (each query parameter's name with {@code <redacted>} for its value; a {@code Referer} cut to its origin), since
+     * reset links, one-time codes and tokens travel in query strings. A weakening: logs then hold what the URLs held.
+     *
+     * @since 0.1
+     */
+    public Builder unsafeMonitorQueryValuesAndReferer() {
+      if (monitorUnredacted) {
+        throw new IllegalStateException("unsafeMonitorQueryValuesAndReferer was already set");
+      }
+      monitorUnredacted = true;
+      return this;
+    }
 
     /** On a verdict of {@code rule} (exact, or a prefix ending in {@code *}), take {@code actions}. */
     public Builder on(String rule, ResponseAction... actions) {

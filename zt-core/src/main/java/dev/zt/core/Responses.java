@@ -33,9 +33,10 @@ public final class Responses {
   private final Audit audit;
   private final Duration criticalTtl;
   private final Expiring<String, String> suspendedSubjects;
-  private final Expiring<String, String> suspendedTokens; // jti → subject + NUL + rule
+  private final Expiring<String, String> suspendedTokens; // tokenKey (the jti) → subject + NUL + rule
   private final Expiring<String, Instant> revokedBefore;
-  private final Expiring<String, String> blockedSources;
+  private final Expiring<String, String> blockedSources;   // address, or "net:" + network → rule
+  private final Expiring<String, String> anonymousBlocked; // the same keys, for requests without a credential
   private final Expiring<String, String> throttled;
   private final Expiring<String, String> monitored;
   private final Expiring<String, String> critical;
@@ -52,6 +53,7 @@ public final class Responses {
     this.suspendedTokens = new Expiring<>(clock, max);
     this.revokedBefore = new Expiring<>(clock, max);
     this.blockedSources = new Expiring<>(clock, max);
+    this.anonymousBlocked = new Expiring<>(clock, max);
     this.throttled = new Expiring<>(clock, max);
     this.monitored = new Expiring<>(clock, max);
     this.critical = new Expiring<>(clock, max);
@@ -67,7 +69,7 @@ public final class Responses {
     if (suspendedTokens.isEmpty() && suspendedSubjects.isEmpty() && revokedBefore.isEmpty()) {
       return false;
     }
-    if (token.tokenId().isPresent() && suspendedTokens.contains(token.tokenId().get())) {
+    if (!suspendedTokens.isEmpty() && suspendedTokens.contains(tokenKey(token))) {
       return true;
     }
     Optional<String> sub = token.subject();
@@ -80,8 +82,43 @@ public final class Responses {
     return revokedBefore.get(sub.get()).map(t -> !token.issuedAt().isAfter(t.value())).orElse(false);
   }
 
-  boolean isBlocked(InetAddress source) {
-    return !blockedSources.isEmpty() && blockedSources.contains(source.getHostAddress());
+  /**
+   * Whether the exchange's client is blocked: its address (by an automated response or an operator), or — only
+   * for a client automated responses may act on — its /24 · /64 network, or, for a request without a bearer
+   * credential, an anonymous-only block of either.
+   */
+  boolean isBlocked(Exchange exchange) {
+    if (blockedSources.isEmpty() && anonymousBlocked.isEmpty() || exchange.clientAddress().isEmpty()) {
+      return false;
+    }
+    InetAddress a = exchange.clientAddress().get();
+    String address = a.getHostAddress();
+    if (blockedSources.contains(address)) {
+      return true;
+    }
+    if (exchange.blockableSource().isEmpty()) {
+      return false; // exempt, a proxy, or forwarding for others: never blocked by its network or anonymously
+    }
+    String network = Source.networkKey(a);
+    if (blockedSources.contains(network)) {
+      return true;
+    }
+    return !anonymousBlocked.isEmpty() && !presentsBearer(exchange.request())
+        && (anonymousBlocked.contains(address) || anonymousBlocked.contains(network));
+  }
+
+  /**
+   * Whether the request presents a bearer credential (which the credential gate then verifies, refusing and counting
+   * a bad one). Another scheme ({@code Basic}) goes on anonymously there, so it does not lift an anonymous block.
+   */
+  private static boolean presentsBearer(RequestContext request) {
+    for (String v : request.headers().values("Authorization")) {
+      String t = v.stripLeading();
+      if (t.regionMatches(true, 0, "Bearer", 0, 6) && (t.length() == 6 || t.charAt(6) == ' ')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean isThrottled(String identity) {
@@ -105,30 +142,87 @@ public final class Responses {
 
   // ---- verdicts
 
+  /** What an automated block acts on: one address, or the /24 (IPv4) or /64 (IPv6) network around it. */
+  record Source(InetAddress address, boolean network) {
+    static Source of(InetAddress address) {
+      return new Source(address, false);
+    }
+
+    String key() {
+      return network ? networkKey(address) : address.getHostAddress();
+    }
+
+    /** {@code net:198.51.100.0/24}, or {@code net:2001:db8:1:2::/64}. */
+    static String networkKey(InetAddress a) {
+      byte[] b = a.getAddress();
+      if (b.length == 4) {
+        return "net:" + (b[0] & 0xFF) + '.' + (b[1] & 0xFF) + '.' + (b[2] & 0xFF) + ".0/24";
+      }
+      StringBuilder s = new StringBuilder("net:");
+      for (int i = 0; i < 8; i += 2) {
+        s.append(Integer.toHexString((b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF))).append(':');
+      }
+      return s.append(":/64").toString();
+    }
+  }
+
+  /** What a verdict is evidence about: the request's content, or the identity's own behaviour. */
+  enum Basis {
+    /**
+     * About what a request carries (an injection in a query, a form, a header). A victim's browser can be made to
+     * relay it, so it may refuse the request and suspend that one token, never more of the subject.
+     */
+    CONTENT,
+    /** About what an identity or source did over many requests (stuffing, enumeration). */
+    BEHAVIOUR
+  }
+
   /**
-   * Takes a detector's verdict about a request: audits it, pins the subject at CRITICAL for HIGH and CRITICAL
-   * severities, and fires the policy's actions whose attempt thresholds are reached.
+   * Takes a detector's verdict about an identity's behaviour: audits it, pins the subject at CRITICAL for HIGH and
+   * CRITICAL severities, and fires the policy's actions whose attempt thresholds are reached.
    */
   void onVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token, Optional<InetAddress> source) {
+    onVerdict(verdict, Basis.BEHAVIOUR, identity, token, source.map(Source::of));
+  }
+
+  /**
+   * Takes a verdict about a request's content ({@link Basis#CONTENT}): audited and acted on per the policy, but the
+   * subject's trust is not pinned, and a suspension reaches only the token that carried it.
+   */
+  void onContentVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+      Optional<InetAddress> source) {
+    onVerdict(verdict, Basis.CONTENT, identity, token, source.map(Source::of));
+  }
+
+  void onVerdict(Verdict verdict, Basis basis, String identity, Optional<VerifiedJwt> token,
+      Optional<Source> source) {
     audit.verdict(verdict, identity);
-    if (verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
+    if (token.isEmpty() && source.isEmpty() && identity.equals(Exchange.UNKNOWN)) {
+      return; // nothing known to act on, and unknown clients share no state
+    }
+    if (basis == Basis.BEHAVIOUR && verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
       token.flatMap(VerifiedJwt::subject).ifPresent(sub -> pinCritical(sub, verdict.rule()));
     }
-    for (ResponseAction action : policy.actionsFor(verdict.rule())) {
-      if (action.afterAttempts() > 1) {
-        WindowCounter counter = attempts.get(verdict.rule() + '\u0000' + action.kind() + '\u0000' + identity,
-            k -> new WindowCounter(action.window().toMillis(), clock.millis()));
-        if (counter.add(clock.millis()) < action.afterAttempts()) {
-          continue;
+    // content verdicts count per token, so a victim's other tokens never add up towards a suspension
+    String counted = basis == Basis.CONTENT && token.isPresent() ? "token:" + tokenKey(token.get()) : identity;
+    for (ResponsePolicy.Entry entry : policy.entriesFor(verdict.rule())) {
+      for (ResponseAction action : entry.actions()) {
+        if (action.afterAttempts() > 1) {
+          // counted per configured rule, so spreading probes over sqli.query, sqli.path, … does not dilute them
+          WindowCounter counter = attempts.get(entry.rule() + '\u0000' + action.kind() + '\u0000' + counted,
+              k -> new WindowCounter(action.window().toMillis(), clock.millis()));
+          if (counter.add(clock.millis()) < action.afterAttempts()) {
+            continue;
+          }
+          counter.reset();
         }
-        counter.reset();
+        apply(action, verdict, identity, token, source);
       }
-      apply(action, verdict, identity, token, source);
     }
   }
 
   private void apply(ResponseAction action, Verdict verdict, String identity, Optional<VerifiedJwt> token,
-      Optional<InetAddress> source) {
+      Optional<Source> source) {
     long until = clock.millis() + action.ttl().toMillis();
     String rule = verdict.rule();
     switch (action.kind()) {
@@ -136,32 +230,45 @@ public final class Responses {
         if (token.isEmpty()) {
           return;
         }
-        token.get().tokenId().ifPresent(jti ->
-            suspendedTokens.put(jti, token.get().subject().orElse("") + '\u0000' + rule, until));
-        token.get().subject().ifPresent(sub -> {
-          suspendedSubjects.put(sub, rule, until);
-          pinCritical(sub, rule);
-        });
+        suspendedTokens.put(tokenKey(token.get()), token.get().subject().orElse("") + '\u0000' + rule, until);
         audit.action(action.kind(), describe(token.get()), rule, verdict.evidence(), action.ttl());
       }
       case THROTTLE -> {
-        throttled.put(identity, rule, until);
-        audit.action(action.kind(), identity, rule, verdict.evidence(), action.ttl());
+        if (!identity.equals(Exchange.UNKNOWN)) {
+          throttled.put(identity, rule, until);
+          audit.action(action.kind(), identity, rule, verdict.evidence(), action.ttl());
+        }
       }
       case ENHANCED_MONITORING -> {
-        monitored.put(identity, rule, until);
-        audit.action(action.kind(), identity, rule, verdict.evidence(), action.ttl());
+        if (!identity.equals(Exchange.UNKNOWN)) {
+          monitored.put(identity, rule, until);
+          audit.action(action.kind(), identity, rule, verdict.evidence(), action.ttl());
+        }
       }
-      case BLOCK_SOURCE -> {
-        if (source.isEmpty() || !policy.mayBlock(source.get())) {
-          audit.action(action.kind(), source.map(InetAddress::getHostAddress).orElse("-") + " (exempt: not blocked)",
+      case BLOCK_SOURCE, BLOCK_ANONYMOUS -> {
+        if (source.isEmpty() || !policy.mayBlock(source.get().address())) {
+          audit.action(action.kind(), source.map(Source::key).orElse("-") + " (exempt: not blocked)",
               rule, verdict.evidence(), Duration.ZERO);
           return;
         }
-        blockedSources.put(source.get().getHostAddress(), rule, until);
-        audit.action(action.kind(), source.get().getHostAddress(), rule, verdict.evidence(), action.ttl());
+        (action.kind() == ResponseAction.Kind.BLOCK_SOURCE ? blockedSources : anonymousBlocked)
+            .put(source.get().key(), rule, until);
+        audit.action(action.kind(), source.get().key(), rule, verdict.evidence(), action.ttl());
       }
     }
+  }
+
+  /**
+   * The key one token is suspended under: its {@code jti}; without one, its subject (or client), issue and expiry
+   * times, which in practice name one token (two tokens for one subject minted in the same second with the same
+   * expiry would share it).
+   */
+  static String tokenKey(VerifiedJwt token) {
+    if (token.tokenId().isPresent()) {
+      return token.tokenId().get();
+    }
+    return "(no-jti) " + token.subject().map(x -> "sub=" + x).or(() -> token.clientId().map(c -> "client=" + c))
+        .orElse("-") + " iat=" + token.issuedAt().getEpochSecond() + " exp=" + token.expiresAt().getEpochSecond();
   }
 
   private void pinCritical(String subject, String rule) {
@@ -169,7 +276,9 @@ public final class Responses {
   }
 
   private static String describe(VerifiedJwt token) {
-    return "sub=" + token.subject().orElse("-") + " jti=" + token.tokenId().orElse("-");
+    return "sub=" + token.subject().orElse("-") + " jti=" + token.tokenId().orElse("-")
+        + (token.tokenId().isPresent() ? "" : " (no jti: this token by iat " + token.issuedAt().getEpochSecond()
+        + " and exp " + token.expiresAt().getEpochSecond() + ")");
   }
 
   // ---- the operator's and integrators' API
@@ -204,7 +313,11 @@ public final class Responses {
     }
   }
 
-  /** Suspends every token of {@code subject} for {@code ttl}. */
+  /**
+   * Suspends every token of {@code subject} for {@code ttl}: for identity-based evidence (an operator's decision, an
+   * identity provider's report), never for what one request contained — automated content verdicts suspend only
+   * the token that carried them.
+   */
   public void suspendSubject(String subject, Duration ttl, String reason) {
     suspendedSubjects.put(subject, reason, clock.millis() + ttl.toMillis());
     audit.action(ResponseAction.Kind.SUSPEND_CREDENTIAL, "sub=" + subject, "manual", reason, ttl);
@@ -234,10 +347,23 @@ public final class Responses {
     audit.action(ResponseAction.Kind.BLOCK_SOURCE, source.getHostAddress(), "manual", reason, ttl);
   }
 
-  /** Unblocks {@code source}; returns whether it was blocked. */
+  /** Unblocks {@code source} (a full or an anonymous-only block of that address); returns whether it was blocked. */
   public boolean unblockSource(InetAddress source) {
-    boolean had = blockedSources.remove(source.getHostAddress());
+    boolean had = blockedSources.remove(source.getHostAddress()) | anonymousBlocked.remove(source.getHostAddress());
     audit.action(null, source.getHostAddress(), "manual", "block lifted", Duration.ZERO);
+    return had;
+  }
+
+  /**
+   * Unblocks the /24 (IPv4) or /64 (IPv6) network around {@code anyAddress} (shown by {@link #active()} as
+   * {@code net:…}); returns whether it was blocked.
+   *
+   * @since 0.1
+   */
+  public boolean unblockNetwork(InetAddress anyAddress) {
+    String key = Source.networkKey(anyAddress);
+    boolean had = blockedSources.remove(key) | anonymousBlocked.remove(key);
+    audit.action(null, key, "manual", "block lifted", Duration.ZERO);
     return had;
   }
 
@@ -261,6 +387,7 @@ public final class Responses {
     add(out, ResponseAction.Kind.SUSPEND_CREDENTIAL, "sub=", suspendedSubjects.snapshot());
     add(out, ResponseAction.Kind.SUSPEND_CREDENTIAL, "jti=", suspendedTokens.snapshot());
     add(out, ResponseAction.Kind.BLOCK_SOURCE, "", blockedSources.snapshot());
+    add(out, ResponseAction.Kind.BLOCK_ANONYMOUS, "", anonymousBlocked.snapshot());
     add(out, ResponseAction.Kind.THROTTLE, "", throttled.snapshot());
     add(out, ResponseAction.Kind.ENHANCED_MONITORING, "", monitored.snapshot());
     return out;

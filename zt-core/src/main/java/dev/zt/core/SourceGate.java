@@ -1,6 +1,10 @@
 package dev.zt.core;
 
-/** Refuses requests from a blocked client address (an automated response to, e.g., credential stuffing). */
+/**
+ * Refuses requests from a blocked client (an automated response to, e.g., credential stuffing): its address, its
+ * /24 · /64 network, or — for a request without a credential — an anonymous-only block of either. Exempt clients,
+ * trusted proxies and unknown clients are only ever refused by an operator's block of their exact address.
+ */
 final class SourceGate implements Gate {
 
   static final String NAME = "source";
@@ -17,7 +21,7 @@ final class SourceGate implements Gate {
 
   @Override
   public Step evaluate(Exchange exchange) {
-    if (exchange.clientAddress().isPresent() && responses.isBlocked(exchange.clientAddress().get())) {
+    if (responses.isBlocked(exchange)) {
       exchange.note("source " + exchange.clientAddress().get().getHostAddress() + " is blocked");
       return Step.deny(DenyReason.SOURCE_BLOCKED);
     }

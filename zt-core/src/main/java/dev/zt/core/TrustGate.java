@@ -40,6 +40,7 @@ final class TrustGate implements Gate {
   private static final SignalResult FAILED = SignalResult.hardFail("signal failed");
   private static final SignalResult CAPPED_CRITICAL = SignalResult.hardFail("CRITICAL after a security event");
   private static final SignalResult CAPPED = SignalResult.of(0.5, "level capped by a security event");
+  private static final SignalResult NO_BASELINE = SignalResult.abstain("client unknown: no baseline");
 
   /**
    * @param identities where behaviour baselines live, or {@code null} when nothing is kept per identity
@@ -141,8 +142,8 @@ final class TrustGate implements Gate {
     SignalResult behaviourResult = null;
     if (identities != null) {
       Behaviour.Baseline baseline = identities.of(exchange, now).baseline();
-      String where = country == null ? null : country.apply(ctx).orElse(null);
-      behaviourResult = baseline.observe(identities.slotOf(exchange), where, now);
+      String where = country == null || baseline == null ? null : country.apply(ctx).orElse(null);
+      behaviourResult = baseline == null ? NO_BASELINE : baseline.observe(identities.slotOf(exchange), where, now);
       if (!behaviourResult.abstained()) {
         sum += policy.behaviourWeight() * behaviourResult.score();
         weights += policy.behaviourWeight();

@@ -27,6 +27,7 @@ public final class TestRequest {
   private Clock clock; // none: the enforcer stamps the request with its own clock
   private boolean nonBlocking;
   private List<java.security.cert.X509Certificate> peerChain = List.of();
+  private InetAddress peer = InetAddress.getLoopbackAddress();
 
   private TestRequest(String method, String rawPath) {
     this.method = method;
@@ -87,11 +88,29 @@ public final class TestRequest {
     return this;
   }
 
+  /**
+   * The address the connection comes from (default loopback): an IP literal, never looked up. For tests of what
+   * zt counts and blocks per source, and of trusted proxies.
+   *
+   * @since 0.1
+   */
+  public TestRequest peer(String ipLiteral) {
+    if (!ipLiteral.matches("[0-9A-Fa-f:.]+")) {
+      throw new IllegalArgumentException("an IP literal: " + ipLiteral);
+    }
+    try {
+      this.peer = InetAddress.getByName(ipLiteral);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("an IP literal: " + ipLiteral, e);
+    }
+    return this;
+  }
+
   public RequestContext build() {
     RequestContext.Builder b = RequestContext.builder(method, rawPath)
         .rawQuery(rawQuery)
         .headers(RequestHeaders.of(headers))
-        .clientAddress(InetAddress.getLoopbackAddress())
+        .clientAddress(peer)
         .peerCertificates(peerChain);
     if (clock != null) {
       b.arrival(clock.instant());

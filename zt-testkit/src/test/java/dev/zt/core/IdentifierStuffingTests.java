@@ -339,7 +339,8 @@ class IdentifierStuffingTests {
     Responses responses = new Responses(clock, policy, new Audit(otel.getOpenTelemetry(),
         RoutePolicy.builder().post("/login", Requirement.permitAll()).build()), Duration.ofMinutes(15));
     Outcomes outcomes = new Outcomes(detection, responses, clock, policy.maxEntries());
-    java.util.Optional<InetAddress> source = java.util.Optional.of(InetAddress.getLoopbackAddress());
+    ClientAddresses.Client source = new ClientAddresses.Client(
+        java.util.Optional.of(InetAddress.getLoopbackAddress()), false);
     // 2 failures each for 5 000 identifiers: at most 100 are kept, and none reaches 3
     for (int i = 0; i < 5000; i++) {
       outcomes.authenticationFailure("user" + i, source);

@@ -32,6 +32,8 @@ abstract class ContinuousChecks {
   Enforcer enforcer;
   OrdersService service;
   final HttpClient http = HttpClient.newHttpClient();
+  /** The audit detail of every decision (evidence included), for the checks of what evidence quotes. */
+  final java.util.Queue<String> details = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   abstract OrdersService.ServerKind server();
 
@@ -39,7 +41,7 @@ abstract class ContinuousChecks {
   void start() throws Exception {
     issuer = TestIssuer.start();
     BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api"));
-    enforcer = OrdersSecurity.enforcer(jwt, null);
+    enforcer = OrdersSecurity.enforcer(jwt, (request, decision, detail) -> details.add(detail));
     service = OrdersService.start(server(), "127.0.0.1", 0, enforcer);
   }
 
@@ -192,5 +194,96 @@ abstract class ContinuousChecks {
       assertThat(get("/orders", forged).statusCode()).isEqualTo(401);
     }
     assertThat(get("/orders", reader("cv-stuff-direct")).statusCode()).isEqualTo(200);
+  }
+
+  // ---- the automated responses cannot be aimed at others (each test in its own network: counts are per /24 too)
+
+  /** A token of the real issuer whose signature was altered in the middle. */
+  private String badSignature(String subject) {
+    String t = reader(subject);
+    int at = t.lastIndexOf('.') + 10;
+    return t.substring(0, at) + (t.charAt(at) == 'A' ? 'B' : 'A') + t.substring(at + 1);
+  }
+
+  @Test
+  void ordersWhenAnonymousRequestsRepeatFromOneAddressThenItIsNotBlocked() throws Exception {
+    for (int i = 0; i < 25; i++) {
+      assertThat(get("/orders", null, "X-Forwarded-For", "203.0.113.10").statusCode()).isEqualTo(401);
+    }
+    assertThat(get("/orders", reader("cv-anon-ok"), "X-Forwarded-For", "203.0.113.10").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void ordersWhenExpiredTokensRepeatFromOneAddressThenItIsNotBlocked() throws Exception {
+    String expired = issuer.token().subject("cv-expired").scope("orders:read").issuedIn(Duration.ofMinutes(-30))
+        .expiresIn(Duration.ofMinutes(-10)).build();
+    for (int i = 0; i < 25; i++) {
+      assertThat(get("/orders", expired, "X-Forwarded-For", "203.0.113.11").statusCode()).isEqualTo(401);
+    }
+    assertThat(get("/orders", reader("cv-expired"), "X-Forwarded-For", "203.0.113.11").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void ordersWhenBadSignaturesRepeatFromOneAddressThenThatAddressIsBlocked() throws Exception {
+    String forged = badSignature("cv-badsig");
+    for (int i = 0; i < 25; i++) {
+      assertThat(get("/orders", forged, "X-Forwarded-For", "192.0.2.12").statusCode()).isIn(401, 403);
+    }
+    HttpResponse<String> blocked = get("/orders", reader("cv-badsig-ok"), "X-Forwarded-For", "192.0.2.12");
+    assertThat(blocked.statusCode()).isEqualTo(403);
+    assertThat(blocked.body()).contains("source-blocked");
+  }
+
+  @Test
+  void ordersWhenAddressesRotateInsideOneNetworkThenTheNetworkIsBlocked() throws Exception {
+    String forged = badSignature("cv-rotate");
+    for (int i = 0; i < 100; i++) { // 25 addresses, 4 failures each: each below its own 20
+      assertThat(get("/orders", forged, "X-Forwarded-For", "100.64.7." + (i % 25 + 1)).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> blocked = get("/orders", reader("cv-rotate-ok"), "X-Forwarded-For", "100.64.7.200");
+    assertThat(blocked.statusCode()).isEqualTo(403);
+    assertThat(blocked.body()).contains("source-blocked");
+    assertThat(get("/orders", reader("cv-rotate-ok"), "X-Forwarded-For", "100.64.8.1").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void ordersWhenOneTokenCarriesInjectionsThenOnlyThatTokenIsSuspended() throws Exception {
+    String relayed = reader("cv-content");
+    String other = reader("cv-content");
+    for (int i = 0; i < 3; i++) {
+      assertThat(get("/orders/1?q=1%27%20OR%20%271%27%3D%271", relayed).statusCode()).isEqualTo(403);
+    }
+    assertThat(get("/orders/1", relayed).statusCode()).isEqualTo(401);
+    // the same subject's other token still works, on a route that needs trust MEDIUM (not pinned at CRITICAL)
+    assertThat(get("/orders", other).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void healthWhenAnonymousProbesRepeatFromOneAddressThenItsAnonymousRequestsAreRefused() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      assertThat(get("/health?q=1%27%20OR%20%271%27%3D%271", null, "X-Forwarded-For", "100.64.9.1").statusCode())
+          .isEqualTo(403);
+    }
+    HttpResponse<String> blocked = get("/health", null, "X-Forwarded-For", "100.64.9.1");
+    assertThat(blocked.statusCode()).isEqualTo(403);
+    assertThat(blocked.body()).contains("source-blocked");
+    // a user behind that address who presents a credential goes on; so do other addresses and the gateway itself
+    assertThat(get("/orders", reader("cv-probe-user"), "X-Forwarded-For", "100.64.9.1").statusCode()).isEqualTo(200);
+    assertThat(get("/health", null, "X-Forwarded-For", "100.64.10.1").statusCode()).isEqualTo(200);
+    for (int i = 0; i < 12; i++) {
+      get("/health?q=1%27%20OR%20%271%27%3D%271", null);
+    }
+    assertThat(get("/health", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void ordersWhenAPasswordFieldHoldsAnInjectionThenEvidenceNeverQuotesIt() throws Exception {
+    details.clear();
+    String writer = issuer.token().subject("cv-redact").scope("orders:write").build();
+    assertThat(postForm("item=1&password=hunter2%27%20OR%20%271%27%3D%271", writer).statusCode()).isEqualTo(403);
+    assertThat(details).anySatisfy(d -> assertThat(d).contains("location=form:password")
+        .contains("excerpt=(redacted"));
+    assertThat(details).noneSatisfy(d -> assertThat(d).containsAnyOf("unter2", "OR '1'='1"));
   }
 }
