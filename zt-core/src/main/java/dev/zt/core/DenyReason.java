@@ -82,6 +82,14 @@ public enum DenyReason {
    * @since 0.1
    */
   FORM_UNSUPPORTED(Kind.UNSUPPORTED_CONTENT),
+  /**
+   * A URL-encoded form body zt had to read before deciding did not arrive within
+   * {@link Detection#formReadTimeout()}: a slow or stalled body never holds a thread or a buffer for long. 408
+   * (RFC 9110 §15.5.9); adapters close the connection.
+   *
+   * @since 0.1
+   */
+  FORM_READ_TIMEOUT(Kind.REQUEST_TIMEOUT),
   /** The trust score is below the route's floor and stronger authentication may help (RFC 9470). 401. */
   STEP_UP_REQUIRED(Kind.STEP_UP),
   /** The trust score is below the route's floor and the route denies rather than asks for step-up. 403. */
@@ -106,6 +114,7 @@ public enum DenyReason {
     ATTACK,
     CONTENT_TOO_LARGE,
     UNSUPPORTED_CONTENT,
+    REQUEST_TIMEOUT,
     STEP_UP,
     TRUST_DENIED,
     QUOTA,

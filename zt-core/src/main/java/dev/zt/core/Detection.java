@@ -11,7 +11,9 @@ import java.util.Optional;
  * <ul>
  *   <li>SQL injection in query parameters, path segments, the named headers and the fields of URL-encoded form
  *       bodies ({@code sqli.query}, {@code sqli.path}, {@code sqli.header}, {@code sqli.form}): the request is
- *       refused (403). A form body longer than {@code maxFormBytes} is refused whole (413), never inspected in part.
+ *       refused (403). A form body longer than {@code maxFormBytes}, or with more than {@code maxFormFields}
+ *       fields, is refused whole (413), never inspected in part. A form body is read only for a request that every
+ *       other check would allow, within {@code formReadTimeout} (else 408).
  *   </li>
  *   <li>Credential stuffing: {@code stuffing.source} when one source has {@code perSource} authentication failures
  *       (401) within the window; {@code stuffing.distributed} when failures across many sources, each below that,
@@ -33,6 +35,10 @@ import java.util.Optional;
  * @param identifiersPerSource distinct identifiers failing from one source that make a {@code stuffing.identifiers}
  *     (at most 1000, or {@link Integer#MAX_VALUE} for never)
  * @param identifiersWindow the sliding window those are counted in
+ * @param formReadTimeout how long an adapter waits for a form body it must read before deciding, counted from the
+ *     moment the request would be allowed without it (1 ms … 5 min); a body that is slower is refused (408)
+ * @param maxFormFields the most fields (name=value pairs) a form body may have to be inspected (1 … 100 000); a form
+ *     with more is refused (413) before any field is inspected, so inspection work per request stays bounded
  * @since 0.1
  */
 public record Detection(
@@ -51,10 +57,18 @@ public record Detection(
     int identifierFailures,
     Duration identifierWindow,
     int identifiersPerSource,
-    Duration identifiersWindow) {
+    Duration identifiersWindow,
+    Duration formReadTimeout,
+    int maxFormFields) {
 
   /** The default form body limit: 64 KiB. */
   public static final int DEFAULT_MAX_FORM_BYTES = 64 * 1024;
+
+  /** The default deadline for reading a form body: 10 seconds. */
+  public static final Duration DEFAULT_FORM_READ_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The default number of form fields inspected: 1000 (Jetty's {@code maxFormKeys}), more are refused. */
+  public static final int DEFAULT_MAX_FORM_FIELDS = 1000;
 
   /** The largest form body limit that may be configured: 16 MiB. */
   public static final int MAX_FORM_BYTES = 16 * 1024 * 1024;
@@ -78,6 +92,13 @@ public record Detection(
     if (maxFormBytes < 1 || maxFormBytes > MAX_FORM_BYTES) {
       throw new IllegalArgumentException("maxFormBytes must be within [1, " + MAX_FORM_BYTES + "]: " + maxFormBytes);
     }
+    Objects.requireNonNull(formReadTimeout, "formReadTimeout");
+    if (formReadTimeout.toMillis() < 1 || formReadTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException("formReadTimeout must be within [1 ms, 5 min]: " + formReadTimeout);
+    }
+    if (maxFormFields < 1 || maxFormFields > 100_000) {
+      throw new IllegalArgumentException("maxFormFields must be within [1, 100000]: " + maxFormFields);
+    }
     if (identifierField.isPresent() && identifierField.get().isBlank()) {
       throw new IllegalArgumentException("identifierField must not be blank");
     }
@@ -98,28 +119,30 @@ public record Detection(
   public static Detection defaults() {
     return new Detection(true, List.of("User-Agent", "Referer"), 20, Duration.ofMinutes(1), 300, 30,
         Duration.ofMinutes(10), 20, 0.5, Duration.ofMinutes(5), DEFAULT_MAX_FORM_BYTES, Optional.empty(), 10,
-        Duration.ofMinutes(15), 20, Duration.ofMinutes(10));
+        Duration.ofMinutes(15), 20, Duration.ofMinutes(10), DEFAULT_FORM_READ_TIMEOUT, DEFAULT_MAX_FORM_FIELDS);
   }
 
   /** Nothing is inspected or counted (and no form body is read). */
   public static Detection off() {
     return new Detection(false, List.of(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE,
         Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, 1, Duration.ofMinutes(1), DEFAULT_MAX_FORM_BYTES,
-        Optional.empty(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, Duration.ofMinutes(1));
+        Optional.empty(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, Duration.ofMinutes(1),
+        DEFAULT_FORM_READ_TIMEOUT, DEFAULT_MAX_FORM_FIELDS);
   }
 
   /** The same, with credential-stuffing thresholds changed. */
   public Detection withStuffing(int perSource, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, perSource, window, distributedFailures, distributedSources,
         distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow, maxFormBytes,
-        identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow);
+        identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        formReadTimeout, maxFormFields);
   }
 
   /** The same, with enumeration thresholds changed. */
   public Detection withEnumeration(int distinctPaths, double errorRatio, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, distinctPaths, errorRatio, window, maxFormBytes, identifierField,
-        identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow);
+        identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -131,7 +154,8 @@ public record Detection(
   public Detection withMaxFormBytes(int bytes) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
-        bytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow);
+        bytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        formReadTimeout, maxFormFields);
   }
 
   /**
@@ -144,7 +168,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, Optional.of(name), identifierFailures, identifierWindow, identifiersPerSource,
-        identifiersWindow);
+        identifiersWindow, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -156,7 +180,8 @@ public record Detection(
   public Detection withIdentifierStuffing(int failures, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
-        maxFormBytes, identifierField, failures, window, identifiersPerSource, identifiersWindow);
+        maxFormBytes, identifierField, failures, window, identifiersPerSource, identifiersWindow,
+        formReadTimeout, maxFormFields);
   }
 
   /**
@@ -168,7 +193,34 @@ public record Detection(
   public Detection withIdentifiersPerSource(int identifiers, Duration window) {
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
-        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiers, window);
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiers, window,
+        formReadTimeout, maxFormFields);
+  }
+
+  /**
+   * The same, with another deadline for reading a form body zt must inspect before deciding. The servlet filter
+   * checks it after each read of the body (a read that blocks is bounded by the container's idle timeout: keep that
+   * at or below this); the Netty handler checks it as contents arrive and with a timer on the event loop.
+   *
+   * @since 0.1
+   */
+  public Detection withFormReadTimeout(Duration timeout) {
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        timeout, maxFormFields);
+  }
+
+  /**
+   * The same, with another cap on the number of form fields; a form with more is refused (413) uninspected.
+   *
+   * @since 0.1
+   */
+  public Detection withMaxFormFields(int fields) {
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        formReadTimeout, fields);
   }
 
   boolean stuffingEnabled() {
