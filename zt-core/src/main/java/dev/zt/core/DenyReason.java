@@ -90,6 +90,14 @@ public enum DenyReason {
    * @since 0.1
    */
   FORM_READ_TIMEOUT(Kind.REQUEST_TIMEOUT),
+  /**
+   * The request asks for a protocol upgrade (an {@code Upgrade} field; the adapters remove an {@code h2c} one before
+   * deciding, answering over HTTP/1.1): zt decides requests, and the messages of an upgraded connection (WebSocket
+   * frames) would pass undecided. 403, as an unmatched route.
+   *
+   * @since 0.1
+   */
+  UPGRADE_REFUSED(Kind.FORBIDDEN),
   /** The trust score is below the route's floor and stronger authentication may help (RFC 9470). 401. */
   STEP_UP_REQUIRED(Kind.STEP_UP),
   /** The trust score is below the route's floor and the route denies rather than asks for step-up. 403. */

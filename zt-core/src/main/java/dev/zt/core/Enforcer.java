@@ -1,6 +1,7 @@
 package dev.zt.core;
 
 import dev.zt.core.internal.PathNormalizer;
+import dev.zt.core.internal.Upgrades;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -121,6 +122,11 @@ public final class Enforcer {
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
+    if (!request.headers().values(Upgrades.UPGRADE).isEmpty()) { // HTTP2-Settings alone upgrades nothing
+      Exchange ex = new Exchange(request, normalized, null);
+      ex.note("protocol upgrade refused");
+      return finish(ex, new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));
+    }
     Route route = routes.match(request.method(), normalized);
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
     return run(new Exchange(request, normalized, route, clientAddresses.resolve(request), now), 0);

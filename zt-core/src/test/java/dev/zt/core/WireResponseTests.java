@@ -60,6 +60,7 @@ class WireResponseTests {
         Arguments.of(DenyReason.FORM_TOO_LARGE, 413, null),
         Arguments.of(DenyReason.FORM_UNSUPPORTED, 415, null),
         Arguments.of(DenyReason.FORM_READ_TIMEOUT, 408, null),
+        Arguments.of(DenyReason.UPGRADE_REFUSED, 403, null),
         Arguments.of(DenyReason.STEP_UP_REQUIRED, 401, BARE + ", error=\"insufficient_user_authentication\""),
         Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
         Arguments.of(DenyReason.RATE_LIMITED, 429, null),
