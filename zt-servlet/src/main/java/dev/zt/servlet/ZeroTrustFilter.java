@@ -157,7 +157,7 @@ public final class ZeroTrustFilter implements Filter {
       throws IOException, ServletException {
     int cap = read.maxBytes() + 1;
     long declared = request.getContentLengthLong();
-    byte[] buf = new byte[(int) Math.min(cap, declared >= 0 ? declared + 1 : Math.min(cap, 8192))];
+    byte[] buf = new byte[declared >= 0 && declared < cap ? (int) declared + 1 : Math.min(cap, 8192)];
     int at = 0;
     jakarta.servlet.ServletInputStream in = request.getInputStream();
     while (at < cap) {
