@@ -263,8 +263,11 @@ public final class RequestContext {
     /**
      * The body of a URL-encoded form request as the adapter read it (copied): at most
      * {@link Enforcer#formBodyLimit()} {@code + 1} bytes, so the enforcer sees when the body was longer than the limit
-     * (and refuses it, 413). Give it only when {@link FormBody#isForm} holds for the request's {@code Content-Type};
-     * the application must still receive exactly these bytes (and the rest, if any).
+     * (and refuses it, 413). Give it only when {@link FormBody#isForm} holds for the request's {@code Content-Type}
+     * and the body is already in memory (an aggregated request); an adapter that would have to wait for the body
+     * gives nothing and reads it only when {@link Enforcer#enforce} answers {@link Decision.ReadForm}. Either way the
+     * form is inspected after every other gate; the application must still receive exactly these bytes (and the
+     * rest, if any).
      *
      * @since 0.1
      */
