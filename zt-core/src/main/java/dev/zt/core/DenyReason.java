@@ -85,6 +85,22 @@ public enum DenyReason {
    * @since 0.1
    */
   FORM_UNSUPPORTED(Kind.UNSUPPORTED_CONTENT),
+  /**
+   * A URL-encoded form body zt had to read before deciding did not arrive within
+   * {@link Detection#formReadTimeout()}: a slow or stalled body never holds a thread or a buffer for long. 408
+   * (RFC 9110 §15.5.9); adapters close the connection.
+   *
+   * @since 0.1
+   */
+  FORM_READ_TIMEOUT(Kind.REQUEST_TIMEOUT),
+  /**
+   * The request asks for a protocol upgrade (an {@code Upgrade} field; the adapters remove an {@code h2c} one before
+   * deciding, answering over HTTP/1.1): zt decides requests, and the messages of an upgraded connection (WebSocket
+   * frames) would pass undecided. 403, as an unmatched route.
+   *
+   * @since 0.1
+   */
+  UPGRADE_REFUSED(Kind.FORBIDDEN),
   /** The trust score is below the route's floor and stronger authentication may help (RFC 9470). 401. */
   STEP_UP_REQUIRED(Kind.STEP_UP, "A stronger or more recent authentication is required."),
   /** The trust score is below the route's floor and the route denies rather than asks for step-up. 403. */
@@ -109,6 +125,7 @@ public enum DenyReason {
     ATTACK,
     CONTENT_TOO_LARGE,
     UNSUPPORTED_CONTENT,
+    REQUEST_TIMEOUT,
     STEP_UP,
     TRUST_DENIED,
     QUOTA,

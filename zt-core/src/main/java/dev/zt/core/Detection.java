@@ -11,7 +11,9 @@ import java.util.Optional;
  * <ul>
  *   <li>SQL injection in query parameters, path segments, the named headers and the fields of URL-encoded form
  *       bodies ({@code sqli.query}, {@code sqli.path}, {@code sqli.header}, {@code sqli.form}): the request is
- *       refused (403). A form body longer than {@code maxFormBytes} is refused whole (413), never inspected in part.
+ *       refused (403). A form body longer than {@code maxFormBytes}, or with more than {@code maxFormFields}
+ *       fields, is refused whole (413), never inspected in part. A form body is read only for a request that every
+ *       other check would allow, within {@code formReadTimeout} (else 408).
  *   </li>
  *   <li>Credential stuffing: {@code stuffing.source} when one address has {@code perSource} failed
  *       authentications within the window, {@code stuffing.network} when its /24 (IPv4) or /64 (IPv6) network has
@@ -49,6 +51,10 @@ import java.util.Optional;
  * @param probingWindow the sliding window those are counted in
  * @param sensitiveFields name fragments, besides {@link #BUILT_IN_SENSITIVE}, of fields whose values evidence never
  *     quotes
+ * @param formReadTimeout how long an adapter waits for a form body it must read before deciding, counted from the
+ *     moment the request would be allowed without it (1 ms … 5 min); a body that is slower is refused (408)
+ * @param maxFormFields the most fields (name=value pairs) a form body may have to be inspected (1 … 100 000); a form
+ *     with more is refused (413) before any field is inspected, so inspection work per request stays bounded
  * @since 0.1
  */
 public record Detection(
@@ -72,10 +78,18 @@ public record Detection(
     int probingPerSource,
     int probingPerNetwork,
     Duration probingWindow,
-    List<String> sensitiveFields) {
+    List<String> sensitiveFields,
+    Duration formReadTimeout,
+    int maxFormFields) {
 
   /** The default form body limit: 64 KiB. */
   public static final int DEFAULT_MAX_FORM_BYTES = 64 * 1024;
+
+  /** The default deadline for reading a form body: 10 seconds. */
+  public static final Duration DEFAULT_FORM_READ_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The default number of form fields inspected: 1000 (Jetty's {@code maxFormKeys}), more are refused. */
+  public static final int DEFAULT_MAX_FORM_FIELDS = 1000;
 
   /** The largest form body limit that may be configured: 16 MiB. */
   public static final int MAX_FORM_BYTES = 16 * 1024 * 1024;
@@ -109,6 +123,13 @@ public record Detection(
     if (maxFormBytes < 1 || maxFormBytes > MAX_FORM_BYTES) {
       throw new IllegalArgumentException("maxFormBytes must be within [1, " + MAX_FORM_BYTES + "]: " + maxFormBytes);
     }
+    Objects.requireNonNull(formReadTimeout, "formReadTimeout");
+    if (formReadTimeout.toMillis() < 1 || formReadTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException("formReadTimeout must be within [1 ms, 5 min]: " + formReadTimeout);
+    }
+    if (maxFormFields < 1 || maxFormFields > 100_000) {
+      throw new IllegalArgumentException("maxFormFields must be within [1, 100000]: " + maxFormFields);
+    }
     if (identifierField.isPresent() && identifierField.get().isBlank()) {
       throw new IllegalArgumentException("identifierField must not be blank");
     }
@@ -130,7 +151,8 @@ public record Detection(
   public static Detection defaults() {
     return new Detection(true, List.of("User-Agent"), 20, Duration.ofMinutes(1), 300, 30,
         Duration.ofMinutes(10), 20, 0.5, Duration.ofMinutes(5), DEFAULT_MAX_FORM_BYTES, Optional.empty(), 10,
-        Duration.ofMinutes(15), 20, Duration.ofMinutes(10), 100, 10, 50, Duration.ofMinutes(10), List.of());
+        Duration.ofMinutes(15), 20, Duration.ofMinutes(10), 100, 10, 50, Duration.ofMinutes(10), List.of(),
+        DEFAULT_FORM_READ_TIMEOUT, DEFAULT_MAX_FORM_FIELDS);
   }
 
   /** Nothing is inspected or counted (and no form body is read). */
@@ -138,7 +160,8 @@ public record Detection(
     return new Detection(false, List.of(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE,
         Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, 1, Duration.ofMinutes(1), DEFAULT_MAX_FORM_BYTES,
         Optional.empty(), Integer.MAX_VALUE, Duration.ofMinutes(1), Integer.MAX_VALUE, Duration.ofMinutes(1),
-        Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofMinutes(1), List.of());
+        Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofMinutes(1), List.of(),
+        DEFAULT_FORM_READ_TIMEOUT, DEFAULT_MAX_FORM_FIELDS);
   }
 
   /** The same, with credential-stuffing thresholds changed. */
@@ -146,7 +169,8 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, perSource, window, distributedFailures, distributedSources,
         distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow, maxFormBytes,
         identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
-        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields,
+        formReadTimeout, maxFormFields);
   }
 
   /** The same, with enumeration thresholds changed. */
@@ -154,7 +178,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, distinctPaths, errorRatio, window, maxFormBytes, identifierField,
         identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow, stuffingPerNetwork,
-        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -167,7 +191,8 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         bytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
-        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields,
+        formReadTimeout, maxFormFields);
   }
 
   /**
@@ -180,7 +205,8 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, Optional.of(name), identifierFailures, identifierWindow, identifiersPerSource,
-        identifiersWindow, stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        identifiersWindow, stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields,
+        formReadTimeout, maxFormFields);
   }
 
   /**
@@ -193,7 +219,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, identifierField, failures, window, identifiersPerSource, identifiersWindow, stuffingPerNetwork,
-        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -206,7 +232,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiers, window, stuffingPerNetwork,
-        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -220,7 +246,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
-        failures, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        failures, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -234,7 +260,7 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
-        stuffingPerNetwork, perSource, perNetwork, window, sensitiveFields);
+        stuffingPerNetwork, perSource, perNetwork, window, sensitiveFields, formReadTimeout, maxFormFields);
   }
 
   /**
@@ -253,7 +279,8 @@ public record Detection(
     return new Detection(sqlInjection, headers, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
-        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields);
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields,
+        formReadTimeout, maxFormFields);
   }
 
   /**
@@ -270,7 +297,8 @@ public record Detection(
     return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
         distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
         maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
-        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, List.of(names));
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, List.of(names),
+        formReadTimeout, maxFormFields);
   }
 
   /**
@@ -315,6 +343,34 @@ public record Detection(
 
   boolean probingEnabled() {
     return probingPerSource != Integer.MAX_VALUE || probingPerNetwork != Integer.MAX_VALUE;
+  }
+
+  /**
+   * The same, with another deadline for reading a form body zt must inspect before deciding. The servlet filter
+   * checks it after each read of the body (a read that blocks is bounded by the container's idle timeout: keep that
+   * at or below this); the Netty handler checks it as contents arrive and with a timer on the event loop.
+   *
+   * @since 0.1
+   */
+  public Detection withFormReadTimeout(Duration timeout) {
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, timeout,
+        maxFormFields);
+  }
+
+  /**
+   * The same, with another cap on the number of form fields; a form with more is refused (413) uninspected.
+   *
+   * @since 0.1
+   */
+  public Detection withMaxFormFields(int fields) {
+    return new Detection(sqlInjection, inspectedHeaders, stuffingPerSource, stuffingWindow, distributedFailures,
+        distributedSources, distributedWindow, enumerationDistinctPaths, enumerationErrorRatio, enumerationWindow,
+        maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
+        stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, formReadTimeout,
+        fields);
   }
 
   boolean stuffingEnabled() {

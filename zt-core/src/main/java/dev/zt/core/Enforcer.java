@@ -1,6 +1,7 @@
 package dev.zt.core;
 
 import dev.zt.core.internal.PathNormalizer;
+import dev.zt.core.internal.Upgrades;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -26,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * Thread-safe and lock-free on the hot path.
  *
  * <p>{@link #enforce(RequestContext)} runs the gates in order — peer (when a {@link PeerVerifier} is set),
- * source, credential, inspection, trust, rate, policy — and answers with a {@link Decision}. A caller without a
- * credential gets the policy gate's verdict before the trust and rate gates, so their answers never tell it which
- * routes exist. The stage is already
- * complete when nothing remote was needed, which is the usual case; a gate that waits on I/O completes it later, on
+ * source, credential, inspection (query, path, headers), trust, rate, policy — and answers with a {@link Decision}.
+ * A request with a URL-encoded form body is inspected last: when the adapter has not read the body yet, a request
+ * every gate allows gets {@link Decision.ReadForm}, the adapter reads the body (within a deadline) and
+ * {@link #enforceForm} completes the decision; a request refused without its body never has it read. A caller
+ * without a credential gets the policy gate's verdict before the trust and rate gates, so their answers never tell
+ * it which routes exist. The stage is already complete when nothing remote was needed, which is the usual case; a gate that waits on I/O completes it later, on
  * another thread, and never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
  *
  * <pre>{@code
@@ -57,6 +60,8 @@ public final class Enforcer {
   private final TrustGate trustGate;
   private final int formBodyLimit;
   private final boolean monitorUnredacted;
+  private final long formReadTimeoutMillis;
+  private final InspectionGate inspection; // null when SQL-injection inspection is off
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -75,6 +80,8 @@ public final class Enforcer {
     this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
     this.formBodyLimit = detection.formBodyLimit();
     this.monitorUnredacted = responsePolicy.monitorUnredacted();
+    this.formReadTimeoutMillis = detection.formReadTimeout().toMillis();
+    this.inspection = detection.sqlInjection() ? new InspectionGate(detection, responses) : null;
     // one per-identity state for the behaviour baseline and the rate buckets: one cache lookup per request
     Identities identities = trust.behaviourEnabled() || !rates.isEmpty()
         ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
@@ -87,8 +94,8 @@ public final class Enforcer {
     }
     chain.add(new SourceGate(responses));
     chain.add(new CredentialGate(b.bearerJwt, clock, executor, responses, b.workloadTokens));
-    if (detection.sqlInjection()) {
-      chain.add(new InspectionGate(detection, responses));
+    if (inspection != null) {
+      chain.add(inspection); // query, path and headers here; the form body after every gate allowed (allowed(…))
     }
     chain.addAll(b.testingGates);
     // anonymous callers: policy before trust and rate, so neither answers differently for routes that exist
@@ -121,6 +128,11 @@ public final class Enforcer {
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
+    if (!request.headers().values(Upgrades.UPGRADE).isEmpty()) { // HTTP2-Settings alone upgrades nothing
+      Exchange ex = new Exchange(request, normalized, null);
+      ex.note("protocol upgrade refused");
+      return finish(ex, new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));
+    }
     Route route = routes.match(request.method(), normalized, RoutePolicy.isPreflight(request));
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
     return run(new Exchange(request, normalized, route, clientAddresses.client(request), now), 0);
@@ -177,10 +189,12 @@ public final class Enforcer {
   }
 
   /**
-   * How many bytes of a URL-encoded form body an adapter reads before asking for a decision: the configured
-   * {@link Detection#maxFormBytes()} when a form would be inspected or read for a login identifier, else 0 (read
-   * nothing). An adapter reads at most this {@code + 1} bytes, so an over-long body is recognisable, and gives them
-   * to {@link RequestContext.Builder#formBody(byte[])}.
+   * How many bytes of a URL-encoded form body an adapter reads, at most, when the enforcer asks for it
+   * ({@link Decision.ReadForm#maxBytes()}): the configured {@link Detection#maxFormBytes()} when a form would be
+   * inspected or read for a login identifier, else 0 (no form is ever asked for). An adapter reads at most this
+   * {@code + 1} bytes, so an over-long body is recognisable, and only after {@link #enforce} answered
+   * {@link Decision.ReadForm}; an adapter that already holds the whole body (an aggregated request) may give it to
+   * {@link RequestContext.Builder#formBody(byte[])} at once: it is still inspected only after every other gate.
    *
    * @since 0.1
    */
@@ -228,7 +242,90 @@ public final class Enforcer {
       });
       return out;
     }
+    return allowed(ex);
+  }
+
+  /**
+   * Every gate allowed the request: inspects its form body when it has one, asks for it when it has not been read
+   * ({@link Decision.ReadForm}, after what the header fields alone can refuse), else allows.
+   */
+  private CompletionStage<Decision> allowed(Exchange ex) {
+    if (formBodyLimit > 0) {
+      RequestContext request = ex.request();
+      if (request.formUnread()) {
+        if (inspection != null) {
+          Step step = formStep(ex, true);
+          if (step instanceof Step.Stop stop) {
+            return finish(ex, deny(ex, inspection, stop));
+          }
+        }
+        return CompletableFuture.completedFuture(
+            new Decision.ReadForm(ex, formBodyLimit, clock.millis() + formReadTimeoutMillis));
+      }
+      if (inspection != null && request.formBody().isPresent()) {
+        Step step = formStep(ex, false);
+        if (step instanceof Step.Stop stop) {
+          return finish(ex, deny(ex, inspection, stop));
+        }
+      }
+    }
     return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId()));
+  }
+
+  private Step formStep(Exchange ex, boolean headersOnly) {
+    try {
+      return headersOnly ? inspection.inspectFormHeaders(ex) : inspection.inspectForm(ex);
+    } catch (RuntimeException e) {
+      LOG.error("zt form inspection failed; denying", e);
+      ex.note("gate fault: " + e.getClass().getSimpleName());
+      return Step.deny(DenyReason.INTERNAL_ERROR);
+    }
+  }
+
+  /**
+   * Completes the decision on a request that every gate allowed and whose form body the adapter has now read
+   * ({@link Decision.ReadForm}): {@code withForm} is {@code step.context().withFormBody(bytes)} with at most
+   * {@link Decision.ReadForm#maxBytes()} {@code + 1} bytes. The form is inspected (413, 415, 403 as
+   * {@link Detection} says) and the decision is final: {@link Decision.Allow} or {@link Decision.Deny}, audited.
+   * Call it once per step.
+   *
+   * @throws IllegalArgumentException if {@code withForm} is not the step's request with a form body
+   * @throws IllegalStateException if the step was completed already
+   * @since 0.1
+   */
+  public CompletionStage<Decision> enforceForm(Decision.ReadForm step, RequestContext withForm) {
+    Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(withForm, "withForm");
+    if (!withForm.sameRequestAs(step.context()) || withForm.formBody().isEmpty()) {
+      throw new IllegalArgumentException("withForm must be step.context().withFormBody(…)");
+    }
+    step.complete();
+    Exchange ex = step.exchange();
+    ex.formRead(withForm);
+    try {
+      return allowed(ex);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(faulted(ex, inspection == null ? gates[gates.length - 1] : inspection,
+          e));
+    }
+  }
+
+  /**
+   * The final decision on a request whose form body did not arrive by {@link Decision.ReadForm#deadlineMillis()}:
+   * {@link DenyReason#FORM_READ_TIMEOUT} (408), audited. The adapter closes the connection after answering.
+   *
+   * @throws IllegalStateException if the step was completed already
+   * @since 0.1
+   */
+  public Decision.Deny formTimedOut(Decision.ReadForm step) {
+    Objects.requireNonNull(step, "step");
+    step.complete();
+    Exchange ex = step.exchange();
+    ex.note("form body not read within " + formReadTimeoutMillis + " ms");
+    Decision.Deny deny = new Decision.Deny(DenyReason.FORM_READ_TIMEOUT, InspectionGate.NAME, ex.ruleId(),
+        List.of());
+    record(ex, deny);
+    return deny;
   }
 
   private CompletionStage<Decision> resume(Exchange ex, int index, Step next, Throwable error) {

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public final class Exchange {
 
-  private final RequestContext request;
+  private RequestContext request; // replaced once, by the same request with its form body read
   private final String path;
   private final Route route;
   private final java.util.Optional<java.net.InetAddress> client;
@@ -22,6 +22,7 @@ public final class Exchange {
   private String anonymousKey;
   private Identities.State identityState;
   private int routeSlot = -1;
+  private int inspectedFields;
   // the trust gate's outcome: a level and score on the steady path; the breakdown is built only if someone reads it
   private TrustLevel trustLevel;
   private double trustScore;
@@ -136,6 +137,21 @@ public final class Exchange {
   /** The trust level, HIGH when the trust gate did not score this request. */
   TrustLevel trustLevelOrHigh() {
     return trustLevel == null ? TrustLevel.HIGH : trustLevel;
+  }
+
+  /** Counts one query parameter or form field handed to the detectors (the work per request is bounded). */
+  void countInspected() {
+    inspectedFields++;
+  }
+
+  /** How many query parameters and form fields were handed to the detectors for this request. */
+  int inspectedFields() {
+    return inspectedFields;
+  }
+
+  /** The request with its form body, once read after every other check passed ({@link Decision.ReadForm}). */
+  void formRead(RequestContext withForm) {
+    this.request = withForm;
   }
 
   public RequestContext request() {

@@ -26,7 +26,8 @@ public final class FormBody {
   public static final String MEDIA_TYPE = "application/x-www-form-urlencoded";
 
   private final byte[] bytes;
-  private final List<Field> fields;
+  private final int fieldCount;
+  private volatile List<Field> fields; // parsed on first use: a form refused for its field count is never parsed
 
   /** One field as sent: name and value still percent-encoded, {@code +} not yet a space. */
   public record Field(String rawName, String rawValue) {
@@ -44,7 +45,7 @@ public final class FormBody {
 
   private FormBody(byte[] bytes) {
     this.bytes = bytes;
-    this.fields = parse(bytes);
+    this.fieldCount = count(bytes);
   }
 
   /** A form body of {@code bytes} (copied). */
@@ -78,12 +79,22 @@ public final class FormBody {
 
   /** The fields in order, raw; empty names and values are kept, empty pairs ({@code a=1&&b=2}) skipped. */
   public List<Field> fields() {
-    return fields;
+    List<Field> f = fields;
+    if (f == null) {
+      f = parse(bytes);
+      fields = f;
+    }
+    return f;
+  }
+
+  /** How many fields {@link #fields()} has, counted without parsing them (one pass over the bytes). */
+  public int fieldCount() {
+    return fieldCount;
   }
 
   /** The first field named {@code name} (compared after decoding), decoded once. */
   public Optional<String> firstValue(String name) {
-    for (Field f : fields) {
+    for (Field f : fields()) {
       if (f.name().equals(name)) {
         return Optional.of(f.value());
       }
@@ -93,7 +104,7 @@ public final class FormBody {
 
   @Override
   public String toString() {
-    return "FormBody[" + bytes.length + " bytes, " + fields.size() + " fields]"; // never the values
+    return "FormBody[" + bytes.length + " bytes, " + fieldCount + " fields]"; // never the values
   }
 
   /**
@@ -139,8 +150,27 @@ public final class FormBody {
   }
 
   private static String printable(String s) {
-    String cut = s.length() > 32 ? s.substring(0, 32) : s;
-    return cut.replaceAll("[^\\x21-\\x7e]", "?");
+    int n = Math.min(s.length(), 32);
+    char[] out = new char[n];
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      out[i] = c >= 0x21 && c <= 0x7e ? c : '?';
+    }
+    return new String(out);
+  }
+
+  private static int count(byte[] bytes) {
+    int n = 0;
+    boolean inField = false;
+    for (byte b : bytes) {
+      if (b == '&') {
+        inField = false;
+      } else if (!inField) {
+        inField = true;
+        n++;
+      }
+    }
+    return n;
   }
 
   private static List<Field> parse(byte[] bytes) {

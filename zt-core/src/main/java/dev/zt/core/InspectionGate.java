@@ -8,9 +8,11 @@ import java.util.Optional;
 /**
  * Inspects the request for attacks (SQL injection in query parameters, raw path segments, selected headers and the
  * fields of a URL-encoded form body) after the caller is known, so a verdict can be held against the credential. A
- * verdict refuses the request (403) and goes to the response engine. A form body that cannot be inspected whole — over
- * the limit (413), or in a charset or content coding the detector does not read as the application will (415) — is
- * refused: an uninspected remainder would be a way around the inspection.
+ * verdict refuses the request (403) and goes to the response engine. The form body is inspected last, by the enforcer,
+ * after every other gate allowed the request ({@link #inspectForm}): a body is never read for a request that would be
+ * refused anyway. A form body that cannot be inspected whole — over the byte or field limit (413), or in a charset or
+ * content coding the detector does not read as the application will (415) — is refused: an uninspected remainder
+ * would be a way around the inspection.
  */
 final class InspectionGate implements Gate {
 
@@ -22,12 +24,14 @@ final class InspectionGate implements Gate {
   private final List<String> headers;
   private final Responses responses;
   private final int maxFormBytes;
+  private final int maxFormFields;
   private final Detection detection;
 
   InspectionGate(Detection detection, Responses responses) {
     this.headers = detection.inspectedHeaders();
     this.responses = responses;
     this.maxFormBytes = detection.maxFormBytes();
+    this.maxFormFields = detection.maxFormFields();
     this.detection = detection;
   }
 
@@ -38,40 +42,113 @@ final class InspectionGate implements Gate {
 
   @Override
   public Step evaluate(Exchange exchange) {
-    Optional<FormBody> form = exchange.request().formBody();
-    if (form.isPresent()) {
-      if (form.get().length() > maxFormBytes) {
-        exchange.note("form body over " + maxFormBytes + " bytes: not inspected, refused");
+    Optional<Verdict> verdict = inspect(exchange, exchange.request());
+    return verdict.isEmpty() ? Step.proceed() : refuse(exchange, verdict.get());
+  }
+
+  /**
+   * What can be refused about a form from the request's header fields alone, before a byte of the body is read: a
+   * charset or content coding the detector does not read as the application will (415), or a declared
+   * {@code Content-Length} over the limit (413).
+   */
+  Step inspectFormHeaders(Exchange exchange) {
+    Optional<String> why = FormBody.uninspectable(exchange.request().headers());
+    if (why.isPresent()) {
+      exchange.note("form body not inspectable: " + why.get());
+      return Step.deny(DenyReason.FORM_UNSUPPORTED);
+    }
+    for (String length : exchange.request().headers().values("Content-Length")) {
+      if (declaredOver(length.trim(), maxFormBytes)) {
+        exchange.note("form body declared over " + maxFormBytes + " bytes: not read, refused");
         return Step.deny(DenyReason.FORM_TOO_LARGE);
       }
-      Optional<String> why = FormBody.uninspectable(exchange.request().headers());
-      if (why.isPresent()) {
-        exchange.note("form body not inspectable: " + why.get());
-        return Step.deny(DenyReason.FORM_UNSUPPORTED);
-      }
     }
-    Optional<Verdict> verdict = inspect(exchange.request());
-    if (verdict.isEmpty()) {
+    return Step.proceed();
+  }
+
+  /**
+   * Inspects the form body of a request that every other gate allowed: over the byte or field limit (413) or not
+   * inspectable (415) it is refused whole; else each field's value and name, in order. The work is linear in the
+   * body's length and bounded by the limits: fields are counted before any is parsed, and each value is read in
+   * bounded windows.
+   */
+  Step inspectForm(Exchange exchange) {
+    Optional<FormBody> present = exchange.request().formBody();
+    if (present.isEmpty()) {
       return Step.proceed();
     }
-    exchange.note(verdict.get().rule() + ": " + verdict.get().evidence());
+    FormBody form = present.get();
+    if (form.length() > maxFormBytes) {
+      exchange.note("form body over " + maxFormBytes + " bytes: not inspected, refused");
+      return Step.deny(DenyReason.FORM_TOO_LARGE);
+    }
+    if (form.fieldCount() > maxFormFields) {
+      exchange.note("form body with " + form.fieldCount() + " fields, over " + maxFormFields
+          + ": not inspected, refused");
+      return Step.deny(DenyReason.FORM_TOO_LARGE);
+    }
+    Optional<String> why = FormBody.uninspectable(exchange.request().headers());
+    if (why.isPresent()) {
+      exchange.note("form body not inspectable: " + why.get());
+      return Step.deny(DenyReason.FORM_UNSUPPORTED);
+    }
+    for (FormBody.Field f : form.fields()) {
+      exchange.countInspected();
+      Optional<Verdict> v = field("form:", f.rawName(), f.rawValue());
+      if (v.isPresent()) {
+        return refuse(exchange, v.get());
+      }
+    }
+    return Step.proceed();
+  }
+
+  private Step refuse(Exchange exchange, Verdict verdict) {
+    exchange.note(verdict.rule() + ": " + verdict.evidence());
     // about content, not identity: the request is refused and at most this one token suspended (see Responses)
-    responses.onContentVerdict(verdict.get(), exchange.identity(), exchange.caller().token(),
-        exchange.blockableSource());
+    responses.onContentVerdict(verdict, exchange.identity(), exchange.caller().token(), exchange.blockableSource());
     return Step.deny(DenyReason.ATTACK_DETECTED);
   }
 
-  private Optional<Verdict> inspect(RequestContext request) {
+  /** Whether a {@code Content-Length} value is a number above {@code limit} (a malformed one is the server's). */
+  private static boolean declaredOver(String value, int limit) {
+    if (value.isEmpty() || value.length() > 18) {
+      return value.length() > 18 && value.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+    long n = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n > limit;
+  }
+
+  private Optional<Verdict> inspect(Exchange exchange, RequestContext request) {
     String query = request.rawQuery();
     if (!query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : pair.substring(eq + 1);
-        Optional<Verdict> v = field("query:", name, value);
-        if (v.isPresent()) {
-          return v;
+      int start = 0;
+      while (start <= query.length()) {
+        int end = query.indexOf('&', start);
+        if (end < 0) {
+          end = query.length();
         }
+        if (end > start) {
+          int eq = start;
+          while (eq < end && query.charAt(eq) != '=') {
+            eq++;
+          }
+          boolean hasValue = eq < end;
+          String name = query.substring(start, hasValue ? eq : end);
+          String value = hasValue ? query.substring(eq + 1, end) : "";
+          exchange.countInspected();
+          Optional<Verdict> v = field("query:", name, value);
+          if (v.isPresent()) {
+            return v;
+          }
+        }
+        start = end + 1;
       }
     }
     String raw = request.rawPath();
@@ -94,14 +171,6 @@ final class InspectionGate implements Gate {
         Optional<Verdict> v = sqli.inspect("header:" + header, value);
         if (v.isPresent()) {
           return detection.isSensitive(header) ? v.map(InspectionGate::redacted) : v;
-        }
-      }
-    }
-    if (request.formBody().isPresent()) {
-      for (FormBody.Field f : request.formBody().get().fields()) {
-        Optional<Verdict> v = field("form:", f.rawName(), f.rawValue());
-        if (v.isPresent()) {
-          return v;
         }
       }
     }
@@ -167,7 +236,14 @@ final class InspectionGate implements Gate {
   }
 
   private static String printable(String s) {
-    String cut = s.length() > 32 ? s.substring(0, 32) : s;
-    return cut.replaceAll("[^A-Za-z0-9_.%-]", "?");
+    int n = Math.min(s.length(), 32);
+    char[] out = new char[n];
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+          || c == '.' || c == '%' || c == '-';
+      out[i] = keep ? c : '?';
+    }
+    return new String(out);
   }
 }

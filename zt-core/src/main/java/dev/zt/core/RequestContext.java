@@ -31,6 +31,7 @@ public final class RequestContext {
   private final boolean arrivalStamped;
   private final boolean mayBlock;
   private final Optional<FormBody> formBody;
+  private final RequestContext origin; // the context a withFormBody copy was made from, else this
 
   private RequestContext(Builder b) {
     this.method = b.method;
@@ -50,6 +51,22 @@ public final class RequestContext {
     this.arrivalStamped = b.arrivalStamped;
     this.mayBlock = b.mayBlock;
     this.formBody = Optional.ofNullable(b.formBody);
+    this.origin = this;
+  }
+
+  private RequestContext(RequestContext of, FormBody form) {
+    this.method = of.method;
+    this.rawPath = of.rawPath;
+    this.path = of.path;
+    this.rawQuery = of.rawQuery;
+    this.headers = of.headers;
+    this.clientAddress = of.clientAddress;
+    this.peerCertificates = of.peerCertificates;
+    this.arrival = of.arrival;
+    this.arrivalStamped = of.arrivalStamped;
+    this.mayBlock = of.mayBlock;
+    this.formBody = Optional.of(form);
+    this.origin = of.origin;
   }
 
   /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
@@ -144,6 +161,41 @@ public final class RequestContext {
     return formBody;
   }
 
+  /**
+   * This request with the body of its URL-encoded form as the adapter read it after a {@link Decision.ReadForm}
+   * (copied; at most {@link Decision.ReadForm#maxBytes()} {@code + 1} bytes). Everything else is shared.
+   *
+   * @throws IllegalStateException if this context already has a form body
+   * @since 0.1
+   */
+  public RequestContext withFormBody(byte[] body) {
+    if (formBody.isPresent()) {
+      throw new IllegalStateException("the context already has a form body");
+    }
+    return new RequestContext(this, FormBody.of(body));
+  }
+
+  /** Whether this context was built by the same builder call as {@code other} (or copied from the same one). */
+  boolean sameRequestAs(RequestContext other) {
+    return origin == other.origin;
+  }
+
+  /**
+   * Whether the request says it carries a URL-encoded form whose body the adapter has not given: the enforcer then
+   * asks for it ({@link Decision.ReadForm}) once everything else would allow the request.
+   */
+  boolean formUnread() {
+    if (formBody.isPresent()) {
+      return false;
+    }
+    for (String type : headers.values("Content-Type")) {
+      if (FormBody.isForm(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public String toString() {
     // Never includes headers: they carry credentials.
@@ -211,8 +263,11 @@ public final class RequestContext {
     /**
      * The body of a URL-encoded form request as the adapter read it (copied): at most
      * {@link Enforcer#formBodyLimit()} {@code + 1} bytes, so the enforcer sees when the body was longer than the limit
-     * (and refuses it, 413). Give it only when {@link FormBody#isForm} holds for the request's {@code Content-Type};
-     * the application must still receive exactly these bytes (and the rest, if any).
+     * (and refuses it, 413). Give it only when {@link FormBody#isForm} holds for the request's {@code Content-Type}
+     * and the body is already in memory (an aggregated request); an adapter that would have to wait for the body
+     * gives nothing and reads it only when {@link Enforcer#enforce} answers {@link Decision.ReadForm}. Either way the
+     * form is inspected after every other gate; the application must still receive exactly these bytes (and the
+     * rest, if any).
      *
      * @since 0.1
      */

@@ -30,6 +30,7 @@ import java.util.Map;
  *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
  *   <tr><td>form body over the inspection limit</td><td>413</td><td>none</td></tr>
  *   <tr><td>form body in a charset or content coding zt cannot inspect</td><td>415</td><td>none</td></tr>
+ *   <tr><td>form body that zt must read did not arrive in time</td><td>408</td><td>none</td></tr>
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
@@ -65,6 +66,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case STEP_UP -> 401;
       case CONTENT_TOO_LARGE -> 413;
       case UNSUPPORTED_CONTENT -> 415;
+      case REQUEST_TIMEOUT -> 408;
       case QUOTA, ABNORMAL_QUOTA -> 429;
       case UNAVAILABLE -> 503;
       case FAULT -> 500;
@@ -107,8 +109,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           ? base + ", error=\"insufficient_scope\""
           : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
       case STEP_UP -> base + ", error=\"insufficient_user_authentication\"";
-      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, TRUST_DENIED,
-          QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
+      case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, REQUEST_TIMEOUT,
+          TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
     };
   }
 
@@ -132,6 +134,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           "The request body is larger than this service inspects."};
       case UNSUPPORTED_CONTENT -> new String[] {"unsupported-content", "Unsupported Media Type",
           "The request body's encoding is not accepted."};
+      case REQUEST_TIMEOUT -> new String[] {"request-timeout", "Request Timeout",
+          "The request body did not arrive in time."};
       case STEP_UP -> new String[] {"insufficient-user-authentication", "Unauthorized",
           "A stronger or more recent authentication is required."};
       case TRUST_DENIED -> new String[] {"insufficient-trust", "Forbidden",

@@ -58,6 +58,8 @@ class WireResponseTests {
         Arguments.of(DenyReason.ATTACK_DETECTED, 403, null),
         Arguments.of(DenyReason.FORM_TOO_LARGE, 413, null),
         Arguments.of(DenyReason.FORM_UNSUPPORTED, 415, null),
+        Arguments.of(DenyReason.FORM_READ_TIMEOUT, 408, null),
+        Arguments.of(DenyReason.UPGRADE_REFUSED, 403, null),
         Arguments.of(DenyReason.STEP_UP_REQUIRED, 401, BARE + ", error=\"insufficient_user_authentication\","
             + " error_description=\"A stronger or more recent authentication is required.\""),
         Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
@@ -243,6 +245,7 @@ class WireResponseTests {
       case 400 -> "Bad Request";
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
+      case 408 -> "Request Timeout";
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";

@@ -8,6 +8,7 @@ import dev.zt.core.FormBody;
 import dev.zt.core.RequestContext;
 import dev.zt.core.RequestHeaders;
 import dev.zt.core.WireResponse;
+import dev.zt.core.internal.Upgrades;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -19,11 +20,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -52,6 +57,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +77,16 @@ import org.slf4j.LoggerFactory;
  * <p>Put it right after the HTTP codec (and after an {@code HttpObjectAggregator} if there is one; it works with
  * and without, i.e. with a {@code FullHttpRequest} or an {@code HttpRequest} followed by {@code HttpContent}s).
  * When the enforcer inspects forms ({@link Enforcer#formBodyLimit()} above 0), the fields of a URL-encoded form body
- * are inspected either way, as the servlet filter does: an aggregated form is read in place; a streamed one is read
- * before the decision (its contents are held back, at most the limit plus one decoder chunk, and passed on unchanged
- * after an allow; a client expecting {@code 100 Continue} gets it first). Any other body is passed on unread.
+ * are inspected either way, as the servlet filter does, and only for a request every other check would allow: an
+ * aggregated form is read in place; a streamed one is read only when the enforcer asks for it
+ * ({@link Decision.ReadForm}) — copied into one buffer of at most the limit plus one byte as its contents arrive
+ * (each released at once), within {@link dev.zt.core.Detection#formReadTimeout()} (else 408 and close), and passed
+ * on as one content after an allow; a client expecting {@code 100 Continue} gets it then. Any other body is passed
+ * on unread.
+ *
+ * <p>An {@code h2c} upgrade is ignored (its fields removed; the request is answered over HTTP/1.1, RFC 9110 §7.8);
+ * any other {@code Upgrade} is refused by the enforcer (403). A message that is not HTTP (frames of a protocol a
+ * handler before zt upgraded to) closes the connection: nothing passes undecided.
  * For each request it builds a {@link RequestContext} from the request-target as received (origin-form or
  * absolute-form; anything else is refused as a servlet container would, see
  * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link io.netty.handler.codec.http.HttpHeaders},
@@ -126,6 +140,8 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZeroTrustHandler.class);
 
+  private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
+
   /** What happens to the {@code HttpContent}s of the current request. */
   private enum Body {
     /** No request in progress: a stray content is released, never passed on. */
@@ -154,10 +170,15 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private boolean drainScheduled;
   private SslHandler ssl;
   private boolean sslLooked;
-  // A streamed URL-encoded form being read before its request is decided (the servlet filter reads it too):
+  // A streamed URL-encoded form being read because every check that needs no body allowed its request
+  // (Decision.ReadForm), as the servlet filter reads it then:
   private HttpRequest collecting;      // its request, or null
-  private final ArrayList<HttpContent> held = new ArrayList<>(); // its contents so far, in order
-  private int heldBytes;               // their readable bytes
+  private Decision.ReadForm reading;   // the enforcer's step for it
+  private ByteBuf form;                // a copy of its first bytes, at most the limit + 1 (the contents are released)
+  private HttpContent overflow;        // the part of the content that crossed the limit, kept for an allow
+  private boolean formLast;            // its last content has arrived: the whole body is in form (+ overflow)
+  private HttpHeaders trailers;        // that last content's trailing fields
+  private ScheduledFuture<?> formTimer;
 
   /** A handler that enforces with {@code enforcer}. */
   public ZeroTrustHandler(Enforcer enforcer) {
@@ -215,7 +236,12 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     } else if (msg instanceof HttpContent content) {
       onContent(ctx, content);
     } else {
-      ctx.fireChannelRead(msg); // not HTTP (e.g. frames after an allowed upgrade): not a request to judge
+      // Not HTTP: frames of an upgraded protocol (a handler before zt upgraded the connection) or a misplaced
+      // handler. zt cannot decide them, so they never pass undecided: the connection closes.
+      ReferenceCountUtil.release(msg);
+      LOG.warn("zt closes a connection that delivered a {} instead of HTTP messages (upgraded or misconfigured)",
+          msg.getClass().getSimpleName());
+      shutDown(ctx);
     }
   }
 
@@ -225,27 +251,55 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       refuseUnparsable(ctx, request);
       return;
     }
-    if (!(request instanceof FullHttpRequest) && enforcer.formBodyLimit() > 0
-        && FormBody.isForm(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
-      startCollecting(ctx, request);
-      return;
-    }
-    decideAndApply(ctx, request, null);
+    ignoreH2c(request.headers());
+    decideAndApply(ctx, request, null, null);
   }
 
-  /** Decides on {@code request} ({@code form}: the start of its streamed form body, or null) and applies it. */
-  private void decideAndApply(ChannelHandlerContext ctx, HttpRequest request, byte[] form) {
+  /**
+   * An {@code h2c} upgrade is ignored, as RFC 9110 §7.8 lets a server do: {@code Upgrade}, {@code HTTP2-Settings} and
+   * their {@code Connection} options are removed before anything decides on or sees the request, which is answered
+   * over HTTP/1.1. Any other {@code Upgrade} stays, and the enforcer refuses it (403).
+   */
+  private static void ignoreH2c(io.netty.handler.codec.http.HttpHeaders headers) {
+    boolean settings = headers.contains(HTTP2_SETTINGS);
+    if (!headers.contains(HttpHeaderNames.UPGRADE) && !settings) {
+      return;
+    }
+    if (!Upgrades.onlyH2c(headers.getAll(HttpHeaderNames.UPGRADE), settings)) {
+      return;
+    }
+    headers.remove(HttpHeaderNames.UPGRADE);
+    headers.remove(HTTP2_SETTINGS);
+    List<String> connection = new ArrayList<>();
+    for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      String rest = Upgrades.connectionWithoutUpgrade(v);
+      if (!rest.isEmpty()) {
+        connection.add(rest);
+      }
+    }
+    headers.remove(HttpHeaderNames.CONNECTION);
+    if (!connection.isEmpty()) {
+      headers.add(HttpHeaderNames.CONNECTION, connection);
+    }
+  }
+
+  /**
+   * Decides on {@code request} and applies the decision: with {@code step} null, asks the enforcer; else completes
+   * {@code step} with {@code context}, the request with its form body read.
+   */
+  private void decideAndApply(ChannelHandlerContext ctx, HttpRequest request, Decision.ReadForm step,
+      RequestContext withForm) {
     RequestContext context;
     CompletableFuture<Decision> decision;
     boolean ok = false;
     try {
-      context = context(ctx, request, form);
-      decision = decide(context);
+      context = step == null ? context(ctx, request) : withForm;
+      decision = step == null ? decide(context) : complete(step, withForm);
       ok = true;
     } finally {
       if (!ok) { // an Error from the pipeline (never a RuntimeException: decide() maps those to a deny)
         ReferenceCountUtil.release(request);
-        releaseHeld();
+        releaseForm();
         shutDown(ctx);
       }
     }
@@ -276,6 +330,15 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     }
   }
 
+  private CompletableFuture<Decision> complete(Decision.ReadForm step, RequestContext withForm) {
+    try {
+      CompletableFuture<Decision> f = enforcer.enforceForm(step, withForm).toCompletableFuture();
+      return f.isDone() && !f.isCompletedExceptionally() ? f : f.handle((d, e) -> d != null ? d : fault(e));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(fault(e));
+    }
+  }
+
   private static Decision fault(Throwable e) {
     LOG.error("zt enforcer failed; denying", e);
     return new Decision.Deny(DenyReason.INTERNAL_ERROR, "netty", "none", List.of());
@@ -299,39 +362,59 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       answeringDecision = allow;
       answeringStatus = 0;
       responseInformational = false;
-      body = request instanceof LastHttpContent || heldLast() ? Body.NONE : Body.FORWARD;
-      if (held.isEmpty()) {
-        ctx.fireChannelRead(request);
-        return;
-      }
-      HttpContent[] contents = held.toArray(new HttpContent[0]); // the form read for the decision, in order
-      held.clear();
-      heldBytes = 0;
+      body = request instanceof LastHttpContent || formLast ? Body.NONE : Body.FORWARD;
       ctx.fireChannelRead(request);
-      for (HttpContent c : contents) {
-        ctx.fireChannelRead(c);
+      if (form != null) { // the form read for the decision: its bytes as one content, then what crossed the limit
+        ByteBuf bytes = form;
+        HttpContent rest = overflow;
+        HttpHeaders trailing = trailers;
+        boolean last = formLast && rest == null;
+        form = null;
+        overflow = null;
+        trailers = null;
+        formLast = false;
+        ctx.fireChannelRead(last
+            ? new DefaultLastHttpContent(bytes, trailing == null ? DefaultHttpHeadersFactory.trailersFactory()
+                .newHeaders() : trailing)
+            : new DefaultHttpContent(bytes));
+        if (rest != null) {
+          ctx.fireChannelRead(rest);
+        }
       }
+    } else if (decision instanceof Decision.ReadForm step) {
+      startReading(ctx, request, step);
     } else {
       deny(ctx, request, (Decision.Deny) decision);
     }
   }
 
   /**
-   * A URL-encoded form whose body has not arrived yet: its contents are held (not passed on, not read), and the
-   * enforcer gets a copy of their first {@link Enforcer#formBodyLimit()} {@code + 1} bytes, so it inspects the fields
-   * the application will read, as the servlet filter does. Reading goes on meanwhile; the decision follows the body's last content, or
-   * the byte past the limit (the enforcer refuses such a form whole, 413). The held contents are bounded by the limit
-   * plus one decoder chunk. A client that expects {@code 100 Continue} gets it now, since the body is needed for the
-   * decision (a servlet container sends it when the filter reads); the request then goes on without the
-   * expectation, which is met.
+   * Every check that needs no body allowed a URL-encoded form request ({@link Decision.ReadForm}): its body is read
+   * now, as the servlet filter reads it. Each content is copied into one buffer of at most
+   * {@link Decision.ReadForm#maxBytes()} {@code + 1} bytes and released at once, so the memory held does not grow
+   * with the number of contents (a form sent a byte at a time holds the limit, not a buffer per byte); the part of
+   * a content past the limit is kept, only for an allow. Reading goes on meanwhile; the decision is completed after
+   * the last content or the byte past the limit, or the request is refused with 408 when the body is not here by the
+   * step's deadline: checked on the enforcer's clock as contents arrive, and by a timer on the event loop for a
+   * client that sends nothing. A client that expects {@code 100 Continue} gets it now (a servlet container sends it
+   * when the filter reads); the request then goes on without the expectation, which is met.
    */
-  private void startCollecting(ChannelHandlerContext ctx, HttpRequest request) {
+  private void startReading(ChannelHandlerContext ctx, HttpRequest request, Decision.ReadForm step) {
+    if (request instanceof LastHttpContent whole) { // its body is here already (not given to the context)
+      ByteBuf c = whole.content();
+      byte[] bytes = ByteBufUtil.getBytes(c, c.readerIndex(), Math.min(c.readableBytes(), step.maxBytes() + 1));
+      decideAndApply(ctx, request, step, step.context().withFormBody(bytes));
+      return;
+    }
     collecting = request;
+    reading = step;
     if (HttpUtil.is100ContinueExpected(request)) {
       request.headers().remove(HttpHeaderNames.EXPECT);
       ctx.writeAndFlush(new DefaultFullHttpResponse(
           HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
+    long delay = Math.max(0, step.deadlineMillis() - enforcer.clock().millis());
+    formTimer = ctx.executor().schedule(() -> formTimedOut(ctx, step, true), delay, TimeUnit.MILLISECONDS);
     readOnIfNeeded(ctx);
   }
 
@@ -342,43 +425,75 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       shutDown(ctx);
       return;
     }
-    held.add(content);
-    heldBytes += content.content().readableBytes();
-    int cap = enforcer.formBodyLimit() + 1;
-    if (content instanceof LastHttpContent || heldBytes >= cap) {
+    Decision.ReadForm step = reading;
+    if (enforcer.clock().millis() > step.deadlineMillis()) {
+      content.release();
+      formTimedOut(ctx, step, false);
+      return;
+    }
+    int cap = step.maxBytes() + 1;
+    ByteBuf in = content.content();
+    try {
+      if (form == null) {
+        long declared = HttpUtil.getContentLength(collecting, -1L);
+        int initial = (int) Math.min(cap, declared >= 0 ? declared : Math.max(in.readableBytes(), 256));
+        form = ctx.alloc().heapBuffer(Math.max(initial, 1), cap);
+      }
+      int take = Math.min(in.readableBytes(), cap - form.readableBytes());
+      form.writeBytes(in, in.readerIndex(), take);
+      if (take < in.readableBytes()) { // crossed the limit: the rest is kept for an allow, never inspected
+        overflow = content.replace(in.retainedSlice(in.readerIndex() + take, in.readableBytes() - take));
+      }
+      if (content instanceof LastHttpContent last) {
+        formLast = true;
+        trailers = last.trailingHeaders();
+      }
+    } finally {
+      content.release();
+    }
+    if (formLast || form.readableBytes() >= cap) {
       HttpRequest request = collecting;
       collecting = null;
-      decideAndApply(ctx, request, heldPrefix(cap));
+      reading = null;
+      cancelFormTimer();
+      decideAndApply(ctx, request, step, step.context().withFormBody(ByteBufUtil.getBytes(form)));
     } else {
       readOnIfNeeded(ctx);
     }
   }
 
-  /** A copy of the held contents' first {@code cap} bytes; no reader index moves. */
-  private byte[] heldPrefix(int cap) {
-    byte[] prefix = new byte[Math.min(heldBytes, cap)];
-    int at = 0;
-    for (HttpContent c : held) {
-      ByteBuf b = c.content();
-      int n = Math.min(b.readableBytes(), prefix.length - at);
-      b.getBytes(b.readerIndex(), prefix, at, n);
-      at += n;
+  /** The form of {@code step} did not arrive in time: 408, and the connection closes. */
+  private void formTimedOut(ChannelHandlerContext ctx, Decision.ReadForm step, boolean byTimer) {
+    if (reading != step) { // decided, or the channel closed, meanwhile
+      return;
     }
-    return prefix;
+    HttpRequest request = collecting;
+    collecting = null;
+    reading = null;
+    cancelFormTimer();
+    Decision.Deny deny = enforcer.formTimedOut(step);
+    deny(ctx, request, deny);
+    if (byTimer) {
+      drain(ctx);
+    }
   }
 
-  /** Whether the held contents end with their request's last content (the whole body is here). */
-  private boolean heldLast() {
-    return !held.isEmpty() && held.get(held.size() - 1) instanceof LastHttpContent;
+  private void cancelFormTimer() {
+    if (formTimer != null) {
+      formTimer.cancel(false);
+      formTimer = null;
+    }
   }
 
-  /** Releases a form request being read and its held contents (the channel closes, or its body broke). */
+  /** Releases a form request being read and what was read of it (the channel closes, or its body broke). */
   private void dropCollecting() {
     if (collecting != null) {
       ReferenceCountUtil.release(collecting);
       collecting = null;
     }
-    releaseHeld();
+    reading = null;
+    cancelFormTimer();
+    releaseForm();
   }
 
   /** While a form is read for its decision the application has not seen the request: read for it if it would not. */
@@ -388,12 +503,17 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     }
   }
 
-  private void releaseHeld() {
-    for (HttpContent c : held) {
-      ReferenceCountUtil.release(c);
+  private void releaseForm() {
+    if (form != null) {
+      form.release();
+      form = null;
     }
-    held.clear();
-    heldBytes = 0;
+    if (overflow != null) {
+      overflow.release();
+      overflow = null;
+    }
+    trailers = null;
+    formLast = false;
   }
 
   private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -422,13 +542,14 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private void deny(ChannelHandlerContext ctx, HttpRequest request, Decision.Deny deny) {
     WireResponse wire = enforcer.respond(deny);
-    boolean bodyHere = request instanceof LastHttpContent || heldLast() || queueHoldsEndOfBody();
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && (bodyHere || drainable(request));
+    boolean bodyHere = request instanceof LastHttpContent || formLast || queueHoldsEndOfBody();
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && (bodyHere || drainable(request))
+        && deny.reason() != DenyReason.FORM_READ_TIMEOUT; // RFC 9110 §15.5.9: a 408 closes
     boolean head = HttpMethod.HEAD.equals(request.method());
     HttpVersion version = request.protocolVersion();
     ReferenceCountUtil.release(request);
-    body = request instanceof LastHttpContent || heldLast() ? Body.NONE : Body.DISCARD;
-    releaseHeld();
+    body = request instanceof LastHttpContent || formLast ? Body.NONE : Body.DISCARD;
+    releaseForm();
 
     byte[] bytes = wire.body().getBytes(StandardCharsets.UTF_8);
     ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
@@ -488,7 +609,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   // ------------------------------------------------------------------------------------------------ context
 
-  private RequestContext context(ChannelHandlerContext ctx, HttpRequest request, byte[] form) {
+  private RequestContext context(ChannelHandlerContext ctx, HttpRequest request) {
     RequestContext.Builder b = RequestContext.forRequestTarget(request.method().name(), request.uri())
         .headers(new Headers(request.headers()))
         .arrival(Instant.ofEpochMilli(enforcer.clock().millis())) // millis(): an intrinsic, no native call
@@ -501,9 +622,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (!chain.isEmpty()) {
       b.peerCertificates(chain);
     }
-    if (form != null) {
-      b.formBody(form);
-    } else if (request instanceof FullHttpRequest full) {
+    if (request instanceof FullHttpRequest full) {
       formBody(b, full);
     }
     return b.build();
@@ -511,8 +630,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   /**
    * An aggregated URL-encoded form: a copy of its first {@link Enforcer#formBodyLimit()} {@code + 1} bytes for
-   * inspection; the content itself is neither read nor released, and goes on to the application unchanged. A form
-   * that arrives streamed (no {@code HttpObjectAggregator} in front) is not seen.
+   * inspection (the aggregator has read it already; the enforcer still inspects it only after every other gate); the
+   * content itself is neither read nor released, and goes on to the application unchanged. A form that arrives
+   * streamed is read only when the enforcer asks for it ({@link #startReading}).
    */
   private void formBody(RequestContext.Builder b, FullHttpRequest request) {
     int limit = enforcer.formBodyLimit();
@@ -531,7 +651,8 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private static final class Headers implements RequestHeaders {
     private static final Map<String, AsciiString> KNOWN = Map.of(
         "Authorization", HttpHeaderNames.AUTHORIZATION,
-        "X-Forwarded-For", AsciiString.cached("x-forwarded-for"));
+        "X-Forwarded-For", AsciiString.cached("x-forwarded-for"),
+        "Upgrade", HttpHeaderNames.UPGRADE);
 
     private final io.netty.handler.codec.http.HttpHeaders headers;
 

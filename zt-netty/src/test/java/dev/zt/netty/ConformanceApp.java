@@ -37,7 +37,8 @@ final class ConformanceApp extends ChannelInboundHandlerAdapter {
         String path = ZeroTrustHandler.path(ctx.channel());
         Caller caller = ZeroTrustHandler.caller(ctx.channel());
         answer = AdapterConformanceSuite.applicationBody(route(path), path, caller,
-            caller != null && caller.isAuthenticated() ? caller : null, caller != null && caller.hasRole("admin"));
+            caller != null && caller.isAuthenticated() ? caller : null, caller != null && caller.hasRole("admin"),
+            upgradeFields(request));
         keepAlive = HttpUtil.isKeepAlive(request);
       }
       if (msg instanceof LastHttpContent && answer != null) {
@@ -57,6 +58,12 @@ final class ConformanceApp extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  private static java.util.List<String> upgradeFields(HttpRequest request) {
+    java.util.List<String> seen = new java.util.ArrayList<>(request.headers().getAll(HttpHeaderNames.UPGRADE));
+    seen.addAll(request.headers().getAll("HTTP2-Settings"));
+    return seen;
   }
 
   /** Servlet-style mapping (Servlet 6.0 §12.2) of {@link Handler#mappings()}. */

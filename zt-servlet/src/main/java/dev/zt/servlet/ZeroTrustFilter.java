@@ -3,8 +3,8 @@ package dev.zt.servlet;
 import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
+import dev.zt.core.Detection;
 import dev.zt.core.Enforcer;
-import dev.zt.core.FormBody;
 import dev.zt.core.RequestContext;
 import dev.zt.core.WireResponse;
 import jakarta.servlet.Filter;
@@ -45,13 +45,25 @@ import java.util.concurrent.TimeoutException;
  * <p>Map it to {@code /*} on the {@code REQUEST} dispatcher, before any other filter that reads the request. The
  * filter holds no logic of its own beyond translating: everything it decides comes from zt-core.
  *
- * <p><b>Form bodies.</b> For an {@code application/x-www-form-urlencoded} request the filter reads the body — at most
- * {@link Enforcer#formBodyLimit()} {@code + 1} bytes — before the enforcer decides, so its fields are inspected, and
- * gives the application a request that replays exactly those bytes: {@code getInputStream()}, {@code getReader()}
- * (in the request's character encoding) and, for {@code POST}, the {@code getParameter…} methods (query parameters
- * first, then the body's, as Servlet 6 §3.1 orders them; a malformed escape is kept as text) all work as without
- * zt. A body already consumed by something mapped before the filter is a misconfiguration and fails the request.
- * Every other request is passed on without a body wrapper.
+ * <p><b>Form bodies.</b> For an {@code application/x-www-form-urlencoded} request the filter reads the body only when
+ * every check that needs no body would allow the request ({@link Decision.ReadForm}): an anonymous or forbidden
+ * request is refused without a byte of its body read (the container drains or closes as it does for any unread
+ * body). The filter then reads at most {@link Enforcer#formBodyLimit()} {@code + 1} bytes before
+ * {@link Detection#formReadTimeout()} (checked on the enforcer's clock before and after each read; a single blocking
+ * read is bounded by the container's idle timeout, so keep that short), answers a body that is too slow with 408 and
+ * {@code Connection: close}, and completes the decision with the fields inspected. The application gets a request
+ * that replays exactly the bytes read: {@code getInputStream()}, {@code getReader()} (in the request's character
+ * encoding) and, for {@code POST}, the {@code getParameter…} methods (query parameters first, then the body's, as
+ * Servlet 6 §3.1 orders them; a malformed escape is kept as text) all work as without zt. A body already consumed by
+ * something mapped before the filter is a misconfiguration and fails the request. Every other request is passed on
+ * without a body wrapper.
+ *
+ * <p><b>Protocol upgrades.</b> An {@code h2c} upgrade ({@code Upgrade: h2c}, {@code HTTP2-Settings}) is ignored, as
+ * RFC 9110 §7.8 lets a server do: the application sees the request without those fields and it is answered over
+ * HTTP/1.1 (a container with h2c enabled upgrades before any filter, and then runs every HTTP/2 stream through this
+ * filter, decided one by one). Any other upgrade (WebSocket, …) is refused by the enforcer
+ * ({@link DenyReason#UPGRADE_REFUSED}, 403): zt decides requests, and the messages of an upgraded connection would
+ * pass undecided.
  *
  * @since 0.1
  */
@@ -102,13 +114,25 @@ public final class ZeroTrustFilter implements Filter {
       throw new ServletException("ZeroTrustFilter only handles HTTP requests");
     }
     Enforcer e = enforcer;
-    byte[] form = readForm(request, e.formBodyLimit());
-    RequestContext context = context(request, e, form);
+    HttpServletRequest seen = H2cIgnored.wrapIfH2c(request);
+    RequestContext context = context(seen, e);
     Decision decision = await(e.enforce(context));
+    byte[] form = null;
+    if (decision instanceof Decision.ReadForm read) {
+      // every check that needs no body allowed the request: only now is its form read, within the deadline
+      form = readForm(seen, read, e);
+      if (form == null) {
+        response.setHeader("Connection", "close");
+        write(response, e.respond(e.formTimedOut(read)));
+        return;
+      }
+      context = read.context().withFormBody(form);
+      decision = await(e.enforceForm(read, context));
+    }
     if (decision instanceof Decision.Allow allow) {
       request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
       request.setAttribute(CONTEXT_ATTRIBUTE, context);
-      HttpServletRequest app = form == null ? request : new FormReplayRequest(request, form, e.formBodyLimit());
+      HttpServletRequest app = form == null ? seen : new FormReplayRequest(seen, form, e.formBodyLimit());
       try {
         chain.doFilter(new CallerRequest(app, allow.caller()), response);
       } finally {
@@ -117,26 +141,50 @@ public final class ZeroTrustFilter implements Filter {
           e.report(context, decision, response.getStatus());
         }
       }
-    } else {
-      write(response, e.respond((Decision.Deny) decision));
+    } else if (decision instanceof Decision.Deny deny) {
+      write(response, e.respond(deny));
+    } else { // a second ReadForm cannot happen; fail closed if it ever did
+      write(response, e.respond(new Decision.Deny(DenyReason.INTERNAL_ERROR, "servlet", "none", List.of())));
     }
   }
 
-  /** The start of a URL-encoded form body (at most {@code limit + 1} bytes), or null for any other request. */
-  private static byte[] readForm(HttpServletRequest request, int limit) throws IOException, ServletException {
-    if (limit <= 0 || !FormBody.isForm(request.getContentType())) {
+  /**
+   * The start of the form body (at most {@code read.maxBytes() + 1} bytes), or null when it did not arrive by the
+   * deadline. The deadline is checked before and after every read, on the enforcer's clock; a read that blocks is
+   * bounded by the container's idle timeout, so a stalled body holds the thread for at most the deadline plus that.
+   */
+  private static byte[] readForm(HttpServletRequest request, Decision.ReadForm read, Enforcer e)
+      throws IOException, ServletException {
+    int cap = read.maxBytes() + 1;
+    long declared = request.getContentLengthLong();
+    byte[] buf = new byte[declared >= 0 && declared < cap ? (int) declared + 1 : Math.min(cap, 8192)];
+    int at = 0;
+    jakarta.servlet.ServletInputStream in = request.getInputStream();
+    while (at < cap) {
+      if (e.clock().millis() > read.deadlineMillis()) {
+        return null;
+      }
+      if (at == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, (int) Math.min(cap, (long) buf.length * 2));
+      }
+      int n = in.read(buf, at, Math.min(buf.length - at, 8192));
+      if (n < 0) {
+        break;
+      }
+      at += n;
+    }
+    if (e.clock().millis() > read.deadlineMillis()) {
       return null;
     }
-    byte[] head = request.getInputStream().readNBytes(limit + 1);
-    long declared = request.getContentLengthLong();
-    if (head.length <= limit && declared > head.length) {
+    byte[] head = at == buf.length ? buf : java.util.Arrays.copyOf(buf, at);
+    if (head.length <= read.maxBytes() && declared > head.length) {
       // something before this filter read the body (e.g. getParameter): zt would inspect nothing the app will see
       throw new ServletException("the form body was read before ZeroTrustFilter; map the filter first");
     }
     return head;
   }
 
-  private static RequestContext context(HttpServletRequest request, Enforcer enforcer, byte[] form) {
+  private static RequestContext context(HttpServletRequest request, Enforcer enforcer) {
     // The whole raw URI is normalized once and the context path stripped afterwards (never stripped as text first:
     // "/app;x=1/orders" or "/%61pp/orders" are in the context too, and decoding twice would open a bypass).
     RequestContext.Builder b = RequestContext.builder(request.getMethod(), request.getRequestURI())
@@ -147,9 +195,6 @@ public final class ZeroTrustFilter implements Filter {
           return values == null ? List.of() : Collections.list(values);
         })
         .arrival(Instant.ofEpochMilli(enforcer.clock().millis())); // millis(): an intrinsic, no native call
-    if (form != null) {
-      b.formBody(form);
-    }
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       b.peerCertificates(List.of(chain));

@@ -39,11 +39,23 @@ final class ConformanceSupportServlet extends HttpServlet {
     String resolved = request.getServletPath() + (pathInfo == null ? "" : pathInfo);
     Object caller = request.getAttribute(ZeroTrustFilter.CALLER_ATTRIBUTE);
     String body = AdapterConformanceSuite.applicationBody(handler, resolved,
-        caller instanceof Caller c ? c : null, request.getUserPrincipal(), request.isUserInRole("admin"));
+        caller instanceof Caller c ? c : null, request.getUserPrincipal(), request.isUserInRole("admin"),
+        upgradeFields(request));
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.setStatus(200);
     response.setContentType("text/plain;charset=utf-8");
     response.setContentLength(bytes.length);
     response.getOutputStream().write(bytes);
+  }
+
+  private static java.util.List<String> upgradeFields(HttpServletRequest request) {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    for (String name : java.util.List.of("Upgrade", "HTTP2-Settings")) {
+      java.util.Enumeration<String> values = request.getHeaders(name);
+      if (values != null) {
+        seen.addAll(java.util.Collections.list(values));
+      }
+    }
+    return seen;
   }
 }

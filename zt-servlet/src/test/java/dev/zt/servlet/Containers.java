@@ -66,6 +66,8 @@ final class Containers {
     connector.setPort(0);
     connector.setProperty("address", "127.0.0.1");
     connector.setProperty("maxThreads", "16");
+    // 100 Continue when the body is first read (zt reads a form only for a request it would allow), not at once
+    connector.setProperty("continueResponseTiming", "onRead");
     tomcat.setConnector(connector);
     Context context = tomcat.addContext(contextPath.equals("/") ? "" : contextPath, null);
     FilterDef filter = new FilterDef();

@@ -6,6 +6,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.zt.core.BearerJwt;
 import dev.zt.core.Caller;
 import dev.zt.core.Decision;
+import dev.zt.core.Detection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
 import dev.zt.core.Requirement;
@@ -135,11 +136,25 @@ public abstract class AdapterConformanceSuite {
    */
   public static String applicationBody(
       Handler handler, String resolvedPath, Caller caller, Principal principal, boolean inAdminRole) {
+    return applicationBody(handler, resolvedPath, caller, principal, inAdminRole, List.of());
+  }
+
+  /**
+   * {@link #applicationBody(Handler, String, Caller, Principal, boolean)} with what the application saw of a
+   * protocol upgrade: the values of the {@code Upgrade} and {@code HTTP2-Settings} fields it was handed (the suite
+   * checks that an {@code h2c} upgrade zt ignored never reaches it).
+   *
+   * @param upgradeFields the {@code Upgrade} and {@code HTTP2-Settings} values the application saw, in order
+   * @since 0.1
+   */
+  public static String applicationBody(Handler handler, String resolvedPath, Caller caller, Principal principal,
+      boolean inAdminRole, List<String> upgradeFields) {
     return "handler=" + handler.id() + "\n"
         + "route=" + resolvedPath + "\n"
         + "sub=" + (caller == null ? "(no caller)" : caller.subject().orElse("anonymous")) + "\n"
         + "principal=" + (principal == null ? "(none)" : principal.getName()) + "\n"
-        + "admin=" + inAdminRole + "\n";
+        + "admin=" + inAdminRole + "\n"
+        + "upgrade=" + (upgradeFields.isEmpty() ? "(none)" : String.join(",", upgradeFields)) + "\n";
   }
 
   /** The route rules the suite enforces. */
@@ -449,6 +464,84 @@ public abstract class AdapterConformanceSuite {
     assertProblem(http.request("OPTIONS", "/orders").send(), 401, "Bearer realm=\"orders\"");
     assertProblem(http.request("OPTIONS", "/orders").header("Origin", "https://app.example").send(), 401,
         "Bearer realm=\"orders\"");
+  }
+
+  // ---------------------------------------------------------------------------------------------- form bodies
+
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  /**
+   * Issue 12 §3: a form body is read only for a request that would otherwise be allowed. An anonymous form to a
+   * protected route whose body never comes is answered at once (it used to hold a server thread, or on Netty a
+   * buffer, until the body came).
+   */
+  @Test
+  public void postOrdersWhenAnonymousAndFormBodyNeverArrivesThen401AtOnce() {
+    try (RawHttp.Connection c = http.post("/orders").header("Content-Type", FORM).contentLength(100).open()) {
+      assertProblem(c.response(), 401, "Bearer realm=\"orders\"");
+    }
+  }
+
+  @Test
+  public void postOrdersWhenScopeMissingAndFormBodyNeverArrivesThen403AtOnce() {
+    String token = readToken();
+    try (RawHttp.Connection c = http.post("/orders").header("Authorization", "Bearer " + token)
+        .header("Content-Type", FORM).contentLength(100).open()) {
+      assertProblem(c.response(), 403,
+          "Bearer realm=\"orders\", error=\"insufficient_scope\", scope=\"orders:write\"", token);
+    }
+  }
+
+  @Test
+  public void postOrdersWhenAnonymousAndInjectedFormThen401NotTheDetectorsVerdict() {
+    RawHttp.Response r = http.post("/orders").header("Content-Type", FORM)
+        .body("item=42&note=1%27%20OR%20%271%27%3D%271").send();
+    assertProblem(r, 401, "Bearer realm=\"orders\"");
+  }
+
+  /**
+   * An allowed form whose body is slower than {@link Detection#formReadTimeout()} is answered 408 and the connection
+   * closed. The client waits for {@code 100 Continue} (sent when the body is first read, so after zt allowed the
+   * request without it), moves the clock past the deadline, and sends one more byte.
+   */
+  @Test
+  public void postOrdersWhenAllowedFormBodyIsTooSlowThen408AndClosed() {
+    String token = issuer.token().scope("orders:write").build();
+    try (RawHttp.Connection c = http.post("/orders").header("Authorization", "Bearer " + token)
+        .header("Content-Type", FORM).header("Expect", "100-continue").contentLength(20).open()) {
+      RawHttp.Response interim = c.response();
+      assertThat(interim.status()).as("%s", interim).isEqualTo(100);
+      clock.advance(Detection.DEFAULT_FORM_READ_TIMEOUT.plusSeconds(1));
+      c.write("item=4");
+      RawHttp.Response r = c.response();
+      assertProblem(r, 408, null, token);
+      assertThat(r.body()).doesNotContain("handler=");
+      assertThat(c.closedByServer()).as("the connection closes after a 408").isTrue();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- upgrades
+
+  /** An {@code h2c} upgrade is ignored (RFC 9110 §7.8): answered over HTTP/1.1, the application never sees it. */
+  @Test
+  public void getHealthWhenH2cUpgradeRequestedThenAnsweredOverHttp11AndTheApplicationSeesNoUpgrade() {
+    RawHttp.Response r = http.get("/health").header("Connection", "Upgrade, HTTP2-Settings")
+        .header("Upgrade", "h2c").header("HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA").send();
+    Map<String, String> app = assertAnsweredBy(r, Handler.HEALTH, "/health", "anonymous");
+    assertThat(app).containsEntry("upgrade", "(none)");
+    assertThat(r.headers("Upgrade")).isEmpty();
+  }
+
+  /** Any other upgrade is refused: the messages of an upgraded connection would pass undecided. */
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "h2c, websocket", "TLS/1.2"})
+  public void getWhenWebSocketOrOtherUpgradeRequestedThen403AndNoHandlerAnswers(String protocol) {
+    String token = readToken();
+    RawHttp.Response r = http.get("/orders").header("Authorization", "Bearer " + token)
+        .header("Connection", "Upgrade").header("Upgrade", protocol)
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13").send();
+    assertProblem(r, 403, null, token);
+    assertThat(r.body()).doesNotContain("handler=");
   }
 
   // ---------------------------------------------------------------------------------------------- 503

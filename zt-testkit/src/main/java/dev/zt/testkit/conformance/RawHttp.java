@@ -83,6 +83,7 @@ public final class RawHttp {
     private final List<String[]> headers = new ArrayList<>();
     private boolean hostSet;
     private byte[] body;
+    private long declaredLength = -1;
 
     private Request(String method, String target) {
       this.method = requireLine("method", method);
@@ -112,8 +113,40 @@ public final class RawHttp {
       return this;
     }
 
+    /**
+     * Declares {@code length} as the {@code Content-Length} whatever the body set: with {@link #open()}, the rest of
+     * the body can be sent later, slowly, or never.
+     */
+    public Request contentLength(long length) {
+      if (length < 0) {
+        throw new IllegalArgumentException("length must not be negative");
+      }
+      this.declaredLength = length;
+      return this;
+    }
+
     /** Sends the request and reads the whole response. */
     public Response send() {
+      return exchange(head(), content(), method.equals("HEAD"));
+    }
+
+    /**
+     * Sends the request's head and the body set so far, and keeps the connection open: the test sends the rest of
+     * the body (or not) and reads the responses itself, e.g. a {@code 100 Continue} and then the final one.
+     */
+    public Connection open() {
+      return new Connection(head(), content());
+    }
+
+    private byte[] content() {
+      byte[] content = body;
+      if (content == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+        content = new byte[0];
+      }
+      return content == null ? new byte[0] : content;
+    }
+
+    private byte[] head() {
       StringBuilder head = new StringBuilder(256);
       head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
       if (!hostSet) {
@@ -126,13 +159,80 @@ public final class RawHttp {
       if (content == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
         content = new byte[0];
       }
-      if (content != null) {
+      if (declaredLength >= 0) {
+        head.append("Content-Length: ").append(declaredLength).append("\r\n");
+      } else if (content != null) {
         head.append("Content-Length: ").append(content.length).append("\r\n");
       }
       head.append("Connection: close\r\n\r\n");
       // ISO-8859-1 maps each char to the one byte it names: the head goes out exactly as written.
-      byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-      return exchange(bytes, content == null ? new byte[0] : content, method.equals("HEAD"));
+      return head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /**
+   * A connection kept open after a request's head (see {@link Request#open()}): the test writes more of the body and
+   * reads each response as it comes, every read bounded by {@link #TIMEOUT}.
+   */
+  public final class Connection implements AutoCloseable {
+    private final Socket socket;
+    private final Input in;
+
+    private Connection(byte[] head, byte[] body) {
+      int timeout = (int) TIMEOUT.toMillis();
+      socket = new Socket();
+      try {
+        socket.setSoTimeout(timeout);
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeout);
+        in = new Input(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        out.write(head);
+        out.write(body);
+        out.flush();
+      } catch (IOException e) {
+        close();
+        throw new UncheckedIOException("HTTP exchange with 127.0.0.1:" + port + " failed", e);
+      }
+    }
+
+    /** Sends more bytes of the body, as written (ISO-8859-1). */
+    public Connection write(String text) {
+      try {
+        OutputStream out = socket.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return this;
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing to 127.0.0.1:" + port + " failed", e);
+      }
+    }
+
+    /** Reads the next response (a {@code 1xx} too); fails when none arrives within {@link #TIMEOUT}. */
+    public Response response() {
+      try {
+        return read(in, false);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading from 127.0.0.1:" + port + " failed", e);
+      }
+    }
+
+    /** Whether the server closed the connection: the next read sees its end (within {@link #TIMEOUT}). */
+    public boolean closedByServer() {
+      try {
+        return in.next() < 0;
+      } catch (IOException e) {
+        return e instanceof SocketException; // a reset is a close too; a timeout is not
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing a test socket
+      }
     }
   }
 
