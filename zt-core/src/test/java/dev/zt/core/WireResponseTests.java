@@ -48,6 +48,8 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_LIFETIME_EXCEEDED, 401, INVALID_TOKEN),
         Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401, INVALID_TOKEN),
         Arguments.of(DenyReason.TOKEN_SUSPENDED, 401, INVALID_TOKEN),
+        Arguments.of(DenyReason.TOKEN_NOT_ACCESS_TOKEN, 401, INVALID_TOKEN),
+        Arguments.of(DenyReason.TOKEN_BINDING_UNVERIFIED, 401, INVALID_TOKEN),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
@@ -63,6 +65,7 @@ class WireResponseTests {
         Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
         Arguments.of(DenyReason.RATE_LIMITED, 429, null),
         Arguments.of(DenyReason.RATE_LIMITED_ABNORMAL, 429, null),
+        Arguments.of(DenyReason.VALIDATION_BUDGET_EXCEEDED, 429, null),
         Arguments.of(DenyReason.INTERNAL_ERROR, 500, null));
   }
 
