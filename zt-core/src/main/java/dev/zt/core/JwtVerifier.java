@@ -397,10 +397,13 @@ final class JwtVerifier {
     StringBuilder sb = new StringBuilder();
     java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (Throwable t = e; t != null && seen.add(t) && sb.length() < 400; t = t.getCause()) {
+      String message = t.getMessage();
       if (sb.length() > 0) {
+        if (message == null || message.isBlank() || sb.indexOf(message) >= 0) {
+          continue; // Nimbus repeats its causes' messages: each text once
+        }
         sb.append(" <- ");
       }
-      String message = t.getMessage();
       sb.append(t.getClass().getSimpleName());
       if (message != null && !message.isBlank()) {
         sb.append(": ").append(message);
