@@ -14,9 +14,11 @@ import java.util.Set;
 
 /**
  * How bearer JWT access tokens are validated (RFC 6750, RFC 7519, RFC 8725, RFC 9068). Strict by default: the
- * issuer must match exactly, the audience must be present and contain the configured one, {@code exp} and
- * {@code iat} are required, lifetimes are short, only asymmetric algorithms are allowed, and keys come only from the
- * issuer's JWKS (never from {@code jku}, {@code x5u} or an embedded {@code jwk}).
+ * issuer must match exactly, the audience must be present and contain the configured one, {@code exp}, {@code iat}
+ * and {@code sub} are required (RFC 9068 §2.2), lifetimes are short, only asymmetric algorithms are allowed, keys come
+ * only from the issuer's JWKS (never from {@code jku}, {@code x5u} or an embedded {@code jwk}), ID tokens and other
+ * JWTs that are not access tokens are refused, a {@code cnf}-bound token is honoured only over its mTLS certificate
+ * (RFC 8705 §3.1), and signature checks are budgeted per client source.
  *
  * <p>Every weakening is a method whose name says so ({@code allow…}, {@code unsafe…}); passing fewer arguments never
  * weakens a check. Options may be set once; {@link Builder#build()} fails fast on a missing or contradictory one.
