@@ -14,9 +14,11 @@ import java.util.Set;
 
 /**
  * How bearer JWT access tokens are validated (RFC 6750, RFC 7519, RFC 8725, RFC 9068). Strict by default: the
- * issuer must match exactly, the audience must be present and contain the configured one, {@code exp} and
- * {@code iat} are required, lifetimes are short, only asymmetric algorithms are allowed, and keys come only from the
- * issuer's JWKS (never from {@code jku}, {@code x5u} or an embedded {@code jwk}).
+ * issuer must match exactly, the audience must be present and contain the configured one, {@code exp}, {@code iat}
+ * and {@code sub} are required (RFC 9068 §2.2), lifetimes are short, only asymmetric algorithms are allowed, keys come
+ * only from the issuer's JWKS (never from {@code jku}, {@code x5u} or an embedded {@code jwk}), ID tokens and other
+ * JWTs that are not access tokens are refused, a {@code cnf}-bound token is honoured only over its mTLS certificate
+ * (RFC 8705 §3.1), and signature checks are budgeted per client source.
  *
  * <p>Every weakening is a method whose name says so ({@code allow…}, {@code unsafe…}); passing fewer arguments never
  * weakens a check. Options may be set once; {@link Builder#build()} fails fast on a missing or contradictory one.
@@ -28,6 +30,15 @@ public final class BearerJwt {
   /** The algorithms accepted by default: asymmetric signatures only (no {@code none}, no HMAC). */
   public static final Set<String> DEFAULT_ALGORITHMS =
       Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA");
+
+  /** Default budget of uncached (signature-checking) validations per client address and window. */
+  public static final int DEFAULT_BUDGET_PER_ADDRESS = 60;
+
+  /** Default budget of uncached validations per /24 (IPv4) or /64 (IPv6) network and window. */
+  public static final int DEFAULT_BUDGET_PER_NETWORK = 600;
+
+  /** Default window of the validation budget. */
+  public static final Duration DEFAULT_BUDGET_WINDOW = Duration.ofMinutes(1);
 
   /** The largest clock skew that can be configured. */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -42,6 +53,10 @@ public final class BearerJwt {
   private final Optional<Duration> maxAge;
   private final boolean requireAccessTokenType;
   private final boolean requireIssuedAt;
+  private final boolean requireSubject;
+  private final int budgetPerAddress;
+  private final int budgetPerNetwork;
+  private final Duration budgetWindow;
   private final int maxTokenLength;
   private final String rolesClaim;
   private final long validatedCacheSize;
@@ -68,6 +83,10 @@ public final class BearerJwt {
     this.maxAge = Optional.ofNullable(b.maxAge);
     this.requireAccessTokenType = b.requireAccessTokenType;
     this.requireIssuedAt = !b.allowMissingIssuedAt;
+    this.requireSubject = !b.allowMissingSubject;
+    this.budgetPerAddress = b.budgetWindow == null ? DEFAULT_BUDGET_PER_ADDRESS : b.budgetPerAddress;
+    this.budgetPerNetwork = b.budgetWindow == null ? DEFAULT_BUDGET_PER_NETWORK : b.budgetPerNetwork;
+    this.budgetWindow = b.budgetWindow == null ? DEFAULT_BUDGET_WINDOW : b.budgetWindow;
     this.maxTokenLength = b.maxTokenLength == 0 ? 8192 : b.maxTokenLength;
     this.rolesClaim = b.rolesClaim == null ? "roles" : b.rolesClaim;
     this.validatedCacheSize = b.validatedCacheSize < 0 ? 10_000 : b.validatedCacheSize;
@@ -127,6 +146,25 @@ public final class BearerJwt {
     return requireIssuedAt;
   }
 
+  /** Whether {@code sub} is required (RFC 9068 §2.2); true unless {@link Builder#allowMissingSubject()}. */
+  public boolean requireSubject() {
+    return requireSubject;
+  }
+
+  /** Uncached validations per client address per {@link #validationBudgetWindow()}; 0 when unlimited. */
+  public int validationBudgetPerAddress() {
+    return budgetPerAddress;
+  }
+
+  /** Uncached validations per /24 · /64 network per {@link #validationBudgetWindow()}; 0 when unlimited. */
+  public int validationBudgetPerNetwork() {
+    return budgetPerNetwork;
+  }
+
+  public Duration validationBudgetWindow() {
+    return budgetWindow;
+  }
+
   public int maxTokenLength() {
     return maxTokenLength;
   }
@@ -181,6 +219,10 @@ public final class BearerJwt {
     private Duration maxAge;
     private boolean requireAccessTokenType;
     private boolean allowMissingIssuedAt;
+    private boolean allowMissingSubject;
+    private int budgetPerAddress;
+    private int budgetPerNetwork;
+    private Duration budgetWindow;
     private int maxTokenLength;
     private String rolesClaim;
     private long validatedCacheSize = -1;
@@ -300,10 +342,61 @@ public final class BearerJwt {
       return this;
     }
 
-    /** Accepts tokens without {@code iat}; their lifetime is then measured from now. RFC 9068 requires iat. */
+    /**
+     * Accepts tokens without {@code iat} (RFC 9068 §2.2 requires it). No {@code iat} is made up for them: only the
+     * remaining lifetime ({@code exp − now}) is bounded by {@link #maxTokenLifetime}; a revocation of the subject
+     * ("issued before T") refuses them whatever T; age rules cannot be met ({@link #maxTokenAge} cannot be combined
+     * with this, and the trust gate scores their age as the oldest); {@link VerifiedJwt#issuedAt()} is empty.
+     */
     public Builder allowMissingIssuedAt() {
       once("allowMissingIssuedAt");
       this.allowMissingIssuedAt = true;
+      return this;
+    }
+
+    /**
+     * Accepts tokens without {@code sub} (RFC 9068 §2.2 requires it). Such a caller is known by {@code client_id}
+     * (or {@code azp}) alone, for rate limits and responses too, and subject-wide suspensions cannot reach it.
+     */
+    public Builder allowMissingSubject() {
+      once("allowMissingSubject");
+      this.allowMissingSubject = true;
+      return this;
+    }
+
+    /**
+     * How many token validations that need a signature check (a token not in the validated-token cache) one client
+     * address, and one /24 (IPv4) or /64 (IPv6) network, may cause per {@code window}; beyond that the request is
+     * refused before any signature work ({@link DenyReason#VALIDATION_BUDGET_EXCEEDED}, 429 with
+     * {@code Retry-After}). A forged token naming a real {@code kid} costs a full signature check, so without a
+     * budget one client buys as much CPU as it can send requests. Defaults: {@value #DEFAULT_BUDGET_PER_ADDRESS} per
+     * address and {@value #DEFAULT_BUDGET_PER_NETWORK} per network per minute. A client whose address is unknown
+     * shares the budget of the connection's own peer (a proxy), never the known clients' budgets.
+     */
+    public Builder validationBudget(int perAddress, int perNetwork, Duration window) {
+      once("validationBudget");
+      if (perAddress < 1 || perNetwork < perAddress) {
+        throw new IllegalArgumentException("validation budget must be at least 1 per address and at least as much "
+            + "per network as per address: " + perAddress + ", " + perNetwork);
+      }
+      if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("validation budget window must be within [1 s, 1 h]: " + window);
+      }
+      this.budgetPerAddress = perAddress;
+      this.budgetPerNetwork = perNetwork;
+      this.budgetWindow = window;
+      return this;
+    }
+
+    /**
+     * Turns the validation budget off: any client may cause as many signature checks as it can send requests.
+     * Only for a deployment that bounds them before zt (and for benchmarks).
+     */
+    public Builder unsafeUnlimitedValidations() {
+      once("unsafeUnlimitedValidations");
+      this.budgetPerAddress = 0;
+      this.budgetPerNetwork = 0;
+      this.budgetWindow = Duration.ofMinutes(1);
       return this;
     }
 
@@ -407,6 +500,13 @@ public final class BearerJwt {
       }
       if (keySource != null && jwksUri != null) {
         throw new IllegalStateException("keySource(…) and jwksUri(…) contradict each other: choose one");
+      }
+      if (set.contains("validationBudget") && set.contains("unsafeUnlimitedValidations")) {
+        throw new IllegalStateException("validationBudget(…) and unsafeUnlimitedValidations() contradict each other");
+      }
+      if (maxAge != null && allowMissingIssuedAt) {
+        throw new IllegalStateException("maxTokenAge(…) and allowMissingIssuedAt() contradict each other: "
+            + "a token's age cannot be known without iat");
       }
       if (maxAge != null && maxLifetime != null && maxAge.compareTo(maxLifetime) > 0) {
         throw new IllegalStateException("maxTokenAge(" + maxAge + ") exceeds maxTokenLifetime(" + maxLifetime + ")");

@@ -19,6 +19,8 @@ final class BuiltInSignals {
   private static final SignalResult NO_MTLS = SignalResult.of(0.7, "no mTLS");
   // by whole minutes of age: the signal allocates nothing per request
   private static final SignalResult[] AGE = new SignalResult[61];
+  // no iat: the age cannot be known, so it scores as the oldest token does (never as a fresh one)
+  private static final SignalResult AGE_UNKNOWN = SignalResult.of(0.5, "token age unknown (no iat)");
 
   static {
     AGE[0] = SignalResult.of(1.0, "fresh token");
@@ -49,7 +51,10 @@ final class BuiltInSignals {
     if (token.isEmpty()) {
       return NO_TOKEN;
     }
-    long age = Math.max(0, now - token.get().issuedAt().toEpochMilli());
+    if (token.get().issuedAt().isEmpty()) {
+      return AGE_UNKNOWN;
+    }
+    long age = Math.max(0, now - token.get().issuedAt().get().toEpochMilli());
     return AGE[(int) Math.min(60, age / 60_000)];
   }
 

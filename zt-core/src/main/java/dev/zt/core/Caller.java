@@ -110,6 +110,16 @@ public final class Caller implements Principal {
     return token == null ? Optional.empty() : token.clientId();
   }
 
+  /**
+   * When the token was issued ({@code iat}); empty when anonymous, a workload without a token, or a token that
+   * carried no {@code iat} (accepted only under {@link BearerJwt.Builder#allowMissingIssuedAt()}: never made up).
+   *
+   * @since 0.1
+   */
+  public java.util.Optional<java.time.Instant> issuedAt() {
+    return token == null ? Optional.empty() : token.issuedAt();
+  }
+
   /** Granted scopes (empty when anonymous). */
   public Set<String> scopes() {
     return token == null ? Set.of() : token.scopes();

@@ -33,6 +33,7 @@ final class CredentialGate implements Gate {
   private final long skewMillis;
   private final long maxAgeMillis;
   private final Responses responses;
+  private final ValidationBudget budget;
 
   /** A validated token: the caller, and the time bounds re-checked on every hit. */
   private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis) {}
@@ -47,6 +48,7 @@ final class CredentialGate implements Gate {
     this.responses = responses;
     this.verifier = new JwtVerifier(config, keySource(config));
     this.clock = clock;
+    this.budget = ValidationBudget.of(config, clock);
     this.blockingExecutor = blockingExecutor;
     this.skewMillis = config.clockSkew().toMillis();
     this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
@@ -103,42 +105,53 @@ final class CredentialGate implements Gate {
     if (values.size() > 1) {
       return Step.deny(DenyReason.MULTIPLE_CREDENTIALS);
     }
-    String header = values.get(0);
     if (hasQueryToken(request.rawQuery())) {
       return Step.deny(DenyReason.MULTIPLE_CREDENTIALS); // RFC 6750 §2: one method per request
     }
-    TokenKey key = null;
-    if (validated != null) {
-      key = new TokenKey(header);
-      Entry hit = cached(key);
-      if (hit != null) {
-        if (exchange.now() < hit.untilMillis()) {
-          return admit(exchange, hit);
-        }
-        validated.asMap().remove(key, hit); // validated long enough ago: checked against today's keys again below
-      }
-    }
-    // Parse: scheme (case-insensitive) 1*SP b64token (RFC 6750 §2.1)
-    String h = header.strip();
+    // Parse: scheme (case-insensitive) 1*SP b64token (RFC 6750 §2.1). Only the scheme is looked at before the cache:
+    // the token itself is the cache key, so "Bearer X", "bearer X" and "Bearer  X" are one entry, never three
+    // signature checks; a cached token was checked to be a well-formed b64token when it was validated.
+    String h = values.get(0).strip();
     int sp = h.indexOf(' ');
-    String scheme = sp < 0 ? h : h.substring(0, sp);
-    if (!scheme.equalsIgnoreCase("Bearer")) {
+    if (sp != 6 || !h.regionMatches(true, 0, "Bearer", 0, 6)) {
+      String scheme = sp < 0 ? h : h.substring(0, sp);
+      if (scheme.equalsIgnoreCase("Bearer")) {
+        return Step.deny(DenyReason.MALFORMED_CREDENTIAL); // "Bearer" alone
+      }
       if (!Route.isToken(scheme)) {
         return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
       }
       return Step.proceed(); // another scheme (Basic, DPoP…) is not a bearer credential: anonymous
     }
-    if (sp < 0) {
-      return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+    int start = sp + 1;
+    while (start < h.length() && h.charAt(start) == ' ') {
+      start++;
     }
-    String token = h.substring(sp + 1).stripLeading();
+    if (validated != null && start < h.length()) {
+      TokenKey probe = new TokenKey(h, start);
+      Entry hit = cached(probe);
+      if (hit != null) {
+        if (exchange.now() < hit.untilMillis()) {
+          return admit(exchange, hit);
+        }
+        validated.asMap().remove(probe, hit); // validated long enough ago: checked against today's keys again below
+      }
+    }
+    String token = h.substring(start);
     if (token.indexOf(',') >= 0) {
       return Step.deny(DenyReason.MULTIPLE_CREDENTIALS);
     }
     if (token.isEmpty() || !isB64Token(token)) {
       return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
     }
-    TokenKey cacheKey = key;
+    // not validated before: a signature check, paid for from the source's budget before any work is done
+    if (budget != null) {
+      Step allowed = budget.take(exchange);
+      if (allowed != Step.Proceed.INSTANCE) {
+        return allowed;
+      }
+    }
+    TokenKey cacheKey = validated == null ? null : new TokenKey(token, 0);
     if (!request.mayBlock()) {
       try {
         return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, cacheKey), blockingExecutor));
@@ -164,10 +177,14 @@ final class CredentialGate implements Gate {
     long exp = jwt.expiresAt().toEpochMilli();
     Entry entry = new Entry(caller, exp,
         jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
-        jwt.issuedAt().toEpochMilli(), now + MAX_CACHE_ENTRY_MILLIS);
+        jwt.issuedAt().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE), now + MAX_CACHE_ENTRY_MILLIS);
     if (cacheKey != null) {
       sweep(now);
       validated.put(cacheKey, entry);
+    }
+    Step binding = binding(exchange, jwt);
+    if (binding != null) {
+      return binding;
     }
     if (responses.isSuspended(jwt)) {
       exchange.note("credential suspended");
@@ -237,15 +254,51 @@ final class CredentialGate implements Gate {
     if (e.nbfMillis() != Long.MIN_VALUE && now < e.nbfMillis() - skewMillis) {
       return Step.deny(DenyReason.TOKEN_NOT_YET_VALID);
     }
-    if (maxAgeMillis > 0 && now - e.iatMillis() > maxAgeMillis + skewMillis) {
+    if (maxAgeMillis > 0 && (e.iatMillis() == Long.MIN_VALUE || now - e.iatMillis() > maxAgeMillis + skewMillis)) {
       return Step.deny(DenyReason.TOKEN_LIFETIME_EXCEEDED);
     }
-    if (responses.isSuspended(e.caller().token().orElseThrow())) {
+    VerifiedJwt jwt = e.caller().token().orElseThrow();
+    if (jwt.isCertificateBound()) {
+      Step binding = binding(exchange, jwt); // per request: the same token may arrive over another connection
+      if (binding != null) {
+        return binding;
+      }
+    }
+    if (responses.isSuspended(jwt)) {
       exchange.note("credential suspended");
       return Step.deny(DenyReason.TOKEN_SUSPENDED);
     }
     exchange.authenticate(e.caller().withWorkload(exchange.caller().workloadOrNull()));
     return Step.proceed();
+  }
+
+  /**
+   * RFC 8705 §3.1: a token bound to a certificate ({@code cnf.x5t#S256}) is honoured only over an mTLS connection
+   * whose client certificate is that one (SHA-256 of the leaf's DER, compared in constant time). {@code null} when the
+   * token is unbound or the binding holds, else the denial.
+   */
+  private static Step binding(Exchange exchange, VerifiedJwt jwt) {
+    byte[] expected = jwt.certificateThumbprintOrNull();
+    if (expected == null) {
+      return null;
+    }
+    List<java.security.cert.X509Certificate> chain = exchange.request().peerCertificates();
+    if (chain.isEmpty()) {
+      exchange.note("certificate-bound token (cnf x5t#S256) without an mTLS client certificate");
+      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+    byte[] actual;
+    try {
+      actual = java.security.MessageDigest.getInstance("SHA-256").digest(chain.get(0).getEncoded());
+    } catch (java.security.GeneralSecurityException e) {
+      exchange.note("client certificate thumbprint unavailable: " + e.getClass().getSimpleName());
+      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+    if (!java.security.MessageDigest.isEqual(expected, actual)) {
+      exchange.note("certificate-bound token (cnf x5t#S256) presented with another client certificate");
+      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+    return null;
   }
 
   private static boolean hasQueryToken(String rawQuery) {
@@ -283,18 +336,24 @@ final class CredentialGate implements Gate {
   }
 
   /**
-   * The cache key: the whole Authorization value, so a hit always means the very same token (header, payload and
-   * signature). Its hash covers only the length and the last 32 characters — the signature, which is unique per
-   * valid token — so the hot path does not hash a kilobyte; equality still compares every character.
+   * The cache key: the token itself (the characters of {@code value} from {@code from} on), so a hit always means the
+   * very same token (header, payload and signature) however the {@code Authorization} value around it was spelled. A
+   * probe points into the request's header value (nothing copied); a stored key owns its token. Its hash covers only
+   * the length and the last 32 characters — the signature, which is unique per valid token — so the hot path does not
+   * hash a kilobyte; equality still compares every character.
    */
   static final class TokenKey {
     private final String value;
+    private final int from;
+    private final int length;
     private final int hash;
 
-    TokenKey(String value) {
+    TokenKey(String value, int from) {
       this.value = value;
-      int h = value.length();
-      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
+      this.from = from;
+      this.length = value.length() - from;
+      int h = length;
+      for (int i = Math.max(from, value.length() - 32); i < value.length(); i++) {
         h = 31 * h + value.charAt(i);
       }
       this.hash = h;
@@ -302,7 +361,8 @@ final class CredentialGate implements Gate {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof TokenKey k && k.hash == hash && k.value.equals(value);
+      return o instanceof TokenKey k && k.hash == hash && k.length == length
+          && k.value.regionMatches(k.from, value, from, length);
     }
 
     @Override

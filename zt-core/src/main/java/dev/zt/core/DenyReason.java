@@ -44,6 +44,24 @@ public enum DenyReason {
   TOKEN_CLAIM_INVALID(Kind.INVALID_TOKEN, "The access token lacks a claim or has one of the wrong type."),
   /** The token was suspended (denylist). 401 invalid_token. */
   TOKEN_SUSPENDED(Kind.INVALID_TOKEN, "The access token is no longer accepted."),
+  /**
+   * The token identifies as another kind of JWT than an access token: an OpenID Connect ID token (payload
+   * {@code typ: ID}, {@code nonce}, {@code at_hash}, {@code c_hash}, {@code s_hash} without an {@code at+jwt} header,
+   * RFC 9068 §2.1), a refresh or logout token, a security event token ({@code events}, RFC 8417), a DPoP proof
+   * ({@code htm}, {@code htu}, {@code ath}, RFC 9449 §4.2) or an ID token by Cognito's {@code token_use}. 401
+   * invalid_token.
+   *
+   * @since 0.1
+   */
+  TOKEN_NOT_ACCESS_TOKEN(Kind.INVALID_TOKEN, "The token is not an access token."),
+  /**
+   * The token is bound to a key ({@code cnf}, RFC 7800) and the binding could not be verified: for
+   * {@code x5t#S256} (RFC 8705 §3.1) no mTLS client certificate or another one; any other confirmation method
+   * ({@code jkt} for DPoP included) is not verified yet and so refused. 401 invalid_token.
+   *
+   * @since 0.1
+   */
+  TOKEN_BINDING_UNVERIFIED(Kind.INVALID_TOKEN, "The access token is bound to a key this request does not prove."),
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
   /**
@@ -109,6 +127,14 @@ public enum DenyReason {
   RATE_LIMITED(Kind.QUOTA),
   /** The caller's rate limit, tightened because of suspicious behaviour, is exhausted. 429. */
   RATE_LIMITED_ABNORMAL(Kind.ABNORMAL_QUOTA),
+  /**
+   * The client's source (its address, or its /24 · /64 network) has used up its budget of token validations that
+   * need a signature check (tokens not in the validated-token cache); refused before any signature work. 429 with
+   * {@code Retry-After}. See {@link BearerJwt.Builder#validationBudget(int, int, java.time.Duration)}.
+   *
+   * @since 0.1
+   */
+  VALIDATION_BUDGET_EXCEEDED(Kind.QUOTA),
   /** A gate failed unexpectedly: the pipeline fails closed. 500. */
   INTERNAL_ERROR(Kind.FAULT);
 

@@ -390,10 +390,20 @@ public final class Enforcer {
     }
   }
 
+  /**
+   * One thread per CPU (at least two, so a key fetch waiting on its timeout does not stall every validation): cold
+   * validations are signature checks, CPU work that more threads than cores would only queue inside the OS. The
+   * queue is bounded; full → 503.
+   */
+  static int defaultPoolSize() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
   private static Executor defaultExecutor() {
     AtomicInteger n = new AtomicInteger();
+    int threads = defaultPoolSize();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(
-        2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+        threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
           Thread t = new Thread(r, "zt-blocking-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -483,8 +493,9 @@ public final class Enforcer {
     }
 
     /**
-     * Where gates run blocking work for callers that cannot block (key fetches, cold signature checks). Default: two
-     * daemon threads with a bounded queue; when it is full the request is answered 503, never queued unboundedly.
+     * Where gates run blocking work for callers that cannot block (key fetches, cold signature checks). Default: one
+     * daemon thread per CPU (at least two) with a bounded queue of 1024; when it is full the request is answered 503,
+     * never queued unboundedly.
      */
     public Builder blockingExecutor(Executor executor) {
       once("blockingExecutor");

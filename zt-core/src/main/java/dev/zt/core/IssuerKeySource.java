@@ -3,6 +3,7 @@ package dev.zt.core;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetParseException;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
@@ -33,13 +34,15 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
   private final ResourceRetriever retriever;
   private final boolean allowPlainHttp;
   private volatile URLBasedJWKSetSource<SecurityContext> delegate;
+  private volatile URL jwksUrl;
 
   IssuerKeySource(String issuer, URI jwksUri, ResourceRetriever retriever, boolean allowPlainHttp) {
     this.issuer = issuer;
     this.retriever = retriever;
     this.allowPlainHttp = allowPlainHttp;
     if (jwksUri != null) {
-      this.delegate = new URLBasedJWKSetSource<>(toUrl(jwksUri), retriever);
+      this.jwksUrl = toUrl(jwksUri);
+      this.delegate = new URLBasedJWKSetSource<>(jwksUrl, retriever);
     }
   }
 
@@ -48,10 +51,19 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
       throws KeySourceException {
     URLBasedJWKSetSource<SecurityContext> d = delegate;
     if (d == null) {
-      d = new URLBasedJWKSetSource<>(toUrl(discoverJwksUri()), retriever);
+      URL url = toUrl(discoverJwksUri());
+      d = new URLBasedJWKSetSource<>(url, retriever);
+      jwksUrl = url;
       delegate = d;
     }
-    return d.getJWKSet(evaluator, currentTime, context);
+    // the log needs to say where and why (the audit detail of a KEYS_UNAVAILABLE denial): the URL and the cause
+    try {
+      return d.getJWKSet(evaluator, currentTime, context);
+    } catch (JWKSetParseException e) {
+      throw new JWKSetParseException("JWKS at " + jwksUrl + " unusable: " + e.getMessage(), e);
+    } catch (JWKSetUnavailableException e) {
+      throw new JWKSetUnavailableException("JWKS at " + jwksUrl + " unavailable: " + e.getMessage(), e);
+    }
   }
 
   private URI discoverJwksUri() throws KeySourceException {
@@ -72,19 +84,20 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
         Map<String, Object> meta = JSONObjectUtils.parse(res.getContent());
         Object metaIssuer = meta.get("issuer");
         if (!issuer.equals(metaIssuer)) {
-          last = new JWKSetUnavailableException("issuer metadata names a different issuer", null);
+          last = new JWKSetUnavailableException("issuer metadata at " + candidate + " names a different issuer", null);
           continue;
         }
         Object jwks = meta.get("jwks_uri");
         if (!(jwks instanceof String s)) {
-          last = new JWKSetUnavailableException("issuer metadata has no jwks_uri", null);
+          last = new JWKSetUnavailableException("issuer metadata at " + candidate + " has no jwks_uri", null);
           continue;
         }
         URI uri = URI.create(s);
         checkScheme(uri);
         return uri;
       } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
-        last = new JWKSetUnavailableException("issuer metadata unavailable: " + e.getClass().getSimpleName(), e);
+        last = new JWKSetUnavailableException("issuer metadata at " + candidate + " unavailable: "
+            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
       }
     }
     throw last;
@@ -95,7 +108,7 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
     boolean ok = scheme.equals("https")
         || (scheme.equals("http") && (allowPlainHttp || BearerJwt.Builder.isLoopback(uri.getHost())));
     if (!ok) {
-      throw new JWKSetUnavailableException("jwks_uri must use https", null);
+      throw new JWKSetUnavailableException("jwks_uri " + uri + " must use https", null);
     }
   }
 

@@ -59,6 +59,12 @@ final class JwtVerifier {
   private static final String[] FORBIDDEN_HEADERS = {"crit", "b64", "cty", "jku", "x5u", "jwk", "enc", "zip"};
   private static final String[] STRING_CLAIMS = {"iss", "sub", "jti", "client_id", "azp", "scope"};
   private static final String[] DATE_CLAIMS = {"exp", "iat", "nbf"};
+  // claims only an OpenID Connect ID token carries (OIDC Core §2, §3.3.2.11; FAPI s_hash)
+  private static final String[] ID_TOKEN_CLAIMS = {"nonce", "at_hash", "c_hash", "s_hash"};
+  // claims of other JWTs an issuer signs: security event / logout tokens (RFC 8417, OIDC Back-Channel Logout §2.4)
+  // and DPoP proofs (RFC 9449 §4.2)
+  private static final String[] OTHER_JWT_CLAIMS = {"events", "htm", "htu", "ath"};
+  private static final String X5T_S256 = "x5t#S256";
 
   private final BearerJwt config;
   private final JWKSource<SecurityContext> keys;
@@ -131,10 +137,12 @@ final class JwtVerifier {
       return new Fail(DenyReason.TOKEN_MALFORMED, "kid is null");
     }
     String kid = (String) kidValue;
+    boolean explicitlyTyped = false; // typ at+jwt: the issuer says this is an access token (RFC 9068 §2.1)
     if (header.containsKey("typ")) {
       if (!(header.get("typ") instanceof String typ) || !typeAccepted(typ)) {
         return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "typ not accepted for an access token");
       }
+      explicitlyTyped = isAccessTokenType(typ);
     } else if (config.requireAccessTokenType()) {
       return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "typ at+jwt required");
     }
@@ -146,7 +154,7 @@ final class JwtVerifier {
     } catch (RateLimitReachedException e) {
       return new Fail(DenyReason.TOKEN_KEY_UNKNOWN, "unknown key (refetch rate-limited)");
     } catch (KeySourceException e) {
-      return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + e.getClass().getSimpleName());
+      return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + describe(e));
     }
     JWSHeader jwsHeader = new JWSHeader.Builder(alg).keyID(kid).build();
     byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
@@ -176,14 +184,18 @@ final class JwtVerifier {
     }
 
     // ---- claims, now that they are authentic
-    return checkClaims(alg, kid, claims, now);
+    return checkClaims(alg, kid, claims, now, explicitlyTyped);
   }
 
-  private Result checkClaims(JWSAlgorithm alg, String kid, Map<String, Object> c, long now) {
+  private Result checkClaims(JWSAlgorithm alg, String kid, Map<String, Object> c, long now, boolean explicitlyTyped) {
     for (String name : STRING_CLAIMS) {
       if (c.containsKey(name) && !(c.get(name) instanceof String)) {
         return new Fail(DenyReason.TOKEN_CLAIM_INVALID, name + " is not a string");
       }
+    }
+    Fail notAccess = notAnAccessToken(c, explicitlyTyped);
+    if (notAccess != null) {
+      return notAccess;
     }
     for (String name : DATE_CLAIMS) {
       if (c.containsKey(name) && JsonClaims.numericDateMillis(c.get(name)) == Long.MIN_VALUE) {
@@ -196,6 +208,9 @@ final class JwtVerifier {
     }
     if (!config.issuer().equals(iss)) {
       return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss does not match");
+    }
+    if (config.requireSubject() && (!(c.get("sub") instanceof String sub) || sub.isEmpty())) {
+      return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "sub missing (RFC 9068 §2.2)");
     }
     List<String> aud = JsonClaims.stringOrStrings(c.get("aud"));
     if (c.containsKey("aud") && aud == null) {
@@ -240,8 +255,31 @@ final class JwtVerifier {
       if (maxAgeMillis > 0 && now - iat > maxAgeMillis + skewMillis) {
         return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "older than the maximum age");
       }
-    } else if (exp - now > maxLifetimeMillis) {
-      return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "remaining lifetime exceeds the maximum");
+    } else {
+      // no iat (allowed by name): nothing is made up. The remaining lifetime is bounded; an age cannot be known.
+      if (maxAgeMillis > 0) {
+        return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "no iat: the maximum age cannot be checked");
+      }
+      if (exp - now > maxLifetimeMillis) {
+        return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "remaining lifetime exceeds the maximum");
+      }
+    }
+    byte[] thumbprint = null;
+    if (c.containsKey("cnf")) {
+      Object cnf = c.get("cnf");
+      if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.isEmpty()) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "cnf is not a non-empty object");
+      }
+      for (Object member : confirmation.keySet()) {
+        if (!X5T_S256.equals(member)) {
+          return new Fail(DenyReason.TOKEN_BINDING_UNVERIFIED, "cnf." + printable(String.valueOf(member))
+              + ": a binding zt does not verify (only x5t#S256, RFC 8705)");
+        }
+      }
+      thumbprint = thumbprint(confirmation.get(X5T_S256));
+      if (thumbprint == null) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "cnf.x5t#S256 is not a base64url SHA-256 digest");
+      }
     }
     Set<String> scopes = new LinkedHashSet<>();
     if (c.get("scope") instanceof String s) {
@@ -273,11 +311,12 @@ final class JwtVerifier {
         Optional.ofNullable((String) c.get("sub")),
         List.copyOf(aud),
         Instant.ofEpochMilli(exp),
-        iat == Long.MIN_VALUE ? Instant.ofEpochMilli(now) : Instant.ofEpochMilli(iat),
+        iat == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(iat)),
         nbf == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nbf)),
         Optional.ofNullable((String) c.get("jti")),
         clientId,
-        Collections.unmodifiableSet(scopes));
+        Collections.unmodifiableSet(scopes),
+        thumbprint);
     return new Ok(jwt);
   }
 
@@ -298,6 +337,80 @@ final class JwtVerifier {
       }
     }
     return null;
+  }
+
+  /**
+   * Refuses JWTs that identify as something other than an access token (RFC 8725 §3.11, RFC 9068 §2.1): an ID token
+   * (payload {@code typ: ID} as Keycloak writes it, {@code nonce}, {@code at_hash}, {@code c_hash}, {@code s_hash}),
+   * unless the header says {@code at+jwt}; and whatever the header says, any other Keycloak token type (refresh,
+   * offline, logout), a security event or logout token ({@code events}), a DPoP proof ({@code htm}, {@code htu},
+   * {@code ath}) and a Cognito token whose {@code token_use} is not {@code access}.
+   */
+  private static Fail notAnAccessToken(Map<String, Object> c, boolean explicitlyTyped) {
+    if (c.containsKey("typ")) {
+      if (!(c.get("typ") instanceof String typ)) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "payload typ is not a string");
+      }
+      String t = typ.toLowerCase(Locale.ROOT);
+      if (t.equals("id")) {
+        if (!explicitlyTyped) {
+          return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "an ID token (payload typ ID)");
+        }
+      } else if (!t.equals("bearer") && !isAccessTokenType(t)) {
+        return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "payload typ " + printable(typ) + " is not an access token");
+      }
+    }
+    if (!explicitlyTyped) {
+      for (String idTokenClaim : ID_TOKEN_CLAIMS) {
+        if (c.containsKey(idTokenClaim)) {
+          return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "an ID token (" + idTokenClaim + ")");
+        }
+      }
+    }
+    for (String other : OTHER_JWT_CLAIMS) {
+      if (c.containsKey(other)) {
+        return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "not an access token (" + other + ")");
+      }
+    }
+    if (c.containsKey("token_use") && !"access".equals(c.get("token_use"))) {
+      return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "token_use is not access");
+    }
+    return null;
+  }
+
+  /** {@code at+jwt} or {@code application/at+jwt}, case-insensitively. */
+  private static boolean isAccessTokenType(String typ) {
+    String t = typ.toLowerCase(Locale.ROOT);
+    return t.equals("at+jwt") || t.equals("application/at+jwt");
+  }
+
+  /** The 32 bytes a canonical base64url SHA-256 digest names, or {@code null}. */
+  private static byte[] thumbprint(Object value) {
+    if (!(value instanceof String s) || s.length() != 43 || !Encodings.canonicalBase64Url(s, 0, s.length())) {
+      return null;
+    }
+    return Base64.getUrlDecoder().decode(s);
+  }
+
+  /** A key-source failure for the log: each cause's message (URLs, I/O errors), bounded and printable. */
+  static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t) && sb.length() < 400; t = t.getCause()) {
+      String message = t.getMessage();
+      if (sb.length() > 0) {
+        if (message == null || message.isBlank() || sb.indexOf(message) >= 0) {
+          continue; // Nimbus repeats its causes' messages: each text once
+        }
+        sb.append(" <- ");
+      }
+      sb.append(t.getClass().getSimpleName());
+      if (message != null && !message.isBlank()) {
+        sb.append(": ").append(message);
+      }
+    }
+    String s = sb.length() > 400 ? sb.substring(0, 400) + "…" : sb.toString();
+    return s.replaceAll("[^\\x20-\\x7e…]", "?");
   }
 
   private boolean typeAccepted(String typ) {

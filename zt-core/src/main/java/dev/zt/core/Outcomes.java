@@ -141,23 +141,27 @@ final class Outcomes {
   }
 
   /**
-   * Whether a denial counts as a failed authentication: a credential was presented and failed verification. Not a
-   * missing credential (behind a NAT or an ingress, anonymous callers share an address), not an expired, early or
-   * over-age token from the real issuer (clients refresh those; a skewed clock fails every client at once), not a
-   * suspended one (zt did that), not a step-up or trust challenge, not an outage. A reason added to
-   * {@link DenyReason} must be placed here: the switch has no default on purpose.
+   * Whether a denial counts as a failed authentication: a credential was presented and failed verification before or
+   * at its signature (malformed, an algorithm or header refused, an unknown key, a bad signature), the only failures
+   * that guessing, stuffing or forging produce. Not a missing credential (behind a NAT or an ingress, anonymous
+   * callers share an address), not an expired, early or over-age token from the real issuer (clients refresh those;
+   * a skewed clock fails every client at once), not a suspended one (zt did that), not a step-up or trust challenge,
+   * not an outage, and not a token the real issuer signed that fails a later rule (another issuer string or
+   * audience, a claim, an ID token, a binding not proven): that is a client's mistake, repeated by every user of a
+   * misconfigured client behind one shared address, and guesses nothing. A reason added to {@link DenyReason} must be
+   * placed here: the switch has no default on purpose.
    */
   static boolean failedAuthentication(DenyReason reason) {
     return switch (reason) {
       case MALFORMED_CREDENTIAL, MULTIPLE_CREDENTIALS, TOKEN_MALFORMED, TOKEN_TOO_LARGE, TOKEN_ALGORITHM_REJECTED,
-          TOKEN_HEADER_REJECTED, TOKEN_KEY_UNKNOWN, TOKEN_SIGNATURE_INVALID, TOKEN_ISSUER_MISMATCH,
-          TOKEN_AUDIENCE_MISMATCH, TOKEN_CLAIM_INVALID -> true;
-      case PATH_REJECTED, CREDENTIAL_MISSING, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID, TOKEN_ISSUED_IN_FUTURE,
-          TOKEN_LIFETIME_EXCEEDED, TOKEN_SUSPENDED, KEYS_UNAVAILABLE, PEER_REJECTED, WORKLOAD_FORBIDDEN,
-          ROUTE_UNMATCHED, INSUFFICIENT_SCOPE, INSUFFICIENT_ROLE, CLAIM_CONDITION_FAILED, SOURCE_BLOCKED,
-          ATTACK_DETECTED, FORM_TOO_LARGE, FORM_UNSUPPORTED, FORM_READ_TIMEOUT, UPGRADE_REFUSED, STEP_UP_REQUIRED,
-          TRUST_TOO_LOW, RATE_LIMITED,
-          RATE_LIMITED_ABNORMAL, INTERNAL_ERROR -> false;
+          TOKEN_HEADER_REJECTED, TOKEN_KEY_UNKNOWN, TOKEN_SIGNATURE_INVALID -> true;
+      case PATH_REJECTED, CREDENTIAL_MISSING, TOKEN_ISSUER_MISMATCH, TOKEN_AUDIENCE_MISMATCH, TOKEN_CLAIM_INVALID,
+          TOKEN_NOT_ACCESS_TOKEN, TOKEN_BINDING_UNVERIFIED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID,
+          TOKEN_ISSUED_IN_FUTURE, TOKEN_LIFETIME_EXCEEDED, TOKEN_SUSPENDED, KEYS_UNAVAILABLE, VALIDATION_BUDGET_EXCEEDED,
+          PEER_REJECTED, WORKLOAD_FORBIDDEN, ROUTE_UNMATCHED, INSUFFICIENT_SCOPE, INSUFFICIENT_ROLE,
+          CLAIM_CONDITION_FAILED, SOURCE_BLOCKED, ATTACK_DETECTED, FORM_TOO_LARGE, FORM_UNSUPPORTED,
+          FORM_READ_TIMEOUT, UPGRADE_REFUSED, STEP_UP_REQUIRED, TRUST_TOO_LOW, RATE_LIMITED, RATE_LIMITED_ABNORMAL,
+          INTERNAL_ERROR -> false;
     };
   }
 

@@ -79,7 +79,9 @@ public final class Responses {
     if (suspendedSubjects.contains(sub.get())) {
       return true;
     }
-    return revokedBefore.get(sub.get()).map(t -> !token.issuedAt().isAfter(t.value())).orElse(false);
+    // a token without iat counts as issued before any revocation: zt never makes an iat up
+    return revokedBefore.get(sub.get())
+        .map(t -> token.issuedAt().map(iat -> !iat.isAfter(t.value())).orElse(true)).orElse(false);
   }
 
   /**

@@ -23,11 +23,21 @@ public final class VerifiedJwt {
   private final Optional<String> subject;
   private final List<String> audience;
   private final Instant expiresAt;
-  private final Instant issuedAt;
+  private final Optional<Instant> issuedAt;
   private final Optional<Instant> notBefore;
   private final Optional<String> tokenId;
   private final Optional<String> clientId;
   private final Set<String> scopes;
+  // cnf.x5t#S256 (RFC 8705 §3.1): the SHA-256 of the DER certificate the token is bound to, or null when unbound
+  private final byte[] certificateThumbprint;
+
+  /** An unbound token that carried {@code iat} (zt's tests build callers with it). */
+  VerifiedJwt(String algorithm, Optional<String> keyId, Map<String, Object> claims, String issuer,
+      Optional<String> subject, List<String> audience, Instant expiresAt, Instant issuedAt,
+      Optional<Instant> notBefore, Optional<String> tokenId, Optional<String> clientId, Set<String> scopes) {
+    this(algorithm, keyId, claims, issuer, subject, audience, expiresAt, Optional.of(issuedAt), notBefore, tokenId,
+        clientId, scopes, null);
+  }
 
   VerifiedJwt(
       String algorithm,
@@ -37,11 +47,12 @@ public final class VerifiedJwt {
       Optional<String> subject,
       List<String> audience,
       Instant expiresAt,
-      Instant issuedAt,
+      Optional<Instant> issuedAt,
       Optional<Instant> notBefore,
       Optional<String> tokenId,
       Optional<String> clientId,
-      Set<String> scopes) {
+      Set<String> scopes,
+      byte[] certificateThumbprint) {
     this.algorithm = algorithm;
     this.keyId = keyId;
     this.claims = claims;
@@ -54,6 +65,7 @@ public final class VerifiedJwt {
     this.tokenId = tokenId;
     this.clientId = clientId;
     this.scopes = scopes;
+    this.certificateThumbprint = certificateThumbprint;
   }
 
   /** The JWS algorithm the signature was verified with. */
@@ -110,8 +122,22 @@ public final class VerifiedJwt {
     return expiresAt;
   }
 
-  public Instant issuedAt() {
+  /**
+   * {@code iat}, when the token carried it. Absent only under {@link BearerJwt.Builder#allowMissingIssuedAt()}; zt
+   * never makes one up: such a token counts as issued before any revocation, and rules on a token's age refuse it.
+   */
+  public Optional<Instant> issuedAt() {
     return issuedAt;
+  }
+
+  /** Whether the token is bound to a client certificate ({@code cnf.x5t#S256}, RFC 8705 §3.1). */
+  public boolean isCertificateBound() {
+    return certificateThumbprint != null;
+  }
+
+  /** The bound certificate's SHA-256 thumbprint (not a copy: zt's own code only), or {@code null}. */
+  byte[] certificateThumbprintOrNull() {
+    return certificateThumbprint;
   }
 
   public Optional<Instant> notBefore() {

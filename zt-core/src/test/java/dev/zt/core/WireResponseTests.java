@@ -47,6 +47,9 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_LIFETIME_EXCEEDED, 401, invalidToken("The access token lives longer than this service accepts.")),
         Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401, invalidToken("The access token lacks a claim or has one of the wrong type.")),
         Arguments.of(DenyReason.TOKEN_SUSPENDED, 401, invalidToken("The access token is no longer accepted.")),
+        Arguments.of(DenyReason.TOKEN_NOT_ACCESS_TOKEN, 401, invalidToken("The token is not an access token.")),
+        Arguments.of(DenyReason.TOKEN_BINDING_UNVERIFIED, 401,
+            invalidToken("The access token is bound to a key this request does not prove.")),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
@@ -65,6 +68,7 @@ class WireResponseTests {
         Arguments.of(DenyReason.TRUST_TOO_LOW, 403, null),
         Arguments.of(DenyReason.RATE_LIMITED, 429, null),
         Arguments.of(DenyReason.RATE_LIMITED_ABNORMAL, 429, null),
+        Arguments.of(DenyReason.VALIDATION_BUDGET_EXCEEDED, 429, null),
         Arguments.of(DenyReason.INTERNAL_ERROR, 500, null));
   }
 

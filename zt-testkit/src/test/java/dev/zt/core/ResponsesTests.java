@@ -109,6 +109,24 @@ class ResponsesTests {
     assertThatDecision(via(e, "203.0.113.7", "/search", reader("alice"))).isAllowed();
   }
 
+  /**
+   * Tokens the real issuer signed that fail a later rule (an ID token, another audience) are a misconfigured
+   * client's mistake, made by every user of that client behind one shared address: never counted.
+   */
+  @Test
+  void enforceWhenGenuineTokensFailLaterRulesFromOneAddressThenItIsNotBlocked() {
+    Enforcer e = behindProxies();
+    String idToken = issuer.token().subject("alice").claim("typ", "ID").claim("nonce", "n-0S6").build();
+    String otherAudience = issuer.token().subject("alice").audience("billing-api").build();
+    for (int i = 0; i < 25; i++) {
+      assertThatDecision(via(e, "203.0.113.7", "/search", idToken)).isDeniedWith(DenyReason.TOKEN_NOT_ACCESS_TOKEN);
+      assertThatDecision(via(e, "203.0.113.7", "/search", otherAudience))
+          .isDeniedWith(DenyReason.TOKEN_AUDIENCE_MISMATCH);
+    }
+    assertThatDecision(via(e, "203.0.113.7", "/search", reader("alice"))).isAllowed();
+    assertThat(e.responses().active()).isEmpty();
+  }
+
   @Test
   void enforceWhenBadSignaturesRepeatFromOneAddressThenThatAddressIsBlocked() {
     Enforcer e = behindProxies();
@@ -124,12 +142,13 @@ class ResponsesTests {
   void failedAuthenticationWhenReasonIsNoCredentialExpiredSuspendedOrChallengeThenNotCounted() {
     for (DenyReason r : List.of(DenyReason.CREDENTIAL_MISSING, DenyReason.TOKEN_EXPIRED, DenyReason.TOKEN_SUSPENDED,
         DenyReason.STEP_UP_REQUIRED, DenyReason.TRUST_TOO_LOW, DenyReason.KEYS_UNAVAILABLE,
-        DenyReason.TOKEN_NOT_YET_VALID)) {
+        DenyReason.TOKEN_NOT_YET_VALID, DenyReason.TOKEN_ISSUER_MISMATCH, DenyReason.TOKEN_AUDIENCE_MISMATCH,
+        DenyReason.TOKEN_NOT_ACCESS_TOKEN, DenyReason.TOKEN_BINDING_UNVERIFIED,
+        DenyReason.VALIDATION_BUDGET_EXCEEDED)) {
       assertThat(Outcomes.failedAuthentication(r)).as(r.name()).isFalse();
     }
     for (DenyReason r : List.of(DenyReason.TOKEN_SIGNATURE_INVALID, DenyReason.TOKEN_KEY_UNKNOWN,
-        DenyReason.TOKEN_MALFORMED, DenyReason.MALFORMED_CREDENTIAL, DenyReason.TOKEN_ISSUER_MISMATCH,
-        DenyReason.TOKEN_AUDIENCE_MISMATCH, DenyReason.TOKEN_ALGORITHM_REJECTED)) {
+        DenyReason.TOKEN_MALFORMED, DenyReason.MALFORMED_CREDENTIAL, DenyReason.TOKEN_ALGORITHM_REJECTED)) {
       assertThat(Outcomes.failedAuthentication(r)).as(r.name()).isTrue();
     }
   }
