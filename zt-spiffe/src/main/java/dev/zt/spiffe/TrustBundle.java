@@ -125,6 +125,10 @@ public final class TrustBundle {
     } catch (ParseException e) {
       throw new InvalidBundleException("bundle is not a JSON object without duplicate members: " + e.getMessage());
     }
+    if (doc == null) {
+      // Nimbus answers null, not an exception, for a document that is only "null" (or a byte-order mark)
+      throw new InvalidBundleException("bundle is not a JSON object");
+    }
     Builder b = builder(trustDomain);
     if (doc.containsKey("spiffe_sequence")) {
       b.sequence(nonNegativeLong(doc.get("spiffe_sequence"), "spiffe_sequence"));

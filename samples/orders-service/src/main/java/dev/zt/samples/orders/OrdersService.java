@@ -28,11 +28,18 @@ import dev.zt.spiffe.TrustDomain;
 import dev.zt.spiffe.X509Source;
 import dev.zt.spiffe.X509Svid;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -61,8 +68,11 @@ import org.slf4j.LoggerFactory;
  *       scripted scenario, printing each request, zt's decision and its reason.</li>
  *   <li>{@code java -jar orders-service.jar} runs standalone, configured by environment: {@code ZT_ISSUER},
  *       {@code ZT_AUDIENCE}, optional {@code ZT_JWKS_URI} (else discovery), optional {@code ZT_MAX_TOKEN_LIFETIME}
- *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080), {@code ZT_SERVER}
- *       ({@code servlet}, the default: Jetty; or {@code netty}).</li>
+ *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080), {@code ZT_HOST} (bind address,
+ *       default {@code 0.0.0.0}), {@code ZT_SERVER} ({@code servlet}, the default: Jetty; or {@code netty}),
+ *       {@code ZT_ACCESS_TOKEN_TYPE}, {@code ZT_ALGORITHMS}, {@code ZT_ROLES_CLAIM} and {@code ZT_ALLOW_PLAIN_HTTP}
+ *       (see {@link #jwtFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused unless
+ *       {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
@@ -102,6 +112,12 @@ public final class OrdersService implements AutoCloseable {
       return -1;
     }
 
+    /** The address the listener is bound to. */
+    InetSocketAddress address();
+
+    /** The address the mTLS listener is bound to, if there is one. */
+    Optional<InetSocketAddress> mtlsAddress();
+
     void join() throws InterruptedException;
 
     void stop() throws Exception;
@@ -127,7 +143,7 @@ public final class OrdersService implements AutoCloseable {
     }
     OrdersService service;
     try {
-      service = startFromEnvironment(System.getenv(), "0.0.0.0");
+      service = startFromEnvironment(System.getenv());
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("orders-service: " + e.getMessage());
       System.exit(2);
@@ -136,7 +152,36 @@ public final class OrdersService implements AutoCloseable {
     service.server.join();
   }
 
-  /** The standalone service as configured by {@code env}, listening on {@code host}. */
+  /** The standalone service as configured by {@code env}, listening on {@code ZT_HOST} (default all addresses). */
+  static OrdersService startFromEnvironment(Map<String, String> env) throws Exception {
+    return startFromEnvironment(env, hostFromEnvironment(env));
+  }
+
+  /**
+   * {@code ZT_HOST}: the address both listeners (and either server) bind to; {@value #DEFAULT_HOST}, every address,
+   * when unset. An IP literal ({@code 127.0.0.1}, {@code ::1} or {@code [::1]}) or a host name that resolves here;
+   * anything else is a start-up error naming the variable.
+   */
+  static String hostFromEnvironment(Map<String, String> env) {
+    String v = env.get("ZT_HOST");
+    if (v == null || v.isBlank()) {
+      return DEFAULT_HOST;
+    }
+    String host = v.strip();
+    if (!host.matches("[A-Za-z0-9.:\\[\\]%_-]+")) {
+      throw new IllegalArgumentException("ZT_HOST is not an address or host name: '" + printable(host) + "'");
+    }
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("ZT_HOST does not resolve to an address here: '" + host + "'");
+    }
+  }
+
+  /** Every address: the sample's bind address when {@code ZT_HOST} is not set. */
+  static final String DEFAULT_HOST = "0.0.0.0";
+
+  /** The standalone service as configured by {@code env}, listening on {@code host} (not read from the environment). */
   static OrdersService startFromEnvironment(Map<String, String> env, String host) throws Exception {
     BearerJwt jwt = jwtFromEnvironment(env);
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
@@ -192,19 +237,29 @@ public final class OrdersService implements AutoCloseable {
     };
   }
 
-  /** The standalone configuration, read from environment variables. */
+  /**
+   * The standalone token configuration, read from environment variables: {@code ZT_ISSUER}, {@code ZT_AUDIENCE},
+   * {@code ZT_JWKS_URI}, {@code ZT_MAX_TOKEN_LIFETIME}, {@code ZT_ACCESS_TOKEN_TYPE}, {@code ZT_ALGORITHMS},
+   * {@code ZT_ROLES_CLAIM}, {@code ZT_ALLOW_PLAIN_HTTP}. Every value that is present and not understood is an
+   * error naming its variable: a misspelt setting never silently weakens, or drops, a check.
+   */
   static BearerJwt jwtFromEnvironment(Map<String, String> env) {
     String issuer = required(env, "ZT_ISSUER");
     String audience = required(env, "ZT_AUDIENCE");
     BearerJwt.Builder b = BearerJwt.issuer(issuer).audience(audience);
+    URI issuerUri = uri(issuer, "ZT_ISSUER");
     String jwks = env.get("ZT_JWKS_URI");
-    URI jwksUri = jwks == null || jwks.isBlank() ? null : URI.create(jwks.strip());
+    URI jwksUri = jwks == null || jwks.isBlank() ? null : uri(jwks.strip(), "ZT_JWKS_URI");
     if (jwksUri != null) {
       b.jwksUri(jwksUri);
     }
-    if (isRemotePlainHttp(URI.create(issuer)) || (jwksUri != null && isRemotePlainHttp(jwksUri))) {
-      // The sample runs wherever a tester points it; a production service would use https only.
-      LOG.warn("fetching keys over plain http from a non-loopback host: use https in production");
+    boolean allowPlainHttp = allowPlainHttp(env);
+    refuseRemotePlainHttp("ZT_ISSUER", issuerUri, allowPlainHttp);
+    if (jwksUri != null) {
+      refuseRemotePlainHttp("ZT_JWKS_URI", jwksUri, allowPlainHttp);
+    }
+    if (allowPlainHttp && (isRemotePlainHttp(issuerUri) || (jwksUri != null && isRemotePlainHttp(jwksUri)))) {
+      LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host");
       b.allowPlainHttpKeySource();
     }
     String lifetime = env.get("ZT_MAX_TOKEN_LIFETIME");
@@ -213,13 +268,103 @@ public final class OrdersService implements AutoCloseable {
       b.maxTokenLifetime(v.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(v)
           : Duration.ofSeconds(Long.parseLong(v)));
     }
+    String type = env.get("ZT_ACCESS_TOKEN_TYPE");
+    if (type != null && !type.isBlank()) {
+      if (!type.strip().equalsIgnoreCase("at+jwt")) {
+        throw new IllegalArgumentException("ZT_ACCESS_TOKEN_TYPE must be at+jwt (RFC 9068 explicit typing) or unset,"
+            + " not '" + printable(type.strip()) + "'");
+      }
+      b.requireAccessTokenType();
+    }
+    String algorithms = env.get("ZT_ALGORITHMS");
+    if (algorithms != null && !algorithms.isBlank()) {
+      b.algorithms(algorithmsFromEnvironment(algorithms));
+    }
+    String roles = env.get("ZT_ROLES_CLAIM");
+    if (roles != null && !roles.isBlank()) {
+      String path = roles.strip();
+      if (!path.matches("[A-Za-z0-9_:$-]+(\\.[A-Za-z0-9_:$-]+)*")) {
+        throw new IllegalArgumentException("ZT_ROLES_CLAIM must be a claim name or a dotted path such as"
+            + " realm_access.roles, not '" + printable(path) + "'");
+      }
+      b.rolesClaim(path);
+    }
     return b.build();
   }
 
-  private static boolean isRemotePlainHttp(URI uri) {
-    String host = uri.getHost() == null ? "" : uri.getHost();
-    return "http".equalsIgnoreCase(uri.getScheme())
-        && !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+  private static void refuseRemotePlainHttp(String name, URI uri, boolean allowed) {
+    if (isRemotePlainHttp(uri) && !allowed) {
+      // Keys fetched without TLS can be swapped in transit: a forged token would then verify.
+      throw new IllegalArgumentException(name + " uses plain http to a host that is not loopback (" + uri
+          + "): keys fetched that way can be replaced in transit. Use https, or set ZT_ALLOW_PLAIN_HTTP=true inside"
+          + " a network you control");
+    }
+  }
+
+  /** {@code ZT_ALGORITHMS}: comma-separated JOSE names, each one of zt's defaults, no repeats, at least one. */
+  private static String[] algorithmsFromEnvironment(String value) {
+    String[] names = value.split(",", -1);
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = 0; i < names.length; i++) {
+      names[i] = names[i].strip();
+      if (!BearerJwt.DEFAULT_ALGORITHMS.contains(names[i])) {
+        throw new IllegalArgumentException("ZT_ALGORITHMS: '" + printable(names[i]) + "' is not one of "
+            + new TreeSet<>(BearerJwt.DEFAULT_ALGORITHMS) + " (comma-separated, names as in RFC 7518)");
+      }
+      if (!seen.add(names[i])) {
+        throw new IllegalArgumentException("ZT_ALGORITHMS names " + names[i] + " twice");
+      }
+    }
+    return names;
+  }
+
+  /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
+  private static boolean allowPlainHttp(Map<String, String> env) {
+    String v = env.get("ZT_ALLOW_PLAIN_HTTP");
+    if (v == null || v.isBlank() || v.strip().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.strip().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException("ZT_ALLOW_PLAIN_HTTP must be true or false, not '" + printable(v.strip()) + "'");
+  }
+
+  private static URI uri(String value, String name) {
+    try {
+      return new URI(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(name + " is not a URI: '" + printable(value) + "'");
+    }
+  }
+
+  /**
+   * Plain {@code http} to anything but loopback: {@code localhost}, an IPv4 literal in {@code 127.0.0.0/8}, or
+   * {@code [::1]}. Only literals count: a host name such as {@code 127.example.com} may resolve anywhere.
+   */
+  static boolean isRemotePlainHttp(URI uri) {
+    if (!"http".equalsIgnoreCase(uri.getScheme())) {
+      return false;
+    }
+    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+    if (host.equals("localhost")) {
+      return false;
+    }
+    boolean literal = host.matches("(\\d{1,3}\\.){3}\\d{1,3}") || (host.startsWith("[") && host.endsWith("]"));
+    if (!literal) {
+      return true;
+    }
+    try {
+      return !InetAddress.getByName(host).isLoopbackAddress(); // a literal: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return true;
+    }
+  }
+
+  /** A configuration value for an error message: printable ASCII, at most 64 characters. */
+  private static String printable(String s) {
+    String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   private static String required(Map<String, String> env, String name) {
@@ -284,6 +429,16 @@ public final class OrdersService implements AutoCloseable {
       }
 
       @Override
+      public InetSocketAddress address() {
+        return boundAddress(connector);
+      }
+
+      @Override
+      public Optional<InetSocketAddress> mtlsAddress() {
+        return Optional.ofNullable(internal).map(s -> boundAddress((ServerConnector) s.getConnectors()[0]));
+      }
+
+      @Override
       public void join() throws InterruptedException {
         server.join();
       }
@@ -299,6 +454,14 @@ public final class OrdersService implements AutoCloseable {
         }
       }
     });
+  }
+
+  private static InetSocketAddress boundAddress(ServerConnector connector) {
+    try {
+      return (InetSocketAddress) ((ServerSocketChannel) connector.getTransport()).getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException("listener has no address", e);
+    }
   }
 
   private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer) throws Exception {
@@ -376,6 +539,16 @@ public final class OrdersService implements AutoCloseable {
       }
 
       @Override
+      public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+      }
+
+      @Override
+      public Optional<InetSocketAddress> mtlsAddress() {
+        return Optional.ofNullable(mtlsChannel).map(c -> (InetSocketAddress) c.localAddress());
+      }
+
+      @Override
       public void join() throws InterruptedException {
         channel.closeFuture().sync();
       }
@@ -438,6 +611,16 @@ public final class OrdersService implements AutoCloseable {
   /** The mTLS listener's port, or -1 without one. */
   int mtlsPort() {
     return server.mtlsPort();
+  }
+
+  /** The address the listener is bound to ({@code ZT_HOST}). */
+  InetSocketAddress address() {
+    return server.address();
+  }
+
+  /** The address the mTLS listener is bound to, if there is one. */
+  Optional<InetSocketAddress> mtlsAddress() {
+    return server.mtlsAddress();
   }
 
   @Override

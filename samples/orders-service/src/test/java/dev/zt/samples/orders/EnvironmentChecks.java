@@ -1,0 +1,143 @@
+package dev.zt.samples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.testkit.TestIssuer;
+import dev.zt.testkit.spiffe.TestSvid;
+import dev.zt.testkit.spiffe.TestTrustDomain;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the issue 12 §7 settings do to requests, on each server the sample runs on: {@code ZT_HOST} binds both
+ * listeners, {@code ZT_ACCESS_TOKEN_TYPE=at+jwt} refuses a {@code typ: JWT} token, {@code ZT_ROLES_CLAIM} feeds the
+ * admin route, {@code ZT_ALGORITHMS} refuses tokens signed otherwise. Each service is started from an environment
+ * map, as {@code main} starts it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EnvironmentChecks {
+
+  private static final TestTrustDomain EXAMPLE = TestTrustDomain.create("example.org");
+
+  @TempDir
+  static Path dir;
+
+  private TestIssuer issuer;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  /** {@code servlet} or {@code netty}: the {@code ZT_SERVER} the checks run against. */
+  abstract String server();
+
+  @BeforeAll
+  void startIssuer() {
+    issuer = TestIssuer.start(); // RS256
+  }
+
+  @AfterAll
+  void stopIssuer() {
+    issuer.close();
+  }
+
+  private Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api",
+        "PORT", "0", "ZT_HOST", "127.0.0.1", "ZT_SERVER", server()));
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  private int get(OrdersService service, String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        .timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  @Test
+  void startFromEnvironmentWhenHostSetThenBothListenersBindToIt() throws Exception {
+    TestSvid own = EXAMPLE.issueX509Svid("/ns/shop/sa/orders");
+    Map<String, String> env = env(
+        "ZT_MTLS_PORT", "0",
+        "ZT_SVID_CERT", Files.writeString(dir.resolve("svid.pem"), own.chainPem()).toString(),
+        "ZT_SVID_KEY", Files.writeString(dir.resolve("svid.key"), own.keyPem()).toString(),
+        "ZT_TRUST_DOMAIN", "example.org",
+        "ZT_X509_BUNDLE", Files.writeString(dir.resolve("bundle.pem"), EXAMPLE.bundle().pem()).toString());
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env)) {
+      assertThat(service.address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+      assertThat(service.mtlsAddress()).map(InetSocketAddress::getAddress).map(a -> a.getHostAddress())
+          .contains("127.0.0.1");
+    }
+  }
+
+  @Test
+  void startFromEnvironmentWhenHostUnsetThenBindsEveryAddress() throws Exception {
+    Map<String, String> env = env();
+    env.remove("ZT_HOST");
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env)) {
+      assertThat(service.address().getAddress().isAnyLocalAddress()).isTrue();
+      assertThat(get(service, "/health", null)).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void accessTokenTypeWhenAtJwtRequiredThenTypJwtTokenRefusedAndAtJwtAllowed() throws Exception {
+    String typedJwt = issuer.token().scope("orders:read").header("typ", "JWT").build();
+    String untyped = issuer.token().scope("orders:read").withoutHeader("typ").build();
+    String accessToken = issuer.token().scope("orders:read").build(); // typ: at+jwt
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ACCESS_TOKEN_TYPE", "at+jwt"))) {
+      assertThat(get(service, "/orders/1001", typedJwt)).isEqualTo(401);
+      assertThat(get(service, "/orders/1001", untyped)).isEqualTo(401);
+      assertThat(get(service, "/orders/1001", accessToken)).isEqualTo(200);
+    }
+    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
+      assertThat(get(service, "/orders/1001", typedJwt)).as("without the setting").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void rolesClaimWhenRealmAccessRolesThenAdminRoleReachesAdminStats() throws Exception {
+    String keycloakAdmin = issuer.token().claim("realm_access", Map.of("roles", List.of("admin"))).build();
+    String topLevelAdmin = issuer.token().roles("admin").build();
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ROLES_CLAIM", "realm_access.roles"))) {
+      assertThat(get(service, "/admin/stats", keycloakAdmin)).isEqualTo(200);
+      assertThat(get(service, "/admin/stats", topLevelAdmin)).as("roles only from the configured claim")
+          .isEqualTo(403);
+    }
+    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
+      assertThat(get(service, "/admin/stats", keycloakAdmin)).as("without the setting").isEqualTo(403);
+    }
+  }
+
+  @Test
+  void algorithmsWhenIssuersAlgorithmNotListedThenItsTokensRefused() throws Exception {
+    String rs256 = issuer.token().scope("orders:read").build();
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ALGORITHMS", "ES256,EdDSA"))) {
+      assertThat(get(service, "/orders/1001", rs256)).isEqualTo(401);
+    }
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ALGORITHMS", "RS256"))) {
+      assertThat(get(service, "/orders/1001", rs256)).isEqualTo(200);
+    }
+  }
+}

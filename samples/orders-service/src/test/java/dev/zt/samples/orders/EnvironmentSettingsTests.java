@@ -1,0 +1,136 @@
+package dev.zt.samples.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zt.core.BearerJwt;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The standalone mode's settings from issue 12 §7, read from the environment: each accepted value and the values
+ * refused at start-up, with a message that names the variable. What the settings do to requests is checked on both
+ * servers by {@link EnvironmentChecks}.
+ */
+class EnvironmentSettingsTests {
+
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>(Map.of("ZT_ISSUER", "https://idp.example", "ZT_AUDIENCE", "orders-api"));
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://idp.example", "http://idp.example:8080/realms/x", "http://127.example.com",
+      "http://127.0.0.1.nip.io", "http://10.0.0.1", "http://[::2]", "http://0.0.0.0", "HTTP://idp.example"})
+  void jwtFromEnvironmentWhenIssuerIsRemotePlainHttpThenRefusesNamingTheVariable(String issuer) {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_ISSUER", issuer)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ZT_ISSUER").hasMessageContaining("ZT_ALLOW_PLAIN_HTTP=true");
+  }
+
+  @Test
+  void jwtFromEnvironmentWhenJwksUriIsRemotePlainHttpThenRefusesNamingTheVariable() {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_JWKS_URI", "http://keys.example/jwks")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ZT_JWKS_URI").hasMessageContaining("ZT_ALLOW_PLAIN_HTTP=true");
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_JWKS_URI", "http://keys.example/jwks",
+        "ZT_ALLOW_PLAIN_HTTP", "false"))).hasMessageContaining("ZT_JWKS_URI");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://localhost:8080", "http://LOCALHOST", "http://127.0.0.1:1/realms/x",
+      "http://127.8.9.10", "http://[::1]:8080", "https://idp.example"})
+  void jwtFromEnvironmentWhenIssuerIsLoopbackOrHttpsThenStarts(String issuer) {
+    assertThat(OrdersService.jwtFromEnvironment(env("ZT_ISSUER", issuer)).issuer()).isEqualTo(issuer);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"true", "TRUE", " true "})
+  void jwtFromEnvironmentWhenPlainHttpAllowedThenStarts(String allow) {
+    BearerJwt jwt = OrdersService.jwtFromEnvironment(env("ZT_ISSUER", "http://idp.example",
+        "ZT_JWKS_URI", "http://keys.example/jwks", "ZT_ALLOW_PLAIN_HTTP", allow));
+
+    assertThat(jwt.issuer()).isEqualTo("http://idp.example");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"yes", "1", "on", "true,false"})
+  void jwtFromEnvironmentWhenAllowPlainHttpNotABooleanThenRefuses(String allow) {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_ALLOW_PLAIN_HTTP", allow)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ALLOW_PLAIN_HTTP");
+  }
+
+  @Test
+  void jwtFromEnvironmentWhenAccessTokenTypeAtJwtThenRequiresExplicitTyping() {
+    assertThat(OrdersService.jwtFromEnvironment(env()).requireAccessTokenType()).isFalse();
+    assertThat(OrdersService.jwtFromEnvironment(env("ZT_ACCESS_TOKEN_TYPE", "at+jwt")).requireAccessTokenType())
+        .isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jwt", "JWT", "application/jwt", "at+jwt,jwt", "id", "none", "at jwt"})
+  void jwtFromEnvironmentWhenAccessTokenTypeNotAtJwtThenRefuses(String type) {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_ACCESS_TOKEN_TYPE", type)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ACCESS_TOKEN_TYPE");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"RS256", "ES256,EdDSA", "RS256, PS256 ,ES384", "RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA"})
+  void jwtFromEnvironmentWhenAlgorithmsAreDefaultsThenStarts(String algorithms) {
+    assertThat(OrdersService.jwtFromEnvironment(env("ZT_ALGORITHMS", algorithms)).issuer())
+        .isEqualTo("https://idp.example");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HS256", "none", "RS256,HS256", "rs256", "RS256,", ",RS256", "RS256,,ES256", "RS256;ES256",
+      "RS256,RS256", "ES512", "RSA-OAEP"})
+  void jwtFromEnvironmentWhenAlgorithmOutsideTheDefaultsThenRefuses(String algorithms) {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_ALGORITHMS", algorithms)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ALGORITHMS");
+  }
+
+  @Test
+  void jwtFromEnvironmentWhenRolesClaimGivenThenReadsRolesFromIt() {
+    assertThat(OrdersService.jwtFromEnvironment(env()).rolesClaim()).isEqualTo("roles");
+    assertThat(OrdersService.jwtFromEnvironment(env("ZT_ROLES_CLAIM", "realm_access.roles")).rolesClaim())
+        .isEqualTo("realm_access.roles");
+    assertThat(OrdersService.jwtFromEnvironment(env("ZT_ROLES_CLAIM", "resource_access.orders-api.roles"))
+        .rolesClaim()).isEqualTo("resource_access.orders-api.roles");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {".roles", "realm_access.", "realm_access..roles", "realm access.roles", "roles[0]"})
+  void jwtFromEnvironmentWhenRolesClaimNotADottedPathThenRefuses(String claim) {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_ROLES_CLAIM", claim)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ROLES_CLAIM");
+  }
+
+  @Test
+  void hostFromEnvironmentWhenUnsetThenEveryAddress() {
+    assertThat(OrdersService.hostFromEnvironment(Map.of())).isEqualTo("0.0.0.0");
+    assertThat(OrdersService.hostFromEnvironment(Map.of("ZT_HOST", " "))).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void hostFromEnvironmentWhenAddressOrLoopbackNameThenThatAddress() throws Exception {
+    assertThat(OrdersService.hostFromEnvironment(Map.of("ZT_HOST", "127.0.0.1"))).isEqualTo("127.0.0.1");
+    assertThat(OrdersService.hostFromEnvironment(Map.of("ZT_HOST", "::1"))).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(OrdersService.hostFromEnvironment(Map.of("ZT_HOST", "[::1]"))).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(InetAddress.getByName(OrdersService.hostFromEnvironment(Map.of("ZT_HOST", "localhost")))
+        .isLoopbackAddress()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bad host", "127.0.0.1:8080/x", "http://127.0.0.1", "host;rm", "a/b"})
+  void hostFromEnvironmentWhenNotAnAddressThenRefusesNamingTheVariable(String host) {
+    assertThatThrownBy(() -> OrdersService.hostFromEnvironment(Map.of("ZT_HOST", host)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_HOST");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.zt.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.zt.core.detect.SqlJudge.Context;
+import dev.zt.core.detect.SqlNormalizer.Normalized;
+import dev.zt.core.internal.FuzzText;
+import java.util.Optional;
+
+/**
+ * Fuzz target for the SQL-injection detector and the normalizer and lexer under it: any value is answered without an
+ * exception, within the inspection bound, with evidence that is short printable ASCII (it goes to the audit log), and
+ * {@code +} is the only character whose meaning differs between a query value and any other value.
+ */
+class SqlInjectionDetectorFuzzTests {
+
+  private static final SqlInjectionDetector DETECTOR = SqlInjectionDetector.create();
+
+  @FuzzTest(maxDuration = "4m")
+  void inspectWhenFuzzedThenBoundedPrintableVerdictOrNone(FuzzedDataProvider data) {
+    String value = FuzzText.of(data);
+
+    Optional<Verdict> plain = DETECTOR.inspect("query:q", value);
+    Optional<Verdict> form = DETECTOR.inspectQueryValue("query:q", value);
+
+    for (Optional<Verdict> verdict : java.util.List.of(plain, form)) {
+      verdict.ifPresent(v -> {
+        assertThat(v.rule()).matches("sqli\\.[a-z0-9_-]{1,24}");
+        assertThat(v.evidence()).matches("[\\x20-\\x7e]*");
+        assertThat(v.evidence().length()).isLessThanOrEqualTo(400);
+      });
+    }
+    if (value.indexOf('+') < 0) {
+      assertThat(form).isEqualTo(plain);
+    }
+    assertThat(DETECTOR.inspect("query:q", value)).isEqualTo(plain); // stateless
+  }
+
+  @FuzzTest(maxDuration = "4m")
+  void normalizeAndLexWhenFuzzedThenBoundedAndSpansInsideTheText(FuzzedDataProvider data) {
+    String value = FuzzText.of(data);
+
+    for (boolean formEncoded : new boolean[] {false, true}) {
+      Normalized normalized = SqlNormalizer.normalize(value, formEncoded);
+      char[] text = normalized.text();
+      assertThat(text.length).isLessThanOrEqualTo(SqlNormalizer.MAX_INSPECTED);
+      if (value.length() > SqlNormalizer.MAX_INSPECTED) {
+        assertThat(normalized.truncated()).isTrue();
+      }
+      for (char c : text) {
+        assertThat(c >= 0x20 && c != 0x7f || c == '\n' || c == '\r' || c == '\t').isTrue();
+      }
+      for (Context context : Context.values()) {
+        SqlTokens tokens = SqlLexer.lex(text, text.length, context.quote, context.backslash);
+        int previousStart = 0;
+        for (int i = 0; i < tokens.size; i++) {
+          assertThat(tokens.start[i]).isBetween(previousStart, text.length);
+          assertThat(tokens.end[i]).isBetween(tokens.start[i], text.length);
+          previousStart = tokens.start[i];
+        }
+        assertThat(tokens.size).isLessThanOrEqualTo(text.length + 1);
+        SqlJudge.judge(SqlJudge.fold(tokens), context);
+      }
+    }
+  }
+}

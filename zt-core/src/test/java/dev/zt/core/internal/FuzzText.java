@@ -1,0 +1,27 @@
+package dev.zt.core.internal;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How the fuzz targets read text from Jazzer's input: the whole input as UTF-8, so a committed seed is the text
+ * itself; an input that starts with the byte {@code 0xFE} (never valid UTF-8) is the rest read as UTF-16BE, which
+ * reaches unpaired surrogates and every other {@code char} value.
+ */
+public final class FuzzText {
+
+  private FuzzText() {}
+
+  /** The rest of the input as text. */
+  public static String of(FuzzedDataProvider data) {
+    return of(data.consumeRemainingAsBytes());
+  }
+
+  /** {@code bytes} as text. */
+  public static String of(byte[] bytes) {
+    if (bytes.length > 0 && (bytes[0] & 0xff) == 0xfe) {
+      return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_16BE);
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
