@@ -537,12 +537,30 @@ public final class BearerJwt {
           + "allowPlainHttpKeySource()): " + uri);
     }
 
+    /**
+     * Whether {@code host} is a loopback literal: {@code localhost}, an IPv4 address in 127.0.0.0/8 written as four
+     * decimal octets, or {@code ::1}. A name that merely starts with {@code 127.} ({@code 127.example.com}) is not:
+     * it resolves wherever its owner says.
+     */
     static boolean isLoopback(String host) {
       if (host == null) {
         return false;
       }
       String h = host.toLowerCase(Locale.ROOT);
-      return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+      if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
+        return true;
+      }
+      String[] octets = h.split("\\.", -1);
+      if (octets.length != 4 || !octets[0].equals("127")) {
+        return false;
+      }
+      for (String o : octets) {
+        if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9')
+            || Integer.parseInt(o) > 255) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 }

@@ -82,6 +82,10 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
       try {
         Resource res = retriever.retrieveResource(new URL(candidate));
         Map<String, Object> meta = JSONObjectUtils.parse(res.getContent());
+        if (meta == null) { // the JSON literal null parses to no object at all
+          last = new JWKSetUnavailableException("issuer metadata at " + candidate + " is not a JSON object", null);
+          continue;
+        }
         Object metaIssuer = meta.get("issuer");
         if (!issuer.equals(metaIssuer)) {
           last = new JWKSetUnavailableException("issuer metadata at " + candidate + " names a different issuer", null);

@@ -270,7 +270,11 @@ public final class Responses {
       return token.tokenId().get();
     }
     return "(no-jti) " + token.subject().map(x -> "sub=" + x).or(() -> token.clientId().map(c -> "client=" + c))
-        .orElse("-") + " iat=" + token.issuedAt().getEpochSecond() + " exp=" + token.expiresAt().getEpochSecond();
+        .orElse("-") + " iat=" + epochSeconds(token.issuedAt()) + " exp=" + token.expiresAt().getEpochSecond();
+  }
+
+  private static String epochSeconds(java.util.Optional<java.time.Instant> at) {
+    return at.map(i -> Long.toString(i.getEpochSecond())).orElse("-");
   }
 
   private void pinCritical(String subject, String rule) {
@@ -279,7 +283,7 @@ public final class Responses {
 
   private static String describe(VerifiedJwt token) {
     return "sub=" + token.subject().orElse("-") + " jti=" + token.tokenId().orElse("-")
-        + (token.tokenId().isPresent() ? "" : " (no jti: this token by iat " + token.issuedAt().getEpochSecond()
+        + (token.tokenId().isPresent() ? "" : " (no jti: this token by iat " + epochSeconds(token.issuedAt())
         + " and exp " + token.expiresAt().getEpochSecond() + ")");
   }
 

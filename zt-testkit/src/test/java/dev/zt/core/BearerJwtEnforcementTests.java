@@ -710,6 +710,46 @@ class BearerJwtEnforcementTests {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("https");
   }
 
+  /** Only loopback literals count as loopback: a name that merely starts with {@code 127.} resolves anywhere. */
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.example.com", "http://127.0.0.1.nip.example", "http://localhost.example",
+      "http://127.0.0.256"})
+  void builderWhenPlainHttpToAHostThatOnlyLooksLikeLoopbackThenRefuses(String issuerUri) {
+    assertThatThrownBy(() -> BearerJwt.issuer(issuerUri).audience("a").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("https");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:9000", "http://[::1]:8080"})
+  void builderWhenPlainHttpToLoopbackThenAccepted(String issuerUri) {
+    assertThat(BearerJwt.issuer(issuerUri).audience("a").build()).isNotNull();
+  }
+
+  /** A discovery document that is JSON {@code null} is an unavailable key source (503), never a bad token. */
+  @Test
+  void enforceWhenDiscoveryDocumentIsJsonNullThenKeysUnavailable() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      byte[] body = "null".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+    try {
+      String iss = "http://127.0.0.1:" + server.getAddress().getPort();
+      Enforcer e = Enforcer.builder().bearerJwt(BearerJwt.issuer(iss).audience("orders-api").build())
+          .routes(Fixtures.routes()).clock(clock).openTelemetry(io.opentelemetry.api.OpenTelemetry.noop()).build();
+      String token = issuer.token().issuer(iss).scope("orders:read").build();
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(token).clock(clock).build())))
+          .isDeniedWith(DenyReason.KEYS_UNAVAILABLE);
+    } finally {
+      server.stop(0);
+    }
+  }
+
   private static String b64(String s) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }

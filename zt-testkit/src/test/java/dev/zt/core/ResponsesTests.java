@@ -116,7 +116,8 @@ class ResponsesTests {
   @Test
   void enforceWhenGenuineTokensFailLaterRulesFromOneAddressThenItIsNotBlocked() {
     Enforcer e = behindProxies();
-    String idToken = issuer.token().subject("alice").claim("typ", "ID").claim("nonce", "n-0S6").build();
+    String idToken = issuer.token().header("typ", "JWT").subject("alice").claim("typ", "ID").claim("nonce", "n-0S6")
+        .build();
     String otherAudience = issuer.token().subject("alice").audience("billing-api").build();
     for (int i = 0; i < 25; i++) {
       assertThatDecision(via(e, "203.0.113.7", "/search", idToken)).isDeniedWith(DenyReason.TOKEN_NOT_ACCESS_TOKEN);
