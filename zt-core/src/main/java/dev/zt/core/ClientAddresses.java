@@ -101,12 +101,16 @@ final class ClientAddresses {
     return !neverBlock.test(a) && (trustedProxy == null || !trustedProxy.test(a));
   }
 
+  /** An IPv4 literal in its dotted-quad form (compiled once: it is matched per forwarded hop). */
+  private static final java.util.regex.Pattern DOTTED_QUAD =
+      java.util.regex.Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
   static Optional<InetAddress> literal(String s) {
     if (s.isEmpty() || s.length() > 45 || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80
         || c == '.' || c == ':')) {
       return Optional.empty();
     }
-    if (s.indexOf(':') < 0 && !s.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+    if (s.indexOf(':') < 0 && !DOTTED_QUAD.matcher(s).matches()) {
       return Optional.empty();
     }
     try {

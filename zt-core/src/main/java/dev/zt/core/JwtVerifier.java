@@ -409,8 +409,7 @@ final class JwtVerifier {
         sb.append(": ").append(message);
       }
     }
-    String s = sb.length() > 400 ? sb.substring(0, 400) + "…" : sb.toString();
-    return s.replaceAll("[^\\x20-\\x7e…]", "?");
+    return Encodings.printableAscii(sb.toString(), 400, "");
   }
 
   private boolean typeAccepted(String typ) {
@@ -519,7 +518,6 @@ final class JwtVerifier {
   }
 
   private static String printable(String s) {
-    String cut = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    return Encodings.printableAscii(s, 40, "");
   }
 }

@@ -125,8 +125,7 @@ final class Outcomes {
 
   /** Printable ASCII only (a log line stays one line and quotes stay balanced), at most 64 characters. */
   private static String printable(String s) {
-    String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
-    return cut.replaceAll("[^\\x20-\\x7e]|\"|\\\\", "?");
+    return dev.zt.core.internal.Encodings.printableAscii(s, 64, "\"\\");
   }
 
   /** FNV-1a over the UTF-16 code units, 64 bits: distinct identifiers of one source, without keeping them. */

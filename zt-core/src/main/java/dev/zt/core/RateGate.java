@@ -5,7 +5,6 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,17 +58,7 @@ final class RateGate implements Gate {
       levelFactors[level.ordinal()] = policy.factor(level, false);
     }
     this.throttleFactor = policy.throttleFactor();
-    this.time = new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        return clock.millis() * 1_000_000L;
-      }
-
-      @Override
-      public boolean isWallClockBased() {
-        return true;
-      }
-    };
+    this.time = timeMeter(clock);
     this.limits = new RateLimit[identities.slotCount()];
     for (int i = 0; i < limits.length; i++) {
       limits[i] = policy.limitFor(identities.routeId(i)).orElse(null);
@@ -97,7 +86,7 @@ final class RateGate implements Gate {
     Step step = consume(state, slot, limit, factor, throttled);
     if (step == Step.Proceed.INSTANCE && !exchange.caller().isAuthenticated() && exchange.clientAddress().isPresent()) {
       // anonymous: the address's network shares a larger bucket, so rotating addresses inside it does not help
-      Identities.State network = identities.get("net:" + network(exchange.clientAddress().get()), false);
+      Identities.State network = identities.get(Responses.Source.networkKey(exchange.clientAddress().get()), false);
       step = consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
     }
     if (step instanceof Step.Stop stop && !PolicyGate.admits(exchange.routeOrNull(), exchange.caller())) {
@@ -172,14 +161,19 @@ final class RateGate implements Gate {
     return Math.max(1, (long) Math.floor(capacity * factor));
   }
 
-  /** The /24 (IPv4) or /64 (IPv6) network of {@code a}. */
-  static String network(InetAddress a) {
-    byte[] b = a.getAddress();
-    int keep = b.length == 4 ? 3 : 8;
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < keep; i++) {
-      s.append(b[i] & 0xFF).append('.');
-    }
-    return s.append(b.length == 4 ? "0/24" : "/64").toString();
+
+  /** Bucket4j's time source read from zt's clock (millisecond precision), so tests move time instead of sleeping. */
+  static TimeMeter timeMeter(Clock clock) {
+    return new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return clock.millis() * 1_000_000L;
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    };
   }
 }

@@ -42,17 +42,7 @@ final class ValidationBudget {
     this.perAddress = perAddress;
     this.perNetwork = perNetwork;
     this.window = window;
-    this.time = new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        return clock.millis() * 1_000_000L;
-      }
-
-      @Override
-      public boolean isWallClockBased() {
-        return true;
-      }
-    };
+    this.time = RateGate.timeMeter(clock);
     this.addresses = Caffeine.newBuilder().maximumSize(MAX_KEYS).executor(Runnable::run).build();
     this.networks = Caffeine.newBuilder().maximumSize(MAX_KEYS).executor(Runnable::run).build();
   }
@@ -74,7 +64,7 @@ final class ValidationBudget {
       return consume(addresses, "unknown via " + via, perAddress, exchange, "unknown client");
     }
     InetAddress a = client.get();
-    Step network = consume(networks, RateGate.network(a), perNetwork, exchange, "network");
+    Step network = consume(networks, Responses.Source.networkKey(a), perNetwork, exchange, "network");
     if (network != Step.Proceed.INSTANCE) {
       return network;
     }
