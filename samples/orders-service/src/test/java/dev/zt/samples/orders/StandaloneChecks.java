@@ -117,6 +117,43 @@ abstract class StandaloneChecks {
     assertThat(send("GET", "/metrics", reader).statusCode()).isEqualTo(403);
   }
 
+  /**
+   * Issue 12 §4 on every server: tokens that are not plain access tokens for this API are refused 401 invalid_token
+   * with a fixed description, and the application never runs — a Keycloak-style ID token naming the API (header
+   * {@code typ: JWT}, payload {@code typ: ID}, roles), a token with {@code nonce}, one without {@code sub}, and one
+   * bound to a certificate ({@code cnf}) sent without it.
+   */
+  @Test
+  void ordersWhenTokenIsNotAPlainAccessTokenForThisApiThen401InvalidToken() throws Exception {
+    Map<String, String> tokens = new java.util.LinkedHashMap<>();
+    tokens.put("ID token", issuer.token().header("typ", "JWT").claim("typ", "ID").claim("azp", "web")
+        .scope("orders:read").roles("admin").build());
+    tokens.put("nonce", issuer.token().header("typ", "JWT").claim("nonce", "n-0S6_WzA2Mj").scope("orders:read")
+        .build());
+    tokens.put("no sub", issuer.token().without("sub").scope("orders:read").build());
+    tokens.put("cnf without its certificate", issuer.token()
+        .claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")).scope("orders:read").build());
+    for (Map.Entry<String, String> t : tokens.entrySet()) {
+      HttpResponse<String> res = send("GET", "/orders", t.getValue());
+      assertThat(res.statusCode()).as(t.getKey()).isEqualTo(401);
+      assertThat(res.headers().firstValue("WWW-Authenticate")).as(t.getKey())
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer realm=\"orders\", error=\"invalid_token\", "
+              + "error_description=\""));
+      assertThat(res.body()).as(t.getKey()).doesNotContain("\"handler\"");
+    }
+    HttpResponse<String> admin = send("GET", "/admin/stats", tokens.get("ID token"));
+    assertThat(admin.statusCode()).as("an ID token with the admin role").isEqualTo(401);
+  }
+
+  /** Issue 12 §5: a missing role is a plain 403, never {@code insufficient_scope} (no scope would help). */
+  @Test
+  void adminStatsWhenRoleMissingThenPlain403WithoutScopeChallenge() throws Exception {
+    HttpResponse<String> res = send("GET", "/admin/stats", issuer.token().scope("orders:read").build());
+    assertThat(res.statusCode()).isEqualTo(403);
+    assertThat(res.headers().allValues("WWW-Authenticate")).noneMatch(v -> v.contains("insufficient_scope"));
+    assertThat(res.headers().firstValue("Content-Type")).contains("application/problem+json");
+  }
+
   @Test
   void tokenWhenOversizedThenZtAnswers401RatherThanTheContainer() throws Exception {
     String huge = issuer.token().scope("orders:read").claim("pad", "x".repeat(12_000)).build();
