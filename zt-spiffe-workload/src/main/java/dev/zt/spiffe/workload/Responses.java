@@ -86,6 +86,9 @@ final class Responses {
       }
       try {
         Map<String, Object> doc = JSONObjectUtils.parse(json, TrustBundle.MAX_BUNDLE_CHARS);
+        if (doc == null) { // the JSON literal null parses to no object at all
+          throw new WorkloadApiException("JWT bundle of " + td + " is not a JSON object");
+        }
         if (doc.get("keys") instanceof List<?> keys) {
           List<Object> marked = new ArrayList<>();
           for (Object k : keys) {
