@@ -26,9 +26,19 @@ final class ClientAddresses {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientAddresses.class);
 
-  /** The client as resolved: its address (empty when unknown) and whether automated responses may act on it. */
-  record Client(Optional<InetAddress> address, boolean blockable) {
-    static final Client UNKNOWN = new Client(Optional.empty(), false);
+  /**
+   * The client as resolved: its address (empty when unknown), whether automated responses may act on it, and whether
+   * per-source budgets (the validation budget) are kept for it. A peer that forwards {@code X-Forwarded-For}
+   * untrusted is budgeted as itself though never blocked: adding the header must not buy a client more signature
+   * checks. An exempt address or a trusted proxy's own is not budgeted: it is infrastructure, or everyone.
+   */
+  record Client(Optional<InetAddress> address, boolean blockable, boolean budgeted) {
+    static final Client UNKNOWN = new Client(Optional.empty(), false, false);
+
+    /** A client that is budgeted exactly when it is blockable. */
+    Client(Optional<InetAddress> address, boolean blockable) {
+      this(address, blockable, blockable);
+    }
   }
 
   private final Predicate<InetAddress> trustedProxy;
@@ -66,7 +76,7 @@ final class ClientAddresses {
               + "its address is the client's, and it is never blocked, since everyone behind it would be; "
               + "configure the proxy as trusted (logged once)", peer.get().getHostAddress());
         }
-        return new Client(peer, false);
+        return new Client(peer, false, !neverBlock.test(peer.get()));
       }
       return new Client(peer, mayBlock(peer.get()));
     }

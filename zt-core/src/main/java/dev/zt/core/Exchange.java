@@ -16,6 +16,7 @@ public final class Exchange {
   private final Route route;
   private final java.util.Optional<java.net.InetAddress> client;
   private final boolean blockable;
+  private final boolean budgeted;
   private final long now;
   private Caller caller = Caller.anonymous();
   private String detail = "";
@@ -48,6 +49,7 @@ public final class Exchange {
     this.route = route;
     this.client = client.address();
     this.blockable = client.blockable();
+    this.budgeted = client.budgeted();
     this.now = now;
   }
 
@@ -58,6 +60,11 @@ public final class Exchange {
    * The client's address when automated responses may count and block it: empty when it is unknown, exempt
    * (loopback by default), a trusted proxy, or a peer that sent an {@code X-Forwarded-For} zt does not trust.
    */
+  /** Whether per-source budgets apply to the client (see {@link ClientAddresses.Client#budgeted()}). */
+  boolean budgetedSource() {
+    return budgeted;
+  }
+
   java.util.Optional<java.net.InetAddress> blockableSource() {
     return blockable ? client : java.util.Optional.empty();
   }

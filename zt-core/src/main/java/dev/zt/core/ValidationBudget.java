@@ -24,6 +24,11 @@ import java.util.Optional;
  * they came through), apart from every known client's. They can exhaust only each other's budget, never a known
  * client's, and one attacker who makes himself unknown gains nothing over sending with his own address.
  *
+ * <p>Not budgeted: loopback and other exempt addresses, and a trusted proxy's own address (its requests without a
+ * forwarded client): a per-source budget on an address everyone shares would let any one of them spend it for all.
+ * A peer that sends {@code X-Forwarded-For} zt does not trust is budgeted as itself. The address's budget is taken
+ * before the network's, so a client over its own budget spends nothing of its neighbours'.
+ *
  * <p>Bounded: at most {@value #MAX_KEYS} buckets of each kind, least recently used evicted (an evicted bucket starts
  * full again, which only ever gives a client back its own budget).
  */
@@ -63,12 +68,17 @@ final class ValidationBudget {
       String via = exchange.request().clientAddress().map(InetAddress::getHostAddress).orElse("-");
       return consume(addresses, "unknown via " + via, perAddress, exchange, "unknown client");
     }
-    InetAddress a = client.get();
-    Step network = consume(networks, Responses.Source.networkKey(a), perNetwork, exchange, "network");
-    if (network != Step.Proceed.INSTANCE) {
-      return network;
+    if (!exchange.budgetedSource()) {
+      return Step.proceed(); // loopback, an exempt address, a trusted proxy's own: a shared budget would be everyone's
     }
-    return consume(addresses, a.getHostAddress(), perAddress, exchange, "address");
+    InetAddress a = client.get();
+    // the address first: a client over its own budget must not go on spending its network's, which its neighbours
+    // (everyone behind one carrier-grade NAT) share
+    Step address = consume(addresses, a.getHostAddress(), perAddress, exchange, "address");
+    if (address != Step.Proceed.INSTANCE) {
+      return address;
+    }
+    return consume(networks, Responses.Source.networkKey(a), perNetwork, exchange, "network");
   }
 
   private Step consume(Cache<String, Bucket> buckets, String key, int capacity, Exchange exchange, String what) {

@@ -58,5 +58,18 @@ class ClientAddressesTests {
     assertThat(none.address()).contains(ip("192.0.2.10"));
     assertThat(none.blockable()).isFalse();
     assertThat(client(null, "192.0.2.10").blockable()).isTrue();
+    // never blocked, but budgeted as itself: adding the header buys no extra signature checks
+    assertThat(c.budgeted()).isTrue();
+    assertThat(none.budgeted()).isTrue();
+  }
+
+  @Test
+  void clientWhenATrustedProxyItselfOrLoopbackThenNeitherBlockableNorBudgeted() {
+    ClientAddresses.Client proxy = client(PROXIES, "10.0.0.5");
+    assertThat(proxy.blockable()).isFalse();
+    assertThat(proxy.budgeted()).isFalse();
+    ClientAddresses.Client loopback = client(null, "127.0.0.1");
+    assertThat(loopback.blockable()).isFalse();
+    assertThat(loopback.budgeted()).isFalse();
   }
 }

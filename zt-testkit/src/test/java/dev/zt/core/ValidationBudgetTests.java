@@ -144,6 +144,49 @@ class ValidationBudgetTests {
     assertThatDecision(get(e, "2001:db8:1:3::1", issuer.token().scope("orders:read").build())).isAllowed();
   }
 
+  /**
+   * One address over its own budget spends nothing of its network's: behind a carrier-grade NAT the /24 is everyone's,
+   * and one client's refused forgeries must not exhaust it for the neighbours.
+   */
+  @Test
+  void enforceWhenOneAddressIsOverItsBudgetThenItsRefusalsSpendNothingOfItsNetworksBudget() {
+    Enforcer e = enforcer(2, 5);
+    for (int i = 0; i < 20; i++) {
+      get(e, "192.0.2.7", forged());
+    }
+    assertThatDecision(get(e, "192.0.2.7", forged())).isDeniedWith(DenyReason.VALIDATION_BUDGET_EXCEEDED);
+    assertThatDecision(get(e, "192.0.2.8", issuer.token().scope("orders:read").build())).isAllowed();
+    assertThatDecision(get(e, "192.0.2.9", issuer.token().scope("orders:read").build())).isAllowed();
+  }
+
+  /**
+   * Loopback (exempt by default) and a trusted proxy's own address are shared by everything behind them: no
+   * per-source budget there, which would let any one caller spend it for all (the threads bound the work).
+   */
+  @Test
+  void enforceWhenClientIsExemptOrATrustedProxyItselfThenNoSharedBudgetIsKept() {
+    Enforcer e = enforcer(b -> b.validationBudget(2, 5, Duration.ofMinutes(1)),
+        Enforcer.builder().trustForwardedFor(a -> a.getHostAddress().startsWith("10.")));
+    for (String shared : List.of("127.0.0.1", "10.0.0.5")) {
+      for (int i = 0; i < 10; i++) {
+        assertThatDecision(get(e, shared, forged())).as(shared).isDeniedWith(DenyReason.TOKEN_SIGNATURE_INVALID);
+      }
+      assertThatDecision(get(e, shared, issuer.token().scope("orders:read").build())).as(shared).isAllowed();
+    }
+  }
+
+  /** A peer that adds {@code X-Forwarded-For} zt does not trust is never blocked, but keeps its own budget. */
+  @Test
+  void enforceWhenAnUntrustedPeerForwardsThenItIsBudgetedAsItself() {
+    Enforcer e = enforcer(2, 20);
+    for (int i = 0; i < 2; i++) {
+      assertThatDecision(get(e, "192.0.2.7", forged(), Map.of("X-Forwarded-For", "198.51.100." + i)))
+          .isDeniedWith(DenyReason.TOKEN_SIGNATURE_INVALID);
+    }
+    assertThatDecision(get(e, "192.0.2.7", forged(), Map.of("X-Forwarded-For", "198.51.100.99")))
+        .isDeniedWith(DenyReason.VALIDATION_BUDGET_EXCEEDED);
+  }
+
   @Test
   void enforceWhenClientUnknownThenItsBudgetIsApartFromKnownClients() {
     Enforcer e = enforcer(2, 20);
@@ -172,7 +215,7 @@ class ValidationBudgetTests {
   }
 
   @Test
-  void enforceWhenCallerCannotBlockAndOverBudgetThenAnswersAtOnceWithoutQueueing() {
+  void enforceWhenCallerCannotBlockAndOverBudgetThenAnswersAtOnceWithoutQueueing() throws Exception {
     AtomicInteger queued = new AtomicInteger();
     Enforcer e = enforcer(b -> b.validationBudget(1, 10, Duration.ofMinutes(1)), Enforcer.builder()
         .blockingExecutor(r -> {
@@ -181,7 +224,7 @@ class ValidationBudgetTests {
         }));
     RequestContext ctx = RequestContext.builder("GET", "/orders")
         .headers(RequestHeaders.of(Map.of("Authorization", List.of("Bearer " + forged()))))
-        .clientAddress(InetAddress.getLoopbackAddress()).nonBlocking().build();
+        .clientAddress(InetAddress.getByName("192.0.2.7")).nonBlocking().build();
     await(e.enforce(ctx));
     var second = e.enforce(ctx).toCompletableFuture();
     assertThat(second).isCompleted();
