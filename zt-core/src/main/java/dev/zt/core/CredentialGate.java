@@ -109,8 +109,8 @@ final class CredentialGate implements Gate {
       return Step.deny(DenyReason.MULTIPLE_CREDENTIALS); // RFC 6750 §2: one method per request
     }
     // Parse: scheme (case-insensitive) 1*SP b64token (RFC 6750 §2.1). Only the scheme is looked at before the cache:
-    // the token itself is the cache key, so "Bearer X", "bearer X" and "Bearer  X" are one entry, never three
-    // signature checks; a cached token was checked to be a well-formed b64token when it was validated.
+    // the token in one canonical spelling is the cache key, so "Bearer X", "bearer X" and "Bearer  X" are one entry,
+    // never three signature checks; a cached token was checked to be a well-formed b64token when it was validated.
     String h = values.get(0).strip();
     int sp = h.indexOf(' ');
     if (sp != 6 || !h.regionMatches(true, 0, "Bearer", 0, 6)) {
@@ -127,8 +127,11 @@ final class CredentialGate implements Gate {
     while (start < h.length() && h.charAt(start) == ' ') {
       start++;
     }
+    // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
+    // that spelling built once
+    TokenKey probe = validated == null ? null
+        : new TokenKey(start == 7 && h.startsWith("Bearer") ? h : "Bearer " + h.substring(start));
     if (validated != null && start < h.length()) {
-      TokenKey probe = new TokenKey(h, start);
       Entry hit = cached(probe);
       if (hit != null) {
         if (exchange.now() < hit.untilMillis()) {
@@ -151,15 +154,14 @@ final class CredentialGate implements Gate {
         return allowed;
       }
     }
-    TokenKey cacheKey = validated == null ? null : new TokenKey(token, 0);
     if (!request.mayBlock()) {
       try {
-        return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, cacheKey), blockingExecutor));
+        return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, probe), blockingExecutor));
       } catch (RejectedExecutionException e) {
         return Step.deny(DenyReason.KEYS_UNAVAILABLE);
       }
     }
-    return validate(exchange, token, cacheKey);
+    return validate(exchange, token, probe);
   }
 
   private Step validate(Exchange exchange, String token, TokenKey cacheKey) {
@@ -336,24 +338,19 @@ final class CredentialGate implements Gate {
   }
 
   /**
-   * The cache key: the token itself (the characters of {@code value} from {@code from} on), so a hit always means the
-   * very same token (header, payload and signature) however the {@code Authorization} value around it was spelled. A
-   * probe points into the request's header value (nothing copied); a stored key owns its token. Its hash covers only
-   * the length and the last 32 characters — the signature, which is unique per valid token — so the hot path does not
-   * hash a kilobyte; equality still compares every character.
+   * The cache key: the token in its canonical spelling {@code Bearer <token>}, so a hit always means the very same
+   * token (header, payload and signature) whatever spelling of the scheme and spaces carried it. Its hash covers only
+   * the length and the last 32 characters — the signature, unique per valid token — so the hot path does not hash a
+   * kilobyte; equality still compares every character ({@link String#equals}, an intrinsic).
    */
   static final class TokenKey {
     private final String value;
-    private final int from;
-    private final int length;
     private final int hash;
 
-    TokenKey(String value, int from) {
+    TokenKey(String value) {
       this.value = value;
-      this.from = from;
-      this.length = value.length() - from;
-      int h = length;
-      for (int i = Math.max(from, value.length() - 32); i < value.length(); i++) {
+      int h = value.length();
+      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
         h = 31 * h + value.charAt(i);
       }
       this.hash = h;
@@ -361,8 +358,7 @@ final class CredentialGate implements Gate {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof TokenKey k && k.hash == hash && k.length == length
-          && k.value.regionMatches(k.from, value, from, length);
+      return o instanceof TokenKey k && k.hash == hash && k.value.equals(value);
     }
 
     @Override
