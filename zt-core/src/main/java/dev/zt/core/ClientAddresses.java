@@ -68,7 +68,8 @@ final class ClientAddresses {
     if (peer.isEmpty()) {
       return Client.UNKNOWN;
     }
-    List<String> values = request.headers().values("X-Forwarded-For");
+    List<String> values = request.headers().contains("X-Forwarded-For")
+        ? request.headers().values("X-Forwarded-For") : List.of();
     if (trustedProxy == null || !trustedProxy.test(peer.get())) {
       if (!values.isEmpty()) {
         if (warnedUntrusted.compareAndSet(false, true)) {

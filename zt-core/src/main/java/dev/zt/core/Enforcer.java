@@ -128,7 +128,7 @@ public final class Enforcer {
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
-    if (!request.headers().values(Upgrades.UPGRADE).isEmpty()) { // HTTP2-Settings alone upgrades nothing
+    if (request.headers().contains(Upgrades.UPGRADE)) { // HTTP2-Settings alone upgrades nothing
       Exchange ex = new Exchange(request, normalized, null);
       ex.note("protocol upgrade refused");
       return finish(ex, new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));

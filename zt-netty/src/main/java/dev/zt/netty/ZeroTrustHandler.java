@@ -665,6 +665,12 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       AsciiString known = KNOWN.get(name);
       return known != null ? headers.getAll(known) : headers.getAll(name);
     }
+
+    @Override
+    public boolean contains(String name) {
+      AsciiString known = KNOWN.get(name);
+      return known != null ? headers.contains(known) : headers.contains(name);
+    }
   }
 
   private List<X509Certificate> peerChain(ChannelHandlerContext ctx) {

@@ -22,9 +22,12 @@ final class H2cIgnored extends HttpServletRequestWrapper {
 
   /** {@code request} itself, or a view without its h2c upgrade when it asks for one (only for one). */
   static HttpServletRequest wrapIfH2c(HttpServletRequest request) {
+    boolean settings = request.getHeader(Upgrades.HTTP2_SETTINGS) != null;
+    if (!settings && request.getHeader(Upgrades.UPGRADE) == null) {
+      return request; // the usual request: nothing looked at beyond two absent fields, nothing allocated
+    }
     Enumeration<String> upgrade = request.getHeaders(Upgrades.UPGRADE);
     List<String> values = upgrade == null ? List.of() : Collections.list(upgrade);
-    boolean settings = request.getHeader(Upgrades.HTTP2_SETTINGS) != null;
     if ((values.isEmpty() && !settings) || !Upgrades.onlyH2c(values, settings)) {
       return request; // nothing to ignore, or an upgrade the enforcer refuses
     }
