@@ -99,10 +99,12 @@ public final class ApiSurface {
     }
 
     /**
-     * The failure message when {@code actual} differs from the committed {@code expected} text: what to run, then
+     * The failure message when {@code actual} differs from the {@code committed} text: what to run, then
      * the first changed lines in a unified-diff layout. Empty when they are equal.
      */
-    static Optional<String> compare(String module, String expected, String actual) {
+    static Optional<String> compare(String module, String committed, String actual) {
+        // a checkout with CRLF line endings (Windows, core.autocrlf) holds the same surface
+        String expected = committed.replace("\r\n", "\n");
         if (expected.equals(actual)) {
             return Optional.empty();
         }

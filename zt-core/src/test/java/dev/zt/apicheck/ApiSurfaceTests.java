@@ -20,6 +20,11 @@ class ApiSurfaceTests {
     }
 
     @Test
+    void compareWhenCommittedFileHasCrlfLineEndingsThenPasses() {
+        assertThat(ApiSurface.compare("zt-core", "a\r\nb\r\n", "a\nb\n")).isEmpty();
+    }
+
+    @Test
     void compareWhenOneLineChangedThenMessageNamesItAndHowToUpdate() {
         String committed = "package p\n\npublic final class p.A {\n  public void run()\n}\n";
         String compiled = "package p\n\npublic final class p.A {\n  public void run(int)\n}\n";
