@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 /** The public API of zt-spiffe matches its committed api/zt-spiffe.api (docs/architecture.md, "The API surface file"). */
 class ApiSurfaceTests {
 
-    @Test
-    void checkWhenCompiledThenMatchesCommittedFile() {
-        ApiSurface.check("zt-spiffe");
-    }
+  @Test
+  void checkWhenCompiledThenMatchesCommittedFile() {
+    ApiSurface.assertMatchesCommittedFile("zt-spiffe");
+  }
 }
