@@ -59,10 +59,6 @@ final class ClientAddresses {
     this.neverBlock = neverBlock;
   }
 
-  Optional<InetAddress> resolve(RequestContext request) {
-    return client(request).address();
-  }
-
   Client client(RequestContext request) {
     Optional<InetAddress> peer = request.clientAddress();
     if (peer.isEmpty()) {

@@ -122,20 +122,24 @@ public final class Enforcer {
   public CompletionStage<Decision> enforce(RequestContext request) {
     PathNormalizer.Result path = request.pathResult();
     if (path instanceof PathNormalizer.Rejected rejected) {
-      Exchange ex = new Exchange(request, "(rejected)", null, clientAddresses.client(request),
-          request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis());
+      Exchange ex = exchange(request, "(rejected)", null);
       ex.note(rejected.why());
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
     if (request.headers().contains(Upgrades.UPGRADE)) { // HTTP2-Settings alone upgrades nothing
-      Exchange ex = new Exchange(request, normalized, null);
+      Exchange ex = exchange(request, normalized, null); // its client resolved as every request's is
       ex.note("protocol upgrade refused");
       return finish(ex, new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));
     }
     Route route = routes.match(request.method(), normalized, RoutePolicy.isPreflight(request));
+    return run(exchange(request, normalized, route), 0);
+  }
+
+  /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
+  private Exchange exchange(RequestContext request, String path, Route route) {
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
-    return run(new Exchange(request, normalized, route, clientAddresses.client(request), now), 0);
+    return new Exchange(request, path, route, clientAddresses.client(request), now);
   }
 
   /**
