@@ -17,17 +17,17 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
-import dev.zt.core.Detection;
+import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
-import dev.zt.core.RatePolicy;
+import dev.zt.core.rate.RatePolicy;
 import dev.zt.core.RequestContext;
-import dev.zt.core.Requirement;
-import dev.zt.core.ResponsePolicy;
-import dev.zt.core.RoutePolicy;
-import dev.zt.core.TrustPolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.countermeasure.CountermeasurePolicy;
+import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.trust.TrustPolicy;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -181,7 +181,7 @@ public class ForgedTokenBenchmark {
         .trust(TrustPolicy.builder().build())
         .rateLimits(RatePolicy.none())
         .detection(Detection.off())
-        .responses(ResponsePolicy.none())
+        .countermeasures(CountermeasurePolicy.none())
         .build();
   }
 }

@@ -1,14 +1,14 @@
 package dev.zt.benchmarks;
 
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Decision;
-import dev.zt.core.Detection;
+import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
-import dev.zt.core.RatePolicy;
+import dev.zt.core.rate.RatePolicy;
 import dev.zt.core.RequestContext;
 import dev.zt.core.RequestHeaders;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

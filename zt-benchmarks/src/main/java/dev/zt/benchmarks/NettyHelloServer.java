@@ -1,8 +1,8 @@
 package dev.zt.benchmarks;
 
 import dev.zt.core.Enforcer;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.netty.ZeroTrustHandler;
 import dev.zt.testkit.TestIssuer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -108,9 +108,9 @@ public final class NettyHelloServer {
         .bearerJwt(issuer.bearerJwt().build())
         .routes(RoutePolicy.builder().get("/hello", Requirement.allScopes("orders:read")).build())
         .openTelemetry(OpenTelemetry.noop())
-        .trust(dev.zt.core.TrustPolicy.builder().build())
-        .rateLimits(dev.zt.core.RatePolicy.none())
-        .detection(dev.zt.core.Detection.off())
+        .trust(dev.zt.core.trust.TrustPolicy.builder().build())
+        .rateLimits(dev.zt.core.rate.RatePolicy.none())
+        .detection(dev.zt.core.detect.Detection.off())
         .build();
   }
 

@@ -1,5 +1,14 @@
 package dev.zt.core;
 
+import dev.zt.core.countermeasure.Countermeasure;
+import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.internal.Redaction;
+import dev.zt.core.internal.pipeline.AuditSink;
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.policy.Route;
+import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.trust.TrustScore;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -20,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Metric attributes are built once per route and outcome, so auditing an allow costs no allocation when no span
  * is recording and DEBUG is off.
  */
-final class Audit {
+final class Audit implements AuditSink {
 
   static final String EVENT = "zt.decision";
   static final AttributeKey<String> DECISION = AttributeKey.stringKey("zt.decision");
@@ -68,7 +77,7 @@ final class Audit {
     }
   }
 
-  void record(Exchange ex, Decision decision) {
+  void record(RequestState ex, Decision decision) {
     Attributes metric;
     if (decision instanceof Decision.Allow) {
       metric = allowAttributes.get(ex.routeOrNull());
@@ -116,7 +125,7 @@ final class Audit {
    * zt made is quoted and escaped ({@link #quoted}), so nothing a request carries (a path with {@code %22}, a
    * subject with a line separator) can end a value, add a field or start a line.
    */
-  static String decisionLine(Exchange ex, Decision decision) {
+  static String decisionLine(RequestState ex, Decision decision) {
     Line line = new Line("zt");
     if (decision instanceof Decision.Deny d) {
       line.field("decision", "deny").number("status", d.status()).field("gate", d.gate())
@@ -223,7 +232,8 @@ final class Audit {
   }
 
   /** A detector's verdict: span event {@code zt.verdict}, counter {@code zt.verdicts}, a WARN line. */
-  void verdict(dev.zt.core.detect.Verdict v, String identity) {
+  @Override
+  public void verdict(dev.zt.core.detect.Verdict v, String identity) {
     verdicts.add(1, Attributes.of(RULE, v.rule(), SEVERITY, v.severity().name()));
     Span span = Span.current();
     if (span.isRecording()) {
@@ -238,7 +248,8 @@ final class Audit {
    * A response action (or, with a null kind, a change of state such as a lift): span event {@code zt.action},
    * counter {@code zt.actions}, a WARN line naming the rule and the evidence.
    */
-  void action(ResponseAction.Kind kind, String target, String rule, String evidence, java.time.Duration ttl) {
+  @Override
+  public void action(Countermeasure.Kind kind, String target, String rule, String evidence, java.time.Duration ttl) {
     String name = kind == null ? "STATE_CHANGE" : kind.name();
     actions.add(1, Attributes.of(ACTION, name, RULE, rule));
     Span span = Span.current();
@@ -254,7 +265,7 @@ final class Audit {
       java.util.List.of("User-Agent", "X-Forwarded-For", "X-Geo-Country", "X-Device-Posture", "Referer", "Origin");
 
   /** Enhanced monitoring: the full request of a monitored identity, allow-listed headers only, at INFO. */
-  void monitored(Exchange ex, Decision decision, boolean unredacted) {
+  void monitored(RequestState ex, Decision decision, boolean unredacted) {
     StringBuilder h = new StringBuilder();
     for (String name : MONITORED_HEADERS) {
       for (String v : ex.request().headers().values(name)) {

@@ -1,5 +1,11 @@
 package dev.zt.core;
 
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.internal.pipeline.CoreAccess;
+import dev.zt.core.internal.pipeline.Identities;
+
 import java.security.Principal;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +22,45 @@ public final class Caller implements Principal {
 
   private static final Caller ANONYMOUS = new Caller(null, Set.of());
 
+  static {
+    CoreAccess.callers(new CoreAccess.Callers() {
+      @Override
+      public Caller caller(VerifiedJwt token, Set<String> roles) {
+        return new Caller(Objects.requireNonNull(token, "token"), roles);
+      }
+
+      @Override
+      public Caller workload(String workloadId) {
+        return Caller.workload(workloadId);
+      }
+
+      @Override
+      public Caller withWorkload(Caller caller, String workloadId) {
+        return caller.withWorkload(workloadId);
+      }
+
+      @Override
+      public String identityKey(Caller caller) {
+        return caller.identityKey;
+      }
+
+      @Override
+      public String workloadOrNull(Caller caller) {
+        return caller.workload;
+      }
+
+      @Override
+      public Identities.State stateHint(Caller caller) {
+        return caller.stateHint;
+      }
+
+      @Override
+      public void stateHint(Caller caller, Identities.State state) {
+        caller.stateHint(state);
+      }
+    });
+  }
+
   private final VerifiedJwt token;
   private final Optional<VerifiedJwt> tokenView; // handed out on every request: built once, not per call
   private final Set<String> roles;
@@ -30,7 +75,7 @@ public final class Caller implements Principal {
    */
   private volatile Identities.State stateHint;
 
-  Caller(VerifiedJwt token, Set<String> roles) {
+  private Caller(VerifiedJwt token, Set<String> roles) {
     this(token, roles, null);
   }
 
@@ -45,28 +90,16 @@ public final class Caller implements Principal {
   }
 
   /** A caller authenticated by its mTLS peer chain only. */
-  static Caller workload(String workloadId) {
+  private static Caller workload(String workloadId) {
     return new Caller(null, Set.of(), Objects.requireNonNull(workloadId, "workloadId"));
   }
 
   /** This caller, also identified as {@code workloadId}'s peer ({@code this} when none). */
-  Caller withWorkload(String workloadId) {
+  private Caller withWorkload(String workloadId) {
     return workloadId == null ? this : new Caller(token, roles, workloadId);
   }
 
-  /**
-   * The rate-limit and response key of an authenticated caller ({@code sub:…}, {@code client:…} or
-   * {@code workload:…}), or {@code null}.
-   */
-  String identityKey() {
-    return identityKey;
-  }
-
-  Identities.State stateHint() {
-    return stateHint;
-  }
-
-  void stateHint(Identities.State state) {
+  private void stateHint(Identities.State state) {
     if (this != ANONYMOUS) {
       this.stateHint = state;
     }
@@ -89,10 +122,6 @@ public final class Caller implements Principal {
    */
   public Optional<String> workload() {
     return Optional.ofNullable(workload);
-  }
-
-  String workloadOrNull() {
-    return workload;
   }
 
   /** The verified access token, when authenticated by one. */

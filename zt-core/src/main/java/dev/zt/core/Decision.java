@@ -1,5 +1,8 @@
 package dev.zt.core;
 
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.rate.RateLimit;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,12 +90,12 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
    * @since 0.1
    */
   final class ReadForm implements Decision {
-    private final Exchange exchange;
+    private final RequestState exchange;
     private final int maxBytes;
     private final long deadlineMillis;
     private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    ReadForm(Exchange exchange, int maxBytes, long deadlineMillis) {
+    ReadForm(RequestState exchange, int maxBytes, long deadlineMillis) {
       this.exchange = exchange;
       this.maxBytes = maxBytes;
       this.deadlineMillis = deadlineMillis;
@@ -118,7 +121,7 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
       return exchange.request();
     }
 
-    Exchange exchange() {
+    RequestState exchange() {
       return exchange;
     }
 

@@ -1,5 +1,10 @@
 package dev.zt.core;
 
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.detect.Detection;
+import dev.zt.core.rate.RateLimit;
+
 /**
  * Why a request was denied. Fine-grained for the audit log; several reasons share one answer on the wire (see
  * {@link WireResponse}), so a client learns only what RFC 6750 says it may: {@code invalid_request},

@@ -1,7 +1,29 @@
 package dev.zt.core;
 
+import dev.zt.core.countermeasure.CountermeasurePolicy;
+import dev.zt.core.countermeasure.Countermeasures;
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.credential.WorkloadTokenVerifier;
+import dev.zt.core.detect.Detection;
+import dev.zt.core.internal.ClientAddresses;
 import dev.zt.core.internal.PathNormalizer;
 import dev.zt.core.internal.Upgrades;
+import dev.zt.core.internal.pipeline.AfterAnswer;
+import dev.zt.core.internal.pipeline.Assembly;
+import dev.zt.core.internal.pipeline.CoreAccess;
+import dev.zt.core.internal.pipeline.CountermeasureHooks;
+import dev.zt.core.internal.pipeline.Features;
+import dev.zt.core.internal.pipeline.FormInspector;
+import dev.zt.core.internal.pipeline.Gate;
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.internal.pipeline.Step;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.Route;
+import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.rate.RatePolicy;
+import dev.zt.core.trust.TrustContext;
+import dev.zt.core.trust.TrustPolicy;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -47,6 +69,12 @@ import org.slf4j.LoggerFactory;
 public final class Enforcer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
+  static {
+    CoreAccess.enforcers(enforcer -> enforcer.hooks);
+  }
+
+  /** The gate name of form inspection, and of a form that did not arrive in time. */
+  private static final String INSPECTION = "inspection";
 
   private final RoutePolicy routes;
   private final Gate[] gates;
@@ -54,14 +82,15 @@ public final class Enforcer {
   private final String realm;
   private final Audit audit;
   private final AuditListener listener;
-  private final Responses responses;
+  private final Countermeasures countermeasures;
+  private final CountermeasureHooks hooks;
   private final ClientAddresses clientAddresses;
-  private final Outcomes outcomes;
-  private final TrustGate trustGate;
+  private final AfterAnswer[] afterAnswer;
+  private final Assembly.LoginFailures loginFailures;
   private final int formBodyLimit;
   private final boolean monitorUnredacted;
   private final long formReadTimeoutMillis;
-  private final InspectionGate inspection; // null when SQL-injection inspection is off
+  private final FormInspector form; // null when SQL-injection inspection is off
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
 
   private Enforcer(Builder b) {
@@ -74,38 +103,35 @@ public final class Enforcer {
     TrustPolicy trust = b.trust == null ? TrustPolicy.defaults() : b.trust;
     RatePolicy rates = b.rates == null ? RatePolicy.defaults() : b.rates;
     Detection detection = b.detection == null ? Detection.defaults() : b.detection;
-    ResponsePolicy responsePolicy = b.responsePolicy == null ? ResponsePolicy.defaults() : b.responsePolicy;
-    this.responses = new Responses(clock, responsePolicy, audit, trust.criticalEventTtl());
-    this.clientAddresses = new ClientAddresses(b.trustedProxies, responsePolicy::neverBlocks);
-    this.outcomes = new Outcomes(detection, responses, clock, responsePolicy.maxEntries());
+    CountermeasurePolicy countermeasurePolicy = b.countermeasurePolicy == null ? CountermeasurePolicy.defaults()
+        : b.countermeasurePolicy;
+    this.clientAddresses = new ClientAddresses(b.trustedProxies, countermeasurePolicy::neverBlocks);
     this.formBodyLimit = detection.formBodyLimit();
-    this.monitorUnredacted = responsePolicy.monitorUnredacted();
+    this.monitorUnredacted = countermeasurePolicy.monitorUnredacted();
     this.formReadTimeoutMillis = detection.formReadTimeout().toMillis();
-    this.inspection = detection.sqlInjection() ? new InspectionGate(detection, responses) : null;
-    // one per-identity state for the behaviour baseline and the rate buckets: one cache lookup per request
-    Identities identities = trust.behaviourEnabled() || !rates.isEmpty()
-        ? new Identities(rates.isEmpty() ? 100_000 : rates.maxBuckets(), clock, trust.behaviourEnabled(),
-            routes.routes(), rates.tenantClaim())
-        : null;
-    this.trustGate = new TrustGate(trust, responses, !rates.isEmpty(), b.country, identities);
-    List<Gate> chain = new ArrayList<>();
-    if (b.peerVerifier != null) {
-      chain.add(new PeerGate(b.peerVerifier));
-    }
-    chain.add(new SourceGate(responses));
-    chain.add(new CredentialGate(b.bearerJwt, clock, executor, responses, b.workloadTokens));
-    if (inspection != null) {
-      chain.add(inspection); // query, path and headers here; the form body after every gate allowed (allowed(…))
-    }
-    chain.addAll(b.testingGates);
-    // anonymous callers: policy before trust and rate, so neither answers differently for routes that exist
-    chain.add(new PolicyGate.Anonymous());
-    chain.add(trustGate);
-    if (!rates.isEmpty()) {
-      chain.add(new RateGate(rates, responses, clock, identities));
-    }
-    chain.add(new PolicyGate());
-    this.gates = chain.toArray(Gate[]::new);
+
+    // each configuration adds its gates at its stage (Assembly.Stage gives the order); see docs/architecture.md
+    Assembly assembly = new Assembly(clock, executor, audit, routes);
+    assembly.criticalEventTtl(trust.criticalEventTtl());
+    assembly.rateLimited(!rates.isEmpty());
+    assembly.identityCapacity(rates.isEmpty() ? 100_000 : rates.maxBuckets());
+    assembly.tenantClaim(rates.tenantClaim());
+    assembly.country(b.country);
+    assembly.peerVerifier(b.peerVerifier);
+    assembly.workloadTokens(b.workloadTokens);
+    Features.install(countermeasurePolicy, assembly); // first: every other feature acts through it
+    Features.install(b.bearerJwt, assembly);
+    Features.install(detection, assembly);
+    b.testingGates.forEach(g -> assembly.add(Assembly.Stage.TESTING, g));
+    Features.install(routes, assembly);
+    Features.install(trust, assembly);
+    Features.install(rates, assembly);
+    this.gates = assembly.gates();
+    this.afterAnswer = assembly.afterAnswerSteps();
+    this.loginFailures = assembly.loginFailures();
+    this.form = assembly.form().orElse(null);
+    this.hooks = assembly.countermeasures();
+    this.countermeasures = (Countermeasures) assembly.countermeasuresApi();
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }
@@ -122,13 +148,13 @@ public final class Enforcer {
   public CompletionStage<Decision> enforce(RequestContext request) {
     PathNormalizer.Result path = request.pathResult();
     if (path instanceof PathNormalizer.Rejected rejected) {
-      Exchange ex = exchange(request, "(rejected)", null);
+      RequestState ex = exchange(request, "(rejected)", null);
       ex.note(rejected.why());
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
     if (request.headers().contains(Upgrades.UPGRADE)) { // HTTP2-Settings alone upgrades nothing
-      Exchange ex = exchange(request, normalized, null); // its client resolved as every request's is
+      RequestState ex = exchange(request, normalized, null); // its client resolved as every request's is
       ex.note("protocol upgrade refused");
       return finish(ex, new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));
     }
@@ -137,9 +163,9 @@ public final class Enforcer {
   }
 
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
-  private Exchange exchange(RequestContext request, String path, Route route) {
+  private RequestState exchange(RequestContext request, String path, Route route) {
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
-    return new Exchange(request, path, route, clientAddresses.client(request), now);
+    return new RequestState(request, path, route, clientAddresses.client(request), now);
   }
 
   /**
@@ -154,15 +180,10 @@ public final class Enforcer {
     try {
       ClientAddresses.Client client = clientAddresses.client(request);
       Caller caller = allow.caller();
-      String identity = caller.identityKey() != null ? caller.identityKey()
-          : client.address().map(a -> "ip:" + a.getHostAddress()).orElse(Exchange.UNKNOWN);
+      String identity = RequestState.identityOf(caller, client.address());
       String path = request.normalizedPath().orElse("(rejected)");
-      // an application's 401 is a failed authentication (a login form refusing a password)
-      outcomes.observe(identity, client.blockable() ? client.address() : java.util.Optional.empty(), caller.token(),
-          path, status, status == 401);
-      trustGate.outcome(identity, caller, status);
-      if (status == 401) {
-        outcomes.loginFormFailure(request, client);
+      for (AfterAnswer step : afterAnswer) {
+        step.answered(request, client, caller, identity, path, status);
       }
     } catch (RuntimeException e) {
       LOG.error("zt report failed", e); // reporting never affects the response
@@ -186,7 +207,7 @@ public final class Enforcer {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(identifier, "identifier");
     try {
-      outcomes.authenticationFailure(identifier, clientAddresses.client(request));
+      loginFailures.failed(identifier, clientAddresses.client(request));
     } catch (RuntimeException e) {
       LOG.error("zt report failed", e); // reporting never affects the response
     }
@@ -207,8 +228,8 @@ public final class Enforcer {
   }
 
   /** The automated-response engine: suspensions, blocks, throttles, monitoring, security events. */
-  public Responses responses() {
-    return responses;
+  public Countermeasures countermeasures() {
+    return countermeasures;
   }
 
   /** The answer to send for {@code deny}: one table for every adapter. */
@@ -226,14 +247,14 @@ public final class Enforcer {
     return routes;
   }
 
-  private CompletionStage<Decision> run(Exchange ex, int from) {
+  private CompletionStage<Decision> run(RequestState ex, int from) {
     for (int i = from; i < gates.length; i++) {
       Step step = evaluate(gates[i], ex);
       if (step == Step.Proceed.INSTANCE) {
         continue;
       }
       if (step instanceof Step.Stop stop) {
-        return finish(ex, deny(ex, gates[i], stop));
+        return finish(ex, deny(ex, gates[i].name(), stop));
       }
       int index = i;
       CompletableFuture<Decision> out = new CompletableFuture<>();
@@ -241,7 +262,7 @@ public final class Enforcer {
         try {
           resume(ex, index, next, error).whenComplete((d, e) -> out.complete(d));
         } catch (RuntimeException e) {
-          out.complete(faulted(ex, gates[index], e));
+          out.complete(faulted(ex, gates[index].name(), e));
         }
       });
       return out;
@@ -253,32 +274,32 @@ public final class Enforcer {
    * Every gate allowed the request: inspects its form body when it has one, asks for it when it has not been read
    * ({@link Decision.ReadForm}, after what the header fields alone can refuse), else allows.
    */
-  private CompletionStage<Decision> allowed(Exchange ex) {
+  private CompletionStage<Decision> allowed(RequestState ex) {
     if (formBodyLimit > 0) {
       RequestContext request = ex.request();
       if (request.formUnread()) {
-        if (inspection != null) {
+        if (form != null) {
           Step step = formStep(ex, true);
           if (step instanceof Step.Stop stop) {
-            return finish(ex, deny(ex, inspection, stop));
+            return finish(ex, deny(ex, form.name(), stop));
           }
         }
         return CompletableFuture.completedFuture(
             new Decision.ReadForm(ex, formBodyLimit, clock.millis() + formReadTimeoutMillis));
       }
-      if (inspection != null && request.formBody().isPresent()) {
+      if (form != null && request.formBody().isPresent()) {
         Step step = formStep(ex, false);
         if (step instanceof Step.Stop stop) {
-          return finish(ex, deny(ex, inspection, stop));
+          return finish(ex, deny(ex, form.name(), stop));
         }
       }
     }
     return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId()));
   }
 
-  private Step formStep(Exchange ex, boolean headersOnly) {
+  private Step formStep(RequestState ex, boolean headersOnly) {
     try {
-      return headersOnly ? inspection.inspectFormHeaders(ex) : inspection.inspectForm(ex);
+      return headersOnly ? form.inspectHeaders(ex) : form.inspect(ex);
     } catch (RuntimeException e) {
       LOG.error("zt form inspection failed; denying", e);
       ex.note("gate fault: " + e.getClass().getSimpleName());
@@ -304,12 +325,12 @@ public final class Enforcer {
       throw new IllegalArgumentException("withForm must be step.context().withFormBody(…)");
     }
     step.complete();
-    Exchange ex = step.exchange();
+    RequestState ex = step.exchange();
     ex.formRead(withForm);
     try {
       return allowed(ex);
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(faulted(ex, inspection == null ? gates[gates.length - 1] : inspection,
+      return CompletableFuture.completedFuture(faulted(ex, form == null ? gates[gates.length - 1].name() : form.name(),
           e));
     }
   }
@@ -324,31 +345,31 @@ public final class Enforcer {
   public Decision.Deny formTimedOut(Decision.ReadForm step) {
     Objects.requireNonNull(step, "step");
     step.complete();
-    Exchange ex = step.exchange();
+    RequestState ex = step.exchange();
     ex.note("form body not read within " + formReadTimeoutMillis + " ms");
-    Decision.Deny deny = new Decision.Deny(DenyReason.FORM_READ_TIMEOUT, InspectionGate.NAME, ex.ruleId(),
+    Decision.Deny deny = new Decision.Deny(DenyReason.FORM_READ_TIMEOUT, INSPECTION, ex.ruleId(),
         List.of());
     record(ex, deny);
     return deny;
   }
 
-  private CompletionStage<Decision> resume(Exchange ex, int index, Step next, Throwable error) {
+  private CompletionStage<Decision> resume(RequestState ex, int index, Step next, Throwable error) {
     Gate gate = gates[index];
     if (error != null || next == null) {
-      return CompletableFuture.completedFuture(faulted(ex, gate, error));
+      return CompletableFuture.completedFuture(faulted(ex, gate.name(), error));
     }
     if (next == Step.Proceed.INSTANCE) {
       return run(ex, index + 1);
     }
     if (next instanceof Step.Stop stop) {
-      return finish(ex, deny(ex, gate, stop));
+      return finish(ex, deny(ex, gate.name(), stop));
     }
     CompletableFuture<Decision> out = new CompletableFuture<>();
     ((Step.Later) next).stage().whenComplete((n, e) -> resume(ex, index, n, e).whenComplete((d, x) -> out.complete(d)));
     return out;
   }
 
-  private static Step evaluate(Gate gate, Exchange ex) {
+  private static Step evaluate(Gate gate, RequestState ex) {
     try {
       return Objects.requireNonNull(gate.evaluate(ex), "gate returned null");
     } catch (RuntimeException e) {
@@ -358,32 +379,34 @@ public final class Enforcer {
     }
   }
 
-  private Decision faulted(Exchange ex, Gate gate, Throwable error) {
-    LOG.error("zt gate '{}' failed asynchronously; denying", gate.name(), error);
+  private Decision faulted(RequestState ex, String gate, Throwable error) {
+    LOG.error("zt gate '{}' failed asynchronously; denying", gate, error);
     ex.note("gate fault: " + (error == null ? "null step" : error.getClass().getSimpleName()));
-    Decision d = new Decision.Deny(DenyReason.INTERNAL_ERROR, gate.name(), ex.ruleId(), List.of());
+    Decision d = new Decision.Deny(DenyReason.INTERNAL_ERROR, gate, ex.ruleId(), List.of());
     record(ex, d);
     return d;
   }
 
-  private static Decision.Deny deny(Exchange ex, Gate gate, Step.Stop stop) {
-    return new Decision.Deny(stop.reason(), gate.name(), ex.ruleId(), stop.requiredScopes(),
+  private static Decision.Deny deny(RequestState ex, String gate, Step.Stop stop) {
+    return new Decision.Deny(stop.reason(), gate, ex.ruleId(), stop.requiredScopes(),
         stop.challengeParams(), stop.headers());
   }
 
-  private CompletionStage<Decision> finish(Exchange ex, Decision decision) {
+  private CompletionStage<Decision> finish(RequestState ex, Decision decision) {
     record(ex, decision);
     return CompletableFuture.completedFuture(decision);
   }
 
-  private void record(Exchange ex, Decision decision) {
+  private void record(RequestState ex, Decision decision) {
     try {
       audit.record(ex, decision);
       if (decision instanceof Decision.Deny d) {
-        outcomes.denied(ex, d.reason(), d.status());
-        trustGate.outcome(ex.identity(), ex.caller(), d.status());
+        int status = d.status();
+        for (AfterAnswer step : afterAnswer) {
+          step.denied(ex, d, status);
+        }
       }
-      if (responses.isMonitored(ex.identity())) {
+      if (hooks.isMonitored(ex.identity())) {
         audit.monitored(ex, decision, monitorUnredacted);
       }
       if (listener != null) {
@@ -429,7 +452,7 @@ public final class Enforcer {
     private TrustPolicy trust;
     private RatePolicy rates;
     private Detection detection;
-    private ResponsePolicy responsePolicy;
+    private CountermeasurePolicy countermeasurePolicy;
     private java.util.function.Predicate<java.net.InetAddress> trustedProxies;
     private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
     private final List<Gate> testingGates = new ArrayList<>();
@@ -546,10 +569,10 @@ public final class Enforcer {
       return this;
     }
 
-    /** Automated responses; default {@link ResponsePolicy#defaults()}. */
-    public Builder responses(ResponsePolicy policy) {
-      once("responses");
-      this.responsePolicy = Objects.requireNonNull(policy, "policy");
+    /** The countermeasures (automated responses to detector verdicts); default {@link CountermeasurePolicy#defaults()}. */
+    public Builder countermeasures(CountermeasurePolicy policy) {
+      once("countermeasures");
+      this.countermeasurePolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

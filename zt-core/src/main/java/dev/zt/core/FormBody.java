@@ -114,7 +114,7 @@ public final class FormBody {
    * {@code %BF%27} swallows an escaping backslash), so an injection would pass unseen. A {@code Content-Encoding}
    * (e.g. gzip) would hide the fields altogether.
    */
-  static Optional<String> uninspectable(RequestHeaders headers) {
+  public static Optional<String> uninspectable(RequestHeaders headers) {
     List<String> types = headers.values("Content-Type");
     if (types.size() != 1) {
       return Optional.of(types.size() + " Content-Type fields");

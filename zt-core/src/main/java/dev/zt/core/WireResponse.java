@@ -1,5 +1,7 @@
 package dev.zt.core;
 
+import dev.zt.core.rate.RateLimit;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

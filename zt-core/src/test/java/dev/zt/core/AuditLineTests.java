@@ -1,5 +1,11 @@
 package dev.zt.core;
 
+import dev.zt.core.internal.pipeline.CoreAccess;
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.Route;
+import dev.zt.core.policy.RoutePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -41,7 +47,7 @@ class AuditLineTests {
       "/orders/é😀ok",
   })
   void decisionLineWhenValueCarriesQuotesOrLineBreaksThenParsesBackToTheSameFields(String hostile) {
-    Exchange ex = exchange(hostile, Caller.workload("spiffe://td/" + hostile));
+    RequestState ex = exchange(hostile, CoreAccess.callers().workload("spiffe://td/" + hostile));
     ex.note("detail " + hostile);
     Decision deny = new Decision.Deny(DenyReason.INSUFFICIENT_SCOPE, "policy", ROUTE.id(), List.of());
 
@@ -74,9 +80,9 @@ class AuditLineTests {
         .isEqualTo("\"a\\\"b\\\\c\\nd\\re\\tf\\u0085g\\u2028h\\u0000i\\u202ej\"");
   }
 
-  private static Exchange exchange(String path, Caller caller) {
+  private static RequestState exchange(String path, Caller caller) {
     RequestContext request = RequestContext.builder("GET", "/orders/1").build();
-    Exchange ex = new Exchange(request, path, ROUTE, Optional.empty(), 0L);
+    RequestState ex = new RequestState(request, path, ROUTE, Optional.empty(), 0L);
     ex.authenticate(caller);
     return ex;
   }

@@ -1,5 +1,12 @@
 package dev.zt.core;
 
+import dev.zt.core.countermeasure.CountermeasurePolicy;
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.detect.Detection;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.rate.RatePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +39,7 @@ class FormInspectionTests {
             .build())
         .rateLimits(RatePolicy.none())
         .detection(detection)
-        .responses(ResponsePolicy.none())
+        .countermeasures(CountermeasurePolicy.none())
         .auditListener((request, decision, detail) -> details.add(detail))
         .clock(clock)
         .build();

@@ -1,5 +1,8 @@
 package dev.zt.core;
 
+import dev.zt.core.internal.StrictJson;
+import dev.zt.core.rate.RateLimit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

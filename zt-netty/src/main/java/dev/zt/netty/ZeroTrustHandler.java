@@ -80,7 +80,7 @@ import org.slf4j.LoggerFactory;
  * are inspected either way, as the servlet filter does, and only for a request every other check would allow: an
  * aggregated form is read in place; a streamed one is read only when the enforcer asks for it
  * ({@link Decision.ReadForm}) — copied into one buffer of at most the limit plus one byte as its contents arrive
- * (each released at once), within {@link dev.zt.core.Detection#formReadTimeout()} (else 408 and close), and passed
+ * (each released at once), within {@link dev.zt.core.detect.Detection#formReadTimeout()} (else 408 and close), and passed
  * on as one content after an allow; a client expecting {@code 100 Continue} gets it then. Any other body is passed
  * on unread.
  *

@@ -1,5 +1,9 @@
 package dev.zt.core;
 
+import dev.zt.core.internal.pipeline.Gate;
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.internal.pipeline.Step;
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,7 +41,7 @@ public final class TestingGates {
     }
 
     @Override
-    public Step evaluate(Exchange exchange) {
+    public Step evaluate(RequestState exchange) {
       seen.incrementAndGet();
       return Step.later(CompletableFuture.supplyAsync(Step::proceed,
           CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)));
@@ -61,7 +65,7 @@ public final class TestingGates {
     }
 
     @Override
-    public Step evaluate(Exchange exchange) {
+    public Step evaluate(RequestState exchange) {
       CompletableFuture<Step> f = new CompletableFuture<>();
       waiting.add(f);
       return Step.later(f);
@@ -101,7 +105,7 @@ public final class TestingGates {
       }
 
       @Override
-      public Step evaluate(Exchange exchange) {
+      public Step evaluate(RequestState exchange) {
         try {
           Thread.sleep(sleep.toMillis());
         } catch (InterruptedException e) {

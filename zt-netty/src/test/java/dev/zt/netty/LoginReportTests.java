@@ -2,13 +2,13 @@ package dev.zt.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.core.BearerJwt;
-import dev.zt.core.Detection;
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
-import dev.zt.core.RatePolicy;
+import dev.zt.core.rate.RatePolicy;
 import dev.zt.core.RequestContext;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -134,10 +134,10 @@ class LoginReportTests {
     for (int i = 0; i < 2; i++) {
       assertThat(login(ch, "Alice")).isEqualTo(401);
     }
-    assertThat(enforcer.responses().active()).as("below the threshold").isEmpty();
+    assertThat(enforcer.countermeasures().active()).as("below the threshold").isEmpty();
     assertThat(login(ch, "alice")).isEqualTo(401);
     assertThat(seen).hasSize(3).allMatch(Optional::isPresent);
-    assertThat(enforcer.responses().active()).singleElement().satisfies(a -> {
+    assertThat(enforcer.countermeasures().active()).singleElement().satisfies(a -> {
       assertThat(a.rule()).isEqualTo("stuffing.identifier");
       assertThat(a.target()).isEqualTo("ip:203.0.113.5");
     });

@@ -3,12 +3,12 @@ package dev.zt.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-import dev.zt.core.BearerJwt;
-import dev.zt.core.Detection;
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
-import dev.zt.core.RatePolicy;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.rate.RatePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.TestingGates;
 import dev.zt.testkit.TestClock;
 import io.netty.buffer.ByteBuf;

@@ -2,13 +2,13 @@ package dev.zt.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Caller;
 import dev.zt.core.Enforcer;
-import dev.zt.core.PeerVerifier;
-import dev.zt.core.RatePolicy;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.rate.RatePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultChannelId;

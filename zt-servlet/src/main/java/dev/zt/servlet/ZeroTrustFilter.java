@@ -3,7 +3,7 @@ package dev.zt.servlet;
 import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
-import dev.zt.core.Detection;
+import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
 import dev.zt.core.WireResponse;

@@ -2,10 +2,10 @@ package dev.zt.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Enforcer;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.conformance.RawHttp;
 import dev.zt.testkit.conformance.ServerHandle;

@@ -2,13 +2,13 @@ package dev.zt.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.core.Detection;
+import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
-import dev.zt.core.Requirement;
-import dev.zt.core.ResponseAction;
-import dev.zt.core.Responses;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.countermeasure.Countermeasure;
+import dev.zt.core.countermeasure.Countermeasures;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.conformance.RawHttp;
 import dev.zt.testkit.conformance.ServerHandle;
@@ -199,7 +199,7 @@ class FormPostTests {
     assertThat(blocked.body()).contains("source-blocked");
     assertThat(post(http, "/login", FORM, "user=alice&password=right", "X-Forwarded-For", "203.0.113.10").status())
         .isEqualTo(200);
-    assertThat(enforcer.responses().active()).anyMatch(a -> a.kind() == ResponseAction.Kind.BLOCK_SOURCE
+    assertThat(enforcer.countermeasures().active()).anyMatch(a -> a.kind() == Countermeasure.Kind.BLOCK_SOURCE
         && a.target().equals("203.0.113.9") && a.rule().equals("stuffing.identifiers"));
   }
 
@@ -215,9 +215,9 @@ class FormPostTests {
     }
     // the filter reports the status when the application returned; SignIn sets no Content-Length, so the container
     // sends its answer only after that (when the filter returns), and the verdict is in before the client reads
-    assertThat(enforcer.responses().active()).extracting(Responses.Active::rule).containsOnly("stuffing.identifier");
-    assertThat(enforcer.responses().active()).singleElement().satisfies(a -> {
-      assertThat(a.kind()).isEqualTo(ResponseAction.Kind.ENHANCED_MONITORING);
+    assertThat(enforcer.countermeasures().active()).extracting(Countermeasures.Active::rule).containsOnly("stuffing.identifier");
+    assertThat(enforcer.countermeasures().active()).singleElement().satisfies(a -> {
+      assertThat(a.kind()).isEqualTo(Countermeasure.Kind.ENHANCED_MONITORING);
       assertThat(a.target()).isEqualTo("ip:198.51.100.4");
     });
     // no source is blocked, and alice herself, from any of those sources, still signs in

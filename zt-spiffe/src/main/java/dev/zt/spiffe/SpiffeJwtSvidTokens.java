@@ -1,7 +1,7 @@
 package dev.zt.spiffe;
 
-import dev.zt.core.PeerVerifier;
-import dev.zt.core.WorkloadTokenVerifier;
+import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.credential.WorkloadTokenVerifier;
 import java.util.Objects;
 import java.util.function.Supplier;
 

@@ -1,6 +1,6 @@
 package dev.zt.spiffe;
 
-import dev.zt.core.PeerVerifier;
+import dev.zt.core.credential.PeerVerifier;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;

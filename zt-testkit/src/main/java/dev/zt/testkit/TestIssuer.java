@@ -4,7 +4,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -79,4 +79,19 @@ public final class Encodings {
     }
     return -1;
   }
-}
+
+  /** Whether {@code s} is an RFC 9110 §5.6.2 token (method names, auth schemes). */
+  public static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
+  }}

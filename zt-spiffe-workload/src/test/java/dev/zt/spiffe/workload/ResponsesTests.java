@@ -16,7 +16,7 @@ class ResponsesTests {
   void jwtBundlesWhenBundleIsNotAJsonObjectThenWorkloadApiException(String json) {
     JWTBundlesResponse response = JWTBundlesResponse.newBuilder()
         .putBundles("example.org", ByteString.copyFromUtf8(json)).build();
-    assertThatThrownBy(() -> Responses.jwtBundles(response)).isInstanceOf(WorkloadApiException.class)
+    assertThatThrownBy(() -> Countermeasures.jwtBundles(response)).isInstanceOf(WorkloadApiException.class)
         .hasMessageContaining("example.org");
   }
 
@@ -24,6 +24,6 @@ class ResponsesTests {
   void jwtBundlesWhenBundleHasNoKeysMemberThenWorkloadApiException() {
     JWTBundlesResponse response = JWTBundlesResponse.newBuilder()
         .putBundles("example.org", ByteString.copyFromUtf8("{}")).build();
-    assertThatThrownBy(() -> Responses.jwtBundles(response)).isInstanceOf(WorkloadApiException.class);
+    assertThatThrownBy(() -> Countermeasures.jwtBundles(response)).isInstanceOf(WorkloadApiException.class);
   }
 }

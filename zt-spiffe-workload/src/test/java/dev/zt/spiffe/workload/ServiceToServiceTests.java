@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.Enforcer;
-import dev.zt.core.Requirement;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.servlet.ZeroTrustFilter;
 import dev.zt.spiffe.PeerAuthorizer;
 import dev.zt.spiffe.SpiffeId;

@@ -1,24 +1,24 @@
 package dev.zt.samples.orders;
 
 import dev.zt.core.AuditListener;
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Enforcer;
-import dev.zt.core.Detection;
-import dev.zt.core.RateLimit;
-import dev.zt.core.RatePolicy;
-import dev.zt.core.Requirement;
-import dev.zt.core.ResponsePolicy;
-import dev.zt.core.SignalResult;
-import dev.zt.core.TrustContext;
-import dev.zt.core.TrustLevel;
-import dev.zt.core.TrustPolicy;
-import dev.zt.core.TrustSignal;
+import dev.zt.core.detect.Detection;
+import dev.zt.core.rate.RateLimit;
+import dev.zt.core.rate.RatePolicy;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.countermeasure.CountermeasurePolicy;
+import dev.zt.core.trust.SignalResult;
+import dev.zt.core.trust.TrustContext;
+import dev.zt.core.trust.TrustLevel;
+import dev.zt.core.trust.TrustPolicy;
+import dev.zt.core.trust.TrustSignal;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import dev.zt.core.RoutePolicy;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -63,7 +63,7 @@ final class OrdersSecurity {
    * handshake already did, but a resumed session skips that), then {@link #workloadRoutes} decide. Bearer tokens
    * are still validated when presented (the builder needs the configuration), but no route here accepts one alone.
    */
-  static Enforcer workloadEnforcer(BearerJwt jwt, dev.zt.core.PeerVerifier peers, String trustDomain,
+  static Enforcer workloadEnforcer(BearerJwt jwt, dev.zt.core.credential.PeerVerifier peers, String trustDomain,
       AuditListener listener) {
     Enforcer.Builder b = Enforcer.builder().bearerJwt(jwt).peerVerifier(peers).routes(workloadRoutes(trustDomain))
         .realm("orders-internal");
@@ -116,7 +116,7 @@ final class OrdersSecurity {
             .defaultLimit(RateLimit.of("default", 1200, Duration.ofMinutes(1)).and("burst", 100, Duration.ofSeconds(1)))
             .build())
         .detection(Detection.defaults())
-        .responses(ResponsePolicy.defaults())
+        .countermeasures(CountermeasurePolicy.defaults())
         .trustForwardedFor(InetAddress::isLoopbackAddress);
     if (listener != null) {
       b.auditListener(listener);

@@ -1,7 +1,7 @@
 package dev.zt.samples.orders;
 
 import dev.zt.core.AuditListener;
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Enforcer;
 import dev.zt.netty.ZeroTrustHandler;
 import io.netty.bootstrap.ServerBootstrap;

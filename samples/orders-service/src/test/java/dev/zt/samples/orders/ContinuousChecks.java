@@ -2,10 +2,10 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Enforcer;
-import dev.zt.core.ResponseAction;
-import dev.zt.core.SecurityEvent;
+import dev.zt.core.countermeasure.Countermeasure;
+import dev.zt.core.countermeasure.SecurityEvent;
 import dev.zt.testkit.TestIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,9 +96,9 @@ abstract class ContinuousChecks {
   void ordersWhenSecurityEventArrivesThenAccessEndsForAValidToken() throws Exception {
     String token = reader("cv-caep");
     assertThat(get("/orders", token).statusCode()).isEqualTo(200);
-    enforcer.responses().accept(SecurityEvent.deviceComplianceChange("cv-caep", false, Instant.now()));
+    enforcer.countermeasures().accept(SecurityEvent.deviceComplianceChange("cv-caep", false, Instant.now()));
     assertThat(get("/orders", token).statusCode()).isEqualTo(401);
-    enforcer.responses().accept(SecurityEvent.sessionRevoked("cv-caep", Instant.now()));
+    enforcer.countermeasures().accept(SecurityEvent.sessionRevoked("cv-caep", Instant.now()));
     assertThat(get("/orders/1", token).statusCode()).isEqualTo(401);
   }
 
@@ -128,9 +128,9 @@ abstract class ContinuousChecks {
     for (int i = 0; i < 20; i++) {
       assertThat(get("/orders/" + i + "/secrets", token).statusCode()).isEqualTo(403);
     }
-    assertThat(enforcer.responses().active()).anyMatch(a -> a.kind() == ResponseAction.Kind.THROTTLE
+    assertThat(enforcer.countermeasures().active()).anyMatch(a -> a.kind() == Countermeasure.Kind.THROTTLE
         && a.target().equals("sub:cv-enum") && a.rule().equals("enumeration.identity"));
-    assertThat(enforcer.responses().active()).anyMatch(a -> a.kind() == ResponseAction.Kind.ENHANCED_MONITORING
+    assertThat(enforcer.countermeasures().active()).anyMatch(a -> a.kind() == Countermeasure.Kind.ENHANCED_MONITORING
         && a.target().equals("sub:cv-enum"));
     // the tightened limit bites, and says why
     HttpResponse<String> limited = null;

@@ -3,7 +3,7 @@ package dev.zt.samples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;

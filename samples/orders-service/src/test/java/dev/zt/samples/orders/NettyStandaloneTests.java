@@ -2,7 +2,7 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.core.BearerJwt;
+import dev.zt.core.credential.BearerJwt;
 import dev.zt.testkit.TestIssuer;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,0 +1,388 @@
+package dev.zt.core.credential;
+
+import dev.zt.core.internal.pipeline.CoreAccess;
+import dev.zt.core.internal.Encodings;
+import dev.zt.core.Caller;
+import dev.zt.core.DenyReason;
+import dev.zt.core.RequestContext;
+import dev.zt.core.internal.SourceKey;
+import dev.zt.core.internal.pipeline.CountermeasureHooks;
+import dev.zt.core.internal.pipeline.Gate;
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.internal.pipeline.Step;
+import dev.zt.core.policy.Route;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The credential gate for bearer JWTs (RFC 6750 §2.1): reads exactly one {@code Authorization: Bearer} credential,
+ * validates it (or finds it in the validated-token cache, re-checking its time claims), and records the caller.
+ * Without a credential it lets the request go on anonymously; the policy gate decides whether the route needs one.
+ */
+final class CredentialGate implements Gate {
+
+  static final String NAME = "credential";
+  private static final long MAX_CACHE_ENTRY_MILLIS = 10 * 60 * 1000L;
+  private static final int RECORDED_HIT_ONE_IN = 16; // a power of two
+
+  private final JwtVerifier verifier;
+  private final Clock clock;
+  private final Executor blockingExecutor;
+  private final Cache<TokenKey, Entry> validated;
+  private final Policy<TokenKey, Entry> validatedPolicy; // for quiet reads
+  private final long skewMillis;
+  private final long maxAgeMillis;
+  private final CountermeasureHooks countermeasures;
+  private final ValidationBudget budget;
+
+  /** A validated token: the caller, and the time bounds re-checked on every hit. */
+  private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis) {}
+
+  private final java.util.concurrent.atomic.AtomicLong nextSweep = new java.util.concurrent.atomic.AtomicLong();
+
+  private final WorkloadTokenVerifier workloadTokens;
+
+  CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
+      WorkloadTokenVerifier workloadTokens) {
+    this.workloadTokens = workloadTokens;
+    this.countermeasures = countermeasures;
+    this.verifier = new JwtVerifier(config, keySource(config));
+    this.clock = clock;
+    this.budget = ValidationBudget.of(config, clock);
+    this.blockingExecutor = blockingExecutor;
+    this.skewMillis = config.clockSkew().toMillis();
+    this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
+    if (config.validatedCacheSize() == 0) {
+      this.validated = null;
+      this.validatedPolicy = null;
+    } else {
+      // No time-based expiry in Caffeine: it would read the clock on every hit. Each entry carries its own end
+      // (MAX_CACHE_ENTRY_MILLIS after validation, so a key removed from the JWKS stops being honoured; the token's
+      // own expiry is checked by admit) and a hit checks it against the request's time, read once for the whole
+      // request. Entries past their end are dropped when met, and swept at most once a minute when a new token is
+      // validated; in between, the size bound holds.
+      this.validated = Caffeine.newBuilder()
+          .maximumSize(config.validatedCacheSize())
+          // maintenance on the caller's thread: no pool thread woken per request (it showed up as ~1 µs/request on
+          // a busy event loop), and eviction work stays amortized
+          .executor(Runnable::run)
+          .build();
+      this.validatedPolicy = validated.policy();
+    }
+  }
+
+  private static JWKSource<SecurityContext> keySource(BearerJwt config) {
+    if (config.keySource().isPresent()) {
+      return config.keySource().get();
+    }
+    int timeout = (int) config.httpTimeout().toMillis();
+    DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, config.jwksSizeLimit());
+    IssuerKeySource source = new IssuerKeySource(
+        config.issuer(), config.jwksUri().orElse(null), retriever, config.allowPlainHttp());
+    long refetch = config.jwksRefetchMinInterval().toMillis();
+    JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.create(source)
+        .cache(config.jwksCacheTtl().toMillis(), Math.max(1000L, config.httpTimeout().toMillis() * 3))
+        .refreshAheadCache(config.jwksRefreshAhead().toMillis(), false)
+        .retrying(true);
+    b = refetch == 0 ? b.rateLimited(false) : b.rateLimited(refetch);
+    long outage = config.jwksOutageTolerance().toMillis();
+    b = outage == 0 ? b.outageTolerant(false) : b.outageTolerant(outage);
+    return b.build();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Step evaluate(RequestState exchange) {
+    RequestContext request = exchange.request();
+    List<String> values = request.headers().values("Authorization");
+    if (values.isEmpty()) {
+      return Step.proceed(); // a token in the query string is not accepted (RFC 6750 §2.3 is off)
+    }
+    if (values.size() > 1) {
+      return Step.deny(DenyReason.MULTIPLE_CREDENTIALS);
+    }
+    if (hasQueryToken(request.rawQuery())) {
+      return Step.deny(DenyReason.MULTIPLE_CREDENTIALS); // RFC 6750 §2: one method per request
+    }
+    // Parse: scheme (case-insensitive) 1*SP b64token (RFC 6750 §2.1). Only the scheme is looked at before the cache:
+    // the token in one canonical spelling is the cache key, so "Bearer X", "bearer X" and "Bearer  X" are one entry,
+    // never three signature checks; a cached token was checked to be a well-formed b64token when it was validated.
+    String h = values.get(0).strip();
+    int sp = h.indexOf(' ');
+    if (sp != 6 || !h.regionMatches(true, 0, "Bearer", 0, 6)) {
+      String scheme = sp < 0 ? h : h.substring(0, sp);
+      if (scheme.equalsIgnoreCase("Bearer")) {
+        return Step.deny(DenyReason.MALFORMED_CREDENTIAL); // "Bearer" alone
+      }
+      if (!Encodings.isToken(scheme)) {
+        return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+      }
+      return Step.proceed(); // another scheme (Basic, DPoP…) is not a bearer credential: anonymous
+    }
+    int start = sp + 1;
+    while (start < h.length() && h.charAt(start) == ' ') {
+      start++;
+    }
+    // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
+    // that spelling built once
+    TokenKey probe = validated == null ? null
+        : new TokenKey(start == 7 && h.startsWith("Bearer") ? h : "Bearer " + h.substring(start));
+    if (validated != null && start < h.length()) {
+      Entry hit = cached(probe);
+      if (hit != null) {
+        if (exchange.now() < hit.untilMillis()) {
+          return admit(exchange, hit);
+        }
+        validated.asMap().remove(probe, hit); // validated long enough ago: checked against today's keys again below
+      }
+    }
+    String token = h.substring(start);
+    if (token.indexOf(',') >= 0) {
+      return Step.deny(DenyReason.MULTIPLE_CREDENTIALS);
+    }
+    if (token.isEmpty() || !isB64Token(token)) {
+      return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+    }
+    // not validated before: a signature check, paid for from the source's budget before any work is done
+    if (budget != null) {
+      Step allowed = budget.take(exchange);
+      if (allowed != Step.Proceed.INSTANCE) {
+        return allowed;
+      }
+    }
+    if (!request.mayBlock()) {
+      try {
+        return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, probe), blockingExecutor));
+      } catch (RejectedExecutionException e) {
+        return Step.deny(DenyReason.KEYS_UNAVAILABLE);
+      }
+    }
+    return validate(exchange, token, probe);
+  }
+
+  private Step validate(RequestState exchange, String token, TokenKey cacheKey) {
+    long now = clock.millis();
+    JwtVerifier.Result result = verifier.verify(token, now);
+    if (result instanceof JwtVerifier.Fail fail) {
+      exchange.note(fail.detail());
+      if (workloadTokens != null && workloadTokenCandidate(fail.reason())) {
+        return asWorkloadToken(exchange, token, fail);
+      }
+      return Step.deny(fail.reason());
+    }
+    VerifiedJwt jwt = ((JwtVerifier.Ok) result).jwt();
+    Caller caller = CoreAccess.callers().caller(jwt, verifier.roles(jwt));
+    long exp = jwt.expiresAt().toEpochMilli();
+    Entry entry = new Entry(caller, exp,
+        jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
+        jwt.issuedAt().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE), now + MAX_CACHE_ENTRY_MILLIS);
+    if (cacheKey != null) {
+      sweep(now);
+      validated.put(cacheKey, entry);
+    }
+    Step binding = binding(exchange, jwt);
+    if (binding != null) {
+      return binding;
+    }
+    if (countermeasures.isSuspended(jwt)) {
+      exchange.note("credential suspended");
+      return Step.deny(DenyReason.TOKEN_SUSPENDED);
+    }
+    CoreAccess.Callers callers = CoreAccess.callers();
+    exchange.authenticate(callers.withWorkload(caller, callers.workloadOrNull(exchange.caller())));
+    return Step.proceed();
+  }
+
+  /** Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. */
+  private static boolean workloadTokenCandidate(DenyReason reason) {
+    return reason == DenyReason.TOKEN_KEY_UNKNOWN || reason == DenyReason.TOKEN_ISSUER_MISMATCH
+        || reason == DenyReason.TOKEN_CLAIM_INVALID || reason == DenyReason.TOKEN_AUDIENCE_MISMATCH
+        || reason == DenyReason.TOKEN_HEADER_REJECTED;
+  }
+
+  private Step asWorkloadToken(RequestState exchange, String token, JwtVerifier.Fail accessTokenFailure) {
+    PeerVerifier.Result r;
+    try {
+      r = workloadTokens.verify(token);
+    } catch (RuntimeException e) {
+      r = new PeerVerifier.Rejected("workload token verifier failed: " + e.getClass().getSimpleName());
+    }
+    if (r instanceof PeerVerifier.Verified v) {
+      String peer = CoreAccess.callers().workloadOrNull(exchange.caller());
+      if (peer != null && !peer.equals(v.workloadId())) {
+        exchange.note("workload token names " + v.workloadId() + " but the mTLS peer is " + peer);
+        return Step.deny(DenyReason.TOKEN_CLAIM_INVALID);
+      }
+      exchange.note("");
+      exchange.authenticate(CoreAccess.callers().workload(v.workloadId()));
+      return Step.proceed();
+    }
+    exchange.note(accessTokenFailure.detail() + "; not a workload token either: "
+        + (r instanceof PeerVerifier.Rejected rejected ? rejected.reason() : "no answer"));
+    return Step.deny(accessTokenFailure.reason());
+  }
+
+  /**
+   * The validated-token cache probe. Most hits are read quietly: the entry's expiry is still honoured, but the read
+   * is not recorded for the eviction policy, so a hit writes nothing shared (no read buffer, no timer-wheel
+   * reschedule) and never runs the cache's maintenance under its lock on the caller's thread. One hit in
+   * {@value #RECORDED_HIT_ONE_IN} is recorded as a normal read, which keeps the frequency sketch and the LRU order
+   * (what size eviction uses to keep tokens in use) roughly informed: eviction only affects how often a token is
+   * validated again, never whether it is accepted.
+   */
+  private Entry cached(TokenKey key) {
+    if ((ThreadLocalRandom.current().nextInt() & (RECORDED_HIT_ONE_IN - 1)) == 0) {
+      return validated.getIfPresent(key);
+    }
+    return validatedPolicy.getIfPresentQuietly(key);
+  }
+
+  /** Drops entries past their end, at most once a minute, on the path that validates a new token anyway. */
+  private void sweep(long now) {
+    long due = nextSweep.get();
+    if (now >= due && nextSweep.compareAndSet(due, now + 60_000L)) {
+      validated.asMap().values().removeIf(e -> e.untilMillis() <= now || e.expMillis() + skewMillis <= now);
+    }
+  }
+
+  private Step admit(RequestState exchange, Entry e) {
+    long now = exchange.now();
+    if (now >= e.expMillis() + skewMillis) {
+      return Step.deny(DenyReason.TOKEN_EXPIRED);
+    }
+    if (e.nbfMillis() != Long.MIN_VALUE && now < e.nbfMillis() - skewMillis) {
+      return Step.deny(DenyReason.TOKEN_NOT_YET_VALID);
+    }
+    if (maxAgeMillis > 0 && (e.iatMillis() == Long.MIN_VALUE || now - e.iatMillis() > maxAgeMillis + skewMillis)) {
+      return Step.deny(DenyReason.TOKEN_LIFETIME_EXCEEDED);
+    }
+    VerifiedJwt jwt = e.caller().token().orElseThrow();
+    if (jwt.isCertificateBound()) {
+      Step binding = binding(exchange, jwt); // per request: the same token may arrive over another connection
+      if (binding != null) {
+        return binding;
+      }
+    }
+    if (countermeasures.isSuspended(jwt)) {
+      exchange.note("credential suspended");
+      return Step.deny(DenyReason.TOKEN_SUSPENDED);
+    }
+    CoreAccess.Callers callers = CoreAccess.callers();
+    exchange.authenticate(callers.withWorkload(e.caller(), callers.workloadOrNull(exchange.caller())));
+    return Step.proceed();
+  }
+
+  /**
+   * RFC 8705 §3.1: a token bound to a certificate ({@code cnf.x5t#S256}) is honoured only over an mTLS connection
+   * whose client certificate is that one (SHA-256 of the leaf's DER, compared in constant time). {@code null} when the
+   * token is unbound or the binding holds, else the denial.
+   */
+  private static Step binding(RequestState exchange, VerifiedJwt jwt) {
+    byte[] expected = jwt.certificateThumbprintOrNull();
+    if (expected == null) {
+      return null;
+    }
+    List<java.security.cert.X509Certificate> chain = exchange.request().peerCertificates();
+    if (chain.isEmpty()) {
+      exchange.note("certificate-bound token (cnf x5t#S256) without an mTLS client certificate");
+      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+    byte[] actual;
+    try {
+      actual = java.security.MessageDigest.getInstance("SHA-256").digest(chain.get(0).getEncoded());
+    } catch (java.security.GeneralSecurityException e) {
+      exchange.note("client certificate thumbprint unavailable: " + e.getClass().getSimpleName());
+      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+    if (!java.security.MessageDigest.isEqual(expected, actual)) {
+      exchange.note("certificate-bound token (cnf x5t#S256) presented with another client certificate");
+      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+    return null;
+  }
+
+  private static boolean hasQueryToken(String rawQuery) {
+    if (rawQuery.isEmpty()) {
+      return false;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.equals("access_token") || pair.startsWith("access_token=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+  private static boolean isB64Token(String t) {
+    int i = 0;
+    int n = t.length();
+    while (i < n) {
+      char c = t.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+      if (!ok) {
+        break;
+      }
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    while (i < n && t.charAt(i) == '=') {
+      i++;
+    }
+    return i == n;
+  }
+
+  /**
+   * The cache key: the token in its canonical spelling {@code Bearer <token>}, so a hit always means the very same
+   * token (header, payload and signature) whatever spelling of the scheme and spaces carried it. Its hash covers only
+   * the length and the last 32 characters — the signature, unique per valid token — so the hot path does not hash a
+   * kilobyte; equality still compares every character ({@link String#equals}, an intrinsic).
+   */
+  static final class TokenKey {
+    private final String value;
+    private final int hash;
+
+    TokenKey(String value) {
+      this.value = value;
+      int h = value.length();
+      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
+        h = 31 * h + value.charAt(i);
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TokenKey k && k.hash == hash && k.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "TokenKey[redacted]";
+    }
+  }
+}

@@ -1,0 +1,525 @@
+package dev.zt.core.credential;
+
+import dev.zt.core.DenyReason;
+
+import dev.zt.core.internal.Encodings;
+import dev.zt.core.internal.JsonClaims;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Validates one compact JWS access token, strictly, in the order RFC 8725 asks for: structure and canonical
+ * encoding, header (algorithm allow-list before any key is touched, no key-bearing or critical headers), key
+ * selection from the issuer's JWKS, signature, then claims. Every failure is a {@link DenyReason}.
+ */
+final class JwtVerifier {
+
+  /** The outcome of a validation. */
+  sealed interface Result permits Ok, Fail {}
+
+  record Ok(VerifiedJwt jwt) implements Result {}
+
+  record Fail(DenyReason reason, String detail) implements Result {}
+
+  private static final String[] FORBIDDEN_HEADERS = {"crit", "b64", "cty", "jku", "x5u", "jwk", "enc", "zip"};
+  private static final String[] STRING_CLAIMS = {"iss", "sub", "jti", "client_id", "azp", "scope"};
+  private static final String[] DATE_CLAIMS = {"exp", "iat", "nbf"};
+  // claims only an OpenID Connect ID token carries (OIDC Core §2, §3.3.2.11; FAPI s_hash)
+  private static final String[] ID_TOKEN_CLAIMS = {"nonce", "at_hash", "c_hash", "s_hash"};
+  // claims of other JWTs an issuer signs: security event / logout tokens (RFC 8417, OIDC Back-Channel Logout §2.4)
+  // and DPoP proofs (RFC 9449 §4.2)
+  private static final String[] OTHER_JWT_CLAIMS = {"events", "htm", "htu", "ath"};
+  private static final String X5T_S256 = "x5t#S256";
+
+  private final BearerJwt config;
+  private final JWKSource<SecurityContext> keys;
+  private final long skewMillis;
+  private final long maxLifetimeMillis;
+  private final long maxAgeMillis;
+  // verifiers are built once per JWK instance: the key source hands out the same instances until it refreshes
+  // (identity keys; maintenance on the caller's thread, so a cold validation never wakes a pool thread)
+  private final Cache<JWK, JWSVerifier> verifiers =
+      Caffeine.newBuilder().weakKeys().maximumSize(256).executor(Runnable::run).build();
+
+  JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys) {
+    this.config = config;
+    this.keys = keys;
+    this.skewMillis = config.clockSkew().toMillis();
+    this.maxLifetimeMillis = config.maxLifetime().toMillis();
+    this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
+  }
+
+  Result verify(String token, long nowMillis) {
+    try {
+      return doVerify(token, nowMillis);
+    } catch (RuntimeException e) {
+      // Anything unexpected in untrusted input is a malformed token, never a fault that could leak or crash.
+      return new Fail(DenyReason.TOKEN_MALFORMED, "unparseable: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private Result doVerify(String token, long now) {
+    if (token.length() > config.maxTokenLength()) {
+      return new Fail(DenyReason.TOKEN_TOO_LARGE, "token length " + token.length());
+    }
+    int dot1 = token.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "not a compact JWS (three parts)");
+    }
+    if (!Encodings.canonicalBase64Url(token, 0, dot1)
+        || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)
+        || (dot2 + 1 < token.length() && !Encodings.canonicalBase64Url(token, dot2 + 1, token.length()))) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "not canonical base64url");
+    }
+    Map<String, Object> header = json(token, 0, dot1);
+    Map<String, Object> claims = json(token, dot1 + 1, dot2);
+    if (header == null || claims == null) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "header or payload is not a JSON object");
+    }
+
+    // ---- header: decide on the algorithm before any key is looked at (RFC 8725 §3.1)
+    if (!(header.get("alg") instanceof String algName)) {
+      return new Fail(DenyReason.TOKEN_ALGORITHM_REJECTED, "alg missing or not a string");
+    }
+    JWSAlgorithm alg = allowed(algName);
+    if (alg == null) {
+      return new Fail(DenyReason.TOKEN_ALGORITHM_REJECTED, "alg not allowed: " + printable(algName));
+    }
+    for (String forbidden : FORBIDDEN_HEADERS) {
+      if (header.containsKey(forbidden)) {
+        return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "header parameter not accepted: " + forbidden);
+      }
+    }
+    if (dot2 + 1 == token.length()) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "empty signature");
+    }
+    Object kidValue = header.get("kid");
+    if (kidValue != null && !(kidValue instanceof String)) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "kid is not a string");
+    }
+    if (header.containsKey("kid") && kidValue == null) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "kid is null");
+    }
+    String kid = (String) kidValue;
+    boolean explicitlyTyped = false; // typ at+jwt: the issuer says this is an access token (RFC 9068 §2.1)
+    if (header.containsKey("typ")) {
+      if (!(header.get("typ") instanceof String typ) || !typeAccepted(typ)) {
+        return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "typ not accepted for an access token");
+      }
+      explicitlyTyped = isAccessTokenType(typ);
+    } else if (config.requireAccessTokenType()) {
+      return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "typ at+jwt required");
+    }
+
+    // ---- key: only from the issuer's JWKS, matched on kid, type, curve, use, key_ops and alg
+    List<JWK> candidates;
+    try {
+      candidates = keys.get(new JWKSelector(matcher(alg, kid)), null);
+    } catch (RateLimitReachedException e) {
+      return new Fail(DenyReason.TOKEN_KEY_UNKNOWN, "unknown key (refetch rate-limited)");
+    } catch (KeySourceException e) {
+      return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + describe(e));
+    }
+    JWSHeader jwsHeader = new JWSHeader.Builder(alg).keyID(kid).build();
+    byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
+    Base64URL signature = new Base64URL(token.substring(dot2 + 1));
+    boolean anyKey = false;
+    boolean verified = false;
+    for (JWK jwk : candidates) {
+      JWSVerifier verifier = verifierFor(jwk, alg);
+      if (verifier == null) {
+        continue;
+      }
+      anyKey = true;
+      try {
+        if (verifier.verify(jwsHeader, signingInput, signature)) {
+          verified = true;
+          break;
+        }
+      } catch (JOSEException e) {
+        // a signature of the wrong shape for the key: not verified
+      }
+    }
+    if (!anyKey) {
+      return new Fail(DenyReason.TOKEN_KEY_UNKNOWN, "no usable key for kid " + (kid == null ? "-" : printable(kid)));
+    }
+    if (!verified) {
+      return new Fail(DenyReason.TOKEN_SIGNATURE_INVALID, "signature does not verify");
+    }
+
+    // ---- claims, now that they are authentic
+    return checkClaims(alg, kid, claims, now, explicitlyTyped);
+  }
+
+  private Result checkClaims(JWSAlgorithm alg, String kid, Map<String, Object> c, long now, boolean explicitlyTyped) {
+    for (String name : STRING_CLAIMS) {
+      if (c.containsKey(name) && !(c.get(name) instanceof String)) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, name + " is not a string");
+      }
+    }
+    Fail notAccess = notAnAccessToken(c, explicitlyTyped);
+    if (notAccess != null) {
+      return notAccess;
+    }
+    for (String name : DATE_CLAIMS) {
+      if (c.containsKey(name) && JsonClaims.numericDateMillis(c.get(name)) == Long.MIN_VALUE) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, name + " is not a NumericDate");
+      }
+    }
+    Object iss = c.get("iss");
+    if (iss == null) {
+      return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "iss missing");
+    }
+    if (!config.issuer().equals(iss)) {
+      return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss does not match");
+    }
+    if (config.requireSubject() && (!(c.get("sub") instanceof String sub) || sub.isEmpty())) {
+      return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "sub missing (RFC 9068 §2.2)");
+    }
+    List<String> aud = JsonClaims.stringOrStrings(c.get("aud"));
+    if (c.containsKey("aud") && aud == null) {
+      return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "aud is not a string or array of strings");
+    }
+    if (aud == null) {
+      aud = List.of();
+    }
+    if (!config.audiences().isEmpty()) {
+      if (aud.isEmpty()) {
+        return new Fail(DenyReason.TOKEN_AUDIENCE_MISMATCH, "aud missing");
+      }
+      if (aud.stream().noneMatch(config.audiences()::contains)) {
+        return new Fail(DenyReason.TOKEN_AUDIENCE_MISMATCH, "aud does not name this service");
+      }
+    }
+    if (!c.containsKey("exp")) {
+      return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "exp missing");
+    }
+    long exp = JsonClaims.numericDateMillis(c.get("exp"));
+    long iat = c.containsKey("iat") ? JsonClaims.numericDateMillis(c.get("iat")) : Long.MIN_VALUE;
+    long nbf = c.containsKey("nbf") ? JsonClaims.numericDateMillis(c.get("nbf")) : Long.MIN_VALUE;
+    if (iat == Long.MIN_VALUE && config.requireIssuedAt()) {
+      return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "iat missing");
+    }
+    if (now >= exp + skewMillis) {
+      return new Fail(DenyReason.TOKEN_EXPIRED, "expired");
+    }
+    if (nbf != Long.MIN_VALUE && now < nbf - skewMillis) {
+      return new Fail(DenyReason.TOKEN_NOT_YET_VALID, "not yet valid");
+    }
+    if (iat != Long.MIN_VALUE) {
+      if (iat > now + skewMillis) {
+        return new Fail(DenyReason.TOKEN_ISSUED_IN_FUTURE, "iat in the future");
+      }
+      if (exp <= iat) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "exp not after iat");
+      }
+      if (exp - iat > maxLifetimeMillis) {
+        return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "lifetime exceeds the maximum");
+      }
+      if (maxAgeMillis > 0 && now - iat > maxAgeMillis + skewMillis) {
+        return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "older than the maximum age");
+      }
+    } else {
+      // no iat (allowed by name): nothing is made up. The remaining lifetime is bounded; an age cannot be known.
+      if (maxAgeMillis > 0) {
+        return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "no iat: the maximum age cannot be checked");
+      }
+      if (exp - now > maxLifetimeMillis) {
+        return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "remaining lifetime exceeds the maximum");
+      }
+    }
+    byte[] thumbprint = null;
+    if (c.containsKey("cnf")) {
+      Object cnf = c.get("cnf");
+      if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.isEmpty()) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "cnf is not a non-empty object");
+      }
+      for (Object member : confirmation.keySet()) {
+        if (!X5T_S256.equals(member)) {
+          return new Fail(DenyReason.TOKEN_BINDING_UNVERIFIED, "cnf." + printable(String.valueOf(member))
+              + ": a binding zt does not verify (only x5t#S256, RFC 8705)");
+        }
+      }
+      thumbprint = thumbprint(confirmation.get(X5T_S256));
+      if (thumbprint == null) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "cnf.x5t#S256 is not a base64url SHA-256 digest");
+      }
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    if (c.get("scope") instanceof String s) {
+      for (String part : s.split(" ")) {
+        if (!part.isEmpty()) {
+          scopes.add(part);
+        }
+      }
+    }
+    if (c.containsKey("scp")) {
+      Object scp = c.get("scp");
+      List<String> list = scp instanceof String s ? List.of(s.split(" ")) : JsonClaims.stringOrStrings(scp);
+      if (list == null) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "scp is not a string or array of strings");
+      }
+      for (String part : list) {
+        if (!part.isEmpty()) {
+          scopes.add(part);
+        }
+      }
+    }
+    Optional<String> clientId = Optional.ofNullable((String) c.get("client_id"))
+        .or(() -> Optional.ofNullable((String) c.get("azp")));
+    VerifiedJwt jwt = new VerifiedJwt(
+        alg.getName(),
+        Optional.ofNullable(kid),
+        deepUnmodifiable(c),
+        (String) iss,
+        Optional.ofNullable((String) c.get("sub")),
+        List.copyOf(aud),
+        Instant.ofEpochMilli(exp),
+        iat == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(iat)),
+        nbf == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nbf)),
+        Optional.ofNullable((String) c.get("jti")),
+        clientId,
+        Collections.unmodifiableSet(scopes),
+        thumbprint);
+    return new Ok(jwt);
+  }
+
+  /** Roles from the configured claim path: an array of strings or one string; anything else is no roles. */
+  Set<String> roles(VerifiedJwt jwt) {
+    Optional<Object> v = jwt.claimAtPath(config.rolesClaim());
+    if (v.isEmpty()) {
+      return Set.of();
+    }
+    List<String> list = JsonClaims.stringOrStrings(v.get());
+    return list == null ? Set.of() : Set.copyOf(list);
+  }
+
+  private JWSAlgorithm allowed(String name) {
+    for (JWSAlgorithm a : config.algorithms()) {
+      if (a.getName().equals(name)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Refuses JWTs that identify as something other than an access token (RFC 8725 §3.11, RFC 9068 §2.1): an ID token
+   * (payload {@code typ: ID} as Keycloak writes it, {@code nonce}, {@code at_hash}, {@code c_hash}, {@code s_hash}),
+   * unless the header says {@code at+jwt}; and whatever the header says, any other Keycloak token type (refresh,
+   * offline, logout), a security event or logout token ({@code events}), a DPoP proof ({@code htm}, {@code htu},
+   * {@code ath}) and a Cognito token whose {@code token_use} is not {@code access}.
+   */
+  private static Fail notAnAccessToken(Map<String, Object> c, boolean explicitlyTyped) {
+    if (c.containsKey("typ")) {
+      if (!(c.get("typ") instanceof String typ)) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "payload typ is not a string");
+      }
+      String t = typ.toLowerCase(Locale.ROOT);
+      if (t.equals("id")) {
+        if (!explicitlyTyped) {
+          return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "an ID token (payload typ ID)");
+        }
+      } else if (!t.equals("bearer") && !isAccessTokenType(t)) {
+        return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "payload typ " + printable(typ) + " is not an access token");
+      }
+    }
+    if (!explicitlyTyped) {
+      for (String idTokenClaim : ID_TOKEN_CLAIMS) {
+        if (c.containsKey(idTokenClaim)) {
+          return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "an ID token (" + idTokenClaim + ")");
+        }
+      }
+    }
+    for (String other : OTHER_JWT_CLAIMS) {
+      if (c.containsKey(other)) {
+        return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "not an access token (" + other + ")");
+      }
+    }
+    if (c.containsKey("token_use") && !"access".equals(c.get("token_use"))) {
+      return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "token_use is not access");
+    }
+    return null;
+  }
+
+  /** {@code at+jwt} or {@code application/at+jwt}, case-insensitively. */
+  private static boolean isAccessTokenType(String typ) {
+    String t = typ.toLowerCase(Locale.ROOT);
+    return t.equals("at+jwt") || t.equals("application/at+jwt");
+  }
+
+  /** The 32 bytes a canonical base64url SHA-256 digest names, or {@code null}. */
+  private static byte[] thumbprint(Object value) {
+    if (!(value instanceof String s) || s.length() != 43 || !Encodings.canonicalBase64Url(s, 0, s.length())) {
+      return null;
+    }
+    return Base64.getUrlDecoder().decode(s);
+  }
+
+  /** A key-source failure for the log: each cause's message (URLs, I/O errors), bounded and printable. */
+  static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t) && sb.length() < 400; t = t.getCause()) {
+      String message = t.getMessage();
+      if (sb.length() > 0) {
+        if (message == null || message.isBlank() || sb.indexOf(message) >= 0) {
+          continue; // Nimbus repeats its causes' messages: each text once
+        }
+        sb.append(" <- ");
+      }
+      sb.append(t.getClass().getSimpleName());
+      if (message != null && !message.isBlank()) {
+        sb.append(": ").append(message);
+      }
+    }
+    return Encodings.printableAscii(sb.toString(), 400, "");
+  }
+
+  private boolean typeAccepted(String typ) {
+    String t = typ.toLowerCase(Locale.ROOT);
+    if (t.startsWith("application/")) {
+      t = t.substring("application/".length());
+    }
+    if (t.equals("at+jwt")) {
+      return true;
+    }
+    return !config.requireAccessTokenType() && t.equals("jwt");
+  }
+
+  private static JWKMatcher matcher(JWSAlgorithm alg, String kid) {
+    JWKMatcher.Builder m = new JWKMatcher.Builder()
+        .keyType(KeyType.forAlgorithm(alg))
+        .keyUses(KeyUse.SIGNATURE, null)
+        .algorithms(alg, null);
+    if (kid != null) {
+      m.keyID(kid);
+    }
+    if (JWSAlgorithm.Family.EC.contains(alg)) {
+      m.curves(Curve.forJWSAlgorithm(alg));
+    } else if (JWSAlgorithm.EdDSA.equals(alg)) {
+      m.curve(Curve.Ed25519);
+    }
+    return m.build();
+  }
+
+  /** A verifier for {@code jwk}, or {@code null} when the key may not verify {@code alg} signatures. */
+  private JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) {
+    // use and key_ops are re-checked here rather than trusted to the matcher: a key that may not verify never does
+    if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
+      return null;
+    }
+    if (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY)) {
+      return null;
+    }
+    if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(alg.getName())) {
+      return null;
+    }
+    return verifiers.get(jwk, k -> {
+      try {
+        if (k instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
+          return rsa.size() >= 2048 ? new RSASSAVerifier(rsa.toRSAPublicKey()) : null;
+        }
+        if (k instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(alg)) {
+          return new ECDSAVerifier(ec.toECPublicKey());
+        }
+        if (k instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
+          return new Ed25519Verifier(okp);
+        }
+        return null;
+      } catch (JOSEException e) {
+        return null;
+      }
+    });
+  }
+
+  /** Decodes a base64url part as strict UTF-8 JSON; {@code null} when it is not a JSON object. */
+  private static Map<String, Object> json(String token, int from, int to) {
+    byte[] bytes = Base64.getUrlDecoder().decode(token.substring(from, to));
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+    if (!dev.zt.core.internal.StrictJson.valid(text)) {
+      return null; // a duplicate member at any depth, or nesting deeper than 32
+    }
+    try {
+      // Nimbus' parser refuses top-level duplicate members, trailing data and non-finite numbers.
+      return JSONObjectUtils.parse(text);
+    } catch (java.text.ParseException e) {
+      return null;
+    }
+  }
+
+
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deepUnmodifiable(Map<String, Object> m) {
+    Map<String, Object> out = new LinkedHashMap<>(m.size() * 2);
+    m.forEach((k, v) -> out.put(k, deepValue(v)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object deepValue(Object v) {
+    if (v instanceof Map<?, ?> map) {
+      return deepUnmodifiable((Map<String, Object>) map);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (Object o : list) {
+        out.add(deepValue(o));
+      }
+      return Collections.unmodifiableList(out);
+    }
+    return v;
+  }
+
+  private static String printable(String s) {
+    return Encodings.printableAscii(s, 40, "");
+  }
+}

@@ -1,0 +1,104 @@
+package dev.zt.core.credential;
+
+import dev.zt.core.DenyReason;
+import dev.zt.core.internal.SourceKey;
+import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.internal.pipeline.Step;
+import dev.zt.core.internal.ClockTimeMeter;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The budget of token validations that need a signature check (tokens not in the validated-token cache), per client
+ * address and per /24 (IPv4) · /64 (IPv6) network: one Bucket4j bucket each, refilled greedily over the window.
+ * A request over either budget is refused before any signature work, so a client that sends forged tokens naming a
+ * real {@code kid} buys at most the budget's worth of CPU per window, and rotating addresses inside one network does
+ * not multiply it.
+ *
+ * <p>A client whose address is unknown (no address, or an {@code X-Forwarded-For} zt could not resolve) cannot be
+ * told from other unknown clients: such clients share one per-address-sized bucket per connection peer (the proxy
+ * they came through), apart from every known client's. They can exhaust only each other's budget, never a known
+ * client's, and one attacker who makes himself unknown gains nothing over sending with his own address.
+ *
+ * <p>Not budgeted: loopback and other exempt addresses, and a trusted proxy's own address (its requests without a
+ * forwarded client): a per-source budget on an address everyone shares would let any one of them spend it for all.
+ * A peer that sends {@code X-Forwarded-For} zt does not trust is budgeted as itself. The address's budget is taken
+ * before the network's, so a client over its own budget spends nothing of its neighbours'.
+ *
+ * <p>Bounded: at most {@value #MAX_KEYS} buckets of each kind, least recently used evicted (an evicted bucket starts
+ * full again, which only ever gives a client back its own budget).
+ */
+final class ValidationBudget {
+
+  static final int MAX_KEYS = 100_000;
+
+  private final int perAddress;
+  private final int perNetwork;
+  private final Duration window;
+  private final TimeMeter time;
+  private final Cache<String, Bucket> addresses;
+  private final Cache<String, Bucket> networks;
+
+  private ValidationBudget(int perAddress, int perNetwork, Duration window, Clock clock) {
+    this.perAddress = perAddress;
+    this.perNetwork = perNetwork;
+    this.window = window;
+    this.time = ClockTimeMeter.of(clock);
+    this.addresses = Caffeine.newBuilder().maximumSize(MAX_KEYS).executor(Runnable::run).build();
+    this.networks = Caffeine.newBuilder().maximumSize(MAX_KEYS).executor(Runnable::run).build();
+  }
+
+  /** The budget {@code config} asks for, or {@code null} when it is turned off. */
+  static ValidationBudget of(BearerJwt config, Clock clock) {
+    if (config.validationBudgetPerAddress() == 0) {
+      return null;
+    }
+    return new ValidationBudget(config.validationBudgetPerAddress(), config.validationBudgetPerNetwork(),
+        config.validationBudgetWindow(), clock);
+  }
+
+  /** Takes one validation from the exchange's source: {@link Step#proceed()} or a 429 with {@code Retry-After}. */
+  Step take(RequestState exchange) {
+    Optional<InetAddress> client = exchange.clientAddress();
+    if (client.isEmpty()) {
+      String via = exchange.request().clientAddress().map(InetAddress::getHostAddress).orElse("-");
+      return consume(addresses, "unknown via " + via, perAddress, exchange, "unknown client");
+    }
+    if (!exchange.budgetedSource()) {
+      return Step.proceed(); // loopback, an exempt address, a trusted proxy's own: a shared budget would be everyone's
+    }
+    InetAddress a = client.get();
+    // the address first: a client over its own budget must not go on spending its network's, which its neighbours
+    // (everyone behind one carrier-grade NAT) share
+    Step address = consume(addresses, a.getHostAddress(), perAddress, exchange, "address");
+    if (address != Step.Proceed.INSTANCE) {
+      return address;
+    }
+    return consume(networks, SourceKey.networkKey(a), perNetwork, exchange, "network");
+  }
+
+  private Step consume(Cache<String, Bucket> buckets, String key, int capacity, RequestState exchange, String what) {
+    Bucket bucket = buckets.get(key, k -> Bucket.builder()
+        .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, window).build())
+        .withCustomTimePrecision(time)
+        .build());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return Step.proceed();
+    }
+    long retry = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    exchange.note("validation budget of the " + what + " used up (" + capacity + " per " + window.toSeconds()
+        + " s)");
+    return Step.deny(DenyReason.VALIDATION_BUDGET_EXCEEDED, Map.of(), Map.of("Retry-After", Long.toString(retry)));
+  }
+}

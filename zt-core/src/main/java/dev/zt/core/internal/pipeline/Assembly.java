@@ -1,0 +1,232 @@
+package dev.zt.core.internal.pipeline;
+
+import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.credential.WorkloadTokenVerifier;
+import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.trust.TrustContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * An enforcer being built: what the features share (clock, executor, audit, routes, countermeasures, per-identity
+ * state) and where they put their gates and steps. The gates run in {@link Stage} order, and in installation order
+ * within a stage; which gates take part comes from the configuration the enforcer was given.
+ */
+public final class Assembly {
+
+  /**
+   * Where a gate runs. Anonymous callers meet the policy before trust and rate, so neither answers differently for
+   * routes that exist.
+   */
+  public enum Stage {
+    /** The mTLS peer chain. */
+    PEER,
+    /** Blocked sources. */
+    SOURCE,
+    /** The request's credential (bearer tokens; next: introspected tokens, DPoP proofs). */
+    CREDENTIAL,
+    /** What the request carries (query, path, headers). */
+    INSPECTION,
+    /** Test-only gates of zt's own adapter tests. */
+    TESTING,
+    /** The route policy for callers without a credential. */
+    ANONYMOUS_POLICY,
+    /** The trust score against the route's floor. */
+    TRUST,
+    /** Per-identity rate limits. */
+    RATE,
+    /** The route policy (next: object-level checks and an external PDP). */
+    POLICY
+  }
+
+  private final Clock clock;
+  private final Executor executor;
+  private final AuditSink audit;
+  private final RoutePolicy routes;
+  private final Map<Stage, List<Gate>> gates = new EnumMap<>(Stage.class);
+  private final List<AfterAnswer> afterAnswer = new ArrayList<>();
+  private CountermeasureHooks countermeasures;
+  private Object countermeasuresApi;
+  private Identities identities;
+  private FormInspector form;
+  private LoginFailures loginFailures = (identifier, client) -> { };
+  private Duration criticalEventTtl = Duration.ofMinutes(15);
+  private boolean rateLimited;
+  private long identityCapacity = 100_000;
+  private Optional<String> tenantClaim = Optional.empty();
+  private long stateBound = 100_000;
+  private Function<TrustContext, Optional<String>> country;
+  private PeerVerifier peerVerifier;
+  private WorkloadTokenVerifier workloadTokens;
+
+  /** Failed logins reported by the application, per identifier. */
+  @FunctionalInterface
+  public interface LoginFailures {
+    void failed(String identifier, dev.zt.core.internal.ClientAddresses.Client client);
+  }
+
+  public Assembly(Clock clock, Executor executor, AuditSink audit, RoutePolicy routes) {
+    this.clock = clock;
+    this.executor = executor;
+    this.audit = audit;
+    this.routes = routes;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Where blocking work goes for callers that cannot block. */
+  public Executor executor() {
+    return executor;
+  }
+
+  public AuditSink audit() {
+    return audit;
+  }
+
+  public RoutePolicy routes() {
+    return routes;
+  }
+
+  /** Adds {@code gate} at {@code stage}, after the gates already there. */
+  public void add(Stage stage, Gate gate) {
+    gates.computeIfAbsent(stage, s -> new ArrayList<>()).add(Objects.requireNonNull(gate, "gate"));
+  }
+
+  /** The gates in the order they run. */
+  public Gate[] gates() {
+    List<Gate> all = new ArrayList<>();
+    gates.values().forEach(all::addAll);
+    return all.toArray(Gate[]::new);
+  }
+
+  /** Adds a step that runs after every answer. */
+  public void afterAnswer(AfterAnswer step) {
+    afterAnswer.add(Objects.requireNonNull(step, "step"));
+  }
+
+  public AfterAnswer[] afterAnswerSteps() {
+    return afterAnswer.toArray(AfterAnswer[]::new);
+  }
+
+  /** The countermeasures: what gates ask ({@code hooks}) and the operators' side ({@code api}). */
+  public void countermeasures(CountermeasureHooks hooks, Object api) {
+    this.countermeasures = Objects.requireNonNull(hooks, "hooks");
+    this.countermeasuresApi = Objects.requireNonNull(api, "api");
+  }
+
+  public CountermeasureHooks countermeasures() {
+    if (countermeasures == null) {
+      throw new IllegalStateException("countermeasures are installed first");
+    }
+    return countermeasures;
+  }
+
+  /** The public countermeasure engine, as installed. */
+  public Object countermeasuresApi() {
+    return countermeasuresApi;
+  }
+
+  /** The per-identity state shared by trust and rate, or {@code null} when nothing is kept per identity. */
+  public Identities identities() {
+    return identities;
+  }
+
+  public void identities(Identities identities) {
+    this.identities = identities;
+  }
+
+  public Optional<FormInspector> form() {
+    return Optional.ofNullable(form);
+  }
+
+  public void form(FormInspector form) {
+    this.form = Objects.requireNonNull(form, "form");
+  }
+
+  public LoginFailures loginFailures() {
+    return loginFailures;
+  }
+
+  public void loginFailures(LoginFailures sink) {
+    this.loginFailures = Objects.requireNonNull(sink, "sink");
+  }
+
+  public Duration criticalEventTtl() {
+    return criticalEventTtl;
+  }
+
+  public void criticalEventTtl(Duration ttl) {
+    this.criticalEventTtl = Objects.requireNonNull(ttl, "ttl");
+  }
+
+  /** Whether any rate limit is configured (the trust gate then scores every request, for the rate gate). */
+  public boolean rateLimited() {
+    return rateLimited;
+  }
+
+  public void rateLimited(boolean rateLimited) {
+    this.rateLimited = rateLimited;
+  }
+
+  /** How many identities the per-identity state holds at most. */
+  public long identityCapacity() {
+    return identityCapacity;
+  }
+
+  public void identityCapacity(long capacity) {
+    this.identityCapacity = capacity;
+  }
+
+  /** The claim that splits an identity's state per tenant, if any. */
+  public Optional<String> tenantClaim() {
+    return tenantClaim;
+  }
+
+  public void tenantClaim(Optional<String> claim) {
+    this.tenantClaim = Objects.requireNonNull(claim, "claim");
+  }
+
+  /** How many entries each bounded store of the countermeasures and detectors holds at most. */
+  public long stateBound() {
+    return stateBound;
+  }
+
+  public void stateBound(long bound) {
+    this.stateBound = bound;
+  }
+
+  /** Where the behaviour baseline reads the request's country from, or {@code null}. */
+  public Function<TrustContext, Optional<String>> country() {
+    return country;
+  }
+
+  public void country(Function<TrustContext, Optional<String>> country) {
+    this.country = country;
+  }
+
+  public Optional<PeerVerifier> peerVerifier() {
+    return Optional.ofNullable(peerVerifier);
+  }
+
+  public void peerVerifier(PeerVerifier verifier) {
+    this.peerVerifier = verifier;
+  }
+
+  public Optional<WorkloadTokenVerifier> workloadTokens() {
+    return Optional.ofNullable(workloadTokens);
+  }
+
+  public void workloadTokens(WorkloadTokenVerifier verifier) {
+    this.workloadTokens = verifier;
+  }
+}

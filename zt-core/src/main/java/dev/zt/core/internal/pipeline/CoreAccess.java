@@ -1,0 +1,85 @@
+package dev.zt.core.internal.pipeline;
+
+import dev.zt.core.Caller;
+import dev.zt.core.Enforcer;
+import dev.zt.core.credential.VerifiedJwt;
+import java.util.Set;
+
+/**
+ * What zt's feature packages need of the root package's types beyond their public API: building a {@link Caller}
+ * (only zt's own gates do), its identity key and its per-identity state hint; an enforcer's countermeasure hooks.
+ * The root types hand an accessor to this class when they are initialized (the JDK's {@code SharedSecrets} pattern), so none of this is public API.
+ */
+public final class CoreAccess {
+
+  /** Caller internals. */
+  public interface Callers {
+    /** A caller authenticated by {@code token}, with {@code roles}. */
+    Caller caller(VerifiedJwt token, Set<String> roles);
+
+    /** A caller authenticated by its mTLS peer chain only. */
+    Caller workload(String workloadId);
+
+    /** {@code caller}, also identified as {@code workloadId}'s peer ({@code caller} itself when null). */
+    Caller withWorkload(Caller caller, String workloadId);
+
+    /** {@code sub:…}, {@code client:…}, {@code workload:…}, or {@code null} when anonymous. */
+    String identityKey(Caller caller);
+
+    /** The workload ID, or {@code null}. */
+    String workloadOrNull(Caller caller);
+
+    /** Where the caller's per-identity state was last found, or {@code null}. */
+    Identities.State stateHint(Caller caller);
+
+    /** Remembers where the caller's per-identity state is. */
+    void stateHint(Caller caller, Identities.State state);
+  }
+
+  /** Enforcer internals, for zt's own tests and modules. */
+  public interface Enforcers {
+    /** What the enforcer's gates and detectors hand verdicts to. */
+    CountermeasureHooks countermeasures(Enforcer enforcer);
+  }
+
+  private static Callers callers;
+  private static Enforcers enforcers;
+
+  private CoreAccess() {}
+
+  /** Called once, by {@link Caller}'s initializer. */
+  public static void callers(Callers access) {
+    if (callers != null || !access.getClass().getPackageName().equals(Caller.class.getPackageName())) {
+      throw new IllegalStateException("Caller's accessor is set by Caller only");
+    }
+    callers = access;
+  }
+
+  /** Called once, by {@link Enforcer}'s initializer. */
+  public static void enforcers(Enforcers access) {
+    if (enforcers != null || !access.getClass().getPackageName().equals(Enforcer.class.getPackageName())) {
+      throw new IllegalStateException("Enforcer's accessor is set by Enforcer only");
+    }
+    enforcers = access;
+  }
+
+  /** The accessor to {@link Enforcer}'s internals. */
+  public static Enforcers enforcers() {
+    Enforcers e = enforcers;
+    if (e == null) {
+      Enforcer.builder(); // initializes Enforcer, which registers its accessor
+      e = enforcers;
+    }
+    return e;
+  }
+
+  /** The accessor to {@link Caller}'s internals. */
+  public static Callers callers() {
+    Callers c = callers;
+    if (c == null) {
+      Caller.anonymous(); // initializes Caller, which registers its accessor
+      c = callers;
+    }
+    return c;
+  }
+}

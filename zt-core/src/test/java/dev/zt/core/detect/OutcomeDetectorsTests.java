@@ -1,0 +1,92 @@
+package dev.zt.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.DenyReason;
+import dev.zt.core.countermeasure.Countermeasure;
+import dev.zt.core.countermeasure.CountermeasurePolicy;
+import dev.zt.core.countermeasure.Countermeasures;
+import dev.zt.core.internal.ClientAddresses;
+import dev.zt.core.internal.pipeline.Assembly;
+import dev.zt.core.internal.pipeline.AuditSink;
+import dev.zt.core.internal.pipeline.Features;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The outcome detectors' own rules and bounded stores, below the enforcer (moved from zt-testkit's tests). */
+class OutcomeDetectorsTests {
+
+  private static final AuditSink NO_AUDIT = new AuditSink() {
+    @Override
+    public void verdict(Verdict verdict, String identity) {}
+
+    @Override
+    public void action(Countermeasure.Kind kind, String target, String rule, String evidence, Duration ttl) {}
+  };
+
+  private final Clock clock = Clock.fixed(Instant.parse("2026-03-02T10:00:00Z"), ZoneOffset.UTC);
+
+  @Test
+  void failedAuthenticationWhenReasonIsNoCredentialExpiredSuspendedOrChallengeThenNotCounted() {
+    for (DenyReason r : List.of(DenyReason.CREDENTIAL_MISSING, DenyReason.TOKEN_EXPIRED, DenyReason.TOKEN_SUSPENDED,
+        DenyReason.STEP_UP_REQUIRED, DenyReason.TRUST_TOO_LOW, DenyReason.KEYS_UNAVAILABLE,
+        DenyReason.TOKEN_NOT_YET_VALID, DenyReason.TOKEN_ISSUER_MISMATCH, DenyReason.TOKEN_AUDIENCE_MISMATCH,
+        DenyReason.TOKEN_NOT_ACCESS_TOKEN, DenyReason.TOKEN_BINDING_UNVERIFIED,
+        DenyReason.VALIDATION_BUDGET_EXCEEDED)) {
+      assertThat(OutcomeDetectors.failedAuthentication(r)).as(r.name()).isFalse();
+    }
+    for (DenyReason r : List.of(DenyReason.TOKEN_SIGNATURE_INVALID, DenyReason.TOKEN_KEY_UNKNOWN,
+        DenyReason.TOKEN_MALFORMED, DenyReason.MALFORMED_CREDENTIAL, DenyReason.TOKEN_ALGORITHM_REJECTED)) {
+      assertThat(OutcomeDetectors.failedAuthentication(r)).as(r.name()).isTrue();
+    }
+  }
+
+  @Test
+  void recentDistinctWhenFullThenKeepsAtMostItsCapacityAndDropsTheOldest() {
+    OutcomeDetectors.RecentDistinct r = new OutcomeDetectors.RecentDistinct(3, 1000);
+    assertThat(r.add(1, 0)).isEqualTo(1);
+    assertThat(r.add(2, 10)).isEqualTo(2);
+    assertThat(r.add(1, 20)).isEqualTo(2); // seen again: refreshed, not added
+    assertThat(r.add(3, 30)).isEqualTo(3);
+    assertThat(r.add(4, 40)).isEqualTo(3); // full: the oldest (2, seen at 10) goes
+    assertThat(r.add(2, 50)).isEqualTo(3);
+    assertThat(r.add(5, 1025)).isEqualTo(3); // 1 (20) and 3 (30) left the window; 4 (40), 2 (50), 5 remain
+    assertThat(r.add(6, 2100)).isEqualTo(1);
+    assertThat(r.size()).isEqualTo(1);
+  }
+
+  @Test
+  void authenticationFailureWhenMoreIdentifiersThanTheStoreHoldsThenMemoryStaysBoundedAndDetectionGoesOn() {
+    Detection detection = Detection.defaults().withIdentifierStuffing(3, Duration.ofMinutes(10))
+        .withIdentifiersPerSource(Integer.MAX_VALUE, Duration.ofMinutes(1));
+    CountermeasurePolicy policy = CountermeasurePolicy.builder().maxEntries(100)
+        .on("stuffing.*", Countermeasure.monitor(Duration.ofMinutes(1))).build();
+    Assembly assembly = new Assembly(clock, Runnable::run, NO_AUDIT,
+        RoutePolicy.builder().post("/login", Requirement.permitAll()).build());
+    Features.install(policy, assembly);
+    Countermeasures responses = (Countermeasures) assembly.countermeasuresApi();
+    OutcomeDetectors outcomes = new OutcomeDetectors(detection, assembly.countermeasures(), clock,
+        policy.maxEntries());
+    ClientAddresses.Client source = new ClientAddresses.Client(
+        java.util.Optional.of(InetAddress.getLoopbackAddress()), false);
+    // 2 failures each for 5 000 identifiers: at most 100 are kept, and none reaches 3
+    for (int i = 0; i < 5000; i++) {
+      outcomes.authenticationFailure("user" + i, source);
+      outcomes.authenticationFailure("user" + i, source);
+    }
+    assertThat(outcomes.identifiersTracked()).isLessThanOrEqualTo(100);
+    assertThat(responses.active()).isEmpty();
+    for (int i = 0; i < 3; i++) {
+      outcomes.authenticationFailure("fresh", source);
+    }
+    assertThat(responses.active()).extracting(Countermeasures.Active::rule).containsExactly("stuffing.identifier");
+    assertThat(OutcomeDetectors.normalize("x".repeat(500))).hasSize(OutcomeDetectors.MAX_IDENTIFIER);
+  }
+}
