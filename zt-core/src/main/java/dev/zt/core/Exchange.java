@@ -33,6 +33,11 @@ public final class Exchange {
   private SignalResult trustCap;
   private TrustGate trustScoring;
   private TrustScore trust;
+  // only for a decision that waited on I/O: whether it (or an adapter's timeout) has been audited
+  private boolean decidedLater;
+  private volatile int settled;
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Exchange> SETTLED =
+      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "settled");
 
   Exchange(RequestContext request, String path, Route route) {
     this(request, path, route, request.clientAddress(), request.arrival().toEpochMilli());
@@ -51,6 +56,20 @@ public final class Exchange {
     this.blockable = client.blockable();
     this.budgeted = client.budgeted();
     this.now = now;
+  }
+
+  /** The decision waits on I/O: it may complete after a blocking adapter stopped waiting for it. */
+  void decidedLater() {
+    decidedLater = true;
+  }
+
+  boolean isDecidedLater() {
+    return decidedLater;
+  }
+
+  /** Claims the one audit record of a decision that waited (the pipeline's, or an adapter's timeout); once. */
+  boolean settle() {
+    return SETTLED.compareAndSet(this, 0, 1);
   }
 
   /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */
