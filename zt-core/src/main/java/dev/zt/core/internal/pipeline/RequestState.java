@@ -57,6 +57,11 @@ public final class RequestState {
   private SignalResult trustCap;
   private TrustBreakdown trustScoring;
   private TrustScore trust;
+  // only for a decision that waited on I/O: whether it (or an adapter's timeout) has been audited
+  private boolean decidedLater;
+  private volatile int settled;
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<RequestState> SETTLED =
+      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(RequestState.class, "settled");
 
   public RequestState(RequestContext request, String path, Route route) {
     this(request, path, route, request.clientAddress(), request.arrival().toEpochMilli());
@@ -75,6 +80,20 @@ public final class RequestState {
     this.blockable = client.blockable();
     this.budgeted = client.budgeted();
     this.now = now;
+  }
+
+  /** The decision waits on I/O: it may complete after a blocking adapter stopped waiting for it. */
+  public void decidedLater() {
+    decidedLater = true;
+  }
+
+  public boolean isDecidedLater() {
+    return decidedLater;
+  }
+
+  /** Claims the one audit record of a decision that waited (the pipeline's, or an adapter's timeout); once. */
+  public boolean settle() {
+    return SETTLED.compareAndSet(this, 0, 1);
   }
 
   /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */
