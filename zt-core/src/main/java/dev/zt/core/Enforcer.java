@@ -70,7 +70,17 @@ public final class Enforcer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
   static {
-    CoreAccess.enforcers(enforcer -> enforcer.hooks);
+    CoreAccess.enforcers(new CoreAccess.Enforcers() {
+      @Override
+      public CountermeasureHooks countermeasures(Enforcer enforcer) {
+        return enforcer.hooks;
+      }
+
+      @Override
+      public Builder testingGate(Builder builder, Gate gate) {
+        return builder.testingGate(gate);
+      }
+    });
   }
 
   /** The gate name of form inspection, and of a form that did not arrive in time. */
@@ -691,11 +701,11 @@ public final class Enforcer {
     }
 
     /**
-     * Testing only: runs {@code gate} after the credential gate and before the policy gate, where the trust and rate
-     * gates of the design will sit. Package-private on purpose, so no application can weaken its pipeline with it;
-     * adapter tests reach it from a helper in this package (an artificially slow asynchronous gate proves that an
-     * adapter buffers and orders requests while a decision is pending; a deliberately blocking one, that BlockHound
-     * catches a blocked event loop). Each call adds one more gate, in call order.
+     * Testing only: runs {@code gate} after inspection and before the policy (stage {@code TESTING}). Package-private
+     * on purpose, so no application can weaken its pipeline with it; zt's adapter tests reach it through
+     * {@code CoreAccess.enforcers().testingGate(…)} in a package exported to zt's modules only (an artificially slow
+     * asynchronous gate proves that an adapter buffers and orders requests while a decision is pending; a deliberately
+     * blocking one, that BlockHound catches a blocked event loop). Each call adds one more gate, in call order.
      */
     Builder testingGate(Gate gate) {
       testingGates.add(Objects.requireNonNull(gate, "gate"));
