@@ -54,6 +54,7 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_BINDING_UNVERIFIED, 401,
             invalidToken("The access token is bound to a key this request does not prove.")),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
+        Arguments.of(DenyReason.STATE_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
         Arguments.of(DenyReason.ROUTE_UNMATCHED, 403, null),
@@ -120,7 +121,8 @@ class WireResponseTests {
     } else {
       assertThat(response.headers()).doesNotContainKey("Retry-After");
     }
-    assertThat(reason == DenyReason.KEYS_UNAVAILABLE).isEqualTo(response.status() == 503);
+    assertThat(reason == DenyReason.KEYS_UNAVAILABLE || reason == DenyReason.STATE_UNAVAILABLE)
+        .isEqualTo(response.status() == 503);
   }
 
   @ParameterizedTest(name = "{0}")

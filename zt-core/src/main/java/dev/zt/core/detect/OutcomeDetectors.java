@@ -4,13 +4,15 @@ import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.internal.pipeline.AfterAnswer;
 import dev.zt.core.internal.ClientAddresses;
-import dev.zt.core.internal.WindowCounter;
 import dev.zt.core.DenyReason;
 import dev.zt.core.RequestContext;
 import dev.zt.core.internal.SourceKey;
 import dev.zt.core.internal.pipeline.CountermeasureHooks;
 import dev.zt.core.credential.VerifiedJwt;
 import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.spi.SecurityState;
+import dev.zt.core.spi.SlidingCounters;
+import dev.zt.core.spi.StoreSettings;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -30,20 +32,24 @@ import java.util.Set;
  * <p>Identifiers are keyed after normalization (trimmed, NFKC, lower case, at most {@value #MAX_IDENTIFIER} chars),
  * so {@code Alice}, {@code alice } and fullwidth {@code ａｌｉｃｅ} count as one. They are never held against the account
  * they name: verdicts about them carry the source's identity and no credential.
+ *
+ * <p>The counts live in the enforcer's {@link SecurityState} (one {@link SlidingCounters} store per count, each
+ * bounded by the countermeasures' {@code maxEntries}), so a fleet that shares its state sees a run spread over its
+ * instances whole. The enumeration walks and the fleet-wide spread are kept in this process.
  */
 final class OutcomeDetectors implements AfterAnswer {
 
   private final Detection detection;
   private final CountermeasureHooks countermeasures;
   private final Clock clock;
-  private final Cache<String, WindowCounter> failuresBySource;
-  private final Cache<String, WindowCounter> failuresByNetwork;
-  private final Cache<String, WindowCounter> probesBySource;
-  private final Cache<String, WindowCounter> probesByNetwork;
+  private final SlidingCounters failuresBySource;
+  private final SlidingCounters failuresByNetwork;
+  private final SlidingCounters probesBySource;
+  private final SlidingCounters probesByNetwork;
   private final Cache<String, Walk> walks;
   private final Spread spread;
-  private final Cache<String, IdentifierFailures> failuresByIdentifier;
-  private final Cache<String, RecentDistinct> identifiersBySource;
+  private final SlidingCounters failuresByIdentifier; // counts and distinct sources per identifier
+  private final SlidingCounters identifiersBySource;
 
   /** Identifiers are cut to this many characters for counting. */
   static final int MAX_IDENTIFIER = 128;
@@ -51,25 +57,21 @@ final class OutcomeDetectors implements AfterAnswer {
   /** How many of the latest sources per identifier are remembered for the evidence. */
   static final int SOURCES_REMEMBERED = 16;
 
-  OutcomeDetectors(Detection detection, CountermeasureHooks countermeasures, Clock clock, long maxEntries) {
+  OutcomeDetectors(Detection detection, CountermeasureHooks countermeasures, Clock clock, long maxEntries,
+      SecurityState state) {
     this.detection = detection;
     this.countermeasures = countermeasures;
     this.clock = clock;
-    this.failuresBySource = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.stuffingWindow().multipliedBy(2)).executor(Runnable::run).build();
-    this.failuresByNetwork = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.stuffingWindow().multipliedBy(2)).executor(Runnable::run).build();
-    this.probesBySource = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.probingWindow().multipliedBy(2)).executor(Runnable::run).build();
-    this.probesByNetwork = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.probingWindow().multipliedBy(2)).executor(Runnable::run).build();
+    StoreSettings settings = new StoreSettings(clock, maxEntries);
+    this.failuresBySource = state.slidingCounters("detect.stuffing.source", settings);
+    this.failuresByNetwork = state.slidingCounters("detect.stuffing.network", settings);
+    this.probesBySource = state.slidingCounters("detect.probing.source", settings);
+    this.probesByNetwork = state.slidingCounters("detect.probing.network", settings);
     this.walks = Caffeine.newBuilder().maximumSize(maxEntries)
         .expireAfterAccess(detection.enumerationWindow().multipliedBy(2)).executor(Runnable::run).build();
     this.spread = new Spread(detection.distributedWindow().toMillis(), detection.distributedSources() * 4);
-    this.failuresByIdentifier = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.identifierWindow().multipliedBy(2)).executor(Runnable::run).build();
-    this.identifiersBySource = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.identifiersWindow()).executor(Runnable::run).build();
+    this.failuresByIdentifier = state.slidingCounters("detect.stuffing.identifier", settings);
+    this.identifiersBySource = state.slidingCounters("detect.stuffing.identifiers", settings);
   }
 
   /** A 401 the application answered: the login identifier from the configured form field, if there is one. */
@@ -95,36 +97,33 @@ final class OutcomeDetectors implements AfterAnswer {
     if (key.isEmpty()) {
       return;
     }
-    long now = clock.millis();
     Optional<String> addr = client.address().map(InetAddress::getHostAddress);
     String identity = addr.map(a -> "ip:" + a).orElse(RequestState.UNKNOWN);
     if (detection.identifierFailures() != Integer.MAX_VALUE) {
-      IdentifierFailures f = failuresByIdentifier.get(key,
-          k -> new IdentifierFailures(detection.identifierWindow().toMillis(), now));
-      f.failure(now, addr.orElse("-"), detection.identifierFailures()).ifPresent(counts -> countermeasures.onVerdict(
-          new Verdict("stuffing.identifier", Severity.MEDIUM, counts[0] + " authentication failures for identifier \""
-              + printable(key) + "\" within " + seconds(detection.identifierWindow()) + ", " + counts[1]
-              + " distinct sources among the latest " + counts[2]),
-          identity, Optional.empty(), source));
+      Duration window = detection.identifierWindow();
+      long n = failuresByIdentifier.add(key, window);
+      // the latest sources, for the evidence: distinct ones among at most SOURCES_REMEMBERED
+      int sources = failuresByIdentifier.addDistinct(key, fingerprint(addr.orElse("-")), window, SOURCES_REMEMBERED);
+      if (n >= detection.identifierFailures()) {
+        failuresByIdentifier.reset(key);
+        failuresByIdentifier.clearDistinct(key);
+        countermeasures.onVerdict(new Verdict("stuffing.identifier", Severity.MEDIUM, n
+            + " authentication failures for identifier \"" + printable(key) + "\" within " + seconds(window) + ", "
+            + sources + " distinct sources among the latest " + Math.min(n, SOURCES_REMEMBERED)),
+            identity, Optional.empty(), source);
+      }
     }
     if (addr.isPresent() && detection.identifiersPerSource() != Integer.MAX_VALUE) {
-      RecentDistinct r = identifiersBySource.get(addr.get(),
-          k -> new RecentDistinct(detection.identifiersPerSource(), detection.identifiersWindow().toMillis()));
-      int distinct = r.add(fingerprint(key), now);
+      int distinct = identifiersBySource.addDistinct(addr.get(), fingerprint(key), detection.identifiersWindow(),
+          detection.identifiersPerSource());
       if (distinct >= detection.identifiersPerSource()) {
-        r.clear();
+        identifiersBySource.clearDistinct(addr.get());
         // the identifiers themselves stay out of the evidence: a mistyped one may be someone's password
         countermeasures.onVerdict(new Verdict("stuffing.identifiers", Severity.HIGH, distinct
             + " distinct identifiers failed from " + addr.get() + " within " + seconds(detection.identifiersWindow())),
             identity, Optional.empty(), source);
       }
     }
-  }
-
-  /** How many identifiers are being counted now (for tests of the bound). */
-  long identifiersTracked() {
-    failuresByIdentifier.cleanUp();
-    return failuresByIdentifier.estimatedSize();
   }
 
   static String normalize(String identifier) {
@@ -166,7 +165,8 @@ final class OutcomeDetectors implements AfterAnswer {
           TOKEN_HEADER_REJECTED, TOKEN_KEY_UNKNOWN, TOKEN_SIGNATURE_INVALID -> true;
       case PATH_REJECTED, CREDENTIAL_MISSING, TOKEN_ISSUER_MISMATCH, TOKEN_AUDIENCE_MISMATCH, TOKEN_CLAIM_INVALID,
           TOKEN_NOT_ACCESS_TOKEN, TOKEN_BINDING_UNVERIFIED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID,
-          TOKEN_ISSUED_IN_FUTURE, TOKEN_LIFETIME_EXCEEDED, TOKEN_SUSPENDED, KEYS_UNAVAILABLE, VALIDATION_BUDGET_EXCEEDED,
+          TOKEN_ISSUED_IN_FUTURE, TOKEN_LIFETIME_EXCEEDED, TOKEN_SUSPENDED, KEYS_UNAVAILABLE, STATE_UNAVAILABLE,
+          VALIDATION_BUDGET_EXCEEDED,
           PEER_REJECTED, WORKLOAD_FORBIDDEN, ROUTE_UNMATCHED, INSUFFICIENT_SCOPE, INSUFFICIENT_ROLE,
           CLAIM_CONDITION_FAILED, SOURCE_BLOCKED, ATTACK_DETECTED, FORM_TOO_LARGE, FORM_UNSUPPORTED,
           FORM_READ_TIMEOUT, UPGRADE_REFUSED, STEP_UP_REQUIRED, TRUST_TOO_LOW, RATE_LIMITED, RATE_LIMITED_ABNORMAL,
@@ -218,22 +218,18 @@ final class OutcomeDetectors implements AfterAnswer {
     long now = clock.millis();
     if (failedAuthentication && source.isPresent() && detection.stuffingEnabled()) {
       String addr = source.get().getHostAddress();
-      WindowCounter c = failuresBySource.get(addr,
-          k -> new WindowCounter(detection.stuffingWindow().toMillis(), now));
-      long n = c.add(now);
+      long n = failuresBySource.add(addr, detection.stuffingWindow());
       if (n >= detection.stuffingPerSource()) {
-        c.reset();
+        failuresBySource.reset(addr);
         countermeasures.onVerdict(new Verdict("stuffing.source", Severity.HIGH,
             n + " failed authentications from " + addr + " within " + seconds(detection.stuffingWindow())),
             "ip:" + addr, Optional.empty(), source);
       }
       SourceKey network = new SourceKey(source.get(), true);
       String net = network.key();
-      WindowCounter w = failuresByNetwork.get(net,
-          k -> new WindowCounter(detection.stuffingWindow().toMillis(), now));
-      long m = w.add(now);
+      long m = failuresByNetwork.add(net, detection.stuffingWindow());
       if (m >= detection.stuffingPerNetwork()) {
-        w.reset();
+        failuresByNetwork.reset(net);
         countermeasures.onVerdict(new Verdict("stuffing.network", Severity.HIGH, m + " failed authentications from "
             + net.substring(4) + " within " + seconds(detection.stuffingWindow())), CountermeasureHooks.Basis.BEHAVIOUR, net,
             Optional.empty(), Optional.of(network));
@@ -259,23 +255,19 @@ final class OutcomeDetectors implements AfterAnswer {
     if (source.isEmpty() || !detection.probingEnabled()) {
       return;
     }
-    long now = clock.millis();
-    long window = detection.probingWindow().toMillis();
     String addr = source.get().getHostAddress();
-    WindowCounter c = probesBySource.get(addr, k -> new WindowCounter(window, now));
-    long n = c.add(now);
+    long n = probesBySource.add(addr, detection.probingWindow());
     if (n >= detection.probingPerSource()) {
-      c.reset();
+      probesBySource.reset(addr);
       countermeasures.onVerdict(new Verdict("probing.source", Severity.HIGH, n + " attack verdicts on requests without a"
           + " credential from " + addr + " within " + seconds(detection.probingWindow())), "ip:" + addr,
           Optional.empty(), source);
     }
     SourceKey network = new SourceKey(source.get(), true);
     String net = network.key();
-    WindowCounter w = probesByNetwork.get(net, k -> new WindowCounter(window, now));
-    long m = w.add(now);
+    long m = probesByNetwork.add(net, detection.probingWindow());
     if (m >= detection.probingPerNetwork()) {
-      w.reset();
+      probesByNetwork.reset(net);
       countermeasures.onVerdict(new Verdict("probing.network", Severity.HIGH, m + " attack verdicts on requests without a"
           + " credential from " + net.substring(4) + " within " + seconds(detection.probingWindow())),
           CountermeasureHooks.Basis.BEHAVIOUR, net, Optional.empty(), Optional.of(network));
@@ -323,101 +315,6 @@ final class OutcomeDetectors implements AfterAnswer {
         return Optional.of(evidence);
       }
       return Optional.empty();
-    }
-  }
-
-  /** Failed logins for one identifier: a sliding count, and the latest sources for the evidence. */
-  private static final class IdentifierFailures {
-    private final WindowCounter counter;
-    private final String[] sources = new String[SOURCES_REMEMBERED];
-    private int next;
-
-    IdentifierFailures(long window, long now) {
-      this.counter = new WindowCounter(window, now);
-    }
-
-    /**
-     * Counts one failure; at the threshold, starts over and returns {failures, distinct latest sources, latest
-     * sources remembered}.
-     */
-    synchronized Optional<long[]> failure(long now, String source, int threshold) {
-      sources[next] = source;
-      next = (next + 1) % sources.length;
-      long n = counter.add(now);
-      if (n < threshold) {
-        return Optional.empty();
-      }
-      counter.reset();
-      Set<String> distinct = new HashSet<>();
-      int remembered = 0;
-      for (String s : sources) {
-        if (s != null) {
-          distinct.add(s);
-          remembered++;
-        }
-      }
-      java.util.Arrays.fill(sources, null);
-      next = 0;
-      return Optional.of(new long[] {n, distinct.size(), remembered});
-    }
-  }
-
-  /**
-   * The distinct keys seen within a sliding window, exactly, in constant memory: at most {@code capacity} entries
-   * (the threshold), the oldest dropped first, each with the time it was last seen.
-   */
-  static final class RecentDistinct {
-    private final long[] keys;
-    private final long[] seen;
-    private final long window;
-    private int size;
-
-    RecentDistinct(int capacity, long window) {
-      this.keys = new long[capacity];
-      this.seen = new long[capacity];
-      this.window = window;
-    }
-
-    /** Adds {@code key} at {@code now} and returns how many distinct keys the window holds. */
-    synchronized int add(long key, long now) {
-      int kept = 0;
-      for (int i = 0; i < size; i++) { // drop what left the window (a clock that went back keeps everything)
-        if (now - seen[i] < window) {
-          keys[kept] = keys[i];
-          seen[kept] = seen[i];
-          kept++;
-        }
-      }
-      size = kept;
-      for (int i = 0; i < size; i++) {
-        if (keys[i] == key) {
-          seen[i] = Math.max(seen[i], now);
-          return size;
-        }
-      }
-      if (size == keys.length) { // full: the oldest goes (only reached when the caller does not act at capacity)
-        int oldest = 0;
-        for (int i = 1; i < size; i++) {
-          if (seen[i] < seen[oldest]) {
-            oldest = i;
-          }
-        }
-        keys[oldest] = keys[size - 1];
-        seen[oldest] = seen[size - 1];
-        size--;
-      }
-      keys[size] = key;
-      seen[size] = now;
-      size++;
-      return size;
-    }
-
-    synchronized void clear() {
-      size = 0;
-    }
-
-    synchronized int size() {
-      return size;
     }
   }
 
