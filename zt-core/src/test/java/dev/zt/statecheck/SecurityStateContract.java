@@ -219,6 +219,17 @@ public abstract class SecurityStateContract {
   }
 
   @Test
+  void slidingCountersAddIfCountedWhenTheKeyIsNotCountedThenCountsNothingAndOnceCountedThenCounts() {
+    SlidingCounters c = state().slidingCounters("contract", settings(1000));
+    Duration w = Duration.ofMinutes(1);
+    assertThat(c.addIfCounted("k", w)).isZero();
+    assertThat(c.addIfCounted("k", w)).isZero();
+    assertThat(c.add("k", w)).isEqualTo(1);
+    assertThat(c.addIfCounted("k", w)).isEqualTo(2);
+    assertThat(c.addIfCounted("other", w)).isZero();
+  }
+
+  @Test
   void slidingCountersAddWhenTwoWindowsPassedThenEarlierEventsNoLongerCount() {
     SlidingCounters c = state().slidingCounters("contract", settings(1000));
     Duration w = Duration.ofMinutes(1);

@@ -14,14 +14,10 @@ import dev.zt.core.spi.SecurityState;
 import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.StoreSettings;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The detectors that watch outcomes rather than requests: credential stuffing (401s per source, and spread across
@@ -35,19 +31,19 @@ import java.util.Set;
  *
  * <p>The counts live in the enforcer's {@link SecurityState} (one {@link SlidingCounters} store per count, each
  * bounded by the countermeasures' {@code maxEntries}), so a fleet that shares its state sees a run spread over its
- * instances whole. The enumeration walks and the fleet-wide spread are kept in this process.
+ * instances whole: per address and network, per identifier, per identity's walk through the API (answers, 403/404s,
+ * distinct paths missed) and across every source (stuffing.distributed).
  */
 final class OutcomeDetectors implements AfterAnswer {
 
   private final Detection detection;
   private final CountermeasureHooks countermeasures;
-  private final Clock clock;
   private final SlidingCounters failuresBySource;
   private final SlidingCounters failuresByNetwork;
   private final SlidingCounters probesBySource;
   private final SlidingCounters probesByNetwork;
-  private final Cache<String, Walk> walks;
-  private final Spread spread;
+  private final SlidingCounters walks; // "t"/"e" + identity: answers, 403/404s; "p" + identity: distinct paths
+  private final SlidingCounters spread; // failures and distinct sources, across every source
   private final SlidingCounters failuresByIdentifier; // counts and distinct sources per identifier
   private final SlidingCounters identifiersBySource;
 
@@ -61,15 +57,13 @@ final class OutcomeDetectors implements AfterAnswer {
       SecurityState state) {
     this.detection = detection;
     this.countermeasures = countermeasures;
-    this.clock = clock;
     StoreSettings settings = new StoreSettings(clock, maxEntries);
     this.failuresBySource = state.slidingCounters("detect.stuffing.source", settings);
     this.failuresByNetwork = state.slidingCounters("detect.stuffing.network", settings);
     this.probesBySource = state.slidingCounters("detect.probing.source", settings);
     this.probesByNetwork = state.slidingCounters("detect.probing.network", settings);
-    this.walks = Caffeine.newBuilder().maximumSize(maxEntries)
-        .expireAfterAccess(detection.enumerationWindow().multipliedBy(2)).executor(Runnable::run).build();
-    this.spread = new Spread(detection.distributedWindow().toMillis(), detection.distributedSources() * 4);
+    this.walks = state.slidingCounters("detect.enumeration", settings);
+    this.spread = state.slidingCounters("detect.stuffing.distributed", settings);
     this.failuresByIdentifier = state.slidingCounters("detect.stuffing.identifier", settings);
     this.identifiersBySource = state.slidingCounters("detect.stuffing.identifiers", settings);
   }
@@ -208,14 +202,10 @@ final class OutcomeDetectors implements AfterAnswer {
   void observe(String identity, Optional<InetAddress> source, Optional<VerifiedJwt> token, String path, int status,
       boolean failedAuthentication) {
     if (status >= 200 && status < 400) {
-      // the common case: an identity that is not walking into 403/404s has no walk, and costs one lookup
-      Walk w = walks.getIfPresent(identity);
-      if (w != null) {
-        w.success(clock.millis(), detection);
-      }
+      // the common case: an identity that is not walking into 403/404s has no count, and costs one lookup
+      walks.addIfCounted("t" + identity, detection.enumerationWindow());
       return;
     }
-    long now = clock.millis();
     if (failedAuthentication && source.isPresent() && detection.stuffingEnabled()) {
       String addr = source.get().getHostAddress();
       long n = failuresBySource.add(addr, detection.stuffingWindow());
@@ -234,16 +224,29 @@ final class OutcomeDetectors implements AfterAnswer {
             + net.substring(4) + " within " + seconds(detection.stuffingWindow())), CountermeasureHooks.Basis.BEHAVIOUR, net,
             Optional.empty(), Optional.of(network));
       }
-      Optional<String> wide = spread.failure(addr, now, detection.distributedFailures(),
-          detection.distributedSources());
-      wide.ifPresent(evidence -> countermeasures.onVerdict(new Verdict("stuffing.distributed", Severity.MEDIUM, evidence),
-          "global", Optional.empty(), Optional.empty()));
+      Duration window = detection.distributedWindow();
+      long failures = spread.add("failures", window);
+      int sources = spread.addDistinct("sources", fingerprint(addr), window, detection.distributedSources());
+      if (failures >= detection.distributedFailures() && sources >= detection.distributedSources()) {
+        spread.reset("failures");
+        spread.clearDistinct("sources");
+        countermeasures.onVerdict(new Verdict("stuffing.distributed", Severity.MEDIUM, failures
+            + " authentication failures from " + sources + "+ sources within " + seconds(window)), "global",
+            Optional.empty(), Optional.empty());
+      }
     }
     if ((status == 403 || status == 404) && !identity.equals(RequestState.UNKNOWN)) {
-      Walk w = walks.get(identity, k -> new Walk());
-      Optional<String> evidence = w.miss(path, now, detection);
-      evidence.ifPresent(e -> countermeasures.onVerdict(new Verdict("enumeration.identity", Severity.HIGH, e), identity,
-          token, source));
+      Duration window = detection.enumerationWindow();
+      long total = walks.add("t" + identity, window);
+      long errors = walks.add("e" + identity, window);
+      int paths = walks.addDistinct("p" + identity, path.hashCode(), window, detection.enumerationDistinctPaths());
+      if (paths >= detection.enumerationDistinctPaths() && errors >= detection.enumerationErrorRatio() * total) {
+        walks.reset("t" + identity);
+        walks.reset("e" + identity);
+        walks.clearDistinct("p" + identity);
+        countermeasures.onVerdict(new Verdict("enumeration.identity", Severity.HIGH, paths + " distinct paths, "
+            + errors + "/" + total + " answered 403/404 within " + window.toSeconds() + " s"), identity, token, source);
+      }
     }
   }
 
@@ -276,79 +279,5 @@ final class OutcomeDetectors implements AfterAnswer {
 
   private static String seconds(Duration d) {
     return d.toSeconds() + " s";
-  }
-
-  /** One identity's walk through the API within the current window. */
-  private static final class Walk {
-    private long windowStart = Long.MIN_VALUE;
-    private int total;
-    private int errors;
-    private final Set<Integer> paths = new HashSet<>();
-
-    synchronized void success(long now, Detection d) {
-      roll(now, d);
-      total++;
-    }
-
-    private void roll(long now, Detection d) {
-      long window = d.enumerationWindow().toMillis();
-      if (windowStart == Long.MIN_VALUE || now - windowStart >= window || now < windowStart) {
-        windowStart = now;
-        total = 0;
-        errors = 0;
-        paths.clear();
-      }
-    }
-
-    /** A 403/404: the distinct paths counted are those that missed. */
-    synchronized Optional<String> miss(String path, long now, Detection d) {
-      roll(now, d);
-      total++;
-      errors++;
-      if (paths.size() < 4096) {
-        paths.add(path.hashCode());
-      }
-      if (paths.size() >= d.enumerationDistinctPaths() && errors >= d.enumerationErrorRatio() * total) {
-        String evidence = paths.size() + " distinct paths, " + errors + "/" + total + " answered 403/404 within "
-            + d.enumerationWindow().toSeconds() + " s";
-        windowStart = Long.MIN_VALUE;
-        return Optional.of(evidence);
-      }
-      return Optional.empty();
-    }
-  }
-
-  /** Failures across all sources in the current window: low-and-slow stuffing from many addresses. */
-  private static final class Spread {
-    private final long window;
-    private final int maxTracked;
-    private long windowStart = Long.MIN_VALUE;
-    private long failures;
-    private final Set<String> sources = new HashSet<>();
-    private boolean reported;
-
-    Spread(long window, int maxTracked) {
-      this.window = window;
-      this.maxTracked = maxTracked;
-    }
-
-    synchronized Optional<String> failure(String source, long now, int failuresNeeded, int sourcesNeeded) {
-      if (windowStart == Long.MIN_VALUE || now - windowStart >= window || now < windowStart) {
-        windowStart = now;
-        failures = 0;
-        sources.clear();
-        reported = false;
-      }
-      failures++;
-      if (sources.size() < maxTracked) {
-        sources.add(source);
-      }
-      if (!reported && failures >= failuresNeeded && sources.size() >= sourcesNeeded) {
-        reported = true;
-        return Optional.of(failures + " authentication failures from " + sources.size() + "+ sources within "
-            + window / 1000 + " s");
-      }
-      return Optional.empty();
-    }
   }
 }

@@ -59,6 +59,15 @@ final class InMemoryCounters implements SlidingCounters {
   }
 
   @Override
+  public long addIfCounted(String key, Duration window) {
+    if (entries.getIfPresent("c" + key) instanceof WindowCounter c && c.windowMillis() == Math.max(1,
+        window.toMillis())) {
+      return c.add(clock.millis());
+    }
+    return 0;
+  }
+
+  @Override
   public void reset(String key) {
     if (entries.getIfPresent("c" + key) instanceof WindowCounter c) {
       c.reset();

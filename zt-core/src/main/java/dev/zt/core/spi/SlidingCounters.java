@@ -22,6 +22,13 @@ public interface SlidingCounters {
   /** Counts one event under {@code key} now and returns the count within the sliding {@code window}, this one included. */
   long add(String key, Duration window);
 
+  /**
+   * Counts one event under {@code key} only if the key is being counted (an event was added within its window and it
+   * was not forgotten), and returns the count; 0, counting nothing, otherwise. For events that matter only beside
+   * others (an identity's successes, once it has started missing), so the common case keeps nothing.
+   */
+  long addIfCounted(String key, Duration window);
+
   /** Starts {@code key}'s count over (after a verdict acted on it). */
   void reset(String key);
 

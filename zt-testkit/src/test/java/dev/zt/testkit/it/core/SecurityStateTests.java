@@ -305,6 +305,10 @@ class SecurityStateTests {
           }
 
           @Override
+          public long addIfCounted(String key, Duration window) {
+            throw new StateUnavailableException("down");
+          }
+          @Override
           public void reset(String key) {
             throw new StateUnavailableException("down");
           }
