@@ -113,7 +113,8 @@ final class RateGate implements Gate {
       Identities.State network = identities.get(SourceKey.networkKey(exchange.clientAddress().get()), false);
       step = consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
     }
-    if (step instanceof Step.Stop stop && !(exchange.routeOrNull() != null && exchange.routeOrNull().requirement().admits(exchange.caller()))) {
+    if (step instanceof Step.Stop stop && stop.headers().containsKey("Retry-After")
+        && !(exchange.routeOrNull() != null && exchange.routeOrNull().requirement().admits(exchange.caller()))) {
       // a caller the route is not for learns that it must slow down, not the names and sizes of the route's limits
       return Step.deny(stop.reason(), Map.of(), Map.of("Retry-After", stop.headers().get("Retry-After")));
     }

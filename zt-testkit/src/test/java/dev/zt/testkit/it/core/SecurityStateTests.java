@@ -68,6 +68,7 @@ class SecurityStateTests {
             .get("/search", Requirement.authenticated())
             .get("/orders", Requirement.authenticated().and(Requirement.minimumTrust(TrustLevel.LOW)))
             .get("/health", Requirement.permitAll())
+            .get("/admin", Requirement.allScopes("admin"))
             .build())
         .clock(clock)
         .state(state);
@@ -247,6 +248,21 @@ class SecurityStateTests {
       }
     }, b -> b.rateLimits(RatePolicy.builder().defaultLimit(RateLimit.of("default", 100, Duration.ofMinutes(1))).build()));
     assertThatDecision(get(e, "/search", token("alice"))).isDeniedWith(DenyReason.STATE_UNAVAILABLE).byGate("rate");
+  }
+
+  @Test
+  void enforceWhenRateBucketsFailForACallerTheRouteDoesNotAdmitThenDeniesStateUnavailable() {
+    Enforcer e = enforcer(new Failing() {
+      @Override
+      public RateBuckets rateBuckets(String name, StoreSettings settings) {
+        RateBuckets real = super.rateBuckets(name, settings);
+        return name.equals("rate") ? (key, bands) -> {
+          throw new StateUnavailableException("down");
+        } : real;
+      }
+    }, b -> b.rateLimits(RatePolicy.builder().defaultLimit(RateLimit.of("default", 100, Duration.ofMinutes(1)))
+        .build()));
+    assertThatDecision(get(e, "/admin", token("alice"))).isDeniedWith(DenyReason.STATE_UNAVAILABLE).byGate("rate");
   }
 
   @Test
