@@ -73,7 +73,7 @@ public enum DenyReason {
    * The security state ({@code dev.zt.core.spi}: suspensions, source blocks, rate buckets) could not answer whether
    * the request may go on: a suspension or block that cannot be checked is never taken as absent. 503: never an allow.
    *
-   * @since 0.2
+   * @since 0.1
    */
   STATE_UNAVAILABLE(Kind.UNAVAILABLE),
   /**

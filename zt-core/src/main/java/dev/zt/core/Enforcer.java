@@ -564,7 +564,7 @@ public final class Enforcer {
      * kept; default {@link dev.zt.core.spi.SecurityState#inMemory()} (this process only, bounded). A fleet of
      * instances that must act as one gives each enforcer a shared store.
      *
-     * @since 0.2
+     * @since 0.1
      */
     public Builder state(dev.zt.core.spi.SecurityState state) {
       once("state");

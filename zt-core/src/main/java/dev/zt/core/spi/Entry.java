@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param key what the entry is about
  * @param rule the detector rule or the operator's reason
  * @param until when it ends (the entry is absent from then on)
- * @since 0.2
+ * @since 0.1
  */
 public record Entry(String key, String rule, Instant until) {
   public Entry {

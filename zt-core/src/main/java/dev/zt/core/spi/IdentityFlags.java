@@ -13,7 +13,7 @@ import java.util.List;
  * {@link #levelCap}, {@link TrustLevel#CRITICAL}; or throws), and the enforcer takes the stricter reading: a throttled,
  * monitored, CRITICAL identity. Writes that cannot reach the backing store throw.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface IdentityFlags {
 

@@ -5,7 +5,7 @@ package dev.zt.core.spi;
  * cannot tell (its backing store is down, a deadline passed). A caller that must fail closed treats
  * {@code UNAVAILABLE} as {@code PRESENT}: a suspension check that cannot answer denies, it never allows.
  *
- * @since 0.2
+ * @since 0.1
  */
 public enum Presence {
   /** Not in force. */

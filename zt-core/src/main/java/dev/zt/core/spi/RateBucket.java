@@ -12,7 +12,7 @@ import java.util.List;
  * or throw ({@link StateUnavailableException}): the rate gate then refuses the request (503), never allows it
  * unlimited.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface RateBucket {
 

@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>{@link #bucket} is atomic: concurrent calls for one key get handles to one bucket. It may throw
  * ({@link StateUnavailableException}); the gate then refuses the request.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface RateBuckets {
 

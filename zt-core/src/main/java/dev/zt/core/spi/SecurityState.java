@@ -11,7 +11,7 @@ package dev.zt.core.spi;
  * {@code Enforcer.Builder.state(SecurityState)}. Every store's methods document their atomicity and what happens when
  * the backing store is down; the enforcer fails closed on every answer that says it does not know.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface SecurityState {
 

@@ -10,7 +10,7 @@ import java.time.Duration;
  * keys that have not ended yet (a bounded store never evicts a live key, since forgetting one would let it be
  * replayed) — answers {@link Use#UNAVAILABLE} (or throws), and the caller refuses the request.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface SingleUse {
 

@@ -15,7 +15,7 @@ import java.time.Duration;
  * counts locally or throws ({@link StateUnavailableException}); the detectors then miss that event (a detector never
  * changes an answer already given).
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface SlidingCounters {
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Each method is atomic on its own. A check that cannot answer returns {@link Presence#UNAVAILABLE} (or throws),
  * and the enforcer refuses the request (503); writes that cannot reach the backing store throw.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface SourceBlocks {
 

@@ -6,7 +6,7 @@ package dev.zt.core.spi;
  * throws denies the request, and a write that throws is logged and never turns into an allow. Stores may throw any
  * {@link RuntimeException}; this one says that the cause is the store's availability, not a bug.
  *
- * @since 0.2
+ * @since 0.1
  */
 public final class StateUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param clock the enforcer's clock
  * @param maxEntries the most entries held at once, at least 1
- * @since 0.2
+ * @since 0.1
  */
 public record StoreSettings(Clock clock, long maxEntries) {
   public StoreSettings {

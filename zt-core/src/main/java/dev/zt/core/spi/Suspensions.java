@@ -15,7 +15,7 @@ import java.util.Optional;
  * returns {@link Presence#UNAVAILABLE} (or throws), and the enforcer then refuses the credential: an outage never
  * turns into an allow of a suspended credential.
  *
- * @since 0.2
+ * @since 0.1
  */
 public interface Suspensions {
 

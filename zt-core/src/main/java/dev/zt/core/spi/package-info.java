@@ -19,6 +19,6 @@
  * dev.zt.core.spi.Presence#UNAVAILABLE}, {@link dev.zt.core.spi.SingleUse.Use#UNAVAILABLE}) or throws, and the
  * enforcer then takes the strict reading — a suspension or block check that cannot answer denies, never allows.
  *
- * @since 0.2
+ * @since 0.1
  */
 package dev.zt.core.spi;
