@@ -381,6 +381,18 @@ class SecurityStateTests {
   }
 
   @Test
+  void enforceWhenTwoEnforcersKeepTheDefaultStateThenASuspensionOnOneStaysOnIt() {
+    Enforcer first = enforcer(SecurityState.inMemory());
+    Enforcer second = Enforcer.builder().bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/search", Requirement.authenticated()).build())
+        .rateLimits(RatePolicy.none()).clock(clock).build(); // state(…) not called: in memory, its own
+    String token = token("alice");
+    first.countermeasures().suspendSubject("alice", Duration.ofMinutes(5), "incident");
+    assertThatDecision(get(first, "/search", token)).isDeniedWith(DenyReason.TOKEN_SUSPENDED);
+    assertThatDecision(get(second, "/search", token)).isAllowed();
+  }
+
+  @Test
   void stateWhenSetTwiceThenRefused() {
     Enforcer.Builder b = Enforcer.builder().state(SecurityState.inMemory());
     assertThatThrownBy(() -> b.state(SecurityState.inMemory())).isInstanceOf(IllegalStateException.class)
