@@ -70,6 +70,13 @@ public enum DenyReason {
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
   /**
+   * The security state ({@code dev.zt.core.spi}: suspensions, source blocks, rate buckets) could not answer whether
+   * the request may go on: a suspension or block that cannot be checked is never taken as absent. 503: never an allow.
+   *
+   * @since 0.1
+   */
+  STATE_UNAVAILABLE(Kind.UNAVAILABLE),
+  /**
    * The mTLS peer presented a certificate chain that the configured {@link PeerVerifier} rejected (for SPIFFE: not a
    * valid X.509-SVID of a trusted domain). 403 without a challenge: no HTTP authentication scheme can repair a TLS
    * client certificate, and a 401 must carry a {@code WWW-Authenticate} challenge (RFC 9110 §15.5.2).

@@ -141,6 +141,9 @@ public final class Enforcer {
     assembly.country(b.country);
     assembly.peerVerifier(b.peerVerifier);
     assembly.workloadTokens(b.workloadTokens);
+    if (b.state != null) {
+      assembly.state(b.state);
+    }
     Features.install(countermeasurePolicy, assembly); // first: every other feature acts through it
     Features.install(b.bearerJwt, assembly);
     Features.install(detection, assembly);
@@ -564,6 +567,7 @@ public final class Enforcer {
     private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
     private final List<Gate> testingGates = new ArrayList<>();
     private WorkloadTokenVerifier workloadTokens;
+    private dev.zt.core.spi.SecurityState state;
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -659,6 +663,19 @@ public final class Enforcer {
     public Builder trust(TrustPolicy policy) {
       once("trust");
       this.trust = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Where suspensions, source blocks, identity flags, detector counters, rate buckets and the validation budget are
+     * kept; default {@link dev.zt.core.spi.SecurityState#inMemory()} (this process only, bounded). A fleet of
+     * instances that must act as one gives each enforcer a shared store.
+     *
+     * @since 0.1
+     */
+    public Builder state(dev.zt.core.spi.SecurityState state) {
+      once("state");
+      this.state = Objects.requireNonNull(state, "state");
       return this;
     }
 

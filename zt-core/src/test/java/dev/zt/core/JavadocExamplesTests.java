@@ -12,6 +12,7 @@ import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.rate.RateLimit;
 import dev.zt.core.rate.RatePolicy;
+import dev.zt.core.spi.SecurityState;
 import dev.zt.core.trust.SignalResult;
 import dev.zt.core.trust.TrustContext;
 import dev.zt.core.trust.TrustPolicy;
@@ -42,6 +43,7 @@ class JavadocExamplesTests {
     Enforcer enforcer = countermeasures(tokens, routes);
     assertThat(enforcer.countermeasures()).isNotNull();
     assertThat(enforcer()).isNotNull();
+    assertThat(state()).isNotNull();
   }
 
   static Decision root(String accessToken) {
@@ -65,6 +67,17 @@ class JavadocExamplesTests {
     Enforcer enforcer = Enforcer.builder()
         .bearerJwt(BearerJwt.issuer("https://idp.example.com").audience("orders-api").build())
         .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .build();
+    // end example
+    return enforcer;
+  }
+
+  static Enforcer state() {
+    // example: spi package
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer("https://idp.example.com").audience("orders-api").build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .state(SecurityState.inMemory()) // the default; a shared store (Redis) plugs in here
         .build();
     // end example
     return enforcer;

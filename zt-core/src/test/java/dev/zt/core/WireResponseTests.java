@@ -54,6 +54,7 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_BINDING_UNVERIFIED, 401,
             invalidToken("The access token is bound to a key this request does not prove.")),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
+        Arguments.of(DenyReason.STATE_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
         Arguments.of(DenyReason.ROUTE_UNMATCHED, 403, null),
@@ -138,7 +139,8 @@ class WireResponseTests {
     } else {
       assertThat(response.headers()).doesNotContainKey("Retry-After");
     }
-    assertThat(reason == DenyReason.KEYS_UNAVAILABLE || reason == DenyReason.DECISION_TIMEOUT)
+    assertThat(reason == DenyReason.KEYS_UNAVAILABLE || reason == DenyReason.DECISION_TIMEOUT
+        || reason == DenyReason.STATE_UNAVAILABLE)
         .isEqualTo(response.status() == 503);
   }
 

@@ -23,7 +23,7 @@ public final class CountermeasurePolicy {
   static {
     Features.register(CountermeasurePolicy.class, (policy, assembly) -> {
       Countermeasures engine = new Countermeasures(assembly.clock(), policy, assembly.audit(),
-          assembly.criticalEventTtl());
+          assembly.criticalEventTtl(), assembly.state());
       assembly.countermeasures(engine.hooks(), engine);
       assembly.stateBound(policy.maxEntries());
       assembly.add(Assembly.Stage.SOURCE, new SourceGate(engine));

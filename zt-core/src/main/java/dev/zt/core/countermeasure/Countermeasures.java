@@ -3,32 +3,42 @@ package dev.zt.core.countermeasure;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
 import dev.zt.core.credential.VerifiedJwt;
-import dev.zt.core.internal.WindowCounter;
-import dev.zt.core.internal.Expiring;
 import dev.zt.core.internal.SourceKey;
 import dev.zt.core.internal.pipeline.AuditSink;
 import dev.zt.core.internal.pipeline.CountermeasureHooks;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.trust.TrustLevel;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.zt.core.detect.Verdict;
+import dev.zt.core.spi.Entry;
+import dev.zt.core.spi.IdentityFlags;
+import dev.zt.core.spi.Presence;
+import dev.zt.core.spi.SecurityState;
+import dev.zt.core.spi.SlidingCounters;
+import dev.zt.core.spi.SourceBlocks;
+import dev.zt.core.spi.StoreSettings;
+import dev.zt.core.spi.Suspensions;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The automated-response engine and its state: suspended credentials, blocked sources, throttled and monitored
  * identities, subjects pinned at CRITICAL. Detector verdicts arrive here and become actions per the
  * {@link CountermeasurePolicy}; operators and other systems act through the same methods (every action is reversible and
- * audited), and {@link #accept(SecurityEvent)} takes CAEP-style events. All state is bounded and ends by itself.
+ * audited), and {@link #accept(SecurityEvent)} takes CAEP-style events. All state is bounded and ends by itself, and
+ * lives in the enforcer's {@link SecurityState} (in memory by default; shared by a fleet through another store).
+ *
+ * <p>When the state cannot answer, the gates take the strict reading: a credential whose suspension cannot be checked
+ * and a client whose block cannot be checked are refused ({@code STATE_UNAVAILABLE}, 503), an identity whose flags
+ * cannot be read is treated as throttled and monitored, a subject whose cap cannot be read as CRITICAL.
  *
  * <p>One instance per enforcer: {@link Enforcer#responses()}. Thread-safe.
  *
@@ -36,33 +46,28 @@ import java.util.Optional;
  */
 public final class Countermeasures {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Countermeasures.class);
+
   /** An action in force. */
   public record Active(Countermeasure.Kind kind, String target, String rule, Instant until) {}
 
-  private final Clock clock;
   private final CountermeasurePolicy policy;
   private final AuditSink audit;
   private final Duration criticalTtl;
-  private final Expiring<String, String> suspendedSubjects;
-  private final Expiring<String, String> suspendedTokens; // tokenKey (the jti) → subject + NUL + rule
-  private final Expiring<String, Instant> revokedBefore;
-  private final Expiring<String, String> blockedSources;   // address, or "net:" + network → rule
-  private final Expiring<String, String> anonymousBlocked; // the same keys, for requests without a credential
-  private final Expiring<String, String> throttled;
-  private final Expiring<String, String> monitored;
-  private final Expiring<String, String> critical;
-  private final Expiring<String, TrustLevel> levelCaps;
-  private final Cache<String, WindowCounter> attempts;
+  private final Suspensions suspensions;
+  private final SourceBlocks blocks;
+  private final IdentityFlags flags;
+  private final SlidingCounters attempts;
 
   private final CountermeasureHooks hooks = new CountermeasureHooks() {
     @Override
-    public boolean isSuspended(VerifiedJwt token) {
-      return Countermeasures.this.isSuspended(token);
+    public Presence suspension(VerifiedJwt token) {
+      return Countermeasures.this.suspension(token);
     }
 
     @Override
-    public boolean isBlocked(RequestState state) {
-      return Countermeasures.this.isBlocked(state);
+    public Presence blocked(RequestState state) {
+      return Countermeasures.this.blocked(state);
     }
 
     @Override
@@ -99,23 +104,17 @@ public final class Countermeasures {
     }
   };
 
-  Countermeasures(Clock clock, CountermeasurePolicy policy, AuditSink audit, Duration criticalTtl) {
-    this.clock = clock;
+  Countermeasures(Clock clock, CountermeasurePolicy policy, AuditSink audit, Duration criticalTtl,
+      SecurityState state) {
     this.policy = policy;
     this.audit = audit;
     this.criticalTtl = criticalTtl;
-    long max = policy.maxEntries();
-    this.suspendedSubjects = new Expiring<>(clock, max);
-    this.suspendedTokens = new Expiring<>(clock, max);
-    this.revokedBefore = new Expiring<>(clock, max);
-    this.blockedSources = new Expiring<>(clock, max);
-    this.anonymousBlocked = new Expiring<>(clock, max);
-    this.throttled = new Expiring<>(clock, max);
-    this.monitored = new Expiring<>(clock, max);
-    this.critical = new Expiring<>(clock, max);
-    this.levelCaps = new Expiring<>(clock, max);
-    this.attempts = Caffeine.newBuilder().maximumSize(max).expireAfterAccess(Duration.ofDays(1))
-        .executor(Runnable::run).build();
+    StoreSettings settings = new StoreSettings(clock, policy.maxEntries());
+    this.suspensions = Objects.requireNonNull(state.suspensions(settings), "suspensions");
+    this.blocks = Objects.requireNonNull(state.sourceBlocks(settings), "sourceBlocks");
+    this.flags = Objects.requireNonNull(state.identityFlags(settings), "identityFlags");
+    this.attempts = Objects.requireNonNull(state.slidingCounters("countermeasure.attempts", settings),
+        "slidingCounters");
   }
 
   /** What the gates and detectors ask of this engine. */
@@ -123,51 +122,47 @@ public final class Countermeasures {
     return hooks;
   }
 
-  // ---- what the gates ask
+  // ---- what the gates ask (a store that fails is answered strictly)
 
-  /** Whether the caller's credential is suspended (its jti, its subject, or a revocation after it was issued). */
-  boolean isSuspended(VerifiedJwt token) {
-    if (suspendedTokens.isEmpty() && suspendedSubjects.isEmpty() && revokedBefore.isEmpty()) {
-      return false;
+  /**
+   * Whether the caller's credential is suspended (its jti, its subject, or a revocation after it was issued);
+   * {@link Presence#UNAVAILABLE} when the store cannot tell.
+   */
+  Presence suspension(VerifiedJwt token) {
+    try {
+      if (suspensions.isEmpty()) {
+        return Presence.ABSENT;
+      }
+      return Objects.requireNonNull(suspensions.check(tokenKey(token), token.subject(), token.issuedAt()), "check");
+    } catch (RuntimeException e) {
+      LOG.error("zt suspension check failed; refusing the credential", e);
+      return Presence.UNAVAILABLE;
     }
-    if (!suspendedTokens.isEmpty() && suspendedTokens.contains(tokenKey(token))) {
-      return true;
-    }
-    Optional<String> sub = token.subject();
-    if (sub.isEmpty()) {
-      return false;
-    }
-    if (suspendedSubjects.contains(sub.get())) {
-      return true;
-    }
-    // a token without iat counts as issued before any revocation: zt never makes an iat up
-    return revokedBefore.get(sub.get())
-        .map(t -> token.issuedAt().map(iat -> !iat.isAfter(t.value())).orElse(true)).orElse(false);
   }
 
   /**
    * Whether the exchange's client is blocked: its address (by an automated response or an operator), or — only
    * for a client automated responses may act on — its /24 · /64 network, or, for a request without a bearer
-   * credential, an anonymous-only block of either.
+   * credential, an anonymous-only block of either; {@link Presence#UNAVAILABLE} when the store cannot tell.
    */
-  boolean isBlocked(RequestState exchange) {
-    if (blockedSources.isEmpty() && anonymousBlocked.isEmpty() || exchange.clientAddress().isEmpty()) {
-      return false;
+  Presence blocked(RequestState exchange) {
+    if (exchange.clientAddress().isEmpty()) {
+      return Presence.ABSENT;
     }
-    InetAddress a = exchange.clientAddress().get();
-    String address = a.getHostAddress();
-    if (blockedSources.contains(address)) {
-      return true;
+    try {
+      if (blocks.isEmpty()) {
+        return Presence.ABSENT;
+      }
+      InetAddress a = exchange.clientAddress().get();
+      // exempt, a proxy, or forwarding for others: never blocked by its network or anonymously
+      Optional<String> network = exchange.blockableSource().isEmpty() ? Optional.empty()
+          : Optional.of(SourceKey.networkKey(a));
+      return Objects.requireNonNull(blocks.check(a.getHostAddress(), network,
+          network.isPresent() && !presentsBearer(exchange.request())), "check");
+    } catch (RuntimeException e) {
+      LOG.error("zt source block check failed; refusing the request", e);
+      return Presence.UNAVAILABLE;
     }
-    if (exchange.blockableSource().isEmpty()) {
-      return false; // exempt, a proxy, or forwarding for others: never blocked by its network or anonymously
-    }
-    String network = SourceKey.networkKey(a);
-    if (blockedSources.contains(network)) {
-      return true;
-    }
-    return !anonymousBlocked.isEmpty() && !presentsBearer(exchange.request())
-        && (anonymousBlocked.contains(address) || anonymousBlocked.contains(network));
   }
 
   /**
@@ -185,22 +180,35 @@ public final class Countermeasures {
   }
 
   boolean isThrottled(String identity) {
-    return throttled.contains(identity);
+    return flag(IdentityFlags.Flag.THROTTLED, identity);
   }
 
   boolean isMonitored(String identity) {
-    return monitored.contains(identity);
+    return flag(IdentityFlags.Flag.MONITORED, identity);
   }
 
-  /** A cap on the subject's trust level (CRITICAL after a critical event), if any. */
-  Optional<TrustLevel> levelCap(String subject) {
-    if (critical.isEmpty() && levelCaps.isEmpty()) {
-      return Optional.empty();
+  private boolean flag(IdentityFlags.Flag flag, String key) {
+    try {
+      return !flags.isEmpty(flag) && flags.check(flag, key).presentOrUnknown();
+    } catch (RuntimeException e) {
+      LOG.error("zt identity flag check failed; taking it as set: {}", flag, e);
+      return true;
     }
-    if (critical.contains(subject)) {
+  }
+
+  /** A cap on the subject's trust level (CRITICAL after a critical event, or when the store cannot tell), if any. */
+  Optional<TrustLevel> levelCap(String subject) {
+    if (flag(IdentityFlags.Flag.CRITICAL, subject)) {
       return Optional.of(TrustLevel.CRITICAL);
     }
-    return levelCaps.get(subject).map(Expiring.Timed::value);
+    TrustLevel cap;
+    try {
+      cap = Objects.requireNonNull(flags.levelCap(subject), "levelCap");
+    } catch (RuntimeException e) {
+      LOG.error("zt trust cap check failed; capping at CRITICAL", e);
+      cap = TrustLevel.CRITICAL;
+    }
+    return cap == TrustLevel.HIGH ? Optional.empty() : Optional.of(cap);
   }
 
   // ---- verdicts
@@ -222,6 +230,10 @@ public final class Countermeasures {
     onVerdict(verdict, CountermeasureHooks.Basis.CONTENT, identity, token, source.map(SourceKey::of));
   }
 
+  /**
+   * A verdict on {@code basis}. A store that fails while an action is counted or taken is logged and the other
+   * actions still run: a verdict never changes the answer the request it came from already has.
+   */
   void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity, Optional<VerifiedJwt> token,
       Optional<SourceKey> source) {
     audit.verdict(verdict, identity);
@@ -229,47 +241,55 @@ public final class Countermeasures {
       return; // nothing known to act on, and unknown clients share no state
     }
     if (basis == CountermeasureHooks.Basis.BEHAVIOUR && verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
-      token.flatMap(VerifiedJwt::subject).ifPresent(sub -> pinCritical(sub, verdict.rule()));
+      token.flatMap(VerifiedJwt::subject).ifPresent(sub -> guarded(() -> pinCritical(sub, verdict.rule())));
     }
     // content verdicts count per token, so a victim's other tokens never add up towards a suspension
     String counted = basis == CountermeasureHooks.Basis.CONTENT && token.isPresent() ? "token:" + tokenKey(token.get()) : identity;
     for (CountermeasurePolicy.Entry entry : policy.entriesFor(verdict.rule())) {
       for (Countermeasure action : entry.actions()) {
-        if (action.afterAttempts() > 1) {
-          // counted per configured rule, so spreading probes over sqli.query, sqli.path, … does not dilute them
-          WindowCounter counter = attempts.get(entry.rule() + '\u0000' + action.kind() + '\u0000' + counted,
-              k -> new WindowCounter(action.window().toMillis(), clock.millis()));
-          if (counter.add(clock.millis()) < action.afterAttempts()) {
-            continue;
+        guarded(() -> {
+          if (action.afterAttempts() > 1) {
+            // counted per configured rule, so spreading probes over sqli.query, sqli.path, … does not dilute them
+            String key = entry.rule() + '\u0000' + action.kind() + '\u0000' + counted;
+            if (attempts.add(key, action.window()) < action.afterAttempts()) {
+              return;
+            }
+            attempts.reset(key);
           }
-          counter.reset();
-        }
-        apply(action, verdict, identity, token, source);
+          apply(action, verdict, identity, token, source);
+        });
       }
+    }
+  }
+
+  private static void guarded(Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException e) {
+      LOG.error("zt countermeasure not recorded: the state store failed", e);
     }
   }
 
   private void apply(Countermeasure action, Verdict verdict, String identity, Optional<VerifiedJwt> token,
       Optional<SourceKey> source) {
-    long until = clock.millis() + action.ttl().toMillis();
     String rule = verdict.rule();
     switch (action.kind()) {
       case SUSPEND_CREDENTIAL -> {
         if (token.isEmpty()) {
           return;
         }
-        suspendedTokens.put(tokenKey(token.get()), token.get().subject().orElse("") + '\u0000' + rule, until);
+        suspensions.suspendToken(tokenKey(token.get()), token.get().subject(), rule, action.ttl());
         audit.action(action.kind(), describe(token.get()), rule, verdict.evidence(), action.ttl());
       }
       case THROTTLE -> {
         if (!identity.equals(RequestState.UNKNOWN)) {
-          throttled.put(identity, rule, until);
+          flags.set(IdentityFlags.Flag.THROTTLED, identity, rule, action.ttl());
           audit.action(action.kind(), identity, rule, verdict.evidence(), action.ttl());
         }
       }
       case ENHANCED_MONITORING -> {
         if (!identity.equals(RequestState.UNKNOWN)) {
-          monitored.put(identity, rule, until);
+          flags.set(IdentityFlags.Flag.MONITORED, identity, rule, action.ttl());
           audit.action(action.kind(), identity, rule, verdict.evidence(), action.ttl());
         }
       }
@@ -279,13 +299,12 @@ public final class Countermeasures {
               rule, verdict.evidence(), Duration.ZERO);
           return;
         }
-        (action.kind() == Countermeasure.Kind.BLOCK_SOURCE ? blockedSources : anonymousBlocked)
-            .put(source.get().key(), rule, until);
+        blocks.block(source.get().key(), action.kind() == Countermeasure.Kind.BLOCK_SOURCE ? SourceBlocks.Scope.ALL
+            : SourceBlocks.Scope.ANONYMOUS, rule, action.ttl());
         audit.action(action.kind(), source.get().key(), rule, verdict.evidence(), action.ttl());
       }
     }
   }
-
   /**
    * The key one token is suspended under: its {@code jti}; without one, its subject (or client), issue and expiry
    * times, which in practice name one token (two tokens for one subject minted in the same second with the same
@@ -304,7 +323,7 @@ public final class Countermeasures {
   }
 
   private void pinCritical(String subject, String rule) {
-    critical.put(subject, rule, clock.millis() + criticalTtl.toMillis());
+    flags.set(IdentityFlags.Flag.CRITICAL, subject, rule, criticalTtl);
   }
 
   private static String describe(VerifiedJwt token) {
@@ -319,17 +338,16 @@ public final class Countermeasures {
   public void accept(SecurityEvent event) {
     Objects.requireNonNull(event, "event");
     String rule = "caep." + event.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    long day = clock.millis() + Duration.ofDays(1).toMillis();
     switch (event.type()) {
       case SESSION_REVOKED, CREDENTIAL_CHANGE -> {
-        revokedBefore.put(event.subject(), event.eventTime(), day);
+        suspensions.revokeIssuedUpTo(event.subject(), event.eventTime(), rule, Duration.ofDays(1));
         pinCritical(event.subject(), rule);
         audit.action(Countermeasure.Kind.SUSPEND_CREDENTIAL, "sub=" + event.subject() + " (tokens issued up to "
             + event.eventTime() + ")", rule, "security event", Duration.ofDays(1));
       }
       case DEVICE_COMPLIANCE_CHANGE -> {
         if (event.compliant().orElse(false)) {
-          critical.remove(event.subject());
+          flags.clear(IdentityFlags.Flag.CRITICAL, event.subject());
           audit.action(null, "sub=" + event.subject(), rule, "device compliant again: CRITICAL lifted", Duration.ZERO);
         } else {
           pinCritical(event.subject(), rule);
@@ -339,7 +357,7 @@ public final class Countermeasures {
       }
       case ASSURANCE_LEVEL_CHANGE -> {
         TrustLevel level = event.level().orElseThrow(() -> new IllegalArgumentException("level required"));
-        levelCaps.put(event.subject(), level, clock.millis() + criticalTtl.toMillis());
+        flags.capLevel(event.subject(), level, criticalTtl);
         audit.action(null, "sub=" + event.subject(), rule, "trust capped at " + level, criticalTtl);
       }
     }
@@ -351,37 +369,33 @@ public final class Countermeasures {
    * the token that carried them.
    */
   public void suspendSubject(String subject, Duration ttl, String reason) {
-    suspendedSubjects.put(subject, reason, clock.millis() + ttl.toMillis());
+    suspensions.suspendSubject(subject, reason, ttl);
     audit.action(Countermeasure.Kind.SUSPEND_CREDENTIAL, "sub=" + subject, "manual", reason, ttl);
   }
 
   /** Lifts a subject's suspension (and its CRITICAL pin); returns whether one was in force. */
   public boolean liftSuspension(String subject) {
-    boolean had = suspendedSubjects.remove(subject) | revokedBefore.remove(subject);
-    for (String jti : suspendedTokens.snapshot().entrySet().stream()
-        .filter(e -> e.getValue().value().startsWith(subject + '\u0000')).map(Map.Entry::getKey).toList()) {
-      had |= suspendedTokens.remove(jti);
-    }
-    critical.remove(subject);
+    boolean had = suspensions.lift(subject);
+    flags.clear(IdentityFlags.Flag.CRITICAL, subject);
     audit.action(null, "sub=" + subject, "manual", "suspension lifted", Duration.ZERO);
     return had;
   }
 
   /** Suspends one token by its {@code jti}. */
   public void suspendToken(String jti, Duration ttl, String reason) {
-    suspendedTokens.put(jti, '\u0000' + reason, clock.millis() + ttl.toMillis());
+    suspensions.suspendToken(jti, Optional.empty(), reason, ttl);
     audit.action(Countermeasure.Kind.SUSPEND_CREDENTIAL, "jti=" + jti, "manual", reason, ttl);
   }
 
   /** Blocks {@code source} for {@code ttl} (even an address the policy exempts, since an operator asks). */
   public void blockSource(InetAddress source, Duration ttl, String reason) {
-    blockedSources.put(source.getHostAddress(), reason, clock.millis() + ttl.toMillis());
+    blocks.block(source.getHostAddress(), SourceBlocks.Scope.ALL, reason, ttl);
     audit.action(Countermeasure.Kind.BLOCK_SOURCE, source.getHostAddress(), "manual", reason, ttl);
   }
 
   /** Unblocks {@code source} (a full or an anonymous-only block of that address); returns whether it was blocked. */
   public boolean unblockSource(InetAddress source) {
-    boolean had = blockedSources.remove(source.getHostAddress()) | anonymousBlocked.remove(source.getHostAddress());
+    boolean had = blocks.unblock(source.getHostAddress());
     audit.action(null, source.getHostAddress(), "manual", "block lifted", Duration.ZERO);
     return had;
   }
@@ -394,21 +408,21 @@ public final class Countermeasures {
    */
   public boolean unblockNetwork(InetAddress anyAddress) {
     String key = SourceKey.networkKey(anyAddress);
-    boolean had = blockedSources.remove(key) | anonymousBlocked.remove(key);
+    boolean had = blocks.unblock(key);
     audit.action(null, key, "manual", "block lifted", Duration.ZERO);
     return had;
   }
 
   /** Ends a throttle on {@code identity} (as the rate gate keys it: {@code sub:…}, {@code client:…}, {@code ip:…}). */
   public boolean unthrottle(String identity) {
-    boolean had = throttled.remove(identity);
+    boolean had = flags.clear(IdentityFlags.Flag.THROTTLED, identity);
     audit.action(null, identity, "manual", "throttle lifted", Duration.ZERO);
     return had;
   }
 
   /** Ends enhanced monitoring of {@code identity}. */
   public boolean unmonitor(String identity) {
-    boolean had = monitored.remove(identity);
+    boolean had = flags.clear(IdentityFlags.Flag.MONITORED, identity);
     audit.action(null, identity, "manual", "monitoring lifted", Duration.ZERO);
     return had;
   }
@@ -416,18 +430,16 @@ public final class Countermeasures {
   /** Every action in force now. */
   public List<Active> active() {
     List<Active> out = new ArrayList<>();
-    add(out, Countermeasure.Kind.SUSPEND_CREDENTIAL, "sub=", suspendedSubjects.snapshot());
-    add(out, Countermeasure.Kind.SUSPEND_CREDENTIAL, "jti=", suspendedTokens.snapshot());
-    add(out, Countermeasure.Kind.BLOCK_SOURCE, "", blockedSources.snapshot());
-    add(out, Countermeasure.Kind.BLOCK_ANONYMOUS, "", anonymousBlocked.snapshot());
-    add(out, Countermeasure.Kind.THROTTLE, "", throttled.snapshot());
-    add(out, Countermeasure.Kind.ENHANCED_MONITORING, "", monitored.snapshot());
+    add(out, Countermeasure.Kind.SUSPEND_CREDENTIAL, "sub=", suspensions.subjects());
+    add(out, Countermeasure.Kind.SUSPEND_CREDENTIAL, "jti=", suspensions.tokens());
+    add(out, Countermeasure.Kind.BLOCK_SOURCE, "", blocks.blocks(SourceBlocks.Scope.ALL));
+    add(out, Countermeasure.Kind.BLOCK_ANONYMOUS, "", blocks.blocks(SourceBlocks.Scope.ANONYMOUS));
+    add(out, Countermeasure.Kind.THROTTLE, "", flags.flagged(IdentityFlags.Flag.THROTTLED));
+    add(out, Countermeasure.Kind.ENHANCED_MONITORING, "", flags.flagged(IdentityFlags.Flag.MONITORED));
     return out;
   }
 
-  private static void add(List<Active> out, Countermeasure.Kind kind, String prefix,
-      Map<String, Expiring.Timed<String>> entries) {
-    entries.forEach((k, v) -> out.add(new Active(kind, prefix + k, v.value().substring(v.value().indexOf('\u0000') + 1),
-        Instant.ofEpochMilli(v.untilMillis()))));
+  private static void add(List<Active> out, Countermeasure.Kind kind, String prefix, List<Entry> entries) {
+    entries.forEach(e -> out.add(new Active(kind, prefix + e.key(), e.rule(), e.until())));
   }
 }

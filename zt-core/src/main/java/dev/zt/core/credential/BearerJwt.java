@@ -35,7 +35,7 @@ public final class BearerJwt {
     Features.register(BearerJwt.class, (config, assembly) -> {
       assembly.peerVerifier().ifPresent(v -> assembly.add(Assembly.Stage.PEER, new PeerGate(v)));
       assembly.add(Assembly.Stage.CREDENTIAL, new CredentialGate(config, assembly.clock(), assembly.executor(),
-          assembly.countermeasures(), assembly.workloadTokens().orElse(null)));
+          assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state()));
     });
   }
 

@@ -55,12 +55,12 @@ final class CredentialGate implements Gate {
   private final WorkloadTokenVerifier workloadTokens;
 
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
-      WorkloadTokenVerifier workloadTokens) {
+      WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state) {
     this.workloadTokens = workloadTokens;
     this.countermeasures = countermeasures;
     this.verifier = new JwtVerifier(config, keySource(config));
     this.clock = clock;
-    this.budget = ValidationBudget.of(config, clock);
+    this.budget = ValidationBudget.of(config, clock, state);
     this.blockingExecutor = blockingExecutor;
     this.skewMillis = config.clockSkew().toMillis();
     this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
@@ -200,13 +200,30 @@ final class CredentialGate implements Gate {
     if (binding != null) {
       return binding;
     }
-    if (countermeasures.isSuspended(jwt)) {
-      exchange.note("credential suspended");
-      return Step.deny(DenyReason.TOKEN_SUSPENDED);
+    Step suspended = suspended(exchange, jwt);
+    if (suspended != null) {
+      return suspended;
     }
     CoreAccess.Callers callers = CoreAccess.callers();
     exchange.authenticate(callers.withWorkload(caller, callers.workloadOrNull(exchange.caller())));
     return Step.proceed();
+  }
+
+  /**
+   * {@code null} when the credential is not suspended; else the denial: {@link DenyReason#TOKEN_SUSPENDED}, or
+   * {@link DenyReason#STATE_UNAVAILABLE} (503) when the suspensions cannot be checked — never an allow.
+   */
+  private Step suspended(RequestState exchange, VerifiedJwt jwt) {
+    dev.zt.core.spi.Presence p = countermeasures.suspension(jwt);
+    if (p == dev.zt.core.spi.Presence.ABSENT) {
+      return null;
+    }
+    if (p == dev.zt.core.spi.Presence.PRESENT) {
+      exchange.note("credential suspended");
+      return Step.deny(DenyReason.TOKEN_SUSPENDED);
+    }
+    exchange.note("suspensions unavailable: credential refused");
+    return Step.deny(DenyReason.STATE_UNAVAILABLE);
   }
 
   /** Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. */
@@ -279,9 +296,9 @@ final class CredentialGate implements Gate {
         return binding;
       }
     }
-    if (countermeasures.isSuspended(jwt)) {
-      exchange.note("credential suspended");
-      return Step.deny(DenyReason.TOKEN_SUSPENDED);
+    Step suspended = suspended(exchange, jwt);
+    if (suspended != null) {
+      return suspended;
     }
     CoreAccess.Callers callers = CoreAccess.callers();
     exchange.authenticate(callers.withWorkload(e.caller(), callers.workloadOrNull(exchange.caller())));

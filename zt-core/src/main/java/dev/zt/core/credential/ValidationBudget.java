@@ -4,19 +4,18 @@ import dev.zt.core.DenyReason;
 import dev.zt.core.internal.SourceKey;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.internal.pipeline.Step;
-import dev.zt.core.internal.ClockTimeMeter;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
+import dev.zt.core.spi.RateBuckets;
+import dev.zt.core.spi.SecurityState;
+import dev.zt.core.spi.StoreSettings;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The budget of token validations that need a signature check (tokens not in the validated-token cache), per client
@@ -36,35 +35,42 @@ import java.util.Optional;
  * before the network's, so a client over its own budget spends nothing of its neighbours'.
  *
  * <p>Bounded: at most {@value #MAX_KEYS} buckets of each kind, least recently used evicted (an evicted bucket starts
- * full again, which only ever gives a client back its own budget).
+ * full again, which only ever gives a client back its own budget). The buckets live in the enforcer's
+ * {@link SecurityState} ({@link RateBuckets} stores {@code budget.address} and {@code budget.network}); a store that
+ * fails refuses the validation ({@link DenyReason#STATE_UNAVAILABLE}, 503).
  */
 final class ValidationBudget {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ValidationBudget.class);
 
   static final int MAX_KEYS = 100_000;
 
   private final int perAddress;
   private final int perNetwork;
   private final Duration window;
-  private final TimeMeter time;
-  private final Cache<String, Bucket> addresses;
-  private final Cache<String, Bucket> networks;
+  private final List<RateBuckets.Band> addressBands;
+  private final List<RateBuckets.Band> networkBands;
+  private final RateBuckets addresses;
+  private final RateBuckets networks;
 
-  private ValidationBudget(int perAddress, int perNetwork, Duration window, Clock clock) {
+  private ValidationBudget(int perAddress, int perNetwork, Duration window, Clock clock, SecurityState state) {
     this.perAddress = perAddress;
     this.perNetwork = perNetwork;
     this.window = window;
-    this.time = ClockTimeMeter.of(clock);
-    this.addresses = Caffeine.newBuilder().maximumSize(MAX_KEYS).executor(Runnable::run).build();
-    this.networks = Caffeine.newBuilder().maximumSize(MAX_KEYS).executor(Runnable::run).build();
+    this.addressBands = List.of(new RateBuckets.Band("address", perAddress, window, RateBuckets.Refill.GREEDY));
+    this.networkBands = List.of(new RateBuckets.Band("network", perNetwork, window, RateBuckets.Refill.GREEDY));
+    StoreSettings settings = new StoreSettings(clock, MAX_KEYS);
+    this.addresses = state.rateBuckets("budget.address", settings);
+    this.networks = state.rateBuckets("budget.network", settings);
   }
 
   /** The budget {@code config} asks for, or {@code null} when it is turned off. */
-  static ValidationBudget of(BearerJwt config, Clock clock) {
+  static ValidationBudget of(BearerJwt config, Clock clock, SecurityState state) {
     if (config.validationBudgetPerAddress() == 0) {
       return null;
     }
     return new ValidationBudget(config.validationBudgetPerAddress(), config.validationBudgetPerNetwork(),
-        config.validationBudgetWindow(), clock);
+        config.validationBudgetWindow(), clock, state);
   }
 
   /** Takes one validation from the exchange's source: {@link Step#proceed()} or a 429 with {@code Retry-After}. */
@@ -72,7 +78,7 @@ final class ValidationBudget {
     Optional<InetAddress> client = exchange.clientAddress();
     if (client.isEmpty()) {
       String via = exchange.request().clientAddress().map(InetAddress::getHostAddress).orElse("-");
-      return consume(addresses, "unknown via " + via, perAddress, exchange, "unknown client");
+      return consume(addresses, addressBands, "unknown via " + via, perAddress, exchange, "unknown client");
     }
     if (!exchange.budgetedSource()) {
       return Step.proceed(); // loopback, an exempt address, a trusted proxy's own: a shared budget would be everyone's
@@ -80,23 +86,27 @@ final class ValidationBudget {
     InetAddress a = client.get();
     // the address first: a client over its own budget must not go on spending its network's, which its neighbours
     // (everyone behind one carrier-grade NAT) share
-    Step address = consume(addresses, a.getHostAddress(), perAddress, exchange, "address");
+    Step address = consume(addresses, addressBands, a.getHostAddress(), perAddress, exchange, "address");
     if (address != Step.Proceed.INSTANCE) {
       return address;
     }
-    return consume(networks, SourceKey.networkKey(a), perNetwork, exchange, "network");
+    return consume(networks, networkBands, SourceKey.networkKey(a), perNetwork, exchange, "network");
   }
 
-  private Step consume(Cache<String, Bucket> buckets, String key, int capacity, RequestState exchange, String what) {
-    Bucket bucket = buckets.get(key, k -> Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, window).build())
-        .withCustomTimePrecision(time)
-        .build());
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-    if (probe.isConsumed()) {
+  private Step consume(RateBuckets buckets, List<RateBuckets.Band> bands, String key, int capacity,
+      RequestState exchange, String what) {
+    RateBuckets.Consumption probe;
+    try {
+      probe = buckets.bucket(key, bands).tryConsumeAndReport();
+    } catch (RuntimeException e) {
+      LOG.error("zt validation budget unavailable; refusing the validation", e);
+      exchange.note("validation budget unavailable: refused");
+      return Step.deny(DenyReason.STATE_UNAVAILABLE);
+    }
+    if (probe.consumed()) {
       return Step.proceed();
     }
-    long retry = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    long retry = Math.max(1, (probe.nanosToWait() + 999_999_999L) / 1_000_000_000L);
     exchange.note("validation budget of the " + what + " used up (" + capacity + " per " + window.toSeconds()
         + " s)");
     return Step.deny(DenyReason.VALIDATION_BUDGET_EXCEEDED, Map.of(), Map.of("Retry-After", Long.toString(retry)));

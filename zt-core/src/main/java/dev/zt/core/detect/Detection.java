@@ -95,7 +95,7 @@ public record Detection(
         assembly.form(inspection);
       }
       OutcomeDetectors outcomes = new OutcomeDetectors(detection, assembly.countermeasures(), assembly.clock(),
-          assembly.stateBound());
+          assembly.stateBound(), assembly.state());
       assembly.afterAnswer(outcomes);
       assembly.loginFailures(outcomes::authenticationFailure);
     });

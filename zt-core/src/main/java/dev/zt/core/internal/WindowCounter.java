@@ -16,6 +16,11 @@ public final class WindowCounter {
     this.windowStart = now - (now % windowMillis);
   }
 
+  /** The fixed window's length. */
+  public long windowMillis() {
+    return windowMillis;
+  }
+
   /** Adds one event at {@code now} and returns the sliding count including it. */
   public synchronized long add(long now) {
     roll(now);

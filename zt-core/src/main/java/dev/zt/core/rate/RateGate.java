@@ -7,18 +7,20 @@ import dev.zt.core.internal.pipeline.Gate;
 import dev.zt.core.internal.pipeline.Identities;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.internal.pipeline.Step;
-import dev.zt.core.internal.ClockTimeMeter;
+import dev.zt.core.spi.RateBucket;
+import dev.zt.core.spi.RateBuckets;
+import dev.zt.core.spi.SecurityState;
+import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.trust.TrustLevel;
 
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rate gate: Bucket4j token buckets per identity × route × tenant, scaled by the request's trust level and by
@@ -27,19 +29,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * 429 with {@code Retry-After} and the {@code RateLimit-Policy} / {@code RateLimit} fields of the IETF httpapi
  * ratelimit-headers draft; those fields name the route's limits, so a caller the route would not admit (no rule, or
  * a requirement it fails) gets {@code Retry-After} alone.
+ *
+ * <p>The buckets come from the enforcer's {@link SecurityState} ({@link RateBuckets} store {@code rate}, keyed by the
+ * identity's state key and the route): the handle is found once per identity and route and held in the identity's
+ * state, so the steady path is one call on the held handle. A store that fails refuses the request
+ * ({@link DenyReason#STATE_UNAVAILABLE}, 503), never lets it through unlimited. A client whose address is unknown
+ * shares no bucket with anyone (as before: nothing to key it on).
  */
 final class RateGate implements Gate {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateGate.class);
 
   static final String NAME = "rate";
 
   private final RatePolicy policy;
   private final CountermeasureHooks countermeasures;
   private final Identities identities;
-  private final TimeMeter time;
+  private final RateBuckets buckets;
   /** The limit of each route slot ({@link Identities#slot}), or {@code null} for none. */
   private final RateLimit[] limits;
-  private final Map<ConfigKey, BucketConfiguration> configs = new ConcurrentHashMap<>();
-  private final Clock clock;
+  private final Map<ConfigKey, List<RateBuckets.Band>> configs = new ConcurrentHashMap<>();
   /** {@link RatePolicy#factor} by trust level ordinal, unthrottled; and the throttle's own factor. */
   private final double[] levelFactors = new double[TrustLevel.values().length];
   private final double throttleFactor;
@@ -49,10 +58,10 @@ final class RateGate implements Gate {
   /** A live bucket, the route slot it limits and the factor its configuration was last shaped with. */
   static final class Held implements Identities.PerRoute {
     final int slot;
-    final Bucket bucket;
+    final RateBucket bucket;
     volatile double factor;
 
-    Held(int slot, Bucket bucket, double factor) {
+    Held(int slot, RateBucket bucket, double factor) {
       this.slot = slot;
       this.bucket = bucket;
       this.factor = factor;
@@ -64,16 +73,16 @@ final class RateGate implements Gate {
     }
   }
 
-  RateGate(RatePolicy policy, CountermeasureHooks countermeasures, Clock clock, Identities identities) {
+  RateGate(RatePolicy policy, CountermeasureHooks countermeasures, Clock clock, Identities identities,
+      SecurityState state) {
     this.policy = policy;
     this.countermeasures = countermeasures;
     this.identities = identities;
-    this.clock = clock;
+    this.buckets = state.rateBuckets("rate", new StoreSettings(clock, policy.maxBuckets()));
     for (TrustLevel level : TrustLevel.values()) {
       levelFactors[level.ordinal()] = policy.factor(level, false);
     }
     this.throttleFactor = policy.throttleFactor();
-    this.time = ClockTimeMeter.of(clock);
     this.limits = new RateLimit[identities.slotCount()];
     for (int i = 0; i < limits.length; i++) {
       limits[i] = policy.limitFor(identities.routeId(i)).orElse(null);
@@ -104,7 +113,8 @@ final class RateGate implements Gate {
       Identities.State network = identities.get(SourceKey.networkKey(exchange.clientAddress().get()), false);
       step = consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
     }
-    if (step instanceof Step.Stop stop && !(exchange.routeOrNull() != null && exchange.routeOrNull().requirement().admits(exchange.caller()))) {
+    if (step instanceof Step.Stop stop && stop.headers().containsKey("Retry-After")
+        && !(exchange.routeOrNull() != null && exchange.routeOrNull().requirement().admits(exchange.caller()))) {
       // a caller the route is not for learns that it must slow down, not the names and sizes of the route's limits
       return Step.deny(stop.reason(), Map.of(), Map.of("Retry-After", stop.headers().get("Retry-After")));
     }
@@ -112,40 +122,45 @@ final class RateGate implements Gate {
   }
 
   private Step consume(Identities.State state, int slot, RateLimit limit, double f, boolean throttled) {
-    Held held = (Held) state.bucket(slot);
-    if (held == null) {
-      held = (Held) state.add(create(slot, limit, f));
+    if (state.key() == null) {
+      return Step.proceed(); // a client that shares nothing: a bucket of its own would be full for this one request
     }
-    if (held.factor != f) {
-      reshape(held, limit, f);
+    try {
+      Held held = (Held) state.bucket(slot);
+      if (held == null) {
+        held = (Held) state.add(create(state.key(), slot, limit, f));
+      }
+      if (held.factor != f) {
+        reshape(held, limit, f);
+      }
+      if (held.bucket.tryConsume()) {
+        return Step.proceed(); // the steady path: no probe object
+      }
+      RateBuckets.Consumption probe = held.bucket.tryConsumeAndReport(); // refilled meanwhile? else the wait
+      return probe.consumed() ? Step.proceed() : refused(probe, limit, f, throttled);
+    } catch (RuntimeException e) {
+      LOG.error("zt rate bucket unavailable; refusing the request", e);
+      return Step.deny(DenyReason.STATE_UNAVAILABLE);
     }
-    if (held.bucket.tryConsume(1)) {
-      return Step.proceed(); // the steady path: no probe object
-    }
-    ConsumptionProbe probe = held.bucket.tryConsumeAndReturnRemaining(1); // refilled meanwhile? else the wait
-    return probe.isConsumed() ? Step.proceed() : refused(probe, limit, f, throttled);
   }
 
-  private Held create(int slot, RateLimit limit, double f) {
-    var builder = Bucket.builder().withCustomTimePrecision(time);
-    for (var bandwidth : config(limit, f).getBandwidths()) {
-      builder.addLimit(bandwidth);
-    }
-    return new Held(slot, builder.build(), f);
+  private Held create(String key, int slot, RateLimit limit, double f) {
+    // the store's bucket may exist already, shaped for another factor: reshaped on first use (NaN equals nothing)
+    return new Held(slot, buckets.bucket(key + '\u0000' + identities.routeId(slot), config(limit, f)), Double.NaN);
   }
 
   private void reshape(Held held, RateLimit limit, double f) {
     synchronized (held) {
       if (held.factor != f) {
         // reshape the live bucket: consumption carries over proportionally, never reset
-        held.bucket.replaceConfiguration(config(limit, f), TokensInheritanceStrategy.PROPORTIONALLY);
+        held.bucket.reshape(config(limit, f));
         held.factor = f;
       }
     }
   }
 
-  private Step refused(ConsumptionProbe probe, RateLimit limit, double f, boolean throttled) {
-    long retry = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+  private Step refused(RateBuckets.Consumption probe, RateLimit limit, double f, boolean throttled) {
+    long retry = Math.max(1, (probe.nanosToWait() + 999_999_999L) / 1_000_000_000L);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Retry-After", Long.toString(retry));
     StringBuilder policyField = new StringBuilder();
@@ -161,14 +176,14 @@ final class RateGate implements Gate {
     return Step.deny(throttled ? DenyReason.RATE_LIMITED_ABNORMAL : DenyReason.RATE_LIMITED, Map.of(), headers);
   }
 
-  private BucketConfiguration config(RateLimit limit, double factor) {
+  private List<RateBuckets.Band> config(RateLimit limit, double factor) {
     return configs.computeIfAbsent(new ConfigKey(limit, factor), k -> {
-      var b = BucketConfiguration.builder();
+      List<RateBuckets.Band> bands = new ArrayList<>();
       for (RateLimit.Bandwidth bw : limit.bandwidths()) {
-        long cap = scaled(bw.capacity(), factor);
-        b.addLimit(l -> l.capacity(cap).refillIntervally(cap, bw.period()).id(bw.name()));
+        bands.add(new RateBuckets.Band(bw.name(), scaled(bw.capacity(), factor), bw.period(),
+            RateBuckets.Refill.INTERVALLY));
       }
-      return b.build();
+      return List.copyOf(bands);
     });
   }
 

@@ -12,12 +12,16 @@ import dev.zt.core.internal.pipeline.AuditSink;
 import dev.zt.core.internal.pipeline.Features;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.spi.SlidingCounters;
+import dev.zt.core.spi.StateProbes;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The outcome detectors' own rules and bounded stores, below the enforcer (moved from zt-testkit's tests). */
@@ -49,20 +53,6 @@ class OutcomeDetectorsTests {
   }
 
   @Test
-  void recentDistinctWhenFullThenKeepsAtMostItsCapacityAndDropsTheOldest() {
-    OutcomeDetectors.RecentDistinct r = new OutcomeDetectors.RecentDistinct(3, 1000);
-    assertThat(r.add(1, 0)).isEqualTo(1);
-    assertThat(r.add(2, 10)).isEqualTo(2);
-    assertThat(r.add(1, 20)).isEqualTo(2); // seen again: refreshed, not added
-    assertThat(r.add(3, 30)).isEqualTo(3);
-    assertThat(r.add(4, 40)).isEqualTo(3); // full: the oldest (2, seen at 10) goes
-    assertThat(r.add(2, 50)).isEqualTo(3);
-    assertThat(r.add(5, 1025)).isEqualTo(3); // 1 (20) and 3 (30) left the window; 4 (40), 2 (50), 5 remain
-    assertThat(r.add(6, 2100)).isEqualTo(1);
-    assertThat(r.size()).isEqualTo(1);
-  }
-
-  @Test
   void authenticationFailureWhenMoreIdentifiersThanTheStoreHoldsThenMemoryStaysBoundedAndDetectionGoesOn() {
     Detection detection = Detection.defaults().withIdentifierStuffing(3, Duration.ofMinutes(10))
         .withIdentifiersPerSource(Integer.MAX_VALUE, Duration.ofMinutes(1));
@@ -72,8 +62,9 @@ class OutcomeDetectorsTests {
         RoutePolicy.builder().post("/login", Requirement.permitAll()).build());
     Features.install(policy, assembly);
     Countermeasures responses = (Countermeasures) assembly.countermeasuresApi();
+    Map<String, SlidingCounters> stores = new HashMap<>();
     OutcomeDetectors outcomes = new OutcomeDetectors(detection, assembly.countermeasures(), clock,
-        policy.maxEntries());
+        policy.maxEntries(), StateProbes.recordingCounters(stores));
     ClientAddresses.Client source = new ClientAddresses.Client(
         java.util.Optional.of(InetAddress.getLoopbackAddress()), false);
     // 2 failures each for 5 000 identifiers: at most 100 are kept, and none reaches 3
@@ -81,7 +72,7 @@ class OutcomeDetectorsTests {
       outcomes.authenticationFailure("user" + i, source);
       outcomes.authenticationFailure("user" + i, source);
     }
-    assertThat(outcomes.identifiersTracked()).isLessThanOrEqualTo(100);
+    assertThat(StateProbes.size(stores.get("detect.stuffing.identifier"))).isLessThanOrEqualTo(100);
     assertThat(responses.active()).isEmpty();
     for (int i = 0; i < 3; i++) {
       outcomes.authenticationFailure("fresh", source);

@@ -3,6 +3,7 @@ package dev.zt.core.internal.pipeline;
 import dev.zt.core.credential.PeerVerifier;
 import dev.zt.core.credential.WorkloadTokenVerifier;
 import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.spi.SecurityState;
 import dev.zt.core.trust.TrustContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class Assembly {
   private Function<TrustContext, Optional<String>> country;
   private PeerVerifier peerVerifier;
   private WorkloadTokenVerifier workloadTokens;
+  private SecurityState state = SecurityState.inMemory();
 
   /** Failed logins reported by the application, per identifier. */
   @FunctionalInterface
@@ -220,6 +222,15 @@ public final class Assembly {
 
   public void peerVerifier(PeerVerifier verifier) {
     this.peerVerifier = verifier;
+  }
+
+  /** Where the countermeasures, detectors, rate buckets and validation budget keep their state. */
+  public SecurityState state() {
+    return state;
+  }
+
+  public void state(SecurityState state) {
+    this.state = Objects.requireNonNull(state, "state");
   }
 
   public Optional<WorkloadTokenVerifier> workloadTokens() {

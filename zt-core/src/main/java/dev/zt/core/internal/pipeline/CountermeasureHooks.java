@@ -3,6 +3,7 @@ package dev.zt.core.internal.pipeline;
 import dev.zt.core.credential.VerifiedJwt;
 import dev.zt.core.detect.Verdict;
 import dev.zt.core.internal.SourceKey;
+import dev.zt.core.spi.Presence;
 import dev.zt.core.trust.TrustLevel;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -25,17 +26,22 @@ public interface CountermeasureHooks {
     BEHAVIOUR
   }
 
-  /** Whether the credential is suspended (its jti, its subject, or a revocation after it was issued). */
-  boolean isSuspended(VerifiedJwt token);
+  /**
+   * Whether the credential is suspended (its jti, its subject, or a revocation after it was issued);
+   * {@link Presence#UNAVAILABLE} when the state cannot tell, which the caller refuses.
+   */
+  Presence suspension(VerifiedJwt token);
 
-  /** Whether the request's client is blocked. */
-  boolean isBlocked(RequestState state);
+  /** Whether the request's client is blocked; {@link Presence#UNAVAILABLE} when the state cannot tell (refused). */
+  Presence blocked(RequestState state);
 
+  /** Whether the identity is throttled (also when the state cannot tell). */
   boolean isThrottled(String identity);
 
+  /** Whether the identity is under enhanced monitoring (also when the state cannot tell). */
   boolean isMonitored(String identity);
 
-  /** A cap on the subject's trust level (CRITICAL after a critical event), if any. */
+  /** A cap on the subject's trust level (CRITICAL after a critical event, or when the state cannot tell), if any. */
   Optional<TrustLevel> levelCap(String subject);
 
   /** A detector's verdict about an identity's behaviour. */

@@ -100,7 +100,7 @@ public final class Identities {
     Caller caller = exchange.caller();
     if (CoreAccess.callers().identityKey(caller) == null && exchange.identity().equals(RequestState.UNKNOWN)) {
       // a client whose address is not known shares nothing with other unknown clients: no bucket, no baseline
-      s = new State(this, null);
+      s = new State(this, null, null);
       exchange.identityState(s);
       return s;
     }
@@ -120,7 +120,8 @@ public final class Identities {
   public State get(String key, boolean withBaseline) {
     State s = states.getIfPresent(key);
     if (s == null) {
-      s = states.get(key, k -> new State(this, withBaseline && baselines != null ? baselines.apply(clock.millis()) : null));
+      s = states.get(key, k -> new State(this, k,
+          withBaseline && baselines != null ? baselines.apply(clock.millis()) : null));
     }
     return s;
   }
@@ -148,6 +149,7 @@ public final class Identities {
     private static final PerRoute[] NONE = new PerRoute[0];
 
     private final Identities owner;
+    private final String key;
     private final Object baseline;
     /** Buckets by slot, copy-on-write: created once per identity and route, read on every request. */
     private volatile PerRoute[] buckets = NONE;
@@ -156,9 +158,18 @@ public final class Identities {
     /** When this state was last found through the cache (millis of the enforcer's clock). */
     volatile long touched;
 
-    State(Identities owner, Object baseline) {
+    State(Identities owner, String key, Object baseline) {
       this.owner = owner;
+      this.key = key;
       this.baseline = baseline;
+    }
+
+    /**
+     * The key this state is kept under (the identity, with its tenant when limits are per tenant; a network key for
+     * network-wide buckets), or {@code null} for a client that shares nothing (its address unknown).
+     */
+    public String key() {
+      return key;
     }
 
     /** The behaviour baseline, or {@code null} when behaviour is off (or for network-wide buckets). */

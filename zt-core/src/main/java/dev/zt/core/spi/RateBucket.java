@@ -1,0 +1,30 @@
+package dev.zt.core.spi;
+
+import java.util.List;
+
+/**
+ * A handle to one token bucket of a {@link RateBuckets} store (Bucket4j's {@code BucketProxy} model): cheap to hold,
+ * found once per identity and route and then kept by the rate gate, so a request costs a {@link #tryConsume()} on the
+ * held handle and no lookup. The in-memory store's handle is the bucket itself (a lock-free Bucket4j bucket); a
+ * shared store's handle talks to the backing store, or draws on a local lease of the shared budget.
+ *
+ * <p>Each method is atomic. A handle that cannot reach its backing store may answer from a local share of the limit,
+ * or throw ({@link StateUnavailableException}): the rate gate then refuses the request (503), never allows it
+ * unlimited.
+ *
+ * @since 0.1
+ */
+public interface RateBucket {
+
+  /** Takes one token if there is one. The steady path: must not allocate. */
+  boolean tryConsume();
+
+  /** Takes one token if there is one, else says how long until there is. */
+  RateBuckets.Consumption tryConsumeAndReport();
+
+  /**
+   * Gives the bucket new bands (the same names, other capacities: a trust level or a throttle scales them); what was
+   * consumed carries over in proportion, the bucket is never refilled by it.
+   */
+  void reshape(List<RateBuckets.Band> bands);
+}
