@@ -32,6 +32,11 @@ public final class RequestContext {
   private final boolean mayBlock;
   private final Optional<FormBody> formBody;
   private final RequestContext origin; // the context a withFormBody copy was made from, else this
+  private final String scheme; // "http" / "https", or null when the adapter did not say
+  private final String host; // the Host field as received, or null
+  private final String targetScheme; // an absolute-form target's scheme and authority, else null
+  private final String targetAuthority;
+  private final java.net.URI publicOrigin; // null when none was given
 
   private RequestContext(Builder b) {
     this.method = b.method;
@@ -52,6 +57,11 @@ public final class RequestContext {
     this.mayBlock = b.mayBlock;
     this.formBody = Optional.ofNullable(b.formBody);
     this.origin = this;
+    this.scheme = b.scheme;
+    this.host = b.host;
+    this.targetScheme = b.targetScheme;
+    this.targetAuthority = b.targetAuthority;
+    this.publicOrigin = b.publicOrigin;
   }
 
   private RequestContext(RequestContext of, FormBody form) {
@@ -67,6 +77,11 @@ public final class RequestContext {
     this.mayBlock = of.mayBlock;
     this.formBody = Optional.of(form);
     this.origin = of.origin;
+    this.scheme = of.scheme;
+    this.host = of.host;
+    this.targetScheme = of.targetScheme;
+    this.targetAuthority = of.targetAuthority;
+    this.publicOrigin = of.publicOrigin;
   }
 
   /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
@@ -87,7 +102,12 @@ public final class RequestContext {
     Objects.requireNonNull(requestTarget, "requestTarget");
     RequestTarget.Result target = RequestTarget.parse(requestTarget);
     if (target instanceof RequestTarget.Parsed parsed) {
-      return new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
+      Builder b = new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
+      if (!parsed.authority().isEmpty()) {
+        b.targetScheme = parsed.scheme().toLowerCase(java.util.Locale.ROOT);
+        b.targetAuthority = parsed.authority();
+      }
+      return b;
     }
     Builder b = new Builder(method, requestTarget);
     b.refusedTarget = ((RequestTarget.Refused) target).why();
@@ -111,6 +131,89 @@ public final class RequestContext {
 
   PathNormalizer.Result pathResult() {
     return path;
+  }
+
+  /**
+   * The scheme the request arrived with, {@code http} or {@code https}, as the adapter said (the connection's: TLS or
+   * not); empty when it did not.
+   *
+   * @since 0.2
+   */
+  public Optional<String> scheme() {
+    return Optional.ofNullable(scheme);
+  }
+
+  /**
+   * The authority the client addressed, as it sent it: an absolute-form request-target's (RFC 9112 §3.2.2: the
+   * server then ignores {@code Host}), else the {@code Host} field the adapter gave. Client input, unchecked: see
+   * {@link #effectiveUri()}.
+   *
+   * @since 0.2
+   */
+  public Optional<String> host() {
+    return Optional.ofNullable(targetAuthority != null ? targetAuthority : host);
+  }
+
+  /**
+   * The service's public origin given to this context ({@link Builder#publicOrigin}), if any.
+   *
+   * @since 0.2
+   */
+  public Optional<java.net.URI> publicOrigin() {
+    return Optional.ofNullable(publicOrigin);
+  }
+
+  /**
+   * This request's effective URI without query and fragment (RFC 9110 §7.1; what DPoP's {@code htu} names, RFC 9449
+   * §4.3), normalized (RFC 3986 §6.2.2–6.2.3): from the {@link #publicOrigin()} when given, else from the
+   * {@link #scheme()} and the {@link #host()} the client sent — which only a configured public origin makes
+   * trustworthy ({@link Enforcer#effectiveUri}). Empty when that is not possible or not unambiguous: no scheme or
+   * host, a malformed host or port, {@code Host} sent more than once, an absolute-form target whose scheme is not the
+   * connection's, a refused request-target, a path that is not RFC 3986.
+   *
+   * @since 0.2
+   */
+  public Optional<java.net.URI> effectiveUri() {
+    if (publicOrigin != null) {
+      return effectiveUri(publicOrigin);
+    }
+    if (scheme == null) {
+      return Optional.empty();
+    }
+    String authority;
+    if (targetAuthority != null) {
+      if (!targetScheme.equals(scheme)) {
+        return Optional.empty(); // "https://…" sent over plain http, or the reverse: not this connection's target
+      }
+      authority = targetAuthority;
+    } else {
+      if (host == null || headers.values("Host").size() > 1) {
+        return Optional.empty(); // RFC 9112 §3.2: more than one Host is a bad request, never a choice
+      }
+      authority = host;
+    }
+    return isRefusedTarget() ? Optional.empty() : dev.zt.core.internal.EffectiveUri.of(scheme, authority, rawPath);
+  }
+
+  /**
+   * The effective URI of this request at {@code origin} (the service's public origin, {@code https://host[:port]}),
+   * as {@link #effectiveUri()}: whatever {@code Host} the client sent.
+   *
+   * @throws IllegalArgumentException if {@code origin} is not an origin (see {@link Builder#publicOrigin})
+   * @since 0.2
+   */
+  public Optional<java.net.URI> effectiveUri(java.net.URI origin) {
+    java.net.URI checked = checkOrigin(origin);
+    return isRefusedTarget() ? Optional.empty() : dev.zt.core.internal.EffectiveUri.of(checked, rawPath);
+  }
+
+  private boolean isRefusedTarget() {
+    return !rawPath.startsWith("/");
+  }
+
+  /** {@code origin} when it is a valid public origin, in normal form; else an {@link IllegalArgumentException}. */
+  static java.net.URI checkOrigin(java.net.URI origin) {
+    return dev.zt.core.internal.EffectiveUri.checkOrigin(origin);
   }
 
   /** The raw query string (without {@code ?}), or empty. Tokens found here are ignored (RFC 6750 §2.3 is off). */
@@ -216,6 +319,11 @@ public final class RequestContext {
     private String contextPath = "";
     private String refusedTarget;
     private FormBody formBody;
+    private String scheme;
+    private String host;
+    private String targetScheme;
+    private String targetAuthority;
+    private java.net.URI publicOrigin;
 
     private Builder(String method, String rawPath) {
       this.method = Objects.requireNonNull(method, "method");
@@ -276,6 +384,44 @@ public final class RequestContext {
         throw new IllegalStateException("formBody was already set");
       }
       this.formBody = FormBody.of(body);
+      return this;
+    }
+
+    /**
+     * The scheme of the connection the request came on: {@code https} over TLS, else {@code http} (case-insensitive,
+     * as a container reports it). Any other value, or {@code null}, leaves the scheme unknown, and the request then
+     * has no {@link RequestContext#effectiveUri() effective URI} built from it (an adapter never fails a request for
+     * it).
+     *
+     * @since 0.2
+     */
+    public Builder scheme(String scheme) {
+      String s = scheme == null ? null : scheme.toLowerCase(java.util.Locale.ROOT);
+      this.scheme = "http".equals(s) || "https".equals(s) ? s : null;
+      return this;
+    }
+
+    /**
+     * The {@code Host} field as received (HTTP/2's {@code :authority}), or {@code null} when the request had none.
+     * Client input: kept as sent and checked only when an effective URI is built from it.
+     *
+     * @since 0.2
+     */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * The service's public origin ({@code https://host[:port]}), from which {@link RequestContext#effectiveUri()} is
+     * built instead of the {@code Host} the client sent. The enforcer uses its own configured origin
+     * ({@link Enforcer.Builder#publicOrigin}) whatever this says.
+     *
+     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and nothing after it
+     * @since 0.2
+     */
+    public Builder publicOrigin(java.net.URI origin) {
+      this.publicOrigin = checkOrigin(origin);
       return this;
     }
 

@@ -2,7 +2,7 @@ package dev.zt.core.countermeasure;
 
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
-import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.credential.VerifiedCredential;
 import dev.zt.core.internal.WindowCounter;
 import dev.zt.core.internal.Expiring;
 import dev.zt.core.internal.SourceKey;
@@ -56,7 +56,7 @@ public final class Countermeasures {
 
   private final CountermeasureHooks hooks = new CountermeasureHooks() {
     @Override
-    public boolean isSuspended(VerifiedJwt token) {
+    public boolean isSuspended(VerifiedCredential token) {
       return Countermeasures.this.isSuspended(token);
     }
 
@@ -81,20 +81,20 @@ public final class Countermeasures {
     }
 
     @Override
-    public void onVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+    public void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
         Optional<InetAddress> source) {
       Countermeasures.this.onVerdict(verdict, identity, token, source);
     }
 
     @Override
-    public void onContentVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+    public void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
         Optional<InetAddress> source) {
       Countermeasures.this.onContentVerdict(verdict, identity, token, source);
     }
 
     @Override
     public void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity,
-        Optional<VerifiedJwt> token, Optional<SourceKey> source) {
+        Optional<? extends VerifiedCredential> token, Optional<SourceKey> source) {
       Countermeasures.this.onVerdict(verdict, basis, identity, token, source);
     }
   };
@@ -126,7 +126,7 @@ public final class Countermeasures {
   // ---- what the gates ask
 
   /** Whether the caller's credential is suspended (its jti, its subject, or a revocation after it was issued). */
-  boolean isSuspended(VerifiedJwt token) {
+  boolean isSuspended(VerifiedCredential token) {
     if (suspendedTokens.isEmpty() && suspendedSubjects.isEmpty() && revokedBefore.isEmpty()) {
       return false;
     }
@@ -209,7 +209,7 @@ public final class Countermeasures {
    * Takes a detector's verdict about an identity's behaviour: audits it, pins the subject at CRITICAL for HIGH and
    * CRITICAL severities, and fires the policy's actions whose attempt thresholds are reached.
    */
-  void onVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token, Optional<InetAddress> source) {
+  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source) {
     onVerdict(verdict, CountermeasureHooks.Basis.BEHAVIOUR, identity, token, source.map(SourceKey::of));
   }
 
@@ -217,19 +217,19 @@ public final class Countermeasures {
    * Takes a verdict about a request's content ({@link Basis#CONTENT}): audited and acted on per the policy, but the
    * subject's trust is not pinned, and a suspension reaches only the token that carried it.
    */
-  void onContentVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+  void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
       Optional<InetAddress> source) {
     onVerdict(verdict, CountermeasureHooks.Basis.CONTENT, identity, token, source.map(SourceKey::of));
   }
 
-  void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity, Optional<VerifiedJwt> token,
+  void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity, Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source) {
     audit.verdict(verdict, identity);
     if (token.isEmpty() && source.isEmpty() && identity.equals(RequestState.UNKNOWN)) {
       return; // nothing known to act on, and unknown clients share no state
     }
     if (basis == CountermeasureHooks.Basis.BEHAVIOUR && verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
-      token.flatMap(VerifiedJwt::subject).ifPresent(sub -> pinCritical(sub, verdict.rule()));
+      token.flatMap(VerifiedCredential::subject).ifPresent(sub -> pinCritical(sub, verdict.rule()));
     }
     // content verdicts count per token, so a victim's other tokens never add up towards a suspension
     String counted = basis == CountermeasureHooks.Basis.CONTENT && token.isPresent() ? "token:" + tokenKey(token.get()) : identity;
@@ -249,7 +249,7 @@ public final class Countermeasures {
     }
   }
 
-  private void apply(Countermeasure action, Verdict verdict, String identity, Optional<VerifiedJwt> token,
+  private void apply(Countermeasure action, Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source) {
     long until = clock.millis() + action.ttl().toMillis();
     String rule = verdict.rule();
@@ -291,7 +291,7 @@ public final class Countermeasures {
    * times, which in practice name one token (two tokens for one subject minted in the same second with the same
    * expiry would share it).
    */
-  static String tokenKey(VerifiedJwt token) {
+  static String tokenKey(VerifiedCredential token) {
     if (token.tokenId().isPresent()) {
       return token.tokenId().get();
     }
@@ -307,7 +307,7 @@ public final class Countermeasures {
     critical.put(subject, rule, clock.millis() + criticalTtl.toMillis());
   }
 
-  private static String describe(VerifiedJwt token) {
+  private static String describe(VerifiedCredential token) {
     return "sub=" + token.subject().orElse("-") + " jti=" + token.tokenId().orElse("-")
         + (token.tokenId().isPresent() ? "" : " (no jti: this token by iat " + epochSeconds(token.issuedAt())
         + " and exp " + token.expiresAt().getEpochSecond() + ")");
