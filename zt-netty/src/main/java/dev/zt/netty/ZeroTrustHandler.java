@@ -622,6 +622,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (!chain.isEmpty()) {
       b.peerCertificates(chain);
     }
+    b.scheme(ssl != null ? "https" : "http").host(request.headers().get(HttpHeaderNames.HOST));
     if (request instanceof FullHttpRequest full) {
       formBody(b, full);
     }

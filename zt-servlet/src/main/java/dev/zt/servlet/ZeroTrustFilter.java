@@ -194,7 +194,8 @@ public final class ZeroTrustFilter implements Filter {
           var values = request.getHeaders(name);
           return values == null ? List.of() : Collections.list(values);
         })
-        .arrival(Instant.ofEpochMilli(enforcer.clock().millis())); // millis(): an intrinsic, no native call
+        .arrival(Instant.ofEpochMilli(enforcer.clock().millis())) // millis(): an intrinsic, no native call
+        .scheme(request.getScheme()).host(request.getHeader("Host"));
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       b.peerCertificates(List.of(chain));
