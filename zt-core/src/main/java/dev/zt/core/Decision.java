@@ -34,23 +34,59 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
    *
    * @param caller who made the request; {@link Caller#anonymous()} on a public route without a credential
    * @param rule the id of the route rule that allowed it
-   * @param responseHeaders response fields to add to the application's answer, in order; else empty
-   * @param forward the credential to send on instead of the client's, if any
+   * @param additions what steps after the allow added: response fields and a credential to forward;
+   *     {@link Additions#NONE} (one shared instance) for the common allow, so it costs no allocation
    * @since 0.2
    */
-  record Allow(Caller caller, String rule, Map<String, String> responseHeaders, Optional<ForwardedCredential> forward)
-      implements Decision {
+  record Allow(Caller caller, String rule, Additions additions) implements Decision {
     public Allow {
       Objects.requireNonNull(caller, "caller");
       Objects.requireNonNull(rule, "rule");
-      responseHeaders = responseHeaders.isEmpty() ? Map.of()
-          : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(responseHeaders));
-      Objects.requireNonNull(forward, "forward");
+      Objects.requireNonNull(additions, "additions");
     }
 
     /** An allow that adds nothing to the answer and forwards the client's own credential, if any. */
     public Allow(Caller caller, String rule) {
-      this(caller, rule, Map.of(), Optional.empty());
+      this(caller, rule, Additions.NONE);
+    }
+
+    /** An allow with response fields to add and a credential to forward (either may be empty). */
+    public Allow(Caller caller, String rule, Map<String, String> responseHeaders,
+        Optional<ForwardedCredential> forward) {
+      this(caller, rule, Additions.of(responseHeaders, forward));
+    }
+
+    /** Response fields to add to the application's answer, in order; else empty. */
+    public Map<String, String> responseHeaders() {
+      return additions.responseHeaders();
+    }
+
+    /** The credential to send on instead of the client's, if any. */
+    public Optional<ForwardedCredential> forward() {
+      return additions.forward();
+    }
+
+    /**
+     * What steps after an allow added to it.
+     *
+     * @param responseHeaders response fields to add to the application's answer, in order; else empty
+     * @param forward the credential to send on instead of the client's, if any
+     * @since 0.2
+     */
+    public record Additions(Map<String, String> responseHeaders, Optional<ForwardedCredential> forward) {
+      /** Nothing added: the common allow. */
+      public static final Additions NONE = new Additions(Map.of(), Optional.empty());
+
+      public Additions {
+        responseHeaders = responseHeaders.isEmpty() ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(responseHeaders));
+        Objects.requireNonNull(forward, "forward");
+      }
+
+      /** {@link #NONE} when both are empty, else new additions. */
+      public static Additions of(Map<String, String> responseHeaders, Optional<ForwardedCredential> forward) {
+        return responseHeaders.isEmpty() && forward.isEmpty() ? NONE : new Additions(responseHeaders, forward);
+      }
     }
   }
 

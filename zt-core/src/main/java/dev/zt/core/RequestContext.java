@@ -31,18 +31,30 @@ public final class RequestContext {
   private final boolean arrivalStamped;
   private final boolean mayBlock;
   private final Optional<FormBody> formBody;
-  private final RequestContext origin; // the context a withFormBody copy was made from, else this
-  private final String scheme; // "http" / "https", or null when the adapter did not say
-  private final String host; // the Host field as received, or null
-  private final String targetScheme; // an absolute-form target's scheme and authority, else null
-  private final String targetAuthority;
-  private final java.net.URI publicOrigin; // null when none was given
+  private final byte scheme; // UNKNOWN, HTTP or HTTPS: in the object's padding, no field for the common request
+  // what few requests have (an absolute-form target, a host or public origin given to the builder, the context a
+  // withFormBody copy was made from), or null: a request without any allocates nothing for it
+  private final Extra extra;
+
+  private static final byte UNKNOWN = 0;
+  private static final byte HTTP = 1;
+  private static final byte HTTPS = 2;
+
+  /**
+   * @param origin the context a withFormBody copy was made from, or null for this one
+   * @param targetScheme an absolute-form target's scheme (lower case), or null
+   * @param targetAuthority an absolute-form target's authority, or null
+   * @param host the Host given to the builder, or null
+   * @param publicOrigin the public origin given to the builder, or null
+   */
+  private record Extra(RequestContext origin, String targetScheme, String targetAuthority, String host,
+      java.net.URI publicOrigin) {}
 
   private RequestContext(Builder b) {
     this.method = b.method;
     this.rawPath = b.rawPath;
-    if (b.refusedTarget != null) {
-      this.path = new PathNormalizer.Rejected(b.refusedTarget);
+    if (b.refusedTarget() != null) {
+      this.path = new PathNormalizer.Rejected(b.refusedTarget());
     } else {
       this.path = b.contextPath.isEmpty()
           ? PathNormalizer.normalize(b.rawPath)
@@ -56,12 +68,10 @@ public final class RequestContext {
     this.arrivalStamped = b.arrivalStamped;
     this.mayBlock = b.mayBlock;
     this.formBody = Optional.ofNullable(b.formBody);
-    this.origin = this;
     this.scheme = b.scheme;
-    this.host = b.host;
-    this.targetScheme = b.targetScheme;
-    this.targetAuthority = b.targetAuthority;
-    this.publicOrigin = b.publicOrigin;
+    Builder.More m = b.more;
+    this.extra = m == null || (m.targetAuthority == null && m.host == null && m.publicOrigin == null) ? null
+        : new Extra(null, m.targetScheme, m.targetAuthority, m.host, m.publicOrigin);
   }
 
   private RequestContext(RequestContext of, FormBody form) {
@@ -76,12 +86,11 @@ public final class RequestContext {
     this.arrivalStamped = of.arrivalStamped;
     this.mayBlock = of.mayBlock;
     this.formBody = Optional.of(form);
-    this.origin = of.origin;
     this.scheme = of.scheme;
-    this.host = of.host;
-    this.targetScheme = of.targetScheme;
-    this.targetAuthority = of.targetAuthority;
-    this.publicOrigin = of.publicOrigin;
+    Extra e = of.extra;
+    this.extra = e == null ? new Extra(of, null, null, null, null)
+        : new Extra(e.origin() == null ? of : e.origin(), e.targetScheme(), e.targetAuthority(), e.host(),
+            e.publicOrigin());
   }
 
   /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
@@ -104,13 +113,13 @@ public final class RequestContext {
     if (target instanceof RequestTarget.Parsed parsed) {
       Builder b = new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
       if (!parsed.authority().isEmpty()) {
-        b.targetScheme = parsed.scheme().toLowerCase(java.util.Locale.ROOT);
-        b.targetAuthority = parsed.authority();
+        b.more().targetScheme = parsed.scheme().toLowerCase(java.util.Locale.ROOT);
+        b.more().targetAuthority = parsed.authority();
       }
       return b;
     }
     Builder b = new Builder(method, requestTarget);
-    b.refusedTarget = ((RequestTarget.Refused) target).why();
+    b.more().refusedTarget = ((RequestTarget.Refused) target).why();
     return b;
   }
 
@@ -140,18 +149,29 @@ public final class RequestContext {
    * @since 0.2
    */
   public Optional<String> scheme() {
-    return Optional.ofNullable(scheme);
+    return Optional.ofNullable(schemeName());
+  }
+
+  private String schemeName() {
+    return scheme == HTTPS ? "https" : scheme == HTTP ? "http" : null;
   }
 
   /**
    * The authority the client addressed, as it sent it: an absolute-form request-target's (RFC 9112 §3.2.2: the
-   * server then ignores {@code Host}), else the {@code Host} field the adapter gave. Client input, unchecked: see
-   * {@link #effectiveUri()}.
+   * server then ignores {@code Host}), else the host given to {@link Builder#host}, else the request's {@code Host}
+   * field when it has exactly one. Client input, unchecked: see {@link #effectiveUri()}.
    *
    * @since 0.2
    */
   public Optional<String> host() {
-    return Optional.ofNullable(targetAuthority != null ? targetAuthority : host);
+    if (extra != null && extra.targetAuthority() != null) {
+      return Optional.of(extra.targetAuthority());
+    }
+    if (extra != null && extra.host() != null) {
+      return Optional.of(extra.host());
+    }
+    List<String> hosts = headers.values("Host");
+    return hosts.size() == 1 ? Optional.of(hosts.get(0)) : Optional.empty();
   }
 
   /**
@@ -160,7 +180,7 @@ public final class RequestContext {
    * @since 0.2
    */
   public Optional<java.net.URI> publicOrigin() {
-    return Optional.ofNullable(publicOrigin);
+    return Optional.ofNullable(extra == null ? null : extra.publicOrigin());
   }
 
   /**
@@ -174,25 +194,30 @@ public final class RequestContext {
    * @since 0.2
    */
   public Optional<java.net.URI> effectiveUri() {
-    if (publicOrigin != null) {
-      return effectiveUri(publicOrigin);
+    if (extra != null && extra.publicOrigin() != null) {
+      return effectiveUri(extra.publicOrigin());
     }
-    if (scheme == null) {
+    String s = schemeName();
+    if (s == null) {
       return Optional.empty();
     }
     String authority;
-    if (targetAuthority != null) {
-      if (!targetScheme.equals(scheme)) {
+    if (extra != null && extra.targetAuthority() != null) {
+      if (!extra.targetScheme().equals(s)) {
         return Optional.empty(); // "https://…" sent over plain http, or the reverse: not this connection's target
       }
-      authority = targetAuthority;
+      authority = extra.targetAuthority();
     } else {
-      if (host == null || headers.values("Host").size() > 1) {
+      List<String> hosts = headers.values("Host");
+      if (hosts.size() > 1) {
         return Optional.empty(); // RFC 9112 §3.2: more than one Host is a bad request, never a choice
       }
-      authority = host;
+      authority = extra != null && extra.host() != null ? extra.host() : hosts.isEmpty() ? null : hosts.get(0);
+      if (authority == null) {
+        return Optional.empty();
+      }
     }
-    return isRefusedTarget() ? Optional.empty() : dev.zt.core.internal.EffectiveUri.of(scheme, authority, rawPath);
+    return isRefusedTarget() ? Optional.empty() : dev.zt.core.internal.EffectiveUri.of(s, authority, rawPath);
   }
 
   /**
@@ -280,7 +305,11 @@ public final class RequestContext {
 
   /** Whether this context was built by the same builder call as {@code other} (or copied from the same one). */
   boolean sameRequestAs(RequestContext other) {
-    return origin == other.origin;
+    return origin() == other.origin();
+  }
+
+  private RequestContext origin() {
+    return extra == null || extra.origin() == null ? this : extra.origin();
   }
 
   /**
@@ -317,13 +346,29 @@ public final class RequestContext {
     private boolean arrivalStamped;
     private boolean mayBlock = true;
     private String contextPath = "";
-    private String refusedTarget;
+    private More more; // what few requests have, made when first needed
+    private byte scheme;
+
+    /** The builder's rarely set options. */
+    private static final class More {
+      private String refusedTarget;
+      private String targetScheme;
+      private String targetAuthority;
+      private String host;
+      private java.net.URI publicOrigin;
+    }
+
+    private More more() {
+      if (more == null) {
+        more = new More();
+      }
+      return more;
+    }
+
+    private String refusedTarget() {
+      return more == null ? null : more.refusedTarget;
+    }
     private FormBody formBody;
-    private String scheme;
-    private String host;
-    private String targetScheme;
-    private String targetAuthority;
-    private java.net.URI publicOrigin;
 
     private Builder(String method, String rawPath) {
       this.method = Objects.requireNonNull(method, "method");
@@ -396,19 +441,22 @@ public final class RequestContext {
      * @since 0.2
      */
     public Builder scheme(String scheme) {
-      String s = scheme == null ? null : scheme.toLowerCase(java.util.Locale.ROOT);
-      this.scheme = "http".equals(s) || "https".equals(s) ? s : null;
+      this.scheme = "https".equalsIgnoreCase(scheme) ? HTTPS : "http".equalsIgnoreCase(scheme) ? HTTP : UNKNOWN;
       return this;
     }
 
     /**
-     * The {@code Host} field as received (HTTP/2's {@code :authority}), or {@code null} when the request had none.
-     * Client input: kept as sent and checked only when an effective URI is built from it.
+     * The host the request was sent to as received, when it is not the request's {@code Host} field (which is read
+     * by default: an adapter whose headers view has {@code Host}, or HTTP/2's {@code :authority} as {@code Host},
+     * need not call this); {@code null} for none. Client input: kept as sent and checked only when an effective URI
+     * is built from it.
      *
      * @since 0.2
      */
     public Builder host(String host) {
-      this.host = host;
+      if (host != null || more != null) {
+        more().host = host;
+      }
       return this;
     }
 
@@ -421,7 +469,7 @@ public final class RequestContext {
      * @since 0.2
      */
     public Builder publicOrigin(java.net.URI origin) {
-      this.publicOrigin = checkOrigin(origin);
+      more().publicOrigin = checkOrigin(origin);
       return this;
     }
 

@@ -85,6 +85,7 @@ class PipelineExtensionTests {
   void enforceWhenNoStepsAfterAllowThenAllowCarriesSharedEmptyFieldsAndNoCredential() {
     Decision.Allow allow = (Decision.Allow) get(builder().build(), "/public");
 
+    assertThat(allow.additions()).isSameAs(Decision.Allow.Additions.NONE);
     assertThat(allow.responseHeaders()).isSameAs(Map.of());
     assertThat(allow.forward()).isSameAs(java.util.Optional.empty());
   }

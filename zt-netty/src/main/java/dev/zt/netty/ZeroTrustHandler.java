@@ -622,7 +622,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (!chain.isEmpty()) {
       b.peerCertificates(chain);
     }
-    b.scheme(ssl != null ? "https" : "http").host(request.headers().get(HttpHeaderNames.HOST));
+    b.scheme(ssl != null ? "https" : "http"); // the Host field is read through the headers view when needed
     if (request instanceof FullHttpRequest full) {
       formBody(b, full);
     }

@@ -195,7 +195,7 @@ public final class ZeroTrustFilter implements Filter {
           return values == null ? List.of() : Collections.list(values);
         })
         .arrival(Instant.ofEpochMilli(enforcer.clock().millis())) // millis(): an intrinsic, no native call
-        .scheme(request.getScheme()).host(request.getHeader("Host"));
+        .scheme(request.getScheme()); // the Host field is read through the headers view when needed
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       b.peerCertificates(List.of(chain));

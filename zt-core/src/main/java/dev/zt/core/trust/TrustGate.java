@@ -74,9 +74,10 @@ final class TrustGate implements Gate, TrustBreakdown, AfterAnswer {
    */
   TrustGate(TrustPolicy policy, CountermeasureHooks countermeasures, boolean alwaysScore,
       Function<TrustContext, Optional<String>> country, Identities identities, Slots slots) {
+    // the slots written on every scored request first: they are the ones kept in the request state's fields
+    this.behaviourResultSlot = slots.slot("trust.behaviour");
     this.scoreSlot = slots.longSlot("trust.score", 0);
     this.resultsSlot = slots.slot("trust.results");
-    this.behaviourResultSlot = slots.slot("trust.behaviour");
     this.capSlot = slots.slot("trust.cap");
     this.builtSlot = slots.slot("trust.breakdown");
     this.policy = policy;

@@ -49,10 +49,16 @@ public final class RequestState {
   private String detail = "";
   private String anonymousKey;
   private java.net.URI publicOrigin;
-  // what the gates keep for this request, by slot; allocated on the first write, so a request no gate keeps
-  // anything for allocates nothing
-  private Object[] refs = NO_REFS;
-  private long[] longs = NO_LONGS; // each value XOR its slot's initial value: zero reads as the initial value
+  // what the gates keep for this request, by slot: the first few in fields, the rest in arrays made on the first
+  // write (see Slots); a primitive is stored XOR its slot's initial value, so zero reads as the initial value
+  private Object r0;
+  private Object r1;
+  private Object r2;
+  private Object r3;
+  private long l0;
+  private long l1;
+  private Object[] refs = NO_REFS; // slots from Slots.INLINE_REFS on
+  private long[] longs = NO_LONGS; // slots from Slots.INLINE_LONGS on
 
   public RequestState(RequestContext request, String path, Route route) {
     this(request, path, route, request.clientAddress(), request.arrival().toEpochMilli());
@@ -63,7 +69,7 @@ public final class RequestState {
     this(request, path, route, new ClientAddresses.Client(client, client.isPresent()), now, Slots.CORE);
   }
 
-  /** A request's state in an enforcer whose features allocated {@code slots}. */
+  /** A request's state in an enforcer whose features allocated {@code slots} (a frozen layout). */
   public RequestState(RequestContext request, String path, Route route, ClientAddresses.Client client, long now,
       Slots slots) {
     this.request = request;
@@ -79,30 +85,68 @@ public final class RequestState {
   /** The value in {@code slot}, or {@code null} when no gate wrote it. */
   @SuppressWarnings("unchecked")
   public <T> T get(Slot<T> slot) {
-    Object[] r = refs;
-    return slot.index < r.length ? (T) r[slot.index] : null;
+    int i = slot.index;
+    switch (i) {
+      case 0: return (T) r0;
+      case 1: return (T) r1;
+      case 2: return (T) r2;
+      case 3: return (T) r3;
+      default:
+        i -= Slots.INLINE_REFS;
+        Object[] r = refs;
+        return i < r.length ? (T) r[i] : null;
+    }
   }
 
   /** Writes {@code value} to {@code slot}. */
   public <T> void set(Slot<T> slot, T value) {
-    if (slot.index >= refs.length) {
-      refs = java.util.Arrays.copyOf(refs, Math.max(slots.refs(), slot.index + 1));
+    int i = slot.index;
+    switch (i) {
+      case 0 -> r0 = value;
+      case 1 -> r1 = value;
+      case 2 -> r2 = value;
+      case 3 -> r3 = value;
+      default -> {
+        i -= Slots.INLINE_REFS;
+        if (i >= refs.length) {
+          refs = java.util.Arrays.copyOf(refs, Math.max(slots.refs() - Slots.INLINE_REFS, i + 1));
+        }
+        refs[i] = value;
+      }
     }
-    refs[slot.index] = value;
   }
 
   /** The value in {@code slot}, or its initial value when no gate wrote it. */
   public long get(LongSlot slot) {
-    long[] l = longs;
-    return slot.index < l.length ? l[slot.index] ^ slot.initial : slot.initial;
+    int i = slot.index;
+    long raw;
+    if (i == 0) {
+      raw = l0;
+    } else if (i == 1) {
+      raw = l1;
+    } else {
+      i -= Slots.INLINE_LONGS;
+      long[] l = longs;
+      raw = i < l.length ? l[i] : 0;
+    }
+    return raw ^ slot.initial;
   }
 
   /** Writes {@code value} to {@code slot}. */
   public void set(LongSlot slot, long value) {
-    if (slot.index >= longs.length) {
-      longs = java.util.Arrays.copyOf(longs, Math.max(slots.longs(), slot.index + 1));
+    long raw = value ^ slot.initial;
+    int i = slot.index;
+    if (i == 0) {
+      l0 = raw;
+    } else if (i == 1) {
+      l1 = raw;
+    } else {
+      i -= Slots.INLINE_LONGS;
+      if (i >= longs.length) {
+        longs = java.util.Arrays.copyOf(longs, Math.max(slots.longs() - Slots.INLINE_LONGS, i + 1));
+      }
+      longs[i] = raw;
     }
-    longs[slot.index] = value ^ slot.initial;
   }
 
   /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */
@@ -190,12 +234,12 @@ public final class RequestState {
 
   /** Counts one query parameter or form field handed to the detectors (the work per request is bounded). */
   public void countInspected() {
-    set(Slots.INSPECTED, get(Slots.INSPECTED) + 1);
+    set(slots.inspected(), get(slots.inspected()) + 1);
   }
 
   /** How many query parameters and form fields were handed to the detectors for this request. */
   public int inspectedFields() {
-    return (int) get(Slots.INSPECTED);
+    return (int) get(slots.inspected());
   }
 
   /** The request with its form body, once read after every other check passed ({@link Decision.ReadForm}). */
@@ -243,10 +287,10 @@ public final class RequestState {
         || !value.chars().allMatch(c -> (c >= 0x20 && c < 0x7f) || c == '\t')) {
       throw new IllegalArgumentException("a response field is a token name and a visible-ASCII value");
     }
-    java.util.Map<String, String> fields = get(Slots.RESPONSE_HEADERS);
+    java.util.Map<String, String> fields = get(slots.responseHeaders());
     if (fields == null) {
       fields = new java.util.LinkedHashMap<>();
-      set(Slots.RESPONSE_HEADERS, fields);
+      set(slots.responseHeaders(), fields);
     }
     for (String existing : fields.keySet()) {
       if (existing.equalsIgnoreCase(name)) {
@@ -258,7 +302,7 @@ public final class RequestState {
 
   /** The response fields steps after the allow added, in order; empty (a shared instance) for none. */
   public java.util.Map<String, String> responseHeaders() {
-    java.util.Map<String, String> fields = get(Slots.RESPONSE_HEADERS);
+    java.util.Map<String, String> fields = get(slots.responseHeaders());
     return fields == null ? java.util.Map.of() : fields;
   }
 
@@ -270,15 +314,15 @@ public final class RequestState {
    */
   public void forward(dev.zt.core.Decision.ForwardedCredential credential) {
     Objects.requireNonNull(credential, "credential");
-    if (get(Slots.FORWARD) != null) {
+    if (get(slots.forward()) != null) {
       throw new IllegalStateException("a credential to forward was set already");
     }
-    set(Slots.FORWARD, credential);
+    set(slots.forward(), credential);
   }
 
   /** The credential to forward, if a step after the allow set one. */
   public java.util.Optional<dev.zt.core.Decision.ForwardedCredential> forwarded() {
-    return java.util.Optional.ofNullable(get(Slots.FORWARD));
+    return java.util.Optional.ofNullable(get(slots.forward()));
   }
 
   /** The enforcer's configured public origin, set when the enforcer has one. */
