@@ -189,7 +189,8 @@ public final class RequestContext {
    * {@link #scheme()} and the {@link #host()} the client sent — which only a configured public origin makes
    * trustworthy ({@link Enforcer#effectiveUri}). Empty when that is not possible or not unambiguous: no scheme or
    * host, a malformed host or port, {@code Host} sent more than once, an absolute-form target whose scheme is not the
-   * connection's, a refused request-target, a path that is not RFC 3986.
+   * connection's, a refused request-target, a path that is not RFC 3986. Like {@link #headers()}, it reads the
+   * container's request: call it while the request is being handled.
    *
    * @since 0.2
    */

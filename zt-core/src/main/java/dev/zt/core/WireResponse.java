@@ -37,6 +37,11 @@ import java.util.Map;
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
  *
+ * <p>The challenge's scheme comes from the denial ({@link Decision.Deny#challenges()}): one {@code Bearer} challenge by
+ * default, or the gate's (e.g. {@code DPoP} with its {@code algs} and then {@code Bearer}, RFC 9449 §7.1), all in one
+ * {@code WWW-Authenticate} field, the error parameters on the challenge that carries them. The status is the
+ * reason's ({@link DenyReason#status()}).
+ *
  * <p>Bodies never echo the token, the rule, or any internal detail; the full reason goes to the audit log.
  *
  * @param status the HTTP status
