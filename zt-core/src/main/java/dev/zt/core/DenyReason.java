@@ -140,6 +140,25 @@ public enum DenyReason {
    * @since 0.1
    */
   VALIDATION_BUDGET_EXCEEDED(Kind.QUOTA),
+  /**
+   * The decision did not complete within the time a blocking adapter waits for it (the servlet filter: 15 s; e.g. a
+   * saturated validation executor). 503 with {@code Retry-After}, as {@link #KEYS_UNAVAILABLE}; the audit says which.
+   *
+   * @since 0.1
+   */
+  DECISION_TIMEOUT(Kind.UNAVAILABLE),
+  /**
+   * The server's HTTP parser could not read the request (a malformed request line or header field). Not a zt
+   * verdict on anything the request says (nothing in it can be relied on): answered 400 with no body, and the
+   * connection closes.
+   *
+   * @since 0.1
+   */
+  REQUEST_MALFORMED(Kind.MALFORMED_REQUEST),
+  /** The request line is longer than the server's parser reads. 414 with no body; the connection closes. */
+  REQUEST_LINE_TOO_LONG(Kind.URI_TOO_LONG),
+  /** The header section is larger than the server's parser reads. 431 (RFC 6585 §5) with no body; closes. */
+  HEADERS_TOO_LARGE(Kind.HEADERS_TOO_LARGE),
   /** A gate failed unexpectedly: the pipeline fails closed. 500. */
   INTERNAL_ERROR(Kind.FAULT);
 
@@ -160,6 +179,12 @@ public enum DenyReason {
     CONTENT_TOO_LARGE(413),
     UNSUPPORTED_CONTENT(415),
     REQUEST_TIMEOUT(408),
+    /** A request the server's parser could not read: 400, no body, the connection closes. */
+    MALFORMED_REQUEST(400),
+    /** A request line too long for the server's parser: 414, no body, the connection closes. */
+    URI_TOO_LONG(414),
+    /** A header section too large for the server's parser: 431, no body, the connection closes. */
+    HEADERS_TOO_LARGE(431),
     STEP_UP(401),
     TRUST_DENIED(403),
     QUOTA(429),

@@ -72,11 +72,33 @@ public final class Enforcer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
   static {
-    CoreAccess.enforcers(enforcer -> enforcer.hooks);
+    CoreAccess.enforcers(new CoreAccess.Enforcers() {
+      @Override
+      public CountermeasureHooks countermeasures(Enforcer enforcer) {
+        return enforcer.hooks;
+      }
+
+      @Override
+      public Builder testingGate(Builder builder, Gate gate) {
+        return builder.testingGate(gate);
+      }
+    });
   }
 
   /** The gate name of form inspection, and of a form that did not arrive in time. */
   private static final String INSPECTION = "inspection";
+
+  /** The gate name of denials an adapter makes itself ({@link #refuse}, {@link #timedOut}). */
+  private static final String ADAPTER = "adapter";
+
+  /** The stage of a decision that waits on I/O: it knows its request's state, for {@link #timedOut}. */
+  private static final class Pending extends CompletableFuture<Decision> {
+    private final RequestState exchange;
+
+    Pending(RequestState exchange) {
+      this.exchange = exchange;
+    }
+  }
 
   private final RoutePolicy routes;
   private final Gate[] gates;
@@ -297,7 +319,8 @@ public final class Enforcer {
         return finish(ex, deny(ex, gates[i].name(), stop));
       }
       int index = i;
-      CompletableFuture<Decision> out = new CompletableFuture<>();
+      CompletableFuture<Decision> out = new Pending(ex);
+      ex.decidedLater(); // before the stage can complete on another thread
       ((Step.Later) step).stage().whenComplete((next, error) -> {
         try {
           resume(ex, index, next, error).whenComplete((d, e) -> out.complete(d));
@@ -439,20 +462,99 @@ public final class Enforcer {
 
   /**
    * The final decision on a request whose form body did not arrive by {@link Decision.ReadForm#deadlineMillis()}:
-   * {@link DenyReason#FORM_READ_TIMEOUT} (408), audited. The adapter closes the connection after answering.
+   * {@link DenyReason#FORM_READ_TIMEOUT} (408), audited. The adapter closes the connection after answering
+   * ({@link WireResponse#closesConnection()}).
    *
    * @throws IllegalStateException if the step was completed already
    * @since 0.1
    */
   public Decision.Deny formTimedOut(Decision.ReadForm step) {
+    return refuse(step, DenyReason.FORM_READ_TIMEOUT, "form body not read within " + formReadTimeoutMillis + " ms");
+  }
+
+  /**
+   * Completes {@code step} with a denial the adapter makes itself while reading the form body (e.g.
+   * {@link DenyReason#REQUEST_MALFORMED} for a body the server's parser could not read), audited like every
+   * decision, with the step's rule and caller. {@code detail} goes to the audit log only, never to the client.
+   *
+   * @throws IllegalStateException if the step was completed already
+   * @since 0.1
+   */
+  public Decision.Deny refuse(Decision.ReadForm step, DenyReason reason, String detail) {
     Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
     step.complete();
     RequestState ex = step.exchange();
-    ex.note("form body not read within " + formReadTimeoutMillis + " ms");
-    Decision.Deny deny = new Decision.Deny(DenyReason.FORM_READ_TIMEOUT, INSPECTION, ex.ruleId(),
-        List.of());
+    ex.note(detail);
+    Decision.Deny deny = new Decision.Deny(reason, reason == DenyReason.FORM_READ_TIMEOUT ? INSPECTION
+        : ADAPTER, ex.ruleId(), List.of());
     record(ex, deny);
     return deny;
+  }
+
+  /**
+   * A denial the adapter makes itself, before or instead of {@link #enforce}: a request the server's parser could
+   * not read ({@link DenyReason#REQUEST_MALFORMED}, {@link DenyReason#REQUEST_LINE_TOO_LONG},
+   * {@link DenyReason#HEADERS_TOO_LARGE}), or an enforcer fault ({@link DenyReason#INTERNAL_ERROR}). Audited like
+   * every decision (gate {@code adapter}, rule {@code none}; the client resolved as for every request) and counted by
+   * the outcome detectors; {@code detail} goes to the audit log only. Answer it with {@link #respond}. Never throws
+   * for what the request contains.
+   *
+   * @since 0.1
+   */
+  public Decision.Deny refuse(RequestContext request, DenyReason reason, String detail) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(detail, "detail");
+    Decision.Deny deny = new Decision.Deny(reason, ADAPTER, "none", List.of());
+    try {
+      RequestState ex = exchange(request, request.normalizedPath().orElse("(rejected)"), null);
+      ex.note(detail);
+      record(ex, deny);
+    } catch (RuntimeException e) {
+      LOG.error("zt audit failed", e); // auditing never changes a decision
+    }
+    return deny;
+  }
+
+  /**
+   * The decision for a request whose stage (from {@link #enforce}) a blocking adapter stopped waiting for:
+   * {@link DenyReason#DECISION_TIMEOUT} (503 with {@code Retry-After}), audited, and the pipeline's own decision,
+   * when it comes, is not audited a second time (it reaches no one). If the stage completed meanwhile, its decision
+   * is returned instead (already audited).
+   *
+   * @throws IllegalArgumentException if {@code pending} is not a stage this enforcer returned
+   * @since 0.1
+   */
+  public Decision timedOut(CompletionStage<Decision> pending) {
+    CompletableFuture<Decision> f = pending.toCompletableFuture();
+    if (!(f instanceof Pending p)) {
+      if (f.isDone()) {
+        return f.join();
+      }
+      throw new IllegalArgumentException("not a stage this enforcer returned");
+    }
+    if (!p.exchange.settle()) {
+      return f.join(); // decided (and audited) just now: that decision stands
+    }
+    // a fresh state: the pipeline may still be working on the original on another thread
+    RequestState original = p.exchange;
+    RequestState ex = exchange(original.request(), original.path(), null);
+    ex.note("no decision within the adapter's wait");
+    Decision.Deny deny = new Decision.Deny(DenyReason.DECISION_TIMEOUT, ADAPTER, original.ruleId(), List.of());
+    record(ex, deny);
+    return deny;
+  }
+
+  /**
+   * Stamps {@code request}'s arrival with this enforcer's clock (read once, in milliseconds: an intrinsic, no native
+   * call): every check of the request is made at that time. Adapters call it on every request.
+   *
+   * @since 0.1
+   */
+  public RequestContext.Builder stampArrival(RequestContext.Builder request) {
+    return request.arrival(java.time.Instant.ofEpochMilli(clock.millis()));
   }
 
   private CompletionStage<Decision> resume(RequestState ex, int index, Step next, Throwable error) {
@@ -500,6 +602,11 @@ public final class Enforcer {
   }
 
   private void record(RequestState ex, Decision decision) {
+    if (ex.isDecidedLater() && !ex.settle()) { // an adapter stopped waiting and answered DECISION_TIMEOUT
+      LOG.info("zt decision after the adapter stopped waiting, not audited again: {} {}", decision.getClass()
+          .getSimpleName(), decision instanceof Decision.Deny d ? d.reason() : decision.rule());
+      return;
+    }
     try {
       audit.record(ex, decision);
       if (decision instanceof Decision.Deny d) {
@@ -728,11 +835,11 @@ public final class Enforcer {
     }
 
     /**
-     * Testing only: runs {@code gate} after the credential gate and before the policy gate, where the trust and rate
-     * gates of the design will sit. Package-private on purpose, so no application can weaken its pipeline with it;
-     * adapter tests reach it from a helper in this package (an artificially slow asynchronous gate proves that an
-     * adapter buffers and orders requests while a decision is pending; a deliberately blocking one, that BlockHound
-     * catches a blocked event loop). Each call adds one more gate, in call order.
+     * Testing only: runs {@code gate} after inspection and before the policy (stage {@code TESTING}). Package-private
+     * on purpose, so no application can weaken its pipeline with it; zt's adapter tests reach it through
+     * {@code CoreAccess.enforcers().testingGate(…)} in a package exported to zt's modules only (an artificially slow
+     * asynchronous gate proves that an adapter buffers and orders requests while a decision is pending; a deliberately
+     * blocking one, that BlockHound catches a blocked event loop). Each call adds one more gate, in call order.
      */
     Builder testingGate(Gate gate) {
       testingGates.add(Objects.requireNonNull(gate, "gate"));

@@ -41,6 +41,21 @@ public final class FormBody {
     public String value() {
       return decode(rawValue);
     }
+
+    /**
+     * The name decoded once in {@code charset} (the request's, for the application's view of the form, e.g. the
+     * servlet parameters): the same decoder as {@link #name()}, only the bytes are read in another charset.
+     *
+     * @since 0.1
+     */
+    public String name(java.nio.charset.Charset charset) {
+      return decode(rawName, charset);
+    }
+
+    /** The value decoded once in {@code charset}, as {@link #name(java.nio.charset.Charset)}. */
+    public String value(java.nio.charset.Charset charset) {
+      return decode(rawValue, charset);
+    }
   }
 
   private FormBody(byte[] bytes) {
@@ -210,8 +225,19 @@ public final class FormBody {
 
   /** Decodes once: {@code +} is a space, {@code %XX} a byte, the bytes UTF-8; an invalid escape stays as it is. */
   static String decode(String raw) {
-    if (raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
-      return raw;
+    return decode(raw, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The one form-field decoder: {@code +} is a space, {@code %XX} a byte, an invalid escape stays as it is, and the
+   * bytes are read in {@code charset}. A raw field holds every byte above US-ASCII as its escape, so this is the
+   * WHATWG percent-decoding of the bytes as sent.
+   */
+  static String decode(String raw, java.nio.charset.Charset charset) {
+    boolean asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+        || charset.equals(StandardCharsets.US_ASCII);
+    if (asciiCompatible && raw.indexOf('%') < 0 && raw.indexOf('+') < 0) {
+      return raw; // ASCII only (a raw field escapes every other byte): the same text in these charsets
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
@@ -231,6 +257,6 @@ public final class FormBody {
         i += Character.charCount(cp) - 1;
       }
     }
-    return out.toString(StandardCharsets.UTF_8);
+    return out.toString(charset);
   }
 }

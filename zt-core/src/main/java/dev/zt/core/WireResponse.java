@@ -1,7 +1,8 @@
 package dev.zt.core;
 
 import dev.zt.core.rate.RateLimit;
-
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,10 @@ import java.util.Map;
  *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
  *   <tr><td>form body over the inspection limit</td><td>413</td><td>none</td></tr>
  *   <tr><td>form body in a charset or content coding zt cannot inspect</td><td>415</td><td>none</td></tr>
- *   <tr><td>form body that zt must read did not arrive in time</td><td>408</td><td>none</td></tr>
+ *   <tr><td>form body that zt must read did not arrive in time</td><td>408</td><td>none; {@code Connection: close}</td></tr>
+ *   <tr><td>request the server's parser could not read (malformed, request line too long, header section too
+ *       large)</td><td>400, 414, 431</td><td>none; no body, {@code Connection: close}</td></tr>
+ *   <tr><td>decision not complete within a blocking adapter's wait</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
@@ -45,7 +49,8 @@ import java.util.Map;
  * <p>Bodies never echo the token, the rule, or any internal detail; the full reason goes to the audit log.
  *
  * @param status the HTTP status
- * @param headers the response headers, in order (always {@code Content-Type} and {@code Cache-Control})
+ * @param headers the response headers, in order ({@code Content-Type} and {@code Cache-Control} with every problem
+ *     body; {@code Connection: close} when the connection closes after the answer)
  * @param body the {@code application/problem+json} body
  * @since 0.1
  */
@@ -60,6 +65,9 @@ public record WireResponse(int status, Map<String, String> headers, String body)
   /** Problem types of the IETF httpapi RateLimit fields draft (a draft, not yet an RFC). */
   static final String RATE_PROBLEM_BASE = "https://iana.org/assignments/http-problem-types#";
 
+  private static final String CONNECTION = "Connection";
+  private static final String CONTENT_LENGTH = "Content-Length";
+
   public WireResponse {
     headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
@@ -69,11 +77,47 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     return reason.status();
   }
 
+  /**
+   * Whether the connection closes after this answer ({@code Connection: close} is among the headers): after a 408
+   * (RFC 9110 §15.5.9) and after a request the server's parser could not read, whose stream cannot be trusted.
+   *
+   * @since 0.1
+   */
+  public boolean closesConnection() {
+    return "close".equals(headers.get(CONNECTION));
+  }
+
+  /** The body's bytes as sent (UTF-8; empty for the parser's own refusals). */
+  public byte[] bodyBytes() {
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Every header field to write, in order: {@link #headers()}, then {@code Content-Length} (of {@link #bodyBytes()},
+   * also for an answer to {@code HEAD}, whose body is not sent). An adapter writes exactly these and the body bytes.
+   *
+   * @since 0.1
+   */
+  public List<Map.Entry<String, String>> fields() {
+    List<Map.Entry<String, String>> out = new ArrayList<>(headers.size() + 1);
+    out.addAll(headers.entrySet());
+    out.add(Map.entry(CONTENT_LENGTH, Integer.toString(bodyBytes().length)));
+    return List.copyOf(out);
+  }
+
   /** Builds the answer to {@code deny} for a service whose protection space is {@code realm}. */
   static WireResponse of(Decision.Deny deny, String realm) {
     DenyReason.Kind kind = deny.reason().kind();
     int status = deny.reason().status();
     Map<String, String> headers = new LinkedHashMap<>();
+    switch (kind) {
+      case MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE -> {
+        // the server's parser could not read the request: a bare status, as a server answers what it cannot read
+        headers.put(CONNECTION, "close");
+        return new WireResponse(status, headers, "");
+      }
+      default -> { }
+    }
     String error = error(kind, deny.requiredScopes());
     if (error != null) {
       List<Decision.Challenge> challenges = deny.challenges().isEmpty() ? DEFAULT_CHALLENGES : deny.challenges();
@@ -99,6 +143,9 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     }
     headers.put("Content-Type", PROBLEM_JSON);
     headers.put("Cache-Control", "no-store");
+    if (kind == DenyReason.Kind.REQUEST_TIMEOUT) {
+      headers.put(CONNECTION, "close"); // RFC 9110 §15.5.9: the server closes the connection
+    }
     String[] problem = problem(kind);
     String type = problem[0].startsWith("https://") ? problem[0] : PROBLEM_BASE + problem[0];
     String body = "{\"type\":\"" + type + "\",\"title\":\"" + problem[1]
@@ -122,7 +169,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           : ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
       case STEP_UP -> ", error=\"insufficient_user_authentication\"";
       case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, REQUEST_TIMEOUT,
-          TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE, FAULT -> null;
+          MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
+          FAULT -> null;
     };
   }
 
@@ -159,6 +207,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case UNAVAILABLE -> new String[] {"temporarily-unavailable", "Service Unavailable",
           "Access cannot be verified right now; retry later."};
       case FAULT -> new String[] {"internal-error", "Internal Server Error", "Access could not be decided."};
+      case MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE -> throw new IllegalArgumentException("no body");
     };
   }
 }

@@ -3,7 +3,6 @@ package dev.zt.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.core.Enforcer;
-import dev.zt.core.TestingGates;
 import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.conformance.AdapterConformanceSuite;
 import dev.zt.testkit.conformance.ServerHandle;

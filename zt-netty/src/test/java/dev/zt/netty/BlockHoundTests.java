@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.Enforcer;
-import dev.zt.core.TestingGates;
 import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.conformance.AdapterConformanceSuite;
 import dev.zt.testkit.conformance.RawHttp;

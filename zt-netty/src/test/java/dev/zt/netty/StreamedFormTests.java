@@ -9,7 +9,6 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.rate.RatePolicy;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
-import dev.zt.core.TestingGates;
 import dev.zt.testkit.TestClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -6,7 +6,6 @@ import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
-import dev.zt.core.TestingGates;
 import dev.zt.core.WireResponse;
 import dev.zt.testkit.TestClock;
 import dev.zt.testkit.TestIssuer;

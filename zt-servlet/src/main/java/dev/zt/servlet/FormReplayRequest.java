@@ -1,7 +1,6 @@
 package dev.zt.servlet;
 
-import static dev.zt.core.internal.Encodings.hexValue;
-
+import dev.zt.core.FormBody;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -94,23 +93,8 @@ final class FormReplayRequest extends HttpServletRequestWrapper {
     if ("POST".equals(getMethod())) {
       Charset charset = charset();
       byte[] body = more && stream == null && reader == null ? all() : head;
-      int start = 0;
-      int end = body.length;
-      while (start < end) {
-        int amp = start;
-        while (amp < end && body[amp] != '&') {
-          amp++;
-        }
-        if (amp > start) {
-          int eq = start;
-          while (eq < amp && body[eq] != '=') {
-            eq++;
-          }
-          String name = decode(body, start, eq, charset);
-          String value = eq < amp ? decode(body, eq + 1, amp, charset) : "";
-          merged.computeIfAbsent(name, x -> new ArrayList<>()).add(value);
-        }
-        start = amp + 1;
+      for (FormBody.Field f : FormBody.of(body).fields()) { // core's decoder, read in the request's charset
+        merged.computeIfAbsent(f.name(charset), x -> new ArrayList<>()).add(f.value(charset));
       }
     }
     Map<String, String[]> out = new LinkedHashMap<>();
@@ -145,23 +129,6 @@ final class FormReplayRequest extends HttpServletRequestWrapper {
     } catch (IllegalArgumentException unknown) {
       return StandardCharsets.UTF_8;
     }
-  }
-
-  /** Decodes once: {@code +} is a space, {@code %XX} a byte; an invalid escape stays as it is. */
-  private static String decode(byte[] b, int from, int to, Charset charset) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == '+') {
-        out.write(' ');
-      } else if (c == '%' && i + 2 < to && hexValue(b[i + 1]) >= 0 && hexValue(b[i + 2]) >= 0) {
-        out.write(hexValue(b[i + 1]) << 4 | hexValue(b[i + 2]));
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    return new String(out.toByteArray(), charset);
   }
 
   /** The bytes read, then the container's stream (if the body was longer than what was read). */

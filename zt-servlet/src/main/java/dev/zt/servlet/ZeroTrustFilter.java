@@ -19,15 +19,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -116,18 +115,17 @@ public final class ZeroTrustFilter implements Filter {
     Enforcer e = enforcer;
     HttpServletRequest seen = H2cIgnored.wrapIfH2c(request);
     RequestContext context = context(seen, e);
-    Decision decision = await(e.enforce(context));
+    Decision decision = await(e, e.enforce(context));
     byte[] form = null;
     if (decision instanceof Decision.ReadForm read) {
       // every check that needs no body allowed the request: only now is its form read, within the deadline
       form = readForm(seen, read, e);
       if (form == null) {
-        response.setHeader("Connection", "close");
-        write(response, e.respond(e.formTimedOut(read)));
+        write(response, e.respond(e.formTimedOut(read))); // 408, Connection: close
         return;
       }
       context = read.context().withFormBody(form);
-      decision = await(e.enforceForm(read, context));
+      decision = await(e, e.enforceForm(read, context));
     }
     if (decision instanceof Decision.Allow allow) {
       request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
@@ -144,7 +142,7 @@ public final class ZeroTrustFilter implements Filter {
     } else if (decision instanceof Decision.Deny deny) {
       write(response, e.respond(deny));
     } else { // a second ReadForm cannot happen; fail closed if it ever did
-      write(response, e.respond(new Decision.Deny(DenyReason.INTERNAL_ERROR, "servlet", "none", List.of())));
+      write(response, e.respond(e.refuse(context, DenyReason.INTERNAL_ERROR, "servlet: a form step after the form")));
     }
   }
 
@@ -187,14 +185,14 @@ public final class ZeroTrustFilter implements Filter {
   private static RequestContext context(HttpServletRequest request, Enforcer enforcer) {
     // The whole raw URI is normalized once and the context path stripped afterwards (never stripped as text first:
     // "/app;x=1/orders" or "/%61pp/orders" are in the context too, and decoding twice would open a bypass).
-    RequestContext.Builder b = RequestContext.builder(request.getMethod(), request.getRequestURI())
+    RequestContext.Builder b = enforcer.stampArrival(RequestContext.builder(request.getMethod(),
+            request.getRequestURI()))
         .contextPath(request.getContextPath())
         .rawQuery(request.getQueryString())
         .headers(name -> {
           var values = request.getHeaders(name);
           return values == null ? List.of() : Collections.list(values);
         })
-        .arrival(Instant.ofEpochMilli(enforcer.clock().millis())) // millis(): an intrinsic, no native call
         .scheme(request.getScheme()); // the Host field is read through the headers view when needed
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
@@ -209,37 +207,36 @@ public final class ZeroTrustFilter implements Filter {
     return b.build();
   }
 
-  private static Decision await(java.util.concurrent.CompletionStage<Decision> stage) {
+  /**
+   * The decision, waiting at most {@link #MAX_WAIT} for one that needs remote I/O; past that (or interrupted) the
+   * enforcer's {@link Enforcer#timedOut} answer, audited ({@link DenyReason#DECISION_TIMEOUT}, 503).
+   */
+  private static Decision await(Enforcer e, CompletionStage<Decision> stage) {
     CompletableFuture<Decision> f = stage.toCompletableFuture();
     if (f.isDone()) {
-      return f.join();
+      return f.join(); // never exceptional: the enforcer fails closed
     }
     try {
       return f.get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      return unavailable();
+      return e.timedOut(stage);
     } catch (ExecutionException | TimeoutException ex) {
-      return unavailable();
+      return e.timedOut(stage);
     }
   }
 
-  private static Decision unavailable() {
-    return new Decision.Deny(DenyReason.KEYS_UNAVAILABLE, "servlet", "none", List.of());
-  }
-
+  /** Writes exactly what core says: status, fields (with {@code Content-Length}) and body bytes. */
   private static void write(HttpServletResponse response, WireResponse wire) throws IOException {
     if (response.isCommitted()) {
       return;
     }
     response.resetBuffer();
     response.setStatus(wire.status());
-    for (Map.Entry<String, String> h : wire.headers().entrySet()) {
-      response.setHeader(h.getKey(), h.getValue());
+    for (Map.Entry<String, String> field : wire.fields()) {
+      response.setHeader(field.getKey(), field.getValue());
     }
-    byte[] body = wire.body().getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    response.getOutputStream().write(wire.bodyBytes());
     response.flushBuffer();
   }
 

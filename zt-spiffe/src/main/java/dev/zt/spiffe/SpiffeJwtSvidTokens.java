@@ -12,9 +12,14 @@ import java.util.function.Supplier;
  * {@code Requirement.workload(…)}.
  *
  * <pre>{@code
- * Enforcer.builder()
+ * Enforcer enforcer = Enforcer.builder()
+ *     .bearerJwt(tokens)
  *     .workloadTokens(SpiffeJwtSvidTokens.of(
  *         JwtSvidVerifier.builder().audiences("orders-api").clock(clock).build(), () -> source.current().bundles()))
+ *     .routes(RoutePolicy.builder()
+ *         .get("/inventory", Requirement.workload("spiffe://example.org/ns/shop/sa/checkout"))
+ *         .build())
+ *     .build();
  * }</pre>
  *
  * @since 0.1

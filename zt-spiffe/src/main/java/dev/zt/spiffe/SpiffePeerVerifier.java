@@ -14,7 +14,11 @@ import java.util.function.Supplier;
  * bundles may have rotated since (an {@link X509Source} is read afresh each time).
  *
  * <pre>{@code
- * Enforcer.builder().peerVerifier(SpiffePeerVerifier.of(source, Clock.systemUTC()))…
+ * Enforcer enforcer = Enforcer.builder()
+ *     .bearerJwt(tokens)
+ *     .peerVerifier(SpiffePeerVerifier.of(source, Clock.systemUTC())) // source: the rotating X509Source
+ *     .routes(routes)
+ *     .build();
  * }</pre>
  *
  * @since 0.1

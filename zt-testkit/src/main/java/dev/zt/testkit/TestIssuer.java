@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * try (TestIssuer issuer = TestIssuer.start()) {
  *   Enforcer enforcer = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(routes).build();
  *   String token = issuer.token().scope("orders:read").build();
+ *   assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(token).build())).isAllowed();
  * }
  * }</pre>
  *

@@ -18,7 +18,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class OrdersSecurityTests {
  *   @Test
  *   void getOrdersWhenTokenExpiredThenDenied(TestIssuer issuer, TestClock clock) {
- *     Enforcer enforcer = MyApp.enforcer(issuer.bearerJwt().build(), clock);
+ *     Enforcer enforcer = Enforcer.builder()
+ *         .bearerJwt(issuer.bearerJwt().build())
+ *         .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+ *         .clock(clock)
+ *         .build();
  *     String token = issuer.token().scope("orders:read").expiresIn(Duration.ofMinutes(-5)).build();
  *     assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(token).build()))
  *         .isDeniedWith(DenyReason.TOKEN_EXPIRED);

@@ -22,10 +22,10 @@ import java.util.Optional;
  *
  * @since 0.1
  */
-public final class SqlInjectionDetector {
+final class SqlInjectionDetector {
 
   /** How many characters of one value are inspected; a caller inspects a longer value in windows of this length. */
-  public static final int MAX_INSPECTED = SqlNormalizer.MAX_INSPECTED;
+  static final int MAX_INSPECTED = SqlNormalizer.MAX_INSPECTED;
 
   private static final int EXCERPT = 60;
   private static final int LOCATION = 64;
@@ -33,7 +33,7 @@ public final class SqlInjectionDetector {
   private SqlInjectionDetector() {}
 
   /** A detector with the default sensitivity. */
-  public static SqlInjectionDetector create() {
+  static SqlInjectionDetector create() {
     return new SqlInjectionDetector();
   }
 
@@ -45,7 +45,7 @@ public final class SqlInjectionDetector {
    * @param value the raw value as received (still percent-encoded where the wire had it so)
    * @return a verdict when the value carries SQL injection
    */
-  public Optional<Verdict> inspect(String location, String value) {
+  Optional<Verdict> inspect(String location, String value) {
     return inspect(location, value, false);
   }
 
@@ -58,7 +58,7 @@ public final class SqlInjectionDetector {
    * @return a verdict when the value carries SQL injection
    * @since 0.1
    */
-  public Optional<Verdict> inspectQueryValue(String location, String value) {
+  Optional<Verdict> inspectQueryValue(String location, String value) {
     return inspect(location, value, true);
   }
 

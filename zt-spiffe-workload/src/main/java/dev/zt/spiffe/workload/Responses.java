@@ -33,9 +33,9 @@ import java.util.Map;
  * the first SVID is the default identity (§5.3); its own trust domain's bundle plus every federated bundle make the
  * bundle set. Anything malformed is rejected as a whole; the caller keeps the previous snapshot.
  */
-final class Countermeasures {
+final class Responses {
 
-  private Countermeasures() {}
+  private Responses() {}
 
   static SvidSnapshot snapshot(X509SVIDResponse response) {
     if (response.getSvidsCount() == 0) {

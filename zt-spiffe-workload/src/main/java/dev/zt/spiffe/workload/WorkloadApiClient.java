@@ -204,7 +204,7 @@ public final class WorkloadApiClient implements AutoCloseable {
         }
         return it.next();
       });
-      return Countermeasures.jwtBundles(response);
+      return Responses.jwtBundles(response);
     } catch (StatusRuntimeException e) {
       throw failed("FetchJWTBundles", e);
     } catch (WorkloadApiException e) {
@@ -274,7 +274,7 @@ public final class WorkloadApiClient implements AutoCloseable {
     public void onNext(X509SVIDResponse response) {
       SvidSnapshot snapshot;
       try {
-        snapshot = Countermeasures.snapshot(response);
+        snapshot = Responses.snapshot(response);
       } catch (WorkloadApiException | IllegalArgumentException e) {
         lastError = "unusable X509SVIDResponse: " + e.getMessage();
         LOG.warn("Workload API at {} sent an unusable X509SVIDResponse; keeping the previous snapshot: {}",

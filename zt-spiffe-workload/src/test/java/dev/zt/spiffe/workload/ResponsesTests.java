@@ -1,5 +1,6 @@
 package dev.zt.spiffe.workload;
 
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
@@ -16,7 +17,7 @@ class ResponsesTests {
   void jwtBundlesWhenBundleIsNotAJsonObjectThenWorkloadApiException(String json) {
     JWTBundlesResponse response = JWTBundlesResponse.newBuilder()
         .putBundles("example.org", ByteString.copyFromUtf8(json)).build();
-    assertThatThrownBy(() -> Countermeasures.jwtBundles(response)).isInstanceOf(WorkloadApiException.class)
+    assertThatThrownBy(() -> Responses.jwtBundles(response)).isInstanceOf(WorkloadApiException.class)
         .hasMessageContaining("example.org");
   }
 
@@ -24,6 +25,6 @@ class ResponsesTests {
   void jwtBundlesWhenBundleHasNoKeysMemberThenWorkloadApiException() {
     JWTBundlesResponse response = JWTBundlesResponse.newBuilder()
         .putBundles("example.org", ByteString.copyFromUtf8("{}")).build();
-    assertThatThrownBy(() -> Countermeasures.jwtBundles(response)).isInstanceOf(WorkloadApiException.class);
+    assertThatThrownBy(() -> Responses.jwtBundles(response)).isInstanceOf(WorkloadApiException.class);
   }
 }

@@ -14,7 +14,6 @@ import dev.zt.spiffe.SpiffeSslContexts;
 import dev.zt.spiffe.SvidSnapshot;
 import dev.zt.spiffe.X509Source;
 import dev.zt.testkit.TestIssuer;
-import dev.zt.testkit.spiffe.FakeWorkloadApi;
 import dev.zt.testkit.spiffe.TestSvid;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 import io.opentelemetry.api.OpenTelemetry;

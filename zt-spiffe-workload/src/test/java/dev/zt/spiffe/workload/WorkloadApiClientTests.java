@@ -12,7 +12,6 @@ import dev.zt.spiffe.X509Source;
 import dev.zt.spiffe.workload.internal.proto.JWTSVIDRequest;
 import dev.zt.spiffe.workload.internal.proto.SpiffeWorkloadAPIGrpc;
 import dev.zt.spiffe.workload.internal.proto.X509SVIDRequest;
-import dev.zt.testkit.spiffe.FakeWorkloadApi;
 import dev.zt.testkit.spiffe.TestSvid;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 

@@ -51,15 +51,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * routes of {@link #routes()}), starts one server per test class, and a second, short-lived one for the key outage.
  *
  * <pre>{@code
- * class JettyConformanceTests extends AdapterConformanceSuite {
+ * class MyAdapterConformanceTests extends AdapterConformanceSuite {
  *   @Override
  *   protected ServerHandle start(Enforcer enforcer) throws Exception {
- *     Server server = …; // adapter on every request, a handler per Handler constant
- *     server.start();
- *     return new ServerHandle(port, server::stop);
+ *     MyServer server = MyServer.start(enforcer); // yours: the adapter in front of a handler per Handler constant
+ *     return new ServerHandle(server.port(), server::stop);
  *   }
  * }
  * }</pre>
+ *
+ * <p>zt's own are complete examples: {@code JettyConformanceTests} and {@code TomcatConformanceTests} in zt-servlet,
+ * {@code NettyConformanceTests} in zt-netty.
  *
  * <p>Where the server refuses a request before the adapter sees it (a 400 for an ambiguous path, a 431 for an
  * oversized header), the suite accepts any 4xx: the container's own refusal is not a zt answer, and is fine as long

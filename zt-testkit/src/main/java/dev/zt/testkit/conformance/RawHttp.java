@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * order and may repeat, and {@code Connection: close} ends every exchange. The JDK's {@code HttpClient} and
  * {@code URI} normalize or refuse such requests, which is why this exists.
  *
- * <p>Every read and the connect are bounded by {@link #TIMEOUT}. Countermeasures are parsed per RFC 9112: status line,
+ * <p>Every read and the connect are bounded by {@link #TIMEOUT}. Responses are parsed per RFC 9112: status line,
  * header fields (kept as a case-insensitive multi-map), and a body delimited by {@code Transfer-Encoding: chunked},
  * {@code Content-Length}, or the end of the connection.
  *

@@ -48,6 +48,13 @@ public final class CoreAccess {
   public interface Enforcers {
     /** What the enforcer's gates and detectors hand verdicts to. */
     CountermeasureHooks countermeasures(Enforcer enforcer);
+
+    /**
+     * Testing only: adds {@code gate} after inspection and before the policy (stage {@code TESTING}), for zt's own
+     * adapter tests (a slow asynchronous gate, a deliberately blocking one). No application reaches it: the package is
+     * exported to zt's modules only.
+     */
+    Enforcer.Builder testingGate(Enforcer.Builder builder, Gate gate);
   }
 
   private static Callers callers;

@@ -59,6 +59,11 @@ public final class RequestState {
   private long l1;
   private Object[] refs = NO_REFS; // slots from Slots.INLINE_REFS on
   private long[] longs = NO_LONGS; // slots from Slots.INLINE_LONGS on
+  // only for a decision that waited on I/O: whether it (or an adapter's timeout) has been audited
+  private boolean decidedLater;
+  private volatile int settled;
+  private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<RequestState> SETTLED =
+      java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(RequestState.class, "settled");
 
   public RequestState(RequestContext request, String path, Route route) {
     this(request, path, route, request.clientAddress(), request.arrival().toEpochMilli());
@@ -147,6 +152,20 @@ public final class RequestState {
       }
       longs[i] = raw;
     }
+  }
+
+  /** The decision waits on I/O: it may complete after a blocking adapter stopped waiting for it. */
+  public void decidedLater() {
+    decidedLater = true;
+  }
+
+  public boolean isDecidedLater() {
+    return decidedLater;
+  }
+
+  /** Claims the one audit record of a decision that waited (the pipeline's, or an adapter's timeout); once. */
+  public boolean settle() {
+    return SETTLED.compareAndSet(this, 0, 1);
   }
 
   /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */

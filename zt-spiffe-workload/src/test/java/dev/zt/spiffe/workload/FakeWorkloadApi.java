@@ -1,4 +1,7 @@
-package dev.zt.testkit.spiffe;
+package dev.zt.spiffe.workload;
+
+import dev.zt.testkit.spiffe.TestSvid;
+import dev.zt.testkit.spiffe.TestTrustDomain;
 
 import dev.zt.spiffe.SpiffeId;
 import dev.zt.spiffe.workload.internal.proto.JWTBundlesRequest;

@@ -1,4 +1,8 @@
-package dev.zt.core;
+package dev.zt.netty;
+
+import dev.zt.core.internal.pipeline.CoreAccess;
+import dev.zt.core.DenyReason;
+import dev.zt.core.Enforcer;
 
 import dev.zt.core.internal.pipeline.Gate;
 import dev.zt.core.internal.pipeline.RequestState;
@@ -11,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test-only gates for adapter tests, added through the package-private {@link Enforcer.Builder#testingGate} hook
- * (this class lives in zt-core's package for that reason only).
+ * Test-only gates for adapter tests, added through the enforcer's testing hook (reached through
+ * {@code CoreAccess}, in a package exported to zt's modules only).
  */
 public final class TestingGates {
 
@@ -20,7 +24,7 @@ public final class TestingGates {
 
   /** Adds {@code gate} between the credential and the policy gate. */
   public static Enforcer.Builder with(Enforcer.Builder builder, Gate gate) {
-    return builder.testingGate(gate);
+    return CoreAccess.enforcers().testingGate(builder, gate);
   }
 
   /**

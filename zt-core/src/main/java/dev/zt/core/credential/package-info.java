@@ -1,0 +1,17 @@
+/**
+ * Credentials: how a request's bearer token or mTLS peer is verified before anything else is decided.
+ * {@link dev.zt.core.credential.BearerJwt} configures JWT access tokens of one issuer (keys from its JWKS, rotated
+ * and cached; audience, algorithms, lifetimes, validation budgets), {@link dev.zt.core.credential.PeerVerifier}
+ * verifies an mTLS peer's chain (zt-spiffe provides the SPIFFE one), and
+ * {@link dev.zt.core.credential.WorkloadTokenVerifier} accepts workload tokens such as JWT-SVIDs. A verified token is
+ * a {@link dev.zt.core.credential.VerifiedJwt}. The gates that use them are package-private.
+ *
+ * <pre>{@code
+ * BearerJwt tokens = BearerJwt.issuer("https://idp.example.com")
+ *     .audience("orders-api")
+ *     .algorithms("RS256", "ES256")
+ *     .maxTokenLifetime(Duration.ofHours(1))
+ *     .build();
+ * }</pre>
+ */
+package dev.zt.core.credential;

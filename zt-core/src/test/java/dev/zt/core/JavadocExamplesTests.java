@@ -1,0 +1,164 @@
+package dev.zt.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.apicheck.JavadocExamples;
+import dev.zt.core.countermeasure.Countermeasure;
+import dev.zt.core.countermeasure.CountermeasurePolicy;
+import dev.zt.core.countermeasure.SecurityEvent;
+import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.detect.Detection;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
+import dev.zt.core.rate.RateLimit;
+import dev.zt.core.rate.RatePolicy;
+import dev.zt.core.trust.SignalResult;
+import dev.zt.core.trust.TrustContext;
+import dev.zt.core.trust.TrustPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * zt-core's Javadoc examples, compiled here (the regions between the example markers) and, where they need nothing
+ * remote, run; {@link JavadocExamples} fails when an example in the main sources is not in one of these regions.
+ */
+class JavadocExamplesTests {
+
+  @Test
+  void javadocWhenScannedThenEveryExampleIsCompiledHere() {
+    JavadocExamples.assertEveryExampleCompiles();
+  }
+
+  @Test
+  void examplesWhenRunThenBuild() {
+    BearerJwt tokens = credential();
+    RoutePolicy routes = routes();
+    assertThat(trust()).isNotNull();
+    assertThat(rates()).isNotNull();
+    assertThat(detection().identifierField()).contains("username");
+    Enforcer enforcer = countermeasures(tokens, routes);
+    assertThat(enforcer.countermeasures()).isNotNull();
+    assertThat(enforcer()).isNotNull();
+  }
+
+  static Decision root(String accessToken) {
+    // example: root package
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer("https://idp.example.com").audience("orders-api").build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .build();
+    Decision decision = enforcer.enforce(RequestContext.builder("GET", "/orders")
+        .headers(RequestHeaders.of(Map.of("Authorization", List.of("Bearer " + accessToken))))
+        .build()).toCompletableFuture().join();
+    if (decision instanceof Decision.Deny deny) {
+      WireResponse answer = enforcer.respond(deny); // status, WWW-Authenticate, problem+json
+    }
+    // end example
+    return decision;
+  }
+
+  static Enforcer enforcer() {
+    // example: Enforcer
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer("https://idp.example.com").audience("orders-api").build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .build();
+    // end example
+    return enforcer;
+  }
+
+  static BearerJwt credential() {
+    // example: credential package
+    BearerJwt tokens = BearerJwt.issuer("https://idp.example.com")
+        .audience("orders-api")
+        .algorithms("RS256", "ES256")
+        .maxTokenLifetime(Duration.ofHours(1))
+        .build();
+    // end example
+    return tokens;
+  }
+
+  static RoutePolicy routes() {
+    // example: policy package
+    RoutePolicy routes = RoutePolicy.builder()
+        .get("/orders/{*}", Requirement.allScopes("orders:read"))
+        .post("/orders", Requirement.allScopes("orders:write").and(Requirement.anyRole("clerk")))
+        .get("/inventory", Requirement.workload("spiffe://example.org/ns/shop/sa/checkout"))
+        .get("/health", Requirement.permitAll())
+        .build();
+    // end example
+    // example: RoutePolicy
+    RoutePolicy.builder()
+        .get("/orders", Requirement.allScopes("orders:read"))
+        .get("/orders/{*}", Requirement.allScopes("orders:read"))
+        .post("/orders", Requirement.allScopes("orders:write"))
+        .preflight("/orders")
+        .get("/health", Requirement.permitAll())
+        .build();
+    // end example
+    return routes;
+  }
+
+  static TrustPolicy trust() {
+    // example: trust package
+    TrustPolicy trust = TrustPolicy.builder()
+        .signal("device", 2.0, ctx -> devicePosture(ctx))
+        .tokenAge(1.0).authenticationStrength(1.0).channel(0.5).behaviour(1.0)
+        .build();
+    // end example
+    // example: TrustPolicy
+    TrustPolicy.builder()
+        .signal("device", 2.0, ctx -> postureOf(ctx))   // yours
+        .tokenAge(1.0).authenticationStrength(1.0).channel(0.5).behaviour(1.0)
+        .cutPoints(0.8, 0.5, 0.25)
+        .build();
+    // end example
+    return trust;
+  }
+
+  static RatePolicy rates() {
+    // example: rate package
+    RatePolicy rates = RatePolicy.builder()
+        .defaultLimit(RateLimit.of("default", 100, Duration.ofSeconds(10)))
+        .route("GET /orders", RateLimit.of("orders", 50, Duration.ofSeconds(10)))
+        .build();
+    // end example
+    return rates;
+  }
+
+  static Detection detection() {
+    // example: detect package
+    Detection detection = Detection.defaults()
+        .withIdentifierField("username")
+        .withStuffing(20, Duration.ofMinutes(1));
+    // end example
+    return detection;
+  }
+
+  static Enforcer countermeasures(BearerJwt tokens, RoutePolicy routes) {
+    // example: countermeasure package
+    CountermeasurePolicy policy = CountermeasurePolicy.builder()
+        .on("sqli.*", Countermeasure.suspendCredential(Duration.ofMinutes(15)))
+        .on("stuffing.*", Countermeasure.blockSource(Duration.ofMinutes(15)))
+        .build();
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(tokens)
+        .routes(routes)
+        .countermeasures(policy)
+        .build();
+    enforcer.countermeasures().accept(SecurityEvent.sessionRevoked("alice", Instant.now()));
+    // end example
+    return enforcer;
+  }
+
+  private static SignalResult devicePosture(TrustContext context) {
+    return SignalResult.of(1.0, "compliant");
+  }
+
+  private static SignalResult postureOf(TrustContext context) {
+    return devicePosture(context);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.zt.netty;
+
+import dev.zt.core.Decision;
+import dev.zt.core.Enforcer;
+import dev.zt.core.RequestContext;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * The response side of {@link ZeroTrustHandler}: whether an allowed request's final response is still to be written
+ * (HTTP/1.1 answers in order, so the next request waits), and the outcome report once it is. A final response is a
+ * {@code LastHttpContent} after a non-1xx {@code HttpResponse} ({@code 101} counts as final). Confined to the event
+ * loop.
+ */
+final class ResponseWatch {
+
+  private final Enforcer enforcer;
+  private boolean awaiting;
+  private boolean informational;
+  private int status;
+  private RequestContext context;
+  private Decision decision;
+
+  ResponseWatch(Enforcer enforcer) {
+    this.enforcer = enforcer;
+  }
+
+  /** The application now answers {@code allow} for {@code context}. */
+  void start(RequestContext context, Decision.Allow allow) {
+    awaiting = true;
+    informational = false;
+    status = 0;
+    this.context = context;
+    this.decision = allow;
+  }
+
+  /** Whether an allowed request's final response is not written yet. */
+  boolean awaiting() {
+    return awaiting;
+  }
+
+  /** The context of the request being answered, or null. */
+  RequestContext context() {
+    return context;
+  }
+
+  /**
+   * Watches one outbound message; returns true when it ends the final response, after reporting the status to the
+   * enforcer (outcome detectors, behaviour baselines; never blocks).
+   */
+  boolean written(Object msg) {
+    if (!awaiting) {
+      return false;
+    }
+    if (msg instanceof HttpResponse response) {
+      HttpResponseStatus s = response.status();
+      informational = s.codeClass() == HttpStatusClass.INFORMATIONAL
+          && s.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+      if (!informational) {
+        status = s.code();
+      }
+    }
+    if (!(msg instanceof LastHttpContent)) {
+      return false;
+    }
+    if (informational) {
+      informational = false;
+      return false;
+    }
+    awaiting = false;
+    if (context != null) {
+      enforcer.report(context, decision, status);
+      context = null;
+      decision = null;
+    }
+    return true;
+  }
+}
