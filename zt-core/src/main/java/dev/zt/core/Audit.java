@@ -1,7 +1,6 @@
 package dev.zt.core;
 
 import dev.zt.core.countermeasure.Countermeasure;
-import dev.zt.core.credential.VerifiedJwt;
 import dev.zt.core.internal.Redaction;
 import dev.zt.core.internal.pipeline.AuditSink;
 import dev.zt.core.internal.pipeline.RequestState;
@@ -99,7 +98,7 @@ final class Audit implements AuditSink {
       Caller c = ex.caller();
       c.subject().ifPresent(s -> b.put(SUBJECT, s));
       c.clientId().ifPresent(s -> b.put(CLIENT, s));
-      c.token().flatMap(VerifiedJwt::tokenId).ifPresent(s -> b.put(TOKEN_ID, s));
+      c.credential().flatMap(dev.zt.core.credential.VerifiedCredential::tokenId).ifPresent(s -> b.put(TOKEN_ID, s));
       c.workload().ifPresent(w -> b.put(WORKLOAD, w));
       ex.trust().ifPresent(t -> b.put(TRUST, t.summary()));
       if (decision instanceof Decision.Deny d) {

@@ -2,6 +2,7 @@ package dev.zt.core;
 
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.credential.VerifiedCredential;
 import dev.zt.core.credential.VerifiedJwt;
 import dev.zt.core.internal.pipeline.CoreAccess;
 import dev.zt.core.internal.pipeline.Identities;
@@ -25,8 +26,8 @@ public final class Caller implements Principal {
   static {
     CoreAccess.callers(new CoreAccess.Callers() {
       @Override
-      public Caller caller(VerifiedJwt token, Set<String> roles) {
-        return new Caller(Objects.requireNonNull(token, "token"), roles);
+      public Caller caller(VerifiedCredential credential, Set<String> roles, String identityQualifier) {
+        return new Caller(Objects.requireNonNull(credential, "credential"), roles, null, identityQualifier);
       }
 
       @Override
@@ -61,8 +62,10 @@ public final class Caller implements Principal {
     });
   }
 
-  private final VerifiedJwt token;
-  private final Optional<VerifiedJwt> tokenView; // handed out on every request: built once, not per call
+  private final VerifiedCredential token;
+  private final Optional<VerifiedCredential> credentialView; // handed out on every request: built once, not per call
+  private final Optional<VerifiedJwt> tokenView;
+  private final String identityQualifier; // null, or the issuer that makes the identity key unique
   private final Set<String> roles;
   private final String workload;
   // "sub:…" / "client:…" / "workload:…", or null when anonymous: built once per validated token
@@ -75,28 +78,36 @@ public final class Caller implements Principal {
    */
   private volatile Identities.State stateHint;
 
-  private Caller(VerifiedJwt token, Set<String> roles) {
-    this(token, roles, null);
+  private Caller(VerifiedCredential token, Set<String> roles) {
+    this(token, roles, null, null);
   }
 
-  private Caller(VerifiedJwt token, Set<String> roles, String workload) {
+  /**
+   * @param identityQualifier {@code null} for the first configured issuer (identity keys as before 0.2), else the
+   *     issuer's name, so the same {@code sub} from two issuers is two identities (two rate buckets, two baselines)
+   */
+  private Caller(VerifiedCredential token, Set<String> roles, String workload, String identityQualifier) {
     this.token = token;
-    this.tokenView = Optional.ofNullable(token);
+    this.credentialView = Optional.ofNullable(token);
+    this.tokenView = token instanceof VerifiedJwt jwt ? Optional.of(jwt) : Optional.empty();
     this.roles = Set.copyOf(roles);
     this.workload = workload;
+    this.identityQualifier = identityQualifier;
+    String qualifier = identityQualifier == null ? "" : " iss:" + identityQualifier;
     String key = token == null ? null
-        : token.subject().map(s -> "sub:" + s).or(() -> token.clientId().map(c -> "client:" + c)).orElse(null);
+        : token.subject().map(s -> "sub:" + s + qualifier)
+            .or(() -> token.clientId().map(c -> "client:" + c + qualifier)).orElse(null);
     this.identityKey = key == null && workload != null ? "workload:" + workload : key;
   }
 
   /** A caller authenticated by its mTLS peer chain only. */
   private static Caller workload(String workloadId) {
-    return new Caller(null, Set.of(), Objects.requireNonNull(workloadId, "workloadId"));
+    return new Caller(null, Set.of(), Objects.requireNonNull(workloadId, "workloadId"), null);
   }
 
   /** This caller, also identified as {@code workloadId}'s peer ({@code this} when none). */
   private Caller withWorkload(String workloadId) {
-    return workloadId == null ? this : new Caller(token, roles, workloadId);
+    return workloadId == null ? this : new Caller(token, roles, workloadId, identityQualifier);
   }
 
   private void stateHint(Identities.State state) {
@@ -124,7 +135,16 @@ public final class Caller implements Principal {
     return Optional.ofNullable(workload);
   }
 
-  /** The verified access token, when authenticated by one. */
+  /**
+   * The verified credential, when authenticated by one (of whatever kind: see {@link VerifiedCredential}).
+   *
+   * @since 0.2
+   */
+  public Optional<VerifiedCredential> credential() {
+    return credentialView;
+  }
+
+  /** The verified JWT access token, when authenticated by one (for other credentials see {@link #credential()}). */
   public Optional<VerifiedJwt> token() {
     return tokenView;
   }

@@ -169,32 +169,50 @@ public enum DenyReason {
   /** A gate failed unexpectedly: the pipeline fails closed. 500. */
   INTERNAL_ERROR(Kind.FAULT);
 
-  /** The wire families; {@link WireResponse} maps each to a status, challenge and problem type. */
+  /**
+   * The wire families; each has its HTTP status ({@link #status()}), and {@link WireResponse} maps each to a challenge
+   * and problem type.
+   */
   public enum Kind {
-    BAD_PATH,
-    INVALID_REQUEST,
-    NO_CREDENTIAL,
-    INVALID_TOKEN,
-    INSUFFICIENT_SCOPE,
-    FORBIDDEN,
-    PEER_REJECTED,
-    BLOCKED,
-    ATTACK,
-    CONTENT_TOO_LARGE,
-    UNSUPPORTED_CONTENT,
-    REQUEST_TIMEOUT,
+    BAD_PATH(400),
+    INVALID_REQUEST(400),
+    NO_CREDENTIAL(401),
+    INVALID_TOKEN(401),
+    INSUFFICIENT_SCOPE(403),
+    FORBIDDEN(403),
+    PEER_REJECTED(403),
+    BLOCKED(403),
+    ATTACK(403),
+    CONTENT_TOO_LARGE(413),
+    UNSUPPORTED_CONTENT(415),
+    REQUEST_TIMEOUT(408),
     /** A request the server's parser could not read: 400, no body, the connection closes. */
-    MALFORMED_REQUEST,
+    MALFORMED_REQUEST(400),
     /** A request line too long for the server's parser: 414, no body, the connection closes. */
-    URI_TOO_LONG,
+    URI_TOO_LONG(414),
     /** A header section too large for the server's parser: 431, no body, the connection closes. */
-    HEADERS_TOO_LARGE,
-    STEP_UP,
-    TRUST_DENIED,
-    QUOTA,
-    ABNORMAL_QUOTA,
-    UNAVAILABLE,
-    FAULT
+    HEADERS_TOO_LARGE(431),
+    STEP_UP(401),
+    TRUST_DENIED(403),
+    QUOTA(429),
+    ABNORMAL_QUOTA(429),
+    UNAVAILABLE(503),
+    FAULT(500);
+
+    private final int status;
+
+    Kind(int status) {
+      this.status = status;
+    }
+
+    /**
+     * The HTTP status of this family: a property of the reason, not of the wire layer.
+     *
+     * @since 0.2
+     */
+    public int status() {
+      return status;
+    }
   }
 
   private final Kind kind;
@@ -219,6 +237,15 @@ public enum DenyReason {
   /** The wire family this reason is answered with. */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The HTTP status this reason is answered with (its {@link Kind#status()}).
+   *
+   * @since 0.2
+   */
+  public int status() {
+    return kind.status();
   }
 
   /**

@@ -9,7 +9,9 @@ import dev.zt.core.detect.Detection;
 import dev.zt.core.internal.ClientAddresses;
 import dev.zt.core.internal.PathNormalizer;
 import dev.zt.core.internal.Upgrades;
+import dev.zt.core.internal.pipeline.AfterAllow;
 import dev.zt.core.internal.pipeline.AfterAnswer;
+import dev.zt.core.internal.pipeline.Slots;
 import dev.zt.core.internal.pipeline.Assembly;
 import dev.zt.core.internal.pipeline.CoreAccess;
 import dev.zt.core.internal.pipeline.CountermeasureHooks;
@@ -114,6 +116,10 @@ public final class Enforcer {
   private final long formReadTimeoutMillis;
   private final FormInspector form; // null when SQL-injection inspection is off
   private final Map<DenyReason, WireResponse> plainResponses = new EnumMap<>(DenyReason.class);
+  private final Slots slots;
+  private final AfterAllow[] afterAllow;
+  private final List<Decision.Challenge> challenges;
+  private final java.net.URI publicOrigin; // null when none is configured
 
   private Enforcer(Builder b) {
     this.routes = b.routes;
@@ -144,14 +150,22 @@ public final class Enforcer {
     if (b.state != null) {
       assembly.state(b.state);
     }
+    assembly.publicOrigin(b.publicOrigin);
+    this.publicOrigin = b.publicOrigin;
     Features.install(countermeasurePolicy, assembly); // first: every other feature acts through it
-    Features.install(b.bearerJwt, assembly);
+    for (BearerJwt issuer : b.bearerJwts) { // one credential gate; tokens go to the issuer their iss names
+      Features.install(issuer, assembly);
+    }
     Features.install(detection, assembly);
     b.testingGates.forEach(g -> assembly.add(Assembly.Stage.TESTING, g));
+    b.testingAfterAllow.forEach(s -> assembly.afterAllow(AfterAllow.Stage.TESTING, s));
     Features.install(routes, assembly);
     Features.install(trust, assembly);
     Features.install(rates, assembly);
     this.gates = assembly.gates();
+    this.afterAllow = assembly.afterAllowSteps();
+    this.challenges = assembly.challenges();
+    this.slots = assembly.frozenSlots();
     this.afterAnswer = assembly.afterAnswerSteps();
     this.loginFailures = assembly.loginFailures();
     this.form = assembly.form().orElse(null);
@@ -190,7 +204,11 @@ public final class Enforcer {
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
   private RequestState exchange(RequestContext request, String path, Route route) {
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
-    return new RequestState(request, path, route, clientAddresses.client(request), now);
+    RequestState state = new RequestState(request, path, route, clientAddresses.client(request), now, slots);
+    if (publicOrigin != null) {
+      state.publicOrigin(publicOrigin);
+    }
+    return state;
   }
 
   /**
@@ -262,6 +280,28 @@ public final class Enforcer {
     return deny.hasDetails() ? WireResponse.of(deny, realm) : plainResponses.get(deny.reason());
   }
 
+  /**
+   * The service's public origin ({@link Builder#publicOrigin(java.net.URI)}), if configured: what a request's
+   * effective URI is built from instead of the {@code Host} the client sent.
+   *
+   * @since 0.2
+   */
+  public java.util.Optional<java.net.URI> publicOrigin() {
+    return java.util.Optional.ofNullable(publicOrigin);
+  }
+
+  /**
+   * The effective request URI of {@code request} as this service sees it (the DPoP {@code htu}, RFC 9449 §4.3):
+   * scheme, authority and path, without query or fragment, normalized (RFC 3986 §6.2.2–6.2.3). Built from the
+   * configured {@link #publicOrigin()} when there is one, never then from the {@code Host} the client sent; else
+   * {@link RequestContext#effectiveUri()}.
+   *
+   * @since 0.2
+   */
+  public java.util.Optional<java.net.URI> effectiveUri(RequestContext request) {
+    return publicOrigin == null ? request.effectiveUri() : request.effectiveUri(publicOrigin);
+  }
+
   /** The clock every time-based check uses; adapters stamp {@link RequestContext#arrival()} with it. */
   public Clock clock() {
     return clock;
@@ -320,7 +360,69 @@ public final class Enforcer {
         }
       }
     }
-    return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId()));
+    if (afterAllow.length == 0) {
+      return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId())); // the common path, kept small for the JIT
+    }
+    return afterAllow(ex, 0);
+  }
+
+  /**
+   * Runs the steps after the allow from {@code from} on ({@link AfterAllow}): each may add response fields or a
+   * credential to forward, or deny; the allow that results carries what they added.
+   */
+  private CompletionStage<Decision> afterAllow(RequestState ex, int from) {
+    for (int i = from; i < afterAllow.length; i++) {
+      AfterAllow step = afterAllow[i];
+      Step next = evaluate(step, ex);
+      if (next == Step.Proceed.INSTANCE) {
+        continue;
+      }
+      if (next instanceof Step.Stop stop) {
+        return finish(ex, deny(ex, step.name(), stop));
+      }
+      int index = i;
+      CompletableFuture<Decision> out = new CompletableFuture<>();
+      ((Step.Later) next).stage().whenComplete((n, error) -> {
+        try {
+          resumeAfterAllow(ex, index, n, error).whenComplete((d, e) -> out.complete(d));
+        } catch (RuntimeException e) {
+          out.complete(faulted(ex, step.name(), e));
+        }
+      });
+      return out;
+    }
+    Map<String, String> fields = ex.responseHeaders();
+    Decision.Allow allow = fields.isEmpty() && ex.forwarded().isEmpty()
+        ? new Decision.Allow(ex.caller(), ex.ruleId())
+        : new Decision.Allow(ex.caller(), ex.ruleId(), fields, ex.forwarded());
+    return finish(ex, allow);
+  }
+
+  private CompletionStage<Decision> resumeAfterAllow(RequestState ex, int index, Step next, Throwable error) {
+    AfterAllow step = afterAllow[index];
+    if (error != null || next == null) {
+      return CompletableFuture.completedFuture(faulted(ex, step.name(), error));
+    }
+    if (next == Step.Proceed.INSTANCE) {
+      return afterAllow(ex, index + 1);
+    }
+    if (next instanceof Step.Stop stop) {
+      return finish(ex, deny(ex, step.name(), stop));
+    }
+    CompletableFuture<Decision> out = new CompletableFuture<>();
+    ((Step.Later) next).stage().whenComplete(
+        (n, e) -> resumeAfterAllow(ex, index, n, e).whenComplete((d, x) -> out.complete(d)));
+    return out;
+  }
+
+  private static Step evaluate(AfterAllow step, RequestState ex) {
+    try {
+      return Objects.requireNonNull(step.evaluate(ex), "step returned null");
+    } catch (RuntimeException e) {
+      LOG.error("zt step '{}' after the allow failed; denying", step.name(), e);
+      ex.note("step fault: " + e.getClass().getSimpleName());
+      return Step.deny(DenyReason.INTERNAL_ERROR);
+    }
   }
 
   private Step formStep(RequestState ex, boolean headersOnly) {
@@ -492,9 +594,9 @@ public final class Enforcer {
     return d;
   }
 
-  private static Decision.Deny deny(RequestState ex, String gate, Step.Stop stop) {
+  private Decision.Deny deny(RequestState ex, String gate, Step.Stop stop) {
     return new Decision.Deny(stop.reason(), gate, ex.ruleId(), stop.requiredScopes(),
-        stop.challengeParams(), stop.headers());
+        stop.challengeParams(), stop.headers(), stop.challenges().isEmpty() ? challenges : stop.challenges());
   }
 
   private CompletionStage<Decision> finish(RequestState ex, Decision decision) {
@@ -551,7 +653,9 @@ public final class Enforcer {
 
   /** Set-once builder for an {@link Enforcer}. */
   public static final class Builder {
-    private BearerJwt bearerJwt;
+    private final List<BearerJwt> bearerJwts = new ArrayList<>();
+    private final List<AfterAllow> testingAfterAllow = new ArrayList<>();
+    private java.net.URI publicOrigin;
     private PeerVerifier peerVerifier;
     private RoutePolicy routes;
     private Clock clock;
@@ -578,10 +682,40 @@ public final class Enforcer {
       }
     }
 
-    /** How bearer JWT access tokens are validated. Required. */
+    /**
+     * How bearer JWT access tokens of one issuer are validated. Required at least once; call it again for each further
+     * issuer accepted (RFC 9068; issue "several issuers"): a token goes to the configuration whose issuer its
+     * {@code iss} names exactly (read without trusting it, before any key is fetched), is verified only with that
+     * issuer's keys, audience and rules, and a token naming no configured issuer is refused
+     * ({@link DenyReason#TOKEN_ISSUER_MISMATCH}, 401 {@code invalid_token}) without a key fetch or signature check.
+     * The issuers share one validated-token cache and one validation budget per source, so their
+     * {@link BearerJwt.Builder#validationBudget budget}, cache size and token-length options must agree.
+     *
+     * @throws IllegalStateException if an issuer is configured twice
+     */
     public Builder bearerJwt(BearerJwt config) {
-      once("bearerJwt");
-      this.bearerJwt = Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(config, "config");
+      for (BearerJwt other : bearerJwts) {
+        if (other.issuer().equals(config.issuer())) {
+          throw new IllegalStateException("bearerJwt for issuer " + config.issuer() + " was already set");
+        }
+      }
+      bearerJwts.add(config);
+      return this;
+    }
+
+    /**
+     * The service's public origin, {@code https://host[:port]} (or {@code http://} behind a TLS-terminating proxy)
+     * exactly as clients address it: effective request URIs (the DPoP {@code htu}, RFC 9449 §4.3) are built from it,
+     * never from the {@code Host} field a client sends. Absolute, with a host and no user info, path, query or
+     * fragment. Default: none.
+     *
+     * @throws IllegalArgumentException if {@code origin} is not such an origin
+     * @since 0.2
+     */
+    public Builder publicOrigin(java.net.URI origin) {
+      once("publicOrigin");
+      this.publicOrigin = RequestContext.checkOrigin(origin);
       return this;
     }
 
@@ -729,8 +863,14 @@ public final class Enforcer {
       return this;
     }
 
+    /** Testing only, as {@link #testingGate}: a step after the allow, in call order. */
+    Builder testingAfterAllow(AfterAllow step) {
+      testingAfterAllow.add(Objects.requireNonNull(step, "step"));
+      return this;
+    }
+
     public Enforcer build() {
-      if (bearerJwt == null) {
+      if (bearerJwts.isEmpty()) {
         throw new IllegalStateException("bearerJwt(…) is required");
       }
       if (routes == null) {

@@ -31,13 +31,30 @@ public final class RequestContext {
   private final boolean arrivalStamped;
   private final boolean mayBlock;
   private final Optional<FormBody> formBody;
-  private final RequestContext origin; // the context a withFormBody copy was made from, else this
+  private final byte scheme; // UNKNOWN, HTTP or HTTPS: in the object's padding, no field for the common request
+  // what few requests have (an absolute-form target, a host or public origin given to the builder, the context a
+  // withFormBody copy was made from), or null: a request without any allocates nothing for it
+  private final Extra extra;
+
+  private static final byte UNKNOWN = 0;
+  private static final byte HTTP = 1;
+  private static final byte HTTPS = 2;
+
+  /**
+   * @param origin the context a withFormBody copy was made from, or null for this one
+   * @param targetScheme an absolute-form target's scheme (lower case), or null
+   * @param targetAuthority an absolute-form target's authority, or null
+   * @param host the Host given to the builder, or null
+   * @param publicOrigin the public origin given to the builder, or null
+   */
+  private record Extra(RequestContext origin, String targetScheme, String targetAuthority, String host,
+      java.net.URI publicOrigin) {}
 
   private RequestContext(Builder b) {
     this.method = b.method;
     this.rawPath = b.rawPath;
-    if (b.refusedTarget != null) {
-      this.path = new PathNormalizer.Rejected(b.refusedTarget);
+    if (b.refusedTarget() != null) {
+      this.path = new PathNormalizer.Rejected(b.refusedTarget());
     } else {
       this.path = b.contextPath.isEmpty()
           ? PathNormalizer.normalize(b.rawPath)
@@ -51,7 +68,10 @@ public final class RequestContext {
     this.arrivalStamped = b.arrivalStamped;
     this.mayBlock = b.mayBlock;
     this.formBody = Optional.ofNullable(b.formBody);
-    this.origin = this;
+    this.scheme = b.scheme;
+    Builder.More m = b.more;
+    this.extra = m == null || (m.targetAuthority == null && m.host == null && m.publicOrigin == null) ? null
+        : new Extra(null, m.targetScheme, m.targetAuthority, m.host, m.publicOrigin);
   }
 
   private RequestContext(RequestContext of, FormBody form) {
@@ -66,7 +86,11 @@ public final class RequestContext {
     this.arrivalStamped = of.arrivalStamped;
     this.mayBlock = of.mayBlock;
     this.formBody = Optional.of(form);
-    this.origin = of.origin;
+    this.scheme = of.scheme;
+    Extra e = of.extra;
+    this.extra = e == null ? new Extra(of, null, null, null, null)
+        : new Extra(e.origin() == null ? of : e.origin(), e.targetScheme(), e.targetAuthority(), e.host(),
+            e.publicOrigin());
   }
 
   /** Starts a context for {@code method} (case-sensitive, as sent) and the raw, still-encoded {@code rawPath}. */
@@ -87,10 +111,15 @@ public final class RequestContext {
     Objects.requireNonNull(requestTarget, "requestTarget");
     RequestTarget.Result target = RequestTarget.parse(requestTarget);
     if (target instanceof RequestTarget.Parsed parsed) {
-      return new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
+      Builder b = new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
+      if (!parsed.authority().isEmpty()) {
+        b.more().targetScheme = parsed.scheme().toLowerCase(java.util.Locale.ROOT);
+        b.more().targetAuthority = parsed.authority();
+      }
+      return b;
     }
     Builder b = new Builder(method, requestTarget);
-    b.refusedTarget = ((RequestTarget.Refused) target).why();
+    b.more().refusedTarget = ((RequestTarget.Refused) target).why();
     return b;
   }
 
@@ -111,6 +140,106 @@ public final class RequestContext {
 
   PathNormalizer.Result pathResult() {
     return path;
+  }
+
+  /**
+   * The scheme the request arrived with, {@code http} or {@code https}, as the adapter said (the connection's: TLS or
+   * not); empty when it did not.
+   *
+   * @since 0.2
+   */
+  public Optional<String> scheme() {
+    return Optional.ofNullable(schemeName());
+  }
+
+  private String schemeName() {
+    return scheme == HTTPS ? "https" : scheme == HTTP ? "http" : null;
+  }
+
+  /**
+   * The authority the client addressed, as it sent it: an absolute-form request-target's (RFC 9112 §3.2.2: the
+   * server then ignores {@code Host}), else the host given to {@link Builder#host}, else the request's {@code Host}
+   * field when it has exactly one. Client input, unchecked: see {@link #effectiveUri()}.
+   *
+   * @since 0.2
+   */
+  public Optional<String> host() {
+    if (extra != null && extra.targetAuthority() != null) {
+      return Optional.of(extra.targetAuthority());
+    }
+    if (extra != null && extra.host() != null) {
+      return Optional.of(extra.host());
+    }
+    List<String> hosts = headers.values("Host");
+    return hosts.size() == 1 ? Optional.of(hosts.get(0)) : Optional.empty();
+  }
+
+  /**
+   * The service's public origin given to this context ({@link Builder#publicOrigin}), if any.
+   *
+   * @since 0.2
+   */
+  public Optional<java.net.URI> publicOrigin() {
+    return Optional.ofNullable(extra == null ? null : extra.publicOrigin());
+  }
+
+  /**
+   * This request's effective URI without query and fragment (RFC 9110 §7.1; what DPoP's {@code htu} names, RFC 9449
+   * §4.3), normalized (RFC 3986 §6.2.2–6.2.3): from the {@link #publicOrigin()} when given, else from the
+   * {@link #scheme()} and the {@link #host()} the client sent — which only a configured public origin makes
+   * trustworthy ({@link Enforcer#effectiveUri}). Empty when that is not possible or not unambiguous: no scheme or
+   * host, a malformed host or port, {@code Host} sent more than once, an absolute-form target whose scheme is not the
+   * connection's, a refused request-target, a path that is not RFC 3986. Like {@link #headers()}, it reads the
+   * container's request: call it while the request is being handled.
+   *
+   * @since 0.2
+   */
+  public Optional<java.net.URI> effectiveUri() {
+    if (extra != null && extra.publicOrigin() != null) {
+      return effectiveUri(extra.publicOrigin());
+    }
+    String s = schemeName();
+    if (s == null) {
+      return Optional.empty();
+    }
+    String authority;
+    if (extra != null && extra.targetAuthority() != null) {
+      if (!extra.targetScheme().equals(s)) {
+        return Optional.empty(); // "https://…" sent over plain http, or the reverse: not this connection's target
+      }
+      authority = extra.targetAuthority();
+    } else {
+      List<String> hosts = headers.values("Host");
+      if (hosts.size() > 1) {
+        return Optional.empty(); // RFC 9112 §3.2: more than one Host is a bad request, never a choice
+      }
+      authority = extra != null && extra.host() != null ? extra.host() : hosts.isEmpty() ? null : hosts.get(0);
+      if (authority == null) {
+        return Optional.empty();
+      }
+    }
+    return isRefusedTarget() ? Optional.empty() : dev.zt.core.internal.EffectiveUri.of(s, authority, rawPath);
+  }
+
+  /**
+   * The effective URI of this request at {@code origin} (the service's public origin, {@code https://host[:port]}),
+   * as {@link #effectiveUri()}: whatever {@code Host} the client sent.
+   *
+   * @throws IllegalArgumentException if {@code origin} is not an origin (see {@link Builder#publicOrigin})
+   * @since 0.2
+   */
+  public Optional<java.net.URI> effectiveUri(java.net.URI origin) {
+    java.net.URI checked = checkOrigin(origin);
+    return isRefusedTarget() ? Optional.empty() : dev.zt.core.internal.EffectiveUri.of(checked, rawPath);
+  }
+
+  private boolean isRefusedTarget() {
+    return !rawPath.startsWith("/");
+  }
+
+  /** {@code origin} when it is a valid public origin, in normal form; else an {@link IllegalArgumentException}. */
+  static java.net.URI checkOrigin(java.net.URI origin) {
+    return dev.zt.core.internal.EffectiveUri.checkOrigin(origin);
   }
 
   /** The raw query string (without {@code ?}), or empty. Tokens found here are ignored (RFC 6750 §2.3 is off). */
@@ -177,7 +306,11 @@ public final class RequestContext {
 
   /** Whether this context was built by the same builder call as {@code other} (or copied from the same one). */
   boolean sameRequestAs(RequestContext other) {
-    return origin == other.origin;
+    return origin() == other.origin();
+  }
+
+  private RequestContext origin() {
+    return extra == null || extra.origin() == null ? this : extra.origin();
   }
 
   /**
@@ -214,7 +347,28 @@ public final class RequestContext {
     private boolean arrivalStamped;
     private boolean mayBlock = true;
     private String contextPath = "";
-    private String refusedTarget;
+    private More more; // what few requests have, made when first needed
+    private byte scheme;
+
+    /** The builder's rarely set options. */
+    private static final class More {
+      private String refusedTarget;
+      private String targetScheme;
+      private String targetAuthority;
+      private String host;
+      private java.net.URI publicOrigin;
+    }
+
+    private More more() {
+      if (more == null) {
+        more = new More();
+      }
+      return more;
+    }
+
+    private String refusedTarget() {
+      return more == null ? null : more.refusedTarget;
+    }
     private FormBody formBody;
 
     private Builder(String method, String rawPath) {
@@ -276,6 +430,47 @@ public final class RequestContext {
         throw new IllegalStateException("formBody was already set");
       }
       this.formBody = FormBody.of(body);
+      return this;
+    }
+
+    /**
+     * The scheme of the connection the request came on: {@code https} over TLS, else {@code http} (case-insensitive,
+     * as a container reports it). Any other value, or {@code null}, leaves the scheme unknown, and the request then
+     * has no {@link RequestContext#effectiveUri() effective URI} built from it (an adapter never fails a request for
+     * it).
+     *
+     * @since 0.2
+     */
+    public Builder scheme(String scheme) {
+      this.scheme = "https".equalsIgnoreCase(scheme) ? HTTPS : "http".equalsIgnoreCase(scheme) ? HTTP : UNKNOWN;
+      return this;
+    }
+
+    /**
+     * The host the request was sent to as received, when it is not the request's {@code Host} field (which is read
+     * by default: an adapter whose headers view has {@code Host}, or HTTP/2's {@code :authority} as {@code Host},
+     * need not call this); {@code null} for none. Client input: kept as sent and checked only when an effective URI
+     * is built from it.
+     *
+     * @since 0.2
+     */
+    public Builder host(String host) {
+      if (host != null || more != null) {
+        more().host = host;
+      }
+      return this;
+    }
+
+    /**
+     * The service's public origin ({@code https://host[:port]}), from which {@link RequestContext#effectiveUri()} is
+     * built instead of the {@code Host} the client sent. The enforcer uses its own configured origin
+     * ({@link Enforcer.Builder#publicOrigin}) whatever this says.
+     *
+     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and nothing after it
+     * @since 0.2
+     */
+    public Builder publicOrigin(java.net.URI origin) {
+      more().publicOrigin = checkOrigin(origin);
       return this;
     }
 

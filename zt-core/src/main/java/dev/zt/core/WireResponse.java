@@ -41,6 +41,11 @@ import java.util.Map;
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
  *
+ * <p>The challenge's scheme comes from the denial ({@link Decision.Deny#challenges()}): one {@code Bearer} challenge by
+ * default, or the gate's (e.g. {@code DPoP} with its {@code algs} and then {@code Bearer}, RFC 9449 §7.1), all in one
+ * {@code WWW-Authenticate} field, the error parameters on the challenge that carries them. The status is the
+ * reason's ({@link DenyReason#status()}).
+ *
  * <p>Bodies never echo the token, the rule, or any internal detail; the full reason goes to the audit log.
  *
  * @param status the HTTP status
@@ -67,23 +72,9 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
   }
 
-  /** The status a denial is answered with. */
+  /** The status a denial is answered with: {@link DenyReason#status()}. */
   public static int statusOf(DenyReason reason) {
-    return switch (reason.kind()) {
-      case BAD_PATH, INVALID_REQUEST -> 400;
-      case NO_CREDENTIAL, INVALID_TOKEN -> 401;
-      case INSUFFICIENT_SCOPE, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, TRUST_DENIED -> 403;
-      case STEP_UP -> 401;
-      case CONTENT_TOO_LARGE -> 413;
-      case UNSUPPORTED_CONTENT -> 415;
-      case REQUEST_TIMEOUT -> 408;
-      case MALFORMED_REQUEST -> 400;
-      case URI_TOO_LONG -> 414;
-      case HEADERS_TOO_LARGE -> 431;
-      case QUOTA, ABNORMAL_QUOTA -> 429;
-      case UNAVAILABLE -> 503;
-      case FAULT -> 500;
-    };
+    return reason.status();
   }
 
   /**
@@ -117,7 +108,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
   /** Builds the answer to {@code deny} for a service whose protection space is {@code realm}. */
   static WireResponse of(Decision.Deny deny, String realm) {
     DenyReason.Kind kind = deny.reason().kind();
-    int status = statusOf(deny.reason());
+    int status = deny.reason().status();
     Map<String, String> headers = new LinkedHashMap<>();
     switch (kind) {
       case MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE -> {
@@ -127,12 +118,23 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       }
       default -> { }
     }
-    String challenge = challenge(kind, realm, deny.requiredScopes());
-    if (challenge != null) {
-      StringBuilder c = new StringBuilder(challenge);
-      // a fixed text per reason (checked to be a valid quoted-string when the enum loads), never input
-      deny.reason().description().ifPresent(d -> c.append(", error_description=\"").append(d).append('"'));
-      deny.challengeParams().forEach((k, v) -> c.append(", ").append(k).append("=\"").append(v).append('"'));
+    String error = error(kind, deny.requiredScopes());
+    if (error != null) {
+      List<Decision.Challenge> challenges = deny.challenges().isEmpty() ? DEFAULT_CHALLENGES : deny.challenges();
+      StringBuilder c = new StringBuilder();
+      for (Decision.Challenge ch : challenges) {
+        if (c.length() > 0) {
+          c.append(", ");
+        }
+        c.append(ch.scheme()).append(" realm=\"").append(realm).append('"');
+        if (ch.carriesError()) {
+          c.append(error);
+          // a fixed text per reason (checked to be a valid quoted-string when the enum loads), never input
+          deny.reason().description().ifPresent(d -> c.append(", error_description=\"").append(d).append('"'));
+          deny.challengeParams().forEach((k, v) -> c.append(", ").append(k).append("=\"").append(v).append('"'));
+        }
+        ch.params().forEach((k, v) -> c.append(", ").append(k).append("=\"").append(v).append('"'));
+      }
       headers.put("WWW-Authenticate", c.toString());
     }
     headers.putAll(deny.headers());
@@ -151,16 +153,21 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     return new WireResponse(status, headers, body);
   }
 
-  private static String challenge(DenyReason.Kind kind, String realm, List<String> scopes) {
-    String base = "Bearer realm=\"" + realm + "\"";
+  private static final List<Decision.Challenge> DEFAULT_CHALLENGES = List.of(Decision.Challenge.BEARER);
+
+  /**
+   * The error auth-params of a challenge for {@code kind} ({@code ""} for a bare challenge), or {@code null} when
+   * the answer carries no challenge.
+   */
+  private static String error(DenyReason.Kind kind, List<String> scopes) {
     return switch (kind) {
-      case NO_CREDENTIAL -> base;
-      case INVALID_TOKEN -> base + ", error=\"invalid_token\"";
-      case INVALID_REQUEST -> base + ", error=\"invalid_request\"";
+      case NO_CREDENTIAL -> "";
+      case INVALID_TOKEN -> ", error=\"invalid_token\"";
+      case INVALID_REQUEST -> ", error=\"invalid_request\"";
       case INSUFFICIENT_SCOPE -> scopes.isEmpty()
-          ? base + ", error=\"insufficient_scope\""
-          : base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
-      case STEP_UP -> base + ", error=\"insufficient_user_authentication\"";
+          ? ", error=\"insufficient_scope\""
+          : ", error=\"insufficient_scope\", scope=\"" + String.join(" ", scopes) + "\"";
+      case STEP_UP -> ", error=\"insufficient_user_authentication\"";
       case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, REQUEST_TIMEOUT,
           MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
           FAULT -> null;

@@ -52,6 +52,7 @@ final class Contexts {
     if (!chain.isEmpty()) {
       b.peerCertificates(chain);
     }
+    b.scheme(ssl != null ? "https" : "http"); // the Host field is read through the headers view when needed
     if (request instanceof FullHttpRequest full) {
       formBody(b, full);
     }

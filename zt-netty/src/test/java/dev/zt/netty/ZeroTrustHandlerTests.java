@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
+import dev.zt.core.RequestContext;
 import dev.zt.core.WireResponse;
 import dev.zt.testkit.TestClock;
 import dev.zt.testkit.TestIssuer;
@@ -121,6 +122,27 @@ class ZeroTrustHandlerTests {
     assertThat(ZeroTrustHandler.path(ch)).isEqualTo("/orders");
     assertThat((Object) ch.readOutbound()).isNull();
     release(request, first, last);
+  }
+
+  @Test
+  void contextWhenPlainConnectionThenSchemeHttpAndTheEffectiveUriFromHostOrTheAbsoluteTarget() {
+    EmbeddedChannel ch = channel(enforcer);
+    HttpRequest viaHost = request(HttpMethod.GET, "/health?x=1", "Host", "API.example.com:8080");
+    ch.writeInbound(viaHost);
+
+    RequestContext context = ZeroTrustHandler.context(ch).orElseThrow();
+    assertThat(context.scheme()).contains("http");
+    assertThat(context.effectiveUri()).contains(java.net.URI.create("http://api.example.com:8080/health"));
+    release(viaHost);
+
+    EmbeddedChannel other = channel(enforcer);
+    HttpRequest absolute = request(HttpMethod.GET, "http://api.example.com/health", "Host", "evil.example");
+    other.writeInbound(absolute);
+
+    assertThat(ZeroTrustHandler.context(other).orElseThrow().effectiveUri())
+        .as("RFC 9112 §3.2.2: an absolute-form target's authority, not Host")
+        .contains(java.net.URI.create("http://api.example.com/health"));
+    release(absolute);
   }
 
   @Test

@@ -192,7 +192,8 @@ public final class ZeroTrustFilter implements Filter {
         .headers(name -> {
           var values = request.getHeaders(name);
           return values == null ? List.of() : Collections.list(values);
-        });
+        })
+        .scheme(request.getScheme()); // the Host field is read through the headers view when needed
     Object certs = request.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof X509Certificate[] chain && chain.length > 0) {
       b.peerCertificates(List.of(chain));

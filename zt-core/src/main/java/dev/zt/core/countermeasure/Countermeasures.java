@@ -2,7 +2,7 @@ package dev.zt.core.countermeasure;
 
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
-import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.credential.VerifiedCredential;
 import dev.zt.core.internal.SourceKey;
 import dev.zt.core.internal.pipeline.AuditSink;
 import dev.zt.core.internal.pipeline.CountermeasureHooks;
@@ -61,7 +61,7 @@ public final class Countermeasures {
 
   private final CountermeasureHooks hooks = new CountermeasureHooks() {
     @Override
-    public Presence suspension(VerifiedJwt token) {
+    public Presence suspension(VerifiedCredential token) {
       return Countermeasures.this.suspension(token);
     }
 
@@ -86,20 +86,20 @@ public final class Countermeasures {
     }
 
     @Override
-    public void onVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+    public void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
         Optional<InetAddress> source) {
       Countermeasures.this.onVerdict(verdict, identity, token, source);
     }
 
     @Override
-    public void onContentVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+    public void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
         Optional<InetAddress> source) {
       Countermeasures.this.onContentVerdict(verdict, identity, token, source);
     }
 
     @Override
     public void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity,
-        Optional<VerifiedJwt> token, Optional<SourceKey> source) {
+        Optional<? extends VerifiedCredential> token, Optional<SourceKey> source) {
       Countermeasures.this.onVerdict(verdict, basis, identity, token, source);
     }
   };
@@ -128,7 +128,7 @@ public final class Countermeasures {
    * Whether the caller's credential is suspended (its jti, its subject, or a revocation after it was issued);
    * {@link Presence#UNAVAILABLE} when the store cannot tell.
    */
-  Presence suspension(VerifiedJwt token) {
+  Presence suspension(VerifiedCredential token) {
     try {
       if (suspensions.isEmpty()) {
         return Presence.ABSENT;
@@ -217,7 +217,7 @@ public final class Countermeasures {
    * Takes a detector's verdict about an identity's behaviour: audits it, pins the subject at CRITICAL for HIGH and
    * CRITICAL severities, and fires the policy's actions whose attempt thresholds are reached.
    */
-  void onVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token, Optional<InetAddress> source) {
+  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source) {
     onVerdict(verdict, CountermeasureHooks.Basis.BEHAVIOUR, identity, token, source.map(SourceKey::of));
   }
 
@@ -225,7 +225,7 @@ public final class Countermeasures {
    * Takes a verdict about a request's content ({@link Basis#CONTENT}): audited and acted on per the policy, but the
    * subject's trust is not pinned, and a suspension reaches only the token that carried it.
    */
-  void onContentVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token,
+  void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
       Optional<InetAddress> source) {
     onVerdict(verdict, CountermeasureHooks.Basis.CONTENT, identity, token, source.map(SourceKey::of));
   }
@@ -234,14 +234,14 @@ public final class Countermeasures {
    * A verdict on {@code basis}. A store that fails while an action is counted or taken is logged and the other
    * actions still run: a verdict never changes the answer the request it came from already has.
    */
-  void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity, Optional<VerifiedJwt> token,
+  void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity, Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source) {
     audit.verdict(verdict, identity);
     if (token.isEmpty() && source.isEmpty() && identity.equals(RequestState.UNKNOWN)) {
       return; // nothing known to act on, and unknown clients share no state
     }
     if (basis == CountermeasureHooks.Basis.BEHAVIOUR && verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
-      token.flatMap(VerifiedJwt::subject).ifPresent(sub -> guarded(() -> pinCritical(sub, verdict.rule())));
+      token.flatMap(VerifiedCredential::subject).ifPresent(sub -> guarded(() -> pinCritical(sub, verdict.rule())));
     }
     // content verdicts count per token, so a victim's other tokens never add up towards a suspension
     String counted = basis == CountermeasureHooks.Basis.CONTENT && token.isPresent() ? "token:" + tokenKey(token.get()) : identity;
@@ -270,7 +270,7 @@ public final class Countermeasures {
     }
   }
 
-  private void apply(Countermeasure action, Verdict verdict, String identity, Optional<VerifiedJwt> token,
+  private void apply(Countermeasure action, Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source) {
     String rule = verdict.rule();
     switch (action.kind()) {
@@ -310,7 +310,7 @@ public final class Countermeasures {
    * times, which in practice name one token (two tokens for one subject minted in the same second with the same
    * expiry would share it).
    */
-  static String tokenKey(VerifiedJwt token) {
+  static String tokenKey(VerifiedCredential token) {
     if (token.tokenId().isPresent()) {
       return token.tokenId().get();
     }
@@ -326,7 +326,7 @@ public final class Countermeasures {
     flags.set(IdentityFlags.Flag.CRITICAL, subject, rule, criticalTtl);
   }
 
-  private static String describe(VerifiedJwt token) {
+  private static String describe(VerifiedCredential token) {
     return "sub=" + token.subject().orElse("-") + " jti=" + token.tokenId().orElse("-")
         + (token.tokenId().isPresent() ? "" : " (no jti: this token by iat " + epochSeconds(token.issuedAt())
         + " and exp " + token.expiresAt().getEpochSecond() + ")");

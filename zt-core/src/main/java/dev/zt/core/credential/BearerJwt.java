@@ -33,9 +33,19 @@ public final class BearerJwt {
 
   static {
     Features.register(BearerJwt.class, (config, assembly) -> {
-      assembly.peerVerifier().ifPresent(v -> assembly.add(Assembly.Stage.PEER, new PeerGate(v)));
-      assembly.add(Assembly.Stage.CREDENTIAL, new CredentialGate(config, assembly.clock(), assembly.executor(),
-          assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state()));
+      // one credential gate for every issuer: the first configuration makes it, each further one adds its issuer
+      boolean[] made = new boolean[1];
+      CredentialGate gate = assembly.shared(CredentialGate.class, () -> {
+        made[0] = true;
+        assembly.peerVerifier().ifPresent(v -> assembly.add(Assembly.Stage.PEER, new PeerGate(v)));
+        CredentialGate g = new CredentialGate(config, assembly.clock(), assembly.executor(),
+            assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state());
+        assembly.add(Assembly.Stage.CREDENTIAL, g);
+        return g;
+      });
+      if (!made[0]) {
+        gate.add(config);
+      }
     });
   }
 

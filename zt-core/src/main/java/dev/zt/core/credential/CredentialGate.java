@@ -37,18 +37,25 @@ final class CredentialGate implements Gate {
   private static final long MAX_CACHE_ENTRY_MILLIS = 10 * 60 * 1000L;
   private static final int RECORDED_HIT_ONE_IN = 16; // a power of two
 
-  private final JwtVerifier verifier;
+  private final java.util.List<Issuer> issuers = new java.util.ArrayList<>(); // in configuration order
+  private volatile Issuer[] byOrder; // the same, for the request path
+  private final BearerJwt first;
   private final Clock clock;
   private final Executor blockingExecutor;
   private final Cache<TokenKey, Entry> validated;
   private final Policy<TokenKey, Entry> validatedPolicy; // for quiet reads
-  private final long skewMillis;
-  private final long maxAgeMillis;
   private final CountermeasureHooks countermeasures;
   private final ValidationBudget budget;
 
-  /** A validated token: the caller, and the time bounds re-checked on every hit. */
-  private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis) {}
+  /**
+   * One accepted issuer: its verifier (its own keys, audience and rules), its clock skew and maximum age, and the
+   * qualifier its callers' identity keys carry ({@code null} for the first issuer: keys as with a single issuer).
+   */
+  private record Issuer(JwtVerifier verifier, long skewMillis, long maxAgeMillis, String qualifier) {}
+
+  /** A validated token: the caller, the time bounds re-checked on every hit, and the issuer's skew and maximum age. */
+  private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis,
+      long skewMillis, long maxAgeMillis) {}
 
   private final java.util.concurrent.atomic.AtomicLong nextSweep = new java.util.concurrent.atomic.AtomicLong();
 
@@ -58,12 +65,11 @@ final class CredentialGate implements Gate {
       WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state) {
     this.workloadTokens = workloadTokens;
     this.countermeasures = countermeasures;
-    this.verifier = new JwtVerifier(config, keySource(config));
+    this.first = config;
     this.clock = clock;
     this.budget = ValidationBudget.of(config, clock, state);
     this.blockingExecutor = blockingExecutor;
-    this.skewMillis = config.clockSkew().toMillis();
-    this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
+    add(config);
     if (config.validatedCacheSize() == 0) {
       this.validated = null;
       this.validatedPolicy = null;
@@ -100,6 +106,59 @@ final class CredentialGate implements Gate {
     long outage = config.jwksOutageTolerance().toMillis();
     b = outage == 0 ? b.outageTolerant(false) : b.outageTolerant(outage);
     return b.build();
+  }
+
+  /**
+   * Accepts the tokens of one more issuer ({@code Enforcer.Builder.bearerJwt} given again), while the enforcer is
+   * assembled. The issuers share this gate's validated-token cache and per-source budget, so the options that
+   * configure those must agree with the first issuer's.
+   *
+   * @throws IllegalStateException if the issuer is configured already, or a shared option differs
+   */
+  void add(BearerJwt config) {
+    for (Issuer i : issuers) {
+      if (i.verifier().issuer().equals(config.issuer())) {
+        throw new IllegalStateException("bearerJwt for issuer " + config.issuer() + " was already set");
+      }
+    }
+    if (config != first) {
+      shared(config, "validationBudget", b -> b.validationBudgetPerAddress() + "/" + b.validationBudgetPerNetwork()
+          + "/" + b.validationBudgetWindow());
+      shared(config, "validatedTokenCacheSize", BearerJwt::validatedCacheSize);
+      shared(config, "maxTokenLength", BearerJwt::maxTokenLength);
+    }
+    issuers.add(new Issuer(new JwtVerifier(config, keySource(config)), config.clockSkew().toMillis(),
+        config.maxAge().map(java.time.Duration::toMillis).orElse(-1L), issuers.isEmpty() ? null : config.issuer()));
+    byOrder = issuers.toArray(Issuer[]::new);
+  }
+
+  private void shared(BearerJwt config, String option, java.util.function.Function<BearerJwt, Object> value) {
+    if (!value.apply(config).equals(value.apply(first))) {
+      throw new IllegalStateException("bearerJwt for " + config.issuer() + " sets " + option + " differently from "
+          + first.issuer() + ": the issuers share one validated-token cache and one budget per source");
+    }
+  }
+
+  /**
+   * The issuer a token goes to: the only one, or the one its unverified {@code iss} names exactly; {@code null} when
+   * it names none of them. A token whose {@code iss} cannot be read goes to the first issuer, whose verifier then
+   * refuses it for what it is (malformed, …), as with a single issuer.
+   */
+  private Issuer issuerOf(String token) {
+    Issuer[] all = byOrder;
+    if (all.length == 1) {
+      return all[0];
+    }
+    String iss = JwtVerifier.unverifiedIssuer(token, first.maxTokenLength());
+    if (iss == null) {
+      return all[0];
+    }
+    for (Issuer i : all) {
+      if (i.verifier().issuer().equals(iss)) {
+        return i;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -178,7 +237,10 @@ final class CredentialGate implements Gate {
 
   private Step validate(RequestState exchange, String token, TokenKey cacheKey) {
     long now = clock.millis();
-    JwtVerifier.Result result = verifier.verify(token, now);
+    Issuer issuer = issuerOf(token);
+    JwtVerifier.Result result = issuer == null
+        ? new JwtVerifier.Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss names no configured issuer")
+        : issuer.verifier().verify(token, now);
     if (result instanceof JwtVerifier.Fail fail) {
       exchange.note(fail.detail());
       if (workloadTokens != null && workloadTokenCandidate(fail.reason())) {
@@ -187,11 +249,16 @@ final class CredentialGate implements Gate {
       return Step.deny(fail.reason());
     }
     VerifiedJwt jwt = ((JwtVerifier.Ok) result).jwt();
-    Caller caller = CoreAccess.callers().caller(jwt, verifier.roles(jwt));
+    if (!jwt.issuer().equals(issuer.verifier().issuer())) { // its own verifier checked iss; never a pooled key
+      exchange.note("verified for another issuer than the token names");
+      return Step.deny(DenyReason.TOKEN_ISSUER_MISMATCH);
+    }
+    Caller caller = CoreAccess.callers().caller(jwt, issuer.verifier().roles(jwt), issuer.qualifier());
     long exp = jwt.expiresAt().toEpochMilli();
     Entry entry = new Entry(caller, exp,
         jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
-        jwt.issuedAt().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE), now + MAX_CACHE_ENTRY_MILLIS);
+        jwt.issuedAt().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE), now + MAX_CACHE_ENTRY_MILLIS,
+        issuer.skewMillis(), issuer.maxAgeMillis());
     if (cacheKey != null) {
       sweep(now);
       validated.put(cacheKey, entry);
@@ -274,12 +341,14 @@ final class CredentialGate implements Gate {
   private void sweep(long now) {
     long due = nextSweep.get();
     if (now >= due && nextSweep.compareAndSet(due, now + 60_000L)) {
-      validated.asMap().values().removeIf(e -> e.untilMillis() <= now || e.expMillis() + skewMillis <= now);
+      validated.asMap().values().removeIf(e -> e.untilMillis() <= now || e.expMillis() + e.skewMillis() <= now);
     }
   }
 
   private Step admit(RequestState exchange, Entry e) {
     long now = exchange.now();
+    long skewMillis = e.skewMillis();
+    long maxAgeMillis = e.maxAgeMillis();
     if (now >= e.expMillis() + skewMillis) {
       return Step.deny(DenyReason.TOKEN_EXPIRED);
     }

@@ -86,6 +86,33 @@ final class JwtVerifier {
     this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
   }
 
+  /**
+   * The payload's {@code iss}, read without verifying anything — only to choose which configured issuer's verifier
+   * (and keys) the token goes to; never a URL to contact. {@code null} when the token is not a compact JWS with a
+   * string {@code iss} (the first issuer's verifier then says what is wrong with it).
+   */
+  static String unverifiedIssuer(String token, int maxLength) {
+    if (token.length() > maxLength) {
+      return null;
+    }
+    int dot1 = token.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot1 <= 0 || dot2 < 0 || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)) {
+      return null;
+    }
+    try {
+      Map<String, Object> claims = json(token, dot1 + 1, dot2);
+      return claims != null && claims.get("iss") instanceof String iss ? iss : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The issuer this verifier accepts tokens of. */
+  String issuer() {
+    return config.issuer();
+  }
+
   Result verify(String token, long nowMillis) {
     try {
       return doVerify(token, nowMillis);

@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
-public final class VerifiedJwt {
+public final class VerifiedJwt implements VerifiedCredential {
 
   private final String algorithm;
   private final Optional<String> keyId;

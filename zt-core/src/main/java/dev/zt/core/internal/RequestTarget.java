@@ -23,8 +23,15 @@ public final class RequestTarget {
    *
    * @param rawPath the path, still percent-encoded, starting with {@code /}
    * @param rawQuery the query without {@code ?}, or empty
+   * @param scheme the absolute-form's scheme as sent, or empty for origin-form
+   * @param authority the absolute-form's authority as sent, or empty for origin-form (RFC 9112 §3.2.2: it then
+   *     names the target, not {@code Host})
    */
-  public record Parsed(String rawPath, String rawQuery) implements Result {}
+  public record Parsed(String rawPath, String rawQuery, String scheme, String authority) implements Result {
+    public Parsed(String rawPath, String rawQuery) {
+      this(rawPath, rawQuery, "", "");
+    }
+  }
 
   /** A refused target; {@code why} is for the audit log, never for the response body. */
   public record Refused(String why) implements Result {}
@@ -69,12 +76,14 @@ public final class RequestTarget {
     if (target.lastIndexOf('@', authorityEnd - 1) >= authorityStart) {
       return new Refused("userinfo in absolute-form");
     }
+    String authority = target.substring(authorityStart, authorityEnd);
     if (authorityEnd == target.length() || target.charAt(authorityEnd) == '?') {
       // "http://host" and "http://host?q": the path is empty, which for http means "/" (RFC 9110 §4.2.3)
       Result rest = split(target, authorityEnd);
-      return rest instanceof Parsed p ? new Parsed("/", p.rawQuery()) : rest;
+      return rest instanceof Parsed p ? new Parsed("/", p.rawQuery(), scheme, authority) : rest;
     }
-    return split(target, authorityEnd);
+    Result rest = split(target, authorityEnd);
+    return rest instanceof Parsed p ? new Parsed(p.rawPath(), p.rawQuery(), scheme, authority) : rest;
   }
 
   private static Result split(String target, int pathStart) {

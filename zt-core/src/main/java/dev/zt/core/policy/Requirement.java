@@ -209,7 +209,7 @@ public sealed interface Requirement {
 
     @Override
     public Optional<Step.Stop> check(Caller caller) {
-      return caller.token().isPresent() ? Optional.empty() : NO_TOKEN;
+      return caller.credential().isPresent() ? Optional.empty() : NO_TOKEN;
     }
 
     @Override
@@ -268,7 +268,7 @@ public sealed interface Requirement {
   record ClaimEquals(String path, Object expected) implements Requirement {
     @Override
     public Optional<Step.Stop> check(Caller caller) {
-      Optional<Object> value = caller.token().flatMap(t -> t.claimAtPath(path));
+      Optional<Object> value = caller.credential().flatMap(t -> t.claimAtPath(path));
       boolean ok = value.map(this::matches).orElse(false);
       return ok ? Optional.empty() : Optional.of(new Step.Stop(DenyReason.CLAIM_CONDITION_FAILED, List.of()));
     }

@@ -2,7 +2,7 @@ package dev.zt.core.trust;
 
 import dev.zt.core.Caller;
 import dev.zt.core.RequestContext;
-import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.credential.VerifiedCredential;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -51,7 +51,7 @@ final class BuiltInSignals {
   }
 
   static SignalResult tokenAge(RequestContext request, Caller caller, Optional<InetAddress> client, long now) {
-    Optional<VerifiedJwt> token = caller.token();
+    Optional<VerifiedCredential> token = caller.credential();
     if (token.isEmpty()) {
       return NO_TOKEN;
     }
@@ -64,7 +64,7 @@ final class BuiltInSignals {
 
   static SignalResult authenticationStrength(RequestContext request, Caller caller, Optional<InetAddress> client,
       long now) {
-    Optional<VerifiedJwt> token = caller.token();
+    Optional<VerifiedCredential> token = caller.credential();
     if (token.isEmpty()) {
       return NO_TOKEN;
     }

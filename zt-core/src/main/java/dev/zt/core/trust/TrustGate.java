@@ -11,7 +11,10 @@ import dev.zt.core.internal.SourceKey;
 import dev.zt.core.internal.pipeline.CountermeasureHooks;
 import dev.zt.core.internal.pipeline.Gate;
 import dev.zt.core.internal.pipeline.Identities;
+import dev.zt.core.internal.pipeline.LongSlot;
 import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.internal.pipeline.Slot;
+import dev.zt.core.internal.pipeline.Slots;
 import dev.zt.core.internal.pipeline.Step;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.Route;
@@ -51,6 +54,13 @@ final class TrustGate implements Gate, TrustBreakdown, AfterAnswer {
   private final String[] names;       // signal names, then "behaviour", then "events"
   private final double[] partWeights;
   private final int behaviourSlot;    // index of the behaviour part, or -1
+  // what the gate keeps per request: the score (raw bits of a double), the results of signals it cannot evaluate
+  // again (custom ones), the behaviour result, the event cap, and the breakdown once built
+  private final LongSlot scoreSlot;
+  private final Slot<SignalResult[]> resultsSlot;
+  private final Slot<SignalResult> behaviourResultSlot;
+  private final Slot<SignalResult> capSlot;
+  private final Slot<TrustScore> builtSlot;
 
   private static final SignalResult NOTHING = SignalResult.hardFail("signal returned nothing");
   private static final SignalResult FAILED = SignalResult.hardFail("signal failed");
@@ -63,7 +73,13 @@ final class TrustGate implements Gate, TrustBreakdown, AfterAnswer {
    * @param country where the country comes from, or {@code null} for nowhere
    */
   TrustGate(TrustPolicy policy, CountermeasureHooks countermeasures, boolean alwaysScore,
-      Function<TrustContext, Optional<String>> country, Identities identities) {
+      Function<TrustContext, Optional<String>> country, Identities identities, Slots slots) {
+    // the slots written on every scored request first: they are the ones kept in the request state's fields
+    this.behaviourResultSlot = slots.slot("trust.behaviour");
+    this.scoreSlot = slots.longSlot("trust.score", 0);
+    this.resultsSlot = slots.slot("trust.results");
+    this.capSlot = slots.slot("trust.cap");
+    this.builtSlot = slots.slot("trust.breakdown");
     this.policy = policy;
     this.countermeasures = countermeasures;
     this.alwaysScore = alwaysScore;
@@ -183,7 +199,17 @@ final class TrustGate implements Gate, TrustBreakdown, AfterAnswer {
         }
       }
     }
-    exchange.trust(score, level, this, now, kept, behaviourResult, capResult);
+    exchange.set(scoreSlot, Double.doubleToRawLongBits(score));
+    if (kept != null) {
+      exchange.set(resultsSlot, kept);
+    }
+    if (behaviourResult != null) {
+      exchange.set(behaviourResultSlot, behaviourResult);
+    }
+    if (capResult != null) {
+      exchange.set(capSlot, capResult);
+    }
+    exchange.trust(level, this);
     return level;
   }
 
@@ -201,8 +227,17 @@ final class TrustGate implements Gate, TrustBreakdown, AfterAnswer {
    * pure), the kept results of the others, the behaviour result and the event cap.
    */
   @Override
-  public TrustScore breakdown(RequestState exchange, double score, TrustLevel level, long now, SignalResult[] kept,
-      SignalResult behaviourResult, SignalResult capResult) {
+  public TrustScore breakdown(RequestState exchange) {
+    TrustScore built = exchange.get(builtSlot);
+    if (built != null) {
+      return built;
+    }
+    double score = Double.longBitsToDouble(exchange.get(scoreSlot));
+    TrustLevel level = exchange.trustLevelOrHigh();
+    long now = exchange.now();
+    SignalResult[] kept = exchange.get(resultsSlot);
+    SignalResult behaviourResult = exchange.get(behaviourResultSlot);
+    SignalResult capResult = exchange.get(capSlot);
     int n = signals.length;
     SignalResult[] results = new SignalResult[n + 2];
     for (int i = 0; i < n; i++) {
@@ -216,7 +251,9 @@ final class TrustGate implements Gate, TrustBreakdown, AfterAnswer {
     if (capResult != null) {
       results[size++] = capResult;
     }
-    return new TrustScore(score, level, new TrustScore.Parts(names, partWeights, results, size));
+    built = new TrustScore(score, level, new TrustScore.Parts(names, partWeights, results, size));
+    exchange.set(builtSlot, built);
+    return built;
   }
 
   /** Lets the behaviour baseline learn the outcome of a request. */

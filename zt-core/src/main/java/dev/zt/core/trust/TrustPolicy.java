@@ -38,7 +38,7 @@ public final class TrustPolicy {
             assembly.routes().routes(), assembly.tenantClaim()));
       }
       TrustGate gate = new TrustGate(policy, assembly.countermeasures(), assembly.rateLimited(), assembly.country(),
-          assembly.identities());
+          assembly.identities(), assembly.slots());
       assembly.add(Assembly.Stage.TRUST, gate);
       assembly.afterAnswer(gate);
     });

@@ -33,7 +33,17 @@ class RequestTargetTests {
       http://example.com//admin              | //admin                  |
       """)
   void parseWhenOriginOrAbsoluteFormThenSplitsRawPathAndQuery(String target, String path, String query) {
-    assertThat(RequestTarget.parse(target)).isEqualTo(new Parsed(path, query == null ? "" : query));
+    assertThat(RequestTarget.parse(target)).isInstanceOfSatisfying(Parsed.class, p -> {
+      assertThat(p.rawPath()).isEqualTo(path);
+      assertThat(p.rawQuery()).isEqualTo(query == null ? "" : query);
+    });
+  }
+
+  @Test
+  void parseWhenAbsoluteFormThenKeepsItsSchemeAndAuthorityForTheEffectiveUri() {
+    assertThat(RequestTarget.parse("HTTPS://Example.com:8443/orders?x=1"))
+        .isEqualTo(new Parsed("/orders", "x=1", "HTTPS", "Example.com:8443"));
+    assertThat(RequestTarget.parse("/orders")).isEqualTo(new Parsed("/orders", "", "", ""));
   }
 
   @ParameterizedTest

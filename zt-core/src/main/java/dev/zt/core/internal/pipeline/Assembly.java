@@ -54,6 +54,11 @@ public final class Assembly {
   private final RoutePolicy routes;
   private final Map<Stage, List<Gate>> gates = new EnumMap<>(Stage.class);
   private final List<AfterAnswer> afterAnswer = new ArrayList<>();
+  private final Map<AfterAllow.Stage, List<AfterAllow>> afterAllow = new EnumMap<>(AfterAllow.Stage.class);
+  private final Slots slots = new Slots();
+  private final Map<Class<?>, Object> shared = new java.util.HashMap<>();
+  private List<dev.zt.core.Decision.Challenge> challenges = List.of();
+  private java.net.URI publicOrigin;
   private CountermeasureHooks countermeasures;
   private Object countermeasuresApi;
   private Identities identities;
@@ -109,6 +114,68 @@ public final class Assembly {
     List<Gate> all = new ArrayList<>();
     gates.values().forEach(all::addAll);
     return all.toArray(Gate[]::new);
+  }
+
+  /**
+   * The slots of the request state: a feature allocates the slots its gates and steps keep per-request values in
+   * ({@link Slots#slot}) while it is installed.
+   */
+  public Slots slots() {
+    return slots;
+  }
+
+  /** The slot layout, no longer open to allocation: taken once every feature is installed. */
+  public Slots frozenSlots() {
+    return slots.freeze();
+  }
+
+  /** Adds {@code step} after every allow, at {@code stage}, after the steps already there. */
+  public void afterAllow(AfterAllow.Stage stage, AfterAllow step) {
+    afterAllow.computeIfAbsent(stage, s -> new ArrayList<>()).add(Objects.requireNonNull(step, "step"));
+  }
+
+  /** The steps after an allow, in the order they run. */
+  public AfterAllow[] afterAllowSteps() {
+    List<AfterAllow> all = new ArrayList<>();
+    afterAllow.values().forEach(all::addAll);
+    return all.toArray(AfterAllow[]::new);
+  }
+
+  /**
+   * The one {@code type} object of this enforcer, made by {@code make} the first time a feature asks: how a
+   * configuration given several times (several {@code BearerJwt}s, one per issuer) shares one gate.
+   */
+  public <T> T shared(Class<T> type, java.util.function.Supplier<T> make) {
+    Object o = shared.get(type);
+    if (o == null) {
+      o = Objects.requireNonNull(make.get(), "make");
+      shared.put(type, o);
+    }
+    return type.cast(o);
+  }
+
+  /**
+   * The challenges a denial with a challenge is answered with when its gate named none (e.g. {@code DPoP} then
+   * {@code Bearer} once DPoP is configured); empty for the single default {@code Bearer} challenge. Set once.
+   */
+  public void challenges(List<dev.zt.core.Decision.Challenge> challenges) {
+    if (!this.challenges.isEmpty()) {
+      throw new IllegalStateException("the default challenges were set already");
+    }
+    this.challenges = List.copyOf(challenges);
+  }
+
+  public List<dev.zt.core.Decision.Challenge> challenges() {
+    return challenges;
+  }
+
+  /** The service's configured public origin ({@code https://host[:port]}), if any. */
+  public Optional<java.net.URI> publicOrigin() {
+    return Optional.ofNullable(publicOrigin);
+  }
+
+  public void publicOrigin(java.net.URI origin) {
+    this.publicOrigin = origin;
   }
 
   /** Adds a step that runs after every answer. */

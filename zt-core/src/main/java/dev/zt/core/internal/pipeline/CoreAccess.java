@@ -2,7 +2,7 @@ package dev.zt.core.internal.pipeline;
 
 import dev.zt.core.Caller;
 import dev.zt.core.Enforcer;
-import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.credential.VerifiedCredential;
 import java.util.Set;
 
 /**
@@ -14,8 +14,16 @@ public final class CoreAccess {
 
   /** Caller internals. */
   public interface Callers {
-    /** A caller authenticated by {@code token}, with {@code roles}. */
-    Caller caller(VerifiedJwt token, Set<String> roles);
+    /**
+     * A caller authenticated by {@code credential}, with {@code roles}; {@code identityQualifier} is {@code null} for
+     * the first configured issuer, else its name (the identity key then names the issuer too).
+     */
+    Caller caller(VerifiedCredential credential, Set<String> roles, String identityQualifier);
+
+    /** A caller of the first configured issuer. */
+    default Caller caller(VerifiedCredential credential, Set<String> roles) {
+      return caller(credential, roles, null);
+    }
 
     /** A caller authenticated by its mTLS peer chain only. */
     Caller workload(String workloadId);

@@ -1,6 +1,6 @@
 package dev.zt.core.internal.pipeline;
 
-import dev.zt.core.credential.VerifiedJwt;
+import dev.zt.core.credential.VerifiedCredential;
 import dev.zt.core.detect.Verdict;
 import dev.zt.core.internal.SourceKey;
 import dev.zt.core.spi.Presence;
@@ -30,7 +30,7 @@ public interface CountermeasureHooks {
    * Whether the credential is suspended (its jti, its subject, or a revocation after it was issued);
    * {@link Presence#UNAVAILABLE} when the state cannot tell, which the caller refuses.
    */
-  Presence suspension(VerifiedJwt token);
+  Presence suspension(VerifiedCredential token);
 
   /** Whether the request's client is blocked; {@link Presence#UNAVAILABLE} when the state cannot tell (refused). */
   Presence blocked(RequestState state);
@@ -45,12 +45,12 @@ public interface CountermeasureHooks {
   Optional<TrustLevel> levelCap(String subject);
 
   /** A detector's verdict about an identity's behaviour. */
-  void onVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token, Optional<InetAddress> source);
+  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source);
 
   /** A verdict about a request's content: acted on, but the subject's trust is not pinned. */
-  void onContentVerdict(Verdict verdict, String identity, Optional<VerifiedJwt> token, Optional<InetAddress> source);
+  void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source);
 
   /** A verdict on {@code basis}, acting on {@code source} (an address or its network). */
-  void onVerdict(Verdict verdict, Basis basis, String identity, Optional<VerifiedJwt> token,
+  void onVerdict(Verdict verdict, Basis basis, String identity, Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source);
 }

@@ -140,7 +140,7 @@ public final class Identities {
     if (tenantClaim.isEmpty()) {
       return identity;
     }
-    String tenant = caller.token().flatMap(t -> t.claimAtPath(tenantClaim.get())).map(String::valueOf).orElse("");
+    String tenant = caller.credential().flatMap(t -> t.claimAtPath(tenantClaim.get())).map(String::valueOf).orElse("");
     return tenant.isEmpty() ? identity : identity + '\u0000' + tenant;
   }
 

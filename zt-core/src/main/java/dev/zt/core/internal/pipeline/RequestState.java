@@ -5,7 +5,6 @@ import dev.zt.core.internal.ClientAddresses;
 import dev.zt.core.Decision;
 import dev.zt.core.RequestContext;
 import dev.zt.core.policy.Route;
-import dev.zt.core.trust.SignalResult;
 import dev.zt.core.trust.TrustLevel;
 import dev.zt.core.trust.TrustScore;
 
@@ -35,6 +34,9 @@ public final class RequestState {
   }
 
 
+  private static final Object[] NO_REFS = new Object[0];
+  private static final long[] NO_LONGS = new long[0];
+
   private RequestContext request; // replaced once, by the same request with its form body read
   private final String path;
   private final Route route;
@@ -42,21 +44,21 @@ public final class RequestState {
   private final boolean blockable;
   private final boolean budgeted;
   private final long now;
+  private final Slots slots;
   private Caller caller = Caller.anonymous();
   private String detail = "";
   private String anonymousKey;
-  private Identities.State identityState;
-  private int routeSlot = -1;
-  private int inspectedFields;
-  // the trust gate's outcome: a level and score on the steady path; the breakdown is built only if someone reads it
-  private TrustLevel trustLevel;
-  private double trustScore;
-  private long trustMillis;
-  private SignalResult[] trustResults;
-  private SignalResult trustBehaviour;
-  private SignalResult trustCap;
-  private TrustBreakdown trustScoring;
-  private TrustScore trust;
+  private java.net.URI publicOrigin;
+  // what the gates keep for this request, by slot: the first few in fields, the rest in arrays made on the first
+  // write (see Slots); a primitive is stored XOR its slot's initial value, so zero reads as the initial value
+  private Object r0;
+  private Object r1;
+  private Object r2;
+  private Object r3;
+  private long l0;
+  private long l1;
+  private Object[] refs = NO_REFS; // slots from Slots.INLINE_REFS on
+  private long[] longs = NO_LONGS; // slots from Slots.INLINE_LONGS on
   // only for a decision that waited on I/O: whether it (or an adapter's timeout) has been audited
   private boolean decidedLater;
   private volatile int settled;
@@ -69,10 +71,12 @@ public final class RequestState {
 
   public RequestState(RequestContext request, String path, Route route, java.util.Optional<java.net.InetAddress> client,
       long now) {
-    this(request, path, route, new ClientAddresses.Client(client, client.isPresent()), now);
+    this(request, path, route, new ClientAddresses.Client(client, client.isPresent()), now, Slots.CORE);
   }
 
-  public RequestState(RequestContext request, String path, Route route, ClientAddresses.Client client, long now) {
+  /** A request's state in an enforcer whose features allocated {@code slots} (a frozen layout). */
+  public RequestState(RequestContext request, String path, Route route, ClientAddresses.Client client, long now,
+      Slots slots) {
     this.request = request;
     this.path = path;
     this.route = route;
@@ -80,6 +84,74 @@ public final class RequestState {
     this.blockable = client.blockable();
     this.budgeted = client.budgeted();
     this.now = now;
+    this.slots = slots;
+  }
+
+  /** The value in {@code slot}, or {@code null} when no gate wrote it. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Slot<T> slot) {
+    int i = slot.index;
+    switch (i) {
+      case 0: return (T) r0;
+      case 1: return (T) r1;
+      case 2: return (T) r2;
+      case 3: return (T) r3;
+      default:
+        i -= Slots.INLINE_REFS;
+        Object[] r = refs;
+        return i < r.length ? (T) r[i] : null;
+    }
+  }
+
+  /** Writes {@code value} to {@code slot}. */
+  public <T> void set(Slot<T> slot, T value) {
+    int i = slot.index;
+    switch (i) {
+      case 0 -> r0 = value;
+      case 1 -> r1 = value;
+      case 2 -> r2 = value;
+      case 3 -> r3 = value;
+      default -> {
+        i -= Slots.INLINE_REFS;
+        if (i >= refs.length) {
+          refs = java.util.Arrays.copyOf(refs, Math.max(slots.refs() - Slots.INLINE_REFS, i + 1));
+        }
+        refs[i] = value;
+      }
+    }
+  }
+
+  /** The value in {@code slot}, or its initial value when no gate wrote it. */
+  public long get(LongSlot slot) {
+    int i = slot.index;
+    long raw;
+    if (i == 0) {
+      raw = l0;
+    } else if (i == 1) {
+      raw = l1;
+    } else {
+      i -= Slots.INLINE_LONGS;
+      long[] l = longs;
+      raw = i < l.length ? l[i] : 0;
+    }
+    return raw ^ slot.initial;
+  }
+
+  /** Writes {@code value} to {@code slot}. */
+  public void set(LongSlot slot, long value) {
+    long raw = value ^ slot.initial;
+    int i = slot.index;
+    if (i == 0) {
+      l0 = raw;
+    } else if (i == 1) {
+      l1 = raw;
+    } else {
+      i -= Slots.INLINE_LONGS;
+      if (i >= longs.length) {
+        longs = java.util.Arrays.copyOf(longs, Math.max(slots.longs() - Slots.INLINE_LONGS, i + 1));
+      }
+      longs[i] = raw;
+    }
   }
 
   /** The decision waits on I/O: it may complete after a blocking adapter stopped waiting for it. */
@@ -126,47 +198,36 @@ public final class RequestState {
     return client;
   }
 
-  /** The request's trust, once the trust gate computed it. */
+  /** The request's trust, once the trust gate computed it (the breakdown is built when read). */
   public java.util.Optional<TrustScore> trust() {
-    if (trust == null && trustScoring != null) {
-      trust = trustScoring.breakdown(this, trustScore, trustLevel, trustMillis, trustResults, trustBehaviour,
-          trustCap);
-    }
-    return java.util.Optional.ofNullable(trust);
+    TrustBreakdown scoring = get(Slots.TRUST);
+    return scoring == null ? java.util.Optional.empty() : java.util.Optional.of(scoring.breakdown(this));
   }
 
   /**
-   * Records the trust gate's outcome: the score and level, and what {@code gate} needs to build the breakdown when
-   * {@link #trust()} is read — the time, the results of signals it cannot evaluate again ({@code null} when all are
-   * zt's own), the behaviour result and the event cap ({@code null} for none).
+   * Records the trust gate's outcome: the level, and {@code breakdown}, which builds the score's breakdown from what
+   * the gate kept in its own slots when {@link #trust()} is read.
    */
-  public void trust(double score, TrustLevel level, TrustBreakdown gate, long millis, SignalResult[] results,
-      SignalResult behaviour, SignalResult cap) {
-    this.trustScore = score;
-    this.trustLevel = level;
-    this.trustScoring = gate;
-    this.trustMillis = millis;
-    this.trustResults = results;
-    this.trustBehaviour = behaviour;
-    this.trustCap = cap;
-    this.trust = null;
+  public void trust(TrustLevel level, TrustBreakdown breakdown) {
+    set(Slots.TRUST_LEVEL, level);
+    set(Slots.TRUST, breakdown);
   }
 
   public Identities.State identityState() {
-    return identityState;
+    return get(Slots.IDENTITY);
   }
 
   public void identityState(Identities.State state) {
-    this.identityState = state;
+    set(Slots.IDENTITY, state);
   }
 
   /** The route's slot in the per-identity state, or -1 before a gate looked it up. */
   public int routeSlot() {
-    return routeSlot;
+    return (int) get(Slots.ROUTE_INDEX);
   }
 
   public void routeSlot(int slot) {
-    this.routeSlot = slot;
+    set(Slots.ROUTE_INDEX, slot);
   }
 
   /**
@@ -186,17 +247,18 @@ public final class RequestState {
 
   /** The trust level, HIGH when the trust gate did not score this request. */
   public TrustLevel trustLevelOrHigh() {
-    return trustLevel == null ? TrustLevel.HIGH : trustLevel;
+    TrustLevel level = get(Slots.TRUST_LEVEL);
+    return level == null ? TrustLevel.HIGH : level;
   }
 
   /** Counts one query parameter or form field handed to the detectors (the work per request is bounded). */
   public void countInspected() {
-    inspectedFields++;
+    set(slots.inspected(), get(slots.inspected()) + 1);
   }
 
   /** How many query parameters and form fields were handed to the detectors for this request. */
   public int inspectedFields() {
-    return inspectedFields;
+    return (int) get(slots.inspected());
   }
 
   /** The request with its form body, once read after every other check passed ({@link Decision.ReadForm}). */
@@ -230,6 +292,70 @@ public final class RequestState {
   /** Records the authenticated caller. Only zt's own gates build {@link Caller}s. */
   public void authenticate(Caller caller) {
     this.caller = Objects.requireNonNull(caller, "caller");
+  }
+
+  /**
+   * Adds a field to the answer of an allowed request (a step after the allow: {@link AfterAllow}). A name is a token
+   * (RFC 9110 §5.1) and is added once; a value is visible ASCII and spaces (no CR, LF or other controls).
+   *
+   * @throws IllegalArgumentException for a malformed name or value
+   * @throws IllegalStateException if the field was added already
+   */
+  public void addResponseHeader(String name, String value) {
+    if (!dev.zt.core.internal.Encodings.isToken(name)
+        || !value.chars().allMatch(c -> (c >= 0x20 && c < 0x7f) || c == '\t')) {
+      throw new IllegalArgumentException("a response field is a token name and a visible-ASCII value");
+    }
+    java.util.Map<String, String> fields = get(slots.responseHeaders());
+    if (fields == null) {
+      fields = new java.util.LinkedHashMap<>();
+      set(slots.responseHeaders(), fields);
+    }
+    for (String existing : fields.keySet()) {
+      if (existing.equalsIgnoreCase(name)) {
+        throw new IllegalStateException("response field " + name + " was added already");
+      }
+    }
+    fields.put(name, value);
+  }
+
+  /** The response fields steps after the allow added, in order; empty (a shared instance) for none. */
+  public java.util.Map<String, String> responseHeaders() {
+    java.util.Map<String, String> fields = get(slots.responseHeaders());
+    return fields == null ? java.util.Map.of() : fields;
+  }
+
+  /**
+   * Sets the credential the allowed request is forwarded with, in place of the client's: once per request (two
+   * steps that each mint one are a misconfiguration, and fail closed).
+   *
+   * @throws IllegalStateException if a credential to forward was set already
+   */
+  public void forward(dev.zt.core.Decision.ForwardedCredential credential) {
+    Objects.requireNonNull(credential, "credential");
+    if (get(slots.forward()) != null) {
+      throw new IllegalStateException("a credential to forward was set already");
+    }
+    set(slots.forward(), credential);
+  }
+
+  /** The credential to forward, if a step after the allow set one. */
+  public java.util.Optional<dev.zt.core.Decision.ForwardedCredential> forwarded() {
+    return java.util.Optional.ofNullable(get(slots.forward()));
+  }
+
+  /** The enforcer's configured public origin, set when the enforcer has one. */
+  public void publicOrigin(java.net.URI origin) {
+    this.publicOrigin = origin;
+  }
+
+  /**
+   * The request's effective URI without query and fragment (the DPoP {@code htu}): from the enforcer's public origin
+   * when it has one, never then from the client's {@code Host}; else as {@link RequestContext#effectiveUri()}.
+   */
+  public java.util.Optional<java.net.URI> effectiveUri() {
+    return publicOrigin == null ? request.effectiveUri()
+        : request.effectiveUri(publicOrigin);
   }
 
   /** Adds a detail for the audit log (never sent to the client). */

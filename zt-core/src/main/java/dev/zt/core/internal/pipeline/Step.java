@@ -33,6 +33,14 @@ public sealed interface Step permits Step.Proceed, Step.Stop, Step.Later {
     return new Stop(reason, List.of(), challengeParams, headers);
   }
 
+  /**
+   * Stop with the challenges of the answer, in order (e.g. {@code DPoP} with its {@code algs}, then {@code Bearer},
+   * RFC 9449 §7.1): the gate knows which schemes the client may answer with; the wire layer only writes them.
+   */
+  static Step denyWithChallenges(DenyReason reason, List<dev.zt.core.Decision.Challenge> challenges) {
+    return new Stop(reason, List.of(), java.util.Map.of(), java.util.Map.of(), challenges);
+  }
+
   /** The gate waits on I/O; the pipeline resumes when {@code stage} completes. */
   static Step later(CompletionStage<Step> stage) {
     return new Later(stage);
@@ -45,11 +53,17 @@ public sealed interface Step permits Step.Proceed, Step.Stop, Step.Later {
 
   /** See {@link #deny(DenyReason)}. */
   record Stop(DenyReason reason, List<String> requiredScopes, java.util.Map<String, String> challengeParams,
-      java.util.Map<String, String> headers) implements Step {
+      java.util.Map<String, String> headers, List<dev.zt.core.Decision.Challenge> challenges) implements Step {
     public Stop {
       requiredScopes = List.copyOf(requiredScopes);
       challengeParams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(challengeParams));
       headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+      challenges = List.copyOf(challenges);
+    }
+
+    public Stop(DenyReason reason, List<String> requiredScopes, java.util.Map<String, String> challengeParams,
+        java.util.Map<String, String> headers) {
+      this(reason, requiredScopes, challengeParams, headers, List.of());
     }
 
     public Stop(DenyReason reason, List<String> requiredScopes) {

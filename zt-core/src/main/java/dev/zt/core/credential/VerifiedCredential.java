@@ -1,0 +1,51 @@
+package dev.zt.core.credential;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A credential zt has verified, of whatever kind: today a JWT access token ({@link VerifiedJwt}, RFC 9068); next an
+ * introspected opaque token (RFC 7662) and a workload credential. Sealed, and only zt's verifiers construct the
+ * permitted types, so code that accepts a {@code VerifiedCredential} (the {@code Caller}, the countermeasures, the
+ * trust signals) cannot be handed an unverified token, and a {@code switch} over the kinds is checked for
+ * completeness by the compiler when a kind is added.
+ *
+ * <p>Never holds the raw token: {@code toString()} shows the issuer, subject and {@code jti} only.
+ *
+ * @since 0.2
+ */
+public sealed interface VerifiedCredential permits VerifiedJwt {
+
+  /** The issuer that vouched for the credential ({@code iss}), exactly as configured. */
+  String issuer();
+
+  /** {@code sub}, when present. */
+  Optional<String> subject();
+
+  /** The OAuth client it was issued to ({@code client_id}, else {@code azp}), when present. */
+  Optional<String> clientId();
+
+  /** {@code jti}, when present: the key one credential is suspended by. */
+  Optional<String> tokenId();
+
+  /** The audiences ({@code aud}). */
+  List<String> audience();
+
+  /** When it expires ({@code exp}). */
+  Instant expiresAt();
+
+  /** When it was issued ({@code iat}); empty when the issuer gave none and that was allowed. */
+  Optional<Instant> issuedAt();
+
+  /** Granted scopes. */
+  Set<String> scopes();
+
+  /** Every claim, as verified. */
+  Map<String, Object> claims();
+
+  /** A claim by a dotted path into nested objects ({@code realm_access.roles}). */
+  Optional<Object> claimAtPath(String dottedPath);
+}
