@@ -129,7 +129,8 @@ public class BearerTokenBenchmark {
 
     RoutePolicy routes = RoutePolicy.builder().get("/orders", Requirement.allScopes(SCOPE)).build();
     // The token-validation benchmarks measure authentication and the route policy alone: continuous verification
-    // (trust, rate, detection) is off there and measured on its own (cachedEnforcerContinuous, cachedEnforcerTrustRate).
+    // (trust, rate, detection) is off there and measured on its own (cachedEnforcerContinuous,
+    // cachedEnforcerTrustRate).
     // The continuous enforcers get a rate limit no benchmark can exhaust, so every op is an allow that paid for it.
     RatePolicy unexhaustible = RatePolicy.builder()
         .defaultLimit(RateLimit.of("bench", 1_000_000_000L, Duration.ofSeconds(1)))

@@ -156,7 +156,8 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
       if (!dev.zt.core.internal.Encodings.isToken(scheme)) {
         throw new IllegalArgumentException("a challenge scheme is a token");
       }
-      params = params.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+      params = params.isEmpty() ? Map.of()
+          : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
       params.forEach((k, v) -> {
         if (!dev.zt.core.internal.Encodings.isToken(k)
             || !v.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
@@ -190,7 +191,8 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
       requiredScopes = List.copyOf(requiredScopes);
       challengeParams = challengeParams.isEmpty() ? Map.of()
           : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(challengeParams));
-      headers = headers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+      headers = headers.isEmpty() ? Map.of()
+          : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
       challenges = List.copyOf(challenges);
     }
 

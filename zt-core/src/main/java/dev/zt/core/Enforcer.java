@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * every gate allows gets {@link Decision.ReadForm}, the adapter reads the body (within a deadline) and
  * {@link #enforceForm} completes the decision; a request refused without its body never has it read. A caller
  * without a credential gets the policy gate's verdict before the trust and rate gates, so their answers never tell
- * it which routes exist. The stage is already complete when nothing remote was needed, which is the usual case; a gate that waits on I/O completes it later, on
+ * it which routes exist. The stage is already complete when nothing remote was needed, which is the usual case; a
+ * gate that waits on I/O completes it later, on
  * another thread, and never blocks a caller that said it cannot block ({@link RequestContext.Builder#nonBlocking()}).
  *
  * <pre>{@code
@@ -827,7 +828,7 @@ public final class Enforcer {
       return this;
     }
 
-    /** The countermeasures (automated responses to detector verdicts); default {@link CountermeasurePolicy#defaults()}. */
+    /** The countermeasures (what zt does about detector verdicts); default {@link CountermeasurePolicy#defaults()}. */
     public Builder countermeasures(CountermeasurePolicy policy) {
       once("countermeasures");
       this.countermeasurePolicy = Objects.requireNonNull(policy, "policy");

@@ -29,14 +29,17 @@ import java.util.Map;
  *       <td>{@code Bearer realm="…", error="insufficient_user_authentication", error_description="…",
  *       acr_values="…", max_age="…"}
  *       (RFC 9470)</td></tr>
- *   <tr><td>rate limit</td><td>429</td><td>none; {@code Retry-After}, {@code RateLimit-Policy}, {@code RateLimit}</td></tr>
+ *   <tr><td>rate limit</td><td>429</td><td>none; {@code Retry-After}, {@code RateLimit-Policy}, {@code
+ * RateLimit}</td></tr>
  *   <tr><td>ambiguous path</td><td>400</td><td>none</td></tr>
  *   <tr><td>form body over the inspection limit</td><td>413</td><td>none</td></tr>
  *   <tr><td>form body in a charset or content coding zt cannot inspect</td><td>415</td><td>none</td></tr>
- *   <tr><td>form body that zt must read did not arrive in time</td><td>408</td><td>none; {@code Connection: close}</td></tr>
+ *   <tr><td>form body that zt must read did not arrive in time</td><td>408</td><td>none; {@code Connection:
+ * close}</td></tr>
  *   <tr><td>request the server's parser could not read (malformed, request line too long, header section too
  *       large)</td><td>400, 414, 431</td><td>none; no body, {@code Connection: close}</td></tr>
- *   <tr><td>decision not complete within a blocking adapter's wait</td><td>503</td><td>none; {@code Retry-After}</td></tr>
+ *   <tr><td>decision not complete within a blocking adapter's wait</td><td>503</td><td>none; {@code
+ * Retry-After}</td></tr>
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>

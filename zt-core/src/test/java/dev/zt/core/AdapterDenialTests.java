@@ -129,7 +129,8 @@ class AdapterDenialTests {
 
     Decision d = e.timedOut(pending);
 
-    assertThat(d).isInstanceOfSatisfying(Decision.Deny.class, x -> assertThat(x.reason()).isEqualTo(DenyReason.DECISION_TIMEOUT));
+    assertThat(d).isInstanceOfSatisfying(Decision.Deny.class,
+        x -> assertThat(x.reason()).isEqualTo(DenyReason.DECISION_TIMEOUT));
     assertThat(((Decision.Deny) d).status()).isEqualTo(503);
     assertThat(e.respond((Decision.Deny) d).headers()).containsEntry("Retry-After", "5");
     assertThat(audited).containsExactly(d);

@@ -38,17 +38,24 @@ class WireResponseTests {
         Arguments.of(DenyReason.CREDENTIAL_MISSING, 401, BARE),
         Arguments.of(DenyReason.TOKEN_MALFORMED, 401, invalidToken("The access token is malformed.")),
         Arguments.of(DenyReason.TOKEN_TOO_LARGE, 401, invalidToken("The access token is too large.")),
-        Arguments.of(DenyReason.TOKEN_ALGORITHM_REJECTED, 401, invalidToken("The access token is not signed in an accepted way.")),
-        Arguments.of(DenyReason.TOKEN_HEADER_REJECTED, 401, invalidToken("The access token is not signed in an accepted way.")),
+        Arguments.of(DenyReason.TOKEN_ALGORITHM_REJECTED, 401,
+            invalidToken("The access token is not signed in an accepted way.")),
+        Arguments.of(DenyReason.TOKEN_HEADER_REJECTED, 401,
+            invalidToken("The access token is not signed in an accepted way.")),
         Arguments.of(DenyReason.TOKEN_KEY_UNKNOWN, 401, invalidToken("The access token signature cannot be verified.")),
-        Arguments.of(DenyReason.TOKEN_SIGNATURE_INVALID, 401, invalidToken("The access token signature cannot be verified.")),
-        Arguments.of(DenyReason.TOKEN_ISSUER_MISMATCH, 401, invalidToken("The access token is from an issuer this service does not accept.")),
-        Arguments.of(DenyReason.TOKEN_AUDIENCE_MISMATCH, 401, invalidToken("The access token is not meant for this service.")),
+        Arguments.of(DenyReason.TOKEN_SIGNATURE_INVALID, 401,
+            invalidToken("The access token signature cannot be verified.")),
+        Arguments.of(DenyReason.TOKEN_ISSUER_MISMATCH, 401,
+            invalidToken("The access token is from an issuer this service does not accept.")),
+        Arguments.of(DenyReason.TOKEN_AUDIENCE_MISMATCH, 401,
+            invalidToken("The access token is not meant for this service.")),
         Arguments.of(DenyReason.TOKEN_EXPIRED, 401, invalidToken("The access token expired.")),
         Arguments.of(DenyReason.TOKEN_NOT_YET_VALID, 401, invalidToken("The access token is not valid yet.")),
         Arguments.of(DenyReason.TOKEN_ISSUED_IN_FUTURE, 401, invalidToken("The access token is not valid yet.")),
-        Arguments.of(DenyReason.TOKEN_LIFETIME_EXCEEDED, 401, invalidToken("The access token lives longer than this service accepts.")),
-        Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401, invalidToken("The access token lacks a claim or has one of the wrong type.")),
+        Arguments.of(DenyReason.TOKEN_LIFETIME_EXCEEDED, 401,
+            invalidToken("The access token lives longer than this service accepts.")),
+        Arguments.of(DenyReason.TOKEN_CLAIM_INVALID, 401,
+            invalidToken("The access token lacks a claim or has one of the wrong type.")),
         Arguments.of(DenyReason.TOKEN_SUSPENDED, 401, invalidToken("The access token is no longer accepted.")),
         Arguments.of(DenyReason.TOKEN_NOT_ACCESS_TOKEN, 401, invalidToken("The token is not an access token.")),
         Arguments.of(DenyReason.TOKEN_BINDING_UNVERIFIED, 401,
@@ -188,7 +195,8 @@ class WireResponseTests {
   @Test
   void ofWhenScopesAreRequiredThenChallengeNamesThemInOrder() {
     WireResponse response = WireResponse.of(
-        new Decision.Deny(DenyReason.INSUFFICIENT_SCOPE, "policy", "GET /orders", List.of("orders:read", "orders:write")),
+        new Decision.Deny(DenyReason.INSUFFICIENT_SCOPE, "policy", "GET /orders", List.of("orders:read",
+            "orders:write")),
         REALM);
 
     assertThat(response.status()).isEqualTo(403);

@@ -50,7 +50,8 @@ final class Answers {
   static ChannelFuture write(ChannelHandlerContext ctx, WireResponse wire, boolean head, boolean keepAlive,
       HttpVersion version) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(wire.status()), head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(wire.bodyBytes()));
+        HttpResponseStatus.valueOf(wire.status()),
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(wire.bodyBytes()));
     for (Map.Entry<String, String> field : wire.fields()) {
       response.headers().set(field.getKey(), field.getValue());
     }

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * are inspected either way, as the servlet filter does, and only for a request every other check would allow: an
  * aggregated form is read in place; a streamed one is read only when the enforcer asks for it
  * ({@link Decision.ReadForm}) — copied into one buffer of at most the limit plus one byte as its contents arrive
- * (each released at once), within {@link dev.zt.core.detect.Detection#formReadTimeout()} (else 408 and close), and passed
+ * (each released at once), within {@link dev.zt.core.detect.Detection#formReadTimeout()} (else 408 and close), and
+ * passed
  * on as one content after an allow; a client expecting {@code 100 Continue} gets it then. Any other body is passed
  * on unread.
  *
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * handler before zt upgraded to) closes the connection: nothing passes undecided.
  * For each request it builds a {@link RequestContext} from the request-target as received (origin-form or
  * absolute-form; anything else is refused as a servlet container would, see
- * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link io.netty.handler.codec.http.HttpHeaders},
+ * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link
+ * io.netty.handler.codec.http.HttpHeaders},
  * nothing copied), the client address and the TLS peer's chain when an {@link SslHandler} is in the pipeline (or, for
  * a stream child channel as HTTP/2 multiplexing creates them, in its parent connection's pipeline), and
  * asks the enforcer with {@link RequestContext.Builder#nonBlocking()}.

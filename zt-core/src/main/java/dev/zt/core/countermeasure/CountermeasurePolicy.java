@@ -59,7 +59,8 @@ public final class CountermeasurePolicy {
    * subject's others) for 15 minutes; anonymous probing ({@code probing.source}, {@code probing.network}) refuses
    * the source's requests without a credential for 15 minutes; credential stuffing from one address
    * ({@code stuffing.source}, or many identifiers from it: {@code stuffing.identifiers}) or one /24 · /64 network
-   * ({@code stuffing.network}) blocks it for 15 minutes; many failures for one identifier ({@code stuffing.identifier}) put the source whose
+   * ({@code stuffing.network}) blocks it for 15 minutes; many failures for one identifier ({@code stuffing.identifier})
+   * put the source whose
    * failure reached the threshold under enhanced monitoring for an hour — never a block by default, since the
    * account's owner fails against their own identifier too and an attacker can time the threshold to land on them;
    * enumeration throttles the identity for 15 minutes and monitors it for an hour.

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The automated-response engine and its state: suspended credentials, blocked sources, throttled and monitored
  * identities, subjects pinned at CRITICAL. Detector verdicts arrive here and become actions per the
- * {@link CountermeasurePolicy}; operators and other systems act through the same methods (every action is reversible and
+ * {@link CountermeasurePolicy}; operators and other systems act through the same methods (every action is reversible
+ * and
  * audited), and {@link #accept(SecurityEvent)} takes CAEP-style events. All state is bounded and ends by itself, and
  * lives in the enforcer's {@link SecurityState} (in memory by default; shared by a fleet through another store).
  *
@@ -217,7 +218,8 @@ public final class Countermeasures {
    * Takes a detector's verdict about an identity's behaviour: audits it, pins the subject at CRITICAL for HIGH and
    * CRITICAL severities, and fires the policy's actions whose attempt thresholds are reached.
    */
-  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source) {
+  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
+      Optional<InetAddress> source) {
     onVerdict(verdict, CountermeasureHooks.Basis.BEHAVIOUR, identity, token, source.map(SourceKey::of));
   }
 
@@ -234,17 +236,20 @@ public final class Countermeasures {
    * A verdict on {@code basis}. A store that fails while an action is counted or taken is logged and the other
    * actions still run: a verdict never changes the answer the request it came from already has.
    */
-  void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity, Optional<? extends VerifiedCredential> token,
+  void onVerdict(Verdict verdict, CountermeasureHooks.Basis basis, String identity,
+      Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source) {
     audit.verdict(verdict, identity);
     if (token.isEmpty() && source.isEmpty() && identity.equals(RequestState.UNKNOWN)) {
       return; // nothing known to act on, and unknown clients share no state
     }
-    if (basis == CountermeasureHooks.Basis.BEHAVIOUR && verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
+    if (basis == CountermeasureHooks.Basis.BEHAVIOUR
+        && verdict.severity().compareTo(dev.zt.core.detect.Severity.HIGH) >= 0) {
       token.flatMap(VerifiedCredential::subject).ifPresent(sub -> guarded(() -> pinCritical(sub, verdict.rule())));
     }
     // content verdicts count per token, so a victim's other tokens never add up towards a suspension
-    String counted = basis == CountermeasureHooks.Basis.CONTENT && token.isPresent() ? "token:" + tokenKey(token.get()) : identity;
+    String counted = basis == CountermeasureHooks.Basis.CONTENT && token.isPresent()
+        ? "token:" + tokenKey(token.get()) : identity;
     for (CountermeasurePolicy.Entry entry : policy.entriesFor(verdict.rule())) {
       for (Countermeasure action : entry.actions()) {
         guarded(() -> {
@@ -270,7 +275,8 @@ public final class Countermeasures {
     }
   }
 
-  private void apply(Countermeasure action, Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
+  private void apply(Countermeasure action, Verdict verdict, String identity,
+      Optional<? extends VerifiedCredential> token,
       Optional<SourceKey> source) {
     String rule = verdict.rule();
     switch (action.kind()) {

@@ -2,7 +2,8 @@
  * Countermeasures: what zt does about a verdict — suspend the credential, throttle or monitor the identity, block
  * the source — per a {@link dev.zt.core.countermeasure.CountermeasurePolicy}, each a
  * {@link dev.zt.core.countermeasure.Countermeasure} with a time to live. Operators and other systems act on the same
- * state through {@link dev.zt.core.countermeasure.Countermeasures} (every action reversible and audited), and CAEP-style
+ * state through {@link dev.zt.core.countermeasure.Countermeasures} (every action reversible and audited), and
+ * CAEP-style
  * {@link dev.zt.core.countermeasure.SecurityEvent}s end sessions or pin trust.
  *
  * <pre>{@code

@@ -37,7 +37,8 @@ import java.util.Optional;
  *       identifier has {@code identifierFailures} failures from any sources within {@code identifierWindow};
  *       {@code stuffing.identifiers} when one source fails for {@code identifiersPerSource} distinct identifiers
  *       within {@code identifiersWindow}.</li>
- *   <li>API enumeration: {@code enumeration.identity} when one identity misses (403/404) on {@code distinctPaths} paths,
+ *   <li>API enumeration: {@code enumeration.identity} when one identity misses (403/404) on {@code distinctPaths}
+ * paths,
  *       with a 403/404 ratio of at least {@code errorRatio} over all its answers, within the window.</li>
  * </ul>
  *
@@ -163,7 +164,8 @@ public record Detection(
   /**
    * SQL injection on (query, path, {@code User-Agent}, form fields of bodies up to 64 KiB; not {@code Referer}:
    * {@link #withRefererInspected()}); 20 failed authentications per address per minute and 100 per /24 · /64
-   * network; 10 attack verdicts on requests without a credential per address in 10 minutes and 50 per network; 300 failures from 30 sources in 10 minutes; 10 failures for one login
+   * network; 10 attack verdicts on requests without a credential per address in 10 minutes and 50 per network; 300
+   * failures from 30 sources in 10 minutes; 10 failures for one login
    * identifier in 15 minutes; 20 distinct identifiers failing from one source in 10 minutes (no identifier form
    * field: the application reports identifiers); 20 distinct paths at ≥ 50 % 403/404 in 5 minutes.
    */

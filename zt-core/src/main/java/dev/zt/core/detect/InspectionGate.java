@@ -115,7 +115,8 @@ final class InspectionGate implements Gate, FormInspector {
   private Step refuse(RequestState exchange, Verdict verdict) {
     exchange.note(verdict.rule() + ": " + verdict.evidence());
     // about content, not identity: the request is refused and at most this one token suspended (see Countermeasures)
-    countermeasures.onContentVerdict(verdict, exchange.identity(), exchange.caller().token(), exchange.blockableSource());
+    countermeasures.onContentVerdict(verdict, exchange.identity(), exchange.caller().token(),
+        exchange.blockableSource());
     return Step.deny(DenyReason.ATTACK_DETECTED);
   }
 

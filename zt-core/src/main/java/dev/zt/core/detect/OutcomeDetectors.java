@@ -221,7 +221,8 @@ final class OutcomeDetectors implements AfterAnswer {
       if (m >= detection.stuffingPerNetwork()) {
         failuresByNetwork.reset(net);
         countermeasures.onVerdict(new Verdict("stuffing.network", Severity.HIGH, m + " failed authentications from "
-            + net.substring(4) + " within " + seconds(detection.stuffingWindow())), CountermeasureHooks.Basis.BEHAVIOUR, net,
+            + net.substring(4) + " within " + seconds(detection.stuffingWindow())),
+                CountermeasureHooks.Basis.BEHAVIOUR, net,
             Optional.empty(), Optional.of(network));
       }
       Duration window = detection.distributedWindow();
@@ -262,7 +263,8 @@ final class OutcomeDetectors implements AfterAnswer {
     long n = probesBySource.add(addr, detection.probingWindow());
     if (n >= detection.probingPerSource()) {
       probesBySource.reset(addr);
-      countermeasures.onVerdict(new Verdict("probing.source", Severity.HIGH, n + " attack verdicts on requests without a"
+      countermeasures.onVerdict(new Verdict("probing.source", Severity.HIGH,
+          n + " attack verdicts on requests without a"
           + " credential from " + addr + " within " + seconds(detection.probingWindow())), "ip:" + addr,
           Optional.empty(), source);
     }
@@ -271,7 +273,8 @@ final class OutcomeDetectors implements AfterAnswer {
     long m = probesByNetwork.add(net, detection.probingWindow());
     if (m >= detection.probingPerNetwork()) {
       probesByNetwork.reset(net);
-      countermeasures.onVerdict(new Verdict("probing.network", Severity.HIGH, m + " attack verdicts on requests without a"
+      countermeasures.onVerdict(new Verdict("probing.network", Severity.HIGH,
+          m + " attack verdicts on requests without a"
           + " credential from " + net.substring(4) + " within " + seconds(detection.probingWindow())),
           CountermeasureHooks.Basis.BEHAVIOUR, net, Optional.empty(), Optional.of(network));
     }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * DNS lookup).
  *
  * <p>It also says whether the client may be counted and blocked by an automated response. It may not when it is
- * exempt ({@link CountermeasurePolicy.Builder#neverBlock}, loopback by default), a trusted proxy itself, a peer that sent
+ * exempt ({@link CountermeasurePolicy.Builder#neverBlock}, loopback by default), a trusted proxy itself, a peer that
+ * sent
  * an {@code X-Forwarded-For} zt was not told to trust (a proxy nobody configured: everyone behind it shares its
  * address), or unknown (a trusted proxy wrote a hop that is not an IP literal: the client is not known, so it is
  * neither blocked nor keyed with other unknown clients). The two misconfigurations are logged at WARN the first time

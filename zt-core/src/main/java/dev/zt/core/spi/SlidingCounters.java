@@ -19,7 +19,8 @@ import java.time.Duration;
  */
 public interface SlidingCounters {
 
-  /** Counts one event under {@code key} now and returns the count within the sliding {@code window}, this one included. */
+  /** Counts one event under {@code key} now and returns the count within the sliding {@code window},
+      this one included. */
   long add(String key, Duration window);
 
   /**

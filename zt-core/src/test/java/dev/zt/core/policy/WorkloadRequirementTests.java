@@ -122,7 +122,8 @@ class WorkloadRequirementTests {
 
   @Test
   void authenticatedWhenWorkloadAlsoPresentsAnAccessTokenThenPasses() {
-    Caller both = CoreAccess.callers().withWorkload(RoutePolicyTests.tokenCaller(), "spiffe://example.org/ns/shop/sa/a");
+    Caller both = CoreAccess.callers().withWorkload(RoutePolicyTests.tokenCaller(),
+        "spiffe://example.org/ns/shop/sa/a");
 
     assertThat(Requirement.authenticated().check(both)).isEmpty();
     assertThat(Requirement.authenticated().and(Requirement.workload("spiffe://example.org")).check(both)).isEmpty();

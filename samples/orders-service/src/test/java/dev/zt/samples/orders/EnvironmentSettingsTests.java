@@ -82,7 +82,8 @@ class EnvironmentSettingsTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"RS256", "ES256,EdDSA", "RS256, PS256 ,ES384", "RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA"})
+  @ValueSource(strings = {"RS256", "ES256,EdDSA", "RS256, PS256 ,ES384",
+      "RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,EdDSA"})
   void jwtFromEnvironmentWhenAlgorithmsAreDefaultsThenStarts(String algorithms) {
     assertThat(OrdersService.jwtFromEnvironment(env("ZT_ALGORITHMS", algorithms)).issuer())
         .isEqualTo("https://idp.example");

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * What zt's feature packages need of the root package's types beyond their public API: building a {@link Caller}
  * (only zt's own gates do), its identity key and its per-identity state hint; an enforcer's countermeasure hooks.
- * The root types hand an accessor to this class when they are initialized (the JDK's {@code SharedSecrets} pattern), so none of this is public API.
+ * The root types hand an accessor to this class when they are initialized (the JDK's {@code SharedSecrets} pattern), so
+ * none of this is public API.
  */
 public final class CoreAccess {
 

@@ -45,10 +45,12 @@ public interface CountermeasureHooks {
   Optional<TrustLevel> levelCap(String subject);
 
   /** A detector's verdict about an identity's behaviour. */
-  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source);
+  void onVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
+      Optional<InetAddress> source);
 
   /** A verdict about a request's content: acted on, but the subject's trust is not pinned. */
-  void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token, Optional<InetAddress> source);
+  void onContentVerdict(Verdict verdict, String identity, Optional<? extends VerifiedCredential> token,
+      Optional<InetAddress> source);
 
   /** A verdict on {@code basis}, acting on {@code source} (an address or its network). */
   void onVerdict(Verdict verdict, Basis basis, String identity, Optional<? extends VerifiedCredential> token,

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * What zt remembers per identity between requests, for the trust and rate gates together: the behaviour baseline and
  * the rate buckets, behind one cache lookup per request (the trust gate makes it, the rate gate reuses it through
- * the {@link RequestState}). Bounded: at most {@code maxIdentities} (least recently used go first), and an identity idle
+ * the {@link RequestState}). Bounded: at most {@code maxIdentities} (least recently used go first), and an identity
+ * idle
  * for a day is forgotten — its buckets would have refilled long before.
  */
 public final class Identities {
@@ -36,7 +37,8 @@ public final class Identities {
   private final int defaultSlot;
   private final Optional<String> tenantClaim;
 
-  public Identities(long maxIdentities, Clock clock, java.util.function.LongFunction<Object> baselines, List<Route> routes, Optional<String> tenantClaim) {
+  public Identities(long maxIdentities, Clock clock, java.util.function.LongFunction<Object> baselines,
+      List<Route> routes, Optional<String> tenantClaim) {
     this.states = Caffeine.newBuilder().maximumSize(maxIdentities).expireAfterAccess(Duration.ofDays(1))
         .evictionListener((String key, State state, RemovalCause cause) -> {
           if (state != null) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every decision is an OpenTelemetry span event and a counted metric, naming gate, reason and rule; never the token. */
+/** Every decision is an OpenTelemetry span event and a counted metric, naming gate,
+    reason and rule; never the token. */
 @ExtendWith(ZtExtension.class)
 class AuditTests {
 

@@ -573,7 +573,8 @@ class BearerJwtEnforcementTests {
     void enforceWhenNoCredentialThenDemandsOneWithBareChallenge() {
       Decision d = withHeaders();
       assertThatDecision(d).isDeniedWith(DenyReason.CREDENTIAL_MISSING).hasStatus(401);
-      assertThat(enforcer.respond((Decision.Deny) d).headers()).containsEntry("WWW-Authenticate", "Bearer realm=\"orders\"");
+      assertThat(enforcer.respond((Decision.Deny) d).headers()).containsEntry("WWW-Authenticate",
+          "Bearer realm=\"orders\"");
     }
 
     @Test

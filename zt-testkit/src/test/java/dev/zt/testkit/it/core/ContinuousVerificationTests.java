@@ -242,7 +242,8 @@ class ContinuousVerificationTests {
         .route("GET /search", RateLimit.of("search", 10, Duration.ofSeconds(10))).build()));
     String token = reader();
     assertThatDecision(get(e, "/search", token)).isAllowed();
-    CoreAccess.enforcers().countermeasures(e).onVerdict(new dev.zt.core.detect.Verdict("enumeration.identity", dev.zt.core.detect.Severity.HIGH,
+    CoreAccess.enforcers().countermeasures(e).onVerdict(new dev.zt.core.detect.Verdict("enumeration.identity",
+        dev.zt.core.detect.Severity.HIGH,
         "test"), "sub:alice", Optional.empty(), Optional.empty());
     // 10 × 0.2 = 2 per window, and 1 of 10 (10 %) already used: 1 left after the proportional reshape
     int allowed = 0;

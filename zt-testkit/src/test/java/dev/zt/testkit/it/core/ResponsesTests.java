@@ -401,7 +401,8 @@ class ResponsesTests {
   }
 
   private String monitoredLine(Enforcer e) {
-    CoreAccess.enforcers().countermeasures(e).onVerdict(new dev.zt.core.detect.Verdict("enumeration.identity", dev.zt.core.detect.Severity.HIGH,
+    CoreAccess.enforcers().countermeasures(e).onVerdict(new dev.zt.core.detect.Verdict("enumeration.identity",
+        dev.zt.core.detect.Severity.HIGH,
         "test"), "sub:carol", java.util.Optional.empty(), java.util.Optional.empty());
     String token = reader("carol");
     return stderrOf(() -> send(e, TestRequest.get("/search").query("reset_code=s3cr3t987&page=2")

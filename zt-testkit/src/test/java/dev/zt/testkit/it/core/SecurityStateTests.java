@@ -246,7 +246,8 @@ class SecurityStateTests {
           throw new StateUnavailableException("down");
         } : real;
       }
-    }, b -> b.rateLimits(RatePolicy.builder().defaultLimit(RateLimit.of("default", 100, Duration.ofMinutes(1))).build()));
+    }, b -> b.rateLimits(RatePolicy.builder().defaultLimit(RateLimit.of("default", 100,
+        Duration.ofMinutes(1))).build()));
     assertThatDecision(get(e, "/search", token("alice"))).isDeniedWith(DenyReason.STATE_UNAVAILABLE).byGate("rate");
   }
 
@@ -286,7 +287,8 @@ class SecurityStateTests {
       public RateBuckets rateBuckets(String name, StoreSettings settings) {
         return name.equals("rate") ? (key, bands) -> empty : super.rateBuckets(name, settings);
       }
-    }, b -> b.rateLimits(RatePolicy.builder().defaultLimit(RateLimit.of("default", 100, Duration.ofMinutes(1))).build()));
+    }, b -> b.rateLimits(RatePolicy.builder().defaultLimit(RateLimit.of("default", 100,
+        Duration.ofMinutes(1))).build()));
     Decision d = get(e, "/search", token("alice"));
     assertThatDecision(d).isDeniedWith(DenyReason.RATE_LIMITED);
     assertThat(e.respond((Decision.Deny) d).headers()).containsEntry("Retry-After", "3");
