@@ -92,7 +92,7 @@ final class OutcomeDetectors implements AfterAnswer {
       return;
     }
     Optional<String> addr = client.address().map(InetAddress::getHostAddress);
-    String identity = addr.map(a -> "ip:" + a).orElse(RequestState.UNKNOWN);
+    String identity = RequestState.anonymousIdentity(client.address());
     if (detection.identifierFailures() != Integer.MAX_VALUE) {
       Duration window = detection.identifierWindow();
       long n = failuresByIdentifier.add(key, window);
@@ -213,7 +213,7 @@ final class OutcomeDetectors implements AfterAnswer {
         failuresBySource.reset(addr);
         countermeasures.onVerdict(new Verdict("stuffing.source", Severity.HIGH,
             n + " failed authentications from " + addr + " within " + seconds(detection.stuffingWindow())),
-            "ip:" + addr, Optional.empty(), source);
+            RequestState.addressIdentity(addr), Optional.empty(), source);
       }
       SourceKey network = new SourceKey(source.get(), true);
       String net = network.key();
@@ -265,7 +265,7 @@ final class OutcomeDetectors implements AfterAnswer {
       probesBySource.reset(addr);
       countermeasures.onVerdict(new Verdict("probing.source", Severity.HIGH,
           n + " attack verdicts on requests without a"
-          + " credential from " + addr + " within " + seconds(detection.probingWindow())), "ip:" + addr,
+          + " credential from " + addr + " within " + seconds(detection.probingWindow())), RequestState.addressIdentity(addr),
           Optional.empty(), source);
     }
     SourceKey network = new SourceKey(source.get(), true);

@@ -24,7 +24,12 @@ public final class RequestState {
    * The one place that key is built.
    */
   public static String anonymousIdentity(java.util.Optional<java.net.InetAddress> client) {
-    return client.isPresent() ? "ip:" + client.get().getHostAddress() : UNKNOWN;
+    return client.isPresent() ? addressIdentity(client.get().getHostAddress()) : UNKNOWN;
+  }
+
+  /** The identity of an anonymous caller at {@code hostAddress} (an IP literal): {@code ip:} and the address. */
+  public static String addressIdentity(String hostAddress) {
+    return "ip:" + hostAddress;
   }
 
   /** The identity of {@code caller} from {@code client}: the caller's own key, else {@link #anonymousIdentity}. */
