@@ -263,17 +263,7 @@ final class CredentialGate implements Gate {
       sweep(now);
       validated.put(cacheKey, entry);
     }
-    Step binding = binding(exchange, jwt);
-    if (binding != null) {
-      return binding;
-    }
-    Step suspended = suspended(exchange, jwt);
-    if (suspended != null) {
-      return suspended;
-    }
-    CoreAccess.Callers callers = CoreAccess.callers();
-    exchange.authenticate(callers.withWorkload(caller, callers.workloadOrNull(exchange.caller())));
-    return Step.proceed();
+    return admitCaller(exchange, jwt, caller);
   }
 
   /**
@@ -358,9 +348,17 @@ final class CredentialGate implements Gate {
     if (maxAgeMillis > 0 && (e.iatMillis() == Long.MIN_VALUE || now - e.iatMillis() > maxAgeMillis + skewMillis)) {
       return Step.deny(DenyReason.TOKEN_LIFETIME_EXCEEDED);
     }
-    VerifiedJwt jwt = e.caller().token().orElseThrow();
+    return admitCaller(exchange, e.caller().token().orElseThrow(), e.caller());
+  }
+
+  /**
+   * What every admitted token gets, fresh or from the cache, on every request: its certificate binding (the same token
+   * may arrive over another connection) and its suspension are checked; then the caller is authenticated, keeping the
+   * mTLS peer's workload.
+   */
+  private Step admitCaller(RequestState exchange, VerifiedJwt jwt, Caller caller) {
     if (jwt.isCertificateBound()) {
-      Step binding = binding(exchange, jwt); // per request: the same token may arrive over another connection
+      Step binding = binding(exchange, jwt);
       if (binding != null) {
         return binding;
       }
@@ -370,7 +368,7 @@ final class CredentialGate implements Gate {
       return suspended;
     }
     CoreAccess.Callers callers = CoreAccess.callers();
-    exchange.authenticate(callers.withWorkload(e.caller(), callers.workloadOrNull(exchange.caller())));
+    exchange.authenticate(callers.withWorkload(caller, callers.workloadOrNull(exchange.caller())));
     return Step.proceed();
   }
 

@@ -200,10 +200,11 @@ public final class EffectiveUri {
     for (int i = 0; i < rawPath.length(); i++) {
       char c = rawPath.charAt(i);
       if (c == '%') {
-        if (i + 2 >= rawPath.length() || hex(rawPath.charAt(i + 1)) < 0 || hex(rawPath.charAt(i + 2)) < 0) {
+        if (i + 2 >= rawPath.length() || Encodings.hexValue(rawPath.charAt(i + 1)) < 0
+            || Encodings.hexValue(rawPath.charAt(i + 2)) < 0) {
           return Optional.empty();
         }
-        int b = hex(rawPath.charAt(i + 1)) * 16 + hex(rawPath.charAt(i + 2));
+        int b = Encodings.hexValue(rawPath.charAt(i + 1)) * 16 + Encodings.hexValue(rawPath.charAt(i + 2));
         if (isUnreserved((char) b)) {
           out.append((char) b);
         } else {
@@ -253,18 +254,5 @@ public final class EffectiveUri {
 
   private static boolean isSubDelim(char c) {
     return "!$&'()*+,;=".indexOf(c) >= 0;
-  }
-
-  private static int hex(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 }
