@@ -65,8 +65,15 @@ final class OrdersSecurity {
    */
   static Enforcer workloadEnforcer(BearerJwt jwt, dev.zt.core.credential.PeerVerifier peers, String trustDomain,
       AuditListener listener) {
-    Enforcer.Builder b = Enforcer.builder().bearerJwt(jwt).peerVerifier(peers).routes(workloadRoutes(trustDomain))
+    return workloadEnforcer(List.of(jwt), peers, trustDomain, listener);
+  }
+
+  /** {@link #workloadEnforcer(BearerJwt, dev.zt.core.credential.PeerVerifier, String, AuditListener)}, each issuer. */
+  static Enforcer workloadEnforcer(List<BearerJwt> jwts, dev.zt.core.credential.PeerVerifier peers,
+      String trustDomain, AuditListener listener) {
+    Enforcer.Builder b = Enforcer.builder().peerVerifier(peers).routes(workloadRoutes(trustDomain))
         .realm("orders-internal");
+    jwts.forEach(b::bearerJwt);
     if (listener != null) {
       b.auditListener(listener);
     }
@@ -105,7 +112,15 @@ final class OrdersSecurity {
    * 15 min). It sits behind a gateway: X-Forwarded-For is trusted from loopback only.
    */
   static Enforcer enforcer(BearerJwt jwt, AuditListener listener) {
-    Enforcer.Builder b = Enforcer.builder().bearerJwt(jwt).routes(routes()).realm("orders")
+    return enforcer(List.of(jwt), listener);
+  }
+
+  /**
+   * {@link #enforcer(BearerJwt, AuditListener)} accepting tokens of each issuer in {@code jwts} (at least one): a
+   * token goes to the configuration its exact {@code iss} names, any other {@code iss} is refused.
+   */
+  static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener) {
+    Enforcer.Builder b = Enforcer.builder().routes(routes()).realm("orders")
         .trust(TrustPolicy.builder()
             .signal("device", 2.0, DEVICE_POSTURE_HEADER)
             .tokenAge(1).authenticationStrength(1).channel(0.5).behaviour(1)
@@ -118,6 +133,7 @@ final class OrdersSecurity {
         .detection(Detection.defaults())
         .countermeasures(CountermeasurePolicy.defaults())
         .trustForwardedFor(InetAddress::isLoopbackAddress);
+    jwts.forEach(b::bearerJwt);
     if (listener != null) {
       b.auditListener(listener);
     }

@@ -36,7 +36,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -71,7 +74,8 @@ import org.slf4j.LoggerFactory;
  *       (ISO-8601 duration or seconds; default 1 h), {@code PORT} (default 8080), {@code ZT_HOST} (bind address,
  *       default {@code 0.0.0.0}), {@code ZT_SERVER} ({@code servlet}, the default: Jetty; or {@code netty}),
  *       {@code ZT_ACCESS_TOKEN_TYPE}, {@code ZT_ALGORITHMS}, {@code ZT_ROLES_CLAIM} and {@code ZT_ALLOW_PLAIN_HTTP}
- *       (see {@link #jwtFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused unless
+ *       (see {@link #jwtFromEnvironment(Map)}), optional {@code ZT_ISSUERS} (more issuers, same audience and rules,
+ *       see {@link #issuersFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused unless
  *       {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
@@ -183,18 +187,19 @@ public final class OrdersService implements AutoCloseable {
 
   /** The standalone service as configured by {@code env}, listening on {@code host} (not read from the environment). */
   static OrdersService startFromEnvironment(Map<String, String> env, String host) throws Exception {
-    BearerJwt jwt = jwtFromEnvironment(env);
+    List<BearerJwt> jwts = jwtsFromEnvironment(env);
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
-    Enforcer enforcer = OrdersSecurity.enforcer(jwt, null);
-    Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwt,
+    Enforcer enforcer = OrdersSecurity.enforcer(jwts, null);
+    Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwts,
         SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
     OrdersService service = kind == ServerKind.NETTY
         ? startNetty(host, port, enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
         : start(host, port, enforcer, mtls.orElse(null), workloadEnforcer);
-    LOG.info("orders-service listening on port {} with {} (issuer {}, audience {})", service.port(),
-        kind == ServerKind.NETTY ? "Netty" : "Jetty", jwt.issuer(), jwt.audiences());
+    LOG.info("orders-service listening on port {} with {} (issuers {}, audience {})", service.port(),
+        kind == ServerKind.NETTY ? "Netty" : "Jetty", jwts.stream().map(BearerJwt::issuer).toList(),
+        jwts.get(0).audiences());
     if (mtls.isPresent()) {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
@@ -245,21 +250,93 @@ public final class OrdersService implements AutoCloseable {
    */
   static BearerJwt jwtFromEnvironment(Map<String, String> env) {
     String issuer = required(env, "ZT_ISSUER");
-    String audience = required(env, "ZT_AUDIENCE");
-    BearerJwt.Builder b = BearerJwt.issuer(issuer).audience(audience);
-    URI issuerUri = uri(issuer, "ZT_ISSUER");
     String jwks = env.get("ZT_JWKS_URI");
     URI jwksUri = jwks == null || jwks.isBlank() ? null : uri(jwks.strip(), "ZT_JWKS_URI");
+    return jwtFromEnvironment(env, issuer, "ZT_ISSUER", jwksUri);
+  }
+
+  /**
+   * Every accepted issuer's configuration: {@code ZT_ISSUER}'s ({@link #jwtFromEnvironment(Map)}) first, then one
+   * per {@code ZT_ISSUERS} entry ({@link #issuersFromEnvironment}) with the same audience and token rules, its keys
+   * found by its own discovery ({@code ZT_JWKS_URI} is {@code ZT_ISSUER}'s alone: keys are never pooled).
+   */
+  static List<BearerJwt> jwtsFromEnvironment(Map<String, String> env) {
+    List<BearerJwt> jwts = new ArrayList<>();
+    jwts.add(jwtFromEnvironment(env));
+    for (String issuer : issuersFromEnvironment(env)) {
+      jwts.add(jwtFromEnvironment(env, issuer, "ZT_ISSUERS", null));
+    }
+    return List.copyOf(jwts);
+  }
+
+  /**
+   * {@code ZT_ISSUERS}: the issuers accepted besides {@code ZT_ISSUER}, comma-separated, in order; none when unset
+   * or blank. Each entry is an absolute {@code https} URL with a host, a port (if any) from 1 to 65535, and no user
+   * info, query or fragment (an issuer identifier, RFC 8414 §2; plain {@code http} only as {@code ZT_ISSUER} may use
+   * it, see {@link #isRemotePlainHttp}); no empty entry, no entry twice, not {@code ZT_ISSUER} again (scheme and host
+   * compared without regard to case). Anything else is an error naming the variable.
+   */
+  static List<String> issuersFromEnvironment(Map<String, String> env) {
+    String value = env.get("ZT_ISSUERS");
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    String primary = required(env, "ZT_ISSUER");
+    boolean allowPlainHttp = allowPlainHttp(env);
+    Set<String> seen = new HashSet<>();
+    seen.add(sameIssuerKey(uri(primary, "ZT_ISSUER")));
+    List<String> issuers = new ArrayList<>();
+    for (String entry : value.split(",", -1)) {
+      String issuer = entry.strip();
+      if (issuer.isEmpty()) {
+        throw new IllegalArgumentException("ZT_ISSUERS has an empty entry: '" + printable(value.strip())
+            + "' (comma-separated issuer URLs, none blank)");
+      }
+      URI u = uri(issuer, "ZT_ISSUERS");
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("https") || scheme.equals("http")) || u.isOpaque() || u.getHost() == null
+          || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null
+          || u.getPort() == 0 || u.getPort() > 65535) {
+        throw new IllegalArgumentException("ZT_ISSUERS: '" + printable(issuer) + "' is not an issuer URL (absolute"
+            + " https, a host, a port up to 65535 if any, no user info, query or fragment)");
+      }
+      refuseRemotePlainHttp("ZT_ISSUERS", u, allowPlainHttp);
+      String key = sameIssuerKey(u);
+      if (issuer.equals(primary) || key.equals(sameIssuerKey(uri(primary, "ZT_ISSUER")))) {
+        throw new IllegalArgumentException("ZT_ISSUERS names ZT_ISSUER (" + printable(issuer) + ") again: list"
+            + " only the issuers accepted besides it");
+      }
+      if (!seen.add(key)) {
+        throw new IllegalArgumentException("ZT_ISSUERS names " + printable(issuer) + " twice");
+      }
+      issuers.add(issuer);
+    }
+    return List.copyOf(issuers);
+  }
+
+  /** An issuer URL with scheme and host in lower case (they are case-insensitive, RFC 3986 §6.2.2.1). */
+  private static String sameIssuerKey(URI u) {
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
+    return scheme + "://" + host + ":" + u.getPort() + u.getRawPath();
+  }
+
+  /** One issuer's configuration: the audience and token rules of the environment, keys for {@code issuer}. */
+  private static BearerJwt jwtFromEnvironment(Map<String, String> env, String issuer, String variable,
+      URI jwksUri) {
+    String audience = required(env, "ZT_AUDIENCE");
+    BearerJwt.Builder b = BearerJwt.issuer(issuer).audience(audience);
+    URI issuerUri = uri(issuer, variable);
     if (jwksUri != null) {
       b.jwksUri(jwksUri);
     }
     boolean allowPlainHttp = allowPlainHttp(env);
-    refuseRemotePlainHttp("ZT_ISSUER", issuerUri, allowPlainHttp);
+    refuseRemotePlainHttp(variable, issuerUri, allowPlainHttp);
     if (jwksUri != null) {
       refuseRemotePlainHttp("ZT_JWKS_URI", jwksUri, allowPlainHttp);
     }
     if (allowPlainHttp && (isRemotePlainHttp(issuerUri) || (jwksUri != null && isRemotePlainHttp(jwksUri)))) {
-      LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host");
+      LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host ({})", issuer);
       b.allowPlainHttpKeySource();
     }
     String lifetime = env.get("ZT_MAX_TOKEN_LIFETIME");

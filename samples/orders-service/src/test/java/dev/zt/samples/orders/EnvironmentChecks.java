@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the issue 12 §7 settings do to requests, on each server the sample runs on: {@code ZT_HOST} binds both
  * listeners, {@code ZT_ACCESS_TOKEN_TYPE=at+jwt} refuses a {@code typ: JWT} token, {@code ZT_ROLES_CLAIM} feeds the
- * admin route, {@code ZT_ALGORITHMS} refuses tokens signed otherwise. Each service is started from an environment
- * map, as {@code main} starts it.
+ * admin route, {@code ZT_ALGORITHMS} refuses tokens signed otherwise; {@code ZT_ISSUERS} (issue 14) accepts each
+ * listed issuer's tokens under the same rules and refuses any other {@code iss} without contacting it. Each service
+ * is started from an environment map, as {@code main} starts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EnvironmentChecks {
@@ -68,6 +69,56 @@ abstract class EnvironmentChecks {
       request.header("Authorization", "Bearer " + token);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private HttpResponse<String> send(OrdersService service, String path, String token) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void issuersWhenListedThenEachIssuersTokensAllowedAndOthersRefusedWithoutContactingThem() throws Exception {
+    try (TestIssuer second = TestIssuer.start(); TestIssuer unlisted = TestIssuer.start();
+        OrdersService service = OrdersService.startFromEnvironment(env("ZT_ISSUERS", second.issuer(),
+            "ZT_ACCESS_TOKEN_TYPE", "at+jwt"))) {
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", second.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", second.token().scope("orders:read").header("typ", "JWT").build()))
+          .as("ZT_ACCESS_TOKEN_TYPE applies to every listed issuer").isEqualTo(401);
+      assertThat(get(service, "/orders/1001", second.token().scope("orders:read").audience("other-api").build()))
+          .as("the same audience for every issuer").isEqualTo(401);
+
+      HttpResponse<String> refused = send(service, "/orders/1001", unlisted.token().scope("orders:read").build());
+      // iss naming a path of the unlisted server: zt must not fetch its metadata there either
+      String pathIssuer = unlisted.issuer() + "/realms/evil";
+      int pathIssuerStatus = get(service, "/orders/1001",
+          unlisted.token().issuer(pathIssuer).scope("orders:read").build());
+
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+          v -> assertThat(v).contains("error=\"invalid_token\""));
+      assertThat(pathIssuerStatus).isEqualTo(401);
+      assertThat(unlisted.discoveryRequests()).as("an unlisted issuer is never contacted").isZero();
+      assertThat(unlisted.jwksRequests()).isZero();
+      assertThat(unlisted.requestsTo("/realms/evil/.well-known/openid-configuration")).isZero();
+      assertThat(unlisted.requestsTo("/.well-known/oauth-authorization-server/realms/evil")).isZero();
+    }
+  }
+
+  @Test
+  void issuersWhenTokenSignedByOneListedIssuerClaimsAnotherThenRefused() throws Exception {
+    try (TestIssuer second = TestIssuer.start();
+        OrdersService service = OrdersService.startFromEnvironment(env("ZT_ISSUERS", second.issuer()))) {
+      String secondClaimsFirst = second.token().issuer(issuer.issuer()).scope("orders:read").build();
+      String firstClaimsSecond = issuer.token().issuer(second.issuer()).scope("orders:read").build();
+
+      assertThat(get(service, "/orders/1001", second.token().scope("orders:read").build()))
+          .as("both issuers' keys are known to the service").isEqualTo(200);
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", secondClaimsFirst)).isEqualTo(401);
+      assertThat(get(service, "/orders/1001", firstClaimsSecond)).isEqualTo(401);
+    }
   }
 
   @Test

@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.credential.BearerJwt;
 import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The standalone mode's settings from issue 12 §7, read from the environment: each accepted value and the values
- * refused at start-up, with a message that names the variable. What the settings do to requests is checked on both
- * servers by {@link EnvironmentChecks}.
+ * The standalone mode's settings from issue 12 §7 and issue 14's {@code ZT_ISSUERS}, read from the environment: each
+ * accepted value and the values refused at start-up, with a message that names the variable. What the settings do to
+ * requests is checked on both servers by {@link EnvironmentChecks}.
  */
 class EnvironmentSettingsTests {
 
@@ -111,6 +114,89 @@ class EnvironmentSettingsTests {
   void jwtFromEnvironmentWhenRolesClaimNotADottedPathThenRefuses(String claim) {
     assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(env("ZT_ROLES_CLAIM", claim)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ROLES_CLAIM");
+  }
+
+  @Test
+  void jwtsFromEnvironmentWhenIssuersUnsetOrBlankThenOnlyTheIssuer() {
+    assertThat(OrdersService.jwtsFromEnvironment(env())).extracting(BearerJwt::issuer)
+        .containsExactly("https://idp.example");
+    assertThat(OrdersService.jwtsFromEnvironment(env("ZT_ISSUERS", " "))).extracting(BearerJwt::issuer)
+        .containsExactly("https://idp.example");
+  }
+
+  @Test
+  void jwtsFromEnvironmentWhenIssuersListedThenEachWithDiscoveryAndTheSameRules() {
+    List<BearerJwt> jwts = OrdersService.jwtsFromEnvironment(env(
+        "ZT_ISSUERS", " https://tenant-b.example/realms/b ,http://127.0.0.1:9/c,http://[::1]:8080",
+        "ZT_JWKS_URI", "https://idp.example/keys",
+        "ZT_ALGORITHMS", "ES256", "ZT_ACCESS_TOKEN_TYPE", "at+jwt", "ZT_ROLES_CLAIM", "realm_access.roles",
+        "ZT_MAX_TOKEN_LIFETIME", "PT2H"));
+
+    assertThat(jwts).extracting(BearerJwt::issuer).containsExactly("https://idp.example",
+        "https://tenant-b.example/realms/b", "http://127.0.0.1:9/c", "http://[::1]:8080");
+    assertThat(jwts.get(0).jwksUri()).contains(URI.create("https://idp.example/keys"));
+    for (BearerJwt jwt : jwts.subList(1, jwts.size())) {
+      assertThat(jwt.jwksUri()).as("ZT_JWKS_URI is ZT_ISSUER's alone: keys never pooled").isEmpty();
+      assertThat(jwt.audiences()).containsExactly("orders-api");
+      assertThat(jwt.requireAccessTokenType()).isTrue();
+      assertThat(jwt.rolesClaim()).isEqualTo("realm_access.roles");
+      assertThat(jwt.maxLifetime()).isEqualTo(Duration.ofHours(2));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://idp-b.example", "http://10.0.0.1/b", "http://127.example.com",
+      "https://idp-b.example,http://idp-c.example"})
+  void jwtsFromEnvironmentWhenIssuersEntryIsRemotePlainHttpThenRefusesNamingTheVariable(String issuers) {
+    assertThatThrownBy(() -> OrdersService.jwtsFromEnvironment(env("ZT_ISSUERS", issuers)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ZT_ISSUERS").hasMessageContaining("ZT_ALLOW_PLAIN_HTTP=true");
+  }
+
+  @Test
+  void jwtsFromEnvironmentWhenPlainHttpAllowedThenRemotePlainHttpIssuersStart() {
+    assertThat(OrdersService.jwtsFromEnvironment(env("ZT_ISSUERS", "http://idp-b.example",
+        "ZT_ALLOW_PLAIN_HTTP", "true"))).extracting(BearerJwt::issuer)
+        .containsExactly("https://idp.example", "http://idp-b.example");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {",", "https://idp-b.example,", ",https://idp-b.example",
+      "https://idp-b.example,,https://idp-c.example", "https://idp-b.example, ,https://idp-c.example",
+      "idp-b.example", "/realms/b", "ftp://idp-b.example", "file:///etc/passwd", "mailto:a@idp-b.example",
+      "https://", "https:///realms/b", "https://user@idp-b.example", "https://idp-b.example?x=1",
+      "https://idp-b.example#f", "https://idp b.example", "https://idp-b.example;https://idp-c.example",
+      "https://idp-b.example https://idp-c.example", "https://idp-b.example:99999",
+      "https://idp-b.example:0"})
+  void jwtsFromEnvironmentWhenIssuersEntryNotAnIssuerUrlThenRefusesNamingTheVariable(String issuers) {
+    assertThatThrownBy(() -> OrdersService.jwtsFromEnvironment(env("ZT_ISSUERS", issuers)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ISSUERS");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://idp-b.example,https://idp-b.example",
+      "https://idp-b.example, https://idp-b.example ", "https://idp-b.example,HTTPS://IDP-B.example"})
+  void jwtsFromEnvironmentWhenIssuersEntryRepeatedThenRefusesNamingTheVariable(String issuers) {
+    assertThatThrownBy(() -> OrdersService.jwtsFromEnvironment(env("ZT_ISSUERS", issuers)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ISSUERS")
+        .hasMessageContaining("twice");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://idp.example", "https://idp-b.example,https://idp.example", "HTTPS://IDP.EXAMPLE"})
+  void jwtsFromEnvironmentWhenIssuersNamesTheIssuerAgainThenRefusesNamingBothVariables(String issuers) {
+    assertThatThrownBy(() -> OrdersService.jwtsFromEnvironment(env("ZT_ISSUERS", issuers)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ISSUERS")
+        .hasMessageContaining("ZT_ISSUER ");
+  }
+
+  @Test
+  void jwtsFromEnvironmentWhenIssuersGivenWithoutIssuerThenRefusesNamingTheIssuer() {
+    Map<String, String> env = env("ZT_ISSUERS", "https://idp-b.example");
+    env.remove("ZT_ISSUER");
+
+    assertThatThrownBy(() -> OrdersService.jwtsFromEnvironment(env))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_ISSUER is required");
   }
 
   @Test
