@@ -171,7 +171,7 @@ public final class Enforcer {
     this.loginFailures = assembly.loginFailures();
     this.form = assembly.form().orElse(null);
     this.hooks = assembly.countermeasures();
-    this.countermeasures = (Countermeasures) assembly.countermeasuresApi();
+    this.countermeasures = assembly.countermeasuresApi();
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }

@@ -61,7 +61,7 @@ class OutcomeDetectorsTests {
     Assembly assembly = new Assembly(clock, Runnable::run, NO_AUDIT,
         RoutePolicy.builder().post("/login", Requirement.permitAll()).build());
     Features.install(policy, assembly);
-    Countermeasures responses = (Countermeasures) assembly.countermeasuresApi();
+    Countermeasures responses = assembly.countermeasuresApi();
     Map<String, SlidingCounters> stores = new HashMap<>();
     OutcomeDetectors outcomes = new OutcomeDetectors(detection, assembly.countermeasures(), clock,
         policy.maxEntries(), StateProbes.recordingCounters(stores));

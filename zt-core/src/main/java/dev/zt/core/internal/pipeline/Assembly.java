@@ -1,5 +1,6 @@
 package dev.zt.core.internal.pipeline;
 
+import dev.zt.core.countermeasure.Countermeasures;
 import dev.zt.core.credential.PeerVerifier;
 import dev.zt.core.credential.WorkloadTokenVerifier;
 import dev.zt.core.policy.RoutePolicy;
@@ -60,7 +61,7 @@ public final class Assembly {
   private List<dev.zt.core.Decision.Challenge> challenges = List.of();
   private java.net.URI publicOrigin;
   private CountermeasureHooks countermeasures;
-  private Object countermeasuresApi;
+  private Countermeasures countermeasuresApi;
   private Identities identities;
   private FormInspector form;
   private LoginFailures loginFailures = (identifier, client) -> { };
@@ -188,7 +189,7 @@ public final class Assembly {
   }
 
   /** The countermeasures: what gates ask ({@code hooks}) and the operators' side ({@code api}). */
-  public void countermeasures(CountermeasureHooks hooks, Object api) {
+  public void countermeasures(CountermeasureHooks hooks, Countermeasures api) {
     this.countermeasures = Objects.requireNonNull(hooks, "hooks");
     this.countermeasuresApi = Objects.requireNonNull(api, "api");
   }
@@ -201,7 +202,7 @@ public final class Assembly {
   }
 
   /** The public countermeasure engine, as installed. */
-  public Object countermeasuresApi() {
+  public Countermeasures countermeasuresApi() {
     return countermeasuresApi;
   }
 
