@@ -316,31 +316,7 @@ class SecurityStateTests {
     Enforcer e = enforcer(new Failing() {
       @Override
       public SlidingCounters slidingCounters(String name, StoreSettings settings) {
-        return new SlidingCounters() {
-          @Override
-          public long add(String key, Duration window) {
-            throw new StateUnavailableException("down");
-          }
-
-          @Override
-          public long addIfCounted(String key, Duration window) {
-            throw new StateUnavailableException("down");
-          }
-          @Override
-          public void reset(String key) {
-            throw new StateUnavailableException("down");
-          }
-
-          @Override
-          public int addDistinct(String key, long member, Duration window, int capacity) {
-            throw new StateUnavailableException("down");
-          }
-
-          @Override
-          public void clearDistinct(String key) {
-            throw new StateUnavailableException("down");
-          }
-        };
+        return down(SlidingCounters.class);
       }
     }, b -> b.rateLimits(RatePolicy.none()).detection(Detection.defaults()));
     String token = token("alice");
@@ -482,6 +458,17 @@ class SecurityStateTests {
   }
 
   /** The in-memory state; tests override the store they break. */
+  /** A store of {@code type} every call of which fails as a store that is down does. */
+  private static <T> T down(Class<T> type) {
+    return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "toString" -> "down " + type.getSimpleName();
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          default -> throw new StateUnavailableException("down");
+        }));
+  }
+
   private static class Failing implements SecurityState {
     private final SecurityState memory = SecurityState.inMemory();
 
