@@ -152,6 +152,7 @@ public final class Enforcer {
       assembly.state(b.state);
     }
     assembly.publicOrigin(b.publicOrigin);
+    assembly.clientCertHeaderProxies(b.clientCertHeader ? b.trustedProxies : null);
     this.publicOrigin = b.publicOrigin;
     Features.install(countermeasurePolicy, assembly); // first: every other feature acts through it
     for (BearerJwt issuer : b.bearerJwts) { // one credential gate; tokens go to the issuer their iss names
@@ -669,6 +670,7 @@ public final class Enforcer {
     private Detection detection;
     private CountermeasurePolicy countermeasurePolicy;
     private java.util.function.Predicate<java.net.InetAddress> trustedProxies;
+    private boolean clientCertHeader;
     private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
     private final List<Gate> testingGates = new ArrayList<>();
     private WorkloadTokenVerifier workloadTokens;
@@ -845,6 +847,23 @@ public final class Enforcer {
       return this;
     }
 
+    /**
+     * Takes the client certificate of a certificate-bound token ({@code cnf.x5t#S256}, RFC 8705 §3.1) from the RFC
+     * 9440 {@code Client-Cert} header when the direct peer is one of the proxies {@link #trustForwardedFor} trusts
+     * (which is then required): for a service behind a proxy that terminates the clients' TLS. From any other peer
+     * the header is ignored, never trusted. A request with both a TLS client certificate and the header, with two
+     * such headers, or with a value that is not exactly one DER certificate as an RFC 8941 byte sequence
+     * ({@code :base64:}, at most 16 KiB) has no usable certificate: a bound token is then refused. Off by default:
+     * the proxy must set the header from the TLS handshake and remove any value the client sent.
+     *
+     * @since 0.2
+     */
+    public Builder trustClientCertHeader() {
+      once("trustClientCertHeader");
+      this.clientCertHeader = true;
+      return this;
+    }
+
     /** Where the behaviour baseline reads the request's country from (e.g. a geo-IP lookup); default none. */
     public Builder countryFrom(java.util.function.Function<TrustContext, java.util.Optional<String>> country) {
       once("countryFrom");
@@ -876,6 +895,10 @@ public final class Enforcer {
       }
       if (routes == null) {
         throw new IllegalStateException("routes(…) is required: with no rules every request is denied");
+      }
+      if (clientCertHeader && trustedProxies == null) {
+        throw new IllegalStateException("trustClientCertHeader() needs trustForwardedFor(…): the Client-Cert header "
+            + "is read only from the proxies it trusts");
       }
       return new Enforcer(this);
     }

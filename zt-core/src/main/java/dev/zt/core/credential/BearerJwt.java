@@ -39,7 +39,9 @@ public final class BearerJwt {
         made[0] = true;
         assembly.peerVerifier().ifPresent(v -> assembly.add(Assembly.Stage.PEER, new PeerGate(v)));
         CredentialGate g = new CredentialGate(config, assembly.clock(), assembly.executor(),
-            assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state());
+            assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state(),
+            assembly.clientCertHeaderProxies().map(CertificateBinding::withClientCertHeader)
+                .orElseGet(CertificateBinding::tlsOnly));
         assembly.add(Assembly.Stage.CREDENTIAL, g);
         return g;
       });

@@ -60,9 +60,11 @@ final class CredentialGate implements Gate {
   private final java.util.concurrent.atomic.AtomicLong nextSweep = new java.util.concurrent.atomic.AtomicLong();
 
   private final WorkloadTokenVerifier workloadTokens;
+  private final CertificateBinding certificates; // RFC 8705: where a bound token's client certificate comes from
 
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
-      WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state) {
+      WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state, CertificateBinding certificates) {
+    this.certificates = certificates;
     this.workloadTokens = workloadTokens;
     this.countermeasures = countermeasures;
     this.first = config;
@@ -357,12 +359,14 @@ final class CredentialGate implements Gate {
    * mTLS peer's workload.
    */
   private Step admitCaller(RequestState exchange, VerifiedJwt jwt, Caller caller) {
+    // --- RFC 8705 certificate binding (h-mtls): CertificateBinding holds the whole check ---
     if (jwt.isCertificateBound()) {
-      Step binding = binding(exchange, jwt);
+      Step binding = certificates.check(exchange, jwt.certificateThumbprintOrNull());
       if (binding != null) {
         return binding;
       }
     }
+    // --- end certificate binding ---
     Step suspended = suspended(exchange, jwt);
     if (suspended != null) {
       return suspended;
@@ -370,35 +374,6 @@ final class CredentialGate implements Gate {
     CoreAccess.Callers callers = CoreAccess.callers();
     exchange.authenticate(callers.withWorkload(caller, callers.workloadOrNull(exchange.caller())));
     return Step.proceed();
-  }
-
-  /**
-   * RFC 8705 §3.1: a token bound to a certificate ({@code cnf.x5t#S256}) is honoured only over an mTLS connection
-   * whose client certificate is that one (SHA-256 of the leaf's DER, compared in constant time). {@code null} when the
-   * token is unbound or the binding holds, else the denial.
-   */
-  private static Step binding(RequestState exchange, VerifiedJwt jwt) {
-    byte[] expected = jwt.certificateThumbprintOrNull();
-    if (expected == null) {
-      return null;
-    }
-    List<java.security.cert.X509Certificate> chain = exchange.request().peerCertificates();
-    if (chain.isEmpty()) {
-      exchange.note("certificate-bound token (cnf x5t#S256) without an mTLS client certificate");
-      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
-    }
-    byte[] actual;
-    try {
-      actual = java.security.MessageDigest.getInstance("SHA-256").digest(chain.get(0).getEncoded());
-    } catch (java.security.GeneralSecurityException e) {
-      exchange.note("client certificate thumbprint unavailable: " + e.getClass().getSimpleName());
-      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
-    }
-    if (!java.security.MessageDigest.isEqual(expected, actual)) {
-      exchange.note("certificate-bound token (cnf x5t#S256) presented with another client certificate");
-      return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
-    }
-    return null;
   }
 
   private static boolean hasQueryToken(String rawQuery) {

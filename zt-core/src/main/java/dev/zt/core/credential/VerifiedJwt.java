@@ -135,6 +135,17 @@ public final class VerifiedJwt implements VerifiedCredential {
     return certificateThumbprint != null;
   }
 
+  /**
+   * Whether the token is sender-constrained: bound by {@code cnf} to a proof its presenter must hold, which zt checked
+   * on the request that admitted it — today a client certificate ({@code x5t#S256}, RFC 8705 §3; see
+   * {@link #isCertificateBound()}). A route that requires a sender-constrained token asks this.
+   *
+   * @since 0.2
+   */
+  public boolean isSenderConstrained() {
+    return isCertificateBound(); // h-dpop: || bound to a DPoP key (cnf.jkt)
+  }
+
   /** The bound certificate's SHA-256 thumbprint (not a copy: zt's own code only), or {@code null}. */
   byte[] certificateThumbprintOrNull() {
     return certificateThumbprint;

@@ -60,6 +60,7 @@ public final class Assembly {
   private final Map<Class<?>, Object> shared = new java.util.HashMap<>();
   private List<dev.zt.core.Decision.Challenge> challenges = List.of();
   private java.net.URI publicOrigin;
+  private java.util.function.Predicate<java.net.InetAddress> clientCertHeaderProxies;
   private CountermeasureHooks countermeasures;
   private Countermeasures countermeasuresApi;
   private Identities identities;
@@ -171,6 +172,18 @@ public final class Assembly {
   }
 
   /** The service's configured public origin ({@code https://host[:port]}), if any. */
+  /**
+   * The trusted proxies whose RFC 9440 {@code Client-Cert} header is the client certificate of a certificate-bound
+   * token ({@code Enforcer.Builder.trustClientCertHeader()}); empty when the header is never read.
+   */
+  public Optional<java.util.function.Predicate<java.net.InetAddress>> clientCertHeaderProxies() {
+    return Optional.ofNullable(clientCertHeaderProxies);
+  }
+
+  public void clientCertHeaderProxies(java.util.function.Predicate<java.net.InetAddress> proxies) {
+    this.clientCertHeaderProxies = proxies;
+  }
+
   public Optional<java.net.URI> publicOrigin() {
     return Optional.ofNullable(publicOrigin);
   }

@@ -4,6 +4,7 @@ import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
+import dev.zt.core.RequestContext;
 
 import dev.zt.core.countermeasure.SecurityEvent;
 import dev.zt.core.credential.BearerJwt;
@@ -255,6 +256,156 @@ class CredentialGateTests {
     void enforceWhenCnfMalformedOrUnsupportedThenDeniesInvalidToken(String name, Object cnf, DenyReason reason) {
       String token = issuer.token().claim("cnf", cnf).scope("orders:read").build();
       assertThatDecision(get(token, client.chain())).isDeniedWith(reason).hasStatus(401);
+    }
+
+    @Test
+    void enforceWhenBoundTokenOverItsCertificateThenTheTokenIsSenderConstrained() throws Exception {
+      String bound = issuer.token().claim("cnf", Map.of("x5t#S256", x5t(client.leaf()))).scope("orders:read").build();
+      String plain = issuer.token().scope("orders:read").build();
+      Decision b = get(bound, client.chain());
+      Decision p = get(plain, client.chain());
+      assertThat(((Decision.Allow) b).caller().token().orElseThrow().isSenderConstrained()).isTrue();
+      assertThat(((Decision.Allow) p).caller().token().orElseThrow().isSenderConstrained()).isFalse();
+    }
+  }
+
+  /**
+   * RFC 9440 {@code Client-Cert}: the client certificate a TLS-terminating proxy forwards, read only when the enforcer
+   * says so ({@code trustClientCertHeader()}) and only from a peer its trusted proxies include.
+   */
+  @Nested
+  class ClientCertHeader {
+
+    static final String PROXY = "127.0.0.1";
+    static final String STRANGER = "203.0.113.7";
+
+    final TestTrustDomain domain = TestTrustDomain.create("example.org");
+    final TestSvid client = domain.issueX509Svid("/client");
+    final TestSvid other = domain.issueX509Svid("/other");
+    final List<String> details = new CopyOnWriteArrayList<>();
+
+    private Enforcer behindProxy() {
+      return Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(Fixtures.routes()).clock(clock)
+          .trustForwardedFor(java.net.InetAddress::isLoopbackAddress).trustClientCertHeader()
+          .auditListener((request, decision, detail) -> details.add(detail))
+          .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop()).build();
+    }
+
+    private String bound(X509Certificate cert) throws Exception {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      return issuer.token().claim("cnf", Map.of("x5t#S256", Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(digest))).scope("orders:read").build();
+    }
+
+    private static String header(X509Certificate cert) throws Exception {
+      return ":" + Base64.getEncoder().encodeToString(cert.getEncoded()) + ":";
+    }
+
+    private Decision get(Enforcer e, String token, String peer, String... clientCert) {
+      TestRequest r = TestRequest.get("/orders").bearer(token).peer(peer);
+      for (String v : clientCert) {
+        r.header("Client-Cert", v);
+      }
+      return await(e.enforce(r.build()));
+    }
+
+    @Test
+    void enforceWhenTrustedProxySendsTheBoundCertificateThenAllows() throws Exception {
+      Decision d = get(behindProxy(), bound(client.leaf()), PROXY, header(client.leaf()));
+      assertThatDecision(d).isAllowed();
+      assertThat(((Decision.Allow) d).caller().token().orElseThrow().isSenderConstrained()).isTrue();
+    }
+
+    @Test
+    void enforceWhenTrustedProxySendsAnotherCertificateThenDeniesInvalidToken() throws Exception {
+      assertThatDecision(get(behindProxy(), bound(client.leaf()), PROXY, header(other.leaf())))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED).hasStatus(401);
+    }
+
+    @Test
+    void enforceWhenTrustedProxySendsNoHeaderThenDenies() throws Exception {
+      assertThatDecision(get(behindProxy(), bound(client.leaf()), PROXY))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+
+    @Test
+    void enforceWhenUntrustedPeerSendsTheBoundCertificateThenIgnoredAndDenied() throws Exception {
+      assertThatDecision(get(behindProxy(), bound(client.leaf()), STRANGER, header(client.leaf())))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      assertThat(details).last().asString().contains("Client-Cert header from an untrusted peer ignored");
+    }
+
+    @Test
+    void enforceWhenHeaderNotTrustedByConfigurationThenIgnoredEvenFromLoopback() throws Exception {
+      Enforcer plain = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(Fixtures.routes()).clock(clock)
+          .trustForwardedFor(java.net.InetAddress::isLoopbackAddress)
+          .auditListener((request, decision, detail) -> details.add(detail))
+          .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop()).build();
+      assertThatDecision(get(plain, bound(client.leaf()), PROXY, header(client.leaf())))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      assertThat(details).last().asString().contains("Client-Cert header ignored (not configured)");
+    }
+
+    @Test
+    void enforceWhenTlsCertificateAndHeaderBothPresentThenDeniesAsAmbiguous() throws Exception {
+      RequestContext r = TestRequest.get("/orders").bearer(bound(client.leaf())).peer(PROXY)
+          .peerCertificates(client.chain()).header("Client-Cert", header(client.leaf())).build();
+      assertThatDecision(await(behindProxy().enforce(r))).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      assertThat(details).last().asString().contains("ambiguous");
+    }
+
+    @Test
+    void enforceWhenTwoClientCertFieldsThenDenies() throws Exception {
+      assertThatDecision(get(behindProxy(), bound(client.leaf()), PROXY, header(client.leaf()), header(client.leaf())))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+
+    @Test
+    void enforceWhenUnboundTokenAndHeaderThenAllowsAsBearer() throws Exception {
+      assertThatDecision(get(behindProxy(), issuer.token().scope("orders:read").build(), STRANGER,
+          header(client.leaf()))).isAllowed();
+    }
+
+    static Stream<Arguments> malformedHeaders() throws Exception {
+      TestSvid c = TestTrustDomain.create("example.org").issueX509Svid("/client");
+      byte[] der = c.leaf().getEncoded();
+      String b64 = Base64.getEncoder().encodeToString(der);
+      byte[] trailing = java.util.Arrays.copyOf(der, der.length + 1);
+      String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(der)
+          + "\n-----END CERTIFICATE-----";
+      return Stream.of(
+          Arguments.of("bare base64", b64),
+          Arguments.of("base64url", ":" + Base64.getUrlEncoder().encodeToString(der) + ":"),
+          Arguments.of("with a parameter", ":" + b64 + ":;a=1"),
+          Arguments.of("PEM", pem),
+          Arguments.of("PEM as a byte sequence", ":" + Base64.getEncoder().encodeToString(pem.getBytes()) + ":"),
+          Arguments.of("trailing byte", ":" + Base64.getEncoder().encodeToString(trailing) + ":"),
+          Arguments.of("two certificates", ":" + Base64.getEncoder().encodeToString(
+              concat(der, c.chain().get(c.chain().size() - 1).getEncoded())) + ":"),
+          Arguments.of("empty", "::"),
+          Arguments.of("not a certificate", ":" + Base64.getEncoder().encodeToString(new byte[64]) + ":"),
+          Arguments.of("over the size bound", ":" + b64 + "A".repeat(16 * 1024) + ":"),
+          Arguments.of("a list of two", ":" + b64 + ":, :" + b64 + ":"));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+      byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, out, a.length, b.length);
+      return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedHeaders")
+    void enforceWhenClientCertMalformedThenDenies(String name, String value) throws Exception {
+      assertThatDecision(get(behindProxy(), bound(client.leaf()), PROXY, value))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED).hasStatus(401);
+    }
+
+    @Test
+    void buildWhenClientCertHeaderWithoutTrustedProxiesThenThrows() {
+      assertThatThrownBy(() -> Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(Fixtures.routes())
+          .trustClientCertHeader().build()).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("trustForwardedFor");
     }
   }
 
