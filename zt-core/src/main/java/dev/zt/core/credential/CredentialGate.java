@@ -91,7 +91,7 @@ final class CredentialGate implements Gate {
     }
   }
 
-  private static JWKSource<SecurityContext> keySource(BearerJwt config) {
+  private static JWKSource<SecurityContext> keySource(BearerJwt config, Clock clock) {
     if (config.keySource().isPresent()) {
       return config.keySource().get();
     }
@@ -107,7 +107,13 @@ final class CredentialGate implements Gate {
     b = refetch == 0 ? b.rateLimited(false) : b.rateLimited(refetch);
     long outage = config.jwksOutageTolerance().toMillis();
     b = outage == 0 ? b.outageTolerant(false) : b.outageTolerant(outage);
-    return b.build();
+    // the enforcer's clock for every layer, and the refetch on an unknown kid limited exactly (ClockedKeySource);
+    // build() returns the JWKSetBasedJWKSource whose System.currentTimeMillis() this replaces
+    JWKSource<SecurityContext> built = b.build();
+    if (!(built instanceof com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource<SecurityContext> setBased)) {
+      throw new IllegalStateException("unexpected key source from Nimbus: " + built.getClass().getName());
+    }
+    return new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch);
   }
 
   /**
@@ -129,7 +135,7 @@ final class CredentialGate implements Gate {
       shared(config, "validatedTokenCacheSize", BearerJwt::validatedCacheSize);
       shared(config, "maxTokenLength", BearerJwt::maxTokenLength);
     }
-    issuers.add(new Issuer(new JwtVerifier(config, keySource(config)), config.clockSkew().toMillis(),
+    issuers.add(new Issuer(new JwtVerifier(config, keySource(config, clock)), config.clockSkew().toMillis(),
         config.maxAge().map(java.time.Duration::toMillis).orElse(-1L), issuers.isEmpty() ? null : config.issuer()));
     byOrder = issuers.toArray(Issuer[]::new);
   }

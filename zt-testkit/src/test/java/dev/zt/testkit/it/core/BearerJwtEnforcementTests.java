@@ -445,6 +445,47 @@ class BearerJwtEnforcementTests {
     }
 
     @Test
+    void enforceWhenUnknownKidsThenOneRefetchPerIntervalOnTheEnforcersClock() {
+      Enforcer e = Fixtures.enforcer(issuer, clock, b -> b.jwksRefetchMinInterval(Duration.ofSeconds(30)));
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build())).isAllowed();
+      int base = issuer.jwksRequests();
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(forged("kid-1")).build()))
+          .isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+      assertThat(issuer.jwksRequests() - base).as("an unknown kid: one refetch").isEqualTo(1);
+
+      clock.advance(Duration.ofSeconds(29));
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(forged("kid-2")).build()))
+          .isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+      assertThat(issuer.jwksRequests() - base).as("another unknown kid within the interval: no fetch").isEqualTo(1);
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build())).isAllowed();
+
+      clock.advance(Duration.ofSeconds(1));
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(forged("kid-3")).build()))
+          .isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+      assertThat(issuer.jwksRequests() - base).as("the interval over on the enforcer's clock: a fetch").isEqualTo(2);
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(forged("kid-4")).build()))
+          .isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+      assertThat(issuer.jwksRequests() - base).isEqualTo(2);
+    }
+
+    @Test
+    void enforceWhenJwksCacheLifetimePassesOnTheEnforcersClockThenKeysAreFetchedAgain() {
+      Enforcer e = Fixtures.enforcer(issuer, clock, b -> b.jwksCacheTtl(Duration.ofMinutes(5)));
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build())).isAllowed();
+      int base = issuer.jwksRequests();
+      clock.advance(Duration.ofMinutes(4));
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build())).isAllowed();
+      assertThat(issuer.jwksRequests() - base).as("within the cache lifetime: no fetch").isZero();
+      clock.advance(Duration.ofMinutes(2));
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(readToken()).build())).isAllowed();
+      assertThat(issuer.jwksRequests() - base).as("past the cache lifetime: fetched again").isEqualTo(1);
+    }
+
+    private String forged(String kid) {
+      return issuer.token().header("kid", kid).scope("orders:read").build();
+    }
+
+    @Test
     void enforceWhenKeysUnavailableThenFailsClosedWith503() {
       issuer.jwksStatus(500);
       try {

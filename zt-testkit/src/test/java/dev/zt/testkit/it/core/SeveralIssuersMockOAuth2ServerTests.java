@@ -200,8 +200,8 @@ class SeveralIssuersMockOAuth2ServerTests {
   @Test
   void enforceWhenOneIssuerRotatesItsKeyThenItsNewTokensAllowedAndTheOtherIssuerUntouched() throws Exception {
     Enforcer rotating = Enforcer.builder()
-        // Nimbus's JWKS refetch limit runs on the system clock, not the enforcer's: off for the issuer that rotates,
-        // so the test need not wait 30 s; the other issuer keeps the default
+        // the JWKS refetch limit runs on the enforcer's clock, here the system's: off for the issuer that rotates, so
+        // the test need not wait 30 s; the other issuer keeps the default
         .bearerJwt(BearerJwt.issuer(issuer(A)).audience(API).jwksRefetchMinInterval(Duration.ZERO).build())
         .bearerJwt(BearerJwt.issuer(issuer(B)).audience(API).build())
         .routes(Fixtures.routes())
