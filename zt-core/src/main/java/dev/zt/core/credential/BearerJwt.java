@@ -91,6 +91,7 @@ public final class BearerJwt {
   private final Duration httpTimeout;
   private final int jwksSizeLimit;
   private final boolean allowPlainHttp;
+  private final TenantIssuers tenantIssuers; // null: one issuer, compared exactly
 
   private BearerJwt(Builder b) {
     this.issuer = b.issuer;
@@ -122,6 +123,7 @@ public final class BearerJwt {
     this.httpTimeout = b.httpTimeout == null ? Duration.ofSeconds(2) : b.httpTimeout;
     this.jwksSizeLimit = b.jwksSizeLimit == 0 ? 64 * 1024 : b.jwksSizeLimit;
     this.allowPlainHttp = b.allowPlainHttp;
+    this.tenantIssuers = b.multiTenant ? new TenantIssuers(b.issuer, b.anyTenant ? Set.of() : b.tenants) : null;
   }
 
   /** Starts a configuration for tokens issued by {@code issuer} (compared exactly, as a string). */
@@ -129,8 +131,41 @@ public final class BearerJwt {
     return new Builder(issuer);
   }
 
+  /**
+   * Starts a configuration for a multi-tenant issuer whose tenants share one key source, as Microsoft Entra ID's
+   * {@code https://login.microsoftonline.com/{tenantid}/v2.0}: a token is accepted only when its {@code iss} equals
+   * {@code issuerTemplate} with {@code {tenantid}} replaced by the token's own {@code tid} claim, and that tenant is
+   * one of {@link Builder#tenants(String...)} ({@link Builder#unsafeAnyTenant()} to accept every tenant). The keys come
+   * from {@link Builder#jwksUri(URI)} or {@link Builder#keySource} (required: the template is not a URL to discover
+   * from); a tenant id is never part of a URL zt contacts. Callers are known per tenant: the same {@code sub} in two
+   * tenants is two identities, and {@link VerifiedJwt#issuer()} is the tenant's issuer.
+   *
+   * @param issuerTemplate an issuer URL holding {@code {tenantid}} exactly once
+   * @since 0.2
+   */
+  public static Builder multiTenant(String issuerTemplate) {
+    Builder b = new Builder(issuerTemplate);
+    new TenantIssuers(issuerTemplate, Set.of()); // the template is checked at once
+    b.multiTenant = true;
+    return b;
+  }
+
+  /** The issuer, compared exactly; for a {@link #multiTenant(String)} configuration, its template. */
   public String issuer() {
     return issuer;
+  }
+
+  /** The multi-tenant issuers, or {@code null} for one issuer compared exactly. */
+  TenantIssuers tenantIssuers() {
+    return tenantIssuers;
+  }
+
+  /**
+   * Whether a token's {@code iss} (unverified, for routing to this configuration only) names this issuer: exactly,
+   * or for a multi-tenant issuer, one of its allowed tenants' issuers.
+   */
+  boolean namesIssuer(String iss) {
+    return tenantIssuers == null ? issuer.equals(iss) : tenantIssuers.names(iss);
   }
 
   /** The accepted audiences; a token's {@code aud} must contain at least one. Empty only after the unsafe skip. */
@@ -256,6 +291,9 @@ public final class BearerJwt {
     private Duration httpTimeout;
     private int jwksSizeLimit;
     private boolean allowPlainHttp;
+    private boolean multiTenant;
+    private Set<String> tenants = Set.of();
+    private boolean anyTenant;
     private final Set<String> set = new LinkedHashSet<>();
 
     private Builder(String issuer) {
@@ -285,6 +323,37 @@ public final class BearerJwt {
         this.audiences.add(a);
       }
       audienceSet = true;
+      return this;
+    }
+
+    /**
+     * The tenants whose tokens a {@link BearerJwt#multiTenant(String)} issuer accepts (their {@code tid}, e.g. Entra
+     * directory ids), compared exactly.
+     */
+    public Builder tenants(String... tenantIds) {
+      once("tenants");
+      if (tenantIds.length == 0) {
+        throw new IllegalArgumentException("at least one tenant is required (unsafeAnyTenant() to accept every one)");
+      }
+      Set<String> ids = new LinkedHashSet<>();
+      for (String t : tenantIds) {
+        if (t == null || !TenantIssuers.isTenantId(t)) {
+          throw new IllegalArgumentException("not a tenant id (1–64 of A-Z a-z 0-9 . _ -): " + t);
+        }
+        ids.add(t);
+      }
+      this.tenants = Set.copyOf(ids);
+      return this;
+    }
+
+    /**
+     * Accepts the tokens of every tenant of a {@link BearerJwt#multiTenant(String)} issuer (still only with {@code iss}
+     * built from the token's own {@code tid}). Dangerous: anyone can create a tenant at a public identity provider and
+     * mint tokens for your audience there; authorize on the tenant ({@code tid}) in your rules.
+     */
+    public Builder unsafeAnyTenant() {
+      once("unsafeAnyTenant");
+      this.anyTenant = true;
       return this;
     }
 
@@ -540,8 +609,20 @@ public final class BearerJwt {
         throw new IllegalStateException("jwksRefetchMinInterval(" + jwksRefetchMinInterval
             + ") must be shorter than jwksCacheTtl(" + ttl + ")");
       }
+      if (!multiTenant && (set.contains("tenants") || anyTenant)) {
+        throw new IllegalStateException("tenants(…) and unsafeAnyTenant() are for BearerJwt.multiTenant(…) issuers");
+      }
+      if (multiTenant && set.contains("tenants") == anyTenant) {
+        throw new IllegalStateException(anyTenant
+            ? "tenants(…) and unsafeAnyTenant() contradict each other"
+            : "a multi-tenant issuer needs tenants(…) (or unsafeAnyTenant())");
+      }
+      if (multiTenant && jwksUri == null && keySource == null) {
+        throw new IllegalStateException("a multi-tenant issuer needs jwksUri(…) or keySource(…): its template is not "
+            + "a URL to discover keys from (Entra: https://login.microsoftonline.com/common/discovery/v2.0/keys)");
+      }
       if (keySource == null) {
-        checkScheme("issuer", URI.create(issuer));
+        checkScheme("issuer", URI.create(multiTenant ? issuer.replace(TenantIssuers.PLACEHOLDER, "t") : issuer));
         if (jwksUri != null) {
           checkScheme("jwksUri", jwksUri);
         }

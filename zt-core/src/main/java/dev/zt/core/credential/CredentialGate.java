@@ -128,6 +128,10 @@ final class CredentialGate implements Gate {
       if (i.verifier().issuer().equals(config.issuer())) {
         throw new IllegalStateException("bearerJwt for issuer " + config.issuer() + " was already set");
       }
+      if (overlap(i.verifier(), config)) {
+        throw new IllegalStateException("bearerJwt for " + config.issuer() + " accepts an issuer that "
+            + i.verifier().issuer() + " accepts too: a token must go to exactly one issuer's keys");
+      }
     }
     if (config != first) {
       shared(config, "validationBudget", b -> b.validationBudgetPerAddress() + "/" + b.validationBudgetPerNetwork()
@@ -138,6 +142,31 @@ final class CredentialGate implements Gate {
     issuers.add(new Issuer(new JwtVerifier(config, keySource(config, clock)), config.clockSkew().toMillis(),
         config.maxAge().map(java.time.Duration::toMillis).orElse(-1L), issuers.isEmpty() ? null : config.issuer()));
     byOrder = issuers.toArray(Issuer[]::new);
+  }
+
+  /**
+   * Whether two configurations could both claim one {@code iss}: an exact issuer the other names, or a tenant of
+   * one multi-tenant issuer the other names (two issuers that each accept any tenant are compared by their templates
+   * only).
+   */
+  private static boolean overlap(JwtVerifier existing, BearerJwt added) {
+    return claims(added, existing.config()) || claims(existing.config(), added);
+  }
+
+  /** Whether {@code b} names an issuer that {@code a} accepts (its exact issuer, or one of its listed tenants'). */
+  private static boolean claims(BearerJwt a, BearerJwt b) {
+    TenantIssuers t = a.tenantIssuers();
+    if (t == null) {
+      return b.namesIssuer(a.issuer());
+    }
+    if (!t.anyTenant()) {
+      for (String tid : t.tenants()) {
+        if (b.namesIssuer(t.issuerOf(tid))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private void shared(BearerJwt config, String option, java.util.function.Function<BearerJwt, Object> value) {
@@ -162,7 +191,7 @@ final class CredentialGate implements Gate {
       return all[0];
     }
     for (Issuer i : all) {
-      if (i.verifier().issuer().equals(iss)) {
+      if (i.verifier().namesIssuer(iss)) {
         return i;
       }
     }
@@ -257,11 +286,13 @@ final class CredentialGate implements Gate {
       return Step.deny(fail.reason());
     }
     VerifiedJwt jwt = ((JwtVerifier.Ok) result).jwt();
-    if (!jwt.issuer().equals(issuer.verifier().issuer())) { // its own verifier checked iss; never a pooled key
+    if (!issuer.verifier().namesIssuer(jwt.issuer())) { // its own verifier checked iss; never a pooled key
       exchange.note("verified for another issuer than the token names");
       return Step.deny(DenyReason.TOKEN_ISSUER_MISMATCH);
     }
-    Caller caller = CoreAccess.callers().caller(jwt, issuer.verifier().roles(jwt), issuer.qualifier());
+    // a multi-tenant issuer's callers are known per tenant: the tenant's issuer qualifies their identity keys
+    Caller caller = CoreAccess.callers().caller(jwt, issuer.verifier().roles(jwt),
+        issuer.verifier().multiTenant() ? jwt.issuer() : issuer.qualifier());
     long exp = jwt.expiresAt().toEpochMilli();
     Entry entry = new Entry(caller, exp,
         jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),

@@ -108,9 +108,23 @@ final class JwtVerifier {
     }
   }
 
-  /** The issuer this verifier accepts tokens of. */
+  /** The issuer this verifier accepts tokens of (a multi-tenant issuer's template). */
   String issuer() {
     return config.issuer();
+  }
+
+  /** Whether an {@code iss} names this verifier's issuer (exactly; one of its tenants' for a multi-tenant issuer). */
+  boolean namesIssuer(String iss) {
+    return config.namesIssuer(iss);
+  }
+
+  BearerJwt config() {
+    return config;
+  }
+
+  /** Whether the issuer is multi-tenant: its callers' identities carry their tenant's issuer. */
+  boolean multiTenant() {
+    return config.tenantIssuers() != null;
   }
 
   Result verify(String token, long nowMillis) {
@@ -235,8 +249,24 @@ final class JwtVerifier {
     if (iss == null) {
       return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "iss missing");
     }
-    if (!config.issuer().equals(iss)) {
-      return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss does not match");
+    TenantIssuers tenants = config.tenantIssuers();
+    if (tenants == null) {
+      if (!config.issuer().equals(iss)) {
+        return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss does not match");
+      }
+    } else {
+      // multi-tenant: iss must be the template around the token's own (verified) tid, and the tenant allowed
+      Object tid = c.get("tid");
+      if (!(tid instanceof String t) || !TenantIssuers.isTenantId(t)) {
+        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, tid == null ? "tid missing (multi-tenant issuer)"
+            : "tid is not a tenant id");
+      }
+      if (!tenants.issuerOf(t).equals(iss)) {
+        return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss is not the issuer of the token's tid " + t);
+      }
+      if (!tenants.allows(t)) {
+        return new Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "tenant " + t + " is not allowed");
+      }
     }
     if (config.requireSubject() && (!(c.get("sub") instanceof String sub) || sub.isEmpty())) {
       return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "sub missing (RFC 9068 §2.2)");
