@@ -120,6 +120,14 @@ final class OrdersSecurity {
    * token goes to the configuration its exact {@code iss} names, any other {@code iss} is refused.
    */
   static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener) {
+    return enforcer(jwts, listener, false);
+  }
+
+  /**
+   * {@link #enforcer(List, AuditListener)}; with {@code clientCertHeader}, the RFC 9440 {@code Client-Cert} header a
+   * trusted proxy (loopback) sends is the client certificate certificate-bound tokens are checked against.
+   */
+  static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, boolean clientCertHeader) {
     Enforcer.Builder b = Enforcer.builder().routes(routes()).realm("orders")
         .trust(TrustPolicy.builder()
             .signal("device", 2.0, DEVICE_POSTURE_HEADER)
@@ -133,6 +141,9 @@ final class OrdersSecurity {
         .detection(Detection.defaults())
         .countermeasures(CountermeasurePolicy.defaults())
         .trustForwardedFor(InetAddress::isLoopbackAddress);
+    if (clientCertHeader) {
+      b.trustClientCertHeader();
+    }
     jwts.forEach(b::bearerJwt);
     if (listener != null) {
       b.auditListener(listener);

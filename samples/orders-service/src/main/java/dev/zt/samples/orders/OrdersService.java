@@ -75,8 +75,10 @@ import org.slf4j.LoggerFactory;
  *       default {@code 0.0.0.0}), {@code ZT_SERVER} ({@code servlet}, the default: Jetty; or {@code netty}),
  *       {@code ZT_ACCESS_TOKEN_TYPE}, {@code ZT_ALGORITHMS}, {@code ZT_ROLES_CLAIM} and {@code ZT_ALLOW_PLAIN_HTTP}
  *       (see {@link #jwtFromEnvironment(Map)}), optional {@code ZT_ISSUERS} (more issuers, same audience and rules,
- *       see {@link #issuersFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused unless
- *       {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *       see {@link #issuersFromEnvironment}), optional {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert}
+ *       header from loopback as the client certificate of certificate-bound tokens, see
+ *       {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused
+ *       unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
@@ -191,7 +193,7 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
-    Enforcer enforcer = OrdersSecurity.enforcer(jwts, null);
+    Enforcer enforcer = OrdersSecurity.enforcer(jwts, null, clientCertHeaderFromEnvironment(env));
     Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwts,
         SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
     OrdersService service = kind == ServerKind.NETTY
@@ -396,6 +398,24 @@ public final class OrdersService implements AutoCloseable {
   }
 
   /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
+  /**
+   * {@code ZT_CLIENT_CERT_HEADER}: {@code true} takes the client certificate of {@code cnf.x5t#S256}-bound tokens
+   * (RFC 8705) from the RFC 9440 {@code Client-Cert} header when the direct peer is one of the sample's trusted proxies
+   * (loopback): for the plain port behind a proxy that terminates the clients' TLS. {@code false} or unset: the
+   * header is ignored. Anything else is refused, naming the variable.
+   */
+  static boolean clientCertHeaderFromEnvironment(Map<String, String> env) {
+    String v = env.get("ZT_CLIENT_CERT_HEADER");
+    if (v == null || v.isBlank() || v.strip().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.strip().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException("ZT_CLIENT_CERT_HEADER must be true or false, not '" + printable(v.strip())
+        + "'");
+  }
+
   private static boolean allowPlainHttp(Map<String, String> env) {
     String v = env.get("ZT_ALLOW_PLAIN_HTTP");
     if (v == null || v.isBlank() || v.strip().equalsIgnoreCase("false")) {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * What the issue 12 §7 settings do to requests, on each server the sample runs on: {@code ZT_HOST} binds both
  * listeners, {@code ZT_ACCESS_TOKEN_TYPE=at+jwt} refuses a {@code typ: JWT} token, {@code ZT_ROLES_CLAIM} feeds the
  * admin route, {@code ZT_ALGORITHMS} refuses tokens signed otherwise; {@code ZT_ISSUERS} (issue 14) accepts each
- * listed issuer's tokens under the same rules and refuses any other {@code iss} without contacting it. Each service
+ * listed issuer's tokens under the same rules and refuses any other {@code iss} without contacting it;
+ * {@code ZT_CLIENT_CERT_HEADER=true} takes a certificate-bound token's certificate from the RFC 9440 {@code Client-Cert}
+ * header the loopback proxy sends, and without it the header is ignored. Each service
  * is started from an environment map, as {@code main} starts it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -118,6 +120,48 @@ abstract class EnvironmentChecks {
       assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
       assertThat(get(service, "/orders/1001", secondClaimsFirst)).isEqualTo(401);
       assertThat(get(service, "/orders/1001", firstClaimsSecond)).isEqualTo(401);
+    }
+  }
+
+  private int getWithClientCert(OrdersService service, String token, String clientCert) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+        + "/orders/1001")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token);
+    if (clientCert != null) {
+      request.header("Client-Cert", clientCert);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private static String clientCert(TestSvid svid) throws Exception {
+    return ":" + java.util.Base64.getEncoder().encodeToString(svid.leaf().getEncoded()) + ":";
+  }
+
+  private String boundTo(TestSvid svid) throws Exception {
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(svid.leaf().getEncoded());
+    return issuer.token().claim("cnf", Map.of("x5t#S256", java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(digest))).scope("orders:read").build();
+  }
+
+  @Test
+  void clientCertHeaderWhenTrustedThenBoundTokenAllowedOnlyWithItsCertificateFromTheProxy() throws Exception {
+    TestSvid client = EXAMPLE.issueX509Svid("/client");
+    TestSvid other = EXAMPLE.issueX509Svid("/other");
+    String token = boundTo(client);
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_CLIENT_CERT_HEADER", "true"))) {
+      assertThat(getWithClientCert(service, token, clientCert(client))).isEqualTo(200);
+      assertThat(getWithClientCert(service, token, clientCert(other))).isEqualTo(401);
+      assertThat(getWithClientCert(service, token, null)).isEqualTo(401);
+      assertThat(getWithClientCert(service, token, clientCert(client).replace(":", ""))).isEqualTo(401);
+      assertThat(getWithClientCert(service, issuer.token().scope("orders:read").build(), clientCert(other)))
+          .as("an unbound token stays a bearer token").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void clientCertHeaderWhenNotConfiguredThenIgnoredAndBoundTokenRefused() throws Exception {
+    TestSvid client = EXAMPLE.issueX509Svid("/client");
+    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
+      assertThat(getWithClientCert(service, boundTo(client), clientCert(client))).isEqualTo(401);
     }
   }
 

@@ -220,4 +220,24 @@ class EnvironmentSettingsTests {
     assertThatThrownBy(() -> OrdersService.hostFromEnvironment(Map.of("ZT_HOST", host)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_HOST");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"true", "TRUE", " true "})
+  void clientCertHeaderFromEnvironmentWhenTrueThenOn(String value) {
+    assertThat(OrdersService.clientCertHeaderFromEnvironment(env("ZT_CLIENT_CERT_HEADER", value))).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"false", "FALSE", "", " "})
+  void clientCertHeaderFromEnvironmentWhenFalseOrEmptyThenOff(String value) {
+    assertThat(OrdersService.clientCertHeaderFromEnvironment(env("ZT_CLIENT_CERT_HEADER", value))).isFalse();
+    assertThat(OrdersService.clientCertHeaderFromEnvironment(env())).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"yes", "1", "on", "tru", "true,false"})
+  void clientCertHeaderFromEnvironmentWhenNotTrueOrFalseThenRefusesNamingTheVariable(String value) {
+    assertThatThrownBy(() -> OrdersService.clientCertHeaderFromEnvironment(env("ZT_CLIENT_CERT_HEADER", value)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_CLIENT_CERT_HEADER");
+  }
 }
