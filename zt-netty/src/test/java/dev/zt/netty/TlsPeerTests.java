@@ -9,6 +9,11 @@ import dev.zt.core.credential.PeerVerifier;
 import dev.zt.core.rate.RatePolicy;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
+import dev.zt.testkit.TestClock;
+import dev.zt.testkit.TestIssuer;
+import dev.zt.testkit.TestRequest;
+import dev.zt.testkit.ZtAssertions;
+import dev.zt.testkit.spiffe.TestSvid;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultChannelId;
@@ -69,12 +74,16 @@ class TlsPeerTests {
 
   /** A server channel whose SslHandler completed a handshake with a client presenting {@code CLIENT_ID}'s SVID. */
   private EmbeddedChannel handshaken() {
+    return handshaken(DOMAIN.issueX509Svid("/ns/shop/sa/checkout"));
+  }
+
+  /** A server channel whose SslHandler completed a handshake with a client presenting {@code clientSvid}. */
+  private EmbeddedChannel handshaken(TestSvid clientSvid) {
     SSLEngine serverEngine = TestTrustDomain.sslContextFor(DOMAIN.issueX509Svid("/ns/shop/sa/orders"), DOMAIN)
         .createSSLEngine();
     serverEngine.setUseClientMode(false);
     serverEngine.setNeedClientAuth(true);
-    SSLEngine clientEngine = TestTrustDomain.sslContextFor(DOMAIN.issueX509Svid("/ns/shop/sa/checkout"), DOMAIN)
-        .createSSLEngine("localhost", 443);
+    SSLEngine clientEngine = TestTrustDomain.sslContextFor(clientSvid, DOMAIN).createSSLEngine("localhost", 443);
     clientEngine.setUseClientMode(true);
     SslHandler serverSsl = new SslHandler(serverEngine);
     SslHandler clientSsl = new SslHandler(clientEngine);
@@ -163,5 +172,57 @@ class TlsPeerTests {
     assertThat(r.status().code()).isIn(401, 403);
     r.release();
     assertThat((Object) plain.readInbound()).isNull();
+  }
+
+  private static String boundTo(TestIssuer issuer, TestSvid svid) throws Exception {
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(svid.leaf().getEncoded());
+    return issuer.token().claim("cnf", java.util.Map.of("x5t#S256", java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(digest))).scope("orders:read").build();
+  }
+
+  private static HttpRequest orders(String token) {
+    HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/orders");
+    r.headers().set("Authorization", "Bearer " + token);
+    return r;
+  }
+
+  @Test
+  void handlerWhenCertificateBoundTokenThenAllowedOverItsClientCertificateAndRefusedOverAnother() throws Exception {
+    TestClock clock = TestClock.create();
+    try (TestIssuer issuer = TestIssuer.start(clock)) {
+      Enforcer e = Enforcer.builder()
+          .bearerJwt(issuer.bearerJwt().build())
+          .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+          .rateLimits(RatePolicy.none())
+          .clock(clock)
+          .openTelemetry(OpenTelemetry.noop())
+          .build();
+      TestSvid client = DOMAIN.issueX509Svid("/ns/shop/sa/checkout");
+      TestSvid other = DOMAIN.issueX509Svid("/ns/shop/sa/other");
+      String token = boundTo(issuer, client);
+      // validated once, blocking, so the handler decides from the cache; the binding is checked on every request
+      ZtAssertions.assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(token)
+          .peerCertificates(client.chain()).clock(clock).build())).isAllowed();
+
+      EmbeddedChannel own = handshaken(client);
+      own.pipeline().addLast(new ZeroTrustHandler(e));
+      own.writeInbound(orders(token), LastHttpContent.EMPTY_LAST_CONTENT);
+      Object passed = own.readInbound();
+      assertThat(passed).as("over its own certificate").isInstanceOf(HttpRequest.class);
+      ReferenceCountUtil.release(passed);
+      ReferenceCountUtil.release(own.readInbound());
+
+      // the answer is read in clear from a stream child channel (the connection's own would be TLS records)
+      EmbeddedChannel strangerConnection = handshaken(other);
+      EmbeddedChannel stranger = new EmbeddedChannel(strangerConnection, DefaultChannelId.newInstance(), true, false,
+          new ZeroTrustHandler(e));
+      channels.add(stranger);
+      stranger.writeInbound(orders(token), LastHttpContent.EMPTY_LAST_CONTENT);
+      FullHttpResponse refused = stranger.readOutbound();
+      assertThat(refused.status().code()).as("over another certificate").isEqualTo(401);
+      assertThat(refused.headers().get("WWW-Authenticate")).contains("invalid_token");
+      refused.release();
+      assertThat((Object) stranger.readInbound()).isNull();
+    }
   }
 }
