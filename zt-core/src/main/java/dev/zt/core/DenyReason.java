@@ -61,8 +61,10 @@ public enum DenyReason {
   TOKEN_NOT_ACCESS_TOKEN(Kind.INVALID_TOKEN, "The token is not an access token."),
   /**
    * The token is bound to a key ({@code cnf}, RFC 7800) and the binding could not be verified: for
-   * {@code x5t#S256} (RFC 8705 §3.1) no mTLS client certificate or another one; any other confirmation method
-   * ({@code jkt} for DPoP included) is not verified yet and so refused. 401 invalid_token.
+   * {@code x5t#S256} (RFC 8705 §3.1) no client certificate (mTLS leaf, or a trusted proxy's RFC 9440 {@code Client-Cert}
+   * when configured), another one, or an ambiguous or malformed {@code Client-Cert}; any other confirmation method
+   * ({@code jkt} for DPoP included) is not verified yet and so refused, as is {@code cnf} with two bindings. 401
+   * invalid_token.
    *
    * @since 0.1
    */

@@ -19,7 +19,10 @@ import java.util.Set;
  */
 public sealed interface VerifiedCredential permits VerifiedJwt {
 
-  /** The issuer that vouched for the credential ({@code iss}), exactly as configured. */
+  /**
+   * The issuer that vouched for the credential ({@code iss}), exactly as configured; for a multi-tenant issuer
+   * ({@link BearerJwt#multiTenant(String)}), the issuer of the token's tenant.
+   */
   String issuer();
 
   /** {@code sub}, when present. */
