@@ -355,6 +355,20 @@ class CredentialGateTests {
     }
 
     @Test
+    void enforceWhenHeadersAlternateOnOneEnforcerThenEachRequestJudgedOnItsOwnHeader() throws Exception {
+      Enforcer e = behindProxy();
+      String token = bound(client.leaf());
+      String malformed = header(client.leaf()).replace(":", "");
+      assertThatDecision(get(e, token, PROXY, header(client.leaf()))).isAllowed();
+      assertThatDecision(get(e, token, PROXY, header(other.leaf()))).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      assertThatDecision(get(e, token, PROXY, malformed)).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      assertThatDecision(get(e, token, STRANGER, header(client.leaf())))
+          .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      assertThatDecision(get(e, token, PROXY, header(client.leaf()))).isAllowed();
+      assertThatDecision(get(e, token, PROXY, malformed)).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    }
+
+    @Test
     void enforceWhenTwoClientCertFieldsThenDenies() throws Exception {
       assertThatDecision(get(behindProxy(), bound(client.leaf()), PROXY, header(client.leaf()), header(client.leaf())))
           .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
