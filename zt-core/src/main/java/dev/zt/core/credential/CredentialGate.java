@@ -113,7 +113,8 @@ final class CredentialGate implements Gate {
     if (!(built instanceof com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource<SecurityContext> setBased)) {
       throw new IllegalStateException("unexpected key source from Nimbus: " + built.getClass().getName());
     }
-    return new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch);
+    return new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch,
+        Math.max(1000L, config.httpTimeout().toMillis() * 3)); // as the cache's own wait for a load
   }
 
   /**
