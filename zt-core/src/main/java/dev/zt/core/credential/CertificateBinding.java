@@ -68,12 +68,12 @@ final class CertificateBinding {
   // proxy send many certificates evicts older entries, never grows memory past ~4 MB).
   private final Cache<X509Certificate, byte[]> leafThumbprints = Caffeine.newBuilder().weakKeys()
       .maximumSize(MEMO_SIZE).executor(Runnable::run).build();
-  private final Cache<String, byte[]> headerThumbprints;
+  private final Cache<HeaderKey, byte[]> headerThumbprints;
 
   private CertificateBinding(Predicate<InetAddress> headerProxies) {
     this.headerProxies = headerProxies;
     this.headerThumbprints = headerProxies == null ? null
-        : Caffeine.newBuilder().maximumWeight(HEADER_MEMO_CHARS).weigher((String value, byte[] t) -> value.length())
+        : Caffeine.newBuilder().maximumWeight(HEADER_MEMO_CHARS).weigher((HeaderKey k, byte[] t) -> k.value.length())
             .executor(Runnable::run).build();
   }
 
@@ -104,8 +104,8 @@ final class CertificateBinding {
       if (header.size() > 1) {
         return deny(exchange, "certificate-bound token with several Client-Cert fields: refused");
       }
-      actual = headerThumbprints.get(header.get(0), v -> {
-        byte[] der = headerCertificate(v);
+      actual = headerThumbprints.get(new HeaderKey(header.get(0)), k -> {
+        byte[] der = headerCertificate(k.value);
         return der == null ? MALFORMED : sha256(der);
       });
       if (actual == MALFORMED) {
@@ -191,6 +191,35 @@ final class CertificateBinding {
       return Arrays.equals(cert.getEncoded(), der) ? der : null;
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /**
+   * A {@code Client-Cert} value as a memo key: hashed over its length and last 32 characters (the end of the
+   * certificate's signature, different for every certificate), so a lookup does not hash a kilobyte; equality still
+   * compares every character.
+   */
+  private static final class HeaderKey {
+    final String value;
+    private final int hash;
+
+    HeaderKey(String value) {
+      this.value = value;
+      int h = value.length();
+      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
+        h = 31 * h + value.charAt(i);
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HeaderKey k && k.hash == hash && k.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 
