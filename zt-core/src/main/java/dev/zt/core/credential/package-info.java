@@ -1,7 +1,8 @@
 /**
  * Credentials: how a request's bearer token or mTLS peer is verified before anything else is decided.
- * {@link dev.zt.core.credential.BearerJwt} configures JWT access tokens of one issuer (keys from its JWKS, rotated
- * and cached; audience, algorithms, lifetimes, validation budgets), {@link dev.zt.core.credential.PeerVerifier}
+ * {@link dev.zt.core.credential.BearerJwt} configures JWT access tokens of one issuer, or of the tenants of a
+ * multi-tenant one (keys from its JWKS, rotated and cached; audience, algorithms, lifetimes, validation budgets; a token
+ * bound to a client certificate, RFC 8705, is honoured only with it), {@link dev.zt.core.credential.PeerVerifier}
  * verifies an mTLS peer's chain (zt-spiffe provides the SPIFFE one), and
  * {@link dev.zt.core.credential.WorkloadTokenVerifier} accepts workload tokens such as JWT-SVIDs. A verified token is
  * a {@link dev.zt.core.credential.VerifiedJwt}. The gates that use them are package-private.
