@@ -15,6 +15,7 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.testkit.TestClock;
 import dev.zt.testkit.TestRequest;
+import dev.zt.testkit.it.keycloak.KeycloakServer;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpResponse;
 import java.time.Clock;

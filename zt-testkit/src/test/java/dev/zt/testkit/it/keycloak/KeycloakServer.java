@@ -1,4 +1,4 @@
-package dev.zt.testkit.it.core;
+package dev.zt.testkit.it.keycloak;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -71,11 +71,11 @@ import java.util.stream.Stream;
  *       {@code dpop-bound-secret}: DPoP required ({@code dpop.bound.access.tokens=true}).
  * </ul>
  */
-final class KeycloakServer implements AutoCloseable {
+public final class KeycloakServer implements AutoCloseable {
 
-  static final String REALM = "zt";
-  static final String API = "orders-api";
-  static final String API_SECRET = "orders-api-secret";
+  public static final String REALM = "zt";
+  public static final String API = "orders-api";
+  public static final String API_SECRET = "orders-api-secret";
 
   private static final Duration START_DEADLINE = Duration.ofMinutes(4);
   private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
@@ -111,7 +111,7 @@ final class KeycloakServer implements AutoCloseable {
    * Starts Keycloak with a fresh database (the realm imported anew), waits until the realm answers discovery, and
    * creates the client scopes. Stops it again if any of that fails.
    */
-  static KeycloakServer start() throws Exception {
+  public static KeycloakServer start() throws Exception {
     String configured = System.getProperty("zt.keycloak.home");
     if (configured == null || !Files.isRegularFile(Path.of(configured, "bin", "kc.sh"))) {
       throw new IllegalStateException("no Keycloak distribution at zt.keycloak.home=" + configured
@@ -138,7 +138,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** Starts the stopped server again on the same port, with the same database (realm, keys, sessions). */
-  void restart() throws Exception {
+  public void restart() throws Exception {
     if (process != null) {
       throw new IllegalStateException("Keycloak is running");
     }
@@ -206,7 +206,7 @@ final class KeycloakServer implements AutoCloseable {
    * Stops Keycloak: the java process (kc.sh's child, or kc.sh itself after its exec) and the script, TERM first, then
    * KILL after 30 s. Idempotent.
    */
-  void stop() {
+  public void stop() {
     Process p = process;
     if (p == null) {
       return;
@@ -246,39 +246,39 @@ final class KeycloakServer implements AutoCloseable {
     }
   }
 
-  boolean isRunning() {
+  public boolean isRunning() {
     Process p = process;
     return p != null && p.isAlive();
   }
 
   /** The realm's issuer, exactly as Keycloak writes it into tokens requested through 127.0.0.1. */
-  String issuer() {
+  public String issuer() {
     return "http://127.0.0.1:" + port + "/realms/" + REALM;
   }
 
-  URI tokenEndpoint() {
+  public URI tokenEndpoint() {
     return URI.create(issuer() + "/protocol/openid-connect/token");
   }
 
-  URI introspectionEndpoint() {
+  public URI introspectionEndpoint() {
     return URI.create(issuer() + "/protocol/openid-connect/token/introspect");
   }
 
-  URI revocationEndpoint() {
+  public URI revocationEndpoint() {
     return URI.create(issuer() + "/protocol/openid-connect/revoke");
   }
 
   // ---- tokens, as a client gets them
 
   /** A client-credentials grant, the client authenticated with {@code client_secret_basic}; the parsed answer. */
-  Map<String, Object> clientCredentials(String clientId, String secret, String... scopes) throws Exception {
+  public Map<String, Object> clientCredentials(String clientId, String secret, String... scopes) throws Exception {
     HttpResponse<String> r = post(tokenEndpoint(), basic(clientId, secret), Map.of(),
         form("grant_type", "client_credentials", "scope", String.join(" ", scopes)));
     return json(r, 200);
   }
 
   /** The access token of {@link #clientCredentials}. */
-  String accessToken(String clientId, String secret, String... scopes) throws Exception {
+  public String accessToken(String clientId, String secret, String... scopes) throws Exception {
     return (String) clientCredentials(clientId, secret, scopes).get("access_token");
   }
 
@@ -287,7 +287,7 @@ final class KeycloakServer implements AutoCloseable {
    * {@code token_type: DPoP} and binds the token to the key's thumbprint ({@code cnf.jkt}). The raw answer, so that
    * a refusal ({@code invalid_dpop_proof}, a required proof missing) can be asserted too.
    */
-  HttpResponse<String> clientCredentialsWithDpop(String clientId, String secret, ECKey key, String... scopes)
+  public HttpResponse<String> clientCredentialsWithDpop(String clientId, String secret, ECKey key, String... scopes)
       throws Exception {
     Map<String, String> headers = key == null
         ? Map.of() : Map.of("DPoP", dpopProof(key, "POST", tokenEndpoint().toString(), null, Instant.now()));
@@ -296,7 +296,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** A resource owner password grant (the tests' way to an ID token; deprecated for real clients). */
-  Map<String, Object> password(String clientId, String secret, String user, String password, String scope)
+  public Map<String, Object> password(String clientId, String secret, String user, String password, String scope)
       throws Exception {
     HttpResponse<String> r = post(tokenEndpoint(), basic(clientId, secret), Map.of(),
         form("grant_type", "password", "username", user, "password", password, "scope", scope));
@@ -304,19 +304,19 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** RFC 7662 introspection of {@code token} by {@code clientId}, authenticated with {@code client_secret_basic}. */
-  HttpResponse<String> introspect(String token, String clientId, String secret) throws Exception {
+  public HttpResponse<String> introspect(String token, String clientId, String secret) throws Exception {
     return post(introspectionEndpoint(), basic(clientId, secret), Map.of(),
         form("token", token, "token_type_hint", "access_token"));
   }
 
   /** RFC 7662 introspection with {@code client_secret_post} (the credentials in the form). */
-  HttpResponse<String> introspectWithPost(String token, String clientId, String secret) throws Exception {
+  public HttpResponse<String> introspectWithPost(String token, String clientId, String secret) throws Exception {
     return post(introspectionEndpoint(), null, Map.of(),
         form("token", token, "client_id", clientId, "client_secret", secret));
   }
 
   /** RFC 7009 revocation; Keycloak honours it for client-credentials tokens only from the token's own client. */
-  HttpResponse<String> revoke(String token, String clientId, String secret) throws Exception {
+  public HttpResponse<String> revoke(String token, String clientId, String secret) throws Exception {
     return post(revocationEndpoint(), basic(clientId, secret), Map.of(),
         form("token", token, "token_type_hint", "access_token"));
   }
@@ -326,7 +326,7 @@ final class KeycloakServer implements AutoCloseable {
    * {@code jwk}, a fresh {@code jti}, {@code htm}, {@code htu}, {@code iat}, and {@code ath} (base64url SHA-256 of
    * the access token) when a token is given.
    */
-  static String dpopProof(ECKey key, String method, String uri, String accessToken, Instant iat)
+  public static String dpopProof(ECKey key, String method, String uri, String accessToken, Instant iat)
       throws JOSEException {
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .jwtID(UUID.randomUUID().toString())
@@ -344,7 +344,7 @@ final class KeycloakServer implements AutoCloseable {
     return proof.serialize();
   }
 
-  static Base64URL sha256(String s) {
+  public static Base64URL sha256(String s) {
     try {
       return Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
@@ -355,13 +355,13 @@ final class KeycloakServer implements AutoCloseable {
   // ---- realm administration (admin REST API, as the bootstrap admin)
 
   /** The kid Keycloak signs RS256 tokens with now. */
-  String activeSigningKid() throws Exception {
+  public String activeSigningKid() throws Exception {
     Map<String, Object> keys = JSONObjectUtils.parse(admin("GET", "/keys", null).body());
     return (String) JSONObjectUtils.getJSONObject(keys, "active").get("RS256");
   }
 
   /** The id of the key provider (a realm component) that holds {@code kid}. */
-  String keyProviderOf(String kid) throws Exception {
+  public String keyProviderOf(String kid) throws Exception {
     Map<String, Object> keys = JSONObjectUtils.parse(admin("GET", "/keys", null).body());
     for (Object k : (List<?>) keys.get("keys")) {
       Map<?, ?> key = (Map<?, ?>) k;
@@ -373,7 +373,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** Adds an {@code rsa-generated} key provider; with the highest priority its key signs the next tokens. */
-  String addRsaKeyProvider(String name, int priority) throws Exception {
+  public String addRsaKeyProvider(String name, int priority) throws Exception {
     String realmId = (String) JSONObjectUtils.parse(admin("GET", "", null).body()).get("id");
     Map<String, Object> component = new HashMap<>();
     component.put("name", name);
@@ -393,7 +393,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** Disables a key provider: its key leaves the JWKS and signs nothing more. */
-  void disableKeyProvider(String componentId) throws Exception {
+  public void disableKeyProvider(String componentId) throws Exception {
     Map<String, Object> component = JSONObjectUtils.parse(admin("GET", "/components/" + componentId, null).body());
     @SuppressWarnings("unchecked")
     Map<String, Object> config = new HashMap<>((Map<String, Object>) component.get("config"));
@@ -404,7 +404,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** The kids the realm publishes in its JWKS (what a resource server can verify with). */
-  List<String> publishedKids() throws Exception {
+  public List<String> publishedKids() throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/certs"))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     List<String> kids = new ArrayList<>();
@@ -447,8 +447,8 @@ final class KeycloakServer implements AutoCloseable {
 
   /** An admin REST call on the realm, with a fresh admin token (the master realm's tokens live 60 s). */
   private HttpResponse<String> admin(String method, String path, Map<String, Object> body) throws Exception {
-    HttpResponse<String> t = post(URI.create("http://127.0.0.1:" + port + "/realms/master/protocol/openid-connect/token"),
-        null, Map.of(), form("grant_type", "password", "client_id", "admin-cli", "username", ADMIN, "password",
+    URI adminTokens = URI.create("http://127.0.0.1:" + port + "/realms/master/protocol/openid-connect/token");
+    HttpResponse<String> t = post(adminTokens, null, Map.of(), form("grant_type", "password", "client_id", "admin-cli", "username", ADMIN, "password",
             adminPassword));
     String token = (String) json(t, 200).get("access_token");
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/" + REALM
@@ -480,7 +480,7 @@ final class KeycloakServer implements AutoCloseable {
   }
 
   /** {@code client_secret_basic}: both parts form-urlencoded before base64 (RFC 6749 §2.3.1). */
-  static String basic(String clientId, String secret) {
+  public static String basic(String clientId, String secret) {
     String pair = enc(clientId) + ":" + enc(secret);
     return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
   }
@@ -499,7 +499,7 @@ final class KeycloakServer implements AutoCloseable {
     return sb.toString();
   }
 
-  static Map<String, Object> json(HttpResponse<String> r, int expected) throws ParseException {
+  public static Map<String, Object> json(HttpResponse<String> r, int expected) throws ParseException {
     expect(r, expected);
     return JSONObjectUtils.parse(r.body());
   }
