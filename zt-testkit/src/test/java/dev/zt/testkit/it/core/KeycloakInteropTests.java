@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import dev.zt.core.Decision;
@@ -252,6 +254,22 @@ class KeycloakInteropTests {
     assertThat(keycloak.revoke(token, "orders-reporting", "reporting-secret").statusCode()).isEqualTo(200);
     assertThat(KeycloakServer.json(keycloak.introspect(token, API, KeycloakServer.API_SECRET), 200))
         .containsEntry("active", false);
+  }
+
+  @Test
+  @Order(13)
+  void introspectWhenResourceServerAuthenticatesWithPrivateKeyJwtThenKeycloakAnswersActiveOnlyForItsKey()
+      throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
+    keycloak.registerClientKey("orders-api-jwt", key);
+    String token = reportingToken();
+    assertThat(KeycloakServer.json(keycloak.introspectWithPrivateKeyJwt(token, "orders-api-jwt", key), 200))
+        .containsEntry("active", true).containsEntry("client_id", "orders-reporting");
+    RSAKey other = new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate();
+    // Keycloak refuses a client assertion it cannot verify with 400 invalid_client (a wrong secret gets 401)
+    HttpResponse<String> wrongKey = keycloak.introspectWithPrivateKeyJwt(token, "orders-api-jwt", other);
+    assertThat(wrongKey.statusCode()).isEqualTo(400);
+    assertThat(KeycloakServer.json(wrongKey, 400)).containsEntry("error", "invalid_client");
   }
 
   // ---- key rotation, without restarting the enforcer

@@ -5,7 +5,12 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONArrayUtils;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -54,7 +59,8 @@ import java.util.stream.Stream;
  *
  * <p>Besides the lifecycle it holds the HTTP helpers the interop tests need to get tokens the way clients do:
  * client credentials ({@code client_secret_basic}), with a DPoP proof (RFC 9449 §5), a password grant for an ID
- * token, introspection as the resource server ({@code client_secret_basic} or {@code client_secret_post}, RFC 7662),
+ * token, introspection as the resource server ({@code client_secret_basic}, {@code client_secret_post} or
+ * {@code private_key_jwt}, RFC 7662),
  * revocation (RFC 7009), and the admin calls that rotate the realm's signing keys.
  *
  * <p>Clients of the realm (secrets are test values):
@@ -67,6 +73,8 @@ import java.util.stream.Stream;
  *   <li>{@code orders-web} / {@code web-secret}: password grant for user {@code alice} / {@code alice-password};
  *       its ID token names {@code orders-api} in {@code aud}; access tokens typed {@code JWT};
  *   <li>{@code orders-api} / {@code orders-api-secret}: the resource server, which introspects;
+ *   <li>{@code orders-api-jwt}: a resource server that introspects with {@code private_key_jwt} (its key registered
+ *       with {@link #registerClientKey}); {@code orders-reporting}'s tokens name it in {@code aud} too;
  *   <li>{@code orders-dpop} / {@code dpop-secret}: DPoP optional; {@code orders-dpop-bound} /
  *       {@code dpop-bound-secret}: DPoP required ({@code dpop.bound.access.tokens=true}).
  * </ul>
@@ -315,6 +323,36 @@ public final class KeycloakServer implements AutoCloseable {
         form("token", token, "client_id", clientId, "client_secret", secret));
   }
 
+  /**
+   * RFC 7662 introspection authenticated with {@code private_key_jwt} (RFC 7523 §2.2, OIDC Core §9): a client
+   * assertion signed with {@code key}, whose public part {@link #registerClientKey} gave Keycloak.
+   */
+  public HttpResponse<String> introspectWithPrivateKeyJwt(String token, String clientId, JWK key) throws Exception {
+    return post(introspectionEndpoint(), null, Map.of(), form("token", token, "client_id", clientId,
+        "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion", clientAssertion(clientId, key, issuer(), Instant.now())));
+  }
+
+  /**
+   * A client assertion (RFC 7523 §3): {@code iss} and {@code sub} the client, {@code aud} the given audience (Keycloak
+   * accepts its issuer), a fresh {@code jti}, 60 s of life; RS256 for an RSA key, ES256 for a P-256 key, its
+   * {@code kid} in the header.
+   */
+  public static String clientAssertion(String clientId, JWK key, String audience, Instant now) throws JOSEException {
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(clientId)
+        .subject(clientId)
+        .audience(audience)
+        .jwtID(UUID.randomUUID().toString())
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(now.plusSeconds(60)))
+        .build();
+    JWSAlgorithm alg = key instanceof RSAKey ? JWSAlgorithm.RS256 : JWSAlgorithm.ES256;
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(key instanceof RSAKey rsa ? new RSASSASigner(rsa) : new ECDSASigner((ECKey) key));
+    return jwt.serialize();
+  }
+
   /** RFC 7009 revocation; Keycloak honours it for client-credentials tokens only from the token's own client. */
   public HttpResponse<String> revoke(String token, String clientId, String secret) throws Exception {
     return post(revocationEndpoint(), basic(clientId, secret), Map.of(),
@@ -403,6 +441,28 @@ public final class KeycloakServer implements AutoCloseable {
     expect(admin("PUT", "/components/" + componentId, component), 204);
   }
 
+  /**
+   * Registers the public part of {@code key} (RSA or P-256, with a {@code kid}) as the client's key for
+   * {@code private_key_jwt} (the client attributes {@code use.jwks.string} and {@code jwks.string}: Keycloak holds the
+   * client's JWKS itself).
+   */
+  public void registerClientKey(String clientId, JWK key) throws Exception {
+    String uuid = clientUuid(clientId);
+    Map<String, Object> client = JSONObjectUtils.parse(admin("GET", "/clients/" + uuid, null).body());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> attributes = new HashMap<>(
+        (Map<String, Object>) client.getOrDefault("attributes", Map.of()));
+    attributes.put("use.jwks.url", "false");
+    attributes.put("use.jwks.string", "true");
+    // Keycloak loads only keys published for signing (an absent use is skipped)
+    JWK published = key instanceof RSAKey rsa
+        ? new RSAKey.Builder(rsa.toPublicJWK()).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).build()
+        : new ECKey.Builder(((ECKey) key).toPublicJWK()).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).build();
+    attributes.put("jwks.string", new JWKSet(published).toString());
+    client.put("attributes", attributes);
+    expect(admin("PUT", "/clients/" + uuid, client), 204);
+  }
+
   /** The kids the realm publishes in its JWKS (what a resource server can verify with). */
   public List<String> publishedKids() throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/certs"))
@@ -448,8 +508,8 @@ public final class KeycloakServer implements AutoCloseable {
   /** An admin REST call on the realm, with a fresh admin token (the master realm's tokens live 60 s). */
   private HttpResponse<String> admin(String method, String path, Map<String, Object> body) throws Exception {
     URI adminTokens = URI.create("http://127.0.0.1:" + port + "/realms/master/protocol/openid-connect/token");
-    HttpResponse<String> t = post(adminTokens, null, Map.of(), form("grant_type", "password", "client_id", "admin-cli", "username", ADMIN, "password",
-            adminPassword));
+    HttpResponse<String> t = post(adminTokens, null, Map.of(), form("grant_type", "password",
+        "client_id", "admin-cli", "username", ADMIN, "password", adminPassword));
     String token = (String) json(t, 200).get("access_token");
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/realms/" + REALM
             + path))
