@@ -165,6 +165,47 @@ class KeycloakInteropTests {
         .hasStatus(401);
   }
 
+  @Test
+  @Order(6)
+  void enforceWhenRolesAreReadFromKeycloaksRealmAccessThenTheRealmRolesDecide() throws Exception {
+    // the alternative to a roles mapper: Keycloak's own realm_access.roles (the built-in "roles" scope)
+    Enforcer realmAccess = enforcer(b -> b.rolesClaim("realm_access.roles"), Clock.systemUTC());
+    String admin = reportingToken();
+    assertThat(SignedJWT.parse(admin).getJWTClaimsSet().getJSONObjectClaim("realm_access")).isNotNull();
+    assertThatDecision(get(realmAccess, "/admin/stats", admin)).isAllowed();
+    String notAdmin = keycloak.accessToken("billing-reporting", "billing-secret");
+    Enforcer billing = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(keycloak.issuer()).audience("billing-api").rolesClaim("realm_access.roles").build())
+        .routes(Fixtures.routes())
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+    assertThatDecision(get(billing, "/orders", notAdmin)).isAllowed();
+    assertThatDecision(get(billing, "/admin/stats", notAdmin)).isDeniedWith(DenyReason.INSUFFICIENT_ROLE);
+  }
+
+  @Test
+  @Order(6)
+  void enforceWhenKeycloakRefreshTokenIsSentThenDeniesItsSymmetricSignature() throws Exception {
+    Map<String, Object> tokens = keycloak.password("orders-web", "web-secret", "alice", "alice-password", "openid");
+    String refresh = (String) tokens.get("refresh_token");
+    // Keycloak signs refresh tokens with the realm's HMAC key: never an algorithm zt accepts
+    assertThat(SignedJWT.parse(refresh).getHeader().getAlgorithm().getName()).startsWith("HS");
+    assertThatDecision(get(enforcer, "/orders", refresh)).isDeniedWith(DenyReason.TOKEN_ALGORITHM_REJECTED)
+        .hasStatus(401);
+  }
+
+  @Test
+  @Order(6)
+  void enforceWhenKeycloakTokenHasExpiredThenDeniesExpired() throws Exception {
+    String token = reportingToken();
+    Instant exp = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
+    TestClock clock = TestClock.at(exp.plusSeconds(61)); // past the default 60 s skew
+    assertThatDecision(get(enforcer(UnaryOperator.identity(), clock), "/orders", token))
+        .isDeniedWith(DenyReason.TOKEN_EXPIRED).hasStatus(401);
+    clock.set(exp.minusSeconds(1));
+    assertThatDecision(get(enforcer(UnaryOperator.identity(), clock), "/orders", token)).isAllowed();
+  }
+
   // ---- DPoP: what Keycloak issues, and what zt does with it today (no DPoP proofs verified yet)
 
   @Test
