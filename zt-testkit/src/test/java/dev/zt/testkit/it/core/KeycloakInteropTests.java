@@ -361,6 +361,36 @@ class KeycloakInteropTests {
     assertThatDecision(get(rotating, "/orders", newest)).isAllowed();
   }
 
+  @Test
+  @Order(21)
+  void enforceWhenKeycloakRetiresAKeyThenTheEnforcerStopsHonouringItWithinTheJwksCacheTtl() throws Exception {
+    // no validated-token cache here, so every request is verified against the enforcer's JWKS as it stands
+    Enforcer ttl = enforcer(b -> b.jwksCacheTtl(Duration.ofMinutes(1)).validatedTokenCacheSize(0)
+        .unsafeUnlimitedValidations(), Clock.systemUTC());
+    String kid = keycloak.activeSigningKid();
+    String provider = keycloak.keyProviderOf(kid);
+    String token = reportingToken();
+    long fetched = System.nanoTime();
+    assertThatDecision(get(ttl, "/orders", token)).isAllowed(); // the JWKS is fetched now
+
+    keycloak.addRsaKeyProvider("zt-rotated-ttl", 350);
+    keycloak.disableKeyProvider(provider);
+    assertThat(keycloak.publishedKids()).doesNotContain(kid);
+    assertThatDecision(get(ttl, "/orders", token)).isAllowed(); // the cached JWKS still has the key
+
+    // Nimbus' JWKS cache runs on the system clock (not the enforcer's), so this waits: polled once a second, the
+    // key must be gone from the enforcer's view once the cache is refreshed (30 s ahead of its 1 min TTL)
+    Decision d = get(ttl, "/orders", token);
+    long deadline = fetched + Duration.ofSeconds(90).toNanos();
+    while (d instanceof Decision.Allow && System.nanoTime() < deadline) {
+      Thread.sleep(1000); // a polling interval, not a synchronisation: the decision below is what is checked
+      d = get(ttl, "/orders", token);
+    }
+    assertThatDecision(d).isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN).hasStatus(401);
+    assertThat(Duration.ofNanos(System.nanoTime() - fetched)).isLessThanOrEqualTo(Duration.ofSeconds(75));
+    assertThatDecision(get(ttl, "/orders", reportingToken())).isAllowed(); // the new key, without a restart
+  }
+
   // ---- Keycloak stopped mid-test, then started again
 
   @Test
