@@ -140,7 +140,7 @@ public final class KeycloakServer implements AutoCloseable {
       kc.createScopes();
       return kc;
     } catch (Exception | Error e) {
-      kc.stop();
+      kc.close();
       throw e;
     }
   }
