@@ -91,9 +91,14 @@ final class CredentialGate implements Gate {
     }
   }
 
-  private static JWKSource<SecurityContext> keySource(BearerJwt config, Clock clock) {
+  /**
+   * The issuer's key source: the configured one, or discovery + JWKS from {@link IssuerKeySource} under Nimbus'
+   * caching, refresh-ahead, retry and outage tolerance, topped by {@link ClockedKeySource} (the enforcer's clock, the
+   * unknown-kid refetch limit); with whether its last fetch failed (never, for a configured source: zt cannot tell).
+   */
+  private static JwtVerifier verifier(BearerJwt config, Clock clock) {
     if (config.keySource().isPresent()) {
-      return config.keySource().get();
+      return new JwtVerifier(config, config.keySource().get());
     }
     int timeout = (int) config.httpTimeout().toMillis();
     DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, config.jwksSizeLimit());
@@ -113,8 +118,9 @@ final class CredentialGate implements Gate {
     if (!(built instanceof com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource<SecurityContext> setBased)) {
       throw new IllegalStateException("unexpected key source from Nimbus: " + built.getClass().getName());
     }
-    return new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch,
+    ClockedKeySource keys = new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch,
         Math.max(1000L, config.httpTimeout().toMillis() * 3)); // as the cache's own wait for a load
+    return new JwtVerifier(config, keys, source::lastFetchFailed);
   }
 
   /**
@@ -140,7 +146,7 @@ final class CredentialGate implements Gate {
       shared(config, "validatedTokenCacheSize", BearerJwt::validatedCacheSize);
       shared(config, "maxTokenLength", BearerJwt::maxTokenLength);
     }
-    issuers.add(new Issuer(new JwtVerifier(config, keySource(config, clock)), config.clockSkew().toMillis(),
+    issuers.add(new Issuer(verifier(config, clock), config.clockSkew().toMillis(),
         config.maxAge().map(java.time.Duration::toMillis).orElse(-1L), issuers.isEmpty() ? null : config.issuer()));
     byOrder = issuers.toArray(Issuer[]::new);
   }
@@ -323,9 +329,13 @@ final class CredentialGate implements Gate {
     return Step.deny(DenyReason.STATE_UNAVAILABLE);
   }
 
-  /** Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. */
+  /**
+   * Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. The
+   * issuer's keys being unavailable is one too: a workload token has its own key source.
+   */
   private static boolean workloadTokenCandidate(DenyReason reason) {
-    return reason == DenyReason.TOKEN_KEY_UNKNOWN || reason == DenyReason.TOKEN_ISSUER_MISMATCH
+    return reason == DenyReason.TOKEN_KEY_UNKNOWN || reason == DenyReason.KEYS_UNAVAILABLE
+        || reason == DenyReason.TOKEN_ISSUER_MISMATCH
         || reason == DenyReason.TOKEN_CLAIM_INVALID || reason == DenyReason.TOKEN_AUDIENCE_MISMATCH
         || reason == DenyReason.TOKEN_HEADER_REJECTED;
   }
