@@ -41,6 +41,7 @@ public final class BearerJwt {
         CredentialGate g = new CredentialGate(config, assembly.clock(), assembly.executor(),
             assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state());
         assembly.add(Assembly.Stage.CREDENTIAL, g);
+        assembly.dpop().ifPresent(d -> g.enableDpop(d, assembly));
         return g;
       });
       if (!made[0]) {
