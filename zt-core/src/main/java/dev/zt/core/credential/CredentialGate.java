@@ -73,13 +73,12 @@ final class CredentialGate implements Gate {
   private dev.zt.core.spi.SingleUse proofIds;
   private Slot<String> proofSlot; // the request's one DPoP proof, when it used the DPoP scheme
   private Slot<String> tokenSlot; // the token it carried (for ath)
-  private LongSlot schemeSlot; // SCHEME_NONE, SCHEME_BEARER or SCHEME_DPOP
+  private LongSlot schemeSlot; // SCHEME_DPOP when the request used the DPoP scheme, else SCHEME_NONE
   private LongSlot staleNonceSlot; // 1 when the proof's nonce was the previous period's
   private Cache<String, Boolean> overProofBudget; // sources whose bad proof signatures used up their budget
   private String resourceMetadata; // the RFC 9728 URL, or null
   private static final long SCHEME_NONE = 0;
-  private static final long SCHEME_BEARER = 1;
-  private static final long SCHEME_DPOP = 2;
+  private static final long SCHEME_DPOP = 1;
 
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
       WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state) {
@@ -122,10 +121,12 @@ final class CredentialGate implements Gate {
     this.proofs = new DpopProofs(dpop, nonces);
     this.proofIds = assembly.state().singleUse("dpop.jti",
         new dev.zt.core.spi.StoreSettings(clock, ValidationBudget.MAX_KEYS * 10L));
-    this.proofSlot = assembly.slots().slot("dpop.proof");
-    this.tokenSlot = assembly.slots().slot("dpop.token");
-    this.schemeSlot = assembly.slots().longSlot("credential.scheme", SCHEME_NONE);
-    this.staleNonceSlot = assembly.slots().longSlot("dpop.staleNonce", 0);
+    assembly.allocateLate(() -> { // written by DPoP requests only: after the slots every scored request writes
+      this.proofSlot = assembly.slots().slot("dpop.proof");
+      this.tokenSlot = assembly.slots().slot("dpop.token");
+      this.schemeSlot = assembly.slots().longSlot("credential.scheme", SCHEME_NONE);
+      this.staleNonceSlot = assembly.slots().longSlot("dpop.staleNonce", 0);
+    });
     this.resourceMetadata = assembly.resourceMetadataUri().orElse(null);
     if (budget != null) {
       this.overProofBudget = Caffeine.newBuilder().maximumSize(ValidationBudget.MAX_KEYS)
@@ -300,8 +301,7 @@ final class CredentialGate implements Gate {
         return Step.deny(DenyReason.DPOP_PROOF_INVALID);
       }
       viaDpop = true;
-    } else if (dpop != null) {
-      exchange.set(schemeSlot, SCHEME_BEARER);
+    } else if (dpop != null) { // Bearer: the scheme slot stays SCHEME_NONE (nothing written on the bearer path)
       if (!proofHeaders.isEmpty()) { // a proof beside a Bearer token: the client meant DPoP; never half of it
         exchange.note("a DPoP proof with a Bearer token");
         return Step.deny(DenyReason.DPOP_PROOF_INVALID);

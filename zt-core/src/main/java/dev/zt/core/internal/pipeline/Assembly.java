@@ -126,7 +126,19 @@ public final class Assembly {
   }
 
   /** The slot layout, no longer open to allocation: taken once every feature is installed. */
+  /**
+   * Runs {@code allocation} once every feature is installed, just before the slot layout closes: for slots that only
+   * some requests write (DPoP's), so they do not take the inline places of the slots every scored request writes (the
+   * trust gate's, allocated when it is installed, after the credential gate).
+   */
+  public void allocateLate(Runnable allocation) {
+    lateAllocations.add(Objects.requireNonNull(allocation, "allocation"));
+  }
+
   public Slots frozenSlots() {
+    List<Runnable> late = List.copyOf(lateAllocations);
+    lateAllocations.clear();
+    late.forEach(Runnable::run);
     return slots.freeze();
   }
 
@@ -170,6 +182,7 @@ public final class Assembly {
     return challenges;
   }
 
+  private final List<Runnable> lateAllocations = new ArrayList<>();
   private dev.zt.core.credential.Dpop dpop;
   private java.util.function.BiFunction<RequestState, dev.zt.core.DenyReason,
       List<dev.zt.core.Decision.Challenge>> challengeChooser;

@@ -232,6 +232,19 @@ class DpopTests {
     }
 
     @Test
+    void enforceWhenWorkloadTokenWithDpopSchemeThenDeniedNotSenderConstrained() {
+      Enforcer withWorkloads = enforcer(b -> b.workloadTokens(
+          token -> new dev.zt.core.credential.PeerVerifier.Verified("spiffe://example.org/job")));
+      String workloadToken = issuer.token().audience("spiffe://example.org/orders").build(); // not an access token here
+      Decision d = send(withWorkloads, TestRequest.get("/orders").dpop(workloadToken,
+          proof("GET", ORDERS, workloadToken).build()));
+      assertThatDecision(d).isDeniedWith(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+      Decision bearer = send(withWorkloads, TestRequest.get("/orders").bearer(workloadToken));
+      assertThat(bearer instanceof Decision.Deny deny && deny.reason() == DenyReason.TOKEN_NOT_SENDER_CONSTRAINED)
+          .as("as Bearer it is a workload token like any other").isFalse();
+    }
+
+    @Test
     void enforceWhenTwoProofsThenDenied() {
       String token = boundToken();
       Decision d = send(enforcer, TestRequest.get("/orders").dpop(token, proof("GET", ORDERS, token).build())
