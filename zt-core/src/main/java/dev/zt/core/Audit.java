@@ -80,6 +80,9 @@ final class Audit implements AuditSink {
     Attributes metric;
     if (decision instanceof Decision.Allow) {
       metric = allowAttributes.get(ex.routeOrNull());
+    } else if (decision instanceof Decision.Answer answer) {
+      metric = denyAttributes.computeIfAbsent("answer\u0000" + answer.rule(),
+          k -> Attributes.of(DECISION, "answer", GATE, "enforcer", REASON, "ANSWERED", RULE, answer.rule()));
     } else {
       Decision.Deny d = (Decision.Deny) decision;
       metric = denyAttributes.computeIfAbsent(d.gate() + '\u0000' + d.reason() + '\u0000' + d.rule(),
@@ -130,7 +133,7 @@ final class Audit implements AuditSink {
       line.field("decision", "deny").number("status", d.status()).field("gate", d.gate())
           .field("reason", d.reason().name());
     } else {
-      line.field("decision", "allow");
+      line.field("decision", decision instanceof Decision.Answer ? "answer" : "allow");
     }
     line.field("rule", decision.rule()).field("method", ex.request().method()).field("path", ex.path())
         .field("sub", ex.caller().subject().orElse("-")).field("client", ex.caller().clientId().orElse("-"))

@@ -9,12 +9,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The enforcer's answer for one request: a value, never an exception. {@link Allow} and {@link Deny} are final;
+ * The enforcer's answer for one request: a value, never an exception. {@link Allow}, {@link Deny} and
+ * {@link Answer} (a document the enforcer serves itself) are final;
  * {@link ReadForm} is an intermediate step that only a request with an unread URL-encoded form body gets.
  *
  * @since 0.1
  */
-public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision.ReadForm {
+public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision.ReadForm, Decision.Answer {
 
   /** The id of the rule that decided ({@code default-deny} when no route matched). */
   String rule();
@@ -215,6 +216,23 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
     /** The HTTP status this denial is answered with: its reason's ({@link DenyReason#status()}). */
     public int status() {
       return reason.status();
+    }
+  }
+
+  /**
+   * The enforcer answers the request itself, with a document of its own configuration: the RFC 9728 protected resource
+   * metadata at {@code /.well-known/oauth-protected-resource}. The adapter writes {@link #response()} exactly (status,
+   * {@link WireResponse#fields()}, {@link WireResponse#bodyBytes()}; no body for {@code HEAD}) and does not pass the
+   * request on. Not {@link #allowed()}: code that does not know this kind fails closed.
+   *
+   * @param rule the id of what answered ({@code oauth-protected-resource})
+   * @param response what to write
+   * @since 0.2
+   */
+  record Answer(String rule, WireResponse response) implements Decision {
+    public Answer {
+      Objects.requireNonNull(rule, "rule");
+      Objects.requireNonNull(response, "response");
     }
   }
 

@@ -62,14 +62,36 @@ public enum DenyReason {
   /**
    * The token is bound to a key ({@code cnf}, RFC 7800) and the binding could not be verified: for
    * {@code x5t#S256} (RFC 8705 §3.1) no client certificate (mTLS leaf, or a trusted proxy's RFC 9440 {@code Client-Cert}
-   * when configured), another one, or an ambiguous or malformed {@code Client-Cert}; any other confirmation method
-   * ({@code jkt} for DPoP included) is not verified yet and so refused, as is {@code cnf} with two bindings. 401
-   * invalid_token.
+   * when configured), another one, or an ambiguous or malformed {@code Client-Cert}; for {@code jkt} (RFC 9449) the
+   * token sent without its DPoP proof (as {@code Bearer}, or DPoP not configured); {@code cnf} with two bindings, or
+   * any other confirmation method ({@code jwk}, {@code jku}, …), is not verified and so refused. 401 invalid_token.
    *
    * @since 0.1
    */
   TOKEN_BINDING_UNVERIFIED(Kind.INVALID_TOKEN, "The access token is bound to a key this request does not prove."),
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
+  /**
+   * The access token is not sender-constrained where it must be: a plain bearer token on a route that requires a
+   * DPoP- or certificate-bound one ({@code Requirement.senderConstrained()}), or an unbound token sent with the
+   * {@code DPoP} scheme (RFC 9449 §7.1). 401 {@code invalid_token} with a {@code DPoP} challenge.
+   *
+   * @since 0.2
+   */
+  TOKEN_NOT_SENDER_CONSTRAINED(Kind.INVALID_TOKEN, "The access token must be bound to a key the request proves."),
+  /**
+   * The DPoP proof is missing, malformed, for another request, stale, replayed, or not signed by the key the token is
+   * bound to (RFC 9449 §4.3, §7.1). 401 {@code invalid_dpop_proof}.
+   *
+   * @since 0.2
+   */
+  DPOP_PROOF_INVALID(Kind.INVALID_DPOP_PROOF, "The DPoP proof is not valid for this request."),
+  /**
+   * The DPoP proof lacks the server's current nonce (RFC 9449 §8): 401 {@code use_dpop_nonce} with a fresh
+   * {@code DPoP-Nonce}.
+   *
+   * @since 0.2
+   */
+  DPOP_NONCE_REQUIRED(Kind.USE_DPOP_NONCE, "Resend the request with a DPoP proof carrying the DPoP-Nonce."),
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
   /**
    * The security state ({@code dev.zt.core.spi}: suspensions, source blocks, rate buckets) could not answer whether
@@ -180,6 +202,10 @@ public enum DenyReason {
     INVALID_REQUEST(400),
     NO_CREDENTIAL(401),
     INVALID_TOKEN(401),
+    /** @since 0.2 */
+    INVALID_DPOP_PROOF(401),
+    /** @since 0.2 */
+    USE_DPOP_NONCE(401),
     INSUFFICIENT_SCOPE(403),
     FORBIDDEN(403),
     PEER_REJECTED(403),

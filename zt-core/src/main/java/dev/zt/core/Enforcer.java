@@ -3,6 +3,7 @@ package dev.zt.core;
 import dev.zt.core.countermeasure.CountermeasurePolicy;
 import dev.zt.core.countermeasure.Countermeasures;
 import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.Dpop;
 import dev.zt.core.credential.PeerVerifier;
 import dev.zt.core.credential.WorkloadTokenVerifier;
 import dev.zt.core.detect.Detection;
@@ -121,6 +122,8 @@ public final class Enforcer {
   private final AfterAllow[] afterAllow;
   private final List<Decision.Challenge> challenges;
   private final java.net.URI publicOrigin; // null when none is configured
+  private final ResourceMetadata metadata; // null without a public origin
+  private final java.util.function.BiFunction<RequestState, DenyReason, List<Decision.Challenge>> chooser; // or null
 
   private Enforcer(Builder b) {
     this.routes = b.routes;
@@ -154,6 +157,16 @@ public final class Enforcer {
     assembly.publicOrigin(b.publicOrigin);
     assembly.clientCertHeaderProxies(b.clientCertHeader ? b.trustedProxies : null);
     this.publicOrigin = b.publicOrigin;
+    if (b.publicOrigin != null) { // DPoP is understood whenever zt knows the URI a proof must name
+      Dpop dpop = b.dpop == null ? Dpop.defaults() : b.dpop;
+      assembly.dpop(dpop);
+      assembly.resourceMetadataUri(ResourceMetadata.url(b.publicOrigin));
+      this.metadata = ResourceMetadata.of(b.publicOriginGiven, b.publicOrigin,
+          b.bearerJwts.stream().map(BearerJwt::issuer).toList(), routes,
+          dpop.algorithms().stream().map(com.nimbusds.jose.JWSAlgorithm::getName).toList());
+    } else {
+      this.metadata = null;
+    }
     Features.install(countermeasurePolicy, assembly); // first: every other feature acts through it
     for (BearerJwt issuer : b.bearerJwts) { // one credential gate; tokens go to the issuer their iss names
       Features.install(issuer, assembly);
@@ -167,6 +180,7 @@ public final class Enforcer {
     this.gates = assembly.gates();
     this.afterAllow = assembly.afterAllowSteps();
     this.challenges = assembly.challenges();
+    this.chooser = assembly.challengeChooser().orElse(null);
     this.slots = assembly.frozenSlots();
     this.afterAnswer = assembly.afterAnswerSteps();
     this.loginFailures = assembly.loginFailures();
@@ -194,6 +208,10 @@ public final class Enforcer {
       return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
+    if (metadata != null && metadata.serves(request.method(), normalized)) { // RFC 9728: a public document
+      return finish(exchange(request, normalized, null), new Decision.Answer(ResourceMetadata.RULE,
+          metadata.response()));
+    }
     if (request.headers().contains(Upgrades.UPGRADE)) { // HTTP2-Settings alone upgrades nothing
       RequestState ex = exchange(request, normalized, null); // its client resolved as every request's is
       ex.note("protocol upgrade refused");
@@ -597,8 +615,10 @@ public final class Enforcer {
   }
 
   private Decision.Deny deny(RequestState ex, String gate, Step.Stop stop) {
+    List<Decision.Challenge> chosen = !stop.challenges().isEmpty() ? stop.challenges()
+        : chooser != null ? chooser.apply(ex, stop.reason()) : challenges;
     return new Decision.Deny(stop.reason(), gate, ex.ruleId(), stop.requiredScopes(),
-        stop.challengeParams(), stop.headers(), stop.challenges().isEmpty() ? challenges : stop.challenges());
+        stop.challengeParams(), stop.headers(), chosen);
   }
 
   private CompletionStage<Decision> finish(RequestState ex, Decision decision) {
@@ -658,6 +678,8 @@ public final class Enforcer {
     private final List<BearerJwt> bearerJwts = new ArrayList<>();
     private final List<AfterAllow> testingAfterAllow = new ArrayList<>();
     private java.net.URI publicOrigin;
+    private String publicOriginGiven;
+    private Dpop dpop;
     private PeerVerifier peerVerifier;
     private RoutePolicy routes;
     private Clock clock;
@@ -709,9 +731,14 @@ public final class Enforcer {
 
     /**
      * The service's public origin, {@code https://host[:port]} (or {@code http://} behind a TLS-terminating proxy)
-     * exactly as clients address it: effective request URIs (the DPoP {@code htu}, RFC 9449 §4.3) are built from it,
-     * never from the {@code Host} field a client sends. Absolute, with a host and no user info, path, query or
-     * fragment. Default: none.
+     * exactly as clients address it, optionally with the path prefix a reverse proxy publishes the service under
+     * ({@code https://api.example.com/orders-service}: the service sees {@code /orders}, clients call
+     * {@code …/orders-service/orders}). Effective request URIs (the DPoP {@code htu}, RFC 9449 §4.3) are built from it,
+     * never from the {@code Host} field a client sends. With it, the enforcer understands DPoP ({@link #dpop}),
+     * serves its RFC 9728 metadata at {@code /.well-known/oauth-protected-resource} (with the path inserted, §3.1),
+     * whose {@code resource} is this value exactly as given, and adds {@code resource_metadata} to its 401 challenges.
+     * Absolute, with a host, no user info, query or fragment; a path prefix in normal form without a trailing
+     * {@code /}. Default: none (no DPoP, no metadata).
      *
      * @throws IllegalArgumentException if {@code origin} is not such an origin
      * @since 0.2
@@ -719,6 +746,20 @@ public final class Enforcer {
     public Builder publicOrigin(java.net.URI origin) {
       once("publicOrigin");
       this.publicOrigin = RequestContext.checkOrigin(origin);
+      this.publicOriginGiven = origin.toString();
+      return this;
+    }
+
+    /**
+     * How DPoP proofs are checked (RFC 9449); default {@link Dpop#defaults()} whenever a {@link #publicOrigin} is set.
+     *
+     * @throws IllegalStateException at {@link #build()} when no public origin is set: {@code htu} could only be built
+     *     from the {@code Host} a client sends
+     * @since 0.2
+     */
+    public Builder dpop(Dpop dpop) {
+      once("dpop");
+      this.dpop = Objects.requireNonNull(dpop, "dpop");
       return this;
     }
 
@@ -899,6 +940,10 @@ public final class Enforcer {
       if (clientCertHeader && trustedProxies == null) {
         throw new IllegalStateException("trustClientCertHeader() needs trustForwardedFor(…): the Client-Cert header "
             + "is read only from the proxies it trusts");
+      }
+      if (dpop != null && publicOrigin == null) {
+        throw new IllegalStateException("dpop(…) needs publicOrigin(…): a proof's htu is checked against the URI built "
+            + "from it, never from the Host a client sends");
       }
       return new Enforcer(this);
     }

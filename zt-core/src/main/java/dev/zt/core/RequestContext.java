@@ -466,7 +466,8 @@ public final class RequestContext {
      * built instead of the {@code Host} the client sent. The enforcer uses its own configured origin
      * ({@link Enforcer.Builder#publicOrigin}) whatever this says.
      *
-     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host and nothing after it
+     * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host, an optional path prefix
+     *     and nothing after it
      * @since 0.2
      */
     public Builder publicOrigin(java.net.URI origin) {

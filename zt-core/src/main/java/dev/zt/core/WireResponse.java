@@ -17,6 +17,8 @@ import java.util.Map;
  *   <tr><td>no credential</td><td>401</td><td>{@code Bearer realm="…"} (RFC 6750 §3.1, no error code)</td></tr>
  *   <tr><td>invalid token</td><td>401</td><td>{@code Bearer realm="…", error="invalid_token",
  *       error_description="…"} (a fixed text per reason: {@link DenyReason#description()})</td></tr>
+ *   <tr><td>invalid DPoP proof, DPoP nonce required (RFC 9449 §7.1, §8)</td><td>401</td><td>{@code DPoP
+ *       realm="…", error="invalid_dpop_proof" | "use_dpop_nonce", …, algs="…"} (and {@code DPoP-Nonce})</td></tr>
  *   <tr><td>malformed request</td><td>400</td><td>{@code Bearer realm="…", error="invalid_request"}</td></tr>
  *   <tr><td>insufficient scope</td><td>403</td>
  *       <td>{@code Bearer realm="…", error="insufficient_scope", scope="…"}</td></tr>
@@ -108,6 +110,17 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     return List.copyOf(out);
   }
 
+  /**
+   * A JSON document the enforcer serves itself (RFC 9728 protected resource metadata): 200, {@code application/json},
+   * cacheable for {@code maxAgeSeconds}.
+   */
+  static WireResponse json(String body, long maxAgeSeconds) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Cache-Control", "max-age=" + maxAgeSeconds);
+    return new WireResponse(200, headers, body);
+  }
+
   /** Builds the answer to {@code deny} for a service whose protection space is {@code realm}. */
   static WireResponse of(Decision.Deny deny, String realm) {
     DenyReason.Kind kind = deny.reason().kind();
@@ -166,6 +179,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     return switch (kind) {
       case NO_CREDENTIAL -> "";
       case INVALID_TOKEN -> ", error=\"invalid_token\"";
+      case INVALID_DPOP_PROOF -> ", error=\"invalid_dpop_proof\"";
+      case USE_DPOP_NONCE -> ", error=\"use_dpop_nonce\"";
       case INVALID_REQUEST -> ", error=\"invalid_request\"";
       case INSUFFICIENT_SCOPE -> scopes.isEmpty()
           ? ", error=\"insufficient_scope\""
@@ -185,6 +200,10 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           "The Authorization header must carry exactly one Bearer credential."};
       case NO_CREDENTIAL -> new String[] {"unauthorized", "Unauthorized", "A bearer access token is required."};
       case INVALID_TOKEN -> new String[] {"invalid-token", "Unauthorized", "The access token is not valid."};
+      case INVALID_DPOP_PROOF -> new String[] {"invalid-dpop-proof", "Unauthorized",
+          "The DPoP proof is not valid for this request."};
+      case USE_DPOP_NONCE -> new String[] {"use-dpop-nonce", "Unauthorized",
+          "A DPoP proof with the server's nonce is required."};
       case INSUFFICIENT_SCOPE -> new String[] {"insufficient-scope", "Forbidden",
           "The access token does not grant access to this resource."};
       case FORBIDDEN -> new String[] {"forbidden", "Forbidden", "Access to this resource is denied."};

@@ -169,8 +169,11 @@ class EffectiveUriTests {
   @ValueSource(strings = {
       "orders.example.com", // relative
       "ftp://orders.example.com",
-      "https://orders.example.com/", // a path, even /
-      "https://orders.example.com/api",
+      "https://orders.example.com/", // a trailing / (the root is no path at all)
+      "https://orders.example.com/api/", // a prefix with a trailing /
+      "https://orders.example.com/a/../api", // a prefix not in normal form
+      "https://orders.example.com/%61pi", // an unreserved character encoded
+      "https://orders.example.com//api",
       "https://orders.example.com?x=1",
       "https://orders.example.com#x",
       "https://user@orders.example.com",
@@ -181,6 +184,20 @@ class EffectiveUriTests {
   void publicOriginWhenNotAnOriginThenRefusedAtBuild(String origin) {
     assertThatThrownBy(() -> Enforcer.builder().publicOrigin(URI.create(origin)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void enforcerEffectiveUriWhenPublicOriginHasAPathPrefixThenItComesBeforeTheRequestPath() {
+    Enforcer e = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer("https://issuer.test").audience("api")
+            .keySource((selector, context) -> List.of()).build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.permitAll()).build())
+        .publicOrigin(URI.create("https://API.example.com:443/orders-service"))
+        .build();
+    RequestContext ctx = RequestContext.builder("GET", "/orders/./1").headers(headers("Host", "evil.example")).build();
+
+    assertThat(e.publicOrigin()).contains(URI.create("https://api.example.com/orders-service"));
+    assertThat(e.effectiveUri(ctx)).contains(URI.create("https://api.example.com/orders-service/orders/1"));
   }
 
   @Test

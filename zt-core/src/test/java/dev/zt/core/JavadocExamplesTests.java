@@ -7,6 +7,7 @@ import dev.zt.core.countermeasure.Countermeasure;
 import dev.zt.core.countermeasure.CountermeasurePolicy;
 import dev.zt.core.countermeasure.SecurityEvent;
 import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.Dpop;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
@@ -81,6 +82,14 @@ class JavadocExamplesTests {
         .build();
     // end example
     return enforcer;
+  }
+
+  @Test
+  void dpopExampleWhenBuiltThenRequiresNonces() {
+    // example: Dpop
+    Dpop dpop = Dpop.builder().requireNonce().build();
+    // end example
+    org.assertj.core.api.Assertions.assertThat(dpop.nonceRequired()).isTrue();
   }
 
   static BearerJwt credential() {

@@ -60,6 +60,12 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_NOT_ACCESS_TOKEN, 401, invalidToken("The token is not an access token.")),
         Arguments.of(DenyReason.TOKEN_BINDING_UNVERIFIED, 401,
             invalidToken("The access token is bound to a key this request does not prove.")),
+        Arguments.of(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED, 401,
+            invalidToken("The access token must be bound to a key the request proves.")),
+        Arguments.of(DenyReason.DPOP_PROOF_INVALID, 401, BARE + ", error=\"invalid_dpop_proof\", error_description=\""
+            + "The DPoP proof is not valid for this request.\""),
+        Arguments.of(DenyReason.DPOP_NONCE_REQUIRED, 401, BARE + ", error=\"use_dpop_nonce\", error_description=\""
+            + "Resend the request with a DPoP proof carrying the DPoP-Nonce.\""),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.STATE_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),

@@ -60,6 +60,10 @@ final class ResponseWatch {
           && s.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
       if (!informational) {
         status = s.code();
+        if (decision instanceof Decision.Allow allow && !allow.responseHeaders().isEmpty()) {
+          // what steps after the allow added (e.g. a DPoP-Nonce, RFC 9449 §8.2), on the final response
+          allow.responseHeaders().forEach((name, value) -> response.headers().set(name, value));
+        }
       }
     }
     if (!(msg instanceof LastHttpContent)) {

@@ -5,6 +5,7 @@ import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
+import dev.zt.core.WireResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -298,6 +299,8 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       form.forward(ctx); // a form read for the decision: its bytes as one content, then what crossed the limit
     } else if (decision instanceof Decision.ReadForm step) {
       startReading(ctx, request, step);
+    } else if (decision instanceof Decision.Answer answer) {
+      answer(ctx, request, answer.response()); // a document zt serves itself (RFC 9728 metadata)
     } else {
       deny(ctx, request, (Decision.Deny) decision);
     }
@@ -356,11 +359,16 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   // ------------------------------------------------------------------------------------------------ answers
 
   private void deny(ChannelHandlerContext ctx, HttpRequest request, Decision.Deny deny) {
+    answer(ctx, request, enforcer.respond(deny));
+  }
+
+  /** Answers {@code request} with {@code wire} instead of passing it on; its body, if any, is discarded. */
+  private void answer(ChannelHandlerContext ctx, HttpRequest request, WireResponse wire) {
     boolean complete = bodyHere(request);
     boolean bodyHere = complete || queue.holdsEndOfBody();
     state = state.to(complete ? ConnectionState.IDLE : ConnectionState.DISCARDING);
     form.release();
-    if (Answers.deny(ctx, request, enforcer.respond(deny), bodyHere)) {
+    if (Answers.deny(ctx, request, wire, bodyHere)) {
       state = state.to(ConnectionState.CLOSED);
       queue.release();
     }

@@ -131,6 +131,8 @@ public final class ZeroTrustFilter implements Filter {
       request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
       request.setAttribute(CONTEXT_ATTRIBUTE, context);
       HttpServletRequest app = form == null ? seen : new FormReplayRequest(seen, form, e.formBodyLimit());
+      // what steps after the allow added (e.g. a DPoP-Nonce, RFC 9449 §8.2), before the application writes
+      allow.responseHeaders().forEach(response::setHeader);
       try {
         chain.doFilter(new CallerRequest(app, allow.caller()), response);
       } finally {
@@ -141,6 +143,8 @@ public final class ZeroTrustFilter implements Filter {
       }
     } else if (decision instanceof Decision.Deny deny) {
       write(response, e.respond(deny));
+    } else if (decision instanceof Decision.Answer answer) {
+      write(response, answer.response()); // a document zt serves itself (RFC 9728 metadata)
     } else { // a second ReadForm cannot happen; fail closed if it ever did
       write(response, e.respond(e.refuse(context, DenyReason.INTERNAL_ERROR, "servlet: a form step after the form")));
     }

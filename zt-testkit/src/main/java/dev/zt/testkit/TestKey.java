@@ -20,6 +20,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -119,6 +120,20 @@ public final class TestKey {
   /** The public JWK as the issuer publishes it. */
   public JWK publicJwk() {
     return jwk.toPublicJWK();
+  }
+
+  /**
+   * The RFC 7638 SHA-256 thumbprint of the public key, base64url: what a DPoP-bound token's {@code cnf.jkt} names.
+   *
+   * @since 0.2
+   */
+  public String thumbprint() {
+    return DpopProof.thumbprint(this);
+  }
+
+  /** The private JWK as JSON (for an attack case that leaks it). */
+  Map<String, Object> privateJwkJson() {
+    return jwk.toJSONObject();
   }
 
   /** The same key under another {@code kid}. */

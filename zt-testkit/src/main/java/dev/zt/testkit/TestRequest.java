@@ -52,6 +52,15 @@ public final class TestRequest {
     return header("Authorization", "Bearer " + token);
   }
 
+  /**
+   * Adds {@code Authorization: DPoP <token>} and the {@code DPoP: <proof>} field (RFC 9449 §7.1).
+   *
+   * @since 0.2
+   */
+  public TestRequest dpop(String token, String proof) {
+    return header("Authorization", "DPoP " + token).header("DPoP", proof);
+  }
+
   /** Adds a header field (call twice for two fields of the same name). */
   public TestRequest header(String name, String value) {
     headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);

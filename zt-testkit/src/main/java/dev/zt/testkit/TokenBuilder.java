@@ -112,6 +112,16 @@ public final class TokenBuilder {
     return this;
   }
 
+  /**
+   * Binds the token to the DPoP key {@code clientKey} ({@code cnf.jkt}, RFC 9449 §6.1): zt then admits it only with
+   * {@code Authorization: DPoP} and a proof signed by that key ({@link DpopProof}).
+   *
+   * @since 0.2
+   */
+  public TokenBuilder dpopBound(TestKey clientKey) {
+    return claim("cnf", Map.of("jkt", clientKey.thumbprint()));
+  }
+
   /** Claims {@code alg} in the header and signs with it, using the current key. */
   public TokenBuilder algorithm(JWSAlgorithm alg) {
     header.put("alg", alg.getName());

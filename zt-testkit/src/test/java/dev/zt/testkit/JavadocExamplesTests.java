@@ -87,6 +87,26 @@ class JavadocExamplesTests {
     }
   }
 
+  @Test
+  void dpopProofExampleWhenBoundTokenAndItsProofThenAllowed() {
+    try (TestIssuer issuer = TestIssuer.start()) {
+      Enforcer enforcer = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(ROUTES)
+          .publicOrigin(java.net.URI.create("https://orders.example.com")).build();
+      // example: DpopProof
+      TestKey clientKey = TestKey.ec256();
+      String token = issuer.token().dpopBound(clientKey).build();
+      String proof = DpopProof.of(clientKey).request("GET", "https://orders.example.com/orders")
+          .accessToken(token).build();
+      // end example
+      String scoped = issuer.token().dpopBound(clientKey).scope("orders:read").build();
+      String scopedProof = DpopProof.of(clientKey).request("GET", "https://orders.example.com/orders")
+          .accessToken(scoped).build();
+      assertThatDecision(enforcer.enforce(TestRequest.get("/orders").dpop(scoped, scopedProof).build())).isAllowed();
+      assertThatDecision(enforcer.enforce(TestRequest.get("/orders").dpop(token, proof).build()))
+          .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE);
+    }
+  }
+
   // example: ZtExtension
   @Nested
   @ExtendWith(ZtExtension.class)

@@ -43,6 +43,7 @@ public final class BearerJwt {
             assembly.clientCertHeaderProxies().map(CertificateBinding::withClientCertHeader)
                 .orElseGet(CertificateBinding::tlsOnly));
         assembly.add(Assembly.Stage.CREDENTIAL, g);
+        assembly.dpop().ifPresent(d -> g.enableDpop(d, assembly));
         return g;
       });
       if (!made[0]) {

@@ -8,6 +8,11 @@ import dev.zt.core.RequestContext;
 import dev.zt.core.internal.SourceKey;
 import dev.zt.core.internal.pipeline.CountermeasureHooks;
 import dev.zt.core.internal.pipeline.Gate;
+import dev.zt.core.internal.pipeline.AfterAllow;
+import dev.zt.core.internal.pipeline.Assembly;
+import dev.zt.core.internal.pipeline.LongSlot;
+import dev.zt.core.internal.pipeline.Slot;
+import dev.zt.core.Decision;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.internal.pipeline.Step;
 import dev.zt.core.policy.Route;
@@ -62,6 +67,20 @@ final class CredentialGate implements Gate {
   private final WorkloadTokenVerifier workloadTokens;
   private final CertificateBinding certificates; // RFC 8705: where a bound token's client certificate comes from
 
+  // DPoP (RFC 9449), when the enforcer has a public origin; else all null
+  private Dpop dpop;
+  private DpopProofs proofs;
+  private DpopNonces nonces;
+  private dev.zt.core.spi.SingleUse proofIds;
+  private Slot<String> proofSlot; // the request's one DPoP proof, when it used the DPoP scheme
+  private Slot<String> tokenSlot; // the token it carried (for ath)
+  private LongSlot schemeSlot; // SCHEME_DPOP when the request used the DPoP scheme, else SCHEME_NONE
+  private LongSlot staleNonceSlot; // 1 when the proof's nonce was the previous period's
+  private Cache<String, Boolean> overProofBudget; // sources whose bad proof signatures used up their budget
+  private String resourceMetadata; // the RFC 9728 URL, or null
+  private static final long SCHEME_NONE = 0;
+  private static final long SCHEME_DPOP = 1;
+
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
       WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state, CertificateBinding certificates) {
     this.certificates = certificates;
@@ -89,6 +108,78 @@ final class CredentialGate implements Gate {
           .build();
       this.validatedPolicy = validated.policy();
     }
+  }
+
+  /**
+   * Understands {@code Authorization: DPoP} (RFC 9449) from now on: proofs checked per {@code dpop}, {@code jti}s in
+   * the state's single-use store, the challenges chosen per request, and — with server nonces — a fresh
+   * {@code DPoP-Nonce} on an allowed answer once the client's nonce has rotated. Called once, while the enforcer is
+   * assembled.
+   */
+  void enableDpop(Dpop dpop, Assembly assembly) {
+    this.dpop = dpop;
+    this.nonces = dpop.nonceSecretOrNull() == null ? null
+        : new DpopNonces(dpop.nonceSecretOrNull(), dpop.nonceRotation());
+    this.proofs = new DpopProofs(dpop, nonces);
+    this.proofIds = assembly.state().singleUse("dpop.jti",
+        new dev.zt.core.spi.StoreSettings(clock, ValidationBudget.MAX_KEYS * 10L));
+    assembly.allocateLate(() -> { // written by DPoP requests only: after the slots every scored request writes
+      this.proofSlot = assembly.slots().slot("dpop.proof");
+      this.tokenSlot = assembly.slots().slot("dpop.token");
+      this.schemeSlot = assembly.slots().longSlot("credential.scheme", SCHEME_NONE);
+      this.staleNonceSlot = assembly.slots().longSlot("dpop.staleNonce", 0);
+    });
+    this.resourceMetadata = assembly.resourceMetadataUri().orElse(null);
+    if (budget != null) {
+      this.overProofBudget = Caffeine.newBuilder().maximumSize(ValidationBudget.MAX_KEYS)
+          .expireAfterWrite(java.time.Duration.ofMillis(Math.max(1000, first.validationBudgetWindow().toMillis())))
+          .ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run).build();
+    }
+    String algs = dpop.algsParameter();
+    assembly.challengeChooser((state, reason) -> challenges(state, reason, algs));
+    if (nonces != null) {
+      assembly.afterAllow(AfterAllow.Stage.RESPONSE, new AfterAllow() {
+        @Override
+        public String name() {
+          return "dpop-nonce";
+        }
+
+        @Override
+        public Step evaluate(RequestState state) {
+          if (state.get(staleNonceSlot) == 1) { // RFC 9449 §8.2: the next nonce, on a successful answer
+            state.addResponseHeader("DPoP-Nonce", nonces.current(state.now()));
+          }
+          return Step.proceed();
+        }
+      });
+    }
+  }
+
+  /**
+   * The challenges of a 401 on a service that understands DPoP (RFC 9449 §7.1, RFC 6750 §3, RFC 9728 §5.1):
+   * {@code DPoP algs="…"} first, then {@code Bearer} unless the route requires a sender-constrained token; the error
+   * goes on the scheme the client used (on {@code DPoP} for a proof's errors and wherever Bearer is not offered); each
+   * carries {@code resource_metadata} when the service has a public origin.
+   */
+  private List<Decision.Challenge> challenges(RequestState state, DenyReason reason, String algs) {
+    Route route = state.routeOrNull();
+    boolean bearerAllowed = route == null || !route.requirement().requiresSenderConstraint();
+    long scheme = state.get(schemeSlot);
+    boolean proofError = reason.kind() == DenyReason.Kind.INVALID_DPOP_PROOF
+        || reason.kind() == DenyReason.Kind.USE_DPOP_NONCE;
+    boolean errorOnDpop = !bearerAllowed || proofError || scheme == SCHEME_DPOP;
+    java.util.Map<String, String> dpopParams = new java.util.LinkedHashMap<>();
+    dpopParams.put("algs", algs);
+    java.util.Map<String, String> bearerParams = new java.util.LinkedHashMap<>();
+    if (resourceMetadata != null) {
+      dpopParams.put("resource_metadata", resourceMetadata);
+      bearerParams.put("resource_metadata", resourceMetadata);
+    }
+    Decision.Challenge dpopChallenge = new Decision.Challenge("DPoP", errorOnDpop, dpopParams);
+    if (!bearerAllowed) {
+      return List.of(dpopChallenge);
+    }
+    return List.of(dpopChallenge, new Decision.Challenge("Bearer", !errorOnDpop, bearerParams));
   }
 
   /**
@@ -214,7 +305,12 @@ final class CredentialGate implements Gate {
   public Step evaluate(RequestState exchange) {
     RequestContext request = exchange.request();
     List<String> values = request.headers().values("Authorization");
+    List<String> proofHeaders = dpop == null ? List.of() : request.headers().values("DPoP");
     if (values.isEmpty()) {
+      if (!proofHeaders.isEmpty()) { // a proof without its token proves nothing: refused, not ignored
+        exchange.note("a DPoP proof without an Authorization: DPoP token");
+        return Step.deny(DenyReason.DPOP_PROOF_INVALID);
+      }
       return Step.proceed(); // a token in the query string is not accepted (RFC 6750 §2.3 is off)
     }
     if (values.size() > 1) {
@@ -228,6 +324,7 @@ final class CredentialGate implements Gate {
     // never three signature checks; a cached token was checked to be a well-formed b64token when it was validated.
     String h = values.get(0).strip();
     int sp = h.indexOf(' ');
+    boolean viaDpop = false;
     if (sp != 6 || !h.regionMatches(true, 0, "Bearer", 0, 6)) {
       String scheme = sp < 0 ? h : h.substring(0, sp);
       if (scheme.equalsIgnoreCase("Bearer")) {
@@ -236,7 +333,23 @@ final class CredentialGate implements Gate {
       if (!Encodings.isToken(scheme)) {
         return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
       }
-      return Step.proceed(); // another scheme (Basic, DPoP…) is not a bearer credential: anonymous
+      if (dpop == null || !scheme.equalsIgnoreCase("DPoP")) {
+        return Step.proceed(); // another scheme (Basic, or DPoP without a public origin) is not ours: anonymous
+      }
+      exchange.set(schemeSlot, SCHEME_DPOP);
+      if (sp < 0) {
+        return Step.deny(DenyReason.MALFORMED_CREDENTIAL); // "DPoP" alone
+      }
+      if (proofHeaders.size() != 1) { // RFC 9449 §4.3: exactly one DPoP field
+        exchange.note(proofHeaders.isEmpty() ? "DPoP token without a proof" : "more than one DPoP proof");
+        return Step.deny(DenyReason.DPOP_PROOF_INVALID);
+      }
+      viaDpop = true;
+    } else if (dpop != null) { // Bearer: the scheme slot stays SCHEME_NONE (nothing written on the bearer path)
+      if (!proofHeaders.isEmpty()) { // a proof beside a Bearer token: the client meant DPoP; never half of it
+        exchange.note("a DPoP proof with a Bearer token");
+        return Step.deny(DenyReason.DPOP_PROOF_INVALID);
+      }
     }
     int start = sp + 1;
     while (start < h.length() && h.charAt(start) == ' ') {
@@ -246,10 +359,21 @@ final class CredentialGate implements Gate {
     // that spelling built once
     TokenKey probe = validated == null ? null
         : new TokenKey(start == 7 && h.startsWith("Bearer") ? h : "Bearer " + h.substring(start));
+    if (viaDpop) { // the proof is checked on every request, cached token or not: it is per request
+      exchange.set(proofSlot, proofHeaders.get(0));
+      exchange.set(tokenSlot, h.substring(start));
+    }
     if (validated != null && start < h.length()) {
       Entry hit = cached(probe);
       if (hit != null) {
         if (exchange.now() < hit.untilMillis()) {
+          if (viaDpop && !request.mayBlock()) { // a proof's signature check never runs on an event loop
+            try {
+              return Step.later(CompletableFuture.supplyAsync(() -> admit(exchange, hit), blockingExecutor));
+            } catch (RejectedExecutionException e) {
+              return Step.deny(DenyReason.KEYS_UNAVAILABLE);
+            }
+          }
           return admit(exchange, hit);
         }
         validated.asMap().remove(probe, hit); // validated long enough ago: checked against today's keys again below
@@ -348,6 +472,10 @@ final class CredentialGate implements Gate {
       r = new PeerVerifier.Rejected("workload token verifier failed: " + e.getClass().getSimpleName());
     }
     if (r instanceof PeerVerifier.Verified v) {
+      if (dpop != null && exchange.get(proofSlot) != null) { // a workload token binds no DPoP key
+        exchange.note("a workload token sent with the DPoP scheme");
+        return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+      }
       String peer = CoreAccess.callers().workloadOrNull(exchange.caller());
       if (peer != null && !peer.equals(v.workloadId())) {
         exchange.note("workload token names " + v.workloadId() + " but the mTLS peer is " + peer);
@@ -415,6 +543,27 @@ final class CredentialGate implements Gate {
       }
     }
     // --- end certificate binding ---
+    String proof = dpop == null ? null : exchange.get(proofSlot);
+    String jkt = jwt.binding().keyThumbprintOrNull();
+    if (jkt != null) {
+      if (proof == null) { // RFC 9449 §7.1: never accepted as a bearer token
+        exchange.note(dpop == null ? "DPoP-bound token (cnf.jkt) and DPoP is not configured (no public origin)"
+            : "DPoP-bound token (cnf.jkt) sent without its proof");
+        return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
+      }
+      Step proven = proof(exchange, proof, jkt);
+      if (proven != null) {
+        return proven;
+      }
+    } else if (proof != null) {
+      exchange.note("an unbound token (no cnf.jkt) sent with the DPoP scheme");
+      return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+    }
+    Route route = exchange.routeOrNull();
+    if (route != null && !jwt.isSenderConstrained() && route.requirement().requiresSenderConstraint()) {
+      exchange.note("a bearer token on a route that requires a sender-constrained one");
+      return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+    }
     Step suspended = suspended(exchange, jwt);
     if (suspended != null) {
       return suspended;
@@ -422,6 +571,69 @@ final class CredentialGate implements Gate {
     CoreAccess.Callers callers = CoreAccess.callers();
     exchange.authenticate(callers.withWorkload(caller, callers.workloadOrNull(exchange.caller())));
     return Step.proceed();
+  }
+
+  /**
+   * RFC 9449 §4.3, §7.1: the request's proof for a token bound to the key {@code jkt}; {@code null} when it holds (and
+   * its {@code jti} was unused), else the denial. A source whose bad proof signatures used up its validation budget is
+   * refused before any further proof signature check.
+   */
+  private Step proof(RequestState exchange, String proof, String jkt) {
+    java.util.Optional<java.net.URI> htu = exchange.effectiveUri();
+    if (htu.isEmpty()) {
+      exchange.note("no effective URI for the request: its htu cannot be checked");
+      return Step.deny(DenyReason.DPOP_PROOF_INVALID);
+    }
+    String source = overProofBudget == null ? null : proofSource(exchange);
+    if (source != null && overProofBudget.getIfPresent(source) != null) {
+      exchange.note("DPoP proof signatures: the source's validation budget is used up by bad proofs");
+      return Step.deny(DenyReason.VALIDATION_BUDGET_EXCEEDED, java.util.Map.of(), java.util.Map.of("Retry-After",
+          Long.toString(Math.max(1, first.validationBudgetWindow().toSeconds()))));
+    }
+    DpopProofs.Result r = proofs.verify(proof, exchange.request().method(), htu.get(), exchange.get(tokenSlot), jkt,
+        exchange.now());
+    if (r instanceof DpopProofs.NonceNeeded nonce) {
+      exchange.note("DPoP " + nonce.detail());
+      return new Step.Stop(DenyReason.DPOP_NONCE_REQUIRED, List.of(), java.util.Map.of(),
+          java.util.Map.of("DPoP-Nonce", nonces.current(exchange.now())));
+    }
+    if (r instanceof DpopProofs.Fail fail) {
+      exchange.note("DPoP " + fail.detail());
+      if (fail.signatureChecked() && source != null) { // a bad signature cost a check: charged to the source
+        Step charged = budget.take(exchange);
+        if (charged != Step.Proceed.INSTANCE) {
+          overProofBudget.put(source, Boolean.TRUE);
+        }
+      }
+      return Step.deny(fail.reason());
+    }
+    DpopProofs.Ok ok = (DpopProofs.Ok) r;
+    dev.zt.core.spi.SingleUse.Use use;
+    try { // last: only a proof that holds in every other respect spends its jti (RFC 9449 §11.1)
+      use = proofIds.putIfAbsent(jkt + ' ' + ok.jti(), proofs.replayWindow());
+    } catch (RuntimeException e) {
+      use = dev.zt.core.spi.SingleUse.Use.UNAVAILABLE;
+    }
+    if (use == dev.zt.core.spi.SingleUse.Use.REPLAY) {
+      exchange.note("DPoP proof replayed (jti used before)");
+      return Step.deny(DenyReason.DPOP_PROOF_INVALID);
+    }
+    if (use != dev.zt.core.spi.SingleUse.Use.FIRST) {
+      exchange.note("DPoP jti store unavailable: proof refused");
+      return Step.deny(DenyReason.STATE_UNAVAILABLE);
+    }
+    if (ok.staleNonce()) {
+      exchange.set(staleNonceSlot, 1);
+    }
+    return null;
+  }
+
+  /** The key the proof budget marks a source by: its address, or its network's key when it is unknown. */
+  private static String proofSource(RequestState exchange) {
+    if (exchange.clientAddress().isEmpty()) {
+      return "unknown via " + exchange.request().clientAddress().map(java.net.InetAddress::getHostAddress).orElse("-");
+    }
+    return exchange.budgetedSource() ? exchange.clientAddress().get().getHostAddress() : null;
   }
 
   private static boolean hasQueryToken(String rawQuery) {

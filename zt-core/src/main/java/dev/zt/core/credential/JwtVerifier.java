@@ -66,7 +66,6 @@ final class JwtVerifier {
   // claims of other JWTs an issuer signs: security event / logout tokens (RFC 8417, OIDC Back-Channel Logout §2.4)
   // and DPoP proofs (RFC 9449 §4.2)
   private static final String[] OTHER_JWT_CLAIMS = {"events", "htm", "htu", "ath"};
-  private static final String X5T_S256 = "x5t#S256";
 
   private final BearerJwt config;
   private final JWKSource<SecurityContext> keys;
@@ -344,23 +343,11 @@ final class JwtVerifier {
         return new Fail(DenyReason.TOKEN_LIFETIME_EXCEEDED, "remaining lifetime exceeds the maximum");
       }
     }
-    byte[] thumbprint = null;
-    if (c.containsKey("cnf")) {
-      Object cnf = c.get("cnf");
-      if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.isEmpty()) {
-        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "cnf is not a non-empty object");
-      }
-      for (Object member : confirmation.keySet()) {
-        if (!X5T_S256.equals(member)) {
-          return new Fail(DenyReason.TOKEN_BINDING_UNVERIFIED, "cnf." + printable(String.valueOf(member))
-              + ": a binding zt does not verify (only x5t#S256, RFC 8705)");
-        }
-      }
-      thumbprint = thumbprint(confirmation.get(X5T_S256));
-      if (thumbprint == null) {
-        return new Fail(DenyReason.TOKEN_CLAIM_INVALID, "cnf.x5t#S256 is not a base64url SHA-256 digest");
-      }
+    SenderBinding.Read cnf = SenderBinding.of(c.get("cnf"), c.containsKey("cnf"));
+    if (cnf instanceof SenderBinding.Refused refused) {
+      return new Fail(refused.reason(), refused.detail());
     }
+    SenderBinding binding = ((SenderBinding.Bound) cnf).binding();
     Set<String> scopes = new LinkedHashSet<>();
     if (c.get("scope") instanceof String s) {
       for (String part : s.split(" ")) {
@@ -396,7 +383,7 @@ final class JwtVerifier {
         Optional.ofNullable((String) c.get("jti")),
         clientId,
         Collections.unmodifiableSet(scopes),
-        thumbprint);
+        binding);
     return new Ok(jwt);
   }
 
@@ -436,7 +423,8 @@ final class JwtVerifier {
         if (!explicitlyTyped) {
           return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "an ID token (payload typ ID)");
         }
-      } else if (!t.equals("bearer") && !isAccessTokenType(t)) {
+      } else if (!t.equals("bearer") && !t.equals("dpop") && !isAccessTokenType(t)) {
+        // ("DPoP" is Keycloak's payload typ of a DPoP-bound access token: the binding itself is cnf's business)
         return new Fail(DenyReason.TOKEN_NOT_ACCESS_TOKEN, "payload typ " + printable(typ) + " is not an access token");
       }
     }
@@ -462,14 +450,6 @@ final class JwtVerifier {
   private static boolean isAccessTokenType(String typ) {
     String t = typ.toLowerCase(Locale.ROOT);
     return t.equals("at+jwt") || t.equals("application/at+jwt");
-  }
-
-  /** The 32 bytes a canonical base64url SHA-256 digest names, or {@code null}. */
-  private static byte[] thumbprint(Object value) {
-    if (!(value instanceof String s) || s.length() != 43 || !Encodings.canonicalBase64Url(s, 0, s.length())) {
-      return null;
-    }
-    return Base64.getUrlDecoder().decode(s);
   }
 
   /** A key-source failure for the log: each cause's message (URLs, I/O errors), bounded and printable. */
@@ -550,7 +530,7 @@ final class JwtVerifier {
   }
 
   /** Decodes a base64url part as strict UTF-8 JSON; {@code null} when it is not a JSON object. */
-  private static Map<String, Object> json(String token, int from, int to) {
+  static Map<String, Object> json(String token, int from, int to) {
     byte[] bytes = Base64.getUrlDecoder().decode(token.substring(from, to));
     String text;
     try {

@@ -28,15 +28,15 @@ public final class VerifiedJwt implements VerifiedCredential {
   private final Optional<String> tokenId;
   private final Optional<String> clientId;
   private final Set<String> scopes;
-  // cnf.x5t#S256 (RFC 8705 §3.1): the SHA-256 of the DER certificate the token is bound to, or null when unbound
-  private final byte[] certificateThumbprint;
+  // cnf (RFC 7800): the certificate (x5t#S256, RFC 8705 §3.1) and/or DPoP key (jkt, RFC 9449 §6.1) it is bound to
+  private final SenderBinding binding;
 
   /** An unbound token that carried {@code iat} (zt's tests build callers with it). */
   VerifiedJwt(String algorithm, Optional<String> keyId, Map<String, Object> claims, String issuer,
       Optional<String> subject, List<String> audience, Instant expiresAt, Instant issuedAt,
       Optional<Instant> notBefore, Optional<String> tokenId, Optional<String> clientId, Set<String> scopes) {
     this(algorithm, keyId, claims, issuer, subject, audience, expiresAt, Optional.of(issuedAt), notBefore, tokenId,
-        clientId, scopes, null);
+        clientId, scopes, SenderBinding.NONE);
   }
 
   VerifiedJwt(
@@ -52,7 +52,7 @@ public final class VerifiedJwt implements VerifiedCredential {
       Optional<String> tokenId,
       Optional<String> clientId,
       Set<String> scopes,
-      byte[] certificateThumbprint) {
+      SenderBinding binding) {
     this.algorithm = algorithm;
     this.keyId = keyId;
     this.claims = claims;
@@ -65,7 +65,7 @@ public final class VerifiedJwt implements VerifiedCredential {
     this.tokenId = tokenId;
     this.clientId = clientId;
     this.scopes = scopes;
-    this.certificateThumbprint = certificateThumbprint;
+    this.binding = java.util.Objects.requireNonNull(binding, "binding");
   }
 
   /** The JWS algorithm the signature was verified with. */
@@ -132,23 +132,37 @@ public final class VerifiedJwt implements VerifiedCredential {
 
   /** Whether the token is bound to a client certificate ({@code cnf.x5t#S256}, RFC 8705 §3.1). */
   public boolean isCertificateBound() {
-    return certificateThumbprint != null;
+    return binding.certificateThumbprintOrNull() != null;
   }
 
   /**
-   * Whether the token is sender-constrained: bound by {@code cnf} to a proof its presenter must hold, which zt checked
-   * on the request that admitted it — today a client certificate ({@code x5t#S256}, RFC 8705 §3; see
-   * {@link #isCertificateBound()}). A route that requires a sender-constrained token asks this.
+   * Whether the token is bound to a DPoP key ({@code cnf.jkt}, RFC 9449 §6.1): zt admitted it only with a valid proof
+   * of possession of that key on this request.
+   *
+   * @since 0.2
+   */
+  public boolean isDpopBound() {
+    return binding.keyThumbprintOrNull() != null;
+  }
+
+  /**
+   * Whether the token is sender-constrained — bound to a DPoP key or a client certificate — so that zt admitted it only
+   * with the proof of possession its binding asks for (a stolen copy alone is useless).
    *
    * @since 0.2
    */
   public boolean isSenderConstrained() {
-    return isCertificateBound(); // h-dpop: || bound to a DPoP key (cnf.jkt)
+    return binding.isBound();
   }
 
   /** The bound certificate's SHA-256 thumbprint (not a copy: zt's own code only), or {@code null}. */
   byte[] certificateThumbprintOrNull() {
-    return certificateThumbprint;
+    return binding.certificateThumbprintOrNull();
+  }
+
+  /** What {@code cnf} binds the token to. */
+  SenderBinding binding() {
+    return binding;
   }
 
   public Optional<Instant> notBefore() {

@@ -17,7 +17,8 @@ public final class EffectiveUri {
 
   /**
    * {@code origin} when it is an origin (absolute {@code http}/{@code https}, a host, an optional port, no user info,
-   * path, query or fragment), in normal form.
+   * query or fragment) with an optional path prefix (the path a reverse proxy publishes the service under: segments
+   * in RFC 3986 normal form, no trailing {@code /}), in normal form.
    *
    * @throws IllegalArgumentException naming what is wrong
    */
@@ -33,8 +34,11 @@ public final class EffectiveUri {
     if (origin.getRawUserInfo() != null) {
       throw new IllegalArgumentException("the public origin must not carry user info");
     }
-    if (origin.getRawPath() != null && !origin.getRawPath().isEmpty()) {
-      throw new IllegalArgumentException("the public origin must not have a path (not even /): " + origin);
+    String prefix = origin.getRawPath() == null ? "" : origin.getRawPath();
+    if (!prefix.isEmpty() && (prefix.endsWith("/") || !normalPath(prefix).equals(Optional.of(prefix))
+        || prefix.contains("//"))) {
+      throw new IllegalArgumentException("the public origin's path prefix must be /segment… in normal form, without a "
+          + "trailing / (none at all for the root): " + origin);
     }
     if (origin.getRawQuery() != null || origin.getRawFragment() != null) {
       throw new IllegalArgumentException("the public origin must not have a query or fragment: " + origin);
@@ -45,16 +49,18 @@ public final class EffectiveUri {
     if (origin.getHost() == null || normal.isEmpty()) {
       throw new IllegalArgumentException("the public origin must name a valid host and port: " + origin);
     }
-    return URI.create(scheme.toLowerCase(Locale.ROOT) + "://" + normal.get());
+    return URI.create(scheme.toLowerCase(Locale.ROOT) + "://" + normal.get() + prefix);
   }
 
   /**
    * The effective URI of a request with {@code rawPath} (still percent-encoded, as received) at {@code origin} (a
-   * checked origin), or empty when the path is not an RFC 3986 absolute path.
+   * checked origin; its path prefix, if any, comes before the request's path), or empty when the path is not an
+   * RFC 3986 absolute path.
    */
   public static Optional<URI> of(URI origin, String rawPath) {
     Optional<String> path = normalPath(rawPath);
-    return path.map(p -> URI.create(origin.getScheme() + "://" + origin.getRawAuthority() + p));
+    String prefix = origin.getRawPath() == null ? "" : origin.getRawPath();
+    return path.map(p -> URI.create(origin.getScheme() + "://" + origin.getRawAuthority() + prefix + p));
   }
 
   /**

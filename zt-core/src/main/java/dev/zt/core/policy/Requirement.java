@@ -121,6 +121,54 @@ public sealed interface Requirement {
     return new Workload(List.copyOf(parsed));
   }
 
+  /**
+   * The caller's access token must be sender-constrained (RFC 9449 DPoP {@code cnf.jkt}, or RFC 8705 certificate-bound
+   * {@code cnf.x5t#S256}) — zt admits such a token only with the proof of possession its binding asks for, so a copy
+   * of it is useless without the key. A plain bearer token is refused
+   * ({@link DenyReason#TOKEN_NOT_SENDER_CONSTRAINED}, 401 with a {@code DPoP} challenge and no {@code Bearer} one); no
+   * token is {@link DenyReason#CREDENTIAL_MISSING}. Combine it: {@code allScopes("orders:read").and(senderConstrained())}.
+   *
+   * @since 0.2
+   */
+  static Requirement senderConstrained() {
+    return SenderConstrained.INSTANCE;
+  }
+
+  /**
+   * Whether this requirement asks for a sender-constrained token ({@link #senderConstrained()}) among its parts.
+   *
+   * @since 0.2
+   */
+  default boolean requiresSenderConstraint() {
+    if (this instanceof SenderConstrained) {
+      return true;
+    }
+    if (this instanceof AllOf all) {
+      for (Requirement r : all.parts()) {
+        if (r instanceof SenderConstrained) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The scopes this requirement names (of {@link #allScopes} and {@link #anyScope} parts), in order: what the RFC 9728
+   * metadata lists as {@code scopes_supported}.
+   *
+   * @since 0.2
+   */
+  default Set<String> scopesNamed() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Requirement r : this instanceof AllOf all ? all.parts() : List.of(this)) {
+      if (r instanceof Scopes s) {
+        out.addAll(s.scopes());
+      }
+    }
+    return out;
+  }
+
   /** The trust floor among this requirement's parts, if any ({@code null} when none). */
   default TrustFloor trustFloor() {
     if (this instanceof TrustFloor f) {
@@ -334,6 +382,26 @@ public sealed interface Requirement {
     @Override
     public String toString() {
       return "workload" + patterns;
+    }
+  }
+
+  /** See {@link #senderConstrained()}. */
+  enum SenderConstrained implements Requirement {
+    INSTANCE;
+
+    @Override
+    public Optional<Step.Stop> check(Caller caller) {
+      Optional<dev.zt.core.credential.VerifiedJwt> token = caller.token();
+      if (token.isEmpty()) {
+        return Optional.of(new Step.Stop(DenyReason.CREDENTIAL_MISSING, List.of()));
+      }
+      return token.get().isSenderConstrained() ? Optional.empty()
+          : Optional.of(new Step.Stop(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED, List.of()));
+    }
+
+    @Override
+    public String toString() {
+      return "senderConstrained";
     }
   }
 

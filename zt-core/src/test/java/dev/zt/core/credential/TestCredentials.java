@@ -24,6 +24,6 @@ public final class TestCredentials {
       Optional<String> subject, List<String> audience, Instant expiresAt, Optional<Instant> issuedAt,
       Optional<Instant> notBefore, Optional<String> jwtId, Optional<String> clientId, Set<String> scopes) {
     return new VerifiedJwt(algorithm, keyId, claims, issuer, subject, audience, expiresAt, issuedAt, notBefore, jwtId,
-        clientId, scopes, null);
+        clientId, scopes, SenderBinding.NONE);
   }
 }

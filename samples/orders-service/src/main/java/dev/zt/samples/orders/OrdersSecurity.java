@@ -2,6 +2,7 @@ package dev.zt.samples.orders;
 
 import dev.zt.core.AuditListener;
 import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.Dpop;
 import dev.zt.core.Enforcer;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.rate.RateLimit;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.DispatcherType;
@@ -32,12 +34,21 @@ final class OrdersSecurity {
 
   /** The sample's rules: deny by default, so anything not listed here is refused. */
   static RoutePolicy routes() {
+    return routes(false);
+  }
+
+  /**
+   * The sample's rules; with {@code requireDpop} ({@code ZT_REQUIRE_DPOP=true}) the {@code /orders} routes take only
+   * sender-constrained (DPoP-bound) tokens.
+   */
+  static RoutePolicy routes(boolean requireDpop) {
+    UnaryOperator<Requirement> orders = r -> requireDpop ? r.and(Requirement.senderConstrained()) : r;
     return RoutePolicy.builder()
         // GET /orders also needs trust MEDIUM or better, else the client is asked to step up (RFC 9470)
-        .get("/orders", Requirement.allScopes("orders:read")
-            .and(Requirement.minimumTrust(TrustLevel.MEDIUM).orStepUp("mfa", Duration.ofMinutes(5))))
-        .get("/orders/{*}", Requirement.allScopes("orders:read"))
-        .post("/orders", Requirement.allScopes("orders:write"))
+        .get("/orders", orders.apply(Requirement.allScopes("orders:read")
+            .and(Requirement.minimumTrust(TrustLevel.MEDIUM).orStepUp("mfa", Duration.ofMinutes(5)))))
+        .get("/orders/{*}", orders.apply(Requirement.allScopes("orders:read")))
+        .post("/orders", orders.apply(Requirement.allScopes("orders:write")))
         .get("/admin/stats", Requirement.allRoles("admin"))
         .get("/health", Requirement.permitAll())
         .get("/docs/{**}", Requirement.permitAll())
@@ -120,7 +131,7 @@ final class OrdersSecurity {
    * token goes to the configuration its exact {@code iss} names, any other {@code iss} is refused.
    */
   static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener) {
-    return enforcer(jwts, listener, false);
+    return enforcer(jwts, listener, Sender.NONE);
   }
 
   /**
@@ -128,7 +139,31 @@ final class OrdersSecurity {
    * trusted proxy (loopback) sends is the client certificate certificate-bound tokens are checked against.
    */
   static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, boolean clientCertHeader) {
-    Enforcer.Builder b = Enforcer.builder().routes(routes()).realm("orders")
+    return enforcer(jwts, listener, Sender.NONE.withClientCertHeader(clientCertHeader));
+  }
+
+  /**
+   * How the standalone service treats sender-constrained tokens: its public origin ({@code ZT_PUBLIC_ORIGIN}; with it
+   * DPoP is understood and the RFC 9728 metadata served), whether the {@code /orders} routes require a DPoP-bound
+   * token ({@code ZT_REQUIRE_DPOP}), whether proofs need server nonces ({@code ZT_DPOP_NONCE}) and whether a trusted
+   * proxy's RFC 9440 {@code Client-Cert} header is the client certificate ({@code ZT_CLIENT_CERT_HEADER}).
+   */
+  record Sender(Optional<java.net.URI> publicOrigin, boolean requireDpop, boolean dpopNonce,
+      boolean clientCertHeader) {
+    static final Sender NONE = new Sender(Optional.empty(), false, false);
+
+    Sender(Optional<java.net.URI> publicOrigin, boolean requireDpop, boolean dpopNonce) {
+      this(publicOrigin, requireDpop, dpopNonce, false);
+    }
+
+    Sender withClientCertHeader(boolean on) {
+      return new Sender(publicOrigin, requireDpop, dpopNonce, on);
+    }
+  }
+
+  /** {@link #enforcer(List, AuditListener)} with {@code sender}'s public origin, DPoP rules, routes and proxies. */
+  static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, Sender sender) {
+    Enforcer.Builder b = Enforcer.builder().routes(routes(sender.requireDpop())).realm("orders")
         .trust(TrustPolicy.builder()
             .signal("device", 2.0, DEVICE_POSTURE_HEADER)
             .tokenAge(1).authenticationStrength(1).channel(0.5).behaviour(1)
@@ -141,10 +176,14 @@ final class OrdersSecurity {
         .detection(Detection.defaults())
         .countermeasures(CountermeasurePolicy.defaults())
         .trustForwardedFor(InetAddress::isLoopbackAddress);
-    if (clientCertHeader) {
+    if (sender.clientCertHeader()) {
       b.trustClientCertHeader();
     }
     jwts.forEach(b::bearerJwt);
+    sender.publicOrigin().ifPresent(b::publicOrigin);
+    if (sender.dpopNonce()) {
+      b.dpop(Dpop.builder().requireNonce().build());
+    }
     if (listener != null) {
       b.auditListener(listener);
     }

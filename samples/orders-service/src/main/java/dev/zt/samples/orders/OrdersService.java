@@ -75,10 +75,11 @@ import org.slf4j.LoggerFactory;
  *       default {@code 0.0.0.0}), {@code ZT_SERVER} ({@code servlet}, the default: Jetty; or {@code netty}),
  *       {@code ZT_ACCESS_TOKEN_TYPE}, {@code ZT_ALGORITHMS}, {@code ZT_ROLES_CLAIM} and {@code ZT_ALLOW_PLAIN_HTTP}
  *       (see {@link #jwtFromEnvironment(Map)}), optional {@code ZT_ISSUERS} (more issuers, same audience and rules,
- *       see {@link #issuersFromEnvironment}), optional {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert}
- *       header from loopback as the client certificate of certificate-bound tokens, see
- *       {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused
- *       unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *       see {@link #issuersFromEnvironment}), optional {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and
+ *       {@code ZT_DPOP_NONCE} (DPoP and RFC 9728 metadata, see {@link #senderFromEnvironment}), optional
+ *       {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert} header from loopback as the client certificate
+ *       of certificate-bound tokens, see {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI
+ *       that is not loopback is refused unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
@@ -193,7 +194,8 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
-    Enforcer enforcer = OrdersSecurity.enforcer(jwts, null, clientCertHeaderFromEnvironment(env));
+    Enforcer enforcer = OrdersSecurity.enforcer(jwts, null,
+        senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)));
     Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwts,
         SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
     OrdersService service = kind == ServerKind.NETTY
@@ -397,7 +399,6 @@ public final class OrdersService implements AutoCloseable {
     return names;
   }
 
-  /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
   /**
    * {@code ZT_CLIENT_CERT_HEADER}: {@code true} takes the client certificate of {@code cnf.x5t#S256}-bound tokens
    * (RFC 8705) from the RFC 9440 {@code Client-Cert} header when the direct peer is one of the sample's trusted proxies
@@ -405,26 +406,51 @@ public final class OrdersService implements AutoCloseable {
    * header is ignored. Anything else is refused, naming the variable.
    */
   static boolean clientCertHeaderFromEnvironment(Map<String, String> env) {
-    String v = env.get("ZT_CLIENT_CERT_HEADER");
-    if (v == null || v.isBlank() || v.strip().equalsIgnoreCase("false")) {
-      return false;
-    }
-    if (v.strip().equalsIgnoreCase("true")) {
-      return true;
-    }
-    throw new IllegalArgumentException("ZT_CLIENT_CERT_HEADER must be true or false, not '" + printable(v.strip())
-        + "'");
+    return flag(env, "ZT_CLIENT_CERT_HEADER");
   }
 
+  /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
   private static boolean allowPlainHttp(Map<String, String> env) {
-    String v = env.get("ZT_ALLOW_PLAIN_HTTP");
+    return flag(env, "ZT_ALLOW_PLAIN_HTTP");
+  }
+
+  /** A {@code true}/{@code false} variable (any case), unset or blank meaning false; anything else is an error. */
+  private static boolean flag(Map<String, String> env, String name) {
+    String v = env.get(name);
     if (v == null || v.isBlank() || v.strip().equalsIgnoreCase("false")) {
       return false;
     }
     if (v.strip().equalsIgnoreCase("true")) {
       return true;
     }
-    throw new IllegalArgumentException("ZT_ALLOW_PLAIN_HTTP must be true or false, not '" + printable(v.strip()) + "'");
+    throw new IllegalArgumentException(name + " must be true or false, not '" + printable(v.strip()) + "'");
+  }
+
+  /**
+   * {@code ZT_PUBLIC_ORIGIN} (the origin clients address, e.g. {@code https://orders.example.com}, optionally with the
+   * path a proxy publishes the service under; used exactly as given: DPoP {@code htu}s are built from it, never from
+   * {@code Host}, and it is the RFC 9728 metadata's {@code resource}), {@code ZT_REQUIRE_DPOP} ({@code true}: the
+   * {@code /orders} routes take DPoP-bound tokens only) and {@code ZT_DPOP_NONCE} ({@code true}: proofs need server
+   * nonces). Both flags need the origin: a start-up error otherwise, never a silently unchecked setting.
+   */
+  static OrdersSecurity.Sender senderFromEnvironment(Map<String, String> env) {
+    String origin = env.get("ZT_PUBLIC_ORIGIN");
+    boolean requireDpop = flag(env, "ZT_REQUIRE_DPOP");
+    boolean nonce = flag(env, "ZT_DPOP_NONCE");
+    if (origin == null || origin.isBlank()) {
+      if (requireDpop || nonce) {
+        throw new IllegalArgumentException((requireDpop ? "ZT_REQUIRE_DPOP" : "ZT_DPOP_NONCE") + "=true needs "
+            + "ZT_PUBLIC_ORIGIN: a DPoP proof names the URI clients use, which zt never takes from Host");
+      }
+      return OrdersSecurity.Sender.NONE;
+    }
+    URI u = uri(origin.strip(), "ZT_PUBLIC_ORIGIN");
+    try {
+      dev.zt.core.RequestContext.builder("GET", "/").publicOrigin(u);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("ZT_PUBLIC_ORIGIN: " + printable(e.getMessage()));
+    }
+    return new OrdersSecurity.Sender(Optional.of(u), requireDpop, nonce);
   }
 
   private static URI uri(String value, String name) {

@@ -2,7 +2,9 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.testkit.DpopProof;
 import dev.zt.testkit.TestIssuer;
+import dev.zt.testkit.TestKey;
 import dev.zt.testkit.spiffe.TestSvid;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 import java.net.InetSocketAddress;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * listeners, {@code ZT_ACCESS_TOKEN_TYPE=at+jwt} refuses a {@code typ: JWT} token, {@code ZT_ROLES_CLAIM} feeds the
  * admin route, {@code ZT_ALGORITHMS} refuses tokens signed otherwise; {@code ZT_ISSUERS} (issue 14) accepts each
  * listed issuer's tokens under the same rules and refuses any other {@code iss} without contacting it;
+ * {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and {@code ZT_DPOP_NONCE} (issue 14) turn on DPoP, the
+ * {@code /orders} routes' sender constraint, server nonces and the RFC 9728 metadata;
  * {@code ZT_CLIENT_CERT_HEADER=true} takes a certificate-bound token's certificate from the RFC 9440 {@code Client-Cert}
  * header the loopback proxy sends, and without it the header is ignored. Each service
  * is started from an environment map, as {@code main} starts it.
@@ -123,45 +127,100 @@ abstract class EnvironmentChecks {
     }
   }
 
-  private int getWithClientCert(OrdersService service, String token, String clientCert) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
-        + "/orders/1001")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token);
-    if (clientCert != null) {
-      request.header("Client-Cert", clientCert);
+  private HttpResponse<String> dpop(OrdersService service, String method, String path, String token, String proof)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        .timeout(Duration.ofSeconds(10)).header("Authorization", "DPoP " + token).header("DPoP", proof);
+    b = method.equals("POST") ? b.POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"book\"}"))
+        .header("Content-Type", "application/json") : b.GET();
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static final String ORIGIN = "https://orders.example.com";
+
+  @Test
+  void dpopWhenPublicOriginAndRequiredThenOrdersTakeOnlyBoundTokensWithTheirProofs() throws Exception {
+    TestKey key = TestKey.ec256();
+    String bound = issuer.token().dpopBound(key).scope("orders:read orders:write").build();
+    String plain = issuer.token().scope("orders:read").build();
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_PUBLIC_ORIGIN", ORIGIN,
+        "ZT_REQUIRE_DPOP", "true"))) {
+      String proof = DpopProof.of(key).request("GET", ORIGIN + "/orders/1001").accessToken(bound).build();
+      assertThat(dpop(service, "GET", "/orders/1001", bound, proof).statusCode()).isEqualTo(200);
+      HttpResponse<String> replay = dpop(service, "GET", "/orders/1001", bound, proof);
+      assertThat(replay.statusCode()).isEqualTo(401);
+      assertThat(replay.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith("DPoP realm=\"orders\", error=\"invalid_dpop_proof\"");
+      String post = DpopProof.of(key).request("POST", ORIGIN + "/orders").accessToken(bound).build();
+      assertThat(dpop(service, "POST", "/orders", bound, post).statusCode()).isEqualTo(201);
+
+      HttpResponse<String> bearer = send(service, "/orders/1001", plain);
+      assertThat(bearer.statusCode()).isEqualTo(401);
+      assertThat(bearer.headers().firstValue("WWW-Authenticate").orElseThrow()).isEqualTo("DPoP realm=\"orders\", "
+          + "error=\"invalid_token\", error_description=\"The access token must be bound to a key the request "
+          + "proves.\", algs=\"ES256 ES384 RS256 PS256 EdDSA\", resource_metadata=\"" + ORIGIN
+          + "/.well-known/oauth-protected-resource\"");
+      assertThat(send(service, "/orders/1001", bound).statusCode()).as("a bound token sent as Bearer").isEqualTo(401);
+      assertThat(get(service, "/health", null)).isEqualTo(200);
+
+      HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+          + "/.well-known/oauth-protected-resource")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(metadata.statusCode()).isEqualTo(200);
+      assertThat(metadata.headers().firstValue("Content-Type")).contains("application/json");
+      Map<String, Object> doc = com.nimbusds.jose.util.JSONObjectUtils.parse(metadata.body());
+      assertThat(doc).containsEntry("resource", ORIGIN)
+          .containsEntry("authorization_servers", List.of(issuer.issuer()))
+          .containsEntry("bearer_methods_supported", List.of("header"))
+          .containsEntry("dpop_signing_alg_values_supported", List.of("ES256", "ES384", "RS256", "PS256", "EdDSA"));
+      assertThat(doc.get("scopes_supported")).asList().contains("orders:read", "orders:write");
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-  }
-
-  private static String clientCert(TestSvid svid) throws Exception {
-    return ":" + java.util.Base64.getEncoder().encodeToString(svid.leaf().getEncoded()) + ":";
-  }
-
-  private String boundTo(TestSvid svid) throws Exception {
-    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(svid.leaf().getEncoded());
-    return issuer.token().claim("cnf", Map.of("x5t#S256", java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(digest))).scope("orders:read").build();
   }
 
   @Test
-  void clientCertHeaderWhenTrustedThenBoundTokenAllowedOnlyWithItsCertificateFromTheProxy() throws Exception {
-    TestSvid client = EXAMPLE.issueX509Svid("/client");
-    TestSvid other = EXAMPLE.issueX509Svid("/other");
-    String token = boundTo(client);
-    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_CLIENT_CERT_HEADER", "true"))) {
-      assertThat(getWithClientCert(service, token, clientCert(client))).isEqualTo(200);
-      assertThat(getWithClientCert(service, token, clientCert(other))).isEqualTo(401);
-      assertThat(getWithClientCert(service, token, null)).isEqualTo(401);
-      assertThat(getWithClientCert(service, token, clientCert(client).replace(":", ""))).isEqualTo(401);
-      assertThat(getWithClientCert(service, issuer.token().scope("orders:read").build(), clientCert(other)))
-          .as("an unbound token stays a bearer token").isEqualTo(200);
+  void dpopWhenPublicOriginButNotRequiredThenBearerStillServesAndBoundTokensNeedTheirProof() throws Exception {
+    TestKey key = TestKey.ec256();
+    String bound = issuer.token().dpopBound(key).scope("orders:read").build();
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_PUBLIC_ORIGIN", ORIGIN))) {
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", bound)).isEqualTo(401);
+      String proof = DpopProof.of(key).request("GET", ORIGIN + "/orders/1001").accessToken(bound).build();
+      assertThat(dpop(service, "GET", "/orders/1001", bound, proof).statusCode()).isEqualTo(200);
+      HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + service.port() + "/orders/1001")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).isEqualTo("DPoP realm=\"orders\", "
+          + "algs=\"ES256 ES384 RS256 PS256 EdDSA\", resource_metadata=\"" + ORIGIN
+          + "/.well-known/oauth-protected-resource\", Bearer realm=\"orders\", resource_metadata=\"" + ORIGIN
+          + "/.well-known/oauth-protected-resource\"");
     }
   }
 
   @Test
-  void clientCertHeaderWhenNotConfiguredThenIgnoredAndBoundTokenRefused() throws Exception {
-    TestSvid client = EXAMPLE.issueX509Svid("/client");
+  void dpopNonceWhenRequiredThenUseDpopNonceFirstAndTheProofWithTheNonceServed() throws Exception {
+    TestKey key = TestKey.ec256();
+    String bound = issuer.token().dpopBound(key).scope("orders:read").build();
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_PUBLIC_ORIGIN", ORIGIN,
+        "ZT_REQUIRE_DPOP", "true", "ZT_DPOP_NONCE", "true"))) {
+      HttpResponse<String> first = dpop(service, "GET", "/orders/1001", bound,
+          DpopProof.of(key).request("GET", ORIGIN + "/orders/1001").accessToken(bound).build());
+      assertThat(first.statusCode()).isEqualTo(401);
+      assertThat(first.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith("DPoP realm=\"orders\", error=\"use_dpop_nonce\"");
+      String nonce = first.headers().firstValue("DPoP-Nonce").orElseThrow();
+      assertThat(dpop(service, "GET", "/orders/1001", bound, DpopProof.of(key).request("GET", ORIGIN + "/orders/1001")
+          .accessToken(bound).nonce(nonce).build()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void metadataWhenNoPublicOriginThenNotServedAndNoResourceMetadataParameter() throws Exception {
     try (OrdersService service = OrdersService.startFromEnvironment(env())) {
-      assertThat(getWithClientCert(service, boundTo(client), clientCert(client))).isEqualTo(401);
+      HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+          + "/.well-known/oauth-protected-resource")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(metadata.statusCode()).isEqualTo(401);
+      assertThat(metadata.headers().firstValue("WWW-Authenticate").orElseThrow()).isEqualTo("Bearer realm=\"orders\"");
     }
   }
 
@@ -233,6 +292,48 @@ abstract class EnvironmentChecks {
     }
     try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ALGORITHMS", "RS256"))) {
       assertThat(get(service, "/orders/1001", rs256)).isEqualTo(200);
+    }
+  }
+
+  private int getWithClientCert(OrdersService service, String token, String clientCert) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+        + "/orders/1001")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token);
+    if (clientCert != null) {
+      request.header("Client-Cert", clientCert);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  private static String clientCert(TestSvid svid) throws Exception {
+    return ":" + java.util.Base64.getEncoder().encodeToString(svid.leaf().getEncoded()) + ":";
+  }
+
+  private String boundTo(TestSvid svid) throws Exception {
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(svid.leaf().getEncoded());
+    return issuer.token().claim("cnf", Map.of("x5t#S256", java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(digest))).scope("orders:read").build();
+  }
+
+  @Test
+  void clientCertHeaderWhenTrustedThenBoundTokenAllowedOnlyWithItsCertificateFromTheProxy() throws Exception {
+    TestSvid client = EXAMPLE.issueX509Svid("/client");
+    TestSvid other = EXAMPLE.issueX509Svid("/other");
+    String token = boundTo(client);
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_CLIENT_CERT_HEADER", "true"))) {
+      assertThat(getWithClientCert(service, token, clientCert(client))).isEqualTo(200);
+      assertThat(getWithClientCert(service, token, clientCert(other))).isEqualTo(401);
+      assertThat(getWithClientCert(service, token, null)).isEqualTo(401);
+      assertThat(getWithClientCert(service, token, clientCert(client).replace(":", ""))).isEqualTo(401);
+      assertThat(getWithClientCert(service, issuer.token().scope("orders:read").build(), clientCert(other)))
+          .as("an unbound token stays a bearer token").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void clientCertHeaderWhenNotConfiguredThenIgnoredAndBoundTokenRefused() throws Exception {
+    TestSvid client = EXAMPLE.issueX509Svid("/client");
+    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
+      assertThat(getWithClientCert(service, boundTo(client), clientCert(client))).isEqualTo(401);
     }
   }
 }

@@ -221,6 +221,45 @@ class EnvironmentSettingsTests {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_HOST");
   }
 
+  @Test
+  void senderFromEnvironmentWhenUnsetThenNoOriginAndNoDpop() {
+    assertThat(OrdersService.senderFromEnvironment(env())).isEqualTo(OrdersSecurity.Sender.NONE);
+    assertThat(OrdersService.senderFromEnvironment(env("ZT_PUBLIC_ORIGIN", " ", "ZT_REQUIRE_DPOP", "false")))
+        .isEqualTo(OrdersSecurity.Sender.NONE);
+  }
+
+  @Test
+  void senderFromEnvironmentWhenOriginAndFlagsThenExactlyAsGiven() {
+    OrdersSecurity.Sender s = OrdersService.senderFromEnvironment(env("ZT_PUBLIC_ORIGIN",
+        "https://api.example.com/orders-service", "ZT_REQUIRE_DPOP", "TRUE", "ZT_DPOP_NONCE", "true"));
+    assertThat(s.publicOrigin()).contains(URI.create("https://api.example.com/orders-service"));
+    assertThat(s.requireDpop()).isTrue();
+    assertThat(s.dpopNonce()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ZT_REQUIRE_DPOP", "ZT_DPOP_NONCE"})
+  void senderFromEnvironmentWhenDpopFlagWithoutOriginThenRefusesNamingBoth(String flag) {
+    assertThatThrownBy(() -> OrdersService.senderFromEnvironment(env(flag, "true")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(flag)
+        .hasMessageContaining("ZT_PUBLIC_ORIGIN");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"orders.example.com", "ftp://orders.example.com", "https://orders.example.com/",
+      "https://orders.example.com?x", "https://user@orders.example.com", "https://orders example.com"})
+  void senderFromEnvironmentWhenOriginNotAnOriginThenRefusesNamingTheVariable(String origin) {
+    assertThatThrownBy(() -> OrdersService.senderFromEnvironment(env("ZT_PUBLIC_ORIGIN", origin)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PUBLIC_ORIGIN");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ZT_REQUIRE_DPOP", "ZT_DPOP_NONCE"})
+  void senderFromEnvironmentWhenFlagNotABooleanThenRefusesNamingIt(String flag) {
+    assertThatThrownBy(() -> OrdersService.senderFromEnvironment(env("ZT_PUBLIC_ORIGIN", "https://o.example", flag,
+        "yes"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(flag);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"true", "TRUE", " true "})
   void clientCertHeaderFromEnvironmentWhenTrueThenOn(String value) {

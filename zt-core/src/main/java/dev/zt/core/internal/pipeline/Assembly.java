@@ -127,7 +127,19 @@ public final class Assembly {
   }
 
   /** The slot layout, no longer open to allocation: taken once every feature is installed. */
+  /**
+   * Runs {@code allocation} once every feature is installed, just before the slot layout closes: for slots that only
+   * some requests write (DPoP's), so they do not take the inline places of the slots every scored request writes (the
+   * trust gate's, allocated when it is installed, after the credential gate).
+   */
+  public void allocateLate(Runnable allocation) {
+    lateAllocations.add(Objects.requireNonNull(allocation, "allocation"));
+  }
+
   public Slots frozenSlots() {
+    List<Runnable> late = List.copyOf(lateAllocations);
+    lateAllocations.clear();
+    late.forEach(Runnable::run);
     return slots.freeze();
   }
 
@@ -169,6 +181,48 @@ public final class Assembly {
 
   public List<dev.zt.core.Decision.Challenge> challenges() {
     return challenges;
+  }
+
+  private final List<Runnable> lateAllocations = new ArrayList<>();
+  private dev.zt.core.credential.Dpop dpop;
+  private java.util.function.BiFunction<RequestState, dev.zt.core.DenyReason,
+      List<dev.zt.core.Decision.Challenge>> challengeChooser;
+  private String resourceMetadataUri;
+
+  /** How DPoP proofs are checked, when DPoP is understood (the enforcer has a public origin). */
+  public Optional<dev.zt.core.credential.Dpop> dpop() {
+    return Optional.ofNullable(dpop);
+  }
+
+  public void dpop(dev.zt.core.credential.Dpop dpop) {
+    this.dpop = dpop;
+  }
+
+  /**
+   * The challenges of a denial whose gate named none, chosen per request and reason (e.g. whether the client used
+   * {@code DPoP} or {@code Bearer}, whether the route still allows {@code Bearer}); set once, by the credential gate
+   * when DPoP is understood. Without it, {@link #challenges()} applies.
+   */
+  public void challengeChooser(java.util.function.BiFunction<RequestState, dev.zt.core.DenyReason,
+      List<dev.zt.core.Decision.Challenge>> chooser) {
+    if (this.challengeChooser != null) {
+      throw new IllegalStateException("the challenge chooser was set already");
+    }
+    this.challengeChooser = chooser;
+  }
+
+  public Optional<java.util.function.BiFunction<RequestState, dev.zt.core.DenyReason,
+      List<dev.zt.core.Decision.Challenge>>> challengeChooser() {
+    return Optional.ofNullable(challengeChooser);
+  }
+
+  /** The URL of the RFC 9728 metadata, for the challenges' {@code resource_metadata}, when there is a public origin. */
+  public Optional<String> resourceMetadataUri() {
+    return Optional.ofNullable(resourceMetadataUri);
+  }
+
+  public void resourceMetadataUri(String uri) {
+    this.resourceMetadataUri = uri;
   }
 
   /** The service's configured public origin ({@code https://host[:port]}), if any. */

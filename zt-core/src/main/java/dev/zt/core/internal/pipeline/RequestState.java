@@ -289,6 +289,14 @@ public final class RequestState {
     return route;
   }
 
+  /**
+   * Whether every slot written so far lives in this state's own fields (no overflow array was made): what the slot
+   * layout promises a request scored by the trust and rate gates. For zt's tests.
+   */
+  public boolean slotsInline() {
+    return refs == NO_REFS && longs == NO_LONGS;
+  }
+
   /** Who the caller is so far ({@link Caller#anonymous()} until a credential gate authenticates one). */
   public Caller caller() {
     return caller;

@@ -206,7 +206,7 @@ class KeycloakInteropTests {
     assertThatDecision(get(enforcer(UnaryOperator.identity(), clock), "/orders", token)).isAllowed();
   }
 
-  // ---- DPoP: what Keycloak issues, and what zt does with it today (no DPoP proofs verified yet)
+  // ---- DPoP: what Keycloak issues, and what zt does with it
 
   @Test
   @Order(7)
@@ -223,6 +223,31 @@ class KeycloakInteropTests {
     // a stolen DPoP-bound token is worth nothing as a bearer token
     assertThatDecision(get(enforcer, "/orders", token)).isDenied().hasStatus(401);
     assertThat(boundTokenRefusal(get(enforcer, "/orders", token))).isTrue();
+  }
+
+  @Test
+  @Order(7)
+  void enforceWhenKeycloakDpopBoundTokenWithItsProofThenAllowedAndReplayOrAnotherKeyRefused() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+    String token = (String) KeycloakServer.json(
+        keycloak.clientCredentialsWithDpop("orders-dpop", "dpop-secret", key), 200).get("access_token");
+    String origin = "https://orders.example.com";
+    Enforcer dpop = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(keycloak.issuer()).audience(API).build())
+        .routes(Fixtures.routes())
+        .publicOrigin(java.net.URI.create(origin))
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+    String proof = KeycloakServer.dpopProof(key, "GET", origin + "/orders", token, java.time.Instant.now());
+
+    assertThatDecision(enforce(dpop, TestRequest.get("/orders").dpop(token, proof))).isAllowed();
+    assertThatDecision(enforce(dpop, TestRequest.get("/orders").dpop(token, proof)))
+        .isDeniedWith(DenyReason.DPOP_PROOF_INVALID);
+    ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+    assertThatDecision(enforce(dpop, TestRequest.get("/orders").dpop(token,
+        KeycloakServer.dpopProof(other, "GET", origin + "/orders", token, java.time.Instant.now()))))
+        .isDeniedWith(DenyReason.DPOP_PROOF_INVALID);
+    assertThatDecision(get(dpop, "/orders", token)).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
   }
 
   /**
