@@ -162,7 +162,7 @@ public final class Enforcer {
       assembly.dpop(dpop);
       assembly.resourceMetadataUri(ResourceMetadata.url(b.publicOrigin));
       this.metadata = ResourceMetadata.of(b.publicOriginGiven, b.publicOrigin,
-          b.bearerJwts.stream().map(BearerJwt::issuer).toList(), routes,
+          b.bearerJwts.stream().flatMap(j -> j.acceptedIssuers().stream()).toList(), routes,
           dpop.algorithms().stream().map(com.nimbusds.jose.JWSAlgorithm::getName).toList());
     } else {
       this.metadata = null;

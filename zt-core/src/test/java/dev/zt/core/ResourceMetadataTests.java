@@ -60,6 +60,27 @@ class ResourceMetadataTests {
   }
 
   @Test
+  void enforceWhenAMultiTenantIssuerThenEachAllowedTenantsIssuerListedAndNeverTheTemplate() throws Exception {
+    String template = "https://login.example.com/{tenantid}/v2.0";
+    Enforcer listed = Enforcer.builder().bearerJwt(BearerJwt.multiTenant(template).tenants("t-2", "t-1")
+        .audience("orders-api").keySource((selector, context) -> List.of()).build())
+        .publicOrigin(URI.create("https://orders.example.com")).routes(ROUTES).build();
+    Enforcer any = Enforcer.builder().bearerJwt(issuer("https://idp-a.example"))
+        .bearerJwt(BearerJwt.multiTenant(template).unsafeAnyTenant()
+        .audience("orders-api").keySource((selector, context) -> List.of()).build())
+        .publicOrigin(URI.create("https://orders.example.com")).routes(ROUTES).build();
+
+    Map<String, Object> doc = JSONObjectUtils.parse(((Decision.Answer) get(listed, "GET",
+        "/.well-known/oauth-protected-resource")).response().body());
+    Map<String, Object> anyDoc = JSONObjectUtils.parse(((Decision.Answer) get(any, "GET",
+        "/.well-known/oauth-protected-resource")).response().body());
+
+    assertThat(doc).containsEntry("authorization_servers",
+        List.of("https://login.example.com/t-1/v2.0", "https://login.example.com/t-2/v2.0"));
+    assertThat(anyDoc).containsEntry("authorization_servers", List.of("https://idp-a.example"));
+  }
+
+  @Test
   void enforceWhenOriginHasAPathThenServedAtThePathInsertedFormWithTheResourceAsGiven() throws Exception {
     Enforcer e = enforcer("https://API.example.com:443/orders-service", ROUTES);
 

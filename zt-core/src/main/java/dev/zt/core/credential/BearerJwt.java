@@ -156,6 +156,17 @@ public final class BearerJwt {
     return issuer;
   }
 
+  /**
+   * The issuer identifiers whose tokens this configuration accepts, as RFC 9728 metadata lists them under
+   * {@code authorization_servers}: the issuer; for a {@link #multiTenant(String)} configuration each allowed
+   * tenant's issuer (none under {@link Builder#unsafeAnyTenant()}: the template is no issuer identifier).
+   *
+   * @since 0.2
+   */
+  public java.util.List<String> acceptedIssuers() {
+    return tenantIssuers == null ? java.util.List.of(issuer) : tenantIssuers.issuers();
+  }
+
   /** The multi-tenant issuers, or {@code null} for one issuer compared exactly. */
   TenantIssuers tenantIssuers() {
     return tenantIssuers;

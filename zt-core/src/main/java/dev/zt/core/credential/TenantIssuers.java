@@ -55,6 +55,11 @@ final class TenantIssuers {
     return tenants;
   }
 
+  /** The issuer of each allowed tenant, sorted; empty under {@code unsafeAnyTenant}. */
+  java.util.List<String> issuers() {
+    return tenants.stream().sorted().map(this::issuerOf).toList();
+  }
+
   /** The issuer of tenant {@code tid}: the template with the placeholder replaced. */
   String issuerOf(String tid) {
     return prefix + tid + suffix;
