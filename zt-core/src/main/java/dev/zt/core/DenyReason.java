@@ -67,8 +67,24 @@ public enum DenyReason {
    * @since 0.1
    */
   TOKEN_BINDING_UNVERIFIED(Kind.INVALID_TOKEN, "The access token is bound to a key this request does not prove."),
+  /**
+   * The issuer's introspection endpoint (RFC 7662) answered that the token is not active: unknown, expired, revoked,
+   * or never issued. 401 invalid_token.
+   *
+   * @since 0.3
+   */
+  TOKEN_INACTIVE(Kind.INVALID_TOKEN, "The access token is not active."),
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
+  /**
+   * The token must be introspected (RFC 7662) and the introspection endpoint could not be asked or gave no usable
+   * answer (connect error, timeout, a 4xx or 5xx status, an answer that is not a valid introspection response), and
+   * no answer seen recently may stand in for it (stale-if-error). 503 with {@code Retry-After}, problem type
+   * {@code introspection-unavailable}: never an allow.
+   *
+   * @since 0.3
+   */
+  INTROSPECTION_UNAVAILABLE(Kind.INTROSPECTION_UNAVAILABLE),
   /**
    * The security state ({@code dev.zt.core.spi}: suspensions, source blocks, rate buckets) could not answer whether
    * the request may go on: a suspension or block that cannot be checked is never taken as absent. 503: never an allow.
@@ -197,6 +213,8 @@ public enum DenyReason {
     QUOTA(429),
     ABNORMAL_QUOTA(429),
     UNAVAILABLE(503),
+    /** The introspection endpoint cannot be asked: 503 with {@code Retry-After}, its own problem type. */
+    INTROSPECTION_UNAVAILABLE(503),
     FAULT(500);
 
     private final int status;

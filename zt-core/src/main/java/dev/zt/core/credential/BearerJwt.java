@@ -89,6 +89,7 @@ public final class BearerJwt {
   private final Duration httpTimeout;
   private final int jwksSizeLimit;
   private final boolean allowPlainHttp;
+  private final Optional<Introspection> introspection;
 
   private BearerJwt(Builder b) {
     this.issuer = b.issuer;
@@ -120,6 +121,7 @@ public final class BearerJwt {
     this.httpTimeout = b.httpTimeout == null ? Duration.ofSeconds(2) : b.httpTimeout;
     this.jwksSizeLimit = b.jwksSizeLimit == 0 ? 64 * 1024 : b.jwksSizeLimit;
     this.allowPlainHttp = b.allowPlainHttp;
+    this.introspection = Optional.ofNullable(b.introspection);
   }
 
   /** Starts a configuration for tokens issued by {@code issuer} (compared exactly, as a string). */
@@ -227,6 +229,16 @@ public final class BearerJwt {
     return allowPlainHttp;
   }
 
+  /**
+   * Introspection (RFC 7662) of this issuer's tokens, when configured: opaque tokens, and its JWTs too with
+   * {@link Introspection#introspectJwts()}.
+   *
+   * @since 0.3
+   */
+  public Optional<Introspection> introspection() {
+    return introspection;
+  }
+
   /** Set-once builder; see {@link BearerJwt}. */
   public static final class Builder {
     private final String issuer;
@@ -254,6 +266,7 @@ public final class BearerJwt {
     private Duration httpTimeout;
     private int jwksSizeLimit;
     private boolean allowPlainHttp;
+    private Introspection introspection;
     private final Set<String> set = new LinkedHashSet<>();
 
     private Builder(String issuer) {
@@ -512,6 +525,21 @@ public final class BearerJwt {
       return this;
     }
 
+    /**
+     * Introspects this issuer's tokens at its introspection endpoint (RFC 7662): every syntactically valid bearer
+     * token that is not a JWT of an accepted issuer (an opaque token), and with
+     * {@link Introspection.Builder#introspectJwts()} this issuer's JWTs too, after their local verification. The
+     * answer is judged by this issuer's rules (issuer, audience, clock skew, roles claim, subject); see
+     * {@link Introspection}. At most one issuer of an enforcer may introspect opaque tokens: they name no issuer.
+     *
+     * @since 0.3
+     */
+    public Builder introspection(Introspection introspection) {
+      once("introspection");
+      this.introspection = Objects.requireNonNull(introspection, "introspection");
+      return this;
+    }
+
     public BearerJwt build() {
       if (!audienceSet && !skipAudience) {
         throw new IllegalStateException(
@@ -537,6 +565,10 @@ public final class BearerJwt {
       if (jwksRefetchMinInterval != null && jwksRefetchMinInterval.compareTo(ttl) >= 0) {
         throw new IllegalStateException("jwksRefetchMinInterval(" + jwksRefetchMinInterval
             + ") must be shorter than jwksCacheTtl(" + ttl + ")");
+      }
+      if (introspection != null && keySource != null && introspection.endpoint().isEmpty()) {
+        throw new IllegalStateException("introspection(…) without an endpoint discovers it from the issuer's "
+            + "metadata, which keySource(…) replaces: give the Introspection an endpoint(…)");
       }
       if (keySource == null) {
         checkScheme("issuer", URI.create(issuer));
