@@ -59,7 +59,7 @@ final class CredentialGate implements Gate {
    * issuer's introspection client when it introspects its JWTs too ({@code null} otherwise).
    */
   private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis,
-      long skewMillis, long maxAgeMillis, Introspector jwtIntrospector) {}
+      long skewMillis, long maxAgeMillis, Introspector jwtIntrospector, Introspector.TokenHash introspectionKey) {}
 
   private final java.util.concurrent.atomic.AtomicLong nextSweep = new java.util.concurrent.atomic.AtomicLong();
 
@@ -283,17 +283,20 @@ final class CredentialGate implements Gate {
       return Step.deny(DenyReason.TOKEN_ISSUER_MISMATCH);
     }
     Caller caller = CoreAccess.callers().caller(jwt, issuer.verifier().roles(jwt), issuer.qualifier());
+    Introspector.TokenHash introspectionKey =
+        issuer.jwtIntrospector() == null ? null : Introspector.TokenHash.of(token);
     long exp = jwt.expiresAt().toEpochMilli();
     Entry entry = new Entry(caller, exp,
         jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
         jwt.issuedAt().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE), now + MAX_CACHE_ENTRY_MILLIS,
-        issuer.skewMillis(), issuer.maxAgeMillis(), issuer.jwtIntrospector());
+        issuer.skewMillis(), issuer.maxAgeMillis(), issuer.jwtIntrospector(), introspectionKey);
     if (cacheKey != null) {
       sweep(now);
       validated.put(cacheKey, entry);
     }
     if (issuer.jwtIntrospector() != null) { // verified locally: the issuer is asked whether it still stands
-      return issuer.jwtIntrospector().jwt(exchange, token, () -> admitCaller(exchange, jwt, caller));
+      return issuer.jwtIntrospector().jwt(exchange, introspectionKey, () -> token,
+          () -> admitCaller(exchange, jwt, caller));
     }
     return admitCaller(exchange, jwt, caller);
   }
@@ -382,7 +385,8 @@ final class CredentialGate implements Gate {
     }
     VerifiedJwt jwt = e.caller().token().orElseThrow();
     if (e.jwtIntrospector() != null) {
-      return e.jwtIntrospector().jwt(exchange, key.token(), () -> admitCaller(exchange, jwt, e.caller()));
+      return e.jwtIntrospector().jwt(exchange, e.introspectionKey(), key::token,
+          () -> admitCaller(exchange, jwt, e.caller()));
     }
     return admitCaller(exchange, jwt, e.caller());
   }

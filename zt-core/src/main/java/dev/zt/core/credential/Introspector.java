@@ -220,10 +220,12 @@ final class Introspector {
 
   /**
    * The step for a JWT that verified locally, when the issuer introspects its JWTs too: {@code admitted} runs once
-   * the (cached or fresh) answer is active. Not budgeted: only the issuer can mint a token that verifies.
+   * the (cached or fresh) answer is active. Not budgeted: only the issuer can mint a token that verifies. The key is
+   * the token's hash, computed once when the JWT was validated (a cached JWT is not hashed again on every request);
+   * the token itself is read only for a call.
    */
-  Step jwt(RequestState exchange, String token, java.util.function.Supplier<Step> admitted) {
-    TokenHash key = TokenHash.of(token);
+  Step jwt(RequestState exchange, TokenHash key, java.util.function.Supplier<String> token,
+      java.util.function.Supplier<Step> admitted) {
     long now = exchange.now();
     Answer cached = answers.getIfPresent(key);
     if (cached != null && cached.freshAt(now)) {
@@ -231,7 +233,7 @@ final class Introspector {
     }
     CompletableFuture<Answer> call = inFlight.get(key);
     if (call == null) {
-      call = start(key, token, false);
+      call = start(key, token.get(), false);
     }
     return Step.later(call.handle((answer, error) -> answer != null
         ? decide(exchange, answer, false, admitted)
