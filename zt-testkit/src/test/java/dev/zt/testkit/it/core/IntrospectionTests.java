@@ -704,4 +704,65 @@ class IntrospectionTests {
   void toStringWhenSecretConfiguredThenRedacted() {
     assertThat(secretBasic().build().toString()).doesNotContain("s3cret");
   }
+
+  // ---- audit: every outcome is named, the token never
+
+  @Test
+  void auditWhenEachOutcomeThenDetailNamesItWithoutTheToken() {
+    List<String> details = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().introspection(secretBasic().build()).build())
+        .routes(Fixtures.routes())
+        .clock(clock)
+        .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
+        .auditListener((request, decision, detail) -> details.add(detail))
+        .build();
+    endpoint.answerJson(active(m -> m));
+    await(get(enforcer, OPAQUE));
+    await(get(enforcer, OPAQUE));
+    endpoint.answerJson("{\"active\":false}");
+    await(get(enforcer, "another-token"));
+    endpoint.answer(r -> new IntrospectionEndpoint.Answer(500, "application/json", "{}"));
+    clock.advance(Duration.ofSeconds(31));
+    await(get(enforcer, OPAQUE));
+    await(get(enforcer, "a-third-token"));
+    assertThat(details).containsExactly(
+        "introspection: active",
+        "introspection: active (cached)",
+        "introspection: inactive",
+        "introspection at " + endpoint.uri() + " answered 500; stale-if-error: active 31 s ago, served",
+        "introspection at " + endpoint.uri() + " answered 500");
+    assertThat(String.join(" ", details)).doesNotContain(OPAQUE).doesNotContain("another-token");
+  }
+
+  @Test
+  void enforceWhenThreadsRaceWithOneUnseenTokenThenExactlyOneCall() throws Exception {
+    endpoint.answerJson(active(m -> m));
+    endpoint.hold();
+    Enforcer enforcer = enforcer(secretBasic().build());
+    int n = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      List<java.util.concurrent.Future<CompletionStage<Decision>>> sent = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        sent.add(threads.submit(() -> {
+          start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          return enforcer.enforce(TestRequest.get("/orders").bearer(OPAQUE).nonBlocking().build());
+        }));
+      }
+      List<CompletionStage<Decision>> pending = new ArrayList<>();
+      for (var f : sent) {
+        pending.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      endpoint.release();
+      for (CompletionStage<Decision> p : pending) {
+        assertThatDecision(p).isAllowed();
+      }
+      assertThat(endpoint.calls()).isEqualTo(1);
+    } finally {
+      endpoint.release();
+      threads.shutdownNow();
+    }
+  }
 }
