@@ -77,27 +77,20 @@ final class Introspector {
       "urn:ietf:params:oauth:token-type:access_token");
   private static final String[] STRING_MEMBERS =
       {"iss", "sub", "jti", "client_id", "username", "scope", "token_type"};
-  private static final MessageDigest SHA256;
-
-  static {
+  // one digest per thread, reset by each digest(): a clone or getInstance per request cost more than the hash
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      SHA256 = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
-      throw new ExceptionInInitializerError(e);
+      throw new IllegalStateException(e);
     }
-  }
+  });
 
   /** The cache key: a token's SHA-256, as four longs (the token itself is never kept). */
   record TokenHash(long a, long b, long c, long d) {
 
     static TokenHash of(String token) {
-      MessageDigest md;
-      try {
-        md = (MessageDigest) SHA256.clone();
-      } catch (CloneNotSupportedException e) {
-        throw new IllegalStateException(e);
-      }
-      ByteBuffer h = ByteBuffer.wrap(md.digest(token.getBytes(StandardCharsets.US_ASCII)));
+      ByteBuffer h = ByteBuffer.wrap(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
       return new TokenHash(h.getLong(), h.getLong(), h.getLong(), h.getLong());
     }
 
