@@ -149,6 +149,7 @@ final class Introspector {
   private final long staleMillis;
   private final long maxAgeMillis;
   private final Cache<TokenHash, Answer> answers;
+  private final com.github.benmanes.caffeine.cache.Policy<TokenHash, Answer> answersPolicy; // quiet reads
   private final ConcurrentHashMap<TokenHash, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong nextSweep = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
@@ -172,6 +173,7 @@ final class Introspector {
     // no time-based expiry in Caffeine (it would read the system ticker): each answer carries its own end, checked
     // against the enforcer's clock; the size bound holds in between, and dead answers are swept once a minute
     this.answers = Caffeine.newBuilder().maximumSize(config.cacheSize()).executor(Runnable::run).build();
+    this.answersPolicy = answers.policy();
     this.endpoint = config.endpoint().map(CompletableFuture::completedFuture).orElse(null);
   }
 
@@ -192,7 +194,7 @@ final class Introspector {
   Step opaque(RequestState exchange, String token, ValidationBudget budget, Admission admission) {
     TokenHash key = TokenHash.of(token);
     long now = exchange.now();
-    Answer cached = answers.getIfPresent(key);
+    Answer cached = cached(key);
     if (cached != null && cached.freshAt(now)) {
       return decide(exchange, cached, true, () -> admission.admit(exchange, cached.token(), cached.caller()));
     }
@@ -220,7 +222,7 @@ final class Introspector {
   Step jwt(RequestState exchange, TokenHash key, java.util.function.Supplier<String> token,
       java.util.function.Supplier<Step> admitted) {
     long now = exchange.now();
-    Answer cached = answers.getIfPresent(key);
+    Answer cached = cached(key);
     if (cached != null && cached.freshAt(now)) {
       return decide(exchange, cached, true, admitted);
     }
@@ -231,6 +233,17 @@ final class Introspector {
     return Step.later(call.handle((answer, error) -> answer != null
         ? decide(exchange, answer, false, admitted)
         : outage(exchange, key, error, stale -> admitted.get())));
+  }
+
+  /**
+   * The cache probe, read quietly as the validated-token cache's (most hits record nothing shared and run no cache
+   * maintenance on the caller's thread; one in 16 is a recorded read, which keeps size eviction informed).
+   */
+  private Answer cached(TokenHash key) {
+    if ((java.util.concurrent.ThreadLocalRandom.current().nextInt() & 15) == 0) {
+      return answers.getIfPresent(key);
+    }
+    return answersPolicy.getIfPresentQuietly(key);
   }
 
   private static Step decide(RequestState exchange, Answer answer, boolean cached,
