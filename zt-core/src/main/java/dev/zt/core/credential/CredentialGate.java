@@ -96,9 +96,14 @@ final class CredentialGate implements Gate {
     }
   }
 
-  private static JWKSource<SecurityContext> keySource(BearerJwt config) {
+  /**
+   * The issuer's key source: the configured one, or discovery + JWKS from {@link IssuerKeySource} under Nimbus'
+   * caching, refresh-ahead, rate-limited refetch, retry and outage tolerance; with whether its last fetch failed
+   * (never, for a configured source: zt cannot tell).
+   */
+  private static JwtVerifier verifier(BearerJwt config) {
     if (config.keySource().isPresent()) {
-      return config.keySource().get();
+      return new JwtVerifier(config, config.keySource().get());
     }
     int timeout = (int) config.httpTimeout().toMillis();
     DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, config.jwksSizeLimit());
@@ -112,7 +117,7 @@ final class CredentialGate implements Gate {
     b = refetch == 0 ? b.rateLimited(false) : b.rateLimited(refetch);
     long outage = config.jwksOutageTolerance().toMillis();
     b = outage == 0 ? b.outageTolerant(false) : b.outageTolerant(outage);
-    return b.build();
+    return new JwtVerifier(config, b.build(), source::lastFetchFailed);
   }
 
   /**
@@ -134,7 +139,7 @@ final class CredentialGate implements Gate {
       shared(config, "validatedTokenCacheSize", BearerJwt::validatedCacheSize);
       shared(config, "maxTokenLength", BearerJwt::maxTokenLength);
     }
-    JwtVerifier verifier = new JwtVerifier(config, keySource(config));
+    JwtVerifier verifier = verifier(config);
     String qualifier = issuers.isEmpty() ? null : config.issuer();
     Introspector introspecting = null;
     if (config.introspection().isPresent()) {
@@ -318,9 +323,13 @@ final class CredentialGate implements Gate {
     return Step.deny(DenyReason.STATE_UNAVAILABLE);
   }
 
-  /** Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. */
+  /**
+   * Failures that say "not one of our issuer's access tokens" rather than "broken": a workload token may fit. The
+   * issuer's keys being unavailable is one too: a workload token has its own key source.
+   */
   private static boolean workloadTokenCandidate(DenyReason reason) {
-    return reason == DenyReason.TOKEN_KEY_UNKNOWN || reason == DenyReason.TOKEN_ISSUER_MISMATCH
+    return reason == DenyReason.TOKEN_KEY_UNKNOWN || reason == DenyReason.KEYS_UNAVAILABLE
+        || reason == DenyReason.TOKEN_ISSUER_MISMATCH
         || reason == DenyReason.TOKEN_CLAIM_INVALID || reason == DenyReason.TOKEN_AUDIENCE_MISMATCH
         || reason == DenyReason.TOKEN_HEADER_REJECTED;
   }

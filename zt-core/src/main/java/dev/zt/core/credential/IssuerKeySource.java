@@ -35,6 +35,9 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
   private final boolean allowPlainHttp;
   private volatile URLBasedJWKSetSource<SecurityContext> delegate;
   private volatile URL jwksUrl;
+  // whether the last attempt to get the issuer's keys (discovery and JWKS) failed: the caching layers above then
+  // serve the last good set (outage tolerance), which cannot say whether a kid it lacks exists
+  private volatile boolean lastFetchFailed;
 
   IssuerKeySource(String issuer, URI jwksUri, ResourceRetriever retriever, boolean allowPlainHttp) {
     this.issuer = issuer;
@@ -46,8 +49,28 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
     }
   }
 
+  /**
+   * Whether the most recent attempt to fetch the issuer's metadata or JWKS failed (unreachable, an error status,
+   * an unusable document). A kid missing from the keys served meanwhile may be a key the issuer rotated to.
+   */
+  boolean lastFetchFailed() {
+    return lastFetchFailed;
+  }
+
   @Override
   public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
+      throws KeySourceException {
+    try {
+      JWKSet set = fetch(evaluator, currentTime, context);
+      lastFetchFailed = false;
+      return set;
+    } catch (KeySourceException | RuntimeException e) {
+      lastFetchFailed = true;
+      throw e;
+    }
+  }
+
+  private JWKSet fetch(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
       throws KeySourceException {
     URLBasedJWKSetSource<SecurityContext> d = delegate;
     if (d == null) {

@@ -70,6 +70,7 @@ final class JwtVerifier {
 
   private final BearerJwt config;
   private final JWKSource<SecurityContext> keys;
+  private final java.util.function.BooleanSupplier keysFailing;
   private final long skewMillis;
   private final long maxLifetimeMillis;
   private final long maxAgeMillis;
@@ -79,8 +80,18 @@ final class JwtVerifier {
       Caffeine.newBuilder().weakKeys().maximumSize(256).executor(Runnable::run).build();
 
   JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys) {
+    this(config, keys, () -> false);
+  }
+
+  /**
+   * @param keysFailing whether the key source's last fetch failed: a kid the served (last good) keys lack is then
+   *     unknown only for want of the issuer, so the token is refused as {@code KEYS_UNAVAILABLE} (503, retry), not
+   *     as a bad token (401) that counts against its client's address
+   */
+  JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys, java.util.function.BooleanSupplier keysFailing) {
     this.config = config;
     this.keys = keys;
+    this.keysFailing = keysFailing;
     this.skewMillis = config.clockSkew().toMillis();
     this.maxLifetimeMillis = config.maxLifetime().toMillis();
     this.maxAgeMillis = config.maxAge().map(java.time.Duration::toMillis).orElse(-1L);
@@ -195,6 +206,10 @@ final class JwtVerifier {
     try {
       candidates = keys.get(new JWKSelector(matcher(alg, kid)), null);
     } catch (RateLimitReachedException e) {
+      if (keysFailing.getAsBoolean()) {
+        return new Fail(DenyReason.KEYS_UNAVAILABLE,
+            "unknown key, and the issuer's keys could not be fetched last time");
+      }
       return new Fail(DenyReason.TOKEN_KEY_UNKNOWN, "unknown key (refetch rate-limited)");
     } catch (KeySourceException e) {
       return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + describe(e));
@@ -220,7 +235,13 @@ final class JwtVerifier {
       }
     }
     if (!anyKey) {
-      return new Fail(DenyReason.TOKEN_KEY_UNKNOWN, "no usable key for kid " + (kid == null ? "-" : printable(kid)));
+      String which = kid == null ? "-" : printable(kid);
+      if (keysFailing.getAsBoolean()) {
+        // the keys served are the last good set (outage tolerance): the kid may be one the issuer rotated to
+        return new Fail(DenyReason.KEYS_UNAVAILABLE, "no key for kid " + which + " in the last good JWKS, and the"
+            + " issuer's keys could not be fetched again");
+      }
+      return new Fail(DenyReason.TOKEN_KEY_UNKNOWN, "no usable key for kid " + which);
     }
     if (!verified) {
       return new Fail(DenyReason.TOKEN_SIGNATURE_INVALID, "signature does not verify");

@@ -459,6 +459,38 @@ class BearerJwtEnforcementTests {
     }
 
     @Test
+    void enforceWhenIssuerIsDownAfterRotatingThenTheNewKidFailsClosedWith503AndCachedKeysServe() {
+      Enforcer e = Fixtures.enforcer(issuer, clock, b -> b.jwksRefetchMinInterval(Duration.ZERO));
+      String before = readToken();
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(before).build())).isAllowed();
+      String beforeUnseen = readToken();
+      TestKey old = issuer.signingKey();
+      TestKey next = issuer.rotate();
+      issuer.jwksStatus(500);
+      try {
+        // a kid the last good JWKS lacks while the issuer cannot be asked: unknown for want of the issuer, not a
+        // bad token (a 401 would count against every client behind the address as a failed authentication)
+        String rotated = readToken();
+        Decision d = await(e.enforce(TestRequest.get("/orders").bearer(rotated).build()));
+        assertThatDecision(d).isDeniedWith(DenyReason.KEYS_UNAVAILABLE).hasStatus(503);
+        assertThat(e.respond((Decision.Deny) d).headers()).containsKey("Retry-After");
+        // the keys it has keep serving
+        assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(before).build())).isAllowed();
+        assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(beforeUnseen).build())).isAllowed();
+        // back up: the new kid is fetched and accepted, and an unknown kid is a bad token again
+        issuer.jwksStatus(200);
+        assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(rotated).build())).isAllowed();
+        assertThatDecision(e.enforce(TestRequest.get("/orders")
+            .bearer(issuer.token().header("kid", "forged").scope("orders:read").build()).build()))
+            .isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN).hasStatus(401);
+      } finally {
+        issuer.jwksStatus(200);
+        issuer.rotateTo(old);
+        issuer.retire(next);
+      }
+    }
+
+    @Test
     void enforceWhenOnlyRfc8414MetadataServedThenDiscoversKeysThere() {
       issuer.openIdDiscovery(false);
       try {

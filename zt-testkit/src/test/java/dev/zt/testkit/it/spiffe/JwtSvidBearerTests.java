@@ -65,6 +65,33 @@ class JwtSvidBearerTests {
   }
 
   @Test
+  void enforceWhenTheIssuersKeysAreUnavailableThenJwtSvidStillVerifiesAndAccessTokensFailClosed() {
+    // the workload token has its own key source (the trust bundles): an IdP outage must not take workloads down
+    try (TestIssuer down = TestIssuer.start()) {
+      down.jwksStatus(500);
+      TrustBundleSet bundles = TrustBundleSet.of(shop.bundle().trustBundle());
+      Enforcer e = Enforcer.builder()
+          .bearerJwt(down.bearerJwt().jwksUri(down.jwksUri()).build())
+          .workloadTokens(SpiffeJwtSvidTokens.of(
+              JwtSvidVerifier.builder().audiences("orders-api").clock(Clock.systemUTC()).build(), () -> bundles))
+          .routes(RoutePolicy.builder()
+              .get("/internal/inventory", Requirement.workload("spiffe://example.org/ns/shop/sa/checkout"))
+              .get("/orders", Requirement.allScopes("orders:read"))
+              .build())
+          .openTelemetry(OpenTelemetry.noop())
+          .build();
+      String svid = shop.jwtSvid("/ns/shop/sa/checkout").audience("orders-api").sign();
+      assertThatDecision(e.enforce(inventory(svid).build())).isAllowed().byRule("GET /internal/inventory");
+      String foreign = stranger.jwtSvid("/ns/shop/sa/checkout").audience("orders-api").sign();
+      assertThatDecision(e.enforce(inventory(foreign).build())).isDeniedWith(DenyReason.KEYS_UNAVAILABLE)
+          .hasStatus(503);
+      String user = down.token().scope("orders:read").build();
+      assertThatDecision(e.enforce(TestRequest.get("/orders").bearer(user).build()))
+          .isDeniedWith(DenyReason.KEYS_UNAVAILABLE).hasStatus(503);
+    }
+  }
+
+  @Test
   void enforceWhenJwtSvidOfAnotherWorkloadThenForbidden() {
     String svid = shop.jwtSvid("/ns/shop/sa/cart").audience("orders-api").sign();
     assertThatDecision(enforcer.enforce(inventory(svid).build())).isDeniedWith(DenyReason.WORKLOAD_FORBIDDEN)
