@@ -267,7 +267,7 @@ public final class Introspection {
 
     /**
      * A client assertion (RFC 7523 §2.2) signed with {@code key} (RSA: RS256, at least 2048 bits; EC P-256: ES256):
-     * {@code iss} = {@code sub} = the client id, {@code aud} = the endpoint and the issuer, a random {@code jti},
+     * {@code iss} = {@code sub} = the client id, {@code aud} = the issuer identifier (one string), a random {@code jti},
      * {@code exp} 60 s ahead.
      */
     public Builder privateKeyJwt(PrivateKey key) {

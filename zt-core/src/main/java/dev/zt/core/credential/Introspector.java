@@ -428,13 +428,17 @@ final class Introspector {
     return b.POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.US_ASCII)).build();
   }
 
-  /** RFC 7523 §3: iss = sub = client id, aud = the endpoint and the issuer, a unique jti, exp 60 s ahead. */
+  /**
+   * RFC 7523 §3: iss = sub = client id, aud = the issuer identifier alone (one string, as OpenID Connect Core's 2023
+   * errata and RFC 7523bis ask: Keycloak 26 refuses an assertion whose aud is an array naming the endpoint too),
+   * a unique jti, exp 60 s ahead.
+   */
   private String assertion(URI uri) {
     long now = clock.millis();
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(config.clientId())
         .subject(config.clientId())
-        .audience(List.of(uri.toString(), issuerConfig.issuer()))
+        .audience(issuerConfig.issuer())
         .jwtID(UUID.randomUUID().toString())
         .issueTime(new Date(now))
         .expirationTime(new Date(now + 60_000L))
