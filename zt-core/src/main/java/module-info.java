@@ -9,6 +9,7 @@ module dev.zt.core {
   requires com.github.benmanes.caffeine;
   requires io.github.bucket4j.core;
   requires org.slf4j;
+  requires java.net.http; // the introspection client (RFC 7662)
 
   exports dev.zt.core;
   exports dev.zt.core.countermeasure;

@@ -69,6 +69,13 @@ public enum DenyReason {
    * @since 0.1
    */
   TOKEN_BINDING_UNVERIFIED(Kind.INVALID_TOKEN, "The access token is bound to a key this request does not prove."),
+  /**
+   * The issuer's introspection endpoint (RFC 7662) answered that the token is not active: unknown, expired, revoked,
+   * or never issued. 401 invalid_token.
+   *
+   * @since 0.3
+   */
+  TOKEN_INACTIVE(Kind.INVALID_TOKEN, "The access token is not active."),
   /** The issuer's keys cannot be had and no cached key applies. 503: never an allow. */
   /**
    * The access token is not sender-constrained where it must be: a plain bearer token on a route that requires a
@@ -93,6 +100,15 @@ public enum DenyReason {
    */
   DPOP_NONCE_REQUIRED(Kind.USE_DPOP_NONCE, "Resend the request with a DPoP proof carrying the DPoP-Nonce."),
   KEYS_UNAVAILABLE(Kind.UNAVAILABLE),
+  /**
+   * The token must be introspected (RFC 7662) and the introspection endpoint could not be asked or gave no usable
+   * answer (connect error, timeout, a 4xx or 5xx status, an answer that is not a valid introspection response), and
+   * no answer seen recently may stand in for it (stale-if-error). 503 with {@code Retry-After}, problem type
+   * {@code introspection-unavailable}: never an allow.
+   *
+   * @since 0.3
+   */
+  INTROSPECTION_UNAVAILABLE(Kind.INTROSPECTION_UNAVAILABLE),
   /**
    * The security state ({@code dev.zt.core.spi}: suspensions, source blocks, rate buckets) could not answer whether
    * the request may go on: a suspension or block that cannot be checked is never taken as absent. 503: never an allow.
@@ -225,6 +241,8 @@ public enum DenyReason {
     QUOTA(429),
     ABNORMAL_QUOTA(429),
     UNAVAILABLE(503),
+    /** The introspection endpoint cannot be asked: 503 with {@code Retry-After}, its own problem type. */
+    INTROSPECTION_UNAVAILABLE(503),
     FAULT(500);
 
     private final int status;

@@ -43,6 +43,8 @@ import java.util.Map;
  *   <tr><td>decision not complete within a blocking adapter's wait</td><td>503</td><td>none; {@code
  * Retry-After}</td></tr>
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
+ *   <tr><td>introspection endpoint unavailable (RFC 7662)</td><td>503</td><td>none; {@code Retry-After}, problem
+ *       type {@code …/introspection-unavailable}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
  *
@@ -154,7 +156,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       headers.put("WWW-Authenticate", c.toString());
     }
     headers.putAll(deny.headers());
-    if (kind == DenyReason.Kind.UNAVAILABLE) {
+    if (kind == DenyReason.Kind.UNAVAILABLE || kind == DenyReason.Kind.INTROSPECTION_UNAVAILABLE) {
       headers.put("Retry-After", "5");
     }
     headers.put("Content-Type", PROBLEM_JSON);
@@ -188,7 +190,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case STEP_UP -> ", error=\"insufficient_user_authentication\"";
       case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, REQUEST_TIMEOUT,
           MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
-          FAULT -> null;
+          INTROSPECTION_UNAVAILABLE, FAULT -> null;
     };
   }
 
@@ -228,6 +230,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           "The request quota was reduced after unusual activity; retry later."};
       case UNAVAILABLE -> new String[] {"temporarily-unavailable", "Service Unavailable",
           "Access cannot be verified right now; retry later."};
+      case INTROSPECTION_UNAVAILABLE -> new String[] {"introspection-unavailable", "Service Unavailable",
+          "The access token cannot be checked with its issuer right now; retry later."};
       case FAULT -> new String[] {"internal-error", "Internal Server Error", "Access could not be decided."};
       case MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE -> throw new IllegalArgumentException("no body");
     };

@@ -66,7 +66,9 @@ class WireResponseTests {
             + "The DPoP proof is not valid for this request.\""),
         Arguments.of(DenyReason.DPOP_NONCE_REQUIRED, 401, BARE + ", error=\"use_dpop_nonce\", error_description=\""
             + "Resend the request with a DPoP proof carrying the DPoP-Nonce.\""),
+        Arguments.of(DenyReason.TOKEN_INACTIVE, 401, invalidToken("The access token is not active.")),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
+        Arguments.of(DenyReason.INTROSPECTION_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.STATE_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
@@ -153,7 +155,7 @@ class WireResponseTests {
       assertThat(response.headers()).doesNotContainKey("Retry-After");
     }
     assertThat(reason == DenyReason.KEYS_UNAVAILABLE || reason == DenyReason.DECISION_TIMEOUT
-        || reason == DenyReason.STATE_UNAVAILABLE)
+        || reason == DenyReason.STATE_UNAVAILABLE || reason == DenyReason.INTROSPECTION_UNAVAILABLE)
         .isEqualTo(response.status() == 503);
   }
 
@@ -531,5 +533,13 @@ class WireResponseTests {
     assertThat(StrictJson.parseObject(" {\"a\":[1,-2.5e1,true,null,\"\\u0041\\n\"],\"b\":{}} "))
         .containsEntry("a", java.util.Arrays.asList(1L, -25.0, true, null, "A\n"))
         .containsEntry("b", Map.of());
+  }
+
+  @Test
+  void ofWhenIntrospectionUnavailableThen503WithRetryAfterAndItsOwnProblemType() {
+    WireResponse response = WireResponse.of(deny(DenyReason.INTROSPECTION_UNAVAILABLE), REALM);
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(response.headers()).containsEntry("Retry-After", "5");
+    assertThat(response.body()).contains("\"type\":\"https://zt.dev/problems/introspection-unavailable\"");
   }
 }

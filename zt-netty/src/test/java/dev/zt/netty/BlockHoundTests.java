@@ -76,6 +76,50 @@ class BlockHoundTests {
   }
 
   @Test
+  void introspectionWhenOpaqueTokensArriveOnTheEventLoopThenTheEndpointIsAskedWithoutBlockingIt() throws Exception {
+    List<BlockingOperationError> before = NettyTestEnvironment.blockingCalls();
+    AtomicInteger calls = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer endpoint = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+    try (TestIssuer issuer = TestIssuer.start()) {
+      endpoint.createContext("/introspect", ex -> {
+        calls.incrementAndGet();
+        String form = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        long exp = java.time.Instant.now().plusSeconds(300).getEpochSecond();
+        byte[] body = (form.startsWith("token=active-opaque&")
+            ? "{\"active\":true,\"iss\":\"" + issuer.issuer() + "\",\"sub\":\"user-1\",\"aud\":\"orders-api\","
+                + "\"scope\":\"orders:read\",\"exp\":" + exp + "}"
+            : "{\"active\":false}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+      });
+      endpoint.start();
+      Enforcer enforcer = Enforcer.builder()
+          .bearerJwt(issuer.bearerJwt().introspection(dev.zt.core.credential.Introspection.client("orders")
+              .clientSecretBasic("s").endpoint(java.net.URI.create("http://127.0.0.1:"
+                  + endpoint.getAddress().getPort() + "/introspect")).build()).build())
+          .routes(AdapterConformanceSuite.routes())
+          .realm("orders")
+          .openTelemetry(OpenTelemetry.noop())
+          .build();
+      try (ServerHandle server = NettyServer.start(enforcer, false, ConformanceApp::new)) {
+        RawHttp.Response first = get(server, "/orders", "active-opaque");
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+        RawHttp.Response cached = get(server, "/orders", "active-opaque");
+        assertThat(cached.status()).as("%s", cached).isEqualTo(200);
+        RawHttp.Response inactive = get(server, "/orders", "revoked-opaque");
+        assertThat(inactive.status()).as("%s", inactive).isEqualTo(401);
+        assertThat(calls).hasValue(2);
+      }
+    } finally {
+      endpoint.stop(0);
+    }
+    assertThat(NettyTestEnvironment.blockingCalls()).as("nothing blocked the event loop").isEqualTo(before);
+  }
+
+  @Test
   void blockHoundWhenAnEventLoopTaskSleepsThenFailsIt() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {

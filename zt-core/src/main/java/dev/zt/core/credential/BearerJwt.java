@@ -93,6 +93,7 @@ public final class BearerJwt {
   private final int jwksSizeLimit;
   private final boolean allowPlainHttp;
   private final TenantIssuers tenantIssuers; // null: one issuer, compared exactly
+  private final Optional<Introspection> introspection;
 
   private BearerJwt(Builder b) {
     this.issuer = b.issuer;
@@ -125,6 +126,7 @@ public final class BearerJwt {
     this.jwksSizeLimit = b.jwksSizeLimit == 0 ? 64 * 1024 : b.jwksSizeLimit;
     this.allowPlainHttp = b.allowPlainHttp;
     this.tenantIssuers = b.multiTenant ? new TenantIssuers(b.issuer, b.anyTenant ? Set.of() : b.tenants) : null;
+    this.introspection = Optional.ofNullable(b.introspection);
   }
 
   /** Starts a configuration for tokens issued by {@code issuer} (compared exactly, as a string). */
@@ -276,6 +278,16 @@ public final class BearerJwt {
     return allowPlainHttp;
   }
 
+  /**
+   * Introspection (RFC 7662) of this issuer's tokens, when configured: opaque tokens, and its JWTs too with
+   * {@link Introspection#introspectJwts()}.
+   *
+   * @since 0.3
+   */
+  public Optional<Introspection> introspection() {
+    return introspection;
+  }
+
   /** Set-once builder; see {@link BearerJwt}. */
   public static final class Builder {
     private final String issuer;
@@ -306,6 +318,7 @@ public final class BearerJwt {
     private boolean multiTenant;
     private Set<String> tenants = Set.of();
     private boolean anyTenant;
+    private Introspection introspection;
     private final Set<String> set = new LinkedHashSet<>();
 
     private Builder(String issuer) {
@@ -595,6 +608,21 @@ public final class BearerJwt {
       return this;
     }
 
+    /**
+     * Introspects this issuer's tokens at its introspection endpoint (RFC 7662): every syntactically valid bearer
+     * token that is not a JWT of an accepted issuer (an opaque token), and with
+     * {@link Introspection.Builder#introspectJwts()} this issuer's JWTs too, after their local verification. The
+     * answer is judged by this issuer's rules (issuer, audience, clock skew, roles claim, subject); see
+     * {@link Introspection}. At most one issuer of an enforcer may introspect opaque tokens: they name no issuer.
+     *
+     * @since 0.3
+     */
+    public Builder introspection(Introspection introspection) {
+      once("introspection");
+      this.introspection = Objects.requireNonNull(introspection, "introspection");
+      return this;
+    }
+
     public BearerJwt build() {
       if (!audienceSet && !skipAudience) {
         throw new IllegalStateException(
@@ -632,6 +660,14 @@ public final class BearerJwt {
       if (multiTenant && jwksUri == null && keySource == null) {
         throw new IllegalStateException("a multi-tenant issuer needs jwksUri(…) or keySource(…): its template is not "
             + "a URL to discover keys from (Entra: https://login.microsoftonline.com/common/discovery/v2.0/keys)");
+      }
+      if (introspection != null && keySource != null && introspection.endpoint().isEmpty()) {
+        throw new IllegalStateException("introspection(…) without an endpoint discovers it from the issuer's "
+            + "metadata, which keySource(…) replaces: give the Introspection an endpoint(…)");
+      }
+      if (multiTenant && introspection != null) {
+        throw new IllegalStateException("introspection(…) needs one issuer compared exactly, not a multi-tenant "
+            + "template: an introspection answer names the issuer it is checked against");
       }
       if (keySource == null) {
         checkScheme("issuer", URI.create(multiTenant ? issuer.replace(TenantIssuers.PLACEHOLDER, "t") : issuer));

@@ -56,11 +56,15 @@ final class CredentialGate implements Gate {
    * One accepted issuer: its verifier (its own keys, audience and rules), its clock skew and maximum age, and the
    * qualifier its callers' identity keys carry ({@code null} for the first issuer: keys as with a single issuer).
    */
-  private record Issuer(JwtVerifier verifier, long skewMillis, long maxAgeMillis, String qualifier) {}
+  private record Issuer(JwtVerifier verifier, long skewMillis, long maxAgeMillis, String qualifier,
+      Introspector jwtIntrospector) {}
 
-  /** A validated token: the caller, the time bounds re-checked on every hit, and the issuer's skew and maximum age. */
+  /**
+   * A validated token: the caller, the time bounds re-checked on every hit, the issuer's skew and maximum age, and the
+   * issuer's introspection client when it introspects its JWTs too ({@code null} otherwise).
+   */
   private record Entry(Caller caller, long expMillis, long nbfMillis, long iatMillis, long untilMillis,
-      long skewMillis, long maxAgeMillis) {}
+      long skewMillis, long maxAgeMillis, Introspector jwtIntrospector, Introspector.TokenHash introspectionKey) {}
 
   private final java.util.concurrent.atomic.AtomicLong nextSweep = new java.util.concurrent.atomic.AtomicLong();
 
@@ -80,6 +84,10 @@ final class CredentialGate implements Gate {
   private String resourceMetadata; // the RFC 9728 URL, or null
   private static final long SCHEME_NONE = 0;
   private static final long SCHEME_DPOP = 1;
+
+  // the one issuer's introspection client that opaque tokens (no JWT of an accepted issuer) go to, or null
+  private Introspector introspector;
+  private String introspectingIssuer;
 
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
       WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state, CertificateBinding certificates) {
@@ -237,8 +245,22 @@ final class CredentialGate implements Gate {
       shared(config, "validatedTokenCacheSize", BearerJwt::validatedCacheSize);
       shared(config, "maxTokenLength", BearerJwt::maxTokenLength);
     }
-    issuers.add(new Issuer(verifier(config, clock), config.clockSkew().toMillis(),
-        config.maxAge().map(java.time.Duration::toMillis).orElse(-1L), issuers.isEmpty() ? null : config.issuer()));
+    JwtVerifier verifier = verifier(config, clock);
+    String qualifier = issuers.isEmpty() ? null : config.issuer();
+    Introspector introspecting = null;
+    if (config.introspection().isPresent()) {
+      if (introspector != null) {
+        throw new IllegalStateException("bearerJwt for " + config.issuer() + " sets introspection, as "
+            + introspectingIssuer + " does: an opaque token names no issuer, so only one issuer may introspect");
+      }
+      introspecting = new Introspector(config, config.introspection().get(), verifier, qualifier, clock,
+          blockingExecutor);
+      introspector = introspecting;
+      introspectingIssuer = config.issuer();
+    }
+    issuers.add(new Issuer(verifier, config.clockSkew().toMillis(),
+        config.maxAge().map(java.time.Duration::toMillis).orElse(-1L), qualifier,
+        introspecting != null && introspecting.introspectsJwts() ? introspecting : null));
     byOrder = issuers.toArray(Issuer[]::new);
   }
 
@@ -369,12 +391,12 @@ final class CredentialGate implements Gate {
         if (exchange.now() < hit.untilMillis()) {
           if (viaDpop && !request.mayBlock()) { // a proof's signature check never runs on an event loop
             try {
-              return Step.later(CompletableFuture.supplyAsync(() -> admit(exchange, hit), blockingExecutor));
+              return Step.later(CompletableFuture.supplyAsync(() -> admit(exchange, hit, probe), blockingExecutor));
             } catch (RejectedExecutionException e) {
               return Step.deny(DenyReason.KEYS_UNAVAILABLE);
             }
           }
-          return admit(exchange, hit);
+          return admit(exchange, hit, probe);
         }
         validated.asMap().remove(probe, hit); // validated long enough ago: checked against today's keys again below
       }
@@ -385,6 +407,14 @@ final class CredentialGate implements Gate {
     }
     if (token.isEmpty() || !isB64Token(token)) {
       return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
+    }
+    if (introspector != null && JwtVerifier.unverifiedIssuer(token, first.maxTokenLength()) == null) {
+      // not a JWT naming an issuer (an opaque token): the introspecting issuer's endpoint says what it is
+      if (token.length() > first.maxTokenLength()) {
+        exchange.note("token length " + token.length());
+        return Step.deny(DenyReason.TOKEN_TOO_LARGE);
+      }
+      return introspector.opaque(exchange, token, budget, this::admitIntrospected);
     }
     // not validated before: a signature check, paid for from the source's budget before any work is done
     if (budget != null) {
@@ -424,14 +454,20 @@ final class CredentialGate implements Gate {
     // a multi-tenant issuer's callers are known per tenant: the tenant's issuer qualifies their identity keys
     Caller caller = CoreAccess.callers().caller(jwt, issuer.verifier().roles(jwt),
         issuer.verifier().multiTenant() ? jwt.issuer() : issuer.qualifier());
+    Introspector.TokenHash introspectionKey =
+        issuer.jwtIntrospector() == null ? null : Introspector.TokenHash.of(token);
     long exp = jwt.expiresAt().toEpochMilli();
     Entry entry = new Entry(caller, exp,
         jwt.notBefore().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE),
         jwt.issuedAt().map(java.time.Instant::toEpochMilli).orElse(Long.MIN_VALUE), now + MAX_CACHE_ENTRY_MILLIS,
-        issuer.skewMillis(), issuer.maxAgeMillis());
+        issuer.skewMillis(), issuer.maxAgeMillis(), issuer.jwtIntrospector(), introspectionKey);
     if (cacheKey != null) {
       sweep(now);
       validated.put(cacheKey, entry);
+    }
+    if (issuer.jwtIntrospector() != null) { // verified locally: the issuer is asked whether it still stands
+      return issuer.jwtIntrospector().jwt(exchange, introspectionKey, () -> token,
+          () -> admitCaller(exchange, jwt, caller));
     }
     return admitCaller(exchange, jwt, caller);
   }
@@ -440,8 +476,8 @@ final class CredentialGate implements Gate {
    * {@code null} when the credential is not suspended; else the denial: {@link DenyReason#TOKEN_SUSPENDED}, or
    * {@link DenyReason#STATE_UNAVAILABLE} (503) when the suspensions cannot be checked — never an allow.
    */
-  private Step suspended(RequestState exchange, VerifiedJwt jwt) {
-    dev.zt.core.spi.Presence p = countermeasures.suspension(jwt);
+  private Step suspended(RequestState exchange, VerifiedCredential credential) {
+    dev.zt.core.spi.Presence p = countermeasures.suspension(credential);
     if (p == dev.zt.core.spi.Presence.ABSENT) {
       return null;
     }
@@ -513,7 +549,7 @@ final class CredentialGate implements Gate {
     }
   }
 
-  private Step admit(RequestState exchange, Entry e) {
+  private Step admit(RequestState exchange, Entry e, TokenKey key) {
     long now = exchange.now();
     long skewMillis = e.skewMillis();
     long maxAgeMillis = e.maxAgeMillis();
@@ -526,7 +562,12 @@ final class CredentialGate implements Gate {
     if (maxAgeMillis > 0 && (e.iatMillis() == Long.MIN_VALUE || now - e.iatMillis() > maxAgeMillis + skewMillis)) {
       return Step.deny(DenyReason.TOKEN_LIFETIME_EXCEEDED);
     }
-    return admitCaller(exchange, e.caller().token().orElseThrow(), e.caller());
+    VerifiedJwt jwt = e.caller().token().orElseThrow();
+    if (e.jwtIntrospector() != null) {
+      return e.jwtIntrospector().jwt(exchange, e.introspectionKey(), key::token,
+          () -> admitCaller(exchange, jwt, e.caller()));
+    }
+    return admitCaller(exchange, jwt, e.caller());
   }
 
   /**
@@ -564,7 +605,33 @@ final class CredentialGate implements Gate {
       exchange.note("a bearer token on a route that requires a sender-constrained one");
       return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
     }
-    Step suspended = suspended(exchange, jwt);
+    return admitCredential(exchange, jwt, caller);
+  }
+
+  /**
+   * What an introspected token gets before {@link #admitCredential}: it is bound to no key (the introspector refuses
+   * an answer whose {@code cnf} binds the token), so it is refused when sent with the {@code DPoP} scheme (it proves no
+   * key, RFC 9449 §7.1) and on a route that requires a sender-constrained token, as an unbound JWT is.
+   */
+  private Step admitIntrospected(RequestState exchange, VerifiedCredential credential, Caller caller) {
+    if (dpop != null && exchange.get(proofSlot) != null) {
+      exchange.note("an introspected token (bound to no key) sent with the DPoP scheme");
+      return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+    }
+    Route route = exchange.routeOrNull();
+    if (route != null && route.requirement().requiresSenderConstraint()) {
+      exchange.note("an introspected bearer token on a route that requires a sender-constrained one");
+      return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+    }
+    return admitCredential(exchange, credential, caller);
+  }
+
+  /**
+   * What every admitted credential gets, of whatever kind (a JWT after its binding check, an introspected token): its
+   * suspension is checked, then the caller is authenticated, keeping the mTLS peer's workload.
+   */
+  private Step admitCredential(RequestState exchange, VerifiedCredential credential, Caller caller) {
+    Step suspended = suspended(exchange, credential);
     if (suspended != null) {
       return suspended;
     }
@@ -697,6 +764,11 @@ final class CredentialGate implements Gate {
     @Override
     public int hashCode() {
       return hash;
+    }
+
+    /** The token itself (after {@code "Bearer "}). */
+    String token() {
+      return value.substring(7);
     }
 
     @Override

@@ -90,6 +90,17 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
   }
 
   private URI discoverJwksUri() throws KeySourceException {
+    URI uri = URI.create(discover(issuer, retriever, "jwks_uri"));
+    checkScheme(uri);
+    return uri;
+  }
+
+  /**
+   * The string value of {@code member} (e.g. {@code jwks_uri}, {@code introspection_endpoint}) in {@code issuer}'s
+   * metadata, found by OpenID Connect Discovery or RFC 8414, from a document whose {@code issuer} is exactly the
+   * configured one.
+   */
+  static String discover(String issuer, ResourceRetriever retriever, String member) throws KeySourceException {
     String trimmed = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     URI iss = URI.create(issuer);
     String path = iss.getRawPath() == null ? "" : iss.getRawPath();
@@ -114,14 +125,13 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
           last = new JWKSetUnavailableException("issuer metadata at " + candidate + " names a different issuer", null);
           continue;
         }
-        Object jwks = meta.get("jwks_uri");
-        if (!(jwks instanceof String s)) {
-          last = new JWKSetUnavailableException("issuer metadata at " + candidate + " has no jwks_uri", null);
+        Object value = meta.get(member);
+        if (!(value instanceof String s)) {
+          last = new JWKSetUnavailableException("issuer metadata at " + candidate + " has no " + member, null);
           continue;
         }
-        URI uri = URI.create(s);
-        checkScheme(uri);
-        return uri;
+        URI.create(s); // a malformed URI is this candidate's failure
+        return s;
       } catch (IOException | java.text.ParseException | IllegalArgumentException e) {
         last = new JWKSetUnavailableException("issuer metadata at " + candidate + " unavailable: "
             + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);

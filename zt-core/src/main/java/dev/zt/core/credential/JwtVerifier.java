@@ -200,7 +200,21 @@ final class JwtVerifier {
       return new Fail(DenyReason.TOKEN_HEADER_REJECTED, "typ at+jwt required");
     }
 
-    // ---- key: only from the issuer's JWKS, matched on kid, type, curve, use, key_ops and alg
+    // ---- key and signature
+    Fail signature = signature(token, dot2, alg, kid);
+    if (signature != null) {
+      return signature;
+    }
+
+    // ---- claims, now that they are authentic
+    return checkClaims(alg, kid, claims, now, explicitlyTyped);
+  }
+
+  /**
+   * Verifies {@code token}'s signature with a key only from the issuer's JWKS, matched on {@code kid}, type, curve,
+   * {@code use}, {@code key_ops} and {@code alg}; {@code null} when it verifies, else the failure.
+   */
+  private Fail signature(String token, int dot2, JWSAlgorithm alg, String kid) {
     List<JWK> candidates;
     try {
       candidates = keys.get(new JWKSelector(matcher(alg, kid)), null);
@@ -245,9 +259,60 @@ final class JwtVerifier {
     if (!verified) {
       return new Fail(DenyReason.TOKEN_SIGNATURE_INVALID, "signature does not verify");
     }
+    return null;
+  }
 
-    // ---- claims, now that they are authentic
-    return checkClaims(alg, kid, claims, now, explicitlyTyped);
+  /** A JWT-secured introspection answer's payload (RFC 9701), or why it is not acceptable. */
+  record SignedAnswer(Map<String, Object> claims, String failure) {}
+
+  /**
+   * Verifies an RFC 9701 JWT-secured introspection answer with this issuer's keys: compact JWS, canonical encoding,
+   * strict JSON, an allowed {@code alg}, no key-bearing or critical headers, header {@code typ} =
+   * {@code token-introspection+jwt} (RFC 9701 §5), and the signature. The claims ({@code iss}, {@code aud},
+   * {@code iat}) are the caller's to check.
+   */
+  SignedAnswer verifySignedAnswer(String jws) {
+    try {
+      int dot1 = jws.indexOf('.');
+      int dot2 = dot1 < 0 ? -1 : jws.indexOf('.', dot1 + 1);
+      if (dot1 <= 0 || dot2 < 0 || dot2 + 1 == jws.length() || jws.indexOf('.', dot2 + 1) >= 0) {
+        return new SignedAnswer(null, "not a compact JWS");
+      }
+      if (!Encodings.canonicalBase64Url(jws, 0, dot1) || !Encodings.canonicalBase64Url(jws, dot1 + 1, dot2)
+          || !Encodings.canonicalBase64Url(jws, dot2 + 1, jws.length())) {
+        return new SignedAnswer(null, "not canonical base64url");
+      }
+      Map<String, Object> header = json(jws, 0, dot1);
+      Map<String, Object> claims = json(jws, dot1 + 1, dot2);
+      if (header == null || claims == null) {
+        return new SignedAnswer(null, "header or payload is not a JSON object");
+      }
+      JWSAlgorithm alg = header.get("alg") instanceof String name ? allowed(name) : null;
+      if (alg == null) {
+        return new SignedAnswer(null, "alg missing or not allowed");
+      }
+      for (String forbidden : FORBIDDEN_HEADERS) {
+        if (header.containsKey(forbidden)) {
+          return new SignedAnswer(null, "header parameter not accepted: " + forbidden);
+        }
+      }
+      Object typ = header.get("typ");
+      if (!(typ instanceof String t) || !(t.equalsIgnoreCase("token-introspection+jwt")
+          || t.equalsIgnoreCase("application/token-introspection+jwt"))) {
+        return new SignedAnswer(null, "typ is not token-introspection+jwt");
+      }
+      Object kid = header.get("kid");
+      if (header.containsKey("kid") && !(kid instanceof String)) {
+        return new SignedAnswer(null, "kid is not a string");
+      }
+      Fail signature = signature(jws, dot2, alg, (String) kid);
+      if (signature != null) {
+        return new SignedAnswer(null, signature.detail());
+      }
+      return new SignedAnswer(deepUnmodifiable(claims), null);
+    } catch (RuntimeException e) {
+      return new SignedAnswer(null, "unparseable: " + e.getClass().getSimpleName());
+    }
   }
 
   private Result checkClaims(JWSAlgorithm alg, String kid, Map<String, Object> c, long now, boolean explicitlyTyped) {
@@ -556,7 +621,7 @@ final class JwtVerifier {
 
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> deepUnmodifiable(Map<String, Object> m) {
+  static Map<String, Object> deepUnmodifiable(Map<String, Object> m) {
     Map<String, Object> out = new LinkedHashMap<>(m.size() * 2);
     m.forEach((k, v) -> out.put(k, deepValue(v)));
     return Collections.unmodifiableMap(out);

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A credential zt has verified, of whatever kind: today a JWT access token ({@link VerifiedJwt}, RFC 9068); next an
- * introspected opaque token (RFC 7662) and a workload credential. Sealed, and only zt's verifiers construct the
+ * A credential zt has verified, of whatever kind: a JWT access token ({@link VerifiedJwt}, RFC 9068) or a token the
+ * issuer's introspection endpoint vouched for ({@link IntrospectedToken}, RFC 7662); next a workload credential. Sealed, and only zt's verifiers construct the
  * permitted types, so code that accepts a {@code VerifiedCredential} (the {@code Caller}, the countermeasures, the
  * trust signals) cannot be handed an unverified token, and a {@code switch} over the kinds is checked for
  * completeness by the compiler when a kind is added.
@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * @since 0.2
  */
-public sealed interface VerifiedCredential permits VerifiedJwt {
+public sealed interface VerifiedCredential permits VerifiedJwt, IntrospectedToken {
 
   /**
    * The issuer that vouched for the credential ({@code iss}), exactly as configured; for a multi-tenant issuer

@@ -150,7 +150,9 @@ final class OutcomeDetectors implements AfterAnswer {
    * a skewed clock fails every client at once), not a suspended one (zt did that), not a step-up or trust challenge,
    * not an outage, and not a token the real issuer signed that fails a later rule (another issuer string or
    * audience, a claim, an ID token, a binding not proven): that is a client's mistake, repeated by every user of a
-   * misconfigured client behind one shared address, and guesses nothing. A reason added to {@link DenyReason} must be
+   * misconfigured client behind one shared address, and guesses nothing. An inactive introspected token is not
+   * counted either: the endpoint says the same of an expired or revoked one as of a guess (guessing is bounded by the
+   * validation budget, which every call for an unknown token draws on). A reason added to {@link DenyReason} must be
    * placed here: the switch has no default on purpose.
    */
   static boolean failedAuthentication(DenyReason reason) {
@@ -161,7 +163,7 @@ final class OutcomeDetectors implements AfterAnswer {
           TOKEN_NOT_ACCESS_TOKEN, TOKEN_BINDING_UNVERIFIED, TOKEN_NOT_SENDER_CONSTRAINED, DPOP_PROOF_INVALID,
           DPOP_NONCE_REQUIRED, TOKEN_EXPIRED, TOKEN_NOT_YET_VALID,
           TOKEN_ISSUED_IN_FUTURE, TOKEN_LIFETIME_EXCEEDED, TOKEN_SUSPENDED, KEYS_UNAVAILABLE, STATE_UNAVAILABLE,
-          VALIDATION_BUDGET_EXCEEDED,
+          VALIDATION_BUDGET_EXCEEDED, TOKEN_INACTIVE, INTROSPECTION_UNAVAILABLE,
           PEER_REJECTED, WORKLOAD_FORBIDDEN, ROUTE_UNMATCHED, INSUFFICIENT_SCOPE, INSUFFICIENT_ROLE,
           CLAIM_CONDITION_FAILED, SOURCE_BLOCKED, ATTACK_DETECTED, FORM_TOO_LARGE, FORM_UNSUPPORTED,
           FORM_READ_TIMEOUT, UPGRADE_REFUSED, STEP_UP_REQUIRED, TRUST_TOO_LOW, RATE_LIMITED, RATE_LIMITED_ABNORMAL,

@@ -3,6 +3,7 @@ package dev.zt.samples.orders;
 import dev.zt.core.AuditListener;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.Dpop;
+import dev.zt.core.credential.Introspection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.rate.RateLimit;
@@ -213,5 +214,20 @@ final class OrdersSecurity {
         "/*", EnumSet.of(DispatcherType.REQUEST));
     // end::readme[]
     return enforcer;
+  }
+
+  /** The README's introspection snippet: opaque tokens (and, here, the issuer's JWTs too) asked of the issuer. */
+  static BearerJwt readmeIntrospection(String issuer, String clientSecret) {
+    // tag::readme-introspection[]
+    BearerJwt jwt = BearerJwt.issuer(issuer)
+        .audience("orders-api")
+        .introspection(Introspection.client("orders-service")   // RFC 7662, endpoint by discovery
+            .clientSecretBasic(clientSecret)                      // or clientSecretPost, privateKeyJwt, tlsClientAuth
+            .introspectJwts()                                     // JWTs too: a revocation is seen within 30 s
+            .cacheTtl(Duration.ofSeconds(30))                     // never past the token's exp
+            .build())
+        .build();
+    // end::readme-introspection[]
+    return jwt;
   }
 }

@@ -2,6 +2,7 @@ package dev.zt.samples.orders;
 
 import dev.zt.core.AuditListener;
 import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.credential.Introspection;
 import dev.zt.core.Enforcer;
 import dev.zt.netty.ZeroTrustHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -75,11 +76,13 @@ import org.slf4j.LoggerFactory;
  *       default {@code 0.0.0.0}), {@code ZT_SERVER} ({@code servlet}, the default: Jetty; or {@code netty}),
  *       {@code ZT_ACCESS_TOKEN_TYPE}, {@code ZT_ALGORITHMS}, {@code ZT_ROLES_CLAIM} and {@code ZT_ALLOW_PLAIN_HTTP}
  *       (see {@link #jwtFromEnvironment(Map)}), optional {@code ZT_ISSUERS} (more issuers, same audience and rules,
- *       see {@link #issuersFromEnvironment}), optional {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and
- *       {@code ZT_DPOP_NONCE} (DPoP and RFC 9728 metadata, see {@link #senderFromEnvironment}), optional
- *       {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert} header from loopback as the client certificate
- *       of certificate-bound tokens, see {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI
- *       that is not loopback is refused unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *       see {@link #issuersFromEnvironment}), optional {@code ZT_INTROSPECTION_*} and {@code ZT_INTROSPECT_JWTS}
+ *       (opaque tokens by RFC 7662 introspection, see {@link #introspectionFromEnvironment}), optional
+ *       {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and {@code ZT_DPOP_NONCE} (DPoP and RFC 9728 metadata, see
+ *       {@link #senderFromEnvironment}), optional {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert}
+ *       header from loopback as the client certificate of certificate-bound tokens, see
+ *       {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused
+ *       unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
@@ -204,6 +207,9 @@ public final class OrdersService implements AutoCloseable {
     LOG.info("orders-service listening on port {} with {} (issuers {}, audience {})", service.port(),
         kind == ServerKind.NETTY ? "Netty" : "Jetty", jwts.stream().map(BearerJwt::issuer).toList(),
         jwts.get(0).audiences());
+    jwts.get(0).introspection().ifPresent(i -> LOG.info("orders-service introspects {}'s opaque tokens{} as {} "
+        + "({}), answers cached up to {}", jwts.get(0).issuer(), i.introspectJwts() ? " and JWTs" : "", i.clientId(),
+        i.clientAuth().wireName(), i.cacheTtl()));
     if (mtls.isPresent()) {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
@@ -257,6 +263,161 @@ public final class OrdersService implements AutoCloseable {
     String jwks = env.get("ZT_JWKS_URI");
     URI jwksUri = jwks == null || jwks.isBlank() ? null : uri(jwks.strip(), "ZT_JWKS_URI");
     return jwtFromEnvironment(env, issuer, "ZT_ISSUER", jwksUri);
+  }
+
+  /**
+   * Introspection of {@code ZT_ISSUER}'s tokens (RFC 7662), from {@code ZT_INTROSPECTION_CLIENT_ID} (which turns it
+   * on), {@code ZT_INTROSPECTION_CLIENT_AUTH} ({@code client_secret_basic}, the default, {@code client_secret_post} or
+   * {@code private_key_jwt}), {@code ZT_INTROSPECTION_CLIENT_SECRET} (the secret methods) or
+   * {@code ZT_INTROSPECTION_CLIENT_KEY} ({@code private_key_jwt}: a PKCS#8 PEM, the text itself or a file holding it;
+   * RSA ≥ 2048 bits or EC P-256), {@code ZT_INTROSPECTION_URI} (else the issuer's discovery),
+   * {@code ZT_INTROSPECT_JWTS} ({@code true}/{@code false}) and {@code ZT_INTROSPECTION_CACHE_TTL} (ISO-8601
+   * {@code PT30S}, or seconds {@code 30} / {@code 30s}; 1 s to 1 h, default 30 s). Empty when none is set; a setting
+   * without the client id, a missing or contradicting credential, or a value not understood is an error naming the
+   * variable.
+   */
+  static Optional<Introspection> introspectionFromEnvironment(Map<String, String> env) {
+    String id = value(env, "ZT_INTROSPECTION_CLIENT_ID");
+    String secret = value(env, "ZT_INTROSPECTION_CLIENT_SECRET");
+    String key = value(env, "ZT_INTROSPECTION_CLIENT_KEY");
+    String auth = value(env, "ZT_INTROSPECTION_CLIENT_AUTH");
+    String uri = value(env, "ZT_INTROSPECTION_URI");
+    String jwts = value(env, "ZT_INTROSPECT_JWTS");
+    String ttl = value(env, "ZT_INTROSPECTION_CACHE_TTL");
+    if (id == null) {
+      for (String[] other : new String[][] {{"ZT_INTROSPECTION_CLIENT_SECRET", secret},
+          {"ZT_INTROSPECTION_CLIENT_KEY", key}, {"ZT_INTROSPECTION_CLIENT_AUTH", auth}, {"ZT_INTROSPECTION_URI", uri},
+          {"ZT_INTROSPECT_JWTS", jwts}, {"ZT_INTROSPECTION_CACHE_TTL", ttl}}) {
+        if (other[1] != null) {
+          throw new IllegalArgumentException(other[0] + " is set but ZT_INTROSPECTION_CLIENT_ID is not: "
+              + "introspection needs the client id (see the README)");
+        }
+      }
+      return Optional.empty();
+    }
+    Introspection.ClientAuth method = auth == null ? Introspection.ClientAuth.CLIENT_SECRET_BASIC
+        : Introspection.ClientAuth.ofWireName(auth.toLowerCase(Locale.ROOT))
+            .filter(m -> m != Introspection.ClientAuth.TLS_CLIENT_AUTH)
+            .orElseThrow(() -> new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_AUTH must be "
+                + "client_secret_basic, client_secret_post or private_key_jwt, not '" + printable(auth) + "'"));
+    Introspection.Builder b = Introspection.client(id);
+    if (method == Introspection.ClientAuth.PRIVATE_KEY_JWT) {
+      if (key == null) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_AUTH=private_key_jwt needs "
+            + "ZT_INTROSPECTION_CLIENT_KEY (a PKCS#8 PEM private key)");
+      }
+      if (secret != null) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_SECRET is set but ZT_INTROSPECTION_CLIENT_AUTH "
+            + "is private_key_jwt: set one credential");
+      }
+      b.privateKeyJwt(privateKey(key));
+    } else {
+      if (secret == null) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_AUTH=" + method.wireName()
+            + " needs ZT_INTROSPECTION_CLIENT_SECRET");
+      }
+      if (key != null) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_KEY is set but ZT_INTROSPECTION_CLIENT_AUTH is "
+            + method.wireName() + ": set ZT_INTROSPECTION_CLIENT_AUTH=private_key_jwt, or drop the key");
+      }
+      if (method == Introspection.ClientAuth.CLIENT_SECRET_POST) {
+        b.clientSecretPost(secret);
+      } else {
+        b.clientSecretBasic(secret);
+      }
+    }
+    boolean allowPlainHttp = allowPlainHttp(env);
+    if (uri != null) {
+      URI u = uri(uri, "ZT_INTROSPECTION_URI");
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("https") || scheme.equals("http")) || u.getHost() == null || u.getRawUserInfo() != null
+          || u.getRawFragment() != null) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_URI: '" + printable(uri) + "' is not an absolute "
+            + "https URL with a host (no user info or fragment)");
+      }
+      if (isRemotePlainHttp(u) && !allowPlainHttp) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_URI uses plain http to a host that is not loopback ("
+            + printable(uri) + "): the client secret and every token would cross the network in clear. Use https, "
+            + "or set ZT_ALLOW_PLAIN_HTTP=true inside a network you control");
+      }
+      b.endpoint(u);
+    }
+    if (allowPlainHttp) {
+      b.allowPlainHttpEndpoint();
+    }
+    if (jwts != null) {
+      if (jwts.equalsIgnoreCase("true")) {
+        b.introspectJwts();
+      } else if (!jwts.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException("ZT_INTROSPECT_JWTS must be true or false, not '" + printable(jwts) + "'");
+      }
+    }
+    if (ttl != null) {
+      b.cacheTtl(cacheTtl(ttl));
+    }
+    return Optional.of(b.build());
+  }
+
+  /** {@code ZT_INTROSPECTION_CACHE_TTL}: {@code PT30S}, {@code 30} or {@code 30s}; within [1 s, 1 h]. */
+  static Duration cacheTtl(String value) {
+    Duration d;
+    try {
+      if (value.toUpperCase(Locale.ROOT).startsWith("PT")) {
+        d = Duration.parse(value.toUpperCase(Locale.ROOT));
+      } else if (value.matches("[0-9]{1,7}[sS]?")) {
+        d = Duration.ofSeconds(Long.parseLong(value.replaceAll("[sS]$", "")));
+      } else {
+        d = null;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      d = null;
+    }
+    if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException("ZT_INTROSPECTION_CACHE_TTL must be a duration from 1 s to 1 h, as "
+          + "PT30S, 30 or 30s (seconds), not '" + printable(value) + "'");
+    }
+    return d;
+  }
+
+  /** A PKCS#8 PEM private key (RSA or EC): the PEM text itself, or the path of a file holding it. */
+  private static java.security.PrivateKey privateKey(String value) {
+    String pem = value;
+    if (!value.contains("-----BEGIN")) {
+      try {
+        pem = Files.readString(Path.of(value));
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_KEY is neither a PEM private key nor a readable "
+            + "file (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
+    int end = pem.indexOf("-----END PRIVATE KEY-----");
+    if (begin < 0 || end < begin) {
+      throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_KEY must be a PKCS#8 PEM key (-----BEGIN PRIVATE "
+          + "KEY-----); convert others with: openssl pkcs8 -topk8 -nocrypt");
+    }
+    byte[] der;
+    try {
+      der = java.util.Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_KEY: the PEM body is not Base64");
+    }
+    for (String algorithm : new String[] {"RSA", "EC"}) {
+      try {
+        java.security.PrivateKey k = java.security.KeyFactory.getInstance(algorithm)
+            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        return k;
+      } catch (java.security.GeneralSecurityException e) {
+        // try the next algorithm
+      }
+    }
+    throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_KEY is not an RSA or EC PKCS#8 private key");
+  }
+
+  /** The variable's value, stripped; {@code null} when unset or blank. */
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? null : v.strip();
   }
 
   /**
@@ -333,6 +494,9 @@ public final class OrdersService implements AutoCloseable {
     URI issuerUri = uri(issuer, variable);
     if (jwksUri != null) {
       b.jwksUri(jwksUri);
+    }
+    if (variable.equals("ZT_ISSUER")) {
+      introspectionFromEnvironment(env).ifPresent(b::introspection);
     }
     boolean allowPlainHttp = allowPlainHttp(env);
     refuseRemotePlainHttp(variable, issuerUri, allowPlainHttp);

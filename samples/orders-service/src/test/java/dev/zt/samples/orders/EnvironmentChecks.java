@@ -336,4 +336,67 @@ abstract class EnvironmentChecks {
       assertThat(getWithClientCert(service, boundTo(client), clientCert(client))).isEqualTo(401);
     }
   }
+
+  /** An RFC 7662 endpoint on loopback: {@code good-opaque} is active (scope orders:read), every other token not. */
+  private com.sun.net.httpserver.HttpServer introspectionEndpoint(java.util.concurrent.atomic.AtomicInteger calls)
+      throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext("/introspect", ex -> {
+      calls.incrementAndGet();
+      String form = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+          "orders-service:s3cret".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      long exp = java.time.Instant.now().plusSeconds(300).getEpochSecond();
+      String body = !expected.equals(ex.getRequestHeaders().getFirst("Authorization")) ? null
+          : form.contains("token=good-opaque&") ? "{\"active\":true,\"iss\":\"" + issuer.issuer()
+              + "\",\"sub\":\"user-9\",\"aud\":\"orders-api\",\"scope\":\"orders:read\",\"exp\":" + exp + "}"
+          : "{\"active\":false}";
+      byte[] bytes = (body == null ? "{\"error\":\"invalid_client\"}" : body)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.getResponseHeaders().set("Cache-Control", "no-cache");
+      ex.sendResponseHeaders(body == null ? 401 : 200, bytes.length);
+      ex.getResponseBody().write(bytes);
+      ex.close();
+    });
+    server.start();
+    return server;
+  }
+
+  @Test
+  void introspectionWhenClientConfiguredThenActiveOpaqueTokenServedInactiveRefusedAnswersCached() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer endpoint = introspectionEndpoint(calls);
+    try (OrdersService service = OrdersService.startFromEnvironment(env(
+        "ZT_INTROSPECTION_CLIENT_ID", "orders-service", "ZT_INTROSPECTION_CLIENT_SECRET", "s3cret",
+        "ZT_INTROSPECTION_URI", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/introspect"))) {
+      assertThat(get(service, "/orders/1001", "good-opaque")).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", "good-opaque")).isEqualTo(200);
+      assertThat(calls.get()).isEqualTo(1);
+      HttpResponse<String> refused = send(service, "/orders/1001", "some-other-token");
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(calls.get()).isEqualTo(2); // the JWT was verified locally
+    } finally {
+      endpoint.stop(0);
+    }
+  }
+
+  @Test
+  void introspectionWhenEndpointDownThen503WithRetryAfterAndIntrospectionUnavailable() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer endpoint = introspectionEndpoint(calls);
+    int port = endpoint.getAddress().getPort();
+    endpoint.stop(0);
+    try (OrdersService service = OrdersService.startFromEnvironment(env(
+        "ZT_INTROSPECTION_CLIENT_ID", "orders-service", "ZT_INTROSPECTION_CLIENT_SECRET", "s3cret",
+        "ZT_INTROSPECTION_URI", "http://127.0.0.1:" + port + "/introspect"))) {
+      HttpResponse<String> r = send(service, "/orders/1001", "good-opaque");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Retry-After")).isPresent();
+      assertThat(r.body()).contains("introspection-unavailable\"");
+    }
+  }
 }

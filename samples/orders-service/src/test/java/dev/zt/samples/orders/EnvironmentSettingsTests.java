@@ -279,4 +279,136 @@ class EnvironmentSettingsTests {
     assertThatThrownBy(() -> OrdersService.clientCertHeaderFromEnvironment(env("ZT_CLIENT_CERT_HEADER", value)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_CLIENT_CERT_HEADER");
   }
+
+  // ---- issue 14: introspection (ZT_INTROSPECTION_*, ZT_INTROSPECT_JWTS)
+
+  private static java.util.Optional<dev.zt.core.credential.Introspection> introspection(String... pairs) {
+    return OrdersService.jwtFromEnvironment(env(pairs)).introspection();
+  }
+
+  private static String pkcs8Pem(String algorithm) throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance(algorithm);
+    if (algorithm.equals("EC")) {
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    } else {
+      g.initialize(2048);
+    }
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(g.generateKeyPair().getPrivate()
+        .getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  @Test
+  void introspectionFromEnvironmentWhenUnsetThenOff() {
+    assertThat(introspection()).isEmpty();
+  }
+
+  @Test
+  void introspectionFromEnvironmentWhenClientIdAndSecretThenClientSecretBasicByDiscovery() {
+    dev.zt.core.credential.Introspection i = introspection("ZT_INTROSPECTION_CLIENT_ID", "orders",
+        "ZT_INTROSPECTION_CLIENT_SECRET", "s3cret").orElseThrow();
+    assertThat(i.clientAuth()).isEqualTo(dev.zt.core.credential.Introspection.ClientAuth.CLIENT_SECRET_BASIC);
+    assertThat(i.endpoint()).isEmpty();
+    assertThat(i.introspectJwts()).isFalse();
+    assertThat(i.cacheTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(i.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void introspectionFromEnvironmentWhenEverySettingThenEachApplied() {
+    dev.zt.core.credential.Introspection i = introspection("ZT_INTROSPECTION_CLIENT_ID", "orders",
+        "ZT_INTROSPECTION_CLIENT_SECRET", "s3cret", "ZT_INTROSPECTION_CLIENT_AUTH", "client_secret_post",
+        "ZT_INTROSPECTION_URI", "https://idp.example/introspect", "ZT_INTROSPECT_JWTS", "true",
+        "ZT_INTROSPECTION_CACHE_TTL", "PT45S").orElseThrow();
+    assertThat(i.clientAuth()).isEqualTo(dev.zt.core.credential.Introspection.ClientAuth.CLIENT_SECRET_POST);
+    assertThat(i.endpoint()).contains(URI.create("https://idp.example/introspect"));
+    assertThat(i.introspectJwts()).isTrue();
+    assertThat(i.cacheTtl()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PT45S", "pt45s", "45", "45s", "45S", " 45 "})
+  void introspectionFromEnvironmentWhenCacheTtlInEitherFormThenParsed(String ttl) {
+    assertThat(introspection("ZT_INTROSPECTION_CLIENT_ID", "orders", "ZT_INTROSPECTION_CLIENT_SECRET", "s",
+        "ZT_INTROSPECTION_CACHE_TTL", ttl).orElseThrow().cacheTtl()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "PT0S", "PT2H", "3601", "45m", "-5", "abc", "PT", "1.5"})
+  void introspectionFromEnvironmentWhenCacheTtlNotUnderstoodThenRefusedNamingTheVariable(String ttl) {
+    assertThatThrownBy(() -> introspection("ZT_INTROSPECTION_CLIENT_ID", "orders",
+        "ZT_INTROSPECTION_CLIENT_SECRET", "s", "ZT_INTROSPECTION_CACHE_TTL", ttl))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_INTROSPECTION_CACHE_TTL");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"RSA", "EC"})
+  void introspectionFromEnvironmentWhenPrivateKeyJwtWithPemThenConfigured(String algorithm) throws Exception {
+    assertThat(introspection("ZT_INTROSPECTION_CLIENT_ID", "orders", "ZT_INTROSPECTION_CLIENT_AUTH",
+        "private_key_jwt", "ZT_INTROSPECTION_CLIENT_KEY", pkcs8Pem(algorithm)).orElseThrow().clientAuth())
+        .isEqualTo(dev.zt.core.credential.Introspection.ClientAuth.PRIVATE_KEY_JWT);
+  }
+
+  @Test
+  void introspectionFromEnvironmentWhenPrivateKeyJwtWithPemFileThenConfigured(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("client.pem"), pkcs8Pem("RSA"));
+    assertThat(introspection("ZT_INTROSPECTION_CLIENT_ID", "orders", "ZT_INTROSPECTION_CLIENT_AUTH",
+        "private_key_jwt", "ZT_INTROSPECTION_CLIENT_KEY", key.toString())).isPresent();
+  }
+
+  @Test
+  void introspectionFromEnvironmentWhenIntrospectJwtsFalseThenOff() {
+    assertThat(introspection("ZT_INTROSPECTION_CLIENT_ID", "orders", "ZT_INTROSPECTION_CLIENT_SECRET", "s",
+        "ZT_INTROSPECT_JWTS", "FALSE").orElseThrow().introspectJwts()).isFalse();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "ZT_INTROSPECTION_CLIENT_SECRET=s|ZT_INTROSPECTION_CLIENT_ID",
+      "ZT_INTROSPECT_JWTS=true|ZT_INTROSPECTION_CLIENT_ID",
+      "ZT_INTROSPECTION_URI=https://idp.example/i|ZT_INTROSPECTION_CLIENT_ID",
+      "ZT_INTROSPECTION_CLIENT_ID=orders|ZT_INTROSPECTION_CLIENT_SECRET",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_AUTH=client_secret_post|ZT_INTROSPECTION_CLIENT_SECRET",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_AUTH=private_key_jwt|ZT_INTROSPECTION_CLIENT_KEY",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_SECRET=s,ZT_INTROSPECTION_CLIENT_AUTH=basic"
+          + "|ZT_INTROSPECTION_CLIENT_AUTH",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_SECRET=s,ZT_INTROSPECTION_CLIENT_AUTH=tls_client_auth"
+          + "|ZT_INTROSPECTION_CLIENT_AUTH",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_SECRET=s,ZT_INTROSPECTION_CLIENT_KEY=k"
+          + "|ZT_INTROSPECTION_CLIENT_KEY",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_AUTH=private_key_jwt,"
+          + "ZT_INTROSPECTION_CLIENT_KEY=not-a-key-or-file|ZT_INTROSPECTION_CLIENT_KEY",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_SECRET=s,ZT_INTROSPECT_JWTS=yes|ZT_INTROSPECT_JWTS",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_SECRET=s,"
+          + "ZT_INTROSPECTION_URI=http://idp.example/introspect|ZT_ALLOW_PLAIN_HTTP=true",
+      "ZT_INTROSPECTION_CLIENT_ID=orders,ZT_INTROSPECTION_CLIENT_SECRET=s,ZT_INTROSPECTION_URI=idp/introspect"
+          + "|ZT_INTROSPECTION_URI",
+  })
+  void introspectionFromEnvironmentWhenIncompleteOrNotUnderstoodThenRefusedNamingTheVariable(String settings,
+      String named) {
+    String[] pairs = settings.split(",");
+    List<String> flat = new java.util.ArrayList<>();
+    for (String p : pairs) {
+      int eq = p.indexOf('=');
+      flat.add(p.substring(0, eq));
+      flat.add(p.substring(eq + 1));
+    }
+    assertThatThrownBy(() -> introspection(flat.toArray(String[]::new)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(named);
+  }
+
+  @Test
+  void introspectionFromEnvironmentWhenPlainHttpAllowedThenRemoteEndpointAccepted() {
+    assertThat(introspection("ZT_INTROSPECTION_CLIENT_ID", "orders", "ZT_INTROSPECTION_CLIENT_SECRET", "s",
+        "ZT_INTROSPECTION_URI", "http://idp.example/introspect", "ZT_ALLOW_PLAIN_HTTP", "true")).isPresent();
+  }
+
+  @Test
+  void jwtsFromEnvironmentWhenIntrospectionThenOnlyZtIssuerIntrospects() {
+    List<BearerJwt> jwts = OrdersService.jwtsFromEnvironment(env("ZT_INTROSPECTION_CLIENT_ID", "orders",
+        "ZT_INTROSPECTION_CLIENT_SECRET", "s", "ZT_ISSUERS", "https://tenant-b.example"));
+    assertThat(jwts.get(0).introspection()).isPresent();
+    assertThat(jwts.get(1).introspection()).isEmpty();
+  }
 }

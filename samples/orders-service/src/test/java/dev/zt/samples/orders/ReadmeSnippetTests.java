@@ -29,6 +29,8 @@ class ReadmeSnippetTests {
   void readmeWhenComparedWithTheSampleThenShowsExactlyItsCode() throws IOException {
     assertThat(readmeSnippet("OrdersSecurity.java#readme ")).isEqualTo(sourceSnippet(SOURCE, "readme"));
     assertThat(readmeSnippet("OrdersService.java#readme-netty ")).isEqualTo(sourceSnippet(NETTY_SOURCE, "readme-netty"));
+    assertThat(readmeSnippet("OrdersSecurity.java#readme-introspection "))
+        .isEqualTo(sourceSnippet(SOURCE, "readme-introspection"));
   }
 
   @Test
@@ -75,5 +77,15 @@ class ReadmeSnippetTests {
       }
     }
     throw new AssertionError("marker not found: " + prefix);
+  }
+
+  @Test
+  void readmeIntrospectionWhenBuiltThenIntrospectsTheIssuersTokensAndJwts() {
+    dev.zt.core.credential.BearerJwt jwt = OrdersSecurity.readmeIntrospection("https://idp.example", "s3cret");
+    assertThat(jwt.introspection()).get().satisfies(i -> {
+      assertThat(i.introspectJwts()).isTrue();
+      assertThat(i.endpoint()).isEmpty();
+      assertThat(i.cacheTtl()).isEqualTo(java.time.Duration.ofSeconds(30));
+    });
   }
 }

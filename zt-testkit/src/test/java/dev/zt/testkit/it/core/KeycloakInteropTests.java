@@ -277,7 +277,7 @@ class KeycloakInteropTests {
     assertThat(boundTokenRefusal(asBearer)).isTrue();
   }
 
-  // ---- introspection: the realm set-up an introspecting resource server needs (zt's introspection is not here yet)
+  // ---- introspection: the realm set-up an introspecting resource server needs
 
   @Test
   @Order(9)
@@ -336,6 +336,47 @@ class KeycloakInteropTests {
     HttpResponse<String> wrongKey = keycloak.introspectWithPrivateKeyJwt(token, "orders-api-jwt", other);
     assertThat(wrongKey.statusCode()).isEqualTo(400);
     assertThat(KeycloakServer.json(wrongKey, 400)).containsEntry("error", "invalid_client");
+  }
+
+  // ---- zt's introspection against Keycloak (RFC 7662)
+
+  private static Enforcer introspecting(dev.zt.core.credential.Introspection introspection, Clock clock) {
+    return enforcer(b -> b.introspection(introspection), clock);
+  }
+
+  @Test
+  @Order(14)
+  void introspectionWhenKeycloakJwtsIntrospectedThenActiveAllowedAndRevokedRefusedWithinTheCacheLife()
+      throws Exception {
+    TestClock clock = TestClock.at(Instant.now());
+    Enforcer e = introspecting(dev.zt.core.credential.Introspection.client(API)
+        .clientSecretBasic(KeycloakServer.API_SECRET).introspectJwts().build(), clock); // endpoint by discovery
+    String token = reportingToken();
+    assertThatDecision(get(e, "/orders", token)).isAllowed();
+    assertThat(keycloak.revoke(token, "orders-reporting", "reporting-secret").statusCode()).isEqualTo(200);
+    assertThatDecision(get(e, "/orders", token)).as("cached: Keycloak is not asked again").isAllowed();
+    clock.advance(Duration.ofSeconds(30)); // the cache life ends: the revocation is seen
+    assertThatDecision(get(e, "/orders", token)).isDeniedWith(DenyReason.TOKEN_INACTIVE).hasStatus(401);
+  }
+
+  @Test
+  @Order(15)
+  void introspectionWhenClientSecretPostOrPrivateKeyJwtThenKeycloakAcceptsZtsClientAuthentication()
+      throws Exception {
+    Enforcer post = introspecting(dev.zt.core.credential.Introspection.client(API)
+        .clientSecretPost(KeycloakServer.API_SECRET).introspectJwts().build(), Clock.systemUTC());
+    assertThatDecision(get(post, "/orders", reportingToken())).isAllowed();
+
+    RSAKey key = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
+    keycloak.registerClientKey("orders-api-jwt", key);
+    Enforcer signed = introspecting(dev.zt.core.credential.Introspection.client("orders-api-jwt")
+        .privateKeyJwt(key.toPrivateKey(), key.getKeyID()).introspectJwts().build(), Clock.systemUTC());
+    assertThatDecision(get(signed, "/orders", reportingToken())).isAllowed();
+
+    Enforcer wrongSecret = introspecting(dev.zt.core.credential.Introspection.client(API)
+        .clientSecretBasic("not-the-secret").introspectJwts().build(), Clock.systemUTC());
+    assertThatDecision(get(wrongSecret, "/orders", reportingToken()))
+        .as("Keycloak's 401 is an outage for zt, never an allow").isDeniedWith(DenyReason.INTROSPECTION_UNAVAILABLE);
   }
 
   // ---- key rotation, without restarting the enforcer
