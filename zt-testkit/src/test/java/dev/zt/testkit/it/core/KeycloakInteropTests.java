@@ -379,6 +379,30 @@ class KeycloakInteropTests {
         .as("Keycloak's 401 is an outage for zt, never an allow").isDeniedWith(DenyReason.INTROSPECTION_UNAVAILABLE);
   }
 
+  @Test
+  @Order(16)
+  void introspectionWhenKeycloakDpopBoundJwtIntrospectedThenItsProofStillDecidesAndTheAnswersCnfRefusesNothing()
+      throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+    String token = (String) KeycloakServer.json(
+        keycloak.clientCredentialsWithDpop("orders-dpop", "dpop-secret", key), 200).get("access_token");
+    String origin = "https://orders.example.com";
+    Enforcer e = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(keycloak.issuer()).audience(API)
+            .introspection(dev.zt.core.credential.Introspection.client(API)
+                .clientSecretBasic(KeycloakServer.API_SECRET).introspectJwts().build())
+            .build())
+        .routes(Fixtures.routes())
+        .publicOrigin(java.net.URI.create(origin))
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+
+    assertThatDecision(enforce(e, TestRequest.get("/orders").dpop(token,
+        KeycloakServer.dpopProof(key, "GET", origin + "/orders", token, Instant.now())))).isAllowed();
+    assertThatDecision(get(e, "/orders", token)).as("the same token as Bearer")
+        .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+  }
+
   // ---- key rotation, without restarting the enforcer
 
   @Test
