@@ -576,20 +576,42 @@ final class CredentialGate implements Gate {
    * mTLS peer's workload.
    */
   private Step admitCaller(RequestState exchange, VerifiedJwt jwt, Caller caller) {
-    // --- RFC 8705 certificate binding (h-mtls): CertificateBinding holds the whole check ---
-    if (jwt.isCertificateBound()) {
-      Step binding = certificates.check(exchange, jwt.certificateThumbprintOrNull());
-      if (binding != null) {
-        return binding;
+    Step bound = binding(exchange, jwt.binding(), "token");
+    return bound != null ? bound : admitCredential(exchange, jwt, caller);
+  }
+
+  /**
+   * What an introspected token gets before {@link #admitCredential}, on every request: the binding its answer's
+   * {@code cnf} names, checked as a JWT's is (RFC 7662 §2.2 with RFC 8705 §3.2 and RFC 9449 §6.2).
+   */
+  private Step admitIntrospected(RequestState exchange, VerifiedCredential credential, Caller caller) {
+    Step bound = binding(exchange, ((IntrospectedToken) credential).binding(), "introspected token");
+    return bound != null ? bound : admitCredential(exchange, credential, caller);
+  }
+
+  /**
+   * A credential's sender constraint, fresh or cached, on every request (the same token may arrive over another
+   * connection, and a DPoP proof is per request): {@code x5t#S256} against the client certificate (RFC 8705 §3),
+   * {@code jkt} against the request's DPoP proof (RFC 9449 §7.1: never accepted as a bearer token), an unbound
+   * credential refused with the DPoP scheme, and on a route that requires a sender-constrained credential.
+   * {@code null} when it holds, else the denial.
+   */
+  private Step binding(RequestState exchange, SenderBinding binding, String what) {
+    // --- RFC 8705 certificate binding: CertificateBinding holds the whole check ---
+    byte[] thumbprint = binding.certificateThumbprintOrNull();
+    if (thumbprint != null) {
+      Step refused = certificates.check(exchange, thumbprint);
+      if (refused != null) {
+        return refused;
       }
     }
     // --- end certificate binding ---
     String proof = dpop == null ? null : exchange.get(proofSlot);
-    String jkt = jwt.binding().keyThumbprintOrNull();
+    String jkt = binding.keyThumbprintOrNull();
     if (jkt != null) {
       if (proof == null) { // RFC 9449 §7.1: never accepted as a bearer token
-        exchange.note(dpop == null ? "DPoP-bound token (cnf.jkt) and DPoP is not configured (no public origin)"
-            : "DPoP-bound token (cnf.jkt) sent without its proof");
+        exchange.note(dpop == null ? "DPoP-bound " + what + " (cnf.jkt) and DPoP is not configured (no public origin)"
+            : "DPoP-bound " + what + " (cnf.jkt) sent without its proof");
         return Step.deny(DenyReason.TOKEN_BINDING_UNVERIFIED);
       }
       Step proven = proof(exchange, proof, jkt);
@@ -597,33 +619,15 @@ final class CredentialGate implements Gate {
         return proven;
       }
     } else if (proof != null) {
-      exchange.note("an unbound token (no cnf.jkt) sent with the DPoP scheme");
+      exchange.note("an unbound " + what + " (no cnf.jkt) sent with the DPoP scheme");
       return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
     }
     Route route = exchange.routeOrNull();
-    if (route != null && !jwt.isSenderConstrained() && route.requirement().requiresSenderConstraint()) {
-      exchange.note("a bearer token on a route that requires a sender-constrained one");
+    if (route != null && !binding.isBound() && route.requirement().requiresSenderConstraint()) {
+      exchange.note("a bearer " + what + " on a route that requires a sender-constrained one");
       return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
     }
-    return admitCredential(exchange, jwt, caller);
-  }
-
-  /**
-   * What an introspected token gets before {@link #admitCredential}: it is bound to no key (the introspector refuses
-   * an answer whose {@code cnf} binds the token), so it is refused when sent with the {@code DPoP} scheme (it proves no
-   * key, RFC 9449 §7.1) and on a route that requires a sender-constrained token, as an unbound JWT is.
-   */
-  private Step admitIntrospected(RequestState exchange, VerifiedCredential credential, Caller caller) {
-    if (dpop != null && exchange.get(proofSlot) != null) {
-      exchange.note("an introspected token (bound to no key) sent with the DPoP scheme");
-      return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
-    }
-    Route route = exchange.routeOrNull();
-    if (route != null && route.requirement().requiresSenderConstraint()) {
-      exchange.note("an introspected bearer token on a route that requires a sender-constrained one");
-      return Step.deny(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
-    }
-    return admitCredential(exchange, credential, caller);
+    return null;
   }
 
   /**

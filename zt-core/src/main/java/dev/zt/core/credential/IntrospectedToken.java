@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * A token the issuer's introspection endpoint (RFC 7662 §2.2) answered {@code active: true} for, and that then passed
  * zt's own rules: {@code exp} required and in the future, {@code iss} (when given) the configured issuer, the
- * configured audience in {@code aud}, an access-token {@code token_type}, and no sender constraint ({@code cnf}) zt
- * cannot check. Only zt's introspection client constructs one (the constructor is package-private).
+ * configured audience in {@code aud}, an access-token {@code token_type}, and the sender constraint its {@code cnf} names
+ * checked on the request. Only zt's introspection client constructs one (the constructor is package-private).
  *
  * <p>It never holds the raw token: {@link #toString()} shows the issuer, subject and {@code jti} only, and the cache
  * behind it is keyed by the token's SHA-256.
@@ -31,10 +31,12 @@ public final class IntrospectedToken implements VerifiedCredential {
   private final Optional<Instant> issuedAt;
   private final Set<String> scopes;
   private final Optional<Map<String, Object>> confirmation;
+  private final SenderBinding binding;
 
   IntrospectedToken(String issuer, Map<String, Object> claims, Optional<String> subject, Optional<String> clientId,
       Optional<String> tokenId, Optional<String> username, Optional<String> tokenType, List<String> audience,
-      Instant expiresAt, Optional<Instant> issuedAt, Set<String> scopes, Optional<Map<String, Object>> confirmation) {
+      Instant expiresAt, Optional<Instant> issuedAt, Set<String> scopes, Optional<Map<String, Object>> confirmation,
+      SenderBinding binding) {
     this.issuer = issuer;
     this.claims = claims;
     this.subject = subject;
@@ -47,6 +49,7 @@ public final class IntrospectedToken implements VerifiedCredential {
     this.issuedAt = issuedAt;
     this.scopes = scopes;
     this.confirmation = confirmation;
+    this.binding = binding;
   }
 
   /** The configured issuer whose introspection endpoint vouched for the token (its {@code iss}, when it sent one). */
@@ -103,13 +106,28 @@ public final class IntrospectedToken implements VerifiedCredential {
   }
 
   /**
-   * The answer's {@code cnf} member (RFC 7800, RFC 8705 §3.2, RFC 9449 §6.2), when given: the hook for a
-   * sender-constraint check. Until one runs for introspected tokens, a {@code cnf} with {@code jkt} or
-   * {@code x5t#S256} is refused ({@code TOKEN_BINDING_UNVERIFIED}), so an accepted token carries only members zt does
-   * not act on (e.g. Keycloak's {@code kc-jkt-type}).
+   * The answer's {@code cnf} member (RFC 7800, RFC 8705 §3.2, RFC 9449 §6.2), when given. zt checked the binding it
+   * names on the request that admitted the token, as for a JWT: {@code x5t#S256} against the client certificate,
+   * {@code jkt} against the request's DPoP proof; a {@code cnf} naming only methods zt does not check is refused.
    */
   public Optional<Map<String, Object>> confirmation() {
     return confirmation;
+  }
+
+  /**
+   * Whether the answer bound the token ({@code cnf.jkt} or {@code cnf.x5t#S256}), so that zt admitted it only with
+   * the DPoP proof or client certificate its binding asks for.
+   *
+   * @since 0.2
+   */
+  @Override
+  public boolean isSenderConstrained() {
+    return binding.isBound();
+  }
+
+  /** What {@code cnf} binds the token to. */
+  SenderBinding binding() {
+    return binding;
   }
 
   /** Every member of the introspection answer except {@code active}, unmodifiable. */

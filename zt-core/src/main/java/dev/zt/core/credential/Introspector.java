@@ -622,21 +622,12 @@ final class Introspector {
     if (issuerConfig.requireSubject() && (!(a.get("sub") instanceof String sub) || sub.isEmpty())) {
       return refused(DenyReason.TOKEN_CLAIM_INVALID, "sub missing", now);
     }
-    Map<String, Object> confirmation = null;
-    if (a.containsKey("cnf")) {
-      if (!(a.get("cnf") instanceof Map<?, ?> cnf)) {
-        return refused(DenyReason.TOKEN_CLAIM_INVALID, "cnf is not an object", now);
-      }
-      if (cnf.containsKey("jkt") || cnf.containsKey("x5t#S256")) {
-        // the hook for sender-constrained introspected tokens: refused until the proof or certificate is checked
-        return refused(DenyReason.TOKEN_BINDING_UNVERIFIED,
-            "bound (cnf " + (cnf.containsKey("jkt") ? "jkt" : "x5t#S256") + "): not verified for introspected tokens",
-            now);
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> c = (Map<String, Object>) cnf;
-      confirmation = c;
+    // cnf (RFC 7662 §2.2 with RFC 8705 §3.2, RFC 9449 §6.2): read as a JWT's is; its binding is checked per request
+    SenderBinding.Read cnfRead = SenderBinding.of(a.get("cnf"), a.containsKey("cnf"));
+    if (cnfRead instanceof SenderBinding.Refused r) {
+      return refused(r.reason(), r.detail(), now);
     }
+    SenderBinding binding = ((SenderBinding.Bound) cnfRead).binding();
     Map<String, Object> claims = new LinkedHashMap<>(a);
     claims.remove("active");
     claims = JwtVerifier.deepUnmodifiable(claims);
@@ -655,7 +646,7 @@ final class Introspector {
         Optional.ofNullable((String) a.get("jti")), Optional.ofNullable((String) a.get("username")),
         Optional.ofNullable((String) a.get("token_type")), aud == null ? List.of() : List.copyOf(aud),
         Instant.ofEpochMilli(exp), a.containsKey("iat") ? Optional.of(Instant.ofEpochMilli(iat)) : Optional.empty(),
-        Collections.unmodifiableSet(scopes), confirmation == null ? Optional.empty() : cnf);
+        Collections.unmodifiableSet(scopes), cnf, binding);
     Caller caller = CoreAccess.callers().caller(token, roles(token), qualifier);
     return new Answer(true, null, "active", token, caller, now, until, exp);
   }

@@ -51,4 +51,12 @@ public sealed interface VerifiedCredential permits VerifiedJwt, IntrospectedToke
 
   /** A claim by a dotted path into nested objects ({@code realm_access.roles}). */
   Optional<Object> claimAtPath(String dottedPath);
+
+  /**
+   * Whether the credential is sender-constrained — bound by {@code cnf} to a DPoP key (RFC 9449) or a client
+   * certificate (RFC 8705) — so that zt admitted it only with the proof of possession its binding asks for.
+   *
+   * @since 0.2
+   */
+  boolean isSenderConstrained();
 }

@@ -391,7 +391,7 @@ public sealed interface Requirement {
 
     @Override
     public Optional<Step.Stop> check(Caller caller) {
-      Optional<dev.zt.core.credential.VerifiedJwt> token = caller.token();
+      Optional<dev.zt.core.credential.VerifiedCredential> token = caller.credential();
       if (token.isEmpty()) {
         return Optional.of(new Step.Stop(DenyReason.CREDENTIAL_MISSING, List.of()));
       }

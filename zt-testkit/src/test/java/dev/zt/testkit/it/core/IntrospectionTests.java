@@ -153,7 +153,7 @@ class IntrospectionTests {
     endpoint.answerJson(active(m -> m));
     Enforcer enforcer = senderAware(Fixtures.routes());
     dev.zt.testkit.TestKey key = dev.zt.testkit.TestKey.ec256();
-    String proof = dev.zt.testkit.DpopProof.of(key).request("GET", "https://orders.example.com/orders")
+    String proof = dev.zt.testkit.DpopProof.of(key).clock(clock).request("GET", "https://orders.example.com/orders")
         .accessToken(OPAQUE).build();
 
     Decision viaDpop = await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE, proof).build()));
@@ -175,6 +175,65 @@ class IntrospectionTests {
     assertThatDecision(await(get(enforcer, OPAQUE))).isDeniedWith(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
     assertThatDecision(await(enforcer.enforce(TestRequest.get("/profile").bearer(OPAQUE).build())))
         .isAllowedFor("user-7");
+  }
+
+  @Test
+  void enforceWhenOpaqueTokenIsDpopBoundThenAllowedOnlyWithItsProofAndNeverAsBearer() {
+    dev.zt.testkit.TestKey key = dev.zt.testkit.TestKey.ec256();
+    dev.zt.testkit.TestKey other = dev.zt.testkit.TestKey.ec256();
+    endpoint.answerJson(active(m -> {
+      m.put("cnf", Map.of("jkt", key.thumbprint(), "kc-jkt-type", "DPoP"));
+      return m;
+    }));
+    Enforcer enforcer = senderAware(dev.zt.core.policy.RoutePolicy.builder()
+        .get("/orders", dev.zt.core.policy.Requirement.allScopes("orders:read")
+            .and(dev.zt.core.policy.Requirement.senderConstrained()))
+        .build());
+    String uri = "https://orders.example.com/orders";
+    String proof = dev.zt.testkit.DpopProof.of(key).clock(clock).request("GET", uri).accessToken(OPAQUE).build();
+
+    Decision withProof = await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE, proof).build()));
+    Decision replayed = await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE, proof).build()));
+    Decision otherKey = await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE,
+        dev.zt.testkit.DpopProof.of(other).clock(clock).request("GET", uri).accessToken(OPAQUE).build()).build()));
+    Decision asBearer = await(get(enforcer, OPAQUE));
+
+    assertThatDecision(withProof).isAllowedFor("user-7");
+    assertThat(((Decision.Allow) withProof).caller().credential().orElseThrow().isSenderConstrained()).isTrue();
+    assertThatDecision(replayed).isDeniedWith(DenyReason.DPOP_PROOF_INVALID);
+    assertThatDecision(otherKey).isDeniedWith(DenyReason.DPOP_PROOF_INVALID);
+    assertThatDecision(asBearer).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    assertThat(endpoint.calls()).as("one answer, cached, decided all four").isEqualTo(1);
+  }
+
+  @Test
+  void enforceWhenOpaqueTokenIsCertificateBoundThenAllowedOnlyOverThatCertificate() throws Exception {
+    dev.zt.testkit.spiffe.TestTrustDomain domain = dev.zt.testkit.spiffe.TestTrustDomain.create("example.org");
+    java.security.cert.X509Certificate client = domain.issueX509Svid("/client").leaf();
+    java.security.cert.X509Certificate another = domain.issueX509Svid("/another").leaf();
+    String x5t = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(client.getEncoded()));
+    endpoint.answerJson(active(m -> {
+      m.put("cnf", Map.of("x5t#S256", x5t));
+      return m;
+    }));
+    Enforcer enforcer = enforcer(secretBasic().build());
+
+    assertThatDecision(await(enforcer.enforce(TestRequest.get("/orders").bearer(OPAQUE)
+        .peerCertificates(List.of(client)).build()))).isAllowedFor("user-7");
+    assertThatDecision(await(enforcer.enforce(TestRequest.get("/orders").bearer(OPAQUE)
+        .peerCertificates(List.of(another)).build()))).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+    assertThatDecision(await(get(enforcer, OPAQUE))).isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
+  }
+
+  @Test
+  void enforceWhenIntrospectionAnswerCnfNamesAMethodZtDoesNotCheckThenRefused() {
+    endpoint.answerJson(active(m -> {
+      m.put("cnf", Map.of("jwk", Map.of("kty", "EC")));
+      return m;
+    }));
+    assertThatDecision(await(get(enforcer(secretBasic().build()), OPAQUE)))
+        .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
   }
 
   @Test
@@ -231,7 +290,7 @@ class IntrospectionTests {
         case "refresh token" -> m.put("token_type", "refresh_token");
         case "keycloak refresh typ" -> m.put("typ", "Refresh");
         case "cnf jkt" -> m.put("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
-        case "cnf x5t#S256" -> m.put("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"));
+        case "cnf x5t#S256" -> m.put("cnf", Map.of("x5t#S256", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
         case "cnf not an object" -> m.put("cnf", "jkt");
         case "no sub" -> m.remove("sub");
         case "not yet valid" -> m.put("nbf", now + 600);
@@ -263,16 +322,15 @@ class IntrospectionTests {
   }
 
   @Test
-  void enforceWhenCnfHasOnlyUnknownMembersThenAllowed() {
+  void enforceWhenCnfHasOnlyUnknownMembersThenRefusedAsABindingZtCannotCheck() {
+    // as for a JWT: a cnf that names no method zt checks may be a binding it does not know, never ignored
     endpoint.answerJson(active(m -> {
       m.put("cnf", Map.of("kc-jkt-type", "x"));
       m.put("typ", "Bearer");
       return m;
     }));
-    Decision d = await(get(enforcer(secretBasic().build()), OPAQUE));
-    assertThatDecision(d).isAllowed();
-    IntrospectedToken t = (IntrospectedToken) ((Decision.Allow) d).caller().credential().orElseThrow();
-    assertThat(t.confirmation()).contains(Map.of("kc-jkt-type", "x"));
+    assertThatDecision(await(get(enforcer(secretBasic().build()), OPAQUE)))
+        .isDeniedWith(DenyReason.TOKEN_BINDING_UNVERIFIED);
   }
 
   // ---- which tokens are introspected
