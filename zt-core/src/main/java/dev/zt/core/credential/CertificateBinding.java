@@ -194,32 +194,10 @@ final class CertificateBinding {
     }
   }
 
-  /**
-   * A {@code Client-Cert} value as a memo key: hashed over its length and last 32 characters (the end of the
-   * certificate's signature, different for every certificate), so a lookup does not hash a kilobyte; equality still
-   * compares every character.
-   */
-  private static final class HeaderKey {
-    final String value;
-    private final int hash;
-
+  /** A {@code Client-Cert} value as a memo key (its end is the certificate's signature: see {@link TailHashedKey}). */
+  private static final class HeaderKey extends TailHashedKey {
     HeaderKey(String value) {
-      this.value = value;
-      int h = value.length();
-      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
-        h = 31 * h + value.charAt(i);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof HeaderKey k && k.hash == hash && k.value.equals(value);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
+      super(value);
     }
   }
 

@@ -743,31 +743,12 @@ final class CredentialGate implements Gate {
 
   /**
    * The cache key: the token in its canonical spelling {@code Bearer <token>}, so a hit always means the very same
-   * token (header, payload and signature) whatever spelling of the scheme and spaces carried it. Its hash covers only
-   * the length and the last 32 characters — the signature, unique per valid token — so the hot path does not hash a
-   * kilobyte; equality still compares every character ({@link String#equals}, an intrinsic).
+   * token (header, payload and signature) whatever spelling of the scheme and spaces carried it; hashed over its
+   * length and last 32 characters — the signature, unique per valid token — as every {@link TailHashedKey}.
    */
-  static final class TokenKey {
-    private final String value;
-    private final int hash;
-
+  static final class TokenKey extends TailHashedKey {
     TokenKey(String value) {
-      this.value = value;
-      int h = value.length();
-      for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
-        h = 31 * h + value.charAt(i);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof TokenKey k && k.hash == hash && k.value.equals(value);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
+      super(value);
     }
 
     /** The token itself (after {@code "Bearer "}). */
