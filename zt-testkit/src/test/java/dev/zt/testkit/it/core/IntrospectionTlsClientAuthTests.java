@@ -58,6 +58,10 @@ class IntrospectionTlsClientAuthTests {
   private HttpsServer https;
   private ExecutorService executor;
   private final List<String> clientSubjects = new CopyOnWriteArrayList<>();
+  private final List<X509Certificate> clientLeaves = new CopyOnWriteArrayList<>();
+  /** The workloads' trust domain: the endpoint trusts its root, as an IdP set up for SPIFFE clients would. */
+  private static final dev.zt.testkit.spiffe.TestTrustDomain WORKLOADS =
+      dev.zt.testkit.spiffe.TestTrustDomain.create("example.org");
   private final List<String> forms = new CopyOnWriteArrayList<>();
 
   private static Identity selfSigned(String cn) throws Exception {
@@ -76,7 +80,7 @@ class IntrospectionTlsClientAuthTests {
   }
 
   /** Presents {@code own} (when given) and trusts exactly {@code trusted}. */
-  private static SSLContext context(Identity own, X509Certificate trusted) throws Exception {
+  private static SSLContext context(Identity own, X509Certificate... trusted) throws Exception {
     char[] pw = "test".toCharArray();
     KeyManagerFactory kmf = null;
     if (own != null) {
@@ -88,7 +92,9 @@ class IntrospectionTlsClientAuthTests {
     }
     KeyStore ts = KeyStore.getInstance("PKCS12");
     ts.load(null, null);
-    ts.setCertificateEntry("trusted", trusted);
+    for (int i = 0; i < trusted.length; i++) {
+      ts.setCertificateEntry("trusted-" + i, trusted[i]);
+    }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLS");
@@ -101,7 +107,7 @@ class IntrospectionTlsClientAuthTests {
     server = selfSigned("introspection.test");
     client = selfSigned("orders-service");
     https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    https.setHttpsConfigurator(new HttpsConfigurator(context(server, client.cert())) {
+    https.setHttpsConfigurator(new HttpsConfigurator(context(server, client.cert(), WORKLOADS.root())) {
       @Override
       public void configure(HttpsParameters params) {
         javax.net.ssl.SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
@@ -121,6 +127,7 @@ class IntrospectionTlsClientAuthTests {
     {
       X509Certificate peer = (X509Certificate) ((HttpsExchange) ex).getSSLSession().getPeerCertificates()[0];
       clientSubjects.add(peer.getSubjectX500Principal().getName());
+      clientLeaves.add(peer);
       forms.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.US_ASCII));
       long exp = Instant.now().plusSeconds(300).getEpochSecond();
       byte[] body = ("{\"active\":true,\"iss\":\"https://idp.test\",\"sub\":\"user-1\",\"aud\":\"orders-api\","
@@ -174,5 +181,47 @@ class IntrospectionTlsClientAuthTests {
     assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer("opaque-1").build()))
         .isDeniedWith(DenyReason.INTROSPECTION_UNAVAILABLE);
     assertThat(clientSubjects).isEmpty();
+  }
+
+  private static javax.net.ssl.TrustManagerFactory trusting(X509Certificate cert) throws Exception {
+    KeyStore ts = KeyStore.getInstance("PKCS12");
+    ts.load(null, null);
+    ts.setCertificateEntry("endpoint", cert);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ts);
+    return tmf;
+  }
+
+  private static dev.zt.spiffe.X509Source sourceOf(dev.zt.testkit.spiffe.TestSvid svid,
+      dev.zt.testkit.spiffe.TestTrustDomain domain) {
+    return dev.zt.spiffe.X509Source.of(new dev.zt.spiffe.SvidSnapshot(svid.toX509Svid(),
+        dev.zt.spiffe.TrustBundleSet.of(domain.bundle().trustBundle())));
+  }
+
+  @Test
+  void enforceWhenTlsClientAuthWithTheWorkloadsSvidThenTheEndpointSeesThatSvid() throws Exception {
+    dev.zt.testkit.spiffe.TestSvid svid = WORKLOADS.issueX509Svid("/ns/shop/sa/orders");
+    SSLContext tls = dev.zt.spiffe.SpiffeSslContexts.clientOfWebPki(sourceOf(svid, WORKLOADS), trusting(server.cert()));
+
+    assertThatDecision(enforcer(tls).enforce(TestRequest.get("/orders").bearer("opaque-1").build())).isAllowed();
+    assertThat(clientLeaves).containsExactly(svid.leaf());
+  }
+
+  @Test
+  void enforceWhenTlsClientAuthWithAnSvidTheEndpointDoesNotTrustOrAnEndpointItDoesNotTrustThenUnavailable()
+      throws Exception {
+    dev.zt.testkit.spiffe.TestTrustDomain stranger = dev.zt.testkit.spiffe.TestTrustDomain.create("other.org");
+    dev.zt.testkit.spiffe.TestSvid foreign = stranger.issueX509Svid("/ns/shop/sa/orders");
+    dev.zt.testkit.spiffe.TestSvid own = WORKLOADS.issueX509Svid("/ns/shop/sa/orders");
+    SSLContext untrustedClient = dev.zt.spiffe.SpiffeSslContexts.clientOfWebPki(sourceOf(foreign, stranger),
+        trusting(server.cert()));
+    SSLContext untrustedServer = dev.zt.spiffe.SpiffeSslContexts.clientOfWebPki(sourceOf(own, WORKLOADS),
+        trusting(client.cert()));
+
+    assertThatDecision(enforcer(untrustedClient).enforce(TestRequest.get("/orders").bearer("opaque-1").build()))
+        .isDeniedWith(DenyReason.INTROSPECTION_UNAVAILABLE);
+    assertThatDecision(enforcer(untrustedServer).enforce(TestRequest.get("/orders").bearer("opaque-1").build()))
+        .isDeniedWith(DenyReason.INTROSPECTION_UNAVAILABLE);
+    assertThat(clientLeaves).isEmpty();
   }
 }
