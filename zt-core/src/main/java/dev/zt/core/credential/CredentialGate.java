@@ -383,10 +383,11 @@ final class CredentialGate implements Gate {
       exchange.set(tokenSlot, h.substring(start));
     }
     int end = h.length();
-    // A JWS compact serialization has exactly two '.' (RFC 7515 §7.1) and the verifier accepts nothing else: a token
-    // with fewer is never in the validated-token cache and names no issuer, so it skips that probe.
-    int dot1 = h.indexOf('.', start);
-    boolean jwsShaped = dot1 >= 0 && h.indexOf('.', dot1 + 1) >= 0;
+    // A JWS compact serialization has exactly two '.' (RFC 7515 §7.1) and the verifier accepts nothing else: with an
+    // introspecting issuer, a token with fewer is never in the validated-token cache and names no issuer, so it skips
+    // that probe and goes to the introspection cache (without one, no scan: such a token is refused either way).
+    int dot1 = introspector == null ? -1 : h.indexOf('.', start);
+    boolean jwsShaped = introspector == null || (dot1 >= 0 && h.indexOf('.', dot1 + 1) >= 0);
     TokenKey probe = null;
     if (validated != null && start < end && jwsShaped) {
       // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
