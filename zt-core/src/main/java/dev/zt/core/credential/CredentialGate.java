@@ -386,8 +386,7 @@ final class CredentialGate implements Gate {
     // A JWS compact serialization has exactly two '.' (RFC 7515 §7.1) and the verifier accepts nothing else: with an
     // introspecting issuer, a token with fewer is never in the validated-token cache and names no issuer, so it skips
     // that probe and goes to the introspection cache (without one, no scan: such a token is refused either way).
-    int dot1 = introspector == null ? -1 : h.indexOf('.', start);
-    boolean jwsShaped = introspector == null || (dot1 >= 0 && h.indexOf('.', dot1 + 1) >= 0);
+    boolean jwsShaped = introspector == null || jwsShaped(h, start);
     TokenKey probe = null;
     if (validated != null && start < end && jwsShaped) {
       // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
@@ -413,13 +412,11 @@ final class CredentialGate implements Gate {
     // every check below has an answer (a non-ASCII one never hashes to its key): a hit is that very token, so it is
     // decided before the checks, as a cached JWT is; a miss runs them all before any call.
     Introspector.TokenHash opaqueKey = null;
-    if (introspector != null && !jwsShaped && start < end && end - start <= first.maxTokenLength()) {
+    if (!jwsShaped && start < end && end - start <= first.maxTokenLength()) {
       opaqueKey = Introspector.TokenHash.ofAsciiOrNull(h, start, end);
-      if (opaqueKey != null) {
-        Step hit = introspector.cachedOpaqueOrNull(exchange, opaqueKey, admitIntrospected);
-        if (hit != null) {
-          return hit;
-        }
+      Step hit = opaqueKey == null ? null : introspector.cachedOpaqueOrNull(exchange, opaqueKey, admitIntrospected);
+      if (hit != null) {
+        return hit;
       }
     }
     String token = h.substring(start);
@@ -736,6 +733,12 @@ final class CredentialGate implements Gate {
       }
     }
     return false;
+  }
+
+  /** Whether the token from {@code start} has two '.', as a JWS compact serialization has (RFC 7515 §7.1). */
+  private static boolean jwsShaped(String h, int start) {
+    int dot1 = h.indexOf('.', start);
+    return dot1 >= 0 && h.indexOf('.', dot1 + 1) >= 0;
   }
 
   /** RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
