@@ -88,6 +88,7 @@ final class CredentialGate implements Gate {
   // the one issuer's introspection client that opaque tokens (no JWT of an accepted issuer) go to, or null
   private Introspector introspector;
   private String introspectingIssuer;
+  private final Introspector.Admission admitIntrospected = this::admitIntrospected; // one instance, not one a request
 
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
       WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state, CertificateBinding certificates) {
@@ -377,28 +378,45 @@ final class CredentialGate implements Gate {
     while (start < h.length() && h.charAt(start) == ' ') {
       start++;
     }
-    // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
-    // that spelling built once
-    TokenKey probe = validated == null ? null
-        : new TokenKey(start == 7 && h.startsWith("Bearer") ? h : "Bearer " + h.substring(start));
     if (viaDpop) { // the proof is checked on every request, cached token or not: it is per request
       exchange.set(proofSlot, proofHeaders.get(0));
       exchange.set(tokenSlot, h.substring(start));
     }
-    if (validated != null && start < h.length()) {
+    int end = h.length();
+    // A JWS compact serialization has exactly two '.' (RFC 7515 §7.1) and the verifier accepts nothing else: with an
+    // introspecting issuer, a token with fewer is never in the validated-token cache and names no issuer, so it skips
+    // that probe and goes to the introspection cache (without one, no scan: such a token is refused either way).
+    boolean jwsShaped = introspector == null || jwsShaped(h, start);
+    TokenKey probe = null;
+    if (validated != null && start < end && jwsShaped) {
+      // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
+      // that spelling built once
+      probe = new TokenKey(start == 7 && h.startsWith("Bearer") ? h : "Bearer " + h.substring(start));
       Entry hit = cached(probe);
       if (hit != null) {
         if (exchange.now() < hit.untilMillis()) {
+          TokenKey key = probe;
           if (viaDpop && !request.mayBlock()) { // a proof's signature check never runs on an event loop
             try {
-              return Step.later(CompletableFuture.supplyAsync(() -> admit(exchange, hit, probe), blockingExecutor));
+              return Step.later(CompletableFuture.supplyAsync(() -> admit(exchange, hit, key), blockingExecutor));
             } catch (RejectedExecutionException e) {
               return Step.deny(DenyReason.KEYS_UNAVAILABLE);
             }
           }
-          return admit(exchange, hit, probe);
+          return admit(exchange, hit, key);
         }
         validated.asMap().remove(probe, hit); // validated long enough ago: checked against today's keys again below
+      }
+    }
+    // An opaque token's answer is cached by its SHA-256, hashed straight from the header. Only a token that passed
+    // every check below has an answer (a non-ASCII one never hashes to its key): a hit is that very token, so it is
+    // decided before the checks, as a cached JWT is; a miss runs them all before any call.
+    Introspector.TokenHash opaqueKey = null;
+    if (!jwsShaped && start < end && end - start <= first.maxTokenLength()) {
+      opaqueKey = Introspector.TokenHash.ofAsciiOrNull(h, start, end);
+      Step hit = opaqueKey == null ? null : introspector.cachedOpaqueOrNull(exchange, opaqueKey, admitIntrospected);
+      if (hit != null) {
+        return hit;
       }
     }
     String token = h.substring(start);
@@ -408,13 +426,14 @@ final class CredentialGate implements Gate {
     if (token.isEmpty() || !isB64Token(token)) {
       return Step.deny(DenyReason.MALFORMED_CREDENTIAL);
     }
-    if (introspector != null && JwtVerifier.unverifiedIssuer(token, first.maxTokenLength()) == null) {
+    if (introspector != null && (!jwsShaped || JwtVerifier.unverifiedIssuer(token, first.maxTokenLength()) == null)) {
       // not a JWT naming an issuer (an opaque token): the introspecting issuer's endpoint says what it is
       if (token.length() > first.maxTokenLength()) {
         exchange.note("token length " + token.length());
         return Step.deny(DenyReason.TOKEN_TOO_LARGE);
       }
-      return introspector.opaque(exchange, token, budget, this::admitIntrospected);
+      return introspector.opaque(exchange, opaqueKey != null ? opaqueKey : Introspector.TokenHash.of(token), token,
+          budget, admitIntrospected);
     }
     // not validated before: a signature check, paid for from the source's budget before any work is done
     if (budget != null) {
@@ -423,14 +442,15 @@ final class CredentialGate implements Gate {
         return allowed;
       }
     }
+    TokenKey cacheKey = probe;
     if (!request.mayBlock()) {
       try {
-        return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, probe), blockingExecutor));
+        return Step.later(CompletableFuture.supplyAsync(() -> validate(exchange, token, cacheKey), blockingExecutor));
       } catch (RejectedExecutionException e) {
         return Step.deny(DenyReason.KEYS_UNAVAILABLE);
       }
     }
-    return validate(exchange, token, probe);
+    return validate(exchange, token, cacheKey);
   }
 
   private Step validate(RequestState exchange, String token, TokenKey cacheKey) {
@@ -585,6 +605,19 @@ final class CredentialGate implements Gate {
    * {@code cnf} names, checked as a JWT's is (RFC 7662 §2.2 with RFC 8705 §3.2 and RFC 9449 §6.2).
    */
   private Step admitIntrospected(RequestState exchange, VerifiedCredential credential, Caller caller) {
+    if (dpop != null && !exchange.request().mayBlock() && exchange.get(proofSlot) != null
+        && ((IntrospectedToken) credential).binding().keyThumbprintOrNull() != null) {
+      try { // a proof's signature check never runs on an event loop (a cached answer is decided on the caller's thread)
+        return Step.later(CompletableFuture.supplyAsync(
+            () -> admitIntrospectedNow(exchange, credential, caller), blockingExecutor));
+      } catch (RejectedExecutionException e) {
+        return Step.deny(DenyReason.KEYS_UNAVAILABLE);
+      }
+    }
+    return admitIntrospectedNow(exchange, credential, caller);
+  }
+
+  private Step admitIntrospectedNow(RequestState exchange, VerifiedCredential credential, Caller caller) {
     Step bound = binding(exchange, ((IntrospectedToken) credential).binding(), "introspected token");
     return bound != null ? bound : admitCredential(exchange, credential, caller);
   }
@@ -717,6 +750,12 @@ final class CredentialGate implements Gate {
       }
     }
     return false;
+  }
+
+  /** Whether the token from {@code start} has two '.', as a JWS compact serialization has (RFC 7515 §7.1). */
+  private static boolean jwsShaped(String h, int start) {
+    int dot1 = h.indexOf('.', start);
+    return dot1 >= 0 && h.indexOf('.', dot1 + 1) >= 0;
   }
 
   /** RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */

@@ -77,21 +77,75 @@ final class Introspector {
       "urn:ietf:params:oauth:token-type:access_token");
   private static final String[] STRING_MEMBERS =
       {"iss", "sub", "jti", "client_id", "username", "scope", "token_type"};
-  // one digest per thread, reset by each digest(): a clone or getInstance per request cost more than the hash
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  // one digest per thread with its scratch buffers, reset by each digest(): a clone or getInstance per request, or
+  // the token's bytes and the digest's result allocated per request, cost more than the hash
+  private static final ThreadLocal<Sha256> SHA256 = ThreadLocal.withInitial(Sha256::new);
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /** A thread's SHA-256 and the buffers it hashes from and into. */
+  private static final class Sha256 {
+    final MessageDigest digest;
+    final byte[] in = new byte[512];
+    final byte[] out = new byte[32];
+
+    Sha256() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
-  });
+  }
 
   /** The cache key: a token's SHA-256, as four longs (the token itself is never kept). */
   record TokenHash(long a, long b, long c, long d) {
 
+    /**
+     * The SHA-256 of a token that is ASCII (what every token that reaches the endpoint is: a b64token).
+     *
+     * @throws IllegalArgumentException if it is not ASCII
+     */
     static TokenHash of(String token) {
-      ByteBuffer h = ByteBuffer.wrap(SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII)));
-      return new TokenHash(h.getLong(), h.getLong(), h.getLong(), h.getLong());
+      TokenHash h = ofAsciiOrNull(token, 0, token.length());
+      if (h == null) {
+        throw new IllegalArgumentException("not an ASCII token");
+      }
+      return h;
+    }
+
+    /**
+     * The SHA-256 of the characters {@code from}..{@code to} of {@code s} as ASCII bytes, hashed straight from the
+     * string (no substring, no byte copy of the whole token, no result array), or {@code null} when one of them is
+     * not ASCII: the key is then never one that an ASCII token has (a {@code char} is never truncated to a byte that
+     * another token spells), and the caller refuses the token by its full checks.
+     */
+    static TokenHash ofAsciiOrNull(String s, int from, int to) {
+      Sha256 t = SHA256.get();
+      byte[] in = t.in;
+      int seen = 0;
+      int i = from;
+      while (i < to) {
+        int n = Math.min(in.length, to - i);
+        for (int j = 0; j < n; j++) {
+          char c = s.charAt(i + j);
+          seen |= c;
+          in[j] = (byte) c;
+        }
+        t.digest.update(in, 0, n);
+        i += n;
+      }
+      byte[] out = t.out;
+      try {
+        t.digest.digest(out, 0, out.length); // resets the digest, also after a non-ASCII token
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException(e);
+      }
+      if ((seen & ~0x7F) != 0) {
+        return null;
+      }
+      return new TokenHash((long) LONGS.get(out, 0), (long) LONGS.get(out, 8), (long) LONGS.get(out, 16),
+          (long) LONGS.get(out, 24));
     }
 
     @Override
@@ -192,7 +246,11 @@ final class Introspector {
    * A call for a token not known to be active is paid for from the source's validation budget first.
    */
   Step opaque(RequestState exchange, String token, ValidationBudget budget, Admission admission) {
-    TokenHash key = TokenHash.of(token);
+    return opaque(exchange, TokenHash.of(token), token, budget, admission);
+  }
+
+  /** {@link #opaque(RequestState, String, ValidationBudget, Admission)} with the token's hash computed already. */
+  Step opaque(RequestState exchange, TokenHash key, String token, ValidationBudget budget, Admission admission) {
     long now = exchange.now();
     Answer cached = cached(key);
     if (cached != null && cached.freshAt(now)) {
@@ -211,6 +269,24 @@ final class Introspector {
     return Step.later(call.handle((answer, error) -> answer != null
         ? decide(exchange, answer, false, () -> admission.admit(exchange, answer.token(), answer.caller()))
         : outage(exchange, key, error, stale -> admission.admit(exchange, stale.token(), stale.caller()))));
+  }
+
+  /**
+   * The step for an opaque token whose fresh answer is cached, decided at once; {@code null} when none is (the caller
+   * then checks the token in full and calls {@link #opaque}). Only a token that passed every check before its call
+   * has an answer, and the key is its SHA-256: a hit is that very token, so the hot path skips the checks a miss runs.
+   */
+  Step cachedOpaqueOrNull(RequestState exchange, TokenHash key, Admission admission) {
+    Answer cached = cached(key);
+    if (cached == null || !cached.freshAt(exchange.now())) {
+      return null;
+    }
+    if (cached.active()) {
+      exchange.note("introspection: active (cached)");
+      return admission.admit(exchange, cached.token(), cached.caller());
+    }
+    exchange.note("introspection: " + cached.detail() + " (cached)");
+    return Step.deny(cached.reason());
   }
 
   /**

@@ -207,6 +207,38 @@ class IntrospectionTests {
   }
 
   @Test
+  void enforceWhenCachedDpopBoundOpaqueTokenOnANonBlockingRequestThenTheProofIsCheckedOnTheBlockingExecutor() {
+    dev.zt.testkit.TestKey key = dev.zt.testkit.TestKey.ec256();
+    endpoint.answerJson(active(m -> {
+      m.put("cnf", Map.of("jkt", key.thumbprint()));
+      return m;
+    }));
+    java.util.concurrent.atomic.AtomicInteger offloaded = new java.util.concurrent.atomic.AtomicInteger();
+    Enforcer enforcer = Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().introspection(secretBasic().build()).build())
+        .publicOrigin(java.net.URI.create("https://orders.example.com"))
+        .routes(Fixtures.routes()).realm("orders").clock(clock)
+        .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
+        .rateLimits(RatePolicy.none()).countermeasures(CountermeasurePolicy.none())
+        .blockingExecutor(task -> {
+          offloaded.incrementAndGet();
+          task.run();
+        })
+        .build();
+    String uri = "https://orders.example.com/orders";
+    assertThatDecision(await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE, dev.zt.testkit.DpopProof.of(key)
+        .clock(clock).request("GET", uri).accessToken(OPAQUE).build()).build()))).isAllowedFor("user-7");
+    int before = offloaded.get();
+
+    Decision cached = await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE, dev.zt.testkit.DpopProof.of(key)
+        .clock(clock).request("GET", uri).accessToken(OPAQUE).build()).nonBlocking().build()));
+
+    assertThatDecision(cached).isAllowedFor("user-7");
+    assertThat(offloaded.get()).as("the cached answer's proof check left the caller's thread").isEqualTo(before + 1);
+    assertThat(endpoint.calls()).isEqualTo(1);
+  }
+
+  @Test
   void enforceWhenOpaqueTokenIsCertificateBoundThenAllowedOnlyOverThatCertificate() throws Exception {
     dev.zt.testkit.spiffe.TestTrustDomain domain = dev.zt.testkit.spiffe.TestTrustDomain.create("example.org");
     java.security.cert.X509Certificate client = domain.issueX509Svid("/client").leaf();
@@ -403,6 +435,127 @@ class IntrospectionTests {
     assertThat(endpoint.calls()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
     assertThatDecision(get(enforcer, OPAQUE)).isAllowed();
+    assertThat(endpoint.calls()).isEqualTo(2);
+  }
+
+  // ---- the cached path: a hit is decided before the token's checks, never weakening what is refused
+
+  private static CompletionStage<Decision> withAuthorization(Enforcer enforcer, String authorization) {
+    return enforcer.enforce(TestRequest.get("/orders").header("Authorization", authorization).build());
+  }
+
+  @Test
+  void enforceWhenCachedOpaqueTokenSentWithAnotherSpellingOfTheSchemeThenHitWithoutCall() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = enforcer(secretBasic().build());
+    assertThatDecision(get(enforcer, OPAQUE)).isAllowed();
+
+    assertThatDecision(withAuthorization(enforcer, "bearer " + OPAQUE)).isAllowedFor("user-7");
+    assertThatDecision(withAuthorization(enforcer, "BEARER   " + OPAQUE)).isAllowedFor("user-7");
+
+    assertThat(endpoint.calls()).isEqualTo(1);
+  }
+
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> noB64Tokens() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("opaque-4f1c 2a9e8b7d", DenyReason.MALFORMED_CREDENTIAL),
+        org.junit.jupiter.params.provider.Arguments.of("opaque-4f1c2a9e8b7d,x", DenyReason.MULTIPLE_CREDENTIALS),
+        org.junit.jupiter.params.provider.Arguments.of("opaque-4f1c=2a9e8b7d", DenyReason.MALFORMED_CREDENTIAL),
+        org.junit.jupiter.params.provider.Arguments.of("opaque-4f1c2a9e8b7\u0144", DenyReason.MALFORMED_CREDENTIAL),
+        org.junit.jupiter.params.provider.Arguments.of("opaque-\"4f1c2a9e8b7d", DenyReason.MALFORMED_CREDENTIAL));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("noB64Tokens")
+  void enforceWhenUncachedTokenIsNoB64TokenThenRefusedWithoutCall(String token, DenyReason reason) {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = enforcer(secretBasic().build());
+
+    assertThatDecision(withAuthorization(enforcer, "Bearer " + token)).isDeniedWith(reason);
+    assertThatDecision(withAuthorization(enforcer, "Bearer " + token)).isDeniedWith(reason);
+
+    assertThat(endpoint.calls()).isZero();
+  }
+
+  @Test
+  void enforceWhenTokenDiffersFromACachedOneInANonAsciiCharWithTheSameLowByteThenRefusedWithoutCall() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = enforcer(secretBasic().build());
+    assertThatDecision(get(enforcer, OPAQUE)).isAllowed();
+    // 'd' is 0x64; U+0164 truncated to a byte is 0x64 too: the hash must not see the two as one token
+    String lookalike = OPAQUE.substring(0, OPAQUE.length() - 1) + '\u0164';
+
+    assertThatDecision(withAuthorization(enforcer, "Bearer " + lookalike))
+        .isDeniedWith(DenyReason.MALFORMED_CREDENTIAL);
+
+    assertThat(endpoint.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void enforceWhenTokenTooLargeSentTwiceThenRefusedBothTimesWithoutCall() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = enforcer(secretBasic().build(), b -> b.maxTokenLength(256));
+    String large = "t".repeat(257);
+
+    assertThatDecision(get(enforcer, large)).isDeniedWith(DenyReason.TOKEN_TOO_LARGE);
+    assertThatDecision(get(enforcer, large)).isDeniedWith(DenyReason.TOKEN_TOO_LARGE);
+
+    assertThat(endpoint.calls()).isZero();
+  }
+
+  @Test
+  void enforceWhenCachedOpaqueTokenSentWithTheDpopSchemeThenRefusedAsNotSenderConstrained() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = senderAware(Fixtures.routes());
+    assertThatDecision(get(enforcer, OPAQUE)).isAllowedFor("user-7"); // cached now
+    String proof = dev.zt.testkit.DpopProof.of(dev.zt.testkit.TestKey.ec256())
+        .request("GET", "https://orders.example.com/orders").accessToken(OPAQUE).build();
+
+    Decision viaDpop = await(enforcer.enforce(TestRequest.get("/orders").dpop(OPAQUE, proof).build()));
+
+    assertThatDecision(viaDpop).isDeniedWith(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+    assertThat(endpoint.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void enforceWhenCachedOpaqueTokenOnARouteThatRequiresSenderConstraintThenRefused() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = senderAware(dev.zt.core.policy.RoutePolicy.builder()
+        .get("/orders", dev.zt.core.policy.Requirement.allScopes("orders:read")
+            .and(dev.zt.core.policy.Requirement.senderConstrained()))
+        .get("/profile", dev.zt.core.policy.Requirement.allScopes("orders:read"))
+        .build());
+    assertThatDecision(await(enforcer.enforce(TestRequest.get("/profile").bearer(OPAQUE).build())))
+        .isAllowedFor("user-7"); // cached now
+
+    assertThatDecision(await(get(enforcer, OPAQUE))).isDeniedWith(DenyReason.TOKEN_NOT_SENDER_CONSTRAINED);
+    assertThat(endpoint.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void enforceWhenOpaqueTokenHasTwoDotsButIsNoJwtThenIntrospectedAndCached() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = enforcer(secretBasic().build());
+    String dotted = "opaque.4f1c2a9e.8b7d";
+
+    assertThatDecision(get(enforcer, dotted)).isAllowedFor("user-7");
+    assertThatDecision(get(enforcer, dotted)).isAllowedFor("user-7");
+
+    assertThat(endpoint.last().form()).containsEntry("token", dotted);
+    assertThat(endpoint.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void enforceWhenIntrospectJwtsAndCachedJwtAndOpaqueTokenThenEachHitsItsOwnEntry() {
+    endpoint.answerJson(active(m -> m));
+    Enforcer enforcer = enforcer(secretBasic().introspectJwts().build());
+    String jwt = issuer.token().scope("orders:read").build();
+    assertThatDecision(get(enforcer, jwt)).isAllowed();
+    assertThatDecision(get(enforcer, OPAQUE)).isAllowed();
+
+    assertThatDecision(get(enforcer, jwt)).isAllowed();
+    assertThatDecision(get(enforcer, OPAQUE)).isAllowedFor("user-7");
+
     assertThat(endpoint.calls()).isEqualTo(2);
   }
 
