@@ -10,24 +10,13 @@ import static dev.zt.testkit.ZtAssertions.assertThatDecision;
 import static dev.zt.testkit.ZtAssertions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.zt.testkit.TestClock;
 import dev.zt.testkit.TestRequest;
 import io.opentelemetry.api.OpenTelemetry;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,9 +33,6 @@ class IntrospectionMockOAuth2ServerTests {
 
   private static final String ISSUER = "tenant-a";
   private static final String API = "orders-api";
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private MockOAuth2Server server;
   private TestClock clock;
@@ -75,28 +61,12 @@ class IntrospectionMockOAuth2ServerTests {
 
   /** A client-credentials access token from the issuer's token endpoint, over HTTP; its subject is the client. */
   private String clientCredentials(String client) throws Exception {
-    server.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER, client, "JWT", List.of(API),
-        Map.of("scope", "orders:read"), 300));
-    HttpResponse<String> t = HTTP.send(HttpRequest.newBuilder(server.tokenEndpointUrl(ISSUER).uri())
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
-            + URLEncoder.encode("orders:read", StandardCharsets.UTF_8) + "&client_id=" + client
-            + "&client_secret=secret"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(t.statusCode()).isEqualTo(200);
-    return (String) JSONObjectUtils.parse(t.body()).get("access_token");
+    return MockOAuth2Servers.clientCredentials(server, ISSUER, client, API);
   }
 
-  /** The requests the server received since the last call (each is recorded before it is answered). */
+  /** The requests the server received since the last call. */
   private List<RecordedRequest> requestsSinceLastCall() throws InterruptedException {
-    var recorder = ((MockWebServerWrapper) server.getConfig().getHttpServer()).getMockWebServer();
-    List<RecordedRequest> requests = new ArrayList<>();
-    for (RecordedRequest r = recorder.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
-        r = recorder.takeRequest(0, TimeUnit.MILLISECONDS)) {
-      requests.add(r);
-    }
-    return requests;
+    return MockOAuth2Servers.requestsSinceLastCall(server);
   }
 
   private Decision get(String token) {

@@ -16,28 +16,18 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.zt.testkit.TestRequest;
 import io.opentelemetry.api.OpenTelemetry;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
-import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import no.nav.security.mock.oauth2.token.KeyProvider;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -59,9 +49,6 @@ class SeveralIssuersMockOAuth2ServerTests {
   private static final String B = "tenant-b";
   private static final String UNLISTED = "tenant-c";
   private static final String API = "orders-api";
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private RotatingKeys keys;
   private MockOAuth2Server server;
@@ -91,31 +78,12 @@ class SeveralIssuersMockOAuth2ServerTests {
 
   /** A client-credentials access token from the issuer's token endpoint, over HTTP; its subject is the client. */
   private String clientCredentials(String issuerId, String client) throws Exception {
-    server.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, client, "JWT", List.of(API),
-        Map.of("scope", "orders:read"), 300));
-    HttpResponse<String> t = HTTP.send(HttpRequest.newBuilder(server.tokenEndpointUrl(issuerId).uri())
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
-            + URLEncoder.encode("orders:read", StandardCharsets.UTF_8) + "&client_id=" + client
-            + "&client_secret=secret"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(t.statusCode()).isEqualTo(200);
-    return (String) JSONObjectUtils.parse(t.body()).get("access_token");
+    return MockOAuth2Servers.clientCredentials(server, issuerId, client, API);
   }
 
-  /**
-   * The paths of the requests the server received since the last call. A request is recorded before it is answered,
-   * so every fetch of a finished {@code enforce} is there: nothing is waited for.
-   */
+  /** The paths of the requests the server received since the last call (nothing is waited for). */
   private List<String> requestsSinceLastCall() throws InterruptedException {
-    var recorder = ((MockWebServerWrapper) server.getConfig().getHttpServer()).getMockWebServer();
-    List<String> paths = new ArrayList<>();
-    for (RecordedRequest r = recorder.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
-        r = recorder.takeRequest(0, TimeUnit.MILLISECONDS)) {
-      paths.add(r.getPath());
-    }
-    return paths;
+    return MockOAuth2Servers.requestsSinceLastCall(server).stream().map(RecordedRequest::getPath).toList();
   }
 
   private Decision get(String token) {
