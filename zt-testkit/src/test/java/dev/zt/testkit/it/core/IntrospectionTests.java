@@ -104,15 +104,26 @@ class IntrospectionTests {
   }
 
   private Enforcer enforcer(Introspection introspection, UnaryOperator<BearerJwt.Builder> jwt) {
-    return Enforcer.builder()
-        .bearerJwt(jwt.apply(issuer.bearerJwt()).introspection(introspection).build())
+    return builder(jwt.apply(issuer.bearerJwt()).introspection(introspection).build())
         .routes(Fixtures.routes())
+        .build();
+  }
+
+  /** The enforcer every test here builds on, routes aside: the credential alone (no rate limits, no countermeasures). */
+  private Enforcer.Builder builder(BearerJwt jwt) {
+    return Enforcer.builder()
+        .bearerJwt(jwt)
         .realm("orders")
         .clock(clock)
         .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
         .rateLimits(RatePolicy.none())
-        .countermeasures(CountermeasurePolicy.none())
-        .build();
+        .countermeasures(CountermeasurePolicy.none());
+  }
+
+  /** {@link #builder} with a public origin, so DPoP is understood. */
+  private Enforcer.Builder senderAwareBuilder() {
+    return builder(issuer.bearerJwt().introspection(secretBasic().build()).build())
+        .publicOrigin(java.net.URI.create("https://orders.example.com"));
   }
 
   private static CompletionStage<Decision> get(Enforcer enforcer, String token) {
@@ -136,16 +147,7 @@ class IntrospectionTests {
   }
 
   private Enforcer senderAware(dev.zt.core.policy.RoutePolicy routes) {
-    return Enforcer.builder()
-        .bearerJwt(issuer.bearerJwt().introspection(secretBasic().build()).build())
-        .publicOrigin(java.net.URI.create("https://orders.example.com"))
-        .routes(routes)
-        .realm("orders")
-        .clock(clock)
-        .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
-        .rateLimits(RatePolicy.none())
-        .countermeasures(CountermeasurePolicy.none())
-        .build();
+    return senderAwareBuilder().routes(routes).build();
   }
 
   @Test
@@ -214,12 +216,7 @@ class IntrospectionTests {
       return m;
     }));
     java.util.concurrent.atomic.AtomicInteger offloaded = new java.util.concurrent.atomic.AtomicInteger();
-    Enforcer enforcer = Enforcer.builder()
-        .bearerJwt(issuer.bearerJwt().introspection(secretBasic().build()).build())
-        .publicOrigin(java.net.URI.create("https://orders.example.com"))
-        .routes(Fixtures.routes()).realm("orders").clock(clock)
-        .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
-        .rateLimits(RatePolicy.none()).countermeasures(CountermeasurePolicy.none())
+    Enforcer enforcer = senderAwareBuilder().routes(Fixtures.routes())
         .blockingExecutor(task -> {
           offloaded.incrementAndGet();
           task.run();
