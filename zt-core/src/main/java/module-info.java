@@ -12,6 +12,7 @@ module dev.zt.core {
   requires java.net.http; // the introspection client (RFC 7662)
 
   exports dev.zt.core;
+  exports dev.zt.core.authz;
   exports dev.zt.core.countermeasure;
   exports dev.zt.core.credential;
   exports dev.zt.core.detect;

@@ -3,6 +3,7 @@ package dev.zt.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.apicheck.JavadocExamples;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.countermeasure.Countermeasure;
 import dev.zt.core.countermeasure.CountermeasurePolicy;
 import dev.zt.core.countermeasure.SecurityEvent;
@@ -90,6 +91,14 @@ class JavadocExamplesTests {
     Dpop dpop = Dpop.builder().requireNonce().build();
     // end example
     org.assertj.core.api.Assertions.assertThat(dpop.nonceRequired()).isTrue();
+  }
+
+  @Test
+  void resourceExampleWhenBuiltThenCarriesOwner() {
+    // example: Resource
+    Resource order = Resource.of("order", "7f3c").with("owner", "alice");
+    // end example
+    assertThat(order.attribute("owner")).contains("alice");
   }
 
   static BearerJwt credential() {
