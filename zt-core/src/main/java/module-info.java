@@ -20,7 +20,8 @@ module dev.zt.core {
   exports dev.zt.core.rate;
   exports dev.zt.core.spi;
   exports dev.zt.core.trust;
-  exports dev.zt.core.internal to dev.zt.spiffe, dev.zt.spiffe.workload, dev.zt.testkit, dev.zt.servlet, dev.zt.netty;
+  exports dev.zt.core.internal to dev.zt.spiffe, dev.zt.spiffe.workload, dev.zt.testkit, dev.zt.servlet, dev.zt.netty,
+      dev.zt.policy;
   exports dev.zt.core.internal.pipeline to dev.zt.spiffe, dev.zt.spiffe.workload, dev.zt.testkit, dev.zt.servlet,
-      dev.zt.netty;
+      dev.zt.netty, dev.zt.policy;
 }
