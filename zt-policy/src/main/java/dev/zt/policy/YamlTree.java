@@ -65,7 +65,7 @@ final class YamlTree {
 
   static YamlTree read(String name, String text, EnvSubstitution env, Problems problems) {
     if (text.length() > MAX_CHARS) {
-      problems.add("", 0, "the file is larger than " + MAX_CHARS + " characters (1 MiB): refused");
+      problems.add("", 0, "the file is larger than 1 MiB: refused");
       return null;
     }
     LoadSettings settings = LoadSettings.builder()

@@ -194,6 +194,29 @@ class PolicyFileTests {
   }
 
   @Test
+  void loadWhenDirectoryThenNotARegularFile(@TempDir Path dir) {
+    assertThatThrownBy(() -> PolicyFile.load(dir, Map.of(), PolicyExtensions.none()))
+        .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("not a regular file");
+  }
+
+  @Test
+  void loadWhenSymlinkThenTheTargetIsRead(@TempDir Path dir) throws Exception {
+    Path target = Files.writeString(dir.resolve("v1.yaml"), HEAD + ROUTES);
+    Path link = Files.createSymbolicLink(dir.resolve("zt-policy.yaml"), target);
+
+    assertThat(PolicyFile.load(link, Map.of(), PolicyExtensions.none()).revision())
+        .isEqualTo(PolicyFile.revision(Files.readAllBytes(target)));
+  }
+
+  @Test
+  void parseWhenNotUtf8ThenRefused() {
+    byte[] latin1 = (HEAD + ROUTES + "realm: caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThatThrownBy(() -> PolicyFile.parse("p.yaml", latin1, Map.of(), PolicyExtensions.none(), false))
+        .isInstanceOf(InvalidPolicyException.class).hasMessageContaining("not UTF-8");
+  }
+
+  @Test
   void parseWhenAliasBombThenRefused() {
     StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
     char prev = 'a';
@@ -323,10 +346,31 @@ class PolicyFileTests {
   void parseWhenObjectsSectionThenNotSupportedYet() {
     String text = HEAD + ROUTES + """
         objects:
-          - {id: owner-reads, resource: order, actions: [read], effect: permit, when: {owner: sub}}
+          - id: order-read-owner-or-admin
+            effect: permit
+            resource: order
+            actions: [read]
+            when: {any_of: [{owner: owner}, {any_role: [admin]}]}
         """;
 
     assertThat(problems(text)).singleElement().satisfies(x -> assertThat(x.message()).contains("not supported yet"));
+  }
+
+  @Test
+  void parseWhenPdpSectionThenSchemaValidButNotSupportedYet() {
+    String text = HEAD + ROUTES + """
+        pdp:
+          - opa: {url: "http://127.0.0.1:8181", path: orders/allow}
+            resource_types: [order]
+            actions: [read]
+            timeout: 2s
+            cache: {ttl: 5s}
+        """;
+
+    assertThat(problems(text)).singleElement().satisfies(x -> {
+      assertThat(x.pointer()).isEqualTo("/pdp");
+      assertThat(x.message()).contains("not supported yet");
+    });
   }
 
   @Test
