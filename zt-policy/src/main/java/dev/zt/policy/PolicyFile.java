@@ -124,8 +124,9 @@ public final class PolicyFile {
     }
   }
 
+  /** A deep, unmodifiable copy of a tree of maps and lists. */
   @SuppressWarnings("unchecked")
-  private static <T> T unmodifiable(T o) {
+  static <T> T unmodifiable(T o) {
     if (o instanceof Map<?, ?> m) {
       Map<String, Object> copy = new java.util.LinkedHashMap<>();
       m.forEach((k, v) -> copy.put((String) k, unmodifiable(v)));

@@ -409,6 +409,27 @@ class PolicyFileTests {
   }
 
   @Test
+  void parseWhenActionNamesTwoKindsThenRefused() {
+    String text = HEAD + ROUTES + """
+        countermeasures:
+          rules:
+            - on: sqli.*
+              actions: [{monitor: 1h, throttle: 1m}]
+        """;
+
+    assertThat(problems(text)).singleElement().satisfies(x -> {
+      assertThat(x.pointer()).isEqualTo("/countermeasures/rules/0/actions/0");
+      assertThat(x.message()).contains("exactly one of");
+    });
+  }
+
+  @Test
+  void parseWhenDetectionWordUnknownThenOneProblem() {
+    assertThat(problems(HEAD + ROUTES + "detection: maybe\n")).singleElement().satisfies(x ->
+        assertThat(x.message()).contains("defaults"));
+  }
+
+  @Test
   void parseWhenCidrHasHostBitsThenRefused() {
     assertThat(problems(HEAD + ROUTES + "trust_forwarded_for: [10.0.0.1/8]\n")).singleElement().satisfies(x -> {
       assertThat(x.pointer()).isEqualTo("/trust_forwarded_for/0");
