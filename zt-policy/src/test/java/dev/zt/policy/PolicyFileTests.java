@@ -329,8 +329,11 @@ class PolicyFileTests {
 
   @Test
   void parseWhenEnforcerRefusesCombinationThenProblem() {
-    assertThat(problems(HEAD + ROUTES + "dpop: {require_nonce: true}\n")).singleElement().satisfies(x ->
-        assertThat(x.message()).contains("publicOrigin"));
+    assertThat(problems(HEAD + ROUTES + "dpop: {require_nonce: true}\n")).singleElement().satisfies(x -> {
+      assertThat(x.message()).contains("publicOrigin");
+      assertThat(x.pointer()).isEqualTo("/dpop");
+      assertThat(x.line()).isEqualTo(14);
+    });
   }
 
   @Test
