@@ -258,6 +258,10 @@ final class ObjectChecks {
       doc.put("action", action);
       doc.put("resource", what);
       doc.put("request", req);
+      dev.zt.core.trust.TrustLevel trust = request.allowedTrustOrNull();
+      if (trust != null) {
+        doc.put("trust", trust.name());
+      }
       return PdpInput.of(doc);
     }
   }

@@ -422,6 +422,7 @@ class ObjectAuthorizationTests {
     assertThat(input.get("request.method")).contains("GET");
     assertThat(input.get("request.path")).contains("/orders/42");
     assertThat(input.get("request.captures.id")).contains("42");
+    assertThat(input.get("trust")).contains("HIGH");
   }
 
   // --- configuration --------------------------------------------------------------------------------------------
