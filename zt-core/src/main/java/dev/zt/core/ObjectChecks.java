@@ -43,6 +43,7 @@ final class ObjectChecks {
   private final Audit audit;
   private final AuditListener listener; // or null
   private final Map<String, Route> routesById = new HashMap<>();
+  private final Map<String, String> permitDetails = new HashMap<>(); // audit details built once per permit rule
 
   ObjectChecks(ObjectPolicy objects, List<PdpBinding> bindings, Audit audit, AuditListener listener,
       RoutePolicy routes) {
@@ -52,6 +53,9 @@ final class ObjectChecks {
     this.listener = listener;
     for (Route r : routes.routes()) {
       routesById.put(r.id(), r);
+    }
+    for (ObjectRule r : objects.rules()) {
+      permitDetails.put(r.id(), "object rule '" + r.id() + "' permits");
     }
   }
 
@@ -159,8 +163,8 @@ final class ObjectChecks {
         }
       }
       if (binding == null) {
-        return finish(new Decision.Allow(caller, e.ruleId()), action, resource,
-            "object rule '" + e.ruleId() + "' permits", e.shadows());
+        return finish(new Decision.Allow(caller, e.ruleId()), action, resource, permitDetails.get(e.ruleId()),
+            e.shadows());
       }
       return askPdp(binding, e, caller, action, resource);
     }
