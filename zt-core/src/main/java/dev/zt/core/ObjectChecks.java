@@ -91,7 +91,7 @@ final class ObjectChecks {
     private final RequestContext request;
     private final Decision.Allow allow;
     private final String path;
-    private Map<String, String> captures; // computed when first asked
+    private volatile Map<String, String> captures; // computed when first asked (safely published)
 
     Handle(RequestContext request, Decision.Allow allow) {
       this.request = request;
