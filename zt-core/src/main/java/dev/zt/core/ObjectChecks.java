@@ -121,7 +121,14 @@ final class ObjectChecks {
       if (local instanceof Decision d) {
         return d;
       }
-      return ((CompletableFuture<Decision>) local).join(); // completes by the binding's deadline at the latest
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Decision> pending = (CompletableFuture<Decision>) local;
+      if (!pending.isDone() && !request.mayBlock()) {
+        // an event loop must not wait for a PDP: the answer still arrives (and is audited), but not here
+        throw new IllegalStateException("check(…) would block waiting for the PDP on a thread that must not block "
+            + "(a non-blocking request, e.g. Netty's event loop); use checkAsync(…)");
+      }
+      return pending.join(); // completes by the binding's deadline at the latest
     }
 
     @Override

@@ -34,6 +34,9 @@ public interface Authorization {
   /**
    * Decides, waiting for the PDP when one is asked (up to its binding's timeout): for threads that may block. The
    * answer is {@link Decision.Allow} or {@link Decision.Deny}.
+   *
+   * @throws IllegalStateException when the PDP must be waited for and the request said it cannot block
+   *     ({@code RequestContext.mayBlock()} false, as on Netty's event loop): use {@link #checkAsync} there
    */
   Decision check(String action, Resource resource);
 

@@ -523,4 +523,20 @@ class ObjectAuthorizationTests {
     assertThatDecision(authorization(enforcer, "/orders/1", token).check("read", Resource.of("order", "1")))
         .isDeniedWith(DenyReason.OBJECT_FORBIDDEN);
   }
+
+  @Test
+  void checkWhenPdpPendingOnARequestThatMustNotBlockThenRefusesToWait() {
+    CompletableFuture<PdpDecision> later = new CompletableFuture<>();
+    FakePdp pdp = new FakePdp(i -> later);
+    Enforcer enforcer = enforcer(orders().build(), bind(pdp));
+    var request = TestRequest.get("/orders/42").bearer(token("alice")).nonBlocking().build();
+    Decision d = await(enforcer.enforce(request));
+    Authorization authz = enforcer.authorization(request, (Decision.Allow) d);
+    assertThatIllegalStateException().isThrownBy(() -> authz.check("read", order("42", "alice")))
+        .withMessageContaining("checkAsync");
+    later.complete(ALLOW);
+    assertThatDecision(authz.checkAsync("read", order("42", "alice"))).isAllowed(); // answered: no wait
+    Authorization noPdp = authorization(enforcer(orders().build()), "/orders/42", token("alice"));
+    assertThatDecision(noPdp.check("read", order("42", "alice"))).isAllowed();
+  }
 }
