@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  *
  * <p>A hit allocates the key: with the default key, one small record around the input's precomputed canonical JSON;
- * with declared fields, the selected fields' JSON text too. The cached answer is a completed stage handed out as is
+ * with declared fields, also an array of the fields' values and its list view (the values themselves are the input's
+ * own immutable objects, compared by value: no JSON text is built). The cached answer is a completed stage handed out as is
  * (its {@code toCompletableFuture()} is a copy, so no caller can change it for the next).
  *
  * @since 0.3
@@ -42,14 +43,21 @@ public final class PdpCache implements PolicyDecisionPoint {
   static final Duration MAX_TTL = Duration.ofMinutes(5);
   static final long DEFAULT_MAX_ENTRIES = 10_000;
 
-  /** The lookup key: the revision current at the lookup and the selected fields (or the whole input). */
-  private record Key(String revision, String fields) {}
+  /**
+   * The lookup key: the revision current at the lookup and either the whole input's canonical JSON or the list of the
+   * declared fields' values (immutable JSON values with value equality; {@link #ABSENT} for a missing one).
+   */
+  private record Key(String revision, Object fields) {}
+
+  /** A declared field the input does not have (distinct from every JSON value). */
+  private static final Object ABSENT = new Object();
 
   /** A cached decision, its completed stage, and the end of its life in the clock's milliseconds. */
   private record Entry(CompletionStage<PdpDecision> stage, long untilMillis) {}
 
   private final PolicyDecisionPoint delegate;
   private final List<String> keyFields;
+  private final String[][] keyPaths;
   private final long ttlMillis;
   private final Clock clock;
   private final Cache<Key, Entry> entries;
@@ -61,6 +69,8 @@ public final class PdpCache implements PolicyDecisionPoint {
   private PdpCache(Builder b) {
     this.delegate = b.delegate;
     this.keyFields = b.keyFields;
+    this.keyPaths = b.keyFields == null ? null
+        : b.keyFields.stream().map(p -> p.split("\\.", -1)).toArray(String[][]::new);
     this.ttlMillis = (b.ttl == null ? DEFAULT_TTL : b.ttl).toMillis();
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     long max = b.maxEntries == null ? DEFAULT_MAX_ENTRIES : b.maxEntries;
@@ -76,7 +86,7 @@ public final class PdpCache implements PolicyDecisionPoint {
   @Override
   public CompletionStage<PdpDecision> decide(PdpInput input) {
     Objects.requireNonNull(input, "input");
-    Key key = new Key(revision, keyFields == null ? input.canonicalJson() : input.select(keyFields));
+    Key key = new Key(revision, keyPaths == null ? input.canonicalJson() : selected(input.document()));
     Entry e = entries.getIfPresent(key);
     if (e != null) {
       if (clock.millis() < e.untilMillis()) {
@@ -109,6 +119,22 @@ public final class PdpCache implements PolicyDecisionPoint {
       }
     });
     return mine.minimalCompletionStage();
+  }
+
+  /** The declared fields' values, walked without splitting or copying: one array and its list view. */
+  private Object selected(java.util.Map<String, Object> document) {
+    Object[] values = new Object[keyPaths.length];
+    for (int i = 0; i < keyPaths.length; i++) {
+      Object at = document;
+      for (String part : keyPaths[i]) {
+        at = at instanceof java.util.Map<?, ?> m ? m.get(part) : null;
+        if (at == null) {
+          break;
+        }
+      }
+      values[i] = at == null ? ABSENT : at;
+    }
+    return java.util.Arrays.asList(values);
   }
 
   private void store(Key asked, PdpDecision d) {

@@ -204,6 +204,19 @@ class PdpCacheTests {
   }
 
   @Test
+  void decideWhenADeclaredFieldIsAbsentOrOfAnotherTypeThenNotSharedWithAPresentOne() {
+    ScriptedPdp pdp = new ScriptedPdp(in -> allow("r1"));
+    PdpCache cache = PdpCache.builder(pdp).keyFields(List.of("caller.sub", "resource.owner")).clock(clock).build();
+
+    decide(cache, PdpInput.of(Map.of("caller", Map.of("sub", "1"), "resource", Map.of("owner", "1"))));
+    decide(cache, PdpInput.of(Map.of("caller", Map.of("sub", 1L), "resource", Map.of("owner", "1"))));
+    decide(cache, PdpInput.of(Map.of("caller", Map.of("sub", "1"))));
+    decide(cache, PdpInput.of(Map.of("caller", Map.of("sub", "1"), "resource", Map.of("owner", Map.of()))));
+
+    assertThat(pdp.calls()).isEqualTo(4);
+  }
+
+  @Test
   void decideWhenNoKeyFieldsThenTheWholeInputIsTheKey() {
     ScriptedPdp pdp = new ScriptedPdp(in -> allow("r1"));
     PdpCache cache = PdpCache.builder(pdp).clock(clock).build();

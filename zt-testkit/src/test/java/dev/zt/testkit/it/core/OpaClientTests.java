@@ -177,7 +177,10 @@ class OpaClientTests {
     OpaClient client = OpaClient.builder(opa.baseUri()).path("orders/allow").timeout(Duration.ofMillis(200))
         .build();
 
-    assertThat(decide(client, ALICE_READS_HER_ORDER)).isInstanceOfSatisfying(PdpDecision.Unavailable.class,
+    CompletableFuture<PdpDecision> pending = client.decide(ALICE_READS_HER_ORDER).toCompletableFuture();
+
+    assertThat(pending).as("the calling thread does not wait for the answer").isNotDone();
+    assertThat(pending.join()).isInstanceOfSatisfying(PdpDecision.Unavailable.class,
         u -> assertThat(u.why()).contains("no answer within 200 ms"));
   }
 
