@@ -246,7 +246,7 @@ class PdpCacheTests {
   }
 
   @Test
-  void decideWhenAnswerOfAnOlderRevisionLandsAfterANewerOneThenNotCached() {
+  void decideWhenALateAnswerNamesAnotherRevisionThenItBecomesCurrentAndTheOthersAreDropped() {
     ScriptedPdp pdp = new ScriptedPdp(in -> allow("r1"));
     pdp.hold = true;
     PdpCache cache = PdpCache.builder(pdp).clock(clock).build();
@@ -300,7 +300,7 @@ class PdpCacheTests {
   }
 
   @Test
-  void decideWhenCallerTamperesWithAHitsStageThenTheNextHitIsUnchanged() {
+  void decideWhenCallerTampersWithAHitsStageThenTheNextHitIsUnchanged() {
     ScriptedPdp pdp = new ScriptedPdp(in -> allow("r1"));
     PdpCache cache = PdpCache.builder(pdp).clock(clock).build();
     decide(cache, input("a", "a", "t"));
