@@ -257,7 +257,7 @@ public final class AuthZenClient implements PolicyDecisionPoint {
   private Optional<String> currentRevision() {
     try {
       Optional<String> r = revision.get();
-      return r == null ? Optional.empty() : r.map(PdpHttp::printable);
+      return r == null ? Optional.empty() : r.filter(v -> !v.isEmpty()).map(PdpHttp::revision);
     } catch (RuntimeException e) {
       return Optional.empty();
     }

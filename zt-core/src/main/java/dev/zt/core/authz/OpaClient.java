@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>{@code decision_id} (OPA's decision log id) is kept for the audit log. With {@link Builder#provenance(boolean)}
  * on (the default) the query asks {@code ?provenance=true} and the decision carries the policy revision: the bundles'
  * revisions as {@code name=revision} sorted by bundle name and joined by {@code ,}, or the legacy single
- * {@code provenance.revision}; the decision cache ({@link PdpCache}) keys on it.
+ * {@code provenance.revision} (longer than 200 characters or not printable ASCII: {@code sha256:} and its digest);
+ * the decision cache ({@link PdpCache}) keys on it.
  *
  * <p>Asynchronous only ({@code HttpClient.sendAsync}): the calling thread (a Netty event loop) never waits; every
  * call has a deadline covering connect, headers and body; the returned stage never completes exceptionally.
@@ -118,14 +119,17 @@ public final class OpaClient implements PolicyDecisionPoint {
           sorted.put(String.valueOf(e.getKey()), r);
         }
       }
+      if (sorted.entrySet().stream().anyMatch(e -> e.getKey().matches(".*[,=].*") || e.getValue().matches(".*[,=].*"))) {
+        return Optional.of(PdpHttp.revision(PdpInput.of(sorted).canonicalJson())); // a=b,c=d would be ambiguous
+      }
       if (!sorted.isEmpty()) {
         StringBuilder b = new StringBuilder();
         sorted.forEach((name, r) -> b.append(b.length() == 0 ? "" : ",").append(name).append('=').append(r));
-        return Optional.of(PdpHttp.printable(b.toString()));
+        return Optional.of(PdpHttp.revision(b.toString()));
       }
     }
     if (p.get("revision") instanceof String r && !r.isEmpty()) {
-      return Optional.of(PdpHttp.printable(r));
+      return Optional.of(PdpHttp.revision(r));
     }
     return Optional.empty();
   }

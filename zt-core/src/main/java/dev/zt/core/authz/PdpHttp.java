@@ -249,6 +249,23 @@ final class PdpHttp {
         + (message == null ? "" : ": " + Encodings.printableAscii(message, 200, ""));
   }
 
+  /**
+   * A policy revision as the cache compares it: the text itself when it is short printable ASCII, else
+   * {@code sha256:} and the hex digest of its UTF-8 bytes. Never truncated or replaced character by character: two
+   * revisions that differ anywhere stay different.
+   */
+  static String revision(String r) {
+    if (r.length() <= 200 && r.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      return r;
+    }
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(r.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A short printable excerpt of a PDP-supplied string for the audit log. */
   static String printable(String s) {
     return Encodings.printableAscii(s, 200, "");
