@@ -104,22 +104,26 @@ public final class AuthZenClient implements PolicyDecisionPoint {
 
   /**
    * Asks for a decision on each input in one Access Evaluations request (§7), with the members every evaluation
-   * shares sent once as top-level defaults (§7.1.1); the decisions come back in the inputs' order. An empty list is
-   * answered at once without a call. Never completes exceptionally.
+   * shares sent once as top-level defaults (§7.1.1); the decisions come back in the inputs' order. An input that cannot
+   * be expressed in AuthZEN (no subject, no action) is unavailable on its own, the others are still asked; an empty
+   * list is answered at once without a call. Never completes exceptionally.
    */
   public CompletionStage<List<PdpDecision>> decideAll(List<PdpInput> inputs) {
     Objects.requireNonNull(inputs, "inputs");
     int n = inputs.size();
-    if (n == 0) {
-      return CompletableFuture.completedFuture(List.of());
-    }
+    PdpDecision[] out = new PdpDecision[n];
+    List<Integer> asked = new ArrayList<>(n);
     List<Map<String, Object>> items = new ArrayList<>(n);
-    try {
-      for (PdpInput input : inputs) {
-        items.add(new LinkedHashMap<>(evaluation(Objects.requireNonNull(input, "input"))));
+    for (int i = 0; i < n; i++) {
+      try {
+        items.add(new LinkedHashMap<>(evaluation(Objects.requireNonNull(inputs.get(i), "input"))));
+        asked.add(i);
+      } catch (IllegalArgumentException e) {
+        out[i] = unavailable(e.getMessage()); // only this one: the others are still asked
       }
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(Collections.nCopies(n, unavailable(e.getMessage())));
+    }
+    if (asked.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of(out));
     }
     Map<String, Object> request = new LinkedHashMap<>();
     for (String key : TOP_LEVEL) {
@@ -131,31 +135,35 @@ public final class AuthZenClient implements PolicyDecisionPoint {
     }
     request.put("evaluations", items);
     String id = requestIds.get();
+    int m = asked.size();
     return call(evaluations, id, PdpInput.of(request).canonicalJson())
         .handle((answer, error) -> {
+          String failed = null;
+          List<?> decisions = null;
           if (error != null) {
-            return Collections.nCopies(n, unavailable(PdpHttp.failure(error, where(EVALUATIONS), timeout)));
-          }
-          String echo = echoProblem(answer, id);
-          if (echo != null) {
-            return Collections.nCopies(n, unavailable(where(EVALUATIONS) + ": " + echo));
-          }
-          if (!(answer.members().get("evaluations") instanceof List<?> decisions)) {
-            return Collections.nCopies(n, unavailable(where(EVALUATIONS) + ": no evaluations array"));
-          }
-          if (decisions.size() != n) {
-            return Collections.nCopies(n, unavailable(where(EVALUATIONS) + ": " + decisions.size()
-                + " decisions for " + n + " evaluations"));
+            failed = PdpHttp.failure(error, where(EVALUATIONS), timeout);
+          } else if (echoProblem(answer, id) != null) {
+            failed = where(EVALUATIONS) + ": " + echoProblem(answer, id);
+          } else if (!(answer.members().get("evaluations") instanceof List<?> list)) {
+            failed = where(EVALUATIONS) + ": no evaluations array";
+          } else if (list.size() != m) {
+            failed = where(EVALUATIONS) + ": " + list.size() + " decisions for " + m + " evaluations";
+          } else {
+            decisions = list;
           }
           Optional<String> rev = currentRevision();
-          List<PdpDecision> out = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            Object d = decisions.get(i);
-            out.add(d instanceof Map<?, ?> m
-                ? judge(m, Optional.of(id + "#" + i), rev, where(EVALUATIONS) + " [" + i + "]")
-                : unavailable(where(EVALUATIONS) + " [" + i + "]: not a decision object"));
+          for (int j = 0; j < m; j++) {
+            int i = asked.get(j);
+            if (failed != null) {
+              out[i] = unavailable(failed);
+            } else {
+              Object d = decisions.get(j);
+              out[i] = d instanceof Map<?, ?> dm
+                  ? judge(dm, Optional.of(id + "#" + i), rev, where(EVALUATIONS) + " [" + i + "]")
+                  : unavailable(where(EVALUATIONS) + " [" + i + "]: not a decision object");
+            }
           }
-          return Collections.unmodifiableList(out);
+          return List.of(out);
         });
   }
 

@@ -233,6 +233,19 @@ class AuthZenClientTests {
   }
 
   @Test
+  void decideAllWhenOneInputHasNoSubjectThenOnlyItUnavailableAndTheOthersAsked() {
+    PdpInput anonymous = PdpInput.of(Map.of("action", "read", "resource", Map.of("type", "order", "id", "1")));
+
+    List<PdpDecision> ds = client().decideAll(List.of(read("alice", "alice", "1"), anonymous,
+        read("alice", "bob", "2"))).toCompletableFuture().join();
+
+    assertThat(ds.get(0).allowed()).isTrue();
+    assertThat(ds.get(1)).isInstanceOf(PdpDecision.Unavailable.class);
+    assertThat(ds.get(2)).isInstanceOf(PdpDecision.Deny.class);
+    assertThat((List<?>) pdp.lastRequest().json().get("evaluations")).hasSize(2);
+  }
+
+  @Test
   void decideAllWhenOneDecisionNotBooleanThenOnlyThatOneUnavailable() {
     pdp.respondWith(200, "{\"evaluations\":[{\"decision\":true},{\"decision\":\"yes\"}]}");
 
