@@ -59,9 +59,9 @@ public final class FakeOpa extends FakePdpServer<FakeOpa> {
     return respondWith(200, "{}");
   }
 
-  /** The legacy single-bundle {@code provenance.revision} from now on ({@code null}: none). */
+  /** The legacy single-bundle {@code provenance.revision} from now on (none until set). */
   public FakeOpa revision(String revision) {
-    this.revision = revision;
+    this.revision = Objects.requireNonNull(revision, "revision");
     return this;
   }
 
