@@ -155,7 +155,7 @@ public final class OpaClient implements PolicyDecisionPoint {
   }
 
   private String where() {
-    return "opa " + uri.getScheme() + "://" + uri.getRawAuthority() + "/v1/data/" + path;
+    return "opa " + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
   }
 
   @Override
