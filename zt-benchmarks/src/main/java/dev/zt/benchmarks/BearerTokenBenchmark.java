@@ -15,6 +15,10 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.zt.core.authz.PdpCache;
+import dev.zt.core.authz.PdpDecision;
+import dev.zt.core.authz.PdpInput;
+import dev.zt.core.authz.PolicyDecisionPoint;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Decision;
 import dev.zt.core.authz.Condition;
@@ -35,6 +39,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,6 +79,8 @@ import org.springframework.web.client.RestTemplate;
  *   <li>{@link #cachedEnforcer}: zt's enforcer with its validated-token cache on, for a token it has seen, with a
  *       fresh header {@code String} every operation so no cached {@code String} hash helps;
  *   <li>{@link #objectCheck}: an object-level check on a request that enforcer allowed (three object rules, no PDP).
+ *   <li>{@link #pdpCacheHit}: a decision-cache hit in front of an external PDP (OPA, AuthZEN), measured in the same
+ *       run so the two compare.
  * </ul>
  *
  * <p>Every benchmark checks its outcome (allow, a decoded subject, a verified signature) and throws otherwise, so
@@ -102,6 +111,9 @@ public class BearerTokenBenchmark {
   private String token;
   private String bearerHeader;
   private char[] bearerHeaderChars;
+  private PdpCache pdpCache;
+  private PdpCache pdpCacheDeclared;
+  private PdpInput pdpInput;
 
   private JWSVerifier rawVerifier;
   private JWSHeader rawHeader;
@@ -183,6 +195,32 @@ public class BearerTokenBenchmark {
     rawSignature = parsed.getSignature();
     rawVerifier = new RSASSAVerifier(publicKey);
 
+    // A PDP that always allows under one revision; each cache is warmed with the input, so every operation hits.
+    PolicyDecisionPoint allowAll = new PolicyDecisionPoint() {
+      private final CompletableFuture<PdpDecision> allow = CompletableFuture.completedFuture(
+          new PdpDecision.Allow(Optional.of("bench"), Optional.of("bundle=1")));
+
+      @Override
+      public CompletableFuture<PdpDecision> decide(PdpInput input) {
+        return allow;
+      }
+
+      @Override
+      public String name() {
+        return "bench";
+      }
+    };
+    pdpInput = PdpInput.of(Map.of(
+        "caller", Map.of("sub", "user-1", "scopes", List.of(SCOPE), "roles", List.of("user")),
+        "action", "read",
+        "resource", Map.of("type", "order", "id", "7f3c9a", "owner", "user-1"),
+        "request", Map.of("method", "GET", "path", "/orders/7f3c9a", "captures", Map.of("id", "7f3c9a"))));
+    pdpCache = PdpCache.builder(allowAll).ttl(Duration.ofMinutes(5)).build();
+    pdpCacheDeclared = PdpCache.builder(allowAll).ttl(Duration.ofMinutes(5))
+        .keyFields(List.of("caller.sub", "caller.roles", "action", "resource.id", "resource.owner")).build();
+    requirePdpAllowed(pdpCache.decide(pdpInput).toCompletableFuture().join());
+    requirePdpAllowed(pdpCacheDeclared.decide(pdpInput).toCompletableFuture().join());
+
     // Every path must accept the token before anything is measured; the cached enforcer is warmed here.
     requireAllowed(uncached.enforce(request(bearerHeader)).toCompletableFuture().join(), "uncached zt");
     requireAllowed(cached.enforce(request(bearerHeader)).toCompletableFuture().join(), "cached zt");
@@ -236,6 +274,32 @@ public class BearerTokenBenchmark {
   public void cachedEnforcerContinuous(Blackhole bh) {
     Decision d = continuous.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
     bh.consume(requireAllowed(d, "continuous zt"));
+  }
+
+  /**
+   * A PDP decision-cache hit ({@link PdpCache} keyed by the whole canonical input, as the sample configures it): the
+   * key record around the input's precomputed canonical JSON, a Caffeine lookup, the TTL check on the clock, and the
+   * decision read from the cached stage (its {@code toCompletableFuture()} copy included). The input is built once,
+   * as the enforcer builds it once per request before asking.
+   */
+  @Benchmark
+  public void pdpCacheHit(Blackhole bh) {
+    PdpDecision d = pdpCache.decide(pdpInput).toCompletableFuture().join();
+    bh.consume(requirePdpAllowed(d));
+  }
+
+  /** As {@link #pdpCacheHit} with the key = five declared fields: their JSON text is built on every lookup. */
+  @Benchmark
+  public void pdpCacheHitDeclaredFields(Blackhole bh) {
+    PdpDecision d = pdpCacheDeclared.decide(pdpInput).toCompletableFuture().join();
+    bh.consume(requirePdpAllowed(d));
+  }
+
+  private static PdpDecision requirePdpAllowed(PdpDecision d) {
+    if (!d.allowed()) {
+      throw new IllegalStateException("the PDP cache did not allow: " + d);
+    }
+    return d;
   }
 
   /** As {@link #cachedEnforcer} with only the trust gate (default signals, behaviour) and the rate gate on. */
