@@ -16,19 +16,16 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class ResponseWatch {
 
-  private final Enforcer enforcer;
+  private Enforcer enforcer; // the answered request's: it gets the report
   private boolean awaiting;
   private boolean informational;
   private int status;
   private RequestContext context;
   private Decision decision;
 
-  ResponseWatch(Enforcer enforcer) {
+  /** The application now answers {@code allow} for {@code context}, which {@code enforcer} decided. */
+  void start(Enforcer enforcer, RequestContext context, Decision.Allow allow) {
     this.enforcer = enforcer;
-  }
-
-  /** The application now answers {@code allow} for {@code context}. */
-  void start(RequestContext context, Decision.Allow allow) {
     awaiting = true;
     informational = false;
     status = 0;
@@ -78,6 +75,7 @@ final class ResponseWatch {
       enforcer.report(context, decision, status);
       context = null;
       decision = null;
+      enforcer = null;
     }
     return true;
   }
