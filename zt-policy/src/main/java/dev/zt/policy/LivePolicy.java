@@ -374,6 +374,31 @@ public final class LivePolicy implements Supplier<Enforcer>, AutoCloseable {
     return b.append('"').toString();
   }
 
+  /**
+   * The {@code zt-policy.yaml} format: {@link PolicyFile#parse} (syntax, schema, environment, the builders' own
+   * checks), then {@link PolicyTests#run} — a file with a failing or erroring embedded test is refused, each failure
+   * a problem at the test's line.
+   */
+  static PolicyLoader yaml(Map<String, String> env, PolicyExtensions extensions, Clock clock) {
+    return (file, content) -> {
+      PolicyFile policy = PolicyFile.parse(file.toString(), content, env, extensions);
+      PolicyTestReport report;
+      try {
+        report = PolicyTests.run(policy, clock);
+      } catch (RuntimeException e) {
+        throw new InvalidPolicyException(List.of(new PolicyProblem(file.toString(), "/tests", 0,
+            "the embedded tests could not run: " + describe(e))));
+      }
+      if (!report.passed()) {
+        throw new InvalidPolicyException(report.failures().stream()
+            .map(f -> new PolicyProblem(file.toString(), f.test().pointer(), f.test().line(),
+                "embedded test '" + f.test().name() + "' failed: " + f.message()))
+            .toList());
+      }
+      return new PolicyLoader.Loaded(policy.revision(), policy.enforcerBuilder());
+    };
+  }
+
   /** Set-once builder of a {@link LivePolicy}. */
   public static final class Builder {
     private final Path file;
@@ -385,6 +410,7 @@ public final class LivePolicy implements Supplier<Enforcer>, AutoCloseable {
     private Consumer<PolicyReload> listener;
     private OpenTelemetry otel;
     private PolicyLoader loader;
+    private PolicyExtensions extensions;
 
     private Builder(Path file) {
       this.file = Objects.requireNonNull(file, "file");
@@ -455,16 +481,21 @@ public final class LivePolicy implements Supplier<Enforcer>, AutoCloseable {
       return this;
     }
 
+    /** What the file's extension points name (trust signals, country resolvers); default none. */
+    public Builder extensions(PolicyExtensions extensions) {
+      once("extensions");
+      this.extensions = Objects.requireNonNull(extensions, "extensions");
+      return this;
+    }
+
     /**
      * Loads the file, runs its embedded tests, builds its enforcer and starts watching.
      *
      * @throws InvalidPolicyException when the file is missing, unreadable, invalid, fails a test or is refused
      */
     public LivePolicy start() throws InvalidPolicyException {
-      PolicyLoader l = loader;
-      if (l == null) {
-        throw new IllegalStateException("the zt-policy.yaml loader is not wired yet");
-      }
+      PolicyLoader l = loader != null ? loader : yaml(env == null ? System.getenv() : env,
+          extensions == null ? PolicyExtensions.none() : extensions, clock == null ? Clock.systemUTC() : clock);
       LivePolicy live = new LivePolicy(this, l);
       live.start();
       return live;
