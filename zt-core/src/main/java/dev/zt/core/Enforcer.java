@@ -688,7 +688,9 @@ public final class Enforcer {
       if (hooks.isMonitored(ex.identity())) {
         audit.monitored(ex, decision, monitorUnredacted);
       }
-      if (listener != null) {
+      if (listener instanceof dev.zt.core.internal.pipeline.CallerAudit withCaller) {
+        withCaller.onDecision(ex.request(), decision, ex.detail(), ex.caller());
+      } else if (listener != null) {
         listener.onDecision(ex.request(), decision, ex.detail());
       }
     } catch (RuntimeException e) {
