@@ -53,11 +53,13 @@ final class CheckCommand implements Callable<Integer> {
       return Zt.OK;
     }
     for (PolicyFinding f : findings) {
-      out.println(file + (f.line() > 0 ? ":" + f.line() : "") + ": " + f);
+      out.println(file + (f.line() > 0 ? ":" + f.line() : "") + ": " + f.severity() + " [" + f.check() + "]"
+          + (f.rule().isEmpty() ? "" : " '" + f.rule() + "'") + ": " + f.message());
     }
     long errors = findings.stream().filter(f -> f.severity() == PolicyFinding.Severity.ERROR).count();
+    long warnings = findings.size() - errors;
     out.println(findings.size() + (findings.size() == 1 ? " finding" : " findings") + " (" + errors
-        + (errors == 1 ? " error, " : " errors, ") + (findings.size() - errors) + " warnings)");
+        + (errors == 1 ? " error, " : " errors, ") + warnings + (warnings == 1 ? " warning)" : " warnings)"));
     return Zt.FOUND;
   }
 }
