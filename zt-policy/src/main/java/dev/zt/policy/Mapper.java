@@ -312,6 +312,10 @@ final class Mapper {
       boolean any = Boolean.TRUE.equals(r.get("any_method"));
       Set<String> methods = new LinkedHashSet<>(strings(r.get("method")));
       boolean explicit = r.containsKey("id");
+      if (Boolean.TRUE.equals(r.get("shadow"))) {
+        problems.at(p + "/shadow", "shadow (dry-run) route rules are not supported yet by this version of zt-policy");
+        continue;
+      }
       String id;
       if (preflight) {
         id = "PREFLIGHT " + path;

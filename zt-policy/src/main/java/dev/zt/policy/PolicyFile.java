@@ -46,11 +46,13 @@ public final class PolicyFile {
     String name = file.toString();
     byte[] bytes;
     try {
-      if (Files.size(file) > YamlTree.MAX_CHARS * 4L) {
+      if (!Files.isRegularFile(file)) { // follows links (a ConfigMap's ..data); a FIFO or a directory is refused
         throw new InvalidPolicyException(List.of(new PolicyProblem(name, "", 0,
-            "the file is larger than 1 MiB: refused")));
+            Files.exists(file) ? "not a regular file" : "cannot be read: no such file")));
       }
-      bytes = Files.readAllBytes(file);
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(YamlTree.MAX_CHARS + 1); // bounded, however large the file grew since
+      }
     } catch (IOException e) {
       throw new InvalidPolicyException(List.of(new PolicyProblem(name, "", 0, "cannot be read: "
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()))));
@@ -73,7 +75,7 @@ public final class PolicyFile {
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(extensions, "extensions");
     Problems problems = new Problems(name);
-    if (bytes.length > YamlTree.MAX_CHARS * 4L) {
+    if (bytes.length > YamlTree.MAX_CHARS) {
       problems.add("", 0, "the file is larger than 1 MiB: refused");
       problems.throwIfAny();
     }

@@ -65,7 +65,7 @@ final class YamlTree {
 
   static YamlTree read(String name, String text, EnvSubstitution env, Problems problems) {
     if (text.length() > MAX_CHARS) {
-      problems.add("", 0, "the file is larger than " + MAX_CHARS + " characters (1 MiB): refused");
+      problems.add("", 0, "the file is larger than 1 MiB: refused");
       return null;
     }
     LoadSettings settings = LoadSettings.builder()
@@ -163,7 +163,8 @@ final class YamlTree {
         checkTag(node, Tag.MAP, pointer);
         Map<String, Object> map = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
-          if (!(t.getKeyNode() instanceof ScalarNode k) || !k.getTag().equals(Tag.STR)) {
+          if (!(t.getKeyNode() instanceof ScalarNode k)
+              || !k.getTag().equals(Tag.STR) && !k.getTag().equals(Tag.ENV_TAG)) {
             problems.add(pointer, lineOf(t.getKeyNode().getStartMark()), "keys must be strings");
             failed = true;
             continue;
@@ -196,7 +197,8 @@ final class YamlTree {
       ScalarNode s = (ScalarNode) node;
       Tag tag = s.getTag();
       String v = s.getValue();
-      if (tag.equals(Tag.STR)) {
+      if (tag.equals(Tag.STR) || tag.equals(Tag.ENV_TAG) && s.getScalarStyle() == ScalarStyle.PLAIN) {
+        // a plain ${X} resolves to the engine's own env tag, which is ours to substitute
         return env.substitute(v, pointer, lineOf(s.getStartMark()));
       }
       if (s.getScalarStyle() != ScalarStyle.PLAIN) {

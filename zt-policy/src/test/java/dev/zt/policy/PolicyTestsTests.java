@@ -1,0 +1,105 @@
+package dev.zt.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.DenyReason;
+import dev.zt.testkit.TestClock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Embedded tests run against a real enforcer with real tokens; a wrong expectation fails the report. */
+class PolicyTestsTests {
+
+  static final String FILE = PolicyFileTests.HEAD + PolicyFileTests.ROUTES;
+
+  static PolicyFile parse(String tests) throws InvalidPolicyException {
+    return PolicyFileTests.parse(tests.isEmpty() ? FILE : FILE + "tests:\n" + tests);
+  }
+
+  @Test
+  void runWhenExpectationsMetThenPassed() throws Exception {
+    PolicyFile file = parse("""
+          - name: reader
+            request: GET /orders
+            claims: {sub: alice, scope: orders:read}
+            expect: {allow: true, status: 200, rule: GET /orders}
+          - name: anonymous
+            request: GET /orders
+            expect: {status: 401, reason: CREDENTIAL_MISSING}
+          - name: head of health
+            request: HEAD /health
+            expect: {allow: true, rule: GET /health}
+        """);
+
+    PolicyTestReport report = PolicyTests.run(file);
+
+    assertThat(report.passed()).isTrue();
+    assertThat(report.results()).extracting(PolicyTestResult::status).containsExactly(200, 401, 200);
+    assertThat(report.revision()).isEqualTo(file.revision());
+  }
+
+  @Test
+  void runWhenExpectationWrongThenReportFailsNamingTheDifference() throws Exception {
+    PolicyFile file = parse("""
+          - name: reader cannot write
+            request: GET /orders
+            claims: {sub: alice, scope: orders:write}
+            expect: {allow: true}
+          - name: wrong rule
+            request: GET /health
+            expect: {allow: true, rule: GET /orders}
+        """);
+
+    PolicyTestReport report = PolicyTests.run(file);
+
+    assertThat(report.passed()).isFalse();
+    assertThat(report.failures()).hasSize(2);
+    PolicyTestResult first = report.results().get(0);
+    assertThat(first.reason()).contains(DenyReason.INSUFFICIENT_SCOPE);
+    assertThat(first.status()).isEqualTo(403);
+    assertThat(first.message()).contains("expected an allow");
+    assertThat(report.results().get(1).message()).contains("expected rule 'GET /orders', got 'GET /health'");
+  }
+
+  @Test
+  void runWhenTokenExpiredThenDeniedForReal() throws Exception {
+    PolicyFile file = parse("""
+          - name: expired
+            request: GET /orders
+            claims: {sub: alice, scope: orders:read, iat: 1000, exp: 2000}
+            expect: {status: 401, reason: TOKEN_EXPIRED}
+          - name: another issuer is refused
+            request: GET /orders
+            claims: {sub: alice, scope: orders:read, iss: https://evil.example}
+            expect: {status: 401}
+        """);
+
+    assertThat(PolicyTests.run(file, TestClock.create()).passed()).isTrue();
+  }
+
+  @Test
+  void mintWhenClaimsThenIssuerAudienceAndLifetimeFilledIn() throws Exception {
+    PolicyFile file = parse("");
+    TestTokens tokens = TestTokens.forPolicy(file);
+
+    String jwt = tokens.mint(Map.of("sub", "alice", "scope", java.util.List.of("a", "b")));
+
+    var claims = com.nimbusds.jwt.SignedJWT.parse(jwt).getJWTClaimsSet();
+    assertThat(claims.getIssuer()).isEqualTo("https://issuer.example");
+    assertThat(claims.getAudience()).containsExactly("orders-api");
+    assertThat(claims.getStringClaim("scope")).isEqualTo("a b");
+    assertThat(claims.getJWTID()).isNotBlank();
+    assertThat(claims.getExpirationTime()).isAfter(claims.getIssueTime());
+  }
+
+  @Test
+  void mintWhenAnotherRunThenItsKeyIsNotAccepted() throws Exception {
+    PolicyFile file = parse("");
+    String foreign = TestTokens.forPolicy(file).mint(Map.of("sub", "alice", "scope", "orders:read"));
+
+    var decision = TestTokens.forPolicy(file).enforcerBuilder().build()
+        .enforce(dev.zt.testkit.TestRequest.get("/orders").bearer(foreign).build());
+
+    dev.zt.testkit.ZtAssertions.assertThatDecision(decision).isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+  }
+}
