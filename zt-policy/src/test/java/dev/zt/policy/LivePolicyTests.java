@@ -287,6 +287,42 @@ class LivePolicyTests {
     assertThat(live.revision()).isEqualTo("r1");
   }
 
+  @Test
+  void checkNowWhenReloadedOrRejectedThenEmitsTheOpenTelemetryAuditEvent() throws Exception {
+    io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter spans =
+        io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+    io.opentelemetry.sdk.OpenTelemetrySdk otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+            .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(spans)).build())
+        .build();
+    Path file = write(dir.resolve("zt-policy.yaml"), "revision: r1\norders: open\n");
+    live = LivePolicy.builder(file).loader(TEST_FORMAT).clock(clock).openTelemetry(otel).start();
+    write(file, "revision: r2\norders: admin\n");
+    live.checkNow();
+    write(file, "revision: r3\nfail: embedded test 'x' failed\n");
+    live.checkNow();
+
+    var events = spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals("zt.policy.reload"))
+        .flatMap(s -> s.getEvents().stream()).toList();
+    assertThat(events).hasSize(3).allSatisfy(e -> assertThat(e.getName()).isEqualTo("zt.policy.reload"));
+    var applied = events.get(1).getAttributes();
+    assertThat(applied.get(io.opentelemetry.api.common.AttributeKey.stringKey("zt.policy.outcome")))
+        .isEqualTo("applied");
+    assertThat(applied.get(io.opentelemetry.api.common.AttributeKey.stringKey("zt.policy.old_revision")))
+        .isEqualTo("r1");
+    assertThat(applied.get(io.opentelemetry.api.common.AttributeKey.stringKey("zt.policy.new_revision")))
+        .isEqualTo("r2");
+    var rejected = events.get(2).getAttributes();
+    assertThat(rejected.get(io.opentelemetry.api.common.AttributeKey.stringKey("zt.policy.outcome")))
+        .isEqualTo("rejected");
+    assertThat(rejected.get(io.opentelemetry.api.common.AttributeKey.stringKey("zt.policy.reason")))
+        .contains("embedded test 'x' failed").contains(file.toString());
+    assertThat(rejected.get(io.opentelemetry.api.common.AttributeKey.stringKey("zt.policy.file")))
+        .isEqualTo(file.toString());
+    otel.close();
+  }
+
   // ------------------------------------------------------------------------------------------------ state
 
   @Test
