@@ -63,6 +63,13 @@ class ZtTests {
   }
 
   @Test
+  void checkWhenARuleIsShadowedThenReportsItAsAnErrorFindingAndExitsOne() {
+    Run r = zt(with("check", file("policy-shadowed.yaml")));
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("ERROR [shadowed]").contains("'GET /orders/{*}'").contains("1 error");
+  }
+
+  @Test
   void checkWhenTheFileBreaksTheSchemaThenNamesTheLineAndExitsTwo() {
     Run r = zt(with("check", file("policy-invalid.yaml")));
     assertThat(r.exit()).as(r.toString()).isEqualTo(2);
