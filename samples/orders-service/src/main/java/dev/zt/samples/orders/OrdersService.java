@@ -680,7 +680,8 @@ public final class OrdersService implements AutoCloseable {
    */
   static OrdersService start(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer)
       throws Exception {
-    Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer);
+    OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
+    Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer, api);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     // Room for large (even oversized) tokens to reach zt, which answers 401 with a reason instead of the
@@ -694,7 +695,7 @@ public final class OrdersService implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     OrdersSecurity.protect(context, enforcer);
-    context.addServlet(new ServletHolder(new OrdersServlet()), "/");
+    context.addServlet(new ServletHolder(new OrdersServlet(api, enforcer)), "/");
     server.setHandler(context);
     try {
       server.start();
@@ -751,7 +752,8 @@ public final class OrdersService implements AutoCloseable {
     }
   }
 
-  private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer) throws Exception {
+  private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer, OrdersApi api)
+      throws Exception {
     Server server = new Server();
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setSslContext(mtls.serverContext());
@@ -771,7 +773,7 @@ public final class OrdersService implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     OrdersSecurity.protect(context, workloadEnforcer);
-    context.addServlet(new ServletHolder(new OrdersServlet()), "/");
+    context.addServlet(new ServletHolder(new OrdersServlet(api, workloadEnforcer)), "/");
     server.setHandler(context);
     server.start();
     return server;
@@ -802,13 +804,15 @@ public final class OrdersService implements AutoCloseable {
   static OrdersService startNetty(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer,
       Duration idleTimeout) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
     Channel channel;
     Channel internal = null;
     try {
       if (mtls != null) {
-        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, mtls.serverContext());
+        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, mtls.serverContext(),
+            api);
       }
-      channel = bindNetty(group, host, port, enforcer, idleTimeout, null);
+      channel = bindNetty(group, host, port, enforcer, idleTimeout, null, api);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       throw e;
@@ -853,7 +857,7 @@ public final class OrdersService implements AutoCloseable {
 
   /** One Netty listener: idle close, TLS when {@code tls} is given (client certificate required), codec, zt, app. */
   private static Channel bindNetty(EventLoopGroup group, String host, int port, Enforcer enforcer,
-      Duration idleTimeout, SSLContext tls) throws InterruptedException {
+      Duration idleTimeout, SSLContext tls, OrdersApi api) throws InterruptedException {
     return new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -877,7 +881,7 @@ public final class OrdersService implements AutoCloseable {
                 new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(32 * 1024).setMaxHeaderSize(32 * 1024)),  // Jetty's limits here
                 new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
-                new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
+                new OrdersNettyHandler(api, enforcer));  // reads ZeroTrustHandler.CALLER, routes on its PATH
             // end::readme-netty[]
           }
         })
