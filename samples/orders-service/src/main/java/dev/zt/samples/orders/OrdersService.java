@@ -573,6 +573,64 @@ public final class OrdersService implements AutoCloseable {
     return flag(env, "ZT_CLIENT_CERT_HEADER");
   }
 
+  /**
+   * The external policy decision point the standalone service asks on {@code GET /orders/{id}}: an OPA server's base
+   * URL ({@code ZT_PDP_URL}) and the deadline of each call ({@code ZT_PDP_TIMEOUT_MS}).
+   *
+   * @param base the OPA base URL, without a trailing slash; the Data API path {@code /v1/data/orders/allow} is added
+   * @param timeout no answer within it → 503 with {@code Retry-After}, never an allow
+   */
+  record Pdp(URI base, Duration timeout) {}
+
+  /** {@code ZT_PDP_TIMEOUT_MS} when unset: 2 s. */
+  static final Duration DEFAULT_PDP_TIMEOUT = Duration.ofMillis(2000);
+
+  /**
+   * {@code ZT_PDP_URL} (an OPA base URL such as {@code http://127.0.0.1:8181}; a trailing slash is tolerated; http or
+   * https, a host, no user info, query or fragment; plain {@code http} to a host that is not loopback only with
+   * {@code ZT_ALLOW_PLAIN_HTTP=true}, since an answer forged in transit would be an allow) and
+   * {@code ZT_PDP_TIMEOUT_MS} (milliseconds, 1 to 60000, default 2000). Empty when {@code ZT_PDP_URL} is not set; the
+   * timeout without the URL, or any value not understood, is a start-up error naming the variable.
+   */
+  static Optional<Pdp> pdpFromEnvironment(Map<String, String> env) {
+    String url = value(env, "ZT_PDP_URL");
+    String timeoutText = value(env, "ZT_PDP_TIMEOUT_MS");
+    if (url == null) {
+      if (timeoutText != null) {
+        throw new IllegalArgumentException("ZT_PDP_TIMEOUT_MS is set but ZT_PDP_URL is not: the timeout is the "
+            + "deadline of each call to the PDP at ZT_PDP_URL");
+      }
+      return Optional.empty();
+    }
+    URI u = uri(url, "ZT_PDP_URL");
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("https") || scheme.equals("http")) || u.isOpaque() || u.getHost() == null
+        || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null
+        || u.getPort() == 0 || u.getPort() > 65535) {
+      throw new IllegalArgumentException("ZT_PDP_URL: '" + printable(url) + "' is not an OPA base URL (http or https,"
+          + " a host, a port up to 65535 if any, no user info, query or fragment), e.g. http://127.0.0.1:8181");
+    }
+    if (isRemotePlainHttp(u) && !allowPlainHttp(env)) {
+      throw new IllegalArgumentException("ZT_PDP_URL uses plain http to a host that is not loopback ("
+          + printable(url) + "): a decision forged in transit would let requests through. Use https, or set "
+          + "ZT_ALLOW_PLAIN_HTTP=true inside a network you control");
+    }
+    String base = u.toString();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    Duration timeout = DEFAULT_PDP_TIMEOUT;
+    if (timeoutText != null) {
+      long ms = timeoutText.matches("[0-9]{1,9}") ? Long.parseLong(timeoutText) : -1;
+      if (ms < 1 || ms > 60_000) {
+        throw new IllegalArgumentException("ZT_PDP_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000,"
+            + " not '" + printable(timeoutText) + "'");
+      }
+      timeout = Duration.ofMillis(ms);
+    }
+    return Optional.of(new Pdp(URI.create(base), timeout));
+  }
+
   /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
   private static boolean allowPlainHttp(Map<String, String> env) {
     return flag(env, "ZT_ALLOW_PLAIN_HTTP");
