@@ -48,7 +48,7 @@ final class OrdersSecurity {
         // GET /orders also needs trust MEDIUM or better, else the client is asked to step up (RFC 9470)
         .get("/orders", orders.apply(Requirement.allScopes("orders:read")
             .and(Requirement.minimumTrust(TrustLevel.MEDIUM).orStepUp("mfa", Duration.ofMinutes(5)))))
-        .get("/orders/{*}", orders.apply(Requirement.allScopes("orders:read")))
+        .get("/orders/{id}", orders.apply(Requirement.allScopes("orders:read")))
         .post("/orders", orders.apply(Requirement.allScopes("orders:write")))
         .get("/admin/stats", Requirement.allRoles("admin"))
         .get("/health", Requirement.permitAll())
@@ -204,7 +204,7 @@ final class OrdersSecurity {
             .build())
         .routes(RoutePolicy.builder()             // deny by default: no matching rule → refused
             .get("/orders", Requirement.allScopes("orders:read"))
-            .get("/orders/{*}", Requirement.allScopes("orders:read"))
+            .get("/orders/{id}", Requirement.allScopes("orders:read"))
             .post("/orders", Requirement.allScopes("orders:write"))
             .get("/admin/stats", Requirement.allRoles("admin"))
             .get("/health", Requirement.permitAll())

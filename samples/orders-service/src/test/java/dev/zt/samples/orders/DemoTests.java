@@ -21,7 +21,7 @@ class DemoTests {
         .contains("reason ROUTE_UNMATCHED")
         .contains("reason TOKEN_EXPIRED")
         .contains("reason TOKEN_ALGORITHM_REJECTED")
-        .contains("All 23 steps behaved as expected.")
+        .contains("All 28 steps behaved as expected.")
         .doesNotContain("UNEXPECTED");
   }
 }
