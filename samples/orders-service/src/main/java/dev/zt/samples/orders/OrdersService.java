@@ -81,8 +81,14 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and {@code ZT_DPOP_NONCE} (DPoP and RFC 9728 metadata, see
  *       {@link #senderFromEnvironment}), optional {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert}
  *       header from loopback as the client certificate of certificate-bound tokens, see
- *       {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused
- *       unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *       {@link #clientCertHeaderFromEnvironment}), optional {@code ZT_PDP_URL} and {@code ZT_PDP_TIMEOUT_MS} (an OPA
+ *       server asked on {@code GET /orders/{id}} after zt's object rule allowed, see {@link #pdpFromEnvironment}). A
+ *       plain-http issuer, JWKS URI or PDP URL that is not loopback is refused unless
+ *       {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *   <li>Orders have owners: {@code POST /orders} stores one owned by the caller's {@code sub} (201, {@code Location});
+ *       {@code GET /orders} lists the caller's own (all of them for role {@code admin}); {@code GET /orders/{id}} is
+ *       404 for an unknown id, else zt's object check decides (the owner or role {@code admin}; then the PDP, if
+ *       configured). See {@link OrderStore} for the bounds.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
