@@ -131,19 +131,6 @@ final class OrdersApi {
         + esc(((OrderStore.Created.Full) created).why()) + "\"}"));
   }
 
-  /**
-   * INTERIM, until zt's object rules are in: the owner or role {@code admin} may read an order, anyone else is
-   * refused with zt's plain 403.
-   */
-  static java.util.Optional<dev.zt.core.Decision.Deny> objectCheck(Caller caller, OrderStore.Order order) {
-    boolean owner = caller != null && caller.subject().filter(order.owner()::equals).isPresent();
-    if (owner || (caller != null && caller.hasRole(ADMIN))) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(new dev.zt.core.Decision.Deny(dev.zt.core.DenyReason.INSUFFICIENT_ROLE, "object",
-        "order-read", java.util.List.of()));
-  }
-
   private static Step done(int status, String json) {
     return new Step.Done(new Answer(status, json));
   }

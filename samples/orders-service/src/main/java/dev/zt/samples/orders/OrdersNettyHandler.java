@@ -2,8 +2,6 @@ package dev.zt.samples.orders;
 
 import dev.zt.core.Caller;
 import dev.zt.core.Decision;
-import dev.zt.core.Enforcer;
-import dev.zt.core.WireResponse;
 import dev.zt.netty.ZeroTrustHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,8 +20,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -37,15 +33,13 @@ import java.util.concurrent.CompletionStage;
 final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
 
   private final OrdersApi api;
-  private final Enforcer enforcer;
-  private CompletionStage<Object> answer; // an OrdersApi.Answer or zt's WireResponse
+  private CompletionStage<Object> answer; // an OrdersApi.Answer or zt's Decision.Deny
   private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
   private boolean keepAlive;
   private boolean head;
 
-  OrdersNettyHandler(OrdersApi api, Enforcer enforcer) {
+  OrdersNettyHandler(OrdersApi api) {
     this.api = api;
-    this.enforcer = enforcer;
   }
 
   @Override
@@ -56,7 +50,7 @@ final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
         keepAlive = HttpUtil.isKeepAlive(request);
         Caller caller = ZeroTrustHandler.caller(ctx.channel());
         OrdersApi.Step step = api.route(request.method().name(), ZeroTrustHandler.path(ctx.channel()), caller);
-        answer = step instanceof OrdersApi.Step.Read read ? read(caller, read)
+        answer = step instanceof OrdersApi.Step.Read read ? read(ctx, caller, read)
             : CompletableFuture.completedFuture(((OrdersApi.Step.Done) step).answer());
       }
       if (msg instanceof LastHttpContent && answer != null) {
@@ -77,34 +71,32 @@ final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private CompletionStage<Object> read(Caller caller, OrdersApi.Step.Read read) {
-    Optional<Decision.Deny> deny = OrdersApi.objectCheck(caller, read.order());
-    return CompletableFuture.completedFuture(deny.isPresent() ? enforcer.respond(deny.get())
-        : api.show(read.order(), caller));
+  /**
+   * zt's object check (object rule, then the PDP if one is bound), without blocking the event loop: the stage
+   * completes with the order's answer or zt's denial, perhaps later and on another thread.
+   */
+  private CompletionStage<Object> read(ChannelHandlerContext ctx, Caller caller, OrdersApi.Step.Read read) {
+    return ZeroTrustHandler.authorization(ctx.channel()).checkAsync("read", read.resource())
+        .thenApply(decision -> decision instanceof Decision.Allow ? api.show(read.order(), caller) : decision);
   }
 
   private static void write(ChannelHandlerContext ctx, Object out, boolean close, boolean noBody) {
-    FullHttpResponse response;
-    boolean closeAfter = close;
-    if (out instanceof WireResponse wire) {
-      byte[] bytes = wire.bodyBytes();
-      response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(wire.status()),
-          noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
-      for (Map.Entry<String, String> f : wire.fields()) {
-        response.headers().add(f.getKey(), f.getValue());
-      }
-      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-      closeAfter |= wire.closesConnection();
-    } else {
-      OrdersApi.Answer a = (OrdersApi.Answer) out;
-      byte[] bytes = a.json().getBytes(StandardCharsets.UTF_8);
-      ByteBuf content = noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
-      response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()), content);
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
-      a.headers().forEach((name, value) -> response.headers().set(name, value));
-      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    if (out instanceof Decision.Deny deny) {
+      ZeroTrustHandler.writeDenial(ctx, deny); // zt's own answer: status, problem+json, keep-alive as zt decides
+      return;
     }
-    if (closeAfter) {
+    if (!(out instanceof OrdersApi.Answer a)) { // an Allow is turned into the order's answer; anything else fails closed
+      ctx.close();
+      return;
+    }
+    byte[] bytes = a.json().getBytes(StandardCharsets.UTF_8);
+    ByteBuf content = noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(a.status()), content);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+    a.headers().forEach((name, value) -> response.headers().set(name, value));
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    if (close) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -203,8 +203,10 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
+    Optional<Pdp> pdp = pdpFromEnvironment(env);
     Enforcer enforcer = OrdersSecurity.enforcer(jwts, null,
-        senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)));
+        senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)),
+        pdp.map(p -> OrdersSecurity.pdp(p, Clock.systemUTC())));
     Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwts,
         SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
     OrdersService service = kind == ServerKind.NETTY
@@ -216,6 +218,8 @@ public final class OrdersService implements AutoCloseable {
     jwts.get(0).introspection().ifPresent(i -> LOG.info("orders-service introspects {}'s opaque tokens{} as {} "
         + "({}), answers cached up to {}", jwts.get(0).issuer(), i.introspectJwts() ? " and JWTs" : "", i.clientId(),
         i.clientAuth().wireName(), i.cacheTtl()));
+    pdp.ifPresent(p -> LOG.info("orders-service asks the OPA at {} (data path orders/allow, timeout {} ms) on "
+        + "GET /orders/{{id}} after the object rule allowed; decisions cached 5 s", p.base(), p.timeout().toMillis()));
     if (mtls.isPresent()) {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
@@ -585,8 +589,10 @@ public final class OrdersService implements AutoCloseable {
    *
    * @param base the OPA base URL, without a trailing slash; the Data API path {@code /v1/data/orders/allow} is added
    * @param timeout no answer within it → 503 with {@code Retry-After}, never an allow
+   * @param plainHttpToRemote plain {@code http} to a host that is not loopback, allowed by
+   *     {@code ZT_ALLOW_PLAIN_HTTP=true}
    */
-  record Pdp(URI base, Duration timeout) {}
+  record Pdp(URI base, Duration timeout, boolean plainHttpToRemote) {}
 
   /** {@code ZT_PDP_TIMEOUT_MS} when unset: 2 s. */
   static final Duration DEFAULT_PDP_TIMEOUT = Duration.ofMillis(2000);
@@ -634,7 +640,7 @@ public final class OrdersService implements AutoCloseable {
       }
       timeout = Duration.ofMillis(ms);
     }
-    return Optional.of(new Pdp(URI.create(base), timeout));
+    return Optional.of(new Pdp(URI.create(base), timeout, isRemotePlainHttp(u)));
   }
 
   /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
@@ -759,7 +765,7 @@ public final class OrdersService implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     OrdersSecurity.protect(context, enforcer);
-    context.addServlet(new ServletHolder(new OrdersServlet(api, enforcer)), "/");
+    context.addServlet(new ServletHolder(new OrdersServlet(api)), "/");
     server.setHandler(context);
     try {
       server.start();
@@ -837,7 +843,7 @@ public final class OrdersService implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     OrdersSecurity.protect(context, workloadEnforcer);
-    context.addServlet(new ServletHolder(new OrdersServlet(api, workloadEnforcer)), "/");
+    context.addServlet(new ServletHolder(new OrdersServlet(api)), "/");
     server.setHandler(context);
     server.start();
     return server;
@@ -945,7 +951,7 @@ public final class OrdersService implements AutoCloseable {
                 new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(32 * 1024).setMaxHeaderSize(32 * 1024)),  // Jetty's limits here
                 new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
-                new OrdersNettyHandler(api, enforcer));  // reads ZeroTrustHandler.CALLER, routes on its PATH
+                new OrdersNettyHandler(api));  // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
             // end::readme-netty[]
           }
         })

@@ -1,17 +1,12 @@
 package dev.zt.samples.orders;
 
 import dev.zt.core.Caller;
-import dev.zt.core.Decision;
-import dev.zt.core.Enforcer;
-import dev.zt.core.WireResponse;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@link OrdersApi} as a servlet: routes on the path the container resolved, the caller from zt's filter; reading an
@@ -22,11 +17,9 @@ final class OrdersServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient OrdersApi api;
-  private final transient Enforcer enforcer;
 
-  OrdersServlet(OrdersApi api, Enforcer enforcer) {
+  OrdersServlet(OrdersApi api) {
     this.api = api;
-    this.enforcer = enforcer;
   }
 
   @Override
@@ -37,11 +30,8 @@ final class OrdersServlet extends HttpServlet {
     OrdersApi.Step step = api.route(req.getMethod(), path, caller);
     OrdersApi.Answer answer;
     if (step instanceof OrdersApi.Step.Read read) {
-      Optional<Decision.Deny> deny = OrdersApi.objectCheck(caller, read.order());
-      if (deny.isPresent()) {
-        write(res, enforcer.respond(deny.get()));
-        return;
-      }
+      // zt's object check (object rule, then the PDP if one is bound): a denial throws, and zt's filter answers it
+      ZeroTrustFilter.authorization(req).require("read", read.resource());
       answer = api.show(read.order(), caller);
     } else {
       answer = ((OrdersApi.Step.Done) step).answer();
@@ -52,15 +42,5 @@ final class OrdersServlet extends HttpServlet {
     answer.headers().forEach(res::setHeader);
     res.setContentLength(bytes.length);
     res.getOutputStream().write(bytes);
-  }
-
-  private static void write(HttpServletResponse res, WireResponse wire) throws IOException {
-    res.setStatus(wire.status());
-    for (Map.Entry<String, String> f : wire.fields()) {
-      res.addHeader(f.getKey(), f.getValue());
-    }
-    byte[] body = wire.bodyBytes();
-    res.setContentLength(body.length);
-    res.getOutputStream().write(body);
   }
 }
