@@ -11,6 +11,7 @@ import dev.zt.testkit.spiffe.TestTrustDomain;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import dev.zt.testkit.TestIssuer;
+import dev.zt.testkit.pdp.FakeOpa;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -144,6 +145,37 @@ final class Demo {
     expect("Admin: role admin reads any order", "GET", location,
         issuer.token().subject("root").scope("orders:read").roles("admin").build(), 200);
     expect("Unknown id: an order that does not exist", "GET", "/orders/AAAAAAAAAAAAAAAAAAAAAA", alice, 404);
+    pdp(issuer, alice);
+  }
+
+  /**
+   * An external PDP after the object rule ({@code ZT_PDP_URL}): a second service asks an in-process stand-in for
+   * OPA's Data API ({@link FakeOpa}, written to OPA's published contract) at {@code orders/allow}.
+   */
+  private void pdp(TestIssuer issuer, String alice) throws Exception {
+    out.println();
+    out.println("— an external PDP (OPA's Data API, here an in-process stand-in) asked after the object rule —");
+    String main = base;
+    try (FakeOpa opa = FakeOpa.start().result(false);
+        OrdersService service = OrdersService.start("127.0.0.1", 0, OrdersSecurity.enforcer(
+            java.util.List.of(issuer.bearerJwt().build()), (request, decision, detail) ->
+                last.set(new Seen(decision, detail)), OrdersSecurity.Sender.NONE,
+            java.util.Optional.of(OrdersSecurity.pdp(new OrdersService.Pdp(opa.baseUri(), Duration.ofMillis(500),
+                false), java.time.Clock.systemUTC()))))) {
+      base = "http://127.0.0.1:" + service.port();
+      String first = create("Create: alice creates an order on a service with ZT_PDP_URL set", alice);
+      String second = create("Create: and a second one", alice);
+      if (first == null || second == null) {
+        return;
+      }
+      expect("PDP says no: alice reads her own order; the object rule permits, OPA's orders/allow answers false",
+          "GET", first, alice, 403);
+      opa.close();
+      expect("PDP down: OPA is stopped; alice reads her other order — no decision is never an allow", "GET", second,
+          alice, 503);
+    } finally {
+      base = main;
+    }
   }
 
   /** A {@code POST /orders} step expecting 201: prints it like the others and returns the {@code Location}. */

@@ -2,6 +2,7 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.testkit.TestClock;
 import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.pdp.FakeOpa;
 import dev.zt.testkit.pdp.RecordedRequest;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,6 +250,78 @@ abstract class PdpChecks {
       assertUnavailable(send(service, "GET", location, token("alice")));
       opa.result(true);
       assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(opa.requestCount()).isEqualTo(2);
+    }
+  }
+
+  /** The sample's enforcer with its PDP binding, the decision cache on {@code clock}; served on this class's server. */
+  private OrdersService withCacheClock(TestClock clock) throws Exception {
+    OrdersService.Pdp pdp = OrdersService.pdpFromEnvironment(env()).orElseThrow();
+    return OrdersService.start(OrdersService.serverFromEnvironment(env()), "127.0.0.1", 0,
+        OrdersSecurity.enforcer(List.of(issuer.bearerJwt().build()), null, OrdersSecurity.Sender.NONE,
+            Optional.of(OrdersSecurity.pdp(pdp, clock))));
+  }
+
+  @Test
+  void pdpCacheWhenTheTtlOfFiveSecondsPassesThenThePdpIsAskedAgain() throws Exception {
+    opa.result(true);
+    TestClock clock = TestClock.create();
+    try (OrdersService service = withCacheClock(clock)) {
+      String location = create(service, "alice");
+
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(200);
+      clock.advance(Duration.ofMillis(4_999));
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(opa.requestCount()).as("within 5 s: a hit").isEqualTo(1);
+      clock.advance(Duration.ofMillis(2));
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(opa.requestCount()).as("past 5 s: asked again").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void pdpCacheWhenADenyIsCachedThenItStaysADenyUntilTheTtlEvenIfThePdpNowAllows() throws Exception {
+    opa.result(false);
+    TestClock clock = TestClock.create();
+    try (OrdersService service = withCacheClock(clock)) {
+      String location = create(service, "alice");
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(403);
+      opa.result(true);
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(403);
+      clock.advance(Duration.ofSeconds(6));
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(opa.requestCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void pdpCacheWhenThePolicyRevisionChangesThenEarlierDecisionsAreDropped() throws Exception {
+    opa.result(true).revision("r1");
+    TestClock clock = TestClock.create();
+    try (OrdersService service = withCacheClock(clock)) {
+      String a = create(service, "alice");
+      String b = create(service, "alice");
+      assertThat(send(service, "GET", a, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(send(service, "GET", a, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(opa.requestCount()).isEqualTo(1);
+
+      opa.revision("r2").result(false);
+      assertThat(send(service, "GET", b, token("alice")).statusCode()).as("r2 seen, denies").isEqualTo(403);
+      HttpResponse<String> again = send(service, "GET", a, token("alice"));
+
+      assertThat(again.statusCode()).as("a's r1 allow is gone once r2 was seen").isEqualTo(403);
+      assertThat(opa.requestCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void pdpCacheWhenAnotherCallerReadsTheSameOrderThenNotServedTheFirstCallersDecision() throws Exception {
+    opa.allowWhen(in -> in.get("caller.sub").filter("alice"::equals).isPresent());
+    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
+      String location = create(service, "alice");
+      assertThat(send(service, "GET", location, token("alice")).statusCode()).isEqualTo(200);
+      assertThat(send(service, "GET", location, token("root", "admin")).statusCode())
+          .as("the key is the whole input: another caller is another entry").isEqualTo(403);
       assertThat(opa.requestCount()).isEqualTo(2);
     }
   }
