@@ -10,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -269,6 +271,8 @@ abstract class StandaloneChecks {
     others.put("a role that is not admin", token("bob", "orders:read", "support"));
     others.put("'alice' by case", token("Alice", "orders:read"));
     others.put("'admin' by case", token("bob", "orders:read", "Admin"));
+    dev.zt.core.WireResponse zts = OrdersSecurity.enforcer(issuer.bearerJwt().build(), null).respond(
+        new dev.zt.core.Decision.Deny(dev.zt.core.DenyReason.OBJECT_FORBIDDEN, "object", "default-deny", List.of()));
 
     for (Map.Entry<String, String> o : others.entrySet()) {
       HttpResponse<String> res = send("GET", "/orders/" + id, o.getValue());
@@ -278,6 +282,9 @@ abstract class StandaloneChecks {
           .noneMatch(v -> v.contains("insufficient_scope"));
       assertThat(res.body()).as(o.getKey()).doesNotContain("insufficient_scope").doesNotContain("\"handler\"")
           .doesNotContain("alice");
+      assertThat(res.body()).as(o.getKey() + ": zt's own answer").isEqualTo(zts.body());
+      assertThat(res.headers().firstValue("Cache-Control")).isEqualTo(Optional.ofNullable(zts.headers()
+          .get("Cache-Control")));
     }
   }
 
