@@ -1,6 +1,7 @@
 package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.testkit.TestClock;
 import dev.zt.testkit.TestIssuer;
@@ -124,6 +125,8 @@ abstract class PdpChecks {
       RecordedRequest asked = opa.lastRequest();
       assertThat(asked.method()).isEqualTo("POST");
       assertThat(asked.path()).isEqualTo("/v1/data/orders/allow");
+      assertThat(asked.query()).contains("provenance=true");
+      assertThat(asked.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
       assertThat(asked.body()).startsWith("{\"input\":");
       assertThat(at(asked, "caller.sub")).isEqualTo("alice");
       assertThat(at(asked, "action")).isEqualTo("read");
@@ -324,5 +327,13 @@ abstract class PdpChecks {
           .as("the key is the whole input: another caller is another entry").isEqualTo(403);
       assertThat(opa.requestCount()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void startFromEnvironmentWhenPdpSettingInvalidThenRefusesToStartNamingTheVariable() {
+    assertThatThrownBy(() -> OrdersService.startFromEnvironment(env("ZT_PDP_TIMEOUT_MS", "2s")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PDP_TIMEOUT_MS");
+    assertThatThrownBy(() -> OrdersService.startFromEnvironment(env("ZT_PDP_URL", "ftp://127.0.0.1:8181")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PDP_URL");
   }
 }
