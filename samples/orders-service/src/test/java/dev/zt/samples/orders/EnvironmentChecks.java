@@ -289,6 +289,27 @@ abstract class EnvironmentChecks {
     }
   }
 
+  /** Issue 15: the object rule's role {@code admin} is read from {@code ZT_ROLES_CLAIM} as the route rules' is. */
+  @Test
+  void rolesClaimWhenRealmAccessRolesThenTheAdminReadsAndListsOthersOrdersAndTopLevelRolesDoNot() throws Exception {
+    String keycloakAdmin = issuer.token().subject("kc-admin").scope("orders:read")
+        .claim("realm_access", Map.of("roles", List.of("admin"))).build();
+    String topLevelAdmin = issuer.token().subject("tl-admin").scope("orders:read").roles("admin").build();
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ROLES_CLAIM", "realm_access.roles"))) {
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+          + "/orders")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + issuer.token()
+          .subject("alice").scope("orders:write").build()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      String location = created.headers().firstValue("Location").orElseThrow();
+
+      assertThat(get(service, location, keycloakAdmin)).isEqualTo(200);
+      assertThat(send(service, "/orders", keycloakAdmin).body()).contains(location.substring("/orders/".length()));
+      assertThat(get(service, location, topLevelAdmin)).as("roles only from the configured claim").isEqualTo(403);
+      assertThat(send(service, "/orders", topLevelAdmin).body()).doesNotContain(location.substring(8));
+    }
+  }
+
   @Test
   void algorithmsWhenIssuersAlgorithmNotListedThenItsTokensRefused() throws Exception {
     String rs256 = issuer.token().scope("orders:read").build();
