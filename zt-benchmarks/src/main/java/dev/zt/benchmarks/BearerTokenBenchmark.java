@@ -17,6 +17,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Decision;
+import dev.zt.core.authz.Condition;
+import dev.zt.core.authz.ObjectPolicy;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.rate.RateLimit;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +70,8 @@ import org.springframework.web.client.RestTemplate;
  *   <li>{@link #rawNimbusVerify}: the floor, one RSASSA-PKCS1-v1_5 signature check with a pre-built Nimbus verifier
  *       on a pre-parsed token;
  *   <li>{@link #cachedEnforcer}: zt's enforcer with its validated-token cache on, for a token it has seen, with a
- *       fresh header {@code String} every operation so no cached {@code String} hash helps.
+ *       fresh header {@code String} every operation so no cached {@code String} hash helps;
+ *   <li>{@link #objectCheck}: an object-level check on a request that enforcer allowed (three object rules, no PDP).
  * </ul>
  *
  * <p>Every benchmark checks its outcome (allow, a decoded subject, a verified signature) and throws otherwise, so
@@ -89,6 +94,10 @@ public class BearerTokenBenchmark {
   private Enforcer cached;
   private Enforcer continuous;
   private Enforcer trustAndRate;
+  private Enforcer withObjects;
+  private RequestContext objectRequest;
+  private Decision.Allow objectAllow;
+  private Resource order;
   private NimbusJwtDecoder springDecoder;
   private String token;
   private String bearerHeader;
@@ -139,6 +148,28 @@ public class BearerTokenBenchmark {
     cached = enforcer(publicJwk, routes, -1, TrustPolicy.builder().build(), RatePolicy.none(), Detection.off());
     continuous = enforcer(publicJwk, routes, -1, TrustPolicy.defaults(), unexhaustible, Detection.defaults());
     trustAndRate = enforcer(publicJwk, routes, -1, TrustPolicy.defaults(), unexhaustible, Detection.off());
+
+    withObjects = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(ISSUER).audience(AUDIENCE).keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
+            .unsafeUnlimitedValidations().build())
+        .routes(RoutePolicy.builder().get("/orders/{id}", Requirement.allScopes(SCOPE)).build())
+        .openTelemetry(OpenTelemetry.noop())
+        .trust(TrustPolicy.builder().build())
+        .rateLimits(RatePolicy.none())
+        .detection(Detection.off())
+        .objects(ObjectPolicy.builder()
+            .forbid("frozen", "order", Set.of("read", "update"), Condition.claimEquals("frozen", true))
+            .permit("owner-reads", "order", Set.of("read"), Condition.owner("owner"))
+            .permit("admin-reads", "order", Set.of("read"), Condition.anyRole("admin"))
+            .build())
+        .build();
+    List<String> values = List.of(bearerHeader);
+    objectRequest = RequestContext.builder("GET", "/orders/42")
+        .headers(name -> "Authorization".equalsIgnoreCase(name) ? values : List.of()).build();
+    objectAllow = (Decision.Allow) requireAllowed(withObjects.enforce(objectRequest).toCompletableFuture().join(),
+        "objects zt");
+    order = Resource.of("order", "42").with("owner", "user-1");
+    requireAllowed(withObjects.authorization(objectRequest, objectAllow).check("read", order), "object check");
 
     InMemoryJwks jwks = new InMemoryJwks(new JWKSet(publicJwk).toString());
     springDecoder = NimbusJwtDecoder.withJwkSetUri(JWKS_URI).restOperations(jwks).build();
@@ -212,6 +243,17 @@ public class BearerTokenBenchmark {
   public void cachedEnforcerTrustRate(Blackhole bh) {
     Decision d = trustAndRate.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
     bh.consume(requireAllowed(d, "trust+rate zt"));
+  }
+
+  /**
+   * An object-level check as an application makes one per request: the request's {@code Authorization} from the
+   * enforcer, then {@code check("read", order)} against three rules (a forbid that does not apply, the owner permit
+   * that does, an admin permit), audited (no-op OpenTelemetry), no PDP.
+   */
+  @Benchmark
+  public void objectCheck(Blackhole bh) {
+    Decision d = withObjects.authorization(objectRequest, objectAllow).check("read", order);
+    bh.consume(requireAllowed(d, "object check"));
   }
 
   /** An enforcer over an in-memory JWKS; {@code cacheSize} 0 turns the validated-token cache off, -1 keeps it. */

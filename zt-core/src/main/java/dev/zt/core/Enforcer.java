@@ -408,6 +408,9 @@ public final class Enforcer {
         }
       }
     }
+    if (objectChecks != null) { // the PDP input names the trust level the request was allowed at
+      ex.request().allowedTrust(ex.trustLevelOrNull());
+    }
     if (afterAllow.length == 0) {
       return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId())); // the common path, kept small for the JIT
     }

@@ -43,6 +43,7 @@ final class ObjectChecks {
   private final Audit audit;
   private final AuditListener listener; // or null
   private final Map<String, Route> routesById = new HashMap<>();
+  private final Map<String, String> permitDetails = new HashMap<>(); // audit details built once per permit rule
 
   ObjectChecks(ObjectPolicy objects, List<PdpBinding> bindings, Audit audit, AuditListener listener,
       RoutePolicy routes) {
@@ -52,6 +53,9 @@ final class ObjectChecks {
     this.listener = listener;
     for (Route r : routes.routes()) {
       routesById.put(r.id(), r);
+    }
+    for (ObjectRule r : objects.rules()) {
+      permitDetails.put(r.id(), "object rule '" + r.id() + "' permits");
     }
   }
 
@@ -87,7 +91,7 @@ final class ObjectChecks {
     private final RequestContext request;
     private final Decision.Allow allow;
     private final String path;
-    private Map<String, String> captures; // computed when first asked
+    private volatile Map<String, String> captures; // computed when first asked (safely published)
 
     Handle(RequestContext request, Decision.Allow allow) {
       this.request = request;
@@ -117,7 +121,14 @@ final class ObjectChecks {
       if (local instanceof Decision d) {
         return d;
       }
-      return ((CompletableFuture<Decision>) local).join(); // completes by the binding's deadline at the latest
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Decision> pending = (CompletableFuture<Decision>) local;
+      if (!pending.isDone() && !request.mayBlock()) {
+        // an event loop must not wait for a PDP: the answer still arrives (and is audited), but not here
+        throw new IllegalStateException("check(…) would block waiting for the PDP on a thread that must not block "
+            + "(a non-blocking request, e.g. Netty's event loop); use checkAsync(…)");
+      }
+      return pending.join(); // completes by the binding's deadline at the latest
     }
 
     @Override
@@ -159,8 +170,8 @@ final class ObjectChecks {
         }
       }
       if (binding == null) {
-        return finish(new Decision.Allow(caller, e.ruleId()), action, resource,
-            "object rule '" + e.ruleId() + "' permits", e.shadows());
+        return finish(new Decision.Allow(caller, e.ruleId()), action, resource, permitDetails.get(e.ruleId()),
+            e.shadows());
       }
       return askPdp(binding, e, caller, action, resource);
     }
@@ -258,6 +269,10 @@ final class ObjectChecks {
       doc.put("action", action);
       doc.put("resource", what);
       doc.put("request", req);
+      dev.zt.core.trust.TrustLevel trust = request.allowedTrustOrNull();
+      if (trust != null) {
+        doc.put("trust", trust.name());
+      }
       return PdpInput.of(doc);
     }
   }

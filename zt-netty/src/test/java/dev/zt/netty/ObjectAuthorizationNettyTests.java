@@ -163,6 +163,26 @@ class ObjectAuthorizationNettyTests {
     pdpAnswer = new PdpDecision.Allow(java.util.Optional.empty(), java.util.Optional.empty());
   }
 
+  @Test
+  void writeDenialWhenRequestAsksToCloseThenAnswersAndCloses() {
+    try (RawHttp.Connection c = new RawHttp(plain.port()).get("/orders/42")
+        .header("Authorization", "Bearer " + token("mallory")).header("Connection", "close").open()) {
+      RawHttp.Response res = c.response();
+      assertThat(res.status()).isEqualTo(403);
+      assertThat(res.header("Connection")).contains("close");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void writeDenialWhenHeadThenNoBody() {
+    RawHttp.Response res = new RawHttp(plain.port()).request("HEAD", "/orders/42")
+        .header("Authorization", "Bearer " + token("mallory")).send();
+    assertThat(res.status()).isEqualTo(403);
+    assertThat(res.body()).isEmpty();
+    assertThat(res.header("Content-Type")).contains("application/problem+json");
+  }
+
   private static RawHttp.Response get(ServerHandle server, String token) {
     return new RawHttp(server.port()).get("/orders/42").header("Authorization", "Bearer " + token).send();
   }

@@ -12,11 +12,13 @@ import java.util.concurrent.CompletionStage;
  * action, the PDP is asked too, and only its allow lets the check pass. A deny anywhere wins; an unavailable PDP is a
  * 503, never an allow. Every check is audited like a request decision, naming the deciding rule.
  *
- * <p>Get one from the adapter ({@code ZeroTrustFilter.authorization(request)}, {@code
- * ZeroTrustHandler.authorization(channel)}) or from {@code Enforcer.authorization(request, allow)}:
+ * <p>Get one from the adapter (one line on a servlet: {@code ZeroTrustFilter.authorization(req).require("read",
+ * Resource.of("order", id).with("owner", owner))}; on Netty {@code ZeroTrustHandler.authorization(channel)}) or from
+ * the enforcer:
  *
  * <pre>{@code
- * ZeroTrustFilter.authorization(req).require("read", Resource.of("order", id).with("owner", owner));
+ * Authorization authz = enforcer.authorization(request, allow);
+ * authz.require("read", Resource.of("order", id).with("owner", owner));
  * }</pre>
  *
  * @since 0.3
@@ -32,6 +34,9 @@ public interface Authorization {
   /**
    * Decides, waiting for the PDP when one is asked (up to its binding's timeout): for threads that may block. The
    * answer is {@link Decision.Allow} or {@link Decision.Deny}.
+   *
+   * @throws IllegalStateException when the PDP must be waited for and the request said it cannot block
+   *     ({@code RequestContext.mayBlock()} false, as on Netty's event loop): use {@link #checkAsync} there
    */
   Decision check(String action, Resource resource);
 

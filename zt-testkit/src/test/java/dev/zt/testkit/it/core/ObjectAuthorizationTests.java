@@ -422,6 +422,7 @@ class ObjectAuthorizationTests {
     assertThat(input.get("request.method")).contains("GET");
     assertThat(input.get("request.path")).contains("/orders/42");
     assertThat(input.get("request.captures.id")).contains("42");
+    assertThat(input.get("trust")).contains("HIGH");
   }
 
   // --- configuration --------------------------------------------------------------------------------------------
@@ -480,5 +481,62 @@ class ObjectAuthorizationTests {
     assertThat(audited.subList(before, audited.size())).containsExactly(
         "owner-reads | object rule 'owner-reads' permits",
         "default-deny | no object rule permits 'read' on this order");
+  }
+
+  @Test
+  void checkWhenScopeOrNumericClaimConditionsThenCompareExactly() {
+    ObjectPolicy objects = ObjectPolicy.builder()
+        .permit("auditor", "order", READ, Condition.anyScope("orders:audit"))
+        .permit("same-region", "order", READ, Condition.attributeEqualsClaim("region", "region"))
+        .build();
+    Enforcer enforcer = enforcer(objects);
+    String audit = issuer.token().scope("orders:read", "orders:audit").build();
+    String region7 = issuer.token().scope("orders:read").claim("region", 7).build();
+    String regionList = issuer.token().scope("orders:read").claim("region", List.of(7)).build();
+    Resource in7 = Resource.of("order", "1").with("region", 7.0);
+
+    assertThatDecision(authorization(enforcer, "/orders/1", audit).check("read", Resource.of("order", "1")))
+        .isAllowed().byRule("auditor");
+    assertThatDecision(authorization(enforcer, "/orders/1", region7).check("read", in7)).isAllowed()
+        .byRule("same-region");
+    assertThatDecision(authorization(enforcer, "/orders/1", region7).check("read", in7.with("region", "7")))
+        .isDeniedWith(DenyReason.OBJECT_FORBIDDEN);
+    assertThatDecision(authorization(enforcer, "/orders/1", regionList).check("read", in7))
+        .isDeniedWith(DenyReason.OBJECT_FORBIDDEN);
+  }
+
+  @Test
+  void checkWhenWorkloadConditionThenOnlyTheVerifiedPeerMatches() {
+    String checkout = "spiffe://example.org/ns/shop/sa/checkout";
+    List<java.security.cert.X509Certificate> chain = dev.zt.testkit.spiffe.TestTrustDomain.create("example.org")
+        .issueX509Svid("/ns/shop/sa/checkout").chain();
+    ObjectPolicy objects = ObjectPolicy.builder()
+        .permit("checkout-reads", "order", READ, Condition.workload("spiffe://example.org/ns/shop/sa/checkout"))
+        .build();
+    Enforcer enforcer = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).routes(routes()).clock(clock)
+        .peerVerifier(c -> new dev.zt.core.credential.PeerVerifier.Verified(checkout)).objects(objects).build();
+    String token = token("alice");
+    var withPeer = TestRequest.get("/orders/1").bearer(token).peerCertificates(chain).build();
+    Decision allowed = await(enforcer.enforce(withPeer));
+    assertThatDecision(enforcer.authorization(withPeer, (Decision.Allow) allowed).check("read",
+        Resource.of("order", "1"))).isAllowed().byRule("checkout-reads");
+    assertThatDecision(authorization(enforcer, "/orders/1", token).check("read", Resource.of("order", "1")))
+        .isDeniedWith(DenyReason.OBJECT_FORBIDDEN);
+  }
+
+  @Test
+  void checkWhenPdpPendingOnARequestThatMustNotBlockThenRefusesToWait() {
+    CompletableFuture<PdpDecision> later = new CompletableFuture<>();
+    FakePdp pdp = new FakePdp(i -> later);
+    Enforcer enforcer = enforcer(orders().build(), bind(pdp));
+    var request = TestRequest.get("/orders/42").bearer(token("alice")).nonBlocking().build();
+    Decision d = await(enforcer.enforce(request));
+    Authorization authz = enforcer.authorization(request, (Decision.Allow) d);
+    assertThatIllegalStateException().isThrownBy(() -> authz.check("read", order("42", "alice")))
+        .withMessageContaining("checkAsync");
+    later.complete(ALLOW);
+    assertThatDecision(authz.checkAsync("read", order("42", "alice"))).isAllowed(); // answered: no wait
+    Authorization noPdp = authorization(enforcer(orders().build()), "/orders/42", token("alice"));
+    assertThatDecision(noPdp.check("read", order("42", "alice"))).isAllowed();
   }
 }
