@@ -161,7 +161,7 @@ final class Demo {
             java.util.List.of(issuer.bearerJwt().build()), (request, decision, detail) ->
                 last.set(new Seen(decision, detail)), OrdersSecurity.Sender.NONE,
             java.util.Optional.of(OrdersSecurity.pdp(new OrdersService.Pdp(opa.baseUri(), Duration.ofMillis(500),
-                false), java.time.Clock.systemUTC()))))) {
+                true), java.time.Clock.systemUTC()))))) {
       base = "http://127.0.0.1:" + service.port();
       String first = create("Create: alice creates an order on a service with ZT_PDP_URL set", alice);
       String second = create("Create: and a second one", alice);

@@ -203,8 +203,8 @@ final class OrdersSecurity {
    */
   static PdpBinding pdp(OrdersService.Pdp pdp, java.time.Clock clock) {
     OpaClient.Builder opa = OpaClient.builder(pdp.base()).path("orders/allow").timeout(pdp.timeout());
-    if (pdp.plainHttpToRemote()) {
-      opa.allowPlainHttp();
+    if (pdp.plainHttp()) {
+      opa.allowPlainHttp(); // the environment was checked already: loopback, or ZT_ALLOW_PLAIN_HTTP=true
     }
     PdpCache cached = PdpCache.builder(opa.build()).ttl(PDP_CACHE_TTL).maxEntries(PDP_CACHE_ENTRIES).clock(clock)
         .build();

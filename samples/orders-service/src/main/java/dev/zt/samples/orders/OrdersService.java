@@ -589,10 +589,10 @@ public final class OrdersService implements AutoCloseable {
    *
    * @param base the OPA base URL, without a trailing slash; the Data API path {@code /v1/data/orders/allow} is added
    * @param timeout no answer within it → 503 with {@code Retry-After}, never an allow
-   * @param plainHttpToRemote plain {@code http} to a host that is not loopback, allowed by
-   *     {@code ZT_ALLOW_PLAIN_HTTP=true}
+   * @param plainHttp the base is plain {@code http}, which {@link #pdpFromEnvironment} accepted: loopback (by the
+   *     sample's own rule, {@link #isRemotePlainHttp}), or any host under {@code ZT_ALLOW_PLAIN_HTTP=true}
    */
-  record Pdp(URI base, Duration timeout, boolean plainHttpToRemote) {}
+  record Pdp(URI base, Duration timeout, boolean plainHttp) {}
 
   /** {@code ZT_PDP_TIMEOUT_MS} when unset: 2 s. */
   static final Duration DEFAULT_PDP_TIMEOUT = Duration.ofMillis(2000);
@@ -640,7 +640,7 @@ public final class OrdersService implements AutoCloseable {
       }
       timeout = Duration.ofMillis(ms);
     }
-    return Optional.of(new Pdp(URI.create(base), timeout, isRemotePlainHttp(u)));
+    return Optional.of(new Pdp(URI.create(base), timeout, scheme.equals("http")));
   }
 
   /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */

@@ -478,4 +478,23 @@ class EnvironmentSettingsTests {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PDP_TIMEOUT_MS")
         .hasMessageContaining("ZT_PDP_URL");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8181/", "http://127.8.9.10:8181", "http://localhost:8181",
+      "http://[::1]:8181", "http://[0:0:0:0:0:0:0:1]:8181", "https://opa.example/opa/"})
+  void pdpWhenTheEnvironmentAcceptedTheUrlThenTheOpaBindingBuildsForOrderRead(String url) {
+    OrdersService.Pdp pdp = OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", url)).orElseThrow();
+    dev.zt.core.authz.PdpBinding binding = OrdersSecurity.pdp(pdp, java.time.Clock.systemUTC());
+    assertThat(binding.covers("order", "read")).isTrue();
+    assertThat(binding.covers("order", "write")).isFalse();
+    assertThat(binding.claims()).isEmpty();
+    assertThat(binding.timeout()).isGreaterThan(pdp.timeout());
+  }
+
+  @Test
+  void pdpWhenRemotePlainHttpAllowedThenTheOpaBindingBuilds() {
+    OrdersService.Pdp pdp = OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://opa.internal:8181",
+        "ZT_ALLOW_PLAIN_HTTP", "true")).orElseThrow();
+    assertThat(OrdersSecurity.pdp(pdp, java.time.Clock.systemUTC()).covers("order", "read")).isTrue();
+  }
 }
