@@ -85,7 +85,7 @@ final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
       ZeroTrustHandler.writeDenial(ctx, deny); // zt's own answer: status, problem+json, keep-alive as zt decides
       return;
     }
-    if (!(out instanceof OrdersApi.Answer a)) { // an Allow is turned into the order's answer; anything else fails closed
+    if (!(out instanceof OrdersApi.Answer a)) { // an Allow became the order's answer: anything else fails closed
       ctx.close();
       return;
     }
