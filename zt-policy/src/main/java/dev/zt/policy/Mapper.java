@@ -124,9 +124,15 @@ final class Mapper {
         ? Optional.ofNullable(addresses(doc.get("trust_forwarded_for"), "/trust_forwarded_for")) : Optional.empty();
     boolean clientCert = Boolean.TRUE.equals(doc.get("trust_client_cert_header"));
     Optional<Dpop> dpop = doc.containsKey("dpop") ? Optional.ofNullable(dpop(map(doc.get("dpop")))) : Optional.empty();
-    for (String section : List.of("objects", "pdp")) {
-      if (doc.containsKey(section)) {
-        problems.at("/" + section, "'" + section + ":' is not supported yet by this version of zt-policy");
+    List<Recipe.ObjectRuleAt> objectRules = new ArrayList<>();
+    Optional<dev.zt.core.authz.ObjectPolicy> objects = doc.containsKey("objects")
+        ? Optional.ofNullable(objects(list(doc.get("objects")), objectRules)) : Optional.empty();
+    List<dev.zt.core.authz.PdpBinding> pdps = new ArrayList<>();
+    List<Object> ps = list(doc.get("pdp"));
+    for (int i = 0; i < ps.size(); i++) {
+      dev.zt.core.authz.PdpBinding binding = pdp(map(ps.get(i)), "/pdp/" + i);
+      if (binding != null) {
+        pdps.add(binding);
       }
     }
     List<PolicyTestCase> tests = tests(list(doc.get("tests")));
@@ -134,7 +140,8 @@ final class Mapper {
       return null;
     }
     return new Recipe(List.copyOf(issuers), List.copyOf(routes), routePolicy, realm, origin, trust, country, rates,
-        detection, cm, forwarded, clientCert, dpop, tests, List.copyOf(shadowed));
+        detection, cm, forwarded, clientCert, dpop, objects, List.copyOf(objectRules), List.copyOf(pdps), tests,
+        List.copyOf(shadowed));
   }
 
   // --- builders' refusals to problems
@@ -312,8 +319,9 @@ final class Mapper {
       boolean any = Boolean.TRUE.equals(r.get("any_method"));
       Set<String> methods = new LinkedHashSet<>(strings(r.get("method")));
       boolean explicit = r.containsKey("id");
-      if (Boolean.TRUE.equals(r.get("shadow"))) {
-        problems.at(p + "/shadow", "shadow (dry-run) route rules are not supported yet by this version of zt-policy");
+      boolean shadow = Boolean.TRUE.equals(r.get("shadow"));
+      if (shadow && preflight) {
+        problems.at(p, "a preflight rule cannot be a shadow rule");
         continue;
       }
       String id;
@@ -342,7 +350,7 @@ final class Mapper {
         continue;
       }
       Recipe.ParsedRoute parsed = new Recipe.ParsedRoute(id, Set.copyOf(methods), any, preflight, path, req, p,
-          tree.line(p), explicit);
+          tree.line(p), explicit, shadow);
       if (attempt(p, () -> {
         parsed.addTo(RoutePolicy.builder()); // the pattern and methods, checked alone
         return Boolean.TRUE;
@@ -358,6 +366,10 @@ final class Mapper {
       List<PolicyFinding> shadowed) {
     List<Recipe.ParsedRoute> kept = new ArrayList<>();
     for (Recipe.ParsedRoute r : routes) {
+      if (r.shadow()) {
+        kept.add(r); // shadow rules take no part in the shadowing check
+        continue;
+      }
       List<Recipe.ParsedRoute> trial = new ArrayList<>(kept);
       trial.add(r);
       try {
@@ -745,6 +757,169 @@ final class Mapper {
     return attempt(p, b::build);
   }
 
+  // --- object rules and PDP bindings
+
+  private dev.zt.core.authz.ObjectPolicy objects(List<Object> rules, List<Recipe.ObjectRuleAt> at) {
+    dev.zt.core.authz.ObjectPolicy.Builder b = dev.zt.core.authz.ObjectPolicy.builder();
+    for (int i = 0; i < rules.size(); i++) {
+      String p = "/objects/" + i;
+      Map<String, Object> r = map(rules.get(i));
+      String id = (String) r.get("id");
+      String type = (String) r.get("resource");
+      Set<String> actions = new LinkedHashSet<>(strings(r.get("actions")));
+      dev.zt.core.authz.Condition when = r.containsKey("when") ? condition(map(r.get("when")), p + "/when")
+          : dev.zt.core.authz.Condition.always();
+      if (when == null) {
+        continue;
+      }
+      boolean forbid = "forbid".equals(r.get("effect"));
+      boolean shadow = Boolean.TRUE.equals(r.get("shadow"));
+      if (attempt(p, () -> shadow ? (forbid ? b.shadowForbid(id, type, actions, when)
+          : b.shadowPermit(id, type, actions, when)) : (forbid ? b.forbid(id, type, actions, when)
+          : b.permit(id, type, actions, when))) != null) {
+        at.add(new Recipe.ObjectRuleAt(id, p, tree.line(p), shadow));
+      }
+    }
+    return attempt("/objects", b::build);
+  }
+
+  /** A condition: every key given must hold, in the order written. */
+  private dev.zt.core.authz.Condition condition(Map<String, Object> m, String p) {
+    List<dev.zt.core.authz.Condition> parts = new ArrayList<>();
+    int before = problems.all().size();
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      String cp = p + "/" + e.getKey();
+      Object v = e.getValue();
+      switch (e.getKey()) {
+        case "always" -> parts.add(dev.zt.core.authz.Condition.always());
+        case "owner" -> addCondition(parts, cp, () -> dev.zt.core.authz.Condition.owner((String) v));
+        case "any_role" -> addCondition(parts, cp,
+            () -> dev.zt.core.authz.Condition.anyRole(strings(v).toArray(String[]::new)));
+        case "any_scope" -> addCondition(parts, cp,
+            () -> dev.zt.core.authz.Condition.anyScope(strings(v).toArray(String[]::new)));
+        case "workload" -> addCondition(parts, cp,
+            () -> dev.zt.core.authz.Condition.workload(strings(v).toArray(String[]::new)));
+        case "claim_equals" -> map(v).forEach((claim, value) -> addCondition(parts, cp + "/" + YamlTree.token(claim),
+            () -> dev.zt.core.authz.Condition.claimEquals(claim, value)));
+        case "attribute_equals_claim" -> map(v).forEach((attr, claim) -> addCondition(parts,
+            cp + "/" + YamlTree.token(attr), () -> dev.zt.core.authz.Condition.attributeEqualsClaim(attr,
+                (String) claim)));
+        case "any_of" -> {
+          List<Object> alts = list(v);
+          dev.zt.core.authz.Condition or = null;
+          for (int i = 0; i < alts.size(); i++) {
+            dev.zt.core.authz.Condition c = condition(map(alts.get(i)), cp + "/" + i);
+            if (c != null) {
+              or = or == null ? c : or.or(c);
+            }
+          }
+          if (or != null) {
+            parts.add(or);
+          }
+        }
+        case "not" -> {
+          dev.zt.core.authz.Condition c = condition(map(v), cp);
+          if (c != null) {
+            parts.add(dev.zt.core.authz.Condition.not(c));
+          }
+        }
+        default -> problems.at(cp, "not a condition: " + e.getKey());
+      }
+    }
+    if (problems.all().size() > before || parts.isEmpty()) {
+      return null;
+    }
+    dev.zt.core.authz.Condition c = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      c = c.and(parts.get(i));
+    }
+    return c;
+  }
+
+  private void addCondition(List<dev.zt.core.authz.Condition> parts, String pointer,
+      Supplier<dev.zt.core.authz.Condition> c) {
+    dev.zt.core.authz.Condition built = attempt(pointer, c);
+    if (built != null) {
+      parts.add(built);
+    }
+  }
+
+  private dev.zt.core.authz.PdpBinding pdp(Map<String, Object> m, String p) {
+    Duration timeout = m.containsKey("timeout") ? duration(m.get("timeout"), p + "/timeout") : null;
+    Duration retryAfter = m.containsKey("retry_after") ? duration(m.get("retry_after"), p + "/retry_after") : null;
+    dev.zt.core.authz.PolicyDecisionPoint pdp;
+    if (m.containsKey("opa")) {
+      Map<String, Object> o = map(m.get("opa"));
+      pdp = attempt(p + "/opa", () -> {
+        dev.zt.core.authz.OpaClient.Builder b = dev.zt.core.authz.OpaClient.builder(URI.create((String) o.get("url")))
+            .path((String) o.get("path"));
+        if (o.containsKey("provenance")) {
+          b.provenance(Boolean.TRUE.equals(o.get("provenance")));
+        }
+        if (Boolean.TRUE.equals(o.get("allow_plain_http"))) {
+          b.allowPlainHttp();
+        }
+        if (timeout != null) {
+          b.timeout(timeout);
+        }
+        if (retryAfter != null) {
+          b.retryAfter(retryAfter);
+        }
+        return b.build();
+      });
+    } else {
+      Map<String, Object> a = map(m.get("authzen"));
+      pdp = attempt(p + "/authzen", () -> {
+        dev.zt.core.authz.AuthZenClient.Builder b =
+            dev.zt.core.authz.AuthZenClient.builder(URI.create((String) a.get("url")));
+        if (Boolean.TRUE.equals(a.get("allow_plain_http"))) {
+          b.allowPlainHttp();
+        }
+        if (timeout != null) {
+          b.timeout(timeout);
+        }
+        if (retryAfter != null) {
+          b.retryAfter(retryAfter);
+        }
+        return b.build();
+      });
+    }
+    if (pdp == null) {
+      return null;
+    }
+    dev.zt.core.authz.PolicyDecisionPoint asked = pdp;
+    if (m.containsKey("cache")) {
+      Map<String, Object> c = map(m.get("cache"));
+      asked = attempt(p + "/cache", () -> {
+        dev.zt.core.authz.PdpCache.Builder b = dev.zt.core.authz.PdpCache.builder(pdp)
+            .ttl(duration(c.get("ttl"), p + "/cache/ttl"));
+        if (c.containsKey("max_entries")) {
+          b.maxEntries(number(c.get("max_entries")));
+        }
+        if (c.containsKey("key_fields")) {
+          b.keyFields(strings(c.get("key_fields")));
+        }
+        return b.build();
+      });
+      if (asked == null) {
+        return null;
+      }
+    }
+    dev.zt.core.authz.PolicyDecisionPoint target = asked;
+    return attempt(p, () -> {
+      dev.zt.core.authz.PdpBinding.Builder b = dev.zt.core.authz.PdpBinding.to(target)
+          .resourceTypes(strings(m.get("resource_types")).toArray(String[]::new))
+          .actions(strings(m.get("actions")).toArray(String[]::new));
+      if (m.containsKey("claims")) {
+        b.claims(strings(m.get("claims")).toArray(String[]::new));
+      }
+      if (timeout != null) {
+        b.timeout(timeout);
+      }
+      return b.build();
+    });
+  }
+
   // --- tests
 
   private List<PolicyTestCase> tests(List<Object> ts) {
@@ -787,9 +962,18 @@ final class Mapper {
       if (allow.orElse(false) && (reason.isPresent() || status.isPresent() && status.getAsInt() != 200)) {
         problems.at(p + "/expect", "an allowed request has no deny reason and the status 200");
       }
+      Optional<PolicyTestCase.ObjectCheck> object = Optional.empty();
+      if (t.containsKey("object")) {
+        Map<String, Object> o = map(t.get("object"));
+        Map<String, Object> res = map(o.get("resource"));
+        Map<String, Object> attrs = new LinkedHashMap<>(map(res.get("attributes")));
+        object = Optional.ofNullable(attempt(p + "/object", () -> new PolicyTestCase.ObjectCheck(
+            (String) o.get("action"), new dev.zt.core.authz.Resource((String) res.get("type"),
+                String.valueOf(res.get("id")), PolicyFile.unmodifiable(attrs)))));
+      }
       out.add(new PolicyTestCase(name, method, target, headers, client, claims,
           new PolicyTestCase.Expected(allow, status, Optional.ofNullable((String) e.get("rule")), reason), p,
-          tree.line(p)));
+          tree.line(p), object));
     }
     return List.copyOf(out);
   }

@@ -168,11 +168,17 @@ public final class PolicyFile {
     return recipe.tests();
   }
 
-  /** The rules the file declares, in file order: route rules (then object rules, when supported). */
+  /**
+   * The rules that decide, in file order: route rules, then object rules. Shadow (dry-run) rules are left out: they
+   * never decide.
+   */
   public List<PolicyRule> rules() {
-    return recipe.routes().stream()
-        .map(r -> new PolicyRule(PolicyRule.Kind.ROUTE, r.id(), r.pointer(), r.line()))
-        .toList();
+    List<PolicyRule> out = new java.util.ArrayList<>();
+    recipe.routes().stream().filter(r -> !r.shadow())
+        .forEach(r -> out.add(new PolicyRule(PolicyRule.Kind.ROUTE, r.id(), r.pointer(), r.line())));
+    recipe.objectRules().stream().filter(r -> !r.shadow())
+        .forEach(r -> out.add(new PolicyRule(PolicyRule.Kind.OBJECT, r.id(), r.pointer(), r.line())));
+    return List.copyOf(out);
   }
 
   /**

@@ -53,7 +53,7 @@ public final class PolicyLint {
   }
 
   private static void common(Recipe recipe, List<PolicyFinding> out) {
-    List<Recipe.ParsedRoute> routes = recipe.routes();
+    List<Recipe.ParsedRoute> routes = recipe.routes().stream().filter(r -> !r.shadow()).toList();
     for (Recipe.ParsedRoute r : routes) {
       if (CAPTURE.matcher(r.path()).replaceAll("").contains("*")) {
         out.add(finding(PolicyFinding.Severity.WARNING, "star-literal", r, "the path '" + r.path()
@@ -94,8 +94,14 @@ public final class PolicyLint {
           + "' expects rule '" + id + "', which the file does not have")));
     }
     for (Recipe.ParsedRoute r : file.recipe().routes()) {
-      if (!reached.contains(r.id())) {
+      if (!r.shadow() && !reached.contains(r.id())) {
         out.add(finding(PolicyFinding.Severity.WARNING, "untested", r, "no embedded test is decided by this rule"));
+      }
+    }
+    for (Recipe.ObjectRuleAt r : file.recipe().objectRules()) {
+      if (!r.shadow() && !reached.contains(r.id())) {
+        out.add(new PolicyFinding(PolicyFinding.Severity.WARNING, "untested", r.id(), r.pointer(), r.line(),
+            "no embedded test's object check is decided by this rule"));
       }
     }
   }

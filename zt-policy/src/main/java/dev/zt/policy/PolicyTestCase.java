@@ -20,11 +20,19 @@ import java.util.OptionalInt;
  * @param expected the decision expected
  * @param pointer where the test is in the file ({@code /tests/3})
  * @param line its 1-based line, 0 when unknown
+ * @param object an object check the application makes once the request is allowed; its decision is the one expected
  * @since 0.3
  */
 public record PolicyTestCase(String name, String method, String target, Map<String, List<String>> headers,
     Optional<String> clientAddress, Optional<Map<String, Object>> claims, Expected expected, String pointer,
-    int line) {
+    int line, Optional<ObjectCheck> object) {
+
+  /** A test of a request alone, without an object check. */
+  public PolicyTestCase(String name, String method, String target, Map<String, List<String>> headers,
+      Optional<String> clientAddress, Optional<Map<String, Object>> claims, Expected expected, String pointer,
+      int line) {
+    this(name, method, target, headers, clientAddress, claims, expected, pointer, line, Optional.empty());
+  }
 
   public PolicyTestCase {
     Objects.requireNonNull(name, "name");
@@ -35,6 +43,23 @@ public record PolicyTestCase(String name, String method, String target, Map<Stri
     Objects.requireNonNull(claims, "claims");
     Objects.requireNonNull(expected, "expected");
     Objects.requireNonNull(pointer, "pointer");
+    Objects.requireNonNull(object, "object");
+  }
+
+  /**
+   * The object check of a test ({@code object:}): {@code authorization.check(action, resource)} after the request
+   * is allowed.
+   *
+   * @param action the action ({@code read})
+   * @param resource the resource (type, id, attributes such as {@code owner})
+   * @since 0.3
+   */
+  public record ObjectCheck(String action, dev.zt.core.authz.Resource resource) {
+
+    public ObjectCheck {
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(resource, "resource");
+    }
   }
 
   /** {@code GET /orders/42}. */

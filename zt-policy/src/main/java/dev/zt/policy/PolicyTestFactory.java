@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 
 /**
  * A policy file's embedded tests as JUnit 5 dynamic tests, one per test (named after it, linked to its line), plus a
- * coverage test that fails when a route rule is decided by no test — in Cerbos' model, what a file does not show
+ * coverage test that fails when a route or object rule is decided by no test — in Cerbos' model, what a file does not show
  * allowed is expected to be denied, so every rule that allows something needs a test that shows it. Tokens are
  * minted by {@link TestTokens} and validated for real by an enforcer built from the file. Needs
  * {@code junit-jupiter-api} on the test class path (an optional dependency of zt-policy).
@@ -64,7 +64,7 @@ public final class PolicyTestFactory {
     return nodes.stream();
   }
 
-  /** The coverage test alone: it fails naming every route rule no embedded test is decided by. */
+  /** The coverage test alone: it fails naming every rule (route or object) no embedded test is decided by. */
   public DynamicTest coverage() {
     return coverage(PolicyTests.run(file, clock));
   }

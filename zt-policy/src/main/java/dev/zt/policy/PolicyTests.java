@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs a policy file's embedded tests: for each, a fresh enforcer built from the file (so no test sees another's rate
  * buckets or countermeasures), a real token minted from the test's claims by {@link TestTokens} and the request
- * decided as the service would decide it. A file whose tests fail should not be used: the hot reload refuses it.
+ * decided as the service would decide it; a test with an object check then makes it, as the application would once
+ * the request is allowed, and that decision is the one compared. A file whose tests fail should not be used: the hot reload refuses it.
  *
  * @since 0.3
  */
@@ -53,6 +54,11 @@ public final class PolicyTests {
       Decision d = enforcer.enforce(request).toCompletableFuture().get(DECISION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (d instanceof Decision.ReadForm form) {
         d = enforcer.enforceForm(form, request.withFormBody(new byte[0])).toCompletableFuture()
+            .get(DECISION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+      if (d instanceof Decision.Allow allow && test.object().isPresent()) {
+        PolicyTestCase.ObjectCheck o = test.object().get();
+        d = enforcer.authorization(request, allow).checkAsync(o.action(), o.resource()).toCompletableFuture()
             .get(DECISION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       }
       return d;

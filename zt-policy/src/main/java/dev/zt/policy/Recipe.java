@@ -39,6 +39,9 @@ record Recipe(
     Optional<Predicate<InetAddress>> forwardedFor,
     boolean clientCertHeader,
     Optional<Dpop> dpop,
+    Optional<dev.zt.core.authz.ObjectPolicy> objects,
+    List<ObjectRuleAt> objectRules,
+    List<dev.zt.core.authz.PdpBinding> pdps,
     List<PolicyTestCase> tests,
     List<PolicyFinding> shadowed) {
 
@@ -64,6 +67,8 @@ record Recipe(
       b.trustClientCertHeader();
     }
     dpop.ifPresent(b::dpop);
+    objects.ifPresent(b::objects);
+    pdps.forEach(b::pdp);
     return b;
   }
 
@@ -73,10 +78,12 @@ record Recipe(
    * @param methods upper-case methods; empty for {@code any_method}
    */
   record ParsedRoute(String id, Set<String> methods, boolean anyMethod, boolean preflight, String path,
-      Requirement requirement, String pointer, int line, boolean explicitId) {
+      Requirement requirement, String pointer, int line, boolean explicitId, boolean shadow) {
 
     void addTo(RoutePolicy.Builder b) {
-      if (preflight) {
+      if (shadow) {
+        b.shadow(id, anyMethod ? Set.of() : methods, path, requirement);
+      } else if (preflight) {
         b.preflight(path);
       } else if (anyMethod) {
         b.anyMethod(path, requirement);
@@ -87,6 +94,9 @@ record Recipe(
       }
     }
   }
+
+  /** An object rule's id and place in the file. */
+  record ObjectRuleAt(String id, String pointer, int line, boolean shadow) {}
 
   /** An issuer's settings: built as the file says, or with a key source of the test run's own. */
   record IssuerSpec(String issuer, List<String> audiences, List<String> algorithms, BearerJwt config,

@@ -3,6 +3,9 @@ package dev.zt.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.core.Decision;
+import dev.zt.core.authz.Condition;
+import dev.zt.core.authz.ObjectPolicy;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.Enforcer;
 import dev.zt.core.countermeasure.CountermeasurePolicy;
 import dev.zt.core.detect.Detection;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,13 +56,17 @@ class BuilderEquivalenceTests {
         .routes(RoutePolicy.builder()
             .get("/orders", Requirement.allScopes("orders:read")
                 .and(Requirement.minimumTrust(TrustLevel.MEDIUM).orStepUp("mfa", Duration.ofMinutes(5))))
-            .get("/orders/{*}", Requirement.allScopes("orders:read"))
+            .get("/orders/{id}", Requirement.allScopes("orders:read"))
             .post("/orders", Requirement.allScopes("orders:write"))
             .get("/admin/stats", Requirement.allRoles("admin"))
             .get("/health", Requirement.permitAll())
             .get("/docs/{**}", Requirement.permitAll())
             .build())
         .realm("orders")
+        .objects(ObjectPolicy.builder()
+            .permit("order-read-owner-or-admin", "order", Set.of("read"),
+                Condition.owner("owner").or(Condition.anyRole("admin")))
+            .build())
         .trust(TrustPolicy.builder()
             .signal("device", 2.0, SampleSignals.DEVICE_POSTURE_HEADER)
             .tokenAge(1).authenticationStrength(1).channel(0.5).behaviour(1)
@@ -85,7 +93,16 @@ class BuilderEquivalenceTests {
   record Outcome(boolean allowed, String rule, String reason, int status, Map<String, String> headers) {}
 
   static Outcome outcome(Enforcer e, TestRequest request) {
-    Decision d = ZtAssertions.await(e.enforce(request.build()));
+    return outcome(e, request, null);
+  }
+
+  /** The request's decision, then (when allowed and {@code owner} given) the check of reading an order it owns. */
+  static Outcome outcome(Enforcer e, TestRequest request, String owner) {
+    var context = request.build();
+    Decision d = ZtAssertions.await(e.enforce(context));
+    if (owner != null && d instanceof Decision.Allow allow) {
+      d = e.authorization(context, allow).check("read", Resource.of("order", "42").with("owner", owner));
+    }
     if (d instanceof Decision.Deny deny) {
       var wire = e.respond(deny);
       return new Outcome(false, d.rule(), deny.reason().name(), wire.status(), wire.headers());
@@ -97,7 +114,7 @@ class BuilderEquivalenceTests {
   void enforceWhenSameRequestsThenFileAndBuildersDecideAlike() throws Exception {
     String reader = issuer.token().subject("alice").scope("orders:read").build();
     String writer = issuer.token().subject("bob").scope("orders:read", "orders:write").build();
-    String admin = issuer.token().subject("carol").roles("admin").build();
+    String admin = issuer.token().subject("carol").roles("admin").scope("orders:read").build();
     String attacker = issuer.token().subject("mallory").scope("orders:read").build();
     String otherAudience = issuer.token().subject("alice").scope("orders:read").audience("billing").build();
     List<Function<Void, TestRequest>> table = new ArrayList<>();
@@ -134,9 +151,15 @@ class BuilderEquivalenceTests {
       b.add(outcome(file, r.apply(null)));
     }
 
+    for (String[] check : new String[][] {{reader, "alice"}, {reader, "bob"}, {admin, "bob"}, {writer, "alice"}}) {
+      String token = check[0];
+      a.add(outcome(builders, TestRequest.get("/orders/42").bearer(token), check[1]));
+      b.add(outcome(file, TestRequest.get("/orders/42").bearer(token), check[1]));
+    }
+
     assertThat(b).isEqualTo(a);
     assertThat(a).extracting(Outcome::reason).contains("", "CREDENTIAL_MISSING", "INSUFFICIENT_SCOPE",
         "INSUFFICIENT_ROLE", "ROUTE_UNMATCHED", "TOKEN_AUDIENCE_MISMATCH", "ATTACK_DETECTED", "TOKEN_SUSPENDED",
-        "RATE_LIMITED");
+        "RATE_LIMITED", "OBJECT_FORBIDDEN");
   }
 }

@@ -346,7 +346,7 @@ class PolicyFileTests {
   }
 
   @Test
-  void parseWhenObjectsSectionThenNotSupportedYet() {
+  void parseWhenObjectRulesAndPdpThenEnforcerDecidesObjects() throws Exception {
     String text = HEAD + ROUTES + """
         objects:
           - id: order-read-owner-or-admin
@@ -354,26 +354,71 @@ class PolicyFileTests {
             resource: order
             actions: [read]
             when: {any_of: [{owner: owner}, {any_role: [admin]}]}
-        """;
-
-    assertThat(problems(text)).singleElement().satisfies(x -> assertThat(x.message()).contains("not supported yet"));
-  }
-
-  @Test
-  void parseWhenPdpSectionThenSchemaValidButNotSupportedYet() {
-    String text = HEAD + ROUTES + """
+          - id: no-archived
+            effect: forbid
+            resource: order
+            actions: [read]
+            when: {claim_equals: {blocked: true}}
+          - id: try-tenant
+            effect: permit
+            shadow: true
+            resource: order
+            actions: [read]
+            when: {attribute_equals_claim: {tenant: tid}}
         pdp:
           - opa: {url: "http://127.0.0.1:8181", path: orders/allow}
             resource_types: [order]
             actions: [read]
+            claims: [sub]
             timeout: 2s
             cache: {ttl: 5s}
         """;
 
-    assertThat(problems(text)).singleElement().satisfies(x -> {
-      assertThat(x.pointer()).isEqualTo("/pdp");
-      assertThat(x.message()).contains("not supported yet");
-    });
+    PolicyFile file = parse(text);
+
+    assertThat(file.rules()).extracting(PolicyRule::kind, PolicyRule::id).contains(
+        org.assertj.core.groups.Tuple.tuple(PolicyRule.Kind.OBJECT, "order-read-owner-or-admin"),
+        org.assertj.core.groups.Tuple.tuple(PolicyRule.Kind.OBJECT, "no-archived"))
+        .doesNotContain(org.assertj.core.groups.Tuple.tuple(PolicyRule.Kind.OBJECT, "try-tenant"));
+    assertThat(file.enforcerBuilder().build()).isNotNull();
+  }
+
+  @Test
+  void parseWhenConditionUnknownThenSchemaRefusesIt() {
+    String text = HEAD + ROUTES + """
+        objects:
+          - {id: x, effect: permit, resource: order, actions: [read], when: {owner_is: owner}}
+        """;
+
+    assertThat(problems(text)).anySatisfy(x -> assertThat(x.pointer()).isEqualTo("/objects/0/when/owner_is"));
+  }
+
+  @Test
+  void parseWhenPdpUrlPlainHttpRemoteThenTheClientsRefusal() {
+    String text = HEAD + ROUTES + """
+        pdp:
+          - opa: {url: "http://opa.example:8181", path: orders/allow}
+            resource_types: [order]
+            actions: [read]
+        """;
+
+    assertThat(problems(text)).singleElement().satisfies(x -> assertThat(x.pointer()).isEqualTo("/pdp/0/opa"));
+  }
+
+  @Test
+  void parseWhenShadowRouteThenLoadedButNotARuleThatDecides() throws Exception {
+    String text = HEAD + ROUTES + """
+          - id: try-stricter-health
+            shadow: true
+            method: GET
+            path: /health
+            require: {authenticated: true}
+        """;
+
+    PolicyFile file = parse(text);
+
+    assertThat(file.rules()).extracting(PolicyRule::id).containsExactly("GET /orders", "GET /health");
+    assertThat(file.enforcerBuilder().build().routes().shadowRoutes()).hasSize(1);
   }
 
   @Test

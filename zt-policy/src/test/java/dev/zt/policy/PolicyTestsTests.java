@@ -78,6 +78,38 @@ class PolicyTestsTests {
   }
 
   @Test
+  void runWhenObjectCheckThenItsDecisionIsCompared() throws Exception {
+    PolicyFile file = PolicyFileTests.parse(FILE + """
+        objects:
+          - {id: owner-reads, effect: permit, resource: order, actions: [read], when: {owner: owner}}
+        tests:
+          - name: owner
+            request: GET /orders
+            claims: {sub: alice, scope: orders:read}
+            object: {action: read, resource: {type: order, id: 42, attributes: {owner: alice}}}
+            expect: {allow: true, rule: owner-reads}
+          - name: not the owner
+            request: GET /orders
+            claims: {sub: bob, scope: orders:read}
+            object: {action: read, resource: {type: order, id: 42, attributes: {owner: alice}}}
+            expect: {status: 403, reason: OBJECT_FORBIDDEN}
+          - name: wrongly expected
+            request: GET /orders
+            claims: {sub: bob, scope: orders:read}
+            object: {action: read, resource: {type: order, id: 42, attributes: {owner: alice}}}
+            expect: {allow: true}
+          - name: the route decides first
+            request: GET /orders
+            object: {action: read, resource: {type: order, id: 42, attributes: {owner: alice}}}
+            expect: {status: 401, rule: GET /orders}
+        """);
+
+    PolicyTestReport report = PolicyTests.run(file);
+
+    assertThat(report.results()).extracting(PolicyTestResult::passed).containsExactly(true, true, false, true);
+  }
+
+  @Test
   void mintWhenClaimsThenIssuerAudienceAndLifetimeFilledIn() throws Exception {
     PolicyFile file = parse("");
     TestTokens tokens = TestTokens.forPolicy(file);
