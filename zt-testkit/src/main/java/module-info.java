@@ -1,6 +1,7 @@
 /**
  * zt-testkit: what users' tests need to test a service that zt protects: an in-process issuer, a token builder, a
- * SPIFFE authority, request builders, a settable clock and assertions on decisions.
+ * SPIFFE authority, request builders, a settable clock, assertions on decisions, and in-process OPA and AuthZEN
+ * policy decision points.
  */
 module dev.zt.testkit {
   requires transitive dev.zt.core;
@@ -14,5 +15,6 @@ module dev.zt.testkit {
 
   exports dev.zt.testkit;
   exports dev.zt.testkit.conformance;
+  exports dev.zt.testkit.pdp;
   exports dev.zt.testkit.spiffe;
 }

@@ -15,8 +15,15 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.zt.core.authz.PdpCache;
+import dev.zt.core.authz.PdpDecision;
+import dev.zt.core.authz.PdpInput;
+import dev.zt.core.authz.PolicyDecisionPoint;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.Decision;
+import dev.zt.core.authz.Condition;
+import dev.zt.core.authz.ObjectPolicy;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.rate.RateLimit;
@@ -31,6 +38,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,7 +77,10 @@ import org.springframework.web.client.RestTemplate;
  *   <li>{@link #rawNimbusVerify}: the floor, one RSASSA-PKCS1-v1_5 signature check with a pre-built Nimbus verifier
  *       on a pre-parsed token;
  *   <li>{@link #cachedEnforcer}: zt's enforcer with its validated-token cache on, for a token it has seen, with a
- *       fresh header {@code String} every operation so no cached {@code String} hash helps.
+ *       fresh header {@code String} every operation so no cached {@code String} hash helps;
+ *   <li>{@link #objectCheck}: an object-level check on a request that enforcer allowed (three object rules, no PDP).
+ *   <li>{@link #pdpCacheHit}: a decision-cache hit in front of an external PDP (OPA, AuthZEN), measured in the same
+ *       run so the two compare.
  * </ul>
  *
  * <p>Every benchmark checks its outcome (allow, a decoded subject, a verified signature) and throws otherwise, so
@@ -89,10 +103,17 @@ public class BearerTokenBenchmark {
   private Enforcer cached;
   private Enforcer continuous;
   private Enforcer trustAndRate;
+  private Enforcer withObjects;
+  private RequestContext objectRequest;
+  private Decision.Allow objectAllow;
+  private Resource order;
   private NimbusJwtDecoder springDecoder;
   private String token;
   private String bearerHeader;
   private char[] bearerHeaderChars;
+  private PdpCache pdpCache;
+  private PdpCache pdpCacheDeclared;
+  private PdpInput pdpInput;
 
   private JWSVerifier rawVerifier;
   private JWSHeader rawHeader;
@@ -140,6 +161,28 @@ public class BearerTokenBenchmark {
     continuous = enforcer(publicJwk, routes, -1, TrustPolicy.defaults(), unexhaustible, Detection.defaults());
     trustAndRate = enforcer(publicJwk, routes, -1, TrustPolicy.defaults(), unexhaustible, Detection.off());
 
+    withObjects = Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(ISSUER).audience(AUDIENCE).keySource(new ImmutableJWKSet<>(new JWKSet(publicJwk)))
+            .unsafeUnlimitedValidations().build())
+        .routes(RoutePolicy.builder().get("/orders/{id}", Requirement.allScopes(SCOPE)).build())
+        .openTelemetry(OpenTelemetry.noop())
+        .trust(TrustPolicy.builder().build())
+        .rateLimits(RatePolicy.none())
+        .detection(Detection.off())
+        .objects(ObjectPolicy.builder()
+            .forbid("frozen", "order", Set.of("read", "update"), Condition.claimEquals("frozen", true))
+            .permit("owner-reads", "order", Set.of("read"), Condition.owner("owner"))
+            .permit("admin-reads", "order", Set.of("read"), Condition.anyRole("admin"))
+            .build())
+        .build();
+    List<String> values = List.of(bearerHeader);
+    objectRequest = RequestContext.builder("GET", "/orders/42")
+        .headers(name -> "Authorization".equalsIgnoreCase(name) ? values : List.of()).build();
+    objectAllow = (Decision.Allow) requireAllowed(withObjects.enforce(objectRequest).toCompletableFuture().join(),
+        "objects zt");
+    order = Resource.of("order", "42").with("owner", "user-1");
+    requireAllowed(withObjects.authorization(objectRequest, objectAllow).check("read", order), "object check");
+
     InMemoryJwks jwks = new InMemoryJwks(new JWKSet(publicJwk).toString());
     springDecoder = NimbusJwtDecoder.withJwkSetUri(JWKS_URI).restOperations(jwks).build();
     springDecoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
@@ -151,6 +194,32 @@ public class BearerTokenBenchmark {
     rawSigningInput = parsed.getSigningInput();
     rawSignature = parsed.getSignature();
     rawVerifier = new RSASSAVerifier(publicKey);
+
+    // A PDP that always allows under one revision; each cache is warmed with the input, so every operation hits.
+    PolicyDecisionPoint allowAll = new PolicyDecisionPoint() {
+      private final CompletableFuture<PdpDecision> allow = CompletableFuture.completedFuture(
+          new PdpDecision.Allow(Optional.of("bench"), Optional.of("bundle=1")));
+
+      @Override
+      public CompletableFuture<PdpDecision> decide(PdpInput input) {
+        return allow;
+      }
+
+      @Override
+      public String name() {
+        return "bench";
+      }
+    };
+    pdpInput = PdpInput.of(Map.of(
+        "caller", Map.of("sub", "user-1", "scopes", List.of(SCOPE), "roles", List.of("user")),
+        "action", "read",
+        "resource", Map.of("type", "order", "id", "7f3c9a", "owner", "user-1"),
+        "request", Map.of("method", "GET", "path", "/orders/7f3c9a", "captures", Map.of("id", "7f3c9a"))));
+    pdpCache = PdpCache.builder(allowAll).ttl(Duration.ofMinutes(5)).build();
+    pdpCacheDeclared = PdpCache.builder(allowAll).ttl(Duration.ofMinutes(5))
+        .keyFields(List.of("caller.sub", "caller.roles", "action", "resource.id", "resource.owner")).build();
+    requirePdpAllowed(pdpCache.decide(pdpInput).toCompletableFuture().join());
+    requirePdpAllowed(pdpCacheDeclared.decide(pdpInput).toCompletableFuture().join());
 
     // Every path must accept the token before anything is measured; the cached enforcer is warmed here.
     requireAllowed(uncached.enforce(request(bearerHeader)).toCompletableFuture().join(), "uncached zt");
@@ -207,11 +276,48 @@ public class BearerTokenBenchmark {
     bh.consume(requireAllowed(d, "continuous zt"));
   }
 
+  /**
+   * A PDP decision-cache hit ({@link PdpCache} keyed by the whole canonical input, as the sample configures it): the
+   * key record around the input's precomputed canonical JSON, a Caffeine lookup, the TTL check on the clock, and the
+   * decision read from the cached stage (its {@code toCompletableFuture()} copy included). The input is built once,
+   * as the enforcer builds it once per request before asking.
+   */
+  @Benchmark
+  public void pdpCacheHit(Blackhole bh) {
+    PdpDecision d = pdpCache.decide(pdpInput).toCompletableFuture().join();
+    bh.consume(requirePdpAllowed(d));
+  }
+
+  /** As {@link #pdpCacheHit} with the key = five declared fields: their JSON text is built on every lookup. */
+  @Benchmark
+  public void pdpCacheHitDeclaredFields(Blackhole bh) {
+    PdpDecision d = pdpCacheDeclared.decide(pdpInput).toCompletableFuture().join();
+    bh.consume(requirePdpAllowed(d));
+  }
+
+  private static PdpDecision requirePdpAllowed(PdpDecision d) {
+    if (!d.allowed()) {
+      throw new IllegalStateException("the PDP cache did not allow: " + d);
+    }
+    return d;
+  }
+
   /** As {@link #cachedEnforcer} with only the trust gate (default signals, behaviour) and the rate gate on. */
   @Benchmark
   public void cachedEnforcerTrustRate(Blackhole bh) {
     Decision d = trustAndRate.enforce(request(new String(bearerHeaderChars))).toCompletableFuture().join();
     bh.consume(requireAllowed(d, "trust+rate zt"));
+  }
+
+  /**
+   * An object-level check as an application makes one per request: the request's {@code Authorization} from the
+   * enforcer, then {@code check("read", order)} against three rules (a forbid that does not apply, the owner permit
+   * that does, an admin permit), audited (no-op OpenTelemetry), no PDP.
+   */
+  @Benchmark
+  public void objectCheck(Blackhole bh) {
+    Decision d = withObjects.authorization(objectRequest, objectAllow).check("read", order);
+    bh.consume(requireAllowed(d, "object check"));
   }
 
   /** An enforcer over an in-memory JWKS; {@code cacheSize} 0 turns the validated-token cache off, -1 keeps it. */

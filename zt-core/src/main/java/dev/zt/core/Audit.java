@@ -55,11 +55,20 @@ final class Audit implements AuditSink {
   static final AttributeKey<Long> TTL = AttributeKey.longKey("zt.ttl_seconds");
   static final AttributeKey<String> TRUST = AttributeKey.stringKey("zt.trust");
 
+  static final String SHADOW_EVENT = "zt.shadow";
+  static final AttributeKey<String> OBJECT_ACTION = AttributeKey.stringKey("zt.object.action");
+  static final AttributeKey<String> RESOURCE_TYPE = AttributeKey.stringKey("zt.resource.type");
+  static final AttributeKey<String> RESOURCE_ID = AttributeKey.stringKey("zt.resource.id");
+  static final AttributeKey<String> WOULD = AttributeKey.stringKey("zt.shadow.would");
+  static final AttributeKey<String> ACTUAL = AttributeKey.stringKey("zt.shadow.actual");
+
   private final LongCounter decisions;
+  private final LongCounter shadows;
   private final LongCounter verdicts;
   private final LongCounter actions;
   private final Map<Route, Attributes> allowAttributes = new IdentityHashMap<>();
   private final Map<String, Attributes> denyAttributes = new ConcurrentHashMap<>();
+  private final Map<String, Attributes> objectAllows = new ConcurrentHashMap<>();
 
   Audit(OpenTelemetry otel, RoutePolicy routes) {
     this.decisions = otel.getMeter("dev.zt")
@@ -69,6 +78,9 @@ final class Audit implements AuditSink {
         .build();
     this.verdicts = otel.getMeter("dev.zt").counterBuilder("zt.verdicts")
         .setDescription("Detector verdicts by rule and severity").setUnit("{verdict}").build();
+    this.shadows = otel.getMeter("dev.zt").counterBuilder("zt.shadows")
+        .setDescription("Shadow (dry-run) rule outcomes by rule, would-be and actual answer").setUnit("{decision}")
+        .build();
     this.actions = otel.getMeter("dev.zt").counterBuilder("zt.actions")
         .setDescription("Automated and manual responses by action and rule").setUnit("{action}").build();
     for (Route r : routes.routes()) {
@@ -119,6 +131,78 @@ final class Audit implements AuditSink {
       }
     } else if (LOG.isDebugEnabled()) {
       LOG.debug(decisionLine(ex, decision));
+    }
+  }
+
+  /**
+   * An object-level decision ({@code Authorization.check}): counted and recorded like a request decision (gate
+   * {@code object} or {@code pdp}, the deciding rule), with the action and the resource type and id; allows at DEBUG,
+   * denials at INFO.
+   */
+  void object(RequestContext request, String path, Caller caller, Decision decision, String action,
+      dev.zt.core.authz.Resource resource, String detail) {
+    Attributes metric;
+    if (decision instanceof Decision.Deny d) {
+      metric = denyAttributes.computeIfAbsent(d.gate() + '\u0000' + d.reason() + '\u0000' + d.rule(),
+          k -> Attributes.of(DECISION, "deny", GATE, d.gate(), REASON, d.reason().name(), RULE, d.rule()));
+    } else {
+      metric = objectAllows.computeIfAbsent(decision.rule(),
+          k -> Attributes.of(DECISION, "allow", GATE, "object", REASON, "ALLOWED", RULE, decision.rule()));
+    }
+    decisions.add(1, metric);
+    Span span = Span.current();
+    if (span.isRecording()) {
+      AttributesBuilder b = metric.toBuilder().put(METHOD, request.method()).put(PATH, path)
+          .put(OBJECT_ACTION, action).put(RESOURCE_TYPE, resource.type()).put(RESOURCE_ID, resource.id());
+      caller.subject().ifPresent(v -> b.put(SUBJECT, v));
+      caller.clientId().ifPresent(v -> b.put(CLIENT, v));
+      caller.workload().ifPresent(v -> b.put(WORKLOAD, v));
+      if (decision instanceof Decision.Deny d) {
+        b.put(STATUS, (long) d.status());
+      }
+      if (!detail.isEmpty()) {
+        b.put(DETAIL, detail);
+      }
+      span.addEvent(EVENT, b.build());
+    }
+    boolean deny = decision instanceof Decision.Deny;
+    if (deny ? LOG.isInfoEnabled() : LOG.isDebugEnabled()) {
+      Line line = new Line("zt");
+      if (decision instanceof Decision.Deny d) {
+        line.field("decision", "deny").number("status", d.status()).field("gate", d.gate())
+            .field("reason", d.reason().name());
+      } else {
+        line.field("decision", "allow").field("gate", "object");
+      }
+      line.field("rule", decision.rule()).field("action", action).field("resource", resource.type())
+          .field("id", resource.id()).field("method", request.method()).field("path", path)
+          .field("sub", caller.subject().orElse("-")).field("client", caller.clientId().orElse("-"))
+          .field("workload", caller.workload().orElse("-")).field("detail", detail);
+      if (deny) {
+        LOG.info(line.toString());
+      } else {
+        LOG.debug(line.toString());
+      }
+    }
+  }
+
+  /**
+   * A shadow (dry-run) rule's outcome: span event {@code zt.shadow}, counter {@code zt.shadows}, an INFO line naming
+   * the rule, what it would have answered and the real answer.
+   */
+  void shadow(String kind, String rule, String would, String actual, String method, String path, Caller caller) {
+    shadows.add(1, Attributes.of(RULE, rule, WOULD, would, ACTUAL, actual));
+    Span span = Span.current();
+    if (span.isRecording()) {
+      AttributesBuilder b = Attributes.builder().put(RULE, rule).put(WOULD, would).put(ACTUAL, actual)
+          .put(GATE, kind).put(METHOD, method).put(PATH, path);
+      caller.subject().ifPresent(v -> b.put(SUBJECT, v));
+      span.addEvent(SHADOW_EVENT, b.build());
+    }
+    if (LOG.isInfoEnabled()) {
+      LOG.info(new Line("zt shadow").field("kind", kind).field("rule", rule).field("would", would)
+          .field("actual", actual).field("method", method).field("path", path)
+          .field("sub", caller.subject().orElse("-")).toString());
     }
   }
 

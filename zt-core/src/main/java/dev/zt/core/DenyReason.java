@@ -206,6 +206,27 @@ public enum DenyReason {
   REQUEST_LINE_TOO_LONG(Kind.URI_TOO_LONG),
   /** The header section is larger than the server's parser reads. 431 (RFC 6585 §5) with no body; closes. */
   HEADERS_TOO_LARGE(Kind.HEADERS_TOO_LARGE),
+  /**
+   * An object-level check ({@code Authorization.check}) found a forbid rule that applies, or no permit rule that does
+   * (the rule id is then {@code default-deny}). 403 problem+json without a challenge: no scope would help.
+   *
+   * @since 0.3
+   */
+  OBJECT_FORBIDDEN(Kind.FORBIDDEN),
+  /**
+   * The object rules permitted and the external policy decision point said no (or its decision was undefined). 403
+   * without a challenge, as {@link #OBJECT_FORBIDDEN}.
+   *
+   * @since 0.3
+   */
+  PDP_DENIED(Kind.FORBIDDEN),
+  /**
+   * The external policy decision point gave no decision: refused connection, timeout, a 5xx, a malformed or
+   * non-boolean answer, or it threw. 503 with {@code Retry-After} (the PDP client's, else 5 s): never an allow.
+   *
+   * @since 0.3
+   */
+  PDP_UNAVAILABLE(Kind.POLICY_UNAVAILABLE),
   /** A gate failed unexpectedly: the pipeline fails closed. 500. */
   INTERNAL_ERROR(Kind.FAULT);
 
@@ -243,6 +264,12 @@ public enum DenyReason {
     UNAVAILABLE(503),
     /** The introspection endpoint cannot be asked: 503 with {@code Retry-After}, its own problem type. */
     INTROSPECTION_UNAVAILABLE(503),
+    /**
+     * The external policy decision point cannot decide: 503 with {@code Retry-After}, its own problem type.
+     *
+     * @since 0.3
+     */
+    POLICY_UNAVAILABLE(503),
     FAULT(500);
 
     private final int status;

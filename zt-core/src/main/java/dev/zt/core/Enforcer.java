@@ -135,6 +135,8 @@ public final class Enforcer {
   private final java.net.URI publicOrigin; // null when none is configured
   private final ResourceMetadata metadata; // null without a public origin
   private final java.util.function.BiFunction<RequestState, DenyReason, List<Decision.Challenge>> chooser; // or null
+  private final ObjectChecks objectChecks; // null without objects(…)
+  private final boolean routeShadows;
 
   private Enforcer(Builder b) {
     this.routes = b.routes;
@@ -201,6 +203,8 @@ public final class Enforcer {
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }
+    this.objectChecks = b.objects == null ? null : new ObjectChecks(b.objects, b.pdps, audit, listener, routes);
+    this.routeShadows = !routes.shadowRoutes().isEmpty();
   }
 
   public static Builder builder() {
@@ -329,6 +333,30 @@ public final class Enforcer {
     return countermeasures;
   }
 
+  /**
+   * The object-level checks of a request this enforcer allowed: {@code check}, {@code checkAsync} and
+   * {@code require} decide whether its caller may do an action on a resource, by the {@link Builder#objects object
+   * rules} and then, where a {@link Builder#pdp binding} covers the resource type and action, the PDP. Each check is
+   * audited like a request decision. Adapters hand it out in one line ({@code ZeroTrustFilter.authorization(req)}).
+   *
+   * <pre>{@code
+   * Authorization authz = enforcer.authorization(request, allow);
+   * authz.require("read", Resource.of("order", authz.captures().get("id")).with("owner", owner));
+   * }</pre>
+   *
+   * @throws IllegalStateException when the enforcer has no {@link Builder#objects object rules}
+   * @since 0.3
+   */
+  public dev.zt.core.authz.Authorization authorization(RequestContext request, Decision.Allow allow) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(allow, "allow");
+    if (objectChecks == null) {
+      throw new IllegalStateException("object-level checks need Enforcer.Builder.objects(…): without object rules "
+          + "every check would be denied");
+    }
+    return objectChecks.forRequest(request, allow);
+  }
+
   /** The answer to send for {@code deny}: one table for every adapter. */
   public WireResponse respond(Decision.Deny deny) {
     return deny.hasDetails() ? WireResponse.of(deny, realm) : plainResponses.get(deny.reason());
@@ -413,6 +441,9 @@ public final class Enforcer {
           return finish(ex, deny(ex, form.name(), stop));
         }
       }
+    }
+    if (objectChecks != null) { // the PDP input names the trust level the request was allowed at
+      ex.request().allowedTrust(ex.trustLevelOrNull());
     }
     if (afterAllow.length == 0) {
       return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId())); // the common path, kept small for the JIT
@@ -679,6 +710,9 @@ public final class Enforcer {
     }
     try {
       audit.record(ex, decision);
+      if (routeShadows) {
+        shadows(ex, decision);
+      }
       if (decision instanceof Decision.Deny d) {
         int status = d.status();
         for (AfterAnswer step : afterAnswer) {
@@ -696,6 +730,20 @@ public final class Enforcer {
     } catch (RuntimeException e) {
       LOG.error("zt audit failed", e); // auditing never changes a decision
     }
+  }
+
+  /** Audits the route shadow rules that match the request: what each would have answered, beside the answer. */
+  private void shadows(RequestState ex, Decision decision) {
+    String actual = decision instanceof Decision.Allow ? "allow" : decision instanceof Decision.Deny ? "deny"
+        : "answer";
+    StringBuilder note = new StringBuilder(ex.detail());
+    routes.evaluateShadows(ex.request().method(), ex.path(), ex.caller(), (rule, admits) -> {
+      String would = admits ? "allow" : "deny";
+      audit.shadow("route", rule.id(), would, actual, ex.request().method(), ex.path(), ex.caller());
+      note.append(note.length() == 0 ? "" : "; ").append("shadow rule '").append(rule.id()).append("' would ")
+          .append(would);
+    });
+    ex.note(note.toString());
   }
 
   /**
@@ -744,6 +792,8 @@ public final class Enforcer {
     private final List<Gate> testingGates = new ArrayList<>();
     private WorkloadTokenVerifier workloadTokens;
     private dev.zt.core.spi.SecurityState state;
+    private dev.zt.core.authz.ObjectPolicy objects;
+    private final List<dev.zt.core.authz.PdpBinding> pdps = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
 
     private Builder() {}
@@ -904,6 +954,30 @@ public final class Enforcer {
       return this;
     }
 
+    /**
+     * The object-level rules that {@link Enforcer#authorization} checks (forbid wins, no permit → deny). Set once.
+     *
+     * @since 0.3
+     */
+    public Builder objects(dev.zt.core.authz.ObjectPolicy objects) {
+      once("objects");
+      this.objects = Objects.requireNonNull(objects, "objects");
+      return this;
+    }
+
+    /**
+     * Also asks an external policy decision point about the resource types and actions {@code binding} covers, after
+     * the object rules permit (its deny wins; an unavailable PDP is a 503). Call once per binding; two bindings
+     * covering the same type and action are refused at {@link #build()}, as is a pair no object rule permits (the PDP
+     * would never be asked) and a binding without {@link #objects}.
+     *
+     * @since 0.3
+     */
+    public Builder pdp(dev.zt.core.authz.PdpBinding binding) {
+      pdps.add(Objects.requireNonNull(binding, "binding"));
+      return this;
+    }
+
     /** Rate limits; default {@link RatePolicy#defaults()}, {@link RatePolicy#none()} to turn them off. */
     public Builder rateLimits(RatePolicy policy) {
       once("rateLimits");
@@ -987,6 +1061,12 @@ public final class Enforcer {
       if (clientCertHeader && trustedProxies == null) {
         throw new IllegalStateException("trustClientCertHeader() needs trustForwardedFor(…): the Client-Cert header "
             + "is read only from the proxies it trusts");
+      }
+      if (!pdps.isEmpty() && objects == null) {
+        throw new IllegalStateException("pdp(…) needs objects(…): the PDP is asked only after an object rule permits");
+      }
+      if (objects != null) {
+        ObjectChecks.check(objects, pdps);
       }
       if (dpop != null && publicOrigin == null) {
         throw new IllegalStateException("dpop(…) needs publicOrigin(…): a proof's htu is checked against the URI built "

@@ -20,6 +20,12 @@ import java.util.Optional;
  */
 public final class RequestContext {
 
+  /**
+   * The trust level an enforcer with object checks scored when it allowed this request, for the PDP input; not part
+   * of the request's value (never compared, printed or copied).
+   */
+  private volatile dev.zt.core.trust.TrustLevel allowedTrust;
+
   private final String method;
   private final String rawPath;
   private final PathNormalizer.Result path;
@@ -489,5 +495,13 @@ public final class RequestContext {
       }
       return new RequestContext(this);
     }
+  }
+
+  void allowedTrust(dev.zt.core.trust.TrustLevel level) {
+    this.allowedTrust = level;
+  }
+
+  dev.zt.core.trust.TrustLevel allowedTrustOrNull() {
+    return allowedTrust;
   }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  *   <tr><td>malformed request</td><td>400</td><td>{@code Bearer realm="…", error="invalid_request"}</td></tr>
  *   <tr><td>insufficient scope</td><td>403</td>
  *       <td>{@code Bearer realm="…", error="insufficient_scope", scope="…"}</td></tr>
- *   <tr><td>missing role, failed claim condition, no route matched, workload not allowed</td><td>403</td>
+ *   <tr><td>missing role, failed claim condition, no route matched, workload not allowed, object rule forbids
+ *       (or none permits), PDP denies</td><td>403</td>
  *       <td>none: {@code insufficient_scope} (RFC 6750 §3.1) would tell the client a scope could help</td></tr>
  *   <tr><td>source blocked, attack detected, trust too low</td><td>403</td><td>none</td></tr>
  *   <tr><td>mTLS peer chain rejected</td><td>403</td><td>none (no HTTP scheme can repair a TLS client certificate;
@@ -45,6 +46,8 @@ import java.util.Map;
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>introspection endpoint unavailable (RFC 7662)</td><td>503</td><td>none; {@code Retry-After}, problem
  *       type {@code …/introspection-unavailable}</td></tr>
+ *   <tr><td>policy decision point unavailable</td><td>503</td><td>none; {@code Retry-After} (the PDP's, else 5),
+ *       problem type {@code …/policy-unavailable}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
  * </table>
  *
@@ -158,6 +161,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
     headers.putAll(deny.headers());
     if (kind == DenyReason.Kind.UNAVAILABLE || kind == DenyReason.Kind.INTROSPECTION_UNAVAILABLE) {
       headers.put("Retry-After", "5");
+    } else if (kind == DenyReason.Kind.POLICY_UNAVAILABLE) {
+      headers.putIfAbsent("Retry-After", "5"); // the PDP's own hint when it gave one
     }
     headers.put("Content-Type", PROBLEM_JSON);
     headers.put("Cache-Control", "no-store");
@@ -190,7 +195,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case STEP_UP -> ", error=\"insufficient_user_authentication\"";
       case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, REQUEST_TIMEOUT,
           MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
-          INTROSPECTION_UNAVAILABLE, FAULT -> null;
+          INTROSPECTION_UNAVAILABLE, POLICY_UNAVAILABLE, FAULT -> null;
     };
   }
 
@@ -232,6 +237,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           "Access cannot be verified right now; retry later."};
       case INTROSPECTION_UNAVAILABLE -> new String[] {"introspection-unavailable", "Service Unavailable",
           "The access token cannot be checked with its issuer right now; retry later."};
+      case POLICY_UNAVAILABLE -> new String[] {"policy-unavailable", "Service Unavailable",
+          "Access to this resource cannot be decided right now; retry later."};
       case FAULT -> new String[] {"internal-error", "Internal Server Error", "Access could not be decided."};
       case MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE -> throw new IllegalArgumentException("no body");
     };

@@ -3,6 +3,11 @@ package dev.zt.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.apicheck.JavadocExamples;
+import dev.zt.core.authz.Authorization;
+import dev.zt.core.authz.Condition;
+import dev.zt.core.authz.ObjectPolicy;
+import dev.zt.core.authz.PdpBinding;
+import dev.zt.core.authz.PolicyDecisionPoint;
 import dev.zt.core.authz.Resource;
 import dev.zt.core.countermeasure.Countermeasure;
 import dev.zt.core.countermeasure.CountermeasurePolicy;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +105,46 @@ class JavadocExamplesTests {
     Resource order = Resource.of("order", "7f3c").with("owner", "alice");
     // end example
     assertThat(order.attribute("owner")).contains("alice");
+  }
+
+  @Test
+  void objectExamplesWhenBuiltThenDecide() {
+    // example: Condition
+    Condition mine = Condition.owner("owner").and(Condition.attributeEqualsClaim("tenant", "tenant"));
+    Condition admin = Condition.anyRole("admin");
+    // end example
+    // example: ObjectPolicy
+    ObjectPolicy objects = ObjectPolicy.builder()
+        .permit("owner-reads", "order", Set.of("read"), Condition.owner("owner"))
+        .permit("admin-reads", "order", Set.of("read"), Condition.anyRole("admin"))
+        .forbid("other-tenant", "order", Set.of("read"), Condition.not(Condition.attributeEqualsClaim("tenant", "tenant")))
+        .build();
+    // end example
+    assertThat(objects.rules()).hasSize(3);
+    assertThat(mine.or(admin).test(Caller.anonymous(), Resource.of("order", "1").with("owner", "a"))).isFalse();
+    assertThat(objects.evaluate(Caller.anonymous(), "read", Resource.of("order", "1")).permitted()).isFalse();
+  }
+
+  static PdpBinding binding(PolicyDecisionPoint pdp) {
+    // example: PdpBinding
+    PdpBinding binding = PdpBinding.to(pdp).resourceTypes("order").actions("read").claims("sub", "tenant").build();
+    // end example
+    return binding;
+  }
+
+  /** Compiled only: needs an allowed request. */
+  static void authorization(Enforcer enforcer, RequestContext request, Decision.Allow allow, String id,
+      String owner) {
+    {
+      // example: Authorization
+      Authorization authz = enforcer.authorization(request, allow);
+      authz.require("read", Resource.of("order", id).with("owner", owner));
+      // end example
+    }
+    // example: Enforcer.authorization
+    Authorization authz = enforcer.authorization(request, allow);
+    authz.require("read", Resource.of("order", authz.captures().get("id")).with("owner", owner));
+    // end example
   }
 
   static BearerJwt credential() {

@@ -92,6 +92,9 @@ class WireResponseTests {
         Arguments.of(DenyReason.REQUEST_MALFORMED, 400, null),
         Arguments.of(DenyReason.REQUEST_LINE_TOO_LONG, 414, null),
         Arguments.of(DenyReason.HEADERS_TOO_LARGE, 431, null),
+        Arguments.of(DenyReason.OBJECT_FORBIDDEN, 403, null),
+        Arguments.of(DenyReason.PDP_DENIED, 403, null),
+        Arguments.of(DenyReason.PDP_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.INTERNAL_ERROR, 500, null));
   }
 
@@ -155,7 +158,8 @@ class WireResponseTests {
       assertThat(response.headers()).doesNotContainKey("Retry-After");
     }
     assertThat(reason == DenyReason.KEYS_UNAVAILABLE || reason == DenyReason.DECISION_TIMEOUT
-        || reason == DenyReason.STATE_UNAVAILABLE || reason == DenyReason.INTROSPECTION_UNAVAILABLE)
+        || reason == DenyReason.STATE_UNAVAILABLE || reason == DenyReason.INTROSPECTION_UNAVAILABLE
+        || reason == DenyReason.PDP_UNAVAILABLE)
         .isEqualTo(response.status() == 503);
   }
 

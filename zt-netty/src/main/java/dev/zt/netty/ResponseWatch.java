@@ -3,6 +3,7 @@ package dev.zt.netty;
 import dev.zt.core.Decision;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -22,10 +23,18 @@ final class ResponseWatch {
   private int status;
   private RequestContext context;
   private Decision decision;
+  private boolean keepAlive;
+  private boolean head;
+  private io.netty.handler.codec.http.HttpVersion version;
+  private dev.zt.core.authz.Authorization authorization; // made when first asked for
 
-  /** The application now answers {@code allow} for {@code context}, which {@code enforcer} decided. */
-  void start(Enforcer enforcer, RequestContext context, Decision.Allow allow) {
+  /** The application now answers {@code allow} for {@code context} ({@code request}), decided by {@code enforcer}. */
+  void start(Enforcer enforcer, RequestContext context, Decision.Allow allow, HttpRequest request) {
     this.enforcer = enforcer;
+    this.keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
+    this.head = io.netty.handler.codec.http.HttpMethod.HEAD.equals(request.method());
+    this.version = request.protocolVersion();
+    this.authorization = null;
     awaiting = true;
     informational = false;
     status = 0;
@@ -41,6 +50,32 @@ final class ResponseWatch {
   /** The context of the request being answered, or null. */
   RequestContext context() {
     return context;
+  }
+
+  /** The object checks of the request being answered (made once), or null when none is. */
+  dev.zt.core.authz.Authorization authorization() {
+    if (!awaiting || context == null || !(decision instanceof Decision.Allow allow)) {
+      return null;
+    }
+    if (authorization == null) {
+      authorization = enforcer.authorization(context, allow);
+    }
+    return authorization;
+  }
+
+  /** Whether the request being answered keeps its connection (as it asked). */
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  /** Whether the request being answered is a {@code HEAD}. */
+  boolean head() {
+    return head;
+  }
+
+  /** The HTTP version of the request being answered. */
+  io.netty.handler.codec.http.HttpVersion version() {
+    return version;
   }
 
   /**
@@ -75,6 +110,7 @@ final class ResponseWatch {
       enforcer.report(context, decision, status);
       context = null;
       decision = null;
+      authorization = null;
       enforcer = null;
     }
     return true;

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -184,6 +185,72 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     return handler == null ? Optional.empty() : Optional.ofNullable(handler.response.context());
   }
 
+  /**
+   * The object-level checks ({@code check}, {@code checkAsync}, {@code require}) of the allowed request being
+   * answered on {@code channel}, from the moment zt passes it on until its final response is written. Get it on the
+   * channel's event loop; then check with {@code checkAsync} (never blocks: a PDP answer completes the stage later,
+   * on another thread, so go back to {@code ctx.executor()} to write) and answer a denial with
+   * {@link #writeDenial}:
+   *
+   * <pre>{@code
+   * ZeroTrustHandler.authorization(ctx.channel())
+   *     .checkAsync("read", Resource.of("order", id).with("owner", owner))
+   *     .whenCompleteAsync((decision, error) -> {
+   *       if (decision instanceof Decision.Deny deny) {
+   *         ZeroTrustHandler.writeDenial(ctx, deny);
+   *       } else {
+   *         ctx.writeAndFlush(order(id));
+   *       }
+   *     }, ctx.executor());
+   * }</pre>
+   *
+   * @throws IllegalStateException off the event loop, or when no allowed request is being answered on the channel
+   * @since 0.3
+   */
+  public static dev.zt.core.authz.Authorization authorization(Channel channel) {
+    ZeroTrustHandler handler = current(channel, "authorization");
+    dev.zt.core.authz.Authorization authz = handler.response.authorization();
+    if (authz == null) {
+      throw new IllegalStateException("no request zt allowed is being answered on this channel");
+    }
+    return authz;
+  }
+
+  /**
+   * Answers the request being handled on {@code ctx}'s channel with zt's own answer to {@code deny} (an object
+   * check's denial: 403 problem+json, or 503 with {@code Retry-After}), exactly as the handler answers its own
+   * denials: {@code Enforcer.respond(deny)}, no body for {@code HEAD}, and the connection kept unless the request
+   * asked to close it or the answer closes it. Call it on the event loop, from a handler after this one, instead of
+   * writing the application's response.
+   *
+   * @throws IllegalStateException off the event loop, or when no allowed request is being answered on the channel
+   * @since 0.3
+   */
+  public static void writeDenial(ChannelHandlerContext ctx, Decision.Deny deny) {
+    Objects.requireNonNull(deny, "deny");
+    ZeroTrustHandler handler = current(ctx.channel(), "writeDenial");
+    if (!handler.response.awaiting()) {
+      throw new IllegalStateException("no request zt allowed is being answered on this channel");
+    }
+    WireResponse wire = handler.enforcer.respond(deny);
+    boolean keepAlive = handler.response.keepAlive() && !wire.closesConnection();
+    ChannelFuture written = Answers.write(ctx, wire, handler.response.head(), keepAlive, handler.response.version());
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static ZeroTrustHandler current(Channel channel, String what) {
+    if (!channel.eventLoop().inEventLoop()) {
+      throw new IllegalStateException("ZeroTrustHandler." + what + " must be called on the channel's event loop");
+    }
+    ZeroTrustHandler handler = channel.pipeline().get(ZeroTrustHandler.class);
+    if (handler == null) {
+      throw new IllegalStateException("no ZeroTrustHandler on this channel");
+    }
+    return handler;
+  }
+
   /** The normalized path zt authorized for the request being handled on {@code channel}, or {@code null}. */
   public static String path(Channel channel) {
     return channel.attr(PATH).get();
@@ -329,7 +396,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (decision instanceof Decision.Allow allow) {
       ctx.channel().attr(CALLER).set(allow.caller());
       ctx.channel().attr(PATH).set(context.normalizedPath().orElseThrow());
-      response.start(enforcer, context, allow);
+      response.start(enforcer, context, allow, request);
       state = state.to(bodyHere(request) ? ConnectionState.IDLE : ConnectionState.FORWARDING);
       ctx.fireChannelRead(request);
       form.forward(ctx); // a form read for the decision: its bytes as one content, then what crossed the limit

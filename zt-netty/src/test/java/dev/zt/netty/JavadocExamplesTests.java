@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.apicheck.JavadocExamples;
 import dev.zt.core.Caller;
+import dev.zt.core.Decision;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.Enforcer;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
@@ -101,6 +103,25 @@ class JavadocExamplesTests {
       b.release();
     }
     return out.toString();
+  }
+
+  static FullHttpResponse order(String id) {
+    return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+  }
+
+  /** Compiled only (run end to end in ObjectAuthorizationNettyTests). */
+  static void objectCheck(ChannelHandlerContext ctx, String id, String owner) {
+    // example: ZeroTrustHandler.authorization
+    ZeroTrustHandler.authorization(ctx.channel())
+        .checkAsync("read", Resource.of("order", id).with("owner", owner))
+        .whenCompleteAsync((decision, error) -> {
+          if (decision instanceof Decision.Deny deny) {
+            ZeroTrustHandler.writeDenial(ctx, deny);
+          } else {
+            ctx.writeAndFlush(order(id));
+          }
+        }, ctx.executor());
+    // end example
   }
 
   /** The application: answers with who zt allowed and the path it authorized. */

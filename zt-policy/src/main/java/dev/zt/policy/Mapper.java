@@ -659,7 +659,9 @@ final class Mapper {
           actions.add(c);
         }
       }
-      attempt(p, () -> b.on((String) r.get("on"), actions.toArray(Countermeasure[]::new)));
+      if (actions.size() == as.size()) { // else the action's own problem says it
+        attempt(p, () -> b.on((String) r.get("on"), actions.toArray(Countermeasure[]::new)));
+      }
     }
     if (m.containsKey("never_block")) {
       Predicate<InetAddress> never = addresses(m.get("never_block"), "/countermeasures/never_block");
@@ -677,6 +679,11 @@ final class Mapper {
   }
 
   private Countermeasure action(Map<String, Object> a, String p) {
+    List<String> kinds = List.of("suspend_credential", "block_source", "block_anonymous", "throttle", "monitor");
+    if (kinds.stream().filter(a::containsKey).count() != 1) {
+      problems.at(p, "an action is exactly one of " + String.join(", ", kinds) + " (list two actions for two)");
+      return null;
+    }
     Countermeasure c = null;
     for (String kind : List.of("suspend_credential", "block_source", "block_anonymous", "throttle", "monitor")) {
       if (a.containsKey(kind)) {
@@ -757,7 +764,7 @@ final class Mapper {
       Map<String, List<String>> headers = new LinkedHashMap<>();
       map(t.get("headers")).forEach((k, v) -> headers.put(k, strings(v)));
       Optional<Map<String, Object>> claims = t.containsKey("claims")
-          ? Optional.of(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map(t.get("claims")))))
+          ? Optional.of(PolicyFile.unmodifiable(map(t.get("claims"))))
           : Optional.empty();
       Optional<String> client = Optional.ofNullable((String) t.get("client_address"));
       client.ifPresent(c -> {

@@ -107,7 +107,10 @@ public final class PolicyFile {
     try {
       recipe.builder(Map.of()).build(); // what only the enforcer checks (e.g. dpop without public_origin)
     } catch (IllegalArgumentException | IllegalStateException e) {
-      problems.add("", 0, String.valueOf(e.getMessage()));
+      String m = String.valueOf(e.getMessage());
+      String at = m.startsWith("bearerJwt") ? "/issuers" : m.startsWith("dpop") ? "/dpop"
+          : m.startsWith("trustClientCertHeader") ? "/trust_client_cert_header" : "";
+      problems.at(at, m);
     }
     problems.throwIfAny();
     @SuppressWarnings("unchecked")
@@ -124,8 +127,9 @@ public final class PolicyFile {
     }
   }
 
+  /** A deep, unmodifiable copy of a tree of maps and lists. */
   @SuppressWarnings("unchecked")
-  private static <T> T unmodifiable(T o) {
+  static <T> T unmodifiable(T o) {
     if (o instanceof Map<?, ?> m) {
       Map<String, Object> copy = new java.util.LinkedHashMap<>();
       m.forEach((k, v) -> copy.put((String) k, unmodifiable(v)));

@@ -329,8 +329,11 @@ class PolicyFileTests {
 
   @Test
   void parseWhenEnforcerRefusesCombinationThenProblem() {
-    assertThat(problems(HEAD + ROUTES + "dpop: {require_nonce: true}\n")).singleElement().satisfies(x ->
-        assertThat(x.message()).contains("publicOrigin"));
+    assertThat(problems(HEAD + ROUTES + "dpop: {require_nonce: true}\n")).singleElement().satisfies(x -> {
+      assertThat(x.message()).contains("publicOrigin");
+      assertThat(x.pointer()).isEqualTo("/dpop");
+      assertThat(x.line()).isEqualTo(14);
+    });
   }
 
   @Test
@@ -406,6 +409,27 @@ class PolicyFileTests {
     PolicyFile file = parse(text);
 
     assertThat(file.enforcerBuilder().build().publicOrigin()).isPresent();
+  }
+
+  @Test
+  void parseWhenActionNamesTwoKindsThenRefused() {
+    String text = HEAD + ROUTES + """
+        countermeasures:
+          rules:
+            - on: sqli.*
+              actions: [{monitor: 1h, throttle: 1m}]
+        """;
+
+    assertThat(problems(text)).singleElement().satisfies(x -> {
+      assertThat(x.pointer()).isEqualTo("/countermeasures/rules/0/actions/0");
+      assertThat(x.message()).contains("exactly one of");
+    });
+  }
+
+  @Test
+  void parseWhenDetectionWordUnknownThenOneProblem() {
+    assertThat(problems(HEAD + ROUTES + "detection: maybe\n")).singleElement().satisfies(x ->
+        assertThat(x.message()).contains("defaults"));
   }
 
   @Test

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import dev.zt.core.authz.Authorization;
+import dev.zt.core.authz.ObjectAccessDenied;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,6 +60,15 @@ import java.util.function.Supplier;
  * something mapped before the filter is a misconfiguration and fails the request. Every other request is passed on
  * without a body wrapper.
  *
+ * <p><b>Object-level checks.</b> {@link #authorization(HttpServletRequest)} gives the application the checks of the
+ * request it is answering, and an {@link ObjectAccessDenied} that escapes the chain (thrown by {@code require}, also
+ * wrapped in a {@code ServletException}) is answered by the filter with zt's own answer (403 problem+json, or 503
+ * with {@code Retry-After}) when the response is not committed yet; else it is rethrown. One line in a servlet:
+ *
+ * <pre>{@code
+ * ZeroTrustFilter.authorization(req).require("read", Resource.of("order", id).with("owner", order.owner()));
+ * }</pre>
+ *
  * <p><b>Protocol upgrades.</b> An {@code h2c} upgrade ({@code Upgrade: h2c}, {@code HTTP2-Settings}) is ignored, as
  * RFC 9110 §7.8 lets a server do: the application sees the request without those fields and it is answered over
  * HTTP/1.1 (a container with h2c enabled upgrades before any filter, and then runs every HTTP/2 stream through this
@@ -79,6 +90,13 @@ public final class ZeroTrustFilter implements Filter {
    * @since 0.1
    */
   public static final String CONTEXT_ATTRIBUTE = RequestContext.class.getName();
+
+  /** The request attribute holding the allow, for {@link #authorization}; set by the filter only. */
+  private static final String ALLOW_ATTRIBUTE = ZeroTrustFilter.class.getName() + ".allow";
+  /** The request attribute holding the enforcer that allowed the request. */
+  private static final String DECIDER_ATTRIBUTE = ZeroTrustFilter.class.getName() + ".enforcer";
+  /** The request attribute caching the request's {@link Authorization}. */
+  private static final String AUTHORIZATION_ATTRIBUTE = Authorization.class.getName();
 
   /** The servlet-context attribute the no-argument constructor reads its {@link Enforcer} from. */
   public static final String ENFORCER_ATTRIBUTE = Enforcer.class.getName();
@@ -152,11 +170,19 @@ public final class ZeroTrustFilter implements Filter {
     if (decision instanceof Decision.Allow allow) {
       request.setAttribute(CALLER_ATTRIBUTE, allow.caller());
       request.setAttribute(CONTEXT_ATTRIBUTE, context);
+      request.setAttribute(ALLOW_ATTRIBUTE, allow);
+      request.setAttribute(DECIDER_ATTRIBUTE, e);
       HttpServletRequest app = form == null ? seen : new FormReplayRequest(seen, form, e.formBodyLimit());
       // what steps after the allow added (e.g. a DPoP-Nonce, RFC 9449 §8.2), before the application writes
       allow.responseHeaders().forEach(response::setHeader);
       try {
         chain.doFilter(new CallerRequest(app, allow.caller()), response);
+      } catch (IOException | ServletException | RuntimeException ex) {
+        ObjectAccessDenied denied = objectDenial(ex);
+        if (denied == null || response.isCommitted()) {
+          throw ex; // not zt's, or too late to answer: the container handles it
+        }
+        write(response, e.respond(denied.deny())); // already audited by the check
       } finally {
         // outcome detectors (enumeration, behaviour) learn how the application answered
         if (!request.isAsyncStarted()) {
@@ -170,6 +196,45 @@ public final class ZeroTrustFilter implements Filter {
     } else { // a second ReadForm cannot happen; fail closed if it ever did
       write(response, e.respond(e.refuse(context, DenyReason.INTERNAL_ERROR, "servlet: a form step after the form")));
     }
+  }
+
+  /**
+   * The object-level checks of {@code request}, which this filter allowed: {@code require(action, resource)} throws
+   * {@link ObjectAccessDenied}, which the filter answers with zt's own 403 or 503; {@code check} returns the
+   * {@link Decision}. The same instance for every call on one request.
+   *
+   * @throws IllegalStateException when the request did not pass a {@code ZeroTrustFilter}, or the enforcer has no
+   *     object rules ({@code Enforcer.Builder.objects})
+   * @since 0.3
+   */
+  public static Authorization authorization(HttpServletRequest request) {
+    java.util.Objects.requireNonNull(request, "request");
+    if (request.getAttribute(AUTHORIZATION_ATTRIBUTE) instanceof Authorization cached) {
+      return cached;
+    }
+    if (!(request.getAttribute(ALLOW_ATTRIBUTE) instanceof Decision.Allow allow)
+        || !(request.getAttribute(DECIDER_ATTRIBUTE) instanceof Enforcer e)
+        || !(request.getAttribute(CONTEXT_ATTRIBUTE) instanceof RequestContext context)) {
+      throw new IllegalStateException("the request was not allowed by a ZeroTrustFilter; map the filter to it");
+    }
+    Authorization authz = e.authorization(context, allow);
+    request.setAttribute(AUTHORIZATION_ATTRIBUTE, authz);
+    return authz;
+  }
+
+  /** The object denial {@code t} is or wraps (a few causes deep), or null. */
+  private static ObjectAccessDenied objectDenial(Throwable t) {
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof ObjectAccessDenied d) {
+        return d;
+      }
+      if (t instanceof ServletException se && se.getRootCause() != null && se.getRootCause() != t.getCause()) {
+        if (se.getRootCause() instanceof ObjectAccessDenied d) {
+          return d;
+        }
+      }
+    }
+    return null;
   }
 
   /**

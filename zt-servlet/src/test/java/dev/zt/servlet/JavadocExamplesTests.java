@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.apicheck.JavadocExamples;
 import dev.zt.core.Caller;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.Enforcer;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
@@ -86,6 +87,16 @@ class JavadocExamplesTests {
     } finally {
       server.stop();
     }
+  }
+
+  /** An order of the example. */
+  record Order(String owner) {}
+
+  /** Compiled only (run end to end in ObjectAuthorizationServletTests). */
+  static void objectCheck(HttpServletRequest req, String id, Order order) {
+    // example: ZeroTrustFilter object check
+    ZeroTrustFilter.authorization(req).require("read", Resource.of("order", id).with("owner", order.owner()));
+    // end example
   }
 
   /** The application: answers with the caller zt allowed. */

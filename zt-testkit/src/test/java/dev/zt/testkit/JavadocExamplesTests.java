@@ -8,6 +8,9 @@ import dev.zt.apicheck.JavadocExamples;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
+import dev.zt.core.authz.OpaClient;
+import dev.zt.core.authz.PdpDecision;
+import dev.zt.core.authz.PdpInput;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
@@ -16,12 +19,14 @@ import dev.zt.spiffe.TrustBundleSet;
 import dev.zt.testkit.conformance.AdapterConformanceSuite;
 import dev.zt.testkit.conformance.RawHttp;
 import dev.zt.testkit.conformance.ServerHandle;
+import dev.zt.testkit.pdp.FakeOpa;
 import dev.zt.testkit.spiffe.TestSvid;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
@@ -56,6 +61,18 @@ class JavadocExamplesTests {
           .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE).requiringScopes("orders:read").hasStatus(403);
     }
     // end example
+  }
+
+  @Test
+  void fakeOpaExampleWhenCallerOwnsTheOrderThenAllowed() {
+    // example: FakeOpa
+    FakeOpa opa = FakeOpa.start().allowWhen(in -> in.get("caller.sub").equals(in.get("resource.owner")));
+    OpaClient client = OpaClient.builder(opa.baseUri()).path("orders/allow").build();
+    PdpDecision decision = client.decide(PdpInput.of(Map.of("caller", Map.of("sub", "alice"),
+        "resource", Map.of("type", "order", "id", "42", "owner", "alice")))).toCompletableFuture().join();
+    opa.close();
+    // end example
+    assertThat(decision.allowed()).isTrue();
   }
 
   @Test

@@ -1,12 +1,17 @@
 package dev.zt.core.policy;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A route's path pattern, matched against the normalized path, segment by segment and case-sensitively:
- * literal segments, {@code {*}} for exactly one non-empty segment, and a final {@code {**}} for the rest (zero or
- * more segments, so {@code /docs/{**}} matches {@code /docs}, {@code /docs/} and {@code /docs/a/b}).
+ * literal segments, {@code {*}} for exactly one non-empty segment, a named capture {@code {id}} that matches as
+ * {@code {*}} does and whose value rules and the PDP input can read ({@link #captures(String)}), and a final
+ * {@code {**}} for the rest (zero or more segments, so {@code /docs/{**}} matches {@code /docs}, {@code /docs/} and
+ * {@code /docs/a/b}).
  * A trailing slash is significant: {@code /orders} does not match {@code /orders/}.
  *
  * @since 0.1
@@ -17,19 +22,31 @@ public final class PathPattern {
   private static final String REST = "{**}";
 
   private final String pattern;
-  // literal text, or the ONE / REST markers (compared by identity)
+  // literal text, or the ONE / REST markers (compared by identity); a named capture is ONE here
   private final String[] segments;
+  // the capture's name at the index of a named capture, else null
+  private final String[] names;
+  private final List<String> captureNames;
 
-  private PathPattern(String pattern, String[] segments) {
+  private PathPattern(String pattern, String[] segments, String[] names) {
     this.pattern = pattern;
     this.segments = segments;
+    this.names = names;
+    List<String> n = new ArrayList<>();
+    for (String name : names) {
+      if (name != null) {
+        n.add(name);
+      }
+    }
+    this.captureNames = List.copyOf(n);
   }
 
   /**
    * Parses {@code pattern}; throws {@link IllegalArgumentException} naming the pattern, what is wrong and the fix
    * whenever the pattern could not match what it seems to: no leading {@code /}; {@code *} or {@code **} written as
    * a glob (they would be literal text here: {@code /accounts/*} would only ever match the path
-   * {@code /accounts/*}); named or unbalanced braces ({@code {id}}); {@code {**}} before the last segment; empty or
+   * {@code /accounts/*}); braces that are not a whole segment ({@code /a{id}}) or unbalanced; a capture name that is
+   * not {@code [A-Za-z][A-Za-z0-9_]*} or is used twice; {@code {**}} before the last segment; empty or
    * dot segments, percent escapes, {@code ;}, {@code ?}, {@code #} or a backslash (the normalized path never holds
    * them); a segment such as {@code :id} (a path variable in other frameworks, literal text here); whitespace at the
    * start or end of a segment; control characters.
@@ -40,6 +57,7 @@ public final class PathPattern {
     }
     String[] raw = pattern.substring(1).split("/", -1);
     List<String> segs = new ArrayList<>(raw.length);
+    String[] names = new String[raw.length];
     for (int i = 0; i < raw.length; i++) {
       String s = raw[i];
       boolean last = i == raw.length - 1;
@@ -51,12 +69,43 @@ public final class PathPattern {
         segs.add(REST);
       } else if (s.equals(ONE)) {
         segs.add(ONE);
+      } else if (s.length() > 2 && s.charAt(0) == '{' && s.charAt(s.length() - 1) == '}'
+          && s.indexOf('{', 1) < 0 && s.indexOf('}') == s.length() - 1) {
+        String name = s.substring(1, s.length() - 1);
+        if (!validName(name)) {
+          throw invalid(pattern, "'" + s + "' is not a capture: a name is a letter then letters, digits or '_'",
+              "write e.g. {id}, or {*} for an unnamed segment");
+        }
+        for (String other : names) {
+          if (name.equals(other)) {
+            throw invalid(pattern, "the capture {" + name + "} appears twice", "give each capture its own name");
+          }
+        }
+        names[i] = name;
+        segs.add(ONE);
       } else {
         checkLiteral(pattern, s, last);
         segs.add(s);
       }
     }
-    return new PathPattern(pattern, segs.toArray(String[]::new));
+    return new PathPattern(pattern, segs.toArray(String[]::new), names);
+  }
+
+  private static boolean validName(String name) {
+    if (name.isEmpty() || !isAsciiLetter(name.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   private static void checkLiteral(String pattern, String s, boolean last) {
@@ -69,9 +118,9 @@ public final class PathPattern {
       int close = s.indexOf('}');
       boolean balanced = open >= 0 && close > open && s.indexOf('{', open + 1) < 0 && s.indexOf('}', close + 1) < 0;
       throw invalid(pattern, balanced
-              ? "'" + s + "' is not a wildcard: only a whole segment of {*} or {**} is, and there are no named variables"
+              ? "'" + s + "' is not a wildcard or capture: only a whole segment of {*}, {name} or {**} is"
               : "unbalanced braces in '" + s + "'",
-          "use {*} for one segment or a final {**}");
+          "use {*} or {name} for one whole segment, or a final {**}");
     }
     if (s.indexOf('*') >= 0) {
       throw invalid(pattern, "'" + s + "' is not a glob: zt has no partial-segment wildcards",
@@ -90,7 +139,8 @@ public final class PathPattern {
           + "(it is decoded, without path parameters or query)", "write the decoded path text");
     }
     if (s.startsWith(":")) {
-      throw invalid(pattern, "'" + s + "' is literal text here, not a path variable", "use {*} for one segment");
+      throw invalid(pattern, "'" + s + "' is literal text here, not a path variable",
+          "use {" + (validName(s.substring(1)) ? s.substring(1) : "id") + "} for a named segment, or {*}");
     }
     if (!s.isEmpty() && (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))
         || Character.isSpaceChar(s.charAt(0)) || Character.isSpaceChar(s.charAt(s.length() - 1)))) {
@@ -132,6 +182,42 @@ public final class PathPattern {
       pos = end;
     }
     return pos == len;
+  }
+
+  /**
+   * The named captures' values for the normalized {@code path} ({@code /orders/{id}} and {@code /orders/42} give
+   * {@code id=42}), in pattern order; empty when the path does not match or the pattern names none. Computed only
+   * when asked: {@link #matches(String)} stays allocation-free.
+   *
+   * @since 0.3
+   */
+  public Map<String, String> captures(String path) {
+    if (captureNames.isEmpty() || !matches(path)) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    int pos = 0;
+    for (int i = 0; i < segments.length && segments[i] != REST; i++) {
+      int start = pos + 1;
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      if (names[i] != null) {
+        out.put(names[i], path.substring(start, end));
+      }
+      pos = end;
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * The names of the pattern's captures, in order (empty when it has none).
+   *
+   * @since 0.3
+   */
+  public List<String> captureNames() {
+    return captureNames;
   }
 
   /** Whether every path {@code other} matches is matched by this pattern too (so a later {@code other} is dead). */

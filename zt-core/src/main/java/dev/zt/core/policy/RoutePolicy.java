@@ -24,6 +24,10 @@ import java.util.Set;
  * and {@code Access-Control-Request-Method}) carries no credential, so it reaches the application only on paths a
  * {@link Builder#preflight(String)} rule names; by default it is refused like any other request.
  *
+ * <p>A {@link Builder#shadow shadow rule} is a dry run: it is evaluated for every request it matches and audited as
+ * would-allow or would-deny next to the real answer, which it never changes; it is not a rule for the shadowing
+ * check, nor does it shadow any rule.
+ *
  * <pre>{@code
  * RoutePolicy.builder()
  *     .get("/orders", Requirement.allScopes("orders:read"))
@@ -49,9 +53,11 @@ public final class RoutePolicy {
   /** Whether the rule at the same index is a {@link Builder#preflight} rule. */
   private final boolean[] preflight;
   private final boolean implicitHead;
+  private final Route[] shadows;
 
-  private RoutePolicy(List<Route> routes, List<Boolean> preflight, boolean implicitHead) {
+  private RoutePolicy(List<Route> routes, List<Boolean> preflight, boolean implicitHead, List<Route> shadows) {
     this.routes = routes.toArray(Route[]::new);
+    this.shadows = shadows.toArray(Route[]::new);
     this.preflight = new boolean[routes.size()];
     for (int i = 0; i < this.preflight.length; i++) {
       this.preflight[i] = preflight.get(i);
@@ -66,6 +72,50 @@ public final class RoutePolicy {
   /** The rules, in evaluation order (preflight rules among them). */
   public List<Route> routes() {
     return List.of(routes);
+  }
+
+  /**
+   * The shadow (dry-run) rules, in the order added: audited, never deciding.
+   *
+   * @since 0.3
+   */
+  public List<Route> shadowRoutes() {
+    return List.of(shadows);
+  }
+
+  /**
+   * The rule with id {@code id} (shadow rules excluded), or {@code null}.
+   *
+   * @since 0.3
+   */
+  public Route byId(String id) {
+    for (Route r : routes) {
+      if (r.id().equals(id)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Calls {@code sink} with each shadow rule that matches the request and whether it would have allowed
+   * {@code caller} (its requirement, trust floors aside: the trust gate holds those). Allocation-free when there are
+   * no shadow rules.
+   *
+   * @since 0.3
+   */
+  public void evaluateShadows(String method, String normalizedPath, dev.zt.core.Caller caller,
+      java.util.function.BiConsumer<Route, Boolean> sink) {
+    if (shadows.length == 0) {
+      return;
+    }
+    boolean head = implicitHead && method.equals("HEAD");
+    for (Route r : shadows) {
+      if (r.matches(method, normalizedPath)
+          || (head && r.methods().contains("GET") && r.pattern().matches(normalizedPath))) {
+        sink.accept(r, r.requirement().admits(caller));
+      }
+    }
   }
 
   /** The first rule matching a request that is not a CORS preflight, or {@code null}: deny by default. */
@@ -110,6 +160,7 @@ public final class RoutePolicy {
   public static final class Builder {
     private final List<Route> routes = new ArrayList<>();
     private final List<Boolean> preflight = new ArrayList<>();
+    private final List<Route> shadows = new ArrayList<>();
     private boolean implicitHead = true;
     private boolean implicitHeadSet;
 
@@ -157,6 +208,26 @@ public final class RoutePolicy {
             + ": use anyMethod(…) for that");
       }
       return add(id, methods, pattern, requirement, false);
+    }
+
+    /**
+     * A shadow (dry-run) rule: for every request it matches, zt audits whether it would have allowed or denied the
+     * caller (a {@code zt.shadow} span event and log line naming the rule, the would-be effect and the real answer),
+     * and answers as if it were not there. Use it to try a stricter or looser rule on live traffic before making it
+     * real. Shadow rules take no part in the shadowing check of real rules; ids are unique among all rules.
+     * {@code methods} as for {@link #route(Set, String, Requirement)}, or empty for any method.
+     *
+     * @since 0.3
+     */
+    public Builder shadow(String id, Set<String> methods, String pattern, Requirement requirement) {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(methods, "methods");
+      if (id.isBlank()) {
+        throw new IllegalArgumentException("a shadow rule needs a non-blank id");
+      }
+      shadows.add(new Route(id, methods, PathPattern.parse(pattern), Objects.requireNonNull(requirement,
+          "requirement")));
+      return this;
     }
 
     /**
@@ -210,7 +281,12 @@ public final class RoutePolicy {
           }
         }
       }
-      return new RoutePolicy(routes, preflight, implicitHead);
+      for (Route s : shadows) {
+        if (!ids.add(s.id())) {
+          throw new IllegalStateException("two route rules share the id '" + s.id() + "' (shadow rules included)");
+        }
+      }
+      return new RoutePolicy(routes, preflight, implicitHead, shadows);
     }
 
     /** Whether rule {@code e}'s methods include every method rule {@code l} could decide. */

@@ -25,7 +25,10 @@ class PathPatternTests {
       // percent escapes (patterns are decoded text), path parameters, backslashes
       "/orders%2Fadmin", "/caf%C3%A9", "/%", "/orders;x=1", "/orders/;", "/a\\b",
       // braces inside literal segments, and unknown wildcards
-      "/orders{*}", "/{*}orders", "/orders/{id}", "/{", "/}", "/a{**}", "/{***}", "/{ * }", "/{}",
+      "/orders{*}", "/{*}orders", "/{", "/}", "/a{**}", "/{***}", "/{ * }", "/{}",
+      // captures: a whole segment, a name of letters, digits and '_' starting with a letter, unique per pattern
+      "/orders/x{id}", "/orders/{id}x", "/{1d}", "/{_id}", "/{a-b}", "/{a b}", "/{id}/{id}", "/{id}/x/{id}",
+      "/{{id}}", "/{id}}", "/{é}",
       // globs: literal text here, so they would match only a segment that is literally '*'
       "/accounts/*", "/accounts/**", "/*", "/**", "/*/orders", "/orders*", "/*.json", "/a/b*c",
       // unbalanced braces, path variables of other frameworks
@@ -43,8 +46,12 @@ class PathPatternTests {
         .withMessageContaining("'/accounts/*'").withMessageContaining("{*}");
     assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/**"))
         .withMessageContaining("'/accounts/**'").withMessageContaining("{**}");
-    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/{id}"))
-        .withMessageContaining("'/accounts/{id}'").withMessageContaining("{*}");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/x{id}"))
+        .withMessageContaining("'/accounts/x{id}'").withMessageContaining("{name}");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/{id}/{id}"))
+        .withMessageContaining("appears twice");
+    assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/accounts/:id"))
+        .withMessageContaining("{id}");
     assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("accounts"))
         .withMessageContaining("'/accounts'");
     assertThatIllegalArgumentException().isThrownBy(() -> PathPattern.parse("/{**}/x"))
@@ -55,6 +62,7 @@ class PathPatternTests {
   @ValueSource(strings = {
       "/", "/orders", "/orders/", "/orders/{*}", "/orders/{*}/items", "/{*}", "/{*}/", "/{**}", "/docs/{**}",
       "/{*}/{**}", "/a.b", "/.well-known/jwks.json", "/...", "/café", "/a b",
+      "/orders/{id}", "/t/{tenant_1}/o/{orderId}/{**}", "/{A}",
   })
   void parseWhenPatternIsValidThenKeepsItsText(String pattern) {
     PathPattern parsed = PathPattern.parse(pattern);
@@ -131,5 +139,37 @@ class PathPatternTests {
       """)
   void matchesWhenPathIsGivenThenFollowsSegmentRules(String pattern, String path, boolean expected) {
     assertThat(PathPattern.parse(pattern).matches(path)).isEqualTo(expected);
+  }
+
+  @Test
+  void capturesWhenPathMatchesThenNamesEachCapturedSegment() {
+    PathPattern p = PathPattern.parse("/t/{tenant}/orders/{id}/{*}/{**}");
+    assertThat(p.captureNames()).containsExactly("tenant", "id");
+    assertThat(p.captures("/t/acme/orders/42/x/y/z")).containsExactly(
+        java.util.Map.entry("tenant", "acme"), java.util.Map.entry("id", "42"));
+    assertThat(PathPattern.parse("/orders/{id}").captures("/orders/caf\u00e9 %2F")).containsEntry("id",
+        "caf\u00e9 %2F");
+  }
+
+  @Test
+  void capturesWhenPathDoesNotMatchThenEmpty() {
+    PathPattern p = PathPattern.parse("/orders/{id}");
+    assertThat(p.captures("/orders/")).isEmpty();
+    assertThat(p.captures("/orders")).isEmpty();
+    assertThat(p.captures("/orders/1/2")).isEmpty();
+    assertThat(p.captures("/other/1")).isEmpty();
+    assertThat(PathPattern.parse("/orders/{*}").captures("/orders/1")).isEmpty();
+    assertThat(PathPattern.parse("/orders/{*}").captureNames()).isEmpty();
+  }
+
+  @Test
+  void matchesWhenCaptureIsNamedThenMatchesAsAnUnnamedSegment() {
+    PathPattern named = PathPattern.parse("/orders/{id}");
+    PathPattern unnamed = PathPattern.parse("/orders/{*}");
+    for (String path : new String[] {"/orders/1", "/orders/", "/orders", "/orders/1/", "/orders/a b"}) {
+      assertThat(named.matches(path)).as(path).isEqualTo(unnamed.matches(path));
+    }
+    assertThat(named.covers(unnamed)).isTrue();
+    assertThat(unnamed.covers(named)).isTrue();
   }
 }

@@ -586,4 +586,30 @@ class RoutePolicyTests {
         Set.copyOf(scopes));
     return CoreAccess.callers().caller(jwt, roles);
   }
+
+  @Test
+  void buildWhenShadowRuleCoversARealRuleThenNeitherShadowsTheOther() {
+    RoutePolicy policy = RoutePolicy.builder()
+        .shadow("dry-run", Set.of(), "/{**}", WRITE)
+        .get("/orders/{id}", READ)
+        .get("/orders/{id}/items", READ)
+        .build();
+    assertThat(policy.match("GET", "/orders/1").id()).isEqualTo("GET /orders/{id}");
+    assertThat(policy.match("GET", "/other")).isNull();
+    assertThat(policy.shadowRoutes()).extracting(Route::id).containsExactly("dry-run");
+    assertThat(policy.routes()).extracting(Route::id).doesNotContain("dry-run");
+  }
+
+  @Test
+  void buildWhenNamedCaptureRepeatsAnEarlierWildcardThenRefusedAsShadowed() {
+    assertThatIllegalStateException().isThrownBy(() -> RoutePolicy.builder()
+        .get("/orders/{*}", READ).get("/orders/{id}", WRITE).build()).withMessageContaining("can never match");
+  }
+
+  @Test
+  void buildWhenShadowIdRepeatsARuleIdThenRefused() {
+    assertThatIllegalStateException().isThrownBy(() -> RoutePolicy.builder()
+        .route("r", Set.of("GET"), "/a", READ).shadow("r", Set.of("GET"), "/b", READ).build())
+        .withMessageContaining("share the id 'r'");
+  }
 }

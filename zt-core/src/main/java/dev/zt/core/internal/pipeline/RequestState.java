@@ -263,6 +263,11 @@ public final class RequestState {
     return anonymousKey;
   }
 
+  /** The trust level the trust gate scored, or {@code null} when it did not score this request. */
+  public TrustLevel trustLevelOrNull() {
+    return get(Slots.TRUST_LEVEL);
+  }
+
   /** The trust level, HIGH when the trust gate did not score this request. */
   public TrustLevel trustLevelOrHigh() {
     TrustLevel level = get(Slots.TRUST_LEVEL);
