@@ -28,7 +28,7 @@ final class ResponseWatch {
   private io.netty.handler.codec.http.HttpVersion version;
   private dev.zt.core.authz.Authorization authorization; // made when first asked for
 
-  /** The application now answers {@code allow} for {@code context} ({@code request}), which {@code enforcer} decided. */
+  /** The application now answers {@code allow} for {@code context} ({@code request}), decided by {@code enforcer}. */
   void start(Enforcer enforcer, RequestContext context, Decision.Allow allow, HttpRequest request) {
     this.enforcer = enforcer;
     this.keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
