@@ -128,6 +128,18 @@ final class OrdersSecurity {
     };
   };
 
+  /**
+   * What a policy file ({@code ZT_POLICY_FILE}) may name that only code supplies: the trust signal
+   * {@code device-posture} ({@link #DEVICE_POSTURE_HEADER}) and the country resolver {@code geo-header}
+   * ({@link #countryHeader}), as the shipped {@code zt-policy.yaml} uses them.
+   */
+  static dev.zt.policy.PolicyExtensions policyExtensions() {
+    return dev.zt.policy.PolicyExtensions.builder()
+        .signal("device-posture", DEVICE_POSTURE_HEADER)
+        .countryResolver("geo-header", OrdersSecurity::countryHeader)
+        .build();
+  }
+
   /** FOR THE SAMPLE ONLY: the country from {@code X-Geo-Country}, as a stand-in for a geo-IP lookup. */
   static Optional<String> countryHeader(TrustContext ctx) {
     List<String> v = ctx.request().headers().values("X-Geo-Country");
@@ -248,6 +260,14 @@ final class OrdersSecurity {
 
   static void protect(ServletContextHandler context, Enforcer enforcer) {
     context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
+  }
+
+  /**
+   * {@link #protect(ServletContextHandler, Enforcer)} with an enforcer read from {@code enforcers} at the start of each
+   * request (a {@code LivePolicy}: a reloaded policy applies from the next request on).
+   */
+  static void protect(ServletContextHandler context, java.util.function.Supplier<Enforcer> enforcers) {
+    context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcers)), "/*", EnumSet.of(DispatcherType.REQUEST));
   }
 
   /** The README's "use it in your service" snippet, verbatim between the tags; a test keeps the two in step. */

@@ -44,6 +44,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import dev.zt.policy.InvalidPolicyException;
+import dev.zt.policy.LivePolicy;
+import dev.zt.policy.PolicyFile;
+import dev.zt.policy.PolicyProblem;
+import dev.zt.policy.PolicyReload;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -140,9 +146,15 @@ public final class OrdersService implements AutoCloseable {
   }
 
   private final Running server;
+  private final Optional<LivePolicy> policy; // ZT_POLICY_FILE's, followed while the service runs
 
   private OrdersService(Running server) {
+    this(server, Optional.empty());
+  }
+
+  private OrdersService(Running server, Optional<LivePolicy> policy) {
     this.server = server;
+    this.policy = policy;
   }
 
   public static void main(String[] args) throws Exception {
@@ -199,6 +211,10 @@ public final class OrdersService implements AutoCloseable {
 
   /** The standalone service as configured by {@code env}, listening on {@code host} (not read from the environment). */
   static OrdersService startFromEnvironment(Map<String, String> env, String host) throws Exception {
+    Optional<Path> policyFile = policyFileFromEnvironment(env);
+    if (policyFile.isPresent()) {
+      return startFromPolicyFile(env, host, policyFile.get());
+    }
     List<BearerJwt> jwts = jwtsFromEnvironment(env);
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
@@ -225,6 +241,191 @@ public final class OrdersService implements AutoCloseable {
           mtls.get().trustDomain());
     }
     return service;
+  }
+
+  /**
+   * {@code ZT_POLICY_FILE}: the path of a {@code zt-policy.yaml} holding the whole bearer-side configuration (issuers,
+   * audience, routes, object rules, trust, rate limits, detection, countermeasures, PDP bindings, forwarded-for); empty
+   * when unset or blank.
+   */
+  static Optional<Path> policyFileFromEnvironment(Map<String, String> env) {
+    String v = value(env, "ZT_POLICY_FILE");
+    if (v == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(v));
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("ZT_POLICY_FILE is not a path: '" + printable(v) + "'");
+    }
+  }
+
+  /**
+   * The variables a policy file replaces, each with the place in the file that says the same. With
+   * {@code ZT_POLICY_FILE} set, one of them that is set but not referenced by the file as {@code ${NAME}} is a
+   * start-up error: it would be silently ignored, and a setting that silently does nothing is a weakening nobody
+   * chose. ({@code ZT_ISSUER} and {@code ZT_AUDIENCE} are also read by the mTLS listener when {@code ZT_MTLS_PORT} is
+   * set.)
+   */
+  static final Map<String, String> POLICY_FILE_COVERS = policyFileCovers();
+
+  private static Map<String, String> policyFileCovers() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("ZT_ISSUER", "issuers: - issuer:");
+    m.put("ZT_AUDIENCE", "issuers: audience:");
+    m.put("ZT_ISSUERS", "issuers: (one entry per issuer)");
+    m.put("ZT_JWKS_URI", "issuers: jwks_uri:");
+    m.put("ZT_MAX_TOKEN_LIFETIME", "issuers: max_token_lifetime:");
+    m.put("ZT_ACCESS_TOKEN_TYPE", "issuers: require_access_token_type:");
+    m.put("ZT_ALGORITHMS", "issuers: algorithms:");
+    m.put("ZT_ROLES_CLAIM", "issuers: roles_claim:");
+    for (String name : List.of("ZT_INTROSPECTION_CLIENT_ID", "ZT_INTROSPECTION_CLIENT_SECRET",
+        "ZT_INTROSPECTION_CLIENT_KEY", "ZT_INTROSPECTION_CLIENT_AUTH", "ZT_INTROSPECTION_URI", "ZT_INTROSPECT_JWTS",
+        "ZT_INTROSPECTION_CACHE_TTL")) {
+      m.put(name, "issuers: introspection:");
+    }
+    m.put("ZT_ALLOW_PLAIN_HTTP", "allow_plain_http_key_source: / allow_plain_http: (per issuer or PDP)");
+    m.put("ZT_PUBLIC_ORIGIN", "public_origin:");
+    m.put("ZT_REQUIRE_DPOP", "routes: require: sender_constrained:");
+    m.put("ZT_DPOP_NONCE", "dpop: require_nonce:");
+    m.put("ZT_CLIENT_CERT_HEADER", "trust_client_cert_header:");
+    m.put("ZT_PDP_URL", "pdp: - opa: url:");
+    m.put("ZT_PDP_TIMEOUT_MS", "pdp: timeout:");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** How often the service's {@link LivePolicy} looks at the file besides file-system events: well within 2 s. */
+  static final Duration POLICY_POLL_INTERVAL = Duration.ofMillis(500);
+
+  /**
+   * The standalone service with its bearer listener's configuration from the policy file {@code file}
+   * ({@code ZT_POLICY_FILE}), followed while it runs: {@link LivePolicy} validates a changed file, runs its embedded
+   * tests and swaps it in, or keeps the last good policy and logs a WARN (plus the {@code zt.policy.reload} audit
+   * event). {@code PORT}, {@code ZT_HOST}, {@code ZT_SERVER} and the mTLS listener ({@code ZT_MTLS_*}) still come from
+   * {@code env}; the variables in {@link #POLICY_FILE_COVERS} only through the file's {@code ${NAME}} references.
+   *
+   * @throws IllegalArgumentException the file is unreadable or invalid (every problem, each as {@code file:line}),
+   *     or a covered variable is set that the file does not reference
+   */
+  static OrdersService startFromPolicyFile(Map<String, String> env, String host, Path file) throws Exception {
+    int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
+    ServerKind kind = serverFromEnvironment(env);
+    Optional<Mtls> mtls = mtlsFromEnvironment(env);
+    LivePolicy live;
+    try {
+      live = LivePolicy.builder(file).env(env).extensions(OrdersSecurity.policyExtensions())
+          .pollInterval(POLICY_POLL_INTERVAL).onReload(OrdersService::logReload).start();
+    } catch (InvalidPolicyException e) {
+      throw new IllegalArgumentException(refusal(file, e));
+    }
+    try {
+      refuseVariablesTheFileDoesNotUse(env, file, mtls.isPresent());
+      Enforcer workloadEnforcer = null;
+      if (mtls.isPresent()) {
+        // its routes take no token alone, but the builder needs a token configuration: ZT_ISSUER's, as before
+        String issuer = required(env, "ZT_ISSUER");
+        refuseRemotePlainHttp("ZT_ISSUER", uri(issuer, "ZT_ISSUER"), false);
+        BearerJwt jwt = BearerJwt.issuer(issuer).audience(required(env, "ZT_AUDIENCE")).build();
+        workloadEnforcer = OrdersSecurity.workloadEnforcer(jwt, SpiffePeerVerifier.of(mtls.get().source(),
+            Clock.systemUTC()), mtls.get().trustDomain().name(), null);
+      }
+      OrdersService started = kind == ServerKind.NETTY
+          ? startNetty(host, port, live, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
+          : start(host, port, live, mtls.orElse(null), workloadEnforcer);
+      OrdersService service = new OrdersService(started.server, Optional.of(live));
+      LOG.info("orders-service listening on port {} with {}, configured by the policy file {} (revision {}, "
+          + "followed: a changed file is applied within 2 s, a bad one refused)", service.port(),
+          kind == ServerKind.NETTY ? "Netty" : "Jetty", file, live.revision());
+      if (mtls.isPresent()) {
+        LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
+            mtls.get().trustDomain());
+      }
+      return service;
+    } catch (Exception | Error e) {
+      live.close();
+      throw e;
+    }
+  }
+
+  /** A start-up refusal of the policy file: each problem on its own line, as {@code file:line: pointer: message}. */
+  static String refusal(Path file, InvalidPolicyException e) {
+    StringBuilder b = new StringBuilder("ZT_POLICY_FILE: ").append(file).append(" is refused (")
+        .append(e.problems().size()).append(e.problems().size() == 1 ? " problem" : " problems").append("):");
+    for (PolicyProblem p : e.problems()) {
+      b.append(System.lineSeparator()).append("  ").append(p);
+    }
+    return b.toString();
+  }
+
+  /** The sample's own log line for a reload: INFO when applied, a WARN naming the file and the reason when not. */
+  private static void logReload(PolicyReload reload) {
+    switch (reload.outcome()) {
+      case REJECTED -> LOG.warn(reloadLine(reload));
+      case APPLIED -> LOG.info(reloadLine(reload));
+      case LOADED -> { } // the start-up line says it
+    }
+  }
+
+  /** {@link #logReload}'s text (one line: the reason's line breaks are escaped). */
+  static String reloadLine(PolicyReload reload) {
+    if (reload.outcome() == PolicyReload.Outcome.REJECTED) {
+      return "policy file " + reload.file() + " rejected, the last good policy (" + reload.oldRevision()
+          + ") stays in force: " + reload.reason().orElse("?").replace("\r", "\\r").replace("\n", "\\n");
+    }
+    return "policy file " + reload.file() + " applied: " + reload.oldRevision() + " -> " + reload.newRevision();
+  }
+
+  /**
+   * Refuses every variable of {@link #POLICY_FILE_COVERS} that is set while the file does not reference it (the mTLS
+   * listener's {@code ZT_ISSUER} and {@code ZT_AUDIENCE} excepted): all of them in one message.
+   */
+  private static void refuseVariablesTheFileDoesNotUse(Map<String, String> env, Path file, boolean mtls) {
+    Referenced referenced = new Referenced(env);
+    try {
+      PolicyFile.load(file, referenced, OrdersSecurity.policyExtensions()); // only to learn its ${NAME} references
+    } catch (InvalidPolicyException e) {
+      throw new IllegalArgumentException(refusal(file, e)); // changed since LivePolicy read it, and bad now
+    }
+    List<String> unused = new ArrayList<>();
+    POLICY_FILE_COVERS.forEach((name, where) -> {
+      boolean mtlsUses = mtls && (name.equals("ZT_ISSUER") || name.equals("ZT_AUDIENCE"));
+      if (value(env, name) != null && !referenced.asked.contains(name) && !mtlsUses) {
+        unused.add(name + " (the file's " + where + ")");
+      }
+    });
+    if (!unused.isEmpty()) {
+      throw new IllegalArgumentException("ZT_POLICY_FILE is set, and the file configures what these variables would:"
+          + " " + String.join(", ", unused) + ". The file does not reference them as ${NAME}, so they would be "
+          + "ignored: write the setting into " + file + " (a value may be ${NAME}) or unset them");
+    }
+  }
+
+  /** The environment, noting each name asked for (the file's {@code ${NAME}} references). */
+  private static final class Referenced extends java.util.AbstractMap<String, String> {
+    private final Map<String, String> env;
+    private final Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    Referenced(Map<String, String> env) {
+      this.env = env;
+    }
+
+    @Override
+    public String get(Object key) {
+      if (key instanceof String name) {
+        asked.add(name);
+      }
+      return env.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public Set<Map.Entry<String, String>> entrySet() {
+      return env.entrySet();
+    }
   }
 
   /**
@@ -750,6 +951,16 @@ public final class OrdersService implements AutoCloseable {
    */
   static OrdersService start(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer)
       throws Exception {
+    return start(host, port, () -> enforcer, mtls, workloadEnforcer);
+  }
+
+  /**
+   * {@link #start(String, int, Enforcer, Mtls, Enforcer)} with the bearer listener's enforcer read from
+   * {@code enforcer} at the start of each request (a {@link LivePolicy}: a reloaded policy applies from the next
+   * request on).
+   */
+  static OrdersService start(String host, int port, Supplier<Enforcer> enforcer, Mtls mtls,
+      Enforcer workloadEnforcer) throws Exception {
     OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
     Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer, api);
     Server server = new Server();
@@ -873,14 +1084,23 @@ public final class OrdersService implements AutoCloseable {
    */
   static OrdersService startNetty(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer,
       Duration idleTimeout) throws InterruptedException {
+    return startNetty(host, port, () -> enforcer, mtls, workloadEnforcer, idleTimeout);
+  }
+
+  /**
+   * {@link #startNetty(String, int, Enforcer, Mtls, Enforcer, Duration)} with the bearer listener's enforcer read from
+   * {@code enforcer} at the start of each request (a {@link LivePolicy}).
+   */
+  static OrdersService startNetty(String host, int port, Supplier<Enforcer> enforcer, Mtls mtls,
+      Enforcer workloadEnforcer, Duration idleTimeout) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
     Channel channel;
     Channel internal = null;
     try {
       if (mtls != null) {
-        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, mtls.serverContext(),
-            api);
+        internal = bindNetty(group, host, mtls.port(), () -> workloadEnforcer, idleTimeout,
+            mtls.serverContext(), api);
       }
       channel = bindNetty(group, host, port, enforcer, idleTimeout, null, api);
     } catch (InterruptedException | RuntimeException e) {
@@ -926,7 +1146,7 @@ public final class OrdersService implements AutoCloseable {
   }
 
   /** One Netty listener: idle close, TLS when {@code tls} is given (client certificate required), codec, zt, app. */
-  private static Channel bindNetty(EventLoopGroup group, String host, int port, Enforcer enforcer,
+  private static Channel bindNetty(EventLoopGroup group, String host, int port, Supplier<Enforcer> enforcer,
       Duration idleTimeout, SSLContext tls, OrdersApi api) throws InterruptedException {
     return new ServerBootstrap()
         .group(group)
@@ -984,8 +1204,17 @@ public final class OrdersService implements AutoCloseable {
     return server.mtlsAddress();
   }
 
+  /** The policy file the service follows ({@code ZT_POLICY_FILE}), if it was started with one. */
+  Optional<LivePolicy> policy() {
+    return policy;
+  }
+
   @Override
   public void close() throws Exception {
-    server.stop();
+    try {
+      server.stop();
+    } finally {
+      policy.ifPresent(LivePolicy::close);
+    }
   }
 }
