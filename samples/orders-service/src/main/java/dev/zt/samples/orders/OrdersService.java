@@ -311,13 +311,7 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
-    LivePolicy live;
-    try {
-      live = LivePolicy.builder(file).env(env).extensions(OrdersSecurity.policyExtensions())
-          .pollInterval(POLICY_POLL_INTERVAL).onReload(OrdersService::logReload).start();
-    } catch (InvalidPolicyException e) {
-      throw new IllegalArgumentException(refusal(file, e));
-    }
+    LivePolicy live = livePolicy(env, file);
     try {
       refuseVariablesTheFileDoesNotUse(env, file, mtls.isPresent());
       Enforcer workloadEnforcer = null;
@@ -344,6 +338,22 @@ public final class OrdersService implements AutoCloseable {
     } catch (Exception | Error e) {
       live.close();
       throw e;
+    }
+  }
+
+  /**
+   * The sample's live policy for {@code file}: {@code env} for its {@code ${NAME}} references, the sample's
+   * extensions ({@link OrdersSecurity#policyExtensions()}), checked every {@link #POLICY_POLL_INTERVAL} besides
+   * file-system events, every reload logged by the sample ({@link #reloadLine}).
+   *
+   * @throws IllegalArgumentException the file is unreadable or invalid ({@link #refusal})
+   */
+  static LivePolicy livePolicy(Map<String, String> env, Path file) {
+    try {
+      return LivePolicy.builder(file).env(env).extensions(OrdersSecurity.policyExtensions())
+          .pollInterval(POLICY_POLL_INTERVAL).onReload(OrdersService::logReload).start();
+    } catch (InvalidPolicyException e) {
+      throw new IllegalArgumentException(refusal(file, e));
     }
   }
 
@@ -380,16 +390,17 @@ public final class OrdersService implements AutoCloseable {
    * listener's {@code ZT_ISSUER} and {@code ZT_AUDIENCE} excepted): all of them in one message.
    */
   private static void refuseVariablesTheFileDoesNotUse(Map<String, String> env, Path file, boolean mtls) {
-    Referenced referenced = new Referenced(env);
+    Set<String> referenced;
     try {
-      PolicyFile.load(file, referenced, OrdersSecurity.policyExtensions()); // only to learn its ${NAME} references
-    } catch (InvalidPolicyException e) {
-      throw new IllegalArgumentException(refusal(file, e)); // changed since LivePolicy read it, and bad now
+      referenced = referencedVariables(Files.readString(file, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("ZT_POLICY_FILE: " + file + " became unreadable ("
+          + e.getClass().getSimpleName() + ")");
     }
     List<String> unused = new ArrayList<>();
     POLICY_FILE_COVERS.forEach((name, where) -> {
       boolean mtlsUses = mtls && (name.equals("ZT_ISSUER") || name.equals("ZT_AUDIENCE"));
-      if (value(env, name) != null && !referenced.asked.contains(name) && !mtlsUses) {
+      if (value(env, name) != null && !referenced.contains(name) && !mtlsUses) {
         unused.add(name + " (the file's " + where + ")");
       }
     });
@@ -400,32 +411,24 @@ public final class OrdersService implements AutoCloseable {
     }
   }
 
-  /** The environment, noting each name asked for (the file's {@code ${NAME}} references). */
-  private static final class Referenced extends java.util.AbstractMap<String, String> {
-    private final Map<String, String> env;
-    private final Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.regex.Pattern REFERENCE =
+      java.util.regex.Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]{0,127})(?::-[^}]*)?}");
 
-    Referenced(Map<String, String> env) {
-      this.env = env;
-    }
-
-    @Override
-    public String get(Object key) {
-      if (key instanceof String name) {
-        asked.add(name);
+  /**
+   * The names a policy file references as {@code ${NAME}} or {@code ${NAME:-default}} outside comments ({@code $${}
+   * is a literal, not a reference). Read from the text: a {@code #} at the start of a line or after a blank starts a
+   * comment (inside a quoted value too, which can only make a used variable look unused: refused, never ignored).
+   */
+  static Set<String> referencedVariables(String text) {
+    Set<String> names = new HashSet<>();
+    for (String line : text.split("\\R", -1)) {
+      String code = line.replaceFirst("(^|\\s)#.*$", "");
+      java.util.regex.Matcher m = REFERENCE.matcher(code);
+      while (m.find()) {
+        names.add(m.group(1));
       }
-      return env.get(key);
     }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return get(key) != null;
-    }
-
-    @Override
-    public Set<Map.Entry<String, String>> entrySet() {
-      return env.entrySet();
-    }
+    return names;
   }
 
   /**
