@@ -84,6 +84,17 @@ public final class Enforcer {
       public Builder testingGate(Builder builder, Gate gate) {
         return builder.testingGate(gate);
       }
+
+      @Override
+      public CompletionStage<Decision> enforceTraced(Enforcer enforcer, RequestContext request,
+          java.util.function.BiConsumer<String, Step> trace) {
+        return enforcer.enforce(request, Objects.requireNonNull(trace, "trace"));
+      }
+
+      @Override
+      public dev.zt.core.spi.SecurityState stateOrNull(Builder builder) {
+        return builder.state;
+      }
     });
   }
 
@@ -205,24 +216,47 @@ public final class Enforcer {
    * ({@link DenyReason#INTERNAL_ERROR}). The returned stage never completes exceptionally.
    */
   public CompletionStage<Decision> enforce(RequestContext request) {
+    return enforce(request, null);
+  }
+
+  /** {@link #enforce}, handing each gate's step to {@code trace} when it is not null (zt explain). */
+  private CompletionStage<Decision> enforce(RequestContext request,
+      java.util.function.BiConsumer<String, Step> trace) {
     PathNormalizer.Result path = request.pathResult();
     if (path instanceof PathNormalizer.Rejected rejected) {
       RequestState ex = exchange(request, "(rejected)", null);
       ex.note(rejected.why());
-      return finish(ex, new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
+      return finish(traced(ex, trace, "request", Step.deny(DenyReason.PATH_REJECTED)),
+          new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
     String normalized = ((PathNormalizer.Normalized) path).path();
     if (metadata != null && metadata.serves(request.method(), normalized)) { // RFC 9728: a public document
-      return finish(exchange(request, normalized, null), new Decision.Answer(ResourceMetadata.RULE,
+      RequestState ex = exchange(request, normalized, null);
+      return finish(traced(ex, trace, "metadata", Step.proceed()), new Decision.Answer(ResourceMetadata.RULE,
           metadata.response()));
     }
     if (request.headers().contains(Upgrades.UPGRADE)) { // HTTP2-Settings alone upgrades nothing
       RequestState ex = exchange(request, normalized, null); // its client resolved as every request's is
       ex.note("protocol upgrade refused");
-      return finish(ex, new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));
+      return finish(traced(ex, trace, "request", Step.deny(DenyReason.UPGRADE_REFUSED)),
+          new Decision.Deny(DenyReason.UPGRADE_REFUSED, "request", "none", List.of()));
     }
     Route route = routes.match(request.method(), normalized, RoutePolicy.isPreflight(request));
-    return run(exchange(request, normalized, route), 0);
+    RequestState ex = exchange(request, normalized, route);
+    if (trace != null) {
+      ex.trace(trace);
+    }
+    return run(ex, 0);
+  }
+
+  /** {@code ex}, traced from now on with {@code step} of {@code gate} recorded, when {@code trace} is not null. */
+  private static RequestState traced(RequestState ex, java.util.function.BiConsumer<String, Step> trace, String gate,
+      Step step) {
+    if (trace != null) {
+      ex.trace(trace);
+      ex.traced(gate, step);
+    }
+    return ex;
   }
 
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
@@ -454,6 +488,7 @@ public final class Enforcer {
     if (error != null || next == null) {
       return CompletableFuture.completedFuture(faulted(ex, step.name(), error));
     }
+    ex.traced(step.name(), next);
     if (next == Step.Proceed.INSTANCE) {
       return afterAllow(ex, index + 1);
     }
@@ -467,23 +502,29 @@ public final class Enforcer {
   }
 
   private static Step evaluate(AfterAllow step, RequestState ex) {
+    Step next;
     try {
-      return Objects.requireNonNull(step.evaluate(ex), "step returned null");
+      next = Objects.requireNonNull(step.evaluate(ex), "step returned null");
     } catch (RuntimeException e) {
       LOG.error("zt step '{}' after the allow failed; denying", step.name(), e);
       ex.note("step fault: " + e.getClass().getSimpleName());
-      return Step.deny(DenyReason.INTERNAL_ERROR);
+      next = Step.deny(DenyReason.INTERNAL_ERROR);
     }
+    ex.traced(step.name(), next);
+    return next;
   }
 
   private Step formStep(RequestState ex, boolean headersOnly) {
+    Step step;
     try {
-      return headersOnly ? form.inspectHeaders(ex) : form.inspect(ex);
+      step = headersOnly ? form.inspectHeaders(ex) : form.inspect(ex);
     } catch (RuntimeException e) {
       LOG.error("zt form inspection failed; denying", e);
       ex.note("gate fault: " + e.getClass().getSimpleName());
-      return Step.deny(DenyReason.INTERNAL_ERROR);
+      step = Step.deny(DenyReason.INTERNAL_ERROR);
     }
+    ex.traced(form.name(), step);
+    return step;
   }
 
   /**
@@ -616,6 +657,7 @@ public final class Enforcer {
     if (error != null || next == null) {
       return CompletableFuture.completedFuture(faulted(ex, gate.name(), error));
     }
+    ex.traced(gate.name(), next);
     if (next == Step.Proceed.INSTANCE) {
       return run(ex, index + 1);
     }
@@ -628,13 +670,16 @@ public final class Enforcer {
   }
 
   private static Step evaluate(Gate gate, RequestState ex) {
+    Step step;
     try {
-      return Objects.requireNonNull(gate.evaluate(ex), "gate returned null");
+      step = Objects.requireNonNull(gate.evaluate(ex), "gate returned null");
     } catch (RuntimeException e) {
       LOG.error("zt gate '{}' failed; denying", gate.name(), e);
       ex.note("gate fault: " + e.getClass().getSimpleName());
-      return Step.deny(DenyReason.INTERNAL_ERROR);
+      step = Step.deny(DenyReason.INTERNAL_ERROR);
     }
+    ex.traced(gate.name(), step);
+    return step;
   }
 
   private Decision faulted(RequestState ex, String gate, Throwable error) {
@@ -677,7 +722,9 @@ public final class Enforcer {
       if (hooks.isMonitored(ex.identity())) {
         audit.monitored(ex, decision, monitorUnredacted);
       }
-      if (listener != null) {
+      if (listener instanceof dev.zt.core.internal.pipeline.CallerAudit withCaller) {
+        withCaller.onDecision(ex.request(), decision, ex.detail(), ex.caller());
+      } else if (listener != null) {
         listener.onDecision(ex.request(), decision, ex.detail());
       }
     } catch (RuntimeException e) {

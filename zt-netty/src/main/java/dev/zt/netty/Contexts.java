@@ -28,21 +28,18 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * Builds the {@link RequestContext} of a Netty request: the request-target as received, the headers read through
  * (nothing copied), the peer's literal address, the TLS peer chain (the channel's {@link SslHandler}, or its parent
  * connection's for an HTTP/2 stream child channel; looked up once), the arrival stamped by the enforcer,
- * {@code nonBlocking()}, and the first bytes of an aggregated URL-encoded form. One per channel.
+ * {@code nonBlocking()}, and the first bytes of an aggregated URL-encoded form. One per channel; the enforcer is the
+ * request's (a swappable one is read once per request).
  */
 final class Contexts {
 
   private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
 
-  private final Enforcer enforcer;
   private SslHandler ssl;
   private boolean sslLooked;
 
-  Contexts(Enforcer enforcer) {
-    this.enforcer = enforcer;
-  }
-
-  RequestContext of(ChannelHandlerContext ctx, HttpRequest request) {
+  /** The context of {@code request}, stamped and limited by {@code enforcer}, the request's. */
+  RequestContext of(Enforcer enforcer, ChannelHandlerContext ctx, HttpRequest request) {
     RequestContext.Builder b = enforcer.stampArrival(RequestContext.forRequestTarget(request.method().name(),
             request.uri()))
         .headers(new Headers(request.headers()))
@@ -54,7 +51,7 @@ final class Contexts {
     }
     b.scheme(ssl != null ? "https" : "http"); // the Host field is read through the headers view when needed
     if (request instanceof FullHttpRequest full) {
-      formBody(b, full);
+      formBody(enforcer, b, full);
     }
     return b.build();
   }
@@ -63,7 +60,7 @@ final class Contexts {
    * The context of a request the codec could not parse: method and target as far as they were read, the peer's
    * address and nothing else (none of its fields can be relied on), for the audit of its refusal.
    */
-  RequestContext unparsed(ChannelHandlerContext ctx, HttpRequest request) {
+  RequestContext unparsed(Enforcer enforcer, ChannelHandlerContext ctx, HttpRequest request) {
     RequestContext.Builder b = enforcer.stampArrival(RequestContext.forRequestTarget(request.method().name(),
         request.uri()));
     client(ctx, b);
@@ -82,7 +79,7 @@ final class Contexts {
    * inspection (the enforcer still inspects it only after every other gate); the content itself is neither read nor
    * released, and goes on to the application unchanged.
    */
-  private void formBody(RequestContext.Builder b, FullHttpRequest request) {
+  private static void formBody(Enforcer enforcer, RequestContext.Builder b, FullHttpRequest request) {
     int limit = enforcer.formBodyLimit();
     if (limit > 0 && FormBody.isForm(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
       ByteBuf content = request.content();

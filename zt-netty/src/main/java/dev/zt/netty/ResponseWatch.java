@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class ResponseWatch {
 
-  private final Enforcer enforcer;
+  private Enforcer enforcer; // the answered request's: it gets the report
   private boolean awaiting;
   private boolean informational;
   private int status;
@@ -28,12 +28,9 @@ final class ResponseWatch {
   private io.netty.handler.codec.http.HttpVersion version;
   private dev.zt.core.authz.Authorization authorization; // made when first asked for
 
-  ResponseWatch(Enforcer enforcer) {
+  /** The application now answers {@code allow} for {@code context} ({@code request}), decided by {@code enforcer}. */
+  void start(Enforcer enforcer, RequestContext context, Decision.Allow allow, HttpRequest request) {
     this.enforcer = enforcer;
-  }
-
-  /** The application now answers {@code allow} for {@code context}. */
-  void start(RequestContext context, Decision.Allow allow, HttpRequest request) {
     this.keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
     this.head = io.netty.handler.codec.http.HttpMethod.HEAD.equals(request.method());
     this.version = request.protocolVersion();
@@ -114,6 +111,7 @@ final class ResponseWatch {
       context = null;
       decision = null;
       authorization = null;
+      enforcer = null;
     }
     return true;
   }

@@ -35,7 +35,7 @@ final class StreamedForm {
   /** What a content did to the form. */
   enum Progress { MORE, COMPLETE, BROKEN, LATE }
 
-  private final Clock clock;
+  private Clock clock;                  // the request's enforcer's
   private HttpRequest request;          // the request being read, or null
   private Decision.ReadForm step;       // the enforcer's step for it
   private ByteBuf form;                 // a copy of its first bytes, at most the limit + 1
@@ -44,16 +44,15 @@ final class StreamedForm {
   private HttpHeaders trailers;         // that last content's trailing fields
   private ScheduledFuture<?> timer;
 
-  StreamedForm(Clock clock) {
-    this.clock = clock;
-  }
-
   /**
    * Starts reading {@code request}'s body for {@code step}. A client that expects {@code 100 Continue} gets it now (a
    * servlet container sends it when the filter reads); the request then goes on without the expectation, which is
-   * met. {@code onDeadline} runs on the event loop when the body is not complete by the step's deadline.
+   * met. {@code clock} is the request's enforcer's; {@code onDeadline} runs on the event loop when the body is not
+   * complete by the step's deadline.
    */
-  void begin(ChannelHandlerContext ctx, HttpRequest request, Decision.ReadForm step, Runnable onDeadline) {
+  void begin(ChannelHandlerContext ctx, Clock clock, HttpRequest request, Decision.ReadForm step,
+      Runnable onDeadline) {
+    this.clock = clock;
     this.request = request;
     this.step = step;
     if (HttpUtil.is100ContinueExpected(request)) {

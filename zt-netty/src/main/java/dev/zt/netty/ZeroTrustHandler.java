@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,10 +111,10 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZeroTrustHandler.class);
 
-  private final Enforcer enforcer;
-  private final Contexts contexts;
-  private final ResponseWatch response;
-  private final StreamedForm form;
+  private final Supplier<Enforcer> enforcers;
+  private final Contexts contexts = new Contexts();
+  private final ResponseWatch response = new ResponseWatch();
+  private final StreamedForm form = new StreamedForm();
   private final ReadPause reads = new ReadPause();
 
   // Confined to the event loop.
@@ -121,13 +122,45 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private ConnectionState state = ConnectionState.IDLE;
   private HttpRequest deciding; // the request whose decision is pending (DECIDING), or null
   private boolean drainScheduled;
+  private Enforcer enforcer; // the current request's: read from enforcers once, when the request starts
 
   /** A handler that enforces with {@code enforcer}. */
   public ZeroTrustHandler(Enforcer enforcer) {
-    this.enforcer = Objects.requireNonNull(enforcer, "enforcer");
-    this.contexts = new Contexts(enforcer);
-    this.response = new ResponseWatch(enforcer);
-    this.form = new StreamedForm(enforcer.clock());
+    Objects.requireNonNull(enforcer, "enforcer");
+    this.enforcers = () -> enforcer;
+    this.enforcer = enforcer;
+  }
+
+  /**
+   * A handler that asks {@code enforcers} for the enforcer when each request starts and uses that one for the whole
+   * request (its decision, the form read, the answer and the outcome report), so a policy swapped meanwhile (e.g. a
+   * hot-reloaded policy file, {@code dev.zt.policy.LivePolicy}) applies from the next request on, never halfway
+   * through one. The supplier is called on the event loop, once per request: it must not block (a volatile read). A
+   * supplier that returns no enforcer, or throws, closes the connection: nothing passes undecided.
+   *
+   * @since 0.3
+   */
+  public ZeroTrustHandler(Supplier<Enforcer> enforcers) {
+    this.enforcers = Objects.requireNonNull(enforcers, "enforcers");
+  }
+
+  /** Reads the enforcer for the request that starts now; false (and the connection closed) when there is none. */
+  private boolean enforcerForNextRequest(ChannelHandlerContext ctx, HttpRequest request) {
+    Enforcer next;
+    try {
+      next = enforcers.get();
+    } catch (RuntimeException e) {
+      LOG.error("zt enforcer supplier failed; closing the connection", e);
+      next = null;
+    }
+    if (next == null) {
+      LOG.error("zt has no enforcer for a request; closing the connection");
+      ReferenceCountUtil.release(request);
+      shutDown(ctx);
+      return false;
+    }
+    enforcer = next;
+    return true;
   }
 
   /** The caller zt allowed for the request being handled on {@code channel}, or {@code null} if none was. */
@@ -261,6 +294,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
     state = state.to(ConnectionState.IDLE); // a body the codec cut short ends here
+    if (!enforcerForNextRequest(ctx, request)) {
+      return;
+    }
     if (request.decoderResult().isFailure()) {
       refuseUnparsed(ctx, request);
       return;
@@ -301,7 +337,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     CompletableFuture<Decision> decision;
     boolean ok = false;
     try {
-      context = step == null ? contexts.of(ctx, request) : withForm;
+      context = step == null ? contexts.of(enforcer, ctx, request) : withForm;
       decision = ask(context, step);
       ok = true;
     } finally {
@@ -360,7 +396,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     if (decision instanceof Decision.Allow allow) {
       ctx.channel().attr(CALLER).set(allow.caller());
       ctx.channel().attr(PATH).set(context.normalizedPath().orElseThrow());
-      response.start(context, allow, request);
+      response.start(enforcer, context, allow, request);
       state = state.to(bodyHere(request) ? ConnectionState.IDLE : ConnectionState.FORWARDING);
       ctx.fireChannelRead(request);
       form.forward(ctx); // a form read for the decision: its bytes as one content, then what crossed the limit
@@ -393,7 +429,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
       return;
     }
     state = state.to(ConnectionState.READING_FORM);
-    form.begin(ctx, request, step, () -> formTimedOut(ctx, step, true));
+    form.begin(ctx, enforcer.clock(), request, step, () -> formTimedOut(ctx, step, true));
     reads.readOnIfNeeded(ctx);
   }
 
@@ -445,7 +481,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private void refuseUnparsed(ChannelHandlerContext ctx, HttpRequest request) {
     Throwable cause = request.decoderResult().cause();
     DenyReason reason = Answers.unparsed(cause);
-    Decision.Deny deny = enforcer.refuse(contexts.unparsed(ctx, request), reason,
+    Decision.Deny deny = enforcer.refuse(contexts.unparsed(enforcer, ctx, request), reason,
         "netty: the codec could not parse the request: " + (cause == null ? "?" : cause.getClass().getSimpleName()));
     ReferenceCountUtil.release(request);
     state = state.to(ConnectionState.CLOSED);

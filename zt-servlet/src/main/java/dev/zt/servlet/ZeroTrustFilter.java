@@ -32,6 +32,7 @@ import dev.zt.core.authz.ObjectAccessDenied;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The Jakarta Servlet 6 adapter: every request passes the {@link Enforcer} before the application sees it.
@@ -103,11 +104,25 @@ public final class ZeroTrustFilter implements Filter {
   /** How long a request thread waits for a decision that needs remote I/O before answering 503. */
   private static final Duration MAX_WAIT = Duration.ofSeconds(15);
 
-  private volatile Enforcer enforcer;
+  private volatile Supplier<Enforcer> enforcers;
 
   /** A filter that enforces with {@code enforcer}. */
   public ZeroTrustFilter(Enforcer enforcer) {
-    this.enforcer = java.util.Objects.requireNonNull(enforcer, "enforcer");
+    java.util.Objects.requireNonNull(enforcer, "enforcer");
+    this.enforcers = () -> enforcer;
+  }
+
+  /**
+   * A filter that asks {@code enforcers} for the enforcer at the start of each request and uses that one for the
+   * whole request (its decision, the form read, the outcome report), so a policy swapped meanwhile (e.g. a hot-reloaded
+   * policy file, {@code dev.zt.policy.LivePolicy}) applies from the next request on, never halfway through one. The
+   * supplier is called once per request and must be cheap (a volatile read); a supplier that returns no enforcer
+   * fails the request (nothing passes undecided).
+   *
+   * @since 0.3
+   */
+  public ZeroTrustFilter(Supplier<Enforcer> enforcers) {
+    this.enforcers = java.util.Objects.requireNonNull(enforcers, "enforcers");
   }
 
   /** For {@code web.xml}: the enforcer is read from the servlet-context attribute {@link #ENFORCER_ATTRIBUTE}. */
@@ -115,12 +130,12 @@ public final class ZeroTrustFilter implements Filter {
 
   @Override
   public void init(FilterConfig config) throws ServletException {
-    if (enforcer == null) {
+    if (enforcers == null) {
       Object e = config.getServletContext().getAttribute(ENFORCER_ATTRIBUTE);
       if (!(e instanceof Enforcer found)) {
         throw new ServletException("no Enforcer in servlet-context attribute " + ENFORCER_ATTRIBUTE);
       }
-      enforcer = found;
+      enforcers = () -> found;
     }
   }
 
@@ -130,7 +145,14 @@ public final class ZeroTrustFilter implements Filter {
     if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
       throw new ServletException("ZeroTrustFilter only handles HTTP requests");
     }
-    Enforcer e = enforcer;
+    Supplier<Enforcer> source = enforcers;
+    if (source == null) {
+      throw new ServletException("ZeroTrustFilter has no enforcer: init was not called");
+    }
+    Enforcer e = source.get(); // once per request: a policy swapped meanwhile applies from the next request on
+    if (e == null) {
+      throw new ServletException("ZeroTrustFilter's enforcer supplier returned none; the request is refused");
+    }
     HttpServletRequest seen = H2cIgnored.wrapIfH2c(request);
     RequestContext context = context(seen, e);
     Decision decision = await(e, e.enforce(context));

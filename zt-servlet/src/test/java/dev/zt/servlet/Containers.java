@@ -36,6 +36,11 @@ final class Containers {
 
   /** {@code contextPath} "" or "/" is the root context. */
   static ServerHandle jetty(Enforcer enforcer, String contextPath, List<Mapped> servlets) throws Exception {
+    return jetty(new ZeroTrustFilter(enforcer), contextPath, servlets);
+  }
+
+  /** Jetty with {@code filter} (e.g. one over a swappable enforcer). */
+  static ServerHandle jetty(ZeroTrustFilter filter, String contextPath, List<Mapped> servlets) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
     threads.setName("jetty-test");
     Server server = new Server(threads);
@@ -45,7 +50,7 @@ final class Containers {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
-    context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     for (Mapped m : servlets) {
       ServletHolder holder = new ServletHolder(m.name(), m.servlet());
       for (String mapping : m.mappings()) {
@@ -59,6 +64,11 @@ final class Containers {
 
   /** {@code contextPath} "" or "/" is the root context. */
   static ServerHandle tomcat(Enforcer enforcer, String contextPath, List<Mapped> servlets) throws Exception {
+    return tomcat(new ZeroTrustFilter(enforcer), contextPath, servlets);
+  }
+
+  /** Tomcat with {@code zt} (e.g. one over a swappable enforcer). */
+  static ServerHandle tomcat(ZeroTrustFilter zt, String contextPath, List<Mapped> servlets) throws Exception {
     Path base = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "tomcat-");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(base.toAbsolutePath().toString());
@@ -72,7 +82,7 @@ final class Containers {
     Context context = tomcat.addContext(contextPath.equals("/") ? "" : contextPath, null);
     FilterDef filter = new FilterDef();
     filter.setFilterName("zt");
-    filter.setFilter(new ZeroTrustFilter(enforcer));
+    filter.setFilter(zt);
     context.addFilterDef(filter);
     FilterMap map = new FilterMap();
     map.setFilterName("zt");

@@ -11,6 +11,7 @@ import dev.zt.testkit.spiffe.TestTrustDomain;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import dev.zt.testkit.TestIssuer;
+import dev.zt.testkit.pdp.FakeOpa;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +53,7 @@ final class Demo {
       out.println("zt demo — orders-service on " + base + ", tokens signed by an in-process issuer at "
           + issuer.issuer());
       out.println("routes: GET /orders, GET /orders/{id} need orders:read; POST /orders needs orders:write;");
+      out.println("        an order is read by its owner or role admin only (zt's object rule);");
       out.println("        GET /admin/stats needs role admin; GET /health, GET /docs/** are public; the rest is denied");
 
       String reader = issuer.token().subject("alice").scope("orders:read").build();
@@ -84,6 +86,8 @@ final class Demo {
       expect("Key rotation: a token signed by the previous key is still accepted while it is published", "GET",
           "/orders", reader, 200);
       expect("Public route: GET /health without a token", "GET", "/health", null, 200);
+
+      objects(issuer);
 
       out.println();
       out.println("— continuous verification: a valid token is not enough —");
@@ -120,6 +124,68 @@ final class Demo {
           : failures + " of " + step + " steps did NOT behave as expected.");
       return failures == 0;
     }
+  }
+
+  /**
+   * Object-level authorization: the route rule lets any orders:read token reach {@code GET /orders/{id}}, and zt's
+   * object rule then lets only the order's owner, or role admin, read it.
+   */
+  private void objects(TestIssuer issuer) throws Exception {
+    out.println();
+    out.println("— object-level authorization: orders have owners —");
+    String alice = issuer.token().subject("alice").scope("orders:read orders:write").build();
+    String location = create("Create: alice POSTs an order; it is hers (owner = her sub), its id 128 random bits",
+        alice);
+    if (location == null) {
+      return;
+    }
+    expect("Owner: alice reads her order", "GET", location, alice, 200);
+    expect("Not the owner: bob (orders:read, like alice) reads alice's order — the route allows, the object rule "
+        + "does not", "GET", location, bob(issuer), 403);
+    expect("Admin: role admin reads any order", "GET", location,
+        issuer.token().subject("root").scope("orders:read").roles("admin").build(), 200);
+    expect("Unknown id: an order that does not exist", "GET", "/orders/AAAAAAAAAAAAAAAAAAAAAA", alice, 404);
+    pdp(issuer, alice);
+  }
+
+  /**
+   * An external PDP after the object rule ({@code ZT_PDP_URL}): a second service asks an in-process stand-in for
+   * OPA's Data API ({@link FakeOpa}, written to OPA's published contract) at {@code orders/allow}.
+   */
+  private void pdp(TestIssuer issuer, String alice) throws Exception {
+    out.println();
+    out.println("— an external PDP (OPA's Data API, here an in-process stand-in) asked after the object rule —");
+    String main = base;
+    try (FakeOpa opa = FakeOpa.start().result(false);
+        OrdersService service = OrdersService.start("127.0.0.1", 0, OrdersSecurity.enforcer(
+            java.util.List.of(issuer.bearerJwt().build()), (request, decision, detail) ->
+                last.set(new Seen(decision, detail)), OrdersSecurity.Sender.NONE,
+            java.util.Optional.of(OrdersSecurity.pdp(new OrdersService.Pdp(opa.baseUri(), Duration.ofMillis(500),
+                true), java.time.Clock.systemUTC()))))) {
+      base = "http://127.0.0.1:" + service.port();
+      String first = create("Create: alice creates an order on a service with ZT_PDP_URL set", alice);
+      String second = create("Create: and a second one", alice);
+      if (first == null || second == null) {
+        return;
+      }
+      expect("PDP says no: alice reads her own order; the object rule permits, OPA's orders/allow answers false",
+          "GET", first, alice, 403);
+      opa.close();
+      expect("PDP down: OPA is stopped; alice reads her other order — no decision is never an allow", "GET", second,
+          alice, 503);
+    } finally {
+      base = main;
+    }
+  }
+
+  /** A {@code POST /orders} step expecting 201: prints it like the others and returns the {@code Location}. */
+  private String create(String title, String token) throws Exception {
+    HttpResponse<String> res = expect(title, "POST", "/orders", token, new String[0], 201);
+    String location = res.headers().firstValue("Location").orElse(null);
+    if (location != null) {
+      out.println("      Location: " + location + "   " + res.body());
+    }
+    return res.statusCode() == 201 ? location : null;
   }
 
   /**
@@ -204,8 +270,8 @@ final class Demo {
     }
   }
 
-  private void expect(String title, String method, String path, String token, String[] headers, int... statuses)
-      throws Exception {
+  private HttpResponse<String> expect(String title, String method, String path, String token, String[] headers,
+      int... statuses) throws Exception {
     step++;
     last.set(null);
     HttpResponse<String> res = send(method, path, token, headers);
@@ -237,5 +303,6 @@ final class Demo {
       out.println("      zt: deny by the " + d.gate() + " gate, reason " + d.reason() + ", rule \"" + d.rule() + "\""
           + (seen.detail().isEmpty() ? "" : " (" + seen.detail() + ")"));
     }
+    return res;
   }
 }

@@ -1,5 +1,7 @@
 package dev.zt.samples.orders;
 
+import dev.zt.core.Caller;
+import dev.zt.core.Decision;
 import dev.zt.netty.ZeroTrustHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,45 +20,87 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@link OrdersApi} on Netty, after {@link ZeroTrustHandler}: routes on {@link ZeroTrustHandler#PATH} (the path zt
  * authorized, never the raw URI), the caller from {@link ZeroTrustHandler#CALLER}; answers once the request's last
- * content arrived (the sample reads no bodies, so nothing is aggregated).
+ * content arrived (the sample reads no bodies, so nothing is aggregated: a body is released unread, as Jetty discards
+ * the one the servlet never reads). Reading an order is zt's object check first, which may complete later (a PDP);
+ * the answer is then written on the channel's event loop, and answers leave in the order the requests came.
  */
 final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
 
-  private OrdersApi.Answer answer;
+  private final OrdersApi api;
+  private CompletionStage<Object> answer; // an OrdersApi.Answer or zt's Decision.Deny
+  private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
   private boolean keepAlive;
   private boolean head;
+
+  OrdersNettyHandler(OrdersApi api) {
+    this.api = api;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof HttpRequest request) {
-        String method = request.method().name();
         head = HttpMethod.HEAD.equals(request.method());
-        answer = OrdersApi.answer(method, ZeroTrustHandler.path(ctx.channel()),
-            ZeroTrustHandler.caller(ctx.channel()));
         keepAlive = HttpUtil.isKeepAlive(request);
+        Caller caller = ZeroTrustHandler.caller(ctx.channel());
+        OrdersApi.Step step = api.route(request.method().name(), ZeroTrustHandler.path(ctx.channel()), caller);
+        answer = step instanceof OrdersApi.Step.Read read ? read(ctx, caller, read)
+            : CompletableFuture.completedFuture(((OrdersApi.Step.Done) step).answer());
       }
       if (msg instanceof LastHttpContent && answer != null) {
-        byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
-        ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
-        FullHttpResponse response = new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()), content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        CompletionStage<Object> next = answer;
+        boolean close = !keepAlive;
+        boolean noBody = head;
         answer = null;
-        if (keepAlive) {
-          ctx.writeAndFlush(response);
-        } else {
-          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-          ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        // in request order, on the event loop (never blocked waiting: the stage calls back)
+        written = written.thenCombine(next, (done, out) -> out)
+            .thenAcceptAsync(out -> write(ctx, out, close, noBody), ctx.executor())
+            .exceptionally(e -> {
+              ctx.executor().execute(ctx::close);
+              return null;
+            });
       }
     } finally {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * zt's object check (object rule, then the PDP if one is bound), without blocking the event loop: the stage
+   * completes with the order's answer or zt's denial, perhaps later and on another thread.
+   */
+  private CompletionStage<Object> read(ChannelHandlerContext ctx, Caller caller, OrdersApi.Step.Read read) {
+    return ZeroTrustHandler.authorization(ctx.channel()).checkAsync("read", read.resource())
+        .thenApply(decision -> decision instanceof Decision.Allow ? api.show(read.order(), caller) : decision);
+  }
+
+  private static void write(ChannelHandlerContext ctx, Object out, boolean close, boolean noBody) {
+    if (out instanceof Decision.Deny deny) {
+      ZeroTrustHandler.writeDenial(ctx, deny); // zt's own answer: status, problem+json, keep-alive as zt decides
+      return;
+    }
+    if (!(out instanceof OrdersApi.Answer a)) { // an Allow became the order's answer: anything else fails closed
+      ctx.close();
+      return;
+    }
+    byte[] bytes = a.json().getBytes(StandardCharsets.UTF_8);
+    ByteBuf content = noBody ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(a.status()), content);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+    a.headers().forEach((name, value) -> response.headers().set(name, value));
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+    if (close) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(response);
     }
   }
 

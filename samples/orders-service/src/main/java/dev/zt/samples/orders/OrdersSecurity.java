@@ -20,6 +20,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import dev.zt.core.authz.Condition;
+import dev.zt.core.authz.OpaClient;
+import dev.zt.core.authz.PdpBinding;
+import dev.zt.core.authz.PdpCache;
+import dev.zt.core.authz.ObjectPolicy;
 import java.util.function.UnaryOperator;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.servlet.ZeroTrustFilter;
@@ -48,11 +54,25 @@ final class OrdersSecurity {
         // GET /orders also needs trust MEDIUM or better, else the client is asked to step up (RFC 9470)
         .get("/orders", orders.apply(Requirement.allScopes("orders:read")
             .and(Requirement.minimumTrust(TrustLevel.MEDIUM).orStepUp("mfa", Duration.ofMinutes(5)))))
-        .get("/orders/{*}", orders.apply(Requirement.allScopes("orders:read")))
+        .get("/orders/{id}", orders.apply(Requirement.allScopes("orders:read")))
         .post("/orders", orders.apply(Requirement.allScopes("orders:write")))
         .get("/admin/stats", Requirement.allRoles("admin"))
         .get("/health", Requirement.permitAll())
         .get("/docs/{**}", Requirement.permitAll())
+        .build();
+  }
+
+  /** The id of the sample's object rule, as the audit names it. */
+  static final String ORDER_READ_RULE = "order-read-owner-or-admin";
+
+  /**
+   * The sample's object rules: {@code read} on an {@code order} is permitted to its owner (the resource's
+   * {@code owner} attribute equals the caller's {@code sub}) or to role {@code admin}; nothing else is permitted, so
+   * anyone else is denied by default ({@code default-deny}, 403 {@code OBJECT_FORBIDDEN}).
+   */
+  static ObjectPolicy objects() {
+    return ObjectPolicy.builder()
+        .permit(ORDER_READ_RULE, "order", Set.of("read"), Condition.owner("owner").or(Condition.anyRole("admin")))
         .build();
   }
 
@@ -164,7 +184,41 @@ final class OrdersSecurity {
 
   /** {@link #enforcer(List, AuditListener)} with {@code sender}'s public origin, DPoP rules, routes and proxies. */
   static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, Sender sender) {
+    return enforcer(jwts, listener, sender, Optional.empty());
+  }
+
+  /** How long the sample caches a PDP decision (per canonical input and policy revision). */
+  static final Duration PDP_CACHE_TTL = Duration.ofSeconds(5);
+
+  /** The most PDP decisions the sample caches. */
+  static final long PDP_CACHE_ENTRIES = 10_000;
+
+  /**
+   * The sample's PDP binding ({@code ZT_PDP_URL}): OPA's Data API at {@code orders/allow} with the configured deadline
+   * (no answer by then: 503), behind a decision cache (key: the whole canonical input and the policy revision OPA
+   * reports with {@code provenance=true}; {@link #PDP_CACHE_TTL}, {@link #PDP_CACHE_ENTRIES} at most, on
+   * {@code clock}), asked on {@code read} of an {@code order} after the object rule permitted. No claims beyond what
+   * every input carries ({@code sub}, {@code client_id}, scopes, roles) go to the PDP. The binding's own deadline is a
+   * backstop half a second after the client's, so the client's is the one that answers.
+   */
+  static PdpBinding pdp(OrdersService.Pdp pdp, java.time.Clock clock) {
+    OpaClient.Builder opa = OpaClient.builder(pdp.base()).path("orders/allow").timeout(pdp.timeout());
+    if (pdp.plainHttp()) {
+      opa.allowPlainHttp(); // the environment was checked already: loopback, or ZT_ALLOW_PLAIN_HTTP=true
+    }
+    PdpCache cached = PdpCache.builder(opa.build()).ttl(PDP_CACHE_TTL).maxEntries(PDP_CACHE_ENTRIES).clock(clock)
+        .build();
+    return PdpBinding.to(cached).resourceTypes("order").actions("read")
+        .timeout(pdp.timeout().plusMillis(500)).build();
+  }
+
+  /**
+   * {@link #enforcer(List, AuditListener, Sender)} with the object rules ({@link #objects()}, always) and, when
+   * given, a PDP asked after them ({@link #pdp}).
+   */
+  static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, Sender sender, Optional<PdpBinding> pdp) {
     Enforcer.Builder b = Enforcer.builder().routes(routes(sender.requireDpop())).realm("orders")
+        .objects(objects())
         .trust(TrustPolicy.builder()
             .signal("device", 2.0, DEVICE_POSTURE_HEADER)
             .tokenAge(1).authenticationStrength(1).channel(0.5).behaviour(1)
@@ -182,6 +236,7 @@ final class OrdersSecurity {
     }
     jwts.forEach(b::bearerJwt);
     sender.publicOrigin().ifPresent(b::publicOrigin);
+    pdp.ifPresent(b::pdp);
     if (sender.dpopNonce()) {
       b.dpop(Dpop.builder().requireNonce().build());
     }
@@ -204,7 +259,7 @@ final class OrdersSecurity {
             .build())
         .routes(RoutePolicy.builder()             // deny by default: no matching rule → refused
             .get("/orders", Requirement.allScopes("orders:read"))
-            .get("/orders/{*}", Requirement.allScopes("orders:read"))
+            .get("/orders/{id}", Requirement.allScopes("orders:read"))
             .post("/orders", Requirement.allScopes("orders:write"))
             .get("/admin/stats", Requirement.allRoles("admin"))
             .get("/health", Requirement.permitAll())

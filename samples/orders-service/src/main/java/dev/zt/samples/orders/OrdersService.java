@@ -81,8 +81,14 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and {@code ZT_DPOP_NONCE} (DPoP and RFC 9728 metadata, see
  *       {@link #senderFromEnvironment}), optional {@code ZT_CLIENT_CERT_HEADER} (the RFC 9440 {@code Client-Cert}
  *       header from loopback as the client certificate of certificate-bound tokens, see
- *       {@link #clientCertHeaderFromEnvironment}). A plain-http issuer or JWKS URI that is not loopback is refused
- *       unless {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *       {@link #clientCertHeaderFromEnvironment}), optional {@code ZT_PDP_URL} and {@code ZT_PDP_TIMEOUT_MS} (an OPA
+ *       server asked on {@code GET /orders/{id}} after zt's object rule allowed, see {@link #pdpFromEnvironment}). A
+ *       plain-http issuer, JWKS URI or PDP URL that is not loopback is refused unless
+ *       {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *   <li>Orders have owners: {@code POST /orders} stores one owned by the caller's {@code sub} (201, {@code Location});
+ *       {@code GET /orders} lists the caller's own (all of them for role {@code admin}); {@code GET /orders/{id}} is
+ *       404 for an unknown id, else zt's object check decides (the owner or role {@code admin}; then the PDP, if
+ *       configured). See {@link OrderStore} for the bounds.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
@@ -197,8 +203,10 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
+    Optional<Pdp> pdp = pdpFromEnvironment(env);
     Enforcer enforcer = OrdersSecurity.enforcer(jwts, null,
-        senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)));
+        senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)),
+        pdp.map(p -> OrdersSecurity.pdp(p, Clock.systemUTC())));
     Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwts,
         SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
     OrdersService service = kind == ServerKind.NETTY
@@ -210,6 +218,8 @@ public final class OrdersService implements AutoCloseable {
     jwts.get(0).introspection().ifPresent(i -> LOG.info("orders-service introspects {}'s opaque tokens{} as {} "
         + "({}), answers cached up to {}", jwts.get(0).issuer(), i.introspectJwts() ? " and JWTs" : "", i.clientId(),
         i.clientAuth().wireName(), i.cacheTtl()));
+    pdp.ifPresent(p -> LOG.info("orders-service asks the OPA at {} (data path orders/allow, timeout {} ms) on "
+        + "GET /orders/{id} after the object rule allowed; decisions cached 5 s", p.base(), p.timeout().toMillis()));
     if (mtls.isPresent()) {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
@@ -573,6 +583,66 @@ public final class OrdersService implements AutoCloseable {
     return flag(env, "ZT_CLIENT_CERT_HEADER");
   }
 
+  /**
+   * The external policy decision point the standalone service asks on {@code GET /orders/{id}}: an OPA server's base
+   * URL ({@code ZT_PDP_URL}) and the deadline of each call ({@code ZT_PDP_TIMEOUT_MS}).
+   *
+   * @param base the OPA base URL, without a trailing slash; the Data API path {@code /v1/data/orders/allow} is added
+   * @param timeout no answer within it → 503 with {@code Retry-After}, never an allow
+   * @param plainHttp the base is plain {@code http}, which {@link #pdpFromEnvironment} accepted: loopback (by the
+   *     sample's own rule, {@link #isRemotePlainHttp}), or any host under {@code ZT_ALLOW_PLAIN_HTTP=true}
+   */
+  record Pdp(URI base, Duration timeout, boolean plainHttp) {}
+
+  /** {@code ZT_PDP_TIMEOUT_MS} when unset: 2 s. */
+  static final Duration DEFAULT_PDP_TIMEOUT = Duration.ofMillis(2000);
+
+  /**
+   * {@code ZT_PDP_URL} (an OPA base URL such as {@code http://127.0.0.1:8181}; a trailing slash is tolerated; http or
+   * https, a host, no user info, query or fragment; plain {@code http} to a host that is not loopback only with
+   * {@code ZT_ALLOW_PLAIN_HTTP=true}, since an answer forged in transit would be an allow) and
+   * {@code ZT_PDP_TIMEOUT_MS} (milliseconds, 1 to 60000, default 2000). Empty when {@code ZT_PDP_URL} is not set; the
+   * timeout without the URL, or any value not understood, is a start-up error naming the variable.
+   */
+  static Optional<Pdp> pdpFromEnvironment(Map<String, String> env) {
+    String url = value(env, "ZT_PDP_URL");
+    String timeoutText = value(env, "ZT_PDP_TIMEOUT_MS");
+    if (url == null) {
+      if (timeoutText != null) {
+        throw new IllegalArgumentException("ZT_PDP_TIMEOUT_MS is set but ZT_PDP_URL is not: the timeout is the "
+            + "deadline of each call to the PDP at ZT_PDP_URL");
+      }
+      return Optional.empty();
+    }
+    URI u = uri(url, "ZT_PDP_URL");
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("https") || scheme.equals("http")) || u.isOpaque() || u.getHost() == null
+        || u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null
+        || u.getPort() == 0 || u.getPort() > 65535) {
+      throw new IllegalArgumentException("ZT_PDP_URL: '" + printable(url) + "' is not an OPA base URL (http or https,"
+          + " a host, a port up to 65535 if any, no user info, query or fragment), e.g. http://127.0.0.1:8181");
+    }
+    if (isRemotePlainHttp(u) && !allowPlainHttp(env)) {
+      throw new IllegalArgumentException("ZT_PDP_URL uses plain http to a host that is not loopback ("
+          + printable(url) + "): a decision forged in transit would let requests through. Use https, or set "
+          + "ZT_ALLOW_PLAIN_HTTP=true inside a network you control");
+    }
+    String base = u.toString();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    Duration timeout = DEFAULT_PDP_TIMEOUT;
+    if (timeoutText != null) {
+      long ms = timeoutText.matches("[0-9]{1,9}") ? Long.parseLong(timeoutText) : -1;
+      if (ms < 1 || ms > 60_000) {
+        throw new IllegalArgumentException("ZT_PDP_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000,"
+            + " not '" + printable(timeoutText) + "'");
+      }
+      timeout = Duration.ofMillis(ms);
+    }
+    return Optional.of(new Pdp(URI.create(base), timeout, scheme.equals("http")));
+  }
+
   /** {@code ZT_ALLOW_PLAIN_HTTP}: {@code true} or {@code false} (any case), unset meaning false. */
   private static boolean allowPlainHttp(Map<String, String> env) {
     return flag(env, "ZT_ALLOW_PLAIN_HTTP");
@@ -680,7 +750,8 @@ public final class OrdersService implements AutoCloseable {
    */
   static OrdersService start(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer)
       throws Exception {
-    Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer);
+    OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
+    Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer, api);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     // Room for large (even oversized) tokens to reach zt, which answers 401 with a reason instead of the
@@ -694,7 +765,7 @@ public final class OrdersService implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     OrdersSecurity.protect(context, enforcer);
-    context.addServlet(new ServletHolder(new OrdersServlet()), "/");
+    context.addServlet(new ServletHolder(new OrdersServlet(api)), "/");
     server.setHandler(context);
     try {
       server.start();
@@ -751,7 +822,8 @@ public final class OrdersService implements AutoCloseable {
     }
   }
 
-  private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer) throws Exception {
+  private static Server startMtls(String host, Mtls mtls, Enforcer workloadEnforcer, OrdersApi api)
+      throws Exception {
     Server server = new Server();
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setSslContext(mtls.serverContext());
@@ -771,7 +843,7 @@ public final class OrdersService implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     OrdersSecurity.protect(context, workloadEnforcer);
-    context.addServlet(new ServletHolder(new OrdersServlet()), "/");
+    context.addServlet(new ServletHolder(new OrdersServlet(api)), "/");
     server.setHandler(context);
     server.start();
     return server;
@@ -802,13 +874,15 @@ public final class OrdersService implements AutoCloseable {
   static OrdersService startNetty(String host, int port, Enforcer enforcer, Mtls mtls, Enforcer workloadEnforcer,
       Duration idleTimeout) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
     Channel channel;
     Channel internal = null;
     try {
       if (mtls != null) {
-        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, mtls.serverContext());
+        internal = bindNetty(group, host, mtls.port(), workloadEnforcer, idleTimeout, mtls.serverContext(),
+            api);
       }
-      channel = bindNetty(group, host, port, enforcer, idleTimeout, null);
+      channel = bindNetty(group, host, port, enforcer, idleTimeout, null, api);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       throw e;
@@ -853,7 +927,7 @@ public final class OrdersService implements AutoCloseable {
 
   /** One Netty listener: idle close, TLS when {@code tls} is given (client certificate required), codec, zt, app. */
   private static Channel bindNetty(EventLoopGroup group, String host, int port, Enforcer enforcer,
-      Duration idleTimeout, SSLContext tls) throws InterruptedException {
+      Duration idleTimeout, SSLContext tls, OrdersApi api) throws InterruptedException {
     return new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -877,7 +951,7 @@ public final class OrdersService implements AutoCloseable {
                 new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(32 * 1024).setMaxHeaderSize(32 * 1024)),  // Jetty's limits here
                 new ZeroTrustHandler(enforcer),   // one per channel; before any handler that reads requests
-                new OrdersNettyHandler());        // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
+                new OrdersNettyHandler(api));  // reads ZeroTrustHandler.CALLER, routes on ZeroTrustHandler.PATH
             // end::readme-netty[]
           }
         })

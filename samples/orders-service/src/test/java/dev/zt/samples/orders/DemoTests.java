@@ -21,7 +21,10 @@ class DemoTests {
         .contains("reason ROUTE_UNMATCHED")
         .contains("reason TOKEN_EXPIRED")
         .contains("reason TOKEN_ALGORITHM_REJECTED")
-        .contains("All 23 steps behaved as expected.")
+        .contains("reason OBJECT_FORBIDDEN")
+        .contains("reason PDP_DENIED")
+        .contains("reason PDP_UNAVAILABLE")
+        .contains("All 32 steps behaved as expected.")
         .doesNotContain("UNEXPECTED");
   }
 }

@@ -43,6 +43,12 @@ abstract class EnvironmentChecks {
   @TempDir
   static Path dir;
 
+  /**
+   * What {@code GET /orders/1001} answers once zt allowed it: the application's 404 (order ids are 128-bit random, no
+   * order is called 1001). zt itself never answers 404, so this status means "zt let the request through".
+   */
+  private static final int REACHED = 404;
+
   private TestIssuer issuer;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -88,8 +94,8 @@ abstract class EnvironmentChecks {
     try (TestIssuer second = TestIssuer.start(); TestIssuer unlisted = TestIssuer.start();
         OrdersService service = OrdersService.startFromEnvironment(env("ZT_ISSUERS", second.issuer(),
             "ZT_ACCESS_TOKEN_TYPE", "at+jwt"))) {
-      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
-      assertThat(get(service, "/orders/1001", second.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(REACHED);
+      assertThat(get(service, "/orders/1001", second.token().scope("orders:read").build())).isEqualTo(REACHED);
       assertThat(get(service, "/orders/1001", second.token().scope("orders:read").header("typ", "JWT").build()))
           .as("ZT_ACCESS_TOKEN_TYPE applies to every listed issuer").isEqualTo(401);
       assertThat(get(service, "/orders/1001", second.token().scope("orders:read").audience("other-api").build()))
@@ -120,8 +126,8 @@ abstract class EnvironmentChecks {
       String firstClaimsSecond = issuer.token().issuer(second.issuer()).scope("orders:read").build();
 
       assertThat(get(service, "/orders/1001", second.token().scope("orders:read").build()))
-          .as("both issuers' keys are known to the service").isEqualTo(200);
-      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+          .as("both issuers' keys are known to the service").isEqualTo(REACHED);
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(REACHED);
       assertThat(get(service, "/orders/1001", secondClaimsFirst)).isEqualTo(401);
       assertThat(get(service, "/orders/1001", firstClaimsSecond)).isEqualTo(401);
     }
@@ -146,7 +152,7 @@ abstract class EnvironmentChecks {
     try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_PUBLIC_ORIGIN", ORIGIN,
         "ZT_REQUIRE_DPOP", "true"))) {
       String proof = DpopProof.of(key).request("GET", ORIGIN + "/orders/1001").accessToken(bound).build();
-      assertThat(dpop(service, "GET", "/orders/1001", bound, proof).statusCode()).isEqualTo(200);
+      assertThat(dpop(service, "GET", "/orders/1001", bound, proof).statusCode()).isEqualTo(REACHED);
       HttpResponse<String> replay = dpop(service, "GET", "/orders/1001", bound, proof);
       assertThat(replay.statusCode()).isEqualTo(401);
       assertThat(replay.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -182,10 +188,10 @@ abstract class EnvironmentChecks {
     TestKey key = TestKey.ec256();
     String bound = issuer.token().dpopBound(key).scope("orders:read").build();
     try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_PUBLIC_ORIGIN", ORIGIN))) {
-      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(REACHED);
       assertThat(get(service, "/orders/1001", bound)).isEqualTo(401);
       String proof = DpopProof.of(key).request("GET", ORIGIN + "/orders/1001").accessToken(bound).build();
-      assertThat(dpop(service, "GET", "/orders/1001", bound, proof).statusCode()).isEqualTo(200);
+      assertThat(dpop(service, "GET", "/orders/1001", bound, proof).statusCode()).isEqualTo(REACHED);
       HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
           + service.port() + "/orders/1001")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -209,7 +215,7 @@ abstract class EnvironmentChecks {
           .startsWith("DPoP realm=\"orders\", error=\"use_dpop_nonce\"");
       String nonce = first.headers().firstValue("DPoP-Nonce").orElseThrow();
       assertThat(dpop(service, "GET", "/orders/1001", bound, DpopProof.of(key).request("GET", ORIGIN + "/orders/1001")
-          .accessToken(bound).nonce(nonce).build()).statusCode()).isEqualTo(200);
+          .accessToken(bound).nonce(nonce).build()).statusCode()).isEqualTo(REACHED);
     }
   }
 
@@ -261,10 +267,10 @@ abstract class EnvironmentChecks {
     try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ACCESS_TOKEN_TYPE", "at+jwt"))) {
       assertThat(get(service, "/orders/1001", typedJwt)).isEqualTo(401);
       assertThat(get(service, "/orders/1001", untyped)).isEqualTo(401);
-      assertThat(get(service, "/orders/1001", accessToken)).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", accessToken)).isEqualTo(REACHED);
     }
     try (OrdersService service = OrdersService.startFromEnvironment(env())) {
-      assertThat(get(service, "/orders/1001", typedJwt)).as("without the setting").isEqualTo(200);
+      assertThat(get(service, "/orders/1001", typedJwt)).as("without the setting").isEqualTo(REACHED);
     }
   }
 
@@ -283,6 +289,27 @@ abstract class EnvironmentChecks {
     }
   }
 
+  /** Issue 15: the object rule's role {@code admin} is read from {@code ZT_ROLES_CLAIM} as the route rules' is. */
+  @Test
+  void rolesClaimWhenRealmAccessRolesThenTheAdminReadsAndListsOthersOrdersAndTopLevelRolesDoNot() throws Exception {
+    String keycloakAdmin = issuer.token().subject("kc-admin").scope("orders:read")
+        .claim("realm_access", Map.of("roles", List.of("admin"))).build();
+    String topLevelAdmin = issuer.token().subject("tl-admin").scope("orders:read").roles("admin").build();
+
+    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ROLES_CLAIM", "realm_access.roles"))) {
+      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+          + "/orders")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + issuer.token()
+          .subject("alice").scope("orders:write").build()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      String location = created.headers().firstValue("Location").orElseThrow();
+
+      assertThat(get(service, location, keycloakAdmin)).isEqualTo(200);
+      assertThat(send(service, "/orders", keycloakAdmin).body()).contains(location.substring("/orders/".length()));
+      assertThat(get(service, location, topLevelAdmin)).as("roles only from the configured claim").isEqualTo(403);
+      assertThat(send(service, "/orders", topLevelAdmin).body()).doesNotContain(location.substring(8));
+    }
+  }
+
   @Test
   void algorithmsWhenIssuersAlgorithmNotListedThenItsTokensRefused() throws Exception {
     String rs256 = issuer.token().scope("orders:read").build();
@@ -291,7 +318,7 @@ abstract class EnvironmentChecks {
       assertThat(get(service, "/orders/1001", rs256)).isEqualTo(401);
     }
     try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ALGORITHMS", "RS256"))) {
-      assertThat(get(service, "/orders/1001", rs256)).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", rs256)).isEqualTo(REACHED);
     }
   }
 
@@ -320,12 +347,12 @@ abstract class EnvironmentChecks {
     TestSvid other = EXAMPLE.issueX509Svid("/other");
     String token = boundTo(client);
     try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_CLIENT_CERT_HEADER", "true"))) {
-      assertThat(getWithClientCert(service, token, clientCert(client))).isEqualTo(200);
+      assertThat(getWithClientCert(service, token, clientCert(client))).isEqualTo(REACHED);
       assertThat(getWithClientCert(service, token, clientCert(other))).isEqualTo(401);
       assertThat(getWithClientCert(service, token, null)).isEqualTo(401);
       assertThat(getWithClientCert(service, token, clientCert(client).replace(":", ""))).isEqualTo(401);
       assertThat(getWithClientCert(service, issuer.token().scope("orders:read").build(), clientCert(other)))
-          .as("an unbound token stays a bearer token").isEqualTo(200);
+          .as("an unbound token stays a bearer token").isEqualTo(REACHED);
     }
   }
 
@@ -371,13 +398,13 @@ abstract class EnvironmentChecks {
     try (OrdersService service = OrdersService.startFromEnvironment(env(
         "ZT_INTROSPECTION_CLIENT_ID", "orders-service", "ZT_INTROSPECTION_CLIENT_SECRET", "s3cret",
         "ZT_INTROSPECTION_URI", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/introspect"))) {
-      assertThat(get(service, "/orders/1001", "good-opaque")).isEqualTo(200);
-      assertThat(get(service, "/orders/1001", "good-opaque")).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", "good-opaque")).isEqualTo(REACHED);
+      assertThat(get(service, "/orders/1001", "good-opaque")).isEqualTo(REACHED);
       assertThat(calls.get()).isEqualTo(1);
       HttpResponse<String> refused = send(service, "/orders/1001", "some-other-token");
       assertThat(refused.statusCode()).isEqualTo(401);
       assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
-      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(200);
+      assertThat(get(service, "/orders/1001", issuer.token().scope("orders:read").build())).isEqualTo(REACHED);
       assertThat(calls.get()).isEqualTo(2); // the JWT was verified locally
     } finally {
       endpoint.stop(0);

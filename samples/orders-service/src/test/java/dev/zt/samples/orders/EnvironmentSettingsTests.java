@@ -411,4 +411,90 @@ class EnvironmentSettingsTests {
     assertThat(jwts.get(0).introspection()).isPresent();
     assertThat(jwts.get(1).introspection()).isEmpty();
   }
+
+  // ---- issue 15: ZT_PDP_URL, ZT_PDP_TIMEOUT_MS ----
+
+  @Test
+  void pdpFromEnvironmentWhenUrlUnsetThenNoPdp() {
+    assertThat(OrdersService.pdpFromEnvironment(env())).isEmpty();
+    assertThat(OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", " "))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8181", "http://127.0.0.1:8181/", "http://127.0.0.1:8181//",
+      " http://127.0.0.1:8181/ "})
+  void pdpFromEnvironmentWhenUrlWithOrWithoutTrailingSlashThenTheSameBaseAndDefaultTimeout(String url) {
+    OrdersService.Pdp pdp = OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", url)).orElseThrow();
+    assertThat(pdp.base()).isEqualTo(URI.create("http://127.0.0.1:8181"));
+    assertThat(pdp.timeout()).isEqualTo(Duration.ofMillis(2000));
+  }
+
+  @Test
+  void pdpFromEnvironmentWhenHttpsOrLoopbackOrAPathThenAccepted() {
+    assertThat(OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "https://opa.example/opa/")).orElseThrow().base())
+        .isEqualTo(URI.create("https://opa.example/opa"));
+    assertThat(OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://localhost:8181")).orElseThrow().base())
+        .isEqualTo(URI.create("http://localhost:8181"));
+    assertThat(OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://[::1]:8181")).orElseThrow().base())
+        .isEqualTo(URI.create("http://[::1]:8181"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"opa:8181", "ftp://127.0.0.1", "http://", "http://u:p@127.0.0.1:8181",
+      "http://127.0.0.1:8181?x=1", "http://127.0.0.1:8181#f", "http://127.0.0.1:0", "http://127.0.0.1:70000",
+      "127.0.0.1:8181", "http://127.0.0.1 :8181", "/v1/data"})
+  void pdpFromEnvironmentWhenUrlNotAnOpaBaseUrlThenRefusedNamingTheVariable(String url) {
+    assertThatThrownBy(() -> OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", url)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PDP_URL");
+  }
+
+  @Test
+  void pdpFromEnvironmentWhenRemotePlainHttpThenRefusedUnlessAllowed() {
+    assertThatThrownBy(() -> OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://opa.example:8181")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PDP_URL")
+        .hasMessageContaining("ZT_ALLOW_PLAIN_HTTP=true");
+    assertThat(OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://opa.example:8181",
+        "ZT_ALLOW_PLAIN_HTTP", "true"))).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1", "250", "2000", "60000", " 500 "})
+  void pdpFromEnvironmentWhenTimeoutGivenThenUsed(String ms) {
+    assertThat(OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://127.0.0.1:8181", "ZT_PDP_TIMEOUT_MS", ms))
+        .orElseThrow().timeout()).isEqualTo(Duration.ofMillis(Long.parseLong(ms.strip())));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "60001", "2s", "PT2S", "1.5", "abc", "99999999999", "0x10"})
+  void pdpFromEnvironmentWhenTimeoutInvalidThenRefusedNamingTheVariable(String ms) {
+    assertThatThrownBy(() -> OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://127.0.0.1:8181",
+        "ZT_PDP_TIMEOUT_MS", ms))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ZT_PDP_TIMEOUT_MS");
+  }
+
+  @Test
+  void pdpFromEnvironmentWhenTimeoutWithoutUrlThenRefusedNamingBoth() {
+    assertThatThrownBy(() -> OrdersService.pdpFromEnvironment(env("ZT_PDP_TIMEOUT_MS", "500")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZT_PDP_TIMEOUT_MS")
+        .hasMessageContaining("ZT_PDP_URL");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8181/", "http://127.8.9.10:8181", "http://localhost:8181",
+      "http://[::1]:8181", "http://[0:0:0:0:0:0:0:1]:8181", "https://opa.example/opa/"})
+  void pdpWhenTheEnvironmentAcceptedTheUrlThenTheOpaBindingBuildsForOrderRead(String url) {
+    OrdersService.Pdp pdp = OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", url)).orElseThrow();
+    dev.zt.core.authz.PdpBinding binding = OrdersSecurity.pdp(pdp, java.time.Clock.systemUTC());
+    assertThat(binding.covers("order", "read")).isTrue();
+    assertThat(binding.covers("order", "write")).isFalse();
+    assertThat(binding.claims()).isEmpty();
+    assertThat(binding.timeout()).isGreaterThan(pdp.timeout());
+  }
+
+  @Test
+  void pdpWhenRemotePlainHttpAllowedThenTheOpaBindingBuilds() {
+    OrdersService.Pdp pdp = OrdersService.pdpFromEnvironment(env("ZT_PDP_URL", "http://opa.internal:8181",
+        "ZT_ALLOW_PLAIN_HTTP", "true")).orElseThrow();
+    assertThat(OrdersSecurity.pdp(pdp, java.time.Clock.systemUTC()).covers("order", "read")).isTrue();
+  }
 }

@@ -10,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,8 +90,8 @@ abstract class StandaloneChecks {
     String writer = issuer.token().scope("orders:write").build();
     String admin = issuer.token().roles("admin").build();
     HttpResponse<String> list = send("GET", "/orders", reader);
-    assertThat(list.body()).isEqualTo("{\"handler\":\"list-orders\",\"caller\":\"user-1\","
-        + "\"orders\":[{\"id\":\"1001\",\"total\":42.5},{\"id\":\"1002\",\"total\":7.0}]}");
+    assertThat(list.body()).startsWith("{\"handler\":\"list-orders\",\"caller\":\"user-1\",\"orders\":[")
+        .endsWith("]}");
     assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(send("GET", "/orders/1001", reader).body()).contains("\"handler\":\"get-order\"");
     assertThat(send("POST", "/orders", writer).statusCode()).isEqualTo(201);
@@ -171,7 +173,7 @@ abstract class StandaloneChecks {
 
     HttpResponse<String> res = send("GET", "/orders/" + id, reader);
 
-    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.statusCode()).as("zt let it through; the application has no such order").isEqualTo(404);
     assertThat(res.body()).contains("\"id\":\"" + id + "\"");
     assertThat(send("GET", "/admin/" + id, reader).statusCode()).isEqualTo(403);
   }
@@ -187,5 +189,149 @@ abstract class StandaloneChecks {
         assertThat(res.body()).as(trick).doesNotContain("admin-stats");
       }
     }
+  }
+
+  // ---- issue 15, the sample's contract: orders have owners ----
+
+  private static final java.util.regex.Pattern ORDER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
+
+  private String token(String sub, String scope, String... roles) {
+    var b = issuer.token().subject(sub).scope(scope);
+    return roles.length == 0 ? b.build() : b.roles(roles).build();
+  }
+
+  /** Creates an order as {@code sub} and returns its id, read from {@code Location}. */
+  String create(String sub) throws Exception {
+    HttpResponse<String> res = send("POST", "/orders", token(sub, "orders:write"));
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+    String location = res.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("/orders/");
+    return location.substring("/orders/".length());
+  }
+
+  @Test
+  void createWhenCallerHasOrdersWriteThen201LocationAndTheCallerOwnsIt() throws Exception {
+    HttpResponse<String> res = send("POST", "/orders", token("alice", "orders:write"));
+
+    assertThat(res.statusCode()).isEqualTo(201);
+    String id = res.headers().firstValue("Location").orElseThrow().substring("/orders/".length());
+    assertThat(res.headers().firstValue("Location")).contains("/orders/" + id);
+    assertThat(ORDER_ID.matcher(id).matches()).as(id).isTrue();
+    assertThat(res.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(res.body()).isEqualTo("{\"handler\":\"create-order\",\"caller\":\"alice\",\"id\":\"" + id
+        + "\",\"owner\":\"alice\"}");
+  }
+
+  @Test
+  void createWhenRepeatedThenIdsAreUniqueRandomAndNotInSequence() throws Exception {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(create("seq-user"));
+    }
+    assertThat(ids).hasSize(20).allMatch(id -> ORDER_ID.matcher(id).matches());
+    // 128 random bits each: no two share even their first 8 characters (48 bits), as counters or time-based ids would
+    assertThat(ids.stream().map(id -> id.substring(0, 8)).distinct().count()).isEqualTo(20);
+  }
+
+  @Test
+  void createWhenScopeIsOnlyOrdersReadThen403InsufficientScopeAndNothingStored() throws Exception {
+    HttpResponse<String> res = send("POST", "/orders", token("nowrite", "orders:read"));
+    assertThat(res.statusCode()).isEqualTo(403);
+    assertThat(res.headers().firstValue("Location")).isEmpty();
+    assertThat(send("GET", "/orders", token("nowrite", "orders:read")).body()).contains("\"orders\":[]");
+  }
+
+  @Test
+  void getOrderWhenOwnerThen200WithTheOrder() throws Exception {
+    String id = create("alice");
+
+    HttpResponse<String> res = send("GET", "/orders/" + id, token("alice", "orders:read"));
+
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.body()).isEqualTo("{\"handler\":\"get-order\",\"caller\":\"alice\",\"id\":\"" + id
+        + "\",\"owner\":\"alice\"}");
+  }
+
+  @Test
+  void getOrderWhenAdminThen200EvenThoughNotTheOwner() throws Exception {
+    String id = create("alice");
+
+    HttpResponse<String> res = send("GET", "/orders/" + id, token("root", "orders:read", "admin"));
+
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.body()).contains("\"owner\":\"alice\"").contains("\"caller\":\"root\"");
+  }
+
+  @Test
+  void getOrderWhenNeitherOwnerNorAdminThen403ProblemJsonNeverInsufficientScope() throws Exception {
+    String id = create("alice");
+    Map<String, String> others = new java.util.LinkedHashMap<>();
+    others.put("bob", token("bob", "orders:read"));
+    others.put("bob with every scope", token("bob", "orders:read orders:write"));
+    others.put("a role that is not admin", token("bob", "orders:read", "support"));
+    others.put("'alice' by case", token("Alice", "orders:read"));
+    others.put("'admin' by case", token("bob", "orders:read", "Admin"));
+    dev.zt.core.WireResponse zts = OrdersSecurity.enforcer(issuer.bearerJwt().build(), null).respond(
+        new dev.zt.core.Decision.Deny(dev.zt.core.DenyReason.OBJECT_FORBIDDEN, "object", "default-deny", List.of()));
+
+    for (Map.Entry<String, String> o : others.entrySet()) {
+      HttpResponse<String> res = send("GET", "/orders/" + id, o.getValue());
+      assertThat(res.statusCode()).as(o.getKey()).isEqualTo(403);
+      assertThat(res.headers().firstValue("Content-Type")).as(o.getKey()).contains("application/problem+json");
+      assertThat(res.headers().allValues("WWW-Authenticate")).as(o.getKey())
+          .noneMatch(v -> v.contains("insufficient_scope"));
+      assertThat(res.body()).as(o.getKey()).doesNotContain("insufficient_scope").doesNotContain("\"handler\"")
+          .doesNotContain("alice");
+      assertThat(res.body()).as(o.getKey() + ": zt's own answer").isEqualTo(zts.body());
+      assertThat(res.headers().firstValue("Cache-Control")).isEqualTo(Optional.ofNullable(zts.headers()
+          .get("Cache-Control")));
+    }
+  }
+
+  @Test
+  void getOrderWhenIdUnknownThen404() throws Exception {
+    create("alice");
+    HttpResponse<String> res = send("GET", "/orders/AAAAAAAAAAAAAAAAAAAAAA", token("alice", "orders:read"));
+    assertThat(res.statusCode()).isEqualTo(404);
+    assertThat(send("GET", "/orders/AAAAAAAAAAAAAAAAAAAAAA", token("root", "orders:read", "admin")).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void getOrderWhenNoReadScopeThenTheRouteRuleRefusesFirst() throws Exception {
+    String id = create("alice");
+    HttpResponse<String> res = send("GET", "/orders/" + id, token("alice", "orders:write"));
+    assertThat(res.statusCode()).isEqualTo(403);
+    assertThat(res.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+        v -> assertThat(v).contains("insufficient_scope"));
+    assertThat(send("GET", "/orders/" + id, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void listWhenCallerOwnsOrdersThenOnlyTheirOwnAndEveryOrderForAdmin() throws Exception {
+    String carols = create("carol");
+    String daves = create("dave");
+
+    String carolList = send("GET", "/orders", token("carol", "orders:read")).body();
+    String daveList = send("GET", "/orders", token("dave", "orders:read")).body();
+    String nobodyList = send("GET", "/orders", token("erin", "orders:read")).body();
+    String adminList = send("GET", "/orders", token("root", "orders:read", "admin")).body();
+
+    assertThat(carolList).contains("{\"id\":\"" + carols + "\",\"owner\":\"carol\"}").doesNotContain(daves)
+        .doesNotContain("\"owner\":\"dave\"");
+    assertThat(daveList).contains(daves).doesNotContain(carols);
+    assertThat(nobodyList).isEqualTo("{\"handler\":\"list-orders\",\"caller\":\"erin\",\"orders\":[]}");
+    assertThat(adminList).contains(carols).contains(daves);
+  }
+
+  @Test
+  void createWhenBodyIsSentThenIgnoredTheSameOnEveryServer() throws Exception {
+    HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
+        + "/orders")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token("frank",
+        "orders:write")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"owner\":\"mallory\",\"id\":\"chosen\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(201);
+    assertThat(res.body()).contains("\"owner\":\"frank\"").doesNotContain("mallory").doesNotContain("chosen");
   }
 }

@@ -56,6 +56,16 @@ public final class CoreAccess {
      * exported to zt's modules only.
      */
     Enforcer.Builder testingGate(Enforcer.Builder builder, Gate gate);
+
+    /**
+     * Decides on {@code request} as {@link Enforcer#enforce} does, handing each gate's name and step to
+     * {@code trace} as the pipeline takes it (for {@code zt explain}; the decision is audited as any other).
+     */
+    java.util.concurrent.CompletionStage<dev.zt.core.Decision> enforceTraced(Enforcer enforcer,
+        dev.zt.core.RequestContext request, java.util.function.BiConsumer<String, Step> trace);
+
+    /** The state store set on {@code builder}, or {@code null} when none is (the enforcer then makes its own). */
+    dev.zt.core.spi.SecurityState stateOrNull(Enforcer.Builder builder);
   }
 
   private static Callers callers;

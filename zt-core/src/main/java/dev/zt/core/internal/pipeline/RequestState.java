@@ -66,6 +66,7 @@ public final class RequestState {
   private long[] longs = NO_LONGS; // slots from Slots.INLINE_LONGS on
   // only for a decision that waited on I/O: whether it (or an adapter's timeout) has been audited
   private boolean decidedLater;
+  private java.util.function.BiConsumer<String, Step> trace; // only for zt explain; null on every real request
   private volatile int settled;
   private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<RequestState> SETTLED =
       java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(RequestState.class, "settled");
@@ -174,6 +175,18 @@ public final class RequestState {
   }
 
   /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */
+  /** Records each gate's step for this request (zt explain): not for production requests. */
+  public void trace(java.util.function.BiConsumer<String, Step> trace) {
+    this.trace = trace;
+  }
+
+  /** Hands {@code gate}'s {@code step} to the trace, if this request is traced. */
+  public void traced(String gate, Step step) {
+    if (trace != null) {
+      trace.accept(gate, step);
+    }
+  }
+
   public static final String UNKNOWN = "unknown";
 
   /**
