@@ -235,7 +235,7 @@ public final class OrdersService implements AutoCloseable {
         + "({}), answers cached up to {}", jwts.get(0).issuer(), i.introspectJwts() ? " and JWTs" : "", i.clientId(),
         i.clientAuth().wireName(), i.cacheTtl()));
     pdp.ifPresent(p -> LOG.info("orders-service asks the OPA at {} (data path orders/allow, timeout {} ms) on "
-        + "GET /orders/{{id}} after the object rule allowed; decisions cached 5 s", p.base(), p.timeout().toMillis()));
+        + "GET /orders/{id} after the object rule allowed; decisions cached 5 s", p.base(), p.timeout().toMillis()));
     if (mtls.isPresent()) {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
