@@ -91,6 +91,17 @@ import org.slf4j.LoggerFactory;
  *       server asked on {@code GET /orders/{id}} after zt's object rule allowed, see {@link #pdpFromEnvironment}). A
  *       plain-http issuer, JWKS URI or PDP URL that is not loopback is refused unless
  *       {@code ZT_ALLOW_PLAIN_HTTP=true}.</li>
+ *   <li>With {@code ZT_POLICY_FILE} (a {@code zt-policy.yaml}, see docs/policy-file.md; the shipped
+ *       {@code samples/orders-service/zt-policy.yaml} is the built-in configuration as a file), the bearer listener's
+ *       whole configuration comes from the file instead: issuers, audience, routes, the object rule, trust, rate
+ *       limits, detection, countermeasures, PDP bindings, forwarded-for trust. The file may reference the environment
+ *       as {@code ${NAME}}; a variable it replaces ({@link #POLICY_FILE_COVERS}) that is set but not referenced is a
+ *       start-up error. An invalid file stops the service (exit 2, each problem at {@code file:line} on stderr); at run
+ *       time a changed file is applied within 2 s on both servers ({@link LivePolicy}), a bad one keeps the last good
+ *       policy and is logged as a WARN naming the file and the reason. {@code PORT}, {@code ZT_HOST},
+ *       {@code ZT_SERVER} and the mTLS listener stay environment variables. Check a file before deploying it with the
+ *       {@code zt} CLI ({@code java -jar zt-cli/target/zt.jar check|test|explain|diff}, docs/cli.md). See
+ *       {@link #startFromPolicyFile}.</li>
  *   <li>Orders have owners: {@code POST /orders} stores one owned by the caller's {@code sub} (201, {@code Location});
  *       {@code GET /orders} lists the caller's own (all of them for role {@code admin}); {@code GET /orders/{id}} is
  *       404 for an unknown id, else zt's object check decides (the owner or role {@code admin}; then the PDP, if
