@@ -45,7 +45,10 @@ final class Audit implements AuditSink {
   static final AttributeKey<String> DETAIL = AttributeKey.stringKey("zt.detail");
   static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
 
-  private static final Logger LOG = LoggerFactory.getLogger("dev.zt.audit");
+  private static final Logger AUDIT_LOG = LoggerFactory.getLogger("dev.zt.audit");
+
+  /** The audit log, or a no-op one for an enforcer that decides made-up requests (a policy file's embedded tests). */
+  private final Logger log;
 
   static final AttributeKey<String> ACTION = AttributeKey.stringKey("zt.action");
   static final AttributeKey<String> TARGET = AttributeKey.stringKey("zt.target");
@@ -71,6 +74,12 @@ final class Audit implements AuditSink {
   private final Map<String, Attributes> objectAllows = new ConcurrentHashMap<>();
 
   Audit(OpenTelemetry otel, RoutePolicy routes) {
+    this(otel, routes, false);
+  }
+
+  /** With {@code quiet}, nothing is logged: for enforcers whose decisions are tests, not requests. */
+  Audit(OpenTelemetry otel, RoutePolicy routes, boolean quiet) {
+    this.log = quiet ? org.slf4j.helpers.NOPLogger.NOP_LOGGER : AUDIT_LOG;
     this.decisions = otel.getMeter("dev.zt")
         .counterBuilder("zt.decisions")
         .setDescription("Enforcement decisions by decision, gate, reason and rule")
@@ -126,11 +135,11 @@ final class Audit implements AuditSink {
     }
 
     if (decision instanceof Decision.Deny d) {
-      if (LOG.isInfoEnabled()) {
-        LOG.info(decisionLine(ex, decision));
+      if (log.isInfoEnabled()) {
+        log.info(decisionLine(ex, decision));
       }
-    } else if (LOG.isDebugEnabled()) {
-      LOG.debug(decisionLine(ex, decision));
+    } else if (log.isDebugEnabled()) {
+      log.debug(decisionLine(ex, decision));
     }
   }
 
@@ -166,7 +175,7 @@ final class Audit implements AuditSink {
       span.addEvent(EVENT, b.build());
     }
     boolean deny = decision instanceof Decision.Deny;
-    if (deny ? LOG.isInfoEnabled() : LOG.isDebugEnabled()) {
+    if (deny ? log.isInfoEnabled() : log.isDebugEnabled()) {
       Line line = new Line("zt");
       if (decision instanceof Decision.Deny d) {
         line.field("decision", "deny").number("status", d.status()).field("gate", d.gate())
@@ -179,9 +188,9 @@ final class Audit implements AuditSink {
           .field("sub", caller.subject().orElse("-")).field("client", caller.clientId().orElse("-"))
           .field("workload", caller.workload().orElse("-")).field("detail", detail);
       if (deny) {
-        LOG.info(line.toString());
+        log.info(line.toString());
       } else {
-        LOG.debug(line.toString());
+        log.debug(line.toString());
       }
     }
   }
@@ -199,8 +208,8 @@ final class Audit implements AuditSink {
       caller.subject().ifPresent(v -> b.put(SUBJECT, v));
       span.addEvent(SHADOW_EVENT, b.build());
     }
-    if (LOG.isInfoEnabled()) {
-      LOG.info(new Line("zt shadow").field("kind", kind).field("rule", rule).field("would", would)
+    if (log.isInfoEnabled()) {
+      log.info(new Line("zt shadow").field("kind", kind).field("rule", rule).field("would", would)
           .field("actual", actual).field("method", method).field("path", path)
           .field("sub", caller.subject().orElse("-")).toString());
     }
@@ -326,7 +335,7 @@ final class Audit implements AuditSink {
       span.addEvent("zt.verdict", Attributes.of(RULE, v.rule(), SEVERITY, v.severity().name(), EVIDENCE,
           v.evidence(), IDENTITY, identity));
     }
-    LOG.warn(new Line("zt verdict").field("rule", v.rule()).field("severity", v.severity().name())
+    log.warn(new Line("zt verdict").field("rule", v.rule()).field("severity", v.severity().name())
         .field("identity", identity).field("evidence", v.evidence()).toString());
   }
 
@@ -343,7 +352,7 @@ final class Audit implements AuditSink {
       span.addEvent("zt.action", Attributes.builder().put(ACTION, name).put(TARGET, target).put(RULE, rule)
           .put(EVIDENCE, evidence).put(TTL, ttl.toSeconds()).build());
     }
-    LOG.warn(new Line("zt").field("action", name).field("target", target).field("rule", rule)
+    log.warn(new Line("zt").field("action", name).field("target", target).field("rule", rule)
         .number("ttl_seconds", ttl.toSeconds()).field("evidence", evidence).toString());
   }
 
@@ -360,7 +369,7 @@ final class Audit implements AuditSink {
       }
     }
     String query = unredacted ? ex.request().rawQuery() : Redaction.queryValues(ex.request().rawQuery());
-    LOG.info(new Line("zt monitored").field("identity", ex.identity())
+    log.info(new Line("zt monitored").field("identity", ex.identity())
         .field("decision", decision.allowed() ? "allow" : ((Decision.Deny) decision).reason().name())
         .field("rule", decision.rule()).field("method", ex.request().method())
         .field("raw_path", ex.request().rawPath()).field("query", query)

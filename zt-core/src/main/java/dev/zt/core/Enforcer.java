@@ -95,6 +95,12 @@ public final class Enforcer {
       public dev.zt.core.spi.SecurityState stateOrNull(Builder builder) {
         return builder.state;
       }
+
+      @Override
+      public Builder quietAudit(Builder builder) {
+        builder.quietAudit = true;
+        return builder;
+      }
     });
   }
 
@@ -144,7 +150,8 @@ public final class Enforcer {
     this.realm = b.realm == null ? "zt" : b.realm;
     Executor executor = b.blockingExecutor == null ? defaultExecutor() : b.blockingExecutor;
     this.listener = b.listener;
-    this.audit = new Audit(b.openTelemetry == null ? GlobalOpenTelemetry.get() : b.openTelemetry, routes);
+    this.audit = b.quietAudit ? new Audit(OpenTelemetry.noop(), routes, true)
+        : new Audit(b.openTelemetry == null ? GlobalOpenTelemetry.get() : b.openTelemetry, routes);
     TrustPolicy trust = b.trust == null ? TrustPolicy.defaults() : b.trust;
     RatePolicy rates = b.rates == null ? RatePolicy.defaults() : b.rates;
     Detection detection = b.detection == null ? Detection.defaults() : b.detection;
@@ -780,6 +787,8 @@ public final class Enforcer {
     private Clock clock;
     private String realm;
     private OpenTelemetry openTelemetry;
+    /** Decisions are tests, not requests: nothing logged, no telemetry (set through CoreAccess only). */
+    private boolean quietAudit;
     private Executor blockingExecutor;
     private AuditListener listener;
     private TrustPolicy trust;

@@ -114,11 +114,15 @@ public final class TestTokens {
     }
   }
 
-  /** The file's enforcer builder, each issuer's keys replaced by this object's. */
+  /**
+   * The file's enforcer builder, each issuer's keys replaced by this object's. Its decisions are tests, not requests:
+   * they are not written to the {@code dev.zt.audit} log nor sent to OpenTelemetry (an audit listener set on the builder
+   * still hears them), so a made-up caller's SQL injection test never reads as an attack in the operators' audit trail.
+   */
   public Enforcer.Builder enforcerBuilder() {
     Map<String, JWKSource<SecurityContext>> sources = new LinkedHashMap<>();
     keys.forEach((iss, k) -> sources.put(iss, new ImmutableJWKSet<>(new JWKSet(k.jwk().toPublicJWK()))));
-    return file.recipe().builder(sources);
+    return dev.zt.core.internal.pipeline.CoreAccess.enforcers().quietAudit(file.recipe().builder(sources));
   }
 
   private static Key key(Recipe.IssuerSpec issuer) {

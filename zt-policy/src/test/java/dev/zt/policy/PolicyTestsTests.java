@@ -134,4 +134,29 @@ class PolicyTestsTests {
 
     dev.zt.testkit.ZtAssertions.assertThatDecision(decision).isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
   }
+
+  @Test
+  void enforcerBuilderWhenTestTokensThenDecisionsStayOutOfTheOperatorsTelemetry() throws Exception {
+    PolicyFile file = parse("");
+    io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics =
+        io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
+    try (io.opentelemetry.sdk.OpenTelemetrySdk otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setMeterProvider(io.opentelemetry.sdk.metrics.SdkMeterProvider.builder().registerMetricReader(metrics).build())
+        .build()) {
+      dev.zt.core.RequestContext anonymous = dev.zt.core.RequestContext.builder("GET", "/orders").build();
+      dev.zt.core.Enforcer test = TestTokens.forPolicy(file).enforcerBuilder().openTelemetry(otel).build();
+      assertThat(test.enforce(anonymous).toCompletableFuture().join().allowed()).isFalse();
+      assertThat(decisionsCounted(metrics)).isZero();
+
+      dev.zt.core.Enforcer real = file.enforcerBuilder().openTelemetry(otel).build();
+      assertThat(real.enforce(anonymous).toCompletableFuture().join().allowed()).isFalse();
+      assertThat(decisionsCounted(metrics)).isEqualTo(1);
+    }
+  }
+
+  private static long decisionsCounted(io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics) {
+    return metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("zt.decisions"))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .mapToLong(io.opentelemetry.sdk.metrics.data.LongPointData::getValue).sum();
+  }
 }

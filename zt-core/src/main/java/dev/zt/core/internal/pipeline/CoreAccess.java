@@ -66,6 +66,13 @@ public final class CoreAccess {
 
     /** The state store set on {@code builder}, or {@code null} when none is (the enforcer then makes its own). */
     dev.zt.core.spi.SecurityState stateOrNull(Enforcer.Builder builder);
+
+    /**
+     * Marks {@code builder}'s enforcer as one that decides made-up requests (a policy file's embedded tests, a
+     * replay, {@code zt explain}): its decisions are neither logged on {@code dev.zt.audit} nor sent to
+     * OpenTelemetry, so they never read as a real caller's. Its audit listener, if any, still hears them.
+     */
+    Enforcer.Builder quietAudit(Enforcer.Builder builder);
   }
 
   private static Callers callers;
