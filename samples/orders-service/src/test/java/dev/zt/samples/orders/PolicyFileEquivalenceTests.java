@@ -133,8 +133,9 @@ class PolicyFileEquivalenceTests {
       }
 
       assertThat(b).containsExactlyElementsOf(a);
-      assertThat(a).extracting(Outcome::reason).contains("", "CREDENTIAL_MISSING", "TOKEN_EXPIRED", "INSUFFICIENT_SCOPE", "INSUFFICIENT_ROLE", "ROUTE_UNMATCHED", "TOKEN_AUDIENCE_MISMATCH",
-          "ATTACK_DETECTED", "TOKEN_SUSPENDED", "RATE_LIMITED", "OBJECT_FORBIDDEN");
+      assertThat(a).extracting(Outcome::reason).contains("", "CREDENTIAL_MISSING", "TOKEN_EXPIRED",
+          "INSUFFICIENT_SCOPE", "INSUFFICIENT_ROLE", "ROUTE_UNMATCHED", "TOKEN_AUDIENCE_MISMATCH", "ATTACK_DETECTED",
+          "TOKEN_SUSPENDED", "RATE_LIMITED", "OBJECT_FORBIDDEN");
       assertThat(a).extracting(Outcome::rule).contains("order-read-owner-or-admin", "default-deny");
     }
   }

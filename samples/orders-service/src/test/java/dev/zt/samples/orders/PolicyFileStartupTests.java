@@ -154,6 +154,33 @@ class PolicyFileStartupTests {
   }
 
   @Test
+  void startFromEnvironmentWhenPolicyFileAndMtlsThenWorkloadListenerStaysOnTheEnvironment() throws Exception {
+    dev.zt.testkit.spiffe.TestTrustDomain td = dev.zt.testkit.spiffe.TestTrustDomain.create("example.org");
+    dev.zt.testkit.spiffe.TestSvid own = td.issueX509Svid("/ns/shop/sa/orders");
+    Path cert = Files.writeString(dir.resolve("svid.pem"), own.chainPem());
+    Path key = Files.writeString(dir.resolve("svid.key"), own.keyPem());
+    Path bundle = Files.writeString(dir.resolve("bundle.pem"), td.bundle().pem());
+    Path file = write(PolicyFileChecks.policy("orders:read").replace("${ZT_ISSUER}", issuer.issuer()));
+    Map<String, String> env = env(file, "ZT_MTLS_PORT", "0", "ZT_SVID_CERT", cert.toString(), "ZT_SVID_KEY",
+        key.toString(), "ZT_TRUST_DOMAIN", "example.org", "ZT_X509_BUNDLE", bundle.toString());
+
+    // ZT_ISSUER is not in the file, but the mTLS listener's enforcer names it: not refused
+    try (OrdersService service = OrdersService.startFromEnvironment(env)) {
+      javax.net.ssl.SSLContext checkout = dev.zt.testkit.spiffe.TestTrustDomain.sslContextFor(
+          td.issueX509Svid("/ns/shop/sa/checkout"), td);
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) checkout.getSocketFactory()
+          .createSocket("127.0.0.1", service.mtlsPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("GET /internal/inventory HTTP/1.1\r\nHost: localhost\r\n"
+            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+            .startsWith("HTTP/1.1 200");
+      }
+      assertThat(service.policy()).isPresent();
+    }
+  }
+
+  @Test
   void reloadLineWhenRejectedThenOneWarnLineNamingFileAndReason() {
     PolicyReload rejected = new PolicyReload(PolicyReload.Outcome.REJECTED, Path.of("/etc/zt/zt-policy.yaml"),
         "sha256:aa", "sha256:aa", Optional.of("zt-policy.yaml:3: /realms: unknown key\nsecond"), Instant.EPOCH);
