@@ -47,7 +47,6 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import dev.zt.policy.InvalidPolicyException;
 import dev.zt.policy.LivePolicy;
-import dev.zt.policy.PolicyFile;
 import dev.zt.policy.PolicyProblem;
 import dev.zt.policy.PolicyReload;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
