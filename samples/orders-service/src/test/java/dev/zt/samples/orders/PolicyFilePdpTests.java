@@ -76,6 +76,7 @@ class PolicyFilePdpTests {
     String carol = issuer.token().subject("carol").roles("admin").scope("orders:read").build();
     opa.result(true); // the file's embedded object tests are decided with the PDP too, at every load
     try (OrdersService service = OrdersService.startFromEnvironment(env)) {
+      assertThat(service.policy()).isPresent(); // the file's pdp:, not the built-in ZT_PDP_URL wiring
       int port = service.port();
       String location = send(port, "POST", "/orders", alice).headers().firstValue("Location").orElseThrow();
       int asked = opa.requestCount();

@@ -88,7 +88,9 @@ class PolicyFileProcessTests {
         until(lines, l -> l.contains("INFO") && l.contains("policy file " + file + " applied: sha256:"), 10);
       } finally {
         p.destroy();
-        p.waitFor(10, TimeUnit.SECONDS);
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
       }
     }
   }

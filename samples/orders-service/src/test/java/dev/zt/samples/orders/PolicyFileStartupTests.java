@@ -199,10 +199,17 @@ class PolicyFileStartupTests {
     pb.environment().clear();
     pb.environment().putAll(env(file));
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Path err = dir.resolve("stderr.txt");
+    pb.redirectError(err.toFile());
     Process p = pb.start();
-    String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly(); // it started after all: never leave it running
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
 
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(exited).as("exited by itself; stderr: %s", stderr).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(stderr).contains("orders-service: ZT_POLICY_FILE: " + file + " is refused")
         .contains(file + ":3: ");
