@@ -7,6 +7,12 @@ import java.util.Map;
  * {@code NAME} without a default is a problem; an empty value counts as set). {@code $${} is a literal {@code ${}. A
  * replacement is text, never re-read: a value holding {@code ${X}} stays as it is, and YAML syntax in it means
  * nothing. Keys are never substituted.
+ *
+ * <p>A plain (unquoted) scalar that is one whole reference ({@code allow_plain_http_key_source:
+ * ${ZT_ALLOW_PLAIN_HTTP:-false}}, {@code capacity: ${ORDERS_LIMIT:-50}}) takes the type its replacement spells:
+ * {@code true} / {@code false} a boolean, a decimal integer a number; anything else, and every quoted or partial
+ * reference ({@code "${TENANT}"}, {@code https://${HOST}/}), stays text. Quote a reference to keep a digit string a
+ * string.
  */
 final class EnvSubstitution {
 
@@ -63,5 +69,24 @@ final class EnvSubstitution {
       i++;
     }
     return out.toString();
+  }
+
+  private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile("\\$\\{[^}]*}");
+  private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]{0,17})");
+
+  /** Whether {@code raw} (before substitution) is exactly one reference: {@code ${NAME}} or {@code ${NAME:-x}}. */
+  static boolean isWholeReference(String raw) {
+    return WHOLE.matcher(raw).matches();
+  }
+
+  /** A whole reference's replacement as YAML 1.2's core schema would type it: boolean, integer, else text. */
+  static Object typed(String replaced) {
+    if (replaced.equals("true") || replaced.equals("false")) {
+      return Boolean.valueOf(replaced);
+    }
+    if (INTEGER.matcher(replaced).matches()) {
+      return Long.valueOf(replaced);
+    }
+    return replaced;
   }
 }

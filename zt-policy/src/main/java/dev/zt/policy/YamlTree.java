@@ -199,7 +199,9 @@ final class YamlTree {
       String v = s.getValue();
       if (tag.equals(Tag.STR) || tag.equals(Tag.ENV_TAG) && s.getScalarStyle() == ScalarStyle.PLAIN) {
         // a plain ${X} resolves to the engine's own env tag, which is ours to substitute
-        return env.substitute(v, pointer, lineOf(s.getStartMark()));
+        String out = env.substitute(v, pointer, lineOf(s.getStartMark()));
+        return s.getScalarStyle() == ScalarStyle.PLAIN && EnvSubstitution.isWholeReference(v)
+            ? EnvSubstitution.typed(out) : out;
       }
       if (s.getScalarStyle() != ScalarStyle.PLAIN) {
         checkTag(node, Tag.STR, pointer);

@@ -38,6 +38,15 @@ class PolicyFileTests {
     return PolicyFile.parse("p.yaml", text, Map.of(), PolicyExtensions.none());
   }
 
+  static List<PolicyProblem> problemsWith(String text, Map<String, String> env) {
+    try {
+      PolicyFile.parse("p.yaml", text, env, PolicyExtensions.none());
+    } catch (InvalidPolicyException e) {
+      return e.problems();
+    }
+    throw new AssertionError("the file was accepted");
+  }
+
   static List<PolicyProblem> problems(String text) {
     try {
       parse(text);
@@ -153,6 +162,36 @@ class PolicyFileTests {
     Map<String, Object> issuer = (Map<String, Object>) ((List<?>) file.document().get("issuers")).get(0);
     assertThat(issuer).containsEntry("issuer", "https://fallback.example").containsEntry("audience", "billing");
     assertThat(file.document()).containsEntry("realm", "${literal}-${X}"); // escaped, and a value is never re-read
+  }
+
+  @Test
+  void parseWhenWholeUnquotedReferenceThenTypedLikeYaml() throws Exception {
+    String text = HEAD.replace("audience: orders-api", "audience: orders-api\n    allow_plain_http_key_source: "
+        + "${PLAIN:-false}\n    roles_claim: \"${DIGITS}\"") + ROUTES + """
+        rate_limits:
+          default:
+            name: default
+            bandwidths:
+              - capacity: ${CAPACITY:-50}
+                period: 1m
+        """;
+
+    PolicyFile file = PolicyFile.parse("p.yaml", text, Map.of("PLAIN", "true", "DIGITS", "42"),
+        PolicyExtensions.none());
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> issuer = (Map<String, Object>) ((List<?>) file.document().get("issuers")).get(0);
+    assertThat(issuer).containsEntry("allow_plain_http_key_source", true).containsEntry("roles_claim", "42");
+    assertThat(file.document().get("rate_limits").toString()).contains("capacity=50");
+  }
+
+  @Test
+  void parseWhenWholeReferenceIsNotABooleanThenTheSchemaRefusesIt() {
+    String text = HEAD.replace("audience: orders-api", "audience: orders-api\n    allow_plain_http_key_source: "
+        + "${PLAIN}") + ROUTES;
+
+    assertThat(problemsWith(text, Map.of("PLAIN", "yes"))).anySatisfy(x ->
+        assertThat(x.pointer()).isEqualTo("/issuers/0/allow_plain_http_key_source"));
   }
 
   @Test

@@ -117,12 +117,29 @@ class PolicyFileStartupTests {
   @Test
   void startFromEnvironmentWhenCoveredVariableNotReferencedThenRefusedNamingEach() {
     assertThatThrownBy(() -> OrdersService.startFromEnvironment(env(SHIPPED, "ZT_PDP_URL", "http://127.0.0.1:8181",
-        "ZT_ROLES_CLAIM", "realm_access.roles")))
+        "ZT_MAX_TOKEN_LIFETIME", "PT5M")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ZT_PDP_URL (the file's pdp:")
-        .hasMessageContaining("ZT_ROLES_CLAIM (the file's issuers: roles_claim:)")
+        .hasMessageContaining("ZT_MAX_TOKEN_LIFETIME (the file's issuers: max_token_lifetime:)")
         .hasMessageNotContaining("ZT_ISSUER (") // referenced by the file: used, not refused
         .hasMessageNotContaining("ZT_AUDIENCE (");
+  }
+
+  @Test
+  void startFromEnvironmentWhenShippedFileAndItsOptionalVariablesSetThenStarts() throws Exception {
+    try (OrdersService service = OrdersService.startFromEnvironment(env(SHIPPED, "ZT_ROLES_CLAIM", "roles",
+        "ZT_ALLOW_PLAIN_HTTP", "true"))) {
+      assertThat(service.policy()).isPresent();
+    }
+  }
+
+  @Test
+  void startFromEnvironmentWhenRolesClaimMovedThenTheShippedFilesAdminTestsFailAndItIsRefused() {
+    // the file's embedded tests give the admin "roles": ["admin"]; read roles elsewhere and they no longer hold
+    assertThatThrownBy(() -> OrdersService.startFromEnvironment(env(SHIPPED, "ZT_ROLES_CLAIM",
+        "realm_access.roles")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("embedded test 'an admin reads any order' failed");
   }
 
   @Test
