@@ -209,6 +209,29 @@ class PolicyTestsTests {
     }
   }
 
+  @Test
+  void runWhenEnforcersGivenThenTheirDecisionsStayOutOfTheOperatorsTelemetry() throws Exception {
+    PolicyFile file = parse("""
+          - name: anonymous
+            request: GET /orders
+            expect: {status: 401}
+        """);
+    io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics =
+        io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
+    try (io.opentelemetry.sdk.OpenTelemetrySdk otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setMeterProvider(io.opentelemetry.sdk.metrics.SdkMeterProvider.builder().registerMetricReader(metrics).build())
+        .build()) {
+      ManualClock clock = new ManualClock();
+      TestTokens keys = TestTokens.forPolicy(file, clock);
+
+      PolicyTestReport report = PolicyTests.run(file, () -> file.enforcerBuilder().openTelemetry(otel), keys::mint,
+          clock);
+
+      assertThat(report.passed()).isTrue();
+      assertThat(decisionsCounted(metrics)).isZero();
+    }
+  }
+
   private static long decisionsCounted(io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics) {
     return metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("zt.decisions"))
         .flatMap(m -> m.getLongSumData().getPoints().stream())
