@@ -8,7 +8,6 @@ module dev.zt.policy {
   requires com.networknt.schema;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
-  requires static org.junit.jupiter.api; // PolicyTestFactory, used from a test run only
 
   exports dev.zt.policy;
 }

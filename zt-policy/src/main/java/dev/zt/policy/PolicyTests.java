@@ -6,16 +6,21 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
 import dev.zt.core.RequestHeaders;
 import dev.zt.core.internal.ClientAddresses;
+import dev.zt.core.internal.pipeline.CoreAccess;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs a policy file's embedded tests: for each, a fresh enforcer built from the file (so no test sees another's rate
@@ -39,17 +44,48 @@ public final class PolicyTests {
   /** Runs {@code file}'s tests with {@code clock} (the enforcers' and the tokens'). */
   public static PolicyTestReport run(PolicyFile file, Clock clock) {
     TestTokens tokens = TestTokens.forPolicy(file, clock);
+    return run(file, new Source(tokens::enforcerBuilder, tokens::mint), clock);
+  }
+
+  /**
+   * Runs {@code file}'s tests against real issuers: each test's enforcer comes from a fresh builder of
+   * {@code enforcers} (typically {@link PolicyFile#enforcerBuilder()} of the file loaded with its issuer variables
+   * pointing at a test issuer, so keys are fetched from it and tokens validated for real), and each test's token
+   * from {@code mintToken}, handed the complete claims to sign: the test's claims with {@code iss}, {@code aud}
+   * (the issuer's first audience), {@code iat}, {@code exp} and {@code jti} filled in as {@link TestTokens#mint}
+   * does, times in seconds since the epoch. The enforcers' decisions stay out of the operators' audit log and
+   * telemetry, as with {@link #run(PolicyFile, Clock)}. zt-testkit's {@code PolicyTestFactory} runs tests this way.
+   */
+  public static PolicyTestReport run(PolicyFile file, Supplier<Enforcer.Builder> enforcers,
+      Function<Map<String, Object>, String> mintToken, Clock clock) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(enforcers, "enforcers");
+    Objects.requireNonNull(mintToken, "mintToken");
+    Objects.requireNonNull(clock, "clock");
+    TestTokens claims = TestTokens.forPolicy(file, clock); // only completes the claims: its keys sign nothing here
+    return run(file, new Source(() -> CoreAccess.enforcers().quietAudit(enforcers.get()),
+        c -> mintToken.apply(Collections.unmodifiableMap(claims.complete(c)))), clock);
+  }
+
+  /** Where a run's enforcers and tokens come from. */
+  private record Source(Supplier<Enforcer.Builder> enforcers, Function<Map<String, Object>, String> mint) {}
+
+  private static PolicyTestReport run(PolicyFile file, Source source, Clock clock) {
     List<PolicyTestResult> results = new ArrayList<>();
     for (PolicyTestCase test : file.tests()) {
-      results.add(run(test, tokens, clock));
+      results.add(run(test, source, clock));
     }
     return new PolicyTestReport(file.name(), file.revision(), results);
   }
 
   /** The decision on {@code test}'s request by an enforcer from {@code tokens}' builder (the CLI's explain). */
   public static Decision decide(PolicyTestCase test, TestTokens tokens, Clock clock) {
-    Enforcer enforcer = tokens.enforcerBuilder().clock(clock).build();
-    RequestContext request = request(test, tokens);
+    return decide(test, new Source(tokens::enforcerBuilder, tokens::mint), clock);
+  }
+
+  private static Decision decide(PolicyTestCase test, Source source, Clock clock) {
+    Enforcer enforcer = source.enforcers().get().clock(clock).build();
+    RequestContext request = request(test, source);
     try {
       Decision d = enforcer.enforce(request).toCompletableFuture().get(DECISION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       if (d instanceof Decision.ReadForm form) {
@@ -70,10 +106,10 @@ public final class PolicyTests {
     }
   }
 
-  private static PolicyTestResult run(PolicyTestCase test, TestTokens tokens, Clock clock) {
+  private static PolicyTestResult run(PolicyTestCase test, Source source, Clock clock) {
     Decision d;
     try {
-      d = decide(test, tokens, clock);
+      d = decide(test, source, clock);
     } catch (RuntimeException e) {
       return new PolicyTestResult(test, false, 0, "", Optional.empty(), "error: " + e.getMessage());
     }
@@ -116,11 +152,11 @@ public final class PolicyTests {
     return 200;
   }
 
-  private static RequestContext request(PolicyTestCase test, TestTokens tokens) {
+  private static RequestContext request(PolicyTestCase test, Source source) {
     Map<String, List<String>> headers = new LinkedHashMap<>(test.headers());
     test.claims().ifPresent(c -> {
       if (headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Authorization"))) {
-        headers.put("Authorization", List.of("Bearer " + tokens.mint(c)));
+        headers.put("Authorization", List.of("Bearer " + source.mint().apply(c)));
       }
     });
     InetAddress client = test.clientAddress().flatMap(ClientAddresses::literal)

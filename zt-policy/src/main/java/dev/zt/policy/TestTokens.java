@@ -80,38 +80,53 @@ public final class TestTokens {
    * with spaces (RFC 8693 §4.2). Header {@code typ: at+jwt} (RFC 9068).
    */
   public String mint(Map<String, Object> claims) {
+    Key key = key(claims);
+    try {
+      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm()).keyID(key.jwk().getKeyID())
+          .type(new JOSEObjectType("at+jwt")).build(), JWTClaimsSet.parse(complete(claims)));
+      jwt.sign(signer(key));
+      return jwt.serialize();
+    } catch (JOSEException | java.text.ParseException e) {
+      throw new IllegalStateException("cannot sign a test token", e);
+    }
+  }
+
+  /**
+   * The claims {@link #mint} signs for {@code claims}: {@code iss}, {@code aud}, {@code iat}, {@code exp} and
+   * {@code jti} filled in unless given, a {@code scope} list joined with spaces; times in seconds since the epoch.
+   * What another token source (the testkit's issuer) signs in {@link PolicyTests#run(PolicyFile, java.util.function.Supplier,
+   * java.util.function.Function, Clock)}.
+   */
+  Map<String, Object> complete(Map<String, Object> claims) {
     Objects.requireNonNull(claims, "claims");
-    Object iss = claims.get("iss");
-    Key key = iss instanceof String s && keys.containsKey(s) ? keys.get(s) : keys.values().iterator().next();
+    Key key = key(claims);
     Instant now = clock.instant();
     Duration lifetime = key.issuer().config().maxLifetime().compareTo(DEFAULT_LIFETIME) < 0
         ? key.issuer().config().maxLifetime() : DEFAULT_LIFETIME;
-    JWTClaimsSet.Builder c = new JWTClaimsSet.Builder();
-    c.issuer(key.issuer().issuer());
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("iss", key.issuer().issuer());
     if (!key.issuer().audiences().isEmpty()) {
-      c.audience(key.issuer().audiences().get(0));
+      c.put("aud", key.issuer().audiences().get(0));
     }
-    c.issueTime(java.util.Date.from(now));
-    c.expirationTime(java.util.Date.from(now.plus(lifetime)));
-    c.jwtID(UUID.randomUUID().toString());
+    c.put("iat", now.getEpochSecond());
+    c.put("exp", now.plus(lifetime).getEpochSecond());
+    c.put("jti", UUID.randomUUID().toString());
     claims.forEach((name, value) -> {
       Object v = value;
       if (name.equals("scope") && value instanceof List<?> l) {
         v = l.stream().map(String::valueOf).collect(Collectors.joining(" "));
       }
       if ((name.equals("iat") || name.equals("exp") || name.equals("nbf")) && value instanceof Number n) {
-        v = new java.util.Date(n.longValue() * 1000);
+        v = n.longValue();
       }
-      c.claim(name, v);
+      c.put(name, v);
     });
-    try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm()).keyID(key.jwk().getKeyID())
-          .type(new JOSEObjectType("at+jwt")).build(), c.build());
-      jwt.sign(signer(key));
-      return jwt.serialize();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign a test token", e);
-    }
+    return c;
+  }
+
+  private Key key(Map<String, Object> claims) {
+    Object iss = claims.get("iss");
+    return iss instanceof String s && keys.containsKey(s) ? keys.get(s) : keys.values().iterator().next();
   }
 
   /**

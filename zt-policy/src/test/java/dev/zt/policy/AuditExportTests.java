@@ -1,13 +1,13 @@
 package dev.zt.policy;
 
-import static dev.zt.testkit.ZtAssertions.assertThatDecision;
+import static dev.zt.policy.Requests.decided;
+import static dev.zt.policy.Requests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
-import dev.zt.testkit.TestClock;
-import dev.zt.testkit.TestRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.StringReader;
@@ -33,7 +33,7 @@ class AuditExportTests {
   @TempDir
   Path dir;
 
-  private final TestClock clock = TestClock.create();
+  private final ManualClock clock = new ManualClock();
   private PolicyFile policy;
   private TestTokens tokens;
 
@@ -57,10 +57,11 @@ class AuditExportTests {
     StringWriter out = new StringWriter();
     AuditExport export = AuditExport.builder().build(out);
     String token = token(Map.of("sub", "alice", "scope", "orders:read", "tenant", "t1"));
-    assertThatDecision(enforcer(export).enforce(TestRequest.get("/orders").query("page=2").bearer(token)
-        .header("X-Device-Posture", "compliant").header("Cookie", "session=s3cr3t")
-        .header("DPoP", "proof").header("Proxy-Authorization", "Basic eDp5").peer("192.0.2.7").clock(clock).build()))
-        .isAllowed();
+    assertThat(decided(enforcer(export).enforce(get("/orders", clock, "Authorization", "Bearer " + token,
+        "X-Device-Posture", "compliant", "Cookie", "session=s3cr3t", "DPoP", "proof",
+        "Proxy-Authorization", "Basic eDp5").rawQuery("page=2")
+        .clientAddress(Requests.ip("192.0.2.7")).build())).allowed())
+        .isTrue();
 
     String line = out.toString();
     assertThat(line).endsWith("\n").hasLineCount(1);
@@ -89,8 +90,9 @@ class AuditExportTests {
     StringWriter out = new StringWriter();
     AuditExport export = AuditExport.builder().build(out);
     String token = token(Map.of("sub", "bob", "scope", "orders:write"));
-    assertThatDecision(enforcer(export).enforce(TestRequest.get("/orders").bearer(token).clock(clock).build()))
-        .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE);
+    assertThat(decided(enforcer(export).enforce(get("/orders", clock, "Authorization", "Bearer " + token).build())))
+        .isInstanceOfSatisfying(Decision.Deny.class,
+            d -> assertThat(d.reason()).isEqualTo(DenyReason.INSUFFICIENT_SCOPE));
     AuditRecord r = AuditExport.read(new StringReader(out.toString()), "test").get(0);
     assertThat(r.decision()).isEqualTo("deny");
     assertThat(r.status()).isEqualTo(403);
@@ -102,7 +104,7 @@ class AuditExportTests {
   void listenerWhenTheTokenIsRefusedThenNoClaimsButTheCredentialIsNoted() throws Exception {
     StringWriter out = new StringWriter();
     AuditExport export = AuditExport.builder().build(out);
-    enforcer(export).enforce(TestRequest.get("/orders").bearer("not.a.jwt").clock(clock).build());
+    enforcer(export).enforce(get("/orders", clock, "Authorization", "Bearer not.a.jwt").build());
     AuditRecord r = AuditExport.read(new StringReader(out.toString()), "test").get(0);
     assertThat(r.credential()).isTrue();
     assertThat(r.claims()).isEmpty();
@@ -132,7 +134,7 @@ class AuditExportTests {
       public void close() {}
     };
     AuditExport export = AuditExport.builder().build(broken);
-    assertThatDecision(enforcer(export).enforce(TestRequest.get("/health").clock(clock).build())).isAllowed();
+    assertThat(decided(enforcer(export).enforce(get("/health", clock).build())).allowed()).isTrue();
     assertThat(export.dropped()).isEqualTo(1);
     assertThat(export.written()).isZero();
   }
@@ -141,8 +143,7 @@ class AuditExportTests {
   void listenerWhenTheLineWouldBeTooLongThenHeadersAndClaimsGoAndItIsMarkedTruncated() throws Exception {
     StringWriter out = new StringWriter();
     AuditExport export = AuditExport.builder().build(out);
-    enforcer(export).enforce(TestRequest.get("/health").header("User-Agent", "x".repeat(AuditExport.MAX_LINE_CHARS))
-        .clock(clock).build());
+    enforcer(export).enforce(get("/health", clock, "User-Agent", "x".repeat(AuditExport.MAX_LINE_CHARS)).build());
     String line = out.toString().strip();
     assertThat(line.length()).isLessThanOrEqualTo(AuditExport.MAX_LINE_CHARS);
     assertThat(line).contains("\"truncated\":true").doesNotContain("xxxx");
@@ -154,11 +155,11 @@ class AuditExportTests {
     Path file = dir.resolve("audit.jsonl");
     try (AuditExport export = AuditExport.builder().build(file)) {
       Enforcer e = enforcer(export);
-      e.enforce(TestRequest.get("/health").clock(clock).build());
-      e.enforce(TestRequest.get("/orders").clock(clock).build());
+      e.enforce(get("/health", clock).build());
+      e.enforce(get("/orders", clock).build());
     }
     try (AuditExport again = AuditExport.builder().build(file)) {
-      enforcer(again).enforce(TestRequest.get("/health").clock(clock).build());
+      enforcer(again).enforce(get("/health", clock).build());
     }
     assertThat(AuditExport.read(file)).extracting(AuditRecord::reason)
         .containsExactly("ALLOWED", "CREDENTIAL_MISSING", "ALLOWED");

@@ -3,8 +3,6 @@ package dev.zt.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.core.Enforcer;
-import dev.zt.testkit.TestClock;
-import dev.zt.testkit.TestRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,7 @@ class AuditReplayTests {
   @TempDir
   Path dir;
 
-  private final TestClock clock = TestClock.create();
+  private final ManualClock clock = new ManualClock();
 
   /** Records a few decisions under {@link LivePolicyYamlTests#GOOD} into a file. */
   private Path record() throws Exception {
@@ -33,13 +31,13 @@ class AuditReplayTests {
     try (AuditExport export = AuditExport.builder().build(file)) {
       Enforcer e = tokens.enforcerBuilder().clock(clock).openTelemetry(OpenTelemetry.noop())
           .auditListener(export.listener()).build();
-      e.enforce(TestRequest.get("/health").clock(clock).build());
+      e.enforce(Requests.get("/health", clock).build());
       clock.advance(Duration.ofMinutes(30)); // later than the first token's lifetime: replay mints fresh ones
-      e.enforce(TestRequest.get("/orders").bearer(tokens.mint(Map.of("sub", "alice", "scope", "orders:read")))
-          .clock(clock).build());
-      e.enforce(TestRequest.get("/orders").bearer(tokens.mint(Map.of("sub", "bob", "scope", "orders:write")))
-          .clock(clock).build());
-      e.enforce(TestRequest.get("/orders").bearer("garbage").clock(clock).build());
+      e.enforce(Requests.get("/orders", clock,
+          "Authorization", "Bearer " + tokens.mint(Map.of("sub", "alice", "scope", "orders:read"))).build());
+      e.enforce(Requests.get("/orders", clock,
+          "Authorization", "Bearer " + tokens.mint(Map.of("sub", "bob", "scope", "orders:write"))).build());
+      e.enforce(Requests.get("/orders", clock, "Authorization", "Bearer garbage").build());
     }
     return file;
   }

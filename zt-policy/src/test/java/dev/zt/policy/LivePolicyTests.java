@@ -1,17 +1,16 @@
 package dev.zt.policy;
 
-import static dev.zt.testkit.ZtAssertions.assertThatDecision;
+import static dev.zt.policy.Requests.decided;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.spi.SecurityState;
-import dev.zt.testkit.TestClock;
-import dev.zt.testkit.TestRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,7 +46,7 @@ class LivePolicyTests {
   @TempDir
   Path dir;
 
-  private final TestClock clock = TestClock.create();
+  private final ManualClock clock = new ManualClock();
   private final List<PolicyReload> events = new CopyOnWriteArrayList<>();
   private final AtomicReference<Consumer<PolicyReload>> also = new AtomicReference<>(e -> { });
   private LivePolicy live;
@@ -95,11 +94,13 @@ class LivePolicyTests {
   }
 
   private void assertOrdersOpen(boolean open) {
-    var decision = live.get().enforce(TestRequest.get("/orders").peer("192.0.2.7").clock(clock).build());
+    Decision decision = decided(live.get().enforce(Requests.get("/orders", clock)
+        .clientAddress(Requests.ip("192.0.2.7")).build()));
     if (open) {
-      assertThatDecision(decision).isAllowed();
+      assertThat(decision.allowed()).isTrue();
     } else {
-      assertThatDecision(decision).isDeniedWith(DenyReason.CREDENTIAL_MISSING);
+      assertThat(decision).isInstanceOfSatisfying(Decision.Deny.class,
+          d -> assertThat(d.reason()).isEqualTo(DenyReason.CREDENTIAL_MISSING));
     }
   }
 
@@ -330,15 +331,17 @@ class LivePolicyTests {
     Path file = write(dir.resolve("zt-policy.yaml"), "revision: r1\norders: open\n");
     start(file);
     live.get().countermeasures().blockSource(InetAddress.getByName("192.0.2.7"), Duration.ofHours(1), "test");
-    assertThatDecision(live.get().enforce(TestRequest.get("/orders").peer("192.0.2.7").clock(clock).build()))
-        .isDeniedWith(DenyReason.SOURCE_BLOCKED);
+    assertThat(decided(live.get().enforce(Requests.get("/orders", clock).clientAddress(Requests.ip("192.0.2.7"))
+        .build()))).isInstanceOfSatisfying(Decision.Deny.class,
+            d -> assertThat(d.reason()).isEqualTo(DenyReason.SOURCE_BLOCKED));
     write(file, "revision: r2\norders: open\n");
     live.checkNow();
     assertThat(live.revision()).isEqualTo("r2");
-    assertThatDecision(live.get().enforce(TestRequest.get("/orders").peer("192.0.2.7").clock(clock).build()))
-        .isDeniedWith(DenyReason.SOURCE_BLOCKED);
-    assertThatDecision(live.get().enforce(TestRequest.get("/orders").peer("192.0.2.8").clock(clock).build()))
-        .isAllowed();
+    assertThat(decided(live.get().enforce(Requests.get("/orders", clock).clientAddress(Requests.ip("192.0.2.7"))
+        .build()))).isInstanceOfSatisfying(Decision.Deny.class,
+            d -> assertThat(d.reason()).isEqualTo(DenyReason.SOURCE_BLOCKED));
+    assertThat(decided(live.get().enforce(Requests.get("/orders", clock).clientAddress(Requests.ip("192.0.2.8"))
+        .build())).allowed()).isTrue();
   }
 
   @Test
@@ -356,8 +359,9 @@ class LivePolicyTests {
     live.get().countermeasures().blockSource(InetAddress.getByName("192.0.2.7"), Duration.ofHours(1), "test");
     write(file, "revision: r2\norders: open\n");
     assertThat(live.checkNow().status()).isEqualTo(PolicyHealth.Status.OK);
-    assertThatDecision(live.get().enforce(TestRequest.get("/orders").peer("192.0.2.7").clock(clock).build()))
-        .isDeniedWith(DenyReason.SOURCE_BLOCKED);
+    assertThat(decided(live.get().enforce(Requests.get("/orders", clock).clientAddress(Requests.ip("192.0.2.7"))
+        .build()))).isInstanceOfSatisfying(Decision.Deny.class,
+            d -> assertThat(d.reason()).isEqualTo(DenyReason.SOURCE_BLOCKED));
   }
 
   @Test

@@ -1,12 +1,11 @@
 package dev.zt.policy;
 
-import static dev.zt.testkit.ZtAssertions.assertThatDecision;
+import static dev.zt.policy.Requests.decided;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
-import dev.zt.testkit.TestClock;
-import dev.zt.testkit.TestRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,7 +62,7 @@ class LivePolicyYamlTests {
   @TempDir
   Path dir;
 
-  private final TestClock clock = TestClock.create();
+  private final ManualClock clock = new ManualClock();
   private LivePolicy live;
 
   @AfterEach
@@ -80,11 +79,12 @@ class LivePolicyYamlTests {
   }
 
   private void assertHealthPublic(boolean open) {
-    var d = live.get().enforce(TestRequest.get("/health").clock(clock).build());
+    Decision d = decided(live.get().enforce(Requests.get("/health", clock).build()));
     if (open) {
-      assertThatDecision(d).isAllowed();
+      assertThat(d.allowed()).isTrue();
     } else {
-      assertThatDecision(d).isDeniedWith(DenyReason.CREDENTIAL_MISSING);
+      assertThat(d).isInstanceOfSatisfying(Decision.Deny.class,
+          deny -> assertThat(deny.reason()).isEqualTo(DenyReason.CREDENTIAL_MISSING));
     }
   }
 

@@ -1,9 +1,10 @@
 package dev.zt.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
-import dev.zt.testkit.TestClock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class PolicyTestsTests {
             expect: {status: 401}
         """);
 
-    assertThat(PolicyTests.run(file, TestClock.create()).passed()).isTrue();
+    assertThat(PolicyTests.run(file, new ManualClock()).passed()).isTrue();
   }
 
   @Test
@@ -110,6 +111,59 @@ class PolicyTestsTests {
   }
 
   @Test
+  void runWhenMintAndEnforcersGivenThenTheyDecideWithTheCompleteClaims() throws Exception {
+    PolicyFile file = parse("""
+          - name: reader
+            request: GET /orders
+            claims: {sub: alice, scope: [orders:read]}
+            expect: {allow: true, rule: GET /orders}
+        """);
+    ManualClock clock = new ManualClock();
+    TestTokens signer = TestTokens.forPolicy(file, clock);
+    java.util.List<Map<String, Object>> minted = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+
+    PolicyTestReport report = PolicyTests.run(file, () -> {
+      built.incrementAndGet();
+      return signer.enforcerBuilder();
+    }, claims -> {
+      minted.add(claims);
+      return signer.mint(claims);
+    }, clock);
+
+    assertThat(report.passed()).as(report.failures().toString()).isTrue();
+    assertThat(built).hasValue(1);
+    assertThat(minted).singleElement().satisfies(c -> {
+      assertThat(c).containsEntry("iss", "https://issuer.example").containsEntry("aud", "orders-api")
+          .containsEntry("sub", "alice").containsEntry("scope", "orders:read")
+          .containsEntry("iat", clock.instant().getEpochSecond())
+          .containsEntry("exp", clock.instant().plus(TestTokens.DEFAULT_LIFETIME).getEpochSecond())
+          .containsKey("jti");
+      assertThatThrownBy(() -> c.put("sub", "mallory")).isInstanceOf(UnsupportedOperationException.class);
+    });
+  }
+
+  @Test
+  void runWhenMintSignsWithAKeyTheEnforcerDoesNotKnowThenTheAllowTestFails() throws Exception {
+    PolicyFile file = parse("""
+          - name: reader
+            request: GET /orders
+            claims: {sub: alice, scope: orders:read}
+            expect: {allow: true}
+        """);
+    ManualClock clock = new ManualClock();
+    TestTokens enforcerKeys = TestTokens.forPolicy(file, clock);
+    TestTokens otherKeys = TestTokens.forPolicy(file, clock);
+
+    PolicyTestReport report = PolicyTests.run(file, enforcerKeys::enforcerBuilder, otherKeys::mint, clock);
+
+    assertThat(report.results()).singleElement().satisfies(r -> {
+      assertThat(r.passed()).isFalse();
+      assertThat(r.reason()).contains(DenyReason.TOKEN_KEY_UNKNOWN);
+    });
+  }
+
+  @Test
   void mintWhenClaimsThenIssuerAudienceAndLifetimeFilledIn() throws Exception {
     PolicyFile file = parse("");
     TestTokens tokens = TestTokens.forPolicy(file);
@@ -130,9 +184,10 @@ class PolicyTestsTests {
     String foreign = TestTokens.forPolicy(file).mint(Map.of("sub", "alice", "scope", "orders:read"));
 
     var decision = TestTokens.forPolicy(file).enforcerBuilder().build()
-        .enforce(dev.zt.testkit.TestRequest.get("/orders").bearer(foreign).build());
+        .enforce(Requests.get("/orders", java.time.Clock.systemUTC(), "Authorization", "Bearer " + foreign).build());
 
-    dev.zt.testkit.ZtAssertions.assertThatDecision(decision).isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+    assertThat(Requests.decided(decision)).isInstanceOfSatisfying(Decision.Deny.class,
+        d -> assertThat(d.reason()).isEqualTo(DenyReason.TOKEN_KEY_UNKNOWN));
   }
 
   @Test
@@ -151,6 +206,29 @@ class PolicyTestsTests {
       dev.zt.core.Enforcer real = file.enforcerBuilder().openTelemetry(otel).build();
       assertThat(real.enforce(anonymous).toCompletableFuture().join().allowed()).isFalse();
       assertThat(decisionsCounted(metrics)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void runWhenEnforcersGivenThenTheirDecisionsStayOutOfTheOperatorsTelemetry() throws Exception {
+    PolicyFile file = parse("""
+          - name: anonymous
+            request: GET /orders
+            expect: {status: 401}
+        """);
+    io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics =
+        io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
+    try (io.opentelemetry.sdk.OpenTelemetrySdk otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setMeterProvider(io.opentelemetry.sdk.metrics.SdkMeterProvider.builder().registerMetricReader(metrics).build())
+        .build()) {
+      ManualClock clock = new ManualClock();
+      TestTokens keys = TestTokens.forPolicy(file, clock);
+
+      PolicyTestReport report = PolicyTests.run(file, () -> file.enforcerBuilder().openTelemetry(otel), keys::mint,
+          clock);
+
+      assertThat(report.passed()).isTrue();
+      assertThat(decisionsCounted(metrics)).isZero();
     }
   }
 

@@ -14,23 +14,29 @@ import dev.zt.core.authz.PdpInput;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
+import dev.zt.policy.InvalidPolicyException;
 import dev.zt.spiffe.SpiffePeerVerifier;
 import dev.zt.spiffe.TrustBundleSet;
 import dev.zt.testkit.conformance.AdapterConformanceSuite;
 import dev.zt.testkit.conformance.RawHttp;
 import dev.zt.testkit.conformance.ServerHandle;
 import dev.zt.testkit.pdp.FakeOpa;
+import dev.zt.testkit.policy.PolicyTestFactory;
 import dev.zt.testkit.spiffe.TestSvid;
 import dev.zt.testkit.spiffe.TestTrustDomain;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -186,6 +192,18 @@ class JavadocExamplesTests {
     TestSvid other = TestTrustDomain.create("example.org").issueX509Svid("/ns/shop/sa/checkout");
     assertThatDecision(enforcer.enforce(TestRequest.get("/inventory").peerCertificates(other.chain()).build()))
         .isDeniedWith(DenyReason.PEER_REJECTED);
+  }
+
+  /** The PolicyTestFactory example, as a user's test class holds it (compiled only: there is no zt-policy.yaml here). */
+  static final class UsersPolicyTests {
+    // example: PolicyTestFactory
+    @TestFactory
+    Stream<DynamicNode> policy() throws InvalidPolicyException {
+      return PolicyTestFactory.forFile(Path.of("zt-policy.yaml"))
+          .env(Map.of("ZT_AUDIENCE", "orders-api")) // the file's other ${NAME} variables
+          .build().tests();
+    }
+    // end example
   }
 
   /**

@@ -1,13 +1,14 @@
-package dev.zt.policy;
+package dev.zt.testkit.it.policy;
 
 import dev.zt.core.trust.SignalResult;
 import dev.zt.core.trust.TrustContext;
 import dev.zt.core.trust.TrustSignal;
+import dev.zt.policy.PolicyExtensions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The orders sample's header signals (its OrdersSecurity, which zt-policy cannot depend on), for the tests. */
+/** The orders sample's header signals (its OrdersSecurity, which zt-testkit does not depend on), for the tests. */
 final class SampleSignals {
 
   private SampleSignals() {}

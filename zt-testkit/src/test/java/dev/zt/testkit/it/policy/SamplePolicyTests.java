@@ -1,7 +1,11 @@
-package dev.zt.policy;
+package dev.zt.testkit.it.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.policy.PolicyFile;
+import dev.zt.policy.PolicyLint;
+import dev.zt.policy.PolicyTestReport;
+import dev.zt.policy.PolicyTests;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
