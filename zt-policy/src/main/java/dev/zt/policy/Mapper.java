@@ -103,7 +103,9 @@ final class Mapper {
     if (doc.containsKey("trust")) {
       Map<String, Object> t = map(doc.get("trust"));
       trust = Optional.ofNullable(trust(t));
-      if (t.containsKey("country_from")) {
+      if (t.get("country_from") instanceof Map<?, ?> from) {
+        country = Optional.of(HeaderSignals.country((String) from.get("header")));
+      } else if (t.containsKey("country_from")) {
         String name = (String) t.get("country_from");
         country = extensions.countryResolver(name);
         if (country.isEmpty()) {
@@ -186,6 +188,11 @@ final class Mapper {
 
   private static long number(Object o) {
     return ((Number) o).longValue();
+  }
+
+  /** A header value's score: a number in [0, 1] (the schema checks), or {@code hard_fail}. */
+  private static HeaderSignals.Score score(Object v) {
+    return "hard_fail".equals(v) ? new HeaderSignals.Score(0, true) : new HeaderSignals.Score(real(v), false);
   }
 
   private static double real(Object o) {
@@ -483,6 +490,17 @@ final class Mapper {
     boolean ok = true;
     for (int i = 0; i < signals.size(); i++) {
       Map<String, Object> s = map(signals.get(i));
+      if (s.containsKey("header")) {
+        Map<String, Object> h = map(s.get("header"));
+        String header = (String) h.get("name");
+        Map<String, HeaderSignals.Score> values = new java.util.LinkedHashMap<>();
+        map(h.get("values")).forEach((k, v) -> values.put(k.strip().toLowerCase(java.util.Locale.ROOT), score(v)));
+        Optional<HeaderSignals.Score> otherwise = Optional.ofNullable(h.get("otherwise")).map(Mapper::score);
+        String name = (String) s.getOrDefault("name", header);
+        TrustSignal signal = HeaderSignals.signal(header, Map.copyOf(values), otherwise);
+        ok &= attempt("/trust/signals/" + i, () -> b.signal(name, real(s.get("weight")), signal)) != null;
+        continue;
+      }
       String ext = (String) s.get("extension");
       Optional<TrustSignal> signal = extensions.signal(ext);
       if (signal.isEmpty()) {
