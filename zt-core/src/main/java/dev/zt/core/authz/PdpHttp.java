@@ -59,6 +59,79 @@ final class PdpHttp {
     }
   }
 
+  /**
+   * The set-once options both clients' builders share (deadline, Retry-After, HTTP client, extra headers, plain
+   * http); each builder delegates its setters here and reads the values, defaults applied, when it builds.
+   */
+  static final class Settings {
+    private boolean plainHttp;
+    private Duration timeout;
+    private Duration retryAfter;
+    private HttpClient client;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    void timeout(Duration timeout) {
+      if (this.timeout != null) {
+        throw new IllegalStateException("timeout already set to " + this.timeout);
+      }
+      this.timeout = checkTimeout(timeout);
+    }
+
+    void retryAfter(Duration retryAfter) {
+      if (this.retryAfter != null) {
+        throw new IllegalStateException("retryAfter already set to " + this.retryAfter);
+      }
+      this.retryAfter = checkRetryAfter(retryAfter);
+    }
+
+    void httpClient(HttpClient client) {
+      java.util.Objects.requireNonNull(client, "client");
+      if (this.client != null) {
+        throw new IllegalStateException("httpClient already set");
+      }
+      this.client = client;
+    }
+
+    void header(String name, String value) {
+      checkHeader(name, value);
+      if (headers.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
+        throw new IllegalStateException("header " + name + " already set");
+      }
+      headers.put(name, value);
+    }
+
+    void allowPlainHttp() {
+      if (plainHttp) {
+        throw new IllegalStateException("allowPlainHttp already set");
+      }
+      plainHttp = true;
+    }
+
+    boolean plainHttp() {
+      return plainHttp;
+    }
+
+    /** The deadline, {@link #DEFAULT_TIMEOUT} when not set. */
+    Duration timeout() {
+      return timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    /** The Retry-After, {@link #DEFAULT_RETRY_AFTER} when not set. */
+    Duration retryAfter() {
+      return retryAfter == null ? DEFAULT_RETRY_AFTER : retryAfter;
+    }
+
+    /** The client set, or a {@link #defaultClient(Duration)} with the deadline as connect timeout. */
+    HttpClient client() {
+      return client == null ? defaultClient(timeout()) : client;
+    }
+
+    /** An unmodifiable copy of the headers, in the order set. */
+    Map<String, String> headers() {
+      return copyHeaders(headers);
+    }
+  }
+
   /** A successful (200, JSON object) answer: its members and its headers. */
   record Answer(Map<String, Object> members, java.net.http.HttpHeaders headers) {}
 
