@@ -1,6 +1,8 @@
 package dev.zt.core.authz;
 
+import dev.zt.core.internal.BoundedBody;
 import dev.zt.core.internal.Encodings;
+import dev.zt.core.internal.Loopback;
 import dev.zt.core.internal.Redaction;
 import dev.zt.core.internal.StrictJson;
 
@@ -24,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -155,7 +156,7 @@ final class PdpHttp {
     if (base.getRawQuery() != null || base.getRawFragment() != null) {
       throw new IllegalArgumentException(what + " base URL must have no query or fragment: " + base);
     }
-    if (scheme.equals("http") && !allowPlainHttp && !isLoopback(base.getHost())) {
+    if (scheme.equals("http") && !allowPlainHttp && !Loopback.isLoopback(base.getHost())) {
       throw new IllegalStateException(what + " base URL must use https (plain http only to a loopback host, or "
           + "with allowPlainHttp()): " + base);
     }
@@ -165,24 +166,6 @@ final class PdpHttp {
       end--;
     }
     return s.substring(0, end);
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-      return true;
-    }
-    String[] octets = h.split("\\.", -1);
-    if (octets.length != 4 || !octets[0].equals("127")) {
-      return false;
-    }
-    for (String o : octets) {
-      if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9')
-          || Integer.parseInt(o) > 255) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A header name (an RFC 9110 token, not one the client sets) and a value without control characters. */
@@ -256,7 +239,8 @@ final class PdpHttp {
           .header("Accept", JSON);
       headers.forEach(b::header);
       call = client.sendAsync(b.POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
-              ignored -> new Limited(MAX_ANSWER_BYTES))
+              ignored -> new BoundedBody(MAX_ANSWER_BYTES,
+                  () -> new Failure("answer larger than " + MAX_ANSWER_BYTES + " bytes")))
           .thenApply(PdpHttp::read);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
@@ -342,55 +326,5 @@ final class PdpHttp {
   /** A short printable excerpt of a PDP-supplied string for the audit log. */
   static String printable(String s) {
     return Encodings.printableAscii(s, 200, "");
-  }
-
-  /** Collects at most {@code max} bytes; more cancels the body and fails the call. */
-  private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
-    private final int max;
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    Limited(int max) {
-      this.max = max;
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (body.isDone()) {
-        return;
-      }
-      for (ByteBuffer b : items) {
-        if (out.size() + b.remaining() > max) {
-          subscription.cancel();
-          body.completeExceptionally(new Failure("answer larger than " + max + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        out.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      body.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      body.complete(out.toByteArray());
-    }
   }
 }
