@@ -4,17 +4,12 @@ import dev.zt.policy.InvalidPolicyException;
 import dev.zt.policy.PolicyExtensions;
 import dev.zt.policy.PolicyFinding;
 import dev.zt.policy.PolicyLint;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code zt check FILE}: the schema, then lint (shadowed and unreachable rules, public routes under protected ones,
  * {@code *} literals, untested rules). */
@@ -28,17 +23,11 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin
   PolicyInput input;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    String text;
-    try {
-      text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      spec.commandLine().getErr().println("zt check: cannot read " + file + ": " + e.getClass().getSimpleName());
+    PrintWriter out = input.out();
+    String text = input.read(file);
+    if (text == null) {
       return Zt.ERROR;
     }
     List<PolicyFinding> findings;

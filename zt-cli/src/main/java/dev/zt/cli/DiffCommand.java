@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code zt diff OLD NEW --replay AUDIT.jsonl}: every recorded decision decided again under OLD and under NEW; the
@@ -40,15 +39,12 @@ final class DiffCommand implements Callable<Integer> {
   @Mixin
   PolicyInput input;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    PolicyFile before = input.load(oldFile, out);
-    PolicyFile after = before == null ? null : input.load(newFile, out);
+    PrintWriter out = input.out();
+    PrintWriter err = input.err();
+    PolicyFile before = input.load(oldFile);
+    PolicyFile after = before == null ? null : input.load(newFile);
     if (after == null) {
       return Zt.ERROR;
     }

@@ -25,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code zt explain FILE --request 'GET /orders/42' (--claims JSON | --token JWT)}: each gate's step and the exact
@@ -69,13 +68,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   PolicyInput input;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = input.out();
+    PrintWriter err = input.err();
     String[] line = request.trim().split("\\s+");
     if (line.length != 2) {
       err.println("zt explain: --request takes 'METHOD TARGET', e.g. 'GET /orders/42'");
@@ -99,7 +95,7 @@ final class ExplainCommand implements Callable<Integer> {
       }
       address = parsed.get();
     }
-    PolicyFile policy = input.load(file, out);
+    PolicyFile policy = input.load(file);
     if (policy == null) {
       return Zt.ERROR;
     }

@@ -4,14 +4,26 @@ import dev.zt.policy.InvalidPolicyException;
 import dev.zt.policy.PolicyExtensions;
 import dev.zt.policy.PolicyFile;
 import dev.zt.policy.PolicyProblem;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options every command shares: {@code --env K=V} over the process environment for {@code ${NAME}}. */
+/**
+ * What every command shares: {@code --env K=V} over the process environment for {@code ${NAME}}, the command's
+ * output streams, and reading or loading a policy file with the problems printed.
+ */
 final class PolicyInput {
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   @Option(names = "--env", paramLabel = "NAME=VALUE",
       description = "A variable for ${NAME} in the file (repeatable); the process environment otherwise.")
@@ -30,12 +42,32 @@ final class PolicyInput {
     return out;
   }
 
-  /** Loads {@code file}, or prints its problems to {@code out} and returns null. */
-  PolicyFile load(String file, PrintWriter out) {
+  /** The command's standard output. */
+  PrintWriter out() {
+    return command.commandLine().getOut();
+  }
+
+  /** The command's standard error. */
+  PrintWriter err() {
+    return command.commandLine().getErr();
+  }
+
+  /** The text of {@code file}, or null after printing {@code zt NAME: cannot read FILE: Exception} to the error. */
+  String read(String file) {
     try {
-      return PolicyFile.load(java.nio.file.Path.of(file), env(), PolicyExtensions.none());
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      err().println("zt " + command.name() + ": cannot read " + file + ": " + e.getClass().getSimpleName());
+      return null;
+    }
+  }
+
+  /** Loads {@code file}, or prints its problems to the output and returns null. */
+  PolicyFile load(String file) {
+    try {
+      return PolicyFile.load(Path.of(file), env(), PolicyExtensions.none());
     } catch (InvalidPolicyException e) {
-      printProblems(e.problems(), out);
+      printProblems(e.problems(), out());
       return null;
     }
   }

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code zt test FILE}: the file's embedded tests, each with real tokens validated for real. */
 @Command(name = "test", mixinStandardHelpOptions = true,
@@ -22,13 +21,10 @@ final class TestCommand implements Callable<Integer> {
   @Mixin
   PolicyInput input;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PolicyFile policy = input.load(file, out);
+    PrintWriter out = input.out();
+    PolicyFile policy = input.load(file);
     if (policy == null) {
       return Zt.ERROR;
     }

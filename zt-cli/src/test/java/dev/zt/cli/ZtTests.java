@@ -85,7 +85,7 @@ class ZtTests {
   void checkWhenTheFileIsMissingThenExitsTwo() {
     Run r = zt(with("check", "does-not-exist.yaml"));
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("cannot read does-not-exist.yaml");
+    assertThat(r.err()).contains("zt check: cannot read does-not-exist.yaml: NoSuchFileException");
   }
 
   @Test

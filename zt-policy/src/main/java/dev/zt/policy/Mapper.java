@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -862,6 +864,24 @@ final class Mapper {
     }
   }
 
+  /**
+   * The options the OPA and AuthZEN clients share, set on {@code b} in one order: {@code allow_plain_http} of the
+   * client's map {@code m}, then the binding's {@code timeout} and {@code retry_after} when given.
+   */
+  private static <B> B clientOptions(B b, Map<String, Object> m, Duration timeout, Duration retryAfter,
+      Consumer<B> allowPlainHttp, BiConsumer<B, Duration> setTimeout, BiConsumer<B, Duration> setRetryAfter) {
+    if (Boolean.TRUE.equals(m.get("allow_plain_http"))) {
+      allowPlainHttp.accept(b);
+    }
+    if (timeout != null) {
+      setTimeout.accept(b, timeout);
+    }
+    if (retryAfter != null) {
+      setRetryAfter.accept(b, retryAfter);
+    }
+    return b;
+  }
+
   private dev.zt.core.authz.PdpBinding pdp(Map<String, Object> m, String p) {
     Duration timeout = m.containsKey("timeout") ? duration(m.get("timeout"), p + "/timeout") : null;
     Duration retryAfter = m.containsKey("retry_after") ? duration(m.get("retry_after"), p + "/retry_after") : null;
@@ -874,32 +894,17 @@ final class Mapper {
         if (o.containsKey("provenance")) {
           b.provenance(Boolean.TRUE.equals(o.get("provenance")));
         }
-        if (Boolean.TRUE.equals(o.get("allow_plain_http"))) {
-          b.allowPlainHttp();
-        }
-        if (timeout != null) {
-          b.timeout(timeout);
-        }
-        if (retryAfter != null) {
-          b.retryAfter(retryAfter);
-        }
-        return b.build();
+        return clientOptions(b, o, timeout, retryAfter, dev.zt.core.authz.OpaClient.Builder::allowPlainHttp,
+            dev.zt.core.authz.OpaClient.Builder::timeout, dev.zt.core.authz.OpaClient.Builder::retryAfter).build();
       });
     } else {
       Map<String, Object> a = map(m.get("authzen"));
       pdp = attempt(p + "/authzen", () -> {
         dev.zt.core.authz.AuthZenClient.Builder b =
             dev.zt.core.authz.AuthZenClient.builder(URI.create((String) a.get("url")));
-        if (Boolean.TRUE.equals(a.get("allow_plain_http"))) {
-          b.allowPlainHttp();
-        }
-        if (timeout != null) {
-          b.timeout(timeout);
-        }
-        if (retryAfter != null) {
-          b.retryAfter(retryAfter);
-        }
-        return b.build();
+        return clientOptions(b, a, timeout, retryAfter, dev.zt.core.authz.AuthZenClient.Builder::allowPlainHttp,
+            dev.zt.core.authz.AuthZenClient.Builder::timeout, dev.zt.core.authz.AuthZenClient.Builder::retryAfter)
+            .build();
       });
     }
     if (pdp == null) {

@@ -27,15 +27,7 @@ class LivePolicyYamlTests {
       issuers:
         - issuer: "${ISSUER}"
           audience: orders-api
-      routes:
-        - method: GET
-          path: /orders
-          require:
-            all_scopes: [orders:read]
-        - method: GET
-          path: /health
-          require:
-            permit_all: true
+      """ + PolicyFileTests.ROUTES + """
       tests:
         - name: health is public
           request: GET /health

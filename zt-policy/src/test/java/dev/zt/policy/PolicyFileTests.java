@@ -34,6 +34,17 @@ class PolicyFileTests {
             permit_all: true
       """;
 
+  /** A public {@code /docs/{**}} before {@code /docs/secret}: the later rule can never match. */
+  static final String SHADOWED = HEAD + """
+      routes:
+        - method: GET
+          path: /docs/{**}
+          require: {permit_all: true}
+        - method: GET
+          path: /docs/secret
+          require: {all_roles: [admin]}
+      """;
+
   static PolicyFile parse(String text) throws InvalidPolicyException {
     return PolicyFile.parse("p.yaml", text, Map.of(), PolicyExtensions.none());
   }
@@ -305,15 +316,7 @@ class PolicyFileTests {
 
   @Test
   void parseWhenRouteShadowedThenRefusedAtTheLaterRule() {
-    String text = HEAD + """
-        routes:
-          - method: GET
-            path: /docs/{**}
-            require: {permit_all: true}
-          - method: GET
-            path: /docs/secret
-            require: {all_roles: [admin]}
-        """;
+    String text = SHADOWED;
 
     assertThat(problems(text)).singleElement().satisfies(x -> {
       assertThat(x.pointer()).isEqualTo("/routes/1");

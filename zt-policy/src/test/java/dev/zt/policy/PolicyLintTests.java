@@ -15,15 +15,7 @@ class PolicyLintTests {
 
   @Test
   void checkWhenRuleShadowedThenErrorFindingThoughLoadRefusesIt() throws Exception {
-    String text = PolicyFileTests.HEAD + """
-        routes:
-          - method: GET
-            path: /docs/{**}
-            require: {permit_all: true}
-          - method: GET
-            path: /docs/secret
-            require: {all_roles: [admin]}
-        """;
+    String text = PolicyFileTests.SHADOWED;
 
     List<PolicyFinding> findings = lint(text);
 

@@ -66,10 +66,10 @@ public final class AuthZenClient implements PolicyDecisionPoint {
     this.base = base;
     this.evaluation = URI.create(base + EVALUATION);
     this.evaluations = URI.create(base + EVALUATIONS);
-    this.timeout = b.timeout == null ? PdpHttp.DEFAULT_TIMEOUT : b.timeout;
-    this.retryAfter = b.retryAfter == null ? PdpHttp.DEFAULT_RETRY_AFTER : b.retryAfter;
-    this.client = b.client == null ? PdpHttp.defaultClient(timeout) : b.client;
-    this.headers = PdpHttp.copyHeaders(b.headers);
+    this.timeout = b.settings.timeout();
+    this.retryAfter = b.settings.retryAfter();
+    this.client = b.settings.client();
+    this.headers = b.settings.headers();
     this.revision = b.revision == null ? Optional::empty : b.revision;
     this.requestIds = () -> UUID.randomUUID().toString();
   }
@@ -299,12 +299,8 @@ public final class AuthZenClient implements PolicyDecisionPoint {
   /** Set-once options of an {@link AuthZenClient}. */
   public static final class Builder {
     private final URI base;
-    private boolean plainHttp;
-    private Duration timeout;
-    private Duration retryAfter;
-    private HttpClient client;
     private Supplier<Optional<String>> revision;
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final PdpHttp.Settings settings = new PdpHttp.Settings();
 
     private Builder(URI base) {
       this.base = Objects.requireNonNull(base, "pdpBase");
@@ -312,39 +308,25 @@ public final class AuthZenClient implements PolicyDecisionPoint {
 
     /** The deadline of each call, connect to last byte (default 2 s, at most 1 min). */
     public Builder timeout(Duration timeout) {
-      if (this.timeout != null) {
-        throw new IllegalStateException("timeout already set to " + this.timeout);
-      }
-      this.timeout = PdpHttp.checkTimeout(timeout);
+      settings.timeout(timeout);
       return this;
     }
 
     /** What an {@link PdpDecision.Unavailable} tells the client in {@code Retry-After} (default 5 s). */
     public Builder retryAfter(Duration retryAfter) {
-      if (this.retryAfter != null) {
-        throw new IllegalStateException("retryAfter already set to " + this.retryAfter);
-      }
-      this.retryAfter = PdpHttp.checkRetryAfter(retryAfter);
+      settings.retryAfter(retryAfter);
       return this;
     }
 
     /** The client to send with. Default: HTTP/1.1, no redirects, the connect timeout = {@link #timeout}. */
     public Builder httpClient(HttpClient client) {
-      Objects.requireNonNull(client, "client");
-      if (this.client != null) {
-        throw new IllegalStateException("httpClient already set");
-      }
-      this.client = client;
+      settings.httpClient(client);
       return this;
     }
 
     /** An extra request header (e.g. {@code Authorization}, §2: the API's own authorization); redacted in logs. */
     public Builder header(String name, String value) {
-      PdpHttp.checkHeader(name, value);
-      if (headers.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
-        throw new IllegalStateException("header " + name + " already set");
-      }
-      headers.put(name, value);
+      settings.header(name, value);
       return this;
     }
 
@@ -364,16 +346,13 @@ public final class AuthZenClient implements PolicyDecisionPoint {
 
     /** Accepts a plain {@code http} base URL to a host that is not loopback (the decision then travels in clear). */
     public Builder allowPlainHttp() {
-      if (plainHttp) {
-        throw new IllegalStateException("allowPlainHttp already set");
-      }
-      plainHttp = true;
+      settings.allowPlainHttp();
       return this;
     }
 
     /** The client; immutable and thread-safe. */
     public AuthZenClient build() {
-      return new AuthZenClient(this, PdpHttp.base("AuthZEN", base, plainHttp));
+      return new AuthZenClient(this, PdpHttp.base("AuthZEN", base, settings.plainHttp()));
     }
   }
 }

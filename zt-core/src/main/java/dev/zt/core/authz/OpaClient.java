@@ -3,7 +3,6 @@ package dev.zt.core.authz;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,10 +56,10 @@ public final class OpaClient implements PolicyDecisionPoint {
     this.path = b.path;
     this.provenance = b.provenance == null || b.provenance;
     this.uri = URI.create(base + "/v1/data/" + b.path + (provenance ? "?provenance=true" : ""));
-    this.timeout = b.timeout == null ? PdpHttp.DEFAULT_TIMEOUT : b.timeout;
-    this.retryAfter = b.retryAfter == null ? PdpHttp.DEFAULT_RETRY_AFTER : b.retryAfter;
-    this.client = b.client == null ? PdpHttp.defaultClient(timeout) : b.client;
-    this.headers = PdpHttp.copyHeaders(b.headers);
+    this.timeout = b.settings.timeout();
+    this.retryAfter = b.settings.retryAfter();
+    this.client = b.settings.client();
+    this.headers = b.settings.headers();
   }
 
   /** A builder for the OPA at {@code base} (e.g. {@code http://127.0.0.1:8181}; a trailing slash is tolerated). */
@@ -180,13 +179,9 @@ public final class OpaClient implements PolicyDecisionPoint {
 
   /** Set-once options of an {@link OpaClient}; {@link #path(String)} is required. */
   public static final class Builder {
-    private boolean plainHttp;
     private String path;
-    private Duration timeout;
-    private Duration retryAfter;
-    private HttpClient client;
     private Boolean provenance;
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final PdpHttp.Settings settings = new PdpHttp.Settings();
     private final URI base;
 
     private Builder(URI base) {
@@ -211,19 +206,13 @@ public final class OpaClient implements PolicyDecisionPoint {
 
     /** The deadline of each call, connect to last byte (default 2 s, at most 1 min). */
     public Builder timeout(Duration timeout) {
-      if (this.timeout != null) {
-        throw new IllegalStateException("timeout already set to " + this.timeout);
-      }
-      this.timeout = PdpHttp.checkTimeout(timeout);
+      settings.timeout(timeout);
       return this;
     }
 
     /** What an {@link PdpDecision.Unavailable} tells the client in {@code Retry-After} (default 5 s). */
     public Builder retryAfter(Duration retryAfter) {
-      if (this.retryAfter != null) {
-        throw new IllegalStateException("retryAfter already set to " + this.retryAfter);
-      }
-      this.retryAfter = PdpHttp.checkRetryAfter(retryAfter);
+      settings.retryAfter(retryAfter);
       return this;
     }
 
@@ -232,21 +221,13 @@ public final class OpaClient implements PolicyDecisionPoint {
      * redirects, the connect timeout = {@link #timeout(Duration)}.
      */
     public Builder httpClient(HttpClient client) {
-      Objects.requireNonNull(client, "client");
-      if (this.client != null) {
-        throw new IllegalStateException("httpClient already set");
-      }
-      this.client = client;
+      settings.httpClient(client);
       return this;
     }
 
     /** An extra request header, e.g. {@code Authorization: Bearer …} for OPA's authentication; redacted in logs. */
     public Builder header(String name, String value) {
-      PdpHttp.checkHeader(name, value);
-      if (headers.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
-        throw new IllegalStateException("header " + name + " already set");
-      }
-      headers.put(name, value);
+      settings.header(name, value);
       return this;
     }
 
@@ -261,10 +242,7 @@ public final class OpaClient implements PolicyDecisionPoint {
 
     /** Accepts a plain {@code http} base URL to a host that is not loopback (the decision then travels in clear). */
     public Builder allowPlainHttp() {
-      if (plainHttp) {
-        throw new IllegalStateException("allowPlainHttp already set");
-      }
-      plainHttp = true;
+      settings.allowPlainHttp();
       return this;
     }
 
@@ -273,7 +251,7 @@ public final class OpaClient implements PolicyDecisionPoint {
       if (path == null) {
         throw new IllegalStateException("OPA decision path not set: path(\"orders/allow\")");
       }
-      return new OpaClient(this, PdpHttp.base("OPA", base, plainHttp));
+      return new OpaClient(this, PdpHttp.base("OPA", base, settings.plainHttp()));
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.zt.core.authz;
 
+import dev.zt.core.internal.BoundedBody;
 import dev.zt.core.internal.Encodings;
+import dev.zt.core.internal.Loopback;
 import dev.zt.core.internal.Redaction;
 import dev.zt.core.internal.StrictJson;
 
@@ -24,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -59,6 +60,79 @@ final class PdpHttp {
     }
   }
 
+  /**
+   * The set-once options both clients' builders share (deadline, Retry-After, HTTP client, extra headers, plain
+   * http); each builder delegates its setters here and reads the values, defaults applied, when it builds.
+   */
+  static final class Settings {
+    private boolean plainHttp;
+    private Duration timeout;
+    private Duration retryAfter;
+    private HttpClient client;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    void timeout(Duration timeout) {
+      if (this.timeout != null) {
+        throw new IllegalStateException("timeout already set to " + this.timeout);
+      }
+      this.timeout = checkTimeout(timeout);
+    }
+
+    void retryAfter(Duration retryAfter) {
+      if (this.retryAfter != null) {
+        throw new IllegalStateException("retryAfter already set to " + this.retryAfter);
+      }
+      this.retryAfter = checkRetryAfter(retryAfter);
+    }
+
+    void httpClient(HttpClient client) {
+      java.util.Objects.requireNonNull(client, "client");
+      if (this.client != null) {
+        throw new IllegalStateException("httpClient already set");
+      }
+      this.client = client;
+    }
+
+    void header(String name, String value) {
+      checkHeader(name, value);
+      if (headers.keySet().stream().anyMatch(n -> n.equalsIgnoreCase(name))) {
+        throw new IllegalStateException("header " + name + " already set");
+      }
+      headers.put(name, value);
+    }
+
+    void allowPlainHttp() {
+      if (plainHttp) {
+        throw new IllegalStateException("allowPlainHttp already set");
+      }
+      plainHttp = true;
+    }
+
+    boolean plainHttp() {
+      return plainHttp;
+    }
+
+    /** The deadline, {@link #DEFAULT_TIMEOUT} when not set. */
+    Duration timeout() {
+      return timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    /** The Retry-After, {@link #DEFAULT_RETRY_AFTER} when not set. */
+    Duration retryAfter() {
+      return retryAfter == null ? DEFAULT_RETRY_AFTER : retryAfter;
+    }
+
+    /** The client set, or a {@link #defaultClient(Duration)} with the deadline as connect timeout. */
+    HttpClient client() {
+      return client == null ? defaultClient(timeout()) : client;
+    }
+
+    /** An unmodifiable copy of the headers, in the order set. */
+    Map<String, String> headers() {
+      return copyHeaders(headers);
+    }
+  }
+
   /** A successful (200, JSON object) answer: its members and its headers. */
   record Answer(Map<String, Object> members, java.net.http.HttpHeaders headers) {}
 
@@ -82,7 +156,7 @@ final class PdpHttp {
     if (base.getRawQuery() != null || base.getRawFragment() != null) {
       throw new IllegalArgumentException(what + " base URL must have no query or fragment: " + base);
     }
-    if (scheme.equals("http") && !allowPlainHttp && !isLoopback(base.getHost())) {
+    if (scheme.equals("http") && !allowPlainHttp && !Loopback.isLoopback(base.getHost())) {
       throw new IllegalStateException(what + " base URL must use https (plain http only to a loopback host, or "
           + "with allowPlainHttp()): " + base);
     }
@@ -92,24 +166,6 @@ final class PdpHttp {
       end--;
     }
     return s.substring(0, end);
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-      return true;
-    }
-    String[] octets = h.split("\\.", -1);
-    if (octets.length != 4 || !octets[0].equals("127")) {
-      return false;
-    }
-    for (String o : octets) {
-      if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9')
-          || Integer.parseInt(o) > 255) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A header name (an RFC 9110 token, not one the client sets) and a value without control characters. */
@@ -183,7 +239,8 @@ final class PdpHttp {
           .header("Accept", JSON);
       headers.forEach(b::header);
       call = client.sendAsync(b.POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
-              ignored -> new Limited(MAX_ANSWER_BYTES))
+              ignored -> new BoundedBody(MAX_ANSWER_BYTES,
+                  () -> new Failure("answer larger than " + MAX_ANSWER_BYTES + " bytes")))
           .thenApply(PdpHttp::read);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
@@ -269,55 +326,5 @@ final class PdpHttp {
   /** A short printable excerpt of a PDP-supplied string for the audit log. */
   static String printable(String s) {
     return Encodings.printableAscii(s, 200, "");
-  }
-
-  /** Collects at most {@code max} bytes; more cancels the body and fails the call. */
-  private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
-    private final int max;
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    Limited(int max) {
-      this.max = max;
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (body.isDone()) {
-        return;
-      }
-      for (ByteBuffer b : items) {
-        if (out.size() + b.remaining() > max) {
-          subscription.cancel();
-          body.completeExceptionally(new Failure("answer larger than " + max + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        out.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      body.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      body.complete(out.toByteArray());
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.zt.core.credential;
 
+import dev.zt.core.internal.Loopback;
 import dev.zt.core.internal.pipeline.Assembly;
 import dev.zt.core.internal.pipeline.Features;
 import dev.zt.core.DenyReason;
@@ -683,37 +684,11 @@ public final class BearerJwt {
       if (scheme.equals("https")) {
         return;
       }
-      if (scheme.equals("http") && (allowPlainHttp || isLoopback(uri.getHost()))) {
+      if (scheme.equals("http") && (allowPlainHttp || Loopback.isLoopback(uri.getHost()))) {
         return;
       }
       throw new IllegalStateException(what + " must use https (plain http only to loopback, or with "
           + "allowPlainHttpKeySource()): " + uri);
-    }
-
-    /**
-     * Whether {@code host} is a loopback literal: {@code localhost}, an IPv4 address in 127.0.0.0/8 written as four
-     * decimal octets, or {@code ::1}. A name that merely starts with {@code 127.} ({@code 127.example.com}) is not:
-     * it resolves wherever its owner says.
-     */
-    static boolean isLoopback(String host) {
-      if (host == null) {
-        return false;
-      }
-      String h = host.toLowerCase(Locale.ROOT);
-      if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-        return true;
-      }
-      String[] octets = h.split("\\.", -1);
-      if (octets.length != 4 || !octets[0].equals("127")) {
-        return false;
-      }
-      for (String o : octets) {
-        if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9')
-            || Integer.parseInt(o) > 255) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.zt.core.credential;
 
+import dev.zt.core.internal.Loopback;
+
 import java.net.URI;
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -448,7 +450,7 @@ public final class Introspection {
     if (scheme.equals("https")) {
       return;
     }
-    if (scheme.equals("http") && (allowPlainHttp || BearerJwt.Builder.isLoopback(endpoint.getHost()))) {
+    if (scheme.equals("http") && (allowPlainHttp || Loopback.isLoopback(endpoint.getHost()))) {
       return;
     }
     throw new IllegalStateException("introspection endpoint must use https (plain http only to loopback, or with "

@@ -2,6 +2,7 @@ package dev.zt.core.credential;
 
 import dev.zt.core.Caller;
 import dev.zt.core.DenyReason;
+import dev.zt.core.internal.BoundedBody;
 import dev.zt.core.internal.Encodings;
 import dev.zt.core.internal.JsonClaims;
 import dev.zt.core.internal.StrictJson;
@@ -50,7 +51,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -399,7 +399,8 @@ final class Introspector {
     return endpoint()
         // built off the caller's thread: a private_key_jwt assertion is a signature (an event loop never signs)
         .thenApplyAsync(uri -> request(uri, token), executor)
-        .thenCompose(request -> client().sendAsync(request, ignored -> new Limited(config.maxResponseBytes()))
+        .thenCompose(request -> client().sendAsync(request, ignored -> new BoundedBody(config.maxResponseBytes(),
+            () -> new Unavailable("introspection answer larger than " + config.maxResponseBytes() + " bytes")))
             .thenApply(response -> read(request.uri(), response)))
         .orTimeout(timeout, TimeUnit.MILLISECONDS)
         .thenApply(answer -> judge(answer, opaque, clock.millis()))
@@ -739,55 +740,5 @@ final class Introspector {
 
   private static String printable(String s) {
     return Encodings.printableAscii(s, 40, "");
-  }
-
-  /** A body subscriber that keeps at most {@code max} bytes and fails the call past them. */
-  private static final class Limited implements HttpResponse.BodySubscriber<byte[]> {
-    private final int max;
-    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    private Flow.Subscription subscription;
-
-    Limited(int max) {
-      this.max = max;
-    }
-
-    @Override
-    public CompletableFuture<byte[]> getBody() {
-      return body;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      if (body.isDone()) {
-        return;
-      }
-      for (ByteBuffer b : items) {
-        if (out.size() + b.remaining() > max) {
-          subscription.cancel();
-          body.completeExceptionally(new Unavailable("introspection answer larger than " + max + " bytes"));
-          return;
-        }
-        byte[] chunk = new byte[b.remaining()];
-        b.get(chunk);
-        out.write(chunk, 0, chunk.length);
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      body.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      body.complete(out.toByteArray());
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.zt.core.credential;
 
+import dev.zt.core.internal.Loopback;
+
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
@@ -143,7 +145,7 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
   private void checkScheme(URI uri) throws KeySourceException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     boolean ok = scheme.equals("https")
-        || (scheme.equals("http") && (allowPlainHttp || BearerJwt.Builder.isLoopback(uri.getHost())));
+        || (scheme.equals("http") && (allowPlainHttp || Loopback.isLoopback(uri.getHost())));
     if (!ok) {
       throw new JWKSetUnavailableException("jwks_uri " + uri + " must use https", null);
     }

@@ -3,11 +3,9 @@ package dev.zt.core.authz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.zt.statecheck.SecurityStateContract.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,30 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** The decision cache in front of a scripted PDP, on a clock the tests move (no sleeps). */
 class PdpCacheTests {
-
-  /** A clock moved by hand. */
-  static final class HandClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-15T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   /** A PDP that answers with a function of the input, counting calls; or holds answers until released. */
   static final class ScriptedPdp implements PolicyDecisionPoint {
@@ -96,7 +70,7 @@ class PdpCacheTests {
     return pdp.decide(input).toCompletableFuture().join();
   }
 
-  private final HandClock clock = new HandClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-01-15T10:00:00Z"));
 
   @Test
   void decideWhenSameInputAgainThenHitWithoutACall() {
