@@ -19,6 +19,7 @@ module dev.zt.core {
   exports dev.zt.core.policy;
   exports dev.zt.core.rate;
   exports dev.zt.core.spi;
+  exports dev.zt.core.translate;
   exports dev.zt.core.trust;
   exports dev.zt.core.internal to dev.zt.spiffe, dev.zt.spiffe.workload, dev.zt.testkit, dev.zt.servlet, dev.zt.netty,
       dev.zt.policy;

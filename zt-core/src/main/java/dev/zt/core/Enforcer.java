@@ -197,6 +197,9 @@ public final class Enforcer {
     Features.install(routes, assembly);
     Features.install(trust, assembly);
     Features.install(rates, assembly);
+    if (b.translate != null) {
+      Features.install(b.translate, assembly);
+    }
     this.gates = assembly.gates();
     this.afterAllow = assembly.afterAllowSteps();
     this.challenges = assembly.challenges();
@@ -801,6 +804,7 @@ public final class Enforcer {
     private final List<Gate> testingGates = new ArrayList<>();
     private WorkloadTokenVerifier workloadTokens;
     private dev.zt.core.spi.SecurityState state;
+    private dev.zt.core.translate.InternalTokenMinter translate;
     private dev.zt.core.authz.ObjectPolicy objects;
     private final List<dev.zt.core.authz.PdpBinding> pdps = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
@@ -947,6 +951,20 @@ public final class Enforcer {
     public Builder trust(TrustPolicy policy) {
       once("trust");
       this.trust = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Token translation (issue 16): every allow of a caller with a verified token carries an internal token minted by
+     * {@code minter} for the upstream ({@link Decision.Allow#forward()}, {@code Bearer <internal>}), which the adapter
+     * or the application forwards in place of the client's {@code Authorization}; the client's token is never
+     * forwarded. Anonymous and workload-only allows forward nothing. Set once.
+     *
+     * @since 0.3
+     */
+    public Builder translate(dev.zt.core.translate.InternalTokenMinter minter) {
+      once("translate");
+      this.translate = Objects.requireNonNull(minter, "minter");
       return this;
     }
 
