@@ -136,7 +136,8 @@ public final class InternalTokenMinter {
 
   /**
    * Signs with {@code newKey} from now on and keeps the current key's public half in the {@link #jwks()} (one
-   * previous key: a second rotation drops the oldest), so tokens minted before stay valid until they end.
+   * previous key: a second rotation drops the oldest), so tokens minted before stay valid until they end; rotate at
+   * most once per {@link Builder#lifetime lifetime}. The cache is emptied: from now on only the new key signs.
    *
    * @throws IllegalArgumentException if the key is not a private EC key or has the current key's {@code kid}
    */
@@ -147,6 +148,7 @@ public final class InternalTokenMinter {
       throw new IllegalArgumentException("the new key needs a kid of its own");
     }
     this.keys = keys(next, List.of(now.current().toPublicJWK()));
+    cache.invalidateAll(); // cached tokens name the previous key: the next rotation would orphan them
   }
 
   /** The issuer this minter writes in {@code iss}. */

@@ -138,6 +138,14 @@ class TranslationTests {
   }
 
   @Test
+  void enforceWhenSubjectEndedButWithinClockSkewThenDeniedRatherThanMintedPastItsExp() {
+    String client = clientToken();
+    forwarded(get("/orders", client));
+    clock.advance(Duration.ofMinutes(5).plusSeconds(30)); // the gate's 60 s skew still admits it
+    assertThatDecision(get("/orders", client)).isDeniedWith(DenyReason.TOKEN_EXPIRED);
+  }
+
+  @Test
   void enforceWhenSubjectEndsBeforeLifetimeThenInternalTokenEndsWithIt() throws Exception {
     String client = issuer.token().expiresIn(Duration.ofSeconds(20)).scope("orders:read").build();
     SignedJWT jwt = SignedJWT.parse(forwarded(get("/orders", client)));
@@ -191,6 +199,7 @@ class TranslationTests {
     minter.rotate(new ECKeyGenerator(Curve.P_256).keyID("gw-2").generate());
     String after = forwarded(get("/orders", clientToken()));
     assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isEqualTo("gw-2");
+
     JWKSet jwks = JWKSet.parse(minter.jwks());
     assertThat(jwks.getKeys()).extracting(k -> k.getKeyID()).containsExactly("gw-2", "gw-1");
     assertThat(jwks.getKeys()).noneMatch(k -> k.isPrivate());
@@ -199,6 +208,15 @@ class TranslationTests {
     assertThatDecision(serviceGet(service, after)).isAllowed();
     minter.rotate(new ECKeyGenerator(Curve.P_256).keyID("gw-3").generate());
     assertThat(JWKSet.parse(minter.jwks()).getKeys()).extracting(k -> k.getKeyID()).containsExactly("gw-3", "gw-2");
+  }
+
+  @Test
+  void rotateWhenTokenCachedThenNextAllowSignsWithTheNewKey() throws Exception {
+    String client = clientToken();
+    forwarded(get("/orders", client));
+    minter.rotate(new ECKeyGenerator(Curve.P_256).keyID("gw-2").generate());
+    assertThat(SignedJWT.parse(forwarded(get("/orders", client))).getHeader().getKeyID())
+        .as("a rotation empties the cache: only the new key signs").isEqualTo("gw-2");
   }
 
   @Test
