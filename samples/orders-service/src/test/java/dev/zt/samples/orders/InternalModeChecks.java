@@ -201,6 +201,25 @@ abstract class InternalModeChecks {
   }
 
   @Test
+  void whoamiWhenPolicyFileAndInternalModeThenSameRules() throws Exception {
+    Map<String, String> e = new HashMap<>(env);
+    e.put("ZT_POLICY_FILE", PolicyFileEquivalenceTests.SHIPPED.toString());
+    OrdersService withFile = OrdersService.startFromEnvironment(e, "127.0.0.1");
+    OrdersService builtIn = service;
+    try {
+      service = withFile;
+      SSLContext checkout = TestTrustDomain.sslContextFor(EXAMPLE.issueX509Svid("/ns/shop/sa/checkout"), EXAMPLE);
+
+      assertThat(request(gateway, "GET", "/whoami", internalToken("orders:read")).body()).contains("\"sid\":\"s-1\"");
+      assertThat(request(gateway, "GET", "/whoami", client.token().build()).status()).isEqualTo(401);
+      assertThat(request(checkout, "GET", "/whoami", internalToken("orders:read")).status()).isEqualTo(403);
+    } finally {
+      service = builtIn;
+      withFile.close();
+    }
+  }
+
+  @Test
   void startWhenInternalIssuerWithoutGatewayIdThenErrorNamesIt() {
     Map<String, String> e = new HashMap<>(env);
     e.remove("ZT_GATEWAY_ID");
