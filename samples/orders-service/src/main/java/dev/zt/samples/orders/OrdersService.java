@@ -262,6 +262,7 @@ public final class OrdersService implements AutoCloseable {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
     }
+    internalMode.ifPresent(Internal::log);
     return service;
   }
 
@@ -359,6 +360,7 @@ public final class OrdersService implements AutoCloseable {
         LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
             mtls.get().trustDomain());
       }
+      internalMode.ifPresent(Internal::log);
       return service;
     } catch (Exception | Error e) {
       live.close();
@@ -479,6 +481,12 @@ public final class OrdersService implements AutoCloseable {
    * @param gatewayId {@code ZT_GATEWAY_ID}, the only peer the internal routes admit
    */
   record Internal(BearerJwt jwt, String gatewayId) {
+    /** Says at start-up that the mTLS listener runs in internal mode, and for whom. */
+    void log() {
+      LOG.info("orders-service mTLS listener in internal mode: the orders API and /whoami for {} with tokens of {}"
+          + " (audience {}); client tokens refused", gatewayId, jwt.issuer(), jwt.audiences());
+    }
+
     /** The listener's enforcer in internal mode ({@link OrdersSecurity#internalEnforcer}). */
     Enforcer enforcer(Mtls mtls) {
       return OrdersSecurity.internalEnforcer(jwt, SpiffePeerVerifier.of(mtls.source(), Clock.systemUTC()),
