@@ -92,6 +92,13 @@ final class OrdersApi {
       return done(200, "{\"handler\":\"admin-stats\",\"caller\":\"" + esc(name) + "\",\"admin\":"
           + (caller != null && caller.hasRole(ADMIN)) + ",\"scopes\":"
           + (caller == null ? 0 : caller.scopes().size()) + ",\"orders\":" + store.size() + "}");
+    } else if (method.equals("GET") && path.equals("/whoami")) {
+      // internal mode only (the public listener has no such route): the verified internal token's claims
+      Map<String, Object> claims = caller == null ? Map.of()
+          : caller.token().map(t -> t.claims()).orElse(Map.of());
+      StringBuilder b = new StringBuilder("{\"claims\":");
+      json(b, claims);
+      return done(200, b.append('}').toString());
     } else if (method.equals("GET") && path.equals("/internal/inventory")) {
       return done(200, "{\"handler\":\"inventory\",\"workload\":\"" + esc(workload(caller))
           + "\",\"items\":[{\"sku\":\"A-1\",\"stock\":12}]}");
@@ -137,6 +144,35 @@ final class OrdersApi {
 
   private static String workload(Caller caller) {
     return caller == null ? "-" : caller.workload().orElse("-");
+  }
+
+  /** Appends {@code value} (a claim value as zt parsed it: map, list, string, number, boolean or null) as JSON. */
+  private static void json(StringBuilder b, Object value) {
+    if (value instanceof Map<?, ?> m) {
+      b.append('{');
+      String sep = "";
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        b.append(sep).append('"').append(esc(String.valueOf(e.getKey()))).append("\":");
+        json(b, e.getValue());
+        sep = ",";
+      }
+      b.append('}');
+    } else if (value instanceof java.util.Collection<?> c) {
+      b.append('[');
+      String sep = "";
+      for (Object o : c) {
+        b.append(sep);
+        json(b, o);
+        sep = ",";
+      }
+      b.append(']');
+    } else if (value instanceof Number || value instanceof Boolean) {
+      b.append(value);
+    } else if (value == null) {
+      b.append("null");
+    } else {
+      b.append('"').append(esc(String.valueOf(value))).append('"');
+    }
   }
 
   private static String esc(String s) {

@@ -113,6 +113,43 @@ final class OrdersSecurity {
   }
 
   /**
+   * The rules of the mTLS listener in internal mode ({@code ZT_INTERNAL_ISSUER}): {@link #workloadRoutes} plus
+   * orders-service's API ({@code GET /orders}, {@code GET /orders/{id}}, {@code POST /orders}, with the scopes of the
+   * public listener) and {@code GET /whoami}, each demanding both the peer's X.509-SVID to be exactly
+   * {@code gatewayId} (else 403) and a verified internal token (else 401).
+   */
+  static RoutePolicy internalRoutes(String trustDomain, String gatewayId) {
+    String td = "spiffe://" + trustDomain;
+    // the gateway's SVID, then a token: authenticated() first, so a gateway call without a token is 401 (a scope
+    // check alone would answer a token-less workload caller 403 insufficient_scope)
+    Requirement gateway = Requirement.workload(gatewayId).and(Requirement.authenticated());
+    return RoutePolicy.builder()
+        .get("/orders", gateway.and(Requirement.allScopes("orders:read")))
+        .get("/orders/{id}", gateway.and(Requirement.allScopes("orders:read")))
+        .post("/orders", gateway.and(Requirement.allScopes("orders:write")))
+        .get("/whoami", gateway)
+        .get("/internal/inventory", Requirement.workload(td + "/ns/shop/sa/checkout"))
+        .get("/internal/audit", Requirement.workload(td + "/ns/ops/**"))
+        .get("/health", Requirement.permitAll())
+        .build();
+  }
+
+  /**
+   * The enforcer of the mTLS listener in internal mode: the peer gate as in {@link #workloadEnforcer}, the internal
+   * issuer's tokens only ({@code internal}: a client token, of another issuer, is 401 {@code invalid_token}), the
+   * object rules ({@link #objects()}) and {@link #internalRoutes}.
+   */
+  static Enforcer internalEnforcer(BearerJwt internal, dev.zt.core.credential.PeerVerifier peers,
+      String trustDomain, String gatewayId, AuditListener listener) {
+    Enforcer.Builder b = Enforcer.builder().peerVerifier(peers).bearerJwt(internal)
+        .routes(internalRoutes(trustDomain, gatewayId)).objects(objects()).realm("orders-internal");
+    if (listener != null) {
+      b.auditListener(listener);
+    }
+    return b.build();
+  }
+
+  /**
    * FOR THE SAMPLE ONLY, not a production mechanism: device posture is read from {@code X-Device-Posture}
    * ({@code compliant} / {@code noncompliant}), as a stand-in for a lookup in an MDM.
    */

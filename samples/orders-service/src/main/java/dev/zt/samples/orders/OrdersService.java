@@ -22,6 +22,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import dev.zt.spiffe.PeerAuthorizer;
 import dev.zt.spiffe.SpiffePeerVerifier;
 import dev.zt.spiffe.SpiffeSslContexts;
+import dev.zt.spiffe.SpiffeId;
 import dev.zt.spiffe.SvidSnapshot;
 import dev.zt.spiffe.TrustBundle;
 import dev.zt.spiffe.TrustBundleSet;
@@ -110,6 +111,14 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
  *       {@code ZT_X509_BUNDLE} (PEM). Its routes are {@link OrdersSecurity#workloadRoutes}, decided by SPIFFE
  *       principal.</li>
+ *   <li>Internal mode, behind the gateway: with {@code ZT_INTERNAL_ISSUER} (the gateway's internal issuer, keys by
+ *       its discovery), {@code ZT_INTERNAL_AUDIENCE} (default {@code orders-service}) and {@code ZT_GATEWAY_ID} (the
+ *       gateway's SPIFFE ID) set, the mTLS listener also serves orders-service's API and {@code GET /whoami}
+ *       (the internal token's claims as {@code {"claims": {…}}}); each needs both the peer SVID
+ *       {@code ZT_GATEWAY_ID} (another workload: 403) and a valid internal token (none, or a client token of another
+ *       issuer: 401 {@code invalid_token}). The listener then accepts tokens of {@code ZT_INTERNAL_ISSUER} only. See
+ *       {@link OrdersSecurity#internalRoutes}. {@code ZT_INTERNAL_ISSUER} without {@code ZT_MTLS_PORT} or
+ *       {@code ZT_GATEWAY_ID} is a start-up error.</li>
  * </ul>
  */
 public final class OrdersService implements AutoCloseable {
@@ -233,8 +242,11 @@ public final class OrdersService implements AutoCloseable {
     Enforcer enforcer = OrdersSecurity.enforcer(jwts, null,
         senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)),
         pdp.map(p -> OrdersSecurity.pdp(p, Clock.systemUTC())));
-    Enforcer workloadEnforcer = mtls.map(m -> OrdersSecurity.workloadEnforcer(jwts,
-        SpiffePeerVerifier.of(m.source(), Clock.systemUTC()), m.trustDomain().name(), null)).orElse(null);
+    Optional<Internal> internalMode = internalFromEnvironment(env, mtls.isPresent());
+    Enforcer workloadEnforcer = mtls.map(m -> internalMode.isPresent()
+        ? internalMode.get().enforcer(m)
+        : OrdersSecurity.workloadEnforcer(jwts, SpiffePeerVerifier.of(m.source(), Clock.systemUTC()),
+            m.trustDomain().name(), null)).orElse(null);
     OrdersService service = kind == ServerKind.NETTY
         ? startNetty(host, port, enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
         : start(host, port, enforcer, mtls.orElse(null), workloadEnforcer);
@@ -250,6 +262,7 @@ public final class OrdersService implements AutoCloseable {
       LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
           mtls.get().trustDomain());
     }
+    internalMode.ifPresent(Internal::log);
     return service;
   }
 
@@ -325,7 +338,10 @@ public final class OrdersService implements AutoCloseable {
     try {
       refuseVariablesTheFileDoesNotUse(env, file, mtls.isPresent());
       Enforcer workloadEnforcer = null;
-      if (mtls.isPresent()) {
+      Optional<Internal> internalMode = internalFromEnvironment(env, mtls.isPresent());
+      if (internalMode.isPresent()) {
+        workloadEnforcer = internalMode.get().enforcer(mtls.get());
+      } else if (mtls.isPresent()) {
         // its routes take no token alone, but the builder needs a token configuration: ZT_ISSUER's, as before
         String issuer = required(env, "ZT_ISSUER");
         refuseRemotePlainHttp("ZT_ISSUER", uri(issuer, "ZT_ISSUER"), false);
@@ -344,6 +360,7 @@ public final class OrdersService implements AutoCloseable {
         LOG.info("orders-service mTLS listener on port {} for workloads of {}", service.mtlsPort(),
             mtls.get().trustDomain());
       }
+      internalMode.ifPresent(Internal::log);
       return service;
     } catch (Exception | Error e) {
       live.close();
@@ -455,6 +472,80 @@ public final class OrdersService implements AutoCloseable {
     X509Svid own = X509Svid.fromPem(readFile(env, "ZT_SVID_CERT"), readFile(env, "ZT_SVID_KEY"));
     TrustBundle bundle = TrustBundle.fromPem(td, readFile(env, "ZT_X509_BUNDLE"));
     return Optional.of(new Mtls(port, X509Source.of(new SvidSnapshot(own, TrustBundleSet.of(bundle))), td));
+  }
+
+  /**
+   * Internal mode of the mTLS listener: the internal issuer's token configuration and the gateway's SPIFFE ID.
+   *
+   * @param jwt {@code ZT_INTERNAL_ISSUER}'s tokens for {@code ZT_INTERNAL_AUDIENCE}, typed {@code at+jwt}
+   * @param gatewayId {@code ZT_GATEWAY_ID}, the only peer the internal routes admit
+   */
+  record Internal(BearerJwt jwt, String gatewayId) {
+    /** Says at start-up that the mTLS listener runs in internal mode, and for whom. */
+    void log() {
+      LOG.info("orders-service mTLS listener in internal mode: the orders API and /whoami for {} with tokens of {}"
+          + " (audience {}); client tokens refused", gatewayId, jwt.issuer(), jwt.audiences());
+    }
+
+    /** The listener's enforcer in internal mode ({@link OrdersSecurity#internalEnforcer}). */
+    Enforcer enforcer(Mtls mtls) {
+      return OrdersSecurity.internalEnforcer(jwt, SpiffePeerVerifier.of(mtls.source(), Clock.systemUTC()),
+          mtls.trustDomain().name(), gatewayId, null);
+    }
+  }
+
+  /** The internal audience when {@code ZT_INTERNAL_AUDIENCE} is not set: the gateway's default upstream audience. */
+  static final String DEFAULT_INTERNAL_AUDIENCE = "orders-service";
+
+  /**
+   * {@code ZT_INTERNAL_ISSUER}, {@code ZT_INTERNAL_AUDIENCE}, {@code ZT_GATEWAY_ID}: empty when
+   * {@code ZT_INTERNAL_ISSUER} is not set. With it, the mTLS listener ({@code mtls}) and {@code ZT_GATEWAY_ID} (a
+   * SPIFFE ID, exact: no wildcard) are required; the issuer follows {@code ZT_ISSUER}'s rule on plain http (loopback
+   * only, unless {@code ZT_ALLOW_PLAIN_HTTP=true}). {@code ZT_INTERNAL_AUDIENCE} or {@code ZT_GATEWAY_ID} set without
+   * {@code ZT_INTERNAL_ISSUER} is an error too: a setting that does nothing. Every error names its variable.
+   */
+  static Optional<Internal> internalFromEnvironment(Map<String, String> env, boolean mtls) {
+    String issuer = value(env, "ZT_INTERNAL_ISSUER");
+    if (issuer == null) {
+      for (String name : List.of("ZT_INTERNAL_AUDIENCE", "ZT_GATEWAY_ID")) {
+        if (value(env, name) != null) {
+          throw new IllegalArgumentException(name + " is set but ZT_INTERNAL_ISSUER is not: internal mode needs"
+              + " the gateway's internal issuer");
+        }
+      }
+      return Optional.empty();
+    }
+    if (!mtls) {
+      throw new IllegalArgumentException("ZT_INTERNAL_ISSUER needs ZT_MTLS_PORT: internal mode runs on the mTLS"
+          + " listener");
+    }
+    String gateway = value(env, "ZT_GATEWAY_ID");
+    if (gateway == null) {
+      throw new IllegalArgumentException("ZT_INTERNAL_ISSUER needs ZT_GATEWAY_ID: the gateway's SPIFFE ID");
+    }
+    String gatewayId;
+    try {
+      gatewayId = SpiffeId.parse(gateway.strip()).toString();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("ZT_GATEWAY_ID is not a SPIFFE ID: '" + printable(gateway.strip()) + "'");
+    }
+    if (!gatewayId.equals(gateway.strip())) {
+      throw new IllegalArgumentException("ZT_GATEWAY_ID is not a canonical SPIFFE ID: '" + printable(gateway.strip())
+          + "' (write it as " + gatewayId + ")");
+    }
+    String iss = issuer.strip();
+    URI issuerUri = uri(iss, "ZT_INTERNAL_ISSUER");
+    boolean allowPlainHttp = allowPlainHttp(env);
+    refuseRemotePlainHttp("ZT_INTERNAL_ISSUER", issuerUri, allowPlainHttp);
+    String audience = value(env, "ZT_INTERNAL_AUDIENCE");
+    BearerJwt.Builder b = BearerJwt.issuer(iss)
+        .audience(audience == null ? DEFAULT_INTERNAL_AUDIENCE : audience.strip())
+        .requireAccessTokenType();
+    if (allowPlainHttp && isRemotePlainHttp(issuerUri)) {
+      LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host ({})", iss);
+      b.allowPlainHttpKeySource();
+    }
+    return Optional.of(new Internal(b.build(), gatewayId));
   }
 
   private static String readFile(Map<String, String> env, String name) {
