@@ -12,14 +12,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,13 +166,7 @@ abstract class InternalModeChecks {
 
   @Test
   void whoamiWhenNoClientCertificateThenHandshakeRefused() throws Exception {
-    KeyStore ts = KeyStore.getInstance("PKCS12");
-    ts.load(null, null);
-    ts.setCertificateEntry("root", EXAMPLE.root());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ts);
-    SSLContext none = SSLContext.getInstance("TLS");
-    none.init(null, tmf.getTrustManagers(), null);
+    SSLContext none = MtlsChecks.withoutClientCertificate(EXAMPLE.root());
 
     assertThat(request(none, "GET", "/whoami", internalToken("orders:read")).status()).isEqualTo(-1);
   }

@@ -140,13 +140,7 @@ abstract class MtlsChecks {
 
   @Test
   void getWhenNoClientCertificateThenHandshakeRefused() throws Exception {
-    KeyStore ts = KeyStore.getInstance("PKCS12");
-    ts.load(null, null);
-    ts.setCertificateEntry("root", EXAMPLE.root());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ts);
-    SSLContext none = SSLContext.getInstance("TLS");
-    none.init(null, tmf.getTrustManagers(), null);
+    SSLContext none = withoutClientCertificate(EXAMPLE.root());
 
     assertThat(get(none, "/health").status()).isEqualTo(-1);
   }
@@ -183,5 +177,17 @@ abstract class MtlsChecks {
     } catch (javax.net.ssl.SSLException | java.net.SocketException e) {
       return new Response(-1, "");
     }
+  }
+
+  /** A client that trusts {@code root} and presents no certificate: the mTLS listener must refuse its handshake. */
+  static SSLContext withoutClientCertificate(java.security.cert.X509Certificate root) throws Exception {
+    KeyStore ts = KeyStore.getInstance("PKCS12");
+    ts.load(null, null);
+    ts.setCertificateEntry("root", root);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ts);
+    SSLContext none = SSLContext.getInstance("TLS");
+    none.init(null, tmf.getTrustManagers(), null);
+    return none;
   }
 }
