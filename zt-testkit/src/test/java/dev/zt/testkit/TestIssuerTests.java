@@ -522,6 +522,17 @@ class TestIssuerTests {
     }
 
     @Test
+    void tokenWhenPathOnlyStartsWithTokenThen404() {
+      HttpResponse<String> r = oauth.send(HttpRequest.newBuilder(URI.create(issuer.tokenEndpoint() + "x"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")));
+      assertThat(r.statusCode()).isEqualTo(404);
+      HttpResponse<String> a = oauth.send(HttpRequest.newBuilder(
+          URI.create(issuer.authorizationEndpoint() + "/x?client_id=bff")).GET());
+      assertThat(a.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void tokenWhenParameterRepeatedThenInvalidRequest() {
       Answer a = clientCredentials("bff", "s3cret", "scope", "a", "scope", "b");
       assertThat(a.error()).isEqualTo("invalid_request");
