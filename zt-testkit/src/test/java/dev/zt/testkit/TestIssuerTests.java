@@ -94,6 +94,16 @@ class TestIssuerTests {
     }
 
     @Test
+    void authorizeWhenRedirectUriHasAQueryThenCodeIsAddedToIt() {
+      URI withQuery = URI.create("https://app.example/cb?tenant=a%20b");
+      issuer.registerClient("tenant-app", "pw", withQuery);
+      HttpResponse<String> r = oauth.authorize("tenant-app", withQuery, "orders:read");
+      assertThat(r.headers().firstValue("Location").orElseThrow()).startsWith(withQuery + "&code=");
+      assertThat(query(r)).containsEntry("tenant", "a b").containsKey("code");
+      assertThat(oauth.redeem("tenant-app", "pw", query(r).get("code"), withQuery).status()).isEqualTo(200);
+    }
+
+    @Test
     void authorizeWhenNoUserLoggedInThenRedirectsAccessDenied() {
       issuer.logout();
       HttpResponse<String> r = oauth.authorize("bff", CALLBACK, "openid");
@@ -393,6 +403,24 @@ class TestIssuerTests {
       // the legitimate holder's current token dies with the family
       assertThat(oauth.refresh("bff", "s3cret", renewed.string("refresh_token")).error())
           .isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void refreshWhenSameTokenSentConcurrentlyThenOneWinsAndTheSessionIsRevoked() {
+      // why a client must refresh single-flight: the loser's replay revokes the winner's new token too
+      Answer login = login("orders:read");
+      List<java.util.concurrent.CompletableFuture<Answer>> racing = java.util.stream.IntStream.range(0, 4)
+          .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> oauth.refresh("bff", "s3cret", login.string("refresh_token"))))
+          .toList();
+      List<Answer> answers = racing.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+      assertThat(answers).filteredOn(a -> a.status() == 200).hasSize(1);
+      assertThat(answers).filteredOn(a -> a.status() == 400).extracting(Answer::error)
+          .containsOnly("invalid_grant").hasSize(3);
+      String winner = answers.stream().filter(a -> a.status() == 200).findFirst().orElseThrow()
+          .string("refresh_token");
+      assertThat(oauth.refresh("bff", "s3cret", winner).error()).isEqualTo("invalid_grant");
+      assertThat(issuer.tokenRequests("refresh_token")).isEqualTo(5);
     }
 
     @Test
