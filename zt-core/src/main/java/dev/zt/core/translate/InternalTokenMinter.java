@@ -21,16 +21,11 @@ import dev.zt.core.internal.pipeline.Features;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.internal.pipeline.Step;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,7 +170,7 @@ public final class InternalTokenMinter {
   /** The token for {@code credential}, from the cache when one minted for the same subject token is fresh enough. */
   String cachedMint(VerifiedCredential credential, String subjectToken) {
     Set<String> scopes = narrowed(credential);
-    Key key = new Key(sha256(subjectToken), audience, scopes, actor);
+    Key key = new Key(SubjectTokens.sha256(subjectToken), audience, scopes, actor);
     Instant now = clock.instant();
     Minted m = cache.getIfPresent(key);
     if (m != null && fresh(m, now)) {
@@ -194,7 +189,7 @@ public final class InternalTokenMinter {
 
   /** Drops the cached tokens minted for {@code subjectToken} (a suspended or revoked client token). */
   public void invalidateSubject(String subjectToken) {
-    String hash = sha256(Objects.requireNonNull(subjectToken, "subjectToken"));
+    String hash = SubjectTokens.sha256(Objects.requireNonNull(subjectToken, "subjectToken"));
     cache.asMap().keySet().removeIf(k -> k.subjectHash().equals(hash));
   }
 
@@ -288,20 +283,12 @@ public final class InternalTokenMinter {
     return jwksUri;
   }
 
-  static String sha256(String token) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Puts the FORWARD step into an enforcer being built. */
   private static final class Installer implements Features.Installer<InternalTokenMinter> {
     @Override
     public void install(InternalTokenMinter minter, dev.zt.core.internal.pipeline.Assembly assembly) {
       assembly.afterAllow(AfterAllow.Stage.FORWARD, new Translate(minter));
+      assembly.afterAnswer(new SubjectTokens.Emptying(minter::invalidateSubject));
     }
   }
 
@@ -318,7 +305,7 @@ public final class InternalTokenMinter {
       if (caller.credential().isEmpty()) {
         return Step.proceed();
       }
-      String subjectToken = subjectToken(state);
+      String subjectToken = SubjectTokens.of(state);
       if (subjectToken == null) {
         return Step.deny(DenyReason.INTERNAL_ERROR); // an allowed token caller always sent its token
       }
@@ -330,21 +317,6 @@ public final class InternalTokenMinter {
       }
       state.forward(dev.zt.core.Decision.ForwardedCredential.bearer(token));
       return Step.proceed();
-    }
-
-    /** The token of the request's one {@code Authorization} field (Bearer or DPoP scheme), or null. */
-    private static String subjectToken(RequestState state) {
-      List<String> values = state.request().headers().values("Authorization");
-      if (values.size() != 1) {
-        return null;
-      }
-      String h = values.get(0).strip();
-      int sp = h.indexOf(' ');
-      if (sp < 0) {
-        return null;
-      }
-      String t = h.substring(sp + 1).strip();
-      return t.isEmpty() ? null : t;
     }
   }
 
