@@ -70,14 +70,14 @@ public final class InternalTokenMinter {
   private final Set<String> upstreamScopes;
   private final List<String> copyClaims;
   private final Clock clock;
-  private final Cache<Key, Minted> cache;
+  private final Cache<String, Minted> cache; // by the subject token's hash: one entry per token, emptied in O(1)
   private volatile Keys keys;
 
   private record Keys(ECKey current, JWSAlgorithm algorithm, ECDSASigner signer, List<ECKey> previous) {}
 
   private record Key(String subjectHash, String audience, Set<String> scopes, String actor) {}
 
-  private record Minted(String token, Instant issuedAt, Instant expiresAt) {}
+  private record Minted(Key key, String token, Instant issuedAt, Instant expiresAt) {}
 
   private InternalTokenMinter(Builder b) {
     this.issuer = b.issuer;
@@ -172,12 +172,12 @@ public final class InternalTokenMinter {
     Set<String> scopes = narrowed(credential);
     Key key = new Key(SubjectTokens.sha256(subjectToken), audience, scopes, actor);
     Instant now = clock.instant();
-    Minted m = cache.getIfPresent(key);
-    if (m != null && fresh(m, now)) {
+    Minted m = cache.getIfPresent(key.subjectHash());
+    if (m != null && m.key().equals(key) && fresh(m, now)) {
       return m.token();
     }
     Minted minted = mint(credential, scopes);
-    cache.put(key, minted);
+    cache.put(key.subjectHash(), new Minted(key, minted.token(), minted.issuedAt(), minted.expiresAt()));
     return minted.token();
   }
 
@@ -190,7 +190,7 @@ public final class InternalTokenMinter {
   /** Drops the cached tokens minted for {@code subjectToken} (a suspended or revoked client token). */
   public void invalidateSubject(String subjectToken) {
     String hash = SubjectTokens.sha256(Objects.requireNonNull(subjectToken, "subjectToken"));
-    cache.asMap().keySet().removeIf(k -> k.subjectHash().equals(hash));
+    cache.invalidate(hash);
   }
 
   private Set<String> narrowed(VerifiedCredential credential) {
@@ -243,7 +243,7 @@ public final class InternalTokenMinter {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }
-    return new Minted(jwt.serialize(), iat, exp);
+    return new Minted(null, jwt.serialize(), iat, exp);
   }
 
   /** The public JWK set ({@code {"keys":[…]}}, RFC 7517 §5): the current key, then the previous one if any. */

@@ -93,7 +93,7 @@ public final class TokenExchangeClient {
   private final Set<String> scopes;
   private final Duration timeout;
   private final int maxResponseBytes;
-  private final Cache<Key, Issued> cache;
+  private final Cache<String, Issued> cache; // by the subject token's hash: one entry per token, emptied in O(1)
   private final ConcurrentHashMap<Key, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong calls = new AtomicLong();
   private volatile HttpClient client;
@@ -101,8 +101,8 @@ public final class TokenExchangeClient {
 
   private record Key(String subjectHash, String audience, Set<String> scopes, String actor) {}
 
-  /** An issued token and the end of its use: before its own end and before the subject token's. */
-  private record Issued(String token, long untilMillis) {}
+  /** An issued token, the key it was asked for, and the end of its use: before its own end and the subject's. */
+  private record Issued(Key key, String token, long untilMillis) {}
 
   /** What a call came to: a token to cache and forward, or the denial (with the audit's detail). */
   private record Outcome(Issued issued, DenyReason reason, String detail) {}
@@ -142,7 +142,7 @@ public final class TokenExchangeClient {
   /** Drops the cached tokens exchanged for {@code subjectToken} (a suspended or revoked client token). */
   public void invalidateSubject(String subjectToken) {
     String hash = SubjectTokens.sha256(Objects.requireNonNull(subjectToken, "subjectToken"));
-    cache.asMap().keySet().removeIf(k -> k.subjectHash().equals(hash));
+    cache.invalidate(hash);
   }
 
   @Override
@@ -168,8 +168,8 @@ public final class TokenExchangeClient {
     }
     Set<String> narrowed = narrowed(credential);
     Key key = new Key(SubjectTokens.sha256(subjectToken), audience, narrowed, credentials.clientId());
-    Issued hit = cache.getIfPresent(key);
-    if (hit != null && now < hit.untilMillis()) {
+    Issued hit = cache.getIfPresent(key.subjectHash());
+    if (hit != null && hit.key().equals(key) && now < hit.untilMillis()) {
       state.forward(Decision.ForwardedCredential.bearer(hit.token()));
       return Step.proceed();
     }
@@ -194,8 +194,8 @@ public final class TokenExchangeClient {
       return current;
     }
     // a token may have landed between the probe and now (it is cached before its call leaves inFlight)
-    Issued landed = cache.getIfPresent(key);
-    if (landed != null && now < landed.untilMillis()) {
+    Issued landed = cache.getIfPresent(key.subjectHash());
+    if (landed != null && landed.key().equals(key) && now < landed.untilMillis()) {
       inFlight.remove(key, mine);
       mine.complete(new Outcome(landed, null, null));
       return mine;
@@ -203,7 +203,7 @@ public final class TokenExchangeClient {
     calls.incrementAndGet();
     CompletableFuture<Outcome> call;
     try {
-      call = call(subjectToken, narrowed, now, subjectEnd, clock, executor);
+      call = call(key, subjectToken, narrowed, now, subjectEnd, clock, executor);
     } catch (RuntimeException e) {
       call = CompletableFuture.completedFuture(unavailable("token exchange not started: "
           + e.getClass().getSimpleName()));
@@ -211,7 +211,7 @@ public final class TokenExchangeClient {
     call.whenComplete((outcome, error) -> {
       Outcome o = outcome != null ? outcome : unavailable(describe(error));
       if (o.issued() != null && o.issued().untilMillis() > clock.millis()) {
-        cache.put(key, o.issued());
+        cache.put(key.subjectHash(), o.issued());
       }
       inFlight.remove(key, mine);
       mine.complete(o);
@@ -219,13 +219,13 @@ public final class TokenExchangeClient {
     return mine;
   }
 
-  private CompletableFuture<Outcome> call(String subjectToken, Set<String> narrowed, long now, long subjectEnd,
-      Clock clock, Executor executor) {
+  private CompletableFuture<Outcome> call(Key key, String subjectToken, Set<String> narrowed, long now,
+      long subjectEnd, Clock clock, Executor executor) {
     return CompletableFuture.supplyAsync(() -> request(subjectToken, narrowed, clock.millis()), executor)
         .thenCompose(request -> client().sendAsync(request, ignored -> new BoundedBody(maxResponseBytes,
             () -> new IllegalStateException("answer larger than " + maxResponseBytes + " bytes"))))
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(response -> read(response, now, subjectEnd))
+        .thenApply(response -> read(key, response, now, subjectEnd))
         .exceptionally(e -> unavailable(describe(e)));
   }
 
@@ -249,7 +249,7 @@ public final class TokenExchangeClient {
   }
 
   /** Judges the answer: a §2.2.1 success, a §2.2.2 refusal, or an outage. */
-  Outcome read(HttpResponse<byte[]> response, long now, long subjectEnd) {
+  private Outcome read(Key key, HttpResponse<byte[]> response, long now, long subjectEnd) {
     int status = response.statusCode();
     if (status == 401) {
       return unavailable("the STS refused the gateway's client authentication (401)");
@@ -289,7 +289,7 @@ public final class TokenExchangeClient {
       return unavailable("the STS's answer has no usable expires_in");
     }
     long until = Math.min(now + expiresIn * 750L, subjectEnd); // reused while more than a quarter is left
-    return new Outcome(new Issued(token, until), null, null);
+    return new Outcome(new Issued(key, token, until), null, null);
   }
 
   private static Map<String, Object> json(HttpResponse<byte[]> response) {

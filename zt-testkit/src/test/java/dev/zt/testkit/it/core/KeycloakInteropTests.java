@@ -130,6 +130,53 @@ class KeycloakInteropTests {
         .hasStatus(403);
   }
 
+  // ---- RFC 8693 standard token exchange (the gateway's STS translation)
+
+  private static Enforcer gateway(String audience) {
+    return Enforcer.builder()
+        .bearerJwt(BearerJwt.issuer(keycloak.issuer()).audience("gateway").build())
+        .routes(dev.zt.core.policy.RoutePolicy.builder()
+            .get("/orders", dev.zt.core.policy.Requirement.authenticated()).build())
+        .translate(dev.zt.core.translate.TokenExchangeClient.client("gateway").clientSecretBasic("gateway-secret")
+            .tokenEndpoint(keycloak.tokenEndpoint()).audience(audience).build())
+        .openTelemetry(OpenTelemetry.noop())
+        .build();
+  }
+
+  @Test
+  @Order(4)
+  void exchangeWhenGatewayExchangesAUsersTokenThenKeycloakIssuesAnOrdersServiceTokenItForwards() throws Exception {
+    String user = (String) keycloak.password("shop-web", "shop-secret", "alice", "alice-password", "openid")
+        .get("access_token");
+    assertThat(SignedJWT.parse(user).getJWTClaimsSet().getAudience()).contains("gateway");
+    Enforcer gateway = gateway("orders-service");
+
+    Decision d = get(gateway, "/orders", user);
+    assertThatDecision(d).isAllowed();
+    String internal = ((Decision.Allow) d).forward().orElseThrow().token();
+    assertThat(internal).isNotEqualTo(user);
+    SignedJWT jwt = SignedJWT.parse(internal);
+    assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("orders-service");
+    assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(SignedJWT.parse(user).getJWTClaimsSet().getSubject());
+    assertThat(jwt.getJWTClaimsSet().getClaim("azp")).isEqualTo("gateway");
+    assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo(keycloak.issuer());
+    assertThat(((Decision.Allow) get(gateway, "/orders", user)).forward().orElseThrow().token())
+        .as("cached per subject token").isEqualTo(internal);
+    System.out.println("keycloak exchange: client token " + user.length() + " B, exchanged token "
+        + internal.length() + " B");
+  }
+
+  @Test
+  @Order(4)
+  void exchangeWhenAudienceNotAvailableToTheGatewayThenKeycloakRefusesAndTheGatewayDenies() throws Exception {
+    String user = (String) keycloak.password("shop-web", "shop-secret", "alice", "alice-password", "openid")
+        .get("access_token");
+    Decision d = get(gateway("billing-api"), "/orders", user);
+    assertThatDecision(d).isDenied();
+    assertThat(((Decision.Deny) d).reason()).as("%s", d)
+        .isIn(DenyReason.TOKEN_EXCHANGE_REFUSED, DenyReason.TOKEN_EXCHANGE_SUBJECT_REFUSED);
+  }
+
   @Test
   @Order(4)
   void enforceWhenKeycloakIdTokenNamesTheApiThenDeniesNotAnAccessToken() throws Exception {

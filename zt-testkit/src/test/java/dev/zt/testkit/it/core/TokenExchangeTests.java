@@ -303,6 +303,31 @@ class TokenExchangeTests {
   }
 
   @Test
+  void enforceWhenSubjectRevokedAtIntrospectionThenReacceptedTokenIsExchangedAfresh() {
+    java.util.concurrent.atomic.AtomicBoolean active = new java.util.concurrent.atomic.AtomicBoolean(true);
+    sts.answer(r -> r.form().containsKey("grant_type") ? success(300)
+        : Answer.json(active.get() ? "{\"active\":true,\"iss\":\"" + issuer.issuer() + "\",\"aud\":\""
+            + TestIssuer.DEFAULT_AUDIENCE + "\",\"exp\":" + (clock.instant().getEpochSecond() + 300) + "}"
+            : "{\"active\":false}"));
+    enforcer = Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().introspection(dev.zt.core.credential.Introspection.client("orders")
+            .clientSecretBasic("s").endpoint(sts.uri()).introspectJwts().cacheTtl(Duration.ofSeconds(1))
+            .inactiveCacheTtl(Duration.ZERO).build()).build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .translate(client)
+        .clock(clock)
+        .build();
+    String token = clientToken();
+    assertThat(forwarded(get(token))).isEqualTo("issued-1");
+    active.set(false); // revoked at the issuer
+    clock.advance(Duration.ofSeconds(2));
+    assertThatDecision(get(token)).isDeniedWith(DenyReason.TOKEN_INACTIVE);
+    active.set(true); // the issuer says active again (e.g. a revocation undone)
+    assertThat(forwarded(get(token))).as("the revocation emptied the token's entries").isEqualTo("issued-2");
+    assertThat(client.calls()).isEqualTo(2);
+  }
+
+  @Test
   void enforceWhenPrivateKeyJwtThenAssertionSignedForTheIssuer() throws Exception {
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("gw").generate();
     TokenExchangeClient signed = TokenExchangeClient.client("gateway").privateKeyJwt(key.toPrivateKey(), "gw")
