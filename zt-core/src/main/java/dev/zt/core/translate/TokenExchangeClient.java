@@ -259,14 +259,17 @@ public final class TokenExchangeClient {
       if (json == null || !(json.get("error") instanceof String error)) {
         return unavailable("the STS answered " + status + " without an OAuth error");
       }
-      String code = Encodings.printableAscii(error, 40, "");
+      String code = Encodings.printableAscii(error, 40, "")
+          + (json.get("error_description") instanceof String d ? " (" + Encodings.printableAscii(d, 80, "") + ")" : "");
       if (error.equals("invalid_grant")) {
         return new Outcome(null, DenyReason.TOKEN_EXCHANGE_SUBJECT_REFUSED, "token exchange refused: error=" + code);
       }
       if (FORBIDDING.contains(error)) {
         return new Outcome(null, DenyReason.TOKEN_EXCHANGE_REFUSED, "token exchange refused: error=" + code);
       }
-      return unavailable("the STS answered " + status + " error=" + code); // invalid_client, unsupported_grant_type …
+      // invalid_client (the gateway's own client: Keycloak 26 also says so, with 400, of an audience not available
+      // to it), unsupported_grant_type (no exchange at this STS), unknown codes: the gateway's set-up, not the caller
+      return unavailable("the STS answered " + status + " error=" + code);
     }
     if (status != 200) {
       return unavailable("the STS answered " + status);
