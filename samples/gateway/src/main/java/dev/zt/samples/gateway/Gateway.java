@@ -93,6 +93,10 @@ public final class Gateway implements AutoCloseable {
       System.err.println("gateway: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (Exception e) { // e.g. the port is taken
+      System.err.println("gateway: could not start: " + e);
+      System.exit(1);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-stop"));
     gateway.server.join();
@@ -104,12 +108,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   static Gateway start(GatewayConfig config, Clock clock) throws Exception {
-    SvidFiles svid;
-    try {
-      svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
-    } catch (IllegalArgumentException e) {
-      throw e; // names ZT_SVID_CERT / ZT_SVID_KEY
-    }
+    // errors name ZT_SVID_CERT / ZT_SVID_KEY; the SVID must also verify against the bundle now
+    SvidFiles svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
     PeerAuthorizer upstreamPeer = config.upstreamId().map(id -> PeerAuthorizer.only(id))
         .orElseGet(() -> PeerAuthorizer.memberOf(config.trustDomain()));
 
@@ -122,7 +122,16 @@ public final class Gateway implements AutoCloseable {
     connector.setPort(config.port());
     server.addConnector(connector);
     connector.open(); // bound now: the default internal issuer names the actual port (PORT=0 in tests)
+    try {
+      return serve(config, clock, svid, upstreamPeer, server, connector);
+    } catch (Exception | Error e) {
+      connector.close(); // a start that fails leaves no port bound
+      throw e;
+    }
+  }
 
+  private static Gateway serve(GatewayConfig config, Clock clock, SvidFiles svid, PeerAuthorizer upstreamPeer,
+      Server server, ServerConnector connector) throws Exception {
     String issuer = config.internalIssuer().map(URI::toString)
         .orElse("http://127.0.0.1:" + connector.getLocalPort() + "/internal");
     SigningKeyFile signingKey = new SigningKeyFile(config.signingKey());
