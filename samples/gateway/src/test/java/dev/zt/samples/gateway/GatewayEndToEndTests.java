@@ -321,7 +321,7 @@ class GatewayEndToEndTests {
   @Test
   void proxyWhenTheAllowCarriesNoCredentialToForwardThenServiceUnavailableAndNothingSent() throws Exception {
     // an enforcer without translate: an authenticated allow carries nothing to forward, so the proxy must not send
-    Enforcer untranslated = Enforcer.builder().bearerJwt(client.bearerJwt().build()).routes(Gateway.routes("/x"))
+    Enforcer untranslated = Enforcer.builder().bearerJwt(client.bearerJwt().build()).routes(Gateway.routes(java.util.Optional.of("/x")))
         .build();
     X509Source source = X509Source.of(new SvidSnapshot(gatewaySvid.toX509Svid(),
         TrustBundleSet.of(EXAMPLE.bundle().trustBundle())));
