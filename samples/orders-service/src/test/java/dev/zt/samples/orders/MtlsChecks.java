@@ -105,8 +105,7 @@ abstract class MtlsChecks {
     SSLContext any = TestTrustDomain.sslContextFor(EXAMPLE.issueX509Svid("/ns/misc/sa/x"), EXAMPLE);
 
     assertThat(get(any, "/health").status()).isEqualTo(200);
-    assertThat(get(any, "/orders").status()).as("a workload without an access token: the token is missing")
-        .isEqualTo(401);
+    assertThat(get(any, "/orders").status()).isEqualTo(403);
     assertThat(get(any, "/internal/inventory").status()).isEqualTo(403);
   }
 
