@@ -143,12 +143,16 @@ final class TokenClient {
 
   /**
    * What is wrong with an ID token that came straight from the token endpoint, or null. Its signature is not
-   * checked: OpenID Connect Core 1.0 §3.1.3.7 (6) lets the TLS connection to the token endpoint stand for it; its
-   * issuer, audience and nonce are checked.
+   * checked: OpenID Connect Core 1.0 §3.1.3.7 (6) lets the TLS connection to the token endpoint stand for it; it
+   * must be signed all the same (no {@code alg: none}), and its issuer, audience and nonce are checked.
    */
   private String idTokenProblem(String idToken, String nonce) {
     try {
-      JWTClaimsSet claims = JWTParser.parse(idToken).getJWTClaimsSet();
+      com.nimbusds.jwt.JWT jwt = JWTParser.parse(idToken);
+      if (!(jwt instanceof com.nimbusds.jwt.SignedJWT)) {
+        return "id_token_unsigned"; // alg none or encrypted: not what an OpenID provider answers here
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
       if (!endpoints.issuer().toString().equals(claims.getIssuer())) {
         return "id_token_issuer";
       }
