@@ -6,6 +6,7 @@ import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.translate.InternalTokenMinter;
+import dev.zt.samples.gateway.session.BrowserSessions;
 import dev.zt.servlet.ZeroTrustFilter;
 import dev.zt.spiffe.PeerAuthorizer;
 import dev.zt.spiffe.SpiffeSslContexts;
@@ -100,10 +101,15 @@ public final class Gateway implements AutoCloseable {
 
   /** A running gateway configured by {@code env}; every bad or missing variable is an error naming it. */
   public static Gateway start(Map<String, String> env) throws Exception {
-    return start(GatewayConfig.fromEnvironment(env), Clock.systemUTC());
+    return start(GatewayConfig.fromEnvironment(env), Clock.systemUTC(), env);
   }
 
   static Gateway start(GatewayConfig config, Clock clock) throws Exception {
+    return start(config, clock, Map.of());
+  }
+
+  /** {@code env} is read for the browser sessions ({@code GATEWAY_SESSION_*}, {@code GATEWAY_PUBLIC_URL}). */
+  static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env) throws Exception {
     SvidFiles svid;
     try {
       svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
@@ -122,6 +128,13 @@ public final class Gateway implements AutoCloseable {
     connector.setPort(config.port());
     server.addConnector(connector);
     connector.open(); // bound now: the default internal issuer names the actual port (PORT=0 in tests)
+    Optional<BrowserSessions> sessions;
+    try {
+      sessions = BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock);
+    } catch (RuntimeException e) {
+      connector.close();
+      throw e; // names the GATEWAY_SESSION_* variable, or ZT_ISSUER's unfit metadata
+    }
 
     String issuer = config.internalIssuer().map(URI::toString)
         .orElse("http://127.0.0.1:" + connector.getLocalPort() + "/internal");
@@ -151,7 +164,7 @@ public final class Gateway implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    installFilters(context, enforcer);
+    installFilters(context, enforcer, sessions);
     InternalIssuerServlet published = new InternalIssuerServlet(minter);
     context.addServlet(new ServletHolder("internal-issuer", published), issuerPath + DISCOVERY);
     context.addServlet(new ServletHolder("internal-jwks", published), issuerPath + JWKS);
@@ -192,7 +205,8 @@ public final class Gateway implements AutoCloseable {
    * before zt (e.g. a browser-session filter that turns a session cookie into a bearer token) is added here, before
    * it.
    */
-  static void installFilters(ServletContextHandler context, Enforcer enforcer) {
+  static void installFilters(ServletContextHandler context, Enforcer enforcer, Optional<BrowserSessions> sessions) {
+    sessions.ifPresent(s -> context.addFilter(new FilterHolder(s.filter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
     context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
   }
 
