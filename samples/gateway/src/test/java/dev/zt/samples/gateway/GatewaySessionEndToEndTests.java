@@ -136,7 +136,8 @@ class GatewaySessionEndToEndTests {
     HttpResponse<String> who = send(get("/whoami").header("Cookie", cookie));
     String sid = (String) JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(who.body()), "claims").get("sid");
     issuer.revokeSession(sid);
-    clock.advance(Duration.ofSeconds(11)); // 29 s left: within the renewal margin; both tests together move the clock 52 s, inside orders-service's 60 s skew
+    // 29 s left: within the renewal margin; both tests together move the clock 52 s, inside orders-service's 60 s skew
+    clock.advance(Duration.ofSeconds(11));
     HttpResponse<String> res = send(get("/orders").header("Cookie", cookie));
     assertThat(res.statusCode()).isEqualTo(401);
     assertThat(res.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
