@@ -206,6 +206,10 @@ final class AuthorizationServer {
   // ---------------------------------------------------------------- GET /authorize
 
   void authorize(HttpExchange ex) throws IOException {
+    if (!"/authorize".equals(ex.getRequestURI().getPath())) {
+      json(ex, 404, "{}");
+      return;
+    }
     if (!"GET".equals(ex.getRequestMethod())) {
       ex.getResponseHeaders().set("Allow", "GET");
       json(ex, 405, error("invalid_request", "the authorization endpoint takes GET"));
@@ -326,6 +330,10 @@ final class AuthorizationServer {
   }
 
   void token(HttpExchange ex) throws IOException {
+    if (!"/token".equals(ex.getRequestURI().getPath())) {
+      json(ex, 404, "{}");
+      return;
+    }
     try (InputStream in = ex.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY + 1);
       Map<String, List<String>> params;

@@ -94,6 +94,16 @@ class TestIssuerTests {
     }
 
     @Test
+    void authorizeWhenRedirectUriHasAQueryThenCodeIsAddedToIt() {
+      URI withQuery = URI.create("https://app.example/cb?tenant=a%20b");
+      issuer.registerClient("tenant-app", "pw", withQuery);
+      HttpResponse<String> r = oauth.authorize("tenant-app", withQuery, "orders:read");
+      assertThat(r.headers().firstValue("Location").orElseThrow()).startsWith(withQuery + "&code=");
+      assertThat(query(r)).containsEntry("tenant", "a b").containsKey("code");
+      assertThat(oauth.redeem("tenant-app", "pw", query(r).get("code"), withQuery).status()).isEqualTo(200);
+    }
+
+    @Test
     void authorizeWhenNoUserLoggedInThenRedirectsAccessDenied() {
       issuer.logout();
       HttpResponse<String> r = oauth.authorize("bff", CALLBACK, "openid");
@@ -396,6 +406,24 @@ class TestIssuerTests {
     }
 
     @Test
+    void refreshWhenSameTokenSentConcurrentlyThenOneWinsAndTheSessionIsRevoked() {
+      // why a client must refresh single-flight: the loser's replay revokes the winner's new token too
+      Answer login = login("orders:read");
+      List<java.util.concurrent.CompletableFuture<Answer>> racing = java.util.stream.IntStream.range(0, 4)
+          .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> oauth.refresh("bff", "s3cret", login.string("refresh_token"))))
+          .toList();
+      List<Answer> answers = racing.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+      assertThat(answers).filteredOn(a -> a.status() == 200).hasSize(1);
+      assertThat(answers).filteredOn(a -> a.status() == 400).extracting(Answer::error)
+          .containsOnly("invalid_grant").hasSize(3);
+      String winner = answers.stream().filter(a -> a.status() == 200).findFirst().orElseThrow()
+          .string("refresh_token");
+      assertThat(oauth.refresh("bff", "s3cret", winner).error()).isEqualTo("invalid_grant");
+      assertThat(issuer.tokenRequests("refresh_token")).isEqualTo(5);
+    }
+
+    @Test
     void refreshWhenFamilyRevokedThenOtherSessionsLiveOn() {
       Answer mine = login("orders:read");
       Answer other = login("orders:read");
@@ -465,6 +493,266 @@ class TestIssuerTests {
       assertThat(oauth.refresh("bff", "s3cret", login.string("refresh_token")).status()).isEqualTo(200);
       assertThat(issuer.tokenRequests("refresh_token")).isEqualTo(2);
       assertThat(issuer.tokenRequests("authorization_code")).isEqualTo(1);
+    }
+  }
+
+  @Nested
+  class ClientCredentials {
+
+    Answer clientCredentials(String id, String secret, String... more) {
+      String[] params = new String[2 + more.length];
+      params[0] = "grant_type";
+      params[1] = "client_credentials";
+      System.arraycopy(more, 0, params, 2, more.length);
+      return oauth.token(id, secret, params);
+    }
+
+    @Test
+    void clientCredentialsWhenConfidentialClientThenTokenForTheClientItself() {
+      Answer a = clientCredentials("bff", "s3cret", "scope", "orders:read");
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.json()).containsEntry("token_type", "Bearer").containsEntry("expires_in", 300L)
+          .doesNotContainKeys("refresh_token", "id_token");
+      assertThat(type(a.string("access_token"))).isEqualTo("at+jwt");
+      assertThat(claims(a.string("access_token"))).containsEntry("sub", "bff").containsEntry("client_id", "bff")
+          .containsEntry("scope", "orders:read").containsEntry("aud", TestIssuer.DEFAULT_AUDIENCE)
+          .doesNotContainKeys("sid", "roles");
+    }
+
+    @Test
+    void clientCredentialsWhenPublicClientThenUnauthorizedClient() {
+      Answer a = oauth.token(null, null, "grant_type", "client_credentials", "client_id", "spa");
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.error()).isEqualTo("unauthorized_client");
+    }
+
+    @Test
+    void clientCredentialsWhenWrongSecretThenInvalidClient() {
+      Answer a = clientCredentials("bff", "s3cret!");
+      assertThat(a.status()).isEqualTo(401);
+      assertThat(a.error()).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void clientCredentialsWhenUnknownClientThenInvalidClient() {
+      assertThat(clientCredentials("ghost", "x").error()).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void tokenWhenGetOrNotFormThenRefused() {
+      HttpResponse<String> get = oauth.send(HttpRequest.newBuilder(issuer.tokenEndpoint()).GET());
+      assertThat(get.statusCode()).isEqualTo(405);
+      HttpResponse<String> json = oauth.send(HttpRequest.newBuilder(issuer.tokenEndpoint())
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"client_credentials\"}")));
+      assertThat(json.statusCode()).isEqualTo(400);
+      assertThat(json.body()).contains("invalid_request");
+    }
+
+    @Test
+    void tokenWhenPathOnlyStartsWithTokenThen404() {
+      HttpResponse<String> r = oauth.send(HttpRequest.newBuilder(URI.create(issuer.tokenEndpoint() + "x"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")));
+      assertThat(r.statusCode()).isEqualTo(404);
+      HttpResponse<String> a = oauth.send(HttpRequest.newBuilder(
+          URI.create(issuer.authorizationEndpoint() + "/x?client_id=bff")).GET());
+      assertThat(a.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void tokenWhenParameterRepeatedThenInvalidRequest() {
+      Answer a = clientCredentials("bff", "s3cret", "scope", "a", "scope", "b");
+      assertThat(a.error()).isEqualTo("invalid_request");
+    }
+  }
+
+  @Nested
+  class TokenExchange {
+
+    static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
+
+    @BeforeEach
+    void gateway() {
+      issuer.registerClient("gateway", "gw-secret");
+      issuer.allowExchange("gateway", "orders-service", "billing");
+    }
+
+    Answer exchange(String subjectToken, String... more) {
+      String[] params = new String[6 + more.length];
+      System.arraycopy(new String[] {"grant_type", EXCHANGE, "subject_token", subjectToken,
+          "subject_token_type", ACCESS_TOKEN}, 0, params, 0, 6);
+      System.arraycopy(more, 0, params, 6, more.length);
+      return oauth.token("gateway", "gw-secret", params);
+    }
+
+    @Test
+    void exchangeWhenAudienceAllowedThenTokenForItKeepingSubjectAndSid() {
+      String subject = login("openid orders:read orders:write").string("access_token");
+      Answer a = exchange(subject, "audience", "orders-service");
+      assertThat(a.status()).as(a.response().body()).isEqualTo(200);
+      assertThat(a.json()).containsEntry("issued_token_type", ACCESS_TOKEN).containsEntry("token_type", "Bearer")
+          .doesNotContainKeys("refresh_token", "id_token");
+      String token = a.string("access_token");
+      assertThat(type(token)).isEqualTo("at+jwt");
+      assertThat(claims(token)).containsEntry("aud", "orders-service").containsEntry("sub", "alice")
+          .containsEntry("sid", claims(subject).get("sid")).containsEntry("client_id", "gateway")
+          .containsEntry("scope", "openid orders:read orders:write")
+          .doesNotContainKeys("act", "roles");
+    }
+
+    @Test
+    void exchangeWhenExchangedTokenThenBearerJwtForThatAudienceAllowsAndTheOriginalDoesNot() {
+      Enforcer upstream = Enforcer.builder()
+          .clock(clock)
+          .bearerJwt(dev.zt.core.credential.BearerJwt.issuer(issuer.issuer()).audience("orders-service").build())
+          .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+          .build();
+      String subject = login("orders:read").string("access_token");
+      String exchanged = exchange(subject, "audience", "orders-service").string("access_token");
+      assertThatDecision(upstream.enforce(TestRequest.get("/orders").bearer(exchanged).build()))
+          .isAllowedFor("alice");
+      assertThatDecision(upstream.enforce(TestRequest.get("/orders").bearer(subject).build())).isDenied();
+    }
+
+    @Test
+    void exchangeWhenScopeNarrowedThenNarrowAndWiderRefusedInvalidScope() {
+      String subject = login("orders:read orders:write").string("access_token");
+      assertThat(claims(exchange(subject, "audience", "orders-service", "scope", "orders:read")
+          .string("access_token"))).containsEntry("scope", "orders:read");
+      assertThat(exchange(subject, "audience", "orders-service", "scope", "orders:read admin").error())
+          .isEqualTo("invalid_scope");
+    }
+
+    @Test
+    void exchangeWhenAudienceNotAllowedThenInvalidTarget() {
+      String subject = login("orders:read").string("access_token");
+      Answer a = exchange(subject, "audience", "admin-service");
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.error()).isEqualTo("invalid_target");
+      assertThat(exchange(subject, "audience", "orders-service", "audience", "admin-service").error())
+          .isEqualTo("invalid_target");
+    }
+
+    @Test
+    void exchangeWhenAudienceMissingThenInvalidRequest() {
+      String subject = login("orders:read").string("access_token");
+      assertThat(exchange(subject).error()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void exchangeWhenClientNotAllowedThenUnauthorizedClient() {
+      String subject = login("orders:read").string("access_token");
+      Answer a = oauth.token("bff", "s3cret", "grant_type", EXCHANGE, "subject_token", subject,
+          "subject_token_type", ACCESS_TOKEN, "audience", "orders-service");
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.error()).isEqualTo("unauthorized_client");
+    }
+
+    @Test
+    void exchangeWhenWrongSecretThenInvalidClient() {
+      String subject = login("orders:read").string("access_token");
+      Answer a = oauth.token("gateway", "nope", "grant_type", EXCHANGE, "subject_token", subject,
+          "subject_token_type", ACCESS_TOKEN, "audience", "orders-service");
+      assertThat(a.status()).isEqualTo(401);
+      assertThat(a.error()).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void exchangeWhenSubjectExpiredThenInvalidGrant() {
+      String subject = login("orders:read").string("access_token");
+      clock.advance(Duration.ofMinutes(5));
+      assertThat(exchange(subject, "audience", "orders-service").error()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void exchangeWhenSubjectEndsSoonThenExchangedTokenEndsWithIt() {
+      String subject = login("orders:read").string("access_token");
+      clock.advance(Duration.ofMinutes(4));
+      Answer a = exchange(subject, "audience", "orders-service");
+      assertThat(a.json()).containsEntry("expires_in", 60L);
+      assertThat(claims(a.string("access_token"))).containsEntry("exp", claims(subject).get("exp"));
+    }
+
+    @Test
+    void exchangeWhenSubjectSessionRevokedThenInvalidGrant() {
+      String subject = login("orders:read").string("access_token");
+      issuer.revokeSession((String) claims(subject).get("sid"));
+      assertThat(exchange(subject, "audience", "orders-service").error()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void exchangeWhenSubjectIsAnIdTokenThenInvalidGrant() {
+      String idToken = login("openid orders:read").string("id_token");
+      assertThat(exchange(idToken, "audience", "orders-service").error()).isEqualTo("invalid_grant");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foreign-key-same-kid", "other-issuer", "alg-none", "garbage", "retired-key",
+        "not-yet-valid"})
+    void exchangeWhenSubjectNotThisIssuersValidTokenThenInvalidGrant(String attack) {
+      TestKey retired = issuer.signingKey();
+      String subject = switch (attack) {
+        case "foreign-key-same-kid" -> issuer.token().signedWith(TestKey.rsa().withKeyId(retired.keyId())).build();
+        case "other-issuer" -> issuer.token().issuer("https://idp.example").build();
+        case "alg-none" -> issuer.token().unsigned().build();
+        case "garbage" -> "not.a.jwt";
+        case "not-yet-valid" -> issuer.token().notBeforeIn(Duration.ofMinutes(1)).build();
+        default -> {
+          String t = issuer.token().build();
+          issuer.rotate();
+          issuer.retire(retired);
+          yield t;
+        }
+      };
+      Answer a = exchange(subject, "audience", "orders-service");
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.error()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void exchangeWhenTokenBuilderTokenOfThisIssuerThenExchanged() {
+      Answer a = exchange(issuer.token().subject("bob").scope("orders:read").build(), "audience", "billing");
+      assertThat(claims(a.string("access_token"))).containsEntry("sub", "bob").containsEntry("aud", "billing");
+    }
+
+    @Test
+    void exchangeWhenActorTokenThenActNamesTheActor() {
+      String subject = login("orders:read").string("access_token");
+      String actor = issuer.token().subject("spiffe://zt.test/gateway").build();
+      Answer a = exchange(subject, "audience", "orders-service", "actor_token", actor,
+          "actor_token_type", ACCESS_TOKEN);
+      assertThat(claims(a.string("access_token")))
+          .containsEntry("act", Map.of("sub", "spiffe://zt.test/gateway"));
+      assertThat(exchange(subject, "audience", "orders-service", "actor_token", actor).error())
+          .isEqualTo("invalid_request");
+      assertThat(exchange(subject, "audience", "orders-service", "actor_token", "junk",
+          "actor_token_type", ACCESS_TOKEN).error()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void exchangeWhenOtherTokenTypesRequestedThenInvalidRequest() {
+      String subject = login("orders:read").string("access_token");
+      assertThat(exchange(subject, "audience", "orders-service", "requested_token_type",
+          "urn:ietf:params:oauth:token-type:refresh_token").error()).isEqualTo("invalid_request");
+      Answer saml = oauth.token("gateway", "gw-secret", "grant_type", EXCHANGE, "subject_token", subject,
+          "subject_token_type", "urn:ietf:params:oauth:token-type:saml2", "audience", "orders-service");
+      assertThat(saml.error()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void exchangeWhenCountedThenTokenRequestsNamesTheGrant() {
+      String subject = login("orders:read").string("access_token");
+      exchange(subject, "audience", "orders-service");
+      exchange(subject, "audience", "nope");
+      assertThat(issuer.tokenRequests(EXCHANGE)).isEqualTo(2);
+    }
+
+    @Test
+    void allowExchangeWhenClientUnknownOrPublicThenThrows() {
+      assertThatThrownBy(() -> issuer.allowExchange("ghost", "a")).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> issuer.allowExchange("spa", "a")).isInstanceOf(IllegalArgumentException.class);
     }
   }
 }
