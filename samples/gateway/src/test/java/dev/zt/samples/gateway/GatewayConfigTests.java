@@ -161,6 +161,12 @@ class GatewayConfigTests {
   }
 
   @Test
+  void encodePathWhenDecodedPathThenEveryReservedOrNonAsciiCharacterEscaped() {
+    assertThat(UpstreamProxy.encodePath("/orders/42")).isEqualTo("/orders/42");
+    assertThat(UpstreamProxy.encodePath("/docs/café menu;v=1?%#")).isEqualTo("/docs/caf%C3%A9%20menu%3Bv=1%3F%25%23");
+  }
+
+  @Test
   void forwardedWhenIpv6ClientThenQuotedAndBracketed() {
     assertThat(UpstreamProxy.forwarded("2001:db8::1", "https", "shop.example.com", "127.0.0.1", 8080))
         .isEqualTo("for=\"[2001:db8::1]\";proto=https;host=shop.example.com;by=\"127.0.0.1:8080\"");

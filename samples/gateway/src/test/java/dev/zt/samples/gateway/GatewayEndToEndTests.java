@@ -297,6 +297,19 @@ class GatewayEndToEndTests {
   }
 
   @Test
+  void forwardWhenThePathHasDotSegmentsOrEscapesThenUpstreamGetsThePathZtDecidedOn() {
+    RawHttp.Response dots = new RawHttp(stubGateway.port()).get("/docs/a/../guide?x=%2F..").send();
+    String dotsUri = stub.last().uri();
+    RawHttp.Response escaped = new RawHttp(stubGateway.port()).get("/docs/caf%C3%A9%20menu").send();
+    String escapedUri = stub.last().uri();
+
+    assertThat(dots.status()).isEqualTo(200);
+    assertThat(dotsUri).isEqualTo("/docs/guide?x=%2F..");
+    assertThat(escaped.status()).isEqualTo(200);
+    assertThat(escapedUri).isEqualTo("/docs/caf%C3%A9%20menu");
+  }
+
+  @Test
   void forwardWhenAnonymousOnAPublicRouteThenNoAuthorizationUpstream() {
     RawHttp.Response r = new RawHttp(stubGateway.port()).get("/health").send();
 
