@@ -12,9 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An OAuth 2.0 / OpenID Connect issuer in the test's own process, serving real HTTP on loopback: discovery
  * ({@code /.well-known/openid-configuration} and {@code /.well-known/oauth-authorization-server}) and the JWKS
  * ({@code /jwks}). It signs tokens through {@link #token()} and rotates keys without a restart, so tests drive zt
- * exactly as a real identity provider would.
+ * exactly as a real identity provider would. Since 0.3 it is also an authorization server for registered clients:
+ * {@link #authorizationEndpoint()} (code + PKCE S256, the user of {@link #loginAs(String)}) and
+ * {@link #tokenEndpoint()} (code, refresh with rotation, client credentials, RFC 8693 token exchange), strict like
+ * a real one, with knobs for failure tests.
  *
  * <pre>{@code
  * try (TestIssuer issuer = TestIssuer.start()) {
@@ -54,6 +60,7 @@ public final class TestIssuer implements AutoCloseable {
   private final AtomicInteger discoveryRequests = new AtomicInteger();
   private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> otherRequests =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final AuthorizationServer endpoints;
 
   private TestIssuer(Clock clock, TestKey initial) throws IOException {
     this.clock = clock;
@@ -76,6 +83,9 @@ public final class TestIssuer implements AutoCloseable {
     });
     server.createContext("/.well-known/oauth-authorization-server", this::metadata);
     server.createContext("/jwks", this::jwks);
+    this.endpoints = new AuthorizationServer(issuer, clock, () -> signingKey, this::publishedKeys);
+    server.createContext("/authorize", endpoints::authorize);
+    server.createContext("/token", endpoints::token);
     server.createContext("/", ex -> {
       otherRequests.computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
       respond(ex, 404, "{}");
@@ -197,12 +207,162 @@ public final class TestIssuer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /**
+   * The authorization endpoint ({@code /authorize}, RFC 6749 §4.1.1): {@code response_type=code} with PKCE S256
+   * only, the exact registered redirect URI, and the user of {@link #loginAs(String)} logged in without any UI.
+   * It answers 302 to the redirect URI with {@code code}, {@code state} and {@code iss} (RFC 9207).
+   *
+   * @since 0.3
+   */
+  public URI authorizationEndpoint() {
+    return URI.create(issuer + "/authorize");
+  }
+
+  /**
+   * The token endpoint ({@code /token}, RFC 6749 §3.2): grants {@code authorization_code}, {@code refresh_token}
+   * (rotated on every use; a rotated one presented again revokes its session), {@code client_credentials} and
+   * RFC 8693 token exchange; refusals are RFC 6749 §5.2 JSON errors.
+   *
+   * @since 0.3
+   */
+  public URI tokenEndpoint() {
+    return URI.create(issuer + "/token");
+  }
+
+  /**
+   * Registers a confidential client that authenticates with {@code client_secret_basic} or
+   * {@code client_secret_post} and may be redirected only to one of {@code redirectUris} (compared exactly).
+   *
+   * @throws IllegalStateException if {@code clientId} is already registered
+   * @since 0.3
+   */
+  public void registerClient(String clientId, String secret, URI... redirectUris) {
+    endpoints.registerClient(clientId, Optional.of(Objects.requireNonNull(secret, "secret")), redirectUris);
+  }
+
+  /**
+   * Registers a public client (no secret, RFC 6749 §2.1): it may use the authorization code with PKCE and refresh
+   * grants only.
+   *
+   * @throws IllegalStateException if {@code clientId} is already registered
+   * @since 0.3
+   */
+  public void registerPublicClient(String clientId, URI... redirectUris) {
+    endpoints.registerClient(clientId, Optional.empty(), redirectUris);
+  }
+
+  /**
+   * Lets the confidential client {@code clientId} exchange this issuer's access tokens (RFC 8693) for tokens
+   * addressed to {@code audiences}; any other audience is refused {@code invalid_target}, and a client never
+   * allowed is refused {@code unauthorized_client}.
+   *
+   * @since 0.3
+   */
+  public void allowExchange(String clientId, String... audiences) {
+    endpoints.allowExchange(clientId, audiences);
+  }
+
+  /**
+   * Makes {@code subject} the user the authorization endpoint logs in from now on (no UI). Until a user is set,
+   * or after {@link #logout()}, it answers {@code error=access_denied}.
+   *
+   * @since 0.3
+   */
+  public void loginAs(String subject) {
+    endpoints.loginAs(subject, Map.of());
+  }
+
+  /**
+   * As {@link #loginAs(String)}, and the tokens of that login carry {@code claims} (e.g. {@code roles}); claims
+   * the issuer sets itself ({@code sub}, {@code sid}, {@code scope}…) are refused.
+   *
+   * @since 0.3
+   */
+  public void loginAs(String subject, Map<String, Object> claims) {
+    endpoints.loginAs(subject, Objects.requireNonNull(claims, "claims"));
+  }
+
+  /**
+   * Nobody is logged in any more: the authorization endpoint answers {@code access_denied}. Sessions already
+   * granted live on; end one with {@link #revokeSession(String)}.
+   *
+   * @since 0.3
+   */
+  public void logout() {
+    endpoints.logout();
+  }
+
+  /**
+   * The {@code aud} of the access tokens the token endpoint issues (except exchanged ones, whose audience the
+   * client asks for); {@link #DEFAULT_AUDIENCE} unless told otherwise.
+   *
+   * @since 0.3
+   */
+  public void accessTokenAudience(String... audiences) {
+    endpoints.accessTokenAudience(audiences);
+  }
+
+  /**
+   * How long the token endpoint's access tokens live from now on (default 5 minutes, on this issuer's clock).
+   *
+   * @since 0.3
+   */
+  public void accessTokenLifetime(Duration lifetime) {
+    endpoints.accessTokenLifetime(lifetime);
+  }
+
+  /**
+   * How long a refresh token lives from its issue (default 30 minutes, on this issuer's clock).
+   *
+   * @since 0.3
+   */
+  public void refreshTokenLifetime(Duration lifetime) {
+    endpoints.refreshTokenLifetime(lifetime);
+  }
+
+  /**
+   * Makes the token endpoint answer {@code status} to everything (e.g. 503 for an outage, with
+   * {@code temporarily_unavailable}); 200 restores it. Requests are still counted by {@link #tokenRequests}.
+   *
+   * @since 0.3
+   */
+  public void tokenEndpointStatus(int status) {
+    endpoints.tokenEndpointStatus(status);
+  }
+
+  /**
+   * Ends the login session {@code sid} (the access tokens' {@code sid} claim): its refresh tokens are refused
+   * {@code invalid_grant} and its access tokens can no longer be exchanged.
+   *
+   * @since 0.3
+   */
+  public void revokeSession(String sid) {
+    endpoints.revokeSession(sid);
+  }
+
+  /**
+   * How many requests reached the token endpoint with {@code grant_type} (e.g. {@code "refresh_token"}), refused
+   * ones included: what a single-flight assertion counts.
+   *
+   * @since 0.3
+   */
+  public int tokenRequests(String grantType) {
+    return endpoints.tokenRequests(grantType);
+  }
+
   private void metadata(HttpExchange ex) throws IOException {
     discoveryRequests.incrementAndGet();
     String claimed = metadataIssuer == null ? issuer : metadataIssuer;
     String body = "{\"issuer\":\"" + claimed + "\",\"jwks_uri\":\"" + jwksUri() + "\","
         + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
-        + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"EdDSA\"]}";
+        + "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\",\"EdDSA\"],"
+        + "\"authorization_endpoint\":\"" + authorizationEndpoint() + "\","
+        + "\"token_endpoint\":\"" + tokenEndpoint() + "\","
+        + "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\",\"client_credentials\","
+        + "\"" + AuthorizationServer.TOKEN_EXCHANGE + "\"],"
+        + "\"code_challenge_methods_supported\":[\"S256\"],"
+        + "\"token_endpoint_auth_methods_supported\":[\"client_secret_basic\",\"client_secret_post\",\"none\"],"
+        + "\"authorization_response_iss_parameter_supported\":true}";
     respond(ex, 200, body);
   }
 

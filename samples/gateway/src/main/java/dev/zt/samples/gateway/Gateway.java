@@ -7,6 +7,7 @@ import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.translate.InternalTokenMinter;
 import dev.zt.core.translate.TokenExchangeClient;
+import dev.zt.samples.gateway.session.BrowserSessions;
 import dev.zt.servlet.ZeroTrustFilter;
 import dev.zt.spiffe.PeerAuthorizer;
 import dev.zt.spiffe.SpiffeSslContexts;
@@ -105,10 +106,15 @@ public final class Gateway implements AutoCloseable {
 
   /** A running gateway configured by {@code env}; every bad or missing variable is an error naming it. */
   public static Gateway start(Map<String, String> env) throws Exception {
-    return start(GatewayConfig.fromEnvironment(env), Clock.systemUTC());
+    return start(GatewayConfig.fromEnvironment(env), Clock.systemUTC(), env);
   }
 
   static Gateway start(GatewayConfig config, Clock clock) throws Exception {
+    return start(config, clock, Map.of());
+  }
+
+  /** {@code env} is read for the browser sessions ({@code GATEWAY_SESSION_*}, {@code GATEWAY_PUBLIC_URL}). */
+  static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env) throws Exception {
     // errors name ZT_SVID_CERT / ZT_SVID_KEY; the SVID must also verify against the bundle now
     SvidFiles svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
     PeerAuthorizer upstreamPeer = config.upstreamId().map(id -> PeerAuthorizer.only(id))
@@ -124,7 +130,9 @@ public final class Gateway implements AutoCloseable {
     server.addConnector(connector);
     connector.open(); // bound now: the default internal issuer names the actual port (PORT=0 in tests)
     try {
-      return serve(config, clock, svid, upstreamPeer, server, connector);
+      // names the GATEWAY_SESSION_* variable, or ZT_ISSUER's unfit metadata
+      Optional<BrowserSessions> sessions = BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock);
+      return serve(config, clock, svid, upstreamPeer, server, connector, sessions);
     } catch (Exception | Error e) {
       connector.close(); // a start that fails leaves no port bound
       throw e;
@@ -132,7 +140,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static Gateway serve(GatewayConfig config, Clock clock, SvidFiles svid, PeerAuthorizer upstreamPeer,
-      Server server, ServerConnector connector) throws Exception {
+      Server server, ServerConnector connector, Optional<BrowserSessions> sessions) throws Exception {
     BearerJwt.Builder clients = BearerJwt.issuer(config.issuer()).audience(config.audience());
     if (config.allowPlainHttp() && GatewayConfig.isRemotePlainHttp(URI.create(config.issuer()))) {
       LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host ({})",
@@ -180,7 +188,7 @@ public final class Gateway implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    installFilters(context, enforcer);
+    installFilters(context, enforcer, sessions);
     if (minter != null) {
       InternalIssuerServlet published = new InternalIssuerServlet(minter);
       context.addServlet(new ServletHolder("internal-issuer", published), issuerPath.get() + DISCOVERY);
@@ -223,7 +231,8 @@ public final class Gateway implements AutoCloseable {
    * before zt (e.g. a browser-session filter that turns a session cookie into a bearer token) is added here, before
    * it.
    */
-  static void installFilters(ServletContextHandler context, Enforcer enforcer) {
+  static void installFilters(ServletContextHandler context, Enforcer enforcer, Optional<BrowserSessions> sessions) {
+    sessions.ifPresent(s -> context.addFilter(new FilterHolder(s.filter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
     context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
   }
 
