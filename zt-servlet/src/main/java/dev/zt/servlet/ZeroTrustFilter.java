@@ -222,6 +222,22 @@ public final class ZeroTrustFilter implements Filter {
     return authz;
   }
 
+  /**
+   * The credential to forward instead of the client's for {@code request}, which this filter allowed: e.g. the
+   * internal token of {@code Enforcer.Builder.translate} ({@link Decision.Allow#forward()}). Empty when the allow
+   * carries none (an anonymous caller on a public route, or an enforcer without translation), and empty when the
+   * request did not pass a {@code ZeroTrustFilter}: a proxy must then send no credential, never the client's own.
+   *
+   * @since 0.3
+   */
+  public static java.util.Optional<Decision.ForwardedCredential> forwardedCredential(HttpServletRequest request) {
+    java.util.Objects.requireNonNull(request, "request");
+    if (request.getAttribute(ALLOW_ATTRIBUTE) instanceof Decision.Allow allow) {
+      return allow.forward();
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The object denial {@code t} is or wraps (a few causes deep), or null. */
   private static ObjectAccessDenied objectDenial(Throwable t) {
     for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {

@@ -105,4 +105,50 @@ class ZeroTrustFilterTests {
       assertThat(res.body()).doesNotContain("handler=");
     }
   }
+
+  /** Echoes what {@link ZeroTrustFilter#forwardedCredential} gives the application, and the client's own header. */
+  private static final class ForwardEcho extends jakarta.servlet.http.HttpServlet {
+    @Override
+    protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res)
+        throws java.io.IOException {
+      res.getWriter().print("forward=" + ZeroTrustFilter.forwardedCredential(req)
+          .map(dev.zt.core.Decision.ForwardedCredential::authorization).orElse("none"));
+    }
+  }
+
+  @Test
+  void forwardedCredentialWhenTranslatedAllowThenTheInternalTokenAndNeverTheClients() throws Exception {
+    dev.zt.core.translate.InternalTokenMinter minter = dev.zt.core.translate.InternalTokenMinter.builder()
+        .issuer("https://gateway.example/internal")
+        .signingKey(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).generate())
+        .audience("orders-service").actor("spiffe://example.org/gateway").upstreamScopes("orders:read").build();
+    Enforcer translating = Enforcer.builder().bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read"))
+            .get("/public", Requirement.permitAll()).build())
+        .translate(minter).openTelemetry(OpenTelemetry.noop()).build();
+    java.util.List<Containers.Mapped> app = java.util.List.of(
+        new Containers.Mapped("echo", java.util.List.of("/orders", "/public"), new ForwardEcho()));
+    try (ServerHandle server = Containers.jetty(translating, "", app)) {
+      RawHttp.Response allowed = new RawHttp(server.port()).get("/orders")
+          .header("Authorization", "Bearer " + reader).send();
+      RawHttp.Response anonymous = new RawHttp(server.port()).get("/public").send();
+
+      assertThat(allowed.status()).isEqualTo(200);
+      assertThat(allowed.body()).startsWith("forward=Bearer ey").doesNotContain(reader);
+      assertThat(anonymous.body()).isEqualTo("forward=none");
+    }
+  }
+
+  @Test
+  void forwardedCredentialWhenEnforcerDoesNotTranslateThenEmpty() throws Exception {
+    java.util.List<Containers.Mapped> app = java.util.List.of(
+        new Containers.Mapped("echo", java.util.List.of("/orders"), new ForwardEcho()));
+    try (ServerHandle server = Containers.jetty(readers, "", app)) {
+      RawHttp.Response allowed = new RawHttp(server.port()).get("/orders")
+          .header("Authorization", "Bearer " + reader).send();
+
+      assertThat(allowed.status()).isEqualTo(200);
+      assertThat(allowed.body()).isEqualTo("forward=none");
+    }
+  }
 }
