@@ -1,11 +1,13 @@
 package dev.zt.samples.gateway;
 
 import com.nimbusds.jose.jwk.ECKey;
+import dev.zt.core.AuditListener;
 import dev.zt.core.Enforcer;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.translate.InternalTokenMinter;
+import dev.zt.samples.gateway.session.BrowserSessions;
 import dev.zt.servlet.ZeroTrustFilter;
 import dev.zt.spiffe.PeerAuthorizer;
 import dev.zt.spiffe.SpiffeSslContexts;
@@ -81,8 +83,13 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts the gateway from the environment. */
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("demo")) {
+      System.exit(GatewayDemo.run(System.out) ? 0 : 1);
+      return;
+    }
     if (args.length > 0) {
-      System.err.println("usage: java -jar gateway.jar (configured by environment: see samples/gateway/README.md)");
+      System.err.println("usage: java -jar gateway.jar [demo] (configured by environment: see"
+          + " samples/gateway/README.md)");
       System.exit(2);
       return;
     }
@@ -104,6 +111,19 @@ public final class Gateway implements AutoCloseable {
   }
 
   static Gateway start(GatewayConfig config, Clock clock) throws Exception {
+    return start(config, Map.of(), clock, Optional.empty());
+  }
+
+  /**
+   * The gateway for the demo: browser sessions when {@code env} configures them ({@code GATEWAY_SESSION_CLIENT_ID}),
+   * and zt's decisions reported to {@code audit} as well.
+   */
+  static Gateway start(Map<String, String> env, Clock clock, AuditListener audit) throws Exception {
+    return start(GatewayConfig.fromEnvironment(env), env, clock, Optional.of(audit));
+  }
+
+  private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock,
+      Optional<AuditListener> audit) throws Exception {
     SvidFiles svid;
     try {
       svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
@@ -141,16 +161,19 @@ public final class Gateway implements AutoCloseable {
       clients.allowPlainHttpKeySource();
     }
     String issuerPath = URI.create(issuer).getRawPath() == null ? "" : URI.create(issuer).getRawPath();
-    Enforcer enforcer = Enforcer.builder()
+    Enforcer.Builder enforcerBuilder = Enforcer.builder()
         .bearerJwt(clients.build())
         .routes(routes(issuerPath))
         .realm("gateway")
         .translate(minter)
-        .clock(clock)
-        .build();
+        .clock(clock);
+    audit.ifPresent(enforcerBuilder::auditListener);
+    Enforcer enforcer = enforcerBuilder.build();
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
+    BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock).ifPresent(sessions ->
+        context.addFilter(new FilterHolder(sessions.filter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
     installFilters(context, enforcer);
     InternalIssuerServlet published = new InternalIssuerServlet(minter);
     context.addServlet(new ServletHolder("internal-issuer", published), issuerPath + DISCOVERY);
