@@ -107,22 +107,24 @@ public final class Gateway implements AutoCloseable {
 
   /** A running gateway configured by {@code env}; every bad or missing variable is an error naming it. */
   public static Gateway start(Map<String, String> env) throws Exception {
-    return start(GatewayConfig.fromEnvironment(env), Clock.systemUTC());
+    return start(GatewayConfig.fromEnvironment(env), Clock.systemUTC(), env);
   }
 
   static Gateway start(GatewayConfig config, Clock clock) throws Exception {
-    return start(config, Map.of(), clock, Optional.empty());
+    return start(config, clock, Map.of());
   }
 
-  /**
-   * The gateway for the demo: browser sessions when {@code env} configures them ({@code GATEWAY_SESSION_CLIENT_ID}),
-   * and zt's decisions reported to {@code audit} as well.
-   */
+  /** {@code env} is read for the browser sessions ({@code GATEWAY_SESSION_*}, {@code GATEWAY_PUBLIC_URL}). */
+  static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env) throws Exception {
+    return start(config, clock, env, Optional.empty());
+  }
+
+  /** The gateway for the demo: as {@link #start(Map)}, and zt's decisions also reported to {@code audit}. */
   static Gateway start(Map<String, String> env, Clock clock, AuditListener audit) throws Exception {
-    return start(GatewayConfig.fromEnvironment(env), env, clock, Optional.of(audit));
+    return start(GatewayConfig.fromEnvironment(env), clock, env, Optional.of(audit));
   }
 
-  private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock,
+  private static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env,
       Optional<AuditListener> audit) throws Exception {
     SvidFiles svid;
     try {
@@ -142,6 +144,13 @@ public final class Gateway implements AutoCloseable {
     connector.setPort(config.port());
     server.addConnector(connector);
     connector.open(); // bound now: the default internal issuer names the actual port (PORT=0 in tests)
+    Optional<BrowserSessions> sessions;
+    try {
+      sessions = BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock);
+    } catch (RuntimeException e) {
+      connector.close();
+      throw e; // names the GATEWAY_SESSION_* variable, or ZT_ISSUER's unfit metadata
+    }
 
     String issuer = config.internalIssuer().map(URI::toString)
         .orElse("http://127.0.0.1:" + connector.getLocalPort() + "/internal");
@@ -172,9 +181,7 @@ public final class Gateway implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
-    BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock).ifPresent(sessions ->
-        context.addFilter(new FilterHolder(sessions.filter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
-    installFilters(context, enforcer);
+    installFilters(context, enforcer, sessions);
     InternalIssuerServlet published = new InternalIssuerServlet(minter);
     context.addServlet(new ServletHolder("internal-issuer", published), issuerPath + DISCOVERY);
     context.addServlet(new ServletHolder("internal-jwks", published), issuerPath + JWKS);
@@ -215,7 +222,8 @@ public final class Gateway implements AutoCloseable {
    * before zt (e.g. a browser-session filter that turns a session cookie into a bearer token) is added here, before
    * it.
    */
-  static void installFilters(ServletContextHandler context, Enforcer enforcer) {
+  static void installFilters(ServletContextHandler context, Enforcer enforcer, Optional<BrowserSessions> sessions) {
+    sessions.ifPresent(s -> context.addFilter(new FilterHolder(s.filter()), "/*", EnumSet.of(DispatcherType.REQUEST)));
     context.addFilter(new FilterHolder(new ZeroTrustFilter(enforcer)), "/*", EnumSet.of(DispatcherType.REQUEST));
   }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * refresh token (single flight per session, rotation honoured) before it ends. Its {@link #filter()} goes before
  * zt's filter, which then decides on the session's access token as on any client token.
  *
- * @since 0.1
+ * @since 0.3
  */
 public final class BrowserSessions {
 

@@ -46,7 +46,10 @@ final class TokenClient {
     this.clock = clock;
   }
 
-  /** Redeems {@code code}; an ID token in the answer must name this issuer, this client and {@code nonce}. */
+  /**
+   * Redeems {@code code}; an ID token in the answer (required when the scopes hold {@code openid}) must name this
+   * issuer, this client and {@code nonce}.
+   */
   TokenResult redeem(String code, String verifier, String nonce) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "authorization_code");
@@ -132,10 +135,14 @@ final class TokenClient {
     }
     Optional<String> refresh = json.get("refresh_token") instanceof String r && !r.isEmpty()
         ? Optional.of(r) : Optional.empty();
-    if (nonce.isPresent() && json.get("id_token") instanceof String idToken) {
-      String problem = idTokenProblem(idToken, nonce.get());
-      if (problem != null) {
-        return new TokenResult.Refused(problem);
+    if (nonce.isPresent()) {
+      if (json.get("id_token") instanceof String idToken) {
+        String problem = idTokenProblem(idToken, nonce.get());
+        if (problem != null) {
+          return new TokenResult.Refused(problem);
+        }
+      } else if (settings.scopes().contains("openid")) {
+        return new TokenResult.Refused("id_token_missing"); // OpenID Connect Core §3.1.3.3: required with openid
       }
     }
     return new TokenResult.Issued(new Tokens(access, expires.get(), refresh));

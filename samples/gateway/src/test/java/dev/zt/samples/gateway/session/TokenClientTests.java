@@ -129,6 +129,18 @@ class TokenClientTests {
   }
 
   @Test
+  void redeemWhenOpenidScopeAndNoIdTokenThenRefused() {
+    answerTokens(null);
+    assertThat(client("s").redeem("c", "v", "n-1")).isEqualTo(new TokenResult.Refused("id_token_missing"));
+  }
+
+  @Test
+  void refreshWhenNoIdTokenThenIssued() {
+    answerTokens(null);
+    assertThat(client("s").refresh("r")).isInstanceOf(TokenResult.Issued.class);
+  }
+
+  @Test
   void refreshWhenConfidentialThenBasicAuthWithFormEncodedIdAndSecret() {
     answerTokens(null);
     client("p@ss:word").refresh("rt-0");
