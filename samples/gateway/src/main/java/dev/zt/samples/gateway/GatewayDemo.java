@@ -327,6 +327,15 @@ final class GatewayDemo {
     response.lines().takeWhile(l -> !l.isEmpty())
         .filter(l -> l.regionMatches(true, 0, "WWW-Authenticate:", 0, 17))
         .forEach(l -> out.println("      " + l + "   (orders-service's zt)"));
+    int body = response.indexOf("\r\n\r\n");
+    if (body > 0) {
+      try {
+        Map<String, Object> problem = JSONObjectUtils.parse(response.substring(body + 4).strip());
+        out.println("      problem: " + problem.get("title") + " — " + problem.get("detail"));
+      } catch (ParseException e) {
+        // not a problem document
+      }
+    }
   }
 
   /** A check inside the last step: printed, and counted as that step's failure when false. */
