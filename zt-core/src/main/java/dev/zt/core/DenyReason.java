@@ -227,6 +227,32 @@ public enum DenyReason {
    * @since 0.3
    */
   PDP_UNAVAILABLE(Kind.POLICY_UNAVAILABLE),
+  /**
+   * Token translation through a security token service (RFC 8693, {@code TokenExchangeClient}): the STS refused the
+   * client's token itself ({@code invalid_grant}, RFC 6749 §5.2: expired, revoked, not meant for the gateway). 401
+   * {@code invalid_token}; the audit detail names the STS's {@code error}.
+   *
+   * @since 0.3
+   */
+  TOKEN_EXCHANGE_SUBJECT_REFUSED(Kind.INVALID_TOKEN, "The access token cannot be exchanged for the upstream."),
+  /**
+   * Token translation through a security token service (RFC 8693 §2.2.2): the STS refused the exchange for this
+   * caller or target ({@code invalid_target}, {@code unauthorized_client}, {@code invalid_scope},
+   * {@code invalid_request}, {@code access_denied}). 403 without a challenge; the audit detail names the STS's
+   * {@code error}.
+   *
+   * @since 0.3
+   */
+  TOKEN_EXCHANGE_REFUSED(Kind.FORBIDDEN),
+  /**
+   * Token translation through a security token service (RFC 8693): the STS could not be asked or gave no usable
+   * answer (connect error, timeout, a 5xx, a 401 to the gateway's own client authentication, an answer that is not a
+   * valid token response or is too large). 503 with {@code Retry-After}, problem type
+   * {@code token-exchange-unavailable}: never an allow, never a forward of the client's token.
+   *
+   * @since 0.3
+   */
+  TOKEN_EXCHANGE_UNAVAILABLE(Kind.EXCHANGE_UNAVAILABLE),
   /** A gate failed unexpectedly: the pipeline fails closed. 500. */
   INTERNAL_ERROR(Kind.FAULT);
 
@@ -270,6 +296,13 @@ public enum DenyReason {
      * @since 0.3
      */
     POLICY_UNAVAILABLE(503),
+    /**
+     * The security token service cannot exchange the token (RFC 8693): 503 with {@code Retry-After}, its own problem
+     * type.
+     *
+     * @since 0.3
+     */
+    EXCHANGE_UNAVAILABLE(503),
     FAULT(500);
 
     private final int status;

@@ -476,7 +476,8 @@ public final class Enforcer {
         return finish(ex, deny(ex, step.name(), stop));
       }
       int index = i;
-      CompletableFuture<Decision> out = new CompletableFuture<>();
+      CompletableFuture<Decision> out = new Pending(ex);
+      ex.decidedLater(); // before the stage can complete on another thread
       ((Step.Later) next).stage().whenComplete((n, error) -> {
         try {
           resumeAfterAllow(ex, index, n, error).whenComplete((d, e) -> out.complete(d));
@@ -804,7 +805,7 @@ public final class Enforcer {
     private final List<Gate> testingGates = new ArrayList<>();
     private WorkloadTokenVerifier workloadTokens;
     private dev.zt.core.spi.SecurityState state;
-    private dev.zt.core.translate.InternalTokenMinter translate;
+    private Object translate; // an InternalTokenMinter or a TokenExchangeClient
     private dev.zt.core.authz.ObjectPolicy objects;
     private final List<dev.zt.core.authz.PdpBinding> pdps = new ArrayList<>();
     private final Set<String> set = new HashSet<>();
@@ -965,6 +966,22 @@ public final class Enforcer {
     public Builder translate(dev.zt.core.translate.InternalTokenMinter minter) {
       once("translate");
       this.translate = Objects.requireNonNull(minter, "minter");
+      return this;
+    }
+
+    /**
+     * Token translation through a security token service (RFC 8693): every allow of a caller with a verified token
+     * carries the token {@code sts} exchanged it for ({@link Decision.Allow#forward()}, {@code Bearer <issued>}),
+     * cached per subject token; an STS refusal is a denial ({@link DenyReason#TOKEN_EXCHANGE_SUBJECT_REFUSED} 401,
+     * {@link DenyReason#TOKEN_EXCHANGE_REFUSED} 403), an STS outage {@link DenyReason#TOKEN_EXCHANGE_UNAVAILABLE}
+     * (503): never an allow without the exchanged token. Anonymous and workload-only allows forward nothing. Set once:
+     * one translation per enforcer, this or {@link #translate(dev.zt.core.translate.InternalTokenMinter)}.
+     *
+     * @since 0.3
+     */
+    public Builder translate(dev.zt.core.translate.TokenExchangeClient sts) {
+      once("translate");
+      this.translate = Objects.requireNonNull(sts, "sts");
       return this;
     }
 

@@ -46,6 +46,8 @@ import java.util.Map;
  *   <tr><td>keys unavailable</td><td>503</td><td>none; {@code Retry-After}</td></tr>
  *   <tr><td>introspection endpoint unavailable (RFC 7662)</td><td>503</td><td>none; {@code Retry-After}, problem
  *       type {@code …/introspection-unavailable}</td></tr>
+ *   <tr><td>security token service unavailable (RFC 8693)</td><td>503</td><td>none; {@code Retry-After}, problem
+ *       type {@code …/token-exchange-unavailable}</td></tr>
  *   <tr><td>policy decision point unavailable</td><td>503</td><td>none; {@code Retry-After} (the PDP's, else 5),
  *       problem type {@code …/policy-unavailable}</td></tr>
  *   <tr><td>internal fault</td><td>500</td><td>none</td></tr>
@@ -159,7 +161,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       headers.put("WWW-Authenticate", c.toString());
     }
     headers.putAll(deny.headers());
-    if (kind == DenyReason.Kind.UNAVAILABLE || kind == DenyReason.Kind.INTROSPECTION_UNAVAILABLE) {
+    if (kind == DenyReason.Kind.UNAVAILABLE || kind == DenyReason.Kind.INTROSPECTION_UNAVAILABLE
+        || kind == DenyReason.Kind.EXCHANGE_UNAVAILABLE) {
       headers.put("Retry-After", "5");
     } else if (kind == DenyReason.Kind.POLICY_UNAVAILABLE) {
       headers.putIfAbsent("Retry-After", "5"); // the PDP's own hint when it gave one
@@ -195,7 +198,7 @@ public record WireResponse(int status, Map<String, String> headers, String body)
       case STEP_UP -> ", error=\"insufficient_user_authentication\"";
       case BAD_PATH, FORBIDDEN, PEER_REJECTED, BLOCKED, ATTACK, CONTENT_TOO_LARGE, UNSUPPORTED_CONTENT, REQUEST_TIMEOUT,
           MALFORMED_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, TRUST_DENIED, QUOTA, ABNORMAL_QUOTA, UNAVAILABLE,
-          INTROSPECTION_UNAVAILABLE, POLICY_UNAVAILABLE, FAULT -> null;
+          INTROSPECTION_UNAVAILABLE, POLICY_UNAVAILABLE, EXCHANGE_UNAVAILABLE, FAULT -> null;
     };
   }
 
@@ -237,6 +240,8 @@ public record WireResponse(int status, Map<String, String> headers, String body)
           "Access cannot be verified right now; retry later."};
       case INTROSPECTION_UNAVAILABLE -> new String[] {"introspection-unavailable", "Service Unavailable",
           "The access token cannot be checked with its issuer right now; retry later."};
+      case EXCHANGE_UNAVAILABLE -> new String[] {"token-exchange-unavailable", "Service Unavailable",
+          "The access token cannot be exchanged for the upstream right now; retry later."};
       case POLICY_UNAVAILABLE -> new String[] {"policy-unavailable", "Service Unavailable",
           "Access to this resource cannot be decided right now; retry later."};
       case FAULT -> new String[] {"internal-error", "Internal Server Error", "Access could not be decided."};

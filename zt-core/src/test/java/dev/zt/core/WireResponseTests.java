@@ -69,6 +69,10 @@ class WireResponseTests {
         Arguments.of(DenyReason.TOKEN_INACTIVE, 401, invalidToken("The access token is not active.")),
         Arguments.of(DenyReason.KEYS_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.INTROSPECTION_UNAVAILABLE, 503, null),
+        Arguments.of(DenyReason.TOKEN_EXCHANGE_UNAVAILABLE, 503, null),
+        Arguments.of(DenyReason.TOKEN_EXCHANGE_REFUSED, 403, null),
+        Arguments.of(DenyReason.TOKEN_EXCHANGE_SUBJECT_REFUSED, 401,
+            invalidToken("The access token cannot be exchanged for the upstream.")),
         Arguments.of(DenyReason.STATE_UNAVAILABLE, 503, null),
         Arguments.of(DenyReason.PEER_REJECTED, 403, null),
         Arguments.of(DenyReason.WORKLOAD_FORBIDDEN, 403, null),
@@ -159,7 +163,7 @@ class WireResponseTests {
     }
     assertThat(reason == DenyReason.KEYS_UNAVAILABLE || reason == DenyReason.DECISION_TIMEOUT
         || reason == DenyReason.STATE_UNAVAILABLE || reason == DenyReason.INTROSPECTION_UNAVAILABLE
-        || reason == DenyReason.PDP_UNAVAILABLE)
+        || reason == DenyReason.PDP_UNAVAILABLE || reason == DenyReason.TOKEN_EXCHANGE_UNAVAILABLE)
         .isEqualTo(response.status() == 503);
   }
 
@@ -545,5 +549,13 @@ class WireResponseTests {
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.headers()).containsEntry("Retry-After", "5");
     assertThat(response.body()).contains("\"type\":\"https://zt.dev/problems/introspection-unavailable\"");
+  }
+
+  @Test
+  void ofWhenTokenExchangeUnavailableThen503WithRetryAfterAndItsOwnProblemType() {
+    WireResponse response = WireResponse.of(deny(DenyReason.TOKEN_EXCHANGE_UNAVAILABLE), REALM);
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(response.headers()).containsEntry("Retry-After", "5").doesNotContainKey("WWW-Authenticate");
+    assertThat(response.body()).contains("\"type\":\"https://zt.dev/problems/token-exchange-unavailable\"");
   }
 }

@@ -120,6 +120,53 @@ class BlockHoundTests {
   }
 
   @Test
+  void tokenExchangeWhenTokensArriveOnTheEventLoopThenTheStsIsAskedWithoutBlockingIt() throws Exception {
+    List<BlockingOperationError> before = NettyTestEnvironment.blockingCalls();
+    AtomicInteger calls = new AtomicInteger();
+    com.sun.net.httpserver.HttpServer sts = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+    try (TestIssuer issuer = TestIssuer.start()) {
+      String refused = issuer.token().subject("refused").scope("orders:read").build();
+      String down = issuer.token().subject("down").scope("orders:read").build();
+      sts.createContext("/token", ex -> {
+        calls.incrementAndGet();
+        String form = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        int status = form.contains(refused) ? 400 : form.contains(down) ? 500 : 200;
+        byte[] body = (status == 400 ? "{\"error\":\"invalid_grant\"}" : status == 500 ? "{}"
+            : "{\"access_token\":\"internal-" + calls.get() + "\",\"issued_token_type\":"
+                + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"Bearer\",\"expires_in\":60}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+      });
+      sts.start();
+      dev.zt.core.translate.TokenExchangeClient exchange = dev.zt.core.translate.TokenExchangeClient
+          .client("gateway").clientSecretBasic("s")
+          .tokenEndpoint(java.net.URI.create("http://127.0.0.1:" + sts.getAddress().getPort() + "/token"))
+          .audience("orders-service").build();
+      try (ServerHandle server = NettyServer.start(enforcer(issuer, b -> b.translate(exchange)), false,
+          ConformanceApp::new)) {
+        String token = issuer.token().scope("orders:read").build();
+        RawHttp.Response first = get(server, "/orders", token);
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+        RawHttp.Response cached = get(server, "/orders", token);
+        assertThat(cached.status()).as("%s", cached).isEqualTo(200);
+        assertThat(calls).as("the second allow forwards the cached exchanged token").hasValue(1);
+        RawHttp.Response subjectRefused = get(server, "/orders", refused);
+        assertThat(subjectRefused.status()).as("%s", subjectRefused).isEqualTo(401);
+        RawHttp.Response outage = get(server, "/orders", down);
+        assertThat(outage.status()).as("%s", outage).isEqualTo(503);
+        assertThat(calls).hasValue(3);
+      }
+    } finally {
+      sts.stop(0);
+    }
+    assertThat(NettyTestEnvironment.blockingCalls()).as("nothing blocked the event loop").isEqualTo(before);
+  }
+
+  @Test
   void blockHoundWhenAnEventLoopTaskSleepsThenFailsIt() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {

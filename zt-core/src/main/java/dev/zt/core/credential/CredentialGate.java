@@ -298,19 +298,23 @@ final class CredentialGate implements Gate {
   }
 
   /**
-   * The issuer a token goes to: the only one, or the one its unverified {@code iss} names exactly; {@code null} when
-   * it names none of them. A token whose {@code iss} cannot be read goes to the first issuer, whose verifier then
-   * refuses it for what it is (malformed, …), as with a single issuer.
+   * The issuer a token goes to: the one its unverified {@code iss} names exactly; {@code null} when it names none of
+   * them (with one issuer too: a foreign token is {@code TOKEN_ISSUER_MISMATCH} without a key lookup; a single
+   * multi-tenant issuer gets every token, its verifier judging {@code iss} with the {@code tid}). A token whose
+   * {@code iss} cannot be read goes to the first issuer, whose verifier then refuses it for what it is (malformed,
+   * {@code iss} missing, …).
    */
   private Issuer issuerOf(String token) {
     Issuer[] all = byOrder;
-    if (all.length == 1) {
-      return all[0];
+    if (all.length == 1 && all[0].verifier().multiTenant()) {
+      return all[0]; // its verifier reads iss against the tid, and says which of the two is wrong
     }
     String iss = JwtVerifier.unverifiedIssuer(token, first.maxTokenLength());
     if (iss == null) {
-      return all[0];
+      return all[0]; // no readable iss: the verifier refuses it for what it is (malformed, iss missing …)
     }
+    // one issuer too: a token naming another issuer is refused as such before any key lookup (no JWKS refetch for
+    // its unknown kid, and the audit says TOKEN_ISSUER_MISMATCH rather than TOKEN_KEY_UNKNOWN)
     for (Issuer i : all) {
       if (i.verifier().namesIssuer(iss)) {
         return i;

@@ -1,5 +1,6 @@
 package dev.zt.core.credential;
 
+import dev.zt.core.internal.ClientCredentials;
 import dev.zt.core.internal.Loopback;
 
 import java.net.URI;
@@ -83,10 +84,7 @@ public final class Introspection {
 
   private final String clientId;
   private final ClientAuth clientAuth;
-  private final String clientSecret; // secret methods only; never printed
-  private final PrivateKey privateKey; // private_key_jwt only; never printed
-  private final String keyId;
-  private final Supplier<SSLContext> sslContext;
+  private final ClientCredentials credentials; // the secret or key: never printed
   private final Optional<URI> endpoint;
   private final boolean introspectJwts;
   private final boolean jwtResponses;
@@ -102,10 +100,7 @@ public final class Introspection {
   private Introspection(Builder b) {
     this.clientId = b.clientId;
     this.clientAuth = b.clientAuth;
-    this.clientSecret = b.clientSecret;
-    this.privateKey = b.privateKey;
-    this.keyId = b.keyId;
-    this.sslContext = b.sslContext;
+    this.credentials = b.credentials;
     this.endpoint = Optional.ofNullable(b.endpoint);
     this.introspectJwts = b.introspectJwts;
     this.jwtResponses = b.jwtResponses;
@@ -180,20 +175,8 @@ public final class Introspection {
     return allowPlainHttp;
   }
 
-  String clientSecret() {
-    return clientSecret;
-  }
-
-  PrivateKey privateKey() {
-    return privateKey;
-  }
-
-  Optional<String> keyId() {
-    return Optional.ofNullable(keyId);
-  }
-
-  Supplier<SSLContext> sslContext() {
-    return sslContext;
+  ClientCredentials credentials() {
+    return credentials;
   }
 
   @Override
@@ -206,10 +189,7 @@ public final class Introspection {
   public static final class Builder {
     private final String clientId;
     private ClientAuth clientAuth;
-    private String clientSecret;
-    private PrivateKey privateKey;
-    private String keyId;
-    private Supplier<SSLContext> sslContext;
+    private ClientCredentials credentials;
     private URI endpoint;
     private boolean introspectJwts;
     private boolean jwtResponses;
@@ -224,11 +204,7 @@ public final class Introspection {
     private final Set<String> set = new LinkedHashSet<>();
 
     private Builder(String clientId) {
-      Objects.requireNonNull(clientId, "clientId");
-      if (clientId.isBlank()) {
-        throw new IllegalArgumentException("client id must not be blank");
-      }
-      this.clientId = clientId;
+      this.clientId = ClientCredentials.clientId(clientId);
     }
 
     private void once(String option) {
@@ -245,25 +221,17 @@ public final class Introspection {
       clientAuth = method;
     }
 
-    private static String secret(String secret) {
-      Objects.requireNonNull(secret, "clientSecret");
-      if (secret.isEmpty()) {
-        throw new IllegalArgumentException("client secret must not be empty");
-      }
-      return secret;
-    }
-
     /** HTTP Basic authentication (RFC 6749 §2.3.1): id and secret form-urlencoded, then Base64. */
     public Builder clientSecretBasic(String clientSecret) {
       auth(ClientAuth.CLIENT_SECRET_BASIC);
-      this.clientSecret = secret(clientSecret);
+      this.credentials = ClientCredentials.secret(clientId, ClientCredentials.Method.CLIENT_SECRET_BASIC, clientSecret);
       return this;
     }
 
     /** {@code client_id} and {@code client_secret} in the request body (RFC 6749 §2.3.1). */
     public Builder clientSecretPost(String clientSecret) {
       auth(ClientAuth.CLIENT_SECRET_POST);
-      this.clientSecret = secret(clientSecret);
+      this.credentials = ClientCredentials.secret(clientId, ClientCredentials.Method.CLIENT_SECRET_POST, clientSecret);
       return this;
     }
 
@@ -274,28 +242,17 @@ public final class Introspection {
      */
     public Builder privateKeyJwt(PrivateKey key) {
       auth(ClientAuth.PRIVATE_KEY_JWT);
-      Objects.requireNonNull(key, "key");
-      String alg = key.getAlgorithm().toUpperCase(Locale.ROOT);
-      if (!alg.equals("RSA") && !alg.equals("EC")) {
-        throw new IllegalArgumentException("private_key_jwt needs an RSA or EC (P-256) key, not " + alg);
-      }
-      if (key instanceof java.security.interfaces.RSAKey rsa && rsa.getModulus().bitLength() < 2048) {
-        throw new IllegalArgumentException("private_key_jwt needs an RSA key of at least 2048 bits");
-      }
-      if (key instanceof java.security.interfaces.ECKey ec && ec.getParams().getCurve().getField().getFieldSize() != 256) {
-        throw new IllegalArgumentException("private_key_jwt needs an EC key on P-256");
-      }
-      this.privateKey = key;
+      this.credentials = ClientCredentials.privateKeyJwt(clientId, key, null);
       return this;
     }
 
     /** As {@link #privateKeyJwt(PrivateKey)}, naming the key ({@code kid}) in the assertion's header. */
     public Builder privateKeyJwt(PrivateKey key, String keyId) {
-      privateKeyJwt(key);
+      auth(ClientAuth.PRIVATE_KEY_JWT);
       if (keyId == null || keyId.isBlank()) {
         throw new IllegalArgumentException("key id must not be blank");
       }
-      this.keyId = keyId;
+      this.credentials = ClientCredentials.privateKeyJwt(clientId, key, keyId);
       return this;
     }
 
@@ -306,7 +263,7 @@ public final class Introspection {
      */
     public Builder tlsClientAuth(Supplier<SSLContext> sslContext) {
       auth(ClientAuth.TLS_CLIENT_AUTH);
-      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      this.credentials = ClientCredentials.tls(clientId, sslContext);
       return this;
     }
 

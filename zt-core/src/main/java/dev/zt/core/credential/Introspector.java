@@ -12,16 +12,8 @@ import dev.zt.core.internal.pipeline.Step;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,12 +25,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +59,6 @@ final class Introspector {
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final String JSON = "application/json";
   private static final String JWT_ANSWER = "application/token-introspection+jwt";
-  private static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   private static final long SIGNED_ANSWER_MAX_AGE_MILLIS = 5 * 60 * 1000L;
   private static final Set<String> ACCESS_TOKEN_TYPES = Set.of("bearer", "access_token", "dpop",
       "urn:ietf:params:oauth:token-type:access_token");
@@ -459,8 +446,7 @@ final class Introspector {
   }
 
   private HttpClient client() {
-    SSLContext wanted = config.clientAuth() == Introspection.ClientAuth.TLS_CLIENT_AUTH
-        ? config.sslContext().get() : null;
+    SSLContext wanted = config.credentials().sslContextOrNull();
     HttpClient c = client;
     if (c != null && wanted == clientContext) {
       return c;
@@ -488,50 +474,8 @@ final class Introspector {
         .timeout(config.timeout())
         .header("Content-Type", FORM)
         .header("Accept", config.jwtResponses() ? JWT_ANSWER : JSON);
-    switch (config.clientAuth()) {
-      case CLIENT_SECRET_BASIC -> {
-        // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and Base64-encoded
-        String pair = enc(config.clientId()) + ":" + enc(config.clientSecret());
-        b.header("Authorization", "Basic "
-            + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.US_ASCII)));
-      }
-      case CLIENT_SECRET_POST -> form.append("&client_id=").append(enc(config.clientId()))
-          .append("&client_secret=").append(enc(config.clientSecret()));
-      case PRIVATE_KEY_JWT -> form.append("&client_id=").append(enc(config.clientId()))
-          .append("&client_assertion_type=").append(enc(ASSERTION_TYPE))
-          .append("&client_assertion=").append(assertion(uri));
-      case TLS_CLIENT_AUTH -> form.append("&client_id=").append(enc(config.clientId()));
-    }
+    config.credentials().apply(b, form, issuerConfig.issuer(), clock.millis());
     return b.POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.US_ASCII)).build();
-  }
-
-  /**
-   * RFC 7523 §3: iss = sub = client id, aud = the issuer identifier alone (one string, as OpenID Connect Core's 2023
-   * errata and RFC 7523bis ask: Keycloak 26 refuses an assertion whose aud is an array naming the endpoint too),
-   * a unique jti, exp 60 s ahead.
-   */
-  private String assertion(URI uri) {
-    long now = clock.millis();
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .issuer(config.clientId())
-        .subject(config.clientId())
-        .audience(issuerConfig.issuer())
-        .jwtID(UUID.randomUUID().toString())
-        .issueTime(new Date(now))
-        .expirationTime(new Date(now + 60_000L))
-        .build();
-    boolean ec = config.privateKey() instanceof ECPrivateKey;
-    JWSHeader.Builder header = new JWSHeader.Builder(ec ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256);
-    config.keyId().ifPresent(header::keyID);
-    SignedJWT jwt = new SignedJWT(header.build(), claims);
-    try {
-      JWSSigner signer = ec ? new ECDSASigner((ECPrivateKey) config.privateKey())
-          : new RSASSASigner(config.privateKey());
-      jwt.sign(signer);
-    } catch (JOSEException e) {
-      throw new IllegalStateException("client assertion not signed: " + e.getMessage(), e);
-    }
-    return jwt.serialize();
   }
 
   private static String enc(String s) {

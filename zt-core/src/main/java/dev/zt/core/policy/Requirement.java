@@ -34,9 +34,10 @@ public sealed interface Requirement {
 
   /**
    * A caller with a verified access token: a user or an OAuth client. A workload authenticated only by its mTLS peer
-   * chain or a JWT-SVID ({@link Caller#workload()} without {@link Caller#token()}) does not pass: it is refused as
-   * {@link DenyReason#CREDENTIAL_MISSING} (401), since the access token the route asks for is missing. Routes open to
-   * both say so with {@link #authenticatedOrWorkload()}.
+   * chain or a JWT-SVID ({@link Caller#workload()} without {@link Caller#credential()}) does not pass: it is refused as
+   * {@link DenyReason#CREDENTIAL_MISSING} (401), since the access token the route asks for is missing — as by every
+   * token requirement (scopes, roles, claims, {@link #senderConstrained()}), never as a scope or role it lacks. Routes
+   * open to both say so with {@link #authenticatedOrWorkload()}.
    */
   static Requirement authenticated() {
     return Authenticated.INSTANCE;
@@ -289,6 +290,9 @@ public sealed interface Requirement {
 
     @Override
     public Optional<Step.Stop> check(Caller caller) {
+      if (caller.credential().isEmpty()) { // a workload without an access token: the token is missing, not a scope
+        return Authenticated.NO_TOKEN;
+      }
       Set<String> granted = caller.scopes();
       OrderedNames wanted = (OrderedNames) scopes;
       boolean ok = all ? wanted.allIn(granted) : wanted.anyIn(granted);
@@ -305,6 +309,9 @@ public sealed interface Requirement {
 
     @Override
     public Optional<Step.Stop> check(Caller caller) {
+      if (caller.credential().isEmpty()) { // roles come from an access token's claims
+        return Authenticated.NO_TOKEN;
+      }
       Set<String> held = caller.roles();
       OrderedNames wanted = (OrderedNames) roles;
       boolean ok = all ? wanted.allIn(held) : wanted.anyIn(held);
@@ -316,6 +323,9 @@ public sealed interface Requirement {
   record ClaimEquals(String path, Object expected) implements Requirement {
     @Override
     public Optional<Step.Stop> check(Caller caller) {
+      if (caller.credential().isEmpty()) { // claims are an access token's
+        return Authenticated.NO_TOKEN;
+      }
       Optional<Object> value = caller.credential().flatMap(t -> t.claimAtPath(path));
       boolean ok = value.map(this::matches).orElse(false);
       return ok ? Optional.empty() : Optional.of(new Step.Stop(DenyReason.CLAIM_CONDITION_FAILED, List.of()));

@@ -21,16 +21,11 @@ import dev.zt.core.internal.pipeline.Features;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.internal.pipeline.Step;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,14 +70,14 @@ public final class InternalTokenMinter {
   private final Set<String> upstreamScopes;
   private final List<String> copyClaims;
   private final Clock clock;
-  private final Cache<Key, Minted> cache;
+  private final Cache<String, Minted> cache; // by the subject token's hash: one entry per token, emptied in O(1)
   private volatile Keys keys;
 
   private record Keys(ECKey current, JWSAlgorithm algorithm, ECDSASigner signer, List<ECKey> previous) {}
 
   private record Key(String subjectHash, String audience, Set<String> scopes, String actor) {}
 
-  private record Minted(String token, Instant issuedAt, Instant expiresAt) {}
+  private record Minted(Key key, String token, Instant issuedAt, Instant expiresAt) {}
 
   private InternalTokenMinter(Builder b) {
     this.issuer = b.issuer;
@@ -175,14 +170,14 @@ public final class InternalTokenMinter {
   /** The token for {@code credential}, from the cache when one minted for the same subject token is fresh enough. */
   String cachedMint(VerifiedCredential credential, String subjectToken) {
     Set<String> scopes = narrowed(credential);
-    Key key = new Key(sha256(subjectToken), audience, scopes, actor);
+    Key key = new Key(SubjectTokens.sha256(subjectToken), audience, scopes, actor);
     Instant now = clock.instant();
-    Minted m = cache.getIfPresent(key);
-    if (m != null && fresh(m, now)) {
+    Minted m = cache.getIfPresent(key.subjectHash());
+    if (m != null && m.key().equals(key) && fresh(m, now)) {
       return m.token();
     }
     Minted minted = mint(credential, scopes);
-    cache.put(key, minted);
+    cache.put(key.subjectHash(), new Minted(key, minted.token(), minted.issuedAt(), minted.expiresAt()));
     return minted.token();
   }
 
@@ -194,8 +189,8 @@ public final class InternalTokenMinter {
 
   /** Drops the cached tokens minted for {@code subjectToken} (a suspended or revoked client token). */
   public void invalidateSubject(String subjectToken) {
-    String hash = sha256(Objects.requireNonNull(subjectToken, "subjectToken"));
-    cache.asMap().keySet().removeIf(k -> k.subjectHash().equals(hash));
+    String hash = SubjectTokens.sha256(Objects.requireNonNull(subjectToken, "subjectToken"));
+    cache.invalidate(hash);
   }
 
   private Set<String> narrowed(VerifiedCredential credential) {
@@ -248,7 +243,7 @@ public final class InternalTokenMinter {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }
-    return new Minted(jwt.serialize(), iat, exp);
+    return new Minted(null, jwt.serialize(), iat, exp);
   }
 
   /** The public JWK set ({@code {"keys":[…]}}, RFC 7517 §5): the current key, then the previous one if any. */
@@ -288,20 +283,12 @@ public final class InternalTokenMinter {
     return jwksUri;
   }
 
-  static String sha256(String token) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-      return HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Puts the FORWARD step into an enforcer being built. */
   private static final class Installer implements Features.Installer<InternalTokenMinter> {
     @Override
     public void install(InternalTokenMinter minter, dev.zt.core.internal.pipeline.Assembly assembly) {
       assembly.afterAllow(AfterAllow.Stage.FORWARD, new Translate(minter));
+      assembly.afterAnswer(new SubjectTokens.Emptying(minter::invalidateSubject));
     }
   }
 
@@ -318,7 +305,7 @@ public final class InternalTokenMinter {
       if (caller.credential().isEmpty()) {
         return Step.proceed();
       }
-      String subjectToken = subjectToken(state);
+      String subjectToken = SubjectTokens.of(state);
       if (subjectToken == null) {
         return Step.deny(DenyReason.INTERNAL_ERROR); // an allowed token caller always sent its token
       }
@@ -330,21 +317,6 @@ public final class InternalTokenMinter {
       }
       state.forward(dev.zt.core.Decision.ForwardedCredential.bearer(token));
       return Step.proceed();
-    }
-
-    /** The token of the request's one {@code Authorization} field (Bearer or DPoP scheme), or null. */
-    private static String subjectToken(RequestState state) {
-      List<String> values = state.request().headers().values("Authorization");
-      if (values.size() != 1) {
-        return null;
-      }
-      String h = values.get(0).strip();
-      int sp = h.indexOf(' ');
-      if (sp < 0) {
-        return null;
-      }
-      String t = h.substring(sp + 1).strip();
-      return t.isEmpty() ? null : t;
     }
   }
 

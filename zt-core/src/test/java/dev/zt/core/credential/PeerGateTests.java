@@ -136,10 +136,11 @@ class PeerGateTests {
   }
 
   @Test
-  void enforceWhenPeerOnlyOnBearerRouteThenDeniesInsufficientScope() {
+  void enforceWhenPeerOnlyOnBearerRouteThenDeniesCredentialMissing() {
     Decision d = enforce(enforcer(new PeerVerifier.Verified(CHECKOUT)), "/orders", true);
 
-    assertThat(((Decision.Deny) d).reason()).isEqualTo(DenyReason.INSUFFICIENT_SCOPE);
+    assertThat(((Decision.Deny) d).reason()).isEqualTo(DenyReason.CREDENTIAL_MISSING);
+    assertThat(((Decision.Deny) d).status()).isEqualTo(401);
   }
 
   @Test
@@ -164,7 +165,7 @@ class PeerGateTests {
   void enforceWhenRouteNeedsBothAndOnlyPeerThenDenies() {
     Decision d = enforce(enforcer(new PeerVerifier.Verified(CHECKOUT)), "/both", true);
 
-    assertThat(((Decision.Deny) d).reason()).isEqualTo(DenyReason.INSUFFICIENT_SCOPE);
+    assertThat(((Decision.Deny) d).reason()).isEqualTo(DenyReason.CREDENTIAL_MISSING);
   }
 
   @Test

@@ -553,9 +553,9 @@ class RoutePolicyTests {
   }
 
   @Test
-  void checkWhenCallerIsAnonymousThenClaimConditionFails() {
+  void checkWhenCallerIsAnonymousThenClaimConditionAsksForAToken() {
     assertThat(Requirement.claimEquals("tenant", "acme").check(Caller.anonymous()))
-        .contains(new Step.Stop(DenyReason.CLAIM_CONDITION_FAILED, List.of()));
+        .contains(new Step.Stop(DenyReason.CREDENTIAL_MISSING, List.of()));
   }
 
   // ---- helpers: only package dev.zt.core can make verified tokens and callers

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -82,9 +83,21 @@ class WorkloadRequirementTests {
     Requirement r = Requirement.workload("spiffe://example.org").and(Requirement.allScopes("orders:read"));
 
     assertThat(r.check(CoreAccess.callers().workload("spiffe://example.org/a")))
-        .map(Step.Stop::reason).contains(DenyReason.INSUFFICIENT_SCOPE);
+        .as("the workload sent no access token: it is missing, not short of a scope")
+        .map(Step.Stop::reason).contains(DenyReason.CREDENTIAL_MISSING);
     assertThat(r.check(CoreAccess.callers().workload("spiffe://other.org/a")))
         .map(Step.Stop::reason).contains(DenyReason.WORKLOAD_FORBIDDEN);
+  }
+
+  @Test
+  void checkWhenTokenlessWorkloadOnTokenRequirementThenCredentialMissingNotInsufficientScope() {
+    Caller workload = CoreAccess.callers().workload("spiffe://example.org/a");
+    for (Requirement r : List.of(Requirement.allScopes("orders:read"), Requirement.anyScope("orders:read"),
+        Requirement.allRoles("admin"), Requirement.anyRole("admin"), Requirement.claimEquals("tenant", "t1"),
+        Requirement.senderConstrained(), Requirement.authenticated())) {
+      assertThat(r.check(workload)).as(r.toString()).map(Step.Stop::reason).contains(DenyReason.CREDENTIAL_MISSING);
+      assertThat(r.check(workload).orElseThrow().requiredScopes()).as(r.toString()).isEmpty();
+    }
   }
 
   @ParameterizedTest

@@ -7,6 +7,7 @@ import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import dev.zt.core.translate.InternalTokenMinter;
+import dev.zt.core.translate.TokenExchangeClient;
 import dev.zt.samples.gateway.session.BrowserSessions;
 import dev.zt.servlet.ZeroTrustFilter;
 import dev.zt.spiffe.PeerAuthorizer;
@@ -100,6 +101,10 @@ public final class Gateway implements AutoCloseable {
       System.err.println("gateway: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (Exception e) { // e.g. the port is taken
+      System.err.println("gateway: could not start: " + e);
+      System.exit(1);
+      return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-stop"));
     gateway.server.join();
@@ -126,12 +131,8 @@ public final class Gateway implements AutoCloseable {
 
   private static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env,
       Optional<AuditListener> audit) throws Exception {
-    SvidFiles svid;
-    try {
-      svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
-    } catch (IllegalArgumentException e) {
-      throw e; // names ZT_SVID_CERT / ZT_SVID_KEY
-    }
+    // errors name ZT_SVID_CERT / ZT_SVID_KEY; the SVID must also verify against the bundle now
+    SvidFiles svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
     PeerAuthorizer upstreamPeer = config.upstreamId().map(id -> PeerAuthorizer.only(id))
         .orElseGet(() -> PeerAuthorizer.memberOf(config.trustDomain()));
 
@@ -144,47 +145,73 @@ public final class Gateway implements AutoCloseable {
     connector.setPort(config.port());
     server.addConnector(connector);
     connector.open(); // bound now: the default internal issuer names the actual port (PORT=0 in tests)
-    Optional<BrowserSessions> sessions;
     try {
-      sessions = BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock);
-    } catch (RuntimeException e) {
-      connector.close();
-      throw e; // names the GATEWAY_SESSION_* variable, or ZT_ISSUER's unfit metadata
+      // names the GATEWAY_SESSION_* variable, or ZT_ISSUER's unfit metadata
+      Optional<BrowserSessions> sessions = BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock);
+      return serve(config, clock, svid, upstreamPeer, server, connector, sessions, audit);
+    } catch (Exception | Error e) {
+      connector.close(); // a start that fails leaves no port bound
+      throw e;
     }
+  }
 
-    String issuer = config.internalIssuer().map(URI::toString)
-        .orElse("http://127.0.0.1:" + connector.getLocalPort() + "/internal");
-    SigningKeyFile signingKey = new SigningKeyFile(config.signingKey());
-    InternalTokenMinter minter = InternalTokenMinter.builder()
-        .issuer(issuer)
-        .signingKey(signingKey.initial())
-        .audience(config.upstreamAudience())
-        .actor(svid.id().toString())
-        .upstreamScopes(UPSTREAM_SCOPES)
-        .clock(clock)
-        .build();
+  private static Gateway serve(GatewayConfig config, Clock clock, SvidFiles svid, PeerAuthorizer upstreamPeer,
+      Server server, ServerConnector connector, Optional<BrowserSessions> sessions, Optional<AuditListener> audit)
+      throws Exception {
     BearerJwt.Builder clients = BearerJwt.issuer(config.issuer()).audience(config.audience());
     if (config.allowPlainHttp() && GatewayConfig.isRemotePlainHttp(URI.create(config.issuer()))) {
       LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host ({})",
           config.issuer());
       clients.allowPlainHttpKeySource();
     }
-    String issuerPath = URI.create(issuer).getRawPath() == null ? "" : URI.create(issuer).getRawPath();
     Enforcer.Builder enforcerBuilder = Enforcer.builder()
         .bearerJwt(clients.build())
-        .routes(routes(issuerPath))
         .realm("gateway")
-        .translate(minter)
         .clock(clock);
     audit.ifPresent(enforcerBuilder::auditListener);
-    Enforcer enforcer = enforcerBuilder.build();
+    String issuer;
+    Optional<String> issuerPath;
+    InternalTokenMinter minter = null;
+    SigningKeyFile signingKey = null;
+    if (config.exchange() == GatewayConfig.Exchange.STS) {
+      // the STS issues the internal tokens: the gateway publishes no issuer of its own (Keycloak issues no act)
+      GatewayConfig.Sts sts = config.sts().orElseThrow();
+      TokenExchangeClient.Builder exchange = TokenExchangeClient.client(sts.clientId())
+          .clientSecretBasic(sts.clientSecret())
+          .tokenEndpoint(sts.tokenEndpoint())
+          .audience(config.upstreamAudience())
+          .scopes(UPSTREAM_SCOPES);
+      if (GatewayConfig.isRemotePlainHttp(sts.tokenEndpoint())) {
+        exchange.allowPlainHttpEndpoint(); // checked: only with ZT_ALLOW_PLAIN_HTTP=true
+      }
+      enforcerBuilder.translate(exchange.build());
+      issuer = sts.tokenEndpoint().toString();
+      issuerPath = Optional.empty();
+    } else {
+      issuer = config.internalIssuer().map(URI::toString)
+          .orElse("http://127.0.0.1:" + connector.getLocalPort() + "/internal");
+      signingKey = new SigningKeyFile(config.signingKey());
+      minter = InternalTokenMinter.builder()
+          .issuer(issuer)
+          .signingKey(signingKey.initial())
+          .audience(config.upstreamAudience())
+          .actor(svid.id().toString())
+          .upstreamScopes(UPSTREAM_SCOPES)
+          .clock(clock)
+          .build();
+      enforcerBuilder.translate(minter);
+      issuerPath = Optional.of(URI.create(issuer).getRawPath() == null ? "" : URI.create(issuer).getRawPath());
+    }
+    Enforcer enforcer = enforcerBuilder.routes(routes(issuerPath)).build();
 
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     installFilters(context, enforcer, sessions);
-    InternalIssuerServlet published = new InternalIssuerServlet(minter);
-    context.addServlet(new ServletHolder("internal-issuer", published), issuerPath + DISCOVERY);
-    context.addServlet(new ServletHolder("internal-jwks", published), issuerPath + JWKS);
+    if (minter != null) {
+      InternalIssuerServlet published = new InternalIssuerServlet(minter);
+      context.addServlet(new ServletHolder("internal-issuer", published), issuerPath.get() + DISCOVERY);
+      context.addServlet(new ServletHolder("internal-jwks", published), issuerPath.get() + JWKS);
+    }
     ServletHolder proxy = new ServletHolder("upstream",
         new UpstreamProxy(config.upstream(), SpiffeSslContexts.client(svid.source(), upstreamPeer, clock)));
     proxy.setInitParameter("timeout", Long.toString(UpstreamProxy.REQUEST_TIMEOUT.toMillis()));
@@ -208,7 +235,7 @@ public final class Gateway implements AutoCloseable {
     }
     poller.scheduleWithFixedDelay(gateway::checkCredentials, POLL_INTERVAL.toMillis(), POLL_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
-    LOG.info("gateway for {} (workload {}, peer {}), client tokens of {} for {}; internal issuer {}, audience {},"
+    LOG.info("gateway for {} (workload {}, peer {}), client tokens of {} for {}; internal tokens from {}, audience {},"
         + " exchange {}", config.upstream(), svid.id(),
         config.upstreamId().map(Object::toString).orElse("any workload of " + config.trustDomain().name()),
         config.issuer(), config.audience(), issuer, config.upstreamAudience(),
@@ -238,21 +265,20 @@ public final class Gateway implements AutoCloseable {
    * ({@code GET /orders} and {@code GET /orders/{id}}: {@code orders:read}; {@code POST /orders}:
    * {@code orders:write}; {@code GET /admin/stats}: role {@code admin}; {@code GET /health} and
    * {@code GET /docs/**} public), {@code GET /whoami} for any authenticated client, and the internal issuer's
-   * discovery and JWKS (public). orders-service's trust floor on {@code GET /orders} is not repeated: its signals
+   * discovery and JWKS (public; {@code issuerPath} empty: none, as with an STS). orders-service's trust floor on {@code GET /orders} is not repeated: its signals
    * are the sample's stand-in headers, which a gateway has no business trusting from the internet.
    */
-  static RoutePolicy routes(String issuerPath) {
-    return RoutePolicy.builder()
+  static RoutePolicy routes(Optional<String> issuerPath) {
+    RoutePolicy.Builder b = RoutePolicy.builder()
         .get("/orders", Requirement.allScopes("orders:read"))
         .get("/orders/{id}", Requirement.allScopes("orders:read"))
         .post("/orders", Requirement.allScopes("orders:write"))
         .get("/admin/stats", Requirement.allRoles("admin"))
         .get("/whoami", Requirement.authenticated())
         .get("/health", Requirement.permitAll())
-        .get("/docs/{**}", Requirement.permitAll())
-        .get(issuerPath + DISCOVERY, Requirement.permitAll())
-        .get(issuerPath + JWKS, Requirement.permitAll())
-        .build();
+        .get("/docs/{**}", Requirement.permitAll());
+    issuerPath.ifPresent(p -> b.get(p + DISCOVERY, Requirement.permitAll()).get(p + JWKS, Requirement.permitAll()));
+    return b.build();
   }
 
   /** The port the gateway listens on. */
@@ -260,7 +286,10 @@ public final class Gateway implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** The internal issuer it publishes ({@code GATEWAY_INTERNAL_ISSUER} or the default). */
+  /**
+   * The internal issuer it publishes ({@code GATEWAY_INTERNAL_ISSUER} or the default); with
+   * {@code GATEWAY_EXCHANGE=sts}, the STS's token endpoint.
+   */
   public String internalIssuer() {
     return issuer;
   }
@@ -278,7 +307,8 @@ public final class Gateway implements AutoCloseable {
    */
   SvidFiles.Outcome checkCredentials() {
     try {
-      signingKey.changed().ifPresent(k -> {
+      Optional<ECKey> changed = signingKey == null ? Optional.empty() : signingKey.changed();
+      changed.ifPresent(k -> {
         minter.rotate(k);
         LOG.info("gateway signing key rotated to kid {}; the previous key stays in the JWKS", k.getKeyID());
       });
@@ -293,7 +323,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** The minter (for tests: its JWKS and key rotation). */
+  /** The minter (for tests: its JWKS and key rotation); null with {@code GATEWAY_EXCHANGE=sts}. */
   InternalTokenMinter minter() {
     return minter;
   }

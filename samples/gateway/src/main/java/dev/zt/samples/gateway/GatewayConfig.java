@@ -36,11 +36,24 @@ import java.util.Optional;
  * @param internalIssuer {@code GATEWAY_INTERNAL_ISSUER}, empty for the default {@code http://127.0.0.1:{PORT}/internal}
  * @param signingKey {@code GATEWAY_SIGNING_KEY}, a PEM file with the minter's P-256 key; empty: generated at start
  * @param exchange {@code GATEWAY_EXCHANGE}: how internal tokens are made
+ * @param sts with {@code GATEWAY_EXCHANGE=sts}: the STS and the gateway's client there
  */
 record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI upstream,
     Optional<SpiffeId> upstreamId, String upstreamAudience, Path svidCert, Path svidKey, TrustDomain trustDomain,
     TrustBundle bundle, String host, int port, Optional<URI> internalIssuer, Optional<Path> signingKey,
-    Exchange exchange) {
+    Exchange exchange, Optional<Sts> sts) {
+
+  /**
+   * {@code GATEWAY_STS_URI} (the STS's token endpoint), {@code GATEWAY_STS_CLIENT_ID} and
+   * {@code GATEWAY_STS_CLIENT_SECRET} (sent as {@code client_secret_basic}). The secret never appears in
+   * {@link #toString()}.
+   */
+  record Sts(URI tokenEndpoint, String clientId, String clientSecret) {
+    @Override
+    public String toString() {
+      return "Sts[" + tokenEndpoint + ", client " + clientId + ", secret (redacted)]";
+    }
+  }
 
   /** How the gateway gets the internal token it forwards. */
   enum Exchange {
@@ -136,8 +149,30 @@ record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI
         .map(v -> path(env, "GATEWAY_SIGNING_KEY"));
     signingKey.ifPresent(p -> SigningKeys.read(p)); // fails now, naming the variable, rather than at first use
     Exchange exchange = exchange(env);
+    Optional<Sts> sts = Optional.empty();
+    if (exchange == Exchange.STS) {
+      for (String name : new String[] {"GATEWAY_INTERNAL_ISSUER", "GATEWAY_SIGNING_KEY"}) {
+        if (value(env, name) != null) {
+          throw new IllegalArgumentException(name + " is set but GATEWAY_EXCHANGE=sts: the STS issues the internal"
+              + " tokens, so the setting would do nothing");
+        }
+      }
+      URI endpoint = uri(required(env, "GATEWAY_STS_URI"), "GATEWAY_STS_URI");
+      if (endpoint.getHost() == null || endpoint.getRawUserInfo() != null || endpoint.getRawFragment() != null
+          || !("https".equalsIgnoreCase(endpoint.getScheme()) || "http".equalsIgnoreCase(endpoint.getScheme()))) {
+        throw new IllegalArgumentException("GATEWAY_STS_URI must be the STS's https token endpoint, not '"
+            + printable(endpoint.toString()) + "'");
+      }
+      if (isRemotePlainHttp(endpoint) && !allowPlainHttp) {
+        throw new IllegalArgumentException("GATEWAY_STS_URI uses plain http to a host that is not loopback: client"
+            + " tokens and the gateway's secret would cross the network in clear. Use https, or set"
+            + " ZT_ALLOW_PLAIN_HTTP=true inside a network you control");
+      }
+      sts = Optional.of(new Sts(endpoint, required(env, "GATEWAY_STS_CLIENT_ID"),
+          required(env, "GATEWAY_STS_CLIENT_SECRET")));
+    }
     return new GatewayConfig(issuer, audience, allowPlainHttp, upstream, upstreamId, upstreamAudience, cert, key, td,
-        bundle, host, port, internalIssuer, signingKey, exchange);
+        bundle, host, port, internalIssuer, signingKey, exchange, sts);
   }
 
   /** {@code GATEWAY_EXCHANGE}: {@code local} (default) or {@code sts} (with its variables). */
@@ -155,11 +190,7 @@ record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI
         return Exchange.LOCAL;
       }
       case "sts" -> {
-        required(env, "GATEWAY_STS_URI");
-        required(env, "GATEWAY_STS_CLIENT_ID");
-        required(env, "GATEWAY_STS_CLIENT_SECRET");
-        throw new IllegalArgumentException("GATEWAY_EXCHANGE=sts is not available in this build yet (the RFC 8693"
-            + " exchange client is not wired): use GATEWAY_EXCHANGE=local");
+        return Exchange.STS;
       }
       default -> throw new IllegalArgumentException("GATEWAY_EXCHANGE must be local or sts, not '" + printable(v)
           + "'");

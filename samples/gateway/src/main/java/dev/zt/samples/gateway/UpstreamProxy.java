@@ -106,10 +106,37 @@ final class UpstreamProxy extends ProxyServlet {
     super.service(request, response);
   }
 
+  /**
+   * The upstream URI: the one upstream, the path zt decided on (its normalized path, re-encoded: no {@code ..}, no
+   * {@code ;} parameters, no {@code //} left for the upstream to read differently) and the query as received. A
+   * request without a normalized path was refused by zt and never gets here; should one, there is no target (502).
+   */
   @Override
   protected String rewriteTarget(HttpServletRequest request) {
+    if (!(request.getAttribute(ZeroTrustFilter.CONTEXT_ATTRIBUTE) instanceof dev.zt.core.RequestContext context)
+        || context.normalizedPath().isEmpty()) {
+      return null;
+    }
     String query = request.getQueryString();
-    return upstream + request.getRequestURI() + (query == null ? "" : "?" + query);
+    return upstream + encodePath(context.normalizedPath().get()) + (query == null ? "" : "?" + query);
+  }
+
+  /**
+   * A decoded path as an RFC 3986 path: {@code /}, unreserved characters and the sub-delimiters but {@code ;} as they
+   * are, everything else (as UTF-8) percent-encoded, so the upstream decodes exactly the path zt authorized.
+   */
+  static String encodePath(String decoded) {
+    StringBuilder b = new StringBuilder(decoded.length() + 8);
+    for (byte x : decoded.getBytes(StandardCharsets.UTF_8)) {
+      int c = x & 0xff;
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "/-._~!$&'()*+,=:@".indexOf(c) >= 0)) {
+        b.append((char) c);
+      } else {
+        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return b.toString();
   }
 
   @Override

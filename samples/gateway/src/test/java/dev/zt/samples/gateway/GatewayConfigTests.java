@@ -147,6 +147,32 @@ class GatewayConfigTests {
   }
 
   @Test
+  void fromEnvironmentWhenStsCompleteThenStsWithTheSecretRedacted() {
+    Map<String, String> e = with("GATEWAY_EXCHANGE", "sts");
+    e.put("GATEWAY_STS_URI", "https://idp.example.com/realms/shop/protocol/openid-connect/token");
+    e.put("GATEWAY_STS_CLIENT_ID", "gateway");
+    e.put("GATEWAY_STS_CLIENT_SECRET", "s3cret-value");
+
+    GatewayConfig c = GatewayConfig.fromEnvironment(e);
+
+    assertThat(c.exchange()).isEqualTo(GatewayConfig.Exchange.STS);
+    assertThat(c.sts()).hasValueSatisfying(s -> assertThat(s.clientId()).isEqualTo("gateway"));
+    assertThat(c.toString()).doesNotContain("s3cret-value");
+    Map<String, String> withKey = new HashMap<>(e);
+    withKey.put("GATEWAY_SIGNING_KEY", "/k.pem");
+    assertRefused(withKey, "GATEWAY_SIGNING_KEY");
+    Map<String, String> withIssuer = new HashMap<>(e);
+    withIssuer.put("GATEWAY_INTERNAL_ISSUER", "https://gw.example/internal");
+    assertRefused(withIssuer, "GATEWAY_INTERNAL_ISSUER");
+    Map<String, String> plain = new HashMap<>(e);
+    plain.put("GATEWAY_STS_URI", "http://idp.example.com/token");
+    assertRefused(plain, "GATEWAY_STS_URI");
+    Map<String, String> noSecret = new HashMap<>(e);
+    noSecret.remove("GATEWAY_STS_CLIENT_SECRET");
+    assertRefused(noSecret, "GATEWAY_STS_CLIENT_SECRET");
+  }
+
+  @Test
   void fromEnvironmentWhenSigningKeyFileBadThenErrorNamesIt() throws Exception {
     assertRefused(with("GATEWAY_SIGNING_KEY", dir.resolve("none.pem").toString()), "GATEWAY_SIGNING_KEY");
     Path onlyPrivate = Files.writeString(dir.resolve("private-only.pem"),
@@ -158,6 +184,12 @@ class GatewayConfigTests {
   void startWhenEnvironmentBadThenNoGatewayAndTheErrorNamesTheVariable() {
     assertThatThrownBy(() -> Gateway.start(with("GATEWAY_UPSTREAM", "http://127.0.0.1:1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GATEWAY_UPSTREAM");
+  }
+
+  @Test
+  void encodePathWhenDecodedPathThenEveryReservedOrNonAsciiCharacterEscaped() {
+    assertThat(UpstreamProxy.encodePath("/orders/42")).isEqualTo("/orders/42");
+    assertThat(UpstreamProxy.encodePath("/docs/café menu;v=1?%#")).isEqualTo("/docs/caf%C3%A9%20menu%3Bv=1%3F%25%23");
   }
 
   @Test

@@ -297,6 +297,19 @@ class GatewayEndToEndTests {
   }
 
   @Test
+  void forwardWhenThePathHasDotSegmentsOrEscapesThenUpstreamGetsThePathZtDecidedOn() {
+    RawHttp.Response dots = new RawHttp(stubGateway.port()).get("/docs/a/../guide?x=%2F..").send();
+    String dotsUri = stub.last().uri();
+    RawHttp.Response escaped = new RawHttp(stubGateway.port()).get("/docs/caf%C3%A9%20menu").send();
+    String escapedUri = stub.last().uri();
+
+    assertThat(dots.status()).isEqualTo(200);
+    assertThat(dotsUri).isEqualTo("/docs/guide?x=%2F..");
+    assertThat(escaped.status()).isEqualTo(200);
+    assertThat(escapedUri).isEqualTo("/docs/caf%C3%A9%20menu");
+  }
+
+  @Test
   void forwardWhenAnonymousOnAPublicRouteThenNoAuthorizationUpstream() {
     RawHttp.Response r = new RawHttp(stubGateway.port()).get("/health").send();
 
@@ -308,7 +321,7 @@ class GatewayEndToEndTests {
   @Test
   void proxyWhenTheAllowCarriesNoCredentialToForwardThenServiceUnavailableAndNothingSent() throws Exception {
     // an enforcer without translate: an authenticated allow carries nothing to forward, so the proxy must not send
-    Enforcer untranslated = Enforcer.builder().bearerJwt(client.bearerJwt().build()).routes(Gateway.routes("/x"))
+    Enforcer untranslated = Enforcer.builder().bearerJwt(client.bearerJwt().build()).routes(Gateway.routes(java.util.Optional.of("/x")))
         .build();
     X509Source source = X509Source.of(new SvidSnapshot(gatewaySvid.toX509Svid(),
         TrustBundleSet.of(EXAMPLE.bundle().trustBundle())));

@@ -831,6 +831,20 @@ class BearerJwtEnforcementTests {
     }
   }
 
+  @Test
+  void enforceWhenForeignIssuersTokenOnSingleIssuerEnforcerThenIssuerMismatchWithoutKeyFetch() {
+    assertThatDecision(get("/orders", readToken())).isAllowed(); // the issuer's keys are fetched once
+    int fetches = issuer.jwksRequests();
+    try (TestIssuer other = TestIssuer.start(clock)) { // its own key: a kid the configured issuer never published
+      String foreign = other.token().scope("orders:read").build();
+      assertThatDecision(get("/orders", foreign)).isDeniedWith(DenyReason.TOKEN_ISSUER_MISMATCH).hasStatus(401);
+      assertThat(issuer.jwksRequests()).as("refused before any key lookup: no refetch for its kid")
+          .isEqualTo(fetches);
+      assertThatDecision(get("/orders", other.token().issuer(issuer.issuer()).scope("orders:read").build()))
+          .as("a foreign key under our iss is still an unknown key").isDeniedWith(DenyReason.TOKEN_KEY_UNKNOWN);
+    }
+  }
+
   private static String b64(String s) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }

@@ -22,7 +22,8 @@ import java.util.function.Function;
 /**
  * An RFC 7662 introspection endpoint on loopback for zt's tests: answers each request with what the test's function
  * says, records every request (headers, form), and can hold its answers until the test releases them (single flight).
- * It also serves discovery metadata naming itself as issuer with its {@code introspection_endpoint}.
+ * It also serves discovery metadata naming itself as issuer with its {@code introspection_endpoint}, and the same
+ * recorded, scripted answers at {@code /token} ({@link #tokenUri()}), the fake STS of the token-exchange tests.
  */
 final class IntrospectionEndpoint implements AutoCloseable {
 
@@ -65,6 +66,7 @@ final class IntrospectionEndpoint implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/introspect", this::introspect);
+    server.createContext("/token", this::introspect);
     server.createContext("/.well-known/openid-configuration", ex -> respond(ex, new Answer(200, "application/json",
         "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + issuer() + "/jwks\",\"introspection_endpoint\":\""
             + uri() + "\"}")));
@@ -77,6 +79,11 @@ final class IntrospectionEndpoint implements AutoCloseable {
 
   URI uri() {
     return URI.create(issuer() + "/introspect");
+  }
+
+  /** The same endpoint at {@code /token}: an RFC 8693 token endpoint for the exchange tests. */
+  URI tokenUri() {
+    return URI.create(issuer() + "/token");
   }
 
   void answer(Function<Received, Answer> answers) {

@@ -194,6 +194,17 @@ class TranslationTests {
   }
 
   @Test
+  void enforceWhenSubjectSuspendedThenLiftedThenMintsAfreshNotFromCache() {
+    String client = clientToken();
+    String first = forwarded(get("/orders", client));
+    enforcer.countermeasures().suspendSubject("alice", Duration.ofMinutes(5), "test");
+    assertThatDecision(get("/orders", client)).isDeniedWith(DenyReason.TOKEN_SUSPENDED);
+    enforcer.countermeasures().liftSuspension("alice");
+    assertThat(forwarded(get("/orders", client))).as("the suspension emptied the subject token's entries")
+        .isNotEqualTo(first);
+  }
+
+  @Test
   void rotateWhenNewKeyThenSignsWithItAndJwksKeepsTheOldKid() throws Exception {
     String before = forwarded(get("/orders", clientToken()));
     minter.rotate(new ECKeyGenerator(Curve.P_256).keyID("gw-2").generate());

@@ -76,7 +76,11 @@ import java.util.stream.Stream;
  *   <li>{@code orders-api-jwt}: a resource server that introspects with {@code private_key_jwt} (its key registered
  *       with {@link #registerClientKey}); {@code orders-reporting}'s tokens name it in {@code aud} too;
  *   <li>{@code orders-dpop} / {@code dpop-secret}: DPoP optional; {@code orders-dpop-bound} /
- *       {@code dpop-bound-secret}: DPoP required ({@code dpop.bound.access.tokens=true}).
+ *       {@code dpop-bound-secret}: DPoP required ({@code dpop.bound.access.tokens=true});
+ *   <li>{@code shop-web} / {@code shop-secret}: password grant for {@code alice}, access tokens naming
+ *       {@code gateway} in {@code aud}; {@code gateway} / {@code gateway-secret}: standard token exchange
+ *       ({@code standard.token.exchange.enabled=true}), {@code orders-service} available to it by an audience mapper;
+ *       {@code orders-service}: the exchange's target.
  * </ul>
  */
 public final class KeycloakServer implements AutoCloseable {

@@ -118,10 +118,10 @@ class JwtSvidBearerTests {
   }
 
   @Test
-  void enforceWhenJwtSvidOnAUserRouteThenItHasNoScopes() {
+  void enforceWhenJwtSvidOnAUserRouteThenRefusedAsNoAccessToken() {
     String svid = shop.jwtSvid("/ns/shop/sa/checkout").audience("orders-api").sign();
     assertThatDecision(enforcer.enforce(TestRequest.get("/orders").bearer(svid).build()))
-        .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE);
+        .isDeniedWith(DenyReason.CREDENTIAL_MISSING).hasStatus(401);
   }
 
   @Test
