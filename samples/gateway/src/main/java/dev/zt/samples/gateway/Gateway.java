@@ -1,6 +1,7 @@
 package dev.zt.samples.gateway;
 
 import com.nimbusds.jose.jwk.ECKey;
+import dev.zt.core.AuditListener;
 import dev.zt.core.Enforcer;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.policy.Requirement;
@@ -83,8 +84,13 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts the gateway from the environment. */
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("demo")) {
+      System.exit(GatewayDemo.run(System.out) ? 0 : 1);
+      return;
+    }
     if (args.length > 0) {
-      System.err.println("usage: java -jar gateway.jar (configured by environment: see samples/gateway/README.md)");
+      System.err.println("usage: java -jar gateway.jar [demo] (configured by environment: see"
+          + " samples/gateway/README.md)");
       System.exit(2);
       return;
     }
@@ -115,6 +121,16 @@ public final class Gateway implements AutoCloseable {
 
   /** {@code env} is read for the browser sessions ({@code GATEWAY_SESSION_*}, {@code GATEWAY_PUBLIC_URL}). */
   static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env) throws Exception {
+    return start(config, clock, env, Optional.empty());
+  }
+
+  /** The gateway for the demo: as {@link #start(Map)}, and zt's decisions also reported to {@code audit}. */
+  static Gateway start(Map<String, String> env, Clock clock, AuditListener audit) throws Exception {
+    return start(GatewayConfig.fromEnvironment(env), clock, env, Optional.of(audit));
+  }
+
+  private static Gateway start(GatewayConfig config, Clock clock, Map<String, String> env,
+      Optional<AuditListener> audit) throws Exception {
     // errors name ZT_SVID_CERT / ZT_SVID_KEY; the SVID must also verify against the bundle now
     SvidFiles svid = new SvidFiles(config.svidCert(), config.svidKey(), TrustBundleSet.of(config.bundle()), clock);
     PeerAuthorizer upstreamPeer = config.upstreamId().map(id -> PeerAuthorizer.only(id))
@@ -132,7 +148,7 @@ public final class Gateway implements AutoCloseable {
     try {
       // names the GATEWAY_SESSION_* variable, or ZT_ISSUER's unfit metadata
       Optional<BrowserSessions> sessions = BrowserSessions.fromEnvironment(env, connector.getLocalPort(), clock);
-      return serve(config, clock, svid, upstreamPeer, server, connector, sessions);
+      return serve(config, clock, svid, upstreamPeer, server, connector, sessions, audit);
     } catch (Exception | Error e) {
       connector.close(); // a start that fails leaves no port bound
       throw e;
@@ -140,7 +156,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   private static Gateway serve(GatewayConfig config, Clock clock, SvidFiles svid, PeerAuthorizer upstreamPeer,
-      Server server, ServerConnector connector, Optional<BrowserSessions> sessions) throws Exception {
+      Server server, ServerConnector connector, Optional<BrowserSessions> sessions, Optional<AuditListener> audit)
+      throws Exception {
     BearerJwt.Builder clients = BearerJwt.issuer(config.issuer()).audience(config.audience());
     if (config.allowPlainHttp() && GatewayConfig.isRemotePlainHttp(URI.create(config.issuer()))) {
       LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host ({})",
@@ -151,6 +168,7 @@ public final class Gateway implements AutoCloseable {
         .bearerJwt(clients.build())
         .realm("gateway")
         .clock(clock);
+    audit.ifPresent(enforcerBuilder::auditListener);
     String issuer;
     Optional<String> issuerPath;
     InternalTokenMinter minter = null;
