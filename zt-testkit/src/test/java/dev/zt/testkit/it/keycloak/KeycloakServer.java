@@ -79,8 +79,11 @@ import java.util.stream.Stream;
  *       {@code dpop-bound-secret}: DPoP required ({@code dpop.bound.access.tokens=true});
  *   <li>{@code shop-web} / {@code shop-secret}: password grant for {@code alice}, access tokens naming
  *       {@code gateway} in {@code aud}; {@code gateway} / {@code gateway-secret}: standard token exchange
- *       ({@code standard.token.exchange.enabled=true}), {@code orders-service} available to it by an audience mapper;
- *       {@code orders-service}: the exchange's target.
+ *       ({@code standard.token.exchange.enabled=true}, access tokens typed {@code at+jwt}), {@code orders-service}
+ *       available to it by an audience mapper; {@code orders-service}: the exchange's target;
+ *   <li>{@code gateway-web} / {@code gateway-web-secret}: the gateway's browser sessions (authorization code, PKCE
+ *       {@code S256} required, redirect URI set with {@link #setRedirectUris}), access tokens of 60 s naming
+ *       {@code gateway} in {@code aud}. The realm rotates refresh tokens ({@code revokeRefreshToken}, no reuse).
  * </ul>
  */
 public final class KeycloakServer implements AutoCloseable {
@@ -315,6 +318,12 @@ public final class KeycloakServer implements AutoCloseable {
     return json(r, 200);
   }
 
+  /** A refresh token grant (RFC 6749 §6) by {@code clientId} ({@code client_secret_basic}); the raw answer. */
+  public HttpResponse<String> refresh(String clientId, String secret, String refreshToken) throws Exception {
+    return post(tokenEndpoint(), basic(clientId, secret), Map.of(),
+        form("grant_type", "refresh_token", "refresh_token", refreshToken));
+  }
+
   /** RFC 7662 introspection of {@code token} by {@code clientId}, authenticated with {@code client_secret_basic}. */
   public HttpResponse<String> introspect(String token, String clientId, String secret) throws Exception {
     return post(introspectionEndpoint(), basic(clientId, secret), Map.of(),
@@ -467,6 +476,25 @@ public final class KeycloakServer implements AutoCloseable {
     expect(admin("PUT", "/clients/" + uuid, client), 204);
   }
 
+  /** Replaces the client's registered redirect URIs (e.g. a gateway's {@code /callback} once its port is known). */
+  public void setRedirectUris(String clientId, String... uris) throws Exception {
+    String uuid = clientUuid(clientId);
+    Map<String, Object> client = JSONObjectUtils.parse(admin("GET", "/clients/" + uuid, null).body());
+    client.put("redirectUris", List.of(uris));
+    expect(admin("PUT", "/clients/" + uuid, client), 204);
+  }
+
+  /** Ends every session of {@code username} at Keycloak (admin REST API {@code POST /users/{id}/logout}). */
+  public void logoutUser(String username) throws Exception {
+    HttpResponse<String> r = admin("GET", "/users?exact=true&username=" + enc(username), null);
+    expect(r, 200);
+    List<Object> users = JSONArrayUtils.parse(r.body());
+    if (users.size() != 1) {
+      throw new IllegalStateException("user " + username + " found " + users.size() + " times");
+    }
+    expect(admin("POST", "/users/" + ((Map<?, ?>) users.get(0)).get("id") + "/logout", null), 204);
+  }
+
   /** The kids the realm publishes in its JWKS (what a resource server can verify with). */
   public List<String> publishedKids() throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/certs"))
@@ -478,12 +506,15 @@ public final class KeycloakServer implements AutoCloseable {
     return kids;
   }
 
-  /** orders:read is a default scope of every client, orders:write an optional one of orders-reporting. */
+  /**
+   * orders:read is a default scope of every client that obtains tokens (the gateway's too, for exchanged tokens),
+   * orders:write an optional one of orders-reporting.
+   */
   private void createScopes() throws Exception {
     String read = createScope("orders:read");
     String write = createScope("orders:write");
     for (String client : List.of("orders-reporting", "billing-reporting", "orders-web", "orders-dpop",
-        "orders-dpop-bound")) {
+        "orders-dpop-bound", "shop-web", "gateway", "gateway-web")) {
       expect(admin("PUT", "/clients/" + clientUuid(client) + "/default-client-scopes/" + read, null), 204);
     }
     expect(admin("PUT", "/clients/" + clientUuid("orders-reporting") + "/optional-client-scopes/" + write, null), 204);
