@@ -554,7 +554,7 @@ class GatewayEndToEndTests {
   }
 
   /** One request over a fresh TLS connection, the whole response as text. */
-  private static String rawTls(SSLContext tls, int port, String request) throws IOException {
+  static String rawTls(SSLContext tls, int port, String request) throws IOException {
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
