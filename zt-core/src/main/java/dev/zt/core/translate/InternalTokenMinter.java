@@ -228,6 +228,21 @@ public final class InternalTokenMinter {
   }
 
   /**
+   * Withdraws the published next key before it signs (a rotation called off): it leaves the JWKS at once, which is
+   * safe because it never signed a token.
+   *
+   * @return false if no next key was published
+   */
+  public synchronized boolean withdrawNext() {
+    Keys now = keys;
+    if (now.next().isEmpty()) {
+      return false;
+    }
+    this.keys = now.withNext(Optional.empty(), Optional.empty());
+    return true;
+  }
+
+  /**
    * Makes the published next key the signing key if its activation instant has come (this minter's clock); minting
    * does the same, so call this only to switch without traffic (e.g. from a poller).
    *

@@ -314,7 +314,12 @@ public final class Gateway implements AutoCloseable {
     try {
       Optional<ECKey> changed = signingKey == null ? Optional.empty() : signingKey.changed();
       changed.ifPresent(k -> {
-        if (keyActivation.isZero()) {
+        if (k.getKeyID().equals(minter.signingKeyId())) { // the file is back to the key that signs: called off
+          if (minter.withdrawNext()) {
+            LOG.info("GATEWAY_SIGNING_KEY holds the signing key kid {} again: the published next key is withdrawn",
+                k.getKeyID());
+          }
+        } else if (keyActivation.isZero()) {
           minter.rotate(k);
           LOG.warn("gateway signing key rotated to kid {} at once (GATEWAY_KEY_ACTIVATION=0): services that have not"
               + " fetched it refuse its tokens until their next JWKS fetch", k.getKeyID());

@@ -60,6 +60,7 @@ class GatewayKeyRotationEndToEndTests {
   private int ordersMtlsPort;
   private Gateway gateway;
   private OrdersServiceProcess orders;
+  private Map<String, String> env;
 
   @BeforeAll
   void start() throws Exception {
@@ -70,7 +71,7 @@ class GatewayKeyRotationEndToEndTests {
     signingKey = Files.writeString(dir.resolve("signing-key.pem"),
         GatewayEndToEndTests.pem(GatewayEndToEndTests.newSigningKey()));
     ordersMtlsPort = GatewayEndToEndTests.freePort();
-    Map<String, String> env = new HashMap<>(Map.of(
+    env = new HashMap<>(Map.of(
         "ZT_ISSUER", client.issuer(),
         "ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE,
         "GATEWAY_UPSTREAM", "https://127.0.0.1:" + ordersMtlsPort,
@@ -138,6 +139,31 @@ class GatewayKeyRotationEndToEndTests {
     // the same moment with an immediate rotation (the emergency path): the refetch is still spent, the kid unknown
     gateway.minter().rotate(GatewayEndToEndTests.newSigningKey());
     assertThat(whoami("dave").status()).isEqualTo(401);
+  }
+
+  @Test
+  void signingKeyFileWhenRestoredBeforeActivationThenTheRotationIsCalledOff() throws Exception {
+    Path file = Files.writeString(dir.resolve("called-off.pem"),
+        GatewayEndToEndTests.pem(GatewayEndToEndTests.newSigningKey()));
+    Map<String, String> env = new HashMap<>(this.env);
+    env.put("GATEWAY_SIGNING_KEY", file.toString());
+    env.remove("GATEWAY_KEY_ACTIVATION"); // the default, 6 min
+    TestClock own = TestClock.at(Instant.now()); // not the class's: its gateway stays within orders-service's skew
+    try (Gateway other = Gateway.start(GatewayConfig.fromEnvironment(env), own, env)) {
+      String original = Files.readString(file);
+      String current = other.minter().signingKeyId();
+      Files.writeString(file, GatewayEndToEndTests.pem(GatewayEndToEndTests.newSigningKey()));
+      other.checkCredentials();
+      assertThat(other.minter().publicKeys().getKeys()).hasSize(2);
+
+      Files.writeString(file, original);
+      other.checkCredentials();
+      own.advance(Duration.ofMinutes(6));
+      other.checkCredentials();
+
+      assertThat(other.minter().publicKeys().getKeys()).extracting(JWK::getKeyID).containsExactly(current);
+      assertThat(other.minter().signingKeyId()).isEqualTo(current);
+    }
   }
 
   // --- helpers

@@ -251,6 +251,19 @@ class SigningKeyRotationTests {
     assertThat(minter.signingKeyId()).isEqualTo("gw-3");
   }
 
+  @Test
+  void withdrawNextWhenARotationIsCalledOffThenTheNextKeyLeavesTheJwksAndNeverSigns() throws Exception {
+    assertThat(minter.withdrawNext()).as("nothing published").isFalse();
+    minter.rotate(key("gw-2"), AHEAD);
+
+    assertThat(minter.withdrawNext()).isTrue();
+    clock.advance(AHEAD);
+
+    assertThat(kids(minter.jwks())).containsExactly("gw-1");
+    assertThat(kid(forwarded(clientToken()))).isEqualTo("gw-1");
+    assertThat(minter.activateNext()).isFalse();
+  }
+
   // --- refusals
 
   @Test
