@@ -51,9 +51,10 @@ import java.util.UUID;
  * or {@link #activateIfDue()}), so a verifier whose JWKS cache refreshes within that time knows the new {@code kid}
  * before the first token names it and never depends on a refetch for an unknown {@code kid} (which verifiers limit,
  * and which anyone may spend with a made-up {@code kid}); the previous key stays published while a token it signed
- * can still be accepted. {@link #rotate(JWK)} switches at once (a compromised key). Given to {@code Enforcer.Builder.translate}, every allow of a
- * token caller carries a minted token to forward ({@code Decision.Allow.forward()}); tokens are cached per (SHA-256 of
- * the subject token, audience, scopes, actor) and reused until less than a quarter of their lifetime is left.
+ * can still be accepted. {@link #rotate(JWK)} switches at once (a compromised key). Given to
+ * {@code Enforcer.Builder.translate}, every allow of a token caller carries a minted token to forward
+ * ({@code Decision.Allow.forward()}); tokens are cached per (SHA-256 of the subject token, audience, scopes, actor)
+ * and reused until less than a quarter of their lifetime is left.
  *
  * @since 0.3
  */
