@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -45,10 +46,15 @@ import java.util.UUID;
  * is copied unless configured ({@link Builder#copyClaims}).
  *
  * <p>Services verify internal tokens with an ordinary {@code BearerJwt} against {@link #jwks()} (served with
- * {@link #discovery()}). {@link #rotate} switches to a new key and keeps the previous public key in the JWKS, so
- * tokens already forwarded stay valid until they end. Given to {@code Enforcer.Builder.translate}, every allow of a
- * token caller carries a minted token to forward ({@code Decision.Allow.forward()}); tokens are cached per (SHA-256 of
- * the subject token, audience, scopes, actor) and reused until less than a quarter of their lifetime is left.
+ * {@link #discovery()}). Keys rotate in stages: {@link #rotate(JWK, Duration)} publishes the next key in the JWKS at
+ * once and signs with it only from the activation instant on (on this minter's clock: the first mint at or after it,
+ * or {@link #activateIfDue()}), so a verifier whose JWKS cache refreshes within that time knows the new {@code kid}
+ * before the first token names it and never depends on a refetch for an unknown {@code kid} (which verifiers limit,
+ * and which anyone may spend with a made-up {@code kid}); the previous key stays published while a token it signed
+ * can still be accepted. {@link #rotate(JWK)} switches at once (a compromised key). Given to
+ * {@code Enforcer.Builder.translate}, every allow of a token caller carries a minted token to forward
+ * ({@code Decision.Allow.forward()}); tokens are cached per (SHA-256 of the subject token, audience, scopes, actor)
+ * and reused until less than a quarter of their lifetime is left.
  *
  * @since 0.3
  */
@@ -70,10 +76,34 @@ public final class InternalTokenMinter {
   private final Set<String> upstreamScopes;
   private final List<String> copyClaims;
   private final Clock clock;
+  private final Duration retention; // how long a key stays published after it stopped signing
   private final Cache<String, Minted> cache; // by the subject token's hash: one entry per token, emptied in O(1)
   private volatile Keys keys;
 
-  private record Keys(ECKey current, JWSAlgorithm algorithm, ECDSASigner signer, List<ECKey> previous) {}
+  /**
+   * How long after it stops signing a key stays in the JWKS beyond the lifetime: the verifiers' clock skew (a
+   * {@code BearerJwt} accepts a token up to 60 s past its {@code exp} by default).
+   */
+  static final Duration RETIRE_MARGIN = Duration.ofSeconds(60);
+
+  /** At most this many former keys stay published (the oldest goes first): rotations beyond are emergencies. */
+  static final int MAX_PREVIOUS = 4;
+
+  /**
+   * One snapshot of the keys, swapped whole: the signing key, the published next key (private, not signing yet) and
+   * when it starts signing (empty: only by {@link #activateNext()}), the former keys (public) and until when each
+   * stays published.
+   */
+  private record Keys(ECKey current, JWSAlgorithm algorithm, ECDSASigner signer, Optional<ECKey> next,
+      Optional<Instant> activateAt, List<Former> previous) {
+
+    Keys withNext(Optional<ECKey> key, Optional<Instant> at) {
+      return new Keys(current, algorithm, signer, key, at, previous);
+    }
+  }
+
+  /** A key that no longer signs, published until {@code until}. */
+  private record Former(ECKey publicKey, Instant until) {}
 
   private record Key(String subjectHash, String audience, Set<String> scopes, String actor) {}
 
@@ -90,13 +120,23 @@ public final class InternalTokenMinter {
     this.clock = b.clock;
     this.cache = Caffeine.newBuilder().maximumSize(b.cacheSize).expireAfterWrite(b.lifetime).build();
     this.keys = keys(b.signingKey, List.of());
+    this.retention = b.lifetime.plus(RETIRE_MARGIN);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  private static Keys keys(ECKey key, List<ECKey> previous) {
+  private static Keys keys(ECKey key, List<Former> previous) {
+    JWSAlgorithm alg = algorithm(key);
+    try {
+      return new Keys(key, alg, new ECDSASigner(key), Optional.empty(), Optional.empty(), List.copyOf(previous));
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("unusable signing key", e);
+    }
+  }
+
+  private static JWSAlgorithm algorithm(ECKey key) {
     JWSAlgorithm alg;
     if (Curve.P_256.equals(key.getCurve())) {
       alg = JWSAlgorithm.ES256;
@@ -107,11 +147,7 @@ public final class InternalTokenMinter {
     } else {
       throw new IllegalArgumentException("a signing key is an EC key on P-256, P-384 or P-521");
     }
-    try {
-      return new Keys(key, alg, new ECDSASigner(key), previous);
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("unusable signing key", e);
-    }
+    return alg;
   }
 
   private static ECKey signingKey(JWK jwk) {
@@ -130,20 +166,143 @@ public final class InternalTokenMinter {
   }
 
   /**
-   * Signs with {@code newKey} from now on and keeps the current key's public half in the {@link #jwks()} (one
-   * previous key: a second rotation drops the oldest), so tokens minted before stay valid until they end; rotate at
-   * most once per {@link Builder#lifetime lifetime}. The cache is emptied: from now on only the new key signs.
+   * Emergency rotation (a compromised or lost key): signs with {@code newKey} from now on, at once. Verifiers learn
+   * the new {@code kid} only by refetching the JWKS, which they limit (a {@code BearerJwt}: once per 30 s by default)
+   * and which any caller can spend with a made-up {@code kid}, so tokens may be refused until their next fetch; for a
+   * planned rotation use {@link #rotate(JWK, Duration)}. The current key's public half stays in the {@link #jwks()}
+   * for the lifetime plus 60 s, so tokens minted before stay valid until they end; a next key that was published and
+   * not yet active is dropped (it never signed). The cache is emptied: from now on only the new key signs.
    *
-   * @throws IllegalArgumentException if the key is not a private EC key or has the current key's {@code kid}
+   * @throws IllegalArgumentException if the key is not a private EC key of the configured algorithm, or its
+   *     {@code kid} is one the JWKS holds
    */
   public synchronized void rotate(JWK newKey) {
-    ECKey next = signingKey(newKey);
-    Keys now = keys;
-    if (next.getKeyID().equals(now.current().getKeyID())) {
-      throw new IllegalArgumentException("the new key needs a kid of its own");
+    ECKey next = checkedNext(newKey, keys.withNext(Optional.empty(), Optional.empty()));
+    activate(next);
+  }
+
+  /**
+   * Planned rotation: publishes {@code nextKey} in the {@link #jwks()} now and signs with it from
+   * {@code now + publishAhead} on (the first mint at or after that instant, on this minter's clock, or
+   * {@link #activateIfDue()}; no timer). Choose {@code publishAhead} longer than the verifiers' JWKS cache lifetime (a
+   * {@code BearerJwt}: 5 min by default), so each has fetched the new key before it signs anything. Until then the
+   * current key signs and cached tokens stay in use. A next key already published and not yet active is replaced
+   * (it never signed) and the time counts from now.
+   *
+   * @throws IllegalArgumentException if the key is not a private EC key of the configured algorithm, its {@code kid}
+   *     is one the JWKS holds, or {@code publishAhead} is not positive
+   */
+  public synchronized void rotate(JWK nextKey, Duration publishAhead) {
+    Objects.requireNonNull(publishAhead, "publishAhead");
+    if (publishAhead.isNegative() || publishAhead.isZero()) {
+      throw new IllegalArgumentException("publishAhead must be positive (rotate(newKey) switches at once)");
     }
-    this.keys = keys(next, List.of(now.current().toPublicJWK()));
-    cache.invalidateAll(); // cached tokens name the previous key: the next rotation would orphan them
+    stage(nextKey, Optional.of(clock.instant().plus(publishAhead)));
+  }
+
+  /**
+   * Publishes {@code nextKey} in the {@link #jwks()} without signing with it; {@link #activateNext()} makes it the
+   * signing key (for deployments that decide the moment themselves). A next key already published and not yet active
+   * is replaced.
+   *
+   * @throws IllegalArgumentException as {@link #rotate(JWK, Duration)}
+   */
+  public synchronized void publishNext(JWK nextKey) {
+    stage(nextKey, Optional.empty());
+  }
+
+  private void stage(JWK nextKey, Optional<Instant> activateAt) {
+    Keys now = keys;
+    ECKey next = checkedNext(nextKey, now.withNext(Optional.empty(), Optional.empty()));
+    this.keys = now.withNext(Optional.of(next), activateAt);
+  }
+
+  /**
+   * Makes the published next key the signing key now, whatever its activation instant.
+   *
+   * @return false if no next key was published
+   */
+  public synchronized boolean activateNext() {
+    Optional<ECKey> next = keys.next();
+    next.ifPresent(this::activate);
+    return next.isPresent();
+  }
+
+  /**
+   * Withdraws the published next key before it signs (a rotation called off): it leaves the JWKS at once, which is
+   * safe because it never signed a token.
+   *
+   * @return false if no next key was published
+   */
+  public synchronized boolean withdrawNext() {
+    Keys now = keys;
+    if (now.next().isEmpty()) {
+      return false;
+    }
+    this.keys = now.withNext(Optional.empty(), Optional.empty());
+    return true;
+  }
+
+  /**
+   * Makes the published next key the signing key if its activation instant has come (this minter's clock); minting
+   * does the same, so call this only to switch without traffic (e.g. from a poller).
+   *
+   * @return whether it switched
+   */
+  public boolean activateIfDue() {
+    Keys k = keys;
+    if (!due(k, clock.instant())) {
+      return false;
+    }
+    synchronized (this) {
+      k = keys;
+      if (!due(k, clock.instant())) {
+        return false;
+      }
+      activate(k.next().orElseThrow());
+      return true;
+    }
+  }
+
+  private static boolean due(Keys k, Instant now) {
+    return k.activateAt().isPresent() && !now.isBefore(k.activateAt().get());
+  }
+
+  /** The {@code kid} of the key that signs now (after activating a due next key). */
+  public String signingKeyId() {
+    activateIfDue();
+    return keys.current().getKeyID();
+  }
+
+  /** The key of a rotation, checked against the published ones. Called holding the lock. */
+  private ECKey checkedNext(JWK candidate, Keys published) {
+    ECKey next = signingKey(candidate);
+    if (!algorithm(next).equals(published.algorithm())) {
+      throw new IllegalArgumentException("the next key is for " + algorithm(next) + ", the minter signs "
+          + published.algorithm());
+    }
+    for (JWK k : published(published, clock.instant())) {
+      if (next.getKeyID().equals(k.getKeyID())) {
+        throw new IllegalArgumentException("the next key needs a kid of its own (" + next.getKeyID()
+            + " is published)");
+      }
+    }
+    return next;
+  }
+
+  /** Called holding the lock: {@code next} signs from now on, the current key is kept published, the cache emptied. */
+  private void activate(ECKey next) {
+    Keys now = keys;
+    Instant t = clock.instant();
+    List<Former> former = new ArrayList<>();
+    former.add(new Former(now.current().toPublicJWK(), t.plus(retention)));
+    for (Former f : now.previous()) {
+      if (t.isBefore(f.until()) && former.size() < MAX_PREVIOUS) {
+        former.add(f);
+      }
+    }
+    this.keys = keys(next, former);
+    cache.invalidateAll(); // cached tokens name the previous key: from now on only the new key signs
   }
 
   /** The issuer this minter writes in {@code iss}. */
@@ -171,6 +330,7 @@ public final class InternalTokenMinter {
   String cachedMint(VerifiedCredential credential, String subjectToken) {
     Set<String> scopes = narrowed(credential);
     Key key = new Key(SubjectTokens.sha256(subjectToken), audience, scopes, actor);
+    activateIfDue(); // empties the cache when the next key starts signing
     Instant now = clock.instant();
     Minted m = cache.getIfPresent(key.subjectHash());
     if (m != null && m.key().equals(key) && fresh(m, now)) {
@@ -200,6 +360,7 @@ public final class InternalTokenMinter {
   }
 
   private Minted mint(VerifiedCredential credential, Set<String> scopes) {
+    activateIfDue();
     Instant now = clock.instant();
     Instant subjectEnd = credential.expiresAt();
     Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
@@ -246,22 +407,29 @@ public final class InternalTokenMinter {
     return new Minted(null, jwt.serialize(), iat, exp);
   }
 
-  /** The public JWK set ({@code {"keys":[…]}}, RFC 7517 §5): the current key, then the previous one if any. */
+  /**
+   * The public JWK set ({@code {"keys":[…]}}, RFC 7517 §5): the signing key, the published next key if any, then the
+   * former keys still published (each until the lifetime plus 60 s after it stopped signing).
+   */
   public String jwks() {
-    Keys k = keys;
-    List<JWK> all = new ArrayList<>();
-    all.add(k.current().toPublicJWK());
-    all.addAll(k.previous());
-    return new JWKSet(all).toString(true);
+    return publicKeys().toString(true);
   }
 
   /** The public keys as a Nimbus {@link JWKSet} (e.g. for an in-process {@code BearerJwt} key source). */
   public JWKSet publicKeys() {
-    Keys k = keys;
+    return new JWKSet(published(keys, clock.instant()));
+  }
+
+  private static List<JWK> published(Keys k, Instant now) {
     List<JWK> all = new ArrayList<>();
     all.add(k.current().toPublicJWK());
-    all.addAll(k.previous());
-    return new JWKSet(all);
+    k.next().ifPresent(n -> all.add(n.toPublicJWK()));
+    for (Former f : k.previous()) {
+      if (now.isBefore(f.until())) {
+        all.add(f.publicKey());
+      }
+    }
+    return all;
   }
 
   /**

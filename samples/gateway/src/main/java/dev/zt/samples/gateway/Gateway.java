@@ -70,9 +70,10 @@ public final class Gateway implements AutoCloseable {
   private final SigningKeyFile signingKey;
   private final ScheduledExecutorService poller;
   private final String issuer;
+  private final Duration keyActivation;
 
   private Gateway(Server server, ServerConnector connector, InternalTokenMinter minter, SvidFiles svid,
-      SigningKeyFile signingKey, ScheduledExecutorService poller, String issuer) {
+      SigningKeyFile signingKey, ScheduledExecutorService poller, String issuer, Duration keyActivation) {
     this.server = server;
     this.connector = connector;
     this.minter = minter;
@@ -80,6 +81,7 @@ public final class Gateway implements AutoCloseable {
     this.signingKey = signingKey;
     this.poller = poller;
     this.issuer = issuer;
+    this.keyActivation = keyActivation;
   }
 
   /** Starts the gateway from the environment. */
@@ -225,7 +227,8 @@ public final class Gateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Gateway gateway = new Gateway(server, connector, minter, svid, signingKey, poller, issuer);
+    Gateway gateway = new Gateway(server, connector, minter, svid, signingKey, poller, issuer,
+        config.keyActivation());
     try {
       server.start();
     } catch (Exception e) {
@@ -301,7 +304,9 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Checks the SVID files and {@code GATEWAY_SIGNING_KEY} for a change now, as the scheduled poll does every
-   * {@link #POLL_INTERVAL}; a usable change is applied, a bad one is logged and the current credential stays.
+   * {@link #POLL_INTERVAL}; a usable change is applied, a bad one is logged and the current credential stays. A new
+   * signing key is published in the JWKS at once and signs from {@code GATEWAY_KEY_ACTIVATION} later (on the
+   * gateway's clock: this check or the first mint at or after that instant switches).
    *
    * @return what happened to the SVID
    */
@@ -309,11 +314,27 @@ public final class Gateway implements AutoCloseable {
     try {
       Optional<ECKey> changed = signingKey == null ? Optional.empty() : signingKey.changed();
       changed.ifPresent(k -> {
-        minter.rotate(k);
-        LOG.info("gateway signing key rotated to kid {}; the previous key stays in the JWKS", k.getKeyID());
+        if (k.getKeyID().equals(minter.signingKeyId())) { // the file is back to the key that signs: called off
+          if (minter.withdrawNext()) {
+            LOG.info("GATEWAY_SIGNING_KEY holds the signing key kid {} again: the published next key is withdrawn",
+                k.getKeyID());
+          }
+        } else if (keyActivation.isZero()) {
+          minter.rotate(k);
+          LOG.warn("gateway signing key rotated to kid {} at once (GATEWAY_KEY_ACTIVATION=0): services that have not"
+              + " fetched it refuse its tokens until their next JWKS fetch", k.getKeyID());
+        } else {
+          minter.rotate(k, keyActivation);
+          LOG.info("gateway signing key kid {} published in the JWKS; it signs in {} s, kid {} until then",
+              k.getKeyID(), keyActivation.toSeconds(), minter.signingKeyId());
+        }
       });
     } catch (RuntimeException e) {
       LOG.warn("GATEWAY_SIGNING_KEY changed but is not usable, keeping the current key: {}", e.getMessage());
+    }
+    if (minter != null && minter.activateIfDue()) {
+      LOG.info("gateway signing key kid {} signs from now on; the former key stays in the JWKS for its tokens",
+          minter.signingKeyId());
     }
     try {
       return svid.check();

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,13 +36,15 @@ import java.util.Optional;
  * @param port {@code PORT}, 0 for any free port
  * @param internalIssuer {@code GATEWAY_INTERNAL_ISSUER}, empty for the default {@code http://127.0.0.1:{PORT}/internal}
  * @param signingKey {@code GATEWAY_SIGNING_KEY}, a PEM file with the minter's P-256 key; empty: generated at start
+ * @param keyActivation {@code GATEWAY_KEY_ACTIVATION}: how long a changed {@code GATEWAY_SIGNING_KEY} is published in
+ *     the JWKS before it signs (zero: at once)
  * @param exchange {@code GATEWAY_EXCHANGE}: how internal tokens are made
  * @param sts with {@code GATEWAY_EXCHANGE=sts}: the STS and the gateway's client there
  */
 record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI upstream,
     Optional<SpiffeId> upstreamId, String upstreamAudience, Path svidCert, Path svidKey, TrustDomain trustDomain,
     TrustBundle bundle, String host, int port, Optional<URI> internalIssuer, Optional<Path> signingKey,
-    Exchange exchange, Optional<Sts> sts) {
+    Duration keyActivation, Exchange exchange, Optional<Sts> sts) {
 
   /**
    * {@code GATEWAY_STS_URI} (the STS's token endpoint), {@code GATEWAY_STS_CLIENT_ID} and
@@ -65,6 +68,16 @@ record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI
 
   /** The audience of the internal token when {@code GATEWAY_UPSTREAM_AUDIENCE} is not set. */
   static final String DEFAULT_UPSTREAM_AUDIENCE = "orders-service";
+
+  /**
+   * How long a changed signing key is published before it signs when {@code GATEWAY_KEY_ACTIVATION} is not set: longer
+   * than the 5 min a {@code BearerJwt} (orders-service's) caches a JWKS by default, so every verifier has fetched the
+   * new key before the first token names it.
+   */
+  static final Duration DEFAULT_KEY_ACTIVATION = Duration.ofMinutes(6);
+
+  /** The longest {@code GATEWAY_KEY_ACTIVATION}. */
+  static final Duration MAX_KEY_ACTIVATION = Duration.ofDays(1);
 
   /** Every address: the bind address when {@code ZT_HOST} is not set (as orders-service). */
   static final String DEFAULT_HOST = "0.0.0.0";
@@ -148,10 +161,15 @@ record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI
     Optional<Path> signingKey = Optional.ofNullable(value(env, "GATEWAY_SIGNING_KEY"))
         .map(v -> path(env, "GATEWAY_SIGNING_KEY"));
     signingKey.ifPresent(p -> SigningKeys.read(p)); // fails now, naming the variable, rather than at first use
+    Duration keyActivation = keyActivation(env);
+    if (value(env, "GATEWAY_KEY_ACTIVATION") != null && signingKey.isEmpty()) {
+      throw new IllegalArgumentException("GATEWAY_KEY_ACTIVATION is set but GATEWAY_SIGNING_KEY is not: a key"
+          + " generated at start never changes, so the setting would do nothing");
+    }
     Exchange exchange = exchange(env);
     Optional<Sts> sts = Optional.empty();
     if (exchange == Exchange.STS) {
-      for (String name : new String[] {"GATEWAY_INTERNAL_ISSUER", "GATEWAY_SIGNING_KEY"}) {
+      for (String name : new String[] {"GATEWAY_INTERNAL_ISSUER", "GATEWAY_SIGNING_KEY", "GATEWAY_KEY_ACTIVATION"}) {
         if (value(env, name) != null) {
           throw new IllegalArgumentException(name + " is set but GATEWAY_EXCHANGE=sts: the STS issues the internal"
               + " tokens, so the setting would do nothing");
@@ -172,7 +190,29 @@ record GatewayConfig(String issuer, String audience, boolean allowPlainHttp, URI
           required(env, "GATEWAY_STS_CLIENT_SECRET")));
     }
     return new GatewayConfig(issuer, audience, allowPlainHttp, upstream, upstreamId, upstreamAudience, cert, key, td,
-        bundle, host, port, internalIssuer, signingKey, exchange, sts);
+        bundle, host, port, internalIssuer, signingKey, keyActivation, exchange, sts);
+  }
+
+  /**
+   * {@code GATEWAY_KEY_ACTIVATION}: an ISO-8601 duration ({@code PT6M}) or whole seconds ({@code 360}), from 0 (the
+   * new key signs at once) to a day; default {@link #DEFAULT_KEY_ACTIVATION}.
+   */
+  private static Duration keyActivation(Map<String, String> env) {
+    String v = value(env, "GATEWAY_KEY_ACTIVATION");
+    if (v == null) {
+      return DEFAULT_KEY_ACTIVATION;
+    }
+    Duration d;
+    try {
+      d = v.matches("\\d{1,6}") ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.compareTo(MAX_KEY_ACTIVATION) > 0) {
+      throw new IllegalArgumentException("GATEWAY_KEY_ACTIVATION must be seconds or an ISO-8601 duration (PT6M)"
+          + " from 0 to a day, not '" + printable(v) + "'");
+    }
+    return d;
   }
 
   /** {@code GATEWAY_EXCHANGE}: {@code local} (default) or {@code sts} (with its variables). */

@@ -173,6 +173,45 @@ class GatewayConfigTests {
   }
 
   @Test
+  void fromEnvironmentWhenKeyActivationThenSecondsOrIsoDurationAndSixMinutesByDefault() throws Exception {
+    Map<String, String> e = with("GATEWAY_SIGNING_KEY", signingKeyFile().toString());
+    assertThat(GatewayConfig.fromEnvironment(e).keyActivation()).isEqualTo(java.time.Duration.ofMinutes(6));
+    e.put("GATEWAY_KEY_ACTIVATION", "PT40S");
+    assertThat(GatewayConfig.fromEnvironment(e).keyActivation()).isEqualTo(java.time.Duration.ofSeconds(40));
+    e.put("GATEWAY_KEY_ACTIVATION", "420");
+    assertThat(GatewayConfig.fromEnvironment(e).keyActivation()).isEqualTo(java.time.Duration.ofMinutes(7));
+    e.put("GATEWAY_KEY_ACTIVATION", "0");
+    assertThat(GatewayConfig.fromEnvironment(e).keyActivation()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"6m", "-1", "PT-1S", "P2D", "1e3", "PT6M junk", "9999999"})
+  void fromEnvironmentWhenKeyActivationBadThenErrorNamesIt(String value) throws Exception {
+    Map<String, String> e = with("GATEWAY_SIGNING_KEY", signingKeyFile().toString());
+    e.put("GATEWAY_KEY_ACTIVATION", value);
+    assertRefused(e, "GATEWAY_KEY_ACTIVATION");
+  }
+
+  @Test
+  void fromEnvironmentWhenKeyActivationWithoutASigningKeyFileOrWithStsThenRefused() {
+    assertRefused(with("GATEWAY_KEY_ACTIVATION", "PT6M"), "GATEWAY_KEY_ACTIVATION");
+    Map<String, String> sts = with("GATEWAY_EXCHANGE", "sts");
+    sts.put("GATEWAY_STS_URI", "https://idp.example.com/token");
+    sts.put("GATEWAY_STS_CLIENT_ID", "gateway");
+    sts.put("GATEWAY_STS_CLIENT_SECRET", "s3cret-value");
+    sts.put("GATEWAY_KEY_ACTIVATION", "PT6M");
+    assertRefused(sts, "GATEWAY_KEY_ACTIVATION");
+  }
+
+  private static Path signingKeyFile() throws Exception {
+    Path p = dir.resolve("signing-key.pem");
+    if (!Files.exists(p)) {
+      Files.writeString(p, GatewayEndToEndTests.pem(GatewayEndToEndTests.newSigningKey()));
+    }
+    return p;
+  }
+
+  @Test
   void fromEnvironmentWhenSigningKeyFileBadThenErrorNamesIt() throws Exception {
     assertRefused(with("GATEWAY_SIGNING_KEY", dir.resolve("none.pem").toString()), "GATEWAY_SIGNING_KEY");
     Path onlyPrivate = Files.writeString(dir.resolve("private-only.pem"),

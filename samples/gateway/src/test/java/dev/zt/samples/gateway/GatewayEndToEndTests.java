@@ -478,31 +478,45 @@ class GatewayEndToEndTests {
 
   /**
    * First of the class: orders-service refetches its JWKS for an unknown {@code kid} at most once per 30 s (its
-   * {@code jwksRefetchMinInterval}), and a token with an unknown {@code kid} sent by any workload (as
-   * {@link #internalListenerWhenClientTokenSentStraightThenUnauthorized} does) spends that refetch: a key rotation in
-   * the same window would be refused until it passes. Publishing the next key before signing with it would avoid
-   * that; the minter switches at once today (see the README).
+   * {@code jwksRefetchMinInterval}), and a token with an unknown {@code kid} sent by any workload spends that refetch.
+   * A changed key file is therefore published in the JWKS and signs only after {@code GATEWAY_KEY_ACTIVATION}
+   * (default 6 min, on the gateway's clock; {@link GatewayKeyRotationEndToEndTests} moves it): the tokens minted
+   * meanwhile keep the current {@code kid}, which orders-service knows, so the spent refetch costs nothing.
    */
   @Test
   @Order(1)
-  void signingKeyRotationWhenTheKeyFileChangesThenOrdersServiceRefetchesTheJwksAndAcceptsNewTokens()
-      throws Exception {
+  void signingKeyFileWhenChangedAfterTheRefetchWasSpentThenPublishedAheadAndRequestsStillPass() throws Exception {
     String token = client.token().subject("bob").scope("orders:read").build();
     assertThat(get(gateway, "/whoami", token).status()).isEqualTo(200); // orders-service holds the current JWKS
-    String oldKid = gateway.minter().publicKeys().getKeys().get(0).getKeyID();
+    String oldKid = gateway.minter().signingKeyId();
+    SSLContext asGateway = TestTrustDomain.sslContextFor(gatewaySvid, EXAMPLE);
+    assertThat(rawTls(asGateway, ordersMtlsPort, "GET /whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+        + "Authorization: Bearer " + madeUpKid() + "\r\n\r\n")).startsWith("HTTP/1.1 401"); // spends the refetch
     ECKey next = newSigningKey();
 
     Files.writeString(signingKey, pem(next));
     gateway.checkCredentials();
     stubGateway.checkCredentials();
-    RawHttp.Response again = get(gateway, "/whoami", token); // re-minted: the cache was emptied by the rotation
+    RawHttp.Response again = get(gateway, "/whoami", token);
     RawHttp.Response fresh = get(gateway, "/whoami", client.token().subject("carol").scope("orders:read").build());
 
-    assertThat(gateway.minter().publicKeys().getKeys()).extracting(k -> k.getKeyID())
-        .containsExactly(next.computeThumbprint().toString(), oldKid);
-    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200); // an immediate switch: 401 until the window ends
     assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
     assertThat(fresh.body()).contains("\"sub\":\"carol\"");
+    assertThat(gateway.minter().publicKeys().getKeys()).extracting(k -> k.getKeyID())
+        .containsExactly(oldKid, next.computeThumbprint().toString());
+    assertThat(gateway.minter().signingKeyId()).isEqualTo(oldKid);
+  }
+
+  /** A token of the gateway's issuer naming a {@code kid} it never had: what any workload can send. */
+  private String madeUpKid() throws Exception {
+    com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+        new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256).keyID("made-up")
+            .type(new com.nimbusds.jose.JOSEObjectType("at+jwt")).build(),
+        new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(gateway.internalIssuer()).audience("orders-service")
+            .subject("mallory").expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build());
+    jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(newSigningKey()));
+    return jwt.serialize();
   }
 
   // --- helpers
@@ -535,12 +549,12 @@ class GatewayEndToEndTests {
         .build();
   }
 
-  private static ECKey newSigningKey() throws Exception {
+  static ECKey newSigningKey() throws Exception {
     return new ECKeyGenerator(Curve.P_256).generate();
   }
 
   /** The key as {@code GATEWAY_SIGNING_KEY} holds it: PKCS#8 private key, then the SPKI public key. */
-  private static String pem(ECKey key) throws Exception {
+  static String pem(ECKey key) throws Exception {
     Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
     return "-----BEGIN PRIVATE KEY-----\n" + b64.encodeToString(key.toECPrivateKey().getEncoded())
         + "\n-----END PRIVATE KEY-----\n-----BEGIN PUBLIC KEY-----\n"
