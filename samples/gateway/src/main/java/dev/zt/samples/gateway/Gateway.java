@@ -70,9 +70,11 @@ public final class Gateway implements AutoCloseable {
   private final SigningKeyFile signingKey;
   private final ScheduledExecutorService poller;
   private final String issuer;
+  private final Enforcer enforcer;
 
   private Gateway(Server server, ServerConnector connector, InternalTokenMinter minter, SvidFiles svid,
-      SigningKeyFile signingKey, ScheduledExecutorService poller, String issuer) {
+      SigningKeyFile signingKey, ScheduledExecutorService poller, String issuer, Enforcer enforcer) {
+    this.enforcer = enforcer;
     this.server = server;
     this.connector = connector;
     this.minter = minter;
@@ -225,7 +227,7 @@ public final class Gateway implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Gateway gateway = new Gateway(server, connector, minter, svid, signingKey, poller, issuer);
+    Gateway gateway = new Gateway(server, connector, minter, svid, signingKey, poller, issuer, enforcer);
     try {
       server.start();
     } catch (Exception e) {
@@ -279,6 +281,11 @@ public final class Gateway implements AutoCloseable {
         .get("/docs/{**}", Requirement.permitAll());
     issuerPath.ifPresent(p -> b.get(p + DISCOVERY, Requirement.permitAll()).get(p + JWKS, Requirement.permitAll()));
     return b.build();
+  }
+
+  /** The enforcer deciding at the gateway (for tests: its countermeasures show what the detectors concluded). */
+  Enforcer enforcer() {
+    return enforcer;
   }
 
   /** The port the gateway listens on. */

@@ -84,7 +84,7 @@ class GatewayEndToEndTests {
   private Map<String, String> gatewayEnv;
   private int ordersMtlsPort;
   private Gateway gateway;
-  private OrdersServiceProcess orders;
+  private OrdersServiceChild orders;
   private RecordingUpstream stub;
   private Gateway stubGateway;
 
@@ -127,7 +127,7 @@ class GatewayEndToEndTests {
         "ZT_X509_BUNDLE", bundle.toString()));
     ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
     ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
-    orders = OrdersServiceProcess.start(ordersEnv);
+    orders = OrdersServiceChild.start(ordersEnv);
 
     stub = new RecordingUpstream(ordersSvid.toX509Svid(), TrustBundleSet.of(EXAMPLE.bundle().trustBundle()),
         EXAMPLE.trustDomain());
@@ -161,6 +161,31 @@ class GatewayEndToEndTests {
     assertThat(created.body()).contains("\"owner\":\"alice\"");
     assertThat(list.status()).as(list.toString()).isEqualTo(200);
     assertThat(list.body()).contains("\"owner\":\"alice\"");
+  }
+
+  @Test
+  void ordersWhenUpstreamAnswers404sThenTheGatewaysEnumerationDetectorThrottlesTheCaller() {
+    // the gateway's detection is zt's default: 20 distinct paths missed, at least half of the answers 403/404
+    String subject = "enumerator-" + System.nanoTime();
+    String token = client.token().subject(subject).scope("orders:read").build();
+    for (int i = 0; i < 20; i++) {
+      RawHttp.Response r = get(gateway, "/orders/no-such-order-" + i, token);
+      assertThat(r.status()).as("orders-service's own 404, proxied").isEqualTo(404);
+      assertThat(r.body()).contains("not-found");
+    }
+    // the last report comes when the proxied answer's async cycle completes, just after the client has it
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!throttled(gateway, "sub:" + subject) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(gateway.enforcer().countermeasures().active())
+        .anyMatch(a -> a.rule().equals("enumeration.identity") && a.target().equals("sub:" + subject)
+            && a.kind() == dev.zt.core.countermeasure.Countermeasure.Kind.THROTTLE);
+  }
+
+  private static boolean throttled(Gateway g, String identity) {
+    return g.enforcer().countermeasures().active().stream()
+        .anyMatch(a -> a.rule().equals("enumeration.identity") && a.target().equals(identity));
   }
 
   @Test
