@@ -171,7 +171,7 @@ class GatewayEndToEndTests {
     for (int i = 0; i < 20; i++) {
       RawHttp.Response r = get(gateway, "/orders/no-such-order-" + i, token);
       assertThat(r.status()).as("orders-service's own 404, proxied").isEqualTo(404);
-      assertThat(r.body()).contains("not-found");
+      assertThat(r.body()).contains("no such order");
     }
     // the last report comes when the proxied answer's async cycle completes, just after the client has it
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
