@@ -87,11 +87,14 @@ class ZeroTrustFilterAsyncTests {
         .openTelemetry(OpenTelemetry.noop())
         .build();
     List<Containers.Mapped> servlets = List.of(
-        new Containers.Mapped("async", List.of("/async/*"), new AsyncReply(replies)),
+        new Containers.Mapped("async", List.of("/async/*"),
+            new OnAnotherThread(replies, ZeroTrustFilterAsyncTests::answerAndComplete)),
         new Containers.Mapped("sync", List.of("/sync/*"), new SyncReply()),
-        new Containers.Mapped("async-error", List.of("/async-error/*"), new AsyncError(replies)),
+        new Containers.Mapped("async-error", List.of("/async-error/*"), // the container's error handling answers
+            new OnAnotherThread(replies, async -> async.dispatch("/boom"))),
         new Containers.Mapped("boom", List.of("/boom"), new Boom()),
-        new Containers.Mapped("async-broken", List.of("/async-broken/*"), new AsyncBroken(replies)),
+        new Containers.Mapped("async-broken", List.of("/async-broken/*"),
+            new OnAnotherThread(replies, ZeroTrustFilterAsyncTests::breakAfterTheHead)),
         new Containers.Mapped("async-timeout", List.of("/async-timeout/*"), new AsyncTimeout()));
     jetty = Containers.jetty(enforcer, "", servlets);
     tomcat = Containers.tomcat(enforcer, "", servlets);
@@ -230,29 +233,48 @@ class ZeroTrustFilterAsyncTests {
         });
   }
 
-  /** Answers from another thread: 200 for {@code /found}, else 404. */
-  private static final class AsyncReply extends HttpServlet {
+  /** Goes async on the request thread and leaves the answer to {@code reply}, run on another thread. */
+  private static final class OnAnotherThread extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient ExecutorService replies;
+    private final transient java.util.function.Consumer<AsyncContext> reply;
 
-    AsyncReply(ExecutorService replies) {
+    OnAnotherThread(ExecutorService replies, java.util.function.Consumer<AsyncContext> reply) {
       this.replies = replies;
+      this.reply = reply;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-      boolean found = "/found".equals(request.getPathInfo());
       AsyncContext async = request.startAsync();
-      replies.execute(() -> {
-        try {
-          answer((HttpServletResponse) async.getResponse(), found ? 200 : 404);
-        } catch (IOException e) {
-          // the client went away: the container ends the cycle
-        } finally {
-          async.complete();
-        }
-      });
+      replies.execute(() -> reply.accept(async));
     }
+  }
+
+  /** Answers 200 for {@code /found}, else 404, and completes. */
+  private static void answerAndComplete(AsyncContext async) {
+    boolean found = "/found".equals(((HttpServletRequest) async.getRequest()).getPathInfo());
+    try {
+      answer((HttpServletResponse) async.getResponse(), found ? 200 : 404);
+    } catch (IOException e) {
+      // the client went away: the container ends the cycle
+    } finally {
+      async.complete();
+    }
+  }
+
+  /** Sends a 200 head and part of its body, then dispatches to a servlet that throws: the answer never ends. */
+  private static void breakAfterTheHead(AsyncContext async) {
+    try {
+      HttpServletResponse res = (HttpServletResponse) async.getResponse();
+      res.setStatus(200);
+      res.setContentLength(100);
+      res.getOutputStream().write("part".getBytes(StandardCharsets.UTF_8));
+      res.flushBuffer();
+    } catch (IOException e) {
+      // the client went away: the dispatch below still fails the cycle
+    }
+    async.dispatch("/boom");
   }
 
   /** Answers on the request thread: 200 for {@code /found}, else 404. */
@@ -262,49 +284,6 @@ class ZeroTrustFilterAsyncTests {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
       answer(response, "/found".equals(request.getPathInfo()) ? 200 : 404);
-    }
-  }
-
-  /** Goes async, then dispatches to a servlet that throws: the container's error handling answers (500). */
-  private static final class AsyncError extends HttpServlet {
-    private static final long serialVersionUID = 1L;
-    private final transient ExecutorService replies;
-
-    AsyncError(ExecutorService replies) {
-      this.replies = replies;
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-      AsyncContext async = request.startAsync();
-      replies.execute(() -> async.dispatch("/boom"));
-    }
-  }
-
-  /** Sends a 200 head and part of its body, then dispatches to a servlet that throws: the answer never ends. */
-  private static final class AsyncBroken extends HttpServlet {
-    private static final long serialVersionUID = 1L;
-    private final transient ExecutorService replies;
-
-    AsyncBroken(ExecutorService replies) {
-      this.replies = replies;
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-      AsyncContext async = request.startAsync();
-      replies.execute(() -> {
-        try {
-          HttpServletResponse res = (HttpServletResponse) async.getResponse();
-          res.setStatus(200);
-          res.setContentLength(100);
-          res.getOutputStream().write("part".getBytes(StandardCharsets.UTF_8));
-          res.flushBuffer();
-        } catch (IOException e) {
-          // the client went away: the dispatch below still fails the cycle
-        }
-        async.dispatch("/boom");
-      });
     }
   }
 

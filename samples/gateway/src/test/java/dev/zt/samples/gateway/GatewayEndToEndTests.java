@@ -267,7 +267,7 @@ class GatewayEndToEndTests {
   @Test
   void forwardWhenAllowedThenUpstreamGetsTheInternalTokenAndNoneOfTheClientsCredentialsOrHopFields()
       throws Exception {
-    String clientToken = keycloakLikeToken();
+    String clientToken = GatewayDemo.keycloakLikeToken(client, "5d1f8a3e-6c2b-4f7e-9a61-2b7c3d4e5f60");
 
     RawHttp.Response r = new RawHttp(stubGateway.port()).get("/orders/42?view=full")
         .header("Authorization", "Bearer " + clientToken)
@@ -543,21 +543,6 @@ class GatewayEndToEndTests {
   private void writeSvid(TestSvid svid) throws IOException {
     Files.writeString(svidKey, svid.keyPem());
     Files.writeString(svidCert, svid.chainPem());
-  }
-
-  /** A client token the size a Keycloak access token has: the claims a realm adds by default. */
-  private String keycloakLikeToken() {
-    return client.token().subject("5d1f8a3e-6c2b-4f7e-9a61-2b7c3d4e5f60").claim("sid", "0b6e3c1d-9f2a-4e8b")
-        .scope("openid", "profile", "email", "orders:read")
-        .claim("typ", "Bearer").claim("azp", "shop-web").claim("acr", "1")
-        .claim("session_state", "0b6e3c1d-9f2a-4e8b-b1c7-5a6d2e3f4a5b")
-        .claim("allowed-origins", List.of("https://shop.example.com"))
-        .claim("realm_access", Map.of("roles", List.of("offline_access", "uma_authorization", "default-roles-shop")))
-        .claim("resource_access", Map.of("account",
-            Map.of("roles", List.of("manage-account", "manage-account-links", "view-profile"))))
-        .claim("email_verified", true).claim("name", "Alice Example").claim("preferred_username", "alice")
-        .claim("given_name", "Alice").claim("family_name", "Example").claim("email", "alice@example.com")
-        .build();
   }
 
   private static ECKey newSigningKey() throws Exception {
