@@ -7,6 +7,7 @@ import dev.zt.core.detect.Detection;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
 import dev.zt.core.WireResponse;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -68,6 +69,13 @@ import java.util.function.Supplier;
  * <pre>{@code
  * ZeroTrustFilter.authorization(req).require("read", Resource.of("order", id).with("owner", order.owner()));
  * }</pre>
+ *
+ * <p><b>Outcome reports.</b> After the application answered an allowed request the filter reports the status to the
+ * enforcer ({@link Enforcer#report}) for its outcome detectors (enumeration, stuffing, behaviour), once per request.
+ * An application that goes asynchronous ({@code startAsync}: a proxy servlet, a reply from another thread) is
+ * reported when the container completes the async cycle (an {@code AsyncListener}'s {@code onComplete}, on the
+ * container's thread), with the status finally answered; a cycle that ended in an error or a timeout is never
+ * reported as a success (below 400 it counts as 500). Map the filter with async support so such servlets work.
  *
  * <p><b>Protocol upgrades.</b> An {@code h2c} upgrade ({@code Upgrade: h2c}, {@code HTTP2-Settings}) is ignored, as
  * RFC 9110 §7.8 lets a server do: the application sees the request without those fields and it is answered over
@@ -175,8 +183,9 @@ public final class ZeroTrustFilter implements Filter {
       HttpServletRequest app = form == null ? seen : new FormReplayRequest(seen, form, e.formBodyLimit());
       // what steps after the allow added (e.g. a DPoP-Nonce, RFC 9449 §8.2), before the application writes
       allow.responseHeaders().forEach(response::setHeader);
+      AnswerReport answered = new AnswerReport(e, context, decision, response);
       try {
-        chain.doFilter(new CallerRequest(app, allow.caller()), response);
+        chain.doFilter(new CallerRequest(app, allow.caller(), answered), response);
       } catch (IOException | ServletException | RuntimeException ex) {
         ObjectAccessDenied denied = objectDenial(ex);
         if (denied == null || response.isCommitted()) {
@@ -184,9 +193,13 @@ public final class ZeroTrustFilter implements Filter {
         }
         write(response, e.respond(denied.deny())); // already audited by the check
       } finally {
-        // outcome detectors (enumeration, behaviour) learn how the application answered
-        if (!request.isAsyncStarted()) {
-          e.report(context, decision, response.getStatus());
+        // outcome detectors (enumeration, behaviour) learn how the application answered: now, or when an async
+        // answer (a proxy, a reply from another thread) completes
+        if (!answered.watching() && request.isAsyncStarted()) {
+          answered.watch(request.getAsyncContext()); // started on an unwrapped request: still in this dispatch
+        }
+        if (!answered.watching()) {
+          answered.report(response.getStatus());
         }
       }
     } else if (decision instanceof Decision.Deny deny) {
@@ -350,10 +363,30 @@ public final class ZeroTrustFilter implements Filter {
   /** Exposes the caller through the standard servlet security API. */
   private static final class CallerRequest extends HttpServletRequestWrapper {
     private final Caller caller;
+    private final AnswerReport answered;
 
-    CallerRequest(HttpServletRequest request, Caller caller) {
+    CallerRequest(HttpServletRequest request, Caller caller, AnswerReport answered) {
       super(request);
       this.caller = caller;
+      this.answered = answered;
+    }
+
+    @Override
+    public AsyncContext startAsync() {
+      return watched(super.startAsync());
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+      return watched(super.startAsync(request, response));
+    }
+
+    /** The report waits for the async cycle, registered as it starts (it may complete before the filter returns). */
+    private AsyncContext watched(AsyncContext async) {
+      if (!answered.watching()) {
+        answered.watch(async);
+      }
+      return async;
     }
 
     @Override

@@ -50,9 +50,12 @@ final class Containers {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
-    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder zt = new FilterHolder(filter);
+    zt.setAsyncSupported(true); // as the gateway's: a servlet behind it may answer asynchronously
+    context.addFilter(zt, "/*", EnumSet.of(DispatcherType.REQUEST));
     for (Mapped m : servlets) {
       ServletHolder holder = new ServletHolder(m.name(), m.servlet());
+      holder.setAsyncSupported(true);
       for (String mapping : m.mappings()) {
         context.addServlet(holder, mapping);
       }
@@ -83,6 +86,7 @@ final class Containers {
     FilterDef filter = new FilterDef();
     filter.setFilterName("zt");
     filter.setFilter(zt);
+    filter.setAsyncSupported("true");
     context.addFilterDef(filter);
     FilterMap map = new FilterMap();
     map.setFilterName("zt");
@@ -90,7 +94,7 @@ final class Containers {
     map.setDispatcher("REQUEST");
     context.addFilterMap(map);
     for (Mapped m : servlets) {
-      Tomcat.addServlet(context, m.name(), m.servlet());
+      Tomcat.addServlet(context, m.name(), m.servlet()).setAsyncSupported(true);
       for (String mapping : m.mappings()) {
         context.addServletMappingDecoded(mapping, m.name());
       }

@@ -6,14 +6,10 @@ import dev.zt.core.internal.Loopback;
 import dev.zt.core.internal.Redaction;
 import dev.zt.core.internal.StrictJson;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -262,31 +258,12 @@ final class PdpHttp {
       throw new CompletionException(new Failure("answer is " + Encodings.printableAscii(media, 60, "")
           + ", not application/json"));
     }
-    Map<String, Object> members = jsonObject(response.body());
+    Map<String, Object> members = StrictJson.object(response.body());
     if (members == null) {
       throw new CompletionException(new Failure("answer is not a JSON object (malformed, duplicate members, "
           + "too deep, or not UTF-8)"));
     }
     return new Answer(members, response.headers());
-  }
-
-  /** A strict UTF-8 JSON object (no duplicate members at any depth, bounded nesting), or {@code null}. */
-  static Map<String, Object> jsonObject(byte[] body) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-    if (!StrictJson.valid(text)) {
-      return null;
-    }
-    try {
-      return JSONObjectUtils.parse(text);
-    } catch (java.text.ParseException | RuntimeException e) {
-      return null;
-    }
   }
 
   /** What went wrong, for operators: the call's {@link Failure}, a timeout, or the I/O error's class and message. */

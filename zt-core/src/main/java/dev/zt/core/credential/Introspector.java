@@ -2,6 +2,7 @@ package dev.zt.core.credential;
 
 import dev.zt.core.Caller;
 import dev.zt.core.DenyReason;
+import dev.zt.core.internal.CredentialedHttpClient;
 import dev.zt.core.internal.BoundedBody;
 import dev.zt.core.internal.Encodings;
 import dev.zt.core.internal.JsonClaims;
@@ -16,7 +17,6 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -42,7 +42,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
 
 /**
  * The RFC 7662 client of one issuer: asks its introspection endpoint (java.net.http, asynchronous, a deadline on
@@ -195,13 +194,13 @@ final class Introspector {
   private final AtomicLong nextSweep = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
   private volatile CompletableFuture<URI> endpoint;
-  private volatile HttpClient client;
-  private volatile SSLContext clientContext;
+  private final CredentialedHttpClient http;
 
   Introspector(BearerJwt issuerConfig, Introspection config, JwtVerifier verifier, String qualifier, Clock clock,
       Executor executor) {
     this.issuerConfig = issuerConfig;
     this.config = config;
+    this.http = new CredentialedHttpClient(config.credentials(), config.timeout());
     this.verifier = verifier;
     this.qualifier = qualifier;
     this.clock = clock;
@@ -386,7 +385,7 @@ final class Introspector {
     return endpoint()
         // built off the caller's thread: a private_key_jwt assertion is a signature (an event loop never signs)
         .thenApplyAsync(uri -> request(uri, token), executor)
-        .thenCompose(request -> client().sendAsync(request, ignored -> new BoundedBody(config.maxResponseBytes(),
+        .thenCompose(request -> http.get().sendAsync(request, ignored -> new BoundedBody(config.maxResponseBytes(),
             () -> new Unavailable("introspection answer larger than " + config.maxResponseBytes() + " bytes")))
             .thenApply(response -> read(request.uri(), response)))
         .orTimeout(timeout, TimeUnit.MILLISECONDS)
@@ -442,27 +441,6 @@ final class Introspector {
     } catch (com.nimbusds.jose.KeySourceException | RuntimeException ex) {
       throw new CompletionException(new Unavailable("introspection endpoint not discovered: "
           + JwtVerifier.describe(ex)));
-    }
-  }
-
-  private HttpClient client() {
-    SSLContext wanted = config.credentials().sslContextOrNull();
-    HttpClient c = client;
-    if (c != null && wanted == clientContext) {
-      return c;
-    }
-    synchronized (this) {
-      if (client == null || wanted != clientContext) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-            .connectTimeout(config.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER);
-        if (wanted != null) {
-          b.sslContext(wanted);
-        }
-        clientContext = wanted;
-        client = b.build();
-      }
-      return client;
     }
   }
 

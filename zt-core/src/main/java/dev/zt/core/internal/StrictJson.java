@@ -20,6 +20,30 @@ public final class StrictJson {
     this.s = s;
   }
 
+  /**
+   * {@code body} as a JSON object when it is strict UTF-8 holding one strictly valid object ({@link #valid}), else
+   * {@code null}: the common reading of an untrusted JSON answer (a PDP's, an STS's).
+   */
+  public static java.util.Map<String, Object> object(byte[] body) {
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+    if (!valid(text)) {
+      return null;
+    }
+    try {
+      return com.nimbusds.jose.util.JSONObjectUtils.parse(text);
+    } catch (java.text.ParseException | RuntimeException e) {
+      return null;
+    }
+  }
+
   /** Whether {@code text} is one JSON value with no duplicate member names at any depth. */
   public static boolean valid(String text) {
     StrictJson p = new StrictJson(text);

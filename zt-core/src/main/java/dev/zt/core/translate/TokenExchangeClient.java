@@ -2,11 +2,11 @@ package dev.zt.core.translate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.credential.VerifiedCredential;
+import dev.zt.core.internal.CredentialedHttpClient;
 import dev.zt.core.internal.BoundedBody;
 import dev.zt.core.internal.ClientCredentials;
 import dev.zt.core.internal.Encodings;
@@ -18,12 +18,8 @@ import dev.zt.core.internal.pipeline.Features;
 import dev.zt.core.internal.pipeline.RequestState;
 import dev.zt.core.internal.pipeline.Step;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -96,8 +92,7 @@ public final class TokenExchangeClient {
   private final Cache<String, Issued> cache; // by the subject token's hash: one entry per token, emptied in O(1)
   private final ConcurrentHashMap<Key, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong calls = new AtomicLong();
-  private volatile HttpClient client;
-  private volatile SSLContext clientContext;
+  private final CredentialedHttpClient http;
 
   private record Key(String subjectHash, String audience, Set<String> scopes, String actor) {}
 
@@ -114,6 +109,7 @@ public final class TokenExchangeClient {
     this.audience = b.audience;
     this.scopes = Set.copyOf(b.scopes);
     this.timeout = b.timeout;
+    this.http = new CredentialedHttpClient(b.credentials, b.timeout);
     this.maxResponseBytes = b.maxResponseBytes;
     // no time-based expiry in Caffeine (it reads the system ticker): each entry carries its end on the enforcer's clock
     this.cache = Caffeine.newBuilder().maximumSize(b.cacheSize).executor(Runnable::run).build();
@@ -222,7 +218,7 @@ public final class TokenExchangeClient {
   private CompletableFuture<Outcome> call(Key key, String subjectToken, Set<String> narrowed, long now,
       long subjectEnd, Clock clock, Executor executor) {
     return CompletableFuture.supplyAsync(() -> request(subjectToken, narrowed, clock.millis()), executor)
-        .thenCompose(request -> client().sendAsync(request, ignored -> new BoundedBody(maxResponseBytes,
+        .thenCompose(request -> http.get().sendAsync(request, ignored -> new BoundedBody(maxResponseBytes,
             () -> new IllegalStateException("answer larger than " + maxResponseBytes + " bytes"))))
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(response -> read(key, response, now, subjectEnd))
@@ -302,21 +298,7 @@ public final class TokenExchangeClient {
     if (!media.equals("application/json")) {
       return null;
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(response.body())).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-    if (!StrictJson.valid(text)) {
-      return null;
-    }
-    try {
-      return JSONObjectUtils.parse(text);
-    } catch (java.text.ParseException e) {
-      return null;
-    }
+    return StrictJson.object(response.body());
   }
 
   private Outcome unavailable(String detail) {
@@ -338,27 +320,6 @@ public final class TokenExchangeClient {
       return ise.getMessage();
     }
     return "unavailable: " + (cause == null ? "-" : cause.getClass().getSimpleName());
-  }
-
-  private HttpClient client() {
-    SSLContext wanted = credentials.sslContextOrNull();
-    HttpClient c = client;
-    if (c != null && wanted == clientContext) {
-      return c;
-    }
-    synchronized (this) {
-      if (client == null || wanted != clientContext) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-        if (wanted != null) {
-          b.sslContext(wanted);
-        }
-        clientContext = wanted;
-        client = b.build();
-      }
-      return client;
-    }
   }
 
   /** Puts the FORWARD step (and the emptying of a refused subject token's entries) into an enforcer being built. */

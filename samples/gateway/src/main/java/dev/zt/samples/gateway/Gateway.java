@@ -71,9 +71,12 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService poller;
   private final String issuer;
   private final Duration keyActivation;
+  private final Enforcer enforcer;
 
   private Gateway(Server server, ServerConnector connector, InternalTokenMinter minter, SvidFiles svid,
-      SigningKeyFile signingKey, ScheduledExecutorService poller, String issuer, Duration keyActivation) {
+      SigningKeyFile signingKey, ScheduledExecutorService poller, String issuer, Duration keyActivation,
+      Enforcer enforcer) {
+    this.enforcer = enforcer;
     this.server = server;
     this.connector = connector;
     this.minter = minter;
@@ -228,7 +231,7 @@ public final class Gateway implements AutoCloseable {
       return t;
     });
     Gateway gateway = new Gateway(server, connector, minter, svid, signingKey, poller, issuer,
-        config.keyActivation());
+        config.keyActivation(), enforcer);
     try {
       server.start();
     } catch (Exception e) {
@@ -282,6 +285,11 @@ public final class Gateway implements AutoCloseable {
         .get("/docs/{**}", Requirement.permitAll());
     issuerPath.ifPresent(p -> b.get(p + DISCOVERY, Requirement.permitAll()).get(p + JWKS, Requirement.permitAll()));
     return b.build();
+  }
+
+  /** The enforcer deciding at the gateway (for tests: its countermeasures show what the detectors concluded). */
+  Enforcer enforcer() {
+    return enforcer;
   }
 
   /** The port the gateway listens on. */

@@ -154,7 +154,7 @@ final class GatewayDemo {
   private String tokens(TestIssuer issuer, Gateway gateway, TestTrustDomain td, int mtlsPort) throws Exception {
     out.println();
     out.println("— token clients: zt decides at the gateway, orders-service gets a small internal token —");
-    String alice = keycloakLikeToken(issuer);
+    String alice = keycloakLikeToken(issuer, "alice");
     expect("Allowed read: GET /orders via the gateway with scope orders:read", "GET", "/orders", alice, null, 200);
     String internal = forwarded().orElse("");
 
@@ -406,9 +406,12 @@ final class GatewayDemo {
     return q < 0 ? uri : uri.substring(0, q) + "?" + uri.substring(q + 1, Math.min(uri.length(), q + 40));
   }
 
-  /** A client token the size a Keycloak access token has: the claims a realm adds by default. */
-  private static String keycloakLikeToken(TestIssuer issuer) {
-    return issuer.token().subject("alice").claim("sid", "0b6e3c1d-9f2a-4e8b")
+  /**
+   * A client token of {@code subject} the size a Keycloak access token has: the claims a realm adds by default (the
+   * end-to-end tests measure the translation with it too).
+   */
+  static String keycloakLikeToken(TestIssuer issuer, String subject) {
+    return issuer.token().subject(subject).claim("sid", "0b6e3c1d-9f2a-4e8b")
         .scope("openid", "profile", "email", "orders:read")
         .claim("typ", "Bearer").claim("azp", "shop-web").claim("acr", "1")
         .claim("session_state", "0b6e3c1d-9f2a-4e8b-b1c7-5a6d2e3f4a5b")

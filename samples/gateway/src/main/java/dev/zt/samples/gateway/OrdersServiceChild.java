@@ -58,6 +58,17 @@ final class OrdersServiceChild implements AutoCloseable {
   }
 
   /**
+   * Starts the built jar ({@link #findJar()}) with exactly {@code env} as its environment.
+   *
+   * @throws IOException there is no built jar (the message says how to build it), or as {@link #start(Path, Map)}
+   */
+  static OrdersServiceChild start(Map<String, String> env) throws IOException {
+    Path jar = findJar().orElseThrow(() -> new IOException("no " + JAR + ": build samples/orders-service first"
+        + " (mvnw verify -pl samples/orders-service,samples/gateway -am)"));
+    return start(jar, env);
+  }
+
+  /**
    * Starts {@code jar} with exactly {@code env} as its environment and waits (at most 60 s) for its ready line.
    *
    * @throws IOException the process could not start or ended, or was not ready in time (its output attached)

@@ -84,7 +84,7 @@ class GatewayEndToEndTests {
   private Map<String, String> gatewayEnv;
   private int ordersMtlsPort;
   private Gateway gateway;
-  private OrdersServiceProcess orders;
+  private OrdersServiceChild orders;
   private RecordingUpstream stub;
   private Gateway stubGateway;
 
@@ -127,7 +127,7 @@ class GatewayEndToEndTests {
         "ZT_X509_BUNDLE", bundle.toString()));
     ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
     ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
-    orders = OrdersServiceProcess.start(ordersEnv);
+    orders = OrdersServiceChild.start(ordersEnv);
 
     stub = new RecordingUpstream(ordersSvid.toX509Svid(), TrustBundleSet.of(EXAMPLE.bundle().trustBundle()),
         EXAMPLE.trustDomain());
@@ -161,6 +161,31 @@ class GatewayEndToEndTests {
     assertThat(created.body()).contains("\"owner\":\"alice\"");
     assertThat(list.status()).as(list.toString()).isEqualTo(200);
     assertThat(list.body()).contains("\"owner\":\"alice\"");
+  }
+
+  @Test
+  void ordersWhenUpstreamAnswers404sThenTheGatewaysEnumerationDetectorThrottlesTheCaller() {
+    // the gateway's detection is zt's default: 20 distinct paths missed, at least half of the answers 403/404
+    String subject = "enumerator-" + System.nanoTime();
+    String token = client.token().subject(subject).scope("orders:read").build();
+    for (int i = 0; i < 20; i++) {
+      RawHttp.Response r = get(gateway, "/orders/no-such-order-" + i, token);
+      assertThat(r.status()).as("orders-service's own 404, proxied").isEqualTo(404);
+      assertThat(r.body()).contains("no such order");
+    }
+    // the last report comes when the proxied answer's async cycle completes, just after the client has it
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!throttled(gateway, "sub:" + subject) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(gateway.enforcer().countermeasures().active())
+        .anyMatch(a -> a.rule().equals("enumeration.identity") && a.target().equals("sub:" + subject)
+            && a.kind() == dev.zt.core.countermeasure.Countermeasure.Kind.THROTTLE);
+  }
+
+  private static boolean throttled(Gateway g, String identity) {
+    return g.enforcer().countermeasures().active().stream()
+        .anyMatch(a -> a.rule().equals("enumeration.identity") && a.target().equals(identity));
   }
 
   @Test
@@ -242,7 +267,7 @@ class GatewayEndToEndTests {
   @Test
   void forwardWhenAllowedThenUpstreamGetsTheInternalTokenAndNoneOfTheClientsCredentialsOrHopFields()
       throws Exception {
-    String clientToken = keycloakLikeToken();
+    String clientToken = GatewayDemo.keycloakLikeToken(client, "5d1f8a3e-6c2b-4f7e-9a61-2b7c3d4e5f60");
 
     RawHttp.Response r = new RawHttp(stubGateway.port()).get("/orders/42?view=full")
         .header("Authorization", "Bearer " + clientToken)
@@ -532,21 +557,6 @@ class GatewayEndToEndTests {
   private void writeSvid(TestSvid svid) throws IOException {
     Files.writeString(svidKey, svid.keyPem());
     Files.writeString(svidCert, svid.chainPem());
-  }
-
-  /** A client token the size a Keycloak access token has: the claims a realm adds by default. */
-  private String keycloakLikeToken() {
-    return client.token().subject("5d1f8a3e-6c2b-4f7e-9a61-2b7c3d4e5f60").claim("sid", "0b6e3c1d-9f2a-4e8b")
-        .scope("openid", "profile", "email", "orders:read")
-        .claim("typ", "Bearer").claim("azp", "shop-web").claim("acr", "1")
-        .claim("session_state", "0b6e3c1d-9f2a-4e8b-b1c7-5a6d2e3f4a5b")
-        .claim("allowed-origins", List.of("https://shop.example.com"))
-        .claim("realm_access", Map.of("roles", List.of("offline_access", "uma_authorization", "default-roles-shop")))
-        .claim("resource_access", Map.of("account",
-            Map.of("roles", List.of("manage-account", "manage-account-links", "view-profile"))))
-        .claim("email_verified", true).claim("name", "Alice Example").claim("preferred_username", "alice")
-        .claim("given_name", "Alice").claim("family_name", "Example").claim("email", "alice@example.com")
-        .build();
   }
 
   static ECKey newSigningKey() throws Exception {

@@ -45,7 +45,7 @@ class GatewaySessionEndToEndTests {
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private TestIssuer issuer;
   private Gateway gateway;
-  private OrdersServiceProcess orders;
+  private OrdersServiceChild orders;
   private String base;
 
   @BeforeAll
@@ -86,7 +86,7 @@ class GatewaySessionEndToEndTests {
         "ZT_X509_BUNDLE", bundle.toString()));
     ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
     ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
-    orders = OrdersServiceProcess.start(ordersEnv);
+    orders = OrdersServiceChild.start(ordersEnv);
   }
 
   @AfterAll
