@@ -59,7 +59,7 @@ class GatewayKeyRotationEndToEndTests {
   private Path signingKey;
   private int ordersMtlsPort;
   private Gateway gateway;
-  private OrdersServiceProcess orders;
+  private OrdersServiceChild orders;
   private Map<String, String> env;
 
   @BeforeAll
@@ -97,7 +97,7 @@ class GatewayKeyRotationEndToEndTests {
         "ZT_X509_BUNDLE", bundle.toString()));
     ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
     ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
-    orders = OrdersServiceProcess.start(ordersEnv);
+    orders = OrdersServiceChild.start(ordersEnv);
   }
 
   @AfterAll

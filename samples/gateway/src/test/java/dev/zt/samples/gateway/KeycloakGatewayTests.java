@@ -61,7 +61,7 @@ class KeycloakGatewayTests {
       .connectTimeout(Duration.ofSeconds(5)).build();
   private KeycloakServer keycloak;
   private Gateway gateway;
-  private OrdersServiceProcess orders;
+  private OrdersServiceChild orders;
   private String base;
   private TestSvid gatewaySvid;
   private int ordersMtlsPort;
@@ -107,7 +107,7 @@ class KeycloakGatewayTests {
         "ZT_X509_BUNDLE", bundle.toString()));
     ordersEnv.put("ZT_INTERNAL_ISSUER", keycloak.issuer());
     ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
-    orders = OrdersServiceProcess.start(ordersEnv);
+    orders = OrdersServiceChild.start(ordersEnv);
   }
 
   @AfterAll
