@@ -114,18 +114,9 @@ final class GatewayDemo {
               last.set(new Seen(decision, detail));
             }
           })) {
-        Map<String, String> ordersEnv = new HashMap<>();
-        ordersEnv.put("ZT_ISSUER", issuer.issuer());
-        ordersEnv.put("ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE);
-        ordersEnv.put("ZT_HOST", "127.0.0.1");
-        ordersEnv.put("PORT", "0");
-        ordersEnv.put("ZT_MTLS_PORT", Integer.toString(mtlsPort));
-        ordersEnv.put("ZT_SVID_CERT", ordersCert.toString());
-        ordersEnv.put("ZT_SVID_KEY", ordersKey.toString());
-        ordersEnv.put("ZT_TRUST_DOMAIN", "example.org");
-        ordersEnv.put("ZT_X509_BUNDLE", bundle.toString());
-        ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
-        ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
+        Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(issuer.issuer(),
+            TestIssuer.DEFAULT_AUDIENCE, mtlsPort, ordersCert, ordersKey, bundle, gateway.internalIssuer(),
+            gateway.spiffeId());
         try (OrdersServiceChild orders = OrdersServiceChild.start(jar.get(), ordersEnv)) {
           base = "http://127.0.0.1:" + gateway.port();
           out.println();

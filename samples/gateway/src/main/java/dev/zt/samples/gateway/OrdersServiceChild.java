@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,29 @@ final class OrdersServiceChild implements AutoCloseable {
 
   private OrdersServiceChild(Process process) {
     this.process = process;
+  }
+
+  /**
+   * orders-service's environment for internal mode on loopback: client tokens of {@code issuer} for {@code audience}
+   * on its public port (any free one), its mTLS listener on {@code mtlsPort} with the SVID in {@code cert}/{@code key}
+   * and the {@code example.org} bundle in {@code bundle}, taking internal tokens of {@code internalIssuer} from the
+   * workload {@code gatewayId} only. Mutable, so a caller can add to it.
+   */
+  static Map<String, String> internalModeEnvironment(String issuer, String audience, int mtlsPort, Path cert,
+      Path key, Path bundle, String internalIssuer, String gatewayId) {
+    Map<String, String> env = new HashMap<>();
+    env.put("ZT_ISSUER", issuer);
+    env.put("ZT_AUDIENCE", audience);
+    env.put("ZT_HOST", "127.0.0.1");
+    env.put("PORT", "0");
+    env.put("ZT_MTLS_PORT", Integer.toString(mtlsPort));
+    env.put("ZT_SVID_CERT", cert.toString());
+    env.put("ZT_SVID_KEY", key.toString());
+    env.put("ZT_TRUST_DOMAIN", "example.org");
+    env.put("ZT_X509_BUNDLE", bundle.toString());
+    env.put("ZT_INTERNAL_ISSUER", internalIssuer);
+    env.put("ZT_GATEWAY_ID", gatewayId);
+    return env;
   }
 
   /**

@@ -115,18 +115,8 @@ class GatewayEndToEndTests {
     gatewayEnv.put("GATEWAY_UPSTREAM_ID", "spiffe://example.org/ns/shop/sa/orders");
     gateway = Gateway.start(gatewayEnv);
 
-    Map<String, String> ordersEnv = new HashMap<>(Map.of(
-        "ZT_ISSUER", client.issuer(),
-        "ZT_AUDIENCE", "orders-api",
-        "ZT_HOST", "127.0.0.1",
-        "PORT", "0",
-        "ZT_MTLS_PORT", Integer.toString(ordersMtlsPort),
-        "ZT_SVID_CERT", ordersCert.toString(),
-        "ZT_SVID_KEY", ordersKey.toString(),
-        "ZT_TRUST_DOMAIN", "example.org",
-        "ZT_X509_BUNDLE", bundle.toString()));
-    ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
-    ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
+    Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(client.issuer(), "orders-api",
+        ordersMtlsPort, ordersCert, ordersKey, bundle, gateway.internalIssuer(), gateway.spiffeId());
     orders = OrdersServiceChild.start(ordersEnv);
 
     stub = new RecordingUpstream(ordersSvid.toX509Svid(), TrustBundleSet.of(EXAMPLE.bundle().trustBundle()),

@@ -85,18 +85,11 @@ class GatewayKeyRotationEndToEndTests {
     env.put("GATEWAY_KEY_ACTIVATION", "PT40S");
     gateway = Gateway.start(GatewayConfig.fromEnvironment(env), clock, env);
 
-    Map<String, String> ordersEnv = new HashMap<>(Map.of(
-        "ZT_ISSUER", client.issuer(),
-        "ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE,
-        "ZT_HOST", "127.0.0.1",
-        "PORT", "0",
-        "ZT_MTLS_PORT", Integer.toString(ordersMtlsPort),
-        "ZT_SVID_CERT", Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()).toString(),
-        "ZT_SVID_KEY", Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()).toString(),
-        "ZT_TRUST_DOMAIN", "example.org",
-        "ZT_X509_BUNDLE", bundle.toString()));
-    ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
-    ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
+    Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(client.issuer(),
+        TestIssuer.DEFAULT_AUDIENCE, ordersMtlsPort,
+        Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()),
+        Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()), bundle,
+        gateway.internalIssuer(), gateway.spiffeId());
     orders = OrdersServiceChild.start(ordersEnv);
   }
 

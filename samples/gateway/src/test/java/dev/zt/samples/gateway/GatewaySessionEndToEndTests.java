@@ -74,18 +74,11 @@ class GatewaySessionEndToEndTests {
     base = "http://127.0.0.1:" + gateway.port(); // GATEWAY_PUBLIC_URL's default
     issuer.registerClient(CLIENT, SECRET, URI.create(base + "/callback"));
 
-    Map<String, String> ordersEnv = new HashMap<>(Map.of(
-        "ZT_ISSUER", issuer.issuer(),
-        "ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE,
-        "ZT_HOST", "127.0.0.1",
-        "PORT", "0",
-        "ZT_MTLS_PORT", Integer.toString(ordersMtlsPort),
-        "ZT_SVID_CERT", Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()).toString(),
-        "ZT_SVID_KEY", Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()).toString(),
-        "ZT_TRUST_DOMAIN", "example.org",
-        "ZT_X509_BUNDLE", bundle.toString()));
-    ordersEnv.put("ZT_INTERNAL_ISSUER", gateway.internalIssuer());
-    ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
+    Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(issuer.issuer(),
+        TestIssuer.DEFAULT_AUDIENCE, ordersMtlsPort,
+        Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()),
+        Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()), bundle,
+        gateway.internalIssuer(), gateway.spiffeId());
     orders = OrdersServiceChild.start(ordersEnv);
   }
 

@@ -95,18 +95,11 @@ class KeycloakGatewayTests {
     base = "http://127.0.0.1:" + gateway.port(); // GATEWAY_PUBLIC_URL's default
     keycloak.setRedirectUris("gateway-web", base + "/callback");
 
-    Map<String, String> ordersEnv = new HashMap<>(Map.of(
-        "ZT_ISSUER", keycloak.issuer(),
-        "ZT_AUDIENCE", KeycloakServer.API,
-        "ZT_HOST", "127.0.0.1",
-        "PORT", "0",
-        "ZT_MTLS_PORT", Integer.toString(ordersMtlsPort),
-        "ZT_SVID_CERT", Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()).toString(),
-        "ZT_SVID_KEY", Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()).toString(),
-        "ZT_TRUST_DOMAIN", "example.org",
-        "ZT_X509_BUNDLE", bundle.toString()));
-    ordersEnv.put("ZT_INTERNAL_ISSUER", keycloak.issuer());
-    ordersEnv.put("ZT_GATEWAY_ID", gateway.spiffeId());
+    Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(keycloak.issuer(), KeycloakServer.API,
+        ordersMtlsPort,
+        Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()),
+        Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()), bundle,
+        keycloak.issuer(), gateway.spiffeId());
     orders = OrdersServiceChild.start(ordersEnv);
   }
 
