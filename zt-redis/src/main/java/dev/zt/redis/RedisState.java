@@ -1,0 +1,190 @@
+package dev.zt.redis;
+
+import dev.zt.core.spi.SingleUse;
+import dev.zt.core.spi.StoreSettings;
+import dev.zt.core.spi.Suspensions;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Security state shared by a fleet through Redis (Lettuce): so far the single-use store (DPoP {@code jti}, RFC 9449
+ * §11.1) and suspensions. Keys are {@code <namespace>:…:<SHA-256>}, never a raw token, {@code jti} or subject.
+ *
+ * <p>Every call has a deadline ({@link Builder#timeout}, 100 ms by default) and a disconnected client rejects
+ * commands at once instead of queueing them, so an outage costs a request at most the deadline. On Redis trouble the
+ * single-use store answers {@code UNAVAILABLE} (the request is refused), and suspensions known to this instance stay
+ * enforced: checks are answered from a local mirror kept current by pub/sub and by a periodic reconciliation scan,
+ * and writes Redis does not take are kept locally and written back when it returns.
+ *
+ * <p>Not a {@code SecurityState} yet: source blocks, identity flags, counters and rate buckets are still to come.
+ *
+ * @since 0.1
+ */
+public final class RedisState implements AutoCloseable {
+
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final Redis redis;
+  private final Keys keys;
+  private final Duration timeout;
+  private final ScheduledExecutorService reconciler;
+  private final Duration reconcileEvery;
+  private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
+  private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
+
+  private RedisState(Builder b) {
+    this.keys = new Keys(b.namespace);
+    this.timeout = b.timeout;
+    this.reconcileEvery = b.reconcileEvery;
+    this.resources = ClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisURI uri = RedisURI.create(b.uri);
+    uri.setTimeout(timeout);
+    this.client = RedisClient.create(resources, uri);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .build());
+    this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "zt-redis-reconcile");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      this.connection = client.connect();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    this.redis = new Redis(connection, timeout);
+    // a reconnected subscription may have missed messages: heal at once rather than at the next tick
+    client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+        reconcileSoon();
+      }
+    });
+  }
+
+  /** A builder for {@code uri} ({@code redis://[user:password@]host:port}, {@code rediss://} for TLS). */
+  public static Builder builder(String uri) {
+    return new Builder(uri);
+  }
+
+  /** The single-use store {@code name} ({@code dpop}, …): {@code SET NX PX}, shared by every instance. */
+  public SingleUse singleUse(String name, StoreSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    return new RedisSingleUse(redis, keys, name);
+  }
+
+  /**
+   * The shared suspensions: checked from a local mirror, propagated by pub/sub, reconciled by a scan every
+   * {@link Builder#reconcileEvery} (and at once after a reconnect).
+   */
+  public Suspensions suspensions(StoreSettings settings) {
+    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+    subscriptions.add(sub);
+    RedisSuspensions store = new RedisSuspensions(redis, keys, settings, sub, timeout);
+    suspensions.add(store);
+    store.reconcile();
+    long every = reconcileEvery.toMillis();
+    reconciler.scheduleWithFixedDelay(store::reconcile, every, every, TimeUnit.MILLISECONDS);
+    return store;
+  }
+
+  /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
+  public boolean degraded() {
+    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
+  }
+
+  private void reconcileSoon() {
+    if (!reconciler.isShutdown()) {
+      for (RedisSuspensions s : suspensions) {
+        reconciler.execute(s::reconcile);
+      }
+    }
+  }
+
+  /** Closes the connections and stops the reconciliation. */
+  @Override
+  public void close() {
+    reconciler.shutdownNow();
+    subscriptions.forEach(StatefulRedisPubSubConnection::close);
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+
+  /** Set-once settings of a {@link RedisState}. */
+  public static final class Builder {
+    private final String uri;
+    private String namespace;
+    private Duration timeout;
+    private Duration reconcileEvery;
+
+    private Builder(String uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+    }
+
+    /** The prefix of every key and channel, one per deployment ({@code zt} by default): 1–64 of [A-Za-z0-9._-]. */
+    public Builder namespace(String namespace) {
+      this.namespace = once(this.namespace, Keys.requireName("namespace", namespace), "namespace");
+      return this;
+    }
+
+    /** The deadline of every call to Redis (100 ms by default), at least 1 ms. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = once(this.timeout, positive(timeout, "timeout"), "timeout");
+      return this;
+    }
+
+    /** How often each instance rescans the suspensions to heal a missed message (5 s by default). */
+    public Builder reconcileEvery(Duration every) {
+      this.reconcileEvery = once(this.reconcileEvery, positive(every, "reconcileEvery"), "reconcileEvery");
+      return this;
+    }
+
+    /** Connects; throws when Redis does not answer. */
+    public RedisState build() {
+      namespace = namespace == null ? "zt" : namespace;
+      timeout = timeout == null ? Duration.ofMillis(100) : timeout;
+      reconcileEvery = reconcileEvery == null ? Duration.ofSeconds(5) : reconcileEvery;
+      return new RedisState(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d.toMillis() < 1) {
+        throw new IllegalArgumentException(what + " must be at least 1 ms: " + d);
+      }
+      return d;
+    }
+
+    private static <T> T once(T old, T value, String what) {
+      if (old != null) {
+        throw new IllegalStateException(what + " is already set");
+      }
+      return value;
+    }
+  }
+}

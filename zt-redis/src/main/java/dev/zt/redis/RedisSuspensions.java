@@ -1,0 +1,440 @@
+package dev.zt.redis;
+
+import dev.zt.core.spi.Entry;
+import dev.zt.core.spi.Presence;
+import dev.zt.core.spi.SecurityState;
+import dev.zt.core.spi.StateUnavailableException;
+import dev.zt.core.spi.StoreSettings;
+import dev.zt.core.spi.Suspensions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Suspensions shared through Redis, answered from a local mirror.
+ *
+ * <p>Each suspension is a key with the suspension's TTL ({@code <ns>:sus:t|s|r:<hash>}); a write sets it and publishes
+ * it on {@code <ns>:sus} in one script, and every instance applies the message to its mirror. {@link #check} reads
+ * only the mirror, so it never waits on Redis and an outage never forgets what is known here. A periodic
+ * {@link #reconcile} rebuilds the mirror from a scan of the keys, which heals a missed message (a dropped
+ * subscription, a lift during an outage). A write Redis does not take is applied to the mirror, kept and written back
+ * by the next reconciliation, and reported by {@link StateUnavailableException}.
+ *
+ * <p>Keys and messages carry hashes only; {@link #subjects()} and {@link #tokens()} list those hashes.
+ */
+final class RedisSuspensions implements Suspensions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisSuspensions.class);
+  private static final int MAX_PENDING = 10_000;
+
+  /**
+   * Unless the subject was lifted at or after the change was made (its tombstone), SET the suspension with its TTL,
+   * index a token under its subject, and PUBLISH the change: one round trip. Returns 0 when a lift was later.
+   * KEYS: suspension, subject index, subject tombstone. ARGV: value, ttl ms, channel, message, index member ('' for
+   * none), made at (ms).
+   */
+  private static final String SUSPEND = """
+      if ARGV[5] ~= '' then
+        local lifted = redis.call('GET', KEYS[3])
+        if lifted and tonumber(lifted) >= tonumber(ARGV[6]) then return 0 end
+      end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      if ARGV[5] ~= '' and KEYS[2] ~= KEYS[3] then
+        redis.call('SADD', KEYS[2], ARGV[5])
+        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+      end
+      redis.call('PUBLISH', ARGV[3], ARGV[4])
+      return 1
+      """;
+  /** Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2). */
+  private static final String READ = """
+      local out = {}
+      for _, k in ipairs(KEYS) do
+        out[#out + 1] = redis.call('GET', k) or ''
+        out[#out + 1] = tostring(redis.call('PTTL', k))
+      end
+      return out
+      """;
+  /**
+   * DEL the subject's suspension, revocation and every token indexed under it; leave a tombstone (the lift's time) so
+   * a suspension made before the lift and re-sent later (after a Redis restart) stays lifted; PUBLISH the lift.
+   * KEYS: suspension, revocation, index, tombstone. ARGV: token key prefix, channel, message, lifted at, tombstone ms.
+   */
+  private static final String LIFT = """
+      local n = redis.call('DEL', KEYS[1], KEYS[2])
+      for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do n = n + redis.call('DEL', ARGV[1] .. m) end
+      redis.call('DEL', KEYS[3])
+      redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5])
+      redis.call('PUBLISH', ARGV[2], ARGV[3])
+      return n
+      """;
+  /** How long a lift's tombstone stays at least: longer than any suspension this instance knows of the subject. */
+  private static final long TOMBSTONE_MILLIS = Duration.ofHours(1).toMillis();
+
+  /** One change, as published and as buffered when Redis did not take it. */
+  private record Change(char type, String hash, long untilMillis, long since, String value) {
+
+    String message(long now) {
+      return type + "\n" + hash + "\n" + Math.max(1, untilMillis - now) + "\n" + since + "\n" + value;
+    }
+
+    static Change parse(String message, long now) {
+      String[] p = message.split("\n", 5);
+      if (p.length != 5 || p[0].length() != 1) {
+        throw new IllegalArgumentException("not a suspension message");
+      }
+      return new Change(p[0].charAt(0), p[1], now + Long.parseLong(p[2]), Long.parseLong(p[3]), p[4]);
+    }
+
+    /** The subject hash a lift finds this change by, or "" (a token suspended without a subject). */
+    String subject() {
+      return switch (type) {
+        case 't' -> value.substring(0, value.indexOf('\n'));
+        case 's', 'r', 'l' -> hash;
+        default -> "";
+      };
+    }
+  }
+
+  private final Redis redis;
+  private final Keys keys;
+  private final Clock clock;
+  private final StoreSettings settings;
+  private final String channel;
+  private final AtomicReference<Suspensions> mirror;
+  private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Object lock = new Object();
+  private Suspensions building; // guarded by lock: the mirror a reconciliation is filling, or null
+  /** The changes in force in the mirror, by kind and hash: re-sent when Redis comes back empty. Guarded by lock. */
+  private Map<String, Change> known = new HashMap<>();
+  private Map<String, Change> buildingKnown; // guarded by lock
+  private String runId; // the Redis server last reconciled with (its INFO run_id)
+  private volatile boolean inStep; // the last reconciliation completed
+
+  RedisSuspensions(Redis redis, Keys keys, StoreSettings settings, StatefulRedisPubSubConnection<String, String> sub,
+      Duration timeout) {
+    this.redis = redis;
+    this.keys = keys;
+    this.clock = settings.clock();
+    this.settings = settings;
+    this.channel = keys.key("sus");
+    this.mirror = new AtomicReference<>(SecurityState.inMemory().suspensions(settings));
+    sub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String from, String message) {
+        if (channel.equals(from)) {
+          received(message);
+        }
+      }
+    });
+    try {
+      sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new StateUnavailableException("cannot subscribe to " + channel, e);
+    }
+  }
+
+  // ---- reads: the mirror only
+
+  @Override
+  public boolean isEmpty() {
+    return mirror.get().isEmpty();
+  }
+
+  @Override
+  public Presence check(String tokenKey, Optional<String> subject, Optional<Instant> issuedAt) {
+    return mirror.get().check(tokenHash(tokenKey), subject.map(this::subjectHash), issuedAt);
+  }
+
+  @Override
+  public List<Entry> subjects() {
+    return mirror.get().subjects();
+  }
+
+  @Override
+  public List<Entry> tokens() {
+    return mirror.get().tokens();
+  }
+
+  // ---- writes: the mirror first (enforced here whatever Redis says), then Redis
+
+  @Override
+  public void suspendToken(String tokenKey, Optional<String> subject, String rule, Duration ttl) {
+    write(new Change('t', tokenHash(tokenKey), until(ttl), clock.millis(), subject.map(this::subjectHash).orElse("") + "\n" + rule));
+  }
+
+  @Override
+  public void suspendSubject(String subject, String rule, Duration ttl) {
+    write(new Change('s', subjectHash(subject), until(ttl), clock.millis(), rule));
+  }
+
+  @Override
+  public void revokeIssuedUpTo(String subject, Instant issuedUpTo, String rule, Duration ttl) {
+    write(new Change('r', subjectHash(subject), until(ttl), clock.millis(), issuedUpTo.toEpochMilli() + "\n" + rule));
+  }
+
+  @Override
+  public boolean lift(String subject) {
+    Change lift = new Change('l', subjectHash(subject), Long.MAX_VALUE, clock.millis(), "");
+    boolean had = apply(lift);
+    try {
+      return send(lift) | had;
+    } catch (StateUnavailableException e) {
+      buffer(lift);
+      throw e;
+    }
+  }
+
+  /** How many buffered changes are waiting for Redis. */
+  int pending() {
+    return pending.size();
+  }
+
+  /** Whether this store is not in step with Redis: it is down, a change waits, or the last reconciliation failed. */
+  boolean degraded() {
+    return redis.failing() || !pending.isEmpty() || !inStep;
+  }
+
+  private void write(Change change) {
+    apply(change);
+    try {
+      send(change);
+    } catch (StateUnavailableException e) {
+      buffer(change);
+      throw new StateUnavailableException("suspension enforced on this instance only; written back when Redis "
+          + "answers again", e);
+    }
+  }
+
+  private void buffer(Change change) {
+    if (pending.size() >= MAX_PENDING) {
+      dropped.incrementAndGet();
+      LOG.warn("zt-redis: {} suspension changes wait for Redis; this one stays on this instance only", MAX_PENDING);
+      return;
+    }
+    pending.add(change);
+  }
+
+  /** Sends one change to Redis (set/delete + publish); returns whether a lift removed something. */
+  private boolean send(Change c) {
+    long now = clock.millis();
+    String message = c.message(now);
+    String subject = c.subject();
+    if (c.type() == 'l') {
+      long tombstone = TOMBSTONE_MILLIS;
+      synchronized (lock) {
+        for (Change k : known.values()) {
+          tombstone = Math.max(tombstone, k.untilMillis() - now);
+        }
+      }
+      String[] k = {keys.key("sus", "s", subject), keys.key("sus", "r", subject), keys.key("sus", "x", subject),
+          keys.key("sus", "l", subject)};
+      String ms = Long.toString(tombstone);
+      Long n = redis.call("lift", r -> r.eval(LIFT, ScriptOutputType.INTEGER, k, keys.key("sus", "t", ""), channel,
+          message, Long.toString(c.since()), ms));
+      return n != null && n > 0;
+    }
+    long ttl = c.untilMillis() - now;
+    if (ttl <= 0) {
+      return false; // ended while it waited
+    }
+    String key = keys.key("sus", String.valueOf(c.type()), c.hash());
+    // a subject's tombstone is checked for every change a lift would find; only tokens are indexed under it
+    String tombstone = subject.isEmpty() ? key : keys.key("sus", "l", subject);
+    String index = c.type() == 't' && !subject.isEmpty() ? keys.key("sus", "x", subject) : tombstone;
+    String member = subject.isEmpty() ? "" : c.hash();
+    String[] k = {key, index, tombstone};
+    redis.call("suspend", r -> r.eval(SUSPEND, ScriptOutputType.INTEGER, k, c.since() + "\n" + c.value(),
+        Long.toString(ttl), channel, message, member, Long.toString(c.since())));
+    return false;
+  }
+
+  // ---- the mirror
+
+  private void received(String message) {
+    try {
+      apply(Change.parse(message, clock.millis()));
+    } catch (RuntimeException e) {
+      LOG.warn("zt-redis: ignored a malformed message on {}", channel);
+    }
+  }
+
+  /** Applies a change to the mirror (and to the one a reconciliation is building); returns what a lift found. */
+  private boolean apply(Change c) {
+    return apply(c, false);
+  }
+
+  /** Applies a change to the mirror, or only to the one being built when {@code scanned}. */
+  private boolean apply(Change c, boolean scanned) {
+    synchronized (lock) {
+      if (scanned) {
+        if (building == null) {
+          return false;
+        }
+        record(buildingKnown, c);
+        return applyTo(building, c);
+      }
+      record(known, c);
+      boolean had = applyTo(mirror.get(), c);
+      if (building != null) {
+        record(buildingKnown, c);
+        applyTo(building, c);
+      }
+      return had;
+    }
+  }
+
+  private static void record(Map<String, Change> to, Change c) {
+    if (c.type() == 'l') {
+      to.remove("s" + c.hash());
+      to.remove("r" + c.hash());
+      to.values().removeIf(k -> k.type() == 't' && k.value().startsWith(c.hash() + "\n"));
+    } else {
+      to.put(c.type() + c.hash(), c);
+    }
+  }
+
+  private boolean applyTo(Suspensions to, Change c) {
+    Duration ttl = Duration.ofMillis(c.untilMillis() - clock.millis());
+    if (c.type() == 'l') {
+      return to.lift(c.hash());
+    }
+    if (ttl.isNegative() || ttl.isZero()) {
+      return false;
+    }
+    int nl = c.value().indexOf('\n');
+    switch (c.type()) {
+      case 't' -> {
+        String subject = c.value().substring(0, nl);
+        to.suspendToken(c.hash(), subject.isEmpty() ? Optional.empty() : Optional.of(subject),
+            c.value().substring(nl + 1), ttl);
+      }
+      case 's' -> to.suspendSubject(c.hash(), c.value(), ttl);
+      case 'r' -> to.revokeIssuedUpTo(c.hash(), Instant.ofEpochMilli(Long.parseLong(c.value().substring(0, nl))),
+          c.value().substring(nl + 1), ttl);
+      default -> throw new IllegalArgumentException("unknown suspension kind " + c.type());
+    }
+    return false;
+  }
+
+  /**
+   * Writes back the buffered changes, then rebuilds the mirror from a scan of the suspension keys. When Redis does
+   * not answer, the mirror stays as it is (what is known here stays enforced) and the buffer waits for the next run.
+   * Returns whether it completed.
+   */
+  synchronized boolean reconcile() {
+    try {
+      String id = runId();
+      if (runId != null && !runId.equals(id)) {
+        // a new server (restarted without its data, or a failover): it no longer holds what this instance knows
+        List<Change> live;
+        synchronized (lock) {
+          live = List.copyOf(known.values());
+        }
+        long now = clock.millis();
+        for (Change c : live) {
+          if (c.untilMillis() > now) {
+            send(c);
+          }
+        }
+        LOG.info("zt-redis: Redis {} is a new server; re-sent {} suspensions known here", id, live.size());
+      }
+      for (Change c; (c = pending.peek()) != null; pending.poll()) {
+        send(c);
+      }
+      runId = id;
+      synchronized (lock) {
+        building = SecurityState.inMemory().suspensions(settings);
+        buildingKnown = new HashMap<>();
+      }
+      ScanCursor cursor = ScanCursor.INITIAL;
+      ScanArgs match = ScanArgs.Builder.matches(keys.key("sus", "?", "*")).limit(500);
+      do {
+        ScanCursor from = cursor;
+        KeyScanCursor<String> page = redis.call("scan", r -> r.scan(from, match));
+        List<String> names = page.getKeys().stream().filter(k -> "tsr".indexOf(kind(k)) >= 0).toList();
+        if (!names.isEmpty()) {
+          String[] k = names.toArray(String[]::new);
+          List<Object> read = redis.call("read", r -> r.eval(READ, ScriptOutputType.MULTI, k));
+          long now = clock.millis();
+          for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            long ttl = Long.parseLong(String.valueOf(read.get(2 * i + 1)));
+            if (ttl > 0) {
+              String hash = name.substring(name.lastIndexOf(':') + 1);
+              String stored = String.valueOf(read.get(2 * i));
+              try {
+                int nl = stored.indexOf('\n');
+                apply(new Change(kind(name), hash, now + ttl, Long.parseLong(stored.substring(0, nl)),
+                    stored.substring(nl + 1)), true);
+              } catch (RuntimeException e) {
+                LOG.warn("zt-redis: ignored the malformed suspension {}", name);
+              }
+            }
+          }
+        }
+        cursor = page;
+      } while (!cursor.isFinished());
+      synchronized (lock) {
+        mirror.set(building);
+        known = buildingKnown;
+        building = null;
+        buildingKnown = null;
+      }
+      inStep = true;
+      return true;
+    } catch (StateUnavailableException e) {
+      synchronized (lock) {
+        building = null;
+        buildingKnown = null;
+      }
+      inStep = false;
+      LOG.warn("zt-redis: suspension reconciliation failed, what is known here stays enforced: {} ({})",
+          e.getMessage(), String.valueOf(e.getCause()));
+      return false;
+    }
+  }
+
+  private String runId() {
+    String info = redis.call("info", r -> r.info("server"));
+    return info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim()).findFirst().orElse("");
+  }
+
+  private char kind(String key) {
+    return key.charAt(channel.length() + 1);
+  }
+
+  private long until(Duration ttl) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("a TTL is positive: " + ttl);
+    }
+    long now = clock.millis();
+    long ms = ttl.toMillis();
+    return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
+  }
+
+  private String tokenHash(String tokenKey) {
+    return keys.hash("sus.token", tokenKey);
+  }
+
+  private String subjectHash(String subject) {
+    return keys.hash("sus.subject", subject);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.zt.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zt.core.spi.Presence;
+import dev.zt.core.spi.SingleUse;
+import dev.zt.core.spi.SingleUse.Use;
+import dev.zt.core.spi.StateUnavailableException;
+import dev.zt.core.spi.StoreSettings;
+import dev.zt.core.spi.Suspensions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis stopped and restarted mid-test (a real redis-server, empty when it returns): the single-use store refuses
+ * within the deadline, suspensions known locally stay enforced, and what happened meanwhile is written back.
+ */
+class RedisOutageTests {
+
+  private static final StoreSettings SETTINGS = new StoreSettings(Clock.systemUTC(), 10_000);
+  private static final Duration TTL = Duration.ofMinutes(5);
+  private static final Duration RECOVERY = Duration.ofSeconds(10); // the bound for reconnect + write-back
+
+  private RedisServerProcess server;
+  private RedisState a;
+  private RedisState b;
+
+  @BeforeEach
+  void start() {
+    server = RedisServerProcess.start();
+    a = RedisState.builder(server.uri()).reconcileEvery(Duration.ofMillis(500)).build();
+    b = RedisState.builder(server.uri()).reconcileEvery(Duration.ofMillis(500)).build();
+  }
+
+  @AfterEach
+  void stop() {
+    a.close();
+    b.close();
+    server.close();
+  }
+
+  @Test
+  void putIfAbsentWhenRedisStoppedThenUnavailableWithinTheDeadlineAndFirstAgainAfterRestart() {
+    SingleUse store = a.singleUse("dpop", SETTINGS);
+    assertThat(store.putIfAbsent("jti-1", TTL)).isEqualTo(Use.FIRST);
+
+    server.stop();
+    long start = System.nanoTime();
+    Use during = store.putIfAbsent("jti-2", TTL);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Use replayDuring = store.putIfAbsent("jti-1", TTL);
+
+    assertThat(during).isEqualTo(Use.UNAVAILABLE);
+    assertThat(replayDuring).isEqualTo(Use.UNAVAILABLE); // never FIRST: a replay cannot slip through an outage
+    assertThat(millis).isLessThan(1000); // the deadline is 100 ms; a disconnected client rejects at once
+    assertThat(a.degraded()).isTrue();
+    System.out.printf("zt-redis: single-use answer with Redis stopped took %d ms%n", millis);
+
+    server.restart();
+    long nanos = Await.until(RECOVERY, () -> store.putIfAbsent("jti-3", TTL) == Use.FIRST, "reconnect");
+    System.out.printf("zt-redis: single-use store answered again %d ms after Redis restarted%n", nanos / 1_000_000);
+    assertThat(store.putIfAbsent("jti-3", TTL)).isEqualTo(Use.REPLAY);
+  }
+
+  @Test
+  void checkWhenRedisStoppedThenKnownSuspensionsStayEnforcedAndUnsuspendedServed() {
+    Suspensions sa = a.suspensions(SETTINGS);
+    Suspensions sb = b.suspensions(SETTINGS);
+    sa.suspendToken("jti-known", Optional.of("alice"), "detect.sqli", TTL);
+    Await.until(Duration.ofSeconds(2), () -> sb.check("jti-known", Optional.of("alice"), Optional.empty())
+        == Presence.PRESENT, "propagation");
+
+    server.stop();
+
+    assertThat(sa.check("jti-known", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("jti-known", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("jti-valid", Optional.of("bob"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    // reconciliations during the outage fail and keep the mirror as it is
+    assertThat(((RedisSuspensions) sb).reconcile()).isFalse();
+    assertThat(sb.check("jti-known", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
+  void suspendWhenRedisStoppedThenEnforcedLocallyAndWrittenBackAfterRestart() {
+    Suspensions sa = a.suspensions(SETTINGS);
+    Suspensions sb = b.suspensions(SETTINGS);
+    sa.suspendSubject("known-before", "detect.sqli", TTL);
+    Await.until(Duration.ofSeconds(2), () -> !sb.isEmpty(), "propagation");
+
+    server.stop();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> sa.suspendSubject("mallory", "detect.sqli", TTL))
+        .isInstanceOf(StateUnavailableException.class);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+
+    assertThat(sa.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.ABSENT); // not reached
+    assertThat(((RedisSuspensions) sa).pending()).isEqualTo(1);
+    assertThat(a.degraded()).isTrue();
+
+    server.restart(); // empty: no persistence
+    long nanos = Await.until(RECOVERY, () -> sb.check("t", Optional.of("mallory"), Optional.empty())
+        == Presence.PRESENT, "write-back");
+    System.out.printf("zt-redis: suspension made during the outage reached the other instance %d ms after Redis "
+        + "restarted%n", nanos / 1_000_000);
+    // what both knew before the outage survives a server that came back empty: it is re-sent, not forgotten
+    Await.until(RECOVERY, () -> !a.degraded() && !b.degraded(), "recovered");
+    assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
+    assertThat(sb.check("t", Optional.of("known-before"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sa.check("t", Optional.of("known-before"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sa.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("t", Optional.of("bob"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    assertThat(((RedisSuspensions) sa).pending()).isZero();
+  }
+
+  @Test
+  void liftWhenRedisStoppedThenLiftedLocallyAndWrittenBackAfterRestart() {
+    Suspensions sa = a.suspensions(SETTINGS);
+    Suspensions sb = b.suspensions(SETTINGS);
+    sa.suspendSubject("alice", "detect.sqli", TTL);
+    Await.until(Duration.ofSeconds(2), () -> !sb.isEmpty(), "propagation");
+
+    server.stop();
+    assertThatThrownBy(() -> sa.lift("alice")).isInstanceOf(StateUnavailableException.class);
+    assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    assertThat(sb.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+
+    server.restart();
+    Await.until(RECOVERY, () -> !a.degraded() && !b.degraded(), "recovered");
+    assertThat(((RedisSuspensions) sa).reconcile()).isTrue();
+    assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
+    assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+  }
+}

@@ -1,0 +1,185 @@
+package dev.zt.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zt.core.spi.Presence;
+import dev.zt.core.spi.StoreSettings;
+import dev.zt.core.spi.Suspensions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Suspensions shared by two instances through a real redis-server: propagation, lifts, hashes, reconciliation. */
+class RedisSuspensionsTests {
+
+  private static final StoreSettings SETTINGS = new StoreSettings(Clock.systemUTC(), 10_000);
+  private static final Duration TTL = Duration.ofMinutes(5);
+  private static final Duration PROPAGATION = Duration.ofSeconds(2); // the bound the test waits; the measure is below
+  private static RedisServerProcess server;
+  private static RedisClient raw;
+  private static StatefulRedisConnection<String, String> rawConnection;
+
+  private String namespace;
+  private RedisState a;
+  private RedisState b;
+  private Suspensions sa;
+  private Suspensions sb;
+
+  @BeforeAll
+  static void startServer() {
+    server = RedisServerProcess.start();
+    raw = RedisClient.create(server.uri());
+    rawConnection = raw.connect();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    rawConnection.close();
+    raw.shutdown();
+    server.close();
+  }
+
+  @BeforeEach
+  void connect() {
+    namespace = "t" + UUID.randomUUID().toString().substring(0, 8);
+    // a long reconciliation period: these tests see pub/sub alone, or call reconcile themselves
+    a = RedisState.builder(server.uri()).namespace(namespace).reconcileEvery(Duration.ofHours(1)).build();
+    b = RedisState.builder(server.uri()).namespace(namespace).reconcileEvery(Duration.ofHours(1)).build();
+    sa = a.suspensions(SETTINGS);
+    sb = b.suspensions(SETTINGS);
+  }
+
+  @AfterEach
+  void close() {
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void checkWhenTokenSuspendedOnOneInstanceThenOtherRefusesWithin100Ms() {
+    List<Long> micros = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String jti = "jti-" + i;
+      long start = System.nanoTime();
+      sa.suspendToken(jti, Optional.of("alice"), "detect.sqli", TTL);
+      Await.until(PROPAGATION, () -> sb.check(jti, Optional.of("alice"), Optional.empty()) == Presence.PRESENT,
+          "propagation");
+      micros.add((System.nanoTime() - start) / 1000);
+    }
+    Collections.sort(micros);
+    long p50 = micros.get(micros.size() / 2);
+    long p99 = micros.get(micros.size() * 99 / 100);
+    System.out.printf("zt-redis suspension propagation (write + publish + mirror on the other instance), "
+        + "50 runs: p50 %d µs, p99 %d µs, max %d µs%n", p50, p99, micros.get(micros.size() - 1));
+    assertThat(p50).isLessThan(100_000);
+    assertThat(sb.check("jti-unsuspended", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void checkWhenSubjectSuspendedThenEveryTokenOfItRefusedAndOthersServed() {
+    sa.suspendSubject("alice", "detect.stuffing", TTL);
+
+    Await.until(PROPAGATION, () -> sb.check("any", Optional.of("alice"), Optional.empty()).presentOrUnknown(), "x");
+    assertThat(sb.check("other", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("any", Optional.of("bob"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    assertThat(sb.check("any", Optional.empty(), Optional.empty())).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void checkWhenRevokedUpToThenOlderTokensRefusedNewerServed() {
+    Instant cut = Instant.parse("2026-01-01T00:00:00Z");
+    sa.revokeIssuedUpTo("alice", cut, "caep.session-revoked", TTL);
+
+    Await.until(PROPAGATION, () -> !sb.isEmpty(), "propagation");
+    assertThat(sb.check("t", Optional.of("alice"), Optional.of(cut.minusSeconds(1)))).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("t", Optional.of("alice"), Optional.of(cut))).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("t", Optional.of("alice"), Optional.of(cut.plusSeconds(1)))).isEqualTo(Presence.ABSENT);
+    assertThat(sb.check("t", Optional.of("bob"), Optional.of(cut.minusSeconds(1)))).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void liftWhenSubjectLiftedOnOneInstanceThenServedOnBoth() {
+    sa.suspendSubject("alice", "detect.sqli", TTL);
+    sa.suspendToken("jti-1", Optional.of("alice"), "detect.sqli", TTL);
+    sa.suspendToken("jti-2", Optional.of("bob"), "detect.sqli", TTL);
+    Await.until(PROPAGATION, () -> sb.tokens().size() == 2 && sb.subjects().size() == 1, "propagation");
+
+    assertThat(sb.lift("alice")).isTrue();
+
+    Await.until(PROPAGATION, () -> sa.check("jti-1", Optional.of("alice"), Optional.empty()) == Presence.ABSENT,
+        "lift propagation");
+    assertThat(sb.check("jti-1", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    assertThat(sa.check("jti-2", Optional.of("bob"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sb.check("jti-2", Optional.of("bob"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(rawConnection.sync().keys(namespace + ":sus:[sr]:*")).isEmpty();
+    assertThat(rawConnection.sync().keys(namespace + ":sus:t:*")).hasSize(1); // bob's token
+    assertThat(rawConnection.sync().keys(namespace + ":sus:x:*")).hasSize(1); // bob's index
+    assertThat(sa.lift("alice")).isFalse();
+  }
+
+  @Test
+  void suspendWhenStoredThenKeysAndValuesHoldNoRawTokenOrSubject() {
+    sa.suspendToken("secret-jti-value", Optional.of("alice@example.com"), "detect.sqli", TTL);
+    sa.suspendSubject("bob@example.com", "detect.stuffing", TTL);
+
+    List<String> keys = rawConnection.sync().keys(namespace + ":*");
+    assertThat(keys).hasSize(3).allSatisfy(k -> assertThat(k).startsWith(namespace + ":sus:")
+        .doesNotContain("secret").doesNotContain("alice").doesNotContain("bob"));
+    for (String k : keys) {
+      String value = "set".equals(rawConnection.sync().type(k)) ? String.join(",", rawConnection.sync().smembers(k))
+          : rawConnection.sync().get(k);
+      assertThat(value).doesNotContain("secret").doesNotContain("alice").doesNotContain("bob");
+      assertThat(rawConnection.sync().pttl(k)).isBetween(1L, TTL.toMillis());
+    }
+  }
+
+  @Test
+  void reconcileWhenMessageMissedThenMirrorHeals() {
+    Keys keys = new Keys(namespace);
+    // written as another instance would, without a message: this instance missed it
+    String subject = keys.key("sus", "s", keys.hash("sus.subject", "alice"));
+    rawConnection.sync().set(subject, System.currentTimeMillis() + "\ndetect.sqli", SetArgs.Builder.px(60_000));
+    assertThat(sb.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+
+    assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
+    assertThat(sb.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+
+    // a lift missed the same way heals too
+    rawConnection.sync().del(subject);
+    ((RedisSuspensions) sb).reconcile();
+    assertThat(sb.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void reconcileWhenSubscriptionDroppedThenReconnectHealsWithoutWaitingForTheTick() {
+    rawConnection.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+    sa.suspendSubject("carol", "detect.sqli", TTL); // published while the other instance's subscription is down
+
+    long nanos = Await.until(Duration.ofSeconds(10),
+        () -> sb.check("t", Optional.of("carol"), Optional.empty()) == Presence.PRESENT, "heal after reconnect");
+    System.out.printf("zt-redis: suspension known on the other instance %d ms after its subscription dropped%n",
+        nanos / 1_000_000);
+  }
+
+  @Test
+  void checkWhenNothingSuspendedThenEmptyAndAbsent() {
+    assertThat(sb.isEmpty()).isTrue();
+    assertThat(sb.check("t", Optional.of("alice"), Optional.of(Instant.now()))).isEqualTo(Presence.ABSENT);
+    assertThat(sb.subjects()).isEmpty();
+    assertThat(sb.tokens()).isEmpty();
+  }
+}
