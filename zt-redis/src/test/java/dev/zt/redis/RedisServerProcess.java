@@ -29,16 +29,23 @@ final class RedisServerProcess implements AutoCloseable {
   private final String binary;
   private final int port;
   private final Path dir;
+  private final List<String> extra;
   private Process process;
 
-  private RedisServerProcess(String binary, int port, Path dir) {
+  private RedisServerProcess(String binary, int port, Path dir, List<String> extra) {
     this.binary = binary;
     this.port = port;
     this.dir = dir;
+    this.extra = List.copyOf(extra);
   }
 
   /** Starts a server on a free port (a few ports are tried if one is taken between the probe and the bind). */
   static RedisServerProcess start() {
+    return start(List.of());
+  }
+
+  /** Starts a server with {@code extra} arguments (an ACL user: {@code --user alice on >pw ~* +@all}). */
+  static RedisServerProcess start(List<String> extra) {
     String binary = binary();
     Path dir;
     try {
@@ -48,7 +55,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir);
+      RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra);
       try {
         server.launch();
         return server;
@@ -95,8 +102,10 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(), "--loglevel", "notice");
+    List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
+        "--loglevel", "notice"));
+    command.addAll(extra);
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
