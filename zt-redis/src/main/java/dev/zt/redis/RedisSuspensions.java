@@ -268,7 +268,8 @@ final class RedisSuspensions implements Suspensions {
 
   // ---- the mirror
 
-  private void received(String message) {
+  /** A message on the channel: applied to the mirror; a malformed one is ignored. */
+  void received(String message) {
     try {
       apply(Change.parse(message, clock.millis()));
     } catch (RuntimeException e) {
@@ -288,17 +289,38 @@ final class RedisSuspensions implements Suspensions {
         if (building == null) {
           return false;
         }
-        record(buildingKnown, c);
-        return applyTo(building, c);
+        return change(buildingKnown, building, c);
       }
-      record(known, c);
-      boolean had = applyTo(mirror.get(), c);
+      boolean had = change(known, mirror.get(), c);
       if (building != null) {
-        record(buildingKnown, c);
-        applyTo(building, c);
+        change(buildingKnown, building, c);
       }
       return had;
     }
+  }
+
+  /**
+   * Applies {@code c} unless a later change of the same entry is known: a message that arrives late (this instance's
+   * own lift published before a new suspension of the subject) never undoes what was decided after it.
+   */
+  private boolean change(Map<String, Change> known, Suspensions to, Change c) {
+    if (c.type() == 'l') {
+      List<Change> later = known.values().stream()
+          .filter(k -> k.subject().equals(c.hash()) && k.since() > c.since()).toList();
+      record(known, c);
+      boolean had = to.lift(c.hash());
+      for (Change k : later) {
+        record(known, k);
+        applyTo(to, k);
+      }
+      return had;
+    }
+    Change old = known.get(c.type() + c.hash());
+    if (old != null && old.since() > c.since()) {
+      return false;
+    }
+    record(known, c);
+    return applyTo(to, c);
   }
 
   private static void record(Map<String, Change> to, Change c) {

@@ -176,6 +176,34 @@ class RedisSuspensionsTests {
   }
 
   @Test
+  void receivedWhenLiftOlderThanTheSuspensionArrivesLateThenSuspensionStays() {
+    Keys keys = new Keys(namespace);
+    String alice = keys.hash("sus.subject", "alice");
+    long before = System.currentTimeMillis() - 1000;
+    sa.suspendSubject("alice", "detect.sqli", TTL);
+
+    // a lift made before the suspension, its message delivered after it (this instance's own, or another's)
+    ((RedisSuspensions) sa).received("l\n" + alice + "\n1\n" + before + "\n");
+    assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+
+    // a lift made after it lifts
+    ((RedisSuspensions) sa).received("l\n" + alice + "\n1\n" + (System.currentTimeMillis() + 1000) + "\n");
+    assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void receivedWhenMalformedThenIgnored() {
+    sa.suspendSubject("alice", "detect.sqli", TTL);
+
+    ((RedisSuspensions) sa).received("l\nnot-enough");
+    ((RedisSuspensions) sa).received("x\nh\n1\n1\nrule");
+    ((RedisSuspensions) sa).received("s\nh\nNaN\n1\nrule");
+
+    assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
+    assertThat(sa.subjects()).hasSize(1);
+  }
+
+  @Test
   void checkWhenNothingSuspendedThenEmptyAndAbsent() {
     assertThat(sb.isEmpty()).isTrue();
     assertThat(sb.check("t", Optional.of("alice"), Optional.of(Instant.now()))).isEqualTo(Presence.ABSENT);
