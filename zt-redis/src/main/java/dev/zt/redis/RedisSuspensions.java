@@ -44,15 +44,16 @@ final class RedisSuspensions implements Suspensions {
   private static final int MAX_PENDING = 10_000;
 
   /**
-   * Unless the subject was lifted at or after the change was made (its tombstone), SET the suspension with its TTL,
-   * index a token under its subject, and PUBLISH the change: one round trip. Returns 0 when a lift was later.
+   * Unless the subject was lifted after the change was made (its tombstone; a tie keeps the suspension), SET the
+   * suspension with its TTL, index a token under its subject, and PUBLISH the change: one round trip. Returns 0 when
+   * a lift was later.
    * KEYS: suspension, subject index, subject tombstone. ARGV: value, ttl ms, channel, message, index member ('' for
    * none), made at (ms).
    */
   private static final String SUSPEND = """
       if ARGV[5] ~= '' then
         local lifted = redis.call('GET', KEYS[3])
-        if lifted and tonumber(lifted) >= tonumber(ARGV[6]) then return 0 end
+        if lifted and tonumber(lifted) > tonumber(ARGV[6]) then return 0 end
       end
       redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
       if ARGV[5] ~= '' and KEYS[2] ~= KEYS[3] then
@@ -126,6 +127,7 @@ final class RedisSuspensions implements Suspensions {
   private Map<String, Change> known = new HashMap<>();
   private Map<String, Change> buildingKnown; // guarded by lock
   private String runId; // the Redis server last reconciled with (its INFO run_id)
+  private long lastSince; // guarded by lock: the latest change time made or seen here
   private volatile boolean inStep; // the last reconciliation completed
 
   RedisSuspensions(Redis redis, Keys keys, StoreSettings settings, StatefulRedisPubSubConnection<String, String> sub,
@@ -177,28 +179,40 @@ final class RedisSuspensions implements Suspensions {
 
   @Override
   public void suspendToken(String tokenKey, Optional<String> subject, String rule, Duration ttl) {
-    write(new Change('t', tokenHash(tokenKey), until(ttl), clock.millis(), subject.map(this::subjectHash).orElse("") + "\n" + rule));
+    String subjectHash = subject.map(this::subjectHash).orElse("");
+    write(new Change('t', tokenHash(tokenKey), until(ttl), nextSince(), subjectHash + "\n" + rule));
   }
 
   @Override
   public void suspendSubject(String subject, String rule, Duration ttl) {
-    write(new Change('s', subjectHash(subject), until(ttl), clock.millis(), rule));
+    write(new Change('s', subjectHash(subject), until(ttl), nextSince(), rule));
   }
 
   @Override
   public void revokeIssuedUpTo(String subject, Instant issuedUpTo, String rule, Duration ttl) {
-    write(new Change('r', subjectHash(subject), until(ttl), clock.millis(), issuedUpTo.toEpochMilli() + "\n" + rule));
+    write(new Change('r', subjectHash(subject), until(ttl), nextSince(), issuedUpTo.toEpochMilli() + "\n" + rule));
   }
 
   @Override
   public boolean lift(String subject) {
-    Change lift = new Change('l', subjectHash(subject), Long.MAX_VALUE, clock.millis(), "");
+    Change lift = new Change('l', subjectHash(subject), Long.MAX_VALUE, nextSince(), "");
     boolean had = apply(lift);
     try {
       return send(lift) | had;
     } catch (StateUnavailableException e) {
       buffer(lift);
       throw e;
+    }
+  }
+
+  /**
+   * When a change made here happens: the clock's millisecond, but always after every change made or seen here (a
+   * lift right after a suspension, within one millisecond, is still later than it).
+   */
+  private long nextSince() {
+    synchronized (lock) {
+      lastSince = Math.max(clock.millis(), lastSince + 1);
+      return lastSince;
     }
   }
 
@@ -241,7 +255,9 @@ final class RedisSuspensions implements Suspensions {
       long tombstone = TOMBSTONE_MILLIS;
       synchronized (lock) {
         for (Change k : known.values()) {
-          tombstone = Math.max(tombstone, k.untilMillis() - now);
+          if (k.type() != 'l') {
+            tombstone = Math.max(tombstone, k.untilMillis() - now);
+          }
         }
       }
       String[] k = {keys.key("sus", "s", subject), keys.key("sus", "r", subject), keys.key("sus", "x", subject),
@@ -304,9 +320,11 @@ final class RedisSuspensions implements Suspensions {
    * own lift published before a new suspension of the subject) never undoes what was decided after it.
    */
   private boolean change(Map<String, Change> known, Suspensions to, Change c) {
+    lastSince = Math.max(lastSince, c.since());
     if (c.type() == 'l') {
+      // a suspension of the same millisecond as a lift from elsewhere stays (a local lift is always later: nextSince)
       List<Change> later = known.values().stream()
-          .filter(k -> k.subject().equals(c.hash()) && k.since() > c.since()).toList();
+          .filter(k -> k.type() != 'l' && k.subject().equals(c.hash()) && k.since() >= c.since()).toList();
       record(known, c);
       boolean had = to.lift(c.hash());
       for (Change k : later) {
@@ -316,7 +334,8 @@ final class RedisSuspensions implements Suspensions {
       return had;
     }
     Change old = known.get(c.type() + c.hash());
-    if (old != null && old.since() > c.since()) {
+    Change lifted = c.subject().isEmpty() ? null : known.get("l" + c.subject());
+    if (old != null && old.since() > c.since() || lifted != null && lifted.since() > c.since()) {
       return false;
     }
     record(known, c);
@@ -328,6 +347,8 @@ final class RedisSuspensions implements Suspensions {
       to.remove("s" + c.hash());
       to.remove("r" + c.hash());
       to.values().removeIf(k -> k.type() == 't' && k.value().startsWith(c.hash() + "\n"));
+      // so that a late message of an older suspension does not bring it back (the latest lift is kept)
+      to.merge("l" + c.hash(), c, (a, b) -> a.since() >= b.since() ? a : b);
     } else {
       to.put(c.type() + c.hash(), c);
     }
@@ -372,7 +393,7 @@ final class RedisSuspensions implements Suspensions {
         }
         long now = clock.millis();
         for (Change c : live) {
-          if (c.untilMillis() > now) {
+          if (c.type() != 'l' && c.untilMillis() > now) {
             send(c);
           }
         }

@@ -192,6 +192,21 @@ class RedisSuspensionsTests {
   }
 
   @Test
+  void liftWhenRightAfterSuspendingThenLiftedEvenWithinOneMillisecond() {
+    for (int i = 0; i < 20; i++) {
+      sa.suspendSubject("dave", "detect.sqli", TTL);
+      assertThat(sa.lift("dave")).isTrue();
+      assertThat(sa.check("t", Optional.of("dave"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    }
+    assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
+    assertThat(sb.check("t", Optional.of("dave"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    // and a new suspension right after a lift is not taken for an older one
+    sa.suspendSubject("dave", "detect.sqli", TTL);
+    assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
+    assertThat(sb.check("t", Optional.of("dave"), Optional.empty())).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
   void receivedWhenMalformedThenIgnored() {
     sa.suspendSubject("alice", "detect.sqli", TTL);
 
