@@ -99,6 +99,11 @@ final class RedisServerProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    try {
+      Files.deleteIfExists(dir); // empty: nothing is persisted
+    } catch (IOException ignored) {
+      // left in the temporary directory
+    }
   }
 
   private void launch() {
