@@ -455,37 +455,21 @@ public final class InternalTokenMinter {
   private static final class Installer implements Features.Installer<InternalTokenMinter> {
     @Override
     public void install(InternalTokenMinter minter, dev.zt.core.internal.pipeline.Assembly assembly) {
-      assembly.afterAllow(AfterAllow.Stage.FORWARD, new Translate(minter));
+      assembly.afterAllow(AfterAllow.Stage.FORWARD, new SubjectTokens.Forward("translate", minter::translate));
       assembly.afterAnswer(new SubjectTokens.Emptying(minter::invalidateSubject));
     }
   }
 
-  /** On an allow of a token caller, the internal token to forward; anonymous and workload-only allows get none. */
-  private record Translate(InternalTokenMinter minter) implements AfterAllow {
-    @Override
-    public String name() {
-      return "translate";
+  /** The internal token to forward, minted (or from the cache) for the allowed token caller. */
+  private Step translate(RequestState state, VerifiedCredential credential, String subjectToken) {
+    String token;
+    try {
+      token = cachedMint(credential, subjectToken);
+    } catch (IllegalArgumentException ended) { // ended between the check and now: as the credential gate does
+      return Step.deny(DenyReason.TOKEN_EXPIRED);
     }
-
-    @Override
-    public Step evaluate(RequestState state) {
-      Caller caller = state.caller();
-      if (caller.credential().isEmpty()) {
-        return Step.proceed();
-      }
-      String subjectToken = SubjectTokens.of(state);
-      if (subjectToken == null) {
-        return Step.deny(DenyReason.INTERNAL_ERROR); // an allowed token caller always sent its token
-      }
-      String token;
-      try {
-        token = minter.cachedMint(caller.credential().get(), subjectToken);
-      } catch (IllegalArgumentException ended) { // ended between the check and now: as the credential gate does
-        return Step.deny(DenyReason.TOKEN_EXPIRED);
-      }
-      state.forward(dev.zt.core.Decision.ForwardedCredential.bearer(token));
-      return Step.proceed();
-    }
+    state.forward(dev.zt.core.Decision.ForwardedCredential.bearer(token));
+    return Step.proceed();
   }
 
   /** Set-once builder; issuer, signing key, audience and actor are required. */

@@ -4,9 +4,12 @@ import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.RequestContext;
+import dev.zt.core.credential.VerifiedCredential;
 import dev.zt.core.internal.ClientAddresses;
+import dev.zt.core.internal.pipeline.AfterAllow;
 import dev.zt.core.internal.pipeline.AfterAnswer;
 import dev.zt.core.internal.pipeline.RequestState;
+import dev.zt.core.internal.pipeline.Step;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * What both translations (the minter, the exchange client) need of the request: the subject token, its SHA-256 (the
- * cache key's first part: the token itself is never kept), and the step that empties a subject token's cached
- * entries once the enforcer refuses that token.
+ * cache key's first part: the token itself is never kept), the FORWARD step both install, and the step that empties a
+ * subject token's cached entries once the enforcer refuses that token.
  */
 final class SubjectTokens {
 
@@ -57,6 +60,31 @@ final class SubjectTokens {
       return HexFormat.of().formatHex(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** How a translation turns an allowed token caller's credential and subject token into the step's outcome. */
+  @FunctionalInterface
+  interface Translation {
+    Step translate(RequestState state, VerifiedCredential credential, String subjectToken);
+  }
+
+  /**
+   * The FORWARD step: on an allow of a token caller, {@code translation} sets the credential to forward; anonymous
+   * and workload-only allows get none. An allowed token caller always sent its token, so a missing one is a fault.
+   */
+  record Forward(String name, Translation translation) implements AfterAllow {
+    @Override
+    public Step evaluate(RequestState state) {
+      Caller caller = state.caller();
+      if (caller.credential().isEmpty()) {
+        return Step.proceed();
+      }
+      String subjectToken = of(state);
+      if (subjectToken == null) {
+        return Step.deny(DenyReason.INTERNAL_ERROR);
+      }
+      return translation.translate(state, caller.credential().get(), subjectToken);
     }
   }
 

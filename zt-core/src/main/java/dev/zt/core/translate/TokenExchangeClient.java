@@ -2,7 +2,6 @@ package dev.zt.core.translate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.core.DenyReason;
 import dev.zt.core.credential.VerifiedCredential;
@@ -326,29 +325,11 @@ public final class TokenExchangeClient {
   private static final class Installer implements Features.Installer<TokenExchangeClient> {
     @Override
     public void install(TokenExchangeClient sts, Assembly assembly) {
-      assembly.afterAllow(AfterAllow.Stage.FORWARD, new Exchange(sts, assembly.clock(), assembly.executor()));
+      Clock clock = assembly.clock();
+      Executor executor = assembly.executor();
+      assembly.afterAllow(AfterAllow.Stage.FORWARD, new SubjectTokens.Forward("token-exchange",
+          (state, credential, subjectToken) -> sts.exchange(state, credential, subjectToken, clock, executor)));
       assembly.afterAnswer(new SubjectTokens.Emptying(sts::invalidateSubject));
-    }
-  }
-
-  /** On an allow of a token caller, the exchanged token to forward; anonymous and workload-only allows get none. */
-  private record Exchange(TokenExchangeClient sts, Clock clock, Executor executor) implements AfterAllow {
-    @Override
-    public String name() {
-      return "token-exchange";
-    }
-
-    @Override
-    public Step evaluate(RequestState state) {
-      Caller caller = state.caller();
-      if (caller.credential().isEmpty()) {
-        return Step.proceed();
-      }
-      String subjectToken = SubjectTokens.of(state);
-      if (subjectToken == null) {
-        return Step.deny(DenyReason.INTERNAL_ERROR); // an allowed token caller always sent its token
-      }
-      return sts.exchange(state, caller.credential().get(), subjectToken, clock, executor);
     }
   }
 
