@@ -1,6 +1,11 @@
 package dev.zt.redis;
 
+import dev.zt.core.spi.IdentityFlags;
+import dev.zt.core.spi.RateBuckets;
+import dev.zt.core.spi.SecurityState;
 import dev.zt.core.spi.SingleUse;
+import dev.zt.core.spi.SlidingCounters;
+import dev.zt.core.spi.SourceBlocks;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import io.lettuce.core.ClientOptions;
@@ -32,11 +37,11 @@ import java.util.concurrent.TimeUnit;
  * enforced: checks are answered from a local mirror kept current by pub/sub and by a periodic reconciliation scan,
  * and writes Redis does not take are kept locally and written back when it returns.
  *
- * <p>Not a {@code SecurityState} yet: source blocks, identity flags, counters and rate buckets are still to come.
+ * <p>Set it on an enforcer with {@code Enforcer.Builder.state(redisState)}; close it when the service stops.
  *
  * @since 0.1
  */
-public final class RedisState implements AutoCloseable {
+public final class RedisState implements SecurityState, AutoCloseable {
 
   private final ClientResources resources;
   private final RedisClient client;
@@ -46,6 +51,8 @@ public final class RedisState implements AutoCloseable {
   private final Duration timeout;
   private final ScheduledExecutorService reconciler;
   private final Duration reconcileEvery;
+  private final double leaseShare;
+  private final double localShare;
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
 
@@ -53,6 +60,8 @@ public final class RedisState implements AutoCloseable {
     this.keys = new Keys(b.namespace);
     this.timeout = b.timeout;
     this.reconcileEvery = b.reconcileEvery;
+    this.leaseShare = b.leaseShare;
+    this.localShare = b.localShare;
     this.resources = ClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
@@ -91,6 +100,7 @@ public final class RedisState implements AutoCloseable {
   }
 
   /** The single-use store {@code name} ({@code dpop}, …): {@code SET NX PX}, shared by every instance. */
+  @Override
   public SingleUse singleUse(String name, StoreSettings settings) {
     Objects.requireNonNull(settings, "settings");
     return new RedisSingleUse(redis, keys, name);
@@ -100,6 +110,7 @@ public final class RedisState implements AutoCloseable {
    * The shared suspensions: checked from a local mirror, propagated by pub/sub, reconciled by a scan every
    * {@link Builder#reconcileEvery} (and at once after a reconnect).
    */
+  @Override
   public Suspensions suspensions(StoreSettings settings) {
     StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
     subscriptions.add(sub);
@@ -109,6 +120,30 @@ public final class RedisState implements AutoCloseable {
     long every = reconcileEvery.toMillis();
     reconciler.scheduleWithFixedDelay(store::reconcile, every, every, TimeUnit.MILLISECONDS);
     return store;
+  }
+
+  /** Source blocks. (Issue 17 in progress: in memory until the Redis store lands.) */
+  @Override
+  public SourceBlocks sourceBlocks(StoreSettings settings) {
+    return SecurityState.inMemory().sourceBlocks(settings);
+  }
+
+  /** Identity flags. (Issue 17 in progress: in memory until the Redis store lands.) */
+  @Override
+  public IdentityFlags identityFlags(StoreSettings settings) {
+    return SecurityState.inMemory().identityFlags(settings);
+  }
+
+  /** Sliding counters. (Issue 17 in progress: in memory until the Redis store lands.) */
+  @Override
+  public SlidingCounters slidingCounters(String name, StoreSettings settings) {
+    return SecurityState.inMemory().slidingCounters(name, settings);
+  }
+
+  /** Rate buckets. (Issue 17 in progress: in memory until the Redis store lands.) */
+  @Override
+  public RateBuckets rateBuckets(String name, StoreSettings settings) {
+    return SecurityState.inMemory().rateBuckets(name, settings);
   }
 
   /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
@@ -142,6 +177,8 @@ public final class RedisState implements AutoCloseable {
     private String namespace;
     private Duration timeout;
     private Duration reconcileEvery;
+    private double leaseShare = Double.NaN;
+    private double localShare = Double.NaN;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -165,11 +202,39 @@ public final class RedisState implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The share of a rate limit an instance takes from Redis at a time and spends locally (a lease), so a busy
+     * identity does not cost a round trip per request: at most 0.05 (5 %; the default); 0 turns leases off (every
+     * request asks Redis). The fleet-wide limit holds within one lease per instance.
+     */
+    public Builder leaseShare(double fraction) {
+      if (!(fraction >= 0 && fraction <= 0.05)) {
+        throw new IllegalArgumentException("leaseShare is between 0 and 0.05: " + fraction);
+      }
+      this.leaseShare = once(Double.isNaN(this.leaseShare) ? null : this.leaseShare, fraction, "leaseShare");
+      return this;
+    }
+
+    /**
+     * The share of each rate limit an instance enforces on its own while Redis is down (never unlimited): 1 by
+     * default (each instance the whole limit); a fleet of n instances that must stay near the limit sets 1/n.
+     * At least one token per band is always kept.
+     */
+    public Builder localShare(double fraction) {
+      if (!(fraction > 0 && fraction <= 1)) {
+        throw new IllegalArgumentException("localShare is above 0 and at most 1: " + fraction);
+      }
+      this.localShare = once(Double.isNaN(this.localShare) ? null : this.localShare, fraction, "localShare");
+      return this;
+    }
+
     /** Connects; throws when Redis does not answer. */
     public RedisState build() {
       namespace = namespace == null ? "zt" : namespace;
       timeout = timeout == null ? Duration.ofMillis(100) : timeout;
       reconcileEvery = reconcileEvery == null ? Duration.ofSeconds(5) : reconcileEvery;
+      leaseShare = Double.isNaN(leaseShare) ? 0.05 : leaseShare;
+      localShare = Double.isNaN(localShare) ? 1.0 : localShare;
       return new RedisState(this);
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * {@code scripts/redis-server.sh install} is run first (as root it installs the Debian package); if that fails the
  * test fails with the script's message: the zt-redis suite never passes without a server.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
   private static final String READY = "Ready to accept connections";
 
@@ -40,12 +40,12 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts a server on a free port (a few ports are tried if one is taken between the probe and the bind). */
-  static RedisServerProcess start() {
+  public static RedisServerProcess start() {
     return start(List.of());
   }
 
   /** Starts a server with {@code extra} arguments (an ACL user: {@code --user alice on >pw ~* +@all}). */
-  static RedisServerProcess start(List<String> extra) {
+  public static RedisServerProcess start(List<String> extra) {
     String binary = binary();
     Path dir;
     try {
@@ -66,16 +66,16 @@ final class RedisServerProcess implements AutoCloseable {
     throw last;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Stops the server (SIGTERM, then SIGKILL) and waits until it is gone. */
-  void stop() {
+  public void stop() {
     if (process == null) {
       return;
     }
@@ -91,7 +91,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts the server again on the same port (empty: nothing persisted). */
-  void restart() {
+  public void restart() {
     stop();
     launch();
   }

@@ -16,8 +16,22 @@ import java.util.List;
  */
 public interface RateBucket {
 
+  /** {@link #tryConsumeLocally()}'s answer when only the backing store can tell. */
+  int ASK_STORE = -1;
+
   /** Takes one token if there is one. The steady path: must not allocate. */
   boolean tryConsume();
+
+  /**
+   * Takes one token if this handle can tell without waiting on a backing store: 1 when taken, 0 when there is none
+   * ({@link #tryConsumeAndReport()} then says how long to wait), {@link #ASK_STORE} when only the backing store can
+   * answer (a shared store's handle that holds no lease). The rate gate calls it on threads that must never block
+   * (Netty's event loop) and moves the request to its blocking executor on {@code ASK_STORE}. Must not allocate. A
+   * local bucket always answers: the default takes a token by {@link #tryConsume()}.
+   */
+  default int tryConsumeLocally() {
+    return tryConsume() ? 1 : 0;
+  }
 
   /** Takes one token if there is one, else says how long until there is. */
   RateBuckets.Consumption tryConsumeAndReport();
