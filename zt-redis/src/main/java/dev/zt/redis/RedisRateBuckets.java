@@ -149,6 +149,8 @@ final class RedisRateBuckets implements RateBuckets {
     /** Until when Redis said there is no token (ms); nothing refills sooner. */
     private volatile long refusedUntil = Long.MIN_VALUE;
     private volatile RateBucket outage;
+    /** When {@link #tryConsumeLocally} last answered 0 (ms). */
+    private volatile long localRefusalAt = Long.MIN_VALUE / 2;
 
     Handle(String key, List<Band> bands) {
       this.key = key;
@@ -163,10 +165,15 @@ final class RedisRateBuckets implements RateBuckets {
         return 1;
       }
       if (now < refusedUntil) {
+        localRefusalAt = now;
         return 0;
       }
       if (down(now)) {
-        return local().tryConsume() ? 1 : 0;
+        if (local().tryConsume()) {
+          return 1;
+        }
+        localRefusalAt = now;
+        return 0;
       }
       return ASK_STORE;
     }
@@ -187,8 +194,10 @@ final class RedisRateBuckets implements RateBuckets {
       if (now < refused) {
         return new Consumption(false, (refused - now) * 1_000_000L);
       }
-      if (down(now)) {
-        return local().tryConsumeAndReport();
+      if (down(now) || now - localRefusalAt <= 1) {
+        // the caller was just refused locally (tryConsumeLocally: 0) and now asks how long to wait, maybe on a thread
+        // that must not block: answered locally even if the refusal's wait or the outage's second ended meanwhile
+        return retryAt.get() != 0 ? local().tryConsumeAndReport() : new Consumption(false, 1_000_000L);
       }
       return fromStore();
     }
