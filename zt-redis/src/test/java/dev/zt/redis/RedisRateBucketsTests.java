@@ -351,4 +351,29 @@ class RedisRateBucketsTests {
           new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
     }
   }
+
+  @Test
+  void tryConsumeAndReportWhenJustRefusedLocallyThenAnswersLocallyEvenIfRedisIsDueToBeAskedAgain() {
+    RedisState state = instance(b -> b.leaseShare(0).localShare(0.5));
+    RateBucket a = bucket(state, FIFTY_PER_10_S);
+    assertThat(a.tryConsume()).isTrue();
+    admin.clientPause(3000);
+    try {
+      assertThat(a.tryConsume()).isTrue(); // fails at the deadline: the local share from now on, Redis again in 1 s
+      assertThat(1 + drain(a)).isEqualTo(25);
+      clock.advance(Duration.ofMillis(999));
+      assertThat(a.tryConsumeLocally()).isZero(); // an event loop's question, answered locally
+
+      clock.advance(Duration.ofMillis(1)); // Redis is due to be asked again just now
+      long start = System.nanoTime();
+      RateBuckets.Consumption wait = a.tryConsumeAndReport(); // the same caller asks how long to wait
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(wait.consumed()).isFalse();
+      assertThat(millis).isLessThan(50); // not the 100 ms deadline of a paused Redis: it was not asked
+    } finally {
+      adminConnection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
+    }
+  }
 }
