@@ -277,12 +277,30 @@ class RedisRateBucketsTests {
 
   @Test
   void tryConsumeWhenRedisForgotTheScriptThenLoadsItAgain() {
-    RateBucket a = bucket(instance(b -> b.leaseShare(0)), FIFTY_PER_10_S);
+    RedisState state = instance(o -> o.leaseShare(0));
+    RateBucket a = bucket(state, FIFTY_PER_10_S);
+    RateBucket b = bucket(instance(o -> o.leaseShare(0)), FIFTY_PER_10_S);
     assertThat(a.tryConsume()).isTrue();
 
-    admin.scriptFlush();
+    admin.scriptFlush(); // as a restarted Redis
 
-    assertThat(drain(a)).isEqualTo(49); // the shared bucket, not a local share
+    assertThat(drain(a, b)).isEqualTo(49); // the shared bucket, not a local share each
+    assertThat(admin.scriptExists(RateScript.SHA)).containsExactly(true);
+    assertThat(state.degraded()).isFalse();
+  }
+
+  @Test
+  void rateBucketsWhenValidationBudgetThenPerInstanceAndNothingInRedis() {
+    RedisState state = instance(UnaryOperator.identity());
+    List<Band> one = List.of(new Band("address", 1, Duration.ofMinutes(1), Refill.GREEDY));
+    RateBucket a = state.rateBuckets("budget.address", settings).bucket("198.51.100.7", one);
+    RateBucket b = instance(UnaryOperator.identity()).rateBuckets("budget.address", settings)
+        .bucket("198.51.100.7", one);
+
+    assertThat(a.tryConsumeLocally()).isEqualTo(1); // answered on the caller's thread, an event loop's too
+    assertThat(b.tryConsume()).isTrue(); // each instance's own CPU budget
+    assertThat(a.tryConsume()).isFalse();
+    assertThat(admin.dbsize()).isZero();
   }
 
   // ---- outages
