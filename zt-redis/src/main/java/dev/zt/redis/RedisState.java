@@ -6,6 +6,7 @@ import dev.zt.core.spi.SecurityState;
 import dev.zt.core.spi.SingleUse;
 import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.SourceBlocks;
+import dev.zt.core.spi.StateUnavailableException;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import io.lettuce.core.ClientOptions;
@@ -15,6 +16,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -55,6 +57,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final double localShare;
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<RedisSlidingCounters> counters = new CopyOnWriteArrayList<>();
+  private StatefulRedisPubSubConnection<String, String> counterResets; // guarded by this
 
   private RedisState(Builder b) {
     this.keys = new Keys(b.namespace);
@@ -134,10 +138,41 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return SecurityState.inMemory().identityFlags(settings);
   }
 
-  /** Sliding counters. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The sliding counters {@code name}, shared by the fleet: answered at once from what this instance knows (its own
+   * events and the fleet's counts Redis last answered), each event sent to Redis without waiting; resets are
+   * published to every instance. On Redis trouble it counts locally.
+   */
   @Override
   public SlidingCounters slidingCounters(String name, StoreSettings settings) {
-    return SecurityState.inMemory().slidingCounters(name, settings);
+    Objects.requireNonNull(settings, "settings");
+    RedisSlidingCounters store = new RedisSlidingCounters(connection, keys, name, settings, counterChannel());
+    counters.add(store);
+    return store;
+  }
+
+  /** The channel counter resets are published on; subscribed once, when the first counters are opened. */
+  private synchronized String counterChannel() {
+    String channel = keys.key("cnt");
+    if (counterResets == null) {
+      StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+      subscriptions.add(sub);
+      sub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String from, String message) {
+          if (channel.equals(from)) {
+            counters.forEach(c -> c.received(message));
+          }
+        }
+      });
+      try {
+        sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        throw new StateUnavailableException("cannot subscribe to " + channel, e);
+      }
+      counterResets = sub;
+    }
+    return channel;
   }
 
   /** Rate buckets. (Issue 17 in progress: in memory until the Redis store lands.) */
@@ -148,7 +183,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
 
   /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
   public boolean degraded() {
-    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
+    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded)
+        || counters.stream().anyMatch(RedisSlidingCounters::degraded);
   }
 
   private void reconcileSoon() {
