@@ -195,6 +195,11 @@ public final class RedisState implements SecurityState, AutoCloseable {
         || counters.stream().anyMatch(RedisSlidingCounters::degraded);
   }
 
+  /** Whether every counter event sent has been answered or has failed (tests wait for it instead of sleeping). */
+  boolean countersSettled() {
+    return counters.stream().allMatch(RedisSlidingCounters::settled);
+  }
+
   private void reconcileSoon() {
     if (!reconciler.isShutdown()) {
       for (RedisSuspensions s : suspensions) {
