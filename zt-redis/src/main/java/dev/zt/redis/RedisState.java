@@ -33,13 +33,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Security state shared by a fleet through Redis (Lettuce): so far the single-use store (DPoP {@code jti}, RFC 9449
- * §11.1) and suspensions. Keys are {@code <namespace>:…:<SHA-256>}, never a raw token, {@code jti} or subject.
+ * §11.1), suspensions and the detectors' sliding counters. Keys are {@code <namespace>:…:<SHA-256>}, never a raw
+ * token, {@code jti}, subject or address.
  *
  * <p>Every call has a deadline ({@link Builder#timeout}, 100 ms by default) and a disconnected client rejects
  * commands at once instead of queueing them, so an outage costs a request at most the deadline. On Redis trouble the
  * single-use store answers {@code UNAVAILABLE} (the request is refused), and suspensions known to this instance stay
  * enforced: checks are answered from a local mirror kept current by pub/sub and by a periodic reconciliation scan,
- * and writes Redis does not take are kept locally and written back when it returns.
+ * and writes Redis does not take are kept locally and written back when it returns. Counters never wait on Redis:
+ * they answer from this instance's count and the fleet's count Redis last answered, and count locally while it is
+ * down.
+ *
+ * <p>{@code rediss://} is TLS: the server's chain is verified against the JVM's trust store or
+ * {@link Builder#trustedCertificates}, and its host name against the URI's; ACL users log in with the URI's
+ * {@code user:password@}.
  *
  * <p>Set it on an enforcer with {@code Enforcer.Builder.state(redisState)}; close it when the service stops.
  *
