@@ -269,6 +269,16 @@ final class RedisSlidingCounters implements SlidingCounters {
     return 0;
   }
 
+  /** The fleet's distinct members of {@code key} now, as Redis last answered them here (0 when nothing is known). */
+  int fleetDistinct(String key) {
+    if (shared.getIfPresent("d" + keys.hash(use, key)) instanceof SharedSet s) {
+      synchronized (s) {
+        return s.distinct(clock.millis());
+      }
+    }
+    return 0;
+  }
+
   @Override
   public long add(String key, Duration window) {
     long w = Math.max(1, window.toMillis());
