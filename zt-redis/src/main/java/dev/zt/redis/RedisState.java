@@ -6,6 +6,7 @@ import dev.zt.core.spi.SecurityState;
 import dev.zt.core.spi.SingleUse;
 import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.SourceBlocks;
+import dev.zt.core.spi.StateUnavailableException;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import io.lettuce.core.ClientOptions;
@@ -15,29 +16,37 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Security state shared by a fleet through Redis (Lettuce): so far the single-use store (DPoP {@code jti}, RFC 9449
- * §11.1), suspensions and rate buckets. Keys are {@code <namespace>:…:<SHA-256>}, never a raw token, {@code jti} or
- * subject.
+ * Security state shared by a fleet through Redis (Lettuce): every store of the state SPI — suspensions, source
+ * blocks, identity flags, the detectors' sliding counters, rate buckets and single-use keys (DPoP {@code jti}, RFC 9449
+ * §11.1). Keys are {@code <namespace>:…:<SHA-256>}, never a raw token, {@code jti}, subject or address.
  *
  * <p>Every call has a deadline ({@link Builder#timeout}, 100 ms by default) and a disconnected client rejects
- * commands at once instead of queueing them, so an outage costs a request at most the deadline. On Redis trouble the
- * single-use store answers {@code UNAVAILABLE} (the request is refused), and suspensions known to this instance stay
- * enforced: checks are answered from a local mirror kept current by pub/sub and by a periodic reconciliation scan,
- * and writes Redis does not take are kept locally and written back when it returns. Rate limits fall back to a local
- * share of each limit ({@link Builder#localShare}), never unlimited.
+ * commands at once instead of queueing them, so an outage costs a request at most the deadline. On Redis trouble each
+ * store fails its own way: the single-use store answers {@code UNAVAILABLE} (the request is refused); suspensions,
+ * blocks and flags known to this instance stay enforced (checks are answered from a local mirror kept current by
+ * pub/sub and by a periodic reconciliation scan, and writes Redis does not take are kept and written back when it
+ * returns); counters never wait on Redis and count locally while it is down; rate limits fall back to a local share
+ * of each limit ({@link Builder#localShare}), never unlimited.
+ *
+ * <p>{@code rediss://} is TLS: the server's chain is verified against the JVM's trust store or
+ * {@link Builder#trustedCertificates}, and its host name against the URI's; ACL users log in with the URI's
+ * {@code user:password@}.
  *
  * <p>Set it on an enforcer with {@code Enforcer.Builder.state(redisState)}; close it when the service stops.
  *
@@ -57,6 +66,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final double localShare;
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<RedisSlidingCounters> counters = new CopyOnWriteArrayList<>();
+  private StatefulRedisPubSubConnection<String, String> counterResets; // guarded by this
 
   private RedisState(Builder b) {
     this.keys = new Keys(b.namespace);
@@ -69,12 +80,18 @@ public final class RedisState implements SecurityState, AutoCloseable {
         .build();
     RedisURI uri = RedisURI.create(b.uri);
     uri.setTimeout(timeout);
-    this.client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
+    ClientOptions.Builder options = ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
+        .timeoutOptions(TimeoutOptions.enabled(timeout));
+    try {
+      RedisTls.configure(uri, Optional.ofNullable(b.trustedCertificates), b.skipHostnameVerification, options);
+    } catch (RuntimeException e) {
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      throw e;
+    }
+    this.client = RedisClient.create(resources, uri);
+    client.setOptions(options.build());
     this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "zt-redis-reconcile");
       t.setDaemon(true);
@@ -84,7 +101,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
       this.connection = client.connect();
     } catch (RuntimeException e) {
       close();
-      throw e;
+      throw RedisTls.explain(e);
     }
     this.redis = new Redis(connection, timeout);
     // a reconnected subscription may have missed messages: heal at once rather than at the next tick
@@ -136,10 +153,41 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return SecurityState.inMemory().identityFlags(settings);
   }
 
-  /** Sliding counters. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The sliding counters {@code name}, shared by the fleet: answered at once from what this instance knows (its own
+   * events and the fleet's counts Redis last answered), each event sent to Redis without waiting; resets are
+   * published to every instance. On Redis trouble it counts locally.
+   */
   @Override
   public SlidingCounters slidingCounters(String name, StoreSettings settings) {
-    return SecurityState.inMemory().slidingCounters(name, settings);
+    Objects.requireNonNull(settings, "settings");
+    RedisSlidingCounters store = new RedisSlidingCounters(connection, keys, name, settings, counterChannel());
+    counters.add(store);
+    return store;
+  }
+
+  /** The channel counter resets are published on; subscribed once, when the first counters are opened. */
+  private synchronized String counterChannel() {
+    String channel = keys.key("cnt");
+    if (counterResets == null) {
+      StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+      subscriptions.add(sub);
+      sub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String from, String message) {
+          if (channel.equals(from)) {
+            counters.forEach(c -> c.received(message));
+          }
+        }
+      });
+      try {
+        sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        throw new StateUnavailableException("cannot subscribe to " + channel, e);
+      }
+      counterResets = sub;
+    }
+    return channel;
   }
 
   /**
@@ -159,7 +207,13 @@ public final class RedisState implements SecurityState, AutoCloseable {
 
   /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
   public boolean degraded() {
-    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
+    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded)
+        || counters.stream().anyMatch(RedisSlidingCounters::degraded);
+  }
+
+  /** Whether every counter event sent has been answered or has failed (tests wait for it instead of sleeping). */
+  boolean countersSettled() {
+    return counters.stream().allMatch(RedisSlidingCounters::settled);
   }
 
   private void reconcileSoon() {
@@ -190,6 +244,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
     private Duration reconcileEvery;
     private double leaseShare = Double.NaN;
     private double localShare = Double.NaN;
+    private Path trustedCertificates;
+    private boolean skipHostnameVerification;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -239,7 +295,30 @@ public final class RedisState implements SecurityState, AutoCloseable {
       return this;
     }
 
-    /** Connects; throws when Redis does not answer. */
+    /**
+     * Trusts only the CA certificates in {@code pem} (PEM, one or more) for the server's certificate, instead of the
+     * JVM's trust store: a private CA. For {@code rediss://} only; the file is read at {@link #build()}.
+     */
+    public Builder trustedCertificates(Path pem) {
+      this.trustedCertificates = once(this.trustedCertificates, Objects.requireNonNull(pem, "pem"),
+          "trustedCertificates");
+      return this;
+    }
+
+    /**
+     * Weakens TLS: the server's certificate chain is still verified, but not that it names the host in the URI, so
+     * any server holding a certificate from a trusted CA is accepted. Only where the names cannot match (a Redis
+     * reached through an address its certificate does not list) and the CA issues to Redis servers only.
+     */
+    public Builder unsafeSkipHostnameVerification() {
+      if (skipHostnameVerification) {
+        throw new IllegalStateException("unsafeSkipHostnameVerification is already set");
+      }
+      this.skipHostnameVerification = true;
+      return this;
+    }
+
+    /** Connects; throws when Redis does not answer, or when TLS refuses the server. */
     public RedisState build() {
       namespace = namespace == null ? "zt" : namespace;
       timeout = timeout == null ? Duration.ofMillis(100) : timeout;
