@@ -19,13 +19,18 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Security state shared by a fleet through Redis (Lettuce): so far the single-use store (DPoP {@code jti}, RFC 9449
@@ -43,10 +48,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisState implements SecurityState, AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RedisState.class);
+
   private final ClientResources resources;
   private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
+  private volatile StatefulRedisConnection<String, String> connection; // null until connected
   private final Redis redis;
+  private final HealthMonitor health;
+  /** Stores waiting for a subscription connection (Redis was down when they were opened). Guarded by itself. */
+  private final List<Consumer<StatefulRedisPubSubConnection<String, String>>> unsubscribed = new java.util.ArrayList<>();
+  private volatile boolean closed;
+  private volatile int unsubscribedCount; // unsubscribed.size(), read without its lock
   private final Keys keys;
   private final Duration timeout;
   private final ScheduledExecutorService reconciler;
@@ -78,20 +90,128 @@ public final class RedisState implements SecurityState, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.redis = new Redis(timeout);
+    this.health = new HealthMonitor(Clock.systemUTC(), this::whyDegraded, this::changesWaiting, b.onHealthChange,
+        reconciler);
+    redis.onFailingChange(health::checkSoon);
     try {
-      this.connection = client.connect();
+      connect();
     } catch (RuntimeException e) {
-      close();
-      throw e;
+      if (b.requireConnectionAtStart || refused(e)) {
+        close();
+        throw e;
+      }
+      // start degraded: what needs Redis refuses or falls back to the local share until it answers
+      LOG.warn("zt-redis: Redis does not answer at start ({}); starting degraded, connecting in the background",
+          String.valueOf(e.getMessage()));
+      reconciler.execute(() -> connectInBackground(50));
     }
-    this.redis = new Redis(connection, timeout);
+    health.check();
     // a reconnected subscription may have missed messages: heal at once rather than at the next tick
     client.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
         reconcileSoon();
       }
+
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        suspensions.forEach(RedisSuspensions::outOfStep); // until the reconciliation after the reconnect
+        health.checkSoon();
+      }
     });
+  }
+
+  /**
+   * Whether Redis answered and refused the connection (a wrong password, an unknown user, no permission): a
+   * configuration error that waiting does not heal, so the start fails whatever the builder says.
+   */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Connects the command connection, then the subscriptions of the stores opened meanwhile. */
+  private void connect() {
+    if (connection == null) {
+      StatefulRedisConnection<String, String> c = client.connect();
+      redis.connected(c);
+      connection = c;
+    }
+    synchronized (unsubscribed) {
+      for (var it = unsubscribed.iterator(); it.hasNext(); ) {
+        Consumer<StatefulRedisPubSubConnection<String, String>> store = it.next();
+        StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+        try {
+          store.accept(sub);
+        } catch (RuntimeException e) {
+          sub.close();
+          throw e;
+        }
+        subscriptions.add(sub);
+        it.remove();
+        unsubscribedCount = unsubscribed.size();
+      }
+    }
+  }
+
+  /** Retries {@link #connect} (50 ms doubling to 2 s, as Lettuce reconnects) until it succeeds or the state closes. */
+  private void connectInBackground(long delayMillis) {
+    if (closed) {
+      return;
+    }
+    try {
+      connect();
+      LOG.info("zt-redis: connected to Redis");
+      ping();
+      reconcileSoon();
+    } catch (RuntimeException e) {
+      long next = Math.min(delayMillis * 2, 2000);
+      try {
+        reconciler.schedule(() -> connectInBackground(next), delayMillis, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // closed meanwhile
+      }
+    }
+  }
+
+  /** Opens a subscription for a store now, or once Redis answers when it does not yet (or cannot now). */
+  private void subscribe(Consumer<StatefulRedisPubSubConnection<String, String>> store) {
+    synchronized (unsubscribed) {
+      if (connection != null) {
+        try {
+          StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+          try {
+            store.accept(sub);
+          } catch (RuntimeException e) {
+            sub.close();
+            throw e;
+          }
+          subscriptions.add(sub);
+          return;
+        } catch (RuntimeException e) {
+          LOG.warn("zt-redis: cannot subscribe now ({}); retrying in the background", String.valueOf(e.getMessage()));
+        }
+      }
+      unsubscribed.add(store);
+      unsubscribedCount = unsubscribed.size();
+      if (connection != null) {
+        reconciler.execute(() -> connectInBackground(50));
+      }
+      // else the background connection subscribes it
+    }
+  }
+
+  private void ping() {
+    try {
+      redis.call("ping", r -> r.ping());
+    } catch (dev.zt.core.spi.StateUnavailableException e) {
+      // still down: the health stays degraded
+    }
   }
 
   /** A builder for {@code uri} ({@code redis://[user:password@]host:port}, {@code rediss://} for TLS). */
@@ -112,13 +232,18 @@ public final class RedisState implements SecurityState, AutoCloseable {
    */
   @Override
   public Suspensions suspensions(StoreSettings settings) {
-    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-    subscriptions.add(sub);
-    RedisSuspensions store = new RedisSuspensions(redis, keys, settings, sub, timeout);
-    suspensions.add(store);
-    store.reconcile();
+    RedisSuspensions store = new RedisSuspensions(redis, keys, settings, timeout);
+    subscribe(store::subscribe);
+    if (connection != null) {
+      store.reconcile();
+    }
+    suspensions.add(store); // after its first reconciliation: a health check meanwhile does not count it yet
+    health.checkSoon();
     long every = reconcileEvery.toMillis();
-    reconciler.scheduleWithFixedDelay(store::reconcile, every, every, TimeUnit.MILLISECONDS);
+    reconciler.scheduleWithFixedDelay(() -> {
+      store.reconcile();
+      health.check();
+    }, every, every, TimeUnit.MILLISECONDS);
     return store;
   }
 
@@ -151,17 +276,59 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
   }
 
+  /**
+   * Whether this instance is in step with Redis, since when, why not, and how many changes wait to be written back.
+   * {@link Builder#onHealthChange} hears of every change of status.
+   */
+  public RedisHealth health() {
+    return health.current();
+  }
+
+  /** Why this instance is not in step with Redis, or empty when it is. */
+  private Optional<String> whyDegraded() {
+    StatefulRedisConnection<String, String> c = connection;
+    if (c == null) {
+      return Optional.of("not connected to Redis (it did not answer when this instance started)");
+    }
+    if (!c.isOpen()) {
+      return Optional.of("the connection to Redis is down");
+    }
+    if (unsubscribedCount > 0 || subscriptions.stream().anyMatch(s -> !s.isOpen())) {
+      return Optional.of("the change subscription is down (messages are missed until the next reconciliation)");
+    }
+    if (redis.failing()) {
+      return Optional.of("the last call to Redis failed");
+    }
+    int waiting = changesWaiting();
+    if (waiting > 0) {
+      return Optional.of(waiting + " changes made here wait to be written back");
+    }
+    if (suspensions.stream().anyMatch(s -> !s.inStep())) {
+      return Optional.of("the reconciliation with Redis has not completed");
+    }
+    return Optional.empty();
+  }
+
+  private int changesWaiting() {
+    return suspensions.stream().mapToInt(RedisSuspensions::pending).sum();
+  }
+
   private void reconcileSoon() {
-    if (!reconciler.isShutdown()) {
+    try {
+      reconciler.execute(this::ping); // so a state without mirrored stores learns that Redis answers again
       for (RedisSuspensions s : suspensions) {
         reconciler.execute(s::reconcile);
       }
+      health.checkSoon();
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
     }
   }
 
   /** Closes the connections and stops the reconciliation. */
   @Override
   public void close() {
+    closed = true;
     reconciler.shutdownNow();
     subscriptions.forEach(StatefulRedisPubSubConnection::close);
     if (connection != null) {
@@ -179,6 +346,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
     private Duration reconcileEvery;
     private double leaseShare = Double.NaN;
     private double localShare = Double.NaN;
+    private Consumer<RedisHealth> onHealthChange;
+    private boolean requireConnectionAtStart;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -228,8 +397,36 @@ public final class RedisState implements SecurityState, AutoCloseable {
       return this;
     }
 
-    /** Connects; throws when Redis does not answer. */
+    /**
+     * Called on every change of {@link RedisState#health()}: when the instance becomes degraded (also when it starts
+     * so) and when it is in step again; never twice for one status. Runs on the state's own thread and must be quick.
+     * Each change is also an audit log line ({@code dev.zt.audit}: WARN when degraded, INFO when in step again),
+     * whether or not a listener is set.
+     */
+    public Builder onHealthChange(Consumer<RedisHealth> listener) {
+      this.onHealthChange = once(this.onHealthChange, Objects.requireNonNull(listener, "listener"), "onHealthChange");
+      return this;
+    }
+
+    /**
+     * Makes {@link #build()} throw when Redis does not answer, instead of starting degraded and connecting in the
+     * background (the default, so an instance restarting during an outage still serves).
+     */
+    public Builder requireConnectionAtStart() {
+      if (requireConnectionAtStart) {
+        throw new IllegalStateException("requireConnectionAtStart is already set");
+      }
+      requireConnectionAtStart = true;
+      return this;
+    }
+
+    /**
+     * Starts the state. When Redis does not answer it starts {@linkplain RedisHealth.Status#DEGRADED degraded} and
+     * connects in the background (single use refuses, rate limits on the local share, mirrors empty until the first
+     * reconciliation), unless {@link #requireConnectionAtStart()}: then it throws.
+     */
     public RedisState build() {
+      onHealthChange = onHealthChange == null ? h -> { } : onHealthChange;
       namespace = namespace == null ? "zt" : namespace;
       timeout = timeout == null ? Duration.ofMillis(100) : timeout;
       reconcileEvery = reconcileEvery == null ? Duration.ofSeconds(5) : reconcileEvery;
