@@ -265,10 +265,19 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return SecurityState.inMemory().slidingCounters(name, settings);
   }
 
-  /** Rate buckets. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * Rate buckets shared by the fleet: a token-bucket script per key, spent through local leases of
+   * {@link Builder#leaseShare} of a limit, and a local share ({@link Builder#localShare}) of each limit while Redis is
+   * down. The validation budgets ({@code budget.*}) stay per instance: they bound this instance's signature work, and
+   * are taken on the caller's thread (an event loop included), which must not wait on Redis.
+   */
   @Override
   public RateBuckets rateBuckets(String name, StoreSettings settings) {
-    return SecurityState.inMemory().rateBuckets(name, settings);
+    Objects.requireNonNull(settings, "settings");
+    if (name.startsWith("budget.")) {
+      return SecurityState.inMemory().rateBuckets(name, settings);
+    }
+    return new RedisRateBuckets(redis, keys, name, settings, leaseShare, localShare);
   }
 
   /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
