@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.spi.Presence;
+import dev.zt.core.spi.RateBucket;
+import dev.zt.core.spi.RateBuckets;
 import dev.zt.core.spi.SingleUse;
 import dev.zt.core.spi.SingleUse.Use;
 import dev.zt.core.spi.StateUnavailableException;
@@ -11,6 +13,7 @@ import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -90,6 +93,21 @@ class RedisStartupTests {
     other.suspensions(SETTINGS).suspendSubject("eve", "detect.sqli", TTL);
     Await.until(Duration.ofSeconds(2), () -> suspensions.check("t", Optional.of("eve"), Optional.empty())
         == Presence.PRESENT, "propagation to the late starter");
+  }
+
+  @Test
+  void rateBucketsWhenStartedWithRedisDownThenLocalShareOnlyNeverUnlimited() {
+    state = RedisState.builder(server.uri()).localShare(0.5).build();
+    RateBucket bucket = state.rateBuckets("rate", SETTINGS).bucket("alice\u0000orders",
+        List.of(new RateBuckets.Band("orders", 10, Duration.ofMinutes(1), RateBuckets.Refill.INTERVALLY)));
+
+    int taken = 0;
+    for (int i = 0; i < 50; i++) {
+      taken += bucket.tryConsume() ? 1 : 0;
+    }
+
+    assertThat(taken).isEqualTo(5); // half of 10 on this instance, not unlimited
+    assertThat(state.health().degraded()).isTrue();
   }
 
   @Test
