@@ -280,9 +280,12 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return new RedisRateBuckets(redis, keys, name, settings, leaseShare, localShare);
   }
 
-  /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
+  /**
+   * Whether this instance is not in step with Redis now (see {@link #health()} for the reasons), checked on the
+   * calling thread: it may say so a moment before the {@link Builder#onHealthChange} event.
+   */
   public boolean degraded() {
-    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
+    return whyDegraded().isPresent();
   }
 
   /**
