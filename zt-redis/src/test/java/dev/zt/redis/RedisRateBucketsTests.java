@@ -394,4 +394,27 @@ class RedisRateBucketsTests {
           new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
     }
   }
+
+  @Test
+  void reshapeWhenAnotherCallerWaitsOnRedisForALeaseThenDoesNotWaitBehindIt() throws InterruptedException {
+    List<Band> thousand = List.of(new Band("orders", 1000, Duration.ofSeconds(10), Refill.INTERVALLY));
+    List<Band> half = List.of(new Band("orders", 500, Duration.ofSeconds(10), Refill.INTERVALLY));
+    RateBucket a = bucket(instance(UnaryOperator.identity()), thousand); // leases of 50
+    admin.clientPause(2000);
+    Thread asking = new Thread(a::tryConsume, "asking-for-a-lease");
+    try {
+      asking.start();
+      Await.until(Duration.ofSeconds(1), () -> asking.getState() == Thread.State.TIMED_WAITING, "the lease call");
+
+      long start = System.nanoTime();
+      a.reshape(half); // the rate gate reshapes on the caller's thread, an event loop's too
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(millis).isLessThan(50); // not what is left of the 100 ms deadline
+    } finally {
+      asking.join();
+      adminConnection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
+    }
+  }
 }
