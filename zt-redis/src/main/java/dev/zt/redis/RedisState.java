@@ -413,7 +413,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
 
     /**
      * Called on every change of {@link RedisState#health()}: when the instance becomes degraded (also when it starts
-     * so) and when it is in step again; never twice for one status. Runs on the state's own thread and must be quick.
+     * so) and when it is in step again; never twice for one status. Runs on the state's own thread (the event of a
+     * degraded start: on the thread that calls {@link #build()}) and must be quick.
      * Each change is also an audit log line ({@code dev.zt.audit}: WARN when degraded, INFO when in step again),
      * whether or not a listener is set.
      */
