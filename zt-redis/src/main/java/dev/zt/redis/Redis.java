@@ -10,25 +10,53 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-/** One command connection and the deadline every call keeps: a call that does not answer in time fails. */
+/**
+ * One command connection and the deadline every call keeps: a call that does not answer in time fails. Until the
+ * connection is made (an instance that started while Redis was down) every call fails at once.
+ */
 final class Redis {
 
-  private final StatefulRedisConnection<String, String> connection;
+  private volatile StatefulRedisConnection<String, String> connection;
   private final long timeoutMillis;
   private volatile boolean failing;
+  private volatile Runnable onFailingChange = () -> { };
 
   Redis(StatefulRedisConnection<String, String> connection, Duration timeout) {
     this.connection = connection;
     this.timeoutMillis = timeout.toMillis();
   }
 
+  /** Not connected yet: every call fails until {@link #connected}. */
+  Redis(Duration timeout) {
+    this(null, timeout);
+    this.failing = true;
+  }
+
+  /** The connection, once made (it answered its handshake: calls are not failing). */
+  void connected(StatefulRedisConnection<String, String> connection) {
+    this.connection = connection;
+    this.failing = false;
+  }
+
+  /** Called (on the calling thread, so it must be quick) when calls start or stop failing. */
+  void onFailingChange(Runnable listener) {
+    this.onFailingChange = listener;
+  }
+
   /** Runs one command within the deadline; throws {@link StateUnavailableException} when Redis does not answer. */
   <T> T call(String what, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
     RedisFuture<T> future = null;
     try {
-      future = command.apply(connection.async());
+      StatefulRedisConnection<String, String> c = connection;
+      if (c == null) {
+        throw new IllegalStateException("not connected to Redis yet");
+      }
+      future = command.apply(c.async());
       T out = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-      failing = false;
+      if (failing) {
+        failing = false;
+        onFailingChange.run();
+      }
       return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -39,7 +67,10 @@ final class Redis {
   }
 
   private StateUnavailableException unavailable(String what, Exception e, RedisFuture<?> future) {
-    failing = true;
+    if (!failing) {
+      failing = true;
+      onFailingChange.run();
+    }
     if (future != null) {
       future.cancel(true);
     }
@@ -47,8 +78,18 @@ final class Redis {
     return new StateUnavailableException("Redis did not answer " + what + " within " + timeoutMillis + " ms", cause);
   }
 
-  /** Whether the connection is down or the last call failed. */
+  /** The connection, for a command sent without waiting; throws when none has been made yet. */
+  StatefulRedisConnection<String, String> connection() {
+    StatefulRedisConnection<String, String> c = connection;
+    if (c == null) {
+      throw new StateUnavailableException("not connected to Redis yet");
+    }
+    return c;
+  }
+
+    /** Whether the connection is down or the last call failed. */
   boolean failing() {
-    return failing || !connection.isOpen();
+    StatefulRedisConnection<String, String> c = connection;
+    return failing || c == null || !c.isOpen();
   }
 }

@@ -8,7 +8,6 @@ import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.StoreSettings;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -173,7 +172,7 @@ final class RedisSlidingCounters implements SlidingCounters {
     }
   }
 
-  private final StatefulRedisConnection<String, String> connection;
+  private final Redis redis;
   private final Keys keys;
   private final String name;
   private final String use;
@@ -188,9 +187,9 @@ final class RedisSlidingCounters implements SlidingCounters {
   private final java.util.concurrent.atomic.AtomicInteger probing = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean degraded;
 
-  RedisSlidingCounters(StatefulRedisConnection<String, String> connection, Keys keys, String name,
+  RedisSlidingCounters(Redis redis, Keys keys, String name,
       StoreSettings settings, String channel) {
-    this.connection = connection;
+    this.redis = redis;
     this.keys = keys;
     this.name = Keys.requireName("counter name", name);
     this.use = "cnt:" + name;
@@ -519,7 +518,7 @@ final class RedisSlidingCounters implements SlidingCounters {
       RedisFuture<T>> command, BiConsumer<T, Throwable> then) {
     RedisFuture<T> future;
     try {
-      future = command.apply(connection.async());
+      future = command.apply(redis.connection().async());
     } catch (RuntimeException e) {
       degraded = true;
       then.accept(null, e);

@@ -22,6 +22,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Security state shared by a fleet through Redis (Lettuce): every store of the state SPI — suspensions, source
@@ -54,10 +58,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisState implements SecurityState, AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RedisState.class);
+
   private final ClientResources resources;
   private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
+  private volatile StatefulRedisConnection<String, String> connection; // null until connected
   private final Redis redis;
+  private final HealthMonitor health;
+  /** Stores waiting for a subscription connection (Redis was down when they were opened). Guarded by itself. */
+  private final List<Consumer<StatefulRedisPubSubConnection<String, String>>> unsubscribed = new java.util.ArrayList<>();
+  private volatile boolean closed;
+  private volatile int unsubscribedCount; // unsubscribed.size(), read without its lock
   private final Keys keys;
   private final Duration timeout;
   private final ScheduledExecutorService reconciler;
@@ -67,7 +78,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
   private final List<RedisSlidingCounters> counters = new CopyOnWriteArrayList<>();
-  private StatefulRedisPubSubConnection<String, String> counterResets; // guarded by this
+  private boolean counterResetsSubscribed; // guarded by this
 
   private RedisState(Builder b) {
     this.keys = new Keys(b.namespace);
@@ -97,20 +108,130 @@ public final class RedisState implements SecurityState, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.redis = new Redis(timeout);
+    this.health = new HealthMonitor(Clock.systemUTC(), this::whyDegraded, this::changesWaiting, b.onHealthChange,
+        reconciler);
+    redis.onFailingChange(health::checkSoon);
     try {
-      this.connection = client.connect();
+      connect();
     } catch (RuntimeException e) {
-      close();
-      throw RedisTls.explain(e);
+      RuntimeException explained = RedisTls.explain(e);
+      if (b.requireConnectionAtStart || refused(e) || explained != e) {
+        // refused credentials and a refused TLS server are configuration errors that waiting does not heal
+        close();
+        throw explained;
+      }
+      // start degraded: what needs Redis refuses or falls back to the local share until it answers
+      LOG.warn("zt-redis: Redis does not answer at start ({}); starting degraded, connecting in the background",
+          String.valueOf(e.getMessage()));
+      reconciler.execute(() -> connectInBackground(50));
     }
-    this.redis = new Redis(connection, timeout);
+    health.check();
     // a reconnected subscription may have missed messages: heal at once rather than at the next tick
     client.addListener(new RedisConnectionStateListener() {
       @Override
       public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
         reconcileSoon();
       }
+
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        suspensions.forEach(RedisSuspensions::outOfStep); // until the reconciliation after the reconnect
+        health.checkSoon();
+      }
     });
+  }
+
+  /**
+   * Whether Redis answered and refused the connection (a wrong password, an unknown user, no permission): a
+   * configuration error that waiting does not heal, so the start fails whatever the builder says.
+   */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Connects the command connection, then the subscriptions of the stores opened meanwhile. */
+  private void connect() {
+    if (connection == null) {
+      StatefulRedisConnection<String, String> c = client.connect();
+      redis.connected(c);
+      connection = c;
+    }
+    synchronized (unsubscribed) {
+      for (var it = unsubscribed.iterator(); it.hasNext(); ) {
+        Consumer<StatefulRedisPubSubConnection<String, String>> store = it.next();
+        StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+        try {
+          store.accept(sub);
+        } catch (RuntimeException e) {
+          sub.close();
+          throw e;
+        }
+        subscriptions.add(sub);
+        it.remove();
+        unsubscribedCount = unsubscribed.size();
+      }
+    }
+  }
+
+  /** Retries {@link #connect} (50 ms doubling to 2 s, as Lettuce reconnects) until it succeeds or the state closes. */
+  private void connectInBackground(long delayMillis) {
+    if (closed) {
+      return;
+    }
+    try {
+      connect();
+      LOG.info("zt-redis: connected to Redis");
+      ping();
+      reconcileSoon();
+    } catch (RuntimeException e) {
+      long next = Math.min(delayMillis * 2, 2000);
+      try {
+        reconciler.schedule(() -> connectInBackground(next), delayMillis, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // closed meanwhile
+      }
+    }
+  }
+
+  /** Opens a subscription for a store now, or once Redis answers when it does not yet (or cannot now). */
+  private void subscribe(Consumer<StatefulRedisPubSubConnection<String, String>> store) {
+    synchronized (unsubscribed) {
+      if (connection != null) {
+        try {
+          StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+          try {
+            store.accept(sub);
+          } catch (RuntimeException e) {
+            sub.close();
+            throw e;
+          }
+          subscriptions.add(sub);
+          return;
+        } catch (RuntimeException e) {
+          LOG.warn("zt-redis: cannot subscribe now ({}); retrying in the background", String.valueOf(e.getMessage()));
+        }
+      }
+      unsubscribed.add(store);
+      unsubscribedCount = unsubscribed.size();
+      if (connection != null) {
+        reconciler.execute(() -> connectInBackground(50));
+      }
+      // else the background connection subscribes it
+    }
+  }
+
+  private void ping() {
+    try {
+      redis.call("ping", r -> r.ping());
+    } catch (dev.zt.core.spi.StateUnavailableException e) {
+      // still down: the health stays degraded
+    }
   }
 
   /** A builder for {@code uri} ({@code redis://[user:password@]host:port}, {@code rediss://} for TLS). */
@@ -131,13 +252,18 @@ public final class RedisState implements SecurityState, AutoCloseable {
    */
   @Override
   public Suspensions suspensions(StoreSettings settings) {
-    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-    subscriptions.add(sub);
-    RedisSuspensions store = new RedisSuspensions(redis, keys, settings, sub, timeout);
-    suspensions.add(store);
-    store.reconcile();
+    RedisSuspensions store = new RedisSuspensions(redis, keys, settings, timeout);
+    subscribe(store::subscribe);
+    if (connection != null) {
+      store.reconcile();
+    }
+    suspensions.add(store); // after its first reconciliation: a health check meanwhile does not count it yet
+    health.checkSoon();
     long every = reconcileEvery.toMillis();
-    reconciler.scheduleWithFixedDelay(store::reconcile, every, every, TimeUnit.MILLISECONDS);
+    reconciler.scheduleWithFixedDelay(() -> {
+      store.reconcile();
+      health.check();
+    }, every, every, TimeUnit.MILLISECONDS);
     return store;
   }
 
@@ -161,7 +287,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
   @Override
   public SlidingCounters slidingCounters(String name, StoreSettings settings) {
     Objects.requireNonNull(settings, "settings");
-    RedisSlidingCounters store = new RedisSlidingCounters(connection, keys, name, settings, counterChannel());
+    RedisSlidingCounters store = new RedisSlidingCounters(redis, keys, name, settings, counterChannel());
     counters.add(store);
     return store;
   }
@@ -169,26 +295,28 @@ public final class RedisState implements SecurityState, AutoCloseable {
   /** The channel counter resets are published on; subscribed once, when the first counters are opened. */
   private synchronized String counterChannel() {
     String channel = keys.key("cnt");
-    if (counterResets == null) {
-      StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-      subscriptions.add(sub);
-      sub.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String from, String message) {
-          if (channel.equals(from)) {
-            counters.forEach(c -> c.received(message));
+    if (!counterResetsSubscribed) {
+      counterResetsSubscribed = true;
+      // subscribed now, or by the background connection when Redis is down (resets are missed meanwhile)
+      subscribe(sub -> {
+        sub.addListener(new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String from, String message) {
+            if (channel.equals(from)) {
+              counters.forEach(c -> c.received(message));
+            }
           }
+        });
+        try {
+          sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          throw new StateUnavailableException("cannot subscribe to " + channel, e);
         }
       });
-      try {
-        sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        throw new StateUnavailableException("cannot subscribe to " + channel, e);
-      }
-      counterResets = sub;
     }
     return channel;
   }
+
 
   /**
    * Rate buckets shared by the fleet: a token-bucket script per key, spent through local leases of
@@ -205,10 +333,12 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return new RedisRateBuckets(redis, keys, name, settings, leaseShare, localShare);
   }
 
-  /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
+  /**
+   * Whether this instance is not in step with Redis now (see {@link #health()} for the reasons), checked on the
+   * calling thread: it may say so a moment before the {@link Builder#onHealthChange} event.
+   */
   public boolean degraded() {
-    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded)
-        || counters.stream().anyMatch(RedisSlidingCounters::degraded);
+    return whyDegraded().isPresent();
   }
 
   /** Whether every counter event sent has been answered or has failed (tests wait for it instead of sleeping). */
@@ -216,17 +346,62 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return counters.stream().allMatch(RedisSlidingCounters::settled);
   }
 
+  /**
+   * Whether this instance is in step with Redis, since when, why not, and how many changes wait to be written back.
+   * {@link Builder#onHealthChange} hears of every change of status.
+   */
+  public RedisHealth health() {
+    return health.current();
+  }
+
+  /** Why this instance is not in step with Redis, or empty when it is. */
+  private Optional<String> whyDegraded() {
+    StatefulRedisConnection<String, String> c = connection;
+    if (c == null) {
+      return Optional.of("not connected to Redis (it did not answer when this instance started)");
+    }
+    if (!c.isOpen()) {
+      return Optional.of("the connection to Redis is down");
+    }
+    if (unsubscribedCount > 0 || subscriptions.stream().anyMatch(s -> !s.isOpen())) {
+      return Optional.of("the change subscription is down (messages are missed until the next reconciliation)");
+    }
+    if (redis.failing()) {
+      return Optional.of("the last call to Redis failed");
+    }
+    int waiting = changesWaiting();
+    if (waiting > 0) {
+      return Optional.of(waiting + " changes made here wait to be written back");
+    }
+    if (suspensions.stream().anyMatch(s -> !s.inStep())) {
+      return Optional.of("the reconciliation with Redis has not completed");
+    }
+    if (counters.stream().anyMatch(RedisSlidingCounters::degraded)) {
+      return Optional.of("counter events or resets did not reach Redis (counted on this instance only)");
+    }
+    return Optional.empty();
+  }
+
+  private int changesWaiting() {
+    return suspensions.stream().mapToInt(RedisSuspensions::pending).sum();
+  }
+
   private void reconcileSoon() {
-    if (!reconciler.isShutdown()) {
+    try {
+      reconciler.execute(this::ping); // so a state without mirrored stores learns that Redis answers again
       for (RedisSuspensions s : suspensions) {
         reconciler.execute(s::reconcile);
       }
+      health.checkSoon();
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
     }
   }
 
   /** Closes the connections and stops the reconciliation. */
   @Override
   public void close() {
+    closed = true;
     reconciler.shutdownNow();
     subscriptions.forEach(StatefulRedisPubSubConnection::close);
     if (connection != null) {
@@ -246,6 +421,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
     private double localShare = Double.NaN;
     private Path trustedCertificates;
     private boolean skipHostnameVerification;
+    private Consumer<RedisHealth> onHealthChange;
+    private boolean requireConnectionAtStart;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -306,6 +483,18 @@ public final class RedisState implements SecurityState, AutoCloseable {
     }
 
     /**
+     * Called on every change of {@link RedisState#health()}: when the instance becomes degraded (also when it starts
+     * so) and when it is in step again; never twice for one status. Runs on the state's own thread (the event of a
+     * degraded start: on the thread that calls {@link #build()}) and must be quick.
+     * Each change is also an audit log line ({@code dev.zt.audit}: WARN when degraded, INFO when in step again),
+     * whether or not a listener is set.
+     */
+    public Builder onHealthChange(Consumer<RedisHealth> listener) {
+      this.onHealthChange = once(this.onHealthChange, Objects.requireNonNull(listener, "listener"), "onHealthChange");
+      return this;
+    }
+
+    /**
      * Weakens TLS: the server's certificate chain is still verified, but not that it names the host in the URI, so
      * any server holding a certificate from a trusted CA is accepted. Only where the names cannot match (a Redis
      * reached through an address its certificate does not list) and the CA issues to Redis servers only.
@@ -318,8 +507,26 @@ public final class RedisState implements SecurityState, AutoCloseable {
       return this;
     }
 
-    /** Connects; throws when Redis does not answer, or when TLS refuses the server. */
+    /**
+     * Makes {@link #build()} throw when Redis does not answer, instead of starting degraded and connecting in the
+     * background (the default, so an instance restarting during an outage still serves).
+     */
+    public Builder requireConnectionAtStart() {
+      if (requireConnectionAtStart) {
+        throw new IllegalStateException("requireConnectionAtStart is already set");
+      }
+      requireConnectionAtStart = true;
+      return this;
+    }
+
+    /**
+     * Starts the state. When Redis does not answer it starts {@linkplain RedisHealth.Status#DEGRADED degraded} and
+     * connects in the background (single use refuses, rate limits on the local share, mirrors empty until the first
+     * reconciliation), unless {@link #requireConnectionAtStart()}: then it throws. Refused credentials and a server
+     * TLS refuses always make it throw: waiting does not heal a configuration error.
+     */
     public RedisState build() {
+      onHealthChange = onHealthChange == null ? h -> { } : onHealthChange;
       namespace = namespace == null ? "zt" : namespace;
       timeout = timeout == null ? Duration.ofMillis(100) : timeout;
       reconcileEvery = reconcileEvery == null ? Duration.ofSeconds(5) : reconcileEvery;

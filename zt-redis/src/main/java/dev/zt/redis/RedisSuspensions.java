@@ -117,6 +117,7 @@ final class RedisSuspensions implements Suspensions {
   private final Keys keys;
   private final Clock clock;
   private final StoreSettings settings;
+  private final Duration timeout;
   private final String channel;
   private final AtomicReference<Suspensions> mirror;
   private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
@@ -132,12 +133,26 @@ final class RedisSuspensions implements Suspensions {
 
   RedisSuspensions(Redis redis, Keys keys, StoreSettings settings, StatefulRedisPubSubConnection<String, String> sub,
       Duration timeout) {
+    this(redis, keys, settings, timeout);
+    subscribe(sub);
+  }
+
+  /**
+   * Not subscribed yet (Redis was down when the instance started): the mirror starts empty, changes made here are
+   * enforced and buffered, and {@link #subscribe} follows once a subscription connection is made.
+   */
+  RedisSuspensions(Redis redis, Keys keys, StoreSettings settings, Duration timeout) {
     this.redis = redis;
     this.keys = keys;
     this.clock = settings.clock();
     this.settings = settings;
     this.channel = keys.key("sus");
+    this.timeout = timeout;
     this.mirror = new AtomicReference<>(SecurityState.inMemory().suspensions(settings));
+  }
+
+  /** Listens to the change channel on {@code sub}; throws {@link StateUnavailableException} when Redis refuses. */
+  void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
     sub.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String from, String message) {
@@ -214,6 +229,16 @@ final class RedisSuspensions implements Suspensions {
       lastSince = Math.max(clock.millis(), lastSince + 1);
       return lastSince;
     }
+  }
+
+  /** Whether the last reconciliation completed (false until the first one). */
+  boolean inStep() {
+    return inStep;
+  }
+
+  /** A connection dropped: messages may have been missed until the next reconciliation completes. */
+  void outOfStep() {
+    inStep = false;
   }
 
   /** How many buffered changes are waiting for Redis. */

@@ -1,0 +1,133 @@
+package dev.zt.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zt.core.spi.StateUnavailableException;
+import dev.zt.core.spi.StoreSettings;
+import dev.zt.core.spi.Suspensions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RedisState#health()} and {@link RedisState.Builder#onHealthChange} against a real redis-server stopped and
+ * restarted mid-test: one event when the instance becomes degraded, one when it is in step again, none in between.
+ * The tests wait on the events themselves (a queue with a deadline), never a fixed time.
+ */
+class RedisHealthTests {
+
+  private static final StoreSettings SETTINGS = new StoreSettings(Clock.systemUTC(), 10_000);
+  private static final Duration TTL = Duration.ofMinutes(5);
+  private static final long RECOVERY_SECONDS = 10; // the bound for reconnect + write-back
+
+  private final BlockingQueue<RedisHealth> events = new LinkedBlockingQueue<>();
+  private RedisServerProcess server;
+  private RedisState state;
+
+  @BeforeEach
+  void start() {
+    server = RedisServerProcess.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (state != null) {
+      state.close();
+    }
+    server.close();
+  }
+
+  private RedisState build() {
+    state = RedisState.builder(server.uri()).reconcileEvery(Duration.ofMillis(500)).onHealthChange(events::add)
+        .build();
+    return state;
+  }
+
+  private RedisHealth next() throws InterruptedException {
+    RedisHealth h = events.poll(RECOVERY_SECONDS, TimeUnit.SECONDS);
+    assertThat(h).as("a health event within %d s", RECOVERY_SECONDS).isNotNull();
+    return h;
+  }
+
+  @Test
+  void healthWhenConnectedThenInStepAndNoEvent() {
+    RedisState s = build();
+    s.suspensions(SETTINGS);
+
+    assertThat(s.health().status()).isEqualTo(RedisHealth.Status.IN_STEP);
+    assertThat(s.health().reason()).isEmpty();
+    assertThat(s.health().changesWaiting()).isZero();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void healthWhenRedisStoppedThenOneDegradedEventAndOneRestoredAfterRestart() throws Exception {
+    RedisState s = build();
+    Suspensions suspensions = s.suspensions(SETTINGS);
+
+    server.stop();
+    RedisHealth degraded = next();
+    assertThat(degraded.status()).isEqualTo(RedisHealth.Status.DEGRADED);
+    assertThat(degraded.reason()).isPresent();
+    assertThat(s.health().degraded()).isTrue();
+    // a change made meanwhile waits, is counted, and does not make a second event
+    assertThatThrownBy(() -> suspensions.suspendSubject("mallory", "detect.sqli", TTL))
+        .isInstanceOf(StateUnavailableException.class);
+    assertThat(s.health().changesWaiting()).isEqualTo(1);
+    assertThat(s.health().since()).isEqualTo(degraded.since());
+
+    long restart = System.nanoTime();
+    server.restart();
+    RedisHealth restored = next();
+    long millis = (System.nanoTime() - restart) / 1_000_000;
+    System.out.printf("zt-redis: in step again %d ms after Redis restarted%n", millis);
+    assertThat(restored.status()).isEqualTo(RedisHealth.Status.IN_STEP);
+    assertThat(restored.changesWaiting()).isZero(); // written back before it says so
+    assertThat(restored.since()).isAfterOrEqualTo(degraded.since());
+    assertThat(s.health().degraded()).isFalse();
+    assertThat(s.degraded()).isFalse();
+    assertThat(events).isEmpty(); // one event each way
+  }
+
+  @Test
+  void healthWhenACallFailsOnAStateWithoutMirrorsThenDegradedAndRestoredAfterRestart() throws Exception {
+    RedisState s = build();
+    var dpop = s.singleUse("dpop", SETTINGS);
+
+    server.stop();
+    assertThat(dpop.putIfAbsent("jti-1", TTL)).isEqualTo(dev.zt.core.spi.SingleUse.Use.UNAVAILABLE);
+    assertThat(next().degraded()).isTrue();
+
+    server.restart();
+    assertThat(next().degraded()).isFalse(); // no request needed: it asks Redis itself after the reconnect
+    assertThat(dpop.putIfAbsent("jti-1", TTL)).isEqualTo(dev.zt.core.spi.SingleUse.Use.FIRST);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void healthWhenSubscriptionDroppedThenDegradedUntilReconciled() throws Exception {
+    RedisState s = build();
+    s.suspensions(SETTINGS);
+
+    // kill only the subscription connections: the command connection stays up
+    try (var admin = io.lettuce.core.RedisClient.create(server.uri()).connect()) {
+      admin.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+    }
+    assertThat(next().degraded()).isTrue();
+    assertThat(next().degraded()).isFalse();
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void onHealthChangeWhenSetTwiceThenRefused() {
+    RedisState.Builder b = RedisState.builder(server.uri()).onHealthChange(h -> { });
+    assertThatThrownBy(() -> b.onHealthChange(h -> { })).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("onHealthChange");
+  }
+}
