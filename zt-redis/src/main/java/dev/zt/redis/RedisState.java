@@ -54,6 +54,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final double leaseShare;
   private final double localShare;
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
+  private final List<MirroredEntries> mirrors = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
 
   private RedisState(Builder b) {
@@ -122,16 +123,34 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return store;
   }
 
-  /** Source blocks. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The shared source blocks (addresses and networks hashed in Redis): checked from a local mirror, propagated by
+   * pub/sub, reconciled like {@link #suspensions}; a block is enforced here at once and sent without waiting.
+   */
   @Override
   public SourceBlocks sourceBlocks(StoreSettings settings) {
-    return SecurityState.inMemory().sourceBlocks(settings);
+    return new RedisSourceBlocks(mirrored("blk", "an", settings));
   }
 
-  /** Identity flags. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The shared identity flags and trust caps (identities and subjects hashed in Redis): read from a local mirror,
+   * propagated and reconciled like {@link #sourceBlocks}.
+   */
   @Override
   public IdentityFlags identityFlags(StoreSettings settings) {
-    return SecurityState.inMemory().identityFlags(settings);
+    return new RedisIdentityFlags(mirrored("flg", RedisIdentityFlags.SLOTS, settings));
+  }
+
+  private MirroredEntries mirrored(String use, String slots, StoreSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+    subscriptions.add(sub);
+    MirroredEntries store = new MirroredEntries(redis, keys, use, slots, settings, sub, timeout);
+    mirrors.add(store);
+    store.reconcile();
+    long every = reconcileEvery.toMillis();
+    reconciler.scheduleWithFixedDelay(store::reconcile, every, every, TimeUnit.MILLISECONDS);
+    return store;
   }
 
   /** Sliding counters. (Issue 17 in progress: in memory until the Redis store lands.) */
@@ -146,15 +165,22 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return SecurityState.inMemory().rateBuckets(name, settings);
   }
 
-  /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
+  /**
+   * Whether this instance is not in step with Redis: a call failed, a change (a suspension, a block, a flag) waits to
+   * be written, or the last reconciliation failed.
+   */
   public boolean degraded() {
-    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
+    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded)
+        || mirrors.stream().anyMatch(MirroredEntries::degraded);
   }
 
   private void reconcileSoon() {
     if (!reconciler.isShutdown()) {
       for (RedisSuspensions s : suspensions) {
         reconciler.execute(s::reconcile);
+      }
+      for (MirroredEntries m : mirrors) {
+        reconciler.execute(m::reconcile);
       }
     }
   }
