@@ -156,6 +156,7 @@ final class MirroredEntries {
   private final String channel;
   private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   /** The raw key of each hash written here (memory only, for listings). */
   private final Map<String, String> names = new ConcurrentHashMap<>();
   private final Object lock = new Object();
@@ -252,11 +253,18 @@ final class MirroredEntries {
   }
 
   private void sendLater(Change c) {
+    inFlight.incrementAndGet();
     send(c, true).whenComplete((n, e) -> {
       if (e != null) {
         buffer(c);
       }
+      inFlight.decrementAndGet();
     });
+  }
+
+  /** How many changes were sent and not answered yet (each is answered or buffered within the deadline). */
+  int inFlight() {
+    return inFlight.get();
   }
 
   /**

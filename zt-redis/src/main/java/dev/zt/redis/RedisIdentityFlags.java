@@ -26,6 +26,11 @@ final class RedisIdentityFlags implements IdentityFlags {
     this.entries = entries;
   }
 
+  /** The engine, for tests. */
+  MirroredEntries engine() {
+    return entries;
+  }
+
   @Override
   public boolean isEmpty(Flag flag) {
     return entries.isEmpty(slot(flag));

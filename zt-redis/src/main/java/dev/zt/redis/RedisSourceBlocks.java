@@ -25,6 +25,11 @@ final class RedisSourceBlocks implements SourceBlocks {
     this.entries = entries;
   }
 
+  /** The engine, for tests. */
+  MirroredEntries engine() {
+    return entries;
+  }
+
   @Override
   public boolean isEmpty() {
     return entries.isEmpty(ALL) && entries.isEmpty(ANONYMOUS);
