@@ -295,6 +295,10 @@ final class MirroredEntries {
           channel);
       return;
     }
+    if (pending.isEmpty()) {
+      LOG.warn("zt-redis: Redis did not take a change of {}: enforced on this instance, written back when Redis "
+          + "answers again", channel);
+    }
     pending.add(c);
   }
 

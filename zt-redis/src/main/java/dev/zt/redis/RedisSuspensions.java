@@ -286,6 +286,10 @@ final class RedisSuspensions implements Suspensions {
       LOG.warn("zt-redis: {} suspension changes wait for Redis; this one stays on this instance only", MAX_PENDING);
       return;
     }
+    if (pending.isEmpty()) {
+      LOG.warn("zt-redis: Redis did not take a suspension change: enforced on this instance, written back when "
+          + "Redis answers again");
+    }
     pending.add(change);
   }
 
