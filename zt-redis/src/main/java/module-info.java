@@ -1,6 +1,7 @@
 /**
- * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys, suspensions, source blocks
- * and identity flags so far; every call has a deadline and each store fails the way its contract in {@code dev.zt.core.spi} says.
+ * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys, suspensions, source
+ * blocks and identity flags so far; every call has a deadline and each store fails the way its contract in
+ * {@code dev.zt.core.spi} says.
  */
 module dev.zt.redis {
   requires transitive dev.zt.core;
