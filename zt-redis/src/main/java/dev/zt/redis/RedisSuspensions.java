@@ -233,9 +233,11 @@ final class RedisSuspensions implements Suspensions {
   @Override
   public boolean lift(String subject) {
     Change lift = new Change('l', subjectHash(subject), Long.MAX_VALUE, nextSince(), "");
-    boolean had = apply(lift);
-    sendLater(lift);
-    return had;
+    synchronized (lock) {
+      boolean had = apply(lift);
+      sendLater(lift);
+      return had;
+    }
   }
 
   /**
@@ -260,11 +262,17 @@ final class RedisSuspensions implements Suspensions {
   }
 
   private void write(Change change) {
-    apply(change);
-    sendLater(change);
+    synchronized (lock) {
+      apply(change);
+      sendLater(change);
+    }
   }
 
-  /** Sends without waiting; a change Redis does not take within the deadline waits for the next reconciliation. */
+  /**
+   * Sends without waiting; a change Redis does not take within the deadline waits for the next reconciliation. Called
+   * under the lock with the change's apply, so a reconciliation that starts building after the apply has its scan sent
+   * after this change (one connection keeps the order): the scan sees it.
+   */
   private void sendLater(Change change) {
     inFlight.incrementAndGet();
     send(change, true).whenComplete((n, e) -> {
