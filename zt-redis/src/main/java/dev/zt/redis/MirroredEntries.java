@@ -53,6 +53,8 @@ final class MirroredEntries {
 
   private static final Logger LOG = LoggerFactory.getLogger(MirroredEntries.class);
   private static final int MAX_PENDING = 10_000;
+  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
+  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
   /** How long a removal's tombstone stays at least: longer than any entry this instance knows of the key. */
   private static final long TOMBSTONE_MILLIS = Duration.ofHours(1).toMillis();
 
@@ -91,11 +93,16 @@ final class MirroredEntries {
       redis.call('PUBLISH', ARGV[3], ARGV[4])
       return n
       """;
-  /** Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2). */
+  /**
+   * Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2; a key of another
+   * type, which zt never writes: an empty value, ignored as malformed, so it cannot stop a reconciliation).
+   */
   private static final String READ = """
       local out = {}
       for _, k in ipairs(KEYS) do
-        out[#out + 1] = redis.call('GET', k) or ''
+        local v = redis.pcall('GET', k)
+        if type(v) ~= 'string' then v = '' end
+        out[#out + 1] = v
         out[#out + 1] = tostring(redis.call('PTTL', k))
       end
       return out
@@ -156,6 +163,8 @@ final class MirroredEntries {
   private final String channel;
   private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
   private final AtomicLong dropped = new AtomicLong();
+  /** Changes that will not reach Redis, enforced here until they end. */
+  private final ConcurrentLinkedQueue<Change> localOnly = new ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   /** The raw key of each hash written here (memory only, for listings). */
   private final Map<String, String> names = new ConcurrentHashMap<>();
@@ -301,6 +310,7 @@ final class MirroredEntries {
       dropped.incrementAndGet();
       LOG.warn("zt-redis: {} changes of {} wait for Redis; this one stays on this instance only", MAX_PENDING,
           channel);
+      keepHere(c);
       return;
     }
     if (pending.isEmpty()) {
@@ -436,13 +446,13 @@ final class MirroredEntries {
           mirror.tombstones.values().stream().filter(c -> c.untilMillis() > now).forEach(live::add);
         }
         for (Change c : live) {
-          send(c, false);
+          resend(c);
         }
         LOG.info("zt-redis: Redis {} is a new server; re-sent {} changes of {} known here", id, live.size(),
             channel);
       }
       for (Change c; (c = pending.peek()) != null; pending.poll()) {
-        send(c, false);
+        resend(c);
       }
       runId = id;
       synchronized (lock) {
@@ -464,6 +474,9 @@ final class MirroredEntries {
         cursor = page;
       } while (!cursor.isFinished());
       synchronized (lock) {
+        long now = clock.millis();
+        localOnly.removeIf(c -> c.untilMillis() <= now);
+        localOnly.forEach(c -> change(building, c));
         mirror = building;
         building = null;
         names.keySet().retainAll(known());
@@ -538,7 +551,34 @@ final class MirroredEntries {
       throw new IllegalArgumentException("a TTL is positive: " + ttl);
     }
     long now = clock.millis();
-    long ms = ttl.toMillis();
-    return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
+    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
+    return now + ms;
+  }
+
+  /**
+   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
+   * so it never holds up the changes after it nor the reconciliation.
+   */
+  private void resend(Change c) {
+    try {
+      send(c, false);
+    } catch (StateUnavailableException e) {
+      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
+        throw e;
+      }
+      LOG.warn("zt-redis: Redis refused a change of {} ({}); it stays on this instance only", channel,
+          refused.getMessage());
+      keepHere(c);
+    }
+  }
+
+  /**
+   * Keeps a change that will not reach Redis (the buffer is full, Redis refused it) in this instance's mirror: each
+   * reconciliation, which rebuilds the mirror from Redis, applies it again until it ends (at most 10 000 kept).
+   */
+  private void keepHere(Change c) {
+    if (localOnly.size() < MAX_PENDING) {
+      localOnly.add(c);
+    }
   }
 }

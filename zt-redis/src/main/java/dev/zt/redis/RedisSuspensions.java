@@ -51,6 +51,8 @@ final class RedisSuspensions implements Suspensions {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSuspensions.class);
   private static final int MAX_PENDING = 10_000;
+  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
+  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
 
   /**
    * Unless the subject was lifted after the change was made (its tombstone; a tie keeps the suspension), SET the
@@ -72,11 +74,16 @@ final class RedisSuspensions implements Suspensions {
       redis.call('PUBLISH', ARGV[3], ARGV[4])
       return 1
       """;
-  /** Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2). */
+  /**
+   * Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2; a key of another
+   * type, which zt never writes: an empty value, ignored as malformed, so it cannot stop a reconciliation).
+   */
   private static final String READ = """
       local out = {}
       for _, k in ipairs(KEYS) do
-        out[#out + 1] = redis.call('GET', k) or ''
+        local v = redis.pcall('GET', k)
+        if type(v) ~= 'string' then v = '' end
+        out[#out + 1] = v
         out[#out + 1] = tostring(redis.call('PTTL', k))
       end
       return out
@@ -151,6 +158,8 @@ final class RedisSuspensions implements Suspensions {
   /** The raw subject or token key of each hash written here (memory only, for listings). */
   private final Map<String, String> names = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  /** Changes that will not reach Redis, enforced here until they end. */
+  private final ConcurrentLinkedQueue<Change> localOnly = new ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final Object lock = new Object();
   private Suspensions building; // guarded by lock: the mirror a reconciliation is filling, or null
@@ -292,6 +301,7 @@ final class RedisSuspensions implements Suspensions {
     if (pending.size() >= MAX_PENDING) {
       dropped.incrementAndGet();
       LOG.warn("zt-redis: {} suspension changes wait for Redis; this one stays on this instance only", MAX_PENDING);
+      keepHere(change);
       return;
     }
     if (pending.isEmpty()) {
@@ -457,13 +467,13 @@ final class RedisSuspensions implements Suspensions {
         long now = clock.millis();
         for (Change c : live) {
           if (c.type() != 'l' && c.untilMillis() > now) {
-            send(c, false);
+            resend(c);
           }
         }
         LOG.info("zt-redis: Redis {} is a new server; re-sent {} suspensions known here", id, live.size());
       }
       for (Change c; (c = pending.peek()) != null; pending.poll()) {
-        send(c, false);
+        resend(c);
       }
       runId = id;
       synchronized (lock) {
@@ -499,6 +509,9 @@ final class RedisSuspensions implements Suspensions {
         cursor = page;
       } while (!cursor.isFinished());
       synchronized (lock) {
+        long now = clock.millis();
+        localOnly.removeIf(c -> c.untilMillis() <= now);
+        localOnly.forEach(c -> change(buildingKnown, building, c));
         mirror.set(building);
         known = buildingKnown;
         java.util.Set<String> hashes = new java.util.HashSet<>();
@@ -535,8 +548,35 @@ final class RedisSuspensions implements Suspensions {
       throw new IllegalArgumentException("a TTL is positive: " + ttl);
     }
     long now = clock.millis();
-    long ms = ttl.toMillis();
-    return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
+    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
+    return now + ms;
+  }
+
+  /**
+   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
+   * so it never holds up the changes after it nor the reconciliation.
+   */
+  private void resend(Change c) {
+    try {
+      send(c, false);
+    } catch (StateUnavailableException e) {
+      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
+        throw e;
+      }
+      LOG.warn("zt-redis: Redis refused a suspension change ({}); it stays on this instance only",
+          refused.getMessage());
+      keepHere(c);
+    }
+  }
+
+  /**
+   * Keeps a change that will not reach Redis (the buffer is full, Redis refused it) in this instance's mirror: each
+   * reconciliation, which rebuilds the mirror from Redis, applies it again until it ends (at most 10 000 kept).
+   */
+  private void keepHere(Change c) {
+    if (localOnly.size() < MAX_PENDING) {
+      localOnly.add(c);
+    }
   }
 
   private String tokenHash(String tokenKey) {

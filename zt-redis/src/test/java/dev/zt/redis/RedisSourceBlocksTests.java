@@ -199,6 +199,31 @@ class RedisSourceBlocksTests {
   }
 
   @Test
+  void blockWhenTtlIsEndlessThenSharedAndReconciliationGoesOn() {
+    ba.block(ADDRESS, Scope.ALL, "manual", Duration.ofMillis(Long.MAX_VALUE)); // past Redis's expiry range
+
+    Await.until(PROPAGATION, () -> bb.check(ADDRESS, Optional.empty(), false) == Presence.PRESENT, "propagation");
+    assertThat(engine(ba).pending()).isZero();
+    assertThat(engine(ba).reconcile()).isTrue();
+    assertThat(ba.check(ADDRESS, Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
+  void reconcileWhenRedisRefusesABufferedChangeThenDropsItAndGoesOn() {
+    Keys keys = new Keys(namespace);
+    // a key of another type where the block would go: Redis answers the script with an error (WRONGTYPE)
+    rawConnection.sync().sadd(keys.key("blk", "a", keys.hash("blk", ADDRESS)), "x");
+    ba.block(ADDRESS, Scope.ALL, "stuffing.source", TTL);
+    Await.until(PROPAGATION, () -> engine(ba).pending() == 1, "refused and buffered");
+    ba.block("198.51.100.9", Scope.ALL, "stuffing.source", TTL);
+
+    assertThat(engine(ba).reconcile()).isTrue(); // the refused change does not hold up the reconciliation
+    assertThat(engine(ba).pending()).isZero();
+    assertThat(ba.check(ADDRESS, Optional.empty(), false)).isEqualTo(Presence.PRESENT); // still enforced here
+    assertThat(ba.check("198.51.100.9", Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
   void blocksWhenMadeHereThenListedByKeyAndWhenLearnedThenByHash() {
     ba.block(ADDRESS, Scope.ALL, "stuffing.source", TTL);
     Await.until(PROPAGATION, () -> !bb.blocks(Scope.ALL).isEmpty(), "propagation");
