@@ -235,6 +235,14 @@ final class RedisSlidingCounters implements SlidingCounters {
     return degraded;
   }
 
+  /**
+   * Redis answered again (a ping after a reconnect): events go to it from now on, so this store is no longer counted
+   * as degraded even before its next event (a reset it did not take still goes with the key's next event).
+   */
+  void answered() {
+    degraded = false;
+  }
+
   /** Whether every event sent has been answered or has failed (tests wait for it instead of sleeping). */
   boolean settled() {
     if (probing.get() > 0) {

@@ -76,6 +76,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final double leaseShare;
   private final double localShare;
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
+  private final List<MirroredEntries> mirrors = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
   private final List<RedisSlidingCounters> counters = new CopyOnWriteArrayList<>();
   private boolean counterResetsSubscribed; // guarded by this
@@ -137,6 +138,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
         suspensions.forEach(RedisSuspensions::outOfStep); // until the reconciliation after the reconnect
+        mirrors.forEach(MirroredEntries::outOfStep);
         health.checkSoon();
       }
     });
@@ -229,6 +231,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private void ping() {
     try {
       redis.call("ping", r -> r.ping());
+      counters.forEach(RedisSlidingCounters::answered);
     } catch (dev.zt.core.spi.StateUnavailableException e) {
       // still down: the health stays degraded
     }
@@ -267,17 +270,41 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return store;
   }
 
-  /** Source blocks. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The shared source blocks (addresses and networks hashed in Redis): checked from a local mirror, propagated by
+   * pub/sub, reconciled like {@link #suspensions}; a block is enforced here at once and sent without waiting.
+   */
   @Override
   public SourceBlocks sourceBlocks(StoreSettings settings) {
-    return SecurityState.inMemory().sourceBlocks(settings);
+    return new RedisSourceBlocks(mirrored("blk", "an", settings));
   }
 
-  /** Identity flags. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The shared identity flags and trust caps (identities and subjects hashed in Redis): read from a local mirror,
+   * propagated and reconciled like {@link #sourceBlocks}.
+   */
   @Override
   public IdentityFlags identityFlags(StoreSettings settings) {
-    return SecurityState.inMemory().identityFlags(settings);
+    return new RedisIdentityFlags(mirrored("flg", RedisIdentityFlags.SLOTS, settings));
   }
+
+  private MirroredEntries mirrored(String use, String slots, StoreSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    MirroredEntries store = new MirroredEntries(redis, keys, use, slots, settings, timeout);
+    subscribe(store::subscribe);
+    if (connection != null) {
+      store.reconcile();
+    }
+    mirrors.add(store); // after its first reconciliation: a health check meanwhile does not count it yet
+    health.checkSoon();
+    long every = reconcileEvery.toMillis();
+    reconciler.scheduleWithFixedDelay(() -> {
+      store.reconcile();
+      health.check();
+    }, every, every, TimeUnit.MILLISECONDS);
+    return store;
+  }
+
 
   /**
    * The sliding counters {@code name}, shared by the fleet: answered at once from what this instance knows (its own
@@ -373,7 +400,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
     if (waiting > 0) {
       return Optional.of(waiting + " changes made here wait to be written back");
     }
-    if (suspensions.stream().anyMatch(s -> !s.inStep())) {
+    if (suspensions.stream().anyMatch(s -> !s.inStep()) || mirrors.stream().anyMatch(m -> !m.inStep())) {
       return Optional.of("the reconciliation with Redis has not completed");
     }
     if (counters.stream().anyMatch(RedisSlidingCounters::degraded)) {
@@ -383,7 +410,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
   }
 
   private int changesWaiting() {
-    return suspensions.stream().mapToInt(RedisSuspensions::pending).sum();
+    return suspensions.stream().mapToInt(RedisSuspensions::pending).sum()
+        + mirrors.stream().mapToInt(MirroredEntries::pending).sum();
   }
 
   private void reconcileSoon() {
@@ -391,6 +419,9 @@ public final class RedisState implements SecurityState, AutoCloseable {
       reconciler.execute(this::ping); // so a state without mirrored stores learns that Redis answers again
       for (RedisSuspensions s : suspensions) {
         reconciler.execute(s::reconcile);
+      }
+      for (MirroredEntries m : mirrors) {
+        reconciler.execute(m::reconcile);
       }
       health.checkSoon();
     } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -19,10 +19,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +38,21 @@ import org.slf4j.LoggerFactory;
  * it on {@code <ns>:sus} in one script, and every instance applies the message to its mirror. {@link #check} reads
  * only the mirror, so it never waits on Redis and an outage never forgets what is known here. A periodic
  * {@link #reconcile} rebuilds the mirror from a scan of the keys, which heals a missed message (a dropped
- * subscription, a lift during an outage). A write Redis does not take is applied to the mirror, kept and written back
- * by the next reconciliation, and reported by {@link StateUnavailableException}.
+ * subscription, a lift during an outage). Writes never wait on Redis (countermeasures write from gates and from the
+ * answer's report, on a Netty event loop too): a change is applied to the mirror, then sent with the asynchronous API
+ * within the deadline; one Redis does not take is kept and written back by the next reconciliation, and
+ * {@link #degraded} says so meanwhile.
  *
- * <p>Keys and messages carry hashes only; {@link #subjects()} and {@link #tokens()} list those hashes.
+ * <p>Keys and messages carry hashes only. {@link #subjects()} and {@link #tokens()} list an entry made on this
+ * instance by its subject or token key (remembered here, in memory only) and one learned from another instance by its
+ * hash.
  */
 final class RedisSuspensions implements Suspensions {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSuspensions.class);
   private static final int MAX_PENDING = 10_000;
+  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
+  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
 
   /**
    * Unless the subject was lifted after the change was made (its tombstone; a tie keeps the suspension), SET the
@@ -63,25 +74,49 @@ final class RedisSuspensions implements Suspensions {
       redis.call('PUBLISH', ARGV[3], ARGV[4])
       return 1
       """;
-  /** Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2). */
+  /**
+   * Each key's value and remaining milliseconds, as strings (a missing key: an empty value and -2; a key of another
+   * type, which zt never writes: an empty value, ignored as malformed, so it cannot stop a reconciliation).
+   */
   private static final String READ = """
       local out = {}
       for _, k in ipairs(KEYS) do
-        out[#out + 1] = redis.call('GET', k) or ''
+        local v = redis.pcall('GET', k)
+        if type(v) ~= 'string' then v = '' end
+        out[#out + 1] = v
         out[#out + 1] = tostring(redis.call('PTTL', k))
       end
       return out
       """;
   /**
-   * DEL the subject's suspension, revocation and every token indexed under it; leave a tombstone (the lift's time) so
-   * a suspension made before the lift and re-sent later (after a Redis restart) stays lifted; PUBLISH the lift.
+   * DEL the subject's suspension, revocation and every token indexed under it that were made before the lift (a
+   * suspension made after it stays: a lift written back late never undoes a later decision; a tie keeps the
+   * suspension); leave a tombstone (the latest lift's time) so a suspension made before the lift and re-sent later
+   * (after a Redis restart) stays lifted; PUBLISH the lift.
    * KEYS: suspension, revocation, index, tombstone. ARGV: token key prefix, channel, message, lifted at, tombstone ms.
    */
   private static final String LIFT = """
-      local n = redis.call('DEL', KEYS[1], KEYS[2])
-      for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do n = n + redis.call('DEL', ARGV[1] .. m) end
-      redis.call('DEL', KEYS[3])
-      redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5])
+      local at = tonumber(ARGV[4])
+      local function older(k)
+        local v = redis.call('GET', k)
+        if not v then return false end
+        local s = tonumber(string.match(v, '^(%d+)'))
+        return (not s) or s < at
+      end
+      local n = 0
+      if older(KEYS[1]) then n = n + redis.call('DEL', KEYS[1]) end
+      if older(KEYS[2]) then n = n + redis.call('DEL', KEYS[2]) end
+      for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+        local k = ARGV[1] .. m
+        if redis.call('EXISTS', k) == 0 then
+          redis.call('SREM', KEYS[3], m)
+        elseif older(k) then
+          n = n + redis.call('DEL', k)
+          redis.call('SREM', KEYS[3], m)
+        end
+      end
+      local t = redis.call('GET', KEYS[4])
+      if not t or tonumber(t) < at then redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5]) end
       redis.call('PUBLISH', ARGV[2], ARGV[3])
       return n
       """;
@@ -121,7 +156,12 @@ final class RedisSuspensions implements Suspensions {
   private final String channel;
   private final AtomicReference<Suspensions> mirror;
   private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
+  /** The raw subject or token key of each hash written here (memory only, for listings). */
+  private final Map<String, String> names = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  /** Changes that will not reach Redis, enforced here until they end. */
+  private final ConcurrentLinkedQueue<Change> localOnly = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final Object lock = new Object();
   private Suspensions building; // guarded by lock: the mirror a reconciliation is filling, or null
   /** The changes in force in the mirror, by kind and hash: re-sent when Redis comes back empty. Guarded by lock. */
@@ -182,12 +222,16 @@ final class RedisSuspensions implements Suspensions {
 
   @Override
   public List<Entry> subjects() {
-    return mirror.get().subjects();
+    return named(mirror.get().subjects());
   }
 
   @Override
   public List<Entry> tokens() {
-    return mirror.get().tokens();
+    return named(mirror.get().tokens());
+  }
+
+  private List<Entry> named(List<Entry> hashed) {
+    return hashed.stream().map(e -> new Entry(names.getOrDefault(e.key(), e.key()), e.rule(), e.until())).toList();
   }
 
   // ---- writes: the mirror first (enforced here whatever Redis says), then Redis
@@ -195,11 +239,13 @@ final class RedisSuspensions implements Suspensions {
   @Override
   public void suspendToken(String tokenKey, Optional<String> subject, String rule, Duration ttl) {
     String subjectHash = subject.map(this::subjectHash).orElse("");
+    names.put(tokenHash(tokenKey), tokenKey);
     write(new Change('t', tokenHash(tokenKey), until(ttl), nextSince(), subjectHash + "\n" + rule));
   }
 
   @Override
   public void suspendSubject(String subject, String rule, Duration ttl) {
+    names.put(subjectHash(subject), subject);
     write(new Change('s', subjectHash(subject), until(ttl), nextSince(), rule));
   }
 
@@ -211,12 +257,10 @@ final class RedisSuspensions implements Suspensions {
   @Override
   public boolean lift(String subject) {
     Change lift = new Change('l', subjectHash(subject), Long.MAX_VALUE, nextSince(), "");
-    boolean had = apply(lift);
-    try {
-      return send(lift) | had;
-    } catch (StateUnavailableException e) {
-      buffer(lift);
-      throw e;
+    synchronized (lock) {
+      boolean had = apply(lift);
+      sendLater(lift);
+      return had;
     }
   }
 
@@ -252,27 +296,51 @@ final class RedisSuspensions implements Suspensions {
   }
 
   private void write(Change change) {
-    apply(change);
-    try {
-      send(change);
-    } catch (StateUnavailableException e) {
-      buffer(change);
-      throw new StateUnavailableException("suspension enforced on this instance only; written back when Redis "
-          + "answers again", e);
+    synchronized (lock) {
+      apply(change);
+      sendLater(change);
     }
+  }
+
+  /**
+   * Sends without waiting; a change Redis does not take within the deadline waits for the next reconciliation. Called
+   * under the lock with the change's apply, so a reconciliation that starts building after the apply has its scan sent
+   * after this change (one connection keeps the order): the scan sees it.
+   */
+  private void sendLater(Change change) {
+    inFlight.incrementAndGet();
+    send(change, true).whenComplete((n, e) -> {
+      if (e != null) {
+        buffer(change);
+      }
+      inFlight.decrementAndGet();
+    });
+  }
+
+  /** How many changes were sent and not answered yet (each is answered or buffered within the deadline). */
+  int inFlight() {
+    return inFlight.get();
   }
 
   private void buffer(Change change) {
     if (pending.size() >= MAX_PENDING) {
       dropped.incrementAndGet();
       LOG.warn("zt-redis: {} suspension changes wait for Redis; this one stays on this instance only", MAX_PENDING);
+      keepHere(change);
       return;
+    }
+    if (pending.isEmpty()) {
+      LOG.warn("zt-redis: Redis did not take a suspension change: enforced on this instance, written back when "
+          + "Redis answers again");
     }
     pending.add(change);
   }
 
-  /** Sends one change to Redis (set/delete + publish); returns whether a lift removed something. */
-  private boolean send(Change c) {
+  /**
+   * Sends one change to Redis (set/delete + publish), {@code async}: without waiting; the stage says how many keys a
+   * lift removed.
+   */
+  private CompletableFuture<Long> send(Change c, boolean async) {
     long now = clock.millis();
     String message = c.message(now);
     String subject = c.subject();
@@ -288,13 +356,12 @@ final class RedisSuspensions implements Suspensions {
       String[] k = {keys.key("sus", "s", subject), keys.key("sus", "r", subject), keys.key("sus", "x", subject),
           keys.key("sus", "l", subject)};
       String ms = Long.toString(tombstone);
-      Long n = redis.call("lift", r -> r.eval(LIFT, ScriptOutputType.INTEGER, k, keys.key("sus", "t", ""), channel,
+      return call("lift", async, r -> r.eval(LIFT, ScriptOutputType.INTEGER, k, keys.key("sus", "t", ""), channel,
           message, Long.toString(c.since()), ms));
-      return n != null && n > 0;
     }
     long ttl = c.untilMillis() - now;
     if (ttl <= 0) {
-      return false; // ended while it waited
+      return CompletableFuture.completedFuture(0L); // ended while it waited
     }
     String key = keys.key("sus", String.valueOf(c.type()), c.hash());
     // a subject's tombstone is checked for every change a lift would find; only tokens are indexed under it
@@ -302,9 +369,13 @@ final class RedisSuspensions implements Suspensions {
     String index = c.type() == 't' && !subject.isEmpty() ? keys.key("sus", "x", subject) : tombstone;
     String member = subject.isEmpty() ? "" : c.hash();
     String[] k = {key, index, tombstone};
-    redis.call("suspend", r -> r.eval(SUSPEND, ScriptOutputType.INTEGER, k, c.since() + "\n" + c.value(),
+    return call("suspend", async, r -> r.eval(SUSPEND, ScriptOutputType.INTEGER, k, c.since() + "\n" + c.value(),
         Long.toString(ttl), channel, message, member, Long.toString(c.since())));
-    return false;
+  }
+
+  private CompletableFuture<Long> call(String what, boolean async,
+      Function<RedisAsyncCommands<String, String>, RedisFuture<Long>> command) {
+    return async ? redis.send(what, command) : CompletableFuture.completedFuture(redis.call(what, command));
   }
 
   // ---- the mirror
@@ -342,7 +413,9 @@ final class RedisSuspensions implements Suspensions {
 
   /**
    * Applies {@code c} unless a later change of the same entry is known: a message that arrives late (this instance's
-   * own lift published before a new suspension of the subject) never undoes what was decided after it.
+   * own lift published before a new suspension of the subject) never undoes what was decided after it. The same
+   * change seen again (this instance's own message, a re-send) keeps the end it had: a message's TTL is counted from
+   * its arrival, so taking it again would extend the entry.
    */
   private boolean change(Map<String, Change> known, Suspensions to, Change c) {
     lastSince = Math.max(lastSince, c.since());
@@ -360,7 +433,7 @@ final class RedisSuspensions implements Suspensions {
     }
     Change old = known.get(c.type() + c.hash());
     Change lifted = c.subject().isEmpty() ? null : known.get("l" + c.subject());
-    if (old != null && old.since() > c.since() || lifted != null && lifted.since() > c.since()) {
+    if (old != null && old.since() >= c.since() || lifted != null && lifted.since() > c.since()) {
       return false;
     }
     record(known, c);
@@ -419,13 +492,13 @@ final class RedisSuspensions implements Suspensions {
         long now = clock.millis();
         for (Change c : live) {
           if (c.type() != 'l' && c.untilMillis() > now) {
-            send(c);
+            resend(c);
           }
         }
         LOG.info("zt-redis: Redis {} is a new server; re-sent {} suspensions known here", id, live.size());
       }
       for (Change c; (c = pending.peek()) != null; pending.poll()) {
-        send(c);
+        resend(c);
       }
       runId = id;
       synchronized (lock) {
@@ -437,13 +510,13 @@ final class RedisSuspensions implements Suspensions {
       do {
         ScanCursor from = cursor;
         KeyScanCursor<String> page = redis.call("scan", r -> r.scan(from, match));
-        List<String> names = page.getKeys().stream().filter(k -> "tsr".indexOf(kind(k)) >= 0).toList();
-        if (!names.isEmpty()) {
-          String[] k = names.toArray(String[]::new);
+        List<String> found = page.getKeys().stream().filter(k -> "tsr".indexOf(kind(k)) >= 0).toList();
+        if (!found.isEmpty()) {
+          String[] k = found.toArray(String[]::new);
           List<Object> read = redis.call("read", r -> r.eval(READ, ScriptOutputType.MULTI, k));
           long now = clock.millis();
-          for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
+          for (int i = 0; i < found.size(); i++) {
+            String name = found.get(i);
             long ttl = Long.parseLong(String.valueOf(read.get(2 * i + 1)));
             if (ttl > 0) {
               String hash = name.substring(name.lastIndexOf(':') + 1);
@@ -461,8 +534,14 @@ final class RedisSuspensions implements Suspensions {
         cursor = page;
       } while (!cursor.isFinished());
       synchronized (lock) {
+        long now = clock.millis();
+        localOnly.removeIf(c -> c.untilMillis() <= now);
+        localOnly.forEach(c -> change(buildingKnown, building, c));
         mirror.set(building);
         known = buildingKnown;
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        known.values().forEach(c -> hashes.add(c.hash()));
+        names.keySet().retainAll(hashes);
         building = null;
         buildingKnown = null;
       }
@@ -494,8 +573,35 @@ final class RedisSuspensions implements Suspensions {
       throw new IllegalArgumentException("a TTL is positive: " + ttl);
     }
     long now = clock.millis();
-    long ms = ttl.toMillis();
-    return ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
+    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
+    return now + ms;
+  }
+
+  /**
+   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
+   * so it never holds up the changes after it nor the reconciliation.
+   */
+  private void resend(Change c) {
+    try {
+      send(c, false);
+    } catch (StateUnavailableException e) {
+      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
+        throw e;
+      }
+      LOG.warn("zt-redis: Redis refused a suspension change ({}); it stays on this instance only",
+          refused.getMessage());
+      keepHere(c);
+    }
+  }
+
+  /**
+   * Keeps a change that will not reach Redis (the buffer is full, Redis refused it) in this instance's mirror: each
+   * reconciliation, which rebuilds the mirror from Redis, applies it again until it ends (at most 10 000 kept).
+   */
+  private void keepHere(Change c) {
+    if (localOnly.size() < MAX_PENDING) {
+      localOnly.add(c);
+    }
   }
 
   private String tokenHash(String tokenKey) {

@@ -7,8 +7,8 @@ import dev.zt.core.spi.Presence;
 import dev.zt.core.spi.RateBucket;
 import dev.zt.core.spi.RateBuckets;
 import dev.zt.core.spi.SingleUse;
+import dev.zt.core.spi.SourceBlocks;
 import dev.zt.core.spi.SingleUse.Use;
-import dev.zt.core.spi.StateUnavailableException;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import java.time.Clock;
@@ -62,6 +62,10 @@ class RedisStartupTests {
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
     SingleUse dpop = state.singleUse("dpop", SETTINGS);
     Suspensions suspensions = state.suspensions(SETTINGS);
+    // every other store opens too, without Redis: subscribed and reconciled once it answers
+    SourceBlocks blocks = state.sourceBlocks(SETTINGS);
+    state.identityFlags(SETTINGS);
+    assertThat(state.slidingCounters("detect", SETTINGS).add("k", Duration.ofMinutes(1))).isEqualTo(1);
 
     RedisHealth degraded = events.poll(RECOVERY_SECONDS, TimeUnit.SECONDS);
     assertThat(degraded).isNotNull();
@@ -70,10 +74,11 @@ class RedisStartupTests {
     assertThat(state.degraded()).isTrue();
     assertThat(dpop.putIfAbsent("jti-1", TTL)).isEqualTo(Use.UNAVAILABLE); // fails closed, never FIRST
     assertThat(suspensions.isEmpty()).isTrue(); // empty until the first reconciliation
-    assertThatThrownBy(() -> suspensions.suspendSubject("mallory", "detect.sqli", TTL))
-        .isInstanceOf(StateUnavailableException.class);
+    suspensions.suspendSubject("mallory", "detect.sqli", TTL); // never waits nor throws: enforced here, buffered
     assertThat(suspensions.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.PRESENT);
-    assertThat(state.health().changesWaiting()).isEqualTo(1);
+    blocks.block("198.51.100.7", SourceBlocks.Scope.ALL, "detect.stuffing", TTL);
+    assertThat(blocks.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+    assertThat(state.health().changesWaiting()).isEqualTo(2);
 
     long up = System.nanoTime();
     server.restart();
@@ -88,6 +93,8 @@ class RedisStartupTests {
     // what it enforced while down was written back: another instance sees it
     other = RedisState.builder(server.uri()).requireConnectionAtStart().build();
     assertThat(other.suspensions(SETTINGS).check("t", Optional.of("mallory"), Optional.empty()))
+        .isEqualTo(Presence.PRESENT);
+    assertThat(other.sourceBlocks(SETTINGS).check("198.51.100.7", Optional.empty(), false))
         .isEqualTo(Presence.PRESENT);
     // and it receives what others publish (subscribed after the start)
     other.suspensions(SETTINGS).suspendSubject("eve", "detect.sqli", TTL);
