@@ -104,6 +104,10 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_SERVER} and the mTLS listener stay environment variables. Check a file before deploying it with the
  *       {@code zt} CLI ({@code java -jar zt-cli/target/zt.jar check|test|explain|diff}, docs/cli.md). See
  *       {@link #startFromPolicyFile}.</li>
+ *   <li>With {@code ZT_REDIS_URL} ({@code redis://host:port}, {@code rediss://} for TLS, credentials in the URL),
+ *       optional {@code ZT_REDIS_NAMESPACE} (default {@code zt}) and {@code ZT_REDIS_TIMEOUT_MS} (default 100), the
+ *       bearer listener keeps its suspensions, blocks, flags, detector counters and rate limits in Redis, shared with
+ *       every instance of the namespace, in both modes above (see {@link RedisSettings}, {@link SharedState}).</li>
  *   <li>Orders have owners: {@code POST /orders} stores one owned by the caller's {@code sub} (201, {@code Location});
  *       {@code GET /orders} lists the caller's own (all of them for role {@code admin}); {@code GET /orders/{id}} is
  *       404 for an unknown id, else zt's object check decides (the owner or role {@code admin}; then the PDP, if
