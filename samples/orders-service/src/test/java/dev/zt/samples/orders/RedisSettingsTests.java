@@ -159,6 +159,43 @@ class RedisSettingsTests {
     }
   }
 
+  /** The ACL of docs/deployment.md: the namespace's keys and channels, every command but the dangerous ones. */
+  static final List<String> DEPLOYMENT_ACL = List.of("--user", "orders", "on", ">" + SECRET, "~orders-prod:*",
+      "&orders-prod:*", "+@all", "-@dangerous", "+info", "--user", "default", "off");
+
+  @Test
+  void connectWhenAclUserOfTheDeploymentPageThenStoresWorkWithinItsNamespace() {
+    try (RedisServerProcess redis = RedisServerProcess.start(DEPLOYMENT_ACL)) {
+      String url = "redis://orders:" + SECRET + "@127.0.0.1:" + redis.port();
+      RedisSettings settings = RedisSettings.fromEnvironment(env("ZT_REDIS_URL", url, "ZT_REDIS_NAMESPACE",
+          "orders-prod")).orElseThrow();
+      dev.zt.core.spi.StoreSettings store = new dev.zt.core.spi.StoreSettings(java.time.Clock.systemUTC(), 1000);
+      try (RedisState one = settings.connect(); RedisState two = settings.connect()) {
+        dev.zt.core.spi.Suspensions a = one.suspensions(store);
+        dev.zt.core.spi.Suspensions b = two.suspensions(store);
+        a.suspendToken("jti-acl", Optional.of("alice"), "test", Duration.ofMinutes(1));
+        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (b.check("jti-acl", Optional.of("alice"), Optional.empty()) != dev.zt.core.spi.Presence.PRESENT) {
+          assertThat(System.nanoTime()).as("the suspension reaching the other state").isLessThan(end);
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(one.singleUse("dpop", store).putIfAbsent("jti-1", Duration.ofSeconds(5)))
+            .isEqualTo(dev.zt.core.spi.SingleUse.Use.FIRST);
+        assertThat(one.degraded()).isFalse();
+      }
+      // another namespace is outside the user's keys: its calls are refused, never silently shared
+      RedisSettings other = RedisSettings.fromEnvironment(env("ZT_REDIS_URL", url, "ZT_REDIS_NAMESPACE", "other"))
+          .orElseThrow();
+      dev.zt.core.spi.StoreSettings store2 = new dev.zt.core.spi.StoreSettings(java.time.Clock.systemUTC(), 1000);
+      try (RedisState state = other.connect()) {
+        assertThat(state.singleUse("dpop", store2).putIfAbsent("jti-1", Duration.ofSeconds(5)))
+            .isEqualTo(dev.zt.core.spi.SingleUse.Use.UNAVAILABLE);
+      } catch (IllegalStateException refusedAtStart) {
+        assertThat(refusedAtStart).hasMessageStartingWith("ZT_REDIS_URL").hasMessageNotContaining(SECRET);
+      }
+    }
+  }
+
   @Test
   void mainWhenRedisDoesNotAnswerThenExitsTwoNamingTheVariableWithoutThePassword(@TempDir Path dir)
       throws Exception {
