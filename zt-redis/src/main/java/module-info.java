@@ -5,6 +5,7 @@
 module dev.zt.redis {
   requires transitive dev.zt.core;
   requires lettuce.core;
+  requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
   exports dev.zt.redis;

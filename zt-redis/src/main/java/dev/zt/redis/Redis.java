@@ -5,6 +5,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,7 +39,34 @@ final class Redis {
     }
   }
 
-  private StateUnavailableException unavailable(String what, Exception e, RedisFuture<?> future) {
+  /**
+   * Sends one command without waiting for it: for a caller that must not block (a Netty event loop). The returned
+   * stage completes within the deadline, exceptionally with {@link StateUnavailableException} when Redis does not
+   * answer; its callbacks run on Lettuce's I/O thread or the JDK's delayer, so they must not block either.
+   */
+  <T> CompletableFuture<T> send(String what, Function<RedisAsyncCommands<String, String>, RedisFuture<T>> command) {
+    CompletableFuture<T> sent;
+    try {
+      sent = command.apply(connection.async()).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(unavailable(what, e, null));
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    sent.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+      if (e == null) {
+        failing = false;
+        out.complete(v);
+      } else {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause() : e;
+        out.completeExceptionally(unavailable(what, cause instanceof Exception x ? x
+            : new RuntimeException(cause), sent));
+      }
+    });
+    return out;
+  }
+
+  private StateUnavailableException unavailable(String what, Exception e, java.util.concurrent.Future<?> future) {
     failing = true;
     if (future != null) {
       future.cancel(true);

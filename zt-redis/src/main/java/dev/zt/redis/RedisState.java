@@ -6,6 +6,7 @@ import dev.zt.core.spi.SecurityState;
 import dev.zt.core.spi.SingleUse;
 import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.SourceBlocks;
+import dev.zt.core.spi.StateUnavailableException;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import io.lettuce.core.ClientOptions;
@@ -15,6 +16,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -54,7 +56,10 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final double leaseShare;
   private final double localShare;
   private final List<RedisSuspensions> suspensions = new CopyOnWriteArrayList<>();
+  private final List<MirroredEntries> mirrors = new CopyOnWriteArrayList<>();
   private final List<StatefulRedisPubSubConnection<String, String>> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<RedisSlidingCounters> counters = new CopyOnWriteArrayList<>();
+  private StatefulRedisPubSubConnection<String, String> counterResets; // guarded by this
 
   private RedisState(Builder b) {
     this.keys = new Keys(b.namespace);
@@ -122,39 +127,105 @@ public final class RedisState implements SecurityState, AutoCloseable {
     return store;
   }
 
-  /** Source blocks. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The shared source blocks (addresses and networks hashed in Redis): checked from a local mirror, propagated by
+   * pub/sub, reconciled like {@link #suspensions}; a block is enforced here at once and sent without waiting.
+   */
   @Override
   public SourceBlocks sourceBlocks(StoreSettings settings) {
-    return SecurityState.inMemory().sourceBlocks(settings);
+    return new RedisSourceBlocks(mirrored("blk", "an", settings));
   }
 
-  /** Identity flags. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /**
+   * The shared identity flags and trust caps (identities and subjects hashed in Redis): read from a local mirror,
+   * propagated and reconciled like {@link #sourceBlocks}.
+   */
   @Override
   public IdentityFlags identityFlags(StoreSettings settings) {
-    return SecurityState.inMemory().identityFlags(settings);
+    return new RedisIdentityFlags(mirrored("flg", RedisIdentityFlags.SLOTS, settings));
   }
 
-  /** Sliding counters. (Issue 17 in progress: in memory until the Redis store lands.) */
+  private MirroredEntries mirrored(String use, String slots, StoreSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+    subscriptions.add(sub);
+    MirroredEntries store = new MirroredEntries(redis, keys, use, slots, settings, sub, timeout);
+    mirrors.add(store);
+    store.reconcile();
+    long every = reconcileEvery.toMillis();
+    reconciler.scheduleWithFixedDelay(store::reconcile, every, every, TimeUnit.MILLISECONDS);
+    return store;
+  }
+
+  /**
+   * The sliding counters {@code name}, shared by the fleet: answered at once from what this instance knows (its own
+   * events and the fleet's counts Redis last answered), each event sent to Redis without waiting; resets are
+   * published to every instance. On Redis trouble it counts locally.
+   */
   @Override
   public SlidingCounters slidingCounters(String name, StoreSettings settings) {
-    return SecurityState.inMemory().slidingCounters(name, settings);
+    Objects.requireNonNull(settings, "settings");
+    RedisSlidingCounters store = new RedisSlidingCounters(connection, keys, name, settings, counterChannel());
+    counters.add(store);
+    return store;
   }
 
-  /** Rate buckets. (Issue 17 in progress: in memory until the Redis store lands.) */
+  /** The channel counter resets are published on; subscribed once, when the first counters are opened. */
+  private synchronized String counterChannel() {
+    String channel = keys.key("cnt");
+    if (counterResets == null) {
+      StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+      subscriptions.add(sub);
+      sub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String from, String message) {
+          if (channel.equals(from)) {
+            counters.forEach(c -> c.received(message));
+          }
+        }
+      });
+      try {
+        sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        throw new StateUnavailableException("cannot subscribe to " + channel, e);
+      }
+      counterResets = sub;
+    }
+    return channel;
+  }
+
+  /**
+   * Rate buckets shared by the fleet: a token-bucket script per key, spent through local leases of
+   * {@link Builder#leaseShare} of a limit, and a local share ({@link Builder#localShare}) of each limit while Redis is
+   * down. The validation budgets ({@code budget.*}) stay per instance: they bound this instance's signature work, and
+   * are taken on the caller's thread (an event loop included), which must not wait on Redis.
+   */
   @Override
   public RateBuckets rateBuckets(String name, StoreSettings settings) {
-    return SecurityState.inMemory().rateBuckets(name, settings);
+    Objects.requireNonNull(settings, "settings");
+    if (name.startsWith("budget.")) {
+      return SecurityState.inMemory().rateBuckets(name, settings);
+    }
+    return new RedisRateBuckets(redis, keys, name, settings, leaseShare, localShare);
   }
 
-  /** Whether this instance is not in step with Redis: a call failed, or a suspension change waits to be written. */
+  /**
+   * Whether this instance is not in step with Redis: a call failed, a change (a suspension, a block, a flag) waits to
+   * be written, or the last reconciliation failed.
+   */
   public boolean degraded() {
-    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded);
+    return redis.failing() || suspensions.stream().anyMatch(RedisSuspensions::degraded)
+        || mirrors.stream().anyMatch(MirroredEntries::degraded)
+        || counters.stream().anyMatch(RedisSlidingCounters::degraded);
   }
 
   private void reconcileSoon() {
     if (!reconciler.isShutdown()) {
       for (RedisSuspensions s : suspensions) {
         reconciler.execute(s::reconcile);
+      }
+      for (MirroredEntries m : mirrors) {
+        reconciler.execute(m::reconcile);
       }
     }
   }

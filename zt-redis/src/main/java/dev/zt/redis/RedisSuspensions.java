@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * subscription, a lift during an outage). A write Redis does not take is applied to the mirror, kept and written back
  * by the next reconciliation, and reported by {@link StateUnavailableException}.
  *
- * <p>Keys and messages carry hashes only; {@link #subjects()} and {@link #tokens()} list those hashes.
+ * <p>Keys and messages carry hashes only. {@link #subjects()} and {@link #tokens()} list an entry made on this
+ * instance by its subject or token key (remembered here, in memory only) and one learned from another instance by its
+ * hash.
  */
 final class RedisSuspensions implements Suspensions {
 
@@ -120,6 +123,8 @@ final class RedisSuspensions implements Suspensions {
   private final String channel;
   private final AtomicReference<Suspensions> mirror;
   private final ConcurrentLinkedQueue<Change> pending = new ConcurrentLinkedQueue<>();
+  /** The raw subject or token key of each hash written here (memory only, for listings). */
+  private final Map<String, String> names = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private final Object lock = new Object();
   private Suspensions building; // guarded by lock: the mirror a reconciliation is filling, or null
@@ -167,12 +172,16 @@ final class RedisSuspensions implements Suspensions {
 
   @Override
   public List<Entry> subjects() {
-    return mirror.get().subjects();
+    return named(mirror.get().subjects());
   }
 
   @Override
   public List<Entry> tokens() {
-    return mirror.get().tokens();
+    return named(mirror.get().tokens());
+  }
+
+  private List<Entry> named(List<Entry> hashed) {
+    return hashed.stream().map(e -> new Entry(names.getOrDefault(e.key(), e.key()), e.rule(), e.until())).toList();
   }
 
   // ---- writes: the mirror first (enforced here whatever Redis says), then Redis
@@ -180,11 +189,13 @@ final class RedisSuspensions implements Suspensions {
   @Override
   public void suspendToken(String tokenKey, Optional<String> subject, String rule, Duration ttl) {
     String subjectHash = subject.map(this::subjectHash).orElse("");
+    names.put(tokenHash(tokenKey), tokenKey);
     write(new Change('t', tokenHash(tokenKey), until(ttl), nextSince(), subjectHash + "\n" + rule));
   }
 
   @Override
   public void suspendSubject(String subject, String rule, Duration ttl) {
+    names.put(subjectHash(subject), subject);
     write(new Change('s', subjectHash(subject), until(ttl), nextSince(), rule));
   }
 
@@ -317,7 +328,9 @@ final class RedisSuspensions implements Suspensions {
 
   /**
    * Applies {@code c} unless a later change of the same entry is known: a message that arrives late (this instance's
-   * own lift published before a new suspension of the subject) never undoes what was decided after it.
+   * own lift published before a new suspension of the subject) never undoes what was decided after it. The same
+   * change seen again (this instance's own message, a re-send) keeps the end it had: a message's TTL is counted from
+   * its arrival, so taking it again would extend the entry.
    */
   private boolean change(Map<String, Change> known, Suspensions to, Change c) {
     lastSince = Math.max(lastSince, c.since());
@@ -335,7 +348,7 @@ final class RedisSuspensions implements Suspensions {
     }
     Change old = known.get(c.type() + c.hash());
     Change lifted = c.subject().isEmpty() ? null : known.get("l" + c.subject());
-    if (old != null && old.since() > c.since() || lifted != null && lifted.since() > c.since()) {
+    if (old != null && old.since() >= c.since() || lifted != null && lifted.since() > c.since()) {
       return false;
     }
     record(known, c);
@@ -412,13 +425,13 @@ final class RedisSuspensions implements Suspensions {
       do {
         ScanCursor from = cursor;
         KeyScanCursor<String> page = redis.call("scan", r -> r.scan(from, match));
-        List<String> names = page.getKeys().stream().filter(k -> "tsr".indexOf(kind(k)) >= 0).toList();
-        if (!names.isEmpty()) {
-          String[] k = names.toArray(String[]::new);
+        List<String> found = page.getKeys().stream().filter(k -> "tsr".indexOf(kind(k)) >= 0).toList();
+        if (!found.isEmpty()) {
+          String[] k = found.toArray(String[]::new);
           List<Object> read = redis.call("read", r -> r.eval(READ, ScriptOutputType.MULTI, k));
           long now = clock.millis();
-          for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
+          for (int i = 0; i < found.size(); i++) {
+            String name = found.get(i);
             long ttl = Long.parseLong(String.valueOf(read.get(2 * i + 1)));
             if (ttl > 0) {
               String hash = name.substring(name.lastIndexOf(':') + 1);
@@ -438,6 +451,9 @@ final class RedisSuspensions implements Suspensions {
       synchronized (lock) {
         mirror.set(building);
         known = buildingKnown;
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        known.values().forEach(c -> hashes.add(c.hash()));
+        names.keySet().retainAll(hashes);
         building = null;
         buildingKnown = null;
       }

@@ -3,12 +3,15 @@ package dev.zt.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zt.core.spi.IdentityFlags;
 import dev.zt.core.spi.Presence;
 import dev.zt.core.spi.SingleUse;
+import dev.zt.core.spi.SourceBlocks;
 import dev.zt.core.spi.SingleUse.Use;
 import dev.zt.core.spi.StateUnavailableException;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
+import dev.zt.core.trust.TrustLevel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -135,5 +138,80 @@ class RedisOutageTests {
     assertThat(((RedisSuspensions) sa).reconcile()).isTrue();
     assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
     assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void blockAndFlagWhenRedisStoppedThenKnownOnesStayEnforcedNewOnesLocallyAndWrittenBackAfterRestart() {
+    SourceBlocks ba = a.sourceBlocks(SETTINGS);
+    SourceBlocks bb = b.sourceBlocks(SETTINGS);
+    IdentityFlags fa = a.identityFlags(SETTINGS);
+    IdentityFlags fb = b.identityFlags(SETTINGS);
+    ba.block("198.51.100.7", SourceBlocks.Scope.ALL, "stuffing.source", TTL);
+    fa.set(IdentityFlags.Flag.THROTTLED, "sub:known", "enumeration.identity", TTL);
+    Await.until(Duration.ofSeconds(2), () -> !bb.isEmpty() && !fb.isEmpty(IdentityFlags.Flag.THROTTLED),
+        "propagation");
+
+    server.stop();
+    long start = System.nanoTime();
+    ba.block("203.0.113.9", SourceBlocks.Scope.ALL, "stuffing.source", TTL); // never throws, never waits
+    fa.set(IdentityFlags.Flag.MONITORED, "sub:mallory", "probing.source", TTL);
+    fa.capLevel("mallory", TrustLevel.LOW, TTL);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(100);
+
+    // what each instance knew stays enforced; the new ones here only, until Redis returns
+    assertThat(bb.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+    assertThat(fb.check(IdentityFlags.Flag.THROTTLED, "sub:known")).isEqualTo(Presence.PRESENT);
+    assertThat(ba.check("203.0.113.9", Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+    assertThat(fa.check(IdentityFlags.Flag.MONITORED, "sub:mallory")).isEqualTo(Presence.PRESENT);
+    assertThat(fa.levelCap("mallory")).isEqualTo(TrustLevel.LOW);
+    assertThat(bb.check("203.0.113.9", Optional.empty(), false)).isEqualTo(Presence.ABSENT);
+    assertThat(bb.check("192.0.2.1", Optional.empty(), false)).isEqualTo(Presence.ABSENT); // others are served
+    Await.until(Duration.ofSeconds(1), () -> ((RedisSourceBlocks) ba).engine().pending() == 1
+        && ((RedisIdentityFlags) fa).engine().pending() == 2, "buffered");
+    assertThat(a.degraded()).isTrue();
+
+    server.restart(); // empty: no persistence
+    long nanos = Await.until(RECOVERY, () -> bb.check("203.0.113.9", Optional.empty(), false) == Presence.PRESENT
+        && fb.check(IdentityFlags.Flag.MONITORED, "sub:mallory") == Presence.PRESENT
+        && fb.levelCap("mallory") == TrustLevel.LOW, "write-back");
+    System.out.printf("zt-redis: block and flags made during the outage reached the other instance %d ms after Redis "
+        + "restarted%n", nanos / 1_000_000);
+    Await.until(RECOVERY, () -> !a.degraded() && !b.degraded(), "recovered");
+    // what both knew before the outage survives a server that came back empty: re-sent, not forgotten
+    assertThat(((RedisSourceBlocks) bb).engine().reconcile()).isTrue();
+    assertThat(((RedisIdentityFlags) fb).engine().reconcile()).isTrue();
+    assertThat(bb.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+    assertThat(fb.check(IdentityFlags.Flag.THROTTLED, "sub:known")).isEqualTo(Presence.PRESENT);
+    assertThat(bb.check("192.0.2.1", Optional.empty(), false)).isEqualTo(Presence.ABSENT);
+  }
+
+  @Test
+  void unblockAndClearWhenRedisStoppedThenLiftedLocallyAndWrittenBackAfterRestart() {
+    SourceBlocks ba = a.sourceBlocks(SETTINGS);
+    SourceBlocks bb = b.sourceBlocks(SETTINGS);
+    IdentityFlags fa = a.identityFlags(SETTINGS);
+    IdentityFlags fb = b.identityFlags(SETTINGS);
+    ba.block("198.51.100.7", SourceBlocks.Scope.ALL, "stuffing.source", TTL);
+    fa.set(IdentityFlags.Flag.CRITICAL, "alice", "stuffing.identifiers", TTL);
+    Await.until(Duration.ofSeconds(2), () -> !bb.isEmpty() && !fb.isEmpty(IdentityFlags.Flag.CRITICAL),
+        "propagation");
+
+    server.stop();
+    assertThat(ba.unblock("198.51.100.7")).isTrue();
+    assertThat(fa.clear(IdentityFlags.Flag.CRITICAL, "alice")).isTrue();
+    assertThat(ba.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.ABSENT);
+    assertThat(bb.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.PRESENT); // not reached yet
+
+    server.restart();
+    // b re-sends what it knew to the empty server, a writes back its removals: the later decision wins on both
+    Await.until(RECOVERY, () -> !a.degraded() && !b.degraded(), "recovered");
+    Await.until(RECOVERY, () -> bb.check("198.51.100.7", Optional.empty(), false) == Presence.ABSENT
+        && fb.check(IdentityFlags.Flag.CRITICAL, "alice") == Presence.ABSENT, "write-back");
+    assertThat(((RedisSourceBlocks) ba).engine().reconcile()).isTrue();
+    assertThat(((RedisSourceBlocks) bb).engine().reconcile()).isTrue();
+    assertThat(((RedisIdentityFlags) fb).engine().reconcile()).isTrue();
+    assertThat(ba.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.ABSENT);
+    assertThat(bb.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.ABSENT);
+    assertThat(fb.check(IdentityFlags.Flag.CRITICAL, "alice")).isEqualTo(Presence.ABSENT);
   }
 }

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * state, so the steady path is one call on the held handle. A store that fails refuses the request
  * ({@link DenyReason#STATE_UNAVAILABLE}, 503), never lets it through unlimited. A client whose address is unknown
  * shares no bucket with anyone (as before: nothing to key it on).
+ *
+ * <p>A request that may not block (an event loop's) asks the handle {@link RateBucket#tryConsumeLocally()}: a local
+ * bucket or a shared store's lease answers at once; when only the shared store can answer, the consumption (and the
+ * network's after it) runs on the enforcer's blocking executor and the step is {@link Step#later}; a full executor
+ * refuses the request ({@link DenyReason#STATE_UNAVAILABLE}, 503).
  */
 final class RateGate implements Gate {
 
@@ -42,10 +50,15 @@ final class RateGate implements Gate {
 
   static final String NAME = "rate";
 
+  /** {@link #consume}'s answer when only the shared store can tell and the caller may not wait (never returned). */
+  private static final Step ASK_STORE = Step.deny(DenyReason.STATE_UNAVAILABLE);
+
   private final RatePolicy policy;
   private final CountermeasureHooks countermeasures;
   private final Identities identities;
   private final RateBuckets buckets;
+  /** The enforcer's blocking executor: where a shared store is asked for a request that may not block. */
+  private final Executor executor;
   /** The limit of each route slot ({@link Identities#slot}), or {@code null} for none. */
   private final RateLimit[] limits;
   private final Map<ConfigKey, List<RateBuckets.Band>> configs = new ConcurrentHashMap<>();
@@ -74,8 +87,9 @@ final class RateGate implements Gate {
   }
 
   RateGate(RatePolicy policy, CountermeasureHooks countermeasures, Clock clock, Identities identities,
-      SecurityState state) {
+      SecurityState state, Executor executor) {
     this.policy = policy;
+    this.executor = executor;
     this.countermeasures = countermeasures;
     this.identities = identities;
     this.buckets = state.rateBuckets("rate", new StoreSettings(clock, policy.maxBuckets()));
@@ -107,12 +121,42 @@ final class RateGate implements Gate {
     if (state == null) {
       state = identities.of(exchange, exchange.now());
     }
-    Step step = consume(state, slot, limit, factor, throttled);
+    boolean mayBlock = exchange.request().mayBlock();
+    Step step = consume(state, slot, limit, factor, throttled, mayBlock);
+    if (step == ASK_STORE) {
+      // only the shared store can answer, and this thread must not wait on it: the identity's bucket (and the
+      // network's after it) on the blocking executor
+      Identities.State identity = state;
+      return later(() -> afterIdentity(exchange, consume(identity, slot, limit, factor, throttled, true), slot, limit,
+          factor, throttled, true));
+    }
+    return afterIdentity(exchange, step, slot, limit, factor, throttled, mayBlock);
+  }
+
+  private Step afterIdentity(RequestState exchange, Step step, int slot, RateLimit limit, double factor,
+      boolean throttled, boolean mayBlock) {
     if (step == Step.Proceed.INSTANCE && !exchange.caller().isAuthenticated() && exchange.clientAddress().isPresent()) {
       // anonymous: the address's network shares a larger bucket, so rotating addresses inside it does not help
       Identities.State network = identities.get(SourceKey.networkKey(exchange.clientAddress().get()), false);
-      step = consume(network, slot, limit, factor * policy.networkMultiplier(), throttled);
+      double f = factor * policy.networkMultiplier();
+      step = consume(network, slot, limit, f, throttled, mayBlock);
+      if (step == ASK_STORE) {
+        return later(() -> visible(exchange, consume(network, slot, limit, f, throttled, true)));
+      }
     }
+    return visible(exchange, step);
+  }
+
+  private Step later(java.util.function.Supplier<Step> onExecutor) {
+    try {
+      return Step.later(CompletableFuture.supplyAsync(onExecutor, executor));
+    } catch (RejectedExecutionException e) {
+      LOG.warn("zt blocking executor full; refusing a request its rate bucket could not answer at once");
+      return Step.deny(DenyReason.STATE_UNAVAILABLE);
+    }
+  }
+
+  private Step visible(RequestState exchange, Step step) {
     if (step instanceof Step.Stop stop && stop.headers().containsKey("Retry-After")
         && !(exchange.routeOrNull() != null && exchange.routeOrNull().requirement().admits(exchange.caller()))) {
       // a caller the route is not for learns that it must slow down, not the names and sizes of the route's limits
@@ -121,7 +165,12 @@ final class RateGate implements Gate {
     return step;
   }
 
-  private Step consume(Identities.State state, int slot, RateLimit limit, double f, boolean throttled) {
+  /**
+   * Takes a token from the identity's bucket: {@link Step#proceed()}, a refusal, or — when the request may not block
+   * and only the shared store can answer — {@link #ASK_STORE}.
+   */
+  private Step consume(Identities.State state, int slot, RateLimit limit, double f, boolean throttled,
+      boolean mayBlock) {
     if (state.key() == null) {
       return Step.proceed(); // a client that shares nothing: a bucket of its own would be full for this one request
     }
@@ -133,8 +182,18 @@ final class RateGate implements Gate {
       if (held.factor != f) {
         reshape(held, limit, f);
       }
-      if (held.bucket.tryConsume()) {
-        return Step.proceed(); // the steady path: no probe object
+      if (mayBlock) {
+        if (held.bucket.tryConsume()) {
+          return Step.proceed(); // the steady path: no probe object
+        }
+      } else {
+        int local = held.bucket.tryConsumeLocally(); // a lease or a local bucket answers without waiting
+        if (local == 1) {
+          return Step.proceed();
+        }
+        if (local == RateBucket.ASK_STORE) {
+          return ASK_STORE;
+        }
       }
       RateBuckets.Consumption probe = held.bucket.tryConsumeAndReport(); // refilled meanwhile? else the wait
       return probe.consumed() ? Step.proceed() : refused(probe, limit, f, throttled);
@@ -190,7 +249,5 @@ final class RateGate implements Gate {
   private static long scaled(long capacity, double factor) {
     return Math.max(1, (long) Math.floor(capacity * factor));
   }
-
-
 
 }

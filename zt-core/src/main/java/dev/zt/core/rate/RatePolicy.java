@@ -25,7 +25,7 @@ public final class RatePolicy {
     Features.register(RatePolicy.class, (policy, assembly) -> {
       if (!policy.isEmpty()) {
         assembly.add(Assembly.Stage.RATE, new RateGate(policy, assembly.countermeasures(), assembly.clock(),
-            assembly.identities(), assembly.state()));
+            assembly.identities(), assembly.state(), assembly.executor()));
       }
     });
   }

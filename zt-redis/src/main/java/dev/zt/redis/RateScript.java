@@ -1,0 +1,155 @@
+package dev.zt.redis;
+
+import dev.zt.core.spi.RateBuckets.Band;
+import dev.zt.core.spi.RateBuckets.Refill;
+import dev.zt.core.spi.StateUnavailableException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The token-bucket script: one Redis hash per bucket, fields {@code t<i>} (tokens, fractional), {@code l<i>} (the
+ * last refill, ms) and {@code c<i>} (the capacity the tokens were counted against) for band {@code i}. The caller
+ * passes "now" (the enforcer's clock), so every instance's clock decides only its own calls and tests move time.
+ *
+ * <p>A band refills as Bucket4j's does: GREEDY adds {@code capacity × elapsed / period} (up to the capacity);
+ * INTERVALLY adds the capacity once per whole period since the last refill. A band passed with another capacity than
+ * the one stored is rescaled in proportion (Bucket4j's {@code PROPORTIONALLY}): consumption carries over. The call
+ * takes up to {@code want} tokens: as many as every band can give. It answers {@code [granted, nanos to wait for one
+ * token]} (the wait only when nothing was granted), and sets the key to expire after twice the longest period (a
+ * bucket idle that long is full again anyway).
+ */
+final class RateScript {
+
+  static final String LUA = """
+      local now = tonumber(ARGV[1])
+      local want = tonumber(ARGV[2])
+      local ttl = tonumber(ARGV[3])
+      local n = (#ARGV - 3) / 3
+      local fields = {}
+      for i = 1, n do
+        fields[#fields + 1] = 't' .. i
+        fields[#fields + 1] = 'l' .. i
+        fields[#fields + 1] = 'c' .. i
+      end
+      local stored = redis.call('HMGET', KEYS[1], unpack(fields))
+      local tokens, last, cap, per, greedy = {}, {}, {}, {}, {}
+      local granted = want
+      for i = 1, n do
+        local c = tonumber(ARGV[1 + 3 * i])
+        local p = tonumber(ARGV[2 + 3 * i])
+        local g = ARGV[3 + 3 * i] == 'G'
+        local t = tonumber(stored[3 * i - 2])
+        local l = tonumber(stored[3 * i - 1])
+        local oc = tonumber(stored[3 * i])
+        if t == nil or l == nil or oc == nil or oc <= 0 then
+          t, l, oc = c, now, c
+        end
+        if now > l then
+          if g then
+            t = math.min(oc, t + (now - l) * oc / p)
+            l = now
+          else
+            local periods = math.floor((now - l) / p)
+            if periods > 0 then
+              t = math.min(oc, t + periods * oc)
+              l = l + periods * p
+            end
+          end
+        end
+        if oc ~= c then
+          t = t * c / oc
+        end
+        tokens[i], last[i], cap[i], per[i], greedy[i] = t, l, c, p, g
+        local whole = math.floor(t + 1e-9)
+        if whole < granted then
+          granted = whole
+        end
+      end
+      if granted < 0 then
+        granted = 0
+      end
+      local wait = 0
+      local set = {}
+      for i = 1, n do
+        local t = tokens[i] - granted
+        if t < 0 then
+          t = 0
+        end
+        if granted == 0 and t < 1 - 1e-9 then
+          local w
+          if greedy[i] then
+            w = (1 - t) * per[i] / cap[i]
+          else
+            w = last[i] + per[i] - now
+          end
+          if w > wait then
+            wait = w
+          end
+        end
+        set[#set + 1] = 't' .. i
+        set[#set + 1] = string.format('%.17g', t)
+        set[#set + 1] = 'l' .. i
+        set[#set + 1] = string.format('%.17g', last[i])
+        set[#set + 1] = 'c' .. i
+        set[#set + 1] = string.format('%.17g', cap[i])
+      end
+      redis.call('HSET', KEYS[1], unpack(set))
+      redis.call('PEXPIRE', KEYS[1], ttl)
+      return {granted, math.ceil(wait * 1000000)}
+      """;
+
+  static final String SHA = sha1Hex(LUA);
+
+  private RateScript() {}
+
+  /** The script's arguments after now and want: ttl, then capacity, period (ms) and G|I for each band. */
+  static String[] arguments(List<Band> bands) {
+    long longest = 0;
+    String[] args = new String[3 + 3 * bands.size()];
+    for (int i = 0; i < bands.size(); i++) {
+      Band b = bands.get(i);
+      long period = Math.max(1, b.period().toMillis());
+      longest = Math.max(longest, period);
+      args[3 + 3 * i] = Long.toString(b.capacity());
+      args[4 + 3 * i] = Long.toString(period);
+      args[5 + 3 * i] = b.refill() == Refill.GREEDY ? "G" : "I";
+    }
+    args[2] = Long.toString(Math.max(1000, 2 * longest));
+    return args;
+  }
+
+  /**
+   * Runs the script on {@code key} with {@code args} (from {@link #arguments}, now and want set by the caller):
+   * {@code [granted, nanos]}. EVALSHA first; a Redis that forgot the script (restarted) gets it again with EVAL.
+   */
+  static long[] take(Redis redis, String key, String[] args) {
+    String[] keys = {key};
+    List<Long> out;
+    try {
+      out = redis.call("rate", c -> c.evalsha(SHA, ScriptOutputType.MULTI, keys, args));
+    } catch (StateUnavailableException e) {
+      if (!(e.getCause() instanceof RedisNoScriptException)) {
+        throw e;
+      }
+      out = redis.call("rate", c -> c.eval(LUA, ScriptOutputType.MULTI, keys, args));
+    }
+    if (out == null || out.size() != 2) {
+      throw new StateUnavailableException("the rate script answered " + out);
+    }
+    return new long[] {out.get(0), out.get(1)};
+  }
+
+  private static String sha1Hex(String script) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required of every JDK", e);
+    }
+  }
+}
