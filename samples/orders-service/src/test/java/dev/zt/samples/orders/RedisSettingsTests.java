@@ -197,31 +197,34 @@ class RedisSettingsTests {
   }
 
   @Test
-  void mainWhenRedisDoesNotAnswerThenExitsTwoNamingTheVariableWithoutThePassword(@TempDir Path dir)
+  void mainWhenRedisRefusesTheCredentialsThenExitsTwoNamingTheVariableWithoutThePassword(@TempDir Path dir)
       throws Exception {
-    int closed;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort(); // free once closed: nothing listens there
+    String stderr;
+    Process p;
+    boolean exited;
+    int port;
+    try (RedisServerProcess redis = RedisServerProcess.start(List.of("--requirepass", "right-one"))) {
+      port = redis.port();
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), OrdersService.class.getName());
+      pb.environment().clear();
+      pb.environment().putAll(Map.of("ZT_ISSUER", "https://idp.example", "ZT_AUDIENCE", "orders-api", "PORT", "0",
+          "ZT_HOST", "127.0.0.1", "ZT_REDIS_URL", "redis://alice:" + SECRET + "@127.0.0.1:" + port));
+      pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      Path err = dir.resolve("stderr.txt");
+      pb.redirectError(err.toFile());
+      p = pb.start();
+      exited = p.waitFor(60, TimeUnit.SECONDS);
+      if (!exited) {
+        p.destroyForcibly(); // it started after all: never leave it running
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      stderr = Files.readString(err, StandardCharsets.UTF_8);
     }
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), OrdersService.class.getName());
-    pb.environment().clear();
-    pb.environment().putAll(Map.of("ZT_ISSUER", "https://idp.example", "ZT_AUDIENCE", "orders-api", "PORT", "0",
-        "ZT_HOST", "127.0.0.1", "ZT_REDIS_URL", "redis://alice:" + SECRET + "@127.0.0.1:" + closed));
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Path err = dir.resolve("stderr.txt");
-    pb.redirectError(err.toFile());
-    Process p = pb.start();
-    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-    if (!exited) {
-      p.destroyForcibly(); // it started after all: never leave it running
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
-    String stderr = Files.readString(err, StandardCharsets.UTF_8);
 
     assertThat(exited).as("exited by itself; stderr: %s", stderr).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(stderr).contains("orders-service: ZT_REDIS_URL: cannot use Redis at redis://****@127.0.0.1:" + closed)
+    assertThat(stderr).contains("orders-service: ZT_REDIS_URL: cannot use Redis at redis://****@127.0.0.1:" + port)
         .doesNotContain(SECRET);
   }
 
