@@ -95,12 +95,14 @@ class RedisSettingsTests {
     RedisSettings s = RedisSettings.fromEnvironment(env("ZT_REDIS_URL", "rediss://alice:" + SECRET
         + "@redis.example:6380")).orElseThrow();
 
-    assertThat(s.toString()).doesNotContain(SECRET).doesNotContain("alice").contains("rediss://****@redis.example:6380");
+    assertThat(s.toString()).doesNotContain(SECRET).doesNotContain("alice")
+        .contains("rediss://****@redis.example:6380");
     assertThat(s.shown()).doesNotContain(SECRET);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"x", "orders-prod", "A.b_c-9", "a234567890123456789012345678901234567890123456789012345678901234"})
+  @ValueSource(strings = {"x", "orders-prod", "A.b_c-9",
+      "a234567890123456789012345678901234567890123456789012345678901234"})
   void fromEnvironmentWhenNamespaceValidThenUsed(String namespace) {
     assertThat(RedisSettings.fromEnvironment(env("ZT_REDIS_URL", "redis://127.0.0.1", "ZT_REDIS_NAMESPACE", namespace))
         .orElseThrow().namespace()).isEqualTo(namespace);
