@@ -1,6 +1,7 @@
 /**
- * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys and suspensions so
- * far; every call has a deadline and each store fails the way its contract in {@code dev.zt.core.spi} says.
+ * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys, suspensions and
+ * rate buckets so far; every call has a deadline and each store fails the way its contract in
+ * {@code dev.zt.core.spi} says.
  */
 module dev.zt.redis {
   requires transitive dev.zt.core;

@@ -149,6 +149,7 @@ final class RedisRateBuckets implements RateBuckets {
     /** Until when Redis said there is no token (ms); nothing refills sooner. */
     private volatile long refusedUntil = Long.MIN_VALUE;
     private volatile RateBucket outage;
+    private final Object leaseLock = new Object();
     /** When {@link #tryConsumeLocally} last answered 0 (ms). */
     private volatile long localRefusalAt = Long.MIN_VALUE / 2;
 
@@ -207,7 +208,9 @@ final class RedisRateBuckets implements RateBuckets {
       if (s.leaseSize == 0) {
         return ask(s, 1);
       }
-      synchronized (this) { // one lease at a time: callers that waited here spend the lease just taken
+      // one lease at a time: callers that waited here spend the lease just taken. Its own lock, never the handle's:
+      // reshape() and local() run on event loops and must not wait behind a Redis call
+      synchronized (leaseLock) {
         long now = clock.millis();
         if (lease.take(now)) {
           return CONSUMED;

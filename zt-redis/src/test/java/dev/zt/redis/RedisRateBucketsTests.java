@@ -277,12 +277,30 @@ class RedisRateBucketsTests {
 
   @Test
   void tryConsumeWhenRedisForgotTheScriptThenLoadsItAgain() {
-    RateBucket a = bucket(instance(b -> b.leaseShare(0)), FIFTY_PER_10_S);
+    RedisState state = instance(o -> o.leaseShare(0));
+    RateBucket a = bucket(state, FIFTY_PER_10_S);
+    RateBucket b = bucket(instance(o -> o.leaseShare(0)), FIFTY_PER_10_S);
     assertThat(a.tryConsume()).isTrue();
 
-    admin.scriptFlush();
+    admin.scriptFlush(); // as a restarted Redis
 
-    assertThat(drain(a)).isEqualTo(49); // the shared bucket, not a local share
+    assertThat(drain(a, b)).isEqualTo(49); // the shared bucket, not a local share each
+    assertThat(admin.scriptExists(RateScript.SHA)).containsExactly(true);
+    assertThat(state.degraded()).isFalse();
+  }
+
+  @Test
+  void rateBucketsWhenValidationBudgetThenPerInstanceAndNothingInRedis() {
+    RedisState state = instance(UnaryOperator.identity());
+    List<Band> one = List.of(new Band("address", 1, Duration.ofMinutes(1), Refill.GREEDY));
+    RateBucket a = state.rateBuckets("budget.address", settings).bucket("198.51.100.7", one);
+    RateBucket b = instance(UnaryOperator.identity()).rateBuckets("budget.address", settings)
+        .bucket("198.51.100.7", one);
+
+    assertThat(a.tryConsumeLocally()).isEqualTo(1); // answered on the caller's thread, an event loop's too
+    assertThat(b.tryConsume()).isTrue(); // each instance's own CPU budget
+    assertThat(a.tryConsume()).isFalse();
+    assertThat(admin.dbsize()).isZero();
   }
 
   // ---- outages
@@ -372,6 +390,29 @@ class RedisRateBucketsTests {
       assertThat(wait.consumed()).isFalse();
       assertThat(millis).isLessThan(50); // not the 100 ms deadline of a paused Redis: it was not asked
     } finally {
+      adminConnection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
+    }
+  }
+
+  @Test
+  void reshapeWhenAnotherCallerWaitsOnRedisForALeaseThenDoesNotWaitBehindIt() throws InterruptedException {
+    List<Band> thousand = List.of(new Band("orders", 1000, Duration.ofSeconds(10), Refill.INTERVALLY));
+    List<Band> half = List.of(new Band("orders", 500, Duration.ofSeconds(10), Refill.INTERVALLY));
+    RateBucket a = bucket(instance(UnaryOperator.identity()), thousand); // leases of 50
+    admin.clientPause(2000);
+    Thread asking = new Thread(a::tryConsume, "asking-for-a-lease");
+    try {
+      asking.start();
+      Await.until(Duration.ofSeconds(1), () -> asking.getState() == Thread.State.TIMED_WAITING, "the lease call");
+
+      long start = System.nanoTime();
+      a.reshape(half); // the rate gate reshapes on the caller's thread, an event loop's too
+      long millis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(millis).isLessThan(50); // not what is left of the 100 ms deadline
+    } finally {
+      asking.join();
       adminConnection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
           new CommandArgs<>(StringCodec.UTF8).add("UNPAUSE"));
     }
