@@ -1,6 +1,6 @@
 /**
- * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys, suspensions and
- * rate buckets so far; every call has a deadline and each store fails the way its contract in
+ * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys, suspensions, source
+ * blocks, identity flags and rate buckets so far; every call has a deadline and each store fails the way its contract in
  * {@code dev.zt.core.spi} says.
  */
 module dev.zt.redis {

@@ -237,8 +237,10 @@ final class MirroredEntries {
     String hash = hash(key);
     names.put(hash, key);
     Change c = new Change('s', String.valueOf(slot), hash, until(ttl), nextSince(), value);
-    apply(c);
-    sendLater(c);
+    synchronized (lock) {
+      apply(c);
+      sendLater(c);
+    }
   }
 
   /** Removes the entries of {@code key} in {@code removed} (made here); returns whether one was in force here. */
@@ -247,11 +249,17 @@ final class MirroredEntries {
       index(s);
     }
     Change c = new Change('d', removed, hash(key), clock.millis() + tombstoneMillis(), nextSince(), "");
-    boolean had = apply(c);
-    sendLater(c);
-    return had;
+    synchronized (lock) {
+      boolean had = apply(c);
+      sendLater(c);
+      return had;
+    }
   }
 
+  /**
+   * Sends without waiting. Called under the lock with the change's apply, so a reconciliation that starts building
+   * after the apply has its scan sent after this change (one connection keeps the order): the scan sees it.
+   */
   private void sendLater(Change c) {
     inFlight.incrementAndGet();
     send(c, true).whenComplete((n, e) -> {
@@ -294,6 +302,10 @@ final class MirroredEntries {
       LOG.warn("zt-redis: {} changes of {} wait for Redis; this one stays on this instance only", MAX_PENDING,
           channel);
       return;
+    }
+    if (pending.isEmpty()) {
+      LOG.warn("zt-redis: Redis did not take a change of {}: enforced on this instance, written back when Redis "
+          + "answers again", channel);
     }
     pending.add(c);
   }

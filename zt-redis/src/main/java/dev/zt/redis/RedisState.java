@@ -30,16 +30,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Security state shared by a fleet through Redis (Lettuce): so far the single-use store (DPoP {@code jti}, RFC 9449
- * §11.1), suspensions and rate buckets. Keys are {@code <namespace>:…:<SHA-256>}, never a raw token, {@code jti} or
- * subject.
+ * Security state shared by a fleet through Redis (Lettuce): the single-use store (DPoP {@code jti}, RFC 9449 §11.1),
+ * suspensions, source blocks, identity flags and rate buckets. Keys are {@code <namespace>:…:<SHA-256>}, never a raw
+ * token, {@code jti}, subject, identity or address.
  *
  * <p>Every call has a deadline ({@link Builder#timeout}, 100 ms by default) and a disconnected client rejects
  * commands at once instead of queueing them, so an outage costs a request at most the deadline. On Redis trouble the
- * single-use store answers {@code UNAVAILABLE} (the request is refused), and suspensions known to this instance stay
- * enforced: checks are answered from a local mirror kept current by pub/sub and by a periodic reconciliation scan,
- * and writes Redis does not take are kept locally and written back when it returns. Rate limits fall back to a local
- * share of each limit ({@link Builder#localShare}), never unlimited.
+ * single-use store answers {@code UNAVAILABLE} (the request is refused), and suspensions, blocks and flags known to
+ * this instance stay enforced: checks are answered from a local mirror kept current by pub/sub and by a periodic
+ * reconciliation scan; writes never wait on Redis, and those it does not take are kept locally and written back when
+ * it returns. Rate limits fall back to a local share of each limit ({@link Builder#localShare}), never unlimited.
  *
  * <p>Set it on an enforcer with {@code Enforcer.Builder.state(redisState)}; close it when the service stops.
  *

@@ -19,11 +19,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * it on {@code <ns>:sus} in one script, and every instance applies the message to its mirror. {@link #check} reads
  * only the mirror, so it never waits on Redis and an outage never forgets what is known here. A periodic
  * {@link #reconcile} rebuilds the mirror from a scan of the keys, which heals a missed message (a dropped
- * subscription, a lift during an outage). A write Redis does not take is applied to the mirror, kept and written back
- * by the next reconciliation, and reported by {@link StateUnavailableException}.
+ * subscription, a lift during an outage). Writes never wait on Redis (countermeasures write from gates and from the
+ * answer's report, on a Netty event loop too): a change is applied to the mirror, then sent with the asynchronous API
+ * within the deadline; one Redis does not take is kept and written back by the next reconciliation, and
+ * {@link #degraded} says so meanwhile.
  *
  * <p>Keys and messages carry hashes only. {@link #subjects()} and {@link #tokens()} list an entry made on this
  * instance by its subject or token key (remembered here, in memory only) and one learned from another instance by its
@@ -76,15 +82,34 @@ final class RedisSuspensions implements Suspensions {
       return out
       """;
   /**
-   * DEL the subject's suspension, revocation and every token indexed under it; leave a tombstone (the lift's time) so
-   * a suspension made before the lift and re-sent later (after a Redis restart) stays lifted; PUBLISH the lift.
+   * DEL the subject's suspension, revocation and every token indexed under it that were made before the lift (a
+   * suspension made after it stays: a lift written back late never undoes a later decision; a tie keeps the
+   * suspension); leave a tombstone (the latest lift's time) so a suspension made before the lift and re-sent later
+   * (after a Redis restart) stays lifted; PUBLISH the lift.
    * KEYS: suspension, revocation, index, tombstone. ARGV: token key prefix, channel, message, lifted at, tombstone ms.
    */
   private static final String LIFT = """
-      local n = redis.call('DEL', KEYS[1], KEYS[2])
-      for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do n = n + redis.call('DEL', ARGV[1] .. m) end
-      redis.call('DEL', KEYS[3])
-      redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5])
+      local at = tonumber(ARGV[4])
+      local function older(k)
+        local v = redis.call('GET', k)
+        if not v then return false end
+        local s = tonumber(string.match(v, '^(%d+)'))
+        return (not s) or s < at
+      end
+      local n = 0
+      if older(KEYS[1]) then n = n + redis.call('DEL', KEYS[1]) end
+      if older(KEYS[2]) then n = n + redis.call('DEL', KEYS[2]) end
+      for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+        local k = ARGV[1] .. m
+        if redis.call('EXISTS', k) == 0 then
+          redis.call('SREM', KEYS[3], m)
+        elseif older(k) then
+          n = n + redis.call('DEL', k)
+          redis.call('SREM', KEYS[3], m)
+        end
+      end
+      local t = redis.call('GET', KEYS[4])
+      if not t or tonumber(t) < at then redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5]) end
       redis.call('PUBLISH', ARGV[2], ARGV[3])
       return n
       """;
@@ -126,6 +151,7 @@ final class RedisSuspensions implements Suspensions {
   /** The raw subject or token key of each hash written here (memory only, for listings). */
   private final Map<String, String> names = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final Object lock = new Object();
   private Suspensions building; // guarded by lock: the mirror a reconciliation is filling, or null
   /** The changes in force in the mirror, by kind and hash: re-sent when Redis comes back empty. Guarded by lock. */
@@ -207,12 +233,10 @@ final class RedisSuspensions implements Suspensions {
   @Override
   public boolean lift(String subject) {
     Change lift = new Change('l', subjectHash(subject), Long.MAX_VALUE, nextSince(), "");
-    boolean had = apply(lift);
-    try {
-      return send(lift) | had;
-    } catch (StateUnavailableException e) {
-      buffer(lift);
-      throw e;
+    synchronized (lock) {
+      boolean had = apply(lift);
+      sendLater(lift);
+      return had;
     }
   }
 
@@ -238,14 +262,30 @@ final class RedisSuspensions implements Suspensions {
   }
 
   private void write(Change change) {
-    apply(change);
-    try {
-      send(change);
-    } catch (StateUnavailableException e) {
-      buffer(change);
-      throw new StateUnavailableException("suspension enforced on this instance only; written back when Redis "
-          + "answers again", e);
+    synchronized (lock) {
+      apply(change);
+      sendLater(change);
     }
+  }
+
+  /**
+   * Sends without waiting; a change Redis does not take within the deadline waits for the next reconciliation. Called
+   * under the lock with the change's apply, so a reconciliation that starts building after the apply has its scan sent
+   * after this change (one connection keeps the order): the scan sees it.
+   */
+  private void sendLater(Change change) {
+    inFlight.incrementAndGet();
+    send(change, true).whenComplete((n, e) -> {
+      if (e != null) {
+        buffer(change);
+      }
+      inFlight.decrementAndGet();
+    });
+  }
+
+  /** How many changes were sent and not answered yet (each is answered or buffered within the deadline). */
+  int inFlight() {
+    return inFlight.get();
   }
 
   private void buffer(Change change) {
@@ -254,11 +294,18 @@ final class RedisSuspensions implements Suspensions {
       LOG.warn("zt-redis: {} suspension changes wait for Redis; this one stays on this instance only", MAX_PENDING);
       return;
     }
+    if (pending.isEmpty()) {
+      LOG.warn("zt-redis: Redis did not take a suspension change: enforced on this instance, written back when "
+          + "Redis answers again");
+    }
     pending.add(change);
   }
 
-  /** Sends one change to Redis (set/delete + publish); returns whether a lift removed something. */
-  private boolean send(Change c) {
+  /**
+   * Sends one change to Redis (set/delete + publish), {@code async}: without waiting; the stage says how many keys a
+   * lift removed.
+   */
+  private CompletableFuture<Long> send(Change c, boolean async) {
     long now = clock.millis();
     String message = c.message(now);
     String subject = c.subject();
@@ -274,13 +321,12 @@ final class RedisSuspensions implements Suspensions {
       String[] k = {keys.key("sus", "s", subject), keys.key("sus", "r", subject), keys.key("sus", "x", subject),
           keys.key("sus", "l", subject)};
       String ms = Long.toString(tombstone);
-      Long n = redis.call("lift", r -> r.eval(LIFT, ScriptOutputType.INTEGER, k, keys.key("sus", "t", ""), channel,
+      return call("lift", async, r -> r.eval(LIFT, ScriptOutputType.INTEGER, k, keys.key("sus", "t", ""), channel,
           message, Long.toString(c.since()), ms));
-      return n != null && n > 0;
     }
     long ttl = c.untilMillis() - now;
     if (ttl <= 0) {
-      return false; // ended while it waited
+      return CompletableFuture.completedFuture(0L); // ended while it waited
     }
     String key = keys.key("sus", String.valueOf(c.type()), c.hash());
     // a subject's tombstone is checked for every change a lift would find; only tokens are indexed under it
@@ -288,9 +334,13 @@ final class RedisSuspensions implements Suspensions {
     String index = c.type() == 't' && !subject.isEmpty() ? keys.key("sus", "x", subject) : tombstone;
     String member = subject.isEmpty() ? "" : c.hash();
     String[] k = {key, index, tombstone};
-    redis.call("suspend", r -> r.eval(SUSPEND, ScriptOutputType.INTEGER, k, c.since() + "\n" + c.value(),
+    return call("suspend", async, r -> r.eval(SUSPEND, ScriptOutputType.INTEGER, k, c.since() + "\n" + c.value(),
         Long.toString(ttl), channel, message, member, Long.toString(c.since())));
-    return false;
+  }
+
+  private CompletableFuture<Long> call(String what, boolean async,
+      Function<RedisAsyncCommands<String, String>, RedisFuture<Long>> command) {
+    return async ? redis.send(what, command) : CompletableFuture.completedFuture(redis.call(what, command));
   }
 
   // ---- the mirror
@@ -407,13 +457,13 @@ final class RedisSuspensions implements Suspensions {
         long now = clock.millis();
         for (Change c : live) {
           if (c.type() != 'l' && c.untilMillis() > now) {
-            send(c);
+            send(c, false);
           }
         }
         LOG.info("zt-redis: Redis {} is a new server; re-sent {} suspensions known here", id, live.size());
       }
       for (Change c; (c = pending.peek()) != null; pending.poll()) {
-        send(c);
+        send(c, false);
       }
       runId = id;
       synchronized (lock) {

@@ -1,14 +1,12 @@
 package dev.zt.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.spi.IdentityFlags;
 import dev.zt.core.spi.Presence;
 import dev.zt.core.spi.SingleUse;
 import dev.zt.core.spi.SourceBlocks;
 import dev.zt.core.spi.SingleUse.Use;
-import dev.zt.core.spi.StateUnavailableException;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import dev.zt.core.trust.TrustLevel;
@@ -97,13 +95,12 @@ class RedisOutageTests {
 
     server.stop();
     long start = System.nanoTime();
-    assertThatThrownBy(() -> sa.suspendSubject("mallory", "detect.sqli", TTL))
-        .isInstanceOf(StateUnavailableException.class);
-    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+    sa.suspendSubject("mallory", "detect.sqli", TTL); // never throws, never waits
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(100);
 
     assertThat(sa.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.PRESENT);
     assertThat(sb.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.ABSENT); // not reached
-    assertThat(((RedisSuspensions) sa).pending()).isEqualTo(1);
+    Await.until(Duration.ofSeconds(1), () -> ((RedisSuspensions) sa).pending() == 1, "buffered");
     assertThat(a.degraded()).isTrue();
 
     server.restart(); // empty: no persistence
@@ -129,7 +126,7 @@ class RedisOutageTests {
     Await.until(Duration.ofSeconds(2), () -> !sb.isEmpty(), "propagation");
 
     server.stop();
-    assertThatThrownBy(() -> sa.lift("alice")).isInstanceOf(StateUnavailableException.class);
+    assertThat(sa.lift("alice")).isTrue(); // in force here: lifted here at once, written back later
     assertThat(sa.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
     assertThat(sb.check("t", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.PRESENT);
 

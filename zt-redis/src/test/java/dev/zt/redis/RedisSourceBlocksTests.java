@@ -183,6 +183,22 @@ class RedisSourceBlocksTests {
   }
 
   @Test
+  void unblockWhenRedisHoldsABlockMadeAfterTheUnblockThenItStays() {
+    Keys keys = new Keys(namespace);
+    // a block another instance made after this unblock (an unblock written back late is older than it)
+    String key = keys.key("blk", "a", keys.hash("blk", ADDRESS));
+    rawConnection.sync().set(key, (System.currentTimeMillis() + 60_000) + "\nstuffing.source",
+        SetArgs.Builder.px(60_000));
+
+    ba.unblock(ADDRESS);
+    Await.until(PROPAGATION, () -> engine(ba).inFlight() == 0, "sent");
+
+    assertThat(rawConnection.sync().exists(key)).isEqualTo(1L);
+    assertThat(engine(bb).reconcile()).isTrue();
+    assertThat(bb.check(ADDRESS, Optional.empty(), false)).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
   void blocksWhenMadeHereThenListedByKeyAndWhenLearnedThenByHash() {
     ba.block(ADDRESS, Scope.ALL, "stuffing.source", TTL);
     Await.until(PROPAGATION, () -> !bb.blocks(Scope.ALL).isEmpty(), "propagation");

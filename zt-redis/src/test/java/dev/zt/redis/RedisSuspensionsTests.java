@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zt.core.spi.Presence;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
+import dev.zt.statecheck.SecurityStateContract.MovableClock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -135,6 +136,7 @@ class RedisSuspensionsTests {
   void suspendWhenStoredThenKeysAndValuesHoldNoRawTokenOrSubject() {
     sa.suspendToken("secret-jti-value", Optional.of("alice@example.com"), "detect.sqli", TTL);
     sa.suspendSubject("bob@example.com", "detect.stuffing", TTL);
+    Await.until(PROPAGATION, () -> ((RedisSuspensions) sa).inFlight() == 0, "sent");
 
     List<String> keys = rawConnection.sync().keys(namespace + ":*");
     assertThat(keys).hasSize(3).allSatisfy(k -> assertThat(k).startsWith(namespace + ":sus:")
@@ -198,12 +200,52 @@ class RedisSuspensionsTests {
       assertThat(sa.lift("dave")).isTrue();
       assertThat(sa.check("t", Optional.of("dave"), Optional.empty())).isEqualTo(Presence.ABSENT);
     }
+    Await.until(PROPAGATION, () -> ((RedisSuspensions) sa).inFlight() == 0, "sent");
     assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
     assertThat(sb.check("t", Optional.of("dave"), Optional.empty())).isEqualTo(Presence.ABSENT);
     // and a new suspension right after a lift is not taken for an older one
     sa.suspendSubject("dave", "detect.sqli", TTL);
+    Await.until(PROPAGATION, () -> ((RedisSuspensions) sa).inFlight() == 0, "sent");
     assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
     assertThat(sb.check("t", Optional.of("dave"), Optional.empty())).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
+  void liftWhenRedisHoldsASuspensionMadeAfterTheLiftThenItStays() {
+    Keys keys = new Keys(namespace);
+    // a suspension another instance made after this lift (a lift written back late is older than it)
+    String subject = keys.key("sus", "s", keys.hash("sus.subject", "erin"));
+    rawConnection.sync().set(subject, (System.currentTimeMillis() + 60_000) + "\ndetect.sqli",
+        SetArgs.Builder.px(60_000));
+
+    sa.lift("erin");
+    Await.until(PROPAGATION, () -> ((RedisSuspensions) sa).inFlight() == 0, "sent");
+
+    assertThat(rawConnection.sync().exists(subject)).isEqualTo(1L);
+    assertThat(((RedisSuspensions) sb).reconcile()).isTrue();
+    assertThat(sb.check("t", Optional.of("erin"), Optional.empty())).isEqualTo(Presence.PRESENT);
+  }
+
+  @Test
+  void receivedWhenOwnMessageArrivesAfterTimePassedThenTheSuspensionKeepsItsEnd() {
+    MovableClock clock = new MovableClock(Instant.now());
+    try (RedisState c = RedisState.builder(server.uri()).namespace(namespace + "c")
+        .reconcileEvery(Duration.ofHours(1)).build()) {
+      Suspensions s = c.suspensions(new StoreSettings(clock, 1000));
+      Keys keys = new Keys(namespace + "c");
+      s.suspendSubject("frank", "detect.sqli", Duration.ofMinutes(1));
+      Await.until(PROPAGATION, () -> ((RedisSuspensions) s).inFlight() == 0, "sent");
+      String stored = rawConnection.sync().get(keys.key("sus", "s", keys.hash("sus.subject", "frank")));
+      String since = stored.substring(0, stored.indexOf('\n'));
+
+      clock.advance(Duration.ofSeconds(50));
+      // the same change seen again (its own message, a re-send) with the TTL it was sent with
+      ((RedisSuspensions) s).received("s\n" + keys.hash("sus.subject", "frank") + "\n60000\n" + since
+          + "\ndetect.sqli");
+      clock.advance(Duration.ofSeconds(10));
+
+      assertThat(s.check("t", Optional.of("frank"), Optional.empty())).isEqualTo(Presence.ABSENT);
+    }
   }
 
   @Test
