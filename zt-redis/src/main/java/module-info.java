@@ -1,7 +1,7 @@
 /**
  * zt-redis: the security state a fleet of instances shares, in Redis (Lettuce). Single-use keys, suspensions, source
- * blocks, identity flags and rate buckets so far; every call has a deadline and each store fails the way its contract in
- * {@code dev.zt.core.spi} says.
+ * blocks, identity flags, sliding counters and rate buckets; every call has a deadline and each store fails the way
+ * its contract in {@code dev.zt.core.spi} says.
  */
 module dev.zt.redis {
   requires transitive dev.zt.core;

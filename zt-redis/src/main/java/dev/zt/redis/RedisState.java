@@ -21,9 +21,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,12 +76,18 @@ public final class RedisState implements SecurityState, AutoCloseable {
         .build();
     RedisURI uri = RedisURI.create(b.uri);
     uri.setTimeout(timeout);
-    this.client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder()
+    ClientOptions.Builder options = ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
+        .timeoutOptions(TimeoutOptions.enabled(timeout));
+    try {
+      RedisTls.configure(uri, Optional.ofNullable(b.trustedCertificates), b.skipHostnameVerification, options);
+    } catch (RuntimeException e) {
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      throw e;
+    }
+    this.client = RedisClient.create(resources, uri);
+    client.setOptions(options.build());
     this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "zt-redis-reconcile");
       t.setDaemon(true);
@@ -89,7 +97,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
       this.connection = client.connect();
     } catch (RuntimeException e) {
       close();
-      throw e;
+      throw RedisTls.explain(e);
     }
     this.redis = new Redis(connection, timeout);
     // a reconnected subscription may have missed messages: heal at once rather than at the next tick
@@ -221,6 +229,11 @@ public final class RedisState implements SecurityState, AutoCloseable {
         || counters.stream().anyMatch(RedisSlidingCounters::degraded);
   }
 
+  /** Whether every counter event sent has been answered or has failed (tests wait for it instead of sleeping). */
+  boolean countersSettled() {
+    return counters.stream().allMatch(RedisSlidingCounters::settled);
+  }
+
   private void reconcileSoon() {
     if (!reconciler.isShutdown()) {
       for (RedisSuspensions s : suspensions) {
@@ -252,6 +265,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
     private Duration reconcileEvery;
     private double leaseShare = Double.NaN;
     private double localShare = Double.NaN;
+    private Path trustedCertificates;
+    private boolean skipHostnameVerification;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -301,7 +316,30 @@ public final class RedisState implements SecurityState, AutoCloseable {
       return this;
     }
 
-    /** Connects; throws when Redis does not answer. */
+    /**
+     * Trusts only the CA certificates in {@code pem} (PEM, one or more) for the server's certificate, instead of the
+     * JVM's trust store: a private CA. For {@code rediss://} only; the file is read at {@link #build()}.
+     */
+    public Builder trustedCertificates(Path pem) {
+      this.trustedCertificates = once(this.trustedCertificates, Objects.requireNonNull(pem, "pem"),
+          "trustedCertificates");
+      return this;
+    }
+
+    /**
+     * Weakens TLS: the server's certificate chain is still verified, but not that it names the host in the URI, so
+     * any server holding a certificate from a trusted CA is accepted. Only where the names cannot match (a Redis
+     * reached through an address its certificate does not list) and the CA issues to Redis servers only.
+     */
+    public Builder unsafeSkipHostnameVerification() {
+      if (skipHostnameVerification) {
+        throw new IllegalStateException("unsafeSkipHostnameVerification is already set");
+      }
+      this.skipHostnameVerification = true;
+      return this;
+    }
+
+    /** Connects; throws when Redis does not answer, or when TLS refuses the server. */
     public RedisState build() {
       namespace = namespace == null ? "zt" : namespace;
       timeout = timeout == null ? Duration.ofMillis(100) : timeout;

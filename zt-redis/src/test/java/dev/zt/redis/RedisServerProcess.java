@@ -30,13 +30,21 @@ public final class RedisServerProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final List<String> extra;
+  private final Tls tls;
   private Process process;
 
-  private RedisServerProcess(String binary, int port, Path dir, List<String> extra) {
+  /**
+   * The PEM files of a TLS server: its certificate (chain), its private key (PKCS #8) and the CA it would check client
+   * certificates against (clients are not asked for one: {@code --tls-auth-clients no}).
+   */
+  public record Tls(Path certificate, Path privateKey, Path ca) {}
+
+  private RedisServerProcess(String binary, int port, Path dir, List<String> extra, Tls tls) {
     this.binary = binary;
     this.port = port;
     this.dir = dir;
     this.extra = List.copyOf(extra);
+    this.tls = tls;
   }
 
   /** Starts a server on a free port (a few ports are tried if one is taken between the probe and the bind). */
@@ -46,6 +54,18 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a server with {@code extra} arguments (an ACL user: {@code --user alice on >pw ~* +@all}). */
   public static RedisServerProcess start(List<String> extra) {
+    return start(extra, null);
+  }
+
+  /**
+   * Starts a server that speaks only TLS ({@code --port 0 --tls-port <free>}) with {@code tls}'s certificate and key,
+   * and {@code extra} arguments (an ACL user); {@link #uri()} is then {@code rediss://127.0.0.1:<port>}.
+   */
+  public static RedisServerProcess startTls(Tls tls, List<String> extra) {
+    return start(extra, java.util.Objects.requireNonNull(tls, "tls"));
+  }
+
+  private static RedisServerProcess start(List<String> extra, Tls tls) {
     String binary = binary();
     Path dir;
     try {
@@ -55,7 +75,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra);
+      RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, tls);
       try {
         server.launch();
         return server;
@@ -70,8 +90,9 @@ public final class RedisServerProcess implements AutoCloseable {
     return port;
   }
 
+  /** {@code redis://127.0.0.1:<port>}, or {@code rediss://…} for a TLS server. */
   public String uri() {
-    return "redis://127.0.0.1:" + port;
+    return (tls == null ? "redis://" : "rediss://") + "127.0.0.1:" + port;
   }
 
   /** Stops the server (SIGTERM, then SIGKILL) and waits until it is gone. */
@@ -107,9 +128,16 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+    List<String> command = new java.util.ArrayList<>(List.of(binary, "--bind",
         "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
         "--loglevel", "notice"));
+    if (tls == null) {
+      command.addAll(List.of("--port", Integer.toString(port)));
+    } else {
+      command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
+          tls.certificate().toString(), "--tls-key-file", tls.privateKey().toString(), "--tls-ca-cert-file",
+          tls.ca().toString(), "--tls-auth-clients", "no"));
+    }
     command.addAll(extra);
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -214,6 +214,46 @@ class RedisSlidingCountersTests {
     assertThat(cb.fleet("t:bob")).isZero();
   }
 
+  // ---- through the enforcer: the detectors count in the shared store
+
+  @Test
+  void enforceWhenAStuffingRunIsSpreadOverTwoEnforcersThenTheSourceIsBlockedAtTheThreshold() throws Exception {
+    int threshold = 6;
+    com.nimbusds.jose.jwk.JWKSet keys = new com.nimbusds.jose.jwk.JWKSet(
+        new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("k1").generate()
+            .toPublicJWK());
+    java.util.function.Function<RedisState, dev.zt.core.Enforcer> enforcer = state -> dev.zt.core.Enforcer.builder()
+        .clock(clock)
+        .state(state)
+        .bearerJwt(dev.zt.core.credential.BearerJwt.issuer("https://issuer.example").audience("orders")
+            .keySource(new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(keys))
+            .build())
+        .routes(dev.zt.core.policy.RoutePolicy.builder()
+            .get("/orders", dev.zt.core.policy.Requirement.authenticated()).build())
+        .detection(dev.zt.core.detect.Detection.defaults().withStuffing(threshold, MINUTE))
+        .countermeasures(dev.zt.core.countermeasure.CountermeasurePolicy.builder()
+            .on("stuffing.source", dev.zt.core.countermeasure.Countermeasure.blockSource(Duration.ofMinutes(15)))
+            .build())
+        .build();
+    dev.zt.core.Enforcer[] fleet = {enforcer.apply(a), enforcer.apply(b)};
+    java.net.InetAddress attacker = java.net.InetAddress.getByName("203.0.113.7");
+    List<dev.zt.core.DenyReason> reasons = new ArrayList<>();
+    for (int i = 0; i < threshold + 3; i++) {
+      dev.zt.core.RequestContext request = dev.zt.core.RequestContext.builder("GET", "/orders")
+          .clientAddress(attacker)
+          .headers(dev.zt.core.RequestHeaders.of(java.util.Map.of("Authorization", List.of("Bearer guess-" + i))))
+          .build();
+      dev.zt.core.Decision d = fleet[i % 2].enforce(request).toCompletableFuture().get();
+      reasons.add(((dev.zt.core.Decision.Deny) d).reason());
+      Await.until(SETTLE, () -> a.countersSettled() && b.countersSettled(), "Redis's answers"); // a few ms apart
+    }
+    // the run reaches the threshold on the instance that sees the 6th or 7th malformed token (its count misses at most
+    // the other's latest), which blocks the address (source blocks are per instance until their Redis store lands);
+    // in memory each instance would have counted 4 of the 9 and let the run go on
+    assertThat(reasons.subList(0, threshold)).containsOnly(dev.zt.core.DenyReason.TOKEN_MALFORMED);
+    assertThat(reasons.subList(threshold, threshold + 3)).contains(dev.zt.core.DenyReason.SOURCE_BLOCKED);
+  }
+
   // ---- outages
 
   @Test
