@@ -266,6 +266,15 @@ final class OrdersSecurity {
    * given, a PDP asked after them ({@link #pdp}).
    */
   static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, Sender sender, Optional<PdpBinding> pdp) {
+    return enforcer(jwts, listener, sender, pdp, Optional.empty());
+  }
+
+  /**
+   * {@link #enforcer(List, AuditListener, Sender, Optional)} keeping its suspensions, blocks, flags, detector counters
+   * and rate buckets in {@code state} ({@code ZT_REDIS_URL}: shared with the other instances), else in memory.
+   */
+  static Enforcer enforcer(List<BearerJwt> jwts, AuditListener listener, Sender sender, Optional<PdpBinding> pdp,
+      Optional<dev.zt.core.spi.SecurityState> state) {
     Enforcer.Builder b = Enforcer.builder().routes(routes(sender.requireDpop())).realm("orders")
         .objects(objects())
         .trust(TrustPolicy.builder()
@@ -286,6 +295,7 @@ final class OrdersSecurity {
     jwts.forEach(b::bearerJwt);
     sender.publicOrigin().ifPresent(b::publicOrigin);
     pdp.ifPresent(b::pdp);
+    state.ifPresent(b::state);
     if (sender.dpopNonce()) {
       b.dpop(Dpop.builder().requireNonce().build());
     }

@@ -4,7 +4,9 @@ import dev.zt.core.AuditListener;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.Introspection;
 import dev.zt.core.Enforcer;
+import dev.zt.core.spi.SecurityState;
 import dev.zt.netty.ZeroTrustHandler;
+import dev.zt.redis.RedisState;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -102,6 +104,10 @@ import org.slf4j.LoggerFactory;
  *       {@code ZT_SERVER} and the mTLS listener stay environment variables. Check a file before deploying it with the
  *       {@code zt} CLI ({@code java -jar zt-cli/target/zt.jar check|test|explain|diff}, docs/cli.md). See
  *       {@link #startFromPolicyFile}.</li>
+ *   <li>With {@code ZT_REDIS_URL} ({@code redis://host:port}, {@code rediss://} for TLS, credentials in the URL),
+ *       optional {@code ZT_REDIS_NAMESPACE} (default {@code zt}) and {@code ZT_REDIS_TIMEOUT_MS} (default 100), the
+ *       bearer listener keeps its suspensions, blocks, flags, detector counters and rate limits in Redis, shared with
+ *       every instance of the namespace, in both modes above (see {@link RedisSettings}, {@link SharedState}).</li>
  *   <li>Orders have owners: {@code POST /orders} stores one owned by the caller's {@code sub} (201, {@code Location});
  *       {@code GET /orders} lists the caller's own (all of them for role {@code admin}); {@code GET /orders/{id}} is
  *       404 for an unknown id, else zt's object check decides (the owner or role {@code admin}; then the PDP, if
@@ -166,14 +172,16 @@ public final class OrdersService implements AutoCloseable {
 
   private final Running server;
   private final Optional<LivePolicy> policy; // ZT_POLICY_FILE's, followed while the service runs
+  private final Optional<RedisState> redis; // ZT_REDIS_URL's, closed after the server stopped
 
   private OrdersService(Running server) {
-    this(server, Optional.empty());
+    this(server, Optional.empty(), Optional.empty());
   }
 
-  private OrdersService(Running server, Optional<LivePolicy> policy) {
+  private OrdersService(Running server, Optional<LivePolicy> policy, Optional<RedisState> redis) {
     this.server = server;
     this.policy = policy;
+    this.redis = redis;
   }
 
   public static void main(String[] args) throws Exception {
@@ -239,17 +247,27 @@ public final class OrdersService implements AutoCloseable {
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
     Optional<Pdp> pdp = pdpFromEnvironment(env);
-    Enforcer enforcer = OrdersSecurity.enforcer(jwts, null,
-        senderFromEnvironment(env).withClientCertHeader(clientCertHeaderFromEnvironment(env)),
-        pdp.map(p -> OrdersSecurity.pdp(p, Clock.systemUTC())));
+    OrdersSecurity.Sender sender = senderFromEnvironment(env).withClientCertHeader(
+        clientCertHeaderFromEnvironment(env));
     Optional<Internal> internalMode = internalFromEnvironment(env, mtls.isPresent());
-    Enforcer workloadEnforcer = mtls.map(m -> internalMode.isPresent()
-        ? internalMode.get().enforcer(m)
-        : OrdersSecurity.workloadEnforcer(jwts, SpiffePeerVerifier.of(m.source(), Clock.systemUTC()),
-            m.trustDomain().name(), null)).orElse(null);
-    OrdersService service = kind == ServerKind.NETTY
-        ? startNetty(host, port, enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
-        : start(host, port, enforcer, mtls.orElse(null), workloadEnforcer);
+    Optional<RedisSettings> redisSettings = redisFromEnvironment(env);
+    Optional<RedisState> redis = redisSettings.map(RedisSettings::connect); // the last step that may fail alone
+    OrdersService service;
+    try {
+      Enforcer enforcer = OrdersSecurity.enforcer(jwts, null, sender,
+          pdp.map(p -> OrdersSecurity.pdp(p, Clock.systemUTC())), redis.map(r -> (SecurityState) r));
+      Enforcer workloadEnforcer = mtls.map(m -> internalMode.isPresent()
+          ? internalMode.get().enforcer(m)
+          : OrdersSecurity.workloadEnforcer(jwts, SpiffePeerVerifier.of(m.source(), Clock.systemUTC()),
+              m.trustDomain().name(), null)).orElse(null);
+      OrdersService started = kind == ServerKind.NETTY
+          ? startNetty(host, port, enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
+          : start(host, port, enforcer, mtls.orElse(null), workloadEnforcer);
+      service = new OrdersService(started.server, Optional.empty(), redis);
+    } catch (Exception | Error e) {
+      redis.ifPresent(RedisState::close);
+      throw e;
+    }
     LOG.info("orders-service listening on port {} with {} (issuers {}, audience {})", service.port(),
         kind == ServerKind.NETTY ? "Netty" : "Jetty", jwts.stream().map(BearerJwt::issuer).toList(),
         jwts.get(0).audiences());
@@ -263,7 +281,27 @@ public final class OrdersService implements AutoCloseable {
           mtls.get().trustDomain());
     }
     internalMode.ifPresent(Internal::log);
+    redisSettings.ifPresent(OrdersService::logRedis);
     return service;
+  }
+
+  /**
+   * {@code ZT_REDIS_URL}, {@code ZT_REDIS_NAMESPACE}, {@code ZT_REDIS_TIMEOUT_MS}: where the bearer listener keeps its
+   * security state when instances share it (see {@link RedisSettings}); empty (in memory) without the URL.
+   */
+  static Optional<RedisSettings> redisFromEnvironment(Map<String, String> env) {
+    return RedisSettings.fromEnvironment(env);
+  }
+
+  private static void logRedis(RedisSettings redis) {
+    LOG.info("orders-service keeps suspensions, blocks, flags, detector counters and rate limits in Redis at {}, "
+        + "shared with every instance of namespace {} (each call within {} ms)", redis.shown(), redis.namespace(),
+        redis.timeout().toMillis());
+  }
+
+  /** The Redis state the bearer listener keeps its security state in ({@code ZT_REDIS_URL}), if any. */
+  Optional<RedisState> redis() {
+    return redis;
   }
 
   /**
@@ -334,7 +372,15 @@ public final class OrdersService implements AutoCloseable {
     int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
-    LivePolicy live = livePolicy(env, file);
+    Optional<RedisSettings> redisSettings = redisFromEnvironment(env);
+    Optional<RedisState> redis = redisSettings.map(RedisSettings::connect);
+    LivePolicy live;
+    try {
+      live = livePolicy(env, file, redis.map(SharedState::new));
+    } catch (Exception | Error e) {
+      redis.ifPresent(RedisState::close);
+      throw e;
+    }
     try {
       refuseVariablesTheFileDoesNotUse(env, file, mtls.isPresent());
       Enforcer workloadEnforcer = null;
@@ -352,7 +398,7 @@ public final class OrdersService implements AutoCloseable {
       OrdersService started = kind == ServerKind.NETTY
           ? startNetty(host, port, live, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
           : start(host, port, live, mtls.orElse(null), workloadEnforcer);
-      OrdersService service = new OrdersService(started.server, Optional.of(live));
+      OrdersService service = new OrdersService(started.server, Optional.of(live), redis);
       LOG.info("orders-service listening on port {} with {}, configured by the policy file {} (revision {}, "
           + "followed: a changed file is applied within 2 s, a bad one refused)", service.port(),
           kind == ServerKind.NETTY ? "Netty" : "Jetty", file, live.revision());
@@ -361,9 +407,11 @@ public final class OrdersService implements AutoCloseable {
             mtls.get().trustDomain());
       }
       internalMode.ifPresent(Internal::log);
+      redisSettings.ifPresent(OrdersService::logRedis);
       return service;
     } catch (Exception | Error e) {
       live.close();
+      redis.ifPresent(RedisState::close);
       throw e;
     }
   }
@@ -376,9 +424,19 @@ public final class OrdersService implements AutoCloseable {
    * @throws IllegalArgumentException the file is unreadable or invalid ({@link #refusal})
    */
   static LivePolicy livePolicy(Map<String, String> env, Path file) {
+    return livePolicy(env, file, Optional.empty());
+  }
+
+  /**
+   * {@link #livePolicy(Map, Path)} with every enforcer it builds keeping its state in {@code shared}
+   * ({@code ZT_REDIS_URL}): the same stores across reloads.
+   */
+  static LivePolicy livePolicy(Map<String, String> env, Path file, Optional<SharedState> shared) {
     try {
-      return LivePolicy.builder(file).env(env).extensions(OrdersSecurity.policyExtensions())
-          .pollInterval(POLICY_POLL_INTERVAL).onReload(OrdersService::logReload).start();
+      LivePolicy.Builder b = LivePolicy.builder(file).env(env).extensions(OrdersSecurity.policyExtensions())
+          .pollInterval(POLICY_POLL_INTERVAL).onReload(OrdersService::logReload);
+      shared.ifPresent(state -> b.customize(enforcer -> enforcer.state(state)));
+      return b.start();
     } catch (InvalidPolicyException e) {
       throw new IllegalArgumentException(refusal(file, e));
     }
@@ -1318,7 +1376,11 @@ public final class OrdersService implements AutoCloseable {
     try {
       server.stop();
     } finally {
-      policy.ifPresent(LivePolicy::close);
+      try {
+        policy.ifPresent(LivePolicy::close);
+      } finally {
+        redis.ifPresent(RedisState::close);
+      }
     }
   }
 }
