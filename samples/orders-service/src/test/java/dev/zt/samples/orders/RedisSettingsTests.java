@@ -3,11 +3,13 @@ package dev.zt.samples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zt.core.spi.StoreSettings;
 import dev.zt.redis.RedisServerProcess;
 import dev.zt.redis.RedisState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -156,6 +158,25 @@ class RedisSettingsTests {
       RedisSettings right = RedisSettings.fromEnvironment(env("ZT_REDIS_URL", "redis://:right-one@127.0.0.1:"
           + redis.port(), "ZT_REDIS_NAMESPACE", "orders-test")).orElseThrow();
       try (RedisState state = right.connect()) {
+        assertThat(state.degraded()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void connectWhenRedisDoesNotAnswerThenStartsDegradedAndHealsWhenItComesUp() {
+    try (RedisServerProcess redis = RedisServerProcess.start()) {
+      redis.stop(); // a Redis outage during a rolling restart: the instance still starts
+      RedisSettings settings = RedisSettings.fromEnvironment(env("ZT_REDIS_URL", redis.uri())).orElseThrow();
+      try (RedisState state = settings.connect()) {
+        assertThat(state.degraded()).isTrue();
+        assertThat(state.health().reason()).isPresent();
+        redis.restart();
+        state.singleUse("dpop", new StoreSettings(Clock.systemUTC(), 10));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (state.degraded() && System.nanoTime() < deadline) {
+          Thread.onSpinWait(); // polls the state's own status; the bound is 10 s
+        }
         assertThat(state.degraded()).isFalse();
       }
     }
