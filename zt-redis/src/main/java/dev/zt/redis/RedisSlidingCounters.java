@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.zt.core.spi.SecurityState;
 import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.StoreSettings;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
@@ -21,7 +21,9 @@ import java.util.function.BiConsumer;
  * Netty event loop, a countermeasure's attempt threshold) never waits on Redis.
  *
  * <p>Each call counts in a local in-memory store ({@link SecurityState#inMemory()}) and sends the event to Redis
- * without waiting, in one script ({@code <ns>:cnt:<name>:c:<hash>}: a hash of the fixed window's start, its count and
+ * without waiting, in one script sent by its digest ({@code EVALSHA}; the whole script once more, {@code EVAL}, when
+ * Redis answers {@code NOSCRIPT}, so an event is never lost to a restarted Redis: {@link LuaScript})
+ * ({@code <ns>:cnt:<name>:c:<hash>}: a hash of the fixed window's start, its count and
  * the previous window's, the same weighting as the in-memory store; {@code :d:<hash>}: a sorted set of member hashes
  * by the time last seen). Per key it keeps the fleet's counts Redis last answered and the events sent since and not yet
  * answered, and answers {@code max(local count, fleet count rolled to now + events not yet answered)}: a run spread
@@ -45,7 +47,7 @@ final class RedisSlidingCounters implements SlidingCounters {
    * Returns {window start, current, previous}, or {-1, 0, 0} when mode 'i' finds no key.
    * KEYS: the counter. ARGV: now ms, window ms, mode ('a' | 'i'), reset ('0' | '1'), channel, reset message.
    */
-  private static final String ADD = """
+  private static final LuaScript ADD = new LuaScript("""
       local now, w = tonumber(ARGV[1]), tonumber(ARGV[2])
       if ARGV[4] == '1' then
         redis.call('DEL', KEYS[1])
@@ -65,13 +67,13 @@ final class RedisSlidingCounters implements SlidingCounters {
       redis.call('HSET', KEYS[1], 's', s, 'c', c, 'p', p, 'w', w)
       redis.call('PEXPIRE', KEYS[1], 2 * w)
       return {s, c, p}
-      """;
+      """);
   /**
    * Drop members last seen a window ago or more, add or refresh ARGV member (a later time only), keep the newest
    * ARGV capacity, PEXPIRE one window; DEL first when ARGV reset is '1' (publishing it). Returns member, time, ….
    * KEYS: the set. ARGV: now ms, window ms, capacity, member hash, reset, channel, reset message.
    */
-  private static final String ADD_DISTINCT = """
+  private static final LuaScript ADD_DISTINCT = new LuaScript("""
       local now, w, cap = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
       if ARGV[5] == '1' then
         redis.call('DEL', KEYS[1])
@@ -83,13 +85,13 @@ final class RedisSlidingCounters implements SlidingCounters {
       if n > cap then redis.call('ZPOPMIN', KEYS[1], n - cap) end
       redis.call('PEXPIRE', KEYS[1], w)
       return redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-      """;
+      """);
   /** DEL the key and PUBLISH the reset. KEYS: the key. ARGV: channel, message. */
-  private static final String RESET = """
+  private static final LuaScript RESET = new LuaScript("""
       redis.call('DEL', KEYS[1])
       redis.call('PUBLISH', ARGV[1], ARGV[2])
       return 1
-      """;
+      """);
 
   /** What this instance knows of one counted key in the fleet. Guarded by itself. */
   private static final class Shared {
@@ -316,7 +318,7 @@ final class RedisSlidingCounters implements SlidingCounters {
     if (probed.asMap().putIfAbsent(hash, Boolean.TRUE) == null) {
       String[] k = {keys.key(use, "c", hash)};
       probing.incrementAndGet();
-      call(c -> c.eval(ADD, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(w), "i", "0", channel, ""),
+      call(c -> ADD.run(c, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(w), "i", "0", channel, ""),
           (List<Object> out, Throwable err) -> {
             probing.decrementAndGet();
             if (err == null && number(out.get(0)) >= 0) {
@@ -354,7 +356,7 @@ final class RedisSlidingCounters implements SlidingCounters {
     boolean reset = s.resetPending;
     s.resetPending = false;
     String[] k = {keys.key(use, "c", hash)};
-    call(c -> c.eval(ADD, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(s.window),
+    call(c -> ADD.run(c, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(s.window),
         String.valueOf(mode), reset ? "1" : "0", channel, message('c', hash)),
         (List<Object> out, Throwable err) -> {
           synchronized (s) {
@@ -398,7 +400,7 @@ final class RedisSlidingCounters implements SlidingCounters {
       generation = 0;
     }
     String[] k = {keys.key(use, "c", hash)};
-    call(c -> c.eval(RESET, ScriptOutputType.INTEGER, k, channel, message('c', hash)), (Long out, Throwable err) -> {
+    call(c -> RESET.run(c, ScriptOutputType.INTEGER, k, channel, message('c', hash)), (Long out, Throwable err) -> {
       if (err != null) {
         Shared p = s != null ? s : shared(key, hash, PENDING_RESET_MILLIS);
         synchronized (p) {
@@ -430,7 +432,7 @@ final class RedisSlidingCounters implements SlidingCounters {
       boolean reset = s.resetPending;
       s.resetPending = false;
       String[] k = {keys.key(use, "d", hash)};
-      call(c -> c.eval(ADD_DISTINCT, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(w),
+      call(c -> ADD_DISTINCT.run(c, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(w),
           Integer.toString(capacity), memberHash, reset ? "1" : "0", channel, message('d', hash)),
           (List<Object> out, Throwable err) -> {
             synchronized (s) {
@@ -469,7 +471,7 @@ final class RedisSlidingCounters implements SlidingCounters {
     }
     long g = generation;
     String[] k = {keys.key(use, "d", hash)};
-    call(c -> c.eval(RESET, ScriptOutputType.INTEGER, k, channel, message('d', hash)), (Long out, Throwable err) -> {
+    call(c -> RESET.run(c, ScriptOutputType.INTEGER, k, channel, message('d', hash)), (Long out, Throwable err) -> {
       if (err != null) {
         SharedSet p = s != null ? s : set(key, hash, PENDING_RESET_MILLIS, 1);
         synchronized (p) {
@@ -523,8 +525,8 @@ final class RedisSlidingCounters implements SlidingCounters {
    * client's deadline included). A command the client refuses at once (disconnected) fails the same way.
    */
   private <T> void call(java.util.function.Function<io.lettuce.core.api.async.RedisAsyncCommands<String, String>,
-      RedisFuture<T>> command, BiConsumer<T, Throwable> then) {
-    RedisFuture<T> future;
+      CompletionStage<T>> command, BiConsumer<T, Throwable> then) {
+    CompletionStage<T> future;
     try {
       future = command.apply(redis.connection().async());
     } catch (RuntimeException e) {

@@ -349,6 +349,71 @@ class RedisSlidingCountersTests {
     }
   }
 
+  // ---- scripts by digest
+
+  @Test
+  void addWhenTheScriptsAreCachedThenEachEventSendsTheDigestNotTheScript() {
+    settled(ca, ca.add("k", MINUTE)); // the first event may load the script
+    settled(ca, ca.addDistinct("d", 1, MINUTE, 5));
+    try (RedisClient raw = RedisClient.create(server.uri());
+        StatefulRedisConnection<String, String> admin = raw.connect()) {
+      admin.sync().configResetstat();
+      for (int i = 0; i < 10; i++) {
+        ca.add("k", MINUTE);
+        cb.add("k", MINUTE);
+        cb.addDistinct("d", i, MINUTE, 5);
+      }
+      Await.until(SETTLE, () -> ca.settled() && cb.settled(), "Redis's answers");
+      String stats = admin.sync().info("commandstats");
+      assertThat(calls(stats, "evalsha")).isEqualTo(30);
+      assertThat(calls(stats, "eval")).isZero();
+    }
+    settled(cb, cb.add("k", MINUTE));
+    assertThat(cb.fleet("k")).isEqualTo(22); // every event counted once
+  }
+
+  @Test
+  void addWhenRedisForgetsTheScriptsBetweenEventsOnTwoInstancesThenEveryEventCountsOnce() {
+    try (RedisClient raw = RedisClient.create(server.uri());
+        StatefulRedisConnection<String, String> admin = raw.connect()) {
+      for (int i = 0; i < 10; i++) {
+        admin.sync().scriptFlush(); // as a restarted Redis: the next event's EVALSHA answers NOSCRIPT
+        settled(i % 2 == 0 ? ca : cb, (i % 2 == 0 ? ca : cb).add("k", MINUTE));
+      }
+      assertThat(fleet(cb, "k")).isEqualTo(10); // cb counted the last event: Redis's answer to it counts them all
+
+      admin.sync().scriptFlush();
+      for (int i = 0; i < 5; i++) { // sent back to back: every one answered NOSCRIPT, each sent again once
+        ca.add("k", MINUTE);
+        cb.add("k", MINUTE);
+      }
+      Await.until(SETTLE, () -> ca.settled() && cb.settled(), "Redis's answers");
+      settled(ca, ca.add("k", MINUTE));
+      assertThat(ca.fleet("k")).isEqualTo(21);
+
+      admin.sync().scriptFlush();
+      settled(ca, ca.addDistinct("d", 1, MINUTE, 5));
+      admin.sync().scriptFlush();
+      settled(cb, cb.addDistinct("d", 2, MINUTE, 5));
+      assertThat(cb.fleetDistinct("d")).isEqualTo(2);
+
+      admin.sync().scriptFlush();
+      ca.reset("k"); // the reset script runs too: the key starts over in Redis
+      Await.until(SETTLE, () -> cb.fleet("k") == 0, "the reset published to the other instance");
+      admin.sync().scriptFlush();
+      settled(ca, ca.add("k", MINUTE));
+      assertThat(ca.fleet("k")).isEqualTo(1);
+      assertThat(a.degraded()).isFalse();
+      assertThat(b.degraded()).isFalse();
+    }
+  }
+
+  private static long calls(String commandStats, String command) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^cmdstat_" + command + ":calls=(\\d+),")
+        .matcher(commandStats);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
   // ---- what Redis holds
 
   @Test
