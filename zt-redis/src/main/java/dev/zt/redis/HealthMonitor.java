@@ -1,6 +1,12 @@
 package dev.zt.redis;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows a {@link RedisState}'s health and reports its transitions only: a WARN audit line when it becomes degraded,
- * an INFO line when it is in step again, and the user's listener, once per transition. Checks are asked for by the
+ * an INFO line when it is in step again, an OpenTelemetry span {@code zt.redis.health} with its event (as zt's other
+ * audit events outside a request, e.g. {@code zt.policy.reload}), and the user's listener, once per transition. Checks are asked for by the
  * events that may change the health (a call failing or answering again, a connection dropping or coming back, a
  * reconciliation ending) and run on the state's own thread, never on a request's.
  */
@@ -25,11 +32,19 @@ final class HealthMonitor {
   private final Supplier<Optional<String>> why;
   private final IntSupplier waiting;
   private final Consumer<RedisHealth> listener;
+  static final AttributeKey<String> STATUS = AttributeKey.stringKey("zt.redis.status");
+  static final AttributeKey<String> REASON = AttributeKey.stringKey("zt.redis.reason");
+  static final AttributeKey<Long> CHANGES_WAITING = AttributeKey.longKey("zt.redis.changes_waiting");
+  static final AttributeKey<String> SINCE = AttributeKey.stringKey("zt.redis.since");
+  static final AttributeKey<String> DEGRADED_SINCE = AttributeKey.stringKey("zt.redis.degraded_since");
+
   private final Executor executor;
+  private final OpenTelemetry otel;
   private volatile RedisHealth current;
 
   HealthMonitor(Clock clock, Supplier<Optional<String>> why, IntSupplier waiting, Consumer<RedisHealth> listener,
-      Executor executor) {
+      Executor executor, OpenTelemetry otel) {
+    this.otel = otel;
     this.clock = clock;
     this.why = why;
     this.waiting = waiting;
@@ -80,12 +95,34 @@ final class HealthMonitor {
     } else {
       AUDIT.info("zt.redis.health status=\"in_step\" degraded_since=\"{}\"", before.since());
     }
+    telemetry(now, before == null ? Optional.empty() : Optional.of(before.since()));
     try {
       listener.accept(now);
     } catch (RuntimeException e) {
       LOG.error("zt-redis health listener failed", e);
     }
     return now;
+  }
+
+  /** The transition as a span {@code zt.redis.health} holding one event of the same name and attributes. */
+  private void telemetry(RedisHealth now, Optional<Instant> degradedSince) {
+    try {
+      AttributesBuilder a = Attributes.builder()
+          .put(STATUS, now.degraded() ? "degraded" : "in_step")
+          .put(SINCE, now.since().toString())
+          .put(CHANGES_WAITING, (long) now.changesWaiting());
+      now.reason().ifPresent(r -> a.put(REASON, r));
+      if (!now.degraded()) {
+        degradedSince.ifPresent(d -> a.put(DEGRADED_SINCE, d.toString()));
+      }
+      Attributes attributes = a.build();
+      Span span = otel.getTracer("dev.zt.redis").spanBuilder("zt.redis.health").setAllAttributes(attributes)
+          .startSpan();
+      span.addEvent("zt.redis.health", attributes);
+      span.end();
+    } catch (RuntimeException e) {
+      LOG.error("zt-redis health: telemetry failed", e);
+    }
   }
 
   private static String quoted(String value) {

@@ -111,7 +111,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
     });
     this.redis = new Redis(timeout);
     this.health = new HealthMonitor(Clock.systemUTC(), this::whyDegraded, this::changesWaiting, b.onHealthChange,
-        reconciler);
+        reconciler, b.openTelemetry);
     redis.onFailingChange(health::checkSoon);
     try {
       connect();
@@ -454,6 +454,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
     private boolean skipHostnameVerification;
     private Consumer<RedisHealth> onHealthChange;
     private boolean requireConnectionAtStart;
+    private io.opentelemetry.api.OpenTelemetry openTelemetry;
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -517,11 +518,23 @@ public final class RedisState implements SecurityState, AutoCloseable {
      * Called on every change of {@link RedisState#health()}: when the instance becomes degraded (also when it starts
      * so) and when it is in step again; never twice for one status. Runs on the state's own thread (the event of a
      * degraded start: on the thread that calls {@link #build()}) and must be quick.
-     * Each change is also an audit log line ({@code dev.zt.audit}: WARN when degraded, INFO when in step again),
-     * whether or not a listener is set.
+     * Each change is also an audit log line ({@code dev.zt.audit}: WARN when degraded, INFO when in step again) and an
+     * OpenTelemetry span ({@link #openTelemetry}), whether or not a listener is set.
      */
     public Builder onHealthChange(Consumer<RedisHealth> listener) {
       this.onHealthChange = once(this.onHealthChange, Objects.requireNonNull(listener, "listener"), "onHealthChange");
+      return this;
+    }
+
+    /**
+     * Where the health transitions go as OpenTelemetry spans {@code zt.redis.health} (each with one event of that name;
+     * attributes {@code zt.redis.status}, {@code .reason}, {@code .changes_waiting}, {@code .since},
+     * {@code .degraded_since}), as zt's other audit events outside a request; default
+     * {@link io.opentelemetry.api.GlobalOpenTelemetry}.
+     */
+    public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+      this.openTelemetry = once(this.openTelemetry, Objects.requireNonNull(openTelemetry, "openTelemetry"),
+          "openTelemetry");
       return this;
     }
 
@@ -558,6 +571,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
      */
     public RedisState build() {
       onHealthChange = onHealthChange == null ? h -> { } : onHealthChange;
+      openTelemetry = openTelemetry == null ? io.opentelemetry.api.GlobalOpenTelemetry.get() : openTelemetry;
       namespace = namespace == null ? "zt" : namespace;
       timeout = timeout == null ? Duration.ofMillis(100) : timeout;
       reconcileEvery = reconcileEvery == null ? Duration.ofSeconds(5) : reconcileEvery;

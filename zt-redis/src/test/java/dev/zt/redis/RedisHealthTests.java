@@ -6,8 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.SlidingCounters;
 import dev.zt.core.spi.Suspensions;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +133,58 @@ class RedisHealthTests {
     assertThat(next().degraded()).isTrue();
     assertThat(next().degraded()).isFalse();
     assertThat(events).isEmpty();
+  }
+
+  @Test
+  void healthWhenRedisStoppedAndRestartedThenOneOpenTelemetryEventEachWay() throws Exception {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .build()) {
+      state = RedisState.builder(server.uri()).reconcileEvery(Duration.ofMillis(500)).onHealthChange(events::add)
+          .openTelemetry(otel).build();
+      Suspensions suspensions = state.suspensions(SETTINGS);
+      assertThat(spans.getFinishedSpanItems()).isEmpty(); // started in step: nothing to report
+
+      server.stop();
+      RedisHealth degraded = next();
+      suspensions.suspendSubject("mallory", "detect.sqli", TTL); // waits to be written back: no second event
+      server.restart();
+      RedisHealth restored = next();
+      assertThat(restored.degraded()).isFalse();
+
+      List<SpanData> finished = spans.getFinishedSpanItems();
+      assertThat(finished).hasSize(2).allSatisfy(span -> {
+        assertThat(span.getName()).isEqualTo("zt.redis.health");
+        assertThat(span.getEvents()).singleElement().satisfies(e -> {
+          assertThat(e.getName()).isEqualTo("zt.redis.health");
+          assertThat(e.getAttributes().asMap()).isEqualTo(span.getAttributes().asMap());
+        });
+      });
+      Attributes down = finished.get(0).getEvents().get(0).getAttributes();
+      assertThat(down.get(AttributeKey.stringKey("zt.redis.status"))).isEqualTo("degraded");
+      assertThat(down.get(AttributeKey.stringKey("zt.redis.reason"))).isEqualTo(degraded.reason().orElseThrow());
+      assertThat(down.get(AttributeKey.stringKey("zt.redis.since"))).isEqualTo(degraded.since().toString());
+      assertThat(down.get(AttributeKey.longKey("zt.redis.changes_waiting"))).isZero();
+      assertThat(down.get(AttributeKey.stringKey("zt.redis.degraded_since"))).isNull();
+      Attributes up = finished.get(1).getEvents().get(0).getAttributes();
+      assertThat(up.get(AttributeKey.stringKey("zt.redis.status"))).isEqualTo("in_step");
+      assertThat(up.get(AttributeKey.stringKey("zt.redis.reason"))).isNull();
+      assertThat(up.get(AttributeKey.stringKey("zt.redis.degraded_since"))).isEqualTo(degraded.since().toString());
+      assertThat(up.get(AttributeKey.stringKey("zt.redis.since"))).isEqualTo(restored.since().toString());
+      assertThat(up.get(AttributeKey.longKey("zt.redis.changes_waiting"))).isZero();
+      // no address, port or key in what leaves the instance
+      finished.forEach(span -> span.getAttributes().forEach((k, v) -> assertThat(String.valueOf(v))
+          .doesNotContain(Integer.toString(server.port())).doesNotContain("127.0.0.1").doesNotContain("mallory")));
+      assertThat(events).isEmpty();
+    }
+  }
+
+  @Test
+  void openTelemetryWhenSetTwiceThenRefused() {
+    RedisState.Builder b = RedisState.builder(server.uri()).openTelemetry(io.opentelemetry.api.OpenTelemetry.noop());
+    assertThatThrownBy(() -> b.openTelemetry(io.opentelemetry.api.OpenTelemetry.noop()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("openTelemetry");
   }
 
   @Test
