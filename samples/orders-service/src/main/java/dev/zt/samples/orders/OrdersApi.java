@@ -2,7 +2,9 @@ package dev.zt.samples.orders;
 
 import dev.zt.core.Caller;
 import dev.zt.core.authz.Resource;
+import dev.zt.redis.RedisState;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The application behind zt, the same on both servers: it routes on the path zt authorized and trusts that zt has
@@ -51,9 +53,21 @@ final class OrdersApi {
   static final String ADMIN = "admin";
 
   private final OrderStore store;
+  private final Optional<RedisState> redis;
 
   OrdersApi(OrderStore store) {
+    this(store, Optional.empty());
+  }
+
+  /**
+   * With {@code redis} ({@code ZT_REDIS_URL}), {@code GET /health} also says whether this instance is in step with
+   * the fleet's state: {@code "redis":"in_step"} or {@code "degraded"} (still 200: a degraded instance enforces what it
+   * knows and keeps serving). Nothing else of Redis is shown (no reason, host or count): the reason is in the audit
+   * log.
+   */
+  OrdersApi(OrderStore store, Optional<RedisState> redis) {
     this.store = store;
+    this.redis = redis;
   }
 
   /**
@@ -65,7 +79,7 @@ final class OrdersApi {
     boolean authenticated = caller != null && caller.isAuthenticated();
     String name = authenticated ? caller.getName() : "anonymous";
     if (method.equals("GET") && path.equals("/health")) {
-      return done(200, "{\"status\":\"UP\"}");
+      return done(200, health());
     } else if (method.equals("GET") && path.equals("/docs/openapi.json")) {
       return done(200, OPENAPI);
     } else if (method.equals("GET") && path.equals("/orders")) {
@@ -107,6 +121,15 @@ final class OrdersApi {
           + "\",\"events\":0}");
     }
     return done(404, "{\"handler\":\"not-found\"}");
+  }
+
+  /**
+   * {@code {"status":"UP"}}, with {@code "redis":"in_step"|"degraded"} when the state is in Redis: the status as the
+   * state last reported it (the transition the audit log has), read without waiting on Redis (an event loop may ask).
+   */
+  private String health() {
+    return redis.map(r -> "{\"status\":\"UP\",\"redis\":\""
+        + (r.health().degraded() ? "degraded" : "in_step") + "\"}").orElse("{\"status\":\"UP\"}");
   }
 
   /** The answer to a {@link Step.Read} zt allowed: the order. */

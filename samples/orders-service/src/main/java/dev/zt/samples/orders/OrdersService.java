@@ -261,8 +261,8 @@ public final class OrdersService implements AutoCloseable {
           : OrdersSecurity.workloadEnforcer(jwts, SpiffePeerVerifier.of(m.source(), Clock.systemUTC()),
               m.trustDomain().name(), null)).orElse(null);
       OrdersService started = kind == ServerKind.NETTY
-          ? startNetty(host, port, enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
-          : start(host, port, enforcer, mtls.orElse(null), workloadEnforcer);
+          ? startNetty(host, port, () -> enforcer, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT, redis)
+          : start(host, port, () -> enforcer, mtls.orElse(null), workloadEnforcer, redis);
       service = new OrdersService(started.server, Optional.empty(), redis);
     } catch (Exception | Error e) {
       redis.ifPresent(RedisState::close);
@@ -396,8 +396,8 @@ public final class OrdersService implements AutoCloseable {
             Clock.systemUTC()), mtls.get().trustDomain().name(), null);
       }
       OrdersService started = kind == ServerKind.NETTY
-          ? startNetty(host, port, live, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT)
-          : start(host, port, live, mtls.orElse(null), workloadEnforcer);
+          ? startNetty(host, port, live, mtls.orElse(null), workloadEnforcer, NETTY_IDLE_TIMEOUT, redis)
+          : start(host, port, live, mtls.orElse(null), workloadEnforcer, redis);
       OrdersService service = new OrdersService(started.server, Optional.of(live), redis);
       LOG.info("orders-service listening on port {} with {}, configured by the policy file {} (revision {}, "
           + "followed: a changed file is applied within 2 s, a bad one refused)", service.port(),
@@ -1123,7 +1123,16 @@ public final class OrdersService implements AutoCloseable {
    */
   static OrdersService start(String host, int port, Supplier<Enforcer> enforcer, Mtls mtls,
       Enforcer workloadEnforcer) throws Exception {
-    OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
+    return start(host, port, enforcer, mtls, workloadEnforcer, Optional.empty());
+  }
+
+  /**
+   * {@link #start(String, int, Supplier, Mtls, Enforcer)} whose {@code GET /health} says whether {@code redis} is in
+   * step.
+   */
+  private static OrdersService start(String host, int port, Supplier<Enforcer> enforcer, Mtls mtls,
+      Enforcer workloadEnforcer, Optional<RedisState> redis) throws Exception {
+    OrdersApi api = new OrdersApi(new OrderStore(), redis); // one store per service, shared by its listeners
     Server internal = mtls == null ? null : startMtls(host, mtls, workloadEnforcer, api);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
@@ -1255,8 +1264,17 @@ public final class OrdersService implements AutoCloseable {
    */
   static OrdersService startNetty(String host, int port, Supplier<Enforcer> enforcer, Mtls mtls,
       Enforcer workloadEnforcer, Duration idleTimeout) throws InterruptedException {
+    return startNetty(host, port, enforcer, mtls, workloadEnforcer, idleTimeout, Optional.empty());
+  }
+
+  /**
+   * {@link #startNetty(String, int, Supplier, Mtls, Enforcer, Duration)} whose {@code GET /health} says whether
+   * {@code redis} is in step.
+   */
+  private static OrdersService startNetty(String host, int port, Supplier<Enforcer> enforcer, Mtls mtls,
+      Enforcer workloadEnforcer, Duration idleTimeout, Optional<RedisState> redis) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-    OrdersApi api = new OrdersApi(new OrderStore()); // one store per service, shared by its listeners
+    OrdersApi api = new OrdersApi(new OrderStore(), redis); // one store per service, shared by its listeners
     Channel channel;
     Channel internal = null;
     try {

@@ -1,5 +1,6 @@
 package dev.zt.samples.orders;
 
+import dev.zt.redis.RedisHealth;
 import dev.zt.redis.RedisState;
 import java.net.InetAddress;
 import java.net.URI;
@@ -130,7 +131,8 @@ record RedisSettings(String uri, String shown, String namespace, Duration timeou
    */
   RedisState connect() {
     try {
-      return RedisState.builder(uri).namespace(namespace).timeout(timeout).build();
+      return RedisState.builder(uri).namespace(namespace).timeout(timeout).onHealthChange(RedisSettings::logHealth)
+          .build();
     } catch (RuntimeException e) {
       String why = e.getClass().getSimpleName();
       for (Throwable t = e; t != null; t = t.getCause()) {
@@ -139,6 +141,22 @@ record RedisSettings(String uri, String shown, String namespace, Duration timeou
         }
       }
       throw new IllegalStateException("ZT_REDIS_URL: cannot use Redis at " + shown + " (" + redact(why) + ")");
+    }
+  }
+
+  /**
+   * The sample's own line for each health transition (besides zt-redis's {@code zt.redis.health} audit line and
+   * span): WARN when this instance is no longer in step with Redis, with the reason, INFO when it is again. The public
+   * {@code GET /health} shows the status only.
+   */
+  static void logHealth(RedisHealth health) {
+    if (health.degraded()) {
+      LOG.warn("orders-service is not in step with Redis since {} ({}; {} changes wait to be written back): it keeps "
+          + "serving and enforcing what it knows, rate limits on the local share, DPoP proofs refused; GET /health "
+          + "says \"redis\":\"degraded\"", health.since(), health.reason().orElseThrow(), health.changesWaiting());
+    } else {
+      LOG.info("orders-service is in step with Redis again (since {}); GET /health says \"redis\":\"in_step\"",
+          health.since());
     }
   }
 
