@@ -98,6 +98,12 @@ final class Redis {
   }
 
   private StateUnavailableException unavailable(String what, Exception e, java.util.concurrent.Future<?> future) {
+    if (LuaScript.noScript(e)) {
+      // Redis answered: it does not hold a script (restarted, or flushed); the caller sends it again. Not an outage,
+      // so no degraded/in-step pair of health events for the first script call after a restart.
+      return new StateUnavailableException("Redis does not hold the script of " + what,
+          e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+    }
     if (!failing) {
       failing = true;
       onFailingChange.run();

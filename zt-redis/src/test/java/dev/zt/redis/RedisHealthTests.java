@@ -181,6 +181,24 @@ class RedisHealthTests {
   }
 
   @Test
+  void callWhenRedisDoesNotHoldTheScriptThenNotFailingAndNoHealthCheck() {
+    try (var client = io.lettuce.core.RedisClient.create(server.uri()); var c = client.connect()) {
+      Redis redis = new Redis(c, Duration.ofMillis(100));
+      java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+      redis.onFailingChange(changes::incrementAndGet);
+      c.sync().scriptFlush(); // as a restarted Redis: a script's EVALSHA answers NOSCRIPT (the caller sends EVAL)
+      String[] keys = {"k"};
+      assertThatThrownBy(() -> redis.call("rate", r -> r.evalsha(RateScript.SHA,
+          io.lettuce.core.ScriptOutputType.MULTI, keys, "0")))
+          .isInstanceOf(dev.zt.core.spi.StateUnavailableException.class)
+          .cause().isInstanceOf(io.lettuce.core.RedisNoScriptException.class);
+      // Redis answered: not an outage, so no degraded/in-step pair of health events around the EVAL that follows
+      assertThat(redis.failing()).isFalse();
+      assertThat(changes).hasValue(0);
+    }
+  }
+
+  @Test
   void openTelemetryWhenSetTwiceThenRefused() {
     RedisState.Builder b = RedisState.builder(server.uri()).openTelemetry(io.opentelemetry.api.OpenTelemetry.noop());
     assertThatThrownBy(() -> b.openTelemetry(io.opentelemetry.api.OpenTelemetry.noop()))
