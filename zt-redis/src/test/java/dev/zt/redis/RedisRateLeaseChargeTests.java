@@ -131,6 +131,49 @@ class RedisRateLeaseChargeTests {
   }
 
   @Test
+  void tryConsumeWhenRefusedWhileAnotherInstanceHeldALeaseThenServedOnceItGaveTheLeaseBack() {
+    RateBucket a = bucket(THOUSAND_PER_10_S);
+    RateBucket b = bucket(THOUSAND_PER_10_S);
+    assertThat(a.tryConsume()).isTrue();
+    assertThat(a.tryConsume()).isTrue(); // hot: a lease of 50, 49 unused
+    assertThat(drain(b)).isEqualTo(1000 - 51); // the rest of the period
+    assertThat(b.tryConsume()).isFalse(); // nothing in Redis: the next refill is 10 s away
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(a.tryConsume()).isTrue(); // a's lease ended: 49 back; quiet now, so one token
+
+    // b asks Redis again a lease's time (500 ms) after its refusal at the latest, not after the 10 s wait
+    assertThat(b.tryConsume()).isTrue();
+    assertThat(drain(b)).isEqualTo(47);
+  }
+
+  @Test
+  void tryConsumeWhenTwoInstancesHammerOneKeyOverSeveralPeriodsThenEachPeriodWithinTheLimitPlusOneLeaseEach() {
+    RateBucket a = bucket(THOUSAND_PER_10_S); // leases of 50
+    RateBucket b = bucket(THOUSAND_PER_10_S);
+    java.util.Random random = new java.util.Random(17);
+    int[] perPeriod = new int[4];
+    // 100 ms steps; each instance sends 0–11 requests a step (about 1.1 × the limit together), unevenly, so leases
+    // end unspent and are given back, and some are taken just before a refill
+    for (int step = 0; step < 400; step++) {
+      int period = step / 100;
+      for (int i = random.nextInt(12); i > 0; i--) {
+        perPeriod[period] += a.tryConsume() ? 1 : 0;
+      }
+      for (int i = random.nextInt(12); i > 0; i--) {
+        perPeriod[period] += b.tryConsume() ? 1 : 0;
+      }
+      clock.advance(Duration.ofMillis(100));
+    }
+
+    System.out.printf("zt-redis: two instances hammering 1000 per 10 s, granted per period: %s%n",
+        java.util.Arrays.toString(perPeriod));
+    for (int granted : perPeriod) {
+      assertThat(granted).isBetween(1000 - 2 * 50, 1000 + 2 * 50);
+    }
+  }
+
+  @Test
   void bucketWhenManyQuietKeysThenEachTakesOneTokenNotALease() {
     RedisState state = RedisState.builder(server.uri()).namespace("fleet").build();
     states.add(state);
