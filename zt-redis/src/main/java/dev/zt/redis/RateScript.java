@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,23 +236,26 @@ final class RateScript {
   }
 
   /**
-   * Sends {@link #REFUND} on {@code key} with {@code args} and does not wait for it: EVALSHA, then (on Lettuce's I/O
-   * thread, still without waiting) EVAL when Redis forgot the script. A refund that fails (deadline, disconnection)
-   * is lost, which only lowers what the client gets.
+   * Sends {@link #REFUND} on {@code key} with {@code args} and does not wait for it. While {@code loaded} is false
+   * (the script not yet seen on this Redis) it sends the script's text (EVAL), so the refund reaches Redis before
+   * any command sent after it on the connection; then EVALSHA, and a Redis that forgot it (restarted) gets the text
+   * again from Lettuce's I/O thread (that refund arrives later than what was sent meanwhile). A refund that fails
+   * (deadline, disconnection) is lost, which only lowers what the client gets.
    */
-  static void refund(Redis redis, String key, String[] args) {
+  static void refund(Redis redis, String key, String[] args, AtomicBoolean loaded) {
     String[] keys = {key};
     try {
-      RedisFuture<Long> sent = redis.connection().async().evalsha(REFUND_SHA, ScriptOutputType.INTEGER, keys, args);
+      RedisFuture<Long> sent = loaded.get()
+          ? redis.connection().async().evalsha(REFUND_SHA, ScriptOutputType.INTEGER, keys, args)
+          : redis.connection().async().eval(REFUND, ScriptOutputType.INTEGER, keys, args);
       sent.whenComplete((out, err) -> {
         Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-        if (cause instanceof RedisNoScriptException) {
-          try {
-            redis.connection().async().eval(REFUND, ScriptOutputType.INTEGER, keys, args);
-          } catch (RuntimeException e) {
-            LOG.debug("zt Redis rate refund lost: {}", e.toString());
-          }
-        } else if (cause != null) {
+        if (cause == null) {
+          loaded.set(true);
+        } else if (cause instanceof RedisNoScriptException) {
+          loaded.set(false); // EVAL next: it cannot answer NOSCRIPT, so this ends
+          refund(redis, key, args, loaded);
+        } else {
           LOG.debug("zt Redis rate refund lost: {}", cause.toString());
         }
       });

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -57,6 +58,8 @@ final class RedisRateBuckets implements RateBuckets {
   private final Cache<String, Handle> handles;
   /** 0 while Redis answers; else when it may be asked again (the enforcer's clock, ms). */
   private final AtomicLong retryAt = new AtomicLong();
+  /** Whether Redis is known to hold the refund script (EVALSHA), else its text is sent (EVAL). */
+  private final AtomicBoolean refundLoaded = new AtomicBoolean();
 
   RedisRateBuckets(Redis redis, Keys keys, String name, StoreSettings settings, double leaseShare, double localShare) {
     this.redis = redis;
@@ -278,7 +281,7 @@ final class RedisRateBuckets implements RateBuckets {
         args[6 + 4 * i] = s.args[5 + 3 * i];
         args[7 + 4 * i] = Long.toString(i < l.rooms.length ? l.rooms[i] : 0);
       }
-      RateScript.refund(redis, redisKey, args);
+      RateScript.refund(redis, redisKey, args, refundLoaded);
     }
 
     private Consumption ask(Shape s, int want) {
