@@ -3,6 +3,7 @@ package dev.zt.redis;
 import dev.zt.core.spi.RateBuckets.Band;
 import dev.zt.core.spi.RateBuckets.Refill;
 import dev.zt.core.spi.StateUnavailableException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The token-bucket script: one Redis hash per bucket, fields {@code t<i>} (tokens, fractional), {@code l<i>} (the
@@ -20,10 +25,13 @@ import java.util.List;
  * INTERVALLY adds the capacity once per whole period since the last refill. A band passed with another capacity than
  * the one stored is rescaled in proportion (Bucket4j's {@code PROPORTIONALLY}): consumption carries over. The call
  * takes up to {@code want} tokens: as many as every band can give. It answers {@code [granted, nanos to wait for one
- * token]} (the wait only when nothing was granted), and sets the key to expire after twice the longest period (a
+ * token, room of each band]} (the wait only when nothing was granted; a band's room is its capacity less the tokens
+ * it held before the take, which {@link #REFUND} needs), and sets the key to expire after twice the longest period (a
  * bucket idle that long is full again anyway).
  */
 final class RateScript {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateScript.class);
 
   static final String LUA = """
       local now = tonumber(ARGV[1])
@@ -37,7 +45,7 @@ final class RateScript {
         fields[#fields + 1] = 'c' .. i
       end
       local stored = redis.call('HMGET', KEYS[1], unpack(fields))
-      local tokens, last, cap, per, greedy = {}, {}, {}, {}, {}
+      local tokens, last, cap, per, greedy, room = {}, {}, {}, {}, {}, {}
       local granted = want
       for i = 1, n do
         local c = tonumber(ARGV[1 + 3 * i])
@@ -65,6 +73,7 @@ final class RateScript {
           t = t * c / oc
         end
         tokens[i], last[i], cap[i], per[i], greedy[i] = t, l, c, p, g
+        room[i] = math.max(0, math.floor(c - t))
         local whole = math.floor(t + 1e-9)
         if whole < granted then
           granted = whole
@@ -100,10 +109,87 @@ final class RateScript {
       end
       redis.call('HSET', KEYS[1], unpack(set))
       redis.call('PEXPIRE', KEYS[1], ttl)
-      return {granted, math.ceil(wait * 1000000)}
+      local out = {granted, math.ceil(wait * 1000000)}
+      for i = 1, n do
+        out[#out + 1] = room[i]
+      end
+      return out
       """;
 
   static final String SHA = sha1Hex(LUA);
+
+  /**
+   * Gives back a lease's unused tokens: {@code ARGV} = now, ttl, the lease's time (when it was taken), the unused
+   * tokens, then per band capacity, period (ms), G|I and the room the band had when the lease was taken (capacity −
+   * tokens before the take, from {@link #LUA}'s answer). Each band gets back at most what the bucket would hold
+   * without the lease: an INTERVALLY band nothing once a refill came since the lease (the bucket was full again
+   * anyway), a GREEDY band the unused tokens less what it refilled beyond its room since the lease; never above
+   * its capacity. A bucket that expired meanwhile is full: nothing is written. Answers 1 when written, else 0.
+   */
+  static final String REFUND = """
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        return 0
+      end
+      local now = tonumber(ARGV[1])
+      local ttl = tonumber(ARGV[2])
+      local since = tonumber(ARGV[3])
+      local amount = tonumber(ARGV[4])
+      local n = (#ARGV - 4) / 4
+      local fields = {}
+      for i = 1, n do
+        fields[#fields + 1] = 't' .. i
+        fields[#fields + 1] = 'l' .. i
+        fields[#fields + 1] = 'c' .. i
+      end
+      local stored = redis.call('HMGET', KEYS[1], unpack(fields))
+      local set = {}
+      for i = 1, n do
+        local c = tonumber(ARGV[1 + 4 * i])
+        local p = tonumber(ARGV[2 + 4 * i])
+        local g = ARGV[3 + 4 * i] == 'G'
+        local room = tonumber(ARGV[4 + 4 * i])
+        local t = tonumber(stored[3 * i - 2])
+        local l = tonumber(stored[3 * i - 1])
+        local oc = tonumber(stored[3 * i])
+        if t == nil or l == nil or oc == nil or oc <= 0 then
+          return 0
+        end
+        if now > l then
+          if g then
+            t = math.min(oc, t + (now - l) * oc / p)
+            l = now
+          else
+            local periods = math.floor((now - l) / p)
+            if periods > 0 then
+              t = math.min(oc, t + periods * oc)
+              l = l + periods * p
+            end
+          end
+        end
+        if oc ~= c then
+          t = t * c / oc
+        end
+        local add = amount
+        if g then
+          local refilled = math.max(0, now - since) * c / p
+          add = amount - math.max(0, refilled - room)
+        elseif l > since then
+          add = 0
+        end
+        add = math.max(0, math.min(add, c - t))
+        set[#set + 1] = 't' .. i
+        set[#set + 1] = string.format('%.17g', t + add)
+        set[#set + 1] = 'l' .. i
+        set[#set + 1] = string.format('%.17g', l)
+        set[#set + 1] = 'c' .. i
+        set[#set + 1] = string.format('%.17g', c)
+      end
+      redis.call('HSET', KEYS[1], unpack(set))
+      redis.call('PEXPIRE', KEYS[1], ttl)
+      return 1
+      """;
+
+  static final String REFUND_SHA = sha1Hex(REFUND);
 
   private RateScript() {}
 
@@ -125,7 +211,8 @@ final class RateScript {
 
   /**
    * Runs the script on {@code key} with {@code args} (from {@link #arguments}, now and want set by the caller):
-   * {@code [granted, nanos]}. EVALSHA first; a Redis that forgot the script (restarted) gets it again with EVAL.
+   * {@code [granted, nanos, room of band 1, …]} (the room: capacity − tokens before the take). EVALSHA first; a Redis
+   * that forgot the script (restarted) gets it again with EVAL.
    */
   static long[] take(Redis redis, String key, String[] args) {
     String[] keys = {key};
@@ -138,10 +225,43 @@ final class RateScript {
       }
       out = redis.call("rate", c -> c.eval(LUA, ScriptOutputType.MULTI, keys, args));
     }
-    if (out == null || out.size() != 2) {
+    if (out == null || out.size() < 2) {
       throw new StateUnavailableException("the rate script answered " + out);
     }
-    return new long[] {out.get(0), out.get(1)};
+    long[] answer = new long[out.size()];
+    for (int i = 0; i < answer.length; i++) {
+      answer[i] = out.get(i);
+    }
+    return answer;
+  }
+
+  /**
+   * Sends {@link #REFUND} on {@code key} with {@code args} and does not wait for it. While {@code loaded} is false
+   * (the script not yet seen on this Redis) it sends the script's text (EVAL), so the refund reaches Redis before
+   * any command sent after it on the connection; then EVALSHA, and a Redis that forgot it (restarted) gets the text
+   * again from Lettuce's I/O thread (that refund arrives later than what was sent meanwhile). A refund that fails
+   * (deadline, disconnection) is lost, which only lowers what the client gets.
+   */
+  static void refund(Redis redis, String key, String[] args, AtomicBoolean loaded) {
+    String[] keys = {key};
+    try {
+      RedisFuture<Long> sent = loaded.get()
+          ? redis.connection().async().evalsha(REFUND_SHA, ScriptOutputType.INTEGER, keys, args)
+          : redis.connection().async().eval(REFUND, ScriptOutputType.INTEGER, keys, args);
+      sent.whenComplete((out, err) -> {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (cause == null) {
+          loaded.set(true);
+        } else if (cause instanceof RedisNoScriptException) {
+          loaded.set(false); // EVAL next: it cannot answer NOSCRIPT, so this ends
+          refund(redis, key, args, loaded);
+        } else {
+          LOG.debug("zt Redis rate refund lost: {}", cause.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("zt Redis rate refund lost: {}", e.toString());
+    }
   }
 
   private static String sha1Hex(String script) {

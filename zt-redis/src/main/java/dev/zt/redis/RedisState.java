@@ -481,7 +481,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
     /**
      * The share of a rate limit an instance takes from Redis at a time and spends locally (a lease), so a busy
      * identity does not cost a round trip per request: at most 0.05 (5 %; the default); 0 turns leases off (every
-     * request asks Redis). The fleet-wide limit holds within one lease per instance.
+     * request asks Redis). Only a key busy on the instance leases; a lease's unused tokens go back when it ends. The
+     * fleet-wide limit holds within one lease per instance.
      */
     public Builder leaseShare(double fraction) {
       if (!(fraction >= 0 && fraction <= 0.05)) {
