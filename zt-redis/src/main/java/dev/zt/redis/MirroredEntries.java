@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>Keys and messages hold hashes only. The raw key of an entry made on this instance is remembered here, in memory
  * only, so listings show it; an entry learned from another instance is listed by its hash.
  */
-final class MirroredEntries {
+final class MirroredEntries implements MirroredStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MirroredEntries.class);
   private static final int MAX_PENDING = 10_000;
@@ -192,7 +192,8 @@ final class MirroredEntries {
   }
 
   /** Subscribes to the store's channel on {@code sub} (now, or once Redis answers after a degraded start). */
-  void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
+  @Override
+  public void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
     sub.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String from, String message) {
@@ -448,7 +449,8 @@ final class MirroredEntries {
    * mirror from a scan of the keys. When Redis does not answer, the mirror stays as it is (what is known here stays
    * enforced) and the buffer waits for the next run. Returns whether it completed.
    */
-  synchronized boolean reconcile() {
+  @Override
+  public synchronized boolean reconcile() {
     try {
       String id = runId();
       if (runId != null && !runId.equals(id)) {

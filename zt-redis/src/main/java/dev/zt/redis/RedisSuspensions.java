@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * instance by its subject or token key (remembered here, in memory only) and one learned from another instance by its
  * hash.
  */
-final class RedisSuspensions implements Suspensions {
+final class RedisSuspensions implements Suspensions, MirroredStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSuspensions.class);
   private static final int MAX_PENDING = 10_000;
@@ -192,7 +192,8 @@ final class RedisSuspensions implements Suspensions {
   }
 
   /** Listens to the change channel on {@code sub}; throws {@link StateUnavailableException} when Redis refuses. */
-  void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
+  @Override
+  public void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
     sub.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String from, String message) {
@@ -480,7 +481,8 @@ final class RedisSuspensions implements Suspensions {
    * not answer, the mirror stays as it is (what is known here stays enforced) and the buffer waits for the next run.
    * Returns whether it completed.
    */
-  synchronized boolean reconcile() {
+  @Override
+  public synchronized boolean reconcile() {
     try {
       String id = runId();
       if (runId != null && !runId.equals(id)) {
