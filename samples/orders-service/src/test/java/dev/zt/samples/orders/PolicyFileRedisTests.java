@@ -2,6 +2,7 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.redis.Await;
 import dev.zt.redis.RedisServerProcess;
 import dev.zt.testkit.TestIssuer;
 import io.lettuce.core.RedisClient;
@@ -16,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,16 +92,6 @@ class PolicyFileRedisTests {
     assertThat(status(a, "/orders", token)).isEqualTo(401);
   }
 
-  private static void await(Duration atMost, BooleanSupplier condition, String what) {
-    long end = System.nanoTime() + atMost.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(what + " did not happen within " + atMost);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
-  }
-
   /** How many clients Redis has, this probe's own connection included. */
   private long clients() {
     RedisClient client = RedisClient.create(redis.uri());
@@ -117,14 +106,15 @@ class PolicyFileRedisTests {
   void reloadWhenPolicyFileChangesThenSameRedisStateAndSharedSuspensionsKept() throws Exception {
     String before = reader("file-redis-before");
     suspendThroughA(before);
-    await(Duration.ofSeconds(2), () -> status(b, "/orders/none", before) == 401, "the suspension reaching B");
+    Await.until(Duration.ofSeconds(2), () -> status(b, "/orders/none", before) == 401, "the suspension reaching B");
     long clients = clients();
     String revision = a.policy().orElseThrow().revision();
 
     for (int i = 0; i < 3; i++) { // three reloads: a new subscription each would show
       Files.writeString(fileA, "# reload " + i + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
       String was = a.policy().orElseThrow().revision();
-      await(PolicyFileChecks.APPLIED_WITHIN, () -> !a.policy().orElseThrow().revision().equals(was), "reload " + i);
+      Await.until(PolicyFileChecks.APPLIED_WITHIN, () -> !a.policy().orElseThrow().revision().equals(was),
+          "reload " + i);
     }
 
     assertThat(a.policy().orElseThrow().revision()).isNotEqualTo(revision);
@@ -133,7 +123,7 @@ class PolicyFileRedisTests {
     String after = reader("file-redis-after");
     assertThat(status(b, "/orders", after)).isEqualTo(200);
     suspendThroughA(after);
-    await(Duration.ofSeconds(2), () -> status(b, "/orders/none", after) == 401, "a suspension after the reload");
+    Await.until(Duration.ofSeconds(2), () -> status(b, "/orders/none", after) == 401, "a suspension after the reload");
     assertThat(status(b, "/orders", reader("file-redis-bystander"))).isEqualTo(200);
   }
 }
