@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,23 +51,14 @@ class PolicyFileRedisTests {
   }
 
   private Map<String, String> env(String server, Path file) {
-    Map<String, String> env = new HashMap<>();
-    env.put("ZT_ISSUER", issuer.issuer());
-    env.put("ZT_AUDIENCE", "orders-api");
-    env.put("PORT", "0");
-    env.put("ZT_SERVER", server);
+    Map<String, String> env = RedisInstances.env(issuer, redis, server);
     env.put("ZT_POLICY_FILE", file.toString());
-    env.put("ZT_REDIS_URL", redis.uri());
     return env;
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, issuer, redis}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    RedisInstances.closeAll(a, b, issuer, redis);
   }
 
   private int status(OrdersService service, String path, String token) {

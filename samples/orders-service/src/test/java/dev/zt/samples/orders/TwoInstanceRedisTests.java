@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -55,23 +54,14 @@ class TwoInstanceRedisTests {
   }
 
   private Map<String, String> env(String server) {
-    Map<String, String> env = new HashMap<>();
-    env.put("ZT_ISSUER", issuer.issuer());
-    env.put("ZT_AUDIENCE", "orders-api");
-    env.put("PORT", "0");
-    env.put("ZT_SERVER", server);
-    env.put("ZT_REDIS_URL", redis.uri());
+    Map<String, String> env = RedisInstances.env(issuer, redis, server);
     env.put("ZT_REDIS_NAMESPACE", "orders-e2e");
     return env;
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, issuer, redis}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    RedisInstances.closeAll(a, b, issuer, redis);
   }
 
   private HttpResponse<String> get(OrdersService service, String path, String token, String... headers)
