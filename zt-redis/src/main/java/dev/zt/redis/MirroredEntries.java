@@ -53,8 +53,6 @@ final class MirroredEntries implements MirroredStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MirroredEntries.class);
   private static final int MAX_PENDING = 10_000;
-  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
-  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
   /** How long a removal's tombstone stays at least: longer than any entry this instance knows of the key. */
   private static final long TOMBSTONE_MILLIS = Duration.ofHours(1).toMillis();
 
@@ -262,7 +260,7 @@ final class MirroredEntries implements MirroredStore {
     index(slot);
     String hash = hash(key);
     names.put(hash, key);
-    Change c = new Change('s', String.valueOf(slot), hash, until(ttl), nextSince(), value);
+    Change c = new Change('s', String.valueOf(slot), hash, Mirrors.until(clock, ttl), nextSince(), value);
     synchronized (lock) {
       apply(c);
       sendLater(c);
@@ -452,7 +450,7 @@ final class MirroredEntries implements MirroredStore {
   @Override
   public synchronized boolean reconcile() {
     try {
-      String id = runId();
+      String id = Mirrors.runId(redis);
       if (runId != null && !runId.equals(id)) {
         // a new server (restarted without its data, or a failover): it no longer holds what this instance knows
         List<Change> live = new ArrayList<>();
@@ -551,11 +549,6 @@ final class MirroredEntries implements MirroredStore {
     return out;
   }
 
-  private String runId() {
-    String info = redis.call("info", r -> r.info("server"));
-    return info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim()).findFirst().orElse("");
-  }
-
   private int index(char slot) {
     int i = slots.indexOf(slot);
     if (i < 0) {
@@ -564,28 +557,9 @@ final class MirroredEntries implements MirroredStore {
     return i;
   }
 
-  private long until(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("a TTL is positive: " + ttl);
-    }
-    long now = clock.millis();
-    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
-    return now + ms;
-  }
-
-  /**
-   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
-   * so it never holds up the changes after it nor the reconciliation.
-   */
+  /** Writes back a buffered or re-sent change; one Redis refuses is kept here ({@link Mirrors#resent}). */
   private void resend(Change c) {
-    try {
-      send(c, false);
-    } catch (StateUnavailableException e) {
-      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
-        throw e;
-      }
-      LOG.warn("zt-redis: Redis refused a change of {} ({}); it stays on this instance only", channel,
-          refused.getMessage());
+    if (!Mirrors.resent(() -> send(c, false), LOG, "a change of " + channel)) {
       keepHere(c);
     }
   }

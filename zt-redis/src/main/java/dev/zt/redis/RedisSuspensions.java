@@ -51,8 +51,6 @@ final class RedisSuspensions implements Suspensions, MirroredStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSuspensions.class);
   private static final int MAX_PENDING = 10_000;
-  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
-  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
 
   /**
    * Unless the subject was lifted after the change was made (its tombstone; a tie keeps the suspension), SET the
@@ -241,18 +239,19 @@ final class RedisSuspensions implements Suspensions, MirroredStore {
   public void suspendToken(String tokenKey, Optional<String> subject, String rule, Duration ttl) {
     String subjectHash = subject.map(this::subjectHash).orElse("");
     names.put(tokenHash(tokenKey), tokenKey);
-    write(new Change('t', tokenHash(tokenKey), until(ttl), nextSince(), subjectHash + "\n" + rule));
+    write(new Change('t', tokenHash(tokenKey), Mirrors.until(clock, ttl), nextSince(), subjectHash + "\n" + rule));
   }
 
   @Override
   public void suspendSubject(String subject, String rule, Duration ttl) {
     names.put(subjectHash(subject), subject);
-    write(new Change('s', subjectHash(subject), until(ttl), nextSince(), rule));
+    write(new Change('s', subjectHash(subject), Mirrors.until(clock, ttl), nextSince(), rule));
   }
 
   @Override
   public void revokeIssuedUpTo(String subject, Instant issuedUpTo, String rule, Duration ttl) {
-    write(new Change('r', subjectHash(subject), until(ttl), nextSince(), issuedUpTo.toEpochMilli() + "\n" + rule));
+    write(new Change('r', subjectHash(subject), Mirrors.until(clock, ttl), nextSince(),
+        issuedUpTo.toEpochMilli() + "\n" + rule));
   }
 
   @Override
@@ -484,7 +483,7 @@ final class RedisSuspensions implements Suspensions, MirroredStore {
   @Override
   public synchronized boolean reconcile() {
     try {
-      String id = runId();
+      String id = Mirrors.runId(redis);
       if (runId != null && !runId.equals(id)) {
         // a new server (restarted without its data, or a failover): it no longer holds what this instance knows
         List<Change> live;
@@ -561,37 +560,13 @@ final class RedisSuspensions implements Suspensions, MirroredStore {
     }
   }
 
-  private String runId() {
-    String info = redis.call("info", r -> r.info("server"));
-    return info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim()).findFirst().orElse("");
-  }
-
   private char kind(String key) {
     return key.charAt(channel.length() + 1);
   }
 
-  private long until(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("a TTL is positive: " + ttl);
-    }
-    long now = clock.millis();
-    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
-    return now + ms;
-  }
-
-  /**
-   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
-   * so it never holds up the changes after it nor the reconciliation.
-   */
+  /** Writes back a buffered or re-sent change; one Redis refuses is kept here ({@link Mirrors#resent}). */
   private void resend(Change c) {
-    try {
-      send(c, false);
-    } catch (StateUnavailableException e) {
-      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
-        throw e;
-      }
-      LOG.warn("zt-redis: Redis refused a suspension change ({}); it stays on this instance only",
-          refused.getMessage());
+    if (!Mirrors.resent(() -> send(c, false), LOG, "a suspension change")) {
       keepHere(c);
     }
   }
