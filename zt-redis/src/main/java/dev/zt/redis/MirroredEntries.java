@@ -7,7 +7,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,19 +190,7 @@ final class MirroredEntries implements MirroredStore {
   /** Subscribes to the store's channel on {@code sub} (now, or once Redis answers after a degraded start). */
   @Override
   public void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String message) {
-        if (channel.equals(from)) {
-          received(message);
-        }
-      }
-    });
-    try {
-      sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new StateUnavailableException("cannot subscribe to " + channel, e);
-    }
+    Mirrors.listen(sub, channel, this::received, timeout);
   }
 
   /** Whether the last reconciliation completed. */

@@ -2,8 +2,12 @@ package dev.zt.redis;
 
 import dev.zt.core.spi.StateUnavailableException;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -25,6 +29,27 @@ final class Mirrors {
     long now = clock.millis();
     long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
     return now + ms;
+  }
+
+  /**
+   * Hands every message of {@code channel} on {@code sub} to {@code received}, and subscribes (waiting at least 1 s);
+   * throws {@link StateUnavailableException} when Redis refuses or does not answer.
+   */
+  static void listen(StatefulRedisPubSubConnection<String, String> sub, String channel, Consumer<String> received,
+      Duration timeout) {
+    sub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String from, String message) {
+        if (channel.equals(from)) {
+          received.accept(message);
+        }
+      }
+    });
+    try {
+      sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new StateUnavailableException("cannot subscribe to " + channel, e);
+    }
   }
 
   /** The server's {@code run_id}: a new one is a Redis that came back empty (restarted without persistence). */

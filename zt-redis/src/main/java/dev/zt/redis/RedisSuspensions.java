@@ -10,7 +10,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -192,19 +190,7 @@ final class RedisSuspensions implements Suspensions, MirroredStore {
   /** Listens to the change channel on {@code sub}; throws {@link StateUnavailableException} when Redis refuses. */
   @Override
   public void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String message) {
-        if (channel.equals(from)) {
-          received(message);
-        }
-      }
-    });
-    try {
-      sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new StateUnavailableException("cannot subscribe to " + channel, e);
-    }
+    Mirrors.listen(sub, channel, this::received, timeout);
   }
 
   // ---- reads: the mirror only
