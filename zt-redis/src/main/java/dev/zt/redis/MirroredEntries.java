@@ -7,7 +7,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>Keys and messages hold hashes only. The raw key of an entry made on this instance is remembered here, in memory
  * only, so listings show it; an entry learned from another instance is listed by its hash.
  */
-final class MirroredEntries {
+final class MirroredEntries implements MirroredStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MirroredEntries.class);
   private static final int MAX_PENDING = 10_000;
-  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
-  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
   /** How long a removal's tombstone stays at least: longer than any entry this instance knows of the key. */
   private static final long TOMBSTONE_MILLIS = Duration.ofHours(1).toMillis();
 
@@ -192,20 +188,9 @@ final class MirroredEntries {
   }
 
   /** Subscribes to the store's channel on {@code sub} (now, or once Redis answers after a degraded start). */
-  void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String message) {
-        if (channel.equals(from)) {
-          received(message);
-        }
-      }
-    });
-    try {
-      sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new StateUnavailableException("cannot subscribe to " + channel, e);
-    }
+  @Override
+  public void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
+    Mirrors.listen(sub, channel, this::received, timeout);
   }
 
   /** Whether the last reconciliation completed. */
@@ -261,7 +246,7 @@ final class MirroredEntries {
     index(slot);
     String hash = hash(key);
     names.put(hash, key);
-    Change c = new Change('s', String.valueOf(slot), hash, until(ttl), nextSince(), value);
+    Change c = new Change('s', String.valueOf(slot), hash, Mirrors.until(clock, ttl), nextSince(), value);
     synchronized (lock) {
       apply(c);
       sendLater(c);
@@ -448,9 +433,10 @@ final class MirroredEntries {
    * mirror from a scan of the keys. When Redis does not answer, the mirror stays as it is (what is known here stays
    * enforced) and the buffer waits for the next run. Returns whether it completed.
    */
-  synchronized boolean reconcile() {
+  @Override
+  public synchronized boolean reconcile() {
     try {
-      String id = runId();
+      String id = Mirrors.runId(redis);
       if (runId != null && !runId.equals(id)) {
         // a new server (restarted without its data, or a failover): it no longer holds what this instance knows
         List<Change> live = new ArrayList<>();
@@ -549,11 +535,6 @@ final class MirroredEntries {
     return out;
   }
 
-  private String runId() {
-    String info = redis.call("info", r -> r.info("server"));
-    return info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim()).findFirst().orElse("");
-  }
-
   private int index(char slot) {
     int i = slots.indexOf(slot);
     if (i < 0) {
@@ -562,28 +543,9 @@ final class MirroredEntries {
     return i;
   }
 
-  private long until(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("a TTL is positive: " + ttl);
-    }
-    long now = clock.millis();
-    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
-    return now + ms;
-  }
-
-  /**
-   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
-   * so it never holds up the changes after it nor the reconciliation.
-   */
+  /** Writes back a buffered or re-sent change; one Redis refuses is kept here ({@link Mirrors#resent}). */
   private void resend(Change c) {
-    try {
-      send(c, false);
-    } catch (StateUnavailableException e) {
-      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
-        throw e;
-      }
-      LOG.warn("zt-redis: Redis refused a change of {} ({}); it stays on this instance only", channel,
-          refused.getMessage());
+    if (!Mirrors.resent(() -> send(c, false), LOG, "a change of " + channel)) {
       keepHere(c);
     }
   }

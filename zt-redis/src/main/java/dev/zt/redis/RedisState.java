@@ -255,19 +255,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
    */
   @Override
   public Suspensions suspensions(StoreSettings settings) {
-    RedisSuspensions store = new RedisSuspensions(redis, keys, settings, timeout);
-    subscribe(store::subscribe);
-    if (connection != null) {
-      store.reconcile();
-    }
-    suspensions.add(store); // after its first reconciliation: a health check meanwhile does not count it yet
-    health.checkSoon();
-    long every = reconcileEvery.toMillis();
-    reconciler.scheduleWithFixedDelay(() -> {
-      store.reconcile();
-      health.check();
-    }, every, every, TimeUnit.MILLISECONDS);
-    return store;
+    return opened(new RedisSuspensions(redis, keys, settings, timeout), suspensions);
   }
 
   /**
@@ -290,12 +278,19 @@ public final class RedisState implements SecurityState, AutoCloseable {
 
   private MirroredEntries mirrored(String use, String slots, StoreSettings settings) {
     Objects.requireNonNull(settings, "settings");
-    MirroredEntries store = new MirroredEntries(redis, keys, use, slots, settings, timeout);
+    return opened(new MirroredEntries(redis, keys, use, slots, settings, timeout), mirrors);
+  }
+
+  /**
+   * Subscribes {@code store} (now, or once Redis answers after a degraded start), reconciles it once when connected,
+   * counts it in {@code opened} and reconciles it every {@link Builder#reconcileEvery}.
+   */
+  private <S extends MirroredStore> S opened(S store, List<? super S> opened) {
     subscribe(store::subscribe);
     if (connection != null) {
       store.reconcile();
     }
-    mirrors.add(store); // after its first reconciliation: a health check meanwhile does not count it yet
+    opened.add(store); // after its first reconciliation: a health check meanwhile does not count it yet
     health.checkSoon();
     long every = reconcileEvery.toMillis();
     reconciler.scheduleWithFixedDelay(() -> {

@@ -10,7 +10,6 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -47,12 +45,10 @@ import org.slf4j.LoggerFactory;
  * instance by its subject or token key (remembered here, in memory only) and one learned from another instance by its
  * hash.
  */
-final class RedisSuspensions implements Suspensions {
+final class RedisSuspensions implements Suspensions, MirroredStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisSuspensions.class);
   private static final int MAX_PENDING = 10_000;
-  /** The longest TTL kept in Redis (100 years): a longer one would overflow Redis's expiry. */
-  private static final long MAX_TTL_MILLIS = Duration.ofDays(36_500).toMillis();
 
   /**
    * Unless the subject was lifted after the change was made (its tombstone; a tie keeps the suspension), SET the
@@ -192,20 +188,9 @@ final class RedisSuspensions implements Suspensions {
   }
 
   /** Listens to the change channel on {@code sub}; throws {@link StateUnavailableException} when Redis refuses. */
-  void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String message) {
-        if (channel.equals(from)) {
-          received(message);
-        }
-      }
-    });
-    try {
-      sub.async().subscribe(channel).get(Math.max(timeout.toMillis(), 1000), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new StateUnavailableException("cannot subscribe to " + channel, e);
-    }
+  @Override
+  public void subscribe(StatefulRedisPubSubConnection<String, String> sub) {
+    Mirrors.listen(sub, channel, this::received, timeout);
   }
 
   // ---- reads: the mirror only
@@ -240,18 +225,19 @@ final class RedisSuspensions implements Suspensions {
   public void suspendToken(String tokenKey, Optional<String> subject, String rule, Duration ttl) {
     String subjectHash = subject.map(this::subjectHash).orElse("");
     names.put(tokenHash(tokenKey), tokenKey);
-    write(new Change('t', tokenHash(tokenKey), until(ttl), nextSince(), subjectHash + "\n" + rule));
+    write(new Change('t', tokenHash(tokenKey), Mirrors.until(clock, ttl), nextSince(), subjectHash + "\n" + rule));
   }
 
   @Override
   public void suspendSubject(String subject, String rule, Duration ttl) {
     names.put(subjectHash(subject), subject);
-    write(new Change('s', subjectHash(subject), until(ttl), nextSince(), rule));
+    write(new Change('s', subjectHash(subject), Mirrors.until(clock, ttl), nextSince(), rule));
   }
 
   @Override
   public void revokeIssuedUpTo(String subject, Instant issuedUpTo, String rule, Duration ttl) {
-    write(new Change('r', subjectHash(subject), until(ttl), nextSince(), issuedUpTo.toEpochMilli() + "\n" + rule));
+    write(new Change('r', subjectHash(subject), Mirrors.until(clock, ttl), nextSince(),
+        issuedUpTo.toEpochMilli() + "\n" + rule));
   }
 
   @Override
@@ -480,9 +466,10 @@ final class RedisSuspensions implements Suspensions {
    * not answer, the mirror stays as it is (what is known here stays enforced) and the buffer waits for the next run.
    * Returns whether it completed.
    */
-  synchronized boolean reconcile() {
+  @Override
+  public synchronized boolean reconcile() {
     try {
-      String id = runId();
+      String id = Mirrors.runId(redis);
       if (runId != null && !runId.equals(id)) {
         // a new server (restarted without its data, or a failover): it no longer holds what this instance knows
         List<Change> live;
@@ -559,37 +546,13 @@ final class RedisSuspensions implements Suspensions {
     }
   }
 
-  private String runId() {
-    String info = redis.call("info", r -> r.info("server"));
-    return info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim()).findFirst().orElse("");
-  }
-
   private char kind(String key) {
     return key.charAt(channel.length() + 1);
   }
 
-  private long until(Duration ttl) {
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("a TTL is positive: " + ttl);
-    }
-    long now = clock.millis();
-    long ms = Math.min(ttl.toMillis(), MAX_TTL_MILLIS); // Redis refuses an expiry past its clock's range
-    return now + ms;
-  }
-
-  /**
-   * Writes back a buffered or re-sent change. One Redis refuses (an error reply, not an outage) is dropped and logged,
-   * so it never holds up the changes after it nor the reconciliation.
-   */
+  /** Writes back a buffered or re-sent change; one Redis refuses is kept here ({@link Mirrors#resent}). */
   private void resend(Change c) {
-    try {
-      send(c, false);
-    } catch (StateUnavailableException e) {
-      if (!(e.getCause() instanceof io.lettuce.core.RedisCommandExecutionException refused)) {
-        throw e;
-      }
-      LOG.warn("zt-redis: Redis refused a suspension change ({}); it stays on this instance only",
-          refused.getMessage());
+    if (!Mirrors.resent(() -> send(c, false), LOG, "a suspension change")) {
       keepHere(c);
     }
   }

@@ -4,13 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition, polling every millisecond up to a deadline: no fixed sleeps. */
-final class Await {
+/**
+ * Waits for a condition, polling every millisecond up to a deadline: no fixed sleeps. Shipped in the test-jar with
+ * {@link RedisServerProcess} for tests of services that share a Redis.
+ */
+public final class Await {
 
   private Await() {}
 
   /** Returns the nanoseconds until {@code condition} held; fails when it did not within {@code atMost}. */
-  static long until(Duration atMost, BooleanSupplier condition, String what) {
+  public static long until(Duration atMost, BooleanSupplier condition, String what) {
     long start = System.nanoTime();
     long end = start + atMost.toNanos();
     while (!condition.getAsBoolean()) {

@@ -6,67 +6,24 @@ import dev.zt.core.spi.Entry;
 import dev.zt.core.spi.IdentityFlags;
 import dev.zt.core.spi.IdentityFlags.Flag;
 import dev.zt.core.spi.Presence;
-import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.trust.TrustLevel;
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Identity flags and trust caps shared by two instances through a real redis-server. */
-class RedisIdentityFlagsTests {
+class RedisIdentityFlagsTests extends TwoRedisInstances {
 
-  private static final StoreSettings SETTINGS = new StoreSettings(Clock.systemUTC(), 10_000);
-  private static final Duration TTL = Duration.ofMinutes(5);
-  private static final Duration PROPAGATION = Duration.ofSeconds(2); // the bound the test waits; the measure is below
-  private static RedisServerProcess server;
-  private static RedisClient raw;
-  private static StatefulRedisConnection<String, String> rawConnection;
-
-  private String namespace;
-  private RedisState a;
-  private RedisState b;
   private IdentityFlags fa;
   private IdentityFlags fb;
 
-  @BeforeAll
-  static void startServer() {
-    server = RedisServerProcess.start();
-    raw = RedisClient.create(server.uri());
-    rawConnection = raw.connect();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    rawConnection.close();
-    raw.shutdown();
-    server.close();
-  }
-
   @BeforeEach
-  void connect() {
-    namespace = "t" + UUID.randomUUID().toString().substring(0, 8);
-    a = RedisState.builder(server.uri()).namespace(namespace).reconcileEvery(Duration.ofHours(1)).build();
-    b = RedisState.builder(server.uri()).namespace(namespace).reconcileEvery(Duration.ofHours(1)).build();
+  void stores() {
     fa = a.identityFlags(SETTINGS);
     fb = b.identityFlags(SETTINGS);
-  }
-
-  @AfterEach
-  void close() {
-    a.close();
-    b.close();
   }
 
   private static MirroredEntries engine(IdentityFlags flags) {
@@ -75,20 +32,9 @@ class RedisIdentityFlagsTests {
 
   @Test
   void checkWhenThrottledOnOneInstanceThenOtherSeesItWithin100Ms() {
-    List<Long> micros = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      String identity = "sub:user-" + i;
-      long start = System.nanoTime();
-      fa.set(Flag.THROTTLED, identity, "enumeration.identity", TTL);
-      Await.until(PROPAGATION, () -> fb.check(Flag.THROTTLED, identity) == Presence.PRESENT, "propagation");
-      micros.add((System.nanoTime() - start) / 1000);
-    }
-    Collections.sort(micros);
-    long p50 = micros.get(micros.size() / 2);
-    long p99 = micros.get(micros.size() * 99 / 100);
-    System.out.printf("zt-redis identity flag propagation (write + publish + mirror on the other instance), "
-        + "50 runs: p50 %d µs, p99 %d µs, max %d µs%n", p50, p99, micros.get(micros.size() - 1));
-    assertThat(p50).isLessThan(100_000);
+    assertPropagatesWithin100Ms("identity flag",
+        i -> fa.set(Flag.THROTTLED, "sub:user-" + i, "enumeration.identity", TTL),
+        i -> fb.check(Flag.THROTTLED, "sub:user-" + i) == Presence.PRESENT);
     assertThat(fb.check(Flag.MONITORED, "sub:user-1")).isEqualTo(Presence.ABSENT);
     assertThat(fb.check(Flag.THROTTLED, "sub:someone-else")).isEqualTo(Presence.ABSENT);
   }

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.spi.SingleUse;
 import dev.zt.core.spi.SingleUse.Use;
-import dev.zt.core.spi.StoreSettings;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,50 +13,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The DPoP single-use store against a real redis-server: one first use fleet-wide, and closed when Redis is down. */
-class RedisSingleUseTests {
-
-  private static final StoreSettings SETTINGS = new StoreSettings(Clock.systemUTC(), 1000);
-  private static RedisServerProcess server;
-  private static RedisClient raw;
-  private static StatefulRedisConnection<String, String> rawConnection;
-
-  private String namespace;
-  private RedisState a;
-  private RedisState b;
-
-  @BeforeAll
-  static void startServer() {
-    server = RedisServerProcess.start();
-    raw = RedisClient.create(server.uri());
-    rawConnection = raw.connect();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    rawConnection.close();
-    raw.shutdown();
-    server.close();
-  }
-
-  @BeforeEach
-  void connect() {
-    namespace = "t" + UUID.randomUUID().toString().substring(0, 8);
-    a = RedisState.builder(server.uri()).namespace(namespace).build();
-    b = RedisState.builder(server.uri()).namespace(namespace).build();
-  }
-
-  @AfterEach
-  void close() {
-    a.close();
-    b.close();
-  }
+class RedisSingleUseTests extends TwoRedisInstances {
 
   @Test
   void putIfAbsentWhenFirstUseThenFirstAndAgainThenReplay() {

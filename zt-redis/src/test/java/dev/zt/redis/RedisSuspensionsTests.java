@@ -6,86 +6,31 @@ import dev.zt.core.spi.Presence;
 import dev.zt.core.spi.StoreSettings;
 import dev.zt.core.spi.Suspensions;
 import dev.zt.statecheck.SecurityStateContract.MovableClock;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Suspensions shared by two instances through a real redis-server: propagation, lifts, hashes, reconciliation. */
-class RedisSuspensionsTests {
+class RedisSuspensionsTests extends TwoRedisInstances {
 
-  private static final StoreSettings SETTINGS = new StoreSettings(Clock.systemUTC(), 10_000);
-  private static final Duration TTL = Duration.ofMinutes(5);
-  private static final Duration PROPAGATION = Duration.ofSeconds(2); // the bound the test waits; the measure is below
-  private static RedisServerProcess server;
-  private static RedisClient raw;
-  private static StatefulRedisConnection<String, String> rawConnection;
-
-  private String namespace;
-  private RedisState a;
-  private RedisState b;
   private Suspensions sa;
   private Suspensions sb;
 
-  @BeforeAll
-  static void startServer() {
-    server = RedisServerProcess.start();
-    raw = RedisClient.create(server.uri());
-    rawConnection = raw.connect();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    rawConnection.close();
-    raw.shutdown();
-    server.close();
-  }
-
   @BeforeEach
-  void connect() {
-    namespace = "t" + UUID.randomUUID().toString().substring(0, 8);
-    // a long reconciliation period: these tests see pub/sub alone, or call reconcile themselves
-    a = RedisState.builder(server.uri()).namespace(namespace).reconcileEvery(Duration.ofHours(1)).build();
-    b = RedisState.builder(server.uri()).namespace(namespace).reconcileEvery(Duration.ofHours(1)).build();
+  void stores() {
     sa = a.suspensions(SETTINGS);
     sb = b.suspensions(SETTINGS);
   }
 
-  @AfterEach
-  void close() {
-    a.close();
-    b.close();
-  }
-
   @Test
   void checkWhenTokenSuspendedOnOneInstanceThenOtherRefusesWithin100Ms() {
-    List<Long> micros = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      String jti = "jti-" + i;
-      long start = System.nanoTime();
-      sa.suspendToken(jti, Optional.of("alice"), "detect.sqli", TTL);
-      Await.until(PROPAGATION, () -> sb.check(jti, Optional.of("alice"), Optional.empty()) == Presence.PRESENT,
-          "propagation");
-      micros.add((System.nanoTime() - start) / 1000);
-    }
-    Collections.sort(micros);
-    long p50 = micros.get(micros.size() / 2);
-    long p99 = micros.get(micros.size() * 99 / 100);
-    System.out.printf("zt-redis suspension propagation (write + publish + mirror on the other instance), "
-        + "50 runs: p50 %d µs, p99 %d µs, max %d µs%n", p50, p99, micros.get(micros.size() - 1));
-    assertThat(p50).isLessThan(100_000);
+    assertPropagatesWithin100Ms("suspension",
+        i -> sa.suspendToken("jti-" + i, Optional.of("alice"), "detect.sqli", TTL),
+        i -> sb.check("jti-" + i, Optional.of("alice"), Optional.empty()) == Presence.PRESENT);
     assertThat(sb.check("jti-unsuspended", Optional.of("alice"), Optional.empty())).isEqualTo(Presence.ABSENT);
   }
 

@@ -2,6 +2,7 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.redis.Await;
 import dev.zt.redis.RedisServerProcess;
 import dev.zt.testkit.TestIssuer;
 import io.lettuce.core.RedisClient;
@@ -14,10 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,23 +51,14 @@ class PolicyFileRedisTests {
   }
 
   private Map<String, String> env(String server, Path file) {
-    Map<String, String> env = new HashMap<>();
-    env.put("ZT_ISSUER", issuer.issuer());
-    env.put("ZT_AUDIENCE", "orders-api");
-    env.put("PORT", "0");
-    env.put("ZT_SERVER", server);
+    Map<String, String> env = RedisInstances.env(issuer, redis, server);
     env.put("ZT_POLICY_FILE", file.toString());
-    env.put("ZT_REDIS_URL", redis.uri());
     return env;
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, issuer, redis}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    RedisInstances.closeAll(a, b, issuer, redis);
   }
 
   private int status(OrdersService service, String path, String token) {
@@ -93,16 +82,6 @@ class PolicyFileRedisTests {
     assertThat(status(a, "/orders", token)).isEqualTo(401);
   }
 
-  private static void await(Duration atMost, BooleanSupplier condition, String what) {
-    long end = System.nanoTime() + atMost.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(what + " did not happen within " + atMost);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
-  }
-
   /** How many clients Redis has, this probe's own connection included. */
   private long clients() {
     RedisClient client = RedisClient.create(redis.uri());
@@ -117,14 +96,15 @@ class PolicyFileRedisTests {
   void reloadWhenPolicyFileChangesThenSameRedisStateAndSharedSuspensionsKept() throws Exception {
     String before = reader("file-redis-before");
     suspendThroughA(before);
-    await(Duration.ofSeconds(2), () -> status(b, "/orders/none", before) == 401, "the suspension reaching B");
+    Await.until(Duration.ofSeconds(2), () -> status(b, "/orders/none", before) == 401, "the suspension reaching B");
     long clients = clients();
     String revision = a.policy().orElseThrow().revision();
 
     for (int i = 0; i < 3; i++) { // three reloads: a new subscription each would show
       Files.writeString(fileA, "# reload " + i + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
       String was = a.policy().orElseThrow().revision();
-      await(PolicyFileChecks.APPLIED_WITHIN, () -> !a.policy().orElseThrow().revision().equals(was), "reload " + i);
+      Await.until(PolicyFileChecks.APPLIED_WITHIN, () -> !a.policy().orElseThrow().revision().equals(was),
+          "reload " + i);
     }
 
     assertThat(a.policy().orElseThrow().revision()).isNotEqualTo(revision);
@@ -133,7 +113,7 @@ class PolicyFileRedisTests {
     String after = reader("file-redis-after");
     assertThat(status(b, "/orders", after)).isEqualTo(200);
     suspendThroughA(after);
-    await(Duration.ofSeconds(2), () -> status(b, "/orders/none", after) == 401, "a suspension after the reload");
+    Await.until(Duration.ofSeconds(2), () -> status(b, "/orders/none", after) == 401, "a suspension after the reload");
     assertThat(status(b, "/orders", reader("file-redis-bystander"))).isEqualTo(200);
   }
 }

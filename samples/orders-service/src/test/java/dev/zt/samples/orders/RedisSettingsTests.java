@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zt.core.spi.StoreSettings;
+import dev.zt.redis.Await;
 import dev.zt.redis.RedisServerProcess;
 import dev.zt.redis.RedisState;
 import java.nio.charset.StandardCharsets;
@@ -173,11 +174,8 @@ class RedisSettingsTests {
         assertThat(state.health().reason()).isPresent();
         redis.restart();
         state.singleUse("dpop", new StoreSettings(Clock.systemUTC(), 10));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (state.degraded() && System.nanoTime() < deadline) {
-          Thread.onSpinWait(); // polls the state's own status; the bound is 10 s
-        }
-        assertThat(state.degraded()).isFalse();
+        // polls the state's own status; the bound is 10 s
+        Await.until(Duration.ofSeconds(10), () -> !state.degraded(), "in step once Redis came up");
       }
     }
   }
@@ -197,11 +195,8 @@ class RedisSettingsTests {
         dev.zt.core.spi.Suspensions a = one.suspensions(store);
         dev.zt.core.spi.Suspensions b = two.suspensions(store);
         a.suspendToken("jti-acl", Optional.of("alice"), "test", Duration.ofMinutes(1));
-        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (b.check("jti-acl", Optional.of("alice"), Optional.empty()) != dev.zt.core.spi.Presence.PRESENT) {
-          assertThat(System.nanoTime()).as("the suspension reaching the other state").isLessThan(end);
-          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        Await.until(Duration.ofSeconds(2), () -> b.check("jti-acl", Optional.of("alice"), Optional.empty())
+            == dev.zt.core.spi.Presence.PRESENT, "the suspension reaching the other state");
         assertThat(one.singleUse("dpop", store).putIfAbsent("jti-1", Duration.ofSeconds(5)))
             .isEqualTo(dev.zt.core.spi.SingleUse.Use.FIRST);
         assertThat(one.degraded()).isFalse();

@@ -2,6 +2,7 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.redis.Await;
 import dev.zt.redis.RedisServerProcess;
 import dev.zt.redis.RedisState;
 import dev.zt.testkit.TestIssuer;
@@ -11,11 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,23 +54,14 @@ class TwoInstanceRedisTests {
   }
 
   private Map<String, String> env(String server) {
-    Map<String, String> env = new HashMap<>();
-    env.put("ZT_ISSUER", issuer.issuer());
-    env.put("ZT_AUDIENCE", "orders-api");
-    env.put("PORT", "0");
-    env.put("ZT_SERVER", server);
-    env.put("ZT_REDIS_URL", redis.uri());
+    Map<String, String> env = RedisInstances.env(issuer, redis, server);
     env.put("ZT_REDIS_NAMESPACE", "orders-e2e");
     return env;
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, issuer, redis}) {
-      if (c != null) {
-        c.close();
-      }
-    }
+    RedisInstances.closeAll(a, b, issuer, redis);
   }
 
   private HttpResponse<String> get(OrdersService service, String path, String token, String... headers)
@@ -108,19 +97,6 @@ class TwoInstanceRedisTests {
     assertThat(get(service, "/orders", token).statusCode()).as("suspended where it was seen").isEqualTo(401);
   }
 
-  /** Polls {@code condition} every millisecond until {@code atMost}; returns the nanoseconds it took. No sleeps. */
-  private static long await(Duration atMost, BooleanSupplier condition, String what) {
-    long start = System.nanoTime();
-    long end = start + atMost.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(what + " did not happen within " + atMost);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
-    return System.nanoTime() - start;
-  }
-
   @Test
   @Order(1)
   void ordersWhenCredentialSuspendedThroughAThenRefusedByB() throws Exception {
@@ -132,7 +108,7 @@ class TwoInstanceRedisTests {
         assertThat(get(a, SQLI, token).statusCode()).isEqualTo(403);
       }
       // from A's third refusal (the suspension is written before A answers) to B's first 401
-      long nanos = await(Duration.ofSeconds(2), () -> status(b, "/orders/none", token) == 401,
+      long nanos = Await.until(Duration.ofSeconds(2), () -> status(b, "/orders/none", token) == 401,
           "the suspension reaching B");
       micros.add(nanos / 1000);
       assertThat(get(a, "/orders", token).statusCode()).isEqualTo(401);
@@ -156,7 +132,7 @@ class TwoInstanceRedisTests {
     String token = reader("e2e-sqli-via-b");
     assertThat(get(a, "/orders", token).statusCode()).isEqualTo(200);
     suspendThrough(b, token);
-    long nanos = await(Duration.ofSeconds(2), () -> status(a, "/orders/none", token) == 401,
+    long nanos = Await.until(Duration.ofSeconds(2), () -> status(a, "/orders/none", token) == 401,
         "the suspension reaching A");
     System.out.printf("orders-service e2e: suspension through B (Netty) refused by A after %d µs%n", nanos / 1000);
     assertThat(get(a, "/orders", token).statusCode()).isEqualTo(401);
@@ -176,7 +152,7 @@ class TwoInstanceRedisTests {
     assertThat(onA.statusCode()).isEqualTo(403);
     assertThat(onA.body()).contains("source-blocked");
 
-    long nanos = await(Duration.ofSeconds(2),
+    long nanos = Await.until(Duration.ofSeconds(2),
         () -> status(b, "/orders/none", reader("e2e-block-ok"), "X-Forwarded-For", source) == 403, "the block on B");
     System.out.printf("orders-service e2e: source blocked through A blocked on B after %d µs%n", nanos / 1000);
     HttpResponse<String> onB = get(b, "/orders", reader("e2e-block-ok"), "X-Forwarded-For", source);
@@ -218,7 +194,7 @@ class TwoInstanceRedisTests {
     RedisState stateB = b.redis().orElseThrow();
     String before = reader("e2e-outage-before");
     suspendThrough(a, before);
-    await(Duration.ofSeconds(2), () -> status(b, "/orders/none", before) == 401, "the suspension reaching B");
+    Await.until(Duration.ofSeconds(2), () -> status(b, "/orders/none", before) == 401, "the suspension reaching B");
     String valid = reader("e2e-outage-valid");
 
     redis.stop();
@@ -228,7 +204,7 @@ class TwoInstanceRedisTests {
     assertThat(get(b, "/orders", before).statusCode()).isEqualTo(401);
     assertThat(get(a, "/orders", valid).statusCode()).isEqualTo(200);
     assertThat(get(b, "/orders", valid).statusCode()).isEqualTo(200);
-    await(Duration.ofSeconds(2), () -> stateA.degraded() && stateB.degraded(), "both degraded");
+    Await.until(Duration.ofSeconds(2), () -> stateA.degraded() && stateB.degraded(), "both degraded");
     // the detectors keep counting and suspend locally, on either server
     String during = reader("e2e-outage-during");
     suspendThrough(a, during);
@@ -255,9 +231,9 @@ class TwoInstanceRedisTests {
     redis.restart();
 
     // both reconnect and write back: each one's outage suspension reaches the other
-    await(RECOVERY, () -> status(b, "/orders/none", during) == 401, "A's outage suspension reaching B");
+    Await.until(RECOVERY, () -> status(b, "/orders/none", during) == 401, "A's outage suspension reaching B");
     long reachedB = System.nanoTime() - restarted;
-    await(RECOVERY.minusNanos(reachedB), () -> status(a, "/orders/none", duringB) == 401,
+    Await.until(RECOVERY.minusNanos(reachedB), () -> status(a, "/orders/none", duringB) == 401,
         "B's outage suspension reaching A");
     long reachedA = System.nanoTime() - restarted;
     System.out.printf("orders-service e2e: Redis restarted (empty): A's outage suspension refused by B after %d ms,"
