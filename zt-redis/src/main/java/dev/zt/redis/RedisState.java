@@ -91,8 +91,13 @@ public final class RedisState implements SecurityState, AutoCloseable {
         .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
         .build();
     RedisURI uri = RedisURI.create(b.uri);
-    uri.setTimeout(timeout);
+    // the per-call deadline bounds commands (TimeoutOptions here, and Redis.call); setting up a connection (TCP, TLS,
+    // AUTH, HELLO) happens at start and in the background, never on a request's path, and gets at least 2 s, so a
+    // TLS handshake on a busy machine is not mistaken for an outage
+    Duration setUp = timeout.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : timeout;
+    uri.setTimeout(setUp);
     ClientOptions.Builder options = ClientOptions.builder()
+        .socketOptions(io.lettuce.core.SocketOptions.builder().connectTimeout(setUp).build())
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout));
