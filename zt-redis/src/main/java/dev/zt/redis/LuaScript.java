@@ -72,7 +72,8 @@ final class LuaScript {
     return false;
   }
 
-  private static String sha1Hex(String script) {
+  /** The digest EVALSHA names a script by. */
+  static String sha1Hex(String script) {
     try {
       return HexFormat.of().formatHex(
           MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));

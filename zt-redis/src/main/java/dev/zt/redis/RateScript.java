@@ -6,10 +6,6 @@ import dev.zt.core.spi.StateUnavailableException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -116,7 +112,7 @@ final class RateScript {
       return out
       """;
 
-  static final String SHA = sha1Hex(LUA);
+  static final String SHA = LuaScript.sha1Hex(LUA);
 
   /**
    * Gives back a lease's unused tokens: {@code ARGV} = now, ttl, the lease's time (when it was taken), the unused
@@ -189,7 +185,7 @@ final class RateScript {
       return 1
       """;
 
-  static final String REFUND_SHA = sha1Hex(REFUND);
+  static final String REFUND_SHA = LuaScript.sha1Hex(REFUND);
 
   private RateScript() {}
 
@@ -264,12 +260,4 @@ final class RateScript {
     }
   }
 
-  private static String sha1Hex(String script) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required of every JDK", e);
-    }
-  }
 }

@@ -171,15 +171,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
     }
     synchronized (unsubscribed) {
       for (var it = unsubscribed.iterator(); it.hasNext(); ) {
-        Consumer<StatefulRedisPubSubConnection<String, String>> store = it.next();
-        StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-        try {
-          store.accept(sub);
-        } catch (RuntimeException e) {
-          sub.close();
-          throw e;
-        }
-        subscriptions.add(sub);
+        openSubscription(it.next());
         it.remove();
         unsubscribedCount = unsubscribed.size();
       }
@@ -206,19 +198,24 @@ public final class RedisState implements SecurityState, AutoCloseable {
     }
   }
 
+  /** Connects a subscription and gives it to {@code store}; closes it when the store cannot subscribe on it. */
+  private void openSubscription(Consumer<StatefulRedisPubSubConnection<String, String>> store) {
+    StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+    try {
+      store.accept(sub);
+    } catch (RuntimeException e) {
+      sub.close();
+      throw e;
+    }
+    subscriptions.add(sub);
+  }
+
   /** Opens a subscription for a store now, or once Redis answers when it does not yet (or cannot now). */
   private void subscribe(Consumer<StatefulRedisPubSubConnection<String, String>> store) {
     synchronized (unsubscribed) {
       if (connection != null) {
         try {
-          StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-          try {
-            store.accept(sub);
-          } catch (RuntimeException e) {
-            sub.close();
-            throw e;
-          }
-          subscriptions.add(sub);
+          openSubscription(store);
           return;
         } catch (RuntimeException e) {
           LOG.warn("zt-redis: cannot subscribe now ({}); retrying in the background", String.valueOf(e.getMessage()));

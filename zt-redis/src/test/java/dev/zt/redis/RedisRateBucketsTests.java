@@ -6,24 +6,16 @@ import dev.zt.core.spi.RateBucket;
 import dev.zt.core.spi.RateBuckets;
 import dev.zt.core.spi.RateBuckets.Band;
 import dev.zt.core.spi.RateBuckets.Refill;
-import dev.zt.core.spi.StoreSettings;
-import dev.zt.statecheck.SecurityStateContract.MovableClock;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,45 +23,7 @@ import org.junit.jupiter.api.Test;
  * budget of 50 per 10 s, exactly without leases and within one lease each with them; the enforcer's (moved) clock
  * refills it; Redis stopped or paused turns each instance to its local share, never unlimited and never an error.
  */
-class RedisRateBucketsTests {
-
-  private static final String KEY = "sub:alice\u0000GET /orders";
-  private static final List<Band> FIFTY_PER_10_S =
-      List.of(new Band("orders", 50, Duration.ofSeconds(10), Refill.INTERVALLY));
-
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-03-02T10:00:00Z"));
-  private final StoreSettings settings = new StoreSettings(clock, 10_000);
-  private final List<RedisState> states = new ArrayList<>();
-  private RedisServerProcess server;
-  private RedisClient adminClient;
-  private StatefulRedisConnection<String, String> adminConnection;
-  private RedisCommands<String, String> admin;
-
-  @BeforeEach
-  void start() {
-    server = RedisServerProcess.start();
-    adminClient = RedisClient.create(server.uri());
-    adminConnection = adminClient.connect();
-    admin = adminConnection.sync();
-  }
-
-  @AfterEach
-  void stop() {
-    states.forEach(RedisState::close);
-    adminConnection.close();
-    adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    server.close();
-  }
-
-  private RedisState instance(UnaryOperator<RedisState.Builder> options) {
-    RedisState s = options.apply(RedisState.builder(server.uri()).namespace("fleet")).build();
-    states.add(s);
-    return s;
-  }
-
-  private RateBucket bucket(RedisState state, List<Band> bands) {
-    return state.rateBuckets("rate", settings).bucket(KEY, bands);
-  }
+class RedisRateBucketsTests extends RateBucketsFixture {
 
   /** Takes tokens alternately from the handles until every one refuses {@code rounds} times in a row. */
   private static int drain(RateBucket... handles) {

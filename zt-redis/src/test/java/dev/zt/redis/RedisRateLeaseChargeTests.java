@@ -6,19 +6,10 @@ import dev.zt.core.spi.RateBucket;
 import dev.zt.core.spi.RateBuckets;
 import dev.zt.core.spi.RateBuckets.Band;
 import dev.zt.core.spi.RateBuckets.Refill;
-import dev.zt.core.spi.StoreSettings;
-import dev.zt.statecheck.SecurityStateContract.MovableClock;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,42 +18,13 @@ import org.junit.jupiter.api.Test;
  * not for those leased. A quiet key takes one token at a time, a hot key's lease gives back what it did not spend, and
  * a refund never lifts the bucket above what it would hold without leases. Against a real redis-server.
  */
-class RedisRateLeaseChargeTests {
+class RedisRateLeaseChargeTests extends RateBucketsFixture {
 
-  private static final String KEY = "sub:alice\u0000GET /orders";
-  private static final List<Band> FIFTY_PER_10_S =
-      List.of(new Band("orders", 50, Duration.ofSeconds(10), Refill.INTERVALLY));
   private static final List<Band> THOUSAND_PER_10_S =
       List.of(new Band("orders", 1000, Duration.ofSeconds(10), Refill.INTERVALLY));
 
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-03-02T10:00:00Z"));
-  private final StoreSettings settings = new StoreSettings(clock, 10_000);
-  private final List<RedisState> states = new ArrayList<>();
-  private RedisServerProcess server;
-  private RedisClient adminClient;
-  private StatefulRedisConnection<String, String> adminConnection;
-  private RedisCommands<String, String> admin;
-
-  @BeforeEach
-  void start() {
-    server = RedisServerProcess.start();
-    adminClient = RedisClient.create(server.uri());
-    adminConnection = adminClient.connect();
-    admin = adminConnection.sync();
-  }
-
-  @AfterEach
-  void stop() {
-    states.forEach(RedisState::close);
-    adminConnection.close();
-    adminClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    server.close();
-  }
-
   private RateBucket bucket(List<Band> bands, UnaryOperator<RedisState.Builder> options) {
-    RedisState s = options.apply(RedisState.builder(server.uri()).namespace("fleet")).build();
-    states.add(s);
-    return s.rateBuckets("rate", settings).bucket(KEY, bands);
+    return bucket(instance(options), bands);
   }
 
   private RateBucket bucket(List<Band> bands) {
