@@ -7,7 +7,6 @@ import dev.zt.core.spi.RateBuckets;
 import dev.zt.core.spi.RateBuckets.Band;
 import dev.zt.core.spi.RateBuckets.Refill;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
