@@ -29,30 +29,22 @@ final class RateScript {
 
   private static final Logger LOG = LoggerFactory.getLogger(RateScript.class);
 
-  static final String LUA = """
-      local now = tonumber(ARGV[1])
-      local want = tonumber(ARGV[2])
-      local ttl = tonumber(ARGV[3])
-      local n = (#ARGV - 3) / 3
-      local fields = {}
-      for i = 1, n do
-        fields[#fields + 1] = 't' .. i
-        fields[#fields + 1] = 'l' .. i
-        fields[#fields + 1] = 'c' .. i
-      end
-      local stored = redis.call('HMGET', KEYS[1], unpack(fields))
-      local tokens, last, cap, per, greedy, room = {}, {}, {}, {}, {}, {}
-      local granted = want
-      for i = 1, n do
-        local c = tonumber(ARGV[1 + 3 * i])
-        local p = tonumber(ARGV[2 + 3 * i])
-        local g = ARGV[3 + 3 * i] == 'G'
-        local t = tonumber(stored[3 * i - 2])
-        local l = tonumber(stored[3 * i - 1])
-        local oc = tonumber(stored[3 * i])
-        if t == nil or l == nil or oc == nil or oc <= 0 then
-          t, l, oc = c, now, c
+  /**
+   * What both scripts share: {@code read(n)} the stored fields of n bands, and {@code refill} of one band to "now" as
+   * Bucket4j refills (GREEDY: {@code capacity × elapsed / period}, up to the capacity; INTERVALLY: the capacity once per
+   * whole period), then rescaled in proportion when the band's capacity changed.
+   */
+  private static final String COMMON = """
+      local function read(n)
+        local fields = {}
+        for i = 1, n do
+          fields[#fields + 1] = 't' .. i
+          fields[#fields + 1] = 'l' .. i
+          fields[#fields + 1] = 'c' .. i
         end
+        return redis.call('HMGET', KEYS[1], unpack(fields))
+      end
+      local function refill(t, l, oc, c, p, g, now)
         if now > l then
           if g then
             t = math.min(oc, t + (now - l) * oc / p)
@@ -68,6 +60,29 @@ final class RateScript {
         if oc ~= c then
           t = t * c / oc
         end
+        return t, l
+      end
+      """;
+
+  static final String LUA = COMMON + """
+      local now = tonumber(ARGV[1])
+      local want = tonumber(ARGV[2])
+      local ttl = tonumber(ARGV[3])
+      local n = (#ARGV - 3) / 3
+      local stored = read(n)
+      local tokens, last, cap, per, greedy, room = {}, {}, {}, {}, {}, {}
+      local granted = want
+      for i = 1, n do
+        local c = tonumber(ARGV[1 + 3 * i])
+        local p = tonumber(ARGV[2 + 3 * i])
+        local g = ARGV[3 + 3 * i] == 'G'
+        local t = tonumber(stored[3 * i - 2])
+        local l = tonumber(stored[3 * i - 1])
+        local oc = tonumber(stored[3 * i])
+        if t == nil or l == nil or oc == nil or oc <= 0 then
+          t, l, oc = c, now, c
+        end
+        t, l = refill(t, l, oc, c, p, g, now)
         tokens[i], last[i], cap[i], per[i], greedy[i] = t, l, c, p, g
         room[i] = math.max(0, math.floor(c - t))
         local whole = math.floor(t + 1e-9)
@@ -122,7 +137,7 @@ final class RateScript {
    * anyway), a GREEDY band the unused tokens less what it refilled beyond its room since the lease; never above
    * its capacity. A bucket that expired meanwhile is full: nothing is written. Answers 1 when written, else 0.
    */
-  static final String REFUND = """
+  static final String REFUND = COMMON + """
       if redis.call('EXISTS', KEYS[1]) == 0 then
         return 0
       end
@@ -131,13 +146,7 @@ final class RateScript {
       local since = tonumber(ARGV[3])
       local amount = tonumber(ARGV[4])
       local n = (#ARGV - 4) / 4
-      local fields = {}
-      for i = 1, n do
-        fields[#fields + 1] = 't' .. i
-        fields[#fields + 1] = 'l' .. i
-        fields[#fields + 1] = 'c' .. i
-      end
-      local stored = redis.call('HMGET', KEYS[1], unpack(fields))
+      local stored = read(n)
       local set = {}
       for i = 1, n do
         local c = tonumber(ARGV[1 + 4 * i])
@@ -150,21 +159,7 @@ final class RateScript {
         if t == nil or l == nil or oc == nil or oc <= 0 then
           return 0
         end
-        if now > l then
-          if g then
-            t = math.min(oc, t + (now - l) * oc / p)
-            l = now
-          else
-            local periods = math.floor((now - l) / p)
-            if periods > 0 then
-              t = math.min(oc, t + periods * oc)
-              l = l + periods * p
-            end
-          end
-        end
-        if oc ~= c then
-          t = t * c / oc
-        end
+        t, l = refill(t, l, oc, c, p, g, now)
         local add = amount
         if g then
           local refilled = math.max(0, now - since) * c / p
