@@ -1,6 +1,11 @@
 package dev.zt.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.zt.core.spi.SecurityState;
+import dev.zt.core.spi.SingleUse;
+import dev.zt.core.spi.SourceBlocks;
+import dev.zt.core.spi.StoreSettings;
 import dev.zt.statecheck.SecurityStateContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -9,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * zt-core's contract of the state SPI on {@link RedisState} against a real redis-server: a fresh namespace (so a
@@ -61,6 +67,23 @@ class RedisSecurityStateContractTests extends SecurityStateContract {
           c.sync().pexpire(key, left - d.toMillis());
         }
       }
+    }
+  }
+
+  /** The contract above runs on Redis, not on a silent in-memory fallback: its entries are keys of the namespace. */
+  @Test
+  void stateWhenStoresWrittenThenEntriesAreHashedKeysOfTheNamespaceInRedis() {
+    StoreSettings settings = settings(100);
+    state().suspensions(settings).suspendSubject("alice", "detect.sqli", Duration.ofMinutes(5));
+    state().sourceBlocks(settings).block("198.51.100.7", SourceBlocks.Scope.ALL, "detect.stuffing",
+        Duration.ofMinutes(5));
+    assertThat(state().singleUse("dpop", settings).putIfAbsent("jti-1", Duration.ofMinutes(1)))
+        .isEqualTo(SingleUse.Use.FIRST);
+    try (RedisClient raw = RedisClient.create(server.uri());
+        StatefulRedisConnection<String, String> c = raw.connect()) {
+      Await.until(Duration.ofSeconds(2), () -> c.sync().keys(namespace + ":*").size() >= 3, "keys written");
+      assertThat(c.sync().keys(namespace + ":*")).allMatch(k -> !k.contains("alice") && !k.contains("198.51.100.7")
+          && !k.contains("jti-1"));
     }
   }
 
