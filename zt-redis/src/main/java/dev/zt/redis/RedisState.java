@@ -345,11 +345,15 @@ public final class RedisState implements SecurityState, AutoCloseable {
   /**
    * Rate buckets shared by the fleet: a token-bucket script per key, spent through local leases of
    * {@link Builder#leaseShare} of a limit, and a local share ({@link Builder#localShare}) of each limit while Redis is
-   * down. (The enforcer's validation budgets never come here: zt-core keeps them in this process.)
+   * down. The validation budgets ({@code budget.*}) stay per instance: they bound this instance's signature work, and
+   * are taken on the caller's thread (an event loop included), which must not wait on Redis.
    */
   @Override
   public RateBuckets rateBuckets(String name, StoreSettings settings) {
     Objects.requireNonNull(settings, "settings");
+    if (name.startsWith("budget.")) {
+      return SecurityState.inMemory().rateBuckets(name, settings);
+    }
     return new RedisRateBuckets(redis, keys, name, settings, leaseShare, localShare);
   }
 

@@ -245,6 +245,20 @@ class RedisRateBucketsTests extends RateBucketsFixture {
     assertThat(state.degraded()).isFalse();
   }
 
+  @Test
+  void rateBucketsWhenValidationBudgetThenPerInstanceAndNothingInRedis() {
+    RedisState state = instance(UnaryOperator.identity());
+    List<Band> one = List.of(new Band("address", 1, Duration.ofMinutes(1), Refill.GREEDY));
+    RateBucket a = state.rateBuckets("budget.address", settings).bucket("198.51.100.7", one);
+    RateBucket b = instance(UnaryOperator.identity()).rateBuckets("budget.address", settings)
+        .bucket("198.51.100.7", one);
+
+    assertThat(a.tryConsumeLocally()).isEqualTo(1); // answered on the caller's thread, an event loop's too
+    assertThat(b.tryConsume()).isTrue(); // each instance's own CPU budget
+    assertThat(a.tryConsume()).isFalse();
+    assertThat(admin.dbsize()).isZero();
+  }
+
   // ---- outages
 
   @Test

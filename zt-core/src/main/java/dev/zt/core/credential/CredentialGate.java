@@ -97,7 +97,7 @@ final class CredentialGate implements Gate {
     this.countermeasures = countermeasures;
     this.first = config;
     this.clock = clock;
-    this.budget = ValidationBudget.of(config, clock);
+    this.budget = ValidationBudget.of(config, clock, state);
     this.blockingExecutor = blockingExecutor;
     add(config);
     if (config.validatedCacheSize() == 0) {

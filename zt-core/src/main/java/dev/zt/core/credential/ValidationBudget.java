@@ -35,10 +35,9 @@ import org.slf4j.LoggerFactory;
  * before the network's, so a client over its own budget spends nothing of its neighbours'.
  *
  * <p>Bounded: at most {@value #MAX_KEYS} buckets of each kind, least recently used evicted (an evicted bucket starts
- * full again, which only ever gives a client back its own budget). The buckets are in-memory
- * ({@link SecurityState#inMemory()}, stores {@code budget.address} and {@code budget.network}) whatever state the
- * enforcer shares: they bound this instance's CPU. A store that fails refuses the validation
- * ({@link DenyReason#STATE_UNAVAILABLE}, 503).
+ * full again, which only ever gives a client back its own budget). The buckets live in the enforcer's
+ * {@link SecurityState} ({@link RateBuckets} stores {@code budget.address} and {@code budget.network}); a store that
+ * fails refuses the validation ({@link DenyReason#STATE_UNAVAILABLE}, 503).
  */
 final class ValidationBudget {
 
@@ -54,26 +53,24 @@ final class ValidationBudget {
   private final RateBuckets addresses;
   private final RateBuckets networks;
 
-  private ValidationBudget(int perAddress, int perNetwork, Duration window, Clock clock) {
+  private ValidationBudget(int perAddress, int perNetwork, Duration window, Clock clock, SecurityState state) {
     this.perAddress = perAddress;
     this.perNetwork = perNetwork;
     this.window = window;
     this.addressBands = List.of(new RateBuckets.Band("address", perAddress, window, RateBuckets.Refill.GREEDY));
     this.networkBands = List.of(new RateBuckets.Band("network", perNetwork, window, RateBuckets.Refill.GREEDY));
     StoreSettings settings = new StoreSettings(clock, MAX_KEYS);
-    // in this process whatever state the enforcer shares: the budget bounds this instance's signature work, and it is
-    // taken on the caller's thread (an event loop's too), which must never wait on a shared store
-    this.addresses = SecurityState.inMemory().rateBuckets("budget.address", settings);
-    this.networks = SecurityState.inMemory().rateBuckets("budget.network", settings);
+    this.addresses = state.rateBuckets("budget.address", settings);
+    this.networks = state.rateBuckets("budget.network", settings);
   }
 
   /** The budget {@code config} asks for, or {@code null} when it is turned off. */
-  static ValidationBudget of(BearerJwt config, Clock clock) {
+  static ValidationBudget of(BearerJwt config, Clock clock, SecurityState state) {
     if (config.validationBudgetPerAddress() == 0) {
       return null;
     }
     return new ValidationBudget(config.validationBudgetPerAddress(), config.validationBudgetPerNetwork(),
-        config.validationBudgetWindow(), clock);
+        config.validationBudgetWindow(), clock, state);
   }
 
   /** Takes one validation from the exchange's source: {@link Step#proceed()} or a 429 with {@code Retry-After}. */

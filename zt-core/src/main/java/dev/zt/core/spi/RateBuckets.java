@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Token buckets by key, for the rate gate (per identity × route × tenant; the validation budget per address and
- * network always uses {@link SecurityState#inMemory()}'s: it bounds one instance's CPU). {@link #bucket} finds or creates the bucket under a key and returns a {@link RateBucket} handle, which the
+ * Token buckets by key, for the rate gate (per identity × route × tenant) and the validation budget (per address and
+ * network). {@link #bucket} finds or creates the bucket under a key and returns a {@link RateBucket} handle, which the
  * caller keeps: the hot path is a call on the held handle, never a lookup here. Two handles for one key draw on one
  * budget while the store keeps the key (a bounded in-memory store may forget a key nobody asked for lately; a new
  * bucket then starts full).
