@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * absolute-form; anything else is refused as a servlet container would, see
  * {@link RequestContext#forRequestTarget}), the headers (read through Netty's
  * {@code io.netty.handler.codec.http.HttpHeaders},
- * nothing copied), the client address and the TLS peer's chain when an {@link SslHandler} is in the pipeline (or, for
+ * nothing copied), the client address and the TLS peer's chain when an {@code SslHandler} is in the pipeline (or, for
  * a stream child channel as HTTP/2 multiplexing creates them, in its parent connection's pipeline), and
  * asks the enforcer with {@link RequestContext.Builder#nonBlocking()}.
  *
