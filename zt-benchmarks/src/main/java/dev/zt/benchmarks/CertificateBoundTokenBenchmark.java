@@ -63,7 +63,7 @@ public class CertificateBoundTokenBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = TestIssuer.builder().audience("orders-api").start();
     TestSvid client = TestTrustDomain.create("example.org").issueX509Svid("/client");
     chain = client.chain();
     byte[] der = client.leaf().getEncoded();

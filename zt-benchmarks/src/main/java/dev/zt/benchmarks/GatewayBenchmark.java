@@ -112,7 +112,7 @@ public class GatewayBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = TestIssuer.builder().audience("orders-api").start();
     clientTokens = new String[USERS];
     for (int i = 0; i < USERS; i++) {
       clientTokens[i] = issuer.token().subject("user-" + i).scope("orders:read").claim("sid", "s-" + i).build();
@@ -136,7 +136,7 @@ public class GatewayBenchmark {
     dir = Files.createTempDirectory("zt-gateway-benchmark");
     Map<String, String> env = new HashMap<>();
     env.put("ZT_ISSUER", issuer.issuer());
-    env.put("ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE);
+    env.put("ZT_AUDIENCE", issuer.audience());
     env.put("GATEWAY_UPSTREAM", upstreamUri);
     env.put("ZT_SVID_CERT", Files.writeString(dir.resolve("svid.pem"), gatewaySvid.chainPem()).toString());
     env.put("ZT_SVID_KEY", Files.writeString(dir.resolve("svid.key"), gatewaySvid.keyPem()).toString());

@@ -53,7 +53,7 @@ public class NettyHandlerBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    issuer = TestIssuer.start();
+    issuer = TestIssuer.builder().audience("orders-api").start();
     String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
     Enforcer enforcer = NettyHelloServer.helloEnforcer(issuer);
     String authorization = "Bearer " + token;

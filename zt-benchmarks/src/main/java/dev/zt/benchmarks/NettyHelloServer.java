@@ -63,7 +63,7 @@ public final class NettyHelloServer {
   private NettyHelloServer() {}
 
   public static void main(String[] args) throws Exception {
-    TestIssuer issuer = TestIssuer.start();
+    TestIssuer issuer = TestIssuer.builder().audience("orders-api").start();
     String token = issuer.token().subject("bench").scope("orders:read").expiresIn(Duration.ofMinutes(50)).build();
     Enforcer enforcer = helloEnforcer(issuer);
     String mode = args.length == 0 ? "both" : args[0];

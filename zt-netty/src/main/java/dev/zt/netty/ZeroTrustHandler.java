@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * handler before zt upgraded to) closes the connection: nothing passes undecided.
  * For each request it builds a {@link RequestContext} from the request-target as received (origin-form or
  * absolute-form; anything else is refused as a servlet container would, see
- * {@link RequestContext#forRequestTarget}), the headers (read through Netty's {@link
- * io.netty.handler.codec.http.HttpHeaders},
- * nothing copied), the client address and the TLS peer's chain when an {@link SslHandler} is in the pipeline (or, for
+ * {@link RequestContext#forRequestTarget}), the headers (read through Netty's
+ * {@code io.netty.handler.codec.http.HttpHeaders},
+ * nothing copied), the client address and the TLS peer's chain when an {@code SslHandler} is in the pipeline (or, for
  * a stream child channel as HTTP/2 multiplexing creates them, in its parent connection's pipeline), and
  * asks the enforcer with {@link RequestContext.Builder#nonBlocking()}.
  *

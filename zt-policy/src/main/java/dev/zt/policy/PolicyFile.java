@@ -21,8 +21,8 @@ import java.util.Objects;
  * Loading either gives a complete, usable policy or an {@link InvalidPolicyException} listing every problem (file,
  * JSON pointer, line, message); never part of one. The file is input: YAML 1.2 only (no {@code yes}→true), at most
  * 1 MiB, 64 levels deep and 50 aliases, duplicate keys and tags refused, no includes. {@code ${NAME}} and
- * {@code ${NAME:-default}} in scalar values are replaced from the environment given ({@code $${} for a literal
- * {@code ${}); keys are never substituted. The embedded tests are parsed, not run: {@link PolicyTests#run}.
+ * {@code ${NAME:-default}} in scalar values are replaced from the environment given (<code>$${</code> for a literal
+ * <code>${</code>); keys are never substituted. The embedded tests are parsed, not run: {@link PolicyTests#run}.
  *
  * @since 0.3
  */

@@ -88,8 +88,12 @@ import java.util.function.Supplier;
  */
 public final class ZeroTrustFilter implements Filter {
 
-  /** The request attribute under which the application finds the {@link Caller}. */
-  public static final String CALLER_ATTRIBUTE = Caller.class.getName();
+  /**
+   * The request attribute under which the application finds the {@link Caller}: the name of {@code Caller}'s class,
+   * written as a literal so that it is a compile-time constant annotations can use
+   * ({@code @RequestAttribute(ZeroTrustFilter.CALLER_ATTRIBUTE) Caller caller}).
+   */
+  public static final String CALLER_ATTRIBUTE = "dev.zt.core.Caller";
 
   /**
    * The request attribute under which the application finds the request's {@link RequestContext}, e.g. for

@@ -76,7 +76,7 @@ class CertificateBoundTokenTlsTests {
   void start() throws Exception {
     issuer = TestIssuer.start();
     enforcer = Enforcer.builder()
-        .bearerJwt(BearerJwt.issuer(issuer.issuer()).audience(TestIssuer.DEFAULT_AUDIENCE).build())
+        .bearerJwt(BearerJwt.issuer(issuer.issuer()).audience(TestIssuer.defaultAudience()).build())
         .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
         .rateLimits(RatePolicy.none())
         .openTelemetry(OpenTelemetry.noop())

@@ -102,14 +102,17 @@ final class AuthorizationServer {
   private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
 
   private volatile User user;
-  private volatile List<String> accessTokenAudience = List.of(TestIssuer.DEFAULT_AUDIENCE);
+  private volatile List<String> accessTokenAudience;
+  private final String issuerAudience;
   private volatile Duration accessTokenLifetime = Duration.ofMinutes(5);
   private volatile Duration refreshTokenLifetime = Duration.ofMinutes(30);
   private volatile int tokenEndpointStatus = 200;
 
-  AuthorizationServer(String issuer, Clock clock, Supplier<TestKey> signingKey,
+  AuthorizationServer(String issuer, String audience, Clock clock, Supplier<TestKey> signingKey,
       Supplier<List<TestKey>> publishedKeys) {
     this.issuer = issuer;
+    this.issuerAudience = audience;
+    this.accessTokenAudience = List.of(audience);
     this.clock = clock;
     this.signingKey = signingKey;
     this.publishedKeys = publishedKeys;
@@ -708,7 +711,7 @@ final class AuthorizationServer {
 
   private String accessToken(String subject, String clientId, Map<String, Object> extra, List<String> audience,
       List<String> scope, Duration lifetime) {
-    TokenBuilder b = new TokenBuilder(issuer, TestIssuer.DEFAULT_AUDIENCE, clock, signingKey.get())
+    TokenBuilder b = new TokenBuilder(issuer, issuerAudience, clock, signingKey.get())
         .subject(subject)
         .audience(audience.toArray(String[]::new))
         .claim("client_id", clientId)

@@ -44,8 +44,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestIssuer implements AutoCloseable {
 
-  /** The audience tokens carry unless told otherwise. */
-  public static final String DEFAULT_AUDIENCE = "orders-api";
+  /**
+   * The audience of a suite that names none: {@code zt-testkit.properties} on the class path may name another with
+   * {@code audience=...} (see {@link #defaultAudience()}).
+   *
+   * @since 0.4
+   */
+  public static final String FALLBACK_AUDIENCE = "test-api";
+
+  /** Where a test suite names its audience once, for every issuer it starts. */
+  static final String SUITE_PROPERTIES = "zt-testkit.properties";
+
+  private final String audience;
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -62,8 +72,9 @@ public final class TestIssuer implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final AuthorizationServer endpoints;
 
-  private TestIssuer(Clock clock, TestKey initial) throws IOException {
+  private TestIssuer(Clock clock, TestKey initial, String audience) throws IOException {
     this.clock = clock;
+    this.audience = audience;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "zt-test-issuer");
@@ -83,7 +94,7 @@ public final class TestIssuer implements AutoCloseable {
     });
     server.createContext("/.well-known/oauth-authorization-server", this::metadata);
     server.createContext("/jwks", this::jwks);
-    this.endpoints = new AuthorizationServer(issuer, clock, () -> signingKey, this::publishedKeys);
+    this.endpoints = new AuthorizationServer(issuer, audience, clock, () -> signingKey, this::publishedKeys);
     server.createContext("/authorize", endpoints::authorize);
     server.createContext("/token", endpoints::token);
     server.createContext("/", ex -> {
@@ -93,23 +104,49 @@ public final class TestIssuer implements AutoCloseable {
     server.start();
   }
 
-  /** Starts an issuer on the system clock with a fresh RSA key. */
+  /**
+   * Starts an issuer on the system clock (the clock an enforcer uses unless told otherwise, so its tokens are not
+   * expired for it) with a fresh RSA key and the suite's {@link #defaultAudience()}.
+   */
   public static TestIssuer start() {
-    return start(Clock.systemUTC());
+    return builder().start();
   }
 
   /** Starts an issuer whose tokens are stamped by {@code clock}, with a fresh RSA key. */
   public static TestIssuer start(Clock clock) {
-    return start(clock, TestKey.rsa());
+    return builder().clock(clock).start();
   }
 
   /** Starts an issuer whose first signing key is {@code key}. */
   public static TestIssuer start(Clock clock, TestKey key) {
-    try {
-      return new TestIssuer(Objects.requireNonNull(clock), Objects.requireNonNull(key));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start the test issuer", e);
-    }
+    return builder().clock(clock).key(key).start();
+  }
+
+  /**
+   * A builder for an issuer with another audience, clock or first key than the defaults (the suite's
+   * {@link #defaultAudience()}, the system clock, a fresh RSA key).
+   *
+   * @since 0.4
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The audience a suite's issuers put in their tokens unless told otherwise: the {@code audience} named once for the
+   * whole suite in {@code zt-testkit.properties} at the root of the test class path, else
+   * {@link #FALLBACK_AUDIENCE}. A test sets the same audience on the enforcer it builds ({@link #bearerJwt()} does).
+   *
+   * @throws IllegalStateException if that file cannot be read or names a blank audience
+   * @since 0.4
+   */
+  public static String defaultAudience() {
+    return SuiteDefaults.AUDIENCE;
+  }
+
+  /** The audience this issuer's tokens carry unless a test tells a token otherwise. @since 0.4 */
+  public String audience() {
+    return audience;
   }
 
   /** The issuer identifier ({@code iss}), an {@code http://127.0.0.1:port} URL. */
@@ -122,14 +159,14 @@ public final class TestIssuer implements AutoCloseable {
     return URI.create(issuer + "/jwks");
   }
 
-  /** A zt configuration for this issuer and {@link #DEFAULT_AUDIENCE}, using discovery; add options, then build. */
+  /** A zt configuration for this issuer and its {@link #audience()}, using discovery; add options, then build. */
   public BearerJwt.Builder bearerJwt() {
-    return BearerJwt.issuer(issuer).audience(DEFAULT_AUDIENCE);
+    return BearerJwt.issuer(issuer).audience(audience);
   }
 
-  /** A token builder whose defaults make a valid token signed by the current key. */
+  /** A token builder whose defaults make a valid token signed by the current key, for {@link #audience()}. */
   public TokenBuilder token() {
-    return new TokenBuilder(issuer, DEFAULT_AUDIENCE, clock, signingKey);
+    return new TokenBuilder(issuer, audience, clock, signingKey);
   }
 
   /** The key tokens are signed with now. */
@@ -294,7 +331,7 @@ public final class TestIssuer implements AutoCloseable {
 
   /**
    * The {@code aud} of the access tokens the token endpoint issues (except exchanged ones, whose audience the
-   * client asks for); {@link #DEFAULT_AUDIENCE} unless told otherwise.
+   * client asks for); {@link #audience()} unless told otherwise.
    *
    * @since 0.3
    */
@@ -393,5 +430,95 @@ public final class TestIssuer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  /**
+   * Starts a {@link TestIssuer}; each option may be set once.
+   *
+   * @since 0.4
+   */
+  public static final class Builder {
+
+    private String audience;
+    private Clock clock;
+    private TestKey key;
+
+    private Builder() {
+    }
+
+    /** The audience tokens carry unless told otherwise (default: the suite's {@link #defaultAudience()}). */
+    public Builder audience(String audience) {
+      if (this.audience != null) {
+        throw new IllegalStateException("audience is already set");
+      }
+      this.audience = requireText(audience);
+      return this;
+    }
+
+    /**
+     * The clock that stamps tokens (default: the system clock, as an enforcer's); a {@link TestClock} for tests that
+     * move time, given to the enforcer too.
+     */
+    public Builder clock(Clock clock) {
+      if (this.clock != null) {
+        throw new IllegalStateException("clock is already set");
+      }
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The first signing key (default: a fresh RSA key). */
+    public Builder key(TestKey key) {
+      if (this.key != null) {
+        throw new IllegalStateException("key is already set");
+      }
+      this.key = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /** Starts the issuer on a free loopback port. */
+    public TestIssuer start() {
+      try {
+        return new TestIssuer(clock == null ? Clock.systemUTC() : clock, key == null ? TestKey.rsa() : key,
+            audience == null ? defaultAudience() : audience);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start the test issuer", e);
+      }
+    }
+  }
+
+  private static String requireText(String audience) {
+    Objects.requireNonNull(audience, "audience");
+    if (audience.isBlank()) {
+      throw new IllegalArgumentException("the audience is blank");
+    }
+    return audience;
+  }
+
+  /** The suite's defaults, read once from the class path: immutable after. */
+  private static final class SuiteDefaults {
+
+    static final String AUDIENCE = suiteAudience(TestIssuer.class.getClassLoader());
+  }
+
+  /** The audience {@code zt-testkit.properties} names in {@code loader}, else {@link #FALLBACK_AUDIENCE}. */
+  static String suiteAudience(ClassLoader loader) {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = loader.getResourceAsStream(SUITE_PROPERTIES)) {
+      if (in == null) {
+        return FALLBACK_AUDIENCE;
+      }
+      p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + SUITE_PROPERTIES, e);
+    }
+    String named = p.getProperty("audience");
+    if (named == null) {
+      return FALLBACK_AUDIENCE;
+    }
+    if (named.isBlank()) {
+      throw new IllegalStateException(SUITE_PROPERTIES + " names a blank audience");
+    }
+    return named.strip();
   }
 }

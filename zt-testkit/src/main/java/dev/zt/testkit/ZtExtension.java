@@ -1,5 +1,7 @@
 package dev.zt.testkit;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -10,8 +12,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension that gives each test class a running {@link TestIssuer} on a {@link TestClock}, injected into
- * test methods (and constructors, {@code @BeforeEach} methods) by type. The clock is reset to
- * {@link TestClock#DEFAULT_START} before each test, so tests that move time do not leak into each other.
+ * test methods (and constructors, {@code @BeforeEach} methods) by type. Before each test the clock is set to the
+ * current time (whole seconds) and then stands still: its tokens are valid for an enforcer on the system clock (one
+ * built without {@code .clock(clock)}), an enforcer given the clock sees time move only when the test moves it, and
+ * tests that move time do not leak into each other. A test that needs a fixed instant sets it
+ * ({@code clock.set(TestClock.DEFAULT_START)}).
  *
  * <pre>{@code
  * @ExtendWith(ZtExtension.class)
@@ -43,7 +48,7 @@ public final class ZtExtension implements BeforeAllCallback, AfterAllCallback, B
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    state(context).clock.set(TestClock.DEFAULT_START);
+    state(context).clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   }
 
   @Override

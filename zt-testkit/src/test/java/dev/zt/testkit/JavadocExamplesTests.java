@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.zt.apicheck.JavadocExamples;
+import dev.zt.core.Caller;
 import dev.zt.core.DenyReason;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
@@ -128,6 +129,15 @@ class JavadocExamplesTests {
       assertThatDecision(enforcer.enforce(TestRequest.get("/orders").dpop(token, proof).build()))
           .isDeniedWith(DenyReason.INSUFFICIENT_SCOPE);
     }
+  }
+
+  @Test
+  void testCallersExampleWhenBuiltThenHasTheScope() {
+    // example: TestCallers
+    Caller alice = TestCallers.user("alice").scopes("orders:read").roles("buyer").build();
+    assertThat(alice.hasScope("orders:read")).isTrue();
+    // end example
+    assertThat(alice.hasRole("buyer")).isTrue();
   }
 
   // example: ZtExtension

@@ -209,7 +209,7 @@ class TestIssuerTests {
       assertThat(type(access)).isEqualTo("at+jwt");
       Map<String, Object> at = claims(access);
       assertThat(at).containsEntry("iss", issuer.issuer()).containsEntry("sub", "alice")
-          .containsEntry("aud", TestIssuer.DEFAULT_AUDIENCE).containsEntry("client_id", "bff")
+          .containsEntry("aud", TestIssuer.defaultAudience()).containsEntry("client_id", "bff")
           .containsEntry("scope", "openid orders:read").containsEntry("roles", List.of("buyer"))
           .containsEntry("exp", clock.instant().plus(Duration.ofMinutes(5)).getEpochSecond())
           .containsKey("sid");
@@ -515,7 +515,7 @@ class TestIssuerTests {
           .doesNotContainKeys("refresh_token", "id_token");
       assertThat(type(a.string("access_token"))).isEqualTo("at+jwt");
       assertThat(claims(a.string("access_token"))).containsEntry("sub", "bff").containsEntry("client_id", "bff")
-          .containsEntry("scope", "orders:read").containsEntry("aud", TestIssuer.DEFAULT_AUDIENCE)
+          .containsEntry("scope", "orders:read").containsEntry("aud", TestIssuer.defaultAudience())
           .doesNotContainKeys("sid", "roles");
     }
 

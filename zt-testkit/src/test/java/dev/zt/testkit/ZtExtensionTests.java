@@ -8,6 +8,7 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,9 +43,38 @@ class ZtExtensionTests {
   }
 
   @Test
-  void extensionWhenInjectingThenSharesOneIssuerAndResetsTheClock(TestIssuer issuer, TestClock clock) {
-    assertThat(clock.instant()).isEqualTo(TestClock.DEFAULT_START);
+  void extensionWhenInjectingThenSharesOneIssuerAndSetsTheClockToNow(TestIssuer issuer, TestClock clock) {
+    assertThat(clock.instant()).isBetween(Instant.now().minusSeconds(60), Instant.now());
     assertThat(issuer.issuer()).startsWith("http://127.0.0.1:");
+  }
+
+  @Test
+  void enforceWhenEnforcerOnSystemClockThenExtensionTokenAllowed(TestIssuer issuer) {
+    Enforcer onSystemClock = Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .build();
+    String token = issuer.token().scope("orders:read").build();
+    assertThatDecision(onSystemClock.enforce(TestRequest.get("/orders").bearer(token).build()))
+        .isAllowedFor("user-1");
+  }
+
+  @Test
+  void enforceWhenEnforcerOnSystemClockAndTokenExpiredThenDenied(TestIssuer issuer) {
+    Enforcer onSystemClock = Enforcer.builder()
+        .bearerJwt(issuer.bearerJwt().build())
+        .routes(RoutePolicy.builder().get("/orders", Requirement.allScopes("orders:read")).build())
+        .build();
+    String token = issuer.token().scope("orders:read").expiresIn(Duration.ofMinutes(-5)).build();
+    assertThatDecision(onSystemClock.enforce(TestRequest.get("/orders").bearer(token).build()))
+        .isDeniedWith(DenyReason.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void clockWhenTestSetsAnInstantThenStandsThere(TestClock clock) {
+    clock.set(TestClock.DEFAULT_START);
+    assertThat(clock.instant()).isEqualTo(TestClock.DEFAULT_START);
+    assertThat(clock.instant()).isEqualTo(TestClock.DEFAULT_START);
   }
 
   @Test

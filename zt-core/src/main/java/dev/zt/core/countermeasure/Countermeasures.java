@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * and a client whose block cannot be checked are refused ({@code STATE_UNAVAILABLE}, 503), an identity whose flags
  * cannot be read is treated as throttled and monitored, a subject whose cap cannot be read as CRITICAL.
  *
- * <p>One instance per enforcer: {@link Enforcer#responses()}. Thread-safe.
+ * <p>One instance per enforcer: {@link Enforcer#countermeasures()}. Thread-safe.
  *
  * @since 0.1
  */

@@ -82,7 +82,7 @@ final class GatewayDemo {
       return false;
     }
     Path dir = Files.createTempDirectory("zt-gateway-demo");
-    try (TestIssuer issuer = TestIssuer.start()) {
+    try (TestIssuer issuer = TestIssuer.builder().audience("orders-api").start()) {
       TestTrustDomain td = TestTrustDomain.create("example.org");
       TestSvid gatewaySvid = td.issueX509Svid(GATEWAY_PATH);
       TestSvid ordersSvid = td.issueX509Svid(ORDERS_PATH);
@@ -95,7 +95,7 @@ final class GatewayDemo {
 
       Map<String, String> gatewayEnv = new HashMap<>();
       gatewayEnv.put("ZT_ISSUER", issuer.issuer());
-      gatewayEnv.put("ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE);
+      gatewayEnv.put("ZT_AUDIENCE", issuer.audience());
       gatewayEnv.put("GATEWAY_UPSTREAM", "https://127.0.0.1:" + mtlsPort);
       gatewayEnv.put("GATEWAY_UPSTREAM_ID", td.id(ORDERS_PATH).toString());
       gatewayEnv.put("ZT_SVID_CERT", svidCert.toString());
@@ -115,7 +115,7 @@ final class GatewayDemo {
             }
           })) {
         Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(issuer.issuer(),
-            TestIssuer.DEFAULT_AUDIENCE, mtlsPort, ordersCert, ordersKey, bundle, gateway.internalIssuer(),
+            issuer.audience(), mtlsPort, ordersCert, ordersKey, bundle, gateway.internalIssuer(),
             gateway.spiffeId());
         try (OrdersServiceChild orders = OrdersServiceChild.start(jar.get(), ordersEnv)) {
           base = "http://127.0.0.1:" + gateway.port();

@@ -73,7 +73,7 @@ class GatewayKeyRotationEndToEndTests {
     ordersMtlsPort = GatewayEndToEndTests.freePort();
     env = new HashMap<>(Map.of(
         "ZT_ISSUER", client.issuer(),
-        "ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE,
+        "ZT_AUDIENCE", TestIssuer.defaultAudience(),
         "GATEWAY_UPSTREAM", "https://127.0.0.1:" + ordersMtlsPort,
         "ZT_SVID_CERT", Files.writeString(dir.resolve("gw.pem"), gatewaySvid.chainPem()).toString(),
         "ZT_SVID_KEY", Files.writeString(dir.resolve("gw.key"), gatewaySvid.keyPem()).toString(),
@@ -86,7 +86,7 @@ class GatewayKeyRotationEndToEndTests {
     gateway = Gateway.start(GatewayConfig.fromEnvironment(env), clock, env);
 
     Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(client.issuer(),
-        TestIssuer.DEFAULT_AUDIENCE, ordersMtlsPort,
+        TestIssuer.defaultAudience(), ordersMtlsPort,
         Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()),
         Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()), bundle,
         gateway.internalIssuer(), gateway.spiffeId());

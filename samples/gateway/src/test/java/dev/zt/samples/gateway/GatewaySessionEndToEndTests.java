@@ -59,7 +59,7 @@ class GatewaySessionEndToEndTests {
     int ordersMtlsPort = GatewayEndToEndTests.freePort();
     Map<String, String> env = new HashMap<>(Map.of(
         "ZT_ISSUER", issuer.issuer(),
-        "ZT_AUDIENCE", TestIssuer.DEFAULT_AUDIENCE,
+        "ZT_AUDIENCE", TestIssuer.defaultAudience(),
         "GATEWAY_UPSTREAM", "https://127.0.0.1:" + ordersMtlsPort,
         "ZT_SVID_CERT", Files.writeString(dir.resolve("gw.pem"), gatewaySvid.chainPem()).toString(),
         "ZT_SVID_KEY", Files.writeString(dir.resolve("gw.key"), gatewaySvid.keyPem()).toString(),
@@ -75,7 +75,7 @@ class GatewaySessionEndToEndTests {
     issuer.registerClient(CLIENT, SECRET, URI.create(base + "/callback"));
 
     Map<String, String> ordersEnv = OrdersServiceChild.internalModeEnvironment(issuer.issuer(),
-        TestIssuer.DEFAULT_AUDIENCE, ordersMtlsPort,
+        TestIssuer.defaultAudience(), ordersMtlsPort,
         Files.writeString(dir.resolve("orders.pem"), ordersSvid.chainPem()),
         Files.writeString(dir.resolve("orders.key"), ordersSvid.keyPem()), bundle,
         gateway.internalIssuer(), gateway.spiffeId());

@@ -45,7 +45,7 @@ final class Demo {
   }
 
   private boolean tour() throws Exception {
-    try (TestIssuer issuer = TestIssuer.start();
+    try (TestIssuer issuer = TestIssuer.builder().audience("orders-api").start();
         OrdersService service = OrdersService.startOnLoopback(
             issuer.bearerJwt().build(), (request, decision, detail) -> last.set(new Seen(decision, detail)))) {
       base = "http://127.0.0.1:" + service.port();

@@ -102,7 +102,7 @@ class BearerJwtEnforcementTests {
 
     @Test
     void enforceWhenAudienceIsAnArrayContainingOursThenAllows() {
-      String token = issuer.token().audience("other", TestIssuer.DEFAULT_AUDIENCE).scope("orders:read").build();
+      String token = issuer.token().audience("other", TestIssuer.defaultAudience()).scope("orders:read").build();
       assertThatDecision(get("/orders", token)).isAllowed();
     }
 
@@ -195,7 +195,7 @@ class BearerJwtEnforcementTests {
           Arguments.of("empty audience array", (Function<TestIssuer, String>) i ->
               i.token().claim("aud", List.of()).build(), DenyReason.TOKEN_AUDIENCE_MISMATCH),
           Arguments.of("audience array with a number", (Function<TestIssuer, String>) i ->
-              i.token().claim("aud", List.of(TestIssuer.DEFAULT_AUDIENCE, 1)).build(),
+              i.token().claim("aud", List.of(TestIssuer.defaultAudience(), 1)).build(),
               DenyReason.TOKEN_CLAIM_INVALID),
           Arguments.of("wrong issuer", (Function<TestIssuer, String>) i ->
               i.token().issuer("https://evil.example").build(), DenyReason.TOKEN_ISSUER_MISMATCH),

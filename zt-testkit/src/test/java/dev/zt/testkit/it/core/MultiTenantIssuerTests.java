@@ -51,7 +51,7 @@ class MultiTenantIssuerTests {
   }
 
   private BearerJwt.Builder multiTenant() {
-    return BearerJwt.multiTenant(TEMPLATE).jwksUri(issuer.jwksUri()).audience(TestIssuer.DEFAULT_AUDIENCE);
+    return BearerJwt.multiTenant(TEMPLATE).jwksUri(issuer.jwksUri()).audience(TestIssuer.defaultAudience());
   }
 
   private Enforcer enforcer(UnaryOperator<BearerJwt.Builder> options) {

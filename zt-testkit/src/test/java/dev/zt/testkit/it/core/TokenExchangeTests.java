@@ -307,7 +307,7 @@ class TokenExchangeTests {
     java.util.concurrent.atomic.AtomicBoolean active = new java.util.concurrent.atomic.AtomicBoolean(true);
     sts.answer(r -> r.form().containsKey("grant_type") ? success(300)
         : Answer.json(active.get() ? "{\"active\":true,\"iss\":\"" + issuer.issuer() + "\",\"aud\":\""
-            + TestIssuer.DEFAULT_AUDIENCE + "\",\"exp\":" + (clock.instant().getEpochSecond() + 300) + "}"
+            + TestIssuer.defaultAudience() + "\",\"exp\":" + (clock.instant().getEpochSecond() + 300) + "}"
             : "{\"active\":false}"));
     enforcer = Enforcer.builder()
         .bearerJwt(issuer.bearerJwt().introspection(dev.zt.core.credential.Introspection.client("orders")

@@ -214,7 +214,7 @@ class ValidationBudgetTests {
           keyLookups.incrementAndGet();
           return selector.select(new com.nimbusds.jose.jwk.JWKSet(issuer.signingKey().publicJwk()));
         };
-    Enforcer e = enforcer(b -> BearerJwt.issuer(issuer.issuer()).audience(TestIssuer.DEFAULT_AUDIENCE)
+    Enforcer e = enforcer(b -> BearerJwt.issuer(issuer.issuer()).audience(TestIssuer.defaultAudience())
         .keySource(keys).validationBudget(1, 10, Duration.ofMinutes(1)), Enforcer.builder());
     get(e, "192.0.2.7", forged());
     assertThat(keyLookups).hasValue(1);
