@@ -1,0 +1,42 @@
+package dev.zt.spring.boot;
+
+import dev.zt.core.Enforcer;
+import dev.zt.servlet.ZeroTrustFilter;
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.filter.OrderedFilter;
+import org.springframework.boot.web.servlet.filter.OrderedFormContentFilter;
+
+/** The registrations of zt's filters, the same in the main and the management context. */
+final class ZtFilters {
+
+  /**
+   * zt's filter order: after Boot's character-encoding filter ({@code Ordered.HIGHEST_PRECEDENCE}) and the server
+   * observation filter, before {@code HiddenHttpMethodFilter} ({@code -10000}, which reads a POST form and changes
+   * the method), {@code FormContentFilter} ({@link OrderedFormContentFilter#DEFAULT_ORDER}, {@code -9900}, which reads
+   * PUT/PATCH/DELETE forms), the request-context filter ({@code -105}) and Spring Security's chain ({@code -100}).
+   */
+  static final int ORDER = OrderedFilter.REQUEST_WRAPPER_FILTER_MAX_ORDER - 10_100;
+
+  private ZtFilters() {}
+
+  static FilterRegistrationBean<ZeroTrustFilter> requests(Enforcer enforcer) {
+    FilterRegistrationBean<ZeroTrustFilter> r = new FilterRegistrationBean<>(new ZeroTrustFilter(enforcer));
+    r.setName("ztFilter");
+    r.setDispatcherTypes(DispatcherType.REQUEST);
+    r.addUrlPatterns("/*");
+    r.setAsyncSupported(true);
+    r.setOrder(ORDER);
+    return r;
+  }
+
+  static FilterRegistrationBean<ErrorDispatchGuard> errors() {
+    FilterRegistrationBean<ErrorDispatchGuard> r = new FilterRegistrationBean<>(new ErrorDispatchGuard());
+    r.setName("ztErrorDispatchGuard");
+    r.setDispatcherTypes(DispatcherType.ERROR);
+    r.addUrlPatterns("/*");
+    r.setAsyncSupported(true);
+    r.setOrder(ORDER);
+    return r;
+  }
+}
