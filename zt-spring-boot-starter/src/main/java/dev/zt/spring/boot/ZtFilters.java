@@ -4,19 +4,19 @@ import dev.zt.core.Enforcer;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.boot.web.servlet.filter.OrderedFilter;
-import org.springframework.boot.web.servlet.filter.OrderedFormContentFilter;
 
 /** The registrations of zt's filters, the same in the main and the management context. */
 final class ZtFilters {
 
   /**
    * zt's filter order: after Boot's character-encoding filter ({@code Ordered.HIGHEST_PRECEDENCE}) and the server
-   * observation filter, before {@code HiddenHttpMethodFilter} ({@code -10000}, which reads a POST form and changes
-   * the method), {@code FormContentFilter} ({@link OrderedFormContentFilter#DEFAULT_ORDER}, {@code -9900}, which reads
-   * PUT/PATCH/DELETE forms), the request-context filter ({@code -105}) and Spring Security's chain ({@code -100}).
+   * observation filter, before {@code HiddenHttpMethodFilter} ({@link BootFilterOrders#HIDDEN_HTTP_METHOD_FILTER},
+   * {@code -10000}, which reads a POST form and changes the method), {@code FormContentFilter}
+   * ({@link BootFilterOrders#FORM_CONTENT_FILTER}, {@code -9900}, which reads PUT/PATCH/DELETE forms), the
+   * request-context filter ({@code -105}) and Spring Security's chain ({@code -100}). Boot's ordered filters moved
+   * package in Boot 4.0: their orders come from the Boot line's {@link BootFilterOrders}.
    */
-  static final int ORDER = OrderedFilter.REQUEST_WRAPPER_FILTER_MAX_ORDER - 10_100;
+  static final int ORDER = BootFilterOrders.REQUEST_WRAPPER_FILTER_MAX_ORDER - 10_100;
 
   private ZtFilters() {}
 
