@@ -21,8 +21,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The starter in a real Boot 3.5 application on Tomcat, with the actuator on its own management port and Spring
- * Security on the class path; tokens from a real in-process issuer.
+ * The starter in a real Boot application on Tomcat (Boot 3.5 in zt-spring-boot-starter, 4.0 in zt-spring-boot4-starter),
+ * with the actuator on its own management port and Spring Security on the class path; tokens from a real in-process
+ * issuer.
  */
 @SpringBootTest(
     classes = StarterTestApplication.class,
