@@ -45,13 +45,16 @@ import org.yaml.snakeyaml.Yaml;
  * compiled with javax.tools, and the application started as a Spring Boot application on a random port, in a class
  * loader of its own that holds what the README's dependency brings (this starter, Boot's web starter) and nothing of
  * the starter's tests (no Spring Security, no test application). It runs with the README's {@code application.yml};
- * only {@code zt.issuer} is pointed at a {@link TestIssuer}, and {@code zt.policy-file} at the README's policy file
- * in that directory (a relative path resolves against the working directory, which a test cannot change).
+ * only {@code zt.issuer} is pointed at a {@link TestIssuer}, and a {@code zt.policy-file} that is a file path at the
+ * README's policy file in that directory (a relative path resolves against the working directory, which a test cannot
+ * change; a {@code classpath:} one is left as it is, the block under {@code src/main/resources} being on the class
+ * path).
  */
 class ReadmeQuickStartTests {
 
   private static final Path README = Path.of("../README.md");
   private static final String MARKER = "<!-- spring-boot-quickstart: ";
+  private static final String RESOURCES = "src/main/resources/";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir static Path project;
@@ -80,16 +83,24 @@ class ReadmeQuickStartTests {
     Path classes = Files.createDirectories(project.resolve("target/classes"));
     List<URL> classPath = applicationClassPath();
     compile(classes, classPath);
-    Files.copy(project.resolve("src/main/resources/application.yml"), classes.resolve("application.yml"));
+    for (String resource : blocks.keySet()) {
+      if (resource.startsWith(RESOURCES)) {
+        Path target = classes.resolve(resource.substring(RESOURCES.length()));
+        Files.createDirectories(target.getParent());
+        Files.copy(project.resolve(resource), target);
+      }
+    }
 
     issuer = TestIssuer.start();
     List<URL> urls = new ArrayList<>();
     urls.add(classes.toUri().toURL());
     urls.addAll(classPath);
     loader = new URLClassLoader("readme-quickstart", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
-    String policyFile = String.valueOf(zt.get("policy-file"));
-    application = start(mainClass(), "--server.port=0", "--zt.issuer=" + issuer.issuer(),
-        "--zt.policy-file=" + project.resolve(policyFile).toAbsolutePath());
+    List<String> args = new ArrayList<>(List.of("--server.port=0", "--zt.issuer=" + issuer.issuer()));
+    if (!policyFile().startsWith(RESOURCES)) {
+      args.add("--zt.policy-file=" + project.resolve(policyFile()).toAbsolutePath());
+    }
+    application = start(mainClass(), args.toArray(String[]::new));
   }
 
   @AfterAll
@@ -121,7 +132,7 @@ class ReadmeQuickStartTests {
 
   @Test
   void policyFileWhenReadThenIsTheFileTheQuickStartShows() {
-    assertThat(blocks).containsKey(String.valueOf(zt.get("policy-file")));
+    assertThat(blocks).containsKey(policyFile());
     assertThat(zt).containsKeys("issuer", "audience");
   }
 
@@ -194,6 +205,16 @@ class ReadmeQuickStartTests {
     Map<String, Object> root = new Yaml().load(applicationYml);
     assertThat(root).as("application.yml").containsKey("zt");
     return (Map<String, Object>) root.get("zt");
+  }
+
+  /**
+   * The policy file block {@code zt.policy-file} names: {@code classpath:x} is the block
+   * {@code src/main/resources/x}, on the application's class path as it is; a file path names the block at that path
+   * in the project, handed to the application as an absolute path.
+   */
+  private static String policyFile() {
+    String value = String.valueOf(zt.get("policy-file"));
+    return value.startsWith("classpath:") ? RESOURCES + value.substring("classpath:".length()) : value;
   }
 
   private static String audience() {
@@ -275,6 +296,10 @@ class ReadmeQuickStartTests {
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(loader);
     try {
+      // a JVM takes one URL stream handler factory, and the Tomcat of whichever Boot test starts first sets Tomcat's:
+      // this second Tomcat, in its own class loader, must not try (a new project's JVM has only its own)
+      loader.loadClass("org.apache.catalina.webresources.TomcatURLStreamHandlerFactory").getMethod("disable")
+          .invoke(null);
       Class<?> spring = loader.loadClass("org.springframework.boot.SpringApplication");
       Object context = spring.getMethod("run", Class.class, String[].class)
           .invoke(null, loader.loadClass(mainClass), args);
