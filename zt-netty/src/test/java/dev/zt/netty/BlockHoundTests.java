@@ -11,8 +11,6 @@ import dev.zt.testkit.conformance.ServerHandle;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -168,7 +166,7 @@ class BlockHoundTests {
 
   @Test
   void blockHoundWhenAnEventLoopTaskSleepsThenFailsIt() throws Exception {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup group = NettyServer.oneEventLoop();
     try {
       Future<?> task = group.next().submit(() -> {
         Thread.sleep(1);

@@ -7,8 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -26,9 +25,18 @@ final class NettyServer {
 
   private NettyServer() {}
 
+  /**
+   * One NIO event-loop thread, by the type Netty 4.1 and 4.2 both have (4.2 deprecates it for
+   * {@code MultiThreadIoEventLoopGroup}, which 4.1 lacks): the suites run on the lowest supported Netty too.
+   */
+  @SuppressWarnings("deprecation")
+  static EventLoopGroup oneEventLoop() {
+    return new NioEventLoopGroup(1);
+  }
+
   static ServerHandle start(Enforcer enforcer, boolean aggregate, Supplier<ChannelHandler> application)
       throws InterruptedException {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup group = oneEventLoop();
     try {
       Channel server = new ServerBootstrap()
           .group(group)
