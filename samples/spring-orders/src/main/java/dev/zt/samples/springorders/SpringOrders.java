@@ -35,7 +35,7 @@ public class SpringOrders {
     OrdersEnvironment settings;
     try {
       settings = OrdersEnvironment.read(System.getenv());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("spring-orders: " + e.getMessage());
       System.exit(2);
       return;

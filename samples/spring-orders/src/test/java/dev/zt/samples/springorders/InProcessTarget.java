@@ -37,12 +37,16 @@ final class InProcessTarget implements OrdersTarget {
 
   @Override
   public Refusal refuse(Map<String, String> env) {
+    OrdersEnvironment settings;
+    try {
+      settings = OrdersEnvironment.read(env);
+    } catch (IllegalArgumentException | IllegalStateException e) { // main's mapping: exit 2, the message
+      return new Refusal(2, e.getMessage());
+    }
     ConfigurableApplicationContext started;
     try {
-      started = SpringOrders.start(env);
-    } catch (IllegalArgumentException e) { // main's mapping: the variables are read before Spring starts
-      return new Refusal(2, e.getMessage());
-    } catch (RuntimeException e) {
+      started = SpringOrders.application(settings, env).run();
+    } catch (RuntimeException e) { // Boot's own failure: main ends with its stack trace, exit 1
       return new Refusal(1, e.toString());
     }
     started.close();
