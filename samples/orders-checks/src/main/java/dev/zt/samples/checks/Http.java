@@ -18,8 +18,8 @@ final class Http {
   }
 
   /** {@code method} on {@code uri} with a body of {@code contentType} when {@code body} is given. */
-  static HttpResponse<String> send(String method, URI uri, String token, String contentType, String body)
-      throws Exception {
+  static HttpResponse<String> send(String method, URI uri, String token, String contentType, String body,
+      String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
@@ -27,6 +27,9 @@ final class Http {
     }
     if (contentType != null) {
       b.header("Content-Type", contentType);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
     }
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
