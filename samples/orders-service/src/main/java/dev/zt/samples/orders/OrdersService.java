@@ -243,7 +243,7 @@ public final class OrdersService implements AutoCloseable {
       return startFromPolicyFile(env, host, policyFile.get());
     }
     List<BearerJwt> jwts = jwtsFromEnvironment(env);
-    int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
+    int port = portFromEnvironment(env);
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
     Optional<Pdp> pdp = pdpFromEnvironment(env);
@@ -369,7 +369,7 @@ public final class OrdersService implements AutoCloseable {
    *     or a covered variable is set that the file does not reference
    */
   static OrdersService startFromPolicyFile(Map<String, String> env, String host, Path file) throws Exception {
-    int port = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
+    int port = portFromEnvironment(env);
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
     Optional<RedisSettings> redisSettings = redisFromEnvironment(env);
@@ -882,9 +882,7 @@ public final class OrdersService implements AutoCloseable {
     }
     String lifetime = env.get("ZT_MAX_TOKEN_LIFETIME");
     if (lifetime != null && !lifetime.isBlank()) {
-      String v = lifetime.strip();
-      b.maxTokenLifetime(v.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(v)
-          : Duration.ofSeconds(Long.parseLong(v)));
+      b.maxTokenLifetime(maxTokenLifetimeFromEnvironment(lifetime.strip()));
     }
     String type = env.get("ZT_ACCESS_TOKEN_TYPE");
     if (type != null && !type.isBlank()) {
@@ -918,6 +916,49 @@ public final class OrdersService implements AutoCloseable {
           + " a network you control");
     }
   }
+
+  /**
+   * {@code ZT_MAX_TOKEN_LIFETIME}: an ISO-8601 duration ({@code PT2H}) or whole seconds ({@code 7200}), positive;
+   * anything else is an error naming the variable.
+   */
+  static Duration maxTokenLifetimeFromEnvironment(String value) {
+    Duration d;
+    try {
+      d = value.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(value) : Duration.ofSeconds(
+          Long.parseLong(value));
+    } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("ZT_MAX_TOKEN_LIFETIME must be an ISO-8601 duration (PT2H) or seconds"
+          + " (7200), more than zero, not '" + printable(value) + "'");
+    }
+    return d;
+  }
+
+  /**
+   * {@code PORT}: the listener's port, 0 to 65535 (0: any free port), {@value #DEFAULT_PORT} when unset or blank;
+   * anything else is an error naming the variable.
+   */
+  static int portFromEnvironment(Map<String, String> env) {
+    String v = value(env, "PORT");
+    if (v == null) {
+      return DEFAULT_PORT;
+    }
+    int port;
+    try {
+      port = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("PORT must be a port number from 0 to 65535, not '" + printable(v) + "'");
+    }
+    return port;
+  }
+
+  /** The listener's port when {@code PORT} is not set. */
+  static final int DEFAULT_PORT = 8080;
 
   /** {@code ZT_ALGORITHMS}: comma-separated JOSE names, each one of zt's defaults, no repeats, at least one. */
   private static String[] algorithmsFromEnvironment(String value) {

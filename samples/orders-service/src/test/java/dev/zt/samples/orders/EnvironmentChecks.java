@@ -25,15 +25,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the issue 12 §7 settings do to requests, on each server the sample runs on: {@code ZT_HOST} binds both
- * listeners, {@code ZT_ACCESS_TOKEN_TYPE=at+jwt} refuses a {@code typ: JWT} token, {@code ZT_ROLES_CLAIM} feeds the
- * admin route, {@code ZT_ALGORITHMS} refuses tokens signed otherwise; {@code ZT_ISSUERS} (issue 14) accepts each
- * listed issuer's tokens under the same rules and refuses any other {@code iss} without contacting it;
- * {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and {@code ZT_DPOP_NONCE} (issue 14) turn on DPoP, the
- * {@code /orders} routes' sender constraint, server nonces and the RFC 9728 metadata;
+ * What orders-service's own settings do to requests, on each server it runs on: {@code ZT_HOST} binds both listeners;
+ * {@code ZT_ISSUERS} (issue 14) accepts each listed issuer's tokens under the same rules and refuses any other
+ * {@code iss} without contacting it; {@code ZT_PUBLIC_ORIGIN}, {@code ZT_REQUIRE_DPOP} and {@code ZT_DPOP_NONCE}
+ * (issue 14) turn on DPoP, the {@code /orders} routes' sender constraint, server nonces and the RFC 9728 metadata;
  * {@code ZT_CLIENT_CERT_HEADER=true} takes a certificate-bound token's certificate from the RFC 9440 {@code Client-Cert}
- * header the loopback proxy sends, and without it the header is ignored. Each service
- * is started from an environment map, as {@code main} starts it.
+ * header the loopback proxy sends, and without it the header is ignored; introspection. Each service is started from
+ * an environment map, as {@code main} starts it. The variables every orders sample shares ({@code ZT_ACCESS_TOKEN_TYPE},
+ * {@code ZT_ROLES_CLAIM}, {@code ZT_ALGORITHMS}, …) are checked by the shared {@code VariableChecks}
+ * ({@link ServletVariableTests}, {@link NettyVariableTests}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EnvironmentChecks {
@@ -255,70 +255,6 @@ abstract class EnvironmentChecks {
     try (OrdersService service = OrdersService.startFromEnvironment(env)) {
       assertThat(service.address().getAddress().isAnyLocalAddress()).isTrue();
       assertThat(get(service, "/health", null)).isEqualTo(200);
-    }
-  }
-
-  @Test
-  void accessTokenTypeWhenAtJwtRequiredThenTypJwtTokenRefusedAndAtJwtAllowed() throws Exception {
-    String typedJwt = issuer.token().scope("orders:read").header("typ", "JWT").build();
-    String untyped = issuer.token().scope("orders:read").withoutHeader("typ").build();
-    String accessToken = issuer.token().scope("orders:read").build(); // typ: at+jwt
-
-    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ACCESS_TOKEN_TYPE", "at+jwt"))) {
-      assertThat(get(service, "/orders/1001", typedJwt)).isEqualTo(401);
-      assertThat(get(service, "/orders/1001", untyped)).isEqualTo(401);
-      assertThat(get(service, "/orders/1001", accessToken)).isEqualTo(REACHED);
-    }
-    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
-      assertThat(get(service, "/orders/1001", typedJwt)).as("without the setting").isEqualTo(REACHED);
-    }
-  }
-
-  @Test
-  void rolesClaimWhenRealmAccessRolesThenAdminRoleReachesAdminStats() throws Exception {
-    String keycloakAdmin = issuer.token().claim("realm_access", Map.of("roles", List.of("admin"))).build();
-    String topLevelAdmin = issuer.token().roles("admin").build();
-
-    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ROLES_CLAIM", "realm_access.roles"))) {
-      assertThat(get(service, "/admin/stats", keycloakAdmin)).isEqualTo(200);
-      assertThat(get(service, "/admin/stats", topLevelAdmin)).as("roles only from the configured claim")
-          .isEqualTo(403);
-    }
-    try (OrdersService service = OrdersService.startFromEnvironment(env())) {
-      assertThat(get(service, "/admin/stats", keycloakAdmin)).as("without the setting").isEqualTo(403);
-    }
-  }
-
-  /** Issue 15: the object rule's role {@code admin} is read from {@code ZT_ROLES_CLAIM} as the route rules' is. */
-  @Test
-  void rolesClaimWhenRealmAccessRolesThenTheAdminReadsAndListsOthersOrdersAndTopLevelRolesDoNot() throws Exception {
-    String keycloakAdmin = issuer.token().subject("kc-admin").scope("orders:read")
-        .claim("realm_access", Map.of("roles", List.of("admin"))).build();
-    String topLevelAdmin = issuer.token().subject("tl-admin").scope("orders:read").roles("admin").build();
-
-    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ROLES_CLAIM", "realm_access.roles"))) {
-      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
-          + "/orders")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + issuer.token()
-          .subject("alice").scope("orders:write").build()).POST(HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.ofString());
-      String location = created.headers().firstValue("Location").orElseThrow();
-
-      assertThat(get(service, location, keycloakAdmin)).isEqualTo(200);
-      assertThat(send(service, "/orders", keycloakAdmin).body()).contains(location.substring("/orders/".length()));
-      assertThat(get(service, location, topLevelAdmin)).as("roles only from the configured claim").isEqualTo(403);
-      assertThat(send(service, "/orders", topLevelAdmin).body()).doesNotContain(location.substring(8));
-    }
-  }
-
-  @Test
-  void algorithmsWhenIssuersAlgorithmNotListedThenItsTokensRefused() throws Exception {
-    String rs256 = issuer.token().scope("orders:read").build();
-
-    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ALGORITHMS", "ES256,EdDSA"))) {
-      assertThat(get(service, "/orders/1001", rs256)).isEqualTo(401);
-    }
-    try (OrdersService service = OrdersService.startFromEnvironment(env("ZT_ALGORITHMS", "RS256"))) {
-      assertThat(get(service, "/orders/1001", rs256)).isEqualTo(REACHED);
     }
   }
 

@@ -497,4 +497,33 @@ class EnvironmentSettingsTests {
         "ZT_ALLOW_PLAIN_HTTP", "true")).orElseThrow();
     assertThat(OrdersSecurity.pdp(pdp, java.time.Clock.systemUTC()).covers("order", "read")).isTrue();
   }
+
+  @Test
+  void environmentWhenIssuerOrAudienceMissingThenRefusesToStart() {
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(Map.of("ZT_AUDIENCE", "a")))
+        .hasMessageContaining("ZT_ISSUER");
+    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example")))
+        .hasMessageContaining("ZT_AUDIENCE");
+  }
+
+  @Test
+  void environmentWhenJwksUriAndLifetimeGivenThenUsesThem() {
+    BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example",
+        "ZT_AUDIENCE", "orders-api", "ZT_JWKS_URI", "https://idp.example/keys", "ZT_MAX_TOKEN_LIFETIME", "PT2H"));
+    assertThat(jwt.jwksUri()).contains(URI.create("https://idp.example/keys"));
+    assertThat(jwt.maxLifetime()).isEqualTo(Duration.ofHours(2));
+    assertThat(OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example",
+        "ZT_AUDIENCE", "orders-api", "ZT_MAX_TOKEN_LIFETIME", "7200")).maxLifetime()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void environmentWhenServerChosenThenServletByDefaultOrNetty() {
+    assertThat(OrdersService.serverFromEnvironment(Map.of())).isEqualTo(OrdersService.ServerKind.SERVLET);
+    assertThat(OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "servlet")))
+        .isEqualTo(OrdersService.ServerKind.SERVLET);
+    assertThat(OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "Netty")))
+        .isEqualTo(OrdersService.ServerKind.NETTY);
+    assertThatThrownBy(() -> OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "tomcat")))
+        .hasMessageContaining("ZT_SERVER");
+  }
 }

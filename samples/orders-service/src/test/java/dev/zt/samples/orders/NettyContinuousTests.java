@@ -1,7 +1,7 @@
 package dev.zt.samples.orders;
 
 /** Continuous verification end to end on Netty. */
-class NettyContinuousTests extends ContinuousChecks {
+class NettyContinuousTests extends ContinuousInProcessChecks {
 
   @Override
   OrdersService.ServerKind server() {

@@ -3,6 +3,8 @@ package dev.zt.samples.orders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zt.core.credential.BearerJwt;
+import dev.zt.samples.checks.OrdersTarget;
+import dev.zt.samples.checks.StandaloneChecks;
 import dev.zt.testkit.TestIssuer;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,14 +15,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same standalone checks with {@code ZT_SERVER=netty}: Netty with zt's handler. Plus what Jetty does on its own
+ * The shared standalone checks with {@code ZT_SERVER=netty}: Netty with zt's handler. Plus what Jetty does on its own
  * and the Netty pipeline has to be told: an idle connection is closed.
  */
 class NettyStandaloneTests extends StandaloneChecks {
 
   @Override
-  OrdersService.ServerKind server() {
-    return OrdersService.ServerKind.NETTY;
+  protected OrdersTarget target() {
+    return new OrdersServiceTarget(OrdersService.ServerKind.NETTY);
   }
 
   @Test

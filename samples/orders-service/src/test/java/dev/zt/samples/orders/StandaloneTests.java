@@ -1,10 +1,13 @@
 package dev.zt.samples.orders;
 
-/** The standalone checks on the default server: Jetty with zt's servlet filter. */
+import dev.zt.samples.checks.OrdersTarget;
+import dev.zt.samples.checks.StandaloneChecks;
+
+/** The shared standalone checks on the default server: Jetty with zt's servlet filter. */
 class StandaloneTests extends StandaloneChecks {
 
   @Override
-  OrdersService.ServerKind server() {
-    return OrdersService.ServerKind.SERVLET;
+  protected OrdersTarget target() {
+    return new OrdersServiceTarget(OrdersService.ServerKind.SERVLET);
   }
 }

@@ -1,15 +1,15 @@
-package dev.zt.samples.orders;
+package dev.zt.samples.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.zt.core.credential.BearerJwt;
+import dev.zt.core.Decision;
+import dev.zt.core.DenyReason;
+import dev.zt.core.Enforcer;
+import dev.zt.core.WireResponse;
+import dev.zt.core.policy.Requirement;
+import dev.zt.core.policy.RoutePolicy;
 import dev.zt.testkit.TestIssuer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,69 +19,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The standalone mode as the README specifies it: configuration from the environment, the routes, the answers.
- * The same checks run against each server the sample can run on ({@code ZT_SERVER}); the answers must not differ.
+ * The orders API's contract as the README specifies it, over HTTP: the routes, the answers (status, fields, JSON
+ * bodies), the RFC 6750 challenges, the object rule (an order read by its owner or an admin) and the store. Every
+ * orders sample runs these against each way it can run ({@link #target()}); the answers must not differ. One service,
+ * started once per class from {@code ZT_ISSUER}, {@code ZT_AUDIENCE=orders-api} and {@code PORT=0}; each check uses
+ * its own subjects, since the store lives as long as the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StandaloneChecks {
+public abstract class StandaloneChecks {
 
-  TestIssuer issuer;
-  OrdersService service;
-  final HttpClient http = HttpClient.newHttpClient();
+  /** The issuer of every token of the checks. */
+  protected TestIssuer issuer;
 
-  /** The server the checks run against. */
-  abstract OrdersService.ServerKind server();
+  /** The service under test. */
+  protected OrdersTarget.Running service;
+
+  /** How to start the service under test. */
+  protected abstract OrdersTarget target();
 
   @BeforeAll
   void start() throws Exception {
-    issuer = TestIssuer.start();
-    BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api"));
-    service = OrdersService.start(server(), "127.0.0.1", 0, OrdersSecurity.enforcer(jwt, null));
+    issuer = TestIssuer.builder().audience("orders-api").start();
+    service = target().start(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api", "PORT", "0"));
   }
 
   @AfterAll
   void stop() throws Exception {
-    service.close();
+    if (service != null) {
+      service.close();
+    }
     issuer.close();
   }
 
-  private HttpResponse<String> send(String method, String path, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, HttpRequest.BodyPublishers.noBody());
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  /** {@code method} on {@code path} of the service, with {@code token} as a bearer token or none. */
+  protected HttpResponse<String> send(String method, String path, String token) throws Exception {
+    return Http.send(method, service.uri(path), token);
   }
 
-  @Test
-  void environmentWhenIssuerOrAudienceMissingThenRefusesToStart() {
-    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(Map.of("ZT_AUDIENCE", "a")))
-        .hasMessageContaining("ZT_ISSUER");
-    assertThatThrownBy(() -> OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example")))
-        .hasMessageContaining("ZT_AUDIENCE");
-  }
-
-  @Test
-  void environmentWhenJwksUriAndLifetimeGivenThenUsesThem() {
-    BearerJwt jwt = OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example",
-        "ZT_AUDIENCE", "orders-api", "ZT_JWKS_URI", "https://idp.example/keys", "ZT_MAX_TOKEN_LIFETIME", "PT2H"));
-    assertThat(jwt.jwksUri()).contains(URI.create("https://idp.example/keys"));
-    assertThat(jwt.maxLifetime()).isEqualTo(Duration.ofHours(2));
-    assertThat(OrdersService.jwtFromEnvironment(Map.of("ZT_ISSUER", "https://idp.example",
-        "ZT_AUDIENCE", "orders-api", "ZT_MAX_TOKEN_LIFETIME", "7200")).maxLifetime()).isEqualTo(Duration.ofHours(2));
-  }
-
-  @Test
-  void environmentWhenServerChosenThenServletByDefaultOrNetty() {
-    assertThat(OrdersService.serverFromEnvironment(Map.of())).isEqualTo(OrdersService.ServerKind.SERVLET);
-    assertThat(OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "servlet")))
-        .isEqualTo(OrdersService.ServerKind.SERVLET);
-    assertThat(OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "Netty")))
-        .isEqualTo(OrdersService.ServerKind.NETTY);
-    assertThatThrownBy(() -> OrdersService.serverFromEnvironment(Map.of("ZT_SERVER", "tomcat")))
-        .hasMessageContaining("ZT_SERVER");
+  /** zt's own answer to a denied object check, as any enforcer of realm {@code orders} writes it. */
+  private WireResponse objectForbidden() {
+    Enforcer zt = Enforcer.builder().bearerJwt(issuer.bearerJwt().build()).realm("orders")
+        .routes(RoutePolicy.builder().get("/", Requirement.permitAll()).build()).build();
+    return zt.respond(new Decision.Deny(DenyReason.OBJECT_FORBIDDEN, "object", "default-deny", List.of()));
   }
 
   @Test
@@ -201,7 +180,7 @@ abstract class StandaloneChecks {
   }
 
   /** Creates an order as {@code sub} and returns its id, read from {@code Location}. */
-  String create(String sub) throws Exception {
+  protected String create(String sub) throws Exception {
     HttpResponse<String> res = send("POST", "/orders", token(sub, "orders:write"));
     assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
     String location = res.headers().firstValue("Location").orElseThrow();
@@ -271,8 +250,7 @@ abstract class StandaloneChecks {
     others.put("a role that is not admin", token("bob", "orders:read", "support"));
     others.put("'alice' by case", token("Alice", "orders:read"));
     others.put("'admin' by case", token("bob", "orders:read", "Admin"));
-    dev.zt.core.WireResponse zts = OrdersSecurity.enforcer(issuer.bearerJwt().build(), null).respond(
-        new dev.zt.core.Decision.Deny(dev.zt.core.DenyReason.OBJECT_FORBIDDEN, "object", "default-deny", List.of()));
+    WireResponse zts = objectForbidden();
 
     for (Map.Entry<String, String> o : others.entrySet()) {
       HttpResponse<String> res = send("GET", "/orders/" + id, o.getValue());
@@ -326,11 +304,8 @@ abstract class StandaloneChecks {
 
   @Test
   void createWhenBodyIsSentThenIgnoredTheSameOnEveryServer() throws Exception {
-    HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port()
-        + "/orders")).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token("frank",
-        "orders:write")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"owner\":\"mallory\",\"id\":\"chosen\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> res = Http.send("POST", service.uri("/orders"), token("frank", "orders:write"),
+        "application/json", "{\"owner\":\"mallory\",\"id\":\"chosen\"}");
     assertThat(res.statusCode()).isEqualTo(201);
     assertThat(res.body()).contains("\"owner\":\"frank\"").doesNotContain("mallory").doesNotContain("chosen");
   }
