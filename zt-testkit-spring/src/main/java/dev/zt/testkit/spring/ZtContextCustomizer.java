@@ -11,8 +11,9 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Points the starter at the JVM's {@link SharedIssuer}: {@code zt.issuer} (and {@code zt.jwks-uri} when the
- * application sets it: its file then reads keys from there) as the first property source, so no
- * {@code application.properties} or environment variable can point the test's application at another issuer; and the
+ * application sets it: its file then reads keys from there) as the first property source when the context is
+ * prepared, above {@code application.properties}, environment variables and inline test properties (a
+ * {@code @DynamicPropertySource} is applied later and wins: {@link ZtTestContext} then refuses to mint); and the
  * {@link ZtTestContext} bean the token helpers read the application's audience through. Without fields: every
  * {@code @ZtTest} class shares the cached context of the same configuration.
  */

@@ -10,7 +10,9 @@ import java.lang.annotation.Target;
 /**
  * Points the zt of a Spring test's application at an in-process issuer: one {@link dev.zt.testkit.TestIssuer} per
  * JVM ({@link ZtTokens#issuer()}) whose address becomes {@code zt.issuer} (and {@code zt.jwks-uri}, when the
- * application sets that property), over every other property source. Tokens from {@link ZtTokens#zt()} then carry
+ * application sets that property), over {@code application.properties}, environment variables and inline test
+ * properties (a {@code @DynamicPropertySource} for {@code zt.issuer} still wins, and {@link ZtTokens#zt()} then
+ * fails naming it). Tokens from {@link ZtTokens#zt()} then carry
  * the application's own audience ({@code zt.audience}, else the policy file's audience for that issuer) and go
  * through the real filter, as a real client's do.
  *
