@@ -51,6 +51,18 @@ class WebAutoConfigurationConditionsTests {
         .run(context -> assertThat(context).doesNotHaveBean(HealthIndicator.class));
   }
 
+  @Test
+  void metadataWhenCompiledThenDescribesTheToggles() throws Exception {
+    String json;
+    try (java.io.InputStream in = getClass().getClassLoader()
+        .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    assertThat(json).contains("\"zt.spring-security.enabled\"", "\"zt.metrics.enabled\"",
+        "\"management.health.zt.enabled\"");
+  }
+
   private static Enforcer enforcer() {
     return Enforcer.builder()
         .bearerJwt(

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "zt.policy-file=src/test/resources/zt-policy-web.yaml",
       "zt.audience=web-api",
       "zt.spring-security.enabled=true",
-      "management.endpoints.web.exposure.include=health",
+      "management.server.port=0",
+      "management.endpoints.web.exposure.include=health,env",
       "management.endpoint.health.show-details=always"
     })
 class WebAutoConfigurationTests {
@@ -47,6 +49,9 @@ class WebAutoConfigurationTests {
   }
 
   @LocalServerPort int port;
+
+  @Value("${local.management.port}")
+  int managementPort;
 
   // Caller as a controller argument
 
@@ -175,13 +180,32 @@ class WebAutoConfigurationTests {
     assertThat(r.body()).isEqualTo("CallerAuthentication Caller");
   }
 
+  @Test
+  void bridgeWhenManagementPortAndZtAllowedThenStrictChainThereDoesNotRefuse() throws Exception {
+    // the chain says authenticated() for /actuator/env on the management port too: the child context's bridge
+    String token = ISSUER.token().audience("web-api").subject("root").roles("admin").build();
+
+    HttpResponse<String> r = get(managementPort, "/actuator/env", token);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("propertySources");
+  }
+
+  @Test
+  void bridgeWhenManagementPortAndZtRefusedThenNeverAnswered() throws Exception {
+    String token = ISSUER.token().audience("web-api").subject("u").roles("user").build();
+
+    assertThat(get(managementPort, "/actuator/env", token).statusCode()).isEqualTo(403);
+    assertThat(get(managementPort, "/actuator/env", null).statusCode()).isEqualTo(401);
+  }
+
   // health
 
   @Test
   void healthWhenKeysFetchedThenZtUpWithIssuerAndNoUrl() throws Exception {
     get("/me", ISSUER.token().audience("web-api").subject("alice").build()); // the first token fetches the keys
 
-    HttpResponse<String> r = get("/actuator/health/zt", null);
+    HttpResponse<String> r = get(managementPort, "/actuator/health/zt", null);
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body())
@@ -191,6 +215,11 @@ class WebAutoConfigurationTests {
   }
 
   private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    return get(port, path, token);
+  }
+
+  private static HttpResponse<String> get(int port, String path, String token)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
     if (token != null) {

@@ -33,7 +33,8 @@ public class WebTestApplication {
     return http.csrf(AbstractHttpConfigurer::disable)
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers("/maybe", "/public-but-needs-caller", "/context", "/actuator/**")
+                a.requestMatchers(
+                        "/maybe", "/public-but-needs-caller", "/context", "/actuator/health", "/actuator/health/**")
                     .permitAll()
                     .anyRequest()
                     .authenticated())
