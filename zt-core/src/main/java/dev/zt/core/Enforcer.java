@@ -215,7 +215,8 @@ public final class Enforcer {
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }
-    this.objectChecks = b.objects == null ? null : new ObjectChecks(b.objects, b.pdps, audit, listener, routes);
+    this.objectChecks =
+        b.objects == null ? null : new ObjectChecks(b.objects, b.pdps, audit, listener, routes, clock);
     this.routeShadows = !routes.shadowRoutes().isEmpty();
   }
 
@@ -348,6 +349,16 @@ public final class Enforcer {
    */
   public List<dev.zt.core.credential.KeySourceHealth> keySources() {
     return keySources.get();
+  }
+
+  /**
+   * The health of the bound policy decision points ({@link Builder#pdp}), in binding order: when each last decided
+   * and last was unavailable. Read from state zt keeps, never a call; empty without PDP bindings.
+   *
+   * @since 0.4
+   */
+  public List<dev.zt.core.authz.PdpHealth> pdps() {
+    return objectChecks == null ? List.of() : objectChecks.pdpHealth();
   }
 
   /** The automated-response engine: suspensions, blocks, throttles, monitoring, security events. */

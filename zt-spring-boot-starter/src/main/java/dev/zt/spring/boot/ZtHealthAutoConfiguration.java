@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The actuator health component {@code zt} ({@link ZtHealthIndicator}): the enforcer's issuer key sources and, when
- * the application has a {@link RedisState} bean, the Redis state. Off with {@code management.health.zt.enabled=false}.
+ * The actuator health component {@code zt} ({@link ZtHealthIndicator}): the enforcer's issuer key sources, its bound
+ * policy decision points and, when the application has a {@link RedisState} bean, the Redis state. Off with {@code management.health.zt.enabled=false}.
  * Its details hold no secret and no URL (issuers are named by their {@code iss}).
  *
  * @since 0.4
@@ -37,6 +37,11 @@ public class ZtHealthAutoConfiguration {
   @Bean
   HealthPart ztKeySourcesHealth(Enforcer enforcer) {
     return new KeySourcesHealthPart(enforcer::keySources);
+  }
+
+  @Bean
+  HealthPart ztPdpsHealth(Enforcer enforcer) {
+    return new PdpHealthPart(enforcer::pdps);
   }
 
   /** The Redis state's part, when zt-redis is on the class path and the application has a {@code RedisState}. */

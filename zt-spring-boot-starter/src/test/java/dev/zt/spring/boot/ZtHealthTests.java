@@ -2,7 +2,15 @@ package dev.zt.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.core.Decision;
 import dev.zt.core.Enforcer;
+import dev.zt.core.authz.Condition;
+import dev.zt.core.authz.ObjectPolicy;
+import dev.zt.core.authz.PdpBinding;
+import dev.zt.core.authz.PdpDecision;
+import dev.zt.core.authz.PdpInput;
+import dev.zt.core.authz.PolicyDecisionPoint;
+import dev.zt.core.authz.Resource;
 import dev.zt.core.RequestContext;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.KeySourceHealth;
@@ -18,7 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** zt's health from its parts: key sources (from real enforcers), Redis, and the aggregate. */
+/** zt's health from its parts: key sources and PDPs (of real enforcers), Redis, and the aggregate. */
 class ZtHealthTests {
 
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
@@ -77,6 +85,43 @@ class ZtHealthTests {
     assertThat(KeySourcesHealthPart.safe("https://user:secret@issuer.example/realms/a?x=1"))
         .isEqualTo("https://issuer.example/realms/a");
     assertThat(KeySourcesHealthPart.safe("https://issuer.example/realms/a")).isEqualTo("https://issuer.example/realms/a");
+  }
+
+  @Test
+  void pdpsWhenAnsweringThenUpAndWhenLastCallUnavailableThenDegraded() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<PdpDecision> next =
+        new java.util.concurrent.atomic.AtomicReference<>(new PdpDecision.Allow(Optional.empty(), Optional.empty()));
+    PolicyDecisionPoint pdp = new PolicyDecisionPoint() {
+      @Override
+      public java.util.concurrent.CompletionStage<PdpDecision> decide(PdpInput input) {
+        return java.util.concurrent.CompletableFuture.completedFuture(next.get());
+      }
+
+      @Override
+      public String name() {
+        return "authzen:user:secret@pdp.example";
+      }
+    };
+    try (TestIssuer issuer = TestIssuer.start()) {
+      Enforcer enforcer = Enforcer.builder()
+          .bearerJwt(BearerJwt.issuer(issuer.issuer()).audience("health-api").build())
+          .routes(RoutePolicy.builder().get("/x", Requirement.authenticated()).build())
+          .objects(ObjectPolicy.builder().permit("all", "order", java.util.Set.of("read"), Condition.always()).build())
+          .pdp(PdpBinding.to(pdp).resourceTypes("order").actions("read").build())
+          .build();
+      PdpHealthPart part = new PdpHealthPart(enforcer::pdps);
+      assertThat(part.check().details()).containsEntry("authzen:pdp.example", Map.of("status", "not asked yet"));
+
+      check(enforcer, issuer.token().audience("health-api").build());
+      assertThat(part.check().level()).isEqualTo(HealthPart.Level.UP);
+
+      next.set(new PdpDecision.Unavailable("down", java.time.Duration.ofSeconds(5)));
+      check(enforcer, issuer.token().audience("health-api").build());
+
+      HealthPart.Check c = part.check();
+      assertThat(c.level()).isEqualTo(HealthPart.Level.DEGRADED);
+      assertThat(c.details().toString()).contains("unavailable").doesNotContain("secret");
+    }
   }
 
   @Test
@@ -139,6 +184,12 @@ class ZtHealthTests {
         .bearerJwt(BearerJwt.issuer(issuer).audience("health-api").build())
         .routes(RoutePolicy.builder().get("/x", Requirement.authenticated()).build())
         .build();
+  }
+
+  private static void check(Enforcer enforcer, String token) throws Exception {
+    RequestContext request = TestRequest.get("/x").bearer(token).build();
+    Decision.Allow allow = (Decision.Allow) enforcer.enforce(request).toCompletableFuture().get();
+    enforcer.authorization(request, allow).checkAsync("read", Resource.of("order", "1")).toCompletableFuture().get();
   }
 
   private static void enforce(Enforcer enforcer, String token) throws Exception {
