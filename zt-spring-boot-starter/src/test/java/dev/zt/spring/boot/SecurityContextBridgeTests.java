@@ -15,7 +15,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 
 /** What the bridge puts into Spring Security's context, and that it leaves nothing on the thread. */
 class SecurityContextBridgeTests {
@@ -69,6 +72,24 @@ class SecurityContextBridgeTests {
     SecurityContext stored = (SecurityContext)
         request.getAttribute(RequestAttributeSecurityContextRepository.DEFAULT_REQUEST_ATTR_NAME);
     assertThat(stored.getAuthentication()).isNull();
+  }
+
+  @Test
+  void doFilterWhenAnonymousAndSessionHoldsAnEarlierAuthenticationThenSpringSecuritySeesNone() throws Exception {
+    // Spring Security's default repository: the request attribute first, then the HTTP session
+    SecurityContextRepository repository = new DelegatingSecurityContextRepository(
+        new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
+    MockHttpServletRequest request = request(Caller.anonymous());
+    SecurityContext earlier = SecurityContextHolder.createEmptyContext();
+    earlier.setAuthentication(new CallerAuthentication(TestCallers.user("alice").roles("admin").build()));
+    request.getSession(true)
+        .setAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY, earlier);
+    AtomicReference<SecurityContext> loaded = new AtomicReference<>();
+
+    bridge.doFilter(request, new MockHttpServletResponse(),
+        (req, res) -> loaded.set(repository.loadDeferredContext((MockHttpServletRequest) req).get()));
+
+    assertThat(loaded.get().getAuthentication()).isNull();
   }
 
   @Test
