@@ -126,6 +126,7 @@ public final class Enforcer {
   private final Audit audit;
   private final AuditListener listener;
   private final Countermeasures countermeasures;
+  private final java.util.function.Supplier<List<dev.zt.core.credential.KeySourceHealth>> keySources;
   private final CountermeasureHooks hooks;
   private final ClientAddresses clientAddresses;
   private final AfterAnswer[] afterAnswer;
@@ -210,10 +211,12 @@ public final class Enforcer {
     this.form = assembly.form().orElse(null);
     this.hooks = assembly.countermeasures();
     this.countermeasures = assembly.countermeasuresApi();
+    this.keySources = assembly.keySources();
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }
-    this.objectChecks = b.objects == null ? null : new ObjectChecks(b.objects, b.pdps, audit, listener, routes);
+    this.objectChecks =
+        b.objects == null ? null : new ObjectChecks(b.objects, b.pdps, audit, listener, routes, clock);
     this.routeShadows = !routes.shadowRoutes().isEmpty();
   }
 
@@ -336,6 +339,26 @@ public final class Enforcer {
    */
   public int formBodyLimit() {
     return formBodyLimit;
+  }
+
+  /**
+   * The health of the issuers' key sources that zt fetches (discovery and JWKS), in configuration order: when each
+   * last fetched and last failed. Read from state zt keeps, never a fetch; for a health endpoint.
+   *
+   * @since 0.4
+   */
+  public List<dev.zt.core.credential.KeySourceHealth> keySources() {
+    return keySources.get();
+  }
+
+  /**
+   * The health of the bound policy decision points ({@link Builder#pdp}), in binding order: when each last decided
+   * and last was unavailable. Read from state zt keeps, never a call; empty without PDP bindings.
+   *
+   * @since 0.4
+   */
+  public List<dev.zt.core.authz.PdpHealth> pdps() {
+    return objectChecks == null ? List.of() : objectChecks.pdpHealth();
   }
 
   /** The automated-response engine: suspensions, blocks, throttles, monitoring, security events. */

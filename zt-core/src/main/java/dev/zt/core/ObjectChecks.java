@@ -44,11 +44,18 @@ final class ObjectChecks {
   private final AuditListener listener; // or null
   private final Map<String, Route> routesById = new HashMap<>();
   private final Map<String, String> permitDetails = new HashMap<>(); // audit details built once per permit rule
+  private final java.time.Clock clock;
+  private final PdpOutcomes[] outcomes; // by binding index
 
   ObjectChecks(ObjectPolicy objects, List<PdpBinding> bindings, Audit audit, AuditListener listener,
-      RoutePolicy routes) {
+      RoutePolicy routes, java.time.Clock clock) {
     this.objects = objects;
     this.bindings = bindings.toArray(PdpBinding[]::new);
+    this.clock = clock;
+    this.outcomes = new PdpOutcomes[this.bindings.length];
+    for (int i = 0; i < outcomes.length; i++) {
+      outcomes[i] = new PdpOutcomes(this.bindings[i].pdp().name());
+    }
     this.audit = audit;
     this.listener = listener;
     for (Route r : routes.routes()) {
@@ -56,6 +63,42 @@ final class ObjectChecks {
     }
     for (ObjectRule r : objects.rules()) {
       permitDetails.put(r.id(), "object rule '" + r.id() + "' permits");
+    }
+  }
+
+  /** When each bound PDP last decided and last was unavailable, in binding order (for a health endpoint). */
+  List<dev.zt.core.authz.PdpHealth> pdpHealth() {
+    List<dev.zt.core.authz.PdpHealth> h = new java.util.ArrayList<>(outcomes.length);
+    for (PdpOutcomes o : outcomes) {
+      h.add(o.health());
+    }
+    return h;
+  }
+
+  /** The last outcomes of one binding's calls, in the enforcer's milliseconds; -1 for never. */
+  private static final class PdpOutcomes {
+    private final String name;
+    private volatile long answered = -1;
+    private volatile long unavailable = -1;
+
+    PdpOutcomes(String name) {
+      this.name = name;
+    }
+
+    void record(PdpDecision d, long now) {
+      if (d instanceof PdpDecision.Unavailable || d == null) {
+        unavailable = now;
+      } else {
+        answered = now;
+      }
+    }
+
+    dev.zt.core.authz.PdpHealth health() {
+      long a = answered;
+      long u = unavailable;
+      return new dev.zt.core.authz.PdpHealth(name,
+          a < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(a)),
+          u < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(u)));
     }
   }
 
@@ -162,22 +205,22 @@ final class ObjectChecks {
         return finish(new Decision.Deny(DenyReason.OBJECT_FORBIDDEN, OBJECT_GATE, e.ruleId(), List.of()), action,
             resource, why, e.shadows());
       }
-      PdpBinding binding = null;
-      for (PdpBinding b : bindings) {
-        if (b.covers(resource.type(), action)) {
-          binding = b;
+      int index = -1;
+      for (int i = 0; i < bindings.length; i++) {
+        if (bindings[i].covers(resource.type(), action)) {
+          index = i;
           break;
         }
       }
-      if (binding == null) {
+      if (index < 0) {
         return finish(new Decision.Allow(caller, e.ruleId()), action, resource, permitDetails.get(e.ruleId()),
             e.shadows());
       }
-      return askPdp(binding, e, caller, action, resource);
+      return askPdp(bindings[index], outcomes[index], e, caller, action, resource);
     }
 
-    private CompletableFuture<Decision> askPdp(PdpBinding binding, ObjectPolicy.Evaluation e, Caller caller,
-        String action, Resource resource) {
+    private CompletableFuture<Decision> askPdp(PdpBinding binding, PdpOutcomes outcome, ObjectPolicy.Evaluation e,
+        Caller caller, String action, Resource resource) {
       CompletableFuture<PdpDecision> answer = new CompletableFuture<>();
       try {
         PdpInput input = input(binding, caller, action, resource);
@@ -195,6 +238,7 @@ final class ObjectChecks {
       String name = binding.pdp().name();
       return answer.handle((d, error) -> {
         try {
+          outcome.record(d, clock.millis());
           return pdpDecision(name, e, caller, action, resource, d);
         } catch (RuntimeException ex) {
           LOG.error("zt PDP decision could not be recorded; denying", ex);

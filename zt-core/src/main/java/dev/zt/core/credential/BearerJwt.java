@@ -44,6 +44,7 @@ public final class BearerJwt {
             assembly.clientCertHeaderProxies().map(CertificateBinding::withClientCertHeader)
                 .orElseGet(CertificateBinding::tlsOnly));
         assembly.add(Assembly.Stage.CREDENTIAL, g);
+        assembly.keySources(g::keySourceHealth);
         assembly.dpop().ifPresent(d -> g.enableDpop(d, assembly));
         return g;
       });

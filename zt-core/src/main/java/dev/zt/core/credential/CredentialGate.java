@@ -43,6 +43,8 @@ final class CredentialGate implements Gate {
   private static final int RECORDED_HIT_ONE_IN = 16; // a power of two
 
   private final java.util.List<Issuer> issuers = new java.util.ArrayList<>(); // in configuration order
+  // the key sources zt fetches itself, for health; filled while the enforcer is assembled, read-only afterwards
+  private final java.util.List<IssuerKeySource> keySources = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Issuer[] byOrder; // the same, for the request path
   private final BearerJwt first;
   private final Clock clock;
@@ -196,7 +198,7 @@ final class CredentialGate implements Gate {
    * caching, refresh-ahead, retry and outage tolerance, topped by {@link ClockedKeySource} (the enforcer's clock, the
    * unknown-kid refetch limit); with whether its last fetch failed (never, for a configured source: zt cannot tell).
    */
-  private static JwtVerifier verifier(BearerJwt config, Clock clock) {
+  private JwtVerifier verifier(BearerJwt config, Clock clock) {
     if (config.keySource().isPresent()) {
       return new JwtVerifier(config, config.keySource().get());
     }
@@ -204,6 +206,7 @@ final class CredentialGate implements Gate {
     DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, config.jwksSizeLimit());
     IssuerKeySource source = new IssuerKeySource(
         config.issuer(), config.jwksUri().orElse(null), retriever, config.allowPlainHttp());
+    keySources.add(source);
     long refetch = config.jwksRefetchMinInterval().toMillis();
     JWKSourceBuilder<SecurityContext> b = JWKSourceBuilder.create(source)
         .cache(config.jwksCacheTtl().toMillis(), Math.max(1000L, config.httpTimeout().toMillis() * 3))
@@ -221,6 +224,11 @@ final class CredentialGate implements Gate {
     ClockedKeySource keys = new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch,
         Math.max(1000L, config.httpTimeout().toMillis() * 3)); // as the cache's own wait for a load
     return new JwtVerifier(config, keys, source::lastFetchFailed);
+  }
+
+  /** The health of the key sources zt fetches itself, in configuration order. */
+  java.util.List<KeySourceHealth> keySourceHealth() {
+    return keySources.stream().map(IssuerKeySource::health).toList();
   }
 
   /**

@@ -40,6 +40,9 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
   // whether the last attempt to get the issuer's keys (discovery and JWKS) failed: the caching layers above then
   // serve the last good set (outage tolerance), which cannot say whether a kid it lacks exists
   private volatile boolean lastFetchFailed;
+  // when a fetch last succeeded and last failed, in the caller's (the enforcer's) milliseconds; -1 for never
+  private volatile long lastSuccessMillis = -1;
+  private volatile long lastFailureMillis = -1;
 
   IssuerKeySource(String issuer, URI jwksUri, ResourceRetriever retriever, boolean allowPlainHttp) {
     this.issuer = issuer;
@@ -59,15 +62,26 @@ final class IssuerKeySource implements JWKSetSource<SecurityContext> {
     return lastFetchFailed;
   }
 
+  /** When fetches last succeeded and failed, for a health endpoint (never the URL). */
+  KeySourceHealth health() {
+    long ok = lastSuccessMillis;
+    long failed = lastFailureMillis;
+    return new KeySourceHealth(issuer,
+        ok < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(ok)),
+        failed < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.ofEpochMilli(failed)));
+  }
+
   @Override
   public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
       throws KeySourceException {
     try {
       JWKSet set = fetch(evaluator, currentTime, context);
       lastFetchFailed = false;
+      lastSuccessMillis = currentTime;
       return set;
     } catch (KeySourceException | RuntimeException e) {
       lastFetchFailed = true;
+      lastFailureMillis = currentTime;
       throw e;
     }
   }

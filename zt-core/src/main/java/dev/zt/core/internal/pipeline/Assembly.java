@@ -63,6 +63,7 @@ public final class Assembly {
   private java.util.function.Predicate<java.net.InetAddress> clientCertHeaderProxies;
   private CountermeasureHooks countermeasures;
   private Countermeasures countermeasuresApi;
+  private java.util.function.Supplier<List<dev.zt.core.credential.KeySourceHealth>> keySources = List::of;
   private Identities identities;
   private FormInspector form;
   private LoginFailures loginFailures = (identifier, client) -> { };
@@ -266,6 +267,15 @@ public final class Assembly {
       throw new IllegalStateException("countermeasures are installed first");
     }
     return countermeasures;
+  }
+
+  /** Where the enforcer reads the health of the issuers' key sources (the credential gate, when installed). */
+  public void keySources(java.util.function.Supplier<List<dev.zt.core.credential.KeySourceHealth>> health) {
+    this.keySources = Objects.requireNonNull(health, "health");
+  }
+
+  public java.util.function.Supplier<List<dev.zt.core.credential.KeySourceHealth>> keySources() {
+    return keySources;
   }
 
   /** The public countermeasure engine, as installed. */
