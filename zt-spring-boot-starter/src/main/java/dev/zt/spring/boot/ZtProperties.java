@@ -17,21 +17,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code zt.*} property fails the start.
  *
  * @param policyFile the zt policy file the enforcer is built from, a Spring resource location:
- *     {@code classpath:zt-policy.yaml}, {@code file:/etc/zt/zt-policy.yaml} or a bare file-system path
- * @param policyReload follow a file-system policy file and apply each valid change (zt-policy's {@code LivePolicy}: a
+ *     classpath:zt-policy.yaml, file:/etc/zt/zt-policy.yaml or a bare file-system path
+ * @param policyReload follow a file-system policy file and apply each valid change (zt-policy's LivePolicy: a
  *     bad edit keeps the last good policy and is logged); off by default, so the policy in force is the one the process
  *     started with
- * @param issuer the token issuer, the exact {@code iss} (RFC 7519 §4.1.1); with a policy file, the file's
- *     {@code ${ZT_ISSUER}}
- * @param audience this service's audience, which {@code aud} must name (RFC 7519 §4.1.3); with a policy file, the
- *     file's {@code ${ZT_AUDIENCE}}
+ * @param issuer the token issuer, the exact iss (RFC 7519 §4.1.1); with a policy file, the file's
+ *     ${ZT_ISSUER}
+ * @param audience this service's audience, which aud must name (RFC 7519 §4.1.3); with a policy file, the
+ *     file's ${ZT_AUDIENCE}
  * @param jwksUri the issuer's JWK Set URI, when it is not found by discovery; with a policy file, the file's
- *     {@code ${ZT_JWKS_URI}}
- * @param rolesClaim the claim the caller's roles are read from (a dotted path, e.g. {@code realm_access.roles}), for
- *     every issuer that names none; with a policy file, the file's {@code ${ZT_ROLES_CLAIM}}
+ *     ${ZT_JWKS_URI}
+ * @param rolesClaim the claim the caller's roles are read from (a dotted path, e.g. realm_access.roles), for
+ *     every issuer that names none; with a policy file, the file's ${ZT_ROLES_CLAIM}
  * @param allowPlainHttp a weakening: fetch the issuers' keys over plain http from a host that is not loopback (every
- *     issuer's {@code allow_plain_http_key_source}); with a policy file, {@code true} fills the file's
- *     {@code ${ZT_ALLOW_PLAIN_HTTP}}
+ *     issuer's allow_plain_http_key_source); with a policy file, true fills the file's
+ *     ${ZT_ALLOW_PLAIN_HTTP}
  * @param token the token rules every issuer follows unless it sets its own
  * @since 0.4
  */
@@ -54,12 +54,12 @@ public record ZtProperties(
   /**
    * Token rules (RFC 9068, RFC 7519) for every issuer that does not set its own.
    *
-   * @param maxLifetime the longest {@code exp - iat} accepted ({@code 1h}, {@code PT1H}); each issuer's
-   *     {@code max_token_lifetime}
-   * @param type the token type required in the JOSE {@code typ} header: only {@code at+jwt} (RFC 9068 §2.1); each
-   *     issuer's {@code require_access_token_type}
-   * @param algorithms the signature algorithms accepted, a subset of zt's defaults (e.g. {@code RS256,ES256}); each
-   *     issuer's {@code algorithms}
+   * @param maxLifetime the longest exp - iat accepted (1h, PT1H); each issuer's
+   *     max_token_lifetime
+   * @param type the token type required in the JOSE typ header: only at+jwt (RFC 9068 §2.1); each
+   *     issuer's require_access_token_type
+   * @param algorithms the signature algorithms accepted, a subset of zt's defaults (e.g. RS256,ES256); each
+   *     issuer's algorithms
    * @since 0.4
    */
   public record Token(Duration maxLifetime, String type, List<String> algorithms) {
