@@ -260,6 +260,15 @@ class ZtPropertiesTests {
   }
 
   @Test
+  void startWhenPathWithoutSlashThenMessageIsTheSchemasAtTheProperty() {
+    List<String> p = base();
+    p.set(3, "zt.routes[0].path=orders/{id}");
+    run(p, context -> failsNaming(context,
+        "zt: the zt.* properties do not make a valid policy",
+        "\n  zt.routes[0].path: does not match the regex pattern ^/"));
+  }
+
+  @Test
   void startWhenMaxLifetimeNotADurationThenFailsNamingIt() {
     run(base("zt.token.max-lifetime=banana"),
         context -> assertThat(context.getStartupFailure()).hasStackTraceContaining("zt.token.max-lifetime"));
