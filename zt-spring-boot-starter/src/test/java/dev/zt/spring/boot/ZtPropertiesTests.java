@@ -307,6 +307,25 @@ class ZtPropertiesTests {
   }
 
   @Test
+  void startWhenDocsExampleYamlThenItsRoutesDecide() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/spring-boot.md"));
+    int section = doc.indexOf("### Properties alone");
+    int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = doc.substring(start, doc.indexOf("```", start));
+    var sources = new org.springframework.boot.env.YamlPropertySourceLoader()
+        .load("spring-boot.md", new org.springframework.core.io.ByteArrayResource(
+            yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    runner
+        .withInitializer(c -> sources.forEach(ps -> c.getEnvironment().getPropertySources().addFirst(ps)))
+        .run(context -> {
+          Enforcer enforcer = enforcer(context);
+          assertThatDecision(enforcer.enforce(TestRequest.get("/actuator/health").build())).isAllowed();
+          assertThatDecision(enforcer.enforce(TestRequest.of("PATCH", "/orders/1").build())).hasStatus(401);
+          assertThatDecision(enforcer.enforce(TestRequest.post("/orders").build())).hasStatus(401);
+        });
+  }
+
+  @Test
   void startWhenListIndexesHaveAGapThenFailsNamingTheList() {
     List<String> p = base("zt.routes[3].method=GET", "zt.routes[3].path=/gap",
         "zt.routes[3].require.permit-all=true");
