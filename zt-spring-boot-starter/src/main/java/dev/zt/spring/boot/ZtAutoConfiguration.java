@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -103,8 +104,18 @@ public class ZtAutoConfiguration {
       ZtProperties properties,
       Environment environment,
       ObjectProvider<LivePolicy> live,
-      ObjectProvider<Enforcer> enforcer) {
-    checked(properties, environment);
+      ObjectProvider<Enforcer> enforcer,
+      BeanFactory beans) {
+    Map<ConfigurationPropertyName, Object> raw = checked(properties, environment);
+    if (!beans.containsBean("ztEnforcer") && !beans.containsBean("ztLivePolicy")) {
+      // the application's own enforcer: a policy configured in zt.* as well would be silently ignored
+      Set<String> ignored = new TreeSet<>(PropertiesPolicy.structural(raw));
+      properties.policyFileIfSet().ifPresent(f -> ignored.add("zt.policy-file"));
+      if (!ignored.isEmpty()) {
+        throw new IllegalStateException("zt: the application defines its own Enforcer (or LivePolicy) bean, which"
+            + " zt uses, and " + ignored + " would be ignored: remove them, or the bean");
+      }
+    }
     LivePolicy l = live.getIfUnique();
     if (l != null) {
       return new ZtEnforcers(l);
