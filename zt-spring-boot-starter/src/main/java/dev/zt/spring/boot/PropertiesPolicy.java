@@ -124,7 +124,10 @@ final class PropertiesPolicy {
     Set<String> out = new TreeSet<>();
     for (ConfigurationPropertyName name : properties.keySet()) {
       String top = name.getElement(1, Form.DASHED);
-      if (!TYPED.contains(top) && !DOCUMENT.contains(top) || top.equals("token") && !tokenKey(name)) {
+      boolean typed = TYPED.contains(top);
+      if (!typed && !DOCUMENT.contains(top)
+          || top.equals("token") && !tokenKey(name)
+          || typed && !top.equals("token") && name.getNumberOfElements() > 2) {
         out.add(name.toString());
       }
     }
@@ -136,7 +139,9 @@ final class PropertiesPolicy {
       return false;
     }
     String k = name.getElement(2, Form.DASHED);
-    return k.equals("max-lifetime") || k.equals("type") || k.equals("algorithms") && name.getNumberOfElements() <= 4;
+    int n = name.getNumberOfElements();
+    return (k.equals("max-lifetime") || k.equals("type")) && n == 3
+        || k.equals("algorithms") && (n == 3 || n == 4 && name.isNumericIndex(3));
   }
 
   /** Whether any structural (document) property is set. */

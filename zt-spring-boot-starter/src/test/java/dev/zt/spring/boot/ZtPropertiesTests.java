@@ -282,6 +282,8 @@ class ZtPropertiesTests {
     "zt.routes[0].requir.all-scopes|orders:read|zt.routes[0].requir",
     "zt.issuer-uri|https://issuer.example|zt.issuer-uri",
     "zt.trust.signal[0].name|x|zt.trust.signal",
+    "zt.issuer.uri|https://issuer.example|zt.issuer.uri",
+    "zt.token.max-lifetime.value|5m|zt.token.max-lifetime.value",
   })
   void startWhenUnknownPropertyThenFailsNamingIt(String property, String value, String named) {
     run(base(property + "=" + value), context -> failsNaming(context, named));
