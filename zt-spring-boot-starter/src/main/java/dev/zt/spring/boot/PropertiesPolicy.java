@@ -94,11 +94,23 @@ final class PropertiesPolicy {
         }
         ConfigurationProperty p = source.getConfigurationProperty(name);
         if (p != null && p.getValue() != null) {
-          out.put(name, p.getValue());
+          out.put(name, resolved(environment, name, p.getValue()));
         }
       }
     }
     return out;
+  }
+
+  /** Spring's own {@code ${…}} placeholders resolved, as the binder resolves them for every Boot property. */
+  private static Object resolved(Environment environment, ConfigurationPropertyName name, Object value) {
+    if (!(value instanceof String s) || !s.contains("${")) {
+      return value;
+    }
+    try {
+      return environment.resolveRequiredPlaceholders(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("zt: " + name + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean claimLists(

@@ -304,8 +304,20 @@ class ZtPropertiesTests {
   }
 
   @Test
-  void startWhenValueHoldsReferenceThenItIsLiteralNotSubstituted() {
-    run(base("zt.realm=a${HOME}b"), context -> assertThat(context).hasNotFailed());
+  void startWhenValueHoldsSpringPlaceholderThenResolvedAsForEveryBootProperty() {
+    List<String> p = base();
+    p.set(4, "zt.routes[0].require.all-scopes=${zt-test.scope:orders:read}");
+    run(p, context -> {
+      Enforcer enforcer = enforcer(context);
+      assertThatDecision(enforcer.enforce(TestRequest.get("/orders/1").bearer(token("orders:read")).build()))
+          .isAllowed();
+    });
+  }
+
+  @Test
+  void startWhenSpringPlaceholderUnresolvableThenFailsNamingTheProperty() {
+    run(base("zt.realm=${zt-test.no-such-value}"),
+        context -> assertThat(context.getStartupFailure()).hasStackTraceContaining("zt: zt.realm: Could not resolve"));
   }
 
   @Test
