@@ -3,6 +3,7 @@ package dev.zt.spring.boot;
 import dev.zt.core.Enforcer;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.DispatcherType;
+import java.util.function.Supplier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 
 /** The registrations of zt's filters, the same in the main and the management context. */
@@ -20,8 +21,9 @@ final class ZtFilters {
 
   private ZtFilters() {}
 
-  static FilterRegistrationBean<ZeroTrustFilter> requests(Enforcer enforcer) {
-    FilterRegistrationBean<ZeroTrustFilter> r = new FilterRegistrationBean<>(new ZeroTrustFilter(enforcer));
+  /** The filter on {@code REQUEST} dispatches; each request reads {@code enforcers} once (a reloaded policy too). */
+  static FilterRegistrationBean<ZeroTrustFilter> requests(Supplier<Enforcer> enforcers) {
+    FilterRegistrationBean<ZeroTrustFilter> r = new FilterRegistrationBean<>(new ZeroTrustFilter(enforcers));
     r.setName("ztFilter");
     r.setDispatcherTypes(DispatcherType.REQUEST);
     r.addUrlPatterns("/*");

@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Bean;
  * zt in the actuator's management child context, which Boot starts when {@code management.server.port} differs from
  * the server's: its own servlet container, which registers only the filters defined in that context. Without this,
  * {@code /actuator/**} on the management port would be answered with no zt decision at all. The filter uses the main
- * context's {@link Enforcer}, so the policy file's routes decide {@code /actuator/**} there too.
+ * context's {@link Enforcer} (the current one, when the policy file is followed), so the policy's routes decide
+ * {@code /actuator/**} there too.
  *
  * @since 0.4
  */
@@ -26,8 +27,8 @@ public class ZtManagementContextConfiguration {
   public ZtManagementContextConfiguration() {}
 
   @Bean
-  FilterRegistrationBean<ZeroTrustFilter> ztManagementFilter(Enforcer enforcer) {
-    return ZtFilters.requests(enforcer);
+  FilterRegistrationBean<ZeroTrustFilter> ztManagementFilter(ZtEnforcers enforcers) {
+    return ZtFilters.requests(enforcers);
   }
 
   @Bean

@@ -1,32 +1,72 @@
 package dev.zt.spring.boot;
 
 import java.net.URI;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * zt's {@code zt.*} properties. The whole protection comes from a zt policy file ({@code zt.policy-file}, see
- * docs/policy-file.md): its issuers, routes (deny by default), trust, rate, detection and countermeasures. The other
- * properties are handed to that file as its variables {@code ${ZT_ISSUER}}, {@code ${ZT_AUDIENCE}},
- * {@code ${ZT_JWKS_URI}} and {@code ${ZT_ROLES_CLAIM}}, over the process environment; a property the file does not use
- * fails the start (it would otherwise look enforced and be ignored).
+ * zt's typed {@code zt.*} properties: where the policy comes from, and the one-issuer shorthand. zt is configured
+ * either by a policy file ({@code zt.policy-file}, docs/policy-file.md) or by properties alone ({@code zt.issuer} or
+ * {@code zt.issuers}, {@code zt.routes}, {@code zt.trust}, {@code zt.rate-limits}, {@code zt.detection},
+ * {@code zt.countermeasures}, {@code zt.trust-forwarded-for}, …: the policy file's keys in kebab-case, listed in
+ * docs/spring-boot.md), never both. Properties are translated into the document a policy file is parsed into and
+ * validated by the file's own schema and builders, so their defaults, errors and meaning are the file's. An unknown
+ * {@code zt.*} property fails the start.
  *
- * @param policyFile the zt policy file ({@code zt-policy.yaml}) the enforcer is built from; required unless the
- *     application defines its own {@code Enforcer} bean
- * @param issuer the token issuer, the exact {@code iss} (RFC 7519 §4.1.1); the file's {@code ${ZT_ISSUER}}
- * @param audience this service's audience, which {@code aud} must name (RFC 7519 §4.1.3); the file's
- *     {@code ${ZT_AUDIENCE}}
- * @param jwksUri the issuer's JWK Set URI, when it is not found by discovery; the file's {@code ${ZT_JWKS_URI}}
- * @param rolesClaim the claim the caller's roles are read from (a dotted path, e.g. {@code realm_access.roles}); the
- *     file's {@code ${ZT_ROLES_CLAIM}}
+ * @param policyFile the zt policy file the enforcer is built from, a Spring resource location:
+ *     classpath:zt-policy.yaml, file:/etc/zt/zt-policy.yaml or a bare file-system path
+ * @param policyReload follow a file-system policy file and apply each valid change (zt-policy's LivePolicy: a
+ *     bad edit keeps the last good policy and is logged); off by default, so the policy in force is the one the process
+ *     started with
+ * @param issuer the token issuer, the exact iss (RFC 7519 §4.1.1); with a policy file, the file's
+ *     ${ZT_ISSUER}
+ * @param audience this service's audience, which aud must name (RFC 7519 §4.1.3); with a policy file, the
+ *     file's ${ZT_AUDIENCE}
+ * @param jwksUri the issuer's JWK Set URI, when it is not found by discovery; with a policy file, the file's
+ *     ${ZT_JWKS_URI}
+ * @param rolesClaim the claim the caller's roles are read from (a dotted path, e.g. realm_access.roles), for
+ *     every issuer that names none; with a policy file, the file's ${ZT_ROLES_CLAIM}
+ * @param allowPlainHttp a weakening: fetch the issuers' keys over plain http from a host that is not loopback (every
+ *     issuer's allow_plain_http_key_source); with a policy file, true fills the file's
+ *     ${ZT_ALLOW_PLAIN_HTTP}
+ * @param token the token rules every issuer follows unless it sets its own
  * @since 0.4
  */
 @ConfigurationProperties("zt")
-public record ZtProperties(Path policyFile, String issuer, String audience, URI jwksUri, String rolesClaim) {
+public record ZtProperties(
+    String policyFile,
+    @DefaultValue("false") boolean policyReload,
+    String issuer,
+    String audience,
+    URI jwksUri,
+    String rolesClaim,
+    @DefaultValue("false") boolean allowPlainHttp,
+    @DefaultValue Token token) {
 
-  /** The policy file, when one is configured. */
-  public Optional<Path> policyFileIfSet() {
-    return Optional.ofNullable(policyFile);
+  /** The policy file's location, when one is configured. */
+  public Optional<String> policyFileIfSet() {
+    return Optional.ofNullable(policyFile).filter(s -> !s.isBlank());
+  }
+
+  /**
+   * Token rules (RFC 9068, RFC 7519) for every issuer that does not set its own.
+   *
+   * @param maxLifetime the longest exp - iat accepted (1h, PT1H); each issuer's
+   *     max_token_lifetime
+   * @param type the token type required in the JOSE typ header: only at+jwt (RFC 9068 §2.1); each
+   *     issuer's require_access_token_type
+   * @param algorithms the signature algorithms accepted, a subset of zt's defaults (e.g. RS256,ES256); each
+   *     issuer's algorithms
+   * @since 0.4
+   */
+  public record Token(Duration maxLifetime, String type, List<String> algorithms) {
+
+    /** Whether any token rule is set. */
+    boolean isSet() {
+      return maxLifetime != null || type != null || algorithms != null && !algorithms.isEmpty();
+    }
   }
 }

@@ -97,7 +97,7 @@ class ReadmeQuickStartTests {
     urls.addAll(classPath);
     loader = new URLClassLoader("readme-quickstart", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     List<String> args = new ArrayList<>(List.of("--server.port=0", "--zt.issuer=" + issuer.issuer()));
-    if (!policyFile().startsWith(RESOURCES)) {
+    if (zt.containsKey("policy-file") && !policyFile().startsWith(RESOURCES)) {
       args.add("--zt.policy-file=" + project.resolve(policyFile()).toAbsolutePath());
     }
     application = start(mainClass(), args.toArray(String[]::new));
@@ -131,9 +131,14 @@ class ReadmeQuickStartTests {
   }
 
   @Test
-  void policyFileWhenReadThenIsTheFileTheQuickStartShows() {
-    assertThat(blocks).containsKey(policyFile());
+  void policyWhenReadThenRoutesInThePropertiesOrTheFileTheQuickStartShows() {
     assertThat(zt).containsKeys("issuer", "audience");
+    if (zt.containsKey("policy-file")) {
+      assertThat(blocks).containsKey(policyFile());
+      assertThat(zt).doesNotContainKey("routes");
+    } else {
+      assertThat(zt).containsKey("routes");
+    }
   }
 
   @Test

@@ -77,4 +77,22 @@ class ZtEnforcerConfigurationTests {
         .withBean(Enforcer.class, () -> own)
         .run(context -> assertThat(context).hasNotFailed().getBean(Enforcer.class).isSameAs(own));
   }
+
+  @Test
+  void startWhenApplicationEnforcerAndPolicyPropertiesThenFailsNamingThem() {
+    Enforcer own =
+        Enforcer.builder()
+            .bearerJwt(
+                BearerJwt.issuer("https://issuer.example")
+                    .audience("starter-api")
+                    .jwksUri(URI.create("https://issuer.example/jwks"))
+                    .build())
+            .routes(RoutePolicy.builder().build())
+            .build();
+    runner
+        .withBean(Enforcer.class, () -> own)
+        .withPropertyValues("zt.routes[0].path=/open", "zt.routes[0].require.permit-all=true")
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageContaining("own Enforcer").hasMessageContaining("zt.routes[0].path"));
+  }
 }
