@@ -131,10 +131,16 @@ final class PropertiesPolicy {
     return true;
   }
 
+  /** The starter's switches (read by its auto-configurations' conditions, not part of a policy). */
+  static final Set<String> SWITCHES = Set.of("zt.spring-security.enabled", "zt.metrics.enabled");
+
   /** Properties under {@code zt.} that zt does not know, in the form they were written. */
   static Set<String> unknown(Map<ConfigurationPropertyName, Object> properties) {
     Set<String> out = new TreeSet<>();
     for (ConfigurationPropertyName name : properties.keySet()) {
+      if (SWITCHES.contains(name.toString())) {
+        continue;
+      }
       String top = name.getElement(1, Form.DASHED);
       boolean typed = TYPED.contains(top);
       if (!typed && !DOCUMENT.contains(top)

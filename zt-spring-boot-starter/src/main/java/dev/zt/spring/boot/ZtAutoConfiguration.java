@@ -59,8 +59,8 @@ public class ZtAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean({Enforcer.class, LivePolicy.class})
   @Conditional(PolicyReload.Off.class)
-  Enforcer ztEnforcer(ZtProperties properties, Environment environment, ResourceLoader resources)
-      throws InvalidPolicyException {
+  Enforcer ztEnforcer(ZtProperties properties, Environment environment, ResourceLoader resources,
+      ObjectProvider<ZtTelemetry> telemetry) throws InvalidPolicyException {
     Map<ConfigurationPropertyName, Object> raw = checked(properties, environment);
     Optional<PolicyLocation> file = properties.policyFileIfSet().map(l -> PolicyLocation.of(l, resources));
     if (file.isEmpty()) {
@@ -68,10 +68,10 @@ public class ZtAutoConfiguration {
         throw new IllegalStateException("zt: set zt.policy-file (the routes, deny by default, and issuers), or"
             + " zt.issuer (or zt.issuers) and zt.routes, or define an Enforcer bean");
       }
-      return PropertiesPolicy.policy(properties, raw).enforcerBuilder().build();
+      return withTelemetry(PropertiesPolicy.policy(properties, raw).enforcerBuilder(), telemetry).build();
     }
     PolicyLocation location = file.get();
-    return location.load(fileEnvironment(properties, location)).enforcerBuilder().build();
+    return withTelemetry(location.load(fileEnvironment(properties, location)).enforcerBuilder(), telemetry).build();
   }
 
   /**
@@ -81,8 +81,8 @@ public class ZtAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean({Enforcer.class, LivePolicy.class})
   @Conditional(PolicyReload.On.class)
-  LivePolicy ztLivePolicy(ZtProperties properties, Environment environment, ResourceLoader resources)
-      throws InvalidPolicyException {
+  LivePolicy ztLivePolicy(ZtProperties properties, Environment environment, ResourceLoader resources,
+      ObjectProvider<ZtTelemetry> telemetry) throws InvalidPolicyException {
     checked(properties, environment);
     PolicyLocation location =
         PolicyLocation.of(
@@ -95,7 +95,18 @@ public class ZtAutoConfiguration {
             .orElseThrow(() -> new IllegalStateException(
                 "zt.policy-reload: zt.policy-file " + location.location() + " is not on the file system and cannot"
                     + " be followed: give a file: location or a path, or leave zt.policy-reload unset"));
-    return LivePolicy.builder(path).env(fileEnvironment(properties, location)).start();
+    LivePolicy.Builder live = LivePolicy.builder(path).env(fileEnvironment(properties, location));
+    ZtTelemetry t = telemetry.getIfAvailable();
+    if (t != null) {
+      live.customize(b -> b.openTelemetry(t.openTelemetry()));
+    }
+    return live.start();
+  }
+
+  /** zt's counters into Micrometer when the application has a meter registry ({@link ZtMetricsAutoConfiguration}). */
+  private static Enforcer.Builder withTelemetry(Enforcer.Builder builder, ObjectProvider<ZtTelemetry> telemetry) {
+    ZtTelemetry t = telemetry.getIfAvailable();
+    return t == null ? builder : builder.openTelemetry(t.openTelemetry());
   }
 
   /** What the filters ask on each request: the followed policy's current enforcer, else the enforcer bean. */

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = ZtAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, Enforcer.class})
-@ConditionalOnBean(Enforcer.class)
+@ConditionalOnBean(ZtEnforcers.class)
 @ConditionalOnEnabledHealthIndicator("zt")
 public class ZtHealthAutoConfiguration {
 
@@ -35,13 +35,13 @@ public class ZtHealthAutoConfiguration {
   }
 
   @Bean
-  HealthPart ztKeySourcesHealth(Enforcer enforcer) {
-    return new KeySourcesHealthPart(enforcer::keySources);
+  HealthPart ztKeySourcesHealth(ZtEnforcers enforcers) {
+    return new KeySourcesHealthPart(() -> enforcers.get().keySources());
   }
 
   @Bean
-  HealthPart ztPdpsHealth(Enforcer enforcer) {
-    return new PdpHealthPart(enforcer::pdps);
+  HealthPart ztPdpsHealth(ZtEnforcers enforcers) {
+    return new PdpHealthPart(() -> enforcers.get().pdps());
   }
 
   /** The Redis state's part, when zt-redis is on the class path and the application has a {@code RedisState}. */

@@ -65,6 +65,33 @@ class ZtPropertiesTests {
     return context.getBean(ZtEnforcers.class).get();
   }
 
+  @Test
+  void startWhenStarterSwitchesSetThenNotReportedUnknown() {
+    run(base("zt.spring-security.enabled=false", "zt.metrics.enabled=false"), context -> enforcer(context));
+  }
+
+  @Test
+  void startWhenSwitchMisspelledThenFailsNamingIt() {
+    run(base("zt.metrics.enable=false"), context -> failsNaming(context, "zt.metrics.enable"));
+    run(base("zt.spring-security.enabled.x=true"), context -> failsNaming(context, "zt.spring-security.enabled.x"));
+  }
+
+  @Test
+  void enforceWhenMeterRegistryThenTheStartersOwnEnforcerCountsDecisionsInIt() {
+    runner.withConfiguration(AutoConfigurations.of(ZtMetricsAutoConfiguration.class))
+        .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+        .withPropertyValues(base().toArray(String[]::new))
+        .run(context -> {
+          enforcer(context).enforce(TestRequest.get("/orders/1").build());
+          io.micrometer.core.instrument.MeterRegistry registry =
+              context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+          assertThat(registry.find("zt.decisions").tag("zt.reason", "CREDENTIAL_MISSING").counter())
+              .isNotNull()
+              .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+        });
+  }
+
   private String token(String... scopes) {
     return ISSUER.token().audience("props-api").scope(scopes).build();
   }
