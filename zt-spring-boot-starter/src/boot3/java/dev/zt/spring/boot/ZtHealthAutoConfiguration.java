@@ -1,7 +1,6 @@
 package dev.zt.spring.boot;
 
 import dev.zt.core.Enforcer;
-import dev.zt.redis.RedisState;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -10,12 +9,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * The actuator health component {@code zt} ({@link ZtHealthIndicator}): the enforcer's issuer key sources, its bound
- * policy decision points and, when the application has a {@link RedisState} bean, the Redis state. Off with {@code management.health.zt.enabled=false}.
- * Its details hold no secret and no URL (issuers are named by their {@code iss}).
+ * policy decision points and, when the application has a {@code RedisState} bean, the Redis state. Off with
+ * {@code management.health.zt.enabled=false}. Its details hold no secret and no URL (issuers are named by their
+ * {@code iss}). This class and {@link ZtHealthIndicator} are Boot 3.5's (the Boot 4.0 starter has its own, on Boot
+ * 4.0's moved health types); the parts are shared.
  *
  * @since 0.4
  */
@@ -23,6 +24,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass({HealthIndicator.class, Enforcer.class})
 @ConditionalOnBean(ZtEnforcers.class)
 @ConditionalOnEnabledHealthIndicator("zt")
+@Import(ZtHealthParts.class)
 public class ZtHealthAutoConfiguration {
 
   /** Spring creates it. */
@@ -32,26 +34,5 @@ public class ZtHealthAutoConfiguration {
   @ConditionalOnMissingBean(name = "ztHealthIndicator")
   HealthIndicator ztHealthIndicator(ObjectProvider<HealthPart> parts) {
     return new ZtHealthIndicator(new ZtHealth(parts.orderedStream().toList()));
-  }
-
-  @Bean
-  HealthPart ztKeySourcesHealth(ZtEnforcers enforcers) {
-    return new KeySourcesHealthPart(() -> enforcers.get().keySources());
-  }
-
-  @Bean
-  HealthPart ztPdpsHealth(ZtEnforcers enforcers) {
-    return new PdpHealthPart(() -> enforcers.get().pdps());
-  }
-
-  /** The Redis state's part, when zt-redis is on the class path and the application has a {@code RedisState}. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "dev.zt.redis.RedisState")
-  static class Redis {
-    @Bean
-    @ConditionalOnBean(RedisState.class)
-    HealthPart ztRedisHealth(RedisState state) {
-      return new RedisHealthPart(state::health);
-    }
   }
 }
