@@ -1,25 +1,24 @@
 package dev.zt.samples.orders;
 
+import static dev.zt.samples.orders.model.OrdersAnswers.esc;
+
 import dev.zt.core.Caller;
 import dev.zt.core.authz.Resource;
 import dev.zt.redis.RedisState;
+import dev.zt.samples.orders.model.Answer;
+import dev.zt.samples.orders.model.OrderStore;
+import dev.zt.samples.orders.model.OrdersAnswers;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The application behind zt, the same on both servers: it routes on the path zt authorized and trusts that zt has
  * already decided who may reach each handler; which order a caller may read is zt's object check too (see
- * {@link Step.Read}), the API only keeps the orders ({@link OrderStore}). Every answer names the handler, so checks from outside can see which
- * one ran. {@link OrdersServlet} (Jetty) and {@link OrdersNettyHandler} (Netty) only translate.
+ * {@link Step.Read}), the API only keeps the orders ({@link OrderStore}). The answers spring-orders gives too come
+ * from {@link OrdersAnswers}; this class routes, and adds what only orders-service has (the Redis health, the internal
+ * routes). {@link OrdersServlet} (Jetty) and {@link OrdersNettyHandler} (Netty) only translate.
  */
 final class OrdersApi {
-
-  /** An answer: status, content type, further header fields (e.g. {@code Location}) and the body. */
-  record Answer(int status, String contentType, Map<String, String> headers, String json) {
-    Answer(int status, String json) {
-      this(status, "application/json", Map.of(), json);
-    }
-  }
 
   /** What the API does with a request: answer it at once, or first ask zt whether the caller may read an order. */
   sealed interface Step {
@@ -33,24 +32,13 @@ final class OrdersApi {
     record Read(OrderStore.Order order) implements Step {
       /** The order as zt's object rules (and the PDP) see it: type {@code order}, its id, attribute {@code owner}. */
       Resource resource() {
-        return Resource.of("order", order.id()).with("owner", order.owner());
+        return order.resource();
       }
     }
   }
 
-  static final String OPENAPI = """
-      {"openapi":"3.1.0","info":{"title":"orders-service","version":"0.1.0"},
-       "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","bearerFormat":"JWT"}}},
-       "security":[{"bearer":[]}],
-       "paths":{"/orders":{"get":{"summary":"The caller's orders; every order for role admin (scope orders:read)"},
-                           "post":{"summary":"Create an order owned by the caller (scope orders:write)"}},
-                "/orders/{id}":{"get":{"summary":"One order: its owner or role admin (scope orders:read)"}},
-                "/admin/stats":{"get":{"summary":"Statistics (role admin)"}},
-                "/health":{"get":{"summary":"Liveness (public)","security":[]}}}}
-      """;
-
   /** The role that sees and reads every order. */
-  static final String ADMIN = "admin";
+  static final String ADMIN = OrdersAnswers.ADMIN;
 
   private final OrderStore store;
   private final Optional<RedisState> redis;
@@ -76,93 +64,53 @@ final class OrdersApi {
    * read, on either server: an order is created from the caller alone.
    */
   Step route(String method, String path, Caller caller) {
-    boolean authenticated = caller != null && caller.isAuthenticated();
-    String name = authenticated ? caller.getName() : "anonymous";
     if (method.equals("GET") && path.equals("/health")) {
-      return done(200, health());
+      return done(health());
     } else if (method.equals("GET") && path.equals("/docs/openapi.json")) {
-      return done(200, OPENAPI);
+      return done(OrdersAnswers.openApi());
     } else if (method.equals("GET") && path.equals("/orders")) {
-      boolean admin = authenticated && caller.hasRole(ADMIN);
-      String sub = authenticated ? caller.subject().orElse(null) : null;
-      StringBuilder b = new StringBuilder("{\"handler\":\"list-orders\",\"caller\":\"").append(esc(name))
-          .append("\",\"orders\":[");
-      String sep = "";
-      for (OrderStore.Order o : store.list(o -> admin || o.owner().equals(sub))) {
-        b.append(sep).append("{\"id\":\"").append(o.id()).append("\",\"owner\":\"").append(esc(o.owner()))
-            .append("\"}");
-        sep = ",";
-      }
-      return done(200, b.append("]}").toString());
+      return done(OrdersAnswers.list(store, caller));
     } else if (method.equals("POST") && path.equals("/orders")) {
-      return create(caller, name);
+      return done(OrdersAnswers.create(store, caller));
     } else if (method.equals("GET") && path.startsWith("/orders/") && path.indexOf('/', 8) < 0
         && path.length() > 8) {
       String id = path.substring(8);
-      return store.find(id).<Step>map(Step.Read::new).orElseGet(() -> done(404,
-          "{\"handler\":\"get-order\",\"caller\":\"" + esc(name) + "\",\"id\":\"" + esc(id)
-              + "\",\"error\":\"no such order\"}"));
+      return store.find(id).<Step>map(Step.Read::new).orElseGet(() -> done(OrdersAnswers.noSuchOrder(id, caller)));
     } else if (method.equals("GET") && path.equals("/admin/stats")) {
-      return done(200, "{\"handler\":\"admin-stats\",\"caller\":\"" + esc(name) + "\",\"admin\":"
-          + (caller != null && caller.hasRole(ADMIN)) + ",\"scopes\":"
-          + (caller == null ? 0 : caller.scopes().size()) + ",\"orders\":" + store.size() + "}");
+      return done(OrdersAnswers.stats(store, caller));
     } else if (method.equals("GET") && path.equals("/whoami")) {
       // internal mode only (the public listener has no such route): the verified internal token's claims
       Map<String, Object> claims = caller == null ? Map.of()
           : caller.token().map(t -> t.claims()).orElse(Map.of());
       StringBuilder b = new StringBuilder("{\"claims\":");
       json(b, claims);
-      return done(200, b.append('}').toString());
+      return done(new Answer(200, b.append('}').toString()));
     } else if (method.equals("GET") && path.equals("/internal/inventory")) {
-      return done(200, "{\"handler\":\"inventory\",\"workload\":\"" + esc(workload(caller))
-          + "\",\"items\":[{\"sku\":\"A-1\",\"stock\":12}]}");
+      return done(new Answer(200, "{\"handler\":\"inventory\",\"workload\":\"" + esc(workload(caller))
+          + "\",\"items\":[{\"sku\":\"A-1\",\"stock\":12}]}"));
     } else if (method.equals("GET") && path.equals("/internal/audit")) {
-      return done(200, "{\"handler\":\"audit\",\"workload\":\"" + esc(workload(caller))
-          + "\",\"events\":0}");
+      return done(new Answer(200, "{\"handler\":\"audit\",\"workload\":\"" + esc(workload(caller))
+          + "\",\"events\":0}"));
     }
-    return done(404, "{\"handler\":\"not-found\"}");
+    return done(OrdersAnswers.notFound());
   }
 
   /**
    * {@code {"status":"UP"}}, with {@code "redis":"in_step"|"degraded"} when the state is in Redis: the status as the
    * state last reported it (the transition the audit log has), read without waiting on Redis (an event loop may ask).
    */
-  private String health() {
-    return redis.map(r -> "{\"status\":\"UP\",\"redis\":\""
-        + (r.health().degraded() ? "degraded" : "in_step") + "\"}").orElse("{\"status\":\"UP\"}");
+  private Answer health() {
+    return redis.map(r -> new Answer(200, "{\"status\":\"UP\",\"redis\":\""
+        + (r.health().degraded() ? "degraded" : "in_step") + "\"}")).orElseGet(OrdersAnswers::health);
   }
 
   /** The answer to a {@link Step.Read} zt allowed: the order. */
   Answer show(OrderStore.Order order, Caller caller) {
-    String name = caller != null && caller.isAuthenticated() ? caller.getName() : "anonymous";
-    return new Answer(200, "{\"handler\":\"get-order\",\"caller\":\"" + esc(name) + "\",\"id\":\""
-        + order.id() + "\",\"owner\":\"" + esc(order.owner()) + "\"}");
+    return OrdersAnswers.show(order, caller);
   }
 
-  /**
-   * {@code POST /orders}: an order owned by the caller's {@code sub}, 201 with {@code Location: /orders/{id}}. A
-   * caller without a {@code sub} owns nothing (403); a full store answers 507 (see {@link OrderStore}).
-   */
-  private Step create(Caller caller, String name) {
-    String sub = caller == null || !caller.isAuthenticated() ? null : caller.subject().orElse(null);
-    if (sub == null) {
-      return new Step.Done(new Answer(403, "application/problem+json", Map.of(), "{\"type\":\"about:blank\","
-          + "\"title\":\"Forbidden\",\"status\":403,\"detail\":\"an order needs an owner: the token has no sub\"}"));
-    }
-    OrderStore.Created created = store.create(sub);
-    if (created instanceof OrderStore.Created.Stored stored) {
-      OrderStore.Order o = stored.order();
-      return new Step.Done(new Answer(201, "application/json", Map.of("Location", "/orders/" + o.id()),
-          "{\"handler\":\"create-order\",\"caller\":\"" + esc(name) + "\",\"id\":\"" + o.id()
-              + "\",\"owner\":\"" + esc(sub) + "\"}"));
-    }
-    return new Step.Done(new Answer(507, "application/problem+json", Map.of(), "{\"type\":\"about:blank\","
-        + "\"title\":\"Insufficient Storage\",\"status\":507,\"detail\":\""
-        + esc(((OrderStore.Created.Full) created).why()) + "\"}"));
-  }
-
-  private static Step done(int status, String json) {
-    return new Step.Done(new Answer(status, json));
+  private static Step done(Answer answer) {
+    return new Step.Done(answer);
   }
 
   private static String workload(Caller caller) {
@@ -196,19 +144,5 @@ final class OrdersApi {
     } else {
       b.append('"').append(esc(String.valueOf(value))).append('"');
     }
-  }
-
-  private static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        b.append('\\').append(c);
-      } else if (c < 0x20) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
   }
 }

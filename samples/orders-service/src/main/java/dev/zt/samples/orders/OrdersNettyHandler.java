@@ -3,6 +3,7 @@ package dev.zt.samples.orders;
 import dev.zt.core.Caller;
 import dev.zt.core.Decision;
 import dev.zt.netty.ZeroTrustHandler;
+import dev.zt.samples.orders.model.Answer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -33,7 +34,7 @@ import java.util.concurrent.CompletionStage;
 final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
 
   private final OrdersApi api;
-  private CompletionStage<Object> answer; // an OrdersApi.Answer or zt's Decision.Deny
+  private CompletionStage<Object> answer; // an Answer or zt's Decision.Deny
   private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
   private boolean keepAlive;
   private boolean head;
@@ -85,7 +86,7 @@ final class OrdersNettyHandler extends ChannelInboundHandlerAdapter {
       ZeroTrustHandler.writeDenial(ctx, deny); // zt's own answer: status, problem+json, keep-alive as zt decides
       return;
     }
-    if (!(out instanceof OrdersApi.Answer a)) { // an Allow became the order's answer: anything else fails closed
+    if (!(out instanceof Answer a)) { // an Allow became the order's answer: anything else fails closed
       ctx.close();
       return;
     }

@@ -1,5 +1,13 @@
 package dev.zt.samples.orders;
 
+import static dev.zt.samples.orders.model.Variables.flag;
+import static dev.zt.samples.orders.model.Variables.isRemotePlainHttp;
+import static dev.zt.samples.orders.model.Variables.printable;
+import static dev.zt.samples.orders.model.Variables.refuseRemotePlainHttp;
+import static dev.zt.samples.orders.model.Variables.required;
+import static dev.zt.samples.orders.model.Variables.uri;
+import static dev.zt.samples.orders.model.Variables.value;
+
 import dev.zt.core.AuditListener;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.Introspection;
@@ -7,6 +15,9 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.spi.SecurityState;
 import dev.zt.netty.ZeroTrustHandler;
 import dev.zt.redis.RedisState;
+import dev.zt.samples.orders.model.OrderStore;
+import dev.zt.samples.orders.model.TokenRules;
+import dev.zt.samples.orders.model.Variables;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,7 +45,6 @@ import dev.zt.spiffe.X509Svid;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
@@ -42,11 +52,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import dev.zt.policy.InvalidPolicyException;
 import dev.zt.policy.LivePolicy;
@@ -111,7 +119,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Orders have owners: {@code POST /orders} stores one owned by the caller's {@code sub} (201, {@code Location});
  *       {@code GET /orders} lists the caller's own (all of them for role {@code admin}); {@code GET /orders/{id}} is
  *       404 for an unknown id, else zt's object check decides (the owner or role {@code admin}; then the PDP, if
- *       configured). See {@link OrderStore} for the bounds.</li>
+ *       configured). See {@link dev.zt.samples.orders.model.OrderStore} for the bounds.</li>
  *   <li>With {@code ZT_MTLS_PORT} set, a second listener (Jetty or Netty, as {@code ZT_SERVER} says) requires a
  *       client X.509-SVID: the service's own SVID from {@code ZT_SVID_CERT} (PEM: leaf, then intermediates) and
  *       {@code ZT_SVID_KEY} (PEM, PKCS#8), the peers' trust domain {@code ZT_TRUST_DOMAIN} and its CA certificates
@@ -243,7 +251,7 @@ public final class OrdersService implements AutoCloseable {
       return startFromPolicyFile(env, host, policyFile.get());
     }
     List<BearerJwt> jwts = jwtsFromEnvironment(env);
-    int port = portFromEnvironment(env);
+    int port = Variables.port(env);
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
     Optional<Pdp> pdp = pdpFromEnvironment(env);
@@ -369,7 +377,7 @@ public final class OrdersService implements AutoCloseable {
    *     or a covered variable is set that the file does not reference
    */
   static OrdersService startFromPolicyFile(Map<String, String> env, String host, Path file) throws Exception {
-    int port = portFromEnvironment(env);
+    int port = Variables.port(env);
     ServerKind kind = serverFromEnvironment(env);
     Optional<Mtls> mtls = mtlsFromEnvironment(env);
     Optional<RedisSettings> redisSettings = redisFromEnvironment(env);
@@ -787,12 +795,6 @@ public final class OrdersService implements AutoCloseable {
     throw new IllegalArgumentException("ZT_INTROSPECTION_CLIENT_KEY is not an RSA or EC PKCS#8 private key");
   }
 
-  /** The variable's value, stripped; {@code null} when unset or blank. */
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.strip();
-  }
-
   /**
    * Every accepted issuer's configuration: {@code ZT_ISSUER}'s ({@link #jwtFromEnvironment(Map)}) first, then one
    * per {@code ZT_ISSUERS} entry ({@link #issuersFromEnvironment}) with the same audience and token rules, its keys
@@ -811,7 +813,7 @@ public final class OrdersService implements AutoCloseable {
    * {@code ZT_ISSUERS}: the issuers accepted besides {@code ZT_ISSUER}, comma-separated, in order; none when unset
    * or blank. Each entry is an absolute {@code https} URL with a host, a port (if any) from 1 to 65535, and no user
    * info, query or fragment (an issuer identifier, RFC 8414 §2; plain {@code http} only as {@code ZT_ISSUER} may use
-   * it, see {@link #isRemotePlainHttp}); no empty entry, no entry twice, not {@code ZT_ISSUER} again (scheme and host
+   * it, see {@link Variables#isRemotePlainHttp}); no empty entry, no entry twice, not {@code ZT_ISSUER} again (scheme and host
    * compared without regard to case). Anything else is an error naming the variable.
    */
   static List<String> issuersFromEnvironment(Map<String, String> env) {
@@ -880,101 +882,7 @@ public final class OrdersService implements AutoCloseable {
       LOG.warn("ZT_ALLOW_PLAIN_HTTP=true: fetching keys over plain http from a non-loopback host ({})", issuer);
       b.allowPlainHttpKeySource();
     }
-    String lifetime = env.get("ZT_MAX_TOKEN_LIFETIME");
-    if (lifetime != null && !lifetime.isBlank()) {
-      b.maxTokenLifetime(maxTokenLifetimeFromEnvironment(lifetime.strip()));
-    }
-    String type = env.get("ZT_ACCESS_TOKEN_TYPE");
-    if (type != null && !type.isBlank()) {
-      if (!type.strip().equalsIgnoreCase("at+jwt")) {
-        throw new IllegalArgumentException("ZT_ACCESS_TOKEN_TYPE must be at+jwt (RFC 9068 explicit typing) or unset,"
-            + " not '" + printable(type.strip()) + "'");
-      }
-      b.requireAccessTokenType();
-    }
-    String algorithms = env.get("ZT_ALGORITHMS");
-    if (algorithms != null && !algorithms.isBlank()) {
-      b.algorithms(algorithmsFromEnvironment(algorithms));
-    }
-    String roles = env.get("ZT_ROLES_CLAIM");
-    if (roles != null && !roles.isBlank()) {
-      String path = roles.strip();
-      if (!path.matches("[A-Za-z0-9_:$-]+(\\.[A-Za-z0-9_:$-]+)*")) {
-        throw new IllegalArgumentException("ZT_ROLES_CLAIM must be a claim name or a dotted path such as"
-            + " realm_access.roles, not '" + printable(path) + "'");
-      }
-      b.rolesClaim(path);
-    }
-    return b.build();
-  }
-
-  private static void refuseRemotePlainHttp(String name, URI uri, boolean allowed) {
-    if (isRemotePlainHttp(uri) && !allowed) {
-      // Keys fetched without TLS can be swapped in transit: a forged token would then verify.
-      throw new IllegalArgumentException(name + " uses plain http to a host that is not loopback (" + uri
-          + "): keys fetched that way can be replaced in transit. Use https, or set ZT_ALLOW_PLAIN_HTTP=true inside"
-          + " a network you control");
-    }
-  }
-
-  /**
-   * {@code ZT_MAX_TOKEN_LIFETIME}: an ISO-8601 duration ({@code PT2H}) or whole seconds ({@code 7200}), positive;
-   * anything else is an error naming the variable.
-   */
-  static Duration maxTokenLifetimeFromEnvironment(String value) {
-    Duration d;
-    try {
-      d = value.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(value) : Duration.ofSeconds(
-          Long.parseLong(value));
-    } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
-      d = null;
-    }
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("ZT_MAX_TOKEN_LIFETIME must be an ISO-8601 duration (PT2H) or seconds"
-          + " (7200), more than zero, not '" + printable(value) + "'");
-    }
-    return d;
-  }
-
-  /**
-   * {@code PORT}: the listener's port, 0 to 65535 (0: any free port), {@value #DEFAULT_PORT} when unset or blank;
-   * anything else is an error naming the variable.
-   */
-  static int portFromEnvironment(Map<String, String> env) {
-    String v = value(env, "PORT");
-    if (v == null) {
-      return DEFAULT_PORT;
-    }
-    int port;
-    try {
-      port = Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("PORT must be a port number from 0 to 65535, not '" + printable(v) + "'");
-    }
-    return port;
-  }
-
-  /** The listener's port when {@code PORT} is not set. */
-  static final int DEFAULT_PORT = 8080;
-
-  /** {@code ZT_ALGORITHMS}: comma-separated JOSE names, each one of zt's defaults, no repeats, at least one. */
-  private static String[] algorithmsFromEnvironment(String value) {
-    String[] names = value.split(",", -1);
-    Set<String> seen = new LinkedHashSet<>();
-    for (int i = 0; i < names.length; i++) {
-      names[i] = names[i].strip();
-      if (!BearerJwt.DEFAULT_ALGORITHMS.contains(names[i])) {
-        throw new IllegalArgumentException("ZT_ALGORITHMS: '" + printable(names[i]) + "' is not one of "
-            + new TreeSet<>(BearerJwt.DEFAULT_ALGORITHMS) + " (comma-separated, names as in RFC 7518)");
-      }
-      if (!seen.add(names[i])) {
-        throw new IllegalArgumentException("ZT_ALGORITHMS names " + names[i] + " twice");
-      }
-    }
-    return names;
+    return TokenRules.read(env).applyTo(b).build();
   }
 
   /**
@@ -994,7 +902,7 @@ public final class OrdersService implements AutoCloseable {
    * @param base the OPA base URL, without a trailing slash; the Data API path {@code /v1/data/orders/allow} is added
    * @param timeout no answer within it → 503 with {@code Retry-After}, never an allow
    * @param plainHttp the base is plain {@code http}, which {@link #pdpFromEnvironment} accepted: loopback (by the
-   *     sample's own rule, {@link #isRemotePlainHttp}), or any host under {@code ZT_ALLOW_PLAIN_HTTP=true}
+   *     sample's own rule, {@link Variables#isRemotePlainHttp}), or any host under {@code ZT_ALLOW_PLAIN_HTTP=true}
    */
   record Pdp(URI base, Duration timeout, boolean plainHttp) {}
 
@@ -1052,18 +960,6 @@ public final class OrdersService implements AutoCloseable {
     return flag(env, "ZT_ALLOW_PLAIN_HTTP");
   }
 
-  /** A {@code true}/{@code false} variable (any case), unset or blank meaning false; anything else is an error. */
-  private static boolean flag(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank() || v.strip().equalsIgnoreCase("false")) {
-      return false;
-    }
-    if (v.strip().equalsIgnoreCase("true")) {
-      return true;
-    }
-    throw new IllegalArgumentException(name + " must be true or false, not '" + printable(v.strip()) + "'");
-  }
-
   /**
    * {@code ZT_PUBLIC_ORIGIN} (the origin clients address, e.g. {@code https://orders.example.com}, optionally with the
    * path a proxy publishes the service under; used exactly as given: DPoP {@code htu}s are built from it, never from
@@ -1089,51 +985,6 @@ public final class OrdersService implements AutoCloseable {
       throw new IllegalArgumentException("ZT_PUBLIC_ORIGIN: " + printable(e.getMessage()));
     }
     return new OrdersSecurity.Sender(Optional.of(u), requireDpop, nonce);
-  }
-
-  private static URI uri(String value, String name) {
-    try {
-      return new URI(value);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(name + " is not a URI: '" + printable(value) + "'");
-    }
-  }
-
-  /**
-   * Plain {@code http} to anything but loopback: {@code localhost}, an IPv4 literal in {@code 127.0.0.0/8}, or
-   * {@code [::1]}. Only literals count: a host name such as {@code 127.example.com} may resolve anywhere.
-   */
-  static boolean isRemotePlainHttp(URI uri) {
-    if (!"http".equalsIgnoreCase(uri.getScheme())) {
-      return false;
-    }
-    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-    if (host.equals("localhost")) {
-      return false;
-    }
-    boolean literal = host.matches("(\\d{1,3}\\.){3}\\d{1,3}") || (host.startsWith("[") && host.endsWith("]"));
-    if (!literal) {
-      return true;
-    }
-    try {
-      return !InetAddress.getByName(host).isLoopbackAddress(); // a literal: parsed, never looked up
-    } catch (UnknownHostException e) {
-      return true;
-    }
-  }
-
-  /** A configuration value for an error message: printable ASCII, at most 64 characters. */
-  private static String printable(String s) {
-    String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    return cut.replaceAll("[^\\x20-\\x7e]", "?");
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException(name + " is required (see the README)");
-    }
-    return v.strip();
   }
 
   /** Starts the service on {@code kind}, on {@code host}:{@code port} (0 = any free port), behind {@code enforcer}. */

@@ -1,6 +1,7 @@
 package dev.zt.samples.orders;
 
 import dev.zt.core.Caller;
+import dev.zt.samples.orders.model.Answer;
 import dev.zt.servlet.ZeroTrustFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,7 +29,7 @@ final class OrdersServlet extends HttpServlet {
     Object found = req.getAttribute(ZeroTrustFilter.CALLER_ATTRIBUTE);
     Caller caller = found instanceof Caller c ? c : null;
     OrdersApi.Step step = api.route(req.getMethod(), path, caller);
-    OrdersApi.Answer answer;
+    Answer answer;
     if (step instanceof OrdersApi.Step.Read read) {
       // zt's object check (object rule, then the PDP if one is bound): a denial throws, and zt's filter answers it
       ZeroTrustFilter.authorization(req).require("read", read.resource());

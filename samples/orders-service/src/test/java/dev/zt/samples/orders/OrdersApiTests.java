@@ -2,6 +2,8 @@ package dev.zt.samples.orders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zt.samples.orders.model.Answer;
+import dev.zt.samples.orders.model.OrderStore;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +20,8 @@ class OrdersApiTests {
           .post("/orders").bearer(issuer.token().subject("alice").scope("orders:write")
               .build()).build()).toCompletableFuture().get()).caller();
 
-      OrdersApi.Answer first = ((OrdersApi.Step.Done) api.route("POST", "/orders", alice)).answer();
-      OrdersApi.Answer second = ((OrdersApi.Step.Done) api.route("POST", "/orders", alice)).answer();
+      Answer first = ((OrdersApi.Step.Done) api.route("POST", "/orders", alice)).answer();
+      Answer second = ((OrdersApi.Step.Done) api.route("POST", "/orders", alice)).answer();
 
       assertThat(first.status()).isEqualTo(201);
       assertThat(second.status()).isEqualTo(507);

@@ -6,6 +6,7 @@ import dev.zt.core.Decision;
 import dev.zt.core.Enforcer;
 import dev.zt.core.RequestContext;
 import dev.zt.policy.LivePolicy;
+import dev.zt.samples.orders.model.OrderStore;
 import dev.zt.testkit.TestIssuer;
 import dev.zt.testkit.TestRequest;
 import dev.zt.testkit.ZtAssertions;

@@ -4,6 +4,7 @@ import dev.zt.core.Enforcer;
 import dev.zt.policy.InvalidPolicyException;
 import dev.zt.policy.PolicyExtensions;
 import dev.zt.policy.PolicyFile;
+import dev.zt.samples.orders.model.OrderStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ class OrdersSecurityConfiguration {
     Map<String, String> variables = new HashMap<>();
     variables.put("ZT_ISSUER", settings.issuer());
     variables.put("ZT_AUDIENCE", settings.audience());
-    settings.rolesClaim().ifPresent(claim -> variables.put("ZT_ROLES_CLAIM", claim));
+    settings.rules().rolesClaim().ifPresent(claim -> variables.put("ZT_ROLES_CLAIM", claim));
     return PolicyFile.parse(name, applied, variables, PolicyExtensions.none());
   }
 }

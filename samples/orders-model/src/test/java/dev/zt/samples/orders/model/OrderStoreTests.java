@@ -1,4 +1,4 @@
-package dev.zt.samples.orders;
+package dev.zt.samples.orders.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package dev.zt.samples.orders;
+package dev.zt.samples.orders.model;
 
+import dev.zt.core.authz.Resource;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,26 +16,32 @@ import java.util.function.Predicate;
  * URL-safe Base64 without padding (22 characters): unique, and not guessable from the ids a caller has seen (no
  * sequence). The store holds at most {@link #capacity} orders in all and {@link #perOwner} per owner, so no one caller
  * can fill it for the others; past either bound {@link #create} refuses ({@link Created.Full}), which the API answers
- * with 507 Insufficient Storage (RFC 4918 §11.5): the server's room ran out, not the caller's rate.
+ * with 507 Insufficient Storage (RFC 4918 §11.5): the server's room ran out, not the caller's rate. Shared by
+ * orders-service and spring-orders, so both keep the same orders the same way.
  */
-final class OrderStore {
+public final class OrderStore {
 
   /** Default bound on all orders together. */
-  static final int DEFAULT_CAPACITY = 10_000;
+  public static final int DEFAULT_CAPACITY = 10_000;
 
   /** Default bound on one owner's orders. */
-  static final int DEFAULT_PER_OWNER = 1_000;
+  public static final int DEFAULT_PER_OWNER = 1_000;
 
   /** An order: its id and its owner (the creating caller's {@code sub}). */
-  record Order(String id, String owner) {
-    Order {
+  public record Order(String id, String owner) {
+    public Order {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(owner, "owner");
+    }
+
+    /** The order as zt's object rules (and a PDP) see it: type {@code order}, its id, attribute {@code owner}. */
+    public Resource resource() {
+      return Resource.of("order", id).with("owner", owner);
     }
   }
 
   /** What {@link #create} did. */
-  sealed interface Created {
+  public sealed interface Created {
     /** Stored. */
     record Stored(Order order) implements Created {}
 
@@ -48,11 +55,13 @@ final class OrderStore {
   private final Map<String, Order> orders = new LinkedHashMap<>(); // in creation order; guarded by this
   private final Map<String, Integer> counts = new HashMap<>(); // orders per owner; guarded by this
 
-  OrderStore() {
+  /** A store with {@link #DEFAULT_CAPACITY} and {@link #DEFAULT_PER_OWNER}, ids from a new {@link SecureRandom}. */
+  public OrderStore() {
     this(new SecureRandom(), DEFAULT_CAPACITY, DEFAULT_PER_OWNER);
   }
 
-  OrderStore(SecureRandom random, int capacity, int perOwner) {
+  /** A store holding at most {@code capacity} orders, {@code perOwner} per owner (each at least 1). */
+  public OrderStore(SecureRandom random, int capacity, int perOwner) {
     if (capacity < 1 || perOwner < 1) {
       throw new IllegalArgumentException("capacity and perOwner must be at least 1");
     }
@@ -62,7 +71,7 @@ final class OrderStore {
   }
 
   /** Stores a new order owned by {@code owner}, unless the store or the owner's share of it is full. */
-  synchronized Created create(String owner) {
+  public synchronized Created create(String owner) {
     if (orders.size() >= capacity) {
       return new Created.Full("the store holds its maximum of " + capacity + " orders");
     }
@@ -81,12 +90,12 @@ final class OrderStore {
   }
 
   /** The order {@code id}, if stored. */
-  synchronized Optional<Order> find(String id) {
+  public synchronized Optional<Order> find(String id) {
     return Optional.ofNullable(orders.get(id));
   }
 
   /** The orders {@code visible} accepts, in creation order. */
-  synchronized List<Order> list(Predicate<Order> visible) {
+  public synchronized List<Order> list(Predicate<Order> visible) {
     List<Order> out = new ArrayList<>();
     for (Order o : orders.values()) {
       if (visible.test(o)) {
@@ -97,7 +106,7 @@ final class OrderStore {
   }
 
   /** How many orders are stored. */
-  synchronized int size() {
+  public synchronized int size() {
     return orders.size();
   }
 
