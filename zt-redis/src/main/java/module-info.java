@@ -6,6 +6,7 @@
 module dev.zt.redis {
   requires transitive dev.zt.core;
   requires lettuce.core;
+  requires reactor.core; // Lettuce's credentials provider answers a Mono
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
 

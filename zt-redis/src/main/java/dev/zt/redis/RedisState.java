@@ -12,15 +12,22 @@ import dev.zt.core.spi.Suspensions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.net.ConnectException;
 import java.net.SocketAddress;
+import java.nio.CharBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,6 +134,11 @@ public final class RedisState implements SecurityState, AutoCloseable {
         close();
         throw explained;
       }
+      Optional<RuntimeException> refusal = unreachable(e) ? Optional.empty() : refusedByProbe(uri, setUp, e);
+      if (refusal.isPresent()) {
+        close();
+        throw refusal.get();
+      }
       // start degraded: what needs Redis refuses or falls back to the local share until it answers
       LOG.warn("zt-redis: Redis does not answer at start ({}); starting degraded, connecting in the background",
           String.valueOf(e.getMessage()));
@@ -160,6 +172,71 @@ public final class RedisState implements SecurityState, AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether nobody answered at all (connection refused, a connect or handshake time-out): an outage, and nobody there
+   * to judge the credentials.
+   */
+  private static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof RedisCommandTimeoutException
+          || t instanceof java.util.concurrent.TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * After a start that failed without Redis's answer in its exception, asks Redis whether it takes the URI's
+   * credentials. Lettuce may report a handshake ({@code HELLO … AUTH}) that Redis refused as "Connection closed
+   * prematurely": its handshake handler closes the channel on the refusal, and the channel's close can fail the
+   * handshake before the refusal does. The probe is a second connection without credentials, over RESP2 and without the
+   * PING before activation, so nothing whose refusal fails the connection is sent before it is up; then {@code AUTH}
+   * (or {@code PING} when the URI has no password) is an ordinary command, whose answer cannot be lost that way. A
+   * refusal is returned as the start's error; anything else (no answer, a Redis that is loading, credentials it takes)
+   * leaves the start degraded, as any outage.
+   */
+  private Optional<RuntimeException> refusedByProbe(RedisURI uri, Duration setUp, RuntimeException failure) {
+    RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block(setUp); // the URI's
+    RedisURI bare = RedisURI.builder().withHost(uri.getHost()).withPort(uri.getPort()).withSsl(uri.isSsl())
+        .withVerifyPeer(uri.getVerifyMode()).withStartTls(uri.isStartTls()).withTimeout(setUp).build();
+    RedisClient probe = RedisClient.create(resources, bare);
+    try {
+      probe.setOptions(client.getOptions().mutate().protocolVersion(ProtocolVersion.RESP2)
+          .pingBeforeActivateConnection(false).autoReconnect(false).timeoutOptions(TimeoutOptions.enabled(setUp))
+          .build());
+      try (StatefulRedisConnection<String, String> c = probe.connect()) {
+        if (credentials == null || !credentials.hasPassword()) {
+          c.sync().ping();
+        } else if (credentials.hasUsername()) {
+          c.sync().auth(credentials.getUsername(), CharBuffer.wrap(credentials.getPassword()));
+        } else {
+          c.sync().auth(CharBuffer.wrap(credentials.getPassword()));
+        }
+      }
+      return Optional.empty();
+    } catch (RedisCommandExecutionException answer) {
+      if (!refusal(answer.getMessage())) {
+        return Optional.empty();
+      }
+      RuntimeException refused = new RedisConnectionException("Unable to connect to " + uri.getHost() + ":"
+          + uri.getPort() + ": Redis refused the credentials", answer);
+      refused.addSuppressed(failure);
+      return Optional.of(refused);
+    } catch (RuntimeException noAnswer) {
+      return Optional.empty();
+    } finally {
+      probe.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  /** Whether an error reply refuses the client's credentials (not a Redis that is busy or loading). */
+  private static boolean refusal(String reply) {
+    String r = String.valueOf(reply);
+    return r.startsWith("NOAUTH") || r.startsWith("WRONGPASS") || r.startsWith("NOPERM") || r.startsWith("ERR AUTH")
+        || r.startsWith("ERR invalid password");
   }
 
   /** Connects the command connection, then the subscriptions of the stores opened meanwhile. */
