@@ -2,14 +2,9 @@ package dev.zt.samples.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zt.testkit.TestIssuer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Continuous verification end to end, over HTTP, as every orders sample configures it: step-up by low trust, 429 with
@@ -18,31 +13,7 @@ import org.junit.jupiter.api.TestInstance;
  * the automated responses must not be aimed at. The client address comes from {@code X-Forwarded-For}, trusted from
  * loopback. Each check uses its own subjects and addresses, since the service's state lives as long as the class.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ContinuousChecks {
-
-  /** The issuer of every token of the checks. */
-  protected TestIssuer issuer;
-
-  /** The service under test. */
-  protected OrdersTarget.Running service;
-
-  /** How to start the service under test. */
-  protected abstract OrdersTarget target();
-
-  @BeforeAll
-  void start() throws Exception {
-    issuer = TestIssuer.builder().audience("orders-api").start();
-    service = target().start(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api", "PORT", "0"));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
-    issuer.close();
-  }
+public abstract class ContinuousChecks extends ServiceChecks {
 
   private HttpResponse<String> get(String path, String token, String... headers) throws Exception {
     return Http.send("GET", service.uri(path), token, null, null, headers);

@@ -8,15 +8,11 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.WireResponse;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
-import dev.zt.testkit.TestIssuer;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The orders API's contract as the README specifies it, over HTTP: the routes, the answers (status, fields, JSON
@@ -25,31 +21,7 @@ import org.junit.jupiter.api.TestInstance;
  * started once per class from {@code ZT_ISSUER}, {@code ZT_AUDIENCE=orders-api} and {@code PORT=0}; each check uses
  * its own subjects, since the store lives as long as the class.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class StandaloneChecks {
-
-  /** The issuer of every token of the checks. */
-  protected TestIssuer issuer;
-
-  /** The service under test. */
-  protected OrdersTarget.Running service;
-
-  /** How to start the service under test. */
-  protected abstract OrdersTarget target();
-
-  @BeforeAll
-  void start() throws Exception {
-    issuer = TestIssuer.builder().audience("orders-api").start();
-    service = target().start(Map.of("ZT_ISSUER", issuer.issuer(), "ZT_AUDIENCE", "orders-api", "PORT", "0"));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
-    issuer.close();
-  }
+public abstract class StandaloneChecks extends ServiceChecks {
 
   /** {@code method} on {@code path} of the service, with {@code token} as a bearer token or none. */
   protected HttpResponse<String> send(String method, String path, String token) throws Exception {
