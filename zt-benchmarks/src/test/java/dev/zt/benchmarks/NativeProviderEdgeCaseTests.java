@@ -117,4 +117,42 @@ class NativeProviderEdgeCaseTests {
     assertThatThrownBy(() -> v.verify(new JWSHeader(JWSAlgorithm.ES384), es256.getSigningInput(),
         Base64URL.encode(p1363))).isInstanceOf(JOSEException.class).hasMessageContaining("must be ES256");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"JDK", "ACCP", "Conscrypt"})
+  void rawProviderVerifyWhenRIsZeroOrTheGroupOrderThenNeverAccepts(String provider) throws Exception {
+    // below Nimbus' own range check (ensureLegalSignature): the provider alone must not accept either (CVE-2022-21449)
+    byte[] good = es256.getSignature().decode();
+    BigInteger goodS = new BigInteger(1, java.util.Arrays.copyOfRange(good, 32, 64));
+    byte[][] signatures = {der(BigInteger.ZERO, BigInteger.ZERO), der(P256_N, goodS), der(P256_N, P256_N)};
+    for (byte[] derSignature : signatures) {
+      Provider p = NativeProviders.named(provider);
+      Signature s = p == null ? Signature.getInstance("SHA256withECDSA") : Signature.getInstance("SHA256withECDSA", p);
+      s.initVerify(ec.toECPublicKey());
+      s.update(es256.getSigningInput());
+      boolean accepted;
+      try {
+        accepted = s.verify(derSignature);
+      } catch (java.security.SignatureException e) {
+        accepted = false; // ACCP throws on a signature it cannot parse; fail closed either way
+      }
+      assertThat(accepted).isFalse();
+    }
+  }
+
+  /** An ASN.1 DER ECDSA-Sig-Value (RFC 3279 §2.2.3), written by hand so that out-of-range values can be encoded. */
+  private static byte[] der(BigInteger r, BigInteger s) {
+    byte[] rb = r.toByteArray();
+    byte[] sb = s.toByteArray();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(0x30);
+    out.write(4 + rb.length + sb.length);
+    out.write(0x02);
+    out.write(rb.length);
+    out.writeBytes(rb);
+    out.write(0x02);
+    out.write(sb.length);
+    out.writeBytes(sb);
+    return out.toByteArray();
+  }
 }
