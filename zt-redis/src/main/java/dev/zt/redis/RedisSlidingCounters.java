@@ -320,14 +320,17 @@ final class RedisSlidingCounters implements SlidingCounters {
       probing.incrementAndGet();
       call(c -> ADD.run(c, ScriptOutputType.MULTI, k, Long.toString(now), Long.toString(w), "i", "0", channel, ""),
           (List<Object> out, Throwable err) -> {
-            probing.decrementAndGet();
-            if (err == null && number(out.get(0)) >= 0) {
-              Shared s = shared(key, hash, w);
-              synchronized (s) {
-                if (s.window == w && s.unanswered == 0) {
-                  answered(s, out);
+            try {
+              if (err == null && number(out.get(0)) >= 0) {
+                Shared s = shared(key, hash, w);
+                synchronized (s) {
+                  if (s.window == w && s.unanswered == 0) {
+                    answered(s, out);
+                  }
                 }
               }
+            } finally {
+              probing.decrementAndGet(); // after the answer is known here: settled() never sees it half done
             }
           });
     }

@@ -79,6 +79,8 @@ public final class RedisState implements SecurityState, AutoCloseable {
   private final Keys keys;
   private final Duration timeout;
   private final ScheduledExecutorService reconciler;
+  /** What threads that must not wait (event loops, Lettuce's I/O threads) hand to the reconciler. */
+  private final Handoff handoff;
   private final Duration reconcileEvery;
   private final double leaseShare;
   private final double localShare;
@@ -121,9 +123,10 @@ public final class RedisState implements SecurityState, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.handoff = new Handoff("zt-redis-handoff", reconciler);
     this.redis = new Redis(timeout);
     this.health = new HealthMonitor(Clock.systemUTC(), this::whyDegraded, this::changesWaiting, b.onHealthChange,
-        reconciler, b.openTelemetry);
+        handoff, b.openTelemetry);
     redis.onFailingChange(health::checkSoon);
     try {
       connect();
@@ -490,12 +493,12 @@ public final class RedisState implements SecurityState, AutoCloseable {
 
   private void reconcileSoon() {
     try {
-      reconciler.execute(this::ping); // so a state without mirrored stores learns that Redis answers again
+      handoff.execute(this::ping); // so a state without mirrored stores learns that Redis answers again
       for (RedisSuspensions s : suspensions) {
-        reconciler.execute(s::reconcile);
+        handoff.execute(s::reconcile);
       }
       for (MirroredEntries m : mirrors) {
-        reconciler.execute(m::reconcile);
+        handoff.execute(m::reconcile);
       }
       health.checkSoon();
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -507,6 +510,7 @@ public final class RedisState implements SecurityState, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    handoff.close();
     reconciler.shutdownNow();
     subscriptions.forEach(StatefulRedisPubSubConnection::close);
     if (connection != null) {

@@ -47,7 +47,9 @@ class RedisNonBlockingWritesTests {
         // a deadline on a stage is an insert into the JDK delayer's queue (its lock held for that insert only)
         .allowBlockingCallsInside("java.util.concurrent.CompletableFuture$Delayer", "delay")
         .blockingMethodCallback(method -> {
-          BLOCKING.add(method + " on " + Thread.currentThread().getName());
+          java.io.StringWriter trace = new java.io.StringWriter();
+          new Throwable().printStackTrace(new java.io.PrintWriter(trace)); // where it came from, for the report
+          BLOCKING.add(method + " on " + Thread.currentThread().getName() + "\n" + trace);
           throw new BlockingOperationError(method);
         }));
   }
@@ -98,6 +100,49 @@ class RedisNonBlockingWritesTests {
     t.start();
     t.join(5000);
     assertThat(failed.get()).isNull();
+  }
+
+  @Test
+  void handoffWhenTheTargetsSubmissionWaitsOnALockThenTheEventLoopDoesNotWait() throws Exception {
+    // as a ScheduledThreadPoolExecutor's submission waits on its queue's lock while its worker holds it
+    java.util.concurrent.locks.ReentrantLock queueLock = new java.util.concurrent.locks.ReentrantLock();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.Executor target = task -> {
+      queueLock.lock();
+      try {
+        worker.execute(task);
+      } finally {
+        queueLock.unlock();
+      }
+    };
+    Handoff handoff = new Handoff("zt-test-handoff", target);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    queueLock.lock();
+    try {
+      Thread loop = new Thread(() -> {
+        try {
+          for (int i = 0; i < 3; i++) {
+            String n = "task" + i;
+            handoff.execute(() -> ran.add(n));
+          }
+        } catch (Throwable e) {
+          failed.set(e);
+        }
+      }, EVENT_LOOP + "-handoff");
+      loop.start();
+      loop.join(5000);
+      assertThat(loop.isAlive()).as("the event loop returned while the target's lock was held").isFalse();
+      assertThat(failed.get()).isNull();
+      assertThat(ran).isEmpty();
+    } finally {
+      queueLock.unlock();
+    }
+    Await.until(Duration.ofSeconds(2), () -> ran.size() == 3, "the tasks forwarded");
+    assertThat(ran).containsExactly("task0", "task1", "task2");
+    handoff.close();
+    worker.shutdown();
+    assertThat(BLOCKING).isEmpty();
   }
 
   @Test
