@@ -162,10 +162,11 @@ public final class SignatureVerifiers {
     choice(alg);
     return byProvider(JWSAlgorithm.Family.RSA, p -> {
       RSASSAVerifier v = new RSASSAVerifier(key);
-      if (p != null) {
-        v.getJCAContext().setProvider(p);
+      if (p == null) {
+        return v;
       }
-      return v;
+      v.getJCAContext().setProvider(p);
+      return new Guarded(v);
     });
   }
 
@@ -177,10 +178,11 @@ public final class SignatureVerifiers {
   public JWSVerifier ec(ECPublicKey key, JWSAlgorithm alg) throws JOSEException {
     ECDSAVerifier v = new ECDSAVerifier(key);
     Provider p = providerFor(alg);
-    if (p != null) {
-      v.getJCAContext().setProvider(p);
+    if (p == null) {
+      return v;
     }
-    return v;
+    v.getJCAContext().setProvider(p);
+    return new Guarded(v);
   }
 
   private JWSVerifier byProvider(JWSAlgorithm.Family family, Function<Provider, JWSVerifier> make) {
@@ -339,6 +341,37 @@ public final class SignatureVerifiers {
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
       return new Native(null, "Conscrypt not usable here: " + cause);
+    }
+  }
+
+  /**
+   * A verifier on a chosen provider: whatever unchecked exception the provider throws (a native library's fault) is a
+   * {@link JOSEException}, which every caller treats as a signature that does not verify — a deny, never an allow.
+   */
+  private static final class Guarded implements JWSVerifier {
+    private final JWSVerifier verifier;
+
+    Guarded(JWSVerifier verifier) {
+      this.verifier = verifier;
+    }
+
+    @Override
+    public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
+      try {
+        return verifier.verify(header, signingInput, signature);
+      } catch (RuntimeException e) {
+        throw new JOSEException("signature provider failed: " + e.getClass().getSimpleName(), e);
+      }
+    }
+
+    @Override
+    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+      return verifier.supportedJWSAlgorithms();
+    }
+
+    @Override
+    public JCAContext getJCAContext() {
+      return verifier.getJCAContext();
     }
   }
 
