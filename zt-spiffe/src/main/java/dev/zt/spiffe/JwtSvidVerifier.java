@@ -1,5 +1,7 @@
 package dev.zt.spiffe;
 
+import dev.zt.core.credential.SignatureProvider;
+import dev.zt.core.internal.SignatureVerifiers;
 import dev.zt.core.internal.Encodings;
 import dev.zt.core.internal.JsonClaims;
 import dev.zt.core.internal.StrictJson;
@@ -8,8 +10,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -60,8 +60,10 @@ public final class JwtSvidVerifier {
   private final Clock clock;
   private final long skewMillis;
   private final int maxTokenLength;
+  private final SignatureVerifiers signatures;
 
   private JwtSvidVerifier(Builder b) {
+    this.signatures = b.signatures;
     this.audiences = Set.copyOf(b.audiences);
     this.clock = b.clock;
     this.skewMillis = b.skew.toMillis();
@@ -206,14 +208,14 @@ public final class JwtSvidVerifier {
     return null;
   }
 
-  private static JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) {
+  private JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) {
     try {
       if (jwk instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
-        return rsa.size() >= 2048 ? new RSASSAVerifier(rsa.toRSAPublicKey()) : null;
+        return rsa.size() >= 2048 ? signatures.rsa(rsa.toRSAPublicKey(), alg) : null;
       }
       if (jwk instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(alg)
           && Curve.forJWSAlgorithm(alg).contains(ec.getCurve())) {
-        return new ECDSAVerifier(ec.toECPublicKey());
+        return signatures.ec(ec.toECPublicKey(), alg);
       }
     } catch (JOSEException e) {
       return null;
@@ -259,6 +261,8 @@ public final class JwtSvidVerifier {
     private Clock clock;
     private Duration skew;
     private int maxTokenLength = -1;
+    private SignatureProvider signatureProvider;
+    private SignatureVerifiers signatures;
 
     private Builder() {}
 
@@ -317,7 +321,27 @@ public final class JwtSvidVerifier {
       return this;
     }
 
-    /** The immutable verifier. */
+    /**
+     * Which JCA provider verifies the signatures; default {@link SignatureProvider#auto()}, as the enforcer's. A
+     * named or given provider must verify every algorithm of {@link JwtSvidVerifier#ALGORITHMS}, else
+     * {@link #build()} fails.
+     *
+     * @since 0.5
+     */
+    public Builder signatureProvider(SignatureProvider provider) {
+      if (signatureProvider != null) {
+        throw new IllegalStateException("signature provider is already set");
+      }
+      this.signatureProvider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * The immutable verifier.
+     *
+     * @throws IllegalStateException when a required option is missing, or the signature provider cannot verify one of
+     *     {@link JwtSvidVerifier#ALGORITHMS}
+     */
     public JwtSvidVerifier build() {
       if (audiences == null) {
         throw new IllegalStateException("audiences are required (JWT-SVID §3.2)");
@@ -331,6 +355,8 @@ public final class JwtSvidVerifier {
       if (maxTokenLength == -1) {
         maxTokenLength = 8192;
       }
+      signatures = SignatureVerifiers.of(signatureProvider == null ? SignatureProvider.auto() : signatureProvider)
+          .prepare(ALGORITHMS);
       return new JwtSvidVerifier(this);
     }
   }

@@ -1,5 +1,6 @@
 package dev.zt.testkit.it.spiffe;
 
+import dev.zt.core.credential.SignatureProvider;
 import dev.zt.spiffe.JwtSvidResult;
 import dev.zt.spiffe.JwtSvidRule;
 import dev.zt.spiffe.JwtSvidVerifier;
@@ -195,5 +196,33 @@ class JwtSvidVerifierTests {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("clock");
     assertThatThrownBy(() -> JwtSvidVerifier.builder().clockSkew(Duration.ofMinutes(10)))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void builderWhenTheSignatureProviderIsAbsentThenFails() {
+    assertThatThrownBy(() -> JwtSvidVerifier.builder().audiences("a").clock(CLOCK)
+        .signatureProvider(SignatureProvider.named("NoSuchProvider")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("NoSuchProvider");
+  }
+
+  @Test
+  void builderWhenTheSignatureProviderCannotVerifyAnAlgorithmThenFails() {
+    // SunEC verifies ECDSA, not the RSA algorithms a JWT-SVID may carry: an explicit choice never falls back
+    assertThatThrownBy(() -> JwtSvidVerifier.builder().audiences("a").clock(CLOCK)
+        .signatureProvider(SignatureProvider.named("SunEC")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("SunEC").hasMessageContaining("cannot verify");
+  }
+
+  @Test
+  void verifyWhenTheJdkIsChosenThenVerifiesAndRefusesAsOnAnyProvider() {
+    JwtSvidVerifier onJdk = JwtSvidVerifier.builder().audiences("test-audience").clock(CLOCK)
+        .signatureProvider(SignatureProvider.jdk()).build();
+    String good = EXAMPLE.jwtSvid("/a").sign();
+    String[] p = good.split("\\.");
+    String forged = p[0] + "." + p[1] + "." + (p[2].charAt(5) == 'A' ? p[2].replaceFirst("^(.{5}).", "$1B")
+        : p[2].replaceFirst("^(.{5}).", "$1A"));
+
+    assertThat(onJdk.verify(good, BUNDLES)).isInstanceOf(JwtSvidResult.Verified.class);
+    assertThat(ruleOf(onJdk.verify(forged, BUNDLES))).isEqualTo(JwtSvidRule.SIGNATURE_INVALID);
   }
 }
