@@ -100,6 +100,8 @@ final class Mapper {
     RoutePolicy routePolicy = routePolicy(routes, Boolean.TRUE.equals(doc.get("no_implicit_head")), shadowed);
     Optional<String> realm = Optional.ofNullable((String) doc.get("realm"));
     Optional<URI> origin = Optional.ofNullable((String) doc.get("public_origin")).map(s -> uri(s, "/public_origin"));
+    Optional<dev.zt.core.credential.SignatureProvider> signatureProvider =
+        Optional.ofNullable((String) doc.get("signature_provider")).map(this::signatureProvider);
     Optional<TrustPolicy> trust = Optional.empty();
     Optional<Function<TrustContext, Optional<String>>> country = Optional.empty();
     if (doc.containsKey("trust")) {
@@ -143,8 +145,9 @@ final class Mapper {
     if (!problems.isEmpty()) {
       return null;
     }
-    return new Recipe(List.copyOf(issuers), List.copyOf(routes), routePolicy, realm, origin, trust, country, rates,
-        detection, cm, forwarded, clientCert, dpop, objects, List.copyOf(objectRules), List.copyOf(pdps), tests,
+    return new Recipe(List.copyOf(issuers), List.copyOf(routes), routePolicy, realm, origin, signatureProvider, trust,
+        country, rates, detection, cm, forwarded, clientCert, dpop, objects, List.copyOf(objectRules),
+        List.copyOf(pdps), tests,
         List.copyOf(shadowed));
   }
 
@@ -172,6 +175,24 @@ final class Mapper {
       case "m" -> Duration.ofMinutes(n);
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofDays(n);
+    };
+  }
+
+  /**
+   * {@code auto}, {@code jdk}, or a JCA provider's name (syntax checked by the schema). Whether that provider is there
+   * and verifies every accepted algorithm is the enforcer's build to say (the trial build of {@link PolicyFile#parse}
+   * reports it at this key): an explicit choice never falls back.
+   */
+  private dev.zt.core.credential.SignatureProvider signatureProvider(String value) {
+    if (!value.equals("auto") && !value.equals("jdk")
+        && (value.equalsIgnoreCase("auto") || value.equalsIgnoreCase("jdk"))) {
+      problems.at("/signature_provider", "'" + value + "' is neither auto nor jdk (lower case) nor a JCA provider's "
+          + "name");
+    }
+    return switch (value) {
+      case "auto" -> dev.zt.core.credential.SignatureProvider.auto();
+      case "jdk" -> dev.zt.core.credential.SignatureProvider.jdk();
+      default -> dev.zt.core.credential.SignatureProvider.named(value);
     };
   }
 

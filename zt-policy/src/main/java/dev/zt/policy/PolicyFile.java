@@ -109,7 +109,8 @@ public final class PolicyFile {
     } catch (IllegalArgumentException | IllegalStateException e) {
       String m = String.valueOf(e.getMessage());
       String at = m.startsWith("bearerJwt") ? "/issuers" : m.startsWith("dpop") ? "/dpop"
-          : m.startsWith("trustClientCertHeader") ? "/trust_client_cert_header" : "";
+          : m.startsWith("trustClientCertHeader") ? "/trust_client_cert_header"
+          : m.startsWith("signature provider") ? "/signature_provider" : "";
       problems.at(at, m);
     }
     problems.throwIfAny();

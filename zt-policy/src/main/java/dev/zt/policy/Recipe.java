@@ -6,6 +6,7 @@ import dev.zt.core.Enforcer;
 import dev.zt.core.countermeasure.CountermeasurePolicy;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.Dpop;
+import dev.zt.core.credential.SignatureProvider;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.policy.Requirement;
 import dev.zt.core.policy.RoutePolicy;
@@ -31,6 +32,7 @@ record Recipe(
     RoutePolicy routePolicy,
     Optional<String> realm,
     Optional<URI> publicOrigin,
+    Optional<SignatureProvider> signatureProvider,
     Optional<TrustPolicy> trust,
     Optional<Function<TrustContext, Optional<String>>> country,
     Optional<RatePolicy> rates,
@@ -57,6 +59,7 @@ record Recipe(
     }
     realm.ifPresent(b::realm);
     publicOrigin.ifPresent(b::publicOrigin);
+    signatureProvider.ifPresent(b::signatureProvider);
     trust.ifPresent(b::trust);
     country.ifPresent(b::countryFrom);
     rates.ifPresent(b::rateLimits);

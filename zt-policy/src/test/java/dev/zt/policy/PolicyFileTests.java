@@ -123,6 +123,44 @@ class PolicyFileTests {
   }
 
   @Test
+  void parseWhenSignatureProviderIsJdkThenTheEnforcerVerifiesOnTheJdk() throws Exception {
+    PolicyFile file = parse(HEAD + ROUTES + "signature_provider: jdk\n");
+
+    assertThat(file.enforcerBuilder().build().signatureProviders())
+        .containsEntry("RS256", "SunRsaSign").containsEntry("ES256", "SunEC");
+  }
+
+  @Test
+  void parseWhenSignatureProviderIsAbsentOrCannotVerifyAnAcceptedAlgorithmThenRefusedAtItsKey() {
+    // an explicit choice never falls back: the file is refused where the provider is missing or falls short
+    assertThat(problems(HEAD + ROUTES + "signature_provider: NoSuchProvider\n")).singleElement().satisfies(x -> {
+      assertThat(x.pointer()).isEqualTo("/signature_provider");
+      assertThat(x.message()).contains("NoSuchProvider", "never falls back");
+    });
+    assertThat(problems(HEAD + ROUTES + "signature_provider: SunEC\n")).singleElement().satisfies(x -> {
+      assertThat(x.pointer()).isEqualTo("/signature_provider");
+      assertThat(x.message()).contains("SunEC", "cannot verify");
+    });
+  }
+
+  @Test
+  void parseWhenSignatureProviderVerifiesEveryAcceptedAlgorithmThenTheEnforcerUsesIt() throws Exception {
+    String issuer = HEAD.replace("audience: orders-api", "audience: orders-api\n    algorithms: [ES256, EdDSA]");
+    PolicyFile file = parse(issuer + ROUTES + "signature_provider: SunEC\n");
+
+    assertThat(file.enforcerBuilder().build().signatureProviders())
+        .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("ES256", "SunEC", "EdDSA", "SunEC")));
+  }
+
+  @Test
+  void parseWhenSignatureProviderIsNotANameThenRefusedAtItsKey() {
+    for (String bad : List.of("\"\"", "\"not a name\"", "\"../lib\"", "[auto]", "true", "AUTO", "Jdk")) {
+      assertThat(problems(HEAD + ROUTES + "signature_provider: " + bad + "\n")).as(bad).anySatisfy(x ->
+          assertThat(x.pointer()).isEqualTo("/signature_provider"));
+    }
+  }
+
+  @Test
   void parseWhenMisspeltTopLevelKeyThenRefused() {
     assertThat(problems(HEAD + ROUTES + "rate_limit: {}\n")).anySatisfy(x ->
         assertThat(x.pointer()).isEqualTo("/rate_limit"));

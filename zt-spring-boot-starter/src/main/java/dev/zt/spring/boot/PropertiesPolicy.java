@@ -46,13 +46,13 @@ final class PropertiesPolicy {
   /** The top-level keys translated into the document, by their property name. */
   static final Set<String> DOCUMENT =
       Set.of("realm", "public-origin", "issuers", "routes", "no-implicit-head", "trust", "rate-limits", "detection",
-          "countermeasures", "trust-forwarded-for", "trust-client-cert-header");
+          "countermeasures", "trust-forwarded-for", "trust-client-cert-header", "signature-provider");
 
   /** Keys whose values are text whatever they spell ({@code audience: 123} stays the string "123"). */
   private static final Set<String> TEXT =
       Set.of("issuer", "audience", "jwks_uri", "roles_claim", "id", "path", "method", "realm", "public_origin",
           "name", "route", "tenant_claim", "acr_values", "header", "on", "identifier_field", "extension", "level",
-          "endpoint", "client_id");
+          "endpoint", "client_id", "signature_provider");
 
   /** Keys whose value is always a list: a single value, or comma-separated values, is a list. */
   private static final Set<String> LISTS =

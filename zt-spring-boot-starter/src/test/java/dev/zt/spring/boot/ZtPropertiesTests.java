@@ -272,6 +272,8 @@ class ZtPropertiesTests {
     "zt.detection|sometimes",
     "zt.countermeasures|all",
     "zt.issuers|x",
+    "zt.signature-provider|not a name",
+    "zt.signature-provider|AUTO",
   })
   void startWhenPropertyHasBadValueThenFailsNamingIt(String property, String value) {
     List<String> p = base(property + "=" + value);
@@ -283,6 +285,25 @@ class ZtPropertiesTests {
     run(p, context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).hasStackTraceContaining(property);
+    });
+  }
+
+  @Test
+  void startWhenSignatureProviderIsJdkThenTheEnforcerVerifiesOnTheJdk() {
+    run(base("zt.signature-provider=jdk"), context -> assertThat(enforcer(context).signatureProviders())
+        .containsEntry("RS256", "SunRsaSign").containsEntry("ES256", "SunEC"));
+  }
+
+  @Test
+  void startWhenSignatureProviderCannotVerifyAnAcceptedAlgorithmThenFailsNamingIt() {
+    run(base("zt.signature-provider=SunEC"), context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining("SunEC").hasStackTraceContaining("cannot verify");
+    });
+    run(base("zt.signature-provider=NoSuchProvider"), context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining("NoSuchProvider")
+          .hasStackTraceContaining("never falls back");
     });
   }
 
