@@ -85,8 +85,8 @@ public final class SignatureProvider {
       return SignatureVerifiers.required(provider, description);
     }
     Provider found = SignatureVerifiers.find(name).orElseThrow(() -> new IllegalStateException("signature provider "
-        + name + " is neither installed (java.security.Security) nor a native provider on the class path; an "
-        + "explicitly chosen provider never falls back to the JDK"));
+        + name + " is " + SignatureVerifiers.unavailable(name).orElse("neither installed (java.security.Security) nor "
+        + "a native provider on the class path") + "; an explicitly chosen provider never falls back to the JDK"));
     return SignatureVerifiers.required(found, name);
   }
 

@@ -108,6 +108,19 @@ public final class SignatureVerifiers {
     return Optional.empty();
   }
 
+  /**
+   * Why the native provider named {@code name} is not usable here (not on the class path, its library did not load),
+   * or empty when zt does not know a native provider by that name.
+   */
+  public static Optional<String> unavailable(String name) {
+    String prefix = name.equals("Conscrypt") ? "Conscrypt" : name.equals("AmazonCorrettoCryptoProvider") ? name : null;
+    if (prefix == null) {
+      return Optional.empty();
+    }
+    return Detected.CANDIDATES.stream().filter(n -> n.provider == null && n.unavailable.startsWith(prefix))
+        .map(n -> n.unavailable).findFirst();
+  }
+
   /** The verifiers a {@link SignatureProvider} asks for (a fresh instance: its choices are its owner's). */
   public static SignatureVerifiers of(SignatureProvider provider) {
     Objects.requireNonNull(provider, "provider");

@@ -103,6 +103,27 @@ class SignatureProviderTests {
   }
 
   @Test
+  void namedWhenANativeProviderIsNotOnTheClassPathThenTheBuildFailsSayingSo() {
+    // in the JDK-only run neither library is there; in the others, the other one is not
+    String absent = EXPECTED.equals("Conscrypt") ? "AmazonCorrettoCryptoProvider" : "Conscrypt";
+    Enforcer.Builder b = builder().signatureProvider(SignatureProvider.named(absent));
+
+    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(absent + " not on the class path").hasMessageContaining("never falls back");
+  }
+
+  @Test
+  void namedWhenTheNativeProviderOfThisRunIsOnTheClassPathThenItVerifiesWhatItCan() {
+    if (EXPECTED.equals("JDK")) {
+      return; // no native provider in this run: the test above covers it
+    }
+    Map<String, String> chosen = builder("RS256", "ES256").signatureProvider(SignatureProvider.named(EXPECTED)).build()
+        .signatureProviders();
+
+    assertThat(chosen).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("RS256", EXPECTED, "ES256", EXPECTED)));
+  }
+
+  @Test
   void namedWhenTheProviderLacksAnAllowedAlgorithmThenTheBuildFailsNamingIt() {
     // SunEC verifies ECDSA and EdDSA, not RSA: RS256 is allowed by default
     Enforcer.Builder b = builder().signatureProvider(SignatureProvider.named("SunEC"));
