@@ -37,6 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code 200 hello}. The token is validated once in setup, so every operation is a validated-token cache hit; the
  * difference between the two benchmarks is what zt adds per request on the event loop, free of the scheduling
  * noise a wrk run on a shared machine has. The hello handler throws unless zt's caller is the token's subject.
+ * {@link #passthrough} puts a handler that only passes messages on in zt's place: what one more handler costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +50,7 @@ public class NettyHandlerBenchmark {
   private TestIssuer issuer;
   private EmbeddedChannel plain;
   private EmbeddedChannel zt;
+  private EmbeddedChannel passthrough;
   private ByteBuf request;
 
   @Setup(Level.Trial)
@@ -70,9 +72,11 @@ public class NettyHandlerBenchmark {
             .getBytes(StandardCharsets.US_ASCII)));
     plain = channel(new HttpServerCodec(), new NettyHelloServer.Hello(false));
     zt = channel(new HttpServerCodec(), new ZeroTrustHandler(enforcer), new NettyHelloServer.Hello(true));
+    passthrough = channel(new HttpServerCodec(), new NettyHelloServer.PassThrough(), new NettyHelloServer.Hello(false));
     for (int i = 0; i < 1000; i++) { // fail at once on a wrong answer
       plain();
       zt();
+      passthrough();
     }
   }
 
@@ -80,6 +84,7 @@ public class NettyHandlerBenchmark {
   public void tearDown() {
     plain.finishAndReleaseAll();
     zt.finishAndReleaseAll();
+    passthrough.finishAndReleaseAll();
     issuer.close();
   }
 
@@ -93,6 +98,15 @@ public class NettyHandlerBenchmark {
   @Benchmark
   public int zt() {
     return exchange(zt);
+  }
+
+  /**
+   * {@code HttpServerCodec} → a handler that passes every message on in both directions → hello: the floor any handler
+   * in zt's place pays (one more inbound and outbound hop), so {@code zt − passthrough} is zt's own code.
+   */
+  @Benchmark
+  public int passthrough() {
+    return exchange(passthrough);
   }
 
   private int exchange(EmbeddedChannel ch) {

@@ -284,7 +284,7 @@ public final class Enforcer {
 
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
   private RequestState exchange(RequestContext request, String path, Route route) {
-    long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
+    long now = request.arrivalStamped() ? request.arrivalMillis() : clock.millis();
     RequestState state = new RequestState(request, path, route, clientAddresses.client(request), now, slots);
     if (publicOrigin != null) {
       state.publicOrigin(publicOrigin);
@@ -705,7 +705,7 @@ public final class Enforcer {
    * @since 0.1
    */
   public RequestContext.Builder stampArrival(RequestContext.Builder request) {
-    return request.arrival(java.time.Instant.ofEpochMilli(clock.millis()));
+    return request.arrivalMillis(clock.millis());
   }
 
   private CompletionStage<Decision> resume(RequestState ex, int index, Step next, Throwable error) {

@@ -33,7 +33,8 @@ public final class RequestContext {
   private final RequestHeaders headers;
   private final Optional<InetAddress> clientAddress;
   private final List<X509Certificate> peerCertificates;
-  private final Instant arrival;
+  private final Instant arrival; // as given to the builder; null when stamped in milliseconds (no Instant made)
+  private final long arrivalMillis; // when arrival is null
   private final boolean arrivalStamped;
   private final boolean mayBlock;
   private final Optional<FormBody> formBody;
@@ -71,6 +72,7 @@ public final class RequestContext {
     this.clientAddress = Optional.ofNullable(b.clientAddress);
     this.peerCertificates = b.peerCertificates;
     this.arrival = b.arrival;
+    this.arrivalMillis = b.arrivalMillis;
     this.arrivalStamped = b.arrivalStamped;
     this.mayBlock = b.mayBlock;
     this.formBody = Optional.ofNullable(b.formBody);
@@ -89,6 +91,7 @@ public final class RequestContext {
     this.clientAddress = of.clientAddress;
     this.peerCertificates = of.peerCertificates;
     this.arrival = of.arrival;
+    this.arrivalMillis = of.arrivalMillis;
     this.arrivalStamped = of.arrivalStamped;
     this.mayBlock = of.mayBlock;
     this.formBody = Optional.of(form);
@@ -115,6 +118,13 @@ public final class RequestContext {
    */
   public static Builder forRequestTarget(String method, String requestTarget) {
     Objects.requireNonNull(requestTarget, "requestTarget");
+    int end = RequestTarget.originFormEnd(requestTarget);
+    if (end == requestTarget.length()) { // origin-form without a query: the path is the target, nothing allocated
+      return new Builder(method, requestTarget);
+    }
+    if (end > 0) {
+      return new Builder(method, requestTarget.substring(0, end)).rawQuery(requestTarget.substring(end + 1));
+    }
     RequestTarget.Result target = RequestTarget.parse(requestTarget);
     if (target instanceof RequestTarget.Parsed parsed) {
       Builder b = new Builder(method, parsed.rawPath()).rawQuery(parsed.rawQuery());
@@ -270,7 +280,12 @@ public final class RequestContext {
 
   /** When the adapter received the request. */
   public Instant arrival() {
-    return arrival;
+    return arrival != null ? arrival : Instant.ofEpochMilli(arrivalMillis);
+  }
+
+  /** {@link #arrival()} in epoch milliseconds, without making an {@code Instant} when the enforcer stamped it. */
+  long arrivalMillis() {
+    return arrival != null ? arrival.toEpochMilli() : arrivalMillis;
   }
 
   /** Whether the adapter stamped {@link #arrival()} (with the enforcer's clock), rather than the builder's default. */
@@ -350,6 +365,7 @@ public final class RequestContext {
     private InetAddress clientAddress;
     private List<X509Certificate> peerCertificates = List.of();
     private Instant arrival;
+    private long arrivalMillis;
     private boolean arrivalStamped;
     private boolean mayBlock = true;
     private String contextPath = "";
@@ -406,6 +422,15 @@ public final class RequestContext {
 
     public Builder arrival(Instant arrival) {
       this.arrival = Objects.requireNonNull(arrival, "arrival");
+      this.arrivalStamped = true;
+      return this;
+    }
+
+    /** The arrival in epoch milliseconds, as {@link Enforcer#stampArrival} reads its clock: no {@code Instant}. */
+    Builder arrivalMillis(long epochMillis) {
+      this.arrival = null;
+      this.arrivalMillis = epochMillis;
+      this.arrivalStamped = true;
       return this;
     }
 
@@ -489,8 +514,7 @@ public final class RequestContext {
 
     /** Builds the context; arrival defaults to now if not set. */
     public RequestContext build() {
-      arrivalStamped = arrival != null;
-      if (arrival == null) {
+      if (!arrivalStamped) {
         arrival = Instant.now();
       }
       return new RequestContext(this);

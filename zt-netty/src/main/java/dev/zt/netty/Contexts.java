@@ -20,6 +20,7 @@ import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -27,7 +28,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 /**
  * Builds the {@link RequestContext} of a Netty request: the request-target as received, the headers read through
  * (nothing copied), the peer's literal address, the TLS peer chain (the channel's {@link SslHandler}, or its parent
- * connection's for an HTTP/2 stream child channel; looked up once), the arrival stamped by the enforcer,
+ * connection's for an HTTP/2 stream child channel; looked up once; the list made of its certificates is reused while
+ * the session presents the same ones), the arrival stamped by the enforcer,
  * {@code nonBlocking()}, and the first bytes of an aggregated URL-encoded form. One per channel; the enforcer is the
  * request's (a swappable one is read once per request).
  */
@@ -37,6 +39,10 @@ final class Contexts {
 
   private SslHandler ssl;
   private boolean sslLooked;
+  // the connection's peer chain as last read: the certificates the session gave and the list made of them, reused
+  // while the session gives the same certificates (every request on the connection), re-read when it does not
+  private Certificate[] peerCerts;
+  private List<X509Certificate> peerChain = List.of();
 
   /** The context of {@code request}, stamped and limited by {@code enforcer}, the request's. */
   RequestContext of(Enforcer enforcer, ChannelHandlerContext ctx, HttpRequest request) {
@@ -128,18 +134,23 @@ final class Contexts {
     if (ssl == null) {
       return List.of();
     }
+    Certificate[] certs;
     try {
-      Certificate[] certs = ssl.engine().getSession().getPeerCertificates();
+      certs = ssl.engine().getSession().getPeerCertificates();
+    } catch (SSLPeerUnverifiedException noClientCertificate) {
+      return List.of();
+    }
+    if (!Arrays.equals(certs, peerCerts)) { // compared every time: a renegotiated session may present another chain
       List<X509Certificate> chain = new ArrayList<>(certs.length);
       for (Certificate c : certs) {
         if (c instanceof X509Certificate x) {
           chain.add(x);
         }
       }
-      return chain;
-    } catch (SSLPeerUnverifiedException noClientCertificate) {
-      return List.of();
+      peerChain = List.copyOf(chain); // immutable: the builder keeps it as it is, no copy per request
+      peerCerts = certs;
     }
+    return peerChain;
   }
 
   /**

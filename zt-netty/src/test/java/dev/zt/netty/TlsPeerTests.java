@@ -32,6 +32,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,13 +80,18 @@ class TlsPeerTests {
 
   /** A server channel whose SslHandler completed a handshake with a client presenting {@code clientSvid}. */
   private EmbeddedChannel handshaken(TestSvid clientSvid) {
+    return handshaken(clientSvid, engine -> engine);
+  }
+
+  /** As {@link #handshaken(TestSvid)}, the server's engine wrapped by {@code wrap}. */
+  private EmbeddedChannel handshaken(TestSvid clientSvid, UnaryOperator<SSLEngine> wrap) {
     SSLEngine serverEngine = TestTrustDomain.sslContextFor(DOMAIN.issueX509Svid("/ns/shop/sa/orders"), DOMAIN)
         .createSSLEngine();
     serverEngine.setUseClientMode(false);
     serverEngine.setNeedClientAuth(true);
     SSLEngine clientEngine = TestTrustDomain.sslContextFor(clientSvid, DOMAIN).createSSLEngine("localhost", 443);
     clientEngine.setUseClientMode(true);
-    SslHandler serverSsl = new SslHandler(serverEngine);
+    SslHandler serverSsl = new SslHandler(wrap.apply(serverEngine));
     SslHandler clientSsl = new SslHandler(clientEngine);
     EmbeddedChannel server = new EmbeddedChannel(serverSsl);
     EmbeddedChannel client = new EmbeddedChannel(clientSsl);
@@ -223,6 +229,214 @@ class TlsPeerTests {
       assertThat(refused.headers().get("WWW-Authenticate")).contains("invalid_token");
       refused.release();
       assertThat((Object) stranger.readInbound()).isNull();
+    }
+  }
+
+  @Test
+  void contextWhenRequestsFollowOnOneConnectionThenOneChainListServesThemAndAnotherSessionsChainIsReadAfresh() {
+    SessionSwitchingEngine[] engine = new SessionSwitchingEngine[1];
+    EmbeddedChannel connection = handshaken(DOMAIN.issueX509Svid("/ns/shop/sa/checkout"),
+        e -> engine[0] = new SessionSwitchingEngine(e));
+    EmbeddedChannel stream = new EmbeddedChannel(connection, DefaultChannelId.newInstance(), true, false,
+        new ZeroTrustHandler(enforcer()));
+    channels.add(stream);
+
+    List<X509Certificate> first = allowedChain(stream);
+    List<X509Certificate> second = allowedChain(stream);
+
+    assertThat(second).as("no copy per request").isSameAs(first);
+    assertThat(uriSan(first.get(0))).isEqualTo(CLIENT_ID);
+
+    // the session now presents another client's chain (a renegotiation): read again, never the cached one
+    List<X509Certificate> other = DOMAIN.issueX509Svid("/ns/shop/sa/other").chain();
+    engine[0].session = peerSession(other);
+    stream.writeInbound(inventory(), LastHttpContent.EMPTY_LAST_CONTENT);
+
+    assertThat(seen.get(seen.size() - 1)).isEqualTo(other);
+    FullHttpResponse refused = stream.readOutbound();
+    assertThat(refused.status().code()).as("the other workload is not allowed").isEqualTo(403);
+    refused.release();
+    assertThat((Object) stream.readInbound()).isNull();
+  }
+
+  /** Sends one request that is allowed, answers it, and returns the peer chain of its context. */
+  private static List<X509Certificate> allowedChain(EmbeddedChannel stream) {
+    stream.writeInbound(inventory(), LastHttpContent.EMPTY_LAST_CONTENT);
+    List<X509Certificate> chain = ZeroTrustHandler.context(stream).orElseThrow().peerCertificates();
+    ReferenceCountUtil.release(stream.readInbound());
+    ReferenceCountUtil.release(stream.readInbound());
+    stream.writeOutbound(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        io.netty.handler.codec.http.HttpResponseStatus.OK));
+    ReferenceCountUtil.release(stream.readOutbound());
+    return chain;
+  }
+
+  /** A session whose peer presented {@code chain}; nothing else of it is read. */
+  private static javax.net.ssl.SSLSession peerSession(List<X509Certificate> chain) {
+    return (javax.net.ssl.SSLSession) java.lang.reflect.Proxy.newProxyInstance(TlsPeerTests.class.getClassLoader(),
+        new Class<?>[] {javax.net.ssl.SSLSession.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getPeerCertificates")) {
+            return chain.toArray(new java.security.cert.Certificate[0]);
+          }
+          throw new UnsupportedOperationException(method.getName());
+        });
+  }
+
+  /** A real server engine whose session a test can replace, as a renegotiation would. */
+  private static final class SessionSwitchingEngine extends SSLEngine {
+    private final SSLEngine engine;
+    volatile javax.net.ssl.SSLSession session;
+
+    SessionSwitchingEngine(SSLEngine engine) {
+      this.engine = engine;
+    }
+
+    @Override
+    public javax.net.ssl.SSLSession getSession() {
+      javax.net.ssl.SSLSession s = session;
+      return s != null ? s : engine.getSession();
+    }
+
+    @Override
+    public javax.net.ssl.SSLEngineResult wrap(java.nio.ByteBuffer[] srcs, int offset, int length,
+        java.nio.ByteBuffer dst) throws javax.net.ssl.SSLException {
+      return engine.wrap(srcs, offset, length, dst);
+    }
+
+    @Override
+    public javax.net.ssl.SSLEngineResult unwrap(java.nio.ByteBuffer src, java.nio.ByteBuffer[] dsts, int offset,
+        int length) throws javax.net.ssl.SSLException {
+      return engine.unwrap(src, dsts, offset, length);
+    }
+
+    @Override
+    public Runnable getDelegatedTask() {
+      return engine.getDelegatedTask();
+    }
+
+    @Override
+    public void closeInbound() throws javax.net.ssl.SSLException {
+      engine.closeInbound();
+    }
+
+    @Override
+    public boolean isInboundDone() {
+      return engine.isInboundDone();
+    }
+
+    @Override
+    public void closeOutbound() {
+      engine.closeOutbound();
+    }
+
+    @Override
+    public boolean isOutboundDone() {
+      return engine.isOutboundDone();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+      return engine.getSupportedCipherSuites();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+      return engine.getEnabledCipherSuites();
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+      engine.setEnabledCipherSuites(suites);
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+      return engine.getSupportedProtocols();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+      return engine.getEnabledProtocols();
+    }
+
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+      engine.setEnabledProtocols(protocols);
+    }
+
+    @Override
+    public javax.net.ssl.SSLSession getHandshakeSession() {
+      return engine.getHandshakeSession();
+    }
+
+    @Override
+    public void beginHandshake() throws javax.net.ssl.SSLException {
+      engine.beginHandshake();
+    }
+
+    @Override
+    public javax.net.ssl.SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+      return engine.getHandshakeStatus();
+    }
+
+    @Override
+    public void setUseClientMode(boolean mode) {
+      engine.setUseClientMode(mode);
+    }
+
+    @Override
+    public boolean getUseClientMode() {
+      return engine.getUseClientMode();
+    }
+
+    @Override
+    public void setNeedClientAuth(boolean need) {
+      engine.setNeedClientAuth(need);
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+      return engine.getNeedClientAuth();
+    }
+
+    @Override
+    public void setWantClientAuth(boolean want) {
+      engine.setWantClientAuth(want);
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+      return engine.getWantClientAuth();
+    }
+
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+      engine.setEnableSessionCreation(flag);
+    }
+
+    @Override
+    public boolean getEnableSessionCreation() {
+      return engine.getEnableSessionCreation();
+    }
+
+    @Override
+    public javax.net.ssl.SSLParameters getSSLParameters() {
+      return engine.getSSLParameters();
+    }
+
+    @Override
+    public void setSSLParameters(javax.net.ssl.SSLParameters params) {
+      engine.setSSLParameters(params);
+    }
+
+    @Override
+    public String getApplicationProtocol() {
+      return engine.getApplicationProtocol();
+    }
+
+    @Override
+    public String getHandshakeApplicationProtocol() {
+      return engine.getHandshakeApplicationProtocol();
     }
   }
 }

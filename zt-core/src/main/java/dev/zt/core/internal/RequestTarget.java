@@ -86,6 +86,30 @@ public final class RequestTarget {
     return rest instanceof Parsed p ? new Parsed(p.rawPath(), p.rawQuery(), scheme, authority) : rest;
   }
 
+  /**
+   * The common case without allocating: when {@code target} is an origin-form target that {@link #parse} accepts,
+   * the index of its {@code ?} (the path ends there), or its length when it has no query; {@code -1} for anything
+   * else (absolute-form, or a target {@link #parse} refuses), which the caller hands to {@link #parse}. One pass over
+   * the target, the same checks as {@link #parse}.
+   */
+  public static int originFormEnd(String target) {
+    int len = target.length();
+    if (len == 0 || len > PathNormalizer.MAX_PATH_LENGTH * 2 || target.charAt(0) != '/') {
+      return -1;
+    }
+    int query = -1;
+    for (int i = 1; i < len; i++) {
+      char c = target.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || c == '#') {
+        return -1;
+      }
+      if (c == '?' && query < 0) {
+        query = i;
+      }
+    }
+    return query < 0 ? len : query;
+  }
+
   private static Result split(String target, int pathStart) {
     int q = target.indexOf('?', pathStart);
     if (q < 0) {

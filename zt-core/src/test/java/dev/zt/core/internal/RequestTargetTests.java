@@ -93,4 +93,49 @@ class RequestTargetTests {
     assertThat(ctx.rawPath()).isEqualTo("example.com:443");
     assertThat(DenyReason.PATH_REJECTED.kind()).isEqualTo(DenyReason.Kind.BAD_PATH);
   }
+
+  /**
+   * The allocation-free origin-form path ({@link RequestTarget#originFormEnd}, what {@code forRequestTarget} takes
+   * first) agrees with {@link RequestTarget#parse} on every target: the same path and query, or -1 where parse
+   * refuses or takes the absolute-form path.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "/", "/orders", "/orders?", "/orders?x=1", "/orders??x", "/a?b=/c?d", "//admin", "/docs/..;/admin?a=%2F",
+      "/orders#frag", "/orders?x#", "/orders x", "/orders\t", "/ord\u00e9rs", "/orders\u007f", "/orders\u0000",
+      "/orders\u0020?x", "/?#", "*", "?x=1", "orders", "http://h/orders", "HTTP://h?x", "/\u00ff", "/%00?%23",
+  })
+  void originFormEndWhenAnyTargetThenAgreesWithParse(String target) {
+    assertAgrees(target);
+    assertAgrees("/" + "a".repeat(PathNormalizer.MAX_PATH_LENGTH * 2 - 1)); // the longest accepted
+    assertAgrees("/" + "a".repeat(PathNormalizer.MAX_PATH_LENGTH * 2)); // one too long
+  }
+
+  @Test
+  void originFormEndWhenRandomTargetsThenAgreesWithParse() {
+    java.util.Random random = new java.util.Random(19);
+    char[] alphabet = {'/', '?', '#', '%', '.', ';', ':', '@', 'a', 'Z', '0', ' ', '\t', '\u007f', '\u0000',
+        '\u0080', '\u00e9', '\u2028', '~', '!', '\\'};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder(random.nextBoolean() ? "/" : "");
+      for (int n = random.nextInt(12); n > 0; n--) {
+        b.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      assertAgrees(b.toString());
+    }
+  }
+
+  private static void assertAgrees(String target) {
+    int end = RequestTarget.originFormEnd(target);
+    RequestTarget.Result parsed = RequestTarget.parse(target);
+    if (end < 0) {
+      assertThat(parsed instanceof Refused || !target.startsWith("/")).as("%s", target).isTrue();
+      return;
+    }
+    String query = end == target.length() ? "" : target.substring(end + 1);
+    assertThat(parsed).as("%s", target).isEqualTo(new Parsed(target.substring(0, end), query));
+    RequestContext ctx = RequestContext.forRequestTarget("GET", target).build();
+    assertThat(ctx.rawPath()).isEqualTo(target.substring(0, end));
+    assertThat(ctx.rawQuery()).isEqualTo(query);
+  }
 }
