@@ -374,11 +374,13 @@ final class SqlJudge {
     if (t == Type.LOGIC && predicate(f, p + 1) >= (f.has(0, SqlTokens.SPACED) ? WORDY : LITERAL)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // prose before the quote needs more than ' or 'x
     }
-    // SQL Server runs a batch without ';': ' insert …, ' exec …, 'create user …, ' IF (…) SELECT … ELSE …. Not when
-    // the quote follows name( or name=, where code opens a string (execute("select …")) rather than closes one.
+    // SQL Server runs a batch without ';': ' insert …, ' exec …, 'create user …, ' IF (…) SELECT … ELSE …. Not after
+    // prose (He said 'select * from t' is bad), nor when the quote follows name( or name=, where code opens a string
+    // (execute("select …")) rather than closes one.
     int s = statementAfter(f, p);
     boolean call = f.has(0, SqlTokens.QUOTE_OPENS) && !f.has(0, SqlTokens.LOOSE);
-    if (s >= 0 && !call && (!f.has(0, SqlTokens.LOOSE) || isUnmistakableStatement(f, s))) {
+    if (s >= 0 && !call && !f.has(0, SqlTokens.SPACED)
+        && (!f.has(0, SqlTokens.LOOSE) || isUnmistakableStatement(f, s))) {
       return finding("stacked", Severity.CRITICAL, f, context, s);
     }
     int c = f.is(p, SqlWord.AS) && f.typeAt(p + 1) == Type.NAME ? p + 2 : p; // ') AS x WHERE …
@@ -398,6 +400,11 @@ final class SqlJudge {
         && (!f.has(0, SqlTokens.LOOSE) || f.wordHas(p + 1, SqlWord.SQL_FUNCTION)))
         || (f.typeAt(p + 1) == Type.OPEN_PAREN && f.is(p + 2, SqlWord.SELECT)))) {
       return finding("expression", Severity.HIGH, f, context, 0); // '+ascii(...)+', '-(select ...)-'
+    }
+    int last = f.size - 1;
+    if (t == Type.LOGIC && f.op[p] == '|' && last > p + 1 && f.type[last] == Type.STRING && f.has(last, SqlTokens.OPEN)
+        && f.typeAt(last - 1) == Type.LOGIC && f.op[last - 1] == '|' && !f.has(0, SqlTokens.SPACED)) {
+      return finding("expression", Severity.HIGH, f, context, 0); // ' || … || ': concatenation the quote completes
     }
     if (t == Type.ORDER_BY && isOrderByInjection(f, p)) {
       return finding("order-by", Severity.HIGH, f, context, 0);

@@ -322,6 +322,14 @@ class SqlInjectionDetectorTests {
     assertThat(verdict.get().evidence()).contains("shape=boolean");
   }
 
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'|| 'a' ||'", "' || '' || '", "x' || 'y' || '"})
+  void inspectWhenConcatenationThatTheClosingQuoteCompletesThenFlags(String attack) {
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("query:q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=expression");
+  }
+
   @ParameterizedTest(name = "[{index}] {0} -> {1}")
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
       \\x27\\x4F\\x52 SELECT *                                          | backslash-x-decoded
@@ -364,6 +372,8 @@ class SqlInjectionDetectorTests {
       "c.execute(\"select distinct author from nodes;\")",
       "Click 'create user' to add one",
       "I said 'select the file from the list'",
+      "He said 'select * from users' is bad",
+      "the query \"select name from t where id = 1\" fails",
       "Use `--force` to override",
       "run `npm install` or `yarn`",
       "Step 1; show results",
