@@ -270,7 +270,8 @@ final class SqlJudge {
       } else if (t == Type.FUNCTION && f.typeAt(i + 1) == Type.OPEN_PAREN && isLiteralComparison(f, i + 2)
           && argumentEnds(f.typeAt(comparisonEnd(f, i + 2)))) {
         return finding("boolean", Severity.HIGH, f, context, i); // ELT(1=1,…), MAKE_SET(2=3,…), IIF(4=4,1,1/0)
-      } else if (t == Type.OPEN_PAREN && isLiteralComparison(f, i + 1) && f.typeAt(comparisonEnd(f, i + 1))
+      } else if (t == Type.OPEN_PAREN && f.typeAt(i - 1) != Type.OPEN_PAREN // once per run of '(': linear
+          && isLiteralComparison(f, i + 1) && f.typeAt(comparisonEnd(f, i + 1))
           == Type.CLOSE_PAREN && f.typeAt(comparisonEnd(f, i + 1) + 1) == Type.OPERATOR) {
         return finding("boolean", Severity.HIGH, f, context, i); // (5=5)*7: a test turned into a number
       } else if (t == Type.LOGIC && i > 0 && (isOperand(f.type[i - 1]) || f.type[i - 1] == Type.CLOSE_PAREN)
