@@ -14,10 +14,11 @@ import java.util.Optional;
  * {@code O'Brien} or prose with quotes passes while {@code ' OR 1=1--} does not. See {@code docs/detection.md}
  * for the model, the corpora it was measured on, and its detection and false-positive rates.
  *
- * <p>The value is tokenized in three contexts: as it is (a numeric or bare position in a query), as if it followed
- * an opening {@code '}, and as if it followed an opening {@code "}; a quoted context is only tried when the value
- * holds that quote, and is tried a second time with MySQL's backslash escapes when the value holds a backslash.
- * Only the first {@value SqlNormalizer#MAX_INSPECTED} characters of a longer value are inspected, and the verdict's
+ * <p>The value is tokenized in four contexts: as it is (a numeric or bare position in a query), as if it followed
+ * an opening {@code '}, an opening {@code "}, or an opening MySQL {@code `} (an identifier taken from input); a
+ * quoted context is only tried when the value holds that quote, and a string context is tried a second time with
+ * MySQL's backslash escapes when the value holds a backslash. Two decoded readings are judged as well: {@code \xHH}
+ * escapes, and {@code 0x} literals that spell ASCII text (issue 20). Only the first {@value SqlNormalizer#MAX_INSPECTED} characters of a longer value are inspected, and the verdict's
  * evidence says so. Stateless and thread-safe; linear in the value's length.
  *
  * @since 0.1

@@ -378,11 +378,11 @@ final class SqlJudge {
     // SQL Server runs a batch without ';': ' insert …, ' exec …, 'create user …, ' IF (…) SELECT … ELSE …. Not after
     // prose (He said 'select * from t' is bad), nor when the quote follows name( or name=, where code opens a string
     // (execute("select …")) rather than closes one.
-    int s = statementAfter(f, p);
+    int statement = statementAfter(f, p);
     boolean call = f.has(0, SqlTokens.QUOTE_OPENS) && !f.has(0, SqlTokens.LOOSE);
-    if (s >= 0 && !call && !f.has(0, SqlTokens.SPACED)
-        && (!f.has(0, SqlTokens.LOOSE) || isUnmistakableStatement(f, s))) {
-      return finding("stacked", Severity.CRITICAL, f, context, s);
+    if (statement >= 0 && !call && !f.has(0, SqlTokens.SPACED)
+        && (!f.has(0, SqlTokens.LOOSE) || isUnmistakableStatement(f, statement))) {
+      return finding("stacked", Severity.CRITICAL, f, context, statement);
     }
     int c = f.is(p, SqlWord.AS) && f.typeAt(p + 1) == Type.NAME ? p + 2 : p; // ') AS x WHERE …
     if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE)) && predicate(f, c + 1) >= WEAK) {

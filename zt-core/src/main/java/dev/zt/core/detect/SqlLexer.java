@@ -4,10 +4,10 @@ import dev.zt.core.detect.SqlWord.Type;
 
 /**
  * Splits normalized text (see {@link SqlNormalizer}: every Unicode space is already a {@code ' '}) into SQL tokens
- * the way a database's lexer would, in one of three contexts: the text as it is (a numeric or bare position in a
- * query), or the text as if it followed an opening {@code '} or {@code "} (a quoted literal in a query). In a
- * quoted context the first token is the rest of that literal, up to the quote the value itself supplies; what
- * follows it is what an injection would have the database run.
+ * the way a database's lexer would, in one of four contexts: the text as it is (a numeric or bare position in a
+ * query), or the text as if it followed an opening {@code '} or {@code "} (a quoted literal in a query) or
+ * {@code `} (a MySQL identifier). In a quoted context the first token is the rest of that literal, up to the quote
+ * the value itself supplies; what follows it is what an injection would have the database run.
  *
  * <p>Strings honour doubled quotes, and backslash escapes only when asked (MySQL's default; the detector lexes a
  * value with a backslash both ways, since {@code \'} ends a literal in standard SQL and not in MySQL). Block
