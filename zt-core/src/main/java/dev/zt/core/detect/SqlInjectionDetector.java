@@ -14,10 +14,11 @@ import java.util.Optional;
  * {@code O'Brien} or prose with quotes passes while {@code ' OR 1=1--} does not. See {@code docs/detection.md}
  * for the model, the corpora it was measured on, and its detection and false-positive rates.
  *
- * <p>The value is tokenized in three contexts: as it is (a numeric or bare position in a query), as if it followed
- * an opening {@code '}, and as if it followed an opening {@code "}; a quoted context is only tried when the value
- * holds that quote, and is tried a second time with MySQL's backslash escapes when the value holds a backslash.
- * Only the first {@value SqlNormalizer#MAX_INSPECTED} characters of a longer value are inspected, and the verdict's
+ * <p>The value is tokenized in four contexts: as it is (a numeric or bare position in a query), as if it followed
+ * an opening {@code '}, an opening {@code "}, or an opening MySQL {@code `} (an identifier taken from input); a
+ * quoted context is only tried when the value holds that quote, and a string context is tried a second time with
+ * MySQL's backslash escapes when the value holds a backslash. Two decoded readings are judged as well: {@code \xHH}
+ * escapes, and {@code 0x} literals that spell ASCII text (issue 20). Only the first {@value SqlNormalizer#MAX_INSPECTED} characters of a longer value are inspected, and the verdict's
  * evidence says so. Stateless and thread-safe; linear in the value's length.
  *
  * @since 0.1
@@ -69,19 +70,25 @@ final class SqlInjectionDetector {
       return Optional.empty(); // identifiers, numbers, slugs: nothing SQL could do with them
     }
     Normalized normalized = SqlNormalizer.normalize(value, form);
-    Finding best = null;
-    boolean backslash = contains(normalized, '\\');
-    for (Context context : Context.values()) {
-      if ((context.quote != 0 && !contains(normalized, context.quote)) || (context.backslash && !backslash)) {
-        continue;
+    Finding best = judge(normalized.text(), null);
+    String reading = null;
+    if (best == null || best.severity() != Severity.CRITICAL) {
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text());
+      Finding decoded = unescaped == null ? best : judge(unescaped, best);
+      if (decoded != best) {
+        best = at(decoded, 0); // \x27\x4F\x52 1=1: the escapes a layer below may decode
+        reading = "backslash-x-decoded";
       }
+    }
+    if (best == null) {
+      // 0x77616974666f72…: SQL Server runs a hex literal cast to text through EXEC(@s); judge what it spells
       char[] text = normalized.text();
-      SqlTokens tokens = SqlLexer.lex(text, text.length, context.quote, context.backslash);
-      Finding finding = SqlJudge.judge(SqlJudge.fold(tokens), context);
-      if (finding != null && (best == null || finding.severity().compareTo(best.severity()) > 0)) {
-        best = finding;
-        if (best.severity() == Severity.CRITICAL) {
-          break;
+      for (int i = SqlNormalizer.hexLiteral(text, 0); i >= 0 && best == null; i = SqlNormalizer.hexLiteral(text, i + 2)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i);
+        Finding decoded = spelled == null ? null : judge(spelled, null);
+        if (decoded != null) {
+          best = at(decoded, i);
+          reading = "hex-literal-decoded";
         }
       }
     }
@@ -93,7 +100,26 @@ final class SqlInjectionDetector {
       return Optional.empty();
     }
     return Optional.of(new Verdict("sqli." + locationKind(location), best.severity(),
-        evidence(location, best, normalized)));
+        evidence(location, best, reading, normalized)));
+  }
+
+  /** The most severe finding over every context that applies to {@code text}, starting from {@code best}. */
+  private static Finding judge(char[] text, Finding best) {
+    boolean backslash = contains(text, '\\');
+    for (Context context : Context.values()) {
+      if ((context.quote != 0 && !contains(text, context.quote)) || (context.backslash && !backslash)) {
+        continue;
+      }
+      SqlTokens tokens = SqlLexer.lex(text, text.length, context.quote, context.backslash);
+      Finding finding = SqlJudge.judge(SqlJudge.fold(tokens), context);
+      if (finding != null && (best == null || finding.severity().compareTo(best.severity()) > 0)) {
+        best = finding;
+        if (best.severity() == Severity.CRITICAL) {
+          break;
+        }
+      }
+    }
+    return best;
   }
 
   /** Only {@code [A-Za-z0-9_.-]}: no quote, operator, space or escape that SQL could act on. */
@@ -109,7 +135,11 @@ final class SqlInjectionDetector {
   }
 
   private static boolean contains(Normalized normalized, char c) {
-    for (char t : normalized.text()) {
+    return contains(normalized.text(), c);
+  }
+
+  private static boolean contains(char[] text, char c) {
+    for (char t : text) {
       if (t == c) {
         return true;
       }
@@ -135,7 +165,12 @@ final class SqlInjectionDetector {
    * The location, the shape and context that matched, the fingerprint, and at most {@value #EXCERPT} printable
    * characters of the normalized value around the match. Nothing else of the value.
    */
-  private static String evidence(String location, Finding finding, Normalized normalized) {
+  private static Finding at(Finding finding, int position) {
+    return finding == null ? null : new Finding(finding.shape(), finding.severity(), finding.context(),
+        finding.fingerprint(), position);
+  }
+
+  private static String evidence(String location, Finding finding, String reading, Normalized normalized) {
     StringBuilder out = new StringBuilder(64 + LOCATION + EXCERPT);
     out.append("location=");
     for (int i = 0; i < Math.min(location.length(), LOCATION); i++) {
@@ -143,6 +178,9 @@ final class SqlInjectionDetector {
     }
     out.append(" shape=").append(finding.shape());
     out.append(" context=").append(finding.context().label);
+    if (reading != null) {
+      out.append(" reading=").append(reading);
+    }
     if (!finding.fingerprint().isEmpty()) {
       out.append(" fingerprint=").append(finding.fingerprint());
     }

@@ -23,7 +23,9 @@ final class SqlJudge {
     SINGLE_QUOTE('\'', false, "after-single-quote"),
     DOUBLE_QUOTE('"', false, "after-double-quote"),
     SINGLE_QUOTE_MYSQL('\'', true, "after-single-quote-backslash-escapes"),
-    DOUBLE_QUOTE_MYSQL('"', true, "after-double-quote-backslash-escapes");
+    DOUBLE_QUOTE_MYSQL('"', true, "after-double-quote-backslash-escapes"),
+    /** A MySQL {@code `identifier`} the application opened: a column or table name taken from input. */
+    BACKTICK('`', false, "after-backtick");
 
     final char quote;
     final boolean backslash;
@@ -194,7 +196,7 @@ final class SqlJudge {
     if (f.is(i, SqlWord.BENCHMARK)) {
       return hasArgumentSeparator(f, i + 1); // BENCHMARK(count, expression)
     }
-    if (f.is(i, SqlWord.SLEEP)) {
+    if (f.is(i, SqlWord.SLEEP) || f.is(i, SqlWord.HEAVY)) {
       // sleep(5), sleep((select ...)), sleep(@x); "sleep (lots)" and "sleep(8 hours)" are prose.
       boolean expression = first == Type.NUMBER || first == Type.OPEN_PAREN || first == Type.FUNCTION
           || first == Type.VARIABLE || first == Type.STATEMENT || (first == Type.NAME && f.has(i, SqlTokens.GLUED));
@@ -265,9 +267,16 @@ final class SqlJudge {
       } else if (t == Type.KEYWORD && f.word[i] == SqlWord.CASE && f.is(i + 1, SqlWord.WHEN)
           && isLiteralComparison(f, i + 2)) {
         return finding("boolean", Severity.HIGH, f, context, i); // CASE WHEN 4518=5617 THEN ...
+      } else if (t == Type.FUNCTION && f.typeAt(i + 1) == Type.OPEN_PAREN && isLiteralComparison(f, i + 2)
+          && argumentEnds(f.typeAt(comparisonEnd(f, i + 2)))) {
+        return finding("boolean", Severity.HIGH, f, context, i); // ELT(1=1,…), MAKE_SET(2=3,…), IIF(4=4,1,1/0)
+      } else if (t == Type.OPEN_PAREN && f.typeAt(i - 1) != Type.OPEN_PAREN // once per run of '(': linear
+          && isLiteralComparison(f, i + 1) && f.typeAt(comparisonEnd(f, i + 1))
+          == Type.CLOSE_PAREN && f.typeAt(comparisonEnd(f, i + 1) + 1) == Type.OPERATOR) {
+        return finding("boolean", Severity.HIGH, f, context, i); // (5=5)*7: a test turned into a number
       } else if (t == Type.LOGIC && i > 0 && (isOperand(f.type[i - 1]) || f.type[i - 1] == Type.CLOSE_PAREN)
-          && predicate(f, i + 1) == STRONG && isLiteralComparison(f, i + 1)) {
-        return finding("boolean", Severity.HIGH, f, context, i); // ... AND 1=1, ... OR 'a'='a'
+          && predicate(f, i + 1) == STRONG && (isLiteralComparison(f, i + 1) || isLiteralComparedWithCall(f, i + 1))) {
+        return finding("boolean", Severity.HIGH, f, context, i); // ... AND 1=1, ... OR 'a'='a', AND 'x'=f(…)
       }
     }
     return null;
@@ -290,6 +299,48 @@ final class SqlJudge {
       }
     }
     return false;
+  }
+
+  /** A literal compared with a call: {@code 'abc'=REGEXP_SUBSTRING(…)}, {@code 5=CTXSYS.DRITHSX.SN(…)}. */
+  private static boolean isLiteralComparedWithCall(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    return isLiteral(f.typeAt(k)) && f.typeAt(k + 1) == Type.COMPARE && f.op[k + 1] != 'w'
+        && f.typeAt(k + 2) == Type.FUNCTION && f.has(k + 2, SqlTokens.GLUED);
+  }
+
+  /** Index just past a literal comparison that {@link #isLiteralComparison} accepted at {@code j}. */
+  private static int comparisonEnd(SqlTokens f, int j) {
+    int k = j;
+    int open = 0;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+      open++;
+    }
+    if (f.is(k, SqlWord.TRUE)) {
+      return k + 1;
+    }
+    k++;
+    while (f.typeAt(k) == Type.CLOSE_PAREN) {
+      k++;
+      open--;
+    }
+    k++;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+      open++;
+    }
+    k++;
+    for (; open > 0 && f.typeAt(k) == Type.CLOSE_PAREN; open--) {
+      k++; // the comparison's own parentheses, never the call's: (1)=(1) closes what it opened
+    }
+    return k;
+  }
+
+  private static boolean argumentEnds(char t) {
+    return t == Type.COMMA || t == Type.CLOSE_PAREN;
   }
 
   /** The predicate at {@code j} compares two literals: {@code 1=1}, {@code (1)=(1)}, {@code 'a'='a'}. */
@@ -321,8 +372,21 @@ final class SqlJudge {
       p++;
     }
     char t = f.typeAt(p);
-    if (t == Type.LOGIC && predicate(f, p + 1) >= LITERAL) {
-      return finding("boolean", Severity.HIGH, f, context, 0);
+    if (t == Type.LOGIC && predicate(f, p + 1) >= (f.has(0, SqlTokens.SPACED) ? WORDY : LITERAL)) {
+      return finding("boolean", Severity.HIGH, f, context, 0); // prose before the quote needs more than ' or 'x
+    }
+    // SQL Server runs a batch without ';': ' insert …, ' exec …, 'create user …, ' IF (…) SELECT … ELSE …. Not after
+    // prose (He said 'select * from t' is bad), nor when the quote follows name( or name=, where code opens a string
+    // (execute("select …")) rather than closes one.
+    int statement = statementAfter(f, p);
+    boolean call = f.has(0, SqlTokens.QUOTE_OPENS) && !f.has(0, SqlTokens.LOOSE);
+    if (statement >= 0 && !call && !f.has(0, SqlTokens.SPACED)
+        && (!f.has(0, SqlTokens.LOOSE) || isUnmistakableStatement(f, statement))) {
+      return finding("stacked", Severity.CRITICAL, f, context, statement);
+    }
+    int c = f.is(p, SqlWord.AS) && f.typeAt(p + 1) == Type.NAME ? p + 2 : p; // ') AS x WHERE …
+    if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE)) && predicate(f, c + 1) >= WEAK) {
+      return finding("clause", Severity.HIGH, f, context, 0); // ' having 1=1, `) WHERE 1=2 …
     }
     if (t == Type.COMPARE && !f.has(0, SqlTokens.FOLDED_NAME) && endsPredicate(f.typeAt(p + 2))
         && !f.has(0, SqlTokens.SPACED)) {
@@ -333,20 +397,44 @@ final class SqlJudge {
         return finding("comparison", Severity.HIGH, f, context, 0);
       }
     }
-    if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && (f.typeAt(p + 1) == Type.FUNCTION
+    if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && ((f.typeAt(p + 1) == Type.FUNCTION
+        && (!f.has(0, SqlTokens.LOOSE) || f.wordHas(p + 1, SqlWord.SQL_FUNCTION)))
         || (f.typeAt(p + 1) == Type.OPEN_PAREN && f.is(p + 2, SqlWord.SELECT)))) {
       return finding("expression", Severity.HIGH, f, context, 0); // '+ascii(...)+', '-(select ...)-'
     }
+    int last = f.size - 1;
+    if (t == Type.LOGIC && f.op[p] == '|' && last > p + 1 && f.type[last] == Type.STRING && f.has(last, SqlTokens.OPEN)
+        && f.typeAt(last - 1) == Type.LOGIC && f.op[last - 1] == '|' && !f.has(0, SqlTokens.SPACED)) {
+      return finding("expression", Severity.HIGH, f, context, 0); // ' || … || ': concatenation the quote completes
+    }
     if (t == Type.ORDER_BY && isOrderByInjection(f, p)) {
       return finding("order-by", Severity.HIGH, f, context, 0);
-    }
-    if (f.is(p, SqlWord.CLAUSE) && isOperand(f.typeAt(p + 1)) && f.typeAt(p + 2) == Type.COMPARE) {
-      return finding("clause", Severity.HIGH, f, context, 0); // ' having 1=1
     }
     if (isCommentTerminated(f, p)) {
       return finding("comment", Severity.HIGH, f, context, 0);
     }
     return null;
+  }
+
+  /**
+   * The statement that starts at {@code p} right after a closing context, or -1: a verb followed by its statement's
+   * shape, or {@code IF (…)} followed by one.
+   */
+  private static int statementAfter(SqlTokens f, int p) {
+    if (f.typeAt(p) == Type.STATEMENT) {
+      return isStatement(f, p) ? p : -1;
+    }
+    if (f.typeAt(p) == Type.FUNCTION && f.spells(p, "if") && f.typeAt(p + 1) == Type.OPEN_PAREN) {
+      int depth = 0;
+      for (int j = p + 1; j < f.size && j < p + REACH; j++) {
+        if (f.type[j] == Type.OPEN_PAREN) {
+          depth++;
+        } else if (f.type[j] == Type.CLOSE_PAREN && --depth == 0) {
+          return f.typeAt(j + 1) == Type.STATEMENT && isStatement(f, j + 1) ? j + 1 : -1;
+        }
+      }
+    }
+    return -1;
   }
 
   private static boolean isOrderByInjection(SqlTokens f, int p) {
@@ -376,6 +464,17 @@ final class SqlJudge {
     int last = f.size - 1;
     boolean prose = f.has(0, SqlTokens.SPACED);
     if (t == Type.COMMENT) {
+      boolean glued = f.end[p] > f.start[p] + 2 && Character.isLetter(f.text[f.start[p] + 2]); // '--no-cache
+      boolean opens = f.has(0, SqlTokens.QUOTE_OPENS);
+      if ((f.has(p, SqlTokens.QUOTED_OPTION) && (opens || f.start[0] == f.end[0] - 1))
+          || (glued && f.op[p] == '-' && opens)) {
+        // the quote opens a quoted option or tag, it does not close a literal: if "--no-cache" in opts, "#2 MOM",
+        // options='--revision --force', compgen -W '--private
+        return false;
+      }
+      if (prose && f.letters(p)) {
+        return false; // prose, then text after the comment mark: pantyhose" -- James Finke; tr' -- "$cur"))
+      }
       return !(prose && (f.has(0, SqlTokens.WORD_CHAIN) || isHashtag(f, p) || f.has(p, SqlTokens.QUOTED_OPTION)));
     }
     if (t == Type.SEMICOLON) {
@@ -441,13 +540,47 @@ final class SqlJudge {
       }
     } else if (first == Type.LOGIC && predicate(f, k + 1) == STRONG) {
       return finding("boolean", Severity.HIGH, f, context, k); // a fragment: AND 2771=1709)
+    } else if (first == Type.LOGIC && isFragmentPredicate(f, k + 1)) {
+      return finding("boolean", Severity.HIGH, f, context, k); // a fragment: or x=x, AND false
+    } else if (first == Type.ORDER_BY && f.typeAt(k + 1) == Type.NUMBER
+        && (endsPredicate(f.typeAt(k + 2)) || f.typeAt(k + 2) == Type.COMMA)) {
+      return finding("order-by", Severity.HIGH, f, context, k); // a fragment: ORDER BY 1--
+    } else if (f.is(k, SqlWord.PATTERN) && f.typeAt(k + 1) == Type.STRING && endsPredicate(f.typeAt(k + 2))
+        && (f.spans(k + 1, '%') || f.spans(k + 1, '_'))) {
+      return finding("comparison", Severity.HIGH, f, context, k); // a fragment: like '%'
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
+    }
+    int c = isLiteral(first) ? p : k;
+    if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE)) && predicate(f, c + 1) >= WEAK
+        && f.op[f.is(c + 1, SqlWord.SELECT) ? c + 1 : c + 2] != 'w') {
+      return finding("clause", Severity.HIGH, f, context, k); // a fragment: HAVING 1=1, 1 WHERE 2=2
     }
     if (first == Type.STATEMENT && isStatement(f, k) && isUnmistakableStatement(f, k)) {
       return finding("statement", Severity.HIGH, f, context, k);
     }
+    if (isLiteral(first) && f.typeAt(p) == Type.STATEMENT && isStatement(f, p) && isUnmistakableStatement(f, p)) {
+      return finding("stacked", Severity.CRITICAL, f, context, p); // SQL Server batch: 1 exec(@s), 0x… exec(@q)
+    }
     return null;
+  }
+
+  /**
+   * A predicate appended to a value with no quote, as scanners send it: a symbol comparison ({@code x=x},
+   * {@code USER=USER}, {@code 2>1}) or a bare truth value ({@code false}, {@code 1}) that ends the value.
+   */
+  private static boolean isFragmentPredicate(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    if (f.typeAt(k) == Type.NUMBER) {
+      char next = f.typeAt(k + 1);
+      if (next == Type.END || next == Type.COMMENT || next == Type.CLOSE_PAREN) {
+        return true;
+      }
+    }
+    return predicate(f, j) >= WEAK && f.typeAt(k + 1) == Type.COMPARE && f.op[k + 1] != 'w';
   }
 
   private static boolean literalThenComment(SqlTokens f, int j) {
@@ -484,7 +617,7 @@ final class SqlJudge {
     while (f.typeAt(k) == Type.OPEN_PAREN) {
       k++;
     }
-    char a = f.typeAt(k);
+    char a = isObjectName(f, k) ? Type.NAME : f.typeAt(k); // USER=USER, database like …
     if (f.is(k, SqlWord.SELECT) && (k > j || isSelect(f, k))) {
       return STRONG; // (SELECT ...), AND SELECT TOP 10 name FROM users
     }
@@ -507,7 +640,7 @@ final class SqlJudge {
       while (f.typeAt(r) == Type.OPEN_PAREN) {
         r++;
       }
-      char c = f.typeAt(r);
+      char c = isObjectName(f, r) ? Type.NAME : f.typeAt(r);
       boolean literalRight = isLiteral(c) || c == Type.FUNCTION || c == Type.STATEMENT;
       if (isLiteral(a) && literalRight) {
         return STRONG;
@@ -527,6 +660,11 @@ final class SqlJudge {
       return LITERAL; // ' or 'x (the application's own quote closes it), ' or 'x'--
     }
     return NONE;
+  }
+
+  /** {@code user}, {@code database} without a call: a column or pseudo-column name in a predicate. */
+  private static boolean isObjectName(SqlTokens f, int k) {
+    return f.typeAt(k) == Type.KEYWORD && f.is(k, SqlWord.OBJECT);
   }
 
   private static boolean comparisonAfterCall(SqlTokens f, int open) {
@@ -581,9 +719,47 @@ final class SqlJudge {
         return next == Type.FUNCTION;
       case VALUES:
         return next == Type.OPEN_PAREN;
+      case GRANT:
+        // GRANT ALL [PRIVILEGES] ON …, GRANT SELECT, INSERT ON …: privileges are SQL words, never "access"
+        // GRANT role TO user; — only with the terminator, since "grant access to users" is English
+        return ((f.is(j + 1, SqlWord.QUANTIFIER) || next == Type.STATEMENT) && hasWithin(f, j + 1, 8, SqlWord.ON))
+            || (next == Type.NAME && f.is(j + 2, SqlWord.TO) && (f.typeAt(j + 3) == Type.NAME
+            || f.is(j + 3, SqlWord.OBJECT)) && (f.typeAt(j + 4) == Type.SEMICOLON || f.typeAt(j + 4) == Type.COMMENT));
+      case BACKUP:
+        return f.is(j + 1, SqlWord.OBJECT) && f.typeAt(j + 2) == Type.NAME && f.is(j + 3, SqlWord.TO); // … TO DISK
+      case COPY:
+        int target = next == Type.OPEN_PAREN ? closing(f, j + 1) + 1 : next == Type.NAME ? j + 2 : -1;
+        return target > j && (f.is(target, SqlWord.FROM) || f.is(target, SqlWord.TO))
+            && (f.typeAt(target + 1) == Type.STRING || f.is(target + 1, SqlWord.STREAM)); // COPY t FROM PROGRAM '…'
+      case PRINT:
+        return next == Type.VARIABLE || (next == Type.FUNCTION && f.wordHas(j + 1, SqlWord.SQL_FUNCTION));
+      case DESCRIBE:
+        return next == Type.NAME && (f.typeAt(j + 2) == Type.COMMENT || f.typeAt(j + 2) == Type.SEMICOLON);
       default:
         return false;
     }
+  }
+
+  private static boolean hasWithin(SqlTokens f, int from, int reach, SqlWord w) {
+    for (int j = from; j < f.size && j < from + reach; j++) {
+      if (f.word[j] == w) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The index of the parenthesis closing the one at {@code open}, or -1 within reach. */
+  private static int closing(SqlTokens f, int open) {
+    int depth = 0;
+    for (int j = open; j < f.size && j < open + REACH; j++) {
+      if (f.type[j] == Type.OPEN_PAREN) {
+        depth++;
+      } else if (f.type[j] == Type.CLOSE_PAREN && --depth == 0) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   /** SELECT followed by what a select list starts with: {@code *}, a call, a variable, a literal list, a column. */
@@ -605,7 +781,15 @@ final class SqlJudge {
     }
     if (a == Type.NUMBER || a == Type.STRING) {
       return b == Type.END || b == Type.COMMA || b == Type.COMMENT || b == Type.SEMICOLON || b == Type.UNION
-          || b == Type.OPERATOR || b == Type.COMPARE || b == Type.LOGIC || f.is(k + 1, SqlWord.FROM);
+          || b == Type.OPERATOR || b == Type.COMPARE || b == Type.LOGIC || f.is(k + 1, SqlWord.FROM)
+          || f.is(k + 1, SqlWord.INTO);
+    }
+    if (a == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.spans(k, '_')
+        && (b == Type.CLOSE_PAREN || b == Type.END || b == Type.COMMENT || b == Type.SEMICOLON)) {
+      return true; // SELECT CURRENT_USER), SELECT system_user--: a function SQL calls without parentheses
+    }
+    if (f.is(k, SqlWord.OBJECT)) {
+      a = Type.NAME; // SELECT user FROM …
     }
     if (a == Type.NAME) {
       if (b == Type.COMMA || b == Type.ORDER_BY) {
@@ -613,8 +797,8 @@ final class SqlJudge {
       }
       // a column, then maybe arithmetic and an alias, then FROM: select login/2 from, select name as "n" from
       for (int j2 = k + 1; j2 < f.size && j2 <= k + 4; j2++) {
-        if (f.is(j2, SqlWord.FROM)) {
-          return true;
+        if (f.is(j2, SqlWord.FROM) || (f.is(j2, SqlWord.WHERE) && hasComparisonSoon(f, j2 + 1))) {
+          return true; // SELECT x FROM, SELECT x WHERE 1=2
         }
         char t = f.type[j2];
         if (t != Type.NAME && t != Type.STRING && t != Type.NUMBER && t != Type.OPERATOR && !f.is(j2, SqlWord.AS)) {
@@ -634,8 +818,9 @@ final class SqlJudge {
     if (f.typeAt(f.size - 1) == Type.COMMENT || f.blockComment) {
       return true; // terminated by a comment, or spaced with /**/
     }
-    if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC) {
-      return true; // followed by @variable, a literal or a call (checked by isStatement)
+    if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC || w == SqlWord.COPY || w == SqlWord.BACKUP
+        || (w == SqlWord.PRINT && f.typeAt(k + 1) == Type.VARIABLE)) {
+      return true; // followed by @variable, a literal or a call, COPY … FROM PROGRAM, BACKUP DATABASE … (isStatement)
     }
     if (w == SqlWord.SELECT) {
       int a = k + 1;

@@ -4,10 +4,10 @@ import dev.zt.core.detect.SqlWord.Type;
 
 /**
  * Splits normalized text (see {@link SqlNormalizer}: every Unicode space is already a {@code ' '}) into SQL tokens
- * the way a database's lexer would, in one of three contexts: the text as it is (a numeric or bare position in a
- * query), or the text as if it followed an opening {@code '} or {@code "} (a quoted literal in a query). In a
- * quoted context the first token is the rest of that literal, up to the quote the value itself supplies; what
- * follows it is what an injection would have the database run.
+ * the way a database's lexer would, in one of four contexts: the text as it is (a numeric or bare position in a
+ * query), or the text as if it followed an opening {@code '} or {@code "} (a quoted literal in a query) or
+ * {@code `} (a MySQL identifier). In a quoted context the first token is the rest of that literal, up to the quote
+ * the value itself supplies; what follows it is what an injection would have the database run.
  *
  * <p>Strings honour doubled quotes, and backslash escapes only when asked (MySQL's default; the detector lexes a
  * value with a backslash both ways, since {@code \'} ends a literal in standard SQL and not in MySQL). Block
@@ -29,6 +29,7 @@ final class SqlLexer {
     this.n = n;
     this.quote = quote;
     this.out = new SqlTokens(Math.min(n + 2, 64), backslash);
+    this.out.text = s;
   }
 
   /**
@@ -49,12 +50,18 @@ final class SqlLexer {
       boolean gap = false;
       for (int j = 0; j < close - 1; j++) { // whitespace between two non-blank characters
         boolean blank = s[j] <= ' ';
+        if (blank) {
+          flags |= SqlTokens.LOOSE;
+        }
         if (!blank && gap) {
           flags |= SqlTokens.SPACED;
           break;
         }
         gap |= blank && seenWord;
         seenWord |= !blank;
+      }
+      if (close >= 2 && (s[close - 2] <= ' ' || s[close - 2] == '=' || s[close - 2] == '(')) {
+        flags |= SqlTokens.QUOTE_OPENS;
       }
       out.add(Type.STRING, null, 0, close < 0 ? n : close, flags, quote);
       i = close < 0 ? n : close;
@@ -76,6 +83,13 @@ final class SqlLexer {
         i = word(i);
       } else if (c == '@') {
         i = variable(i);
+      } else if (c == '&' && i + 2 < n && s[i + 1] == '#' && isEntity(i + 2)) {
+        int j = i + 2;
+        while (s[j] != ';') {
+          j++;
+        }
+        out.add(Type.OTHER, null, i, j + 1, 0, '&'); // an HTML numeric entity (&#39;, &#x27;), not a # comment
+        i = j + 1;
       } else if (c == '#' || (c == '-' && i + 1 < n && s[i + 1] == '-')) {
         i = lineComment(i);
       } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
@@ -158,9 +172,9 @@ final class SqlLexer {
     int flags = 0;
     if (s[i] == '#' && i + 1 < n && isWordPart(s[i + 1])) {
       flags = SqlTokens.HASH_WORD; // #2, #hashtag
-    } else if (quoted && (s[i] == '#'
-        || (i + 2 < n && s[i + 2] > ' ' && s[i + 2] != quote))) {
-      flags = SqlTokens.QUOTED_OPTION; // '--disable-largefile', "-----BEGIN", '/path#tag' --> 'x', "#"
+    }
+    if (quoted && (s[i] == '#' || (i + 2 < n && s[i + 2] > ' ' && s[i + 2] != quote))) {
+      flags |= SqlTokens.QUOTED_OPTION; // '--disable-largefile', "-----BEGIN", '/path#tag' --> 'x', "#"
     }
     out.add(Type.COMMENT, null, i, j, flags, s[i]);
     return j;
@@ -197,6 +211,21 @@ final class SqlLexer {
         while (j < n && isDigit(s[j])) {
           j++;
         }
+      }
+    }
+    if (j < n && isWordStart(s[j]) && !decimal) {
+      // MySQL reads 1OR1=1, 1001AND 2=2 and 1UNION SELECT as a number and a keyword: split when the letters spell one
+      int k = j;
+      while (k < n && isWordStart(s[k]) && s[k] < 0x80) {
+        k++;
+      }
+      SqlWord glued = k - j <= SqlWord.MAX_LENGTH ? SqlWord.lookup(s, j, k) : null;
+      if (glued != null && (glued.type == Type.LOGIC || glued.type == Type.UNION || glued == SqlWord.CLAUSE
+          || glued == SqlWord.ORDER || glued == SqlWord.GROUP || glued == SqlWord.WHERE)
+          && (k == n || !isWordStart(s[k]))) {
+        out.add(Type.NUMBER, null, i, j, 0, '1');
+        out.add(glued.type, glued, j, k, 0, 'w');
+        return k;
       }
     }
     if (j < n && isWordPart(s[j]) && !(decimal && isWordStart(s[j]))) {
@@ -404,6 +433,21 @@ final class SqlLexer {
         break;
     }
     return i + 1;
+  }
+
+  /** Whether {@code s[from…]} is the rest of {@code &#NNN;} or {@code &#xHH;}: up to 7 digits and a {@code ;}. */
+  private boolean isEntity(int from) {
+    int j = from;
+    boolean hex = j < n && (s[j] == 'x' || s[j] == 'X');
+    if (hex) {
+      j++;
+    }
+    int digits = 0;
+    while (j < n && digits < 7 && (hex ? isHex(s[j]) : isDigit(s[j]))) {
+      j++;
+      digits++;
+    }
+    return digits > 0 && j < n && s[j] == ';';
   }
 
   static boolean isDigit(char c) {

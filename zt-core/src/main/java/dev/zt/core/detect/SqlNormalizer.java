@@ -24,6 +24,95 @@ final class SqlNormalizer {
 
   private SqlNormalizer() {}
 
+  /** Hex digits a literal needs before it is decoded: 8 bytes, longer than any number a form carries. */
+  static final int HEX_LITERAL_MIN_DIGITS = 16;
+
+  /**
+   * The index of the next {@code 0x} literal at or after {@code from} with at least {@value #HEX_LITERAL_MIN_DIGITS}
+   * hex digits and not inside a word, or -1.
+   */
+  static int hexLiteral(char[] text, int from) {
+    for (int i = Math.max(0, from); i + 2 < text.length; i++) {
+      if (text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X')
+          && (i == 0 || !Character.isLetterOrDigit(text[i - 1]))) {
+        int j = i + 2;
+        while (j < text.length && Character.digit(text[j], 16) >= 0 && text[j] < 0x80) {
+          j++;
+        }
+        if (j - i - 2 >= HEX_LITERAL_MIN_DIGITS) {
+          return i;
+        }
+        i = j - 1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * What the hex literal at {@code at} spells, as bytes of ASCII or of UTF-16LE ({@code 730065006c00…}, as
+   * {@code NVARCHAR} stores it), or {@code null} when it does not spell printable ASCII text. Never longer than the
+   * literal.
+   */
+  static char[] decodeHexLiteral(char[] text, int at) {
+    int j = at + 2;
+    while (j < text.length && Character.digit(text[j], 16) >= 0 && text[j] < 0x80) {
+      j++;
+    }
+    int bytes = (j - at - 2) / 2;
+    boolean utf16 = bytes >= 4;
+    for (int b = 1; b < bytes && utf16; b += 2) {
+      utf16 = hexByte(text, at + 2 + 2 * b) == 0;
+    }
+    char[] out = new char[utf16 ? (bytes + 1) / 2 : bytes];
+    for (int b = 0, o = 0; b < bytes; b += utf16 ? 2 : 1) {
+      int c = hexByte(text, at + 2 + 2 * b);
+      if (c == 0 && b + 2 >= bytes) {
+        return java.util.Arrays.copyOf(out, o); // a trailing NUL ends the string
+      }
+      if (c < 0x20 || c >= 0x7f) {
+        return null;
+      }
+      out[o++] = (char) c;
+    }
+    return out;
+  }
+
+  private static int hexByte(char[] text, int i) {
+    return Character.digit(text[i], 16) * 16 + Character.digit(text[i + 1], 16);
+  }
+
+  /**
+   * The text with C-style hex escapes ({@code \x27}, as PHP, JavaScript and shells write a quote) decoded, as some
+   * layers between the request and the query decode them; {@code null} when the text holds none. Printable ASCII
+   * only: an escape of anything else stays as it is. Same length or shorter, so the limits hold.
+   */
+  static char[] decodeHexEscapes(char[] text) {
+    char[] out = null;
+    int o = 0;
+    for (int i = 0; i < text.length; i++) {
+      char c = text[i];
+      if (c == '\\' && i + 3 < text.length && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
+        int hi = Character.digit(text[i + 2], 16);
+        int lo = Character.digit(text[i + 3], 16);
+        int decoded = hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+        if (decoded >= 0x20 && decoded < 0x7f) {
+          if (out == null) {
+            out = new char[text.length];
+            System.arraycopy(text, 0, out, 0, i);
+            o = i;
+          }
+          out[o++] = (char) decoded;
+          i += 3;
+          continue;
+        }
+      }
+      if (out != null) {
+        out[o++] = c;
+      }
+    }
+    return out == null ? null : java.util.Arrays.copyOf(out, o);
+  }
+
   /**
    * @param raw the value as received
    * @param form whether {@code +} means a space (query strings and form bodies)

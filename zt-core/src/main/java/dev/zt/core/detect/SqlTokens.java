@@ -34,6 +34,14 @@ final class SqlTokens {
   static final int INTO_FILE = 1 << 8;
   /** The literal a quoted context starts with holds whitespace: the value before its quote reads as words. */
   static final int SPACED = 1 << 9;
+  /** The literal a quoted context starts with holds whitespace anywhere, even only before its closing quote. */
+  static final int LOOSE = 1 << 10;
+  /**
+   * The quote that ends the literal a quoted context starts with follows whitespace, {@code =} or {@code (}: in text
+   * and code such a quote opens a string ({@code -W '--x}, {@code opts='--x}, {@code run("…")}), so it is recorded
+   * before folding can move the literal's end.
+   */
+  static final int QUOTE_OPENS = 1 << 11;
 
   char[] type;
   SqlWord[] word;
@@ -46,6 +54,8 @@ final class SqlTokens {
   final boolean backslash;
   /** Whether the value held a block comment (closed, open or executable): SQL, never prose. */
   boolean blockComment;
+  /** The normalized text the spans point into; read, never written. */
+  char[] text;
 
   SqlTokens(int capacity, boolean backslash) {
     this.backslash = backslash;
@@ -89,6 +99,45 @@ final class SqlTokens {
     end[i] = end[from];
     flags[i] = flags[from];
     op[i] = op[from];
+  }
+
+  /** Whether the token at {@code i} spells {@code lower}, ASCII case-insensitive. */
+  boolean spells(int i, String lower) {
+    if (i < 0 || i >= size || text == null || end[i] - start[i] != lower.length()) {
+      return false;
+    }
+    for (int k = 0; k < lower.length(); k++) {
+      if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a comment token at {@code i} holds a letter or a digit after its {@code --} or {@code #}. */
+  boolean letters(int i) {
+    if (i < 0 || i >= size || text == null) {
+      return false;
+    }
+    for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
+      if (Character.isLetterOrDigit(text[k])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the token at {@code i} holds {@code c} in its span. */
+  boolean spans(int i, char c) {
+    if (i < 0 || i >= size || text == null) {
+      return false;
+    }
+    for (int k = start[i]; k < end[i] && k < text.length; k++) {
+      if (text[k] == c) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The type at {@code i}, or {@link Type#END} past the last token. */

@@ -24,6 +24,16 @@ enum SqlWord {
   PREPARE(Type.STATEMENT, 0, "prepare"),
   CALL(Type.STATEMENT, 0, "call"),
   VALUES(Type.STATEMENT, 0, "values"),
+  /** Privileges: {@code GRANT ALL ON *.* TO …}, {@code REVOKE … FROM …}. */
+  GRANT(Type.STATEMENT, 0, "grant", "revoke"),
+  /** SQL Server {@code BACKUP DATABASE … TO DISK}, {@code RESTORE DATABASE …}. */
+  BACKUP(Type.STATEMENT, 0, "backup", "restore"),
+  /** PostgreSQL {@code COPY t FROM PROGRAM '…'}, {@code COPY (SELECT …) TO '…'}. */
+  COPY(Type.STATEMENT, 0, "copy"),
+  /** SQL Server {@code PRINT @@version}. */
+  PRINT(Type.STATEMENT, 0, "print"),
+  /** MySQL / Oracle {@code DESC users}, {@code DESCRIBE users}: only with a terminator after the table. */
+  DESCRIBE(Type.STATEMENT, 0, "desc", "describe"),
 
   UNION(Type.UNION, 0, "union", "except", "intersect"),
   LOGIC(Type.LOGIC, 0, "and", "or", "xor"),
@@ -49,11 +59,14 @@ enum SqlWord {
   TO(Type.KEYWORD, 0, "to"),
   /** Clause words that appear in SQL and almost never in prose right after a closing quote. */
   CLAUSE(Type.KEYWORD, 0, "having", "limit", "offset", "procedure"),
+  /** What {@code COPY} reads from or writes to, besides a file name. */
+  STREAM(Type.KEYWORD, 0, "program", "stdin", "stdout"),
   QUANTIFIER(Type.KEYWORD, 0, "all", "distinct", "distinctrow", "top"),
   CASE(Type.KEYWORD, 0, "case"),
   WHEN(Type.KEYWORD, 0, "when"),
   AS(Type.KEYWORD, 0, "as"),
-  OTHER(Type.KEYWORD, 0, "on", "then", "else", "end", "escape", "for", "using"),
+  ON(Type.KEYWORD, 0, "on"),
+  OTHER(Type.KEYWORD, 0, "then", "else", "end", "escape", "for", "using"),
   /** Dangerous only after INTO (folding merges the two). */
   OUTFILE(Type.KEYWORD, 0, "outfile", "dumpfile"),
   /** What DDL acts on; some are also functions ({@code user()}, {@code database()}). */
@@ -69,12 +82,14 @@ enum SqlWord {
       "convert", "count", "current_user", "current_database", "current_setting", "db_name", "elt", "exists",
       "find_in_set", "floor", "greatest", "group_concat", "hex", "if", "iif", "ifnull", "isnull", "instr",
       "is_srvrolemember", "json_array", "json_extract", "json_keys", "json_search", "left", "length", "len",
-      "lower", "make_set", "md5", "mid", "nullif", "ord", "rand", "randomblob", "right", "row", "schema_name",
+      "lower", "make_set", "md5", "mid", "nullif", "ord", "rand", "right", "row", "schema_name",
       "session_user", "sha1", "sqlite_version", "starts_with", "strcmp", "string_agg", "substr", "substring",
       "substring_index", "suser_name", "system_user", "unhex", "unistr", "upper", "version", "overlay",
       "sqlite_compileoption_get", "sqlite_compileoption_used", "uncompress", "user_name", "host_name"),
   /** MySQL SLEEP: also an English word, so judged by its arguments. */
   SLEEP(Type.NAME, SqlWord.SQL_FUNCTION | SqlWord.TIME_DELAY, "sleep"),
+  /** SQLite {@code RANDOMBLOB(n)}: a heavy query when n is large; judged by its arguments like SLEEP. */
+  HEAVY(Type.NAME, SqlWord.SQL_FUNCTION | SqlWord.TIME_DELAY, "randomblob"),
   /** MySQL BENCHMARK(count, expr): also an English word, so it needs its two arguments. */
   BENCHMARK(Type.NAME, SqlWord.SQL_FUNCTION | SqlWord.TIME_DELAY, "benchmark"),
   /** Delay functions no prose spells. */

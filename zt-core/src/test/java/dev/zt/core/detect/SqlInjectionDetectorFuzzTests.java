@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * Fuzz target for the SQL-injection detector and the normalizer and lexer under it: any value is answered without an
  * exception, within the inspection bound, with evidence that is short printable ASCII (it goes to the audit log), and
- * {@code +} is the only character whose meaning differs between a query value and any other value.
+ * {@code +} is the only character whose meaning differs between a query value and any other value. The decoded
+ * readings ({@code \xHH} escapes, {@code 0x} literals) are never longer than what they decode, so every reading is
+ * bounded by the inspected length.
  */
 class SqlInjectionDetectorFuzzTests {
 
@@ -51,6 +53,18 @@ class SqlInjectionDetectorFuzzTests {
       }
       for (char c : text) {
         assertThat(c >= 0x20 && c != 0x7f || c == '\n' || c == '\r' || c == '\t').isTrue();
+      }
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(text);
+      if (unescaped != null) {
+        assertThat(unescaped.length).isLessThan(text.length); // \xHH becomes one character
+      }
+      int literals = 0;
+      for (int i = SqlNormalizer.hexLiteral(text, 0); i >= 0; i = SqlNormalizer.hexLiteral(text, i + 2)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i);
+        if (spelled != null) {
+          assertThat(spelled.length).isLessThanOrEqualTo((text.length - i - 2) / 2); // a byte per two digits
+        }
+        assertThat(++literals).isLessThanOrEqualTo(text.length / (SqlNormalizer.HEX_LITERAL_MIN_DIGITS + 2));
       }
       for (Context context : Context.values()) {
         SqlTokens tokens = SqlLexer.lex(text, text.length, context.quote, context.backslash);

@@ -32,9 +32,11 @@ class SqlInjectionDetectorTests {
   private static final List<String> ATTACKS = corpus("/sqli/attacks.txt");
   private static final List<String> BENIGN = corpus("/sqli/benign.txt");
 
-  /** Detection rate the corpus must reach; measured 95.7 % (398 of 416) when these thresholds were set. */
+  /** Detection rate the corpus must reach; measured 95.7 % (398 of 416) when these thresholds
+   * were set, 95.9 % (399 of 416) since issue 20. */
   private static final double MIN_DETECTION = 0.95;
-  /** False-positive rate the corpus must stay under; measured 0.69 % (6 of 870). */
+  /** False-positive rate the corpus must stay under; measured 0.69 % (6 of 870); 0.34 % (3 of 870) since issue 20.
+   */
   private static final double MAX_FALSE_POSITIVES = 0.01;
 
   /** Attacks the detector deliberately does not flag, each with the reason. Kept exact by a test below. */
@@ -58,7 +60,6 @@ class SqlInjectionDetectorTests {
       Map.entry("root@example.com'/* comment */;", "same probe with a closed comment, which is whitespace"),
       Map.entry("OR '{\"a\":\"b\"}' ? 'a'", "PostgreSQL jsonb operator ? is punctuation to the lexer"),
       Map.entry("1.UNION SELECT.2alias", "MySQL lexer quirk: SELECT.2alias (a select list glued to a decimal)"),
-      Map.entry("\\1UNION SELECT 2", "MySQL lexer quirk: \\1UNION lexes as one word"),
       Map.entry("{ts 1}UNION SELECT.`` 1.e.table_name", "MySQL lexer quirks: ODBC escape, empty identifier, 1.e"),
       Map.entry("SELECT information_schema 1337.e.tables 13.37e.table_name",
           "MySQL lexer quirk: 1337.e.tables reads as a qualified name"),
@@ -70,17 +71,10 @@ class SqlInjectionDetectorTests {
   private static final Map<String, String> KNOWN_FALSE_POSITIVES = Map.of(
       "7\" #2 CIRCULAR NEEDLE",
       "a quote then #2 after a single token: the shape of admin'#x, which must stay an injection",
-      "\"#2 MOM\"",
-      "same: a quote then #2, with nothing before the quote",
       "BAMBOO CHARCOAL SOAP 1 '#",
       "a quote then # at the very end: exactly admin'# (the rest of the query commented out)",
-      "BLUE BROWN -BABY -TODDLER -CCBCUSTOMDRESSES' --INFANT -CHILD -CHILDS -CHILDRENS -KID -KIDS -BOYS -BOY"
-          + " -MEN -MENS",
-      "a quote then --: a comment in PostgreSQL, SQL Server, Oracle and SQLite, whatever follows it",
       "FOO+BAR%27%23+BLAH",
-      "FOO BAR'# BLAH: a quote then a # comment",
-      "'countdown calendar\" and \"disney:",
-      "x\" and \"y: the shape of a\"or\"a, which the application's closing quote completes");
+      "FOO BAR'# BLAH: a quote then a # comment of one word");
 
   static Stream<String> attacks() {
     return ATTACKS.stream();
@@ -272,6 +266,127 @@ class SqlInjectionDetectorTests {
     assertThatNullPointerException().isThrownBy(() -> DETECTOR.inspect(null, "x"));
     assertThatNullPointerException().isThrownBy(() -> DETECTOR.inspect("query:q", null));
     assertThatNullPointerException().isThrownBy(() -> DETECTOR.inspectQueryValue("query:q", null));
+  }
+
+  // Issue 20: the classes the detector missed on a corpus it was never tuned on. Each case below was missed before.
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "42` WHERE 1049=8008 OR SLEEP(2)-- x",
+      "test`=`test` AND MAKE_SET(9000=9000,1179) AND `test`=`test",
+      "1`) WHERE 4271=7262 UNION ALL SELECT NULL,NULL-- x",
+      "books`=`books` AND 5372=IF((7124=7124),BENCHMARK(5000000,MD5('x')),7164) AND `books`=`books"})
+  void inspectWhenOddBacktickHidesTheRestThenReadsAfterTheBacktick(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:sort", attack)).as(attack).isPresent();
+  }
+
+  @Test
+  void inspectWhenBacktickIdentifierContextThenEvidenceNamesIt() {
+    assertThat(DETECTOR.inspect("query:sort", "name` WHERE 1=2 UNION SELECT 1,2-- x").orElseThrow().evidence())
+        .contains("context=after-backtick");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "' insert into users values('eve','x')--",
+      "admin'create user eve identified by 'x'--",
+      "' grant all privileges on *.* to 'eve'@'%'--",
+      "' backup database master to disk='\\\\host\\share\\db.bak'--",
+      "' copy users from program 'id'--",
+      "' print @@version--",
+      "' desc users--",
+      "' select password from users where name='admin'--",
+      "1 exec(@s)",
+      "0x73656c65637420404076657273696f6e exec(@s)",
+      "@var select @var as var into temp end --"})
+  void inspectWhenStatementFollowsClosingContextWithoutSemicolonThenCritical(String attack) {
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("query:q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().severity()).as(attack).isEqualTo(Severity.CRITICAL);
+    assertThat(verdict.get().evidence()).contains("shape=stacked");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {" or x=x", " HAVING 1=1", " ORDER BY 1--", "AND false", " like '%'", " and USER=USER",
+      "1 HAVING 3893=3505", "1\") WHERE 1471=7534 AND 'x'=REGEXP_SUBSTRING(REPEAT('a',1000),NULL)--"})
+  void inspectWhenFragmentAppendedToValueWithoutQuoteThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {" MAKE_SET(4734=3827,2264)", "ELT(4095=4557,4686)", "IIF(9100=2066,1907,1/0)",
+      "7,IIF(3387=5681,1,1/0)", "1;IIF(4366=3056,1,1/0)", "(7430=7853)*42"})
+  void inspectWhenBooleanTestInsideCallWithoutAndOrThenFlags(String attack) {
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("query:q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=boolean");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'|| 'a' ||'", "' || '' || '", "x' || 'y' || '"})
+  void inspectWhenConcatenationThatTheClosingQuoteCompletesThenFlags(String attack) {
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("query:q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=expression");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} -> {1}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      \\x27\\x4F\\x52 SELECT *                                          | backslash-x-decoded
+      \\x27UNION SELECT 1,2--                                           | backslash-x-decoded
+      CONVERT(varchar, 0x77616974666f722064656c61792027303a303a3527) | hex-literal-decoded
+      CONVERT(varchar, 0x770061006900740066006f0072002000640065006c00610079002000270030003a0030003a00350027) \
+        | hex-literal-decoded
+      """)
+  void inspectWhenKeywordsHexOrBackslashEncodedThenJudgesWhatTheySpell(String attack, String reading) {
+    Optional<Verdict> verdict = DETECTOR.inspect("query:q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("reading=" + reading);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1or1=1", "1001AND 3471=1176", "-5971OR 3140=1510 # x", "1UNION SELECT 1,2"})
+  void inspectWhenNumberGluedToKeywordThenSplitsItAsMySqlDoes(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:id", attack)).as(attack).isPresent();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "RANDOMBLOB(500000000/2)",
+      "-1 UNION SELECT 1 INTO @,@",
+      "128+(SELECT x WHERE 4173=9681 AND 'a'=REGEXP_SUBSTRING(REPEAT('a',1000),NULL))",
+      "') RAISE_ERROR('70001','q'||(SELECT CURRENT_USER)||'q')"})
+  void inspectWhenHeavyCallUnknownFunctionOrSelectIntoThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Benign text that the new shapes sit next to, and text the detector flagged before issue 20. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "if \"--no-cache\" in opts:",
+      "\"--print-backgrounds=on\",",
+      "about half the size of the pet food market\" -- James Finke, Commodore Int'l Ltd., 1982",
+      "Nezvannyi gost'--khuzhe tatarina.",
+      "<IMG SRC=\" &#14;  javascript:alert('XSS');\">",
+      "'countdown calendar\" and \"disney:",
+      "c.execute(\"select distinct author from nodes;\")",
+      "Click 'create user' to add one",
+      "I said 'select the file from the list'",
+      "He said 'select * from users' is bad",
+      "the query \"select name from t where id = 1\" fails",
+      "Use `--force` to override",
+      "run `npm install` or `yarn`",
+      "Step 1; show results",
+      "Step 2; print 'Hello'",
+      "grant access to users",
+      "3or4 people",
+      "2nd floor",
+      "0xdeadbeefcafebabe1234",
+      "Please select one where you live (select one)",
+      "songs like 'yesterday'",
+      "desc: a fine item"})
+  void inspectWhenBenignTextNearTheNewShapesThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
   }
 
   private static boolean flagged(String value) {

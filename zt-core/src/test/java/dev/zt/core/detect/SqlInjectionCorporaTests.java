@@ -1,0 +1,192 @@
+package dev.zt.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 20: the detector against the corpora grown from named public sources ({@code sqli/corpora/}, built by
+ * {@code sqli/build_corpora.py}; each file's header names its source, version and licence). Every source is split by
+ * a hash into a part the detector was tuned on and a held-out part that was never looked at while changing it; the
+ * targets must hold on both. The rates per source, per split and per technique, with 95 % Wilson intervals, are
+ * printed and written to {@code target/sqli-corpus-rates.md} (the table in docs/detection.md comes from there).
+ */
+class SqlInjectionCorporaTests {
+
+  private static final SqlInjectionDetector DETECTOR = SqlInjectionDetector.create();
+
+  /** Detection the tuning part and the held-out part must each reach. */
+  private static final double MIN_DETECTION = 0.97;
+  /** False positives the tuning part and the held-out part must each stay under. */
+  private static final double MAX_FALSE_POSITIVES = 0.001;
+
+  private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
+      "blns");
+  private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
+  /**
+   * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
+   * exactly the shape of {@code admin' -- x}. No form carries it; it shows where the comment shape's edge is.
+   */
+  private static final List<String> STRESS_SOURCES = List.of("shell");
+  private static final List<String> SPLITS = List.of("tune", "holdout");
+
+  /** One value, its tag (technique or category), and where it came from. */
+  record Sample(String source, String split, String tag, String value) {}
+
+  @Test
+  void inspectWhenCorporaMeasuredThenDetectionAndFalsePositivesMeetTargetsOnTunedAndHeldOutParts() throws IOException {
+    List<Sample> attacks = load("attacks", ATTACK_SOURCES);
+    List<Sample> benign = load("benign", BENIGN_SOURCES);
+    List<Sample> stress = load("benign", STRESS_SOURCES);
+    Predicate<Sample> detected = a -> DETECTOR.inspectQueryValue("query:q", a.value()).isPresent();
+    Predicate<Sample> falsePositive = b -> DETECTOR.inspect("query:q", b.value()).isPresent()
+        || DETECTOR.inspectQueryValue("query:q", b.value()).isPresent();
+
+    StringBuilder table = new StringBuilder();
+    table.append("| corpus | source | split | values | flagged | rate | 95 % Wilson interval |\n");
+    table.append("|---|---|---|---:|---:|---:|---|\n");
+    Map<String, Rate> totals = new TreeMap<>();
+    rows(table, "attacks", ATTACK_SOURCES, attacks, detected, totals);
+    rows(table, "benign", BENIGN_SOURCES, benign, falsePositive, totals);
+    rows(table, "stress (benign, not in the target)", STRESS_SOURCES, stress, falsePositive, new TreeMap<>());
+    table.append("\n| technique (attacks) or category (benign) | values | flagged | rate | 95 % Wilson interval |\n");
+    table.append("|---|---:|---:|---:|---|\n");
+    byTag(table, "attacks", attacks, detected);
+    byTag(table, "benign", benign, falsePositive);
+
+    String report = table.toString();
+    System.out.println(report);
+    Path out = Path.of("target", "sqli-corpus-rates.md");
+    if (Files.isDirectory(out.getParent())) {
+      Files.writeString(out, report, StandardCharsets.UTF_8);
+    }
+
+    for (String split : SPLITS) {
+      Rate attack = totals.get("attacks " + split);
+      Rate falsePositives = totals.get("benign " + split);
+      assertThat(attack.n()).as("attacks " + split).isGreaterThan(1000);
+      assertThat(falsePositives.n()).as("benign " + split).isGreaterThan(1500);
+      assertThat(attack.rate()).as("detection, " + split + ": " + attack).isGreaterThanOrEqualTo(MIN_DETECTION);
+      assertThat(falsePositives.rate()).as("false positives, " + split + ": " + falsePositives)
+          .isLessThanOrEqualTo(MAX_FALSE_POSITIVES);
+    }
+  }
+
+  @Test
+  void wilsonWhenKnownProportionThenMatchesTheTextbookInterval() {
+    // 0 of 10: [0, 0.2775]; 5 of 10: [0.2366, 0.7634] (Wilson 1927, z = 1.96)
+    assertThat(new Rate(10, 0).low()).isEqualTo(0.0);
+    assertThat(new Rate(10, 0).high()).isBetween(0.2775, 0.2776);
+    assertThat(new Rate(10, 5).low()).isBetween(0.2365, 0.2367);
+    assertThat(new Rate(10, 5).high()).isBetween(0.7633, 0.7635);
+  }
+
+  private static void rows(StringBuilder table, String kind, List<String> sources, List<Sample> samples,
+      Predicate<Sample> flagged, Map<String, Rate> totals) {
+    for (String split : SPLITS) {
+      int n = 0;
+      int hits = 0;
+      for (String source : sources) {
+        Rate rate = Rate.of(samples.stream().filter(s -> s.source().equals(source) && s.split().equals(split))
+            .toList(), flagged);
+        if (rate.n() > 0) {
+          table.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", kind, source, split, rate.cells()));
+        }
+        n += rate.n();
+        hits += rate.hits();
+      }
+      Rate total = new Rate(n, hits);
+      totals.put(kind + " " + split, total);
+      table.append(String.format(Locale.ROOT, "| **%s** | **all** | **%s** | %s |%n", kind, split, total.cells()));
+    }
+  }
+
+  private static void byTag(StringBuilder table, String kind, List<Sample> samples, Predicate<Sample> flagged) {
+    Map<String, List<Sample>> tags = new TreeMap<>();
+    for (Sample s : samples) {
+      tags.computeIfAbsent(s.tag(), t -> new ArrayList<>()).add(s);
+    }
+    for (Map.Entry<String, List<Sample>> e : tags.entrySet()) {
+      table.append(String.format(Locale.ROOT, "| %s: %s | %s |%n", kind, e.getKey(),
+          Rate.of(e.getValue(), flagged).cells()));
+    }
+  }
+
+  /** {@code hits} of {@code n}, with the 95 % Wilson score interval. */
+  record Rate(int n, int hits) {
+    private static final double Z = 1.959964;
+
+    static Rate of(List<Sample> samples, Predicate<Sample> flagged) {
+      return new Rate(samples.size(), (int) samples.stream().filter(flagged).count());
+    }
+
+    double rate() {
+      return n == 0 ? 0 : (double) hits / n;
+    }
+
+    double low() {
+      return n == 0 ? 0 : Math.max(0, centre() - half());
+    }
+
+    double high() {
+      return n == 0 ? 1 : Math.min(1, centre() + half());
+    }
+
+    private double centre() {
+      return (rate() + Z * Z / (2.0 * n)) / (1 + Z * Z / n);
+    }
+
+    private double half() {
+      double p = rate();
+      return Z * Math.sqrt(p * (1 - p) / n + Z * Z / (4.0 * n * n)) / (1 + Z * Z / n);
+    }
+
+    String cells() {
+      return String.format(Locale.ROOT, "%d | %d | %.2f %% | %.2f–%.2f %%", n, hits, 100 * rate(), 100 * low(),
+          100 * high());
+    }
+
+    @Override
+    public String toString() {
+      return hits + " of " + n + " (" + cells() + ")";
+    }
+  }
+
+  private static List<Sample> load(String kind, List<String> sources) {
+    List<Sample> samples = new ArrayList<>();
+    for (String source : sources) {
+      for (String split : SPLITS) {
+        String resource = "/sqli/corpora/" + kind + "-" + source + "." + split + ".txt";
+        try (InputStream in = SqlInjectionCorporaTests.class.getResourceAsStream(resource)) {
+          if (in == null) {
+            throw new IllegalStateException("missing test resource " + resource);
+          }
+          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) { // header lines start with '#' and hold no tab; every value line is tag<TAB>value
+              samples.add(new Sample(source, split, line.substring(0, tab), line.substring(tab + 1)));
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return samples;
+  }
+}

