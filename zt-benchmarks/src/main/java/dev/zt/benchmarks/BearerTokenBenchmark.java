@@ -277,6 +277,22 @@ public class BearerTokenBenchmark {
   }
 
   /**
+   * What each cached operation does outside zt, and nothing else: the fresh header copy and the {@link RequestContext}
+   * an adapter builds (path normalisation included). {@code cachedEnforcer*} minus this is zt's own cost, in time and
+   * in B/op, measured in the same run.
+   */
+  @Benchmark
+  public void requestOnly(Blackhole bh) {
+    bh.consume(request(new String(bearerHeaderChars)));
+  }
+
+  /** The header copy alone ({@code new String(char[])} of the ~800-character header): part of {@link #requestOnly}. */
+  @Benchmark
+  public void headerCopyOnly(Blackhole bh) {
+    bh.consume(new String(bearerHeaderChars));
+  }
+
+  /**
    * A PDP decision-cache hit ({@link PdpCache} keyed by the whole canonical input, as the sample configures it): the
    * key record around the input's precomputed canonical JSON, a Caffeine lookup, the TTL check on the clock, and the
    * decision read from the cached stage (its {@code toCompletableFuture()} copy included). The input is built once,
