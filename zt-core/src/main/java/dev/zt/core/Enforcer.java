@@ -478,8 +478,10 @@ public final class Enforcer {
     if (objectChecks != null) { // the PDP input names the trust level the request was allowed at
       ex.request().allowedTrust(ex.trustLevelOrNull());
     }
-    if (afterAllow.length == 0) {
-      return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId())); // the common path, kept small for the JIT
+    if (afterAllow.length == 0) { // the common path, kept small for the JIT: a shared allow and stage (a value)
+      AllowedStage stage = AllowedStage.of(ex.caller(), ex.ruleId());
+      record(ex, stage.allow());
+      return stage;
     }
     return afterAllow(ex, 0);
   }
