@@ -275,11 +275,7 @@ public final class Enforcer {
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
   private RequestState exchange(RequestContext request, String path, Route route) {
     long now = request.arrivalStamped() ? request.arrival().toEpochMilli() : clock.millis();
-    RequestState state = new RequestState(request, path, route, clientAddresses.client(request), now, slots);
-    if (publicOrigin != null) {
-      state.publicOrigin(publicOrigin);
-    }
-    return state;
+    return new RequestState(request, path, route, clientAddresses.client(request), now, slots);
   }
 
   /**
