@@ -77,6 +77,11 @@ public final class Caller implements Principal {
    * printing or any answer.
    */
   private volatile Identities.State stateHint;
+  /**
+   * This caller's last plain allow and its completed stage ({@link AllowedStage}), shared by its requests under the
+   * same rule so they allocate neither. A memo of a value: never part of equality, printing or any answer.
+   */
+  volatile AllowedStage allowed;
 
   private Caller(VerifiedCredential token, Set<String> roles) {
     this(token, roles, null, null);

@@ -285,11 +285,7 @@ public final class Enforcer {
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
   private RequestState exchange(RequestContext request, String path, Route route) {
     long now = request.arrivalStamped() ? request.arrivalMillis() : clock.millis();
-    RequestState state = new RequestState(request, path, route, clientAddresses.client(request), now, slots);
-    if (publicOrigin != null) {
-      state.publicOrigin(publicOrigin);
-    }
-    return state;
+    return new RequestState(request, path, route, clientAddresses.client(request), now, slots);
   }
 
   /**
@@ -500,8 +496,10 @@ public final class Enforcer {
     if (objectChecks != null) { // the PDP input names the trust level the request was allowed at
       ex.request().allowedTrust(ex.trustLevelOrNull());
     }
-    if (afterAllow.length == 0) {
-      return finish(ex, new Decision.Allow(ex.caller(), ex.ruleId())); // the common path, kept small for the JIT
+    if (afterAllow.length == 0) { // the common path, kept small for the JIT: a shared allow and stage (a value)
+      AllowedStage stage = AllowedStage.of(ex.caller(), ex.ruleId());
+      record(ex, stage.allow());
+      return stage;
     }
     return afterAllow(ex, 0);
   }

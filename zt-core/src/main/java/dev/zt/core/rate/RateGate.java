@@ -122,13 +122,14 @@ final class RateGate implements Gate {
       state = identities.of(exchange, exchange.now());
     }
     boolean mayBlock = exchange.request().mayBlock();
-    Step step = consume(state, slot, limit, factor, throttled, mayBlock);
+    long now = exchange.now(); // the request's time: no bucket reads the clock again
+    Step step = consume(state, slot, limit, factor, throttled, mayBlock, now);
     if (step == ASK_STORE) {
       // only the shared store can answer, and this thread must not wait on it: the identity's bucket (and the
       // network's after it) on the blocking executor
       Identities.State identity = state;
-      return later(() -> afterIdentity(exchange, consume(identity, slot, limit, factor, throttled, true), slot, limit,
-          factor, throttled, true));
+      return later(() -> afterIdentity(exchange, consume(identity, slot, limit, factor, throttled, true, now), slot,
+          limit, factor, throttled, true));
     }
     return afterIdentity(exchange, step, slot, limit, factor, throttled, mayBlock);
   }
@@ -137,11 +138,13 @@ final class RateGate implements Gate {
       boolean throttled, boolean mayBlock) {
     if (step == Step.Proceed.INSTANCE && !exchange.caller().isAuthenticated() && exchange.clientAddress().isPresent()) {
       // anonymous: the address's network shares a larger bucket, so rotating addresses inside it does not help
-      Identities.State network = identities.get(SourceKey.networkKey(exchange.clientAddress().get()), false);
+      long now = exchange.now();
+      Identities.State network =
+          identities.get(SourceKey.networkKey(exchange.clientAddress().get()), false, now);
       double f = factor * policy.networkMultiplier();
-      step = consume(network, slot, limit, f, throttled, mayBlock);
+      step = consume(network, slot, limit, f, throttled, mayBlock, now);
       if (step == ASK_STORE) {
-        return later(() -> visible(exchange, consume(network, slot, limit, f, throttled, true)));
+        return later(() -> visible(exchange, consume(network, slot, limit, f, throttled, true, now)));
       }
     }
     return visible(exchange, step);
@@ -170,7 +173,7 @@ final class RateGate implements Gate {
    * and only the shared store can answer — {@link #ASK_STORE}.
    */
   private Step consume(Identities.State state, int slot, RateLimit limit, double f, boolean throttled,
-      boolean mayBlock) {
+      boolean mayBlock, long now) {
     if (state.key() == null) {
       return Step.proceed(); // a client that shares nothing: a bucket of its own would be full for this one request
     }
@@ -180,14 +183,14 @@ final class RateGate implements Gate {
         held = (Held) state.add(create(state.key(), slot, limit, f));
       }
       if (held.factor != f) {
-        reshape(held, limit, f);
+        reshape(held, limit, f, now);
       }
       if (mayBlock) {
-        if (held.bucket.tryConsume()) {
+        if (held.bucket.tryConsume(now)) {
           return Step.proceed(); // the steady path: no probe object
         }
       } else {
-        int local = held.bucket.tryConsumeLocally(); // a lease or a local bucket answers without waiting
+        int local = held.bucket.tryConsumeLocally(now); // a lease or a local bucket answers without waiting
         if (local == 1) {
           return Step.proceed();
         }
@@ -195,7 +198,7 @@ final class RateGate implements Gate {
           return ASK_STORE;
         }
       }
-      RateBuckets.Consumption probe = held.bucket.tryConsumeAndReport(); // refilled meanwhile? else the wait
+      RateBuckets.Consumption probe = held.bucket.tryConsumeAndReport(now); // refilled meanwhile? else the wait
       return probe.consumed() ? Step.proceed() : refused(probe, limit, f, throttled);
     } catch (RuntimeException e) {
       LOG.error("zt rate bucket unavailable; refusing the request", e);
@@ -208,11 +211,11 @@ final class RateGate implements Gate {
     return new Held(slot, buckets.bucket(key + '\u0000' + identities.routeId(slot), config(limit, f)), Double.NaN);
   }
 
-  private void reshape(Held held, RateLimit limit, double f) {
+  private void reshape(Held held, RateLimit limit, double f, long now) {
     synchronized (held) {
       if (held.factor != f) {
         // reshape the live bucket: consumption carries over proportionally, never reset
-        held.bucket.reshape(config(limit, f));
+        held.bucket.reshape(config(limit, f), now);
         held.factor = f;
       }
     }

@@ -1,6 +1,5 @@
 package dev.zt.core.spi;
 
-import dev.zt.core.internal.ClockTimeMeter;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
@@ -23,11 +22,11 @@ final class InMemoryRateBuckets implements RateBuckets {
   /** Configurations by bands: a handful per limit (one per trust factor), shared by every bucket shaped so. */
   private final Map<List<Band>, BucketConfiguration> configs = new ConcurrentHashMap<>();
   private final Cache<String, Local> buckets;
-  private final TimeMeter time;
+  private final java.time.Clock clock;
 
   InMemoryRateBuckets(StoreSettings settings) {
     java.time.Clock clock = settings.clock();
-    this.time = ClockTimeMeter.of(clock);
+    this.clock = clock;
     this.buckets = Caffeine.newBuilder().maximumSize(settings.maxEntries()).expireAfterAccess(Duration.ofDays(1))
         .ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run).build();
   }
@@ -56,9 +55,13 @@ final class InMemoryRateBuckets implements RateBuckets {
     });
   }
 
-  /** One bucket: the handle is the bucket. */
+  /**
+   * One bucket: the handle is the bucket. Its time is the one the caller hands it (the request's, read once per
+   * request), else the enforcer's clock read then; see {@link HandedTime}.
+   */
   private final class Local implements RateBucket {
     private final Bucket bucket;
+    private final HandedTime time = new HandedTime();
     private volatile List<Band> bands;
 
     Local(List<Band> bands, BucketConfiguration config) {
@@ -72,23 +75,82 @@ final class InMemoryRateBuckets implements RateBuckets {
 
     @Override
     public boolean tryConsume() {
+      return tryConsume(clock.millis());
+    }
+
+    @Override
+    public boolean tryConsume(long nowMillis) {
+      time.hand(nowMillis);
       return bucket.tryConsume(1);
     }
 
     @Override
+    public int tryConsumeLocally(long nowMillis) {
+      return tryConsume(nowMillis) ? 1 : 0;
+    }
+
+    @Override
     public Consumption tryConsumeAndReport() {
+      return tryConsumeAndReport(clock.millis());
+    }
+
+    @Override
+    public Consumption tryConsumeAndReport(long nowMillis) {
+      time.hand(nowMillis);
       ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
       return new Consumption(probe.isConsumed(), probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill());
     }
 
     @Override
-    public synchronized void reshape(List<Band> next) {
+    public void reshape(List<Band> next) {
+      reshape(next, clock.millis());
+    }
+
+    @Override
+    public synchronized void reshape(List<Band> next, long nowMillis) {
       if (next.equals(bands)) {
         return; // already so shaped (by another holder of this key)
       }
+      time.hand(nowMillis); // replaceConfiguration refills up to now first
       // consumption carries over proportionally, never reset
       bucket.replaceConfiguration(config(next), TokensInheritanceStrategy.PROPORTIONALLY);
       bands = List.copyOf(next);
+    }
+  }
+
+  /**
+   * Bucket4j's time source for one bucket: the time its last caller handed it, in nanoseconds of the enforcer's
+   * clock. Bucket4j reads it inside the call it was handed for, so a caller's own call sees its own time; callers of
+   * one bucket on other threads at the same moment may see each other's, milliseconds apart. That never grants a token
+   * early: a time at or before the bucket's last refill refills nothing (Bucket4j compares them), and a later one is
+   * a concurrent request's real time. Written and read opaquely: no fence on the steady path, never a torn value.
+   */
+  private static final class HandedTime implements TimeMeter {
+    private static final java.lang.invoke.VarHandle NANOS;
+
+    static {
+      try {
+        NANOS = java.lang.invoke.MethodHandles.lookup().findVarHandle(HandedTime.class, "nanos", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    @SuppressWarnings("unused") // through NANOS
+    private long nanos;
+
+    void hand(long nowMillis) {
+      NANOS.setOpaque(this, nowMillis * 1_000_000L);
+    }
+
+    @Override
+    public long currentTimeNanos() {
+      return (long) NANOS.getOpaque(this);
+    }
+
+    @Override
+    public boolean isWallClockBased() {
+      return true;
     }
   }
 }

@@ -37,8 +37,34 @@ public interface RateBucket {
   RateBuckets.Consumption tryConsumeAndReport();
 
   /**
+   * {@link #tryConsume()} at {@code nowMillis}, the request's time on the enforcer's clock (read once per request, so
+   * the bucket does not read the clock again). A store that keeps time on the enforcer's clock refills up to that
+   * time; one that keeps its own (a shared store's server) ignores it: the default. Must not allocate.
+   *
+   * @since 0.5
+   */
+  default boolean tryConsume(long nowMillis) {
+    return tryConsume();
+  }
+
+  /** {@link #tryConsumeLocally()} at {@code nowMillis}, as {@link #tryConsume(long)}. Must not allocate. */
+  default int tryConsumeLocally(long nowMillis) {
+    return tryConsumeLocally();
+  }
+
+  /** {@link #tryConsumeAndReport()} at {@code nowMillis}, as {@link #tryConsume(long)}. */
+  default RateBuckets.Consumption tryConsumeAndReport(long nowMillis) {
+    return tryConsumeAndReport();
+  }
+
+  /**
    * Gives the bucket new bands (the same names, other capacities: a trust level or a throttle scales them); what was
    * consumed carries over in proportion, the bucket is never refilled by it.
    */
   void reshape(List<RateBuckets.Band> bands);
+
+  /** {@link #reshape(List)} at {@code nowMillis}, as {@link #tryConsume(long)}. */
+  default void reshape(List<RateBuckets.Band> bands, long nowMillis) {
+    reshape(bands);
+  }
 }

@@ -47,6 +47,44 @@ class InMemorySecurityStateTests extends SecurityStateContract {
   }
 
   @Test
+  void rateBucketTryConsumeWhenHandedTheRequestTimeThenRefillsByThatTimeNotTheClock() {
+    RateBucket b = state().rateBuckets("rate", settings(100)).bucket("k",
+        java.util.List.of(new RateBuckets.Band("b", 1, Duration.ofSeconds(1), RateBuckets.Refill.INTERVALLY)));
+    long t = clock.millis(); // the clock stays here: only the handed times move
+
+    assertThat(b.tryConsume(t)).isTrue();
+    assertThat(b.tryConsume(t + 999)).isFalse();
+    assertThat(b.tryConsume(t + 1000)).as("refilled by the handed time").isTrue();
+    assertThat(b.tryConsumeLocally(t + 2000)).isEqualTo(1);
+    RateBuckets.Consumption refused = b.tryConsumeAndReport(t + 2500);
+    assertThat(refused.consumed()).isFalse();
+    assertThat(refused.nanosToWait()).isEqualTo(Duration.ofMillis(500).toNanos());
+  }
+
+  @Test
+  void rateBucketTryConsumeWhenHandedATimeBeforeItsLastRefillThenRefillsNothing() {
+    RateBucket b = state().rateBuckets("rate", settings(100)).bucket("k",
+        java.util.List.of(new RateBuckets.Band("b", 1, Duration.ofSeconds(1), RateBuckets.Refill.INTERVALLY)));
+    long t = clock.millis();
+    assertThat(b.tryConsume(t + 5000)).isTrue();
+
+    // a concurrent request's earlier time (or a clock stepped back) grants no token early
+    assertThat(b.tryConsume(t)).isFalse();
+    assertThat(b.tryConsume(t + 5999)).isFalse();
+    assertThat(b.tryConsume(t + 6000)).isTrue();
+  }
+
+  @Test
+  void rateBucketTryConsumeWhenNoTimeHandedThenReadsTheClock() {
+    RateBucket b = state().rateBuckets("rate", settings(100)).bucket("k",
+        java.util.List.of(new RateBuckets.Band("b", 1, Duration.ofSeconds(1), RateBuckets.Refill.INTERVALLY)));
+    assertThat(b.tryConsume()).isTrue();
+    assertThat(b.tryConsume()).isFalse();
+    advance(Duration.ofSeconds(1));
+    assertThat(b.tryConsume()).isTrue();
+  }
+
+  @Test
   void storesWhenTtlNotPositiveThenRefused() {
     Suspensions s = state().suspensions(settings(100));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.suspendSubject("alice", "r", Duration.ZERO))

@@ -141,6 +141,9 @@ public final class Assembly {
     List<Runnable> late = List.copyOf(lateAllocations);
     lateAllocations.clear();
     late.forEach(Runnable::run);
+    if (!slots.isFrozen()) {
+      slots.publicOrigin(publicOrigin); // a constant of every request: in the layout, not in each request's state
+    }
     return slots.freeze();
   }
 

@@ -29,6 +29,13 @@ public final class Identities {
   }
 
 
+  /**
+   * The request's time while this thread asks the cache for it ({@link #get(String, boolean, long)}): what the cache's
+   * ticker reads then, so the cache does not read the clock a second time for the request. {@code [1] != 0} while
+   * set; outside such a call (maintenance from tests, {@link #peek}) the ticker reads the clock.
+   */
+  private static final ThreadLocal<long[]> REQUEST_TIME = ThreadLocal.withInitial(() -> new long[2]);
+
   private final Cache<String, State> states;
   private final Clock clock;
   private final java.util.function.LongFunction<Object> baselines; // null: no baselines
@@ -45,7 +52,11 @@ public final class Identities {
             state.retired = true; // callers' hints to it stop being used
           }
         })
-        .ticker(() -> clock.millis() * 1_000_000L) // idle expiry on the enforcer's clock, like everything else
+        // idle expiry on the enforcer's clock, like everything else: the request's time when a request asks
+        .ticker(() -> {
+          long[] at = REQUEST_TIME.get();
+          return (at[1] != 0 ? at[0] : clock.millis()) * 1_000_000L;
+        })
         .executor(Runnable::run).build();
     this.clock = clock;
     this.baselines = baselines;
@@ -108,7 +119,7 @@ public final class Identities {
     }
     s = CoreAccess.callers().stateHint(caller);
     if (s == null || s.owner != this || s.retired || nowMillis - s.touched >= 1000 || nowMillis < s.touched) {
-      s = get(key(exchange.identity(), caller), baselines != null);
+      s = get(key(exchange.identity(), caller), baselines != null, nowMillis);
       s.touched = nowMillis;
       if (CoreAccess.callers().identityKey(caller) != null) {
         CoreAccess.callers().stateHint(caller, s);
@@ -118,14 +129,27 @@ public final class Identities {
     return s;
   }
 
-  /** The state under {@code key}, created on first sight; {@code withBaseline} false for network-wide buckets. */
-  public State get(String key, boolean withBaseline) {
-    State s = states.getIfPresent(key);
-    if (s == null) {
-      s = states.get(key, k -> new State(this, k,
-          withBaseline && baselines != null ? baselines.apply(clock.millis()) : null));
+  /**
+   * The state under {@code key}, created on first sight; {@code withBaseline} false for network-wide buckets. The
+   * cache's idle expiry reads {@code nowMillis}, the request's time, not the clock.
+   */
+  public State get(String key, boolean withBaseline, long nowMillis) {
+    long[] at = REQUEST_TIME.get();
+    long outerTime = at[0];
+    long outerSet = at[1];
+    at[0] = nowMillis;
+    at[1] = 1;
+    try {
+      State s = states.getIfPresent(key);
+      if (s == null) {
+        s = states.get(key, k -> new State(this, k,
+            withBaseline && baselines != null ? baselines.apply(nowMillis) : null));
+      }
+      return s;
+    } finally {
+      at[0] = outerTime;
+      at[1] = outerSet;
     }
-    return s;
   }
 
   /** Runs pending evictions now (tests). */

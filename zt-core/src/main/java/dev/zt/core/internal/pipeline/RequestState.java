@@ -42,18 +42,17 @@ public final class RequestState {
   private static final Object[] NO_REFS = new Object[0];
   private static final long[] NO_LONGS = new long[0];
 
+  // Made once per request, so kept to 96 bytes (issue 19): what few requests use lives in slots (the trace), in the
+  // enforcer's layout (its public origin) or in one field (the waiting decision's flags).
   private RequestContext request; // replaced once, by the same request with its form body read
   private final String path;
   private final Route route;
-  private final java.util.Optional<java.net.InetAddress> client;
-  private final boolean blockable;
-  private final boolean budgeted;
+  private final ClientAddresses.Client client;
   private final long now;
   private final Slots slots;
   private Caller caller = Caller.anonymous();
   private String detail = "";
   private String anonymousKey;
-  private java.net.URI publicOrigin;
   // what the gates keep for this request, by slot: the first few in fields, the rest in arrays made on the first
   // write (see Slots); a primitive is stored XOR its slot's initial value, so zero reads as the initial value
   private Object r0;
@@ -64,10 +63,10 @@ public final class RequestState {
   private long l1;
   private Object[] refs = NO_REFS; // slots from Slots.INLINE_REFS on
   private long[] longs = NO_LONGS; // slots from Slots.INLINE_LONGS on
-  // only for a decision that waited on I/O: whether it (or an adapter's timeout) has been audited
-  private boolean decidedLater;
-  private java.util.function.BiConsumer<String, Step> trace; // only for zt explain; null on every real request
+  // only for a decision that waited on I/O: DECIDED_LATER, then SETTLED once it (or an adapter's timeout) is audited
   private volatile int settled;
+  private static final int DECIDED_LATER = 1;
+  private static final int SETTLED_BIT = 2;
   private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<RequestState> SETTLED =
       java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(RequestState.class, "settled");
 
@@ -86,9 +85,7 @@ public final class RequestState {
     this.request = request;
     this.path = path;
     this.route = route;
-    this.client = client.address();
-    this.blockable = client.blockable();
-    this.budgeted = client.budgeted();
+    this.client = client;
     this.now = now;
     this.slots = slots;
   }
@@ -160,28 +157,41 @@ public final class RequestState {
     }
   }
 
-  /** The decision waits on I/O: it may complete after a blocking adapter stopped waiting for it. */
+  /**
+   * The decision waits on I/O: it may complete after a blocking adapter stopped waiting for it. Called before the
+   * stage can complete on another thread.
+   */
   public void decidedLater() {
-    decidedLater = true;
+    int s;
+    do {
+      s = settled;
+    } while (!SETTLED.compareAndSet(this, s, s | DECIDED_LATER));
   }
 
   public boolean isDecidedLater() {
-    return decidedLater;
+    return (settled & DECIDED_LATER) != 0;
   }
 
   /** Claims the one audit record of a decision that waited (the pipeline's, or an adapter's timeout); once. */
   public boolean settle() {
-    return SETTLED.compareAndSet(this, 0, 1);
+    int s;
+    do {
+      s = settled;
+      if ((s & SETTLED_BIT) != 0) {
+        return false;
+      }
+    } while (!SETTLED.compareAndSet(this, s, s | SETTLED_BIT));
+    return true;
   }
 
-  /** The identity of an anonymous caller whose address is not known: never shared state, never blocked. */
   /** Records each gate's step for this request (zt explain): not for production requests. */
   public void trace(java.util.function.BiConsumer<String, Step> trace) {
-    this.trace = trace;
+    set(slots.trace(), trace);
   }
 
   /** Hands {@code gate}'s {@code step} to the trace, if this request is traced. */
   public void traced(String gate, Step step) {
+    java.util.function.BiConsumer<String, Step> trace = get(slots.trace());
     if (trace != null) {
       trace.accept(gate, step);
     }
@@ -195,11 +205,11 @@ public final class RequestState {
    */
   /** Whether per-source budgets apply to the client (see {@link ClientAddresses.Client#budgeted()}). */
   public boolean budgetedSource() {
-    return budgeted;
+    return client.budgeted();
   }
 
   public java.util.Optional<java.net.InetAddress> blockableSource() {
-    return blockable ? client : java.util.Optional.empty();
+    return client.blockable() ? client.address() : java.util.Optional.empty();
   }
 
   /**
@@ -213,7 +223,7 @@ public final class RequestState {
 
   /** The client's address after trusted proxies ({@code X-Forwarded-For} from a trusted proxy), if known. */
   public java.util.Optional<java.net.InetAddress> clientAddress() {
-    return client;
+    return client.address();
   }
 
   /** The request's trust, once the trust gate computed it (the breakdown is built when read). */
@@ -258,7 +268,7 @@ public final class RequestState {
       return key;
     }
     if (anonymousKey == null) {
-      anonymousKey = anonymousIdentity(client);
+      anonymousKey = anonymousIdentity(client.address());
     }
     return anonymousKey;
   }
@@ -375,16 +385,12 @@ public final class RequestState {
     return java.util.Optional.ofNullable(get(slots.forward()));
   }
 
-  /** The enforcer's configured public origin, set when the enforcer has one. */
-  public void publicOrigin(java.net.URI origin) {
-    this.publicOrigin = origin;
-  }
-
   /**
    * The request's effective URI without query and fragment (the DPoP {@code htu}): from the enforcer's public origin
    * when it has one, never then from the client's {@code Host}; else as {@link RequestContext#effectiveUri()}.
    */
   public java.util.Optional<java.net.URI> effectiveUri() {
+    java.net.URI publicOrigin = slots.publicOrigin(); // the enforcer's, when it has one
     return publicOrigin == null ? request.effectiveUri()
         : request.effectiveUri(publicOrigin);
   }

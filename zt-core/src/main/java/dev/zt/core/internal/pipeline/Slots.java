@@ -41,6 +41,9 @@ public final class Slots {
   private Slot<java.util.Map<String, String>> responseHeaders;
   private Slot<dev.zt.core.Decision.ForwardedCredential> forward;
   private LongSlot inspected;
+  private Slot<java.util.function.BiConsumer<String, Step>> trace;
+  /** The enforcer's public origin, or {@code null}: a constant of every request, kept here rather than per request. */
+  private java.net.URI publicOrigin;
 
   Slots() {}
 
@@ -79,12 +82,33 @@ public final class Slots {
     return inspected;
   }
 
+  /** Where zt explain's trace of the gates' steps is kept (never written on a real request). */
+  Slot<java.util.function.BiConsumer<String, Step>> trace() {
+    return trace;
+  }
+
+  /** The enforcer's public origin, or {@code null} when it has none. */
+  java.net.URI publicOrigin() {
+    return publicOrigin;
+  }
+
+  /** Sets the enforcer's public origin, while it is assembled. */
+  void publicOrigin(java.net.URI origin) {
+    check();
+    this.publicOrigin = origin;
+  }
+
+  boolean isFrozen() {
+    return frozen;
+  }
+
   /** Closes the layout (the pipeline's rarely written slots last); returns this. Idempotent. */
   Slots freeze() {
     if (!frozen) {
       responseHeaders = slot("allow.headers");
       forward = slot("allow.forward");
       inspected = longSlot("inspection.fields", 0);
+      trace = slot("explain.trace");
       frozen = true;
     }
     return this;
