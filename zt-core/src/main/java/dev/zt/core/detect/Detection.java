@@ -140,6 +140,15 @@ public record Detection(
     if (identifiersPerSource > 1000 && identifiersPerSource != Integer.MAX_VALUE) {
       throw new IllegalArgumentException("identifiersPerSource must be at most 1000 (each source keeps that many)");
     }
+    // a distinct count keeps up to its threshold of members per key and walks them on each event: bounded, or off
+    if (enumerationDistinctPaths > 1000 && enumerationDistinctPaths != Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "enumerationDistinctPaths must be at most 1000 (each identity keeps that many paths): " + enumerationDistinctPaths);
+    }
+    if (distributedSources > 1000 && distributedSources != Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "distributedSources must be at most 1000 (that many sources are kept): " + distributedSources);
+    }
     if (maxFormBytes < 1 || maxFormBytes > MAX_FORM_BYTES) {
       throw new IllegalArgumentException("maxFormBytes must be within [1, " + MAX_FORM_BYTES + "]: " + maxFormBytes);
     }
@@ -392,6 +401,10 @@ public record Detection(
         maxFormBytes, identifierField, identifierFailures, identifierWindow, identifiersPerSource, identifiersWindow,
         stuffingPerNetwork, probingPerSource, probingPerNetwork, probingWindow, sensitiveFields, formReadTimeout,
         fields);
+  }
+
+  boolean enumerationEnabled() {
+    return enumerationDistinctPaths != Integer.MAX_VALUE;
   }
 
   boolean stuffingEnabled() {

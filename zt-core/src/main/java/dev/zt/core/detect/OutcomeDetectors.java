@@ -206,9 +206,12 @@ final class OutcomeDetectors implements AfterAnswer {
    */
   void observe(String identity, Optional<InetAddress> source, Optional<VerifiedJwt> token, String path, int status,
       boolean failedAuthentication) {
+    boolean enumeration = detection.enumerationEnabled();
     if (status >= 200 && status < 400) {
       // the common case: an identity that is not walking into 403/404s has no count, and costs one lookup
-      walks.addIfCounted("t" + identity, detection.enumerationWindow());
+      if (enumeration) {
+        walks.addIfCounted("t" + identity, detection.enumerationWindow());
+      }
       return;
     }
     if (failedAuthentication && source.isPresent() && detection.stuffingEnabled()) {
@@ -241,7 +244,7 @@ final class OutcomeDetectors implements AfterAnswer {
             Optional.empty(), Optional.empty());
       }
     }
-    if ((status == 403 || status == 404) && !identity.equals(RequestState.UNKNOWN)) {
+    if (enumeration && (status == 403 || status == 404) && !identity.equals(RequestState.UNKNOWN)) {
       Duration window = detection.enumerationWindow();
       long total = walks.add("t" + identity, window);
       long errors = walks.add("e" + identity, window);

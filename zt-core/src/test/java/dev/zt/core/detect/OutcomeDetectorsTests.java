@@ -80,4 +80,37 @@ class OutcomeDetectorsTests {
     assertThat(responses.active()).extracting(Countermeasures.Active::rule).containsExactly("stuffing.identifier");
     assertThat(OutcomeDetectors.normalize("x".repeat(500))).hasSize(OutcomeDetectors.MAX_IDENTIFIER);
   }
+
+  @Test
+  void observeWhenDetectionIsOffThenNothingIsCountedForAnyOutcome() {
+    Detection detection = Detection.off();
+    CountermeasurePolicy policy = CountermeasurePolicy.builder().maxEntries(100).build();
+    Assembly assembly = new Assembly(clock, Runnable::run, NO_AUDIT,
+        RoutePolicy.builder().get("/orders/{**}", Requirement.permitAll()).build());
+    Features.install(policy, assembly);
+    Map<String, SlidingCounters> stores = new HashMap<>();
+    OutcomeDetectors outcomes = new OutcomeDetectors(detection, assembly.countermeasures(), clock,
+        policy.maxEntries(), StateProbes.recordingCounters(stores));
+    java.util.Optional<InetAddress> source = java.util.Optional.of(InetAddress.getLoopbackAddress());
+    for (int i = 0; i < 50; i++) {
+      outcomes.observe("sub:alice", source, java.util.Optional.empty(), "/orders/" + i, 404, false);
+      outcomes.observe("sub:alice", source, java.util.Optional.empty(), "/orders/" + i, 200, false);
+      outcomes.observe("sub:alice", source, java.util.Optional.empty(), "/orders/" + i, 401, true);
+    }
+    // Detection.off(): "nothing is inspected or counted" (and nothing allocated per answer for keys)
+    stores.forEach((name, counters) -> assertThat(StateProbes.size(counters)).as(name).isZero());
+    assertThat(stores).isNotEmpty();
+  }
+
+  @Test
+  void withEnumerationWhenDistinctPathsAboveTheBoundThenRefusedAndOffOrWithinAccepted() {
+    // each identity keeps up to that many paths, walked on every 403/404: a threshold of a million would be 16 MB and
+    // a million steps per answer per identity
+    Duration window = Duration.ofMinutes(5);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Detection.defaults().withEnumeration(1001, 0.5, window))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("enumerationDistinctPaths");
+    assertThat(Detection.defaults().withEnumeration(1000, 0.5, window).enumerationDistinctPaths()).isEqualTo(1000);
+    assertThat(Detection.defaults().withEnumeration(Integer.MAX_VALUE, 0.5, window).enumerationEnabled()).isFalse();
+    assertThat(Detection.defaults().enumerationEnabled()).isTrue();
+  }
 }
