@@ -27,14 +27,9 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -107,12 +102,12 @@ final class JwtVerifier {
     }
     int dot1 = token.indexOf('.');
     int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-    if (dot1 <= 0 || dot2 < 0 || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)) {
+    if (dot1 <= 0 || dot2 < 0) {
       return null;
     }
     try {
-      Map<String, Object> claims = json(token, dot1 + 1, dot2);
-      return claims != null && claims.get("iss") instanceof String iss ? iss : null;
+      // a validating scan that builds only the member names and iss: the claims are parsed once they are authentic
+      return TokenJson.member(token, dot1 + 1, dot2, "iss");
     } catch (RuntimeException e) {
       return null;
     }
@@ -155,15 +150,18 @@ final class JwtVerifier {
     if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not a compact JWS (three parts)");
     }
-    if (!Encodings.canonicalBase64Url(token, 0, dot1)
-        || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)
+    // structure only before the signature: the header is parsed, the payload just decoded (its canonical spelling
+    // checked); the payload's JSON is read once the signature proved it authentic (RFC 7515 §5.2, RFC 8725 §3.1)
+    byte[] payload = TokenJson.decode(token, dot1 + 1, dot2);
+    byte[] headerBytes = TokenJson.decode(token, 0, dot1);
+    if (headerBytes == null || payload == null
         || (dot2 + 1 < token.length() && !Encodings.canonicalBase64Url(token, dot2 + 1, token.length()))) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not canonical base64url");
     }
-    Map<String, Object> header = json(token, 0, dot1);
-    Map<String, Object> claims = json(token, dot1 + 1, dot2);
-    if (header == null || claims == null) {
-      return new Fail(DenyReason.TOKEN_MALFORMED, "header or payload is not a JSON object");
+    String headerText = TokenJson.text(headerBytes);
+    Map<String, Object> header = headerText == null ? null : TokenJson.object(headerText);
+    if (header == null) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "header is not a JSON object");
     }
 
     // ---- header: decide on the algorithm before any key is looked at (RFC 8725 §3.1)
@@ -207,6 +205,11 @@ final class JwtVerifier {
     }
 
     // ---- claims, now that they are authentic
+    String claimsText = TokenJson.text(payload);
+    Map<String, Object> claims = claimsText == null ? null : TokenJson.object(claimsText);
+    if (claims == null) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "payload is not a JSON object");
+    }
     return checkClaims(alg, kid, claims, now, explicitlyTyped);
   }
 
@@ -215,9 +218,10 @@ final class JwtVerifier {
    * {@code use}, {@code key_ops} and {@code alg}; {@code null} when it verifies, else the failure.
    */
   private Fail signature(String token, int dot2, JWSAlgorithm alg, String kid) {
+    Selection selection = selection(alg, kid);
     List<JWK> candidates;
     try {
-      candidates = keys.get(new JWKSelector(matcher(alg, kid)), null);
+      candidates = keys.get(selection.selector(), null);
     } catch (RateLimitReachedException e) {
       if (keysFailing.getAsBoolean()) {
         return new Fail(DenyReason.KEYS_UNAVAILABLE,
@@ -227,7 +231,7 @@ final class JwtVerifier {
     } catch (KeySourceException e) {
       return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + describe(e));
     }
-    JWSHeader jwsHeader = new JWSHeader.Builder(alg).keyID(kid).build();
+    JWSHeader jwsHeader = selection.header();
     byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
     Base64URL signature = new Base64URL(token.substring(dot2 + 1));
     boolean anyKey = false;
@@ -260,6 +264,26 @@ final class JwtVerifier {
       return new Fail(DenyReason.TOKEN_SIGNATURE_INVALID, "signature does not verify");
     }
     return null;
+  }
+
+  /**
+   * The key selector and the verifier's header for one {@code alg} and {@code kid}: both depend on nothing else, and
+   * an issuer's tokens mostly name one key, so the last pair is kept ({@link #lastSelection}) instead of building a
+   * matcher, a selector and a header per token. Another pair simply replaces it.
+   */
+  private record Selection(JWSAlgorithm alg, String kid, JWKSelector selector, JWSHeader header) {}
+
+  private volatile Selection lastSelection;
+
+  private Selection selection(JWSAlgorithm alg, String kid) {
+    Selection last = lastSelection;
+    if (last != null && last.alg().equals(alg) && java.util.Objects.equals(last.kid(), kid)) {
+      return last;
+    }
+    Selection made = new Selection(alg, kid, new JWKSelector(matcher(alg, kid)),
+        new JWSHeader.Builder(alg).keyID(kid).build());
+    lastSelection = made;
+    return made;
   }
 
   /** A JWT-secured introspection answer's payload (RFC 9701), or why it is not acceptable. */
@@ -309,7 +333,7 @@ final class JwtVerifier {
       if (signature != null) {
         return new SignedAnswer(null, signature.detail());
       }
-      return new SignedAnswer(deepUnmodifiable(claims), null);
+      return new SignedAnswer(claims, null); // read-only at every depth already (TokenJson)
     } catch (RuntimeException e) {
       return new SignedAnswer(null, "unparseable: " + e.getClass().getSimpleName());
     }
@@ -367,7 +391,7 @@ final class JwtVerifier {
       if (aud.isEmpty()) {
         return new Fail(DenyReason.TOKEN_AUDIENCE_MISMATCH, "aud missing");
       }
-      if (aud.stream().noneMatch(config.audiences()::contains)) {
+      if (!namesAudience(aud)) {
         return new Fail(DenyReason.TOKEN_AUDIENCE_MISMATCH, "aud does not name this service");
       }
     }
@@ -438,7 +462,7 @@ final class JwtVerifier {
     VerifiedJwt jwt = new VerifiedJwt(
         alg.getName(),
         Optional.ofNullable(kid),
-        deepUnmodifiable(c),
+        c, // read-only at every depth (TokenJson): no copy
         (String) iss,
         Optional.ofNullable((String) c.get("sub")),
         List.copyOf(aud),
@@ -450,6 +474,16 @@ final class JwtVerifier {
         Collections.unmodifiableSet(scopes),
         binding);
     return new Ok(jwt);
+  }
+
+  private boolean namesAudience(List<String> aud) {
+    Set<String> accepted = config.audiences();
+    for (int i = 0; i < aud.size(); i++) {
+      if (accepted.contains(aud.get(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Roles from the configured claim path: an array of strings or one string; anything else is no roles. */
@@ -596,29 +630,8 @@ final class JwtVerifier {
 
   /** Decodes a base64url part as strict UTF-8 JSON; {@code null} when it is not a JSON object. */
   static Map<String, Object> json(String token, int from, int to) {
-    byte[] bytes = Base64.getUrlDecoder().decode(token.substring(from, to));
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-    if (!dev.zt.core.internal.StrictJson.valid(text)) {
-      return null; // a duplicate member at any depth, or nesting deeper than 32
-    }
-    try {
-      // Nimbus' parser refuses top-level duplicate members, trailing data and non-finite numbers.
-      return JSONObjectUtils.parse(text);
-    } catch (java.text.ParseException e) {
-      return null;
-    }
+    return TokenJson.object(token, from, to);
   }
-
-
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> deepUnmodifiable(Map<String, Object> m) {
