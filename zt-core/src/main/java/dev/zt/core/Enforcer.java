@@ -5,10 +5,12 @@ import dev.zt.core.countermeasure.Countermeasures;
 import dev.zt.core.credential.BearerJwt;
 import dev.zt.core.credential.Dpop;
 import dev.zt.core.credential.PeerVerifier;
+import dev.zt.core.credential.SignatureProvider;
 import dev.zt.core.credential.WorkloadTokenVerifier;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.internal.ClientAddresses;
 import dev.zt.core.internal.PathNormalizer;
+import dev.zt.core.internal.SignatureVerifiers;
 import dev.zt.core.internal.Upgrades;
 import dev.zt.core.internal.pipeline.AfterAllow;
 import dev.zt.core.internal.pipeline.AfterAnswer;
@@ -144,6 +146,7 @@ public final class Enforcer {
   private final java.util.function.BiFunction<RequestState, DenyReason, List<Decision.Challenge>> chooser; // or null
   private final ObjectChecks objectChecks; // null without objects(…)
   private final boolean routeShadows;
+  private final Map<String, String> signatureProviders;
 
   private Enforcer(Builder b) {
     this.routes = b.routes;
@@ -176,6 +179,9 @@ public final class Enforcer {
       assembly.state(b.state);
     }
     assembly.publicOrigin(b.publicOrigin);
+    SignatureVerifiers signatures = SignatureVerifiers.of(
+        b.signatureProvider == null ? SignatureProvider.auto() : b.signatureProvider);
+    assembly.signatures(signatures);
     assembly.clientCertHeaderProxies(b.clientCertHeader ? b.trustedProxies : null);
     this.publicOrigin = b.publicOrigin;
     if (b.publicOrigin != null) { // DPoP is understood whenever zt knows the URI a proof must name
@@ -212,6 +218,10 @@ public final class Enforcer {
     this.hooks = assembly.countermeasures();
     this.countermeasures = assembly.countermeasuresApi();
     this.keySources = assembly.keySources();
+    this.signatureProviders = signatures.names();
+    if (!b.quietAudit) {
+      LOG.info("zt {}", signatures.describe());
+    }
     for (DenyReason r : DenyReason.values()) {
       plainResponses.put(r, WireResponse.of(new Decision.Deny(r, "-", "-", List.of()), realm));
     }
@@ -349,6 +359,18 @@ public final class Enforcer {
    */
   public List<dev.zt.core.credential.KeySourceHealth> keySources() {
     return keySources.get();
+  }
+
+  /**
+   * Which JCA provider verifies each JWS algorithm this enforcer accepts (bearer tokens of every issuer, DPoP proofs),
+   * by algorithm name: the provider's JCA name ({@code AmazonCorrettoCryptoProvider}, {@code Conscrypt}, or the JDK's
+   * own, such as {@code SunRsaSign} or {@code SunEC}), as chosen by {@link Builder#signatureProvider} when the
+   * enforcer was built; also logged then, with why a native provider was not used.
+   *
+   * @since 0.5
+   */
+  public Map<String, String> signatureProviders() {
+    return signatureProviders;
   }
 
   /**
@@ -825,6 +847,7 @@ public final class Enforcer {
     private java.util.function.Predicate<java.net.InetAddress> trustedProxies;
     private boolean clientCertHeader;
     private java.util.function.Function<TrustContext, java.util.Optional<String>> country;
+    private SignatureProvider signatureProvider;
     private final List<Gate> testingGates = new ArrayList<>();
     private WorkloadTokenVerifier workloadTokens;
     private dev.zt.core.spi.SecurityState state;
@@ -1109,6 +1132,22 @@ public final class Enforcer {
      */
     Builder testingGate(Gate gate) {
       testingGates.add(Objects.requireNonNull(gate, "gate"));
+      return this;
+    }
+
+    /**
+     * Which JCA provider verifies JWS signatures. Default {@link SignatureProvider#auto()}: a native provider
+     * (Amazon Corretto Crypto Provider, then Conscrypt) per algorithm when on the class path and passing its
+     * self-test, the JDK otherwise. An explicit {@link SignatureProvider#named named} or
+     * {@link SignatureProvider#of given} provider must verify every algorithm the enforcer accepts, else
+     * {@link #build()} fails.
+     *
+     * @since 0.5
+     */
+    public Builder signatureProvider(SignatureProvider provider) {
+      Objects.requireNonNull(provider, "provider");
+      once("signatureProvider");
+      this.signatureProvider = provider;
       return this;
     }
 

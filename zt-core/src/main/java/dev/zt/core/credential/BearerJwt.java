@@ -42,7 +42,7 @@ public final class BearerJwt {
         CredentialGate g = new CredentialGate(config, assembly.clock(), assembly.executor(),
             assembly.countermeasures(), assembly.workloadTokens().orElse(null), assembly.state(),
             assembly.clientCertHeaderProxies().map(CertificateBinding::withClientCertHeader)
-                .orElseGet(CertificateBinding::tlsOnly));
+                .orElseGet(CertificateBinding::tlsOnly), assembly.signatures());
         assembly.add(Assembly.Stage.CREDENTIAL, g);
         assembly.keySources(g::keySourceHealth);
         assembly.dpop().ifPresent(d -> g.enableDpop(d, assembly));

@@ -92,8 +92,12 @@ final class CredentialGate implements Gate {
   private String introspectingIssuer;
   private final Introspector.Admission admitIntrospected = this::admitIntrospected; // one instance, not one a request
 
+  private final dev.zt.core.internal.SignatureVerifiers signatures; // one choice of provider per algorithm
+
   CredentialGate(BearerJwt config, Clock clock, Executor blockingExecutor, CountermeasureHooks countermeasures,
-      WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state, CertificateBinding certificates) {
+      WorkloadTokenVerifier workloadTokens, dev.zt.core.spi.SecurityState state, CertificateBinding certificates,
+      dev.zt.core.internal.SignatureVerifiers signatures) {
+    this.signatures = signatures;
     this.certificates = certificates;
     this.workloadTokens = workloadTokens;
     this.countermeasures = countermeasures;
@@ -131,7 +135,7 @@ final class CredentialGate implements Gate {
     this.dpop = dpop;
     this.nonces = dpop.nonceSecretOrNull() == null ? null
         : new DpopNonces(dpop.nonceSecretOrNull(), dpop.nonceRotation());
-    this.proofs = new DpopProofs(dpop, nonces);
+    this.proofs = new DpopProofs(dpop, nonces, signatures);
     this.proofIds = assembly.state().singleUse("dpop.jti",
         new dev.zt.core.spi.StoreSettings(clock, ValidationBudget.MAX_KEYS * 10L));
     assembly.allocateLate(() -> { // written by DPoP requests only: after the slots every scored request writes
@@ -200,7 +204,7 @@ final class CredentialGate implements Gate {
    */
   private JwtVerifier verifier(BearerJwt config, Clock clock) {
     if (config.keySource().isPresent()) {
-      return new JwtVerifier(config, config.keySource().get());
+      return new JwtVerifier(config, config.keySource().get(), () -> false, signatures);
     }
     int timeout = (int) config.httpTimeout().toMillis();
     DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeout, timeout, config.jwksSizeLimit());
@@ -223,7 +227,7 @@ final class CredentialGate implements Gate {
     }
     ClockedKeySource keys = new ClockedKeySource(setBased.getJWKSetSource(), clock, refetch,
         Math.max(1000L, config.httpTimeout().toMillis() * 3)); // as the cache's own wait for a load
-    return new JwtVerifier(config, keys, source::lastFetchFailed);
+    return new JwtVerifier(config, keys, source::lastFetchFailed, signatures);
   }
 
   /** The health of the key sources zt fetches itself, in configuration order. */

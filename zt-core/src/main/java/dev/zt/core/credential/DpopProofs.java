@@ -3,13 +3,12 @@ package dev.zt.core.credential;
 import dev.zt.core.DenyReason;
 import dev.zt.core.internal.EffectiveUri;
 import dev.zt.core.internal.Encodings;
+import dev.zt.core.internal.SignatureVerifiers;
 import dev.zt.core.internal.JsonClaims;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -59,8 +58,15 @@ final class DpopProofs {
   private final DpopNonces nonces; // null when nonces are off
   private final long maxAgeMillis;
   private final long futureMillis;
+  private final SignatureVerifiers signatures;
 
+  /** With the signature providers of {@link SignatureProvider#auto()}. */
   DpopProofs(Dpop config, DpopNonces nonces) {
+    this(config, nonces, SignatureVerifiers.auto());
+  }
+
+  DpopProofs(Dpop config, DpopNonces nonces, SignatureVerifiers signatures) {
+    this.signatures = signatures.prepare(config.algorithms());
     this.config = config;
     this.nonces = nonces;
     this.maxAgeMillis = config.proofMaxAge().toMillis();
@@ -242,16 +248,16 @@ final class DpopProofs {
   }
 
   /** A verifier for {@code jwk} when it may verify {@code alg} (RSA at least 2048 bits; the curve of the algorithm). */
-  private static JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) {
+  private JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) {
     try {
       if (jwk instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
-        return rsa.size() >= 2048 ? new RSASSAVerifier(rsa.toRSAPublicKey()) : null;
+        return rsa.size() >= 2048 ? signatures.rsa(rsa.toRSAPublicKey(), alg) : null;
       }
       if (jwk instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(alg)) {
-        return Curve.forJWSAlgorithm(alg).contains(ec.getCurve()) ? new ECDSAVerifier(ec.toECPublicKey()) : null;
+        return Curve.forJWSAlgorithm(alg).contains(ec.getCurve()) ? signatures.ec(ec.toECPublicKey(), alg) : null;
       }
       if (jwk instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
-        return Curve.Ed25519.equals(okp.getCurve()) ? new Ed25519Verifier(okp) : null;
+        return Curve.Ed25519.equals(okp.getCurve()) ? new Ed25519Verifier(okp, signatures.providerFor(alg)) : null;
       }
     } catch (JOSEException e) {
       return null;

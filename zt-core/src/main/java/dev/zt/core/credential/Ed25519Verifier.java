@@ -10,14 +10,17 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Set;
 
 /**
- * EdDSA (Ed25519, RFC 8037) verification on the JDK's own provider. Nimbus' {@code Ed25519Verifier} needs Google
- * Tink at run time; the JDK has had Ed25519 since 15, so zt uses it and keeps one dependency fewer.
+ * EdDSA (Ed25519, RFC 8037) verification through the JCA: the JDK's own provider, or the one {@link SignatureProvider}
+ * chose for EdDSA. Nimbus' {@code Ed25519Verifier} needs Google Tink at run time; the JDK has had Ed25519 since 15, so
+ * zt uses it and keeps one dependency fewer. The key is always parsed by the JDK; only the verification goes to the
+ * chosen provider, and anything it throws is a refusal, never an allow.
  */
 final class Ed25519Verifier implements JWSVerifier {
 
@@ -27,8 +30,16 @@ final class Ed25519Verifier implements JWSVerifier {
 
   private final PublicKey key;
   private final JCAContext jca = new JCAContext();
+  private final Provider provider; // null: the JDK's providers
 
+  /** On the JDK's providers. */
   Ed25519Verifier(OctetKeyPair okp) throws JOSEException {
+    this(okp, null);
+  }
+
+  /** On {@code provider} ({@code null}: the JDK's providers). */
+  Ed25519Verifier(OctetKeyPair okp, Provider provider) throws JOSEException {
+    this.provider = provider;
     if (!Curve.Ed25519.equals(okp.getCurve())) {
       throw new JOSEException("only Ed25519 keys verify EdDSA here");
     }
@@ -56,12 +67,12 @@ final class Ed25519Verifier implements JWSVerifier {
       return false;
     }
     try {
-      Signature s = Signature.getInstance("Ed25519");
+      Signature s = provider == null ? Signature.getInstance("Ed25519") : Signature.getInstance("Ed25519", provider);
       s.initVerify(key);
       s.update(signingInput);
       return s.verify(sig);
-    } catch (GeneralSecurityException e) {
-      return false;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false; // whatever the provider throws is a refusal
     }
   }
 

@@ -3,6 +3,7 @@ package dev.zt.core.credential;
 import dev.zt.core.DenyReason;
 
 import dev.zt.core.internal.Encodings;
+import dev.zt.core.internal.SignatureVerifiers;
 import dev.zt.core.internal.JsonClaims;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -11,8 +12,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -63,6 +62,7 @@ final class JwtVerifier {
   private static final String[] OTHER_JWT_CLAIMS = {"events", "htm", "htu", "ath"};
 
   private final BearerJwt config;
+  private final SignatureVerifiers signatures; // the JCA provider of each algorithm (SignatureProvider)
   private final JWKSource<SecurityContext> keys;
   private final java.util.function.BooleanSupplier keysFailing;
   private final long skewMillis;
@@ -74,7 +74,7 @@ final class JwtVerifier {
       Caffeine.newBuilder().weakKeys().maximumSize(256).executor(Runnable::run).build();
 
   JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys) {
-    this(config, keys, () -> false);
+    this(config, keys, () -> false, SignatureVerifiers.auto());
   }
 
   /**
@@ -82,7 +82,9 @@ final class JwtVerifier {
    *     unknown only for want of the issuer, so the token is refused as {@code KEYS_UNAVAILABLE} (503, retry), not
    *     as a bad token (401) that counts against its client's address
    */
-  JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys, java.util.function.BooleanSupplier keysFailing) {
+  JwtVerifier(BearerJwt config, JWKSource<SecurityContext> keys, java.util.function.BooleanSupplier keysFailing,
+      SignatureVerifiers signatures) {
+    this.signatures = signatures.prepare(config.algorithms());
     this.config = config;
     this.keys = keys;
     this.keysFailing = keysFailing;
@@ -613,13 +615,13 @@ final class JwtVerifier {
     return verifiers.get(jwk, k -> {
       try {
         if (k instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
-          return rsa.size() >= 2048 ? new RSASSAVerifier(rsa.toRSAPublicKey()) : null;
+          return rsa.size() >= 2048 ? signatures.rsa(rsa.toRSAPublicKey(), alg) : null;
         }
         if (k instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(alg)) {
-          return new ECDSAVerifier(ec.toECPublicKey());
+          return signatures.ec(ec.toECPublicKey(), alg);
         }
         if (k instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
-          return new Ed25519Verifier(okp);
+          return new Ed25519Verifier(okp, signatures.providerFor(alg));
         }
         return null;
       } catch (JOSEException e) {

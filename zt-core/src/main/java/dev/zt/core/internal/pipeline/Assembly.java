@@ -199,6 +199,17 @@ public final class Assembly {
     this.dpop = dpop;
   }
 
+  private dev.zt.core.internal.SignatureVerifiers signatures = dev.zt.core.internal.SignatureVerifiers.jdk();
+
+  /** The JCA provider of each JWS algorithm the enforcer verifies (its {@code signatureProvider}). */
+  public dev.zt.core.internal.SignatureVerifiers signatures() {
+    return signatures;
+  }
+
+  public void signatures(dev.zt.core.internal.SignatureVerifiers signatures) {
+    this.signatures = Objects.requireNonNull(signatures, "signatures");
+  }
+
   /**
    * The challenges of a denial whose gate named none, chosen per request and reason (e.g. whether the client used
    * {@code DPoP} or {@code Bearer}, whether the route still allows {@code Bearer}); set once, by the credential gate
