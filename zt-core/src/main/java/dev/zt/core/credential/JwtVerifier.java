@@ -26,7 +26,6 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,6 +98,17 @@ final class JwtVerifier {
    * string {@code iss} (the first issuer's verifier then says what is wrong with it).
    */
   static String unverifiedIssuer(String token, int maxLength) {
+    Routing r = routing(token, maxLength);
+    return r == null ? null : r.iss();
+  }
+
+  /**
+   * What choosing an issuer needs of a token whose signature has not been checked: its payload decoded once (kept, so
+   * the chosen verifier does not decode it again) and the payload's top-level string {@code iss}, found by a validating
+   * scan that builds nothing else; {@code null} when the token has no readable {@code iss} (not two dots, payload not
+   * canonical base64url of strict UTF-8 JSON, no string {@code iss}).
+   */
+  static Routing routing(String token, int maxLength) {
     if (token.length() > maxLength) {
       return null;
     }
@@ -108,12 +118,16 @@ final class JwtVerifier {
       return null;
     }
     try {
-      // a validating scan that builds only the member names and iss: the claims are parsed once they are authentic
-      return TokenJson.member(token, dot1 + 1, dot2, "iss");
+      String payload = TokenJson.text(TokenJson.decode(token, dot1 + 1, dot2));
+      String iss = payload == null ? null : TokenJson.member(payload, "iss");
+      return iss == null ? null : new Routing(iss, payload);
     } catch (RuntimeException e) {
       return null;
     }
   }
+
+  /** A token's unverified {@code iss} and its payload's text (unparsed). */
+  record Routing(String iss, String payloadText) {}
 
   /** The issuer this verifier accepts tokens of (a multi-tenant issuer's template). */
   String issuer() {
@@ -135,15 +149,23 @@ final class JwtVerifier {
   }
 
   Result verify(String token, long nowMillis) {
+    return verify(token, null, nowMillis);
+  }
+
+  /**
+   * @param payloadText the token's payload already decoded by {@link #routing} (its canonical spelling and UTF-8
+   *     checked there), or {@code null} to decode it here
+   */
+  Result verify(String token, String payloadText, long nowMillis) {
     try {
-      return doVerify(token, nowMillis);
+      return doVerify(token, payloadText, nowMillis);
     } catch (RuntimeException e) {
       // Anything unexpected in untrusted input is a malformed token, never a fault that could leak or crash.
       return new Fail(DenyReason.TOKEN_MALFORMED, "unparseable: " + e.getClass().getSimpleName());
     }
   }
 
-  private Result doVerify(String token, long now) {
+  private Result doVerify(String token, String routedPayload, long now) {
     if (token.length() > config.maxTokenLength()) {
       return new Fail(DenyReason.TOKEN_TOO_LARGE, "token length " + token.length());
     }
@@ -154,10 +176,12 @@ final class JwtVerifier {
     }
     // structure only before the signature: the header is parsed, the payload just decoded (its canonical spelling
     // checked); the payload's JSON is read once the signature proved it authentic (RFC 7515 §5.2, RFC 8725 §3.1)
-    byte[] payload = TokenJson.decode(token, dot1 + 1, dot2);
+    byte[] payload = routedPayload != null ? null : TokenJson.decode(token, dot1 + 1, dot2);
     byte[] headerBytes = TokenJson.decode(token, 0, dot1);
-    if (headerBytes == null || payload == null
-        || (dot2 + 1 < token.length() && !Encodings.canonicalBase64Url(token, dot2 + 1, token.length()))) {
+    // the signature decoded here, with its canonical check, and handed to the verifier as such (PreDecoded)
+    byte[] signatureBytes = dot2 + 1 == token.length() ? null : TokenJson.decode(token, dot2 + 1, token.length());
+    if (headerBytes == null || (routedPayload == null && payload == null)
+        || (dot2 + 1 < token.length() && signatureBytes == null)) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not canonical base64url");
     }
     String headerText = TokenJson.text(headerBytes);
@@ -201,13 +225,13 @@ final class JwtVerifier {
     }
 
     // ---- key and signature
-    Fail signature = signature(token, dot2, alg, kid);
+    Fail signature = signature(token, dot2, signatureBytes, alg, kid);
     if (signature != null) {
       return signature;
     }
 
     // ---- claims, now that they are authentic
-    String claimsText = TokenJson.text(payload);
+    String claimsText = routedPayload != null ? routedPayload : TokenJson.text(payload);
     Map<String, Object> claims = claimsText == null ? null : TokenJson.object(claimsText);
     if (claims == null) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "payload is not a JSON object");
@@ -219,7 +243,7 @@ final class JwtVerifier {
    * Verifies {@code token}'s signature with a key only from the issuer's JWKS, matched on {@code kid}, type, curve,
    * {@code use}, {@code key_ops} and {@code alg}; {@code null} when it verifies, else the failure.
    */
-  private Fail signature(String token, int dot2, JWSAlgorithm alg, String kid) {
+  private Fail signature(String token, int dot2, byte[] signatureBytes, JWSAlgorithm alg, String kid) {
     Selection selection = selection(alg, kid);
     List<JWK> candidates;
     try {
@@ -234,12 +258,12 @@ final class JwtVerifier {
       return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + describe(e));
     }
     JWSHeader jwsHeader = selection.header();
-    byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
-    Base64URL signature = new Base64URL(token.substring(dot2 + 1));
+    byte[] signingInput = asciiBytes(token, dot2);
+    Base64URL signature = new PreDecoded(token.substring(dot2 + 1), signatureBytes);
     boolean anyKey = false;
     boolean verified = false;
     for (JWK jwk : candidates) {
-      JWSVerifier verifier = verifierFor(jwk, alg);
+      JWSVerifier verifier = verifier(jwk, alg);
       if (verifier == null) {
         continue;
       }
@@ -288,6 +312,54 @@ final class JwtVerifier {
     return made;
   }
 
+  /**
+   * The verifier of the last key used: {@link #verifierFor} for the same key instance (the key source hands out the
+   * same instances until it refreshes) and algorithm, without its cache's bookkeeping on every token.
+   */
+  private record LastVerifier(JWK jwk, JWSAlgorithm alg, JWSVerifier verifier) {}
+
+  private volatile LastVerifier lastVerifier;
+
+  private JWSVerifier verifier(JWK jwk, JWSAlgorithm alg) {
+    LastVerifier last = lastVerifier;
+    if (last != null && last.jwk() == jwk && last.alg().equals(alg)) {
+      return last.verifier();
+    }
+    JWSVerifier made = verifierFor(jwk, alg);
+    if (made != null) {
+      lastVerifier = new LastVerifier(jwk, alg, made);
+    }
+    return made;
+  }
+
+  /**
+   * A signature zt decoded itself ({@link TokenJson#decode}, canonical base64url checked in the same pass): the
+   * verifiers read it through {@link #decode()}, so they get those bytes instead of decoding the text again. The
+   * text is the signature's own, for anything else that reads it.
+   */
+  private static final class PreDecoded extends Base64URL {
+    private static final long serialVersionUID = 1L;
+    private final transient byte[] bytes;
+
+    PreDecoded(String text, byte[] bytes) {
+      super(text);
+      this.bytes = bytes;
+    }
+
+    @Override
+    public byte[] decode() {
+      return bytes.clone(); // a verifier may transcode in place: each caller gets its own copy
+    }
+  }
+
+  /** {@code s[0, end)} as bytes, one copy: every character is base64url or '.' (checked), so ASCII. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exactly ASCII here
+  private static byte[] asciiBytes(String s, int end) {
+    byte[] out = new byte[end];
+    s.getBytes(0, end, out, 0);
+    return out;
+  }
+
   /** A JWT-secured introspection answer's payload (RFC 9701), or why it is not acceptable. */
   record SignedAnswer(Map<String, Object> claims, String failure) {}
 
@@ -331,7 +403,7 @@ final class JwtVerifier {
       if (header.containsKey("kid") && !(kid instanceof String)) {
         return new SignedAnswer(null, "kid is not a string");
       }
-      Fail signature = signature(jws, dot2, alg, (String) kid);
+      Fail signature = signature(jws, dot2, TokenJson.decode(jws, dot2 + 1, jws.length()), alg, (String) kid);
       if (signature != null) {
         return new SignedAnswer(null, signature.detail());
       }

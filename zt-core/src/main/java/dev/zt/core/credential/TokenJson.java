@@ -52,9 +52,11 @@ final class TokenJson {
    */
   static String member(String s, int from, int to, String name) {
     String text = text(decode(s, from, to));
-    if (text == null) {
-      return null;
-    }
+    return text == null ? null : member(text, name);
+  }
+
+  /** The top-level string member {@code name} of {@code text}, a strict JSON object; else {@code null}. */
+  static String member(String text, String name) {
     Parser p = new Parser(text, name);
     try {
       p.document();

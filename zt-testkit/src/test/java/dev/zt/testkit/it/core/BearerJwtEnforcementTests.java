@@ -270,8 +270,33 @@ class BearerJwtEnforcementTests {
                   + "\"iat\":" + TestClock.DEFAULT_START.getEpochSecond() + "}").build(),
               DenyReason.TOKEN_CLAIM_INVALID),
           Arguments.of("payload invalid UTF-8", (Function<TestIssuer, String>) i ->
+              i.token().rawPayload(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, '"', '}'}).build(),
+              DenyReason.TOKEN_MALFORMED),
+          Arguments.of("payload a lenient reader's JSON (comment, unquoted string)", (Function<TestIssuer, String>) i ->
+              i.token().rawPayload("{\"iss\":\"" + i.issuer() + "\",\"aud\":\"orders-api\",/*x*/\"sub\":alice}")
+                  .build(), DenyReason.TOKEN_MALFORMED),
+          // forged: the payload of a token whose signature does not verify is never read beyond its iss, so whatever
+          // it holds, the answer is the signature's (nothing about the claims is told to whoever forged it)
+          Arguments.of("forged, payload invalid UTF-8", (Function<TestIssuer, String>) i ->
               replacePart(i.token().build(), 1, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, '"', '}'}),
-              DenyReason.TOKEN_MALFORMED));
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, payload not JSON", (Function<TestIssuer, String>) i ->
+              replacePart(i.token().build(), 1, "not json".getBytes(StandardCharsets.US_ASCII)),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, duplicate claim", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId()))
+                  .rawPayload("{\"iss\":\"" + i.issuer() + "\",\"sub\":\"a\",\"sub\":\"admin\"}").build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, expired", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId()))
+                  .issuedIn(Duration.ofHours(-2)).expiresIn(Duration.ofHours(-1)).build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, another audience", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId())).audience("other-api").build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, an ID token", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId())).claim("nonce", "n").build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID));
     }
 
     @ParameterizedTest(name = "{0}")
