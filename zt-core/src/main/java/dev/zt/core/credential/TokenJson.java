@@ -8,11 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The JSON parts of a compact JWS (RFC 7515 §7.1) read in one pass each: base64url decoded with its canonical
@@ -23,8 +21,10 @@ import java.util.Set;
  * {@code Long}, or {@code Double} for a fraction, an exponent or a number beyond {@code long}, {@code Boolean},
  * {@code null}, {@code List}, {@code Map}), read-only at every depth, so a verified token's claims need no copy.
  *
- * <p>{@link #member} reads one top-level string member of a strictly valid object and builds nothing else: what
- * choosing an issuer's keys needs of a payload whose signature has not been checked yet.
+ * <p>{@link #member} reads one top-level string member of an object that follows the grammar and builds nothing else
+ * (no other value, no member name): what choosing an issuer's keys needs of a payload whose signature has not been
+ * checked yet, in one pass that allocates nothing per member whatever the payload holds. It refuses the wanted member
+ * twice; other duplicates are left to {@link #object}, which reads the payload once the signature verified.
  */
 final class TokenJson {
 
@@ -48,7 +48,8 @@ final class TokenJson {
 
   /**
    * The top-level string member {@code name} of a JWS part, or {@code null} when the part is not canonical base64url
-   * of one strict JSON object or has no such string member. Nothing but the member names and that value is built.
+   * of one JSON object (grammar checked, other duplicates not) or has no such string member, or has it twice. Nothing
+   * but that value is built.
    */
   static String member(String s, int from, int to, String name) {
     String text = text(decode(s, from, to));
@@ -152,6 +153,7 @@ final class TokenJson {
     private final String s;
     private final String wanted; // member mode: the top-level member to find; null: build everything
     private String found;
+    private boolean seenWanted;
     private int i;
 
     Parser(String s, String wanted) {
@@ -208,25 +210,39 @@ final class TokenJson {
         return build ? Collections.emptyMap() : null;
       }
       Map<String, Object> members = build ? new LinkedHashMap<>() : null;
-      Set<String> names = build ? null : new HashSet<>();
       while (true) {
         ws();
-        String name = string(true);
-        ws();
-        expect(':');
-        ws();
         if (build) {
+          String name = string(true);
+          ws();
+          expect(':');
+          ws();
           int before = members.size();
           members.put(name, value(depth + 1));
           if (members.size() == before) {
             throw new IllegalArgumentException("duplicate member");
           }
         } else {
-          if (!names.add(name)) {
-            throw new IllegalArgumentException("duplicate member");
+          // member mode: no name is built; only the wanted one is recognised (twice: refused), at the top level
+          boolean isWanted = false;
+          if (depth == 0) {
+            isWanted = nameIs(wanted);
+          } else {
+            string(false);
           }
-          if (depth == 0 && name.equals(wanted) && s.charAt(i) == '"') {
-            found = string(true);
+          ws();
+          expect(':');
+          ws();
+          if (isWanted) {
+            if (seenWanted) {
+              throw new IllegalArgumentException("duplicate member");
+            }
+            seenWanted = true;
+            if (s.charAt(i) == '"') {
+              found = string(true);
+            } else {
+              value(depth + 1);
+            }
           } else {
             value(depth + 1);
           }
@@ -313,6 +329,40 @@ final class TokenJson {
           }
         } else if (keep) {
           b.append(c);
+        }
+      }
+    }
+
+    /** Reads a member name and says whether it is {@code name} once unescaped; builds nothing. */
+    private boolean nameIs(String name) {
+      expect('"');
+      int k = 0;
+      boolean same = true;
+      while (true) {
+        char c = s.charAt(i++);
+        if (c == '"') {
+          return same && k == name.length();
+        }
+        if (c < 0x20) {
+          throw new IllegalArgumentException("control character in string");
+        }
+        if (c == '\\') {
+          char e = s.charAt(i++);
+          c = switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> unicodeEscape();
+            default -> throw new IllegalArgumentException("bad escape");
+          };
+        }
+        if (same && k < name.length() && name.charAt(k) == c) {
+          k++;
+        } else {
+          same = false;
         }
       }
     }

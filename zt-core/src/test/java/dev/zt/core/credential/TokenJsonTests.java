@@ -110,11 +110,29 @@ class TokenJsonTests {
   @ParameterizedTest(name = "[{0}]")
   @ValueSource(strings = {
       "{\"iss\":\"a\",\"iss\":\"b\"}", "{\"iss\":\"a\",\"\\u0069ss\":\"b\"}", "{\"iss\":\"a\"} x",
-      "{\"iss\":\"a\",\"n\":{\"k\":1,\"k\":2}}", "{\"iss\":\"a\",\"x\":NaN}", "{\"iss\":\"a\",\"x\":01}",
+      "{\"iss\":7,\"iss\":\"a\"}", "{\"iss\":\"a\",\"iss\":null}", "{\"iss\":\"a\",\"x\":NaN}",
+      "{\"iss\":\"a\",\"x\":01}", "{\"iss\":\"a\",\"x\":[1,]}", "{\"iss\":\"a\",\"x\":\"\\q\"}",
       "{\"iss\":\"a\",}", "[{\"iss\":\"a\"}]", "{\"iss\":\"a\",\"x\":\"\u0002\"}",
   })
   void memberWhenTheObjectIsNotStrictThenNothingIsRead(String json) {
     assertThat(member(json, "iss")).isNull();
+  }
+
+  @Test
+  void memberWhenOtherMembersRepeatThenLeavesThemToTheFullParse() {
+    // the scan builds no names: only the wanted member twice is refused here; the rest after the signature
+    String json = "{\"a\":1,\"a\":2,\"n\":{\"k\":1,\"k\":2},\"iss\":\"x\"}";
+
+    assertThat(member(json, "iss")).isEqualTo("x");
+    assertThat(TokenJson.object(json)).isNull();
+  }
+
+  @Test
+  void memberWhenNameDiffersOnlyAfterItsPrefixThenNotTheMember() {
+    assertThat(member("{\"issuer\":\"x\"}", "iss")).isNull();
+    assertThat(member("{\"is\":\"x\"}", "iss")).isNull();
+    assertThat(member("{\"Iss\":\"x\"}", "iss")).isNull();
+    assertThat(member("{\"i\\u0073s\":\"x\",\"issuer\":\"y\"}", "iss")).isEqualTo("x");
   }
 
   @Test
