@@ -362,6 +362,8 @@ public class BearerTokenBenchmark {
     }
     return Enforcer.builder()
         .bearerJwt(jwt.build())
+        // the JDK's providers, as measured before issue 19 (UncachedTokenBenchmark compares providers)
+        .signatureProvider(dev.zt.core.credential.SignatureProvider.jdk())
         .routes(routes)
         .openTelemetry(OpenTelemetry.noop())
         .trust(trust)

@@ -175,6 +175,8 @@ public class ForgedTokenBenchmark {
   private static Enforcer enforcer(JWKSet keys, RoutePolicy routes, BearerJwt.Builder jwt) {
     return Enforcer.builder()
         .bearerJwt(jwt.keySource(new ImmutableJWKSet<>(keys)).build())
+        // the JDK's providers, as measured before issue 19 (UncachedTokenBenchmark compares providers)
+        .signatureProvider(dev.zt.core.credential.SignatureProvider.jdk())
         .routes(routes)
         .openTelemetry(OpenTelemetry.noop())
         // the cost of the token alone: no automated responses (which would block the source), no other gates

@@ -316,19 +316,18 @@ final class CredentialGate implements Gate {
    * {@code iss} cannot be read goes to the first issuer, whose verifier then refuses it for what it is (malformed,
    * {@code iss} missing, …).
    */
-  private Issuer issuerOf(String token) {
+  private Issuer issuerOf(JwtVerifier.Routing routing) {
     Issuer[] all = byOrder;
     if (all.length == 1 && all[0].verifier().multiTenant()) {
       return all[0]; // its verifier reads iss against the tid, and says which of the two is wrong
     }
-    String iss = JwtVerifier.unverifiedIssuer(token, first.maxTokenLength());
-    if (iss == null) {
+    if (routing == null) {
       return all[0]; // no readable iss: the verifier refuses it for what it is (malformed, iss missing …)
     }
     // one issuer too: a token naming another issuer is refused as such before any key lookup (no JWKS refetch for
     // its unknown kid, and the audit says TOKEN_ISSUER_MISMATCH rather than TOKEN_KEY_UNKNOWN)
     for (Issuer i : all) {
-      if (i.verifier().namesIssuer(iss)) {
+      if (i.verifier().namesIssuer(routing.iss())) {
         return i;
       }
     }
@@ -471,10 +470,15 @@ final class CredentialGate implements Gate {
 
   private Step validate(RequestState exchange, String token, TokenKey cacheKey) {
     long now = clock.millis();
-    Issuer issuer = issuerOf(token);
+    // the payload is decoded once: scanned for iss here (nothing else of it is read before the signature holds), then
+    // parsed by the chosen issuer's verifier once its signature verified
+    Issuer[] all = byOrder;
+    JwtVerifier.Routing routing = all.length == 1 && all[0].verifier().multiTenant() ? null
+        : JwtVerifier.routing(token, first.maxTokenLength());
+    Issuer issuer = issuerOf(routing);
     JwtVerifier.Result result = issuer == null
         ? new JwtVerifier.Fail(DenyReason.TOKEN_ISSUER_MISMATCH, "iss names no configured issuer")
-        : issuer.verifier().verify(token, now);
+        : issuer.verifier().verify(token, routing == null ? null : routing.payloadText(), now);
     if (result instanceof JwtVerifier.Fail fail) {
       exchange.note(fail.detail());
       if (workloadTokens != null && workloadTokenCandidate(fail.reason())) {
@@ -774,15 +778,22 @@ final class CredentialGate implements Gate {
     return dot1 >= 0 && h.indexOf('.', dot1 + 1) >= 0;
   }
 
+  private static final boolean[] B64TOKEN = new boolean[128]; // ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/"
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      B64TOKEN[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    }
+  }
+
   /** RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
   private static boolean isB64Token(String t) {
     int i = 0;
     int n = t.length();
     while (i < n) {
       char c = t.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-      if (!ok) {
+      if (c >= 128 || !B64TOKEN[c]) {
         break;
       }
       i++;

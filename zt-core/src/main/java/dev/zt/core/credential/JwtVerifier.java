@@ -26,14 +26,8 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -104,21 +98,36 @@ final class JwtVerifier {
    * string {@code iss} (the first issuer's verifier then says what is wrong with it).
    */
   static String unverifiedIssuer(String token, int maxLength) {
+    Routing r = routing(token, maxLength);
+    return r == null ? null : r.iss();
+  }
+
+  /**
+   * What choosing an issuer needs of a token whose signature has not been checked: its payload decoded once (kept, so
+   * the chosen verifier does not decode it again) and the payload's top-level string {@code iss}, found by a validating
+   * scan that builds nothing else; {@code null} when the token has no readable {@code iss} (not two dots, payload not
+   * canonical base64url of strict UTF-8 JSON, no string {@code iss}).
+   */
+  static Routing routing(String token, int maxLength) {
     if (token.length() > maxLength) {
       return null;
     }
     int dot1 = token.indexOf('.');
     int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-    if (dot1 <= 0 || dot2 < 0 || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)) {
+    if (dot1 <= 0 || dot2 < 0) {
       return null;
     }
     try {
-      Map<String, Object> claims = json(token, dot1 + 1, dot2);
-      return claims != null && claims.get("iss") instanceof String iss ? iss : null;
+      String payload = TokenJson.text(TokenJson.decode(token, dot1 + 1, dot2));
+      String iss = payload == null ? null : TokenJson.member(payload, "iss");
+      return iss == null ? null : new Routing(iss, payload);
     } catch (RuntimeException e) {
       return null;
     }
   }
+
+  /** A token's unverified {@code iss} and its payload's text (unparsed). */
+  record Routing(String iss, String payloadText) {}
 
   /** The issuer this verifier accepts tokens of (a multi-tenant issuer's template). */
   String issuer() {
@@ -140,15 +149,23 @@ final class JwtVerifier {
   }
 
   Result verify(String token, long nowMillis) {
+    return verify(token, null, nowMillis);
+  }
+
+  /**
+   * @param payloadText the token's payload already decoded by {@link #routing} (its canonical spelling and UTF-8
+   *     checked there), or {@code null} to decode it here
+   */
+  Result verify(String token, String payloadText, long nowMillis) {
     try {
-      return doVerify(token, nowMillis);
+      return doVerify(token, payloadText, nowMillis);
     } catch (RuntimeException e) {
       // Anything unexpected in untrusted input is a malformed token, never a fault that could leak or crash.
       return new Fail(DenyReason.TOKEN_MALFORMED, "unparseable: " + e.getClass().getSimpleName());
     }
   }
 
-  private Result doVerify(String token, long now) {
+  private Result doVerify(String token, String routedPayload, long now) {
     if (token.length() > config.maxTokenLength()) {
       return new Fail(DenyReason.TOKEN_TOO_LARGE, "token length " + token.length());
     }
@@ -157,15 +174,20 @@ final class JwtVerifier {
     if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not a compact JWS (three parts)");
     }
-    if (!Encodings.canonicalBase64Url(token, 0, dot1)
-        || !Encodings.canonicalBase64Url(token, dot1 + 1, dot2)
-        || (dot2 + 1 < token.length() && !Encodings.canonicalBase64Url(token, dot2 + 1, token.length()))) {
+    // structure only before the signature: the header is parsed, the payload just decoded (its canonical spelling
+    // checked); the payload's JSON is read once the signature proved it authentic (RFC 7515 §5.2, RFC 8725 §3.1)
+    byte[] payload = routedPayload != null ? null : TokenJson.decode(token, dot1 + 1, dot2);
+    byte[] headerBytes = TokenJson.decode(token, 0, dot1);
+    // the signature decoded here, with its canonical check, and handed to the verifier as such (PreDecoded)
+    byte[] signatureBytes = dot2 + 1 == token.length() ? null : TokenJson.decode(token, dot2 + 1, token.length());
+    if (headerBytes == null || (routedPayload == null && payload == null)
+        || (dot2 + 1 < token.length() && signatureBytes == null)) {
       return new Fail(DenyReason.TOKEN_MALFORMED, "not canonical base64url");
     }
-    Map<String, Object> header = json(token, 0, dot1);
-    Map<String, Object> claims = json(token, dot1 + 1, dot2);
-    if (header == null || claims == null) {
-      return new Fail(DenyReason.TOKEN_MALFORMED, "header or payload is not a JSON object");
+    String headerText = TokenJson.text(headerBytes);
+    Map<String, Object> header = headerText == null ? null : TokenJson.object(headerText);
+    if (header == null) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "header is not a JSON object");
     }
 
     // ---- header: decide on the algorithm before any key is looked at (RFC 8725 §3.1)
@@ -203,12 +225,17 @@ final class JwtVerifier {
     }
 
     // ---- key and signature
-    Fail signature = signature(token, dot2, alg, kid);
+    Fail signature = signature(token, dot2, signatureBytes, alg, kid);
     if (signature != null) {
       return signature;
     }
 
     // ---- claims, now that they are authentic
+    String claimsText = routedPayload != null ? routedPayload : TokenJson.text(payload);
+    Map<String, Object> claims = claimsText == null ? null : TokenJson.object(claimsText);
+    if (claims == null) {
+      return new Fail(DenyReason.TOKEN_MALFORMED, "payload is not a JSON object");
+    }
     return checkClaims(alg, kid, claims, now, explicitlyTyped);
   }
 
@@ -216,10 +243,11 @@ final class JwtVerifier {
    * Verifies {@code token}'s signature with a key only from the issuer's JWKS, matched on {@code kid}, type, curve,
    * {@code use}, {@code key_ops} and {@code alg}; {@code null} when it verifies, else the failure.
    */
-  private Fail signature(String token, int dot2, JWSAlgorithm alg, String kid) {
+  private Fail signature(String token, int dot2, byte[] signatureBytes, JWSAlgorithm alg, String kid) {
+    Selection selection = selection(alg, kid);
     List<JWK> candidates;
     try {
-      candidates = keys.get(new JWKSelector(matcher(alg, kid)), null);
+      candidates = keys.get(selection.selector(), null);
     } catch (RateLimitReachedException e) {
       if (keysFailing.getAsBoolean()) {
         return new Fail(DenyReason.KEYS_UNAVAILABLE,
@@ -229,13 +257,13 @@ final class JwtVerifier {
     } catch (KeySourceException e) {
       return new Fail(DenyReason.KEYS_UNAVAILABLE, "keys unavailable: " + describe(e));
     }
-    JWSHeader jwsHeader = new JWSHeader.Builder(alg).keyID(kid).build();
-    byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
-    Base64URL signature = new Base64URL(token.substring(dot2 + 1));
+    JWSHeader jwsHeader = selection.header();
+    byte[] signingInput = asciiBytes(token, dot2);
+    Base64URL signature = new PreDecoded(token.substring(dot2 + 1), signatureBytes);
     boolean anyKey = false;
     boolean verified = false;
     for (JWK jwk : candidates) {
-      JWSVerifier verifier = verifierFor(jwk, alg);
+      JWSVerifier verifier = verifier(jwk, alg);
       if (verifier == null) {
         continue;
       }
@@ -262,6 +290,74 @@ final class JwtVerifier {
       return new Fail(DenyReason.TOKEN_SIGNATURE_INVALID, "signature does not verify");
     }
     return null;
+  }
+
+  /**
+   * The key selector and the verifier's header for one {@code alg} and {@code kid}: both depend on nothing else, and
+   * an issuer's tokens mostly name one key, so the last pair is kept ({@link #lastSelection}) instead of building a
+   * matcher, a selector and a header per token. Another pair simply replaces it.
+   */
+  private record Selection(JWSAlgorithm alg, String kid, JWKSelector selector, JWSHeader header) {}
+
+  private volatile Selection lastSelection;
+
+  private Selection selection(JWSAlgorithm alg, String kid) {
+    Selection last = lastSelection;
+    if (last != null && last.alg().equals(alg) && java.util.Objects.equals(last.kid(), kid)) {
+      return last;
+    }
+    Selection made = new Selection(alg, kid, new JWKSelector(matcher(alg, kid)),
+        new JWSHeader.Builder(alg).keyID(kid).build());
+    lastSelection = made;
+    return made;
+  }
+
+  /**
+   * The verifier of the last key used: {@link #verifierFor} for the same key instance (the key source hands out the
+   * same instances until it refreshes) and algorithm, without its cache's bookkeeping on every token.
+   */
+  private record LastVerifier(JWK jwk, JWSAlgorithm alg, JWSVerifier verifier) {}
+
+  private volatile LastVerifier lastVerifier;
+
+  private JWSVerifier verifier(JWK jwk, JWSAlgorithm alg) {
+    LastVerifier last = lastVerifier;
+    if (last != null && last.jwk() == jwk && last.alg().equals(alg)) {
+      return last.verifier();
+    }
+    JWSVerifier made = verifierFor(jwk, alg);
+    if (made != null) {
+      lastVerifier = new LastVerifier(jwk, alg, made);
+    }
+    return made;
+  }
+
+  /**
+   * A signature zt decoded itself ({@link TokenJson#decode}, canonical base64url checked in the same pass): the
+   * verifiers read it through {@link #decode()}, so they get those bytes instead of decoding the text again. The
+   * text is the signature's own, for anything else that reads it.
+   */
+  private static final class PreDecoded extends Base64URL {
+    private static final long serialVersionUID = 1L;
+    private final transient byte[] bytes;
+
+    PreDecoded(String text, byte[] bytes) {
+      super(text);
+      this.bytes = bytes;
+    }
+
+    @Override
+    public byte[] decode() {
+      return bytes.clone(); // a verifier may transcode in place: each caller gets its own copy
+    }
+  }
+
+  /** {@code s[0, end)} as bytes, one copy: every character is base64url or '.' (checked), so ASCII. */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, exactly ASCII here
+  private static byte[] asciiBytes(String s, int end) {
+    byte[] out = new byte[end];
+    s.getBytes(0, end, out, 0);
+    return out;
   }
 
   /** A JWT-secured introspection answer's payload (RFC 9701), or why it is not acceptable. */
@@ -307,11 +403,11 @@ final class JwtVerifier {
       if (header.containsKey("kid") && !(kid instanceof String)) {
         return new SignedAnswer(null, "kid is not a string");
       }
-      Fail signature = signature(jws, dot2, alg, (String) kid);
+      Fail signature = signature(jws, dot2, TokenJson.decode(jws, dot2 + 1, jws.length()), alg, (String) kid);
       if (signature != null) {
         return new SignedAnswer(null, signature.detail());
       }
-      return new SignedAnswer(deepUnmodifiable(claims), null);
+      return new SignedAnswer(claims, null); // read-only at every depth already (TokenJson)
     } catch (RuntimeException e) {
       return new SignedAnswer(null, "unparseable: " + e.getClass().getSimpleName());
     }
@@ -369,7 +465,7 @@ final class JwtVerifier {
       if (aud.isEmpty()) {
         return new Fail(DenyReason.TOKEN_AUDIENCE_MISMATCH, "aud missing");
       }
-      if (aud.stream().noneMatch(config.audiences()::contains)) {
+      if (!namesAudience(aud)) {
         return new Fail(DenyReason.TOKEN_AUDIENCE_MISMATCH, "aud does not name this service");
       }
     }
@@ -440,7 +536,7 @@ final class JwtVerifier {
     VerifiedJwt jwt = new VerifiedJwt(
         alg.getName(),
         Optional.ofNullable(kid),
-        deepUnmodifiable(c),
+        c, // read-only at every depth (TokenJson): no copy
         (String) iss,
         Optional.ofNullable((String) c.get("sub")),
         List.copyOf(aud),
@@ -452,6 +548,16 @@ final class JwtVerifier {
         Collections.unmodifiableSet(scopes),
         binding);
     return new Ok(jwt);
+  }
+
+  private boolean namesAudience(List<String> aud) {
+    Set<String> accepted = config.audiences();
+    for (int i = 0; i < aud.size(); i++) {
+      if (accepted.contains(aud.get(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Roles from the configured claim path: an array of strings or one string; anything else is no roles. */
@@ -598,29 +704,8 @@ final class JwtVerifier {
 
   /** Decodes a base64url part as strict UTF-8 JSON; {@code null} when it is not a JSON object. */
   static Map<String, Object> json(String token, int from, int to) {
-    byte[] bytes = Base64.getUrlDecoder().decode(token.substring(from, to));
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-    if (!dev.zt.core.internal.StrictJson.valid(text)) {
-      return null; // a duplicate member at any depth, or nesting deeper than 32
-    }
-    try {
-      // Nimbus' parser refuses top-level duplicate members, trailing data and non-finite numbers.
-      return JSONObjectUtils.parse(text);
-    } catch (java.text.ParseException e) {
-      return null;
-    }
+    return TokenJson.object(token, from, to);
   }
-
-
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> deepUnmodifiable(Map<String, Object> m) {

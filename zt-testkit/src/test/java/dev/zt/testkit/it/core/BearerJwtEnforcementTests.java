@@ -270,8 +270,30 @@ class BearerJwtEnforcementTests {
                   + "\"iat\":" + TestClock.DEFAULT_START.getEpochSecond() + "}").build(),
               DenyReason.TOKEN_CLAIM_INVALID),
           Arguments.of("payload invalid UTF-8", (Function<TestIssuer, String>) i ->
+              i.token().rawPayload(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, '"', '}'}).build(),
+              DenyReason.TOKEN_MALFORMED),
+          // forged: the payload of a token whose signature does not verify is never read beyond its iss, so whatever
+          // it holds, the answer is the signature's (nothing about the claims is told to whoever forged it)
+          Arguments.of("forged, payload invalid UTF-8", (Function<TestIssuer, String>) i ->
               replacePart(i.token().build(), 1, new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, '"', '}'}),
-              DenyReason.TOKEN_MALFORMED));
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, payload not JSON", (Function<TestIssuer, String>) i ->
+              replacePart(i.token().build(), 1, "not json".getBytes(StandardCharsets.US_ASCII)),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, duplicate claim", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId()))
+                  .rawPayload("{\"iss\":\"" + i.issuer() + "\",\"sub\":\"a\",\"sub\":\"admin\"}").build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, expired", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId()))
+                  .issuedIn(Duration.ofHours(-2)).expiresIn(Duration.ofHours(-1)).build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, another audience", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId())).audience("other-api").build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID),
+          Arguments.of("forged, an ID token", (Function<TestIssuer, String>) i ->
+              i.token().signedWith(TestKey.rsa().withKeyId(i.signingKey().keyId())).claim("nonce", "n").build(),
+              DenyReason.TOKEN_SIGNATURE_INVALID));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -283,6 +305,23 @@ class BearerJwtEnforcementTests {
       assertThat(enforcer.respond((Decision.Deny) d).headers())
           .containsEntry("WWW-Authenticate", "Bearer realm=\"orders\", error=\"invalid_token\", error_description=\""
               + reason.description().orElseThrow() + "\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\"alice\"", "alice", "'alice'"})
+    void enforceWhenSignedPayloadIsJsonOnlyToALenientReaderThenDeniesMalformed(String sub) {
+      // a lenient reader (Gson's, under Nimbus) takes alice and 'alice' for strings: zt's parser is RFC 8259's
+      long now = clock.instant().getEpochSecond();
+      String payload = "{\"iss\":\"" + issuer.issuer() + "\",\"aud\":\"orders-api\",\"scope\":\"orders:read\","
+          + "\"iat\":" + now + ",\"exp\":" + (now + 60) + ",\"sub\":" + sub + "}";
+
+      Decision d = get("/orders", issuer.token().rawPayload(payload).build());
+
+      if (sub.startsWith("\"")) {
+        assertThatDecision(d).isAllowed(); // the control: the same token, strict JSON
+      } else {
+        assertThatDecision(d).isDeniedWith(DenyReason.TOKEN_MALFORMED);
+      }
     }
 
     @Test

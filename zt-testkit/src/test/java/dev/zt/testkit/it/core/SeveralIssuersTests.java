@@ -105,9 +105,12 @@ class SeveralIssuersTests {
   }
 
   @Test
-  void enforceWhenIssuerOfAMalformedTokenCannotBeReadThenRefusedAsMalformedAsWithOneIssuer() {
+  void enforceWhenIssuerOfATokenCannotBeReadThenRefusedByTheFirstIssuerAsWithOneIssuer() {
     assertThatDecision(get("not-a-jwt")).isDeniedWith(DenyReason.TOKEN_MALFORMED);
-    assertThatDecision(get("eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln")).isDeniedWith(DenyReason.TOKEN_MALFORMED);
+    // a payload that is not JSON is read only once a signature verified: this one's does not
+    assertThatDecision(get("eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln")).isDeniedWith(DenyReason.TOKEN_SIGNATURE_INVALID);
+    // ... and one the first issuer really signed is malformed
+    assertThatDecision(get(a.token().rawPayload("not json").build())).isDeniedWith(DenyReason.TOKEN_MALFORMED);
   }
 
   @Test
