@@ -66,6 +66,9 @@ final class InMemoryRateBuckets implements RateBuckets {
 
     Local(List<Band> bands, BucketConfiguration config) {
       this.bands = bands;
+      // Bucket4j starts the bucket at its time source's now, and interval refills count periods from there: the
+      // bucket's birth reads the clock (an unset time would start it at the epoch and align refills to it)
+      time.hand(clock.millis());
       var builder = Bucket.builder().withCustomTimePrecision(time);
       for (var bandwidth : config.getBandwidths()) {
         builder.addLimit(bandwidth);

@@ -62,6 +62,21 @@ class InMemorySecurityStateTests extends SecurityStateContract {
   }
 
   @Test
+  void rateBucketWhenMadeAtATimeOffThePeriodsGridThenItsFirstIntervalIsAWholePeriodFromThen() {
+    java.time.Clock offGrid = java.time.Clock.fixed(java.time.Instant.parse("2026-03-02T10:00:03.250Z"),
+        java.time.ZoneOffset.UTC);
+    RateBucket b = SecurityState.inMemory().rateBuckets("rate", new StoreSettings(offGrid, 100)).bucket("k",
+        java.util.List.of(new RateBuckets.Band("b", 1, Duration.ofSeconds(10), RateBuckets.Refill.INTERVALLY)));
+    long t = offGrid.millis();
+
+    assertThat(b.tryConsume(t)).isTrue();
+    // ten seconds from the bucket's birth, not to the next multiple of ten seconds since the epoch (6.75 s)
+    assertThat(b.tryConsumeAndReport(t).nanosToWait()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    assertThat(b.tryConsume(t + 9_999)).isFalse();
+    assertThat(b.tryConsume(t + 10_000)).isTrue();
+  }
+
+  @Test
   void rateBucketTryConsumeWhenHandedATimeBeforeItsLastRefillThenRefillsNothing() {
     RateBucket b = state().rateBuckets("rate", settings(100)).bucket("k",
         java.util.List.of(new RateBuckets.Band("b", 1, Duration.ofSeconds(1), RateBuckets.Refill.INTERVALLY)));
