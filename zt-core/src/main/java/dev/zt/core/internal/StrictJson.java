@@ -1,24 +1,25 @@
 package dev.zt.core.internal;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * A validating pass over JSON text that refuses what Nimbus' parser lets through below the top level: duplicate
- * member names in nested objects (compared after unescaping, so {@code "a"} and {@code "\u0061"} clash), and nesting
- * deeper than {@link #MAX_DEPTH}. Run before parsing untrusted bundles and tokens.
+ * zt's one reader of untrusted JSON (tokens, key sets, bundles, introspection, PDP and STS answers): a strict RFC 8259
+ * recursive-descent parser that refuses what Nimbus' parser lets through — duplicate member names at any depth
+ * (compared after unescaping, so {@code "a"} and {@code "\u0061"} clash), nesting deeper than {@link #MAX_DEPTH},
+ * comments, unquoted or single-quoted strings, {@code NaN}, leading zeros. {@link #valid} checks a text,
+ * {@link #readObject} builds it read-only, {@link #topLevelString} reads one member of a text not yet authenticated
+ * without building anything else. Written by hand because no JSON library here refuses nested duplicates.
  */
 public final class StrictJson {
 
   /** The deepest nesting accepted. */
   public static final int MAX_DEPTH = 32;
 
-  private final String s;
-  private int i;
-
-  private StrictJson(String s) {
-    this.s = s;
-  }
+  private StrictJson() {}
 
   /**
    * {@code body} as a JSON object when it is strict UTF-8 holding one strictly valid object ({@link #valid}), else
@@ -44,130 +45,376 @@ public final class StrictJson {
     }
   }
 
-  /** Whether {@code text} is one JSON value with no duplicate member names at any depth. */
+  /**
+   * Whether {@code text} is one strict JSON value (RFC 8259: no comments, unquoted or single-quoted strings,
+   * {@code NaN} or leading zeros) with no duplicate member names at any depth.
+   */
   public static boolean valid(String text) {
-    StrictJson p = new StrictJson(text);
+    Parser p = new Parser(text, null);
     try {
-      p.ws();
-      p.value(0);
-      p.ws();
-      return p.i == text.length();
+      p.any();
+      return true;
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       return false;
     }
   }
 
-  private void value(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("too deep");
+  /**
+   * {@code text} as a strict JSON object, read-only at every depth, with the value types Nimbus' parser gives
+   * ({@code String}, {@code Long}, {@code Double} for a fraction, an exponent or a number beyond {@code long},
+   * {@code Boolean}, {@code null}, {@code List}, {@code Map}); {@code null} when it is not one.
+   */
+  public static Map<String, Object> readObject(String text) {
+    Parser p = new Parser(text, null);
+    try {
+      return p.document();
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      return null;
     }
-    char c = s.charAt(i);
-    if (c == '{') {
-      i++;
-      Set<String> names = new HashSet<>();
+  }
+
+  /**
+   * The top-level string member {@code name} of {@code text}, a JSON object that follows the grammar (other
+   * duplicates not checked), or {@code null} when it is not one, has no such string member or has it twice. Builds
+   * nothing but that value: one linear pass without allocation per member, for reading a payload before its signature
+   * is checked.
+   */
+  public static String topLevelString(String text, String name) {
+    Parser p = new Parser(text, name);
+    try {
+      p.document();
+      return p.found;
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  /** A recursive-descent parser over one text; throws {@link IllegalArgumentException} on anything not accepted. */
+  private static final class Parser {
+    private final String s;
+    private final String wanted; // member mode: the top-level member to find; null: build everything
+    private String found;
+    private boolean seenWanted;
+    private int i;
+
+    Parser(String s, String wanted) {
+      this.s = s;
+      this.wanted = wanted;
+    }
+
+    /** One value of any kind, all of the text. */
+    Object any() {
       ws();
+      Object v = value(0);
+      ws();
+      if (i != s.length()) {
+        throw new IllegalArgumentException("trailing data");
+      }
+      return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> document() {
+      ws();
+      if (s.charAt(i) != '{') {
+        throw new IllegalArgumentException("not an object");
+      }
+      Object v = value(0);
+      ws();
+      if (i != s.length()) {
+        throw new IllegalArgumentException("trailing data");
+      }
+      return (Map<String, Object>) v;
+    }
+
+    private Object value(int depth) {
+      if (depth > MAX_DEPTH) {
+        throw new IllegalArgumentException("too deep");
+      }
+      char c = s.charAt(i);
+      switch (c) {
+        case '{':
+          return object(depth);
+        case '[':
+          return array(depth);
+        case '"':
+          return string(wanted == null);
+        case 't':
+          literal("true");
+          return Boolean.TRUE;
+        case 'f':
+          literal("false");
+          return Boolean.FALSE;
+        case 'n':
+          literal("null");
+          return null;
+        default:
+          return number();
+      }
+    }
+
+    private Object object(int depth) {
+      i++;
+      ws();
+      boolean build = wanted == null;
       if (s.charAt(i) == '}') {
         i++;
-        return;
+        return build ? Collections.emptyMap() : null;
       }
+      Map<String, Object> members = build ? new LinkedHashMap<>() : null;
       while (true) {
         ws();
-        if (!names.add(string(true))) {
-          throw new IllegalArgumentException("duplicate member");
+        if (build) {
+          String name = string(true);
+          ws();
+          expect(':');
+          ws();
+          int before = members.size();
+          members.put(name, value(depth + 1));
+          if (members.size() == before) {
+            throw new IllegalArgumentException("duplicate member");
+          }
+        } else {
+          // member mode: no name is built; only the wanted one is recognised (twice: refused), at the top level
+          boolean isWanted = false;
+          if (depth == 0) {
+            isWanted = nameIs(wanted);
+          } else {
+            string(false);
+          }
+          ws();
+          expect(':');
+          ws();
+          if (isWanted) {
+            if (seenWanted) {
+              throw new IllegalArgumentException("duplicate member");
+            }
+            seenWanted = true;
+            if (s.charAt(i) == '"') {
+              found = string(true);
+            } else {
+              value(depth + 1);
+            }
+          } else {
+            value(depth + 1);
+          }
         }
         ws();
-        expect(':');
-        ws();
-        value(depth + 1);
-        ws();
-        if (s.charAt(i) == ',') {
-          i++;
-          continue;
+        char c = s.charAt(i++);
+        if (c == '}') {
+          return build ? Collections.unmodifiableMap(members) : null;
         }
-        expect('}');
-        return;
+        if (c != ',') {
+          throw new IllegalArgumentException("expected , or }");
+        }
       }
     }
-    if (c == '[') {
+
+    private Object array(int depth) {
       i++;
       ws();
+      boolean build = wanted == null;
       if (s.charAt(i) == ']') {
         i++;
-        return;
+        return build ? Collections.emptyList() : null;
       }
+      List<Object> items = build ? new ArrayList<>() : null;
       while (true) {
         ws();
-        value(depth + 1);
+        Object v = value(depth + 1);
+        if (build) {
+          items.add(v);
+        }
         ws();
-        if (s.charAt(i) == ',') {
+        char c = s.charAt(i++);
+        if (c == ']') {
+          return build ? Collections.unmodifiableList(items) : null;
+        }
+        if (c != ',') {
+          throw new IllegalArgumentException("expected , or ]");
+        }
+      }
+    }
+
+    /** A string; built only when {@code keep} (member names, values in build mode), else only checked. */
+    private String string(boolean keep) {
+      expect('"');
+      int start = i;
+      // the common case: no escape, so the value is one substring
+      while (true) {
+        char c = s.charAt(i);
+        if (c == '"') {
           i++;
-          continue;
+          return keep ? s.substring(start, i - 1) : null;
         }
-        expect(']');
-        return;
+        if (c < 0x20) {
+          throw new IllegalArgumentException("control character in string");
+        }
+        if (c == '\\') {
+          break;
+        }
+        i++;
       }
-    }
-    if (c == '"') {
-      string(false);
-      return;
-    }
-    // number or literal: the real parser checks its form; here it only has to end
-    int start = i;
-    while (i < s.length() && "{}[],: \t\r\n\"".indexOf(s.charAt(i)) < 0) {
-      i++;
-    }
-    if (i == start) {
-      throw new IllegalArgumentException("value expected");
-    }
-  }
-
-  /** Reads a string; only member names ({@code keep}) are built, values are just scanned. */
-  private String string(boolean keep) {
-    expect('"');
-    StringBuilder b = keep ? new StringBuilder() : null;
-    while (true) {
-      char c = s.charAt(i++);
-      if (c == '"') {
-        return keep ? b.toString() : null;
-      }
-      if (c < 0x20) {
-        throw new IllegalArgumentException("control character in string");
-      }
-      if (c == '\\') {
-        char e = s.charAt(i++);
-        char decoded = switch (e) {
-          case '"', '\\', '/' -> e;
-          case 'b' -> '\b';
-          case 'f' -> '\f';
-          case 'n' -> '\n';
-          case 'r' -> '\r';
-          case 't' -> '\t';
-          case 'u' -> {
-            char u = (char) Integer.parseInt(s.substring(i, i + 4), 16);
-            i += 4;
-            yield u;
+      StringBuilder b = keep ? new StringBuilder(i - start + 16).append(s, start, i) : null;
+      while (true) {
+        char c = s.charAt(i++);
+        if (c == '"') {
+          return keep ? b.toString() : null;
+        }
+        if (c < 0x20) {
+          throw new IllegalArgumentException("control character in string");
+        }
+        if (c == '\\') {
+          char e = s.charAt(i++);
+          char decoded = switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> unicodeEscape();
+            default -> throw new IllegalArgumentException("bad escape");
+          };
+          if (keep) {
+            b.append(decoded);
           }
-          default -> throw new IllegalArgumentException("bad escape");
-        };
-        if (keep) {
-          b.append(decoded);
+        } else if (keep) {
+          b.append(c);
         }
-      } else if (keep) {
-        b.append(c);
       }
     }
-  }
 
-  private void expect(char c) {
-    if (s.charAt(i) != c) {
-      throw new IllegalArgumentException("expected " + c);
+    /** Reads a member name and says whether it is {@code name} once unescaped; builds nothing. */
+    private boolean nameIs(String name) {
+      expect('"');
+      int k = 0;
+      boolean same = true;
+      while (true) {
+        char c = s.charAt(i++);
+        if (c == '"') {
+          return same && k == name.length();
+        }
+        if (c < 0x20) {
+          throw new IllegalArgumentException("control character in string");
+        }
+        if (c == '\\') {
+          char e = s.charAt(i++);
+          c = switch (e) {
+            case '"', '\\', '/' -> e;
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> unicodeEscape();
+            default -> throw new IllegalArgumentException("bad escape");
+          };
+        }
+        if (same && k < name.length() && name.charAt(k) == c) {
+          k++;
+        } else {
+          same = false;
+        }
+      }
     }
-    i++;
-  }
 
-  private void ws() {
-    while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
+    private char unicodeEscape() {
+      int v = 0;
+      for (int k = 0; k < 4; k++) {
+        int d = dev.zt.core.internal.Encodings.hexValue(s.charAt(i++));
+        if (d < 0) {
+          throw new IllegalArgumentException("bad \\u escape");
+        }
+        v = v << 4 | d;
+      }
+      return (char) v;
+    }
+
+    /** RFC 8259 §6: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}. */
+    private Object number() {
+      int start = i;
+      int n = s.length();
+      if (s.charAt(i) == '-') {
+        i++;
+      }
+      char first = s.charAt(i);
+      if (first == '0') {
+        i++;
+      } else if (first >= '1' && first <= '9') {
+        i = digits(i);
+      } else {
+        throw new IllegalArgumentException("value expected");
+      }
+      boolean integer = true;
+      if (i < n && s.charAt(i) == '.') {
+        integer = false;
+        i = requireDigits(i + 1);
+      }
+      if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        integer = false;
+        i++;
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+          i++;
+        }
+        i = requireDigits(i);
+      }
+      if (wanted != null) {
+        return null;
+      }
+      String t = s.substring(start, i);
+      if (integer) {
+        try {
+          return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+          // beyond long: a double, as Nimbus reads it
+        }
+      }
+      double d = Double.parseDouble(t);
+      if (!Double.isFinite(d)) {
+        throw new IllegalArgumentException("not a finite number");
+      }
+      return d;
+    }
+
+    private int digits(int from) {
+      int k = from;
+      while (k < s.length() && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
+        k++;
+      }
+      return k;
+    }
+
+    private int requireDigits(int from) {
+      int k = digits(from);
+      if (k == from) {
+        throw new IllegalArgumentException("digit expected");
+      }
+      return k;
+    }
+
+    private void literal(String word) {
+      if (!s.startsWith(word, i)) {
+        throw new IllegalArgumentException("bad literal");
+      }
+      i += word.length();
+    }
+
+    private void expect(char c) {
+      if (s.charAt(i) != c) {
+        throw new IllegalArgumentException("expected " + c);
+      }
       i++;
+    }
+
+    private void ws() {
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+          return;
+        }
+        i++;
+      }
     }
   }
 }
