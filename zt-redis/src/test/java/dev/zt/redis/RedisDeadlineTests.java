@@ -102,7 +102,7 @@ class RedisDeadlineTests {
         unpause(admin);
       }
       System.out.printf("zt-redis: four writes with Redis paused returned in %d ms (deadline 300 ms)%n", millis);
-      assertThat(millis).isLessThan(100);
+      assertThat(millis).as("returned before the 300 ms deadline: no write waited for it").isLessThan(300);
       assertThat(s.check("t", Optional.of("mallory"), Optional.empty())).isEqualTo(Presence.PRESENT);
       assertThat(s.check("t", Optional.of("bob"), Optional.empty())).isEqualTo(Presence.ABSENT);
       assertThat(blocks.check("198.51.100.7", Optional.empty(), false)).isEqualTo(Presence.PRESENT);
