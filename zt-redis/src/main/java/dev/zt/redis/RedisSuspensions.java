@@ -308,6 +308,13 @@ final class RedisSuspensions implements Suspensions, MirroredStore {
     return inFlight.get();
   }
 
+  /** The latest change time made or seen here (tests wait on it for another instance's messages to arrive). */
+  long lastSince() {
+    synchronized (lock) {
+      return lastSince;
+    }
+  }
+
   private void buffer(Change change) {
     if (pending.size() >= MAX_PENDING) {
       dropped.incrementAndGet();
