@@ -41,6 +41,7 @@ final class CredentialGate implements Gate {
   static final String NAME = "credential";
   private static final long MAX_CACHE_ENTRY_MILLIS = 10 * 60 * 1000L;
   private static final int RECORDED_HIT_ONE_IN = 16; // a power of two
+  private static final int FRONT_SLOTS = 1024; // a power of two
 
   private final java.util.List<Issuer> issuers = new java.util.ArrayList<>(); // in configuration order
   // the key sources zt fetches itself, for health; filled while the enforcer is assembled, read-only afterwards
@@ -51,6 +52,15 @@ final class CredentialGate implements Gate {
   private final Executor blockingExecutor;
   private final Cache<TokenKey, Entry> validated;
   private final Policy<TokenKey, Entry> validatedPolicy; // for quiet reads
+  // In front of the cache: the entries of tokens in use, one per slot by their key's hash, each slot an immutable
+  // (key, entry) pair. A hit on a header spelled canonically allocates nothing (no probe key); a miss, a collision
+  // or another spelling goes to the cache. Only entries the cache held are put here, and a hit honours the same
+  // bounds as a cache hit (the entry's end, then admit's time checks), so it never accepts what the cache would not.
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Front> front;
+  private final int frontMask;
+
+  /** One slot of the front table: a validated token's cache key and its entry. */
+  private record Front(TokenKey key, Entry entry) {}
   private final CountermeasureHooks countermeasures;
   private final ValidationBudget budget;
 
@@ -109,7 +119,12 @@ final class CredentialGate implements Gate {
     if (config.validatedCacheSize() == 0) {
       this.validated = null;
       this.validatedPolicy = null;
+      this.front = null;
+      this.frontMask = 0;
     } else {
+      int slots = (int) Math.min(FRONT_SLOTS, Long.highestOneBit(Math.max(1, config.validatedCacheSize())));
+      this.front = new java.util.concurrent.atomic.AtomicReferenceArray<>(slots);
+      this.frontMask = slots - 1;
       // No time-based expiry in Caffeine: it would read the clock on every hit. Each entry carries its own end
       // (MAX_CACHE_ENTRY_MILLIS after validation, so a key removed from the JWKS stops being honoured; the token's
       // own expiry is checked by admit) and a hit checks it against the request's time, read once for the whole
@@ -406,8 +421,19 @@ final class CredentialGate implements Gate {
     if (validated != null && start < end && jwsShaped) {
       // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
       // that spelling built once
-      probe = new TokenKey(start == 7 && h.startsWith("Bearer") ? h : "Bearer " + h.substring(start));
-      Entry hit = cached(probe);
+      boolean canonical = start == 7 && h.startsWith("Bearer");
+      Front f = canonical ? frontHit(h) : null;
+      Entry hit;
+      if (f != null) {
+        probe = f.key();
+        hit = f.entry();
+      } else {
+        probe = new TokenKey(canonical ? h : "Bearer " + h.substring(start));
+        hit = cached(probe);
+        if (hit != null) {
+          front.lazySet(probe.hash() & frontMask, new Front(probe, hit));
+        }
+      }
       if (hit != null) {
         if (exchange.now() < hit.untilMillis()) {
           TokenKey key = probe;
@@ -421,6 +447,9 @@ final class CredentialGate implements Gate {
           return admit(exchange, hit, key);
         }
         validated.asMap().remove(probe, hit); // validated long enough ago: checked against today's keys again below
+        if (f != null) {
+          front.compareAndSet(probe.hash() & frontMask, f, null);
+        }
       }
     }
     // An opaque token's answer is cached by its SHA-256, hashed straight from the header. Only a token that passed
@@ -579,6 +608,16 @@ final class CredentialGate implements Gate {
       return validated.getIfPresent(key);
     }
     return validatedPolicy.getIfPresentQuietly(key);
+  }
+
+  /**
+   * The front table's slot for {@code header} (the canonical {@code Bearer <token>}) when it holds that very token,
+   * else {@code null}: the same hash, then the whole value compared.
+   */
+  private Front frontHit(String header) {
+    int hash = TailHashedKey.hashOf(header);
+    Front f = front.get(hash & frontMask);
+    return f != null && f.key().hash() == hash && f.key().value.equals(header) ? f : null;
   }
 
   /** Drops entries past their end, at most once a minute, on the path that validates a new token anyway. */

@@ -13,11 +13,21 @@ abstract class TailHashedKey {
 
   TailHashedKey(String value) {
     this.value = value;
+    this.hash = hashOf(value);
+  }
+
+  /** The hash every such key of {@code value} has: over its length and its last 32 characters. */
+  static int hashOf(String value) {
     int h = value.length();
     for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
       h = 31 * h + value.charAt(i);
     }
-    this.hash = h;
+    return h;
+  }
+
+  /** This key's hash ({@link #hashOf} of its value). */
+  final int hash() {
+    return hash;
   }
 
   @Override

@@ -661,6 +661,43 @@ class BearerJwtEnforcementTests {
     }
 
     @Test
+    void enforceWhenATokenEndsAsAFrequentlyCachedOneThenValidatesItAfresh() {
+      // a token in use is answered from the front table by its hash (length and last 32 characters): a token with
+      // the same end (the same signature on another payload) lands on the same slot and must not be taken for it
+      String token = readToken();
+      dev.zt.core.Caller caller = ((Decision.Allow) get("/orders", token)).caller();
+      assertThatDecision(get("/orders", token)).isAllowed(); // now in the front table
+      String[] parts = token.split("\\.");
+      char[] payload = parts[1].toCharArray();
+      payload[12] = payload[12] == 'A' ? 'B' : 'A'; // another payload of the same length
+      String forged = parts[0] + "." + new String(payload) + "." + parts[2];
+      assertThat(forged).hasSameSizeAs(token).endsWith(token.substring(token.length() - 32)).isNotEqualTo(token);
+      assertThatDecision(get("/orders", forged)).isDeniedWith(DenyReason.TOKEN_SIGNATURE_INVALID);
+      assertThatDecision(get("/orders", forged)).isDeniedWith(DenyReason.TOKEN_SIGNATURE_INVALID);
+      assertThat(((Decision.Allow) get("/orders", token)).caller()).isSameAs(caller);
+    }
+
+    @Test
+    void enforceWhenTwoTokensShareTheOneFrontSlotThenEachKeepsItsOwnCaller() {
+      // a cache of one entry has one front slot: two tokens in turn keep replacing each other there
+      Enforcer e = Fixtures.enforcer(issuer, clock, b -> b.validatedTokenCacheSize(1));
+      String alice = issuer.token().subject("alice").scope("orders:read").build();
+      String bob = issuer.token().subject("bob").scope("orders:read").build();
+      for (int i = 0; i < 4; i++) {
+        for (String token : List.of(alice, bob, bob, alice)) {
+          Decision d = await(e.enforce(TestRequest.get("/orders").bearer(token).clock(clock).build()));
+          assertThatDecision(d).isAllowed();
+          assertThat(((Decision.Allow) d).caller().subject()).contains(token == alice ? "alice" : "bob");
+        }
+      }
+      clock.advance(Duration.ofMinutes(5).plusSeconds(61)); // both expired: the slot's entry is checked as the cache's
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(alice).clock(clock).build())))
+          .isDeniedWith(DenyReason.TOKEN_EXPIRED);
+      assertThatDecision(await(e.enforce(TestRequest.get("/orders").bearer(bob).clock(clock).build())))
+          .isDeniedWith(DenyReason.TOKEN_EXPIRED);
+    }
+
+    @Test
     void enforceWhenCacheHitThenAnswersSynchronouslyWithTheSameCaller() {
       String token = readToken();
       Decision first = get("/orders", token);
