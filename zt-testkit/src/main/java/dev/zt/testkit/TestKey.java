@@ -32,6 +32,42 @@ import java.util.UUID;
  */
 public final class TestKey {
 
+  /**
+   * The system property naming a JWK Set file of pre-generated private 2048-bit RSA keys for {@link #rsa()} to take
+   * instead of generating them (each once per JVM); unset, every key is generated.
+   */
+  public static final String RSA_KEY_POOL = "zt.testkit.rsa-key-pool";
+
+  /** The keys of {@link #RSA_KEY_POOL}, read on first use; each handed out once. */
+  private static final class RsaKeyPool {
+    private static final java.util.List<RSAKey> KEYS = load(System.getProperty(RSA_KEY_POOL, ""));
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+
+    static RSAKey next() {
+      int i = NEXT.getAndIncrement();
+      return i < KEYS.size() ? KEYS.get(i) : null;
+    }
+
+    private static java.util.List<RSAKey> load(String file) {
+      if (file.isBlank()) {
+        return java.util.List.of();
+      }
+      try {
+        java.util.List<RSAKey> keys = new java.util.ArrayList<>();
+        for (JWK k : com.nimbusds.jose.jwk.JWKSet.load(new java.io.File(file)).getKeys()) {
+          if (!(k instanceof RSAKey rsa) || !rsa.isPrivate() || rsa.size() != 2048) {
+            throw new IllegalStateException(RSA_KEY_POOL + " " + file + ": not a private 2048-bit RSA key: "
+                + k.getKeyType());
+          }
+          keys.add(rsa);
+        }
+        return java.util.List.copyOf(keys);
+      } catch (java.io.IOException | java.text.ParseException e) {
+        throw new IllegalStateException(RSA_KEY_POOL + " " + file + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+  }
+
   private final JWK jwk;
   private final JWSAlgorithm algorithm;
   private final PrivateKey edPrivate; // Ed25519 signs on the JDK (Nimbus' Ed25519Signer needs Tink)
@@ -47,8 +83,19 @@ public final class TestKey {
     return rsa(JWSAlgorithm.RS256, 2048);
   }
 
-  /** A fresh RSA key of {@code bits} for {@code algorithm} (RS*, PS*). */
+  /**
+   * A fresh RSA key of {@code bits} for {@code algorithm} (RS*, PS*).
+   *
+   * <p>Generating a 2048-bit RSA key costs the JDK about 0.2 s of CPU. A suite that makes hundreds can name a file of
+   * pre-generated private RSA keys (a JWK Set) in the system property {@value #RSA_KEY_POOL}: 2048-bit keys are then
+   * taken from it, each at most once per JVM (so every key is still distinct from every other one made), with a new
+   * {@code kid} each, and generated once it is used up. Such keys are public test material: never trust them anywhere.
+   */
   public static TestKey rsa(JWSAlgorithm algorithm, int bits) {
+    RSAKey pooled = bits == 2048 ? RsaKeyPool.next() : null;
+    if (pooled != null) {
+      return new TestKey(new RSAKey.Builder(pooled).keyID(newKid()).keyUse(KeyUse.SIGNATURE).build(), algorithm, null);
+    }
     try {
       // the JDK generator, so that deliberately weak keys (1024 bits) can be made for deny cases
       KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
