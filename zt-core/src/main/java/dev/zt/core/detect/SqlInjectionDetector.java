@@ -69,12 +69,44 @@ final class SqlInjectionDetector {
     if (isPlain(value, Math.min(value.length(), SqlNormalizer.MAX_INSPECTED))) {
       return Optional.empty(); // identifiers, numbers, slugs: nothing SQL could do with them
     }
-    Normalized normalized = SqlNormalizer.normalize(value, form);
-    Finding best = judge(normalized.text(), null);
+    Pass pass = new Pass();
+    examine(value, form, pass);
+    if (pass.best == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Verdict("sqli." + locationKind(location), pass.best.severity(),
+        evidence(location, pass.best, pass.reading, pass.normalized)));
+  }
+
+  /**
+   * The steps one inspection of {@code value} takes: characters normalized, scanned and lexed, and tokens visited by
+   * the judge, over every reading and context. Deterministic; the linearity test reads it, nothing else does.
+   */
+  static long work(String value, boolean form) {
+    if (isPlain(value, Math.min(value.length(), SqlNormalizer.MAX_INSPECTED))) {
+      return Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
+    }
+    Pass pass = new Pass();
+    examine(value, form, pass);
+    return pass.work.steps + Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
+  }
+
+  /** One inspection's state: the best finding so far, the reading it came from, and the work counted. */
+  private static final class Pass {
+    final SqlNormalizer.Work work = new SqlNormalizer.Work();
+    Normalized normalized;
+    Finding best;
+    String reading;
+  }
+
+  private static void examine(String value, boolean form, Pass pass) {
+    Normalized normalized = SqlNormalizer.normalize(value, form, pass.work);
+    pass.normalized = normalized;
+    Finding best = judge(normalized.text(), null, pass.work);
     String reading = null;
     if (best == null || best.severity() != Severity.CRITICAL) {
-      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text());
-      Finding decoded = unescaped == null ? best : judge(unescaped, best);
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text(), pass.work);
+      Finding decoded = unescaped == null ? best : judge(unescaped, best, pass.work);
       if (decoded != best) {
         best = at(decoded, 0); // \x27\x4F\x52 1=1: the escapes a layer below may decode
         reading = "backslash-x-decoded";
@@ -83,35 +115,35 @@ final class SqlInjectionDetector {
     if (best == null) {
       // 0x77616974666f72…: SQL Server runs a hex literal cast to text through EXEC(@s); judge what it spells
       char[] text = normalized.text();
-      for (int i = SqlNormalizer.hexLiteral(text, 0); i >= 0 && best == null; i = SqlNormalizer.hexLiteral(text, i + 2)) {
-        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i);
-        Finding decoded = spelled == null ? null : judge(spelled, null);
+      for (int i = SqlNormalizer.hexLiteral(text, 0, pass.work); i >= 0 && best == null;
+          i = SqlNormalizer.hexLiteral(text, i + 2, pass.work)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i, pass.work);
+        Finding decoded = spelled == null ? null : judge(spelled, null, pass.work);
         if (decoded != null) {
           best = at(decoded, i);
           reading = "hex-literal-decoded";
         }
       }
     }
-    if (best == null && normalized.nul() && (contains(normalized, '\'') || contains(normalized, '"'))) {
+    if (best == null && normalized.nul() && (contains(normalized, '\'', pass.work)
+        || contains(normalized, '"', pass.work))) {
       // A NUL has no business in a text value; next to a quote it is a truncation or filter-evasion attempt.
       best = new Finding("nul-byte", Severity.HIGH, Context.AS_IS, "", 0);
     }
-    if (best == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new Verdict("sqli." + locationKind(location), best.severity(),
-        evidence(location, best, reading, normalized)));
+    pass.best = best;
+    pass.reading = reading;
   }
 
   /** The most severe finding over every context that applies to {@code text}, starting from {@code best}. */
-  private static Finding judge(char[] text, Finding best) {
-    boolean backslash = contains(text, '\\');
+  private static Finding judge(char[] text, Finding best, SqlNormalizer.Work work) {
+    boolean backslash = contains(text, '\\', work);
     for (Context context : Context.values()) {
-      if ((context.quote != 0 && !contains(text, context.quote)) || (context.backslash && !backslash)) {
+      if ((context.quote != 0 && !contains(text, context.quote, work)) || (context.backslash && !backslash)) {
         continue;
       }
       SqlTokens tokens = SqlLexer.lex(text, text.length, context.quote, context.backslash);
       Finding finding = SqlJudge.judge(SqlJudge.fold(tokens), context);
+      work.steps += tokens.work;
       if (finding != null && (best == null || finding.severity().compareTo(best.severity()) > 0)) {
         best = finding;
         if (best.severity() == Severity.CRITICAL) {
@@ -134,12 +166,13 @@ final class SqlInjectionDetector {
     return true;
   }
 
-  private static boolean contains(Normalized normalized, char c) {
-    return contains(normalized.text(), c);
+  private static boolean contains(Normalized normalized, char c, SqlNormalizer.Work work) {
+    return contains(normalized.text(), c, work);
   }
 
-  private static boolean contains(char[] text, char c) {
+  private static boolean contains(char[] text, char c, SqlNormalizer.Work work) {
     for (char t : text) {
+      work.steps++;
       if (t == c) {
         return true;
       }

@@ -13,7 +13,9 @@ import dev.zt.core.detect.SqlWord.Type;
  * <p>Every shape anchors on structure an injection needs and prose lacks: a literal the value closes and then
  * continues as code, a statement after {@code ;}, {@code UNION SELECT}, a call to a delay or file function, a
  * comparison of literals after AND/OR. A value that is only words, or words with apostrophes, reaches none of them.
- * Each rule is a bounded look at the tokens around one position, so judging is linear in the number of tokens.
+ * Each rule is a bounded look at the tokens around one position, or reads the parentheses matched once per stream
+ * ({@link SqlTokens#closeOf}), so judging is linear in the number of tokens; {@code SqlInjectionDetectorLinearityTests}
+ * counts it.
  */
 final class SqlJudge {
 
@@ -42,11 +44,6 @@ final class SqlJudge {
   record Finding(String shape, Severity severity, Context context, String fingerprint, int position) {}
 
   private static final int FINGERPRINT_LETTERS = 16;
-  /**
-   * How many tokens a rule reads ahead into an argument list. Injected calls are short; the bound keeps judging
-   * linear whatever the nesting ({@code benchmark(benchmark(benchmark(...}).
-   */
-  private static final int REACH = 128;
   /** How far a stacked statement may sit behind its {@code ;} (MSSQL: {@code ; IF (...) WAITFOR}, {@code ; WHILE}). */
   private static final int STACKED_REACH = 6;
 
@@ -71,6 +68,7 @@ final class SqlJudge {
     int n = f.size;
     f.size = 0;
     for (int i = 0; i < n; i++) {
+      f.work++;
       char t = f.type[i];
       SqlWord w = f.word[i];
       int last = f.size - 1;
@@ -177,6 +175,7 @@ final class SqlJudge {
   /** Time delays and stacked statements, anywhere in the value. */
   private static Finding critical(SqlTokens f, Context context) {
     for (int i = 0; i < f.size; i++) {
+      f.work++;
       if (f.type[i] == Type.FUNCTION && (f.wordHas(i, SqlWord.TIME_DELAY) || f.has(i, SqlTokens.WAITFOR_DELAY))
           && isDelayCall(f, i)) {
         return finding("time", Severity.CRITICAL, f, context, i);
@@ -207,20 +206,7 @@ final class SqlJudge {
   }
 
   private static boolean hasArgumentSeparator(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN) {
-        if (--depth == 0) {
-          return false;
-        }
-      } else if (t == Type.COMMA && depth == 1) {
-        return true;
-      }
-    }
-    return false;
+    return f.commaOf(open) >= 0; // BENCHMARK(count, expression)
   }
 
   /**
@@ -229,6 +215,7 @@ final class SqlJudge {
    */
   private static int stackedStatement(SqlTokens f, int from) {
     for (int j = from; j < f.size && j < from + STACKED_REACH; j++) {
+      f.work++;
       char t = f.type[j];
       if (t == Type.STATEMENT) {
         return isStatement(f, j) ? j : -1;
@@ -243,6 +230,7 @@ final class SqlJudge {
   /** Shapes anywhere in the value, whatever the context: UNION SELECT, subqueries, dangerous or nested calls. */
   private static Finding anywhere(SqlTokens f, Context context) {
     for (int i = 0; i < f.size; i++) {
+      f.work++;
       char t = f.type[i];
       if (t == Type.UNION) {
         int j = i + 1;
@@ -284,21 +272,7 @@ final class SqlJudge {
 
   /** Whether the argument list opening at {@code open} calls a known SQL function or holds a subquery. */
   private static boolean hasSqlCallInside(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN) {
-        if (--depth == 0) {
-          return false;
-        }
-      } else if ((t == Type.FUNCTION && (f.wordHas(j, SqlWord.SQL_FUNCTION) || f.wordHas(j, SqlWord.DANGER)))
-          || f.is(j, SqlWord.SELECT)) {
-        return true;
-      }
-    }
-    return false;
+    return f.sqlInside(open);
   }
 
   /** A literal compared with a call: {@code 'abc'=REGEXP_SUBSTRING(…)}, {@code 5=CTXSYS.DRITHSX.SN(…)}. */
@@ -424,15 +398,9 @@ final class SqlJudge {
     if (f.typeAt(p) == Type.STATEMENT) {
       return isStatement(f, p) ? p : -1;
     }
-    if (f.typeAt(p) == Type.FUNCTION && f.spells(p, "if") && f.typeAt(p + 1) == Type.OPEN_PAREN) {
-      int depth = 0;
-      for (int j = p + 1; j < f.size && j < p + REACH; j++) {
-        if (f.type[j] == Type.OPEN_PAREN) {
-          depth++;
-        } else if (f.type[j] == Type.CLOSE_PAREN && --depth == 0) {
-          return f.typeAt(j + 1) == Type.STATEMENT && isStatement(f, j + 1) ? j + 1 : -1;
-        }
-      }
+    if (f.typeAt(p) == Type.FUNCTION && f.spells(p, "if")) {
+      int j = f.closeOf(p + 1);
+      return j >= 0 && f.typeAt(j + 1) == Type.STATEMENT && isStatement(f, j + 1) ? j + 1 : -1;
     }
     return -1;
   }
@@ -491,6 +459,7 @@ final class SqlJudge {
     }
     boolean operator = false;
     for (int j = p; j < last; j++) {
+      f.work++;
       char a = f.type[j];
       if ((a == Type.NAME || a == Type.NUMBER) && (f.typeAt(j + 1) == Type.NAME || f.typeAt(j + 1) == Type.NUMBER)) {
         return false; // two words in a row: prose
@@ -597,16 +566,9 @@ final class SqlJudge {
 
   /** A call whose result is cast with PostgreSQL's {@code ::}: the error-based extraction idiom. */
   private static boolean isCastAfterCall(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN && --depth == 0) {
-        return f.typeAt(j + 1) == Type.OPERATOR && f.op[j + 1] == ':' && f.end[j + 1] - f.start[j + 1] == 2;
-      }
-    }
-    return false;
+    int close = f.closeOf(open);
+    return close >= 0 && f.typeAt(close + 1) == Type.OPERATOR && f.op[close + 1] == ':'
+        && f.end[close + 1] - f.start[close + 1] == 2;
   }
 
   /**
@@ -668,16 +630,8 @@ final class SqlJudge {
   }
 
   private static boolean comparisonAfterCall(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN && --depth == 0) {
-        return f.typeAt(j + 1) == Type.COMPARE;
-      }
-    }
-    return false;
+    int close = f.closeOf(open);
+    return close >= 0 && f.typeAt(close + 1) == Type.COMPARE;
   }
 
   /** Whether a statement verb at {@code j} is followed by that statement's own shape. */
@@ -742,6 +696,7 @@ final class SqlJudge {
 
   private static boolean hasWithin(SqlTokens f, int from, int reach, SqlWord w) {
     for (int j = from; j < f.size && j < from + reach; j++) {
+      f.work++;
       if (f.word[j] == w) {
         return true;
       }
@@ -751,15 +706,7 @@ final class SqlJudge {
 
   /** The index of the parenthesis closing the one at {@code open}, or -1 within reach. */
   private static int closing(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      if (f.type[j] == Type.OPEN_PAREN) {
-        depth++;
-      } else if (f.type[j] == Type.CLOSE_PAREN && --depth == 0) {
-        return j;
-      }
-    }
-    return -1;
+    return f.closeOf(open);
   }
 
   /** SELECT followed by what a select list starts with: {@code *}, a call, a variable, a literal list, a column. */
@@ -797,6 +744,7 @@ final class SqlJudge {
       }
       // a column, then maybe arithmetic and an alias, then FROM: select login/2 from, select name as "n" from
       for (int j2 = k + 1; j2 < f.size && j2 <= k + 4; j2++) {
+        f.work++;
         if (f.is(j2, SqlWord.FROM) || (f.is(j2, SqlWord.WHERE) && hasComparisonSoon(f, j2 + 1))) {
           return true; // SELECT x FROM, SELECT x WHERE 1=2
         }
@@ -837,6 +785,7 @@ final class SqlJudge {
       }
     }
     for (int j = k + 1; j < f.size; j++) {
+      f.work++;
       char t = f.type[j];
       if (t == Type.SEMICOLON && endsPredicate(f.typeAt(j + 1))) {
         return true; // DELETE FROM users;
@@ -856,6 +805,7 @@ final class SqlJudge {
 
   private static boolean hasComparisonSoon(SqlTokens f, int from) {
     for (int j = from; j < f.size && j < from + 6; j++) {
+      f.work++;
       if (f.type[j] == Type.COMPARE) {
         return isOperand(f.typeAt(j + 1)) || f.typeAt(j + 1) == Type.FUNCTION;
       }

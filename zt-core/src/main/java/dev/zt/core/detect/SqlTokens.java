@@ -56,6 +56,11 @@ final class SqlTokens {
   boolean blockComment;
   /** The normalized text the spans point into; read, never written. */
   char[] text;
+  /**
+   * Work done on this stream: characters the lexer stepped over and tokens the judge looked at (every accessor
+   * below counts one). Read only by the linearity test, which proves it linear in the value's length.
+   */
+  long work;
 
   SqlTokens(int capacity, boolean backslash) {
     this.backslash = backslash;
@@ -107,6 +112,7 @@ final class SqlTokens {
       return false;
     }
     for (int k = 0; k < lower.length(); k++) {
+      work++;
       if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
         return false;
       }
@@ -120,6 +126,7 @@ final class SqlTokens {
       return false;
     }
     for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
+      work++;
       if (Character.isLetterOrDigit(text[k])) {
         return true;
       }
@@ -133,6 +140,7 @@ final class SqlTokens {
       return false;
     }
     for (int k = start[i]; k < end[i] && k < text.length; k++) {
+      work++;
       if (text[k] == c) {
         return true;
       }
@@ -142,24 +150,103 @@ final class SqlTokens {
 
   /** The type at {@code i}, or {@link Type#END} past the last token. */
   char typeAt(int i) {
+    work++;
     return i >= 0 && i < size ? type[i] : Type.END;
   }
 
   SqlWord wordAt(int i) {
+    work++;
     return i >= 0 && i < size ? word[i] : null;
   }
 
   boolean is(int i, SqlWord w) {
+    work++;
     return i >= 0 && i < size && word[i] == w;
   }
 
   boolean has(int i, int flag) {
+    work++;
     return i >= 0 && i < size && (flags[i] & flag) != 0;
   }
 
   /** Whether the token at {@code i} carries the given {@link SqlWord} flag. */
   boolean wordHas(int i, int wordFlag) {
+    work++;
     return i >= 0 && i < size && word[i] != null && word[i].has(wordFlag);
+  }
+
+  // The parentheses of the folded stream, matched once (built on first use, after folding): for each '(' the index
+  // of its ')' (or -1 when it never closes), of its first ',' at depth one (or -1), and whether a known SQL or
+  // dangerous call or a SELECT stands anywhere inside it. Rules read these instead of scanning an argument list, so
+  // a run of nested calls costs one pass, not a scan per call.
+  private int[] close;
+  private int[] comma;
+  private boolean[] sqlInside;
+
+  /** The index of the {@code )} closing the {@code (} at {@code open}, or -1 (not a {@code (}, or never closed). */
+  int closeOf(int open) {
+    return isOpen(open) ? close[open] : -1;
+  }
+
+  /** The index of the first {@code ,} directly inside the {@code (} at {@code open}, or -1. */
+  int commaOf(int open) {
+    return isOpen(open) ? comma[open] : -1;
+  }
+
+  /** Whether a known SQL or dangerous function is called, or SELECT stands, anywhere inside the {@code (} at open. */
+  boolean sqlInside(int open) {
+    return isOpen(open) && sqlInside[open];
+  }
+
+  private boolean isOpen(int i) {
+    work++;
+    if (i < 0 || i >= size || type[i] != SqlWord.Type.OPEN_PAREN) {
+      return false;
+    }
+    if (close == null) {
+      matchParentheses();
+    }
+    return true;
+  }
+
+  private void matchParentheses() {
+    close = new int[size];
+    comma = new int[size];
+    sqlInside = new boolean[size];
+    int[] open = new int[size];
+    int depth = 0;
+    for (int j = 0; j < size; j++) {
+      work++;
+      char t = type[j];
+      if (t == SqlWord.Type.OPEN_PAREN) {
+        close[j] = -1;
+        comma[j] = -1;
+        open[depth++] = j;
+      } else if (t == SqlWord.Type.CLOSE_PAREN) {
+        if (depth > 0) {
+          int o = open[--depth];
+          close[o] = j;
+          if (depth > 0 && sqlInside[o]) {
+            sqlInside[open[depth - 1]] = true;
+          }
+        }
+      } else if (depth > 0) {
+        int o = open[depth - 1];
+        if (t == SqlWord.Type.COMMA && comma[o] < 0) {
+          comma[o] = j;
+        }
+        if ((t == SqlWord.Type.FUNCTION && word[j] != null
+            && (word[j].has(SqlWord.SQL_FUNCTION) || word[j].has(SqlWord.DANGER))) || word[j] == SqlWord.SELECT) {
+          sqlInside[o] = true;
+        }
+      }
+    }
+    for (int d = depth - 1; d > 0; d--) { // parentheses that never close hold what their inner ones hold
+      work++;
+      if (sqlInside[open[d]]) {
+        sqlInside[open[d - 1]] = true;
+      }
+    }
   }
 
   /** The fingerprint: the type letters of the first {@code max} tokens. */

@@ -54,13 +54,14 @@ class SqlInjectionDetectorFuzzTests {
       for (char c : text) {
         assertThat(c >= 0x20 && c != 0x7f || c == '\n' || c == '\r' || c == '\t').isTrue();
       }
-      char[] unescaped = SqlNormalizer.decodeHexEscapes(text);
+      SqlNormalizer.Work work = new SqlNormalizer.Work();
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(text, work);
       if (unescaped != null) {
         assertThat(unescaped.length).isLessThan(text.length); // \xHH becomes one character
       }
       int literals = 0;
-      for (int i = SqlNormalizer.hexLiteral(text, 0); i >= 0; i = SqlNormalizer.hexLiteral(text, i + 2)) {
-        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i);
+      for (int i = SqlNormalizer.hexLiteral(text, 0, work); i >= 0; i = SqlNormalizer.hexLiteral(text, i + 2, work)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i, work);
         if (spelled != null) {
           assertThat(spelled.length).isLessThanOrEqualTo((text.length - i - 2) / 2); // a byte per two digits
         }
