@@ -154,13 +154,25 @@ final class SqlInjectionDetector {
     return best;
   }
 
-  /** Only {@code [A-Za-z0-9_.-]}: no quote, operator, space or escape that SQL could act on. */
+  /**
+   * Only {@code [A-Za-z0-9_.-]}: no quote, operator, space or escape that SQL could act on, and no {@code 0x} literal
+   * long enough to be decoded (SQL Server runs {@code 0x77616974…} cast to text: the hex-literal reading judges it).
+   */
   private static boolean isPlain(String value, int inspected) {
+    int hexDigits = -1; // digits of the 0x literal being read, or -1 when not in one
     for (int i = 0; i < inspected; i++) {
       char c = value.charAt(i);
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
           || c == '-')) {
         return false;
+      }
+      if (hexDigits >= 0 && Character.digit(c, 16) >= 0) {
+        if (++hexDigits >= SqlNormalizer.HEX_LITERAL_MIN_DIGITS) {
+          return false;
+        }
+      } else {
+        hexDigits = (c == 'x' || c == 'X') && i > 0 && value.charAt(i - 1) == '0'
+            && (i == 1 || !Character.isLetterOrDigit(value.charAt(i - 2))) ? 0 : -1;
       }
     }
     return true;

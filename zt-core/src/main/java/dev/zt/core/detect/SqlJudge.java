@@ -115,6 +115,10 @@ final class SqlJudge {
         if (t == Type.NAME || f.type[merged] == Type.NAME) {
           f.flags[merged] |= SqlTokens.FOLDED_NAME;
         }
+        boolean wildcard = f.op[last] == '*' && (f.flags[merged] & SqlTokens.FOLDED) == 0; // "*": a search for *
+        if (t == Type.STRING && (f.flags[i] & SqlTokens.OPEN) != 0 && f.end[i] - f.start[i] == 1 && !wildcard) {
+          f.flags[merged] |= SqlTokens.OPEN_TAIL;
+        }
         f.flags[merged] |= SqlTokens.FOLDED;
         f.end[merged] = f.end[i];
         continue;
@@ -122,6 +126,11 @@ final class SqlJudge {
       f.keep(i);
     }
     return f;
+  }
+
+  /** Whether the token at {@code i} is a lone quote that opens a literal the application's own quote closes. */
+  private static boolean loneOpenQuote(SqlTokens f, int i) {
+    return f.typeAt(i) == Type.STRING && f.has(i, SqlTokens.OPEN) && f.end[i] - f.start[i] == 1;
   }
 
   private static boolean expectsOperand(char previous) {
@@ -367,9 +376,16 @@ final class SqlJudge {
       // x'='x, '&1='x, 'glob 1; -- a word comparison ("LIKE" stamp) only against a number or variable. Not after
       // prose: "press the '=' key" puts words before the quote, an injection a single token (admin, 1, x).
       char right = f.typeAt(p + 1);
-      if (f.op[p] != 'w' ? isLiteral(right) : right == Type.NUMBER || right == Type.VARIABLE) {
-        return finding("comparison", Severity.HIGH, f, context, 0);
+      if (f.op[p] != 'w' ? isLiteral(right) : right == Type.NUMBER || right == Type.VARIABLE
+          || (loneOpenQuote(f, p + 1) && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS))) {
+        return finding("comparison", Severity.HIGH, f, context, 0); // also 'LIKE': the application's quote closes it
       }
+    }
+    if (t == Type.END && f.has(0, SqlTokens.OPEN_TAIL) && !f.has(0, SqlTokens.FOLDED_NAME)
+        && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS)) {
+      // '-', '&', '^', x'*1*', '+0+': the closing quote, an operator, and a new literal the application's quote
+      // closes. MySQL reads both sides as numbers ('' - '' is 0), so name = '' - '' matches every non-numeric name.
+      return finding("expression", Severity.HIGH, f, context, 0);
     }
     if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && ((f.typeAt(p + 1) == Type.FUNCTION
         && (!f.has(0, SqlTokens.LOOSE) || f.wordHas(p + 1, SqlWord.SQL_FUNCTION)))
@@ -451,6 +467,9 @@ final class SqlJudge {
     if (f.typeAt(last) != Type.COMMENT || last - p > 8 || (prose && f.has(last, SqlTokens.QUOTED_OPTION))) {
       return false;
     }
+    if (t == Type.NAME && last == p + 1 && f.end[0] == 1 && !f.has(0, SqlTokens.FOLDED) && !f.letters(last)) {
+      return true; // 'test--: the value opens with the quote that closes the literal, one word, and cuts the rest
+    }
     boolean startsAsSql = t == Type.OPERATOR || t == Type.COMPARE || t == Type.LOGIC || t == Type.FUNCTION
         || t == Type.OPEN_PAREN || t == Type.ORDER_BY || t == Type.NUMBER || t == Type.VARIABLE
         || f.is(p, SqlWord.CLAUSE);
@@ -476,8 +495,8 @@ final class SqlJudge {
 
   private static Finding asIs(SqlTokens f, Context context) {
     int k = 0;
-    while (f.typeAt(k) == Type.OPEN_PAREN) {
-      k++;
+    while (f.typeAt(k) == Type.OPEN_PAREN || (k == 0 && f.typeAt(k) == Type.SEMICOLON)) {
+      k++; // ( … and a leading ; that ends the statement before a fragment: ; or '1'='1'
     }
     char first = f.typeAt(k);
     int p = k + 1;
@@ -593,6 +612,9 @@ final class SqlJudge {
     if (!isOperand(a)) {
       return NONE;
     }
+    if (k > j && a == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.typeAt(k + 1) == Type.CLOSE_PAREN) {
+      return LITERAL; // ' or (EXISTS): a function's name as a bare value, as a placeholder or a MySQL column test
+    }
     int b = k + 1;
     while (k > j && f.typeAt(b) == Type.CLOSE_PAREN) {
       b++; // (1)=(1)
@@ -618,7 +640,7 @@ final class SqlJudge {
       return LITERAL;
     }
     if (a == Type.STRING && (f.has(k, SqlTokens.OPEN) || next == Type.END || next == Type.COMMENT
-        || next == Type.SEMICOLON)) {
+        || next == Type.SEMICOLON || loneOpenQuote(f, b))) {
       return LITERAL; // ' or 'x (the application's own quote closes it), ' or 'x'--
     }
     return NONE;

@@ -42,6 +42,13 @@ final class SqlTokens {
    * before folding can move the literal's end.
    */
   static final int QUOTE_OPENS = 1 << 11;
+  /**
+   * An operand that folding merged with a lone quote that the value leaves open: the value closed the
+   * application's literal, applied an operator and opened a new literal that the application's own quote closes
+   * ({@code '-'}, {@code '&'}, {@code '+0+'}): MySQL converts both strings to numbers, so the test becomes
+   * {@code name = 0}.
+   */
+  static final int OPEN_TAIL = 1 << 12;
 
   char[] type;
   SqlWord[] word;
