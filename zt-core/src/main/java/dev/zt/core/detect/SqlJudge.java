@@ -456,8 +456,11 @@ final class SqlJudge {
         // options='--revision --force', compgen -W '--private
         return false;
       }
-      if (prose && f.letters(p)) {
-        return false; // prose, then text after the comment mark: pantyhose" -- James Finke; tr' -- "$cur"))
+      if (prose && f.holdsText(p)) {
+        return false; // prose, then text after the comment mark: pantyhose" -- James Finke; tr' -- "$cur")); info' -- \
+      }
+      if (prose && opens && f.op[p] == '-' && f.end[p] - f.start[p] == 3 && f.text[f.start[p] + 2] == f.op[0]) {
+        return false; // prose, then a quoted "--" (Complete defaults following a "--"): the quote opens it
       }
       return !(prose && (f.has(0, SqlTokens.WORD_CHAIN) || isHashtag(f, p) || f.has(p, SqlTokens.QUOTED_OPTION)));
     }

@@ -141,6 +141,25 @@ final class SqlTokens {
     return false;
   }
 
+  /**
+   * Whether a comment token at {@code i} holds text after its {@code --} or {@code #}: anything but comment marks
+   * ({@code - # / * +}) and whitespace, so {@code -- x} and {@code -- \\} (a shell line continuation) do and
+   * {@code -- -} does not.
+   */
+  boolean holdsText(int i) {
+    if (i < 0 || i >= size || text == null) {
+      return false;
+    }
+    for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
+      work++;
+      char c = text[k];
+      if (c > ' ' && "-#/*+".indexOf(c) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the token at {@code i} holds {@code c} in its span. */
   boolean spans(int i, char c) {
     if (i < 0 || i >= size || text == null) {

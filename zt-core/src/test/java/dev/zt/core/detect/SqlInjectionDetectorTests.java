@@ -415,6 +415,25 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** Shell completion code after prose: a line continuation or a quoted "--" after the quote is text. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"install-template remove-template search file-search info' -- \\",
+      "# Complete defaults following a \"--\""})
+  void inspectWhenProseThenQuoteThenShellContinuationOrQuotedDashesThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /**
+   * Beside them, what stays an injection: a single token before the quote (the comment's content is the attacker's
+   * to choose, so {@code raw' -- "$cur"} from shell completion keeps the shape of {@code admin' -- "$x"}), and prose
+   * followed by comment marks only.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"admin' -- \\", "admin' -- \"$cur\"))", "John Smith' -- -", "a b' #", "admin\"--\""})
+  void inspectWhenSingleTokenOrCommentMarksOnlyAfterQuoteThenStillFlagsComment(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:user", attack)).as(attack).isPresent();
+  }
+
   /** Benign text that the new shapes sit next to, and text the detector flagged before issue 20. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {
