@@ -88,25 +88,24 @@ final class SqlInjectionDetector {
     }
     Pass pass = new Pass();
     examine(value, form, pass);
-    return pass.work.steps + Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
+    return pass.steps + Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
   }
 
-  /** One inspection's state: the best finding so far, the reading it came from, and the work counted. */
-  private static final class Pass {
-    final SqlNormalizer.Work work = new SqlNormalizer.Work();
+  /** One inspection's state: the best finding so far, the reading it came from, and (as a Work) the steps counted. */
+  private static final class Pass extends SqlNormalizer.Work {
     Normalized normalized;
     Finding best;
     String reading;
   }
 
   private static void examine(String value, boolean form, Pass pass) {
-    Normalized normalized = SqlNormalizer.normalize(value, form, pass.work);
+    Normalized normalized = SqlNormalizer.normalize(value, form, pass);
     pass.normalized = normalized;
-    Finding best = judge(normalized.text(), null, pass.work);
+    Finding best = judge(normalized.text(), null, pass);
     String reading = null;
     if (best == null || best.severity() != Severity.CRITICAL) {
-      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text(), pass.work);
-      Finding decoded = unescaped == null ? best : judge(unescaped, best, pass.work);
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text(), pass);
+      Finding decoded = unescaped == null ? best : judge(unescaped, best, pass);
       if (decoded != best) {
         best = at(decoded, 0); // \x27\x4F\x52 1=1: the escapes a layer below may decode
         reading = "backslash-x-decoded";
@@ -115,18 +114,18 @@ final class SqlInjectionDetector {
     if (best == null) {
       // 0x77616974666f72…: SQL Server runs a hex literal cast to text through EXEC(@s); judge what it spells
       char[] text = normalized.text();
-      for (int i = SqlNormalizer.hexLiteral(text, 0, pass.work); i >= 0 && best == null;
-          i = SqlNormalizer.hexLiteral(text, i + 2, pass.work)) {
-        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i, pass.work);
-        Finding decoded = spelled == null ? null : judge(spelled, null, pass.work);
+      for (int i = SqlNormalizer.hexLiteral(text, 0, pass); i >= 0 && best == null;
+          i = SqlNormalizer.hexLiteral(text, i + 2, pass)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i, pass);
+        Finding decoded = spelled == null ? null : judge(spelled, null, pass);
         if (decoded != null) {
           best = at(decoded, i);
           reading = "hex-literal-decoded";
         }
       }
     }
-    if (best == null && normalized.nul() && (contains(normalized, '\'', pass.work)
-        || contains(normalized, '"', pass.work))) {
+    if (best == null && normalized.nul() && (contains(normalized, '\'', pass)
+        || contains(normalized, '"', pass))) {
       // A NUL has no business in a text value; next to a quote it is a truncation or filter-evasion attempt.
       best = new Finding("nul-byte", Severity.HIGH, Context.AS_IS, "", 0);
     }

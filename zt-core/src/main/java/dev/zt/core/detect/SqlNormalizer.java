@@ -28,7 +28,7 @@ final class SqlNormalizer {
    * Steps counted by one inspection: characters scanned here, plus the lexer's character steps and the judge's token
    * visits ({@link SqlTokens#work}). Deterministic, unlike time; only the linearity test reads it.
    */
-  static final class Work {
+  static class Work {
     long steps;
   }
 

@@ -201,27 +201,25 @@ final class SqlTokens {
     return i >= 0 && i < size && word[i] != null && word[i].has(wordFlag);
   }
 
-  // The parentheses of the folded stream, matched once (built on first use, after folding): for each '(' the index
-  // of its ')' (or -1 when it never closes), of its first ',' at depth one (or -1), and whether a known SQL or
-  // dangerous call or a SELECT stands anywhere inside it. Rules read these instead of scanning an argument list, so
-  // a run of nested calls costs one pass, not a scan per call.
-  private int[] close;
-  private int[] comma;
-  private boolean[] sqlInside;
+  // The parentheses of the folded stream, matched once (built on first use, after folding), three ints per token:
+  // for each '(' the index of its ')' (or -1 when it never closes), of its first ',' at depth one (or -1), and 1 when
+  // a known SQL or dangerous call or a SELECT stands anywhere inside it. Rules read these instead of scanning an
+  // argument list, so a run of nested calls costs one pass, not a scan per call.
+  private int[] parens;
 
   /** The index of the {@code )} closing the {@code (} at {@code open}, or -1 (not a {@code (}, or never closed). */
   int closeOf(int open) {
-    return isOpen(open) ? close[open] : -1;
+    return isOpen(open) ? parens[3 * open] : -1;
   }
 
   /** The index of the first {@code ,} directly inside the {@code (} at {@code open}, or -1. */
   int commaOf(int open) {
-    return isOpen(open) ? comma[open] : -1;
+    return isOpen(open) ? parens[3 * open + 1] : -1;
   }
 
   /** Whether a known SQL or dangerous function is called, or SELECT stands, anywhere inside the {@code (} at open. */
   boolean sqlInside(int open) {
-    return isOpen(open) && sqlInside[open];
+    return isOpen(open) && parens[3 * open + 2] != 0;
   }
 
   private boolean isOpen(int i) {
@@ -229,50 +227,51 @@ final class SqlTokens {
     if (i < 0 || i >= size || type[i] != SqlWord.Type.OPEN_PAREN) {
       return false;
     }
-    if (close == null) {
+    if (parens == null) {
       matchParentheses();
     }
     return true;
   }
 
   private void matchParentheses() {
-    close = new int[size];
-    comma = new int[size];
-    sqlInside = new boolean[size];
-    int[] open = new int[size];
-    int depth = 0;
+    int[] p = new int[3 * size];
+    int top = -1; // the innermost '(' still open; while open, its close slot holds its parent as -2 - parent
     for (int j = 0; j < size; j++) {
       work++;
       char t = type[j];
       if (t == SqlWord.Type.OPEN_PAREN) {
-        close[j] = -1;
-        comma[j] = -1;
-        open[depth++] = j;
+        p[3 * j] = -2 - top;
+        p[3 * j + 1] = -1;
+        top = j;
       } else if (t == SqlWord.Type.CLOSE_PAREN) {
-        if (depth > 0) {
-          int o = open[--depth];
-          close[o] = j;
-          if (depth > 0 && sqlInside[o]) {
-            sqlInside[open[depth - 1]] = true;
-          }
+        if (top >= 0) {
+          top = close(p, top, j);
         }
-      } else if (depth > 0) {
-        int o = open[depth - 1];
-        if (t == SqlWord.Type.COMMA && comma[o] < 0) {
-          comma[o] = j;
+      } else if (top >= 0) {
+        if (t == SqlWord.Type.COMMA && p[3 * top + 1] < 0) {
+          p[3 * top + 1] = j;
         }
         if ((t == SqlWord.Type.FUNCTION && word[j] != null
             && (word[j].has(SqlWord.SQL_FUNCTION) || word[j].has(SqlWord.DANGER))) || word[j] == SqlWord.SELECT) {
-          sqlInside[o] = true;
+          p[3 * top + 2] = 1;
         }
       }
     }
-    for (int d = depth - 1; d > 0; d--) { // parentheses that never close hold what their inner ones hold
+    while (top >= 0) { // parentheses that never close hold what their inner ones hold
       work++;
-      if (sqlInside[open[d]]) {
-        sqlInside[open[d - 1]] = true;
-      }
+      top = close(p, top, -1);
     }
+    parens = p;
+  }
+
+  /** Closes the open {@code (} at {@code open} at {@code at} (-1: never), passes what it holds up; its parent. */
+  private static int close(int[] p, int open, int at) {
+    int parent = -2 - p[3 * open];
+    p[3 * open] = at;
+    if (parent >= 0 && p[3 * open + 2] != 0) {
+      p[3 * parent + 2] = 1;
+    }
+    return parent;
   }
 
   /** The fingerprint: the type letters of the first {@code max} tokens. */

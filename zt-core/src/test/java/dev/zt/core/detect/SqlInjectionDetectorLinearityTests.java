@@ -89,6 +89,10 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("iis escapes", "%u0027"),
         Arguments.of("fullwidth quotes", "\uff07"),
         Arguments.of("nfkc-expanding character", "\ufdfa"),
+        Arguments.of("nfkc-expanding into parentheses", "\u2474"),
+        Arguments.of("adjacent strings after or", "' or '' "),
+        Arguments.of("quote word comment", "'a--\n"),
+        Arguments.of("semicolon fragments", "; or 1=1 "),
         Arguments.of("words and spaces", "a "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
