@@ -69,12 +69,43 @@ final class SqlInjectionDetector {
     if (isPlain(value, Math.min(value.length(), SqlNormalizer.MAX_INSPECTED))) {
       return Optional.empty(); // identifiers, numbers, slugs: nothing SQL could do with them
     }
-    Normalized normalized = SqlNormalizer.normalize(value, form);
-    Finding best = judge(normalized.text(), null);
+    Pass pass = new Pass();
+    examine(value, form, pass);
+    if (pass.best == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Verdict("sqli." + locationKind(location), pass.best.severity(),
+        evidence(location, pass.best, pass.reading, pass.normalized)));
+  }
+
+  /**
+   * The steps one inspection of {@code value} takes: characters normalized, scanned and lexed, and tokens visited by
+   * the judge, over every reading and context. Deterministic; the linearity test reads it, nothing else does.
+   */
+  static long work(String value, boolean form) {
+    if (isPlain(value, Math.min(value.length(), SqlNormalizer.MAX_INSPECTED))) {
+      return Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
+    }
+    Pass pass = new Pass();
+    examine(value, form, pass);
+    return pass.steps + Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
+  }
+
+  /** One inspection's state: the best finding so far, the reading it came from, and (as a Work) the steps counted. */
+  private static final class Pass extends SqlNormalizer.Work {
+    Normalized normalized;
+    Finding best;
+    String reading;
+  }
+
+  private static void examine(String value, boolean form, Pass pass) {
+    Normalized normalized = SqlNormalizer.normalize(value, form, pass);
+    pass.normalized = normalized;
+    Finding best = judge(normalized.text(), null, pass);
     String reading = null;
     if (best == null || best.severity() != Severity.CRITICAL) {
-      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text());
-      Finding decoded = unescaped == null ? best : judge(unescaped, best);
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text(), pass);
+      Finding decoded = unescaped == null ? best : judge(unescaped, best, pass);
       if (decoded != best) {
         best = at(decoded, 0); // \x27\x4F\x52 1=1: the escapes a layer below may decode
         reading = "backslash-x-decoded";
@@ -83,35 +114,35 @@ final class SqlInjectionDetector {
     if (best == null) {
       // 0x77616974666f72…: SQL Server runs a hex literal cast to text through EXEC(@s); judge what it spells
       char[] text = normalized.text();
-      for (int i = SqlNormalizer.hexLiteral(text, 0); i >= 0 && best == null; i = SqlNormalizer.hexLiteral(text, i + 2)) {
-        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i);
-        Finding decoded = spelled == null ? null : judge(spelled, null);
+      for (int i = SqlNormalizer.hexLiteral(text, 0, pass); i >= 0 && best == null;
+          i = SqlNormalizer.hexLiteral(text, i + 2, pass)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i, pass);
+        Finding decoded = spelled == null ? null : judge(spelled, null, pass);
         if (decoded != null) {
           best = at(decoded, i);
           reading = "hex-literal-decoded";
         }
       }
     }
-    if (best == null && normalized.nul() && (contains(normalized, '\'') || contains(normalized, '"'))) {
+    if (best == null && normalized.nul() && (contains(normalized, '\'', pass)
+        || contains(normalized, '"', pass))) {
       // A NUL has no business in a text value; next to a quote it is a truncation or filter-evasion attempt.
       best = new Finding("nul-byte", Severity.HIGH, Context.AS_IS, "", 0);
     }
-    if (best == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new Verdict("sqli." + locationKind(location), best.severity(),
-        evidence(location, best, reading, normalized)));
+    pass.best = best;
+    pass.reading = reading;
   }
 
   /** The most severe finding over every context that applies to {@code text}, starting from {@code best}. */
-  private static Finding judge(char[] text, Finding best) {
-    boolean backslash = contains(text, '\\');
+  private static Finding judge(char[] text, Finding best, SqlNormalizer.Work work) {
+    boolean backslash = contains(text, '\\', work);
     for (Context context : Context.values()) {
-      if ((context.quote != 0 && !contains(text, context.quote)) || (context.backslash && !backslash)) {
+      if ((context.quote != 0 && !contains(text, context.quote, work)) || (context.backslash && !backslash)) {
         continue;
       }
       SqlTokens tokens = SqlLexer.lex(text, text.length, context.quote, context.backslash);
       Finding finding = SqlJudge.judge(SqlJudge.fold(tokens), context);
+      work.steps += tokens.work;
       if (finding != null && (best == null || finding.severity().compareTo(best.severity()) > 0)) {
         best = finding;
         if (best.severity() == Severity.CRITICAL) {
@@ -122,24 +153,37 @@ final class SqlInjectionDetector {
     return best;
   }
 
-  /** Only {@code [A-Za-z0-9_.-]}: no quote, operator, space or escape that SQL could act on. */
+  /**
+   * Only {@code [A-Za-z0-9_.-]}: no quote, operator, space or escape that SQL could act on, and no {@code 0x} literal
+   * long enough to be decoded (SQL Server runs {@code 0x77616974…} cast to text: the hex-literal reading judges it).
+   */
   private static boolean isPlain(String value, int inspected) {
+    int hexDigits = -1; // digits of the 0x literal being read, or -1 when not in one
     for (int i = 0; i < inspected; i++) {
       char c = value.charAt(i);
       if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
           || c == '-')) {
         return false;
       }
+      if (hexDigits >= 0 && Character.digit(c, 16) >= 0) {
+        if (++hexDigits >= SqlNormalizer.HEX_LITERAL_MIN_DIGITS) {
+          return false;
+        }
+      } else {
+        hexDigits = (c == 'x' || c == 'X') && i > 0 && value.charAt(i - 1) == '0'
+            && (i == 1 || !Character.isLetterOrDigit(value.charAt(i - 2))) ? 0 : -1;
+      }
     }
     return true;
   }
 
-  private static boolean contains(Normalized normalized, char c) {
-    return contains(normalized.text(), c);
+  private static boolean contains(Normalized normalized, char c, SqlNormalizer.Work work) {
+    return contains(normalized.text(), c, work);
   }
 
-  private static boolean contains(char[] text, char c) {
+  private static boolean contains(char[] text, char c, SqlNormalizer.Work work) {
     for (char t : text) {
+      work.steps++;
       if (t == c) {
         return true;
       }

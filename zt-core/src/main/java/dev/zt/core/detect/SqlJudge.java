@@ -13,7 +13,9 @@ import dev.zt.core.detect.SqlWord.Type;
  * <p>Every shape anchors on structure an injection needs and prose lacks: a literal the value closes and then
  * continues as code, a statement after {@code ;}, {@code UNION SELECT}, a call to a delay or file function, a
  * comparison of literals after AND/OR. A value that is only words, or words with apostrophes, reaches none of them.
- * Each rule is a bounded look at the tokens around one position, so judging is linear in the number of tokens.
+ * Each rule is a bounded look at the tokens around one position, or reads the parentheses matched once per stream
+ * ({@link SqlTokens#closeOf}), so judging is linear in the number of tokens; {@code SqlInjectionDetectorLinearityTests}
+ * counts it.
  */
 final class SqlJudge {
 
@@ -42,11 +44,6 @@ final class SqlJudge {
   record Finding(String shape, Severity severity, Context context, String fingerprint, int position) {}
 
   private static final int FINGERPRINT_LETTERS = 16;
-  /**
-   * How many tokens a rule reads ahead into an argument list. Injected calls are short; the bound keeps judging
-   * linear whatever the nesting ({@code benchmark(benchmark(benchmark(...}).
-   */
-  private static final int REACH = 128;
   /** How far a stacked statement may sit behind its {@code ;} (MSSQL: {@code ; IF (...) WAITFOR}, {@code ; WHILE}). */
   private static final int STACKED_REACH = 6;
 
@@ -71,6 +68,7 @@ final class SqlJudge {
     int n = f.size;
     f.size = 0;
     for (int i = 0; i < n; i++) {
+      f.work++;
       char t = f.type[i];
       SqlWord w = f.word[i];
       int last = f.size - 1;
@@ -117,6 +115,10 @@ final class SqlJudge {
         if (t == Type.NAME || f.type[merged] == Type.NAME) {
           f.flags[merged] |= SqlTokens.FOLDED_NAME;
         }
+        boolean wildcard = f.op[last] == '*' && (f.flags[merged] & SqlTokens.FOLDED) == 0; // "*": a search for *
+        if (t == Type.STRING && (f.flags[i] & SqlTokens.OPEN) != 0 && f.end[i] - f.start[i] == 1 && !wildcard) {
+          f.flags[merged] |= SqlTokens.OPEN_TAIL;
+        }
         f.flags[merged] |= SqlTokens.FOLDED;
         f.end[merged] = f.end[i];
         continue;
@@ -124,6 +126,11 @@ final class SqlJudge {
       f.keep(i);
     }
     return f;
+  }
+
+  /** Whether the token at {@code i} is a lone quote that opens a literal the application's own quote closes. */
+  private static boolean loneOpenQuote(SqlTokens f, int i) {
+    return f.typeAt(i) == Type.STRING && f.has(i, SqlTokens.OPEN) && f.end[i] - f.start[i] == 1;
   }
 
   private static boolean expectsOperand(char previous) {
@@ -177,6 +184,7 @@ final class SqlJudge {
   /** Time delays and stacked statements, anywhere in the value. */
   private static Finding critical(SqlTokens f, Context context) {
     for (int i = 0; i < f.size; i++) {
+      f.work++;
       if (f.type[i] == Type.FUNCTION && (f.wordHas(i, SqlWord.TIME_DELAY) || f.has(i, SqlTokens.WAITFOR_DELAY))
           && isDelayCall(f, i)) {
         return finding("time", Severity.CRITICAL, f, context, i);
@@ -207,20 +215,7 @@ final class SqlJudge {
   }
 
   private static boolean hasArgumentSeparator(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN) {
-        if (--depth == 0) {
-          return false;
-        }
-      } else if (t == Type.COMMA && depth == 1) {
-        return true;
-      }
-    }
-    return false;
+    return f.commaOf(open) >= 0; // BENCHMARK(count, expression)
   }
 
   /**
@@ -229,6 +224,7 @@ final class SqlJudge {
    */
   private static int stackedStatement(SqlTokens f, int from) {
     for (int j = from; j < f.size && j < from + STACKED_REACH; j++) {
+      f.work++;
       char t = f.type[j];
       if (t == Type.STATEMENT) {
         return isStatement(f, j) ? j : -1;
@@ -243,6 +239,7 @@ final class SqlJudge {
   /** Shapes anywhere in the value, whatever the context: UNION SELECT, subqueries, dangerous or nested calls. */
   private static Finding anywhere(SqlTokens f, Context context) {
     for (int i = 0; i < f.size; i++) {
+      f.work++;
       char t = f.type[i];
       if (t == Type.UNION) {
         int j = i + 1;
@@ -284,21 +281,7 @@ final class SqlJudge {
 
   /** Whether the argument list opening at {@code open} calls a known SQL function or holds a subquery. */
   private static boolean hasSqlCallInside(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN) {
-        if (--depth == 0) {
-          return false;
-        }
-      } else if ((t == Type.FUNCTION && (f.wordHas(j, SqlWord.SQL_FUNCTION) || f.wordHas(j, SqlWord.DANGER)))
-          || f.is(j, SqlWord.SELECT)) {
-        return true;
-      }
-    }
-    return false;
+    return f.sqlInside(open);
   }
 
   /** A literal compared with a call: {@code 'abc'=REGEXP_SUBSTRING(…)}, {@code 5=CTXSYS.DRITHSX.SN(…)}. */
@@ -393,9 +376,16 @@ final class SqlJudge {
       // x'='x, '&1='x, 'glob 1; -- a word comparison ("LIKE" stamp) only against a number or variable. Not after
       // prose: "press the '=' key" puts words before the quote, an injection a single token (admin, 1, x).
       char right = f.typeAt(p + 1);
-      if (f.op[p] != 'w' ? isLiteral(right) : right == Type.NUMBER || right == Type.VARIABLE) {
-        return finding("comparison", Severity.HIGH, f, context, 0);
+      if (f.op[p] != 'w' ? isLiteral(right) : right == Type.NUMBER || right == Type.VARIABLE
+          || (loneOpenQuote(f, p + 1) && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS))) {
+        return finding("comparison", Severity.HIGH, f, context, 0); // also 'LIKE': the application's quote closes it
       }
+    }
+    if (t == Type.END && f.has(0, SqlTokens.OPEN_TAIL) && !f.has(0, SqlTokens.FOLDED_NAME)
+        && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS)) {
+      // '-', '&', '^', x'*1*', '+0+': the closing quote, an operator, and a new literal the application's quote
+      // closes. MySQL reads both sides as numbers ('' - '' is 0), so name = '' - '' matches every non-numeric name.
+      return finding("expression", Severity.HIGH, f, context, 0);
     }
     if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && ((f.typeAt(p + 1) == Type.FUNCTION
         && (!f.has(0, SqlTokens.LOOSE) || f.wordHas(p + 1, SqlWord.SQL_FUNCTION)))
@@ -424,15 +414,9 @@ final class SqlJudge {
     if (f.typeAt(p) == Type.STATEMENT) {
       return isStatement(f, p) ? p : -1;
     }
-    if (f.typeAt(p) == Type.FUNCTION && f.spells(p, "if") && f.typeAt(p + 1) == Type.OPEN_PAREN) {
-      int depth = 0;
-      for (int j = p + 1; j < f.size && j < p + REACH; j++) {
-        if (f.type[j] == Type.OPEN_PAREN) {
-          depth++;
-        } else if (f.type[j] == Type.CLOSE_PAREN && --depth == 0) {
-          return f.typeAt(j + 1) == Type.STATEMENT && isStatement(f, j + 1) ? j + 1 : -1;
-        }
-      }
+    if (f.typeAt(p) == Type.FUNCTION && f.spells(p, "if")) {
+      int j = f.closeOf(p + 1);
+      return j >= 0 && f.typeAt(j + 1) == Type.STATEMENT && isStatement(f, j + 1) ? j + 1 : -1;
     }
     return -1;
   }
@@ -472,8 +456,11 @@ final class SqlJudge {
         // options='--revision --force', compgen -W '--private
         return false;
       }
-      if (prose && f.letters(p)) {
-        return false; // prose, then text after the comment mark: pantyhose" -- James Finke; tr' -- "$cur"))
+      if (prose && f.holdsText(p)) {
+        return false; // prose, then text after the comment mark: pantyhose" -- James Finke; tr' -- "$cur")); info' -- \
+      }
+      if (prose && opens && f.op[p] == '-' && f.end[p] - f.start[p] == 3 && f.text[f.start[p] + 2] == f.op[0]) {
+        return false; // prose, then a quoted "--" (Complete defaults following a "--"): the quote opens it
       }
       return !(prose && (f.has(0, SqlTokens.WORD_CHAIN) || isHashtag(f, p) || f.has(p, SqlTokens.QUOTED_OPTION)));
     }
@@ -483,6 +470,9 @@ final class SqlJudge {
     if (f.typeAt(last) != Type.COMMENT || last - p > 8 || (prose && f.has(last, SqlTokens.QUOTED_OPTION))) {
       return false;
     }
+    if (t == Type.NAME && last == p + 1 && f.end[0] == 1 && !f.has(0, SqlTokens.FOLDED) && !f.letters(last)) {
+      return true; // 'test--: the value opens with the quote that closes the literal, one word, and cuts the rest
+    }
     boolean startsAsSql = t == Type.OPERATOR || t == Type.COMPARE || t == Type.LOGIC || t == Type.FUNCTION
         || t == Type.OPEN_PAREN || t == Type.ORDER_BY || t == Type.NUMBER || t == Type.VARIABLE
         || f.is(p, SqlWord.CLAUSE);
@@ -491,6 +481,7 @@ final class SqlJudge {
     }
     boolean operator = false;
     for (int j = p; j < last; j++) {
+      f.work++;
       char a = f.type[j];
       if ((a == Type.NAME || a == Type.NUMBER) && (f.typeAt(j + 1) == Type.NAME || f.typeAt(j + 1) == Type.NUMBER)) {
         return false; // two words in a row: prose
@@ -507,8 +498,8 @@ final class SqlJudge {
 
   private static Finding asIs(SqlTokens f, Context context) {
     int k = 0;
-    while (f.typeAt(k) == Type.OPEN_PAREN) {
-      k++;
+    while (f.typeAt(k) == Type.OPEN_PAREN || (k == 0 && f.typeAt(k) == Type.SEMICOLON)) {
+      k++; // ( … and a leading ; that ends the statement before a fragment: ; or '1'='1'
     }
     char first = f.typeAt(k);
     int p = k + 1;
@@ -597,16 +588,9 @@ final class SqlJudge {
 
   /** A call whose result is cast with PostgreSQL's {@code ::}: the error-based extraction idiom. */
   private static boolean isCastAfterCall(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN && --depth == 0) {
-        return f.typeAt(j + 1) == Type.OPERATOR && f.op[j + 1] == ':' && f.end[j + 1] - f.start[j + 1] == 2;
-      }
-    }
-    return false;
+    int close = f.closeOf(open);
+    return close >= 0 && f.typeAt(close + 1) == Type.OPERATOR && f.op[close + 1] == ':'
+        && f.end[close + 1] - f.start[close + 1] == 2;
   }
 
   /**
@@ -630,6 +614,9 @@ final class SqlJudge {
     }
     if (!isOperand(a)) {
       return NONE;
+    }
+    if (k > j && a == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.typeAt(k + 1) == Type.CLOSE_PAREN) {
+      return LITERAL; // ' or (EXISTS): a function's name as a bare value, as a placeholder or a MySQL column test
     }
     int b = k + 1;
     while (k > j && f.typeAt(b) == Type.CLOSE_PAREN) {
@@ -656,7 +643,7 @@ final class SqlJudge {
       return LITERAL;
     }
     if (a == Type.STRING && (f.has(k, SqlTokens.OPEN) || next == Type.END || next == Type.COMMENT
-        || next == Type.SEMICOLON)) {
+        || next == Type.SEMICOLON || loneOpenQuote(f, b))) {
       return LITERAL; // ' or 'x (the application's own quote closes it), ' or 'x'--
     }
     return NONE;
@@ -668,16 +655,8 @@ final class SqlJudge {
   }
 
   private static boolean comparisonAfterCall(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      char t = f.type[j];
-      if (t == Type.OPEN_PAREN) {
-        depth++;
-      } else if (t == Type.CLOSE_PAREN && --depth == 0) {
-        return f.typeAt(j + 1) == Type.COMPARE;
-      }
-    }
-    return false;
+    int close = f.closeOf(open);
+    return close >= 0 && f.typeAt(close + 1) == Type.COMPARE;
   }
 
   /** Whether a statement verb at {@code j} is followed by that statement's own shape. */
@@ -742,6 +721,7 @@ final class SqlJudge {
 
   private static boolean hasWithin(SqlTokens f, int from, int reach, SqlWord w) {
     for (int j = from; j < f.size && j < from + reach; j++) {
+      f.work++;
       if (f.word[j] == w) {
         return true;
       }
@@ -751,15 +731,7 @@ final class SqlJudge {
 
   /** The index of the parenthesis closing the one at {@code open}, or -1 within reach. */
   private static int closing(SqlTokens f, int open) {
-    int depth = 0;
-    for (int j = open; j < f.size && j < open + REACH; j++) {
-      if (f.type[j] == Type.OPEN_PAREN) {
-        depth++;
-      } else if (f.type[j] == Type.CLOSE_PAREN && --depth == 0) {
-        return j;
-      }
-    }
-    return -1;
+    return f.closeOf(open);
   }
 
   /** SELECT followed by what a select list starts with: {@code *}, a call, a variable, a literal list, a column. */
@@ -797,6 +769,7 @@ final class SqlJudge {
       }
       // a column, then maybe arithmetic and an alias, then FROM: select login/2 from, select name as "n" from
       for (int j2 = k + 1; j2 < f.size && j2 <= k + 4; j2++) {
+        f.work++;
         if (f.is(j2, SqlWord.FROM) || (f.is(j2, SqlWord.WHERE) && hasComparisonSoon(f, j2 + 1))) {
           return true; // SELECT x FROM, SELECT x WHERE 1=2
         }
@@ -837,6 +810,7 @@ final class SqlJudge {
       }
     }
     for (int j = k + 1; j < f.size; j++) {
+      f.work++;
       char t = f.type[j];
       if (t == Type.SEMICOLON && endsPredicate(f.typeAt(j + 1))) {
         return true; // DELETE FROM users;
@@ -856,6 +830,7 @@ final class SqlJudge {
 
   private static boolean hasComparisonSoon(SqlTokens f, int from) {
     for (int j = from; j < f.size && j < from + 6; j++) {
+      f.work++;
       if (f.type[j] == Type.COMPARE) {
         return isOperand(f.typeAt(j + 1)) || f.typeAt(j + 1) == Type.FUNCTION;
       }

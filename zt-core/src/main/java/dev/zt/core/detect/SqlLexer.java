@@ -49,6 +49,7 @@ final class SqlLexer {
       boolean seenWord = false;
       boolean gap = false;
       for (int j = 0; j < close - 1; j++) { // whitespace between two non-blank characters
+        out.work++;
         boolean blank = s[j] <= ' ';
         if (blank) {
           flags |= SqlTokens.LOOSE;
@@ -68,6 +69,7 @@ final class SqlLexer {
     }
     int executable = 0; // depth of MySQL /*! ... */ comments whose content we are reading as code
     while (i < n) {
+      out.work++;
       char c = s[i];
       if (c <= ' ' || c == '{' || c == '}') { // the normalizer made every Unicode space a ' '
         i++; // ODBC escapes {fn ...} read as their content
@@ -86,6 +88,7 @@ final class SqlLexer {
       } else if (c == '&' && i + 2 < n && s[i + 1] == '#' && isEntity(i + 2)) {
         int j = i + 2;
         while (s[j] != ';') {
+          out.work++;
           j++;
         }
         out.add(Type.OTHER, null, i, j + 1, 0, '&'); // an HTML numeric entity (&#39;, &#x27;), not a # comment
@@ -98,6 +101,7 @@ final class SqlLexer {
           executable++;
           i += 3;
           for (int digits = 0; digits < 6 && i < n && isDigit(s[i]); digits++) {
+            out.work++;
             i++;
           }
         } else {
@@ -127,6 +131,7 @@ final class SqlLexer {
   /** Index just past the quote that closes a literal opened before {@code from}, or -1. */
   private int closeQuote(int from, char quote, boolean backslash) {
     for (int j = from; j < n; j++) {
+      out.work++;
       if (backslash && s[j] == '\\') {
         j++; // the escaped character, whatever it is
       } else if (s[j] == quote) {
@@ -153,6 +158,7 @@ final class SqlLexer {
       int next = -1;
       commentEnd[n] = -1;
       for (int j = n - 1; j >= 0; j--) {
+        out.work++;
         if (s[j] == '*' && j + 1 < n && s[j + 1] == '/') {
           next = j + 2;
         }
@@ -166,6 +172,7 @@ final class SqlLexer {
     int j = i;
     boolean quoted = false;
     while (j < n && s[j] != '\n' && s[j] != '\r') {
+      out.work++;
       quoted |= quote != 0 && s[j] == quote;
       j++;
     }
@@ -186,22 +193,26 @@ final class SqlLexer {
     if (s[i] == '0' && i + 2 < n && (s[i + 1] == 'x' || s[i + 1] == 'X') && isHex(s[i + 2])) {
       j = i + 2;
       while (j < n && isHex(s[j])) {
+        out.work++;
         j++;
       }
     } else if (s[i] == '0' && i + 2 < n && (s[i + 1] == 'b' || s[i + 1] == 'B')
         && (s[i + 2] == '0' || s[i + 2] == '1')) {
       j = i + 2;
       while (j < n && (s[j] == '0' || s[j] == '1')) {
+        out.work++;
         j++;
       }
     } else {
       while (j < n && isDigit(s[j])) {
+        out.work++;
         j++;
       }
       if (j < n && s[j] == '.') {
         decimal = true;
         j++;
         while (j < n && isDigit(s[j])) {
+          out.work++;
           j++;
         }
       }
@@ -209,6 +220,7 @@ final class SqlLexer {
           && (isDigit(s[j + 1]) || ((s[j + 1] == '+' || s[j + 1] == '-') && j + 2 < n && isDigit(s[j + 2])))) {
         j += 2;
         while (j < n && isDigit(s[j])) {
+          out.work++;
           j++;
         }
       }
@@ -217,6 +229,7 @@ final class SqlLexer {
       // MySQL reads 1OR1=1, 1001AND 2=2 and 1UNION SELECT as a number and a keyword: split when the letters spell one
       int k = j;
       while (k < n && isWordStart(s[k]) && s[k] < 0x80) {
+        out.work++;
         k++;
       }
       SqlWord glued = k - j <= SqlWord.MAX_LENGTH ? SqlWord.lookup(s, j, k) : null;
@@ -232,6 +245,7 @@ final class SqlLexer {
       // 2nd, 5pm, 1a, .2alias: a name that starts with digits (j > i, so this always advances)
       int k = j;
       while (k < n && (isWordPart(s[k]) || (s[k] == '.' && k + 1 < n && isWordPart(s[k + 1])))) {
+        out.work++;
         k++;
       }
       out.add(Type.NAME, null, i, k, 0, 'w');
@@ -244,6 +258,7 @@ final class SqlLexer {
   private int wordEnd(int i) {
     int j = i;
     while (j < n) {
+      out.work++;
       char c = s[j];
       if (isWordPart(c)) {
         j++;
@@ -268,6 +283,7 @@ final class SqlLexer {
     // Words split by an empty-looking comment (UN/**/ION) are joined when the joined word is SQL: some filters and
     // old servers drop comments outright. Otherwise the comment separates two words, as every database reads it.
     while (j + 3 < n && s[j] == '/' && s[j + 1] == '*' && s[j + 2] != '!') {
+      out.work++;
       int close = blockCommentEnd(j);
       if (close < 0 || close >= n || !isWordStart(s[close])) {
         break;
@@ -302,6 +318,7 @@ final class SqlLexer {
     int firstDot = -1;
     int lastDot = -1;
     for (int k = from; k < to; k++) {
+      out.work++;
       if (s[k] == '.') {
         lastDot = k;
         if (firstDot < 0) {
@@ -336,6 +353,7 @@ final class SqlLexer {
 
   private int skipSpaceAndComments(int j) {
     while (j < n) {
+      out.work++;
       char c = s[j];
       if (c <= ' ') {
         j++;
@@ -379,6 +397,7 @@ final class SqlLexer {
   /** SQL Server's [bracketed name], when it closes on the same line; a lone '[' is punctuation. */
   private int bracketName(int i) {
     for (int j = i + 1; j < n && j - i <= 128; j++) {
+      out.work++;
       char c = s[j];
       if (c == ']') {
         if (j > i + 1) {
@@ -444,6 +463,7 @@ final class SqlLexer {
     }
     int digits = 0;
     while (j < n && digits < 7 && (hex ? isHex(s[j]) : isDigit(s[j]))) {
+      out.work++;
       j++;
       digits++;
     }

@@ -24,6 +24,14 @@ final class SqlNormalizer {
 
   private SqlNormalizer() {}
 
+  /**
+   * Steps counted by one inspection: characters scanned here, plus the lexer's character steps and the judge's token
+   * visits ({@link SqlTokens#work}). Deterministic, unlike time; only the linearity test reads it.
+   */
+  static class Work {
+    long steps;
+  }
+
   /** Hex digits a literal needs before it is decoded: 8 bytes, longer than any number a form carries. */
   static final int HEX_LITERAL_MIN_DIGITS = 16;
 
@@ -31,12 +39,14 @@ final class SqlNormalizer {
    * The index of the next {@code 0x} literal at or after {@code from} with at least {@value #HEX_LITERAL_MIN_DIGITS}
    * hex digits and not inside a word, or -1.
    */
-  static int hexLiteral(char[] text, int from) {
+  static int hexLiteral(char[] text, int from, Work work) {
     for (int i = Math.max(0, from); i + 2 < text.length; i++) {
+      work.steps++;
       if (text[i] == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X')
           && (i == 0 || !Character.isLetterOrDigit(text[i - 1]))) {
         int j = i + 2;
         while (j < text.length && Character.digit(text[j], 16) >= 0 && text[j] < 0x80) {
+          work.steps++;
           j++;
         }
         if (j - i - 2 >= HEX_LITERAL_MIN_DIGITS) {
@@ -53,18 +63,21 @@ final class SqlNormalizer {
    * {@code NVARCHAR} stores it), or {@code null} when it does not spell printable ASCII text. Never longer than the
    * literal.
    */
-  static char[] decodeHexLiteral(char[] text, int at) {
+  static char[] decodeHexLiteral(char[] text, int at, Work work) {
     int j = at + 2;
     while (j < text.length && Character.digit(text[j], 16) >= 0 && text[j] < 0x80) {
+      work.steps++;
       j++;
     }
     int bytes = (j - at - 2) / 2;
     boolean utf16 = bytes >= 4;
     for (int b = 1; b < bytes && utf16; b += 2) {
+      work.steps++;
       utf16 = hexByte(text, at + 2 + 2 * b) == 0;
     }
     char[] out = new char[utf16 ? (bytes + 1) / 2 : bytes];
     for (int b = 0, o = 0; b < bytes; b += utf16 ? 2 : 1) {
+      work.steps++;
       int c = hexByte(text, at + 2 + 2 * b);
       if (c == 0 && b + 2 >= bytes) {
         return java.util.Arrays.copyOf(out, o); // a trailing NUL ends the string
@@ -86,10 +99,11 @@ final class SqlNormalizer {
    * layers between the request and the query decode them; {@code null} when the text holds none. Printable ASCII
    * only: an escape of anything else stays as it is. Same length or shorter, so the limits hold.
    */
-  static char[] decodeHexEscapes(char[] text) {
+  static char[] decodeHexEscapes(char[] text, Work work) {
     char[] out = null;
     int o = 0;
     for (int i = 0; i < text.length; i++) {
+      work.steps++;
       char c = text[i];
       if (c == '\\' && i + 3 < text.length && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
         int hi = Character.digit(text[i + 2], 16);
@@ -118,6 +132,11 @@ final class SqlNormalizer {
    * @param form whether {@code +} means a space (query strings and form bodies)
    */
   static Normalized normalize(String raw, boolean form) {
+    return normalize(raw, form, new Work());
+  }
+
+  /** As {@link #normalize(String, boolean)}, counting each character step into {@code work}. */
+  static Normalized normalize(String raw, boolean form, Work work) {
     boolean truncated = raw.length() > MAX_INSPECTED;
     String s = raw;
     if (truncated) {
@@ -127,9 +146,11 @@ final class SqlNormalizer {
       }
       s = raw.substring(0, cut);
     }
+    work.steps += s.length(); // percentDecode: one pass, each step consumes one to six characters
     s = percentDecode(s, form);
     if (!isAscii(s)) {
       // Quotes first: NFKC would turn the acute accent into a space and a combining mark.
+      work.steps += 2L * s.length(); // foldQuotes and NFKC: one pass each (the JDK's NFKC is linear)
       s = Normalizer.normalize(foldQuotes(s), Normalizer.Form.NFKC);
       if (s.length() > MAX_INSPECTED) {
         s = s.substring(0, MAX_INSPECTED); // a compatibility character can expand eighteen-fold
@@ -138,6 +159,7 @@ final class SqlNormalizer {
     }
     char[] text = new char[s.length()];
     boolean nul = false;
+    work.steps += text.length;
     for (int i = 0; i < text.length; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {

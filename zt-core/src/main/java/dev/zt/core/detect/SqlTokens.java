@@ -42,6 +42,13 @@ final class SqlTokens {
    * before folding can move the literal's end.
    */
   static final int QUOTE_OPENS = 1 << 11;
+  /**
+   * An operand that folding merged with a lone quote that the value leaves open: the value closed the
+   * application's literal, applied an operator and opened a new literal that the application's own quote closes
+   * ({@code '-'}, {@code '&'}, {@code '+0+'}): MySQL converts both strings to numbers, so the test becomes
+   * {@code name = 0}.
+   */
+  static final int OPEN_TAIL = 1 << 12;
 
   char[] type;
   SqlWord[] word;
@@ -56,6 +63,11 @@ final class SqlTokens {
   boolean blockComment;
   /** The normalized text the spans point into; read, never written. */
   char[] text;
+  /**
+   * Work done on this stream: characters the lexer stepped over and tokens the judge looked at (every accessor
+   * below counts one). Read only by the linearity test, which proves it linear in the value's length.
+   */
+  long work;
 
   SqlTokens(int capacity, boolean backslash) {
     this.backslash = backslash;
@@ -107,6 +119,7 @@ final class SqlTokens {
       return false;
     }
     for (int k = 0; k < lower.length(); k++) {
+      work++;
       if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
         return false;
       }
@@ -120,7 +133,27 @@ final class SqlTokens {
       return false;
     }
     for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
+      work++;
       if (Character.isLetterOrDigit(text[k])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a comment token at {@code i} holds text after its {@code --} or {@code #}: anything but comment marks
+   * ({@code - # / * +}) and whitespace, so {@code -- x} and {@code -- \\} (a shell line continuation) do and
+   * {@code -- -} does not.
+   */
+  boolean holdsText(int i) {
+    if (i < 0 || i >= size || text == null) {
+      return false;
+    }
+    for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
+      work++;
+      char c = text[k];
+      if (c > ' ' && "-#/*+".indexOf(c) < 0) {
         return true;
       }
     }
@@ -133,6 +166,7 @@ final class SqlTokens {
       return false;
     }
     for (int k = start[i]; k < end[i] && k < text.length; k++) {
+      work++;
       if (text[k] == c) {
         return true;
       }
@@ -142,24 +176,102 @@ final class SqlTokens {
 
   /** The type at {@code i}, or {@link Type#END} past the last token. */
   char typeAt(int i) {
+    work++;
     return i >= 0 && i < size ? type[i] : Type.END;
   }
 
   SqlWord wordAt(int i) {
+    work++;
     return i >= 0 && i < size ? word[i] : null;
   }
 
   boolean is(int i, SqlWord w) {
+    work++;
     return i >= 0 && i < size && word[i] == w;
   }
 
   boolean has(int i, int flag) {
+    work++;
     return i >= 0 && i < size && (flags[i] & flag) != 0;
   }
 
   /** Whether the token at {@code i} carries the given {@link SqlWord} flag. */
   boolean wordHas(int i, int wordFlag) {
+    work++;
     return i >= 0 && i < size && word[i] != null && word[i].has(wordFlag);
+  }
+
+  // The parentheses of the folded stream, matched once (built on first use, after folding), three ints per token:
+  // for each '(' the index of its ')' (or -1 when it never closes), of its first ',' at depth one (or -1), and 1 when
+  // a known SQL or dangerous call or a SELECT stands anywhere inside it. Rules read these instead of scanning an
+  // argument list, so a run of nested calls costs one pass, not a scan per call.
+  private int[] parens;
+
+  /** The index of the {@code )} closing the {@code (} at {@code open}, or -1 (not a {@code (}, or never closed). */
+  int closeOf(int open) {
+    return isOpen(open) ? parens[3 * open] : -1;
+  }
+
+  /** The index of the first {@code ,} directly inside the {@code (} at {@code open}, or -1. */
+  int commaOf(int open) {
+    return isOpen(open) ? parens[3 * open + 1] : -1;
+  }
+
+  /** Whether a known SQL or dangerous function is called, or SELECT stands, anywhere inside the {@code (} at open. */
+  boolean sqlInside(int open) {
+    return isOpen(open) && parens[3 * open + 2] != 0;
+  }
+
+  private boolean isOpen(int i) {
+    work++;
+    if (i < 0 || i >= size || type[i] != SqlWord.Type.OPEN_PAREN) {
+      return false;
+    }
+    if (parens == null) {
+      matchParentheses();
+    }
+    return true;
+  }
+
+  private void matchParentheses() {
+    int[] p = new int[3 * size];
+    int top = -1; // the innermost '(' still open; while open, its close slot holds its parent as -2 - parent
+    for (int j = 0; j < size; j++) {
+      work++;
+      char t = type[j];
+      if (t == SqlWord.Type.OPEN_PAREN) {
+        p[3 * j] = -2 - top;
+        p[3 * j + 1] = -1;
+        top = j;
+      } else if (t == SqlWord.Type.CLOSE_PAREN) {
+        if (top >= 0) {
+          top = close(p, top, j);
+        }
+      } else if (top >= 0) {
+        if (t == SqlWord.Type.COMMA && p[3 * top + 1] < 0) {
+          p[3 * top + 1] = j;
+        }
+        if ((t == SqlWord.Type.FUNCTION && word[j] != null
+            && (word[j].has(SqlWord.SQL_FUNCTION) || word[j].has(SqlWord.DANGER))) || word[j] == SqlWord.SELECT) {
+          p[3 * top + 2] = 1;
+        }
+      }
+    }
+    while (top >= 0) { // parentheses that never close hold what their inner ones hold
+      work++;
+      top = close(p, top, -1);
+    }
+    parens = p;
+  }
+
+  /** Closes the open {@code (} at {@code open} at {@code at} (-1: never), passes what it holds up; its parent. */
+  private static int close(int[] p, int open, int at) {
+    int parent = -2 - p[3 * open];
+    p[3 * open] = at;
+    if (parent >= 0 && p[3 * open + 2] != 0) {
+      p[3 * parent + 2] = 1;
+    }
+    return parent;
   }
 
   /** The fingerprint: the type letters of the first {@code max} tokens. */

@@ -43,6 +43,11 @@ class SqlInjectionCorporaTests {
    */
   private static final List<String> STRESS_SOURCES = List.of("shell");
   private static final List<String> SPLITS = List.of("tune", "holdout");
+  /**
+   * Sources with at least 100 held-out values that reach {@link #MIN_DETECTION} on their own, in both parts, and are
+   * held to it. fuzzdb (143 held out) and wfuzz (31) do not reach it; docs/detection.md says why, by class.
+   */
+  private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings");
 
   /** One value, its tag (technique or category), and where it came from. */
   record Sample(String source, String split, String tag, String value) {}
@@ -83,6 +88,11 @@ class SqlInjectionCorporaTests {
       assertThat(attack.rate()).as("detection, " + split + ": " + attack).isGreaterThanOrEqualTo(MIN_DETECTION);
       assertThat(falsePositives.rate()).as("false positives, " + split + ": " + falsePositives)
           .isLessThanOrEqualTo(MAX_FALSE_POSITIVES);
+      for (String source : SOURCES_AT_TARGET) {
+        Rate rate = totals.get("attacks " + source + " " + split);
+        assertThat(rate.rate()).as("detection, " + source + ", " + split + ": " + rate)
+            .isGreaterThanOrEqualTo(MIN_DETECTION);
+      }
     }
   }
 
@@ -108,6 +118,7 @@ class SqlInjectionCorporaTests {
         }
         n += rate.n();
         hits += rate.hits();
+        totals.put(kind + " " + source + " " + split, rate);
       }
       Rate total = new Rate(n, hits);
       totals.put(kind + " " + split, total);

@@ -12,7 +12,9 @@ import java.util.Optional;
 /**
  * Fuzz target for the SQL-injection detector and the normalizer and lexer under it: any value is answered without an
  * exception, within the inspection bound, with evidence that is short printable ASCII (it goes to the audit log), and
- * {@code +} is the only character whose meaning differs between a query value and any other value. The decoded
+ * {@code +} is the only character whose meaning differs between a query value and any other value, and the work
+ * counted stays within a fixed number of steps per normalized character (a fuzzer that finds a superlinear input
+ * fails here). The decoded
  * readings ({@code \xHH} escapes, {@code 0x} literals) are never longer than what they decode, so every reading is
  * bounded by the inspected length.
  */
@@ -38,6 +40,13 @@ class SqlInjectionDetectorFuzzTests {
       assertThat(form).isEqualTo(plain);
     }
     assertThat(DETECTOR.inspect("query:q", value)).isEqualTo(plain); // stateless
+    for (boolean formEncoded : new boolean[] {false, true}) {
+      // Linear work: a bounded number of steps per normalized character (SqlInjectionDetectorLinearityTests
+      // measures at most 26 on its adversarial shapes), plus the passes over the raw value and a constant.
+      int normalized = SqlNormalizer.normalize(value, formEncoded).text().length;
+      long bound = 64L * normalized + 4L * Math.min(value.length(), SqlNormalizer.MAX_INSPECTED) + 256;
+      assertThat(SqlInjectionDetector.work(value, formEncoded)).as("steps").isLessThanOrEqualTo(bound);
+    }
   }
 
   @FuzzTest(maxDuration = "4m")
@@ -54,13 +63,14 @@ class SqlInjectionDetectorFuzzTests {
       for (char c : text) {
         assertThat(c >= 0x20 && c != 0x7f || c == '\n' || c == '\r' || c == '\t').isTrue();
       }
-      char[] unescaped = SqlNormalizer.decodeHexEscapes(text);
+      SqlNormalizer.Work work = new SqlNormalizer.Work();
+      char[] unescaped = SqlNormalizer.decodeHexEscapes(text, work);
       if (unescaped != null) {
         assertThat(unescaped.length).isLessThan(text.length); // \xHH becomes one character
       }
       int literals = 0;
-      for (int i = SqlNormalizer.hexLiteral(text, 0); i >= 0; i = SqlNormalizer.hexLiteral(text, i + 2)) {
-        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i);
+      for (int i = SqlNormalizer.hexLiteral(text, 0, work); i >= 0; i = SqlNormalizer.hexLiteral(text, i + 2, work)) {
+        char[] spelled = SqlNormalizer.decodeHexLiteral(text, i, work);
         if (spelled != null) {
           assertThat(spelled.length).isLessThanOrEqualTo((text.length - i - 2) / 2); // a byte per two digits
         }

@@ -35,7 +35,8 @@ class SqlInjectionDetectorTests {
   /** Detection rate the corpus must reach; measured 95.7 % (398 of 416) when these thresholds
    * were set, 95.9 % (399 of 416) since issue 20. */
   private static final double MIN_DETECTION = 0.95;
-  /** False-positive rate the corpus must stay under; measured 0.69 % (6 of 870); 0.34 % (3 of 870) since issue 20.
+  /** False-positive rate the corpus must stay under; measured 0.69 % (6 of 870); 0.34 % (3 of 870) since issue 20,
+   * 3 of 884 with the second round's prose.
    */
   private static final double MAX_FALSE_POSITIVES = 0.01;
 
@@ -358,6 +359,80 @@ class SqlInjectionDetectorTests {
       "') RAISE_ERROR('70001','q'||(SELECT CURRENT_USER)||'q')"})
   void inspectWhenHeavyCallUnknownFunctionOrSelectIntoThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  // Issue 20, second round: the misses named from the tuning part of the public corpora, as grammar.
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'-'", "'&'", "'^'", "\"-\"", "' - '", "'%2B0%2B'", "x'*1*'", "admin'-'", "'|'", "'/'"})
+  void inspectWhenQuoteOperatorQuoteThenFlagsTheImplicitConversion(String attack) {
+    // name = ''-'' : MySQL reads both strings as 0, so the test matches every name that is not a number
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("form:user", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=expression");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'LIKE'", "\"LIKE\"", "x'like'", "' or '' '", "\" or \"\" \"", "' or ''*'"})
+  void inspectWhenComparisonOrLogicMeetsAQuoteTheApplicationClosesThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:user", attack)).as(attack).isPresent();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"' or (EXISTS)", "' or (version)", "x' and (user)--"})
+  void inspectWhenSqlFunctionNameStandsAloneAfterLogicThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:user", attack)).as(attack).isPresent();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'test--", "'admin #", "'x/*"})
+  void inspectWhenValueClosesTheLiteralThenOneWordAndCommentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:user", attack)).get().extracting(Verdict::evidence).asString()
+        .contains("shape=comment");
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"; or '1'='1'", ";or 1=1", "; and 2>1"})
+  void inspectWhenSemicolonThenFragmentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:id", attack)).as(attack).isPresent();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"0x77616974666f722064656c61792027303a303a3527",
+      "0x770061006900740066006F0072002000640065006C00610079002000270030003A0030003A"})
+  void inspectWhenValueIsOnlyAHexLiteralSpellingAnInjectionThenDecodesItDespiteTheFastPath(String attack) {
+    assertThat(DETECTOR.inspect("query:id", attack)).get().extracting(Verdict::evidence).asString()
+        .contains("reading=hex-literal-decoded");
+  }
+
+  /** Prose and code beside the shapes above: an operator or word between quotes that the value closes itself. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"O'Brien", "rock 'n' roll", "it's - it's", "'a' & 'b'", "we sell 'a' & 'b' sizes",
+      "press '+' to zoom in", "type '-' for none", "delim=\" | \",", "Ch'in's dynasty", "a 6'-7' player",
+      "5' - 6' tall", "\"LIKE\" STAMP", "\"*\"", "'*'", "'cause -- why not", "the '70s -- a decade",
+      "'Tis the season", "O'Neil or (left) wing", "Step 1; or else", "0xdeadbeefcafebabe1234",
+      "0x52908400098527886E0F7030069857D2E4169EE7", "A' | 'B"})
+  void inspectWhenProseOrCodeBesideTheSecondRoundShapesThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** Shell completion code after prose: a line continuation or a quoted "--" after the quote is text. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"install-template remove-template search file-search info' -- \\",
+      "# Complete defaults following a \"--\""})
+  void inspectWhenProseThenQuoteThenShellContinuationOrQuotedDashesThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /**
+   * Beside them, what stays an injection: a single token before the quote (the comment's content is the attacker's
+   * to choose, so {@code raw' -- "$cur"} from shell completion keeps the shape of {@code admin' -- "$x"}), and prose
+   * followed by comment marks only.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"admin' -- \\", "admin' -- \"$cur\"))", "John Smith' -- -", "a b' #", "admin\"--\""})
+  void inspectWhenSingleTokenOrCommentMarksOnlyAfterQuoteThenStillFlagsComment(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:user", attack)).as(attack).isPresent();
   }
 
   /** Benign text that the new shapes sit next to, and text the detector flagged before issue 20. */

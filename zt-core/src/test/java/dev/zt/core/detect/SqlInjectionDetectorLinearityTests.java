@@ -1,0 +1,127 @@
+package dev.zt.core.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Inspection cost is bounded and linear in the value's length, shown by counting work, never by timing: the steps
+ * {@link SqlInjectionDetector#work} counts are every character the normalizer, the decoded readings and the lexer
+ * step over and every token the judge looks at, over every reading and context. For adversarial shapes (long runs of
+ * what opens a literal, a comment, a call or a parenthesis, what the rules look ahead from, what decodes into more to
+ * judge) at n and 4n characters, up to the inspected length, the work at 4n is at most 4.5 times the work at n, and
+ * below a fixed number of steps per character. A rule that rescans from an earlier position for every token of a
+ * run (as the {@code (5=5)*7} rule once did on a run of {@code (}) makes the work at 4n about sixteen times the work
+ * at n, and fails here.
+ */
+class SqlInjectionDetectorLinearityTests {
+
+  /** The longest value the detector inspects, and a quarter of it. */
+  private static final int LONG = SqlInjectionDetector.MAX_INSPECTED;
+  private static final int SHORT = LONG / 4;
+  /** Linear: four times the length costs at most this many times the work. */
+  private static final double MAX_GROWTH = 4.5;
+  /** Bounded: no value costs more steps per inspected character than this (the worst measured is 26). */
+  private static final int MAX_STEPS_PER_CHAR = 64;
+
+  static Stream<Arguments> shapes() {
+    String hexOfHex = "0x" + HexFormat.of().formatHex(("0x" + "41".repeat(16) + " ").getBytes(StandardCharsets.US_ASCII))
+        + " ";
+    return Stream.of(
+        Arguments.of("quotes", "'"),
+        Arguments.of("double quotes", "\""),
+        Arguments.of("backticks", "`"),
+        Arguments.of("open parentheses", "("),
+        Arguments.of("close parentheses", ")"),
+        Arguments.of("nested literal comparison", "((1=1"),
+        Arguments.of("parenthesised test then operator", "(5=5)*"),
+        Arguments.of("block comment openers", "/*"),
+        Arguments.of("closed block comments", "/**/"),
+        Arguments.of("executable comments", "/*!"),
+        Arguments.of("line comments", "--\n"),
+        Arguments.of("dashes", "- -"),
+        Arguments.of("hash comments", "#"),
+        Arguments.of("quote then comment", "'--"),
+        Arguments.of("hex prefixes", "0x "),
+        Arguments.of("long hex literals", "0x" + "41".repeat(12) + " "),
+        Arguments.of("hex that spells more hex", hexOfHex),
+        Arguments.of("utf-16 hex literal", "0x" + "4100".repeat(12) + " "),
+        Arguments.of("backslash-x escapes", "\\x27"),
+        Arguments.of("backslash-x spelling a quote and or", "\\x27\\x20or\\x20"),
+        Arguments.of("backslashes", "\\"),
+        Arguments.of("escaped quotes", "\\'"),
+        Arguments.of("concatenation", "||"),
+        Arguments.of("quote concatenation", "' || '"),
+        Arguments.of("alternating quote and keyword", "' or "),
+        Arguments.of("quote keyword quote", "'select'"),
+        Arguments.of("many or 1=1", " or 1=1"),
+        Arguments.of("many and 'a'='a'", "' and 'a'='a"),
+        Arguments.of("comment-split keywords", "UN/**/ION/**/"),
+        Arguments.of("comment-split halves", "un/**/"),
+        Arguments.of("delay calls", "benchmark("),
+        Arguments.of("sleep calls", "sleep(("),
+        Arguments.of("nested sql calls", "ascii("),
+        Arguments.of("if calls", "IF("),
+        Arguments.of("elt tests", "ELT(1=1,"),
+        Arguments.of("unknown calls", "f("),
+        Arguments.of("copy statements", ";copy("),
+        Arguments.of("stacked selects", "; select "),
+        Arguments.of("select quantifiers", "select all "),
+        Arguments.of("grant heads", "' grant all "),
+        Arguments.of("union selects", "1 union select "),
+        Arguments.of("case when", "case when 1=1 "),
+        Arguments.of("html entities", "&#1;"),
+        Arguments.of("numbers glued to keywords", "1or1=1 "),
+        Arguments.of("delay calls with arguments", "benchmark(1,"),
+        Arguments.of("casts after calls", "ascii(1)::"),
+        Arguments.of("if then statement", "' if(1)"),
+        Arguments.of("or unknown call", " or f("),
+        Arguments.of("variables", "@'"),
+        Arguments.of("brackets", "[a"),
+        Arguments.of("semicolons", ";"),
+        Arguments.of("quote operator quote", "'-'"),
+        Arguments.of("percent-encoded quotes", "%27"),
+        Arguments.of("iis escapes", "%u0027"),
+        Arguments.of("fullwidth quotes", "\uff07"),
+        Arguments.of("nfkc-expanding character", "\ufdfa"),
+        Arguments.of("nfkc-expanding into parentheses", "\u2474"),
+        Arguments.of("adjacent strings after or", "' or '' "),
+        Arguments.of("quote word comment", "'a--\n"),
+        Arguments.of("semicolon fragments", "; or 1=1 "),
+        Arguments.of("words and spaces", "a "),
+        Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("shapes")
+  void workWhenAdversarialShapeGrowsFourfoldThenWorkGrowsAtMostLinearly(String name, String unit) {
+    for (boolean form : new boolean[] {false, true}) {
+      long small = SqlInjectionDetector.work(repeat(unit, SHORT), form);
+      long large = SqlInjectionDetector.work(repeat(unit, LONG), form);
+      System.out.printf("linearity: %-40s form=%-5s %8d steps at %d chars, %8d at %d: x%.2f, %.1f per char%n", name,
+          form, small, SHORT, large, LONG, (double) large / small, (double) large / LONG);
+      assertThat(large).as("%s (form %s): %d steps at %d chars, %d at %d", name, form, small, SHORT, large, LONG)
+          .isLessThanOrEqualTo((long) (MAX_GROWTH * small));
+      assertThat(large).as("%s (form %s): steps per character", name, form)
+          .isLessThanOrEqualTo((long) MAX_STEPS_PER_CHAR * LONG);
+    }
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("shapes")
+  void workWhenValueLongerThanInspectedThenBoundedByTheInspectedLength(String name, String unit) {
+    long inspected = SqlInjectionDetector.work(repeat(unit, LONG), true);
+    long longer = SqlInjectionDetector.work(repeat(unit, 16 * LONG), true);
+    assertThat(longer).as(name).isLessThanOrEqualTo(inspected + LONG);
+  }
+
+  /** {@code unit} repeated and cut to exactly {@code length} characters. */
+  private static String repeat(String unit, int length) {
+    return unit.repeat(length / unit.length() + 1).substring(0, length);
+  }
+}
