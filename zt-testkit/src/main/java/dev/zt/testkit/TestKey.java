@@ -36,7 +36,7 @@ public final class TestKey {
    * The system property naming a JWK Set file of pre-generated private 2048-bit RSA keys for {@link #rsa()} to take
    * instead of generating them (each once per JVM); unset, every key is generated.
    */
-  public static final String RSA_KEY_POOL = "zt.testkit.rsa-key-pool";
+  public static final String RSA_KEY_POOL = "zt-testkit.rsa-key-pool";
 
   /** The keys of {@link #RSA_KEY_POOL}, read on first use; each handed out once. */
   private static final class RsaKeyPool {
