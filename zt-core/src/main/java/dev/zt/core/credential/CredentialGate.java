@@ -430,13 +430,13 @@ final class CredentialGate implements Gate {
       } else {
         probe = new TokenKey(canonical ? h : "Bearer " + h.substring(start));
         hit = cached(probe);
-        if (hit != null) {
-          front.lazySet(probe.hash() & frontMask, new Front(probe, hit));
-        }
       }
       if (hit != null) {
         if (exchange.now() < hit.untilMillis()) {
           TokenKey key = probe;
+          if (f == null) { // in use: the next request finds it in the front table
+            front.lazySet(key.hash() & frontMask, new Front(key, hit));
+          }
           if (viaDpop && !request.mayBlock()) { // a proof's signature check never runs on an event loop
             try {
               return Step.later(CompletableFuture.supplyAsync(() -> admit(exchange, hit, key), blockingExecutor));
