@@ -129,16 +129,7 @@ final class SqlTokens {
 
   /** Whether a comment token at {@code i} holds a letter or a digit after its {@code --} or {@code #}. */
   boolean letters(int i) {
-    if (i < 0 || i >= size || text == null) {
-      return false;
-    }
-    for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
-      work++;
-      if (Character.isLetterOrDigit(text[k])) {
-        return true;
-      }
-    }
-    return false;
+    return commentHolds(i, true);
   }
 
   /**
@@ -147,13 +138,18 @@ final class SqlTokens {
    * {@code -- -} does not.
    */
   boolean holdsText(int i) {
+    return commentHolds(i, false);
+  }
+
+  /** {@link #letters} when {@code lettersOnly}, else {@link #holdsText}: one scan of the comment's content. */
+  private boolean commentHolds(int i, boolean lettersOnly) {
     if (i < 0 || i >= size || text == null) {
       return false;
     }
     for (int k = start[i] + (op[i] == '-' ? 2 : 1); k < end[i] && k < text.length; k++) {
       work++;
       char c = text[k];
-      if (c > ' ' && "-#/*+".indexOf(c) < 0) {
+      if (lettersOnly ? Character.isLetterOrDigit(c) : c > ' ' && "-#/*+".indexOf(c) < 0) {
         return true;
       }
     }
