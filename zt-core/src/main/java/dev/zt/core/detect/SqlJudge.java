@@ -119,6 +119,10 @@ final class SqlJudge {
         if (t == Type.STRING && (f.flags[i] & SqlTokens.OPEN) != 0 && f.end[i] - f.start[i] == 1 && !wildcard) {
           f.flags[merged] |= SqlTokens.OPEN_TAIL;
         }
+        if (t == Type.STRING && (f.flags[i] & SqlTokens.OPEN) != 0 && f.op[i] == f.op[0] && merged == 0
+            && (f.op[last] == '|' || f.op[last] == '^') && f.end[i] - f.start[i] > 1 && !f.blank(i)) {
+          f.flags[merged] |= SqlTokens.BITWISE_TAIL; // A' | 'B: one word in the literal the application closes
+        }
         f.flags[merged] |= SqlTokens.FOLDED;
         f.end[merged] = f.end[i];
         continue;
@@ -381,10 +385,19 @@ final class SqlJudge {
         return finding("comparison", Severity.HIGH, f, context, 0); // also 'LIKE': the application's quote closes it
       }
     }
-    if (t == Type.END && f.has(0, SqlTokens.OPEN_TAIL) && !f.has(0, SqlTokens.FOLDED_NAME)
-        && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS)) {
+    if (t == Type.END && (f.has(0, SqlTokens.OPEN_TAIL) || f.has(0, SqlTokens.BITWISE_TAIL))
+        && !f.has(0, SqlTokens.FOLDED_NAME) && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS)) {
       // '-', '&', '^', x'*1*', '+0+': the closing quote, an operator, and a new literal the application's quote
       // closes. MySQL reads both sides as numbers ('' - '' is 0), so name = '' - '' matches every non-numeric name.
+      // With | or ^ the new literal may hold a word (A' | 'B): no measurement (6'-7') or prose puts one there.
+      return finding("expression", Severity.HIGH, f, context, 0);
+    }
+    if (t == Type.STRING && p == 1 && loneOpenQuote(f, 1) && f.op[1] == f.op[0] && f.typeAt(2) == Type.END
+        && f.start[1] > f.end[0] && !f.has(0, SqlTokens.FOLDED) && !f.has(0, SqlTokens.LOOSE)
+        && !f.has(0, SqlTokens.QUOTE_OPENS)) {
+      // ' ', admin' ': the closing quote, whitespace, and a literal the application's quote closes: adjacent literals
+      // concatenate ('admin' '' is 'admin'), the probe that a quote reaches the query unescaped. Only a single token
+      // or nothing before the quote, nothing after the second: ' '.join(x), don' 't and "a" "b" pass.
       return finding("expression", Severity.HIGH, f, context, 0);
     }
     if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && ((f.typeAt(p + 1) == Type.FUNCTION

@@ -49,6 +49,12 @@ final class SqlTokens {
    * {@code name = 0}.
    */
   static final int OPEN_TAIL = 1 << 12;
+  /**
+   * An operand that folding merged, through {@code |} or {@code ^}, with a literal that the value leaves open and
+   * that holds one word ({@code A' | 'B}, {@code x'^'y}): MySQL converts both strings to numbers as for
+   * {@link #OPEN_TAIL}, and a bitwise operator between two quoted words is no measurement ({@code 6'-7'}) or prose.
+   */
+  static final int BITWISE_TAIL = 1 << 13;
 
   char[] type;
   SqlWord[] word;
@@ -150,6 +156,23 @@ final class SqlTokens {
       work++;
       char c = text[k];
       if (lettersOnly ? Character.isLetterOrDigit(c) : c > ' ' && "-#/*+".indexOf(c) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the token at {@code i} holds whitespace in its span; read while folding, so {@code i} may lie past
+   * {@link #size} (a token not yet kept).
+   */
+  boolean blank(int i) {
+    if (i < 0 || i >= type.length || text == null) {
+      return false;
+    }
+    for (int k = start[i]; k < end[i] && k < text.length; k++) {
+      work++;
+      if (text[k] <= ' ') {
         return true;
       }
     }

@@ -33,7 +33,7 @@ class SqlInjectionDetectorTests {
   private static final List<String> BENIGN = corpus("/sqli/benign.txt");
 
   /** Detection rate the corpus must reach; measured 95.7 % (398 of 416) when these thresholds
-   * were set, 95.9 % (399 of 416) since issue 20. */
+   * were set, 95.9 % (399 of 416) since issue 20, 96.2 % (400 of 416) since its third round. */
   private static final double MIN_DETECTION = 0.95;
   /** False-positive rate the corpus must stay under; measured 0.69 % (6 of 870); 0.34 % (3 of 870) since issue 20,
    * 3 of 884 with the second round's prose.
@@ -64,9 +64,7 @@ class SqlInjectionDetectorTests {
       Map.entry("{ts 1}UNION SELECT.`` 1.e.table_name", "MySQL lexer quirks: ODBC escape, empty identifier, 1.e"),
       Map.entry("SELECT information_schema 1337.e.tables 13.37e.table_name",
           "MySQL lexer quirk: 1337.e.tables reads as a qualified name"),
-      Map.entry("SELECT{_ .``1.e.table_name}", "MySQL lexer quirks: ODBC escape and 1.e"),
-      Map.entry("A' | 'B",
-          "MySQL implicit conversion ('A' | 'B' is 0): 'x' op 'y' is also a measurement such as 6'-7'"));
+      Map.entry("SELECT{_ .``1.e.table_name}", "MySQL lexer quirks: ODBC escape and 1.e"));
 
   /** Benign values the detector still flags, each with the reason. Kept exact by a test below. */
   private static final Map<String, String> KNOWN_FALSE_POSITIVES = Map.of(
@@ -411,8 +409,46 @@ class SqlInjectionDetectorTests {
       "press '+' to zoom in", "type '-' for none", "delim=\" | \",", "Ch'in's dynasty", "a 6'-7' player",
       "5' - 6' tall", "\"LIKE\" STAMP", "\"*\"", "'*'", "'cause -- why not", "the '70s -- a decade",
       "'Tis the season", "O'Neil or (left) wing", "Step 1; or else", "0xdeadbeefcafebabe1234",
-      "0x52908400098527886E0F7030069857D2E4169EE7", "A' | 'B"})
+      "0x52908400098527886E0F7030069857D2E4169EE7"})
   void inspectWhenProseOrCodeBesideTheSecondRoundShapesThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  // Issue 20, third round: the classes still open after the second, as grammar.
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"A' | 'B", "x'|'y", "admin' ^ 'x", "1' | '1", "A\" | \"B", "x'-1|'y"})
+  void inspectWhenQuoteBitwiseOperatorQuoteAroundWordsThenFlagsTheImplicitConversion(String attack) {
+    // name = 'A' | 'B' : MySQL reads both strings as 0, so the test matches every name that is not a number
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("form:user", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=expression");
+  }
+
+  /** Beside it: quoted words joined by | or ^ in code and prose, and measurements with the same quotes. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'a' | 'b'", "type Align = 'left' | 'right'", "x | 'y'", "a' | b", "a 6'|7' board",
+      "6'-7'", "Tom' | 'Jerry and friends", "Kids' | 'Teens' | 'Adults'", "ls | 'grep", "a = b' | 'c",
+      "run(' | 'x", "it's | 'quoted", "x' | 'y' or z", "a' ^ 'b c"})
+  void inspectWhenQuotedWordsJoinedByBitwiseOperatorInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"' '", "admin' '", "1'  '", "\" \"", "x\" \"", "'/**/'"})
+  void inspectWhenQuoteSpaceQuoteThenFlagsTheConcatenationProbe(String attack) {
+    // 'admin' '' : adjacent literals concatenate, so the query runs unchanged: the probe that the quote got through
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("form:user", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=expression");
+  }
+
+  /** Beside it: a quoted space in code, a typo'd contraction, two quoted words, prose before the quote. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"' '.join(words)", "\" \".join(parts)", "split(' ')", "sep=' '", "x = ' '",
+      "don' 't", "'a' 'b'", "\"a\" \"b\"", "the 90' '", "O'Brien", "rock 'n' roll", "it's ' quoted", "') '",
+      "a' 'b", "`x` `"})
+  void inspectWhenQuoteSpaceQuoteInCodeOrProseThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
