@@ -85,6 +85,8 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("brackets", "[a"),
         Arguments.of("semicolons", ";"),
         Arguments.of("quote operator quote", "'-'"),
+        Arguments.of("quote bitwise operator quote word", "a'|'b"),
+        Arguments.of("quote space quote", "' '"),
         Arguments.of("percent-encoded quotes", "%27"),
         Arguments.of("iis escapes", "%u0027"),
         Arguments.of("fullwidth quotes", "\uff07"),
