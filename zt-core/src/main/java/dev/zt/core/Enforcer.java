@@ -123,6 +123,7 @@ public final class Enforcer {
 
   private final RoutePolicy routes;
   private final Gate[] gates;
+  private final String[] gateNames; // gates[i].name(), read once: the audit trail names a gate on every request
   private final Clock clock;
   private final String realm;
   private final Audit audit;
@@ -208,6 +209,7 @@ public final class Enforcer {
       Features.install(b.translate, assembly);
     }
     this.gates = assembly.gates();
+    this.gateNames = java.util.Arrays.stream(gates).map(Gate::name).toArray(String[]::new);
     this.afterAllow = assembly.afterAllowSteps();
     this.challenges = assembly.challenges();
     this.chooser = assembly.challengeChooser().orElse(null);
@@ -447,12 +449,12 @@ public final class Enforcer {
 
   private CompletionStage<Decision> run(RequestState ex, int from) {
     for (int i = from; i < gates.length; i++) {
-      Step step = evaluate(gates[i], ex);
+      Step step = evaluate(gates[i], gateNames[i], ex);
       if (step == Step.Proceed.INSTANCE) {
         continue;
       }
       if (step instanceof Step.Stop stop) {
-        return finish(ex, deny(ex, gates[i].name(), stop));
+        return finish(ex, deny(ex, gateNames[i], stop));
       }
       int index = i;
       CompletableFuture<Decision> out = new Pending(ex);
@@ -723,16 +725,16 @@ public final class Enforcer {
     return out;
   }
 
-  private static Step evaluate(Gate gate, RequestState ex) {
+  private static Step evaluate(Gate gate, String name, RequestState ex) {
     Step step;
     try {
       step = Objects.requireNonNull(gate.evaluate(ex), "gate returned null");
     } catch (RuntimeException e) {
-      LOG.error("zt gate '{}' failed; denying", gate.name(), e);
+      LOG.error("zt gate '{}' failed; denying", name, e);
       ex.note("gate fault: " + e.getClass().getSimpleName());
       step = Step.deny(DenyReason.INTERNAL_ERROR);
     }
-    ex.traced(gate.name(), step);
+    ex.traced(name, step);
     return step;
   }
 

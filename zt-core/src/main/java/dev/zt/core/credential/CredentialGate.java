@@ -378,7 +378,8 @@ final class CredentialGate implements Gate {
     String h = values.get(0).strip();
     int sp = h.indexOf(' ');
     boolean viaDpop = false;
-    if (sp != 6 || !h.regionMatches(true, 0, "Bearer", 0, 6)) {
+    boolean spelledBearer = sp == 6 && h.startsWith("Bearer"); // the usual spelling, without a case-blind compare
+    if (!spelledBearer && (sp != 6 || !h.regionMatches(true, 0, "Bearer", 0, 6))) {
       String scheme = sp < 0 ? h : h.substring(0, sp);
       if (scheme.equalsIgnoreCase("Bearer")) {
         return Step.deny(DenyReason.MALFORMED_CREDENTIAL); // "Bearer" alone
@@ -421,7 +422,7 @@ final class CredentialGate implements Gate {
     if (validated != null && start < end && jwsShaped) {
       // the key is the canonical spelling "Bearer <token>": the header itself when it is spelled so (no copy), else
       // that spelling built once
-      boolean canonical = start == 7 && h.startsWith("Bearer");
+      boolean canonical = start == 7 && spelledBearer;
       Front f = canonical ? frontHit(h) : null;
       Entry hit;
       if (f != null) {

@@ -16,13 +16,28 @@ abstract class TailHashedKey {
     this.hash = hashOf(value);
   }
 
-  /** The hash every such key of {@code value} has: over its length and its last 32 characters. */
+  /**
+   * The hash every such key of {@code value} has: over its length and its last 32 characters, read in four interleaved
+   * lanes so the multiplications do not wait on each other (one chain of 32 was a tenth of a cached request's time).
+   */
   static int hashOf(String value) {
-    int h = value.length();
-    for (int i = Math.max(0, value.length() - 32); i < value.length(); i++) {
-      h = 31 * h + value.charAt(i);
+    int n = value.length();
+    int i = Math.max(0, n - 32);
+    int a = n;
+    int b = 0;
+    int c = 0;
+    int d = 0;
+    for (; i + 4 <= n; i += 4) {
+      a = 31 * a + value.charAt(i);
+      b = 31 * b + value.charAt(i + 1);
+      c = 31 * c + value.charAt(i + 2);
+      d = 31 * d + value.charAt(i + 3);
     }
-    return h;
+    for (; i < n; i++) {
+      a = 31 * a + value.charAt(i);
+    }
+    int h = ((a * 31 + b) * 31 + c) * 31 + d;
+    return h ^ (h >>> 16);
   }
 
   /** This key's hash ({@link #hashOf} of its value). */

@@ -40,6 +40,7 @@ public final class Identities {
   private final Clock clock;
   private final java.util.function.LongFunction<Object> baselines; // null: no baselines
   private final Map<String, Integer> slots = new HashMap<>();
+  private final Map<Route, Integer> slotsByRule = new java.util.IdentityHashMap<>(); // the policy's own Route objects
   private final String[] routeIds;
   private final int defaultSlot;
   private final Optional<String> tenantClaim;
@@ -62,6 +63,7 @@ public final class Identities {
     this.baselines = baselines;
     for (Route r : routes) {
       slots.putIfAbsent(r.id(), slots.size());
+      slotsByRule.putIfAbsent(r, slots.get(r.id()));
     }
     this.defaultSlot = slots.size();
     this.routeIds = new String[defaultSlot];
@@ -89,7 +91,10 @@ public final class Identities {
     if (route == null) {
       return defaultSlot;
     }
-    Integer s = slots.get(route.id());
+    Integer s = slotsByRule.get(route); // no string hashed per request
+    if (s == null) {
+      s = slots.get(route.id());
+    }
     return s == null ? defaultSlot : s;
   }
 
