@@ -56,8 +56,8 @@ final class Contexts {
       b.peerCertificates(chain);
     }
     b.scheme(ssl != null ? "https" : "http"); // the Host field is read through the headers view when needed
-    if (request instanceof FullHttpRequest full) {
-      formBody(enforcer, b, full);
+    if (MessageKinds.is(MessageKinds.of(request), MessageKinds.FULL_REQUEST)) {
+      formBody(enforcer, b, (FullHttpRequest) request);
     }
     return b.build();
   }

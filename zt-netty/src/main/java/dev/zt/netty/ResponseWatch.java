@@ -86,7 +86,9 @@ final class ResponseWatch {
     if (!awaiting) {
       return false;
     }
-    if (msg instanceof HttpResponse response) {
+    int kinds = MessageKinds.of(msg);
+    if (MessageKinds.is(kinds, MessageKinds.RESPONSE)) {
+      HttpResponse response = (HttpResponse) msg;
       HttpResponseStatus s = response.status();
       informational = s.codeClass() == HttpStatusClass.INFORMATIONAL
           && s.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
@@ -98,7 +100,7 @@ final class ResponseWatch {
         }
       }
     }
-    if (!(msg instanceof LastHttpContent)) {
+    if (!MessageKinds.is(kinds, MessageKinds.LAST)) {
       return false;
     }
     if (informational) {

@@ -272,16 +272,19 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   /** A request waits while the previous one's final response is not written, or its form is still being read. */
   private boolean waitsForItsTurn(Object msg) {
-    return msg instanceof HttpRequest && (response.awaiting() || state == ConnectionState.READING_FORM);
+    return MessageKinds.is(MessageKinds.of(msg), MessageKinds.REQUEST)
+        && (response.awaiting() || state == ConnectionState.READING_FORM);
   }
 
   private void process(ChannelHandlerContext ctx, Object msg) {
-    if (state == ConnectionState.READING_FORM && msg instanceof HttpContent c && !(msg instanceof HttpRequest)) {
-      collect(ctx, c);
-    } else if (msg instanceof HttpRequest request) {
-      onRequest(ctx, request);
-    } else if (msg instanceof HttpContent content) {
-      onContent(ctx, content);
+    int kinds = MessageKinds.of(msg);
+    if (state == ConnectionState.READING_FORM && (kinds & (MessageKinds.CONTENT | MessageKinds.REQUEST))
+        == MessageKinds.CONTENT) {
+      collect(ctx, (HttpContent) msg);
+    } else if (MessageKinds.is(kinds, MessageKinds.REQUEST)) {
+      onRequest(ctx, (HttpRequest) msg);
+    } else if (MessageKinds.is(kinds, MessageKinds.CONTENT)) {
+      onContent(ctx, (HttpContent) msg, MessageKinds.is(kinds, MessageKinds.LAST));
     } else {
       // Not HTTP: frames of an upgraded protocol (a handler before zt upgraded the connection) or a misplaced
       // handler. zt cannot decide them, so they never pass undecided: the connection closes.
@@ -305,8 +308,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
     decide(ctx, request, null, null);
   }
 
-  private void onContent(ChannelHandlerContext ctx, HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
+  private void onContent(ChannelHandlerContext ctx, HttpContent content, boolean last) {
     if (state == ConnectionState.FORWARDING) {
       if (last) {
         state = state.to(ConnectionState.IDLE);
@@ -411,7 +413,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   /** Whether the whole body of {@code request} has passed this handler already (in it, or read as a form). */
   private boolean bodyHere(HttpRequest request) {
-    return request instanceof LastHttpContent || form.bodyComplete();
+    return MessageKinds.is(MessageKinds.of(request), MessageKinds.LAST) || form.bodyComplete();
   }
 
   // ------------------------------------------------------------------------------------------------ form
