@@ -37,12 +37,17 @@ final class Contexts {
 
   private static final AsciiString HTTP2_SETTINGS = AsciiString.cached("http2-settings");
 
+  private final MessageKinds kinds;
   private SslHandler ssl;
   private boolean sslLooked;
   // the connection's peer chain as last read: the certificates the session gave and the list made of them, reused
   // while the session gives the same certificates (every request on the connection), re-read when it does not
   private Certificate[] peerCerts;
   private List<X509Certificate> peerChain = List.of();
+
+  Contexts(MessageKinds kinds) {
+    this.kinds = kinds;
+  }
 
   /** The context of {@code request}, stamped and limited by {@code enforcer}, the request's. */
   RequestContext of(Enforcer enforcer, ChannelHandlerContext ctx, HttpRequest request) {
@@ -56,7 +61,7 @@ final class Contexts {
       b.peerCertificates(chain);
     }
     b.scheme(ssl != null ? "https" : "http"); // the Host field is read through the headers view when needed
-    if (MessageKinds.is(MessageKinds.of(request), MessageKinds.FULL_REQUEST)) {
+    if (MessageKinds.is(kinds.of(request), MessageKinds.FULL_REQUEST)) {
       formBody(enforcer, b, (FullHttpRequest) request);
     }
     return b.build();

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class ResponseWatch {
 
+  private final MessageKinds kinds; // the connection's, shared with its handler
   private Enforcer enforcer; // the answered request's: it gets the report
   private boolean awaiting;
   private boolean informational;
@@ -27,6 +28,10 @@ final class ResponseWatch {
   private boolean head;
   private io.netty.handler.codec.http.HttpVersion version;
   private dev.zt.core.authz.Authorization authorization; // made when first asked for
+
+  ResponseWatch(MessageKinds kinds) {
+    this.kinds = kinds;
+  }
 
   /** The application now answers {@code allow} for {@code context} ({@code request}), decided by {@code enforcer}. */
   void start(Enforcer enforcer, RequestContext context, Decision.Allow allow, HttpRequest request) {
@@ -86,8 +91,8 @@ final class ResponseWatch {
     if (!awaiting) {
       return false;
     }
-    int kinds = MessageKinds.of(msg);
-    if (MessageKinds.is(kinds, MessageKinds.RESPONSE)) {
+    int kind = kinds.of(msg);
+    if (MessageKinds.is(kind, MessageKinds.RESPONSE)) {
       HttpResponse response = (HttpResponse) msg;
       HttpResponseStatus s = response.status();
       informational = s.codeClass() == HttpStatusClass.INFORMATIONAL
@@ -100,7 +105,7 @@ final class ResponseWatch {
         }
       }
     }
-    if (!MessageKinds.is(kinds, MessageKinds.LAST)) {
+    if (!MessageKinds.is(kind, MessageKinds.LAST)) {
       return false;
     }
     if (informational) {

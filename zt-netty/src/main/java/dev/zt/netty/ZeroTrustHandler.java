@@ -112,8 +112,9 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ZeroTrustHandler.class);
 
   private final Supplier<Enforcer> enforcers;
-  private final Contexts contexts = new Contexts();
-  private final ResponseWatch response = new ResponseWatch();
+  private final MessageKinds kinds = new MessageKinds(); // this connection's message classes, on its event loop
+  private final Contexts contexts = new Contexts(kinds);
+  private final ResponseWatch response = new ResponseWatch(kinds);
   private final StreamedForm form = new StreamedForm();
   private final ReadPause reads = new ReadPause();
 
@@ -272,19 +273,19 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   /** A request waits while the previous one's final response is not written, or its form is still being read. */
   private boolean waitsForItsTurn(Object msg) {
-    return MessageKinds.is(MessageKinds.of(msg), MessageKinds.REQUEST)
+    return MessageKinds.is(kinds.of(msg), MessageKinds.REQUEST)
         && (response.awaiting() || state == ConnectionState.READING_FORM);
   }
 
   private void process(ChannelHandlerContext ctx, Object msg) {
-    int kinds = MessageKinds.of(msg);
-    if (state == ConnectionState.READING_FORM && (kinds & (MessageKinds.CONTENT | MessageKinds.REQUEST))
+    int kind = kinds.of(msg);
+    if (state == ConnectionState.READING_FORM && (kind & (MessageKinds.CONTENT | MessageKinds.REQUEST))
         == MessageKinds.CONTENT) {
       collect(ctx, (HttpContent) msg);
-    } else if (MessageKinds.is(kinds, MessageKinds.REQUEST)) {
+    } else if (MessageKinds.is(kind, MessageKinds.REQUEST)) {
       onRequest(ctx, (HttpRequest) msg);
-    } else if (MessageKinds.is(kinds, MessageKinds.CONTENT)) {
-      onContent(ctx, (HttpContent) msg, MessageKinds.is(kinds, MessageKinds.LAST));
+    } else if (MessageKinds.is(kind, MessageKinds.CONTENT)) {
+      onContent(ctx, (HttpContent) msg, MessageKinds.is(kind, MessageKinds.LAST));
     } else {
       // Not HTTP: frames of an upgraded protocol (a handler before zt upgraded the connection) or a misplaced
       // handler. zt cannot decide them, so they never pass undecided: the connection closes.
@@ -413,7 +414,7 @@ public final class ZeroTrustHandler extends ChannelDuplexHandler {
 
   /** Whether the whole body of {@code request} has passed this handler already (in it, or read as a form). */
   private boolean bodyHere(HttpRequest request) {
-    return MessageKinds.is(MessageKinds.of(request), MessageKinds.LAST) || form.bodyComplete();
+    return MessageKinds.is(kinds.of(request), MessageKinds.LAST) || form.bodyComplete();
   }
 
   // ------------------------------------------------------------------------------------------------ form
