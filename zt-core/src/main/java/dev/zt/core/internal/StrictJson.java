@@ -89,6 +89,27 @@ public final class StrictJson {
     }
   }
 
+  /**
+   * Member names read without a new string when spelled plainly: the JOSE header's and the registered and common claims
+   * every access token carries (RFC 7515 §4.1, RFC 7519 §4.1, RFC 9068 §2.2, RFC 8693 §4, RFC 7800). A name that is
+   * not here is read as any string; the parser's answer is the same either way.
+   */
+  private static final List<String> COMMON_NAMES = List.of("alg", "kid", "typ", "cty", "crit", "iss", "sub", "aud",
+      "exp", "nbf", "iat", "jti", "scope", "scp", "client_id", "azp", "cnf", "roles", "groups", "auth_time", "acr",
+      "amr", "sid", "tid", "email", "name", "preferred_username", "realm_access", "resource_access", "x5t#S256", "jkt",
+      "act", "may_act", "entitlements", "tenant");
+  private static final int LONGEST_NAME = COMMON_NAMES.stream().mapToInt(String::length).max().orElse(0);
+  private static final String[][] NAMES_BY_LENGTH = new String[LONGEST_NAME + 1][];
+
+  static {
+    for (String n : COMMON_NAMES) {
+      String[] same = NAMES_BY_LENGTH[n.length()];
+      String[] grown = same == null ? new String[1] : java.util.Arrays.copyOf(same, same.length + 1);
+      grown[grown.length - 1] = n;
+      NAMES_BY_LENGTH[n.length()] = grown;
+    }
+  }
+
   /** A recursive-descent parser over one text; throws {@link IllegalArgumentException} on anything not accepted. */
   private static final class Parser {
     private final String s;
@@ -165,7 +186,7 @@ public final class StrictJson {
       while (true) {
         ws();
         if (build) {
-          String name = string(true);
+          String name = name();
           ws();
           expect(':');
           ws();
@@ -285,6 +306,27 @@ public final class StrictJson {
       }
     }
 
+    /**
+     * A member name: one of {@link #NAMES} (the names every token's header and payload use) without a new string when
+     * it is spelled without escapes, else as {@link #string} reads it.
+     */
+    private String name() {
+      int q = i + 1;
+      int close = s.charAt(i) == '"' ? s.indexOf('"', q) : -1;
+      if (close > q && close - q <= LONGEST_NAME) { // a known name holds no escape, so close is its closing quote
+        String[] same = NAMES_BY_LENGTH[close - q];
+        if (same != null) {
+          for (String known : same) {
+            if (s.startsWith(known, q)) {
+              i = close + 1;
+              return known;
+            }
+          }
+        }
+      }
+      return string(true);
+    }
+
     /** Reads a member name and says whether it is {@code name} once unescaped; builds nothing. */
     private boolean nameIs(String name) {
       expect('"');
@@ -361,6 +403,14 @@ public final class StrictJson {
       }
       if (wanted != null) {
         return null;
+      }
+      if (integer && i - start <= 18) { // at most 18 digits (and a sign): always a long, read without a substring
+        boolean negative = s.charAt(start) == '-';
+        long v = 0;
+        for (int k = negative ? start + 1 : start; k < i; k++) {
+          v = v * 10 + (s.charAt(k) - '0');
+        }
+        return negative ? -v : v;
       }
       String t = s.substring(start, i);
       if (integer) {

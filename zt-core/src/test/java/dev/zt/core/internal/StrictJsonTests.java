@@ -56,4 +56,37 @@ class StrictJsonTests {
     assertThat(StrictJson.topLevelString("{\"iss\":1}", "iss")).isNull();
     assertThat(StrictJson.topLevelString("{\"iss\":\"a\"", "iss")).isNull();
   }
+
+  @Test
+  void readObjectWhenCommonNamesSpelledPlainlyOrEscapedThenTheSameMembers() {
+    assertThat(StrictJson.readObject("{\"iss\":\"a\",\"exp\":1,\"issuer\":2,\"is\":3}"))
+        .containsOnlyKeys("iss", "exp", "issuer", "is").containsEntry("iss", "a").containsEntry("issuer", 2L);
+    assertThat(StrictJson.readObject("{\"is\\u0073\":\"a\"}")).containsOnlyKeys("iss");
+    assertThat(StrictJson.readObject("{\"iss\\\"\":\"a\"}")).containsOnlyKeys("iss\"");
+    // a common name twice, once escaped: still a duplicate
+    assertThat(StrictJson.readObject("{\"iss\":\"a\",\"i\\u0073s\":\"b\"}")).isNull();
+    assertThat(StrictJson.readObject("{\"sub\":\"a\",\"sub\":\"a\"}")).isNull();
+    // a name must open with a quote, however it ends
+    assertThat(StrictJson.readObject("{iss\":\"a\"}")).isNull();
+    assertThat(StrictJson.readObject("{xiss\":\"a\"}")).isNull();
+    assertThat(StrictJson.readObject("{\"iss\"")).isNull();
+  }
+
+  @Test
+  void readObjectWhenIntegersAtTheLongBoundaryThenLongsAsParseLongElseDoubles() {
+    for (String n : List.of("0", "-0", "7", "-7", "1700000000", "999999999999999999", "-99999999999999999",
+        "-999999999999999999", "9223372036854775807", "-9223372036854775808")) {
+      assertThat(StrictJson.readObject("{\"n\":" + n + "}")).as(n).containsEntry("n", Long.parseLong(n));
+    }
+    assertThat(StrictJson.readObject("{\"n\":9223372036854775808}")).containsEntry("n", 9.223372036854775808e18);
+    assertThat(StrictJson.readObject("{\"n\":12.0}")).containsEntry("n", 12.0);
+    assertThat(StrictJson.readObject("{\"n\":1e3}")).containsEntry("n", 1000.0);
+    assertThat(StrictJson.readObject("{\"n\":01}")).isNull();
+    assertThat(StrictJson.readObject("{\"n\":-}")).isNull();
+    java.util.Random random = new java.util.Random(19);
+    for (int k = 0; k < 10_000; k++) {
+      long v = random.nextLong() >> random.nextInt(64);
+      assertThat(StrictJson.readObject("{\"n\":" + v + "}")).containsEntry("n", v);
+    }
+  }
 }
