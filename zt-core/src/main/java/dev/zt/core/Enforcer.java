@@ -9,7 +9,6 @@ import dev.zt.core.credential.SignatureProvider;
 import dev.zt.core.credential.WorkloadTokenVerifier;
 import dev.zt.core.detect.Detection;
 import dev.zt.core.internal.ClientAddresses;
-import dev.zt.core.internal.PathNormalizer;
 import dev.zt.core.internal.SignatureVerifiers;
 import dev.zt.core.internal.Upgrades;
 import dev.zt.core.internal.pipeline.AfterAllow;
@@ -247,14 +246,13 @@ public final class Enforcer {
   /** {@link #enforce}, handing each gate's step to {@code trace} when it is not null (zt explain). */
   private CompletionStage<Decision> enforce(RequestContext request,
       java.util.function.BiConsumer<String, Step> trace) {
-    PathNormalizer.Result path = request.pathResult();
-    if (path instanceof PathNormalizer.Rejected rejected) {
+    String normalized = request.normalizedOrNull();
+    if (normalized == null) {
       RequestState ex = exchange(request, "(rejected)", null);
-      ex.note(rejected.why());
+      ex.note(request.refusal());
       return finish(traced(ex, trace, "request", Step.deny(DenyReason.PATH_REJECTED)),
           new Decision.Deny(DenyReason.PATH_REJECTED, "request", "none", List.of()));
     }
-    String normalized = ((PathNormalizer.Normalized) path).path();
     if (metadata != null && metadata.serves(request.method(), normalized)) { // RFC 9728: a public document
       RequestState ex = exchange(request, normalized, null);
       return finish(traced(ex, trace, "metadata", Step.proceed()), new Decision.Answer(ResourceMetadata.RULE,

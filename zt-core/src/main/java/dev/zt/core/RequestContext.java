@@ -28,7 +28,9 @@ public final class RequestContext {
 
   private final String method;
   private final String rawPath;
-  private final PathNormalizer.Result path;
+  // the normalized path (a String: the raw path itself when it is already canonical, as most are), or the
+  // PathNormalizer.Rejected that says why it was refused: no result object made for the common request
+  private final Object path;
   private final String rawQuery;
   private final RequestHeaders headers;
   private final Optional<InetAddress> clientAddress;
@@ -62,10 +64,13 @@ public final class RequestContext {
     this.rawPath = b.rawPath;
     if (b.refusedTarget() != null) {
       this.path = new PathNormalizer.Rejected(b.refusedTarget());
+    } else if (b.contextPath.isEmpty() && PathNormalizer.isCanonical(b.rawPath)) {
+      this.path = b.rawPath;
     } else {
-      this.path = b.contextPath.isEmpty()
+      PathNormalizer.Result r = b.contextPath.isEmpty()
           ? PathNormalizer.normalize(b.rawPath)
           : PathNormalizer.normalizeWithin(b.rawPath, b.contextPath);
+      this.path = r instanceof PathNormalizer.Normalized n ? n.path() : r;
     }
     this.rawQuery = b.rawQuery;
     this.headers = b.headers;
@@ -151,11 +156,17 @@ public final class RequestContext {
 
   /** The canonical path routes are matched against, or empty when the raw path was refused as ambiguous. */
   public Optional<String> normalizedPath() {
-    return path instanceof PathNormalizer.Normalized n ? Optional.of(n.path()) : Optional.empty();
+    return Optional.ofNullable(normalizedOrNull());
   }
 
-  PathNormalizer.Result pathResult() {
-    return path;
+  /** The normalized path, or null when the raw path was refused ({@link #refusal()} says why). */
+  String normalizedOrNull() {
+    return path instanceof String s ? s : null;
+  }
+
+  /** Why the raw path was refused (for the audit, never for the response), or null when it was not. */
+  String refusal() {
+    return path instanceof PathNormalizer.Rejected r ? r.why() : null;
   }
 
   /**

@@ -47,7 +47,7 @@ public final class PathNormalizer {
     if (rawPath.length() > MAX_PATH_LENGTH) {
       return new Rejected("path too long");
     }
-    if (isAlreadyCanonical(rawPath)) {
+    if (isCanonical(rawPath)) {
       return new Normalized(rawPath);
     }
     List<String> out = new ArrayList<>();
@@ -142,11 +142,15 @@ public final class PathNormalizer {
   }
 
   /**
-   * Fast path: most real paths contain only unreserved characters and single slashes, with no dot segments.
-   * Those are returned as they are, without allocating.
+   * Whether {@code p} is its own normalized form by the fast test: it starts with {@code /}, is within
+   * {@link #MAX_PATH_LENGTH}, and holds only unreserved characters and single slashes, with no dot segments (most
+   * real paths). When true, {@link #normalize} would return it unchanged; when false, call {@link #normalize}.
    */
-  private static boolean isAlreadyCanonical(String p) {
+  public static boolean isCanonical(String p) {
     int len = p.length();
+    if (len == 0 || len > MAX_PATH_LENGTH || p.charAt(0) != '/') {
+      return false;
+    }
     char prev = '/';
     for (int i = 1; i < len; i++) {
       char c = p.charAt(i);

@@ -163,6 +163,26 @@ class PathNormalizerTests {
     assertThat(((Normalized) result).path()).isSameAs(raw);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"/", "/orders", "/orders/", "/orders/42/items", "/a-b_c~d/e.f", "/a.", "/a/b..c"})
+  void isCanonicalWhenPathHasOnlyUnreservedCharactersAndSingleSlashesThenHoldsAndNormalizeKeepsIt(String raw) {
+    assertThat(PathNormalizer.isCanonical(raw)).isTrue();
+    assertThat(PathNormalizer.normalize(raw)).isEqualTo(new Normalized(raw));
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"", "orders", "//orders", "/a//b", "/.", "/..", "/a/.", "/a/..", "/a/.b", "/a%2Fb",
+      "/a;x", "/a b", "/café", "/a\\b", "/a?b", "/a#b"})
+  void isCanonicalWhenPathMightNormalizeToSomethingElseThenDoesNotHold(String raw) {
+    assertThat(PathNormalizer.isCanonical(raw)).isFalse();
+  }
+
+  @Test
+  void isCanonicalWhenPathIsLongerThanTheCapThenDoesNotHold() {
+    assertThat(PathNormalizer.isCanonical("/" + "a".repeat(PathNormalizer.MAX_PATH_LENGTH - 1))).isTrue();
+    assertThat(PathNormalizer.isCanonical("/" + "a".repeat(PathNormalizer.MAX_PATH_LENGTH))).isFalse();
+  }
+
   @Test
   void normalizeWhenAppliedToItsOwnOutputThenIsIdempotentForUnreservedPaths() {
     for (String raw : new String[] {"/a/./b/../c/", "//x//y", "/p;q=1/r", "/%7Eu/v/.."}) {
