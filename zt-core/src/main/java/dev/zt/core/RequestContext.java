@@ -59,32 +59,42 @@ public final class RequestContext {
   private record Extra(RequestContext origin, String targetScheme, String targetAuthority, String host,
       java.net.URI publicOrigin) {}
 
-  private RequestContext(Builder b) {
-    this.method = b.method;
-    this.rawPath = b.rawPath;
-    if (b.refusedTarget() != null) {
-      this.path = new PathNormalizer.Rejected(b.refusedTarget());
-    } else if (b.contextPath.isEmpty() && PathNormalizer.isCanonical(b.rawPath)) {
-      this.path = b.rawPath;
-    } else {
-      PathNormalizer.Result r = b.contextPath.isEmpty()
-          ? PathNormalizer.normalize(b.rawPath)
-          : PathNormalizer.normalizeWithin(b.rawPath, b.contextPath);
-      this.path = r instanceof PathNormalizer.Normalized n ? n.path() : r;
+  // Takes the builder's values, not the builder: a builder that never escapes build() is one the JIT can keep off
+  // the heap once build() is inlined into the adapter (issue 19: 64 B less per request).
+  private RequestContext(String method, String rawPath, Object path, String rawQuery, RequestHeaders headers,
+      InetAddress clientAddress, List<X509Certificate> peerCertificates, Instant arrival, long arrivalMillis,
+      boolean arrivalStamped, boolean mayBlock, FormBody formBody, byte scheme, Extra extra) {
+    this.method = method;
+    this.rawPath = rawPath;
+    this.path = path;
+    this.rawQuery = rawQuery;
+    this.headers = headers;
+    this.clientAddress = Optional.ofNullable(clientAddress);
+    this.peerCertificates = peerCertificates;
+    this.arrival = arrival;
+    this.arrivalMillis = arrivalMillis;
+    this.arrivalStamped = arrivalStamped;
+    this.mayBlock = mayBlock;
+    this.formBody = Optional.ofNullable(formBody);
+    this.scheme = scheme;
+    this.extra = extra;
+  }
+
+  /**
+   * The normalized path of {@code rawPath} (a String, the raw path itself when already canonical), or the
+   * {@link PathNormalizer.Rejected} that says why it was refused.
+   */
+  private static Object normalizedPath(String rawPath, String contextPath, String refusedTarget) {
+    if (refusedTarget != null) {
+      return new PathNormalizer.Rejected(refusedTarget);
     }
-    this.rawQuery = b.rawQuery;
-    this.headers = b.headers;
-    this.clientAddress = Optional.ofNullable(b.clientAddress);
-    this.peerCertificates = b.peerCertificates;
-    this.arrival = b.arrival;
-    this.arrivalMillis = b.arrivalMillis;
-    this.arrivalStamped = b.arrivalStamped;
-    this.mayBlock = b.mayBlock;
-    this.formBody = Optional.ofNullable(b.formBody);
-    this.scheme = b.scheme;
-    Builder.More m = b.more;
-    this.extra = m == null || (m.targetAuthority == null && m.host == null && m.publicOrigin == null) ? null
-        : new Extra(null, m.targetScheme, m.targetAuthority, m.host, m.publicOrigin);
+    if (contextPath.isEmpty() && PathNormalizer.isCanonical(rawPath)) {
+      return rawPath;
+    }
+    PathNormalizer.Result r = contextPath.isEmpty()
+        ? PathNormalizer.normalize(rawPath)
+        : PathNormalizer.normalizeWithin(rawPath, contextPath);
+    return r instanceof PathNormalizer.Normalized n ? n.path() : r;
   }
 
   private RequestContext(RequestContext of, FormBody form) {
@@ -528,7 +538,12 @@ public final class RequestContext {
       if (!arrivalStamped) {
         arrival = Instant.now();
       }
-      return new RequestContext(this);
+      More m = more;
+      Extra extra = m == null || (m.targetAuthority == null && m.host == null && m.publicOrigin == null) ? null
+          : new Extra(null, m.targetScheme, m.targetAuthority, m.host, m.publicOrigin);
+      return new RequestContext(method, rawPath, normalizedPath(rawPath, contextPath, refusedTarget()), rawQuery,
+          headers, clientAddress, peerCertificates, arrival, arrivalMillis, arrivalStamped, mayBlock, formBody, scheme,
+          extra);
     }
   }
 
