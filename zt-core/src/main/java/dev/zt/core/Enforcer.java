@@ -282,6 +282,10 @@ public final class Enforcer {
     return ex;
   }
 
+  private static String orRejected(String normalizedOrNull) {
+    return normalizedOrNull != null ? normalizedOrNull : "(rejected)";
+  }
+
   /** The request's state: its client resolved behind trusted proxies, its time the arrival the adapter stamped. */
   private RequestState exchange(RequestContext request, String path, Route route) {
     long now = request.arrivalStamped() ? request.arrivalMillis() : clock.millis();
@@ -301,7 +305,7 @@ public final class Enforcer {
       ClientAddresses.Client client = clientAddresses.client(request);
       Caller caller = allow.caller();
       String identity = RequestState.identityOf(caller, client.address());
-      String path = request.normalizedPath().orElse("(rejected)");
+      String path = orRejected(request.normalizedOrNull());
       for (AfterAnswer step : afterAnswer) {
         step.answered(request, client, caller, identity, path, status);
       }
@@ -658,7 +662,7 @@ public final class Enforcer {
     Objects.requireNonNull(detail, "detail");
     Decision.Deny deny = new Decision.Deny(reason, ADAPTER, "none", List.of());
     try {
-      RequestState ex = exchange(request, request.normalizedPath().orElse("(rejected)"), null);
+      RequestState ex = exchange(request, orRejected(request.normalizedOrNull()), null);
       ex.note(detail);
       record(ex, deny);
     } catch (RuntimeException e) {

@@ -137,6 +137,12 @@ public final class RequestContext {
     if (end == requestTarget.length()) { // origin-form without a query: the path is the target, nothing allocated
       return new Builder(method, requestTarget);
     }
+    return forOtherTarget(method, requestTarget, end);
+  }
+
+  // Out of line, so forRequestTarget stays small enough for the JIT to inline into an adapter, which can then keep
+  // the builder off the heap.
+  private static Builder forOtherTarget(String method, String requestTarget, int end) {
     if (end > 0) {
       return new Builder(method, requestTarget.substring(0, end)).rawQuery(requestTarget.substring(end + 1));
     }
@@ -409,6 +415,12 @@ public final class RequestContext {
       return more;
     }
 
+    /** What few requests have, for the context: null when the builder was given none of it. */
+    private static Extra extra(More m) {
+      return m.targetAuthority == null && m.host == null && m.publicOrigin == null ? null
+          : new Extra(null, m.targetScheme, m.targetAuthority, m.host, m.publicOrigin);
+    }
+
     private String refusedTarget() {
       return more == null ? null : more.refusedTarget;
     }
@@ -538,12 +550,9 @@ public final class RequestContext {
       if (!arrivalStamped) {
         arrival = Instant.now();
       }
-      More m = more;
-      Extra extra = m == null || (m.targetAuthority == null && m.host == null && m.publicOrigin == null) ? null
-          : new Extra(null, m.targetScheme, m.targetAuthority, m.host, m.publicOrigin);
       return new RequestContext(method, rawPath, normalizedPath(rawPath, contextPath, refusedTarget()), rawQuery,
           headers, clientAddress, peerCertificates, arrival, arrivalMillis, arrivalStamped, mayBlock, formBody, scheme,
-          extra);
+          more == null ? null : extra(more));
     }
   }
 
