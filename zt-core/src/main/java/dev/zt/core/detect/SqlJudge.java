@@ -515,15 +515,21 @@ final class SqlJudge {
       k++; // ( … and a leading ; that ends the statement before a fragment: ; or '1'='1'
     }
     char first = f.typeAt(k);
-    int p = k + 1;
+    // A value that opens with ) closes the application's parenthesis, as a number closes a numeric position: what
+    // follows is read as after one (`)) SELECT 1 FROM t`, `) WHERE 1=1`, `)) ORDER BY 1--`), with the same guards
+    // against prose (`) select the file from the menu` passes as `1) select …` does).
+    boolean closes = k == 0 && first == Type.CLOSE_PAREN;
+    int p = closes ? 0 : k + 1;
     while (f.typeAt(p) == Type.CLOSE_PAREN) {
       p++;
     }
-    if (isLiteral(first)) {
+    boolean position = closes || isLiteral(first);
+    if (position) {
       // A numeric position: 1 OR 1=1, 1) AND (SELECT ...), -1 OR SLEEP(5), 1 ORDER BY 3--
       if (f.typeAt(p) == Type.LOGIC) {
         int strength = predicate(f, p + 1);
-        if (strength >= WEAK || (strength == LITERAL && literalThenComment(f, p + 1))
+        if (closes ? isLiteralComparison(f, p + 1) // ) AND 5=5, not code's ) and len(x) < 1:
+            : strength >= WEAK || (strength == LITERAL && literalThenComment(f, p + 1))
             || (strength == WORDY && f.typeAt(f.size - 1) == Type.COMMENT)) {
           return finding("boolean", Severity.HIGH, f, context, k);
         }
@@ -555,15 +561,16 @@ final class SqlJudge {
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
-    int c = isLiteral(first) ? p : k;
-    if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE)) && predicate(f, c + 1) >= WEAK
+    int c = position ? p : k;
+    if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE))
+        && (closes ? isLiteralComparison(f, c + 1) : predicate(f, c + 1) >= WEAK)
         && f.op[f.is(c + 1, SqlWord.SELECT) ? c + 1 : c + 2] != 'w') {
       return finding("clause", Severity.HIGH, f, context, k); // a fragment: HAVING 1=1, 1 WHERE 2=2
     }
     if (first == Type.STATEMENT && isStatement(f, k) && isUnmistakableStatement(f, k)) {
       return finding("statement", Severity.HIGH, f, context, k);
     }
-    if (isLiteral(first) && f.typeAt(p) == Type.STATEMENT && isStatement(f, p) && isUnmistakableStatement(f, p)) {
+    if (position && f.typeAt(p) == Type.STATEMENT && isStatement(f, p) && isUnmistakableStatement(f, p)) {
       return finding("stacked", Severity.CRITICAL, f, context, p); // SQL Server batch: 1 exec(@s), 0x… exec(@q)
     }
     return null;
@@ -795,6 +802,28 @@ final class SqlJudge {
     return false;
   }
 
+  /** English determiners: no table is named by one, and "from the …" is how an instruction names a place. */
+  private static final String[] DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "your", "my",
+      "our", "their", "his", "her", "its", "each", "every"};
+
+  /**
+   * Whether the select list that starts at {@code a} reads as an instruction to a person rather than a query: its
+   * first item (one token) is followed by {@code FROM} and a determiner ({@code Select 'All' from the menu},
+   * {@code select * from the list}), or by a comma and a word no select list continues with ({@code Select 'Yes',
+   * then click OK}).
+   */
+  private static boolean readsAsInstruction(SqlTokens f, int a) {
+    if (f.is(a + 1, SqlWord.FROM)) {
+      for (String d : DETERMINERS) {
+        if (f.spells(a + 2, d)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return f.typeAt(a + 1) == Type.COMMA && f.is(a + 2, SqlWord.OTHER); // then, else, end, for, using
+  }
+
   /**
    * A statement standing alone as the value: flagged only with something prose does not have, so that "delete
    * from cart" or "create table reservation" pass while {@code SELECT * FROM users} does not.
@@ -814,12 +843,18 @@ final class SqlJudge {
         a++;
       }
       char t = f.typeAt(a);
+      if (readsAsInstruction(f, a)) {
+        return false; // Select 'All' from the menu, Select 'Yes', then click OK: what a user is told to do
+      }
       if ((t == Type.OPERATOR && f.op[a] == '*') || t == Type.FUNCTION || t == Type.VARIABLE
           || t == Type.OPEN_PAREN) {
         return true;
       }
       if (isLiteral(t) && (f.typeAt(a + 1) == Type.COMMA || f.is(a + 1, SqlWord.FROM))) {
         return true; // SELECT 'a', ... / SELECT 1 FROM
+      }
+      if (t == Type.STRING && f.typeAt(a + 1) == Type.LOGIC && f.op[a + 1] == '|') {
+        return true; // SELECT 'a'||…: a quoted literal concatenated, which no sentence writes
       }
     }
     for (int j = k + 1; j < f.size; j++) {

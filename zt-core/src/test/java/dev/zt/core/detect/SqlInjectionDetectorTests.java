@@ -452,6 +452,52 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  // Issue 20, fourth round: a value that opens with ) closes the application's parenthesis, as a number closes a
+  // numeric position; and a select list that concatenates a quoted literal.
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiterString = " -> ", quoteCharacter = '"', textBlock = """
+      )) SELECT 1 FROM RDB$DATABASE -> stacked
+      ))) SELECT 'qbzqq'||(CASE 9419 WHEN 1489 THEN 1 ELSE 0 END)||'qkujq' FROM RDB$DATABASE -> stacked
+      ) SELECT 'a'||'b' FROM t -> stacked
+      1) SELECT 'a'||'b' FROM t -> stacked
+      ) WHERE 1=1 -> clause
+      )) ORDER BY 1-- -> order-by
+      ) AND 'a'='a -> boolean
+      """)
+  void inspectWhenValueClosesAParenthesisThenReadsWhatFollowsAsAfterANumber(String attack, String shape) {
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("shape=" + shape);
+  }
+
+  /** Beside it: code's continuation lines and list items that open with ), which only a literal comparison turns. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {") and sys.version_info < (3, 8):", ") or len(node.body) < 1:", ") or x=x",
+      ") select the file from the menu", ").parse_cl()", ") + '\\n';", ") order by date", ") where x = y",
+      ")) and then", ":) select all from here", ") SELECT name FROM users"})
+  void inspectWhenValueOpensWithAParenthesisInCodeOrProseThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** Instructions to a person read like a statement: a determiner after FROM, or THEN after the first item. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Select 'All' from the menu", "Select \"All\" from the menu", "1) Select 'All' from the menu",
+      "2. Select 'All' from the menu", ") Select 'All' from the menu", "select 'none' from your options",
+      "Select 'Export' from the dropdown and press Enter", "Select 1 from the list", "Select * from the list",
+      "Select 'Yes', then click OK"})
+  void inspectWhenSelectReadsAsAnInstructionThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** Beside it: the same words as a query still flag. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"SELECT 'a' FROM dual", "select 'x' from users;", "SELECT 'a','b' FROM t",
+      "SELECT * FROM users", "Select 'All' from the menu--", "1) SELECT 'a' FROM dual", "SELECT 'a' FROM users u"})
+  void inspectWhenSelectIsAQueryThenStillFlags(String attack) {
+    assertThat(flagged(attack)).as(attack).isTrue();
+  }
+
   /** Shell completion code after prose: a line continuation or a quoted "--" after the quote is text. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"install-template remove-template search file-search info' -- \\",
