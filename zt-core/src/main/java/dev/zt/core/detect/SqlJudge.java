@@ -359,7 +359,8 @@ final class SqlJudge {
       p++;
     }
     char t = f.typeAt(p);
-    if (t == Type.LOGIC && predicate(f, p + 1) >= (f.has(0, SqlTokens.SPACED) ? WORDY : LITERAL)) {
+    if (t == Type.LOGIC && predicate(f, p + 1) >= (f.has(0, SqlTokens.SPACED) ? WORDY
+        : quotedWord(f, p) ? WEAK : LITERAL)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // prose before the quote needs more than ' or 'x
     }
     // SQL Server runs a batch without ';': ' insert …, ' exec …, 'create user …, ' IF (…) SELECT … ELSE …. Not after
@@ -367,8 +368,8 @@ final class SqlJudge {
     // (execute("select …")) rather than closes one.
     int statement = statementAfter(f, p);
     boolean call = f.has(0, SqlTokens.QUOTE_OPENS) && !f.has(0, SqlTokens.LOOSE);
-    if (statement >= 0 && !call && !f.has(0, SqlTokens.SPACED)
-        && (!f.has(0, SqlTokens.LOOSE) || isUnmistakableStatement(f, statement))) {
+    if (statement >= 0 && !call && !f.has(0, SqlTokens.SPACED) && !quotedWord(f, statement)
+        && (isUnmistakableStatement(f, statement) || (!f.has(0, SqlTokens.LOOSE) && !quotation(f)))) {
       return finding("stacked", Severity.CRITICAL, f, context, statement);
     }
     int c = f.is(p, SqlWord.AS) && f.typeAt(p + 1) == Type.NAME ? p + 2 : p; // ') AS x WHERE …
@@ -417,6 +418,42 @@ final class SqlJudge {
       return finding("comment", Severity.HIGH, f, context, 0);
     }
     return null;
+  }
+
+  /**
+   * Whether the word at {@code p} sits between the quote that ends the context's literal and another, touching
+   * both, after whitespace or at the start of the value: {@code Use 'OR' to combine filters}, {@code "Exec"
+   * summary attached}, a word quoted in text, when words follow the next quote. {@code admin' or 'x} has a word
+   * glued before its quote, {@code 'or'1=1} no word after; a symbol ({@code '||'6}) is not a word.
+   */
+  private static boolean quotedWord(SqlTokens f, int p) {
+    return p == 1 && (f.has(0, SqlTokens.QUOTE_OPENS) || f.end[0] == 1) && f.start[1] == f.end[0]
+        && f.text != null && Character.isLetter(f.text[f.start[1]]) && f.typeAt(2) == Type.STRING
+        && f.start[2] == f.end[1] && spacedWord(f, 2);
+  }
+
+  /** Whether token {@code i} holds whitespace followed by a word of two letters or more. */
+  private static boolean spacedWord(SqlTokens f, int i) {
+    for (int k = f.start[i]; k + 2 < f.end[i] && k + 2 < f.text.length; k++) {
+      f.work++;
+      if (f.text[k] <= ' ' && Character.isLetter(f.text[k + 1]) && Character.isLetter(f.text[k + 2])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the value reads as a quotation: the literal the application's quote closes is left open by the
+   * context's own quote and holds whitespace, words that go on after the quoted phrase ({@code "Delete from cart"
+   * doesn't work}), where an injection's reopened literal holds a value ({@code ' … WHERE 'a'='a}).
+   */
+  private static boolean quotation(SqlTokens f) {
+    int last = f.size - 1;
+    if (last < 1 || f.type[last] != Type.STRING || !f.has(last, SqlTokens.OPEN) || f.op[last] != f.op[0]) {
+      return false;
+    }
+    return f.spans(last, ' ');
   }
 
   /**
@@ -529,8 +566,8 @@ final class SqlJudge {
       if (f.typeAt(p) == Type.LOGIC) {
         int strength = predicate(f, p + 1);
         if (closes ? isLiteralComparison(f, p + 1) // ) AND 5=5, not code's ) and len(x) < 1:
-            : strength >= WEAK || (strength == LITERAL && literalThenComment(f, p + 1))
-            || (strength == WORDY && f.typeAt(f.size - 1) == Type.COMMENT)) {
+            : strength >= WEAK || (strength == LITERAL && literalThenComment(f, p + 1) && !proseComment(f))
+            || (strength == WORDY && f.typeAt(f.size - 1) == Type.COMMENT && !proseComment(f))) {
           return finding("boolean", Severity.HIGH, f, context, k);
         }
       }
@@ -592,6 +629,29 @@ final class SqlJudge {
       }
     }
     return predicate(f, j) >= WEAK && f.typeAt(k + 1) == Type.COMPARE && f.op[k + 1] != 'w';
+  }
+
+  /**
+   * Whether the value ends in a {@code --} comment that holds two or more words: a dash in a sentence
+   * ({@code 'A' or 'B' -- pick one}). A scanner's comment is empty or one tag ({@code -- -}, {@code -- qZnT}).
+   */
+  private static boolean proseComment(SqlTokens f) {
+    int last = f.size - 1;
+    if (last < 0 || f.type[last] != Type.COMMENT || f.text == null || f.end[last] - f.start[last] < 2
+        || f.text[f.start[last]] != '-') {
+      return false;
+    }
+    int words = 0;
+    boolean inWord = false;
+    for (int k = f.start[last] + 2; k < f.end[last] && k < f.text.length; k++) {
+      f.work++;
+      boolean letter = Character.isLetter(f.text[k]);
+      if (letter && !inWord) {
+        words++;
+      }
+      inWord = letter || (inWord && f.text[k] > ' ');
+    }
+    return words >= 2;
   }
 
   private static boolean literalThenComment(SqlTokens f, int j) {
@@ -832,6 +892,10 @@ final class SqlJudge {
     SqlWord w = f.word[k];
     if (f.typeAt(f.size - 1) == Type.COMMENT || f.blockComment) {
       return true; // terminated by a comment, or spaced with /**/
+    }
+    if (w == SqlWord.EXEC && f.typeAt(k + 1) == Type.STRING
+        && (f.typeAt(k + 2) == Type.NAME || f.is(k + 2, SqlWord.OTHER))) {
+      return false; // Execute 'make' then 'make install': a quoted command, then words
     }
     if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC || w == SqlWord.COPY || w == SqlWord.BACKUP
         || (w == SqlWord.PRINT && f.typeAt(k + 1) == Type.VARIABLE)) {

@@ -498,6 +498,23 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(attack)).as(attack).isTrue();
   }
 
+  /** A word quoted in text, a quoted phrase with words after it, a dash before a sentence: prose, not a payload. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Use 'OR' to combine filters, e.g. cats OR dogs", "Hit \"Execute\" and wait",
+      "\"Exec\" summary attached", "\"and\" vs \"&\"", "\"Delete from cart\" doesn't work",
+      "Execute 'make' then 'make install'", "'A' or 'B' -- pick one", "\"Yes\" and \"No\" -- both wrong"})
+  void inspectWhenSqlWordIsQuotedInProseThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** Beside it: the glued and spaced payloads these shapes resemble still flag. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'or'1=1", "'||'6", "admin' or 'x", "' or 'a'='a", "x 'OR' 1=1--", "1 or 1 --",
+      "1 or 1 -- qZnT", "' exec xp_cmdshell 'dir", "' DELETE FROM cart WHERE 'a'='a", "exec('select 1')"})
+  void inspectWhenQuotedWordShapeIsAPayloadThenStillFlags(String attack) {
+    assertThat(flagged(attack)).as(attack).isTrue();
+  }
+
   /** Shell completion code after prose: a line continuation or a quoted "--" after the quote is text. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"install-template remove-template search file-search info' -- \\",
