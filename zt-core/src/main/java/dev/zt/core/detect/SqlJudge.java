@@ -523,7 +523,10 @@ final class SqlJudge {
     if (t == Type.NAME && last == p + 1 && f.end[0] == 1 && !f.has(0, SqlTokens.FOLDED) && !f.letters(last)) {
       return true; // 'test--: the value opens with the quote that closes the literal, one word, and cuts the rest
     }
-    boolean startsAsSql = t == Type.OPERATOR || t == Type.COMPARE || t == Type.LOGIC || t == Type.FUNCTION
+    // a call only as code writes one (name( touching) or a function SQL has: it's (almost) done -- promise and
+    // "report (final) -- v2.pdf" put a word and a parenthesis after the quote, as prose does
+    boolean call = t == Type.FUNCTION && (f.has(p, SqlTokens.GLUED) || f.wordHas(p, SqlWord.SQL_FUNCTION));
+    boolean startsAsSql = t == Type.OPERATOR || t == Type.COMPARE || t == Type.LOGIC || call
         || t == Type.OPEN_PAREN || t == Type.ORDER_BY || t == Type.NUMBER || t == Type.VARIABLE
         || f.is(p, SqlWord.CLAUSE);
     if (!startsAsSql) {

@@ -502,7 +502,8 @@ class SqlInjectionDetectorTests {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"Use 'OR' to combine filters, e.g. cats OR dogs", "Hit \"Execute\" and wait",
       "\"Exec\" summary attached", "\"and\" vs \"&\"", "\"Delete from cart\" doesn't work",
-      "Execute 'make' then 'make install'", "'A' or 'B' -- pick one", "\"Yes\" and \"No\" -- both wrong"})
+      "Execute 'make' then 'make install'", "'A' or 'B' -- pick one", "\"Yes\" and \"No\" -- both wrong",
+      "it's (almost) done -- promise", "\"report (final) -- v2.pdf\""})
   void inspectWhenSqlWordIsQuotedInProseThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
@@ -510,7 +511,8 @@ class SqlInjectionDetectorTests {
   /** Beside it: the glued and spaced payloads these shapes resemble still flag. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"'or'1=1", "'||'6", "admin' or 'x", "' or 'a'='a", "x 'OR' 1=1--", "1 or 1 --",
-      "1 or 1 -- qZnT", "' exec xp_cmdshell 'dir", "' DELETE FROM cart WHERE 'a'='a", "exec('select 1')"})
+      "1 or 1 -- qZnT", "' exec xp_cmdshell 'dir", "' DELETE FROM cart WHERE 'a'='a", "exec('select 1')",
+      "x' char(65) --", "x' char (65) --", "x' foo(1) --", "x' concat (1,2) --"})
   void inspectWhenQuotedWordShapeIsAPayloadThenStillFlags(String attack) {
     assertThat(flagged(attack)).as(attack).isTrue();
   }
