@@ -414,7 +414,7 @@ NUCLEI_UNRENDERED = 'ZTUNRENDEREDZT'
 def nuclei_render(s, env, seen=frozenset()):
     """{{...}} placeholders rendered as nuclei renders them; nested ones from the inside out."""
     s = str(s)
-    for _ in range(8):
+    for _ in range(1000):  # one placeholder a pass, the innermost first
         m = re.search(r'\{\{((?:(?!\{\{|\}\}).)*)\}\}', s, re.S)
         if not m:
             return s
@@ -423,7 +423,7 @@ def nuclei_render(s, env, seen=frozenset()):
         except Unrendered:
             v = NUCLEI_UNRENDERED
         s = s[:m.start()] + v + s[m.end():]
-    raise Unrendered('nested too deep')
+    raise Unrendered('more than 1000 placeholders')
 
 
 def nuclei_params(qs):
@@ -583,7 +583,7 @@ def nuclei_template_values(doc):
                         headers = [(k, nuclei_render(v, renv)) for k, v in (req.get('headers') or {}).items()]
                         body = nuclei_render(req.get('body') or '', renv)
                 except Unrendered:
-                    nuclei_skip('requests not parsed (no request line, placeholders nested too deep)')
+                    nuclei_skip('requests without a request line')
                     continue
                 for where, v in nuclei_request_values(method, target, headers, body):
                     if nuclei_carries_sql(v.replace(NUCLEI_UNRENDERED, '')):
