@@ -16,6 +16,11 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  data/attacks/blindSQLPayloads.txt (module blindsql) and the payload of attack/mod_sql.py (module sql),
                  rendered as wapiti sends them (wapiti_rows below); added in issue 20's third round, measured before
                  any change to the detector
+  SRC/nuclei   = github projectdiscovery/nuclei-templates at a64f60eb7a5de03683908330b1342c4fb9473a78 (its main of
+                 2026-02-03), its http/ folder as SRC/nuclei/http (git archive of that commit): every
+                 template whose tags: line holds sqli (or time-based-sqli), rendered as nuclei sends it (nuclei_rows
+                 below); needs PyYAML (Debian package python3-yaml). Optional: without SRC/nuclei the other files are
+                 built as before. Added in issue 20 and measured before any change to the detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
@@ -310,6 +315,344 @@ WAPITI_HDR = ['source: wapiti 3.0.4 (Debian package wapiti 3.0.4+dfsg-2), wapiti
               'before any change to the detector is the never-tuned number in docs/detection.md', 'kind: attack']
 
 
+# ---------------------------------------------------------------- nuclei-templates: the values its SQL-injection
+# templates inject, as the application receives them
+NUCLEI_COMMIT = 'a64f60eb7a5de03683908330b1342c4fb9473a78'
+# Fixed renderings of nuclei's random helpers (nuclei draws them once per template run; any fixed draw is one run).
+NUCLEI_ALPHA = 'qzxkvbwmjtpdrnhgfl'
+NUCLEI_NUM = '7391846502'
+NUCLEI_VARS = {'BaseURL': 'http://target', 'RootURL': 'http://target', 'Hostname': 'target', 'Host': 'target',
+               'Port': '80', 'Path': '', 'File': '', 'Scheme': 'http', 'randstr': '2ZtQ7mKxW4vNcR8pLbHs1YfJdGe',
+               'interactsh-url': 'c0ffee1234.oast.example', 'interactsh_url': 'c0ffee1234.oast.example'}
+NUCLEI_SKIP = {}  # reason -> count of values (or templates) not rendered faithfully, printed and written to the header
+
+
+def nuclei_skip(reason):
+    NUCLEI_SKIP[reason] = NUCLEI_SKIP.get(reason, 0) + 1
+
+
+class Unrendered(Exception):
+    pass
+
+
+def nuclei_args(s):
+    """The arguments of a helper call: quoted strings, numbers, or names, split on top-level commas."""
+    out, depth, cur, quote = [], 0, '', None
+    for c in s:
+        if quote:
+            cur += c
+            if c == quote:
+                quote = None
+        elif c in '\'"':
+            quote = c
+            cur += c
+        elif c == '(':
+            depth += 1
+            cur += c
+        elif c == ')':
+            depth -= 1
+            cur += c
+        elif c == ',' and depth == 0:
+            out.append(cur.strip())
+            cur = ''
+        else:
+            cur += c
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def nuclei_eval(expr, env, seen=frozenset()):
+    """A nuclei DSL expression inside {{...}}: a variable, a literal, or a helper call nuclei ships (the random ones
+    fixed). Anything else raises Unrendered."""
+    expr = expr.strip()
+    if len(expr) >= 2 and expr[0] == expr[-1] and expr[0] in '\'"':
+        return expr[1:-1]
+    if re.fullmatch(r'-?\d+', expr):
+        return expr
+    if re.fullmatch(r'randstr_\d+', expr):  # nuclei's further random strings, each its own
+        return NUCLEI_VARS['randstr'][:20] + expr[8:]
+    if expr in env:
+        if expr in seen:
+            raise Unrendered('a variable that names itself')
+        return nuclei_render(env[expr], env, seen | {expr})
+    m = re.fullmatch(r'([a-z_0-9]+)\((.*)\)', expr, re.S)
+    if not m:
+        raise Unrendered('unknown name ' + expr)
+    fn, args = m.group(1), [nuclei_eval(a, env, seen) for a in nuclei_args(m.group(2))]
+    n = lambda k, d: int(args[k]) if len(args) > k else d
+    if fn == 'rand_int':
+        lo, hi = n(0, 0), n(1, 2 ** 31)
+        return str(lo + (hi - lo) // 2)
+    if fn in ('rand_text_alpha', 'rand_char'):
+        return (NUCLEI_ALPHA * 4)[:n(0, 1)]
+    if fn == 'rand_text_numeric':
+        return (NUCLEI_NUM * 4)[:n(0, 1)]
+    if fn in ('rand_text_alphanumeric', 'rand_base'):
+        return ('k3v9q2xm7z' * 4)[:n(0, 1)]
+    simple = {'md5': lambda a: hashlib.md5(a[0].encode()).hexdigest(),
+              'sha1': lambda a: hashlib.sha1(a[0].encode()).hexdigest(),
+              'sha256': lambda a: hashlib.sha256(a[0].encode()).hexdigest(),
+              'base64': lambda a: __import__('base64').b64encode(a[0].encode()).decode(),
+              'url_encode': lambda a: urllib.parse.quote(a[0], safe=''),
+              'url_decode': lambda a: urllib.parse.unquote(a[0]),
+              'hex_encode': lambda a: a[0].encode().hex(),
+              'to_lower': lambda a: a[0].lower(), 'to_upper': lambda a: a[0].upper(),
+              'concat': lambda a: ''.join(a), 'len': lambda a: str(len(a[0])),
+              'replace': lambda a: a[0].replace(a[1], a[2]), 'trim': lambda a: a[0].strip(),
+              'reverse': lambda a: a[0][::-1], 'repeat': lambda a: a[0] * int(a[1])}
+    if fn in simple:
+        return simple[fn](args)
+    raise Unrendered('helper ' + fn)
+
+
+# What stands for a placeholder that only a run fills (a value an extractor reads from a response, a login the user
+# passes with -var): a value holding it is not rendered faithfully and is counted, not written.
+NUCLEI_UNRENDERED = 'ZTUNRENDEREDZT'
+
+
+def nuclei_render(s, env, seen=frozenset()):
+    """{{...}} placeholders rendered as nuclei renders them; nested ones from the inside out."""
+    s = str(s)
+    for _ in range(1000):  # one placeholder a pass, the innermost first
+        m = re.search(r'\{\{((?:(?!\{\{|\}\}).)*)\}\}', s, re.S)
+        if not m:
+            return s
+        try:
+            v = nuclei_eval(m.group(1), env, seen)
+        except Unrendered:
+            v = NUCLEI_UNRENDERED
+        s = s[:m.start()] + v + s[m.end():]
+    raise Unrendered('more than 1000 placeholders')
+
+
+def nuclei_params(qs):
+    """name, value pairs of a query string or form body, each percent-decoded once, + as a space (as a container
+    reads them)."""
+    out = []
+    dec = urllib.parse.unquote_plus
+    for pair in qs.split('&'):
+        if not pair:
+            continue
+        k, _, v = pair.partition('=')
+        out.append(('param ' + dec(k, errors='replace'), dec(v, errors='replace')))
+        if not re.fullmatch(r'[\w.-]+(\[[\w.-]*\])*', dec(k, errors='replace')):  # some templates inject a name
+            out.append(('name', dec(k, errors='replace')))
+    return out
+
+
+def nuclei_json(node, name='json'):
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in nuclei_json(v, str(k))]
+    if isinstance(node, list):
+        return [p for v in node for p in nuclei_json(v, name)]
+    return [('json ' + name, node)] if isinstance(node, str) else []
+
+
+HEADERS_NOT_VALUES = {'host', 'accept', 'accept-encoding', 'accept-language', 'content-type', 'content-length',
+                      'connection', 'cache-control', 'upgrade-insecure-requests', 'pragma', 'te', 'authorization',
+                      'origin', 'transfer-encoding', 'soapaction', 'x-requested-with', 'priority', 'dnt'}
+
+
+def nuclei_request_values(method, target, headers, body):
+    """Every value one request carries: path segments, query parameters, form or JSON or XML body values, multipart
+    fields, cookies and headers, as the application receives each (decoded once)."""
+    vals = []
+    target = re.sub(r'^https?://target(:\d+)?', '', target)
+    path, _, query = target.partition('?')
+    vals += [('path', urllib.parse.unquote(seg, errors='replace')) for seg in path.split('/') if seg]
+    vals += nuclei_params(query)
+    ctype = ''
+    for k, v in headers:
+        kl = k.lower()
+        if kl == 'content-type':
+            ctype = v.lower()
+        elif kl == 'cookie':
+            vals += [('cookie ' + c.partition('=')[0].strip(), c.partition('=')[2]) for c in v.split(';')]
+        elif kl not in HEADERS_NOT_VALUES and not kl.startswith('sec-'):
+            vals.append(('header ' + kl, v))
+    if body:
+        b = body.strip()
+        if 'multipart/form-data' in ctype:
+            for part in re.split(r'\r?\n--[^\r\n]*', '\n' + body):
+                m = re.search(r'name="([^"]*)"[^\n]*\r?\n(?:[^\n]+\r?\n)*?\r?\n(.*)', part, re.S)
+                if m and 'filename=' not in part.split('\n\n')[0]:
+                    vals.append(('multipart ' + m.group(1), m.group(2).strip('\r\n')))
+        elif 'json' in ctype or b[:1] in '{[':
+            try:
+                vals += nuclei_json(__import__('json').loads(b))
+            except ValueError:
+                vals += [('json ' + k, v) for k, v in re.findall(r'"([^"]*)"\s*:\s*"((?:[^"\\]|\\.)*)"', b)]
+        elif 'xml' in ctype or b.startswith('<'):
+            vals += [('xml ' + t, html.unescape(v)) for t, v in re.findall(r'<([\w:.-]+)[^>]*>([^<]+)</\1>', b)]
+            vals += [('xml cdata', v) for v in re.findall(r'<!\[CDATA\[(.*?)\]\]>', b, re.S)]
+        else:
+            vals += nuclei_params(b.replace('\r', '').replace('\n', ''))
+    return vals
+
+
+def nuclei_parse_raw(raw):
+    raw = raw.replace('\r\n', '\n').lstrip('\n')
+    while raw.startswith('@'):  # nuclei's request annotations (@timeout, @Host), not sent
+        raw = raw.partition('\n')[2]
+    head, _, body = raw.partition('\n\n')
+    lines = head.split('\n')
+    parts = lines[0].split(' ')
+    if len(parts) < 2:
+        raise Unrendered('request line')
+    method, target = parts[0], ' '.join(parts[1:-1]) if len(parts) > 2 else parts[1]
+    headers = [(l.partition(':')[0].strip(), l.partition(':')[2].strip()) for l in lines[1:] if ':' in l]
+    return method, target, headers, body
+
+
+# Which of a request's values is the injected one: a value that carries SQL (an SQL statement or clause word, a
+# boolean comparison, a call to a function injections use, a comment after a parenthesis or a word, a concatenated
+# quote, or a quote: nuclei_carries_sql). The template's other parameters (ids, actions, tokens) carry none; a
+# template none of whose values carries any is counted (detection-only templates: a version check, a login page).
+NUCLEI_SQL = re.compile(
+    r"\b(select|union|sleep|benchmark|waitfor|pg_sleep|extractvalue|updatexml|information_schema|sysobjects|"
+    r"order\s+by|group\s+by|having|insert\s+into|delete\s+from|drop\s+table|exec|execute|declare|xp_\w+|dbms_\w+|"
+    r"utl_\w+|load_file|outfile|dumpfile|randomblob|@@\w+|rlike|regexp|procedure\s+analyse)\b"
+    r"|\b(and|or|xor|not)\b\s*[(']*\s*[\w'\"]+[\w'\")]*\s*(=|<|>|!=|like\b|is\b|between\b)"
+    r"|\b(md5|concat|concat_ws|group_concat|char|chr|ascii|substr|substring|mid|ord|if|iif|elt|make_set|case|"
+    r"convert|cast|version|database|user|current_user|sqlite_version|hex|unhex|floor|rand|count|length|"
+    r"json_keys|gtid_subset|exp|db_name|user_name|geometrycollection|polygon|multipoint|linestring|name_const|"
+    r"row)\s*\("
+    r"|\)\s*(--|#|/\*|;)|\w\s*--\s*-?\s*$|\*\s+from\b|['\"`]\s*(\|\||\+|&&)\s*['\"`(]"
+    r"|^\s*[-\d]*['\"`)]+\s*(and|or|xor|having|order|union)\b",
+    re.I)
+
+
+# A quote alone marks a value too (an error probe, 1' or "_fp_: the list curation decides), unless the value is JSON
+# data, whose quotes are its syntax ({"id":"1"} beside the injected parameter).
+def nuclei_carries_sql(v):
+    if NUCLEI_SQL.search(v):
+        return True
+    if not any(q in v for q in QUOTES):
+        return False
+    try:
+        return not isinstance(__import__('json').loads(v), (dict, list))
+    except ValueError:
+        return True
+
+
+def nuclei_payload_sets(req):
+    """The payload combinations one request is sent with: one per battering-ram line, one per pitchfork row, every
+    combination for clusterbomb (nuclei's default). A payload read from a file is not rendered (counted)."""
+    payloads = req.get('payloads') or {}
+    if not payloads:
+        return [{}]
+    lists = {}
+    for k, v in payloads.items():
+        if isinstance(v, list):
+            lists[k] = [str(x) for x in v]
+        else:
+            nuclei_skip('payloads from a file')
+            return []
+    attack = req.get('attack', 'batteringram' if len(lists) == 1 else 'clusterbomb')
+    keys = list(lists)
+    if attack == 'pitchfork':
+        return [dict(zip(keys, row)) for row in zip(*(lists[k] for k in keys))]
+    combos = [{}]
+    for k in keys:
+        combos = [dict(c, **{k: x}) for c in combos for x in lists[k]]
+    return combos[:200]
+
+
+def nuclei_template_values(doc):
+    """(where, value) of every injected value of one template: one per injected parameter per request."""
+    env = dict(NUCLEI_VARS)
+    for k, v in (doc.get('variables') or {}).items():
+        env[k] = str(v)
+    out = []
+    for req in doc.get('http') or doc.get('requests') or []:
+        for combo in nuclei_payload_sets(req):
+            renv = dict(env, **combo)
+            reqs = []
+            for raw in req.get('raw') or []:
+                reqs.append(('raw', raw))
+            for p in req.get('path') or []:
+                reqs.append(('path', p))
+            for kind, r in reqs:
+                try:
+                    if kind == 'raw':
+                        method, target, headers, body = nuclei_parse_raw(raw=nuclei_render(r, renv))
+                    else:
+                        method = req.get('method', 'GET')
+                        target = nuclei_render(r, renv)
+                        headers = [(k, nuclei_render(v, renv)) for k, v in (req.get('headers') or {}).items()]
+                        body = nuclei_render(req.get('body') or '', renv)
+                except Unrendered:
+                    nuclei_skip('requests without a request line')
+                    continue
+                for where, v in nuclei_request_values(method, target, headers, body):
+                    if nuclei_carries_sql(v.replace(NUCLEI_UNRENDERED, '')):
+                        if NUCLEI_UNRENDERED in v:
+                            nuclei_skip('values holding a placeholder only a run fills (an extractor\'s, a -var)')
+                        else:
+                            out.append((where, v))
+    return out
+
+
+def nuclei_rows():
+    import yaml
+    base = os.path.join(SRC, 'nuclei')
+    rows, templates, empty = [], 0, 0
+    NUCLEI_SKIP.clear()
+    NUCLEI_SKIP['templates tagged sqli'] = 0
+    NUCLEI_SKIP['templates with no value carrying SQL'] = 0
+    for root, dirs, files in os.walk(os.path.join(base, 'http')):
+        dirs.sort()
+        for fn in sorted(files):
+            if not fn.endswith('.yaml'):
+                continue
+            text = open(os.path.join(root, fn), encoding='utf-8').read()
+            tags = re.search(r'^\s*tags:\s*(.*)$', text, re.M)
+            # The sqli tag, and time-based-sqli; not nosqli (NoSQL) nor sqlite.
+            if not tags or not any(t == 'sqli' or t.endswith('-sqli') for t in
+                                   (t.strip(' \'"[]') for t in tags.group(1).split(','))):
+                continue
+            templates += 1
+            if 'nosqli' in tags.group(1):
+                nuclei_skip('templates also tagged nosqli (a NoSQL query, not SQL)')
+                continue
+            doc = yaml.safe_load(text)
+            values = nuclei_template_values(doc)
+            if not values:
+                empty += 1
+                continue
+            seen = set()
+            for where, v in values:
+                if (where, v) in seen:
+                    continue
+                seen.add((where, v))
+                # As on the wire for the characters a corpus line cannot hold (the detector decodes a value once).
+                v = ''.join('%%%02X' % ord(c) if ord(c) < 0x20 else c for c in v)
+                # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+                if v.strip() and v not in PROBES \
+                        and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                        and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+                    rows.append((doc['id'], technique(v), v))
+                else:
+                    nuclei_skip('values the list curation removes (probes, single words, a word and a quote)')
+    NUCLEI_SKIP['templates tagged sqli'] = templates
+    NUCLEI_SKIP['templates with no value carrying SQL'] = empty
+    return rows
+
+
+def nuclei_header():
+    return ['source: nuclei-templates (github projectdiscovery/nuclei-templates, commit ' + NUCLEI_COMMIT[:8] + '), '
+            'http/**/*.yaml whose tags: line contains sqli: the values the requests inject (query and form '
+            'parameters, path segments, JSON and XML strings, multipart fields, cookies, headers), as the application '
+            'receives them (percent-decoded once), placeholders rendered as nuclei renders them with its random '
+            'helpers fixed; one value per injected parameter per request, group = the template id',
+            'licence: MIT (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in NUCLEI_SKIP.items()),
+            'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write('attacks-sqlmap', SQLMAP_HDR, sqlmap_rows())
@@ -372,6 +715,9 @@ def main():
     # Written after every earlier source (its values count once, for their first source) and without rnd, so every
     # file before and after it is byte for byte what it was without it.
     write('attacks-wapiti', WAPITI_HDR, wapiti_rows())
+    if os.path.isdir(os.path.join(SRC, 'nuclei')):  # likewise: after wapiti, without rnd
+        rows = nuclei_rows()
+        write('attacks-nuclei', nuclei_header(), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
