@@ -21,6 +21,10 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  template whose tags: line holds sqli (or time-based-sqli), rendered as nuclei sends it (nuclei_rows
                  below); needs PyYAML (Debian package python3-yaml). Optional: without SRC/nuclei the other files are
                  built as before. Added in issue 20 and measured before any change to the detector
+  zap-ascanrules.txt beside this file = the SQL-injection payload templates of OWASP ZAP's add-on ascanrules (github
+                 zaproxy/zap-extensions at aea3dee9333f69e0dbee7a2e6e0fbe898c849752), copied as strings since this
+                 builder cannot read GitHub, rendered as ZAP sends them (zap_rows below); written after nuclei. Added
+                 in issue 20 and measured before any change to the detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
