@@ -21,6 +21,10 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  template whose tags: line holds sqli (or time-based-sqli), rendered as nuclei sends it (nuclei_rows
                  below); needs PyYAML (Debian package python3-yaml). Optional: without SRC/nuclei the other files are
                  built as before. Added in issue 20 and measured before any change to the detector
+  zap-ascanrules.txt beside this file = the SQL-injection payload templates of OWASP ZAP's add-on ascanrules (github
+                 zaproxy/zap-extensions at aea3dee9333f69e0dbee7a2e6e0fbe898c849752), copied as strings since this
+                 builder cannot read GitHub, rendered as ZAP sends them (zap_rows below); written after nuclei. Added
+                 in issue 20 and measured before any change to the detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
@@ -652,6 +656,89 @@ def nuclei_header():
             'read: ' + '; '.join(f'{k}: {v}' for k, v in NUCLEI_SKIP.items()),
             'kind: attack']
 
+# ---------------------------------------------------------------- OWASP ZAP: its active scan rules' SQL-injection
+# payloads, as the application receives them. The builder cannot read GitHub: the templates are in zap-ascanrules.txt
+# beside this file (its header names the repository, the files, the commit and the licence).
+ZAP_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'zap-ascanrules.txt')
+# The parameter's original value, as for wapiti: a number and a word.
+ZAP_VALUES = ['1', 'admin']
+# Where a template of SqlInjectionScanRule goes: after the original value, or alone and after it (SQL_CHECK_ERR).
+ZAP_APPENDED = {'SQL_LOGIC_AND_TRUE', 'SQL_LOGIC_AND_FALSE', 'SQL_LOGIC_OR_TRUE', 'SQL_UNION_APPENDAGES', 'ORDER_BY'}
+ZAP_EXPRESSION = {'{n+2}': lambda n: n + 2, '{n+3}': lambda n: n + 3, '{2n}': lambda n: 2 * n, '{4n}': lambda n: 4 * n}
+ZAP_SKIP = {}  # reason -> count of renderings not written, printed and written to the header
+
+
+def zap_render(rule, where, template, value, sleep):
+    """One template with one original value, as the rule sends it; None when the rule sends nothing for that value."""
+    if where == 'SQL_CHECK_ERR':
+        return value + template  # prefixStrings: "" and origParamValue
+    if where in ZAP_APPENDED:
+        return value + template
+    if where == 'EXPRESSION':  # only for an integer original value (Integer.parseInt)
+        if not re.fullmatch(r'-?\d+', value):
+            return None
+        token = re.match(r'\{[^}]+\}', template).group(0)
+        return str(ZAP_EXPRESSION[token](int(value))) + template[len(token):]
+    return template.replace('<<<<ORIGINALVALUE>>>>', value).replace('<<<<SLEEP>>>>', sleep[rule])
+
+
+def zap_rows():
+    import json
+    templates, sleep = [], {}
+    for line in open(ZAP_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        rule, where, template = line.rstrip('\n').split('\t')
+        template = json.loads(template)
+        if where == 'SLEEP':
+            sleep[rule] = template
+        else:
+            templates.append((rule, where, template))
+    ZAP_SKIP.clear()
+    ZAP_SKIP['renderings an earlier source already has'] = 0
+    rows, seen = [], set()
+    for rule, where, template in templates:
+        if where == 'SQL_CHECK_ERR':
+            values = [''] + ZAP_VALUES
+        elif where in ZAP_APPENDED or where == 'EXPRESSION' or '<<<<ORIGINALVALUE>>>>' in template:
+            values = ZAP_VALUES
+        else:
+            values = ['']  # the template replaces the value
+        for value in values:
+            v = zap_render(rule, where, template, value, sleep)
+            if v is None or v in seen:
+                continue
+            seen.add(v)
+            group = rule + template  # all renderings of one template on one side of the split
+            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+                ZAP_SKIP['renderings an earlier source already has'] += 1
+            if where == 'EXPRESSION':
+                # An arithmetic expression equal to the original value (3-2 for 1): kept and counted apart, tagged
+                # expression; no detector can flag it without flagging every arithmetic a form holds.
+                rows.append((group, 'expression', v))
+            elif v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+                # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+                rows.append((group, technique(v), v))
+            else:
+                ZAP_SKIP['renderings the list curation removes (probes, single words, a word and a quote)'] = \
+                    ZAP_SKIP.get('renderings the list curation removes (probes, single words, a word and a quote)', 0) + 1
+    ZAP_SKIP['templates'] = len(templates)
+    return rows
+
+
+def zap_header():
+    return ['source: OWASP ZAP, add-on ascanrules (github zaproxy/zap-extensions, commit aea3dee9), its SQL-injection '
+            'rules SqlInjectionScanRule and the Hypersonic, MsSQL, MySQL, Oracle and PostgreSQL timing rules, templates '
+            'in zap-ascanrules.txt: every value they send as the application receives it, the original value 1 and '
+            'admin, the default sleep (5 s) as each rule writes it; group = the rule plus the template',
+            'licence: Apache-2.0 (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md; tag expression = an arithmetic probe equal to the original value (3-2 for 1), kept '
+            'and counted apart: not an injection any detector can tell from arithmetic',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in sorted(ZAP_SKIP.items())),
+            'kind: attack']
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)
@@ -718,6 +805,8 @@ def main():
     if os.path.isdir(os.path.join(SRC, 'nuclei')):  # likewise: after wapiti, without rnd
         rows = nuclei_rows()
         write('attacks-nuclei', nuclei_header(), rows)
+    rows = zap_rows()  # likewise: after nuclei, without rnd
+    write('attacks-zap', zap_header(), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
