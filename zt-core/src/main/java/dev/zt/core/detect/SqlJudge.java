@@ -601,6 +601,10 @@ final class SqlJudge {
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
+    if (f.size == 3 && (isLiteral(first) || first == Type.NAME) && (f.spells(k + 1, "asc") || f.spells(k + 1, "desc"))
+        && f.typeAt(k + 2) == Type.COMMENT && !proseComment(f)) {
+      return finding("order-by", Severity.HIGH, f, context, k); // a fragment: 1 ASC --, name DESC -- (ORDER BY …)
+    }
     int c = position ? p : k;
     if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE))
         && (closes ? isLiteralComparison(f, c + 1) : predicate(f, c + 1) >= WEAK)

@@ -147,8 +147,33 @@ final class SqlLexer {
 
   private int string(int start, int body, char quote) {
     int close = closeQuote(body, quote, out.backslash);
+    if (quote == '"' && close > body && close < n && s[close] == '(' && qualified(body, close - 1)) {
+      // "java.lang.Thread.sleep"(5000): a double-quoted qualified name called as a routine (standard SQL; HSQLDB
+      // calls Java methods so), read as the function its last part is; only a function SQL has, and only a
+      // qualified name, so "Parasite"(2019) and "Sleep"(2023) stay strings
+      SqlWord w = lookupWord(body, close - 1);
+      if (w != null && w.has(SqlWord.SQL_FUNCTION)) {
+        out.add(Type.FUNCTION, w, start, close, SqlTokens.GLUED, 'w');
+        return close;
+      }
+    }
     out.add(Type.STRING, null, start, close < 0 ? n : close, close < 0 ? SqlTokens.OPEN : 0, quote);
     return close < 0 ? n : close;
+  }
+
+  /** Whether {@code s[from, to)} is a dotted name: word characters and dots, with a dot inside. */
+  private boolean qualified(int from, int to) {
+    boolean dot = false;
+    for (int k = from; k < to; k++) {
+      out.work++;
+      char c = s[k];
+      if (c == '.') {
+        dot |= k > from && k < to - 1;
+      } else if (!isWordPart(c)) {
+        return false;
+      }
+    }
+    return dot;
   }
 
   /** Index just past the {@code *}{@code /} closing a block comment that opens at {@code open}, or -1. O(1). */

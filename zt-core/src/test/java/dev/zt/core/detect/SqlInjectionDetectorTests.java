@@ -517,6 +517,27 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(attack)).as(attack).isTrue();
   }
 
+  // Issue 20, fifth round (from OWASP ZAP's tuning part): a double-quoted qualified name called as a routine, and a
+  // sort direction appended to a value.
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"\"java.lang.Thread.sleep\"(5000)", "1 / \"java.lang.Thread.sleep\"(5000) ",
+      "admin' / \"java.lang.Thread.sleep\"(5000) / '",
+      "; select \"java.lang.Thread.sleep\"(5000) from t where a = 'b' -- ", "1 ASC  -- ", "admin DESC  -- ",
+      "1 desc -- qZnT"})
+  void inspectWhenQuotedRoutineCallOrSortDirectionFragmentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: a quoted title before a year, a quoted word before a parenthesis, a sort order in a sentence. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"\"Parasite\"(2019)", "\"Sleep\"(2023) -- great movie", "\"sleep\"(deprived)",
+      "the \"sleep\" (rest) -- ok", "Sort: name desc -- newest first", "price desc -- cheapest last",
+      "\"a.b\"(c)"})
+  void inspectWhenQuotedWordBeforeParenthesisOrSortOrderInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** Shell completion code after prose: a line continuation or a quoted "--" after the quote is text. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"install-template remove-template search file-search info' -- \\",
