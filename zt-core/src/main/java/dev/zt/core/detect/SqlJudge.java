@@ -601,6 +601,9 @@ final class SqlJudge {
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
+    if (k == 0 && isSelectListFragment(f)) {
+      return finding("statement", Severity.HIGH, f, context, 0); // * from wp_users-- -, id,md5(999999999)
+    }
     if (f.size == 3 && (isLiteral(first) || first == Type.NAME) && (f.spells(k + 1, "asc") || f.spells(k + 1, "desc"))
         && f.typeAt(k + 2) == Type.COMMENT && !proseComment(f)) {
       return finding("order-by", Severity.HIGH, f, context, k); // a fragment: 1 ASC --, name DESC -- (ORDER BY …)
@@ -869,6 +872,29 @@ final class SqlJudge {
     return false;
   }
 
+  /**
+   * Whether the whole value is the rest of a select list, for an application that writes {@code SELECT } before it:
+   * {@code *} then {@code FROM} a table (not a determiner) and a comment that is not a sentence
+   * ({@code * from wp_users-- -}), or a column, a comma and a call of a function SQL has, touching its parenthesis,
+   * and nothing after it ({@code id,md5(999999999)}).
+   */
+  private static boolean isSelectListFragment(SqlTokens f) {
+    if (f.typeAt(0) == Type.OPERATOR && f.op[0] == '*' && f.is(1, SqlWord.FROM) && f.typeAt(2) == Type.NAME) {
+      for (String d : DETERMINERS) {
+        if (f.spells(2, d)) {
+          return false;
+        }
+      }
+      return f.size == 4 && f.typeAt(3) == Type.COMMENT && !proseComment(f);
+    }
+    if (f.typeAt(0) == Type.NAME && f.typeAt(1) == Type.COMMA && f.typeAt(2) == Type.FUNCTION
+        && f.has(2, SqlTokens.GLUED) && f.wordHas(2, SqlWord.SQL_FUNCTION)) {
+      int close = f.closeOf(3);
+      return close == f.size - 1 || (close == f.size - 2 && f.typeAt(close + 1) == Type.COMMENT && !proseComment(f));
+    }
+    return false;
+  }
+
   /** English determiners: no table is named by one, and "from the …" is how an instruction names a place. */
   private static final String[] DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "your", "my",
       "our", "their", "his", "her", "its", "each", "every"};
@@ -923,6 +949,10 @@ final class SqlJudge {
       }
       if (isLiteral(t) && (f.typeAt(a + 1) == Type.COMMA || f.is(a + 1, SqlWord.FROM))) {
         return true; // SELECT 'a', ... / SELECT 1 FROM
+      }
+      if (f.is(a + 1, SqlWord.FROM) && f.typeAt(a + 2) == Type.FUNCTION && f.has(a + 2, SqlTokens.GLUED)
+          && f.typeAt(a + 4) == Type.STRING) {
+        return true; // SELECT content FROM read_blob('/etc/passwd'): a table function called on a literal
       }
       if (t == Type.STRING && f.typeAt(a + 1) == Type.LOGIC && f.op[a + 1] == '|') {
         return true; // SELECT 'a'||…: a quoted literal concatenated, which no sentence writes

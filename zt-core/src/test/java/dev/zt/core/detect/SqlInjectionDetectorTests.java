@@ -517,14 +517,16 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(attack)).as(attack).isTrue();
   }
 
-  // Issue 20, fifth round (from OWASP ZAP's tuning part): a double-quoted qualified name called as a routine, and a
-  // sort direction appended to a value.
+  // Issue 20, fifth round (from the tuning parts of OWASP ZAP and nuclei-templates): a double-quoted qualified name
+  // called as a routine, a sort direction appended to a value, the rest of a select list, a table function on a
+  // literal.
 
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"\"java.lang.Thread.sleep\"(5000)", "1 / \"java.lang.Thread.sleep\"(5000) ",
       "admin' / \"java.lang.Thread.sleep\"(5000) / '",
       "; select \"java.lang.Thread.sleep\"(5000) from t where a = 'b' -- ", "1 ASC  -- ", "admin DESC  -- ",
-      "1 desc -- qZnT"})
+      "1 desc -- qZnT", "* from wp_users-- -", "id,md5(999999999)", "id,count(*) --",
+      "SELECT content FROM read_blob('/etc/passwd')"})
   void inspectWhenQuotedRoutineCallOrSortDirectionFragmentThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
@@ -533,7 +535,8 @@ class SqlInjectionDetectorTests {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"\"Parasite\"(2019)", "\"Sleep\"(2023) -- great movie", "\"sleep\"(deprived)",
       "the \"sleep\" (rest) -- ok", "Sort: name desc -- newest first", "price desc -- cheapest last",
-      "\"a.b\"(c)"})
+      "\"a.b\"(c)", "* from Amazon -- prices may vary", "* from Amazon", "* from the store --", "a,max(b)",
+      "Select content from the list('x')"})
   void inspectWhenQuotedWordBeforeParenthesisOrSortOrderInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
