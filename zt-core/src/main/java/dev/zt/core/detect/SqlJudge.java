@@ -880,12 +880,7 @@ final class SqlJudge {
    */
   private static boolean isSelectListFragment(SqlTokens f) {
     if (f.typeAt(0) == Type.OPERATOR && f.op[0] == '*' && f.is(1, SqlWord.FROM) && f.typeAt(2) == Type.NAME) {
-      for (String d : DETERMINERS) {
-        if (f.spells(2, d)) {
-          return false;
-        }
-      }
-      return f.size == 4 && f.typeAt(3) == Type.COMMENT && !proseComment(f);
+      return !isDeterminer(f, 2) && f.size == 4 && f.typeAt(3) == Type.COMMENT && !proseComment(f);
     }
     if (f.typeAt(0) == Type.NAME && f.typeAt(1) == Type.COMMA && f.typeAt(2) == Type.FUNCTION
         && f.has(2, SqlTokens.GLUED) && f.wordHas(2, SqlWord.SQL_FUNCTION)) {
@@ -899,6 +894,15 @@ final class SqlJudge {
   private static final String[] DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "your", "my",
       "our", "their", "his", "her", "its", "each", "every"};
 
+  private static boolean isDeterminer(SqlTokens f, int i) {
+    for (String d : DETERMINERS) {
+      if (f.spells(i, d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether the select list that starts at {@code a} reads as an instruction to a person rather than a query: its
    * first item (one token) is followed by {@code FROM} and a determiner ({@code Select 'All' from the menu},
@@ -907,12 +911,7 @@ final class SqlJudge {
    */
   private static boolean readsAsInstruction(SqlTokens f, int a) {
     if (f.is(a + 1, SqlWord.FROM)) {
-      for (String d : DETERMINERS) {
-        if (f.spells(a + 2, d)) {
-          return true;
-        }
-      }
-      return false;
+      return isDeterminer(f, a + 2);
     }
     return f.typeAt(a + 1) == Type.COMMA && f.is(a + 2, SqlWord.OTHER); // then, else, end, for, using
   }
