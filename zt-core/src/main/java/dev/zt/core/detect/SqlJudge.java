@@ -844,7 +844,8 @@ final class SqlJudge {
     if (a == Type.NUMBER || a == Type.STRING) {
       return b == Type.END || b == Type.COMMA || b == Type.COMMENT || b == Type.SEMICOLON || b == Type.UNION
           || b == Type.OPERATOR || b == Type.COMPARE || b == Type.LOGIC || f.is(k + 1, SqlWord.FROM)
-          || f.is(k + 1, SqlWord.INTO);
+          || f.is(k + 1, SqlWord.INTO) || (f.is(k + 1, SqlWord.AS) && f.typeAt(k + 2) == Type.NAME
+          && (selectListEnds(f, k + 1) || f.typeAt(k + 3) == Type.COMMA || f.is(k + 3, SqlWord.FROM)));
     }
     if (a == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.spans(k, '_')
         && (b == Type.CLOSE_PAREN || b == Type.END || b == Type.COMMENT || b == Type.SEMICOLON)) {
@@ -953,6 +954,10 @@ final class SqlJudge {
           && f.typeAt(a + 4) == Type.STRING) {
         return true; // SELECT content FROM read_blob('/etc/passwd'): a table function called on a literal
       }
+      if (t == Type.NUMBER && f.has(a, SqlTokens.FOLDED) && !f.has(a, SqlTokens.FOLDED_NAME) && f.spans(a, '*')
+          && selectListEnds(f, a + 1)) {
+        return true; // select 547653*865674 as id: a product the database computes, the probe of a SQL endpoint
+      }
       if (t == Type.STRING && f.typeAt(a + 1) == Type.LOGIC && f.op[a + 1] == '|') {
         return true; // SELECT 'a'||…: a quoted literal concatenated, which no sentence writes
       }
@@ -974,6 +979,15 @@ final class SqlJudge {
       }
     }
     return false;
+  }
+
+  /** Whether the select list ends at {@code j}: the value's end, a comment or {@code ;}, maybe after an alias. */
+  private static boolean selectListEnds(SqlTokens f, int j) {
+    if (f.is(j, SqlWord.AS) && f.typeAt(j + 1) == Type.NAME) {
+      j += 2;
+    }
+    char t = f.typeAt(j);
+    return t == Type.END || t == Type.COMMENT || t == Type.SEMICOLON;
   }
 
   private static boolean hasComparisonSoon(SqlTokens f, int from) {

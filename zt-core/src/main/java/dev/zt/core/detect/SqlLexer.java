@@ -321,6 +321,18 @@ final class SqlLexer {
       w = joined;
       j = k;
     }
+    // Words split by an empty tag (UN<>ION, SEL<>ECT, A<>ND): an application that strips markup joins them. Joined
+    // only when neither half is SQL and the whole is a word of three letters or more that is, so x<>y stays a
+    // comparison and a<>s or o<>r (VB code's not-equal) stay what they were.
+    if (w == null && j + 2 < n && s[j] == '<' && s[j + 1] == '>' && isWordStart(s[j + 2]) && s[j + 2] < 0x80) {
+      int k = wordEnd(j + 2);
+      SqlWord joined = k - (j + 2) + (j - i) < 3 || SqlWord.lookup(s, j + 2, k) != null ? null
+          : lookupJoined(i, j, j + 2, k);
+      if (joined != null) {
+        w = joined;
+        j = k;
+      }
+    }
     char type = w == null ? Type.NAME : w.type;
     int flags = 0;
     if (type == Type.NAME || w.has(SqlWord.CALLABLE)) {

@@ -541,6 +541,31 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * Sixth round: keywords split by an empty tag, which an application that strips markup joins (the issue's
+   * comment-split keywords in another spelling), and a select list that is a product of numbers, the probe of an
+   * endpoint that runs SQL.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"\u9326' a<>nd 1=2 un<>ion sel<>ect 1,2,3,md5(999999999)#", "1 UN<>ION SEL<>ECT 1,2--",
+      "1' a<>nd sl<>eep(5)--", "select 547653*865674 as id", "SELECT 899999*899999", "select 2*3;",
+      "' select 547653*865674 as id--"})
+  void inspectWhenTagSplitKeywordsOrComputedSelectListThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /**
+   * Beside them: the not-equal of VB and SQL between names (joined only into a word neither half is, of three
+   * letters or more), an empty tag in text, and a select of a product that prose goes on after.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"If o<>r Then", "if a<>b then", "foo<>bar", "un<>known", "sel<>ection", "x <> y",
+      "<>", "select 2*3 items", "Select 2-3 items from the list", "select 1/2 cup of sugar", "select 1 as id",
+      "select 2 as your answer", "Choose 3*4 tiles"})
+  void inspectWhenNotEqualBetweenWordsOrArithmeticInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** Shell completion code after prose: a line continuation or a quoted "--" after the quote is text. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"install-template remove-template search file-search info' -- \\",
