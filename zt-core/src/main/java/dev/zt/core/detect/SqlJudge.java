@@ -568,7 +568,7 @@ final class SqlJudge {
       // A numeric position: 1 OR 1=1, 1) AND (SELECT ...), -1 OR SLEEP(5), 1 ORDER BY 3--
       if (f.typeAt(p) == Type.LOGIC) {
         int strength = predicate(f, p + 1);
-        if (closes ? isLiteralComparison(f, p + 1) // ) AND 5=5, not code's ) and len(x) < 1:
+        if (closes ? isLiteralComparison(f, p + 1) || isNameTautology(f, p + 1) // ) AND 5=5, not ) and len(x) < 1:
             : strength >= WEAK || (strength == LITERAL && literalThenComment(f, p + 1) && !proseComment(f))
             || (strength == WORDY && f.typeAt(f.size - 1) == Type.COMMENT && !proseComment(f))) {
           return finding("boolean", Severity.HIGH, f, context, k);
@@ -601,6 +601,9 @@ final class SqlJudge {
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
+    if (k == 0 && first == Type.NAME && f.typeAt(1) == Type.LOGIC && isNameTautology(f, 2)) {
+      return finding("boolean", Severity.HIGH, f, context, 0); // a value, then a fragment: hi or a=a, x AND b=b--
+    }
     if (k == 0 && isSelectListFragment(f)) {
       return finding("statement", Severity.HIGH, f, context, 0); // * from wp_users-- -, id,md5(999999999)
     }
@@ -621,6 +624,33 @@ final class SqlJudge {
       return finding("stacked", Severity.CRITICAL, f, context, p); // SQL Server batch: 1 exec(@s), 0x… exec(@q)
     }
     return null;
+  }
+
+  /**
+   * Whether the tokens from {@code j} are a name compared equal to itself, and the value ends there: {@code a=a},
+   * {@code (x=x)}, {@code USER=USER--}. A tautology on a column, which no sentence writes.
+   */
+  private static boolean isNameTautology(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    if (f.typeAt(k) != Type.NAME && !isObjectName(f, k) || f.has(k, SqlTokens.FOLDED)
+        || f.typeAt(k + 1) != Type.COMPARE || !f.spells(k + 1, "=")) {
+      return false;
+    }
+    int r = k + 2;
+    while (f.typeAt(r) == Type.OPEN_PAREN) {
+      r++;
+    }
+    if (!f.sameText(k, r) || f.has(r, SqlTokens.FOLDED)) {
+      return false;
+    }
+    r++;
+    while (f.typeAt(r) == Type.CLOSE_PAREN) {
+      r++;
+    }
+    return f.typeAt(r) == Type.END || (f.typeAt(r) == Type.COMMENT && !proseComment(f));
   }
 
   /**

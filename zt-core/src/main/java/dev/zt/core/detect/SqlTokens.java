@@ -134,6 +134,20 @@ final class SqlTokens {
   }
 
   /** Whether a comment token at {@code i} holds a letter or a digit after its {@code --} or {@code #}. */
+  /** Whether tokens {@code i} and {@code j} spell the same text, ignoring ASCII case. */
+  boolean sameText(int i, int j) {
+    if (i < 0 || i >= size || j < 0 || j >= size || text == null || end[i] - start[i] != end[j] - start[j]) {
+      return false;
+    }
+    for (int k = 0; k < end[i] - start[i]; k++) {
+      work++;
+      if (SqlWord.lower(text[start[i] + k]) != SqlWord.lower(text[start[j] + k])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   boolean letters(int i) {
     return commentHolds(i, true);
   }

@@ -473,7 +473,7 @@ class SqlInjectionDetectorTests {
 
   /** Beside it: code's continuation lines and list items that open with ), which only a literal comparison turns. */
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {") and sys.version_info < (3, 8):", ") or len(node.body) < 1:", ") or x=x",
+  @ValueSource(strings = {") and sys.version_info < (3, 8):", ") or len(node.body) < 1:", ") or x=y",
       ") select the file from the menu", ").parse_cl()", ") + '\\n';", ") order by date", ") where x = y",
       ")) and then", ":) select all from here", ") SELECT name FROM users"})
   void inspectWhenValueOpensWithAParenthesisInCodeOrProseThenPasses(String value) {
@@ -563,6 +563,22 @@ class SqlInjectionDetectorTests {
       "<>", "select 2*3 items", "Select 2-3 items from the list", "select 1/2 cup of sugar", "select 1 as id",
       "select 2 as your answer", "Choose 3*4 tiles"})
   void inspectWhenNotEqualBetweenWordsOrArithmeticInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
+      "abc or (name=name) -- x", ") or x=x"})
+  void inspectWhenValueThenNameComparedWithItselfThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: two different names, a comparison prose goes on after, a sentence after the dash. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"hi or a=b", "cats or dogs=dogs -- I mean it", "yes or no", "x or y=y now", "(a=a)",
+      ") or (a=a) and (b=c", "tom or tom"})
+  void inspectWhenNamesComparedInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
