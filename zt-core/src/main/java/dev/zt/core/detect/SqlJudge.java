@@ -93,6 +93,13 @@ final class SqlJudge {
         f.end[last] = f.end[i];
         continue;
       }
+      if (w == SqlWord.INSERT && f.typeAt(last) == Type.NAME && f.spells(last, "bulk")) {
+        f.type[last] = Type.STATEMENT; // SQL Server's BULK INSERT t FROM 'file': one verb
+        f.word[last] = SqlWord.INSERT;
+        f.flags[last] |= SqlTokens.BULK;
+        f.end[last] = f.end[i];
+        continue;
+      }
       if (prev == SqlWord.INTO && w == SqlWord.OUTFILE) {
         f.flags[last] |= SqlTokens.INTO_FILE;
         f.end[last] = f.end[i];
@@ -787,6 +794,9 @@ final class SqlJudge {
       case SELECT:
         return isSelect(f, j);
       case INSERT: case REPLACE:
+        if (f.has(j, SqlTokens.BULK)) {
+          return next == Type.NAME && f.is(j + 2, SqlWord.FROM) && f.typeAt(j + 3) == Type.STRING;
+        }
         return f.is(j + 1, SqlWord.INTO) || ((next == Type.NAME || next == Type.FUNCTION)
             && (f.is(j + 2, SqlWord.VALUES) || f.typeAt(j + 2) == Type.OPEN_PAREN));
       case UPDATE:
@@ -961,8 +971,9 @@ final class SqlJudge {
       return false; // Execute 'make' then 'make install': a quoted command, then words
     }
     if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC || w == SqlWord.COPY || w == SqlWord.BACKUP
+        || f.has(k, SqlTokens.BULK)
         || (w == SqlWord.PRINT && f.typeAt(k + 1) == Type.VARIABLE)) {
-      return true; // followed by @variable, a literal or a call, COPY … FROM PROGRAM, BACKUP DATABASE … (isStatement)
+      return true; // @variable, a literal or a call, COPY … FROM PROGRAM, BACKUP DATABASE, BULK INSERT (isStatement)
     }
     if (w == SqlWord.SELECT) {
       int a = k + 1;

@@ -55,6 +55,8 @@ final class SqlTokens {
    * {@link #OPEN_TAIL}, and a bitwise operator between two quoted words is no measurement ({@code 6'-7'}) or prose.
    */
   static final int BITWISE_TAIL = 1 << 13;
+  /** On an INSERT: SQL Server's {@code BULK INSERT}, folded into one verb. */
+  static final int BULK = 1 << 14;
 
   char[] type;
   SqlWord[] word;

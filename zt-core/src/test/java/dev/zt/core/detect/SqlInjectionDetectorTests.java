@@ -566,6 +566,22 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** SQL Server's BULK INSERT reads a file into a table: a statement, alone or after a closing context. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"bulk insert t from 'c:\\x.txt'", "1 bulk insert t from 'x'",
+      "' BULK INSERT users FROM '\\\\host\\share\\x.txt'--"})
+  void inspectWhenBulkInsertFromFileThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: the words in a sentence. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"We offer bulk insert from 'partners' too", "bulk insert", "bulk insert speeds",
+      "bulk inserts from the warehouse"})
+  void inspectWhenBulkInsertInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
