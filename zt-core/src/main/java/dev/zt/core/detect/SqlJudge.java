@@ -585,6 +585,9 @@ final class SqlJudge {
           && (endsPredicate(f.typeAt(p + 2)) || f.typeAt(p + 2) == Type.COMMA || f.is(p + 2, SqlWord.CLAUSE))) {
         return finding("order-by", Severity.HIGH, f, context, k);
       }
+      if (isLimitInjection(f, p)) {
+        return finding("clause", Severity.HIGH, f, context, k); // 1 LIMIT 1-- -, 1 LIMIT 1 INTO @,@,@
+      }
       int q = p;
       if (f.typeAt(q) == Type.OPERATOR) {
         q++;
@@ -631,6 +634,22 @@ final class SqlJudge {
       return finding("stacked", Severity.CRITICAL, f, context, p); // SQL Server batch: 1 exec(@s), 0x… exec(@q)
     }
     return null;
+  }
+
+  /**
+   * Whether {@code LIMIT n[,m]} at {@code p} ends the query the value sits in: a comment that is not a sentence,
+   * {@code INTO} (MySQL's column-count probe {@code LIMIT 1 INTO @,@,@}), {@code UNION} or {@code PROCEDURE}.
+   */
+  private static boolean isLimitInjection(SqlTokens f, int p) {
+    if (!f.spells(p, "limit") || f.typeAt(p + 1) != Type.NUMBER) {
+      return false;
+    }
+    int q = p + 2;
+    if (f.typeAt(q) == Type.COMMA && f.typeAt(q + 1) == Type.NUMBER) {
+      q += 2;
+    }
+    return (f.typeAt(q) == Type.COMMENT && !proseComment(f)) || f.is(q, SqlWord.INTO) || f.typeAt(q) == Type.UNION
+        || f.spells(q, "procedure");
   }
 
   /**

@@ -566,6 +566,22 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
+      "1 LIMIT 0 UNION SELECT 1,2"})
+  void inspectWhenLimitEndsTheQueryAfterANumberThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: a limit in a sentence. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"2 limit 3 -- per customer, sorry", "Buy 1 limit 1 per order", "1 limit 1",
+      "limit 1 -- x"})
+  void inspectWhenLimitInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** SQL Server's BULK INSERT reads a file into a table: a statement, alone or after a closing context. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"bulk insert t from 'c:\\x.txt'", "1 bulk insert t from 'x'",
