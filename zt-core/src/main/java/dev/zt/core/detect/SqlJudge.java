@@ -418,6 +418,9 @@ final class SqlJudge {
         && f.typeAt(last - 1) == Type.LOGIC && f.op[last - 1] == '|' && !f.has(0, SqlTokens.SPACED)) {
       return finding("expression", Severity.HIGH, f, context, 0); // ' || … || ': concatenation the quote completes
     }
+    if (t == Type.OPEN_PAREN && isOpenTopSelect(f, p)) {
+      return finding("statement", Severity.HIGH, f, context, 0); // ' (select top 1
+    }
     if (t == Type.ORDER_BY && isOrderByInjection(f, p)) {
       return finding("order-by", Severity.HIGH, f, context, 0);
     }
@@ -601,7 +604,10 @@ final class SqlJudge {
     } else if (first == Type.LOGIC && predicate(f, k + 1) == STRONG) {
       return finding("boolean", Severity.HIGH, f, context, k); // a fragment: AND 2771=1709)
     } else if (first == Type.LOGIC && isFragmentPredicate(f, k + 1)) {
-      return finding("boolean", Severity.HIGH, f, context, k); // a fragment: or x=x, AND false
+      return finding("boolean", Severity.HIGH, f, context, k); // a fragment: or x=x, AND false, or (EXISTS)
+    } else if (first == Type.ORDER_BY && f.typeAt(k + 1) == Type.NAME && f.is(k + 2, SqlWord.CLAUSE)
+        && predicate(f, k + 3) >= WEAK) {
+      return finding("clause", Severity.HIGH, f, context, k); // a fragment: group by userid having 1=1--
     } else if (first == Type.ORDER_BY && f.typeAt(k + 1) == Type.NUMBER
         && (endsPredicate(f.typeAt(k + 2)) || f.typeAt(k + 2) == Type.COMMA)) {
       return finding("order-by", Severity.HIGH, f, context, k); // a fragment: ORDER BY 1--
@@ -613,6 +619,9 @@ final class SqlJudge {
     }
     if (k == 0 && first == Type.NAME && f.typeAt(1) == Type.LOGIC && isNameTautology(f, 2)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // a value, then a fragment: hi or a=a, x AND b=b--
+    }
+    if (k > 0 && isOpenTopSelect(f, 0)) {
+      return finding("statement", Severity.HIGH, f, context, k); // (select top 1: a subquery the rest completes
     }
     if (k == 0 && isSelectListFragment(f)) {
       return finding("statement", Severity.HIGH, f, context, 0); // * from wp_users-- -, id,md5(999999999)
@@ -634,6 +643,19 @@ final class SqlJudge {
       return finding("stacked", Severity.CRITICAL, f, context, p); // SQL Server batch: 1 exec(@s), 0x… exec(@q)
     }
     return null;
+  }
+
+  /**
+   * Whether the value ends in an open subquery that SQL Server's {@code TOP n} starts, from the parenthesis at
+   * {@code j}: {@code (select top 1}, the head of a subquery whose rest comes in another field or line.
+   */
+  private static boolean isOpenTopSelect(SqlTokens f, int j) {
+    int k = j;
+    while (f.typeAt(k) == Type.OPEN_PAREN) {
+      k++;
+    }
+    return k > j && f.is(k, SqlWord.SELECT) && f.spells(k + 1, "top") && f.typeAt(k + 2) == Type.NUMBER
+        && f.typeAt(k + 3) == Type.END;
   }
 
   /**
@@ -687,6 +709,15 @@ final class SqlJudge {
     int k = j;
     while (f.typeAt(k) == Type.OPEN_PAREN) {
       k++;
+    }
+    if (k > j && f.typeAt(k) == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.typeAt(k + 1) == Type.CLOSE_PAREN
+        && endsPredicate(f.typeAt(k + 2))) {
+      return true; // or (EXISTS): a function's name as a bare value, a MySQL column test
+    }
+    if (f.typeAt(k) == Type.NAME && f.typeAt(k + 1) == Type.COMPARE && f.op[k + 1] == 'w'
+        && f.typeAt(k + 2) == Type.FUNCTION && f.wordHas(k + 2, SqlWord.SQL_FUNCTION)) {
+      int close = f.closeOf(k + 3);
+      return close > 0 && endsPredicate(f.typeAt(close + 1)); // or username like char(37);
     }
     if (f.typeAt(k) == Type.NUMBER) {
       char next = f.typeAt(k + 1);
@@ -863,6 +894,15 @@ final class SqlJudge {
         return next == Type.VARIABLE || (next == Type.FUNCTION && f.wordHas(j + 1, SqlWord.SQL_FUNCTION));
       case DESCRIBE:
         return next == Type.NAME && (f.typeAt(j + 2) == Type.COMMENT || f.typeAt(j + 2) == Type.SEMICOLON);
+      case SQLITE:
+        if (f.spells(j, "pragma")) { // PRAGMA table_info('users'), PRAGMA writable_schema=1;
+          return (next == Type.FUNCTION && f.has(j + 1, SqlTokens.GLUED))
+              || (next == Type.NAME && f.typeAt(j + 2) == Type.COMPARE && f.spells(j + 2, "="));
+        }
+        // ATTACH DATABASE '/x.db' AS x; the word DATABASE is optional to SQLite, not to this reading: "Attach
+        // 'report.pdf' as evidence" is an instruction
+        return f.spells(j + 1, "database") && f.typeAt(j + 2) == Type.STRING && f.is(j + 3, SqlWord.AS)
+            && f.typeAt(j + 4) == Type.NAME;
       default:
         return false;
     }
@@ -990,9 +1030,9 @@ final class SqlJudge {
       return false; // Execute 'make' then 'make install': a quoted command, then words
     }
     if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC || w == SqlWord.COPY || w == SqlWord.BACKUP
-        || f.has(k, SqlTokens.BULK)
+        || f.has(k, SqlTokens.BULK) || w == SqlWord.SQLITE
         || (w == SqlWord.PRINT && f.typeAt(k + 1) == Type.VARIABLE)) {
-      return true; // @variable, a literal or a call, COPY … FROM PROGRAM, BACKUP DATABASE, BULK INSERT (isStatement)
+      return true; // @variable, a literal or a call, COPY … FROM PROGRAM, BACKUP DATABASE, BULK INSERT, PRAGMA x(…)
     }
     if (w == SqlWord.SELECT) {
       int a = k + 1;

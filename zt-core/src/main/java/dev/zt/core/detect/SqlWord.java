@@ -34,6 +34,8 @@ enum SqlWord {
   PRINT(Type.STATEMENT, 0, "print"),
   /** MySQL / Oracle {@code DESC users}, {@code DESCRIBE users}: only with a terminator after the table. */
   DESCRIBE(Type.STATEMENT, 0, "desc", "describe"),
+  /** SQLite {@code PRAGMA table_info('users')}, {@code ATTACH DATABASE '/x.db' AS x}. */
+  SQLITE(Type.STATEMENT, 0, "pragma", "attach"),
 
   UNION(Type.UNION, 0, "union", "except", "intersect"),
   LOGIC(Type.LOGIC, 0, "and", "or", "xor"),

@@ -566,6 +566,28 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * Fragments appended with no quote first, in shapes of the lists' tuning parts: a function's name as a bare value,
+   * a word comparison with a SQL call, GROUP BY and HAVING, the head of a subquery; and SQLite's PRAGMA and ATTACH.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {" or (EXISTS)", " or username like char(37);", " (select top 1", "' (select top 1",
+      " group by userid having 1=1--", "PRAGMA table_info('users');", "pragma writable_schema=1;",
+      "ATTACH DATABASE '/tmp/x.db' AS x", "'; ATTACH DATABASE '/var/www/x.php' AS x;--"})
+  void inspectWhenListFragmentOrSqliteStatementThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside them: the same words in sentences and code. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"either or (exists)", "or something like fun(x)", "tastes like chicken (select top 5 recipes)",
+      "group by name having fun", "a pragma is a compiler directive", "#pragma once", "use pragma(foo) in code",
+      "attach the file to your email", "Attach 'report.pdf' as evidence", "attach database", "or (exists",
+      "name like concat(a,b) and more"})
+  void inspectWhenListFragmentWordsInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
