@@ -30,6 +30,11 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  payload-box/sql-injection-payload-list), copied as strings for the same reason (their headers name the
                  files, the commits and the licences), each line as a fuzzer sends it (seclists_rows, payloadbox_rows);
                  written after ZAP. Added in issue 20 and measured before any change to the detector
+  ghauri-payloads.txt beside this file = the payload templates of Ghauri's detection tests (github r0oth3x49/ghauri
+                 at 18e367781caca5f9783a242f34aa90164edc902a, ghauri/common/payloads.py and the heuristic test of
+                 ghauri/core/tests.py), copied as strings, rendered as Ghauri sends them to a query or form parameter
+                 (ghauri_rows below); written after payloadbox. Added in issue 20 and measured before any change to the
+                 detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
@@ -864,6 +869,108 @@ def payloadbox_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- Ghauri: its detection tests' payloads, as the
+# application receives them. The builder cannot read GitHub: the templates are in ghauri-payloads.txt beside this file
+# (its header names the repository, the files, the commit and the licence).
+GHAURI_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'ghauri-payloads.txt')
+# The parameter's original value, as for wapiti and ZAP: a number and a word.
+GHAURI_VALUES = ['1', 'admin']
+# Ghauri's random draws, fixed (any fixed draw is one run): the boolean tests' number (1234..9999) and the delay
+# (5..9 with the default --time-sec 5).
+GHAURI_RANDOM = 5736
+GHAURI_SLEEP = '5'
+GHAURI_TECHNIQUE = {'boolean-based': 'boolean', 'error-based': 'error', 'time-based': 'time',
+                    'stacked-queries': 'stacked'}
+# A string that starts so replaces the original value (prepare_attack_request); any other is appended to it.
+GHAURI_REPLACES = ('if(', 'OR(', 'XOR', '(SELEC', 'AND(')
+GHAURI_SKIP = {}  # reason -> count of renderings not written, printed and written to the header
+
+
+def ghauri_received(expression):
+    """What the application reads for one expression in a query or form parameter: Ghauri's urldecode (unquote, and
+    a + back to %2b when the expression holds %2b), then quote with its safe characters, then the container's
+    decoding (+ as a space)."""
+    mssql = '%2b' in expression.lower()
+    v = urllib.parse.unquote(expression)
+    if mssql:
+        v = v.replace('+', '%2b')
+    safe = '/=*()&?%;,+"\''
+    wire = urllib.parse.quote(v, safe=safe)  # % is safe already, so %2b stays on the wire
+    return urllib.parse.unquote_plus(wire)
+
+
+def ghauri_rows():
+    import json
+    tests, heuristic = [], []
+    for line in open(GHAURI_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        f = line.rstrip('\n').split('\t')
+        if f[0] == 'test':
+            tests.append({'dbms': f[1], 'technique': f[2], 'title': json.loads(f[3]), 'payload': json.loads(f[4]),
+                          'comments': []})
+        elif f[0] == 'comment':
+            tests[-1]['comments'].append((json.loads(f[1]), json.loads(f[2])))
+        elif f[0] == 'heuristic':
+            heuristic.append(json.loads(f[1]))
+    GHAURI_SKIP.clear()
+    GHAURI_SKIP['renderings an earlier source already has'] = 0
+    GHAURI_SKIP['renderings another Ghauri test already sent'] = 0
+    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
+    GHAURI_SKIP[curated] = 0
+    sends = []  # (group, technique, expression): every string one test sends, placeholders but [ORIGVALUE] filled
+    for t in tests:
+        for prefix, suffix in t['comments']:
+            s = (prefix + t['payload'] + suffix).replace('[SLEEPTIME]', GHAURI_SLEEP)
+            if '[RANDNUM]=[RANDNUM]' in s:  # the boolean pair: true, then false
+                for n in (GHAURI_RANDOM, GHAURI_RANDOM - 68):
+                    sends.append((t['title'], GHAURI_TECHNIQUE[t['technique']],
+                                  s.replace('[RANDNUM]=[RANDNUM]', '{:05}={:04}'.format(GHAURI_RANDOM, n))))
+            else:
+                sends.append((t['title'], GHAURI_TECHNIQUE[t['technique']], s))
+    for e in heuristic:
+        sends.append(('heuristic (basic) test', None, e))
+    rows, seen = [], set()
+    for group, tech, s in sends:
+        replaces = s.startswith(GHAURI_REPLACES)
+        for value in (GHAURI_VALUES if not replaces or '[ORIGVALUE]' in s else ['']):
+            expression = s.replace('[ORIGVALUE]', value)
+            v = (value if not replaces else '') + ghauri_received(expression)
+            # A + the application receives (SQL Server's concatenation, sent %2b) is written %2B, as on the wire: the
+            # detector decodes a query value once, + as a space. No other character needs it (no %, no control).
+            v = v.replace('+', '%2B')
+            if v in seen:
+                GHAURI_SKIP['renderings another Ghauri test already sent'] += 1
+                continue
+            seen.add(v)
+            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+                GHAURI_SKIP['renderings an earlier source already has'] += 1
+            if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+                # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+                rows.append((group, tech or technique(v), v))
+            else:
+                GHAURI_SKIP[curated] += 1
+    GHAURI_SKIP['tests'] = len(tests)
+    GHAURI_SKIP['prefix and suffix pairs'] = sum(len(t['comments']) for t in tests)
+    return rows
+
+
+def ghauri_header():
+    return ['source: Ghauri 1.4.3 (github r0oth3x49/ghauri, commit 18e36778), ghauri/common/payloads.py (PAYLOADS: '
+            'every boolean, error-based, time-based and stacked test of every DBMS, with each of its prefix and '
+            'suffix pairs) and the heuristic (basic) test of ghauri/core/tests.py, templates in ghauri-payloads.txt: '
+            'every value they send to a query or form parameter as the application receives it (a + written %2B), '
+            'the original value 1 and admin, the boolean number fixed (05736=5736 true, 05736=5668 false, both '
+            'sent), the delay 5 s; technique = the test\'s own (technique() for the heuristic probes); group = the '
+            'test title',
+            'licence: MIT (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in sorted(GHAURI_SKIP.items())),
+            'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write('attacks-sqlmap', SQLMAP_HDR, sqlmap_rows())
@@ -931,6 +1038,8 @@ def main():
     write('attacks-seclists', seclists_header(), rows)
     rows = payloadbox_rows()  # likewise: after SecLists, without rnd
     write('attacks-payloadbox', payloadbox_header(), rows)
+    rows = ghauri_rows()  # likewise: after payloadbox, without rnd
+    write('attacks-ghauri', ghauri_header(), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]

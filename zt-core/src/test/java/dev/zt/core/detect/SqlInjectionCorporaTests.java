@@ -35,7 +35,7 @@ class SqlInjectionCorporaTests {
   private static final double MAX_FALSE_POSITIVES = 0.001;
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
-      "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox");
+      "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri");
   private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
   /**
    * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
@@ -52,9 +52,10 @@ class SqlInjectionCorporaTests {
    * rules send, 48 held out, 85.4 % before any change to the detector, 4 of its values arithmetic probes no detector
    * can flag; its misses by class are in docs/detection.md), and so are seclists and payloadbox (public payload lists
    * read before any change to the detector: 89 and 28 held out, 95.5 % and 96.4 %; their misses by class are in
-   * docs/detection.md).
+   * docs/detection.md). ghauri (the values the Ghauri scanner's detection tests send, 242 held out) is held: measured before any change to the detector and never tuned on, it reached 98.5 %
+   * tuning and 98.3 % held out.
    */
-  private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings");
+  private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings", "ghauri");
 
   /** One value, its tag (technique or category), and where it came from. */
   record Sample(String source, String split, String tag, String value) {}
