@@ -60,7 +60,9 @@ class SqlInjectionCorporaTests {
    * nuclei (the values nuclei-templates' SQL-injection templates inject, 99 held out, 94.9 % before any change to the
    * detector; its misses by class are in docs/detection.md), and so is zap (the values OWASP ZAP's SQL-injection scan
    * rules send, 48 held out, 85.4 % before any change to the detector, 4 of its values arithmetic probes no detector
-   * can flag; its misses by class are in docs/detection.md).
+   * can flag; its misses by class are in docs/detection.md), and so is tamper (sqlmap's tamper scripts run on sqlmap's
+   * own payloads, the evasions the database runs: 165 held out, 98.2 % held out and 96.1 % tuning before any change
+   * to the detector; the per-script table and the misses by class are in docs/detection.md).
    */
   private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings");
 
