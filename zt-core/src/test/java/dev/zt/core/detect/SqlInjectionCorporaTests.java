@@ -95,6 +95,8 @@ class SqlInjectionCorporaTests {
     List<Sample> grouped = new ArrayList<>(otherLayer);
     grouped.addAll(attacks);
     grouped.removeIf(s -> !GROUPED_SOURCES.contains(s.source()));
+    assertThat(grouped).as("values of the grouped sources").hasSizeGreaterThan(1000)
+        .allSatisfy(s -> assertThat(s.group()).as("group of " + s).isNotEmpty());
     table.append("\n| source | group | split | values | flagged | rate | 95 % Wilson interval |\n");
     table.append("|---|---|---|---:|---:|---:|---|\n");
     byGroup(table, grouped, detected);
