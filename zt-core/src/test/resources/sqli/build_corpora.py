@@ -20,7 +20,7 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  2026-02-03), its http/ folder as SRC/nuclei/http (git archive of that commit): every
                  template whose tags: line holds sqli (or time-based-sqli), rendered as nuclei sends it (nuclei_rows
                  below); needs PyYAML (Debian package python3-yaml). Optional: without SRC/nuclei the other files are
-                 built as before. Added in issue 20 and measured before any change to the detector
+                 built as before (its committed values stand in for it when later sources are de-duplicated). Added in issue 20 and measured before any change to the detector
   zap-ascanrules.txt beside this file = the SQL-injection payload templates of OWASP ZAP's add-on ascanrules (github
                  zaproxy/zap-extensions at aea3dee9333f69e0dbee7a2e6e0fbe898c849752), copied as strings since this
                  builder cannot read GitHub, rendered as ZAP sends them (zap_rows below); written after nuclei. Added
@@ -35,6 +35,12 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  ghauri/core/tests.py), copied as strings, rendered as Ghauri sends them to a query or form parameter
                  (ghauri_rows below); written after payloadbox. Added in issue 20 and measured before any change to the
                  detector
+  SRC/sqlmap, again: its tamper scripts, usr/share/sqlmap/tamper/*.py, imported and run (with sqlmap's lib/core,
+                 under CPython 3.11, whose seeded random gives the committed draws) on 40 renderings of the sqlmap
+                 corpus and on their own docstring examples (tamper_rows below); written last of the attack sources,
+                 in two files: attacks-tamper (class (a): SQL the database runs) and attacks-tamper-other (class (b):
+                 encoded for a layer a Java container is not). Added in issue 20 and measured before any change to
+                 the detector
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
@@ -100,7 +106,9 @@ EXCLUSIONS = [
 EXCLUDED = {}
 
 
-def write(name, header, rows):
+def write(name, header, rows, groups=False):
+    """Writes a source's two splits. With groups, a line "# group: NAME" opens each group's values in a split (the
+    loader reads it; the other sources' files stay as they were)."""
     attack = name.startswith('attacks')
     seen = SEEN['attack' if attack else 'benign']  # a value counts once, for its first source
     splits = {'tune': [], 'holdout': []}
@@ -115,7 +123,9 @@ def write(name, header, rows):
         if rule:
             excluded[(rule, split)] += 1
             continue
-        splits[split].append(f'{tag}\t{value}')
+        if groups and (not splits[split] or splits[split][-1][1] != group):
+            splits[split].append((None, group))
+        splits[split].append((f'{tag}\t{value}', group))
     if attack:
         EXCLUDED[name] = excluded
         header = header + ['excluded before the split is written (rules applied to every attack source alike): '
@@ -125,8 +135,9 @@ def write(name, header, rows):
         with open(os.path.join(OUT, f'{name}.{split}.txt'), 'w', encoding='utf-8') as f:
             for h in header:
                 f.write(f'# {h}\n')
-            f.write(f'# split: {split} ({len(lines)} values)\n')
-            f.write('\n'.join(lines) + '\n')
+            values = [line for line, _ in lines if line is not None]
+            f.write(f'# split: {split} ({len(values)} values)\n')
+            f.write('\n'.join(line if line is not None else f'# group: {group}' for line, group in lines) + '\n')
 
 
 # ---------------------------------------------------------------- sqlmap: payloads x boundaries, as a scanner renders
@@ -971,9 +982,154 @@ def ghauri_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- sqlmap's tamper scripts: the evasions a black-box
+# tester adds with --tamper, each run on sqlmap's own renderings, as the application receives the result
+TAMPER = 'sqlmap/usr/share/sqlmap'
+# Renderings of the sqlmap corpus taken as base payloads: the first rendering of tests spread evenly over each
+# technique's tests (in the order sqlmap_rows renders them), 40 in all.
+TAMPER_BASES = {'boolean': 7, 'error': 7, 'inline': 5, 'stacked': 7, 'time': 7, 'union': 7}
+TAMPER_SEED = 20  # random.seed before every call: the renderings of the random tampers are one fixed draw
+# Class (b): tampers whose output is not SQL the database receives from an application behind a Java container (the
+# value is decoded once, as UTF-8); rendered, tagged encoded-for-another-layer, written apart (attacks-tamper-other).
+TAMPER_OTHER = {
+    'apostrophemask': 'the quote as U+FF07 (fullwidth): a quote only where a best-fit conversion to a non-Unicode code '
+                      'page maps it back',
+    'base64encode': 'base64 of the payload: SQL only for an application that decodes base64 itself',
+    'chardoubleencode': 'percent-encoded twice: the container decodes once, the application receives %XX text',
+    'charunicodeencode': '%uXXXX escapes, which only IIS/ASP decodes (ASP, ASP.NET): a Java container does not',
+    'charunicodeescape': '\\uXXXX escapes, which no container decodes in a query value',
+    'decentities': 'HTML decimal entities (&#NN;), which no container decodes in a query value',
+    'hexentities': 'HTML hex entities (&#xNN;), which no container decodes in a query value',
+    'htmlencode': 'HTML entities for every non-alphanumeric character, which no container decodes in a query value',
+    'luanginx': 'parameter pollution: 500 junk parameters before the payload, the payload itself unchanged',
+    'overlongutf8': 'overlong UTF-8 (%C0%A0 for a space): invalid UTF-8, which Java\'s decoders replace (U+FFFD)',
+    'overlongutf8more': 'overlong UTF-8 for every character: invalid UTF-8, which Java\'s decoders replace (U+FFFD)',
+    'percentage': 'a % before every character (%S%E%L%E%C%T), which only ASP strips',
+    'randomcomments': 'keywords split by comments (SE/**/LE/**/CT): no database joins a keyword across a comment, so '
+                      'the statement is SQL only behind a layer that strips comments first',
+    'space2plus': 'spaces as +, which sqlmap itself percent-encodes (%2B): the application receives a + (sqlmap\'s own '
+                  'note: "invalidating the query")',
+    'varnish': 'a header only (X-originating-IP), the payload unchanged',
+    'xforwardedfor': 'headers only (X-Forwarded-For and others), the payload unchanged',
+}
+TAMPER_SKIP = {}  # reason -> count of renderings not written, printed and written to the headers
+
+
+def tamper_wire(v):
+    """A tamper's output as the application receives it, written so that one decoding (the detector's, a container's)
+    gives it back: sqlmap percent-encodes the payload except %, so a tamper's %XX reaches the application decoded
+    once and a + arrives as a + (written %2B); characters a corpus line cannot hold are written %XX."""
+    return ''.join('%%%02X' % ord(c) if c == '+' or ord(c) < 0x20 or ord(c) == 0x7f else c for c in v)
+
+
+def tamper_examples(module):
+    """The payloads of the tamper's own docstring examples (>>> tamper('...')), in order."""
+    out = []
+    for line in (module.tamper.__doc__ or '').split('\n'):
+        line = line.strip()
+        if line.startswith('>>> ') and 'tamper(' in line:
+            for node in ast.walk(ast.parse(line[4:])):
+                if isinstance(node, ast.Call) and getattr(node.func, 'id', None) == 'tamper' and node.args:
+                    out.append(ast.literal_eval(node.args[0]))
+    return out
+
+
+def tamper_bases(sqlmap):
+    """(test title, technique, value) of the base payloads: renderings written to the sqlmap corpus."""
+    tests = {}
+    for title, stype, value in sqlmap[::12]:  # sqlmap_rows renders each test 12 times, in order
+        tests.setdefault(stype, []).append((title, stype, value))
+    bases = []
+    for stype, k in TAMPER_BASES.items():
+        n = len(tests[stype])
+        for i in range(k):
+            title, _, value = tests[stype][i * n // k]
+            assert clean(value) == value and not any(t(decoded(value)) for _, _, t in EXCLUSIONS), value
+            bases.append((title, stype, value))
+    return bases
+
+
+def tamper_rows(sqlmap):
+    """(group, tag, value) of every tamper's renderings, class (a) first, then class (b); group = the tamper."""
+    import importlib, logging
+    root = os.path.join(SRC, TAMPER)
+    sys.path.insert(0, root)
+    from lib.core.data import conf, kb, logger
+    from lib.core.common import getFileItems, randomStr
+    from lib.core.threads import getCurrentThreadData
+    logger.setLevel(logging.CRITICAL)  # the tampers' warnings (dependencies, --no-cast advice)
+    # What the tampers read of sqlmap's state, as sqlmap sets it: its SQL keyword list, the alias it names a lock
+    # with (lib/core/target.py: randomStr(seed=hash(conf.hostname or "")), with no host name: seed 0), no smoke test.
+    conf.smokeTest = False
+    kb.singleLogFlags = set()
+    kb.keywords = set(getFileItems(os.path.join(root, 'data/txt/keywords.txt')))
+    kb.aliasName = randomStr(seed=hash(''))
+    bases = tamper_bases(sqlmap)
+    names = sorted(f[:-3] for f in os.listdir(os.path.join(root, 'tamper')) if f.endswith('.py') and f != '__init__.py')
+    TAMPER_SKIP.clear()
+    for reason in ('renderings the tamper leaves as they were (the sqlmap corpus has them)',
+                   'renderings an earlier source already has', 'renderings an earlier tamper already gave',
+                   'renderings the list curation removes (probes, single words, a word and a quote)'):
+        TAMPER_SKIP[reason] = 0
+    rows = {'a': [], 'b': []}
+    seen = set()
+    for name in names:
+        module = importlib.import_module('tamper.' + name)
+        inputs = [(stype, v) for _, stype, v in bases] + [('example', v) for v in tamper_examples(module)]
+        for tag, payload in inputs:
+            random.seed(TAMPER_SEED)
+            getCurrentThreadData().random.seed(TAMPER_SEED)
+            out = module.tamper(payload, headers={}, delimiter='&', hints={})
+            if out == payload:
+                TAMPER_SKIP['renderings the tamper leaves as they were (the sqlmap corpus has them)'] += 1
+                continue
+            v = tamper_wire(out)
+            if v in seen:
+                TAMPER_SKIP['renderings an earlier tamper already gave'] += 1
+                continue
+            seen.add(v)
+            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+                TAMPER_SKIP['renderings an earlier source already has'] += 1
+            if not v.strip() or v in PROBES or re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                    or re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+                # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+                TAMPER_SKIP['renderings the list curation removes (probes, single words, a word and a quote)'] += 1
+                continue
+            if name in TAMPER_OTHER:
+                rows['b'].append((name, 'encoded-for-another-layer', v))
+            else:
+                rows['a'].append((name, tag, v))
+    TAMPER_SKIP['tamper scripts'] = len(names)
+    TAMPER_SKIP['base payloads'] = len(bases)
+    return rows['a'], rows['b']
+
+
+def tamper_header(other):
+    common = ('sqlmap 1.7.2 (Debian package sqlmap 1.7.2-1), usr/share/sqlmap/tamper/*.py: each tamper script run '
+              '(the scripts are run at build time, no code is copied) on 40 renderings of the sqlmap corpus (the first '
+              'rendering of 7 boolean, 7 error, 5 inline, 7 stacked, 7 time and 7 UNION tests, spread evenly) and on '
+              'its own docstring examples (tag example), random.seed(%d) before every call; the value as the '
+              'application receives it (sqlmap percent-encodes all but %%, so a tamper\'s %%XX arrives decoded once: '
+              'written as it is, + written %%2B, characters a line cannot hold %%XX); group = the tamper script; '
+              'chained tampers are not rendered' % TAMPER_SEED)
+    if other:
+        head = ['source: ' + common + '; this file: class (b), the tampers whose output is not SQL the database '
+                'receives from an application behind a Java container, tag encoded-for-another-layer: '
+                + '; '.join(f'{k}: {v}' for k, v in TAMPER_OTHER.items())]
+    else:
+        head = ['source: ' + common + '; this file: class (a), evasions the application receives as SQL the database '
+                'runs (the class (b) tampers are in attacks-tamper-other)']
+    return head + ['licence: GPL-2.0-or-later (payload strings only, no code)',
+                   'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+                   'docs/detection.md',
+                   'read (both files): ' + '; '.join(f'{k}: {v}' for k, v in TAMPER_SKIP.items()),
+                   'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    write('attacks-sqlmap', SQLMAP_HDR, sqlmap_rows())
+    sqlmap = sqlmap_rows()
+    write('attacks-sqlmap', SQLMAP_HDR, sqlmap)
 
     w = os.path.join(SRC, 'wfuzz/usr/share/wfuzz/wordlist')
     rows = list_rows(os.path.join(w, 'Injections/SQL.txt'), 'a') + list_rows(os.path.join(w, 'vulns/sql_inj.txt'), 'b')
@@ -1032,6 +1188,12 @@ def main():
     if os.path.isdir(os.path.join(SRC, 'nuclei')):  # likewise: after wapiti, without rnd
         rows = nuclei_rows()
         write('attacks-nuclei', nuclei_header(), rows)
+    else:  # without the templates, nuclei's committed values stand in for them when later sources are de-duplicated
+        for split in ('tune', 'holdout'):
+            path = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpora', f'attacks-nuclei.{split}.txt')
+            for line in open(path, encoding='utf-8'):
+                if '\t' in line and not line.startswith('#'):
+                    SEEN['attack'].add(line.rstrip('\n').split('\t', 1)[1])
     rows = zap_rows()  # likewise: after nuclei, without rnd
     write('attacks-zap', zap_header(), rows)
     rows = seclists_rows()  # likewise: after ZAP, without rnd
@@ -1040,6 +1202,10 @@ def main():
     write('attacks-payloadbox', payloadbox_header(), rows)
     rows = ghauri_rows()  # likewise: after payloadbox, without rnd
     write('attacks-ghauri', ghauri_header(), rows)
+    # sqlmap's tamper scripts, last of the attack sources: likewise without rnd (they draw from random, seeded).
+    measured, other = tamper_rows(sqlmap)
+    write('attacks-tamper', tamper_header(False), measured, groups=True)
+    write('attacks-tamper-other', tamper_header(True), other, groups=True)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]

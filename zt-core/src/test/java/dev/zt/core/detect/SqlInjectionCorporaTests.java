@@ -35,13 +35,23 @@ class SqlInjectionCorporaTests {
   private static final double MAX_FALSE_POSITIVES = 0.001;
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
-      "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri");
+      "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "tamper");
   private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
   /**
    * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
    * exactly the shape of {@code admin' -- x}. No form carries it; it shows where the comment shape's edge is.
    */
   private static final List<String> STRESS_SOURCES = List.of("shell");
+  /**
+   * Reported, not held to the target and not in the attacks' {@code all} rows: sqlmap's tamper scripts whose output
+   * is not SQL the database receives from an application behind a Java container (base64, double percent-encoding,
+   * HTML entities, {@code %u} and backslash-u escapes, overlong UTF-8, ...; each file's header says why, per tamper).
+   */
+  private static final List<String> OTHER_LAYER_SOURCES = List.of("tamper-other");
+  /** Sources whose files group their values ({@code # group: NAME} lines): reported per group as well. */
+  private static final List<String> GROUPED_SOURCES = List.of("tamper", "tamper-other");
+  /** Opens a group's values in a source's file (the values up to the next such line belong to it). */
+  private static final String GROUP_LINE = "# group: ";
   private static final List<String> SPLITS = List.of("tune", "holdout");
   /**
    * Sources with at least 100 held-out values that reach {@link #MIN_DETECTION} on their own, in both parts, and are
@@ -52,19 +62,23 @@ class SqlInjectionCorporaTests {
    * rules send, 48 held out, 85.4 % before any change to the detector, 4 of its values arithmetic probes no detector
    * can flag; its misses by class are in docs/detection.md), and so are seclists and payloadbox (public payload lists
    * read before any change to the detector: 89 and 28 held out, 95.5 % and 96.4 %; their misses by class are in
-   * docs/detection.md). ghauri (the values the Ghauri scanner's detection tests send, 242 held out) is held: measured before any change to the detector and never tuned on, it reached 98.5 %
+   * docs/detection.md), and so is tamper (sqlmap's tamper scripts run on sqlmap's own payloads, the evasions the
+   * database runs: 165 held out, 98.2 % held out and 96.1 % tuning before any change to the detector; the per-script
+   * table and the misses by class are in docs/detection.md). ghauri (the values the Ghauri scanner's detection tests
+   * send, 242 held out) is held: measured before any change to the detector and never tuned on, it reached 98.5 %
    * tuning and 98.3 % held out.
    */
   private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings", "ghauri");
 
-  /** One value, its tag (technique or category), and where it came from. */
-  record Sample(String source, String split, String tag, String value) {}
+  /** One value, its tag (technique or category), where it came from, and its group (empty when not written). */
+  record Sample(String source, String split, String tag, String value, String group) {}
 
   @Test
   void inspectWhenCorporaMeasuredThenDetectionAndFalsePositivesMeetTargetsOnTunedAndHeldOutParts() throws IOException {
     List<Sample> attacks = load("attacks", ATTACK_SOURCES);
     List<Sample> benign = load("benign", BENIGN_SOURCES);
     List<Sample> stress = load("benign", STRESS_SOURCES);
+    List<Sample> otherLayer = load("attacks", OTHER_LAYER_SOURCES);
     Predicate<Sample> detected = a -> DETECTOR.inspectQueryValue("query:q", a.value()).isPresent();
     Predicate<Sample> falsePositive = b -> DETECTOR.inspect("query:q", b.value()).isPresent()
         || DETECTOR.inspectQueryValue("query:q", b.value()).isPresent();
@@ -76,10 +90,25 @@ class SqlInjectionCorporaTests {
     rows(table, "attacks", ATTACK_SOURCES, attacks, detected, totals);
     rows(table, "benign", BENIGN_SOURCES, benign, falsePositive, totals);
     rows(table, "stress (benign, not in the target)", STRESS_SOURCES, stress, falsePositive, new TreeMap<>());
+    rows(table, "attacks encoded for another layer (not in the target)", OTHER_LAYER_SOURCES, otherLayer, detected,
+        new TreeMap<>());
     table.append("\n| technique (attacks) or category (benign) | values | flagged | rate | 95 % Wilson interval |\n");
     table.append("|---|---:|---:|---:|---|\n");
     byTag(table, "attacks", attacks, detected);
     byTag(table, "benign", benign, falsePositive);
+    List<Sample> grouped = new ArrayList<>(otherLayer);
+    grouped.addAll(attacks);
+    grouped.removeIf(s -> !GROUPED_SOURCES.contains(s.source()));
+    assertThat(grouped).as("values of the grouped sources").hasSizeGreaterThan(1000)
+        .allSatisfy(s -> assertThat(s.group()).as("group of " + s).isNotEmpty());
+    table.append("\n| source | group | split | values | flagged | rate | 95 % Wilson interval |\n");
+    table.append("|---|---|---|---:|---:|---:|---|\n");
+    byGroup(table, grouped, detected);
+    table.append("\n| source: technique | values | flagged | rate | 95 % Wilson interval |\n");
+    table.append("|---|---:|---:|---:|---|\n");
+    for (String source : GROUPED_SOURCES) {
+      byTag(table, source, grouped.stream().filter(s -> s.source().equals(source)).toList(), detected);
+    }
 
     String report = table.toString();
     System.out.println(report);
@@ -131,6 +160,16 @@ class SqlInjectionCorporaTests {
       Rate total = new Rate(n, hits);
       totals.put(kind + " " + split, total);
       table.append(String.format(Locale.ROOT, "| **%s** | **all** | **%s** | %s |%n", kind, split, total.cells()));
+    }
+  }
+
+  private static void byGroup(StringBuilder table, List<Sample> samples, Predicate<Sample> flagged) {
+    Map<String, List<Sample>> groups = new TreeMap<>();
+    for (Sample s : samples) {
+      groups.computeIfAbsent(s.source() + " | " + s.group() + " | " + s.split(), g -> new ArrayList<>()).add(s);
+    }
+    for (Map.Entry<String, List<Sample>> e : groups.entrySet()) {
+      table.append(String.format(Locale.ROOT, "| %s | %s |%n", e.getKey(), Rate.of(e.getValue(), flagged).cells()));
     }
   }
 
@@ -195,10 +234,13 @@ class SqlInjectionCorporaTests {
             throw new IllegalStateException("missing test resource " + resource);
           }
           BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+          String group = "";
           for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             int tab = line.indexOf('\t');
-            if (tab > 0) { // header lines start with '#' and hold no tab; every value line is tag<TAB>value
-              samples.add(new Sample(source, split, line.substring(0, tab), line.substring(tab + 1)));
+            if (line.startsWith(GROUP_LINE)) {
+              group = line.substring(GROUP_LINE.length());
+            } else if (tab > 0) { // header lines start with '#' and hold no tab; every value line is tag<TAB>value
+              samples.add(new Sample(source, split, line.substring(0, tab), line.substring(tab + 1), group));
             }
           }
         } catch (IOException e) {
