@@ -79,6 +79,8 @@ final class SqlLexer {
         int close = closeQuote(i + 1, '`', false);
         out.add(Type.NAME, null, i, close < 0 ? n : close, close < 0 ? SqlTokens.OPEN : 0, '`');
         i = close < 0 ? n : close;
+      } else if (isDigit(c) && scientificNoOp(i) > i) {
+        i = scientificNoOp(i); // MySQL reads ORD 1.e(MID(x 1.e,1 1.e)) as ORD(MID(x,1)): a number with no exponent
       } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(s[i + 1]))) {
         i = number(i);
       } else if (isWordStart(c)) {
@@ -210,6 +212,26 @@ final class SqlLexer {
     }
     out.add(Type.COMMENT, null, i, j, flags, s[i]);
     return j;
+  }
+
+  /**
+   * The end of a number written {@code 1.e} (digits, a dot, an {@code e} and no exponent) right before {@code (},
+   * {@code )}, {@code ,} or {@code .}, after a blank or a bracket: MySQL reads it as nothing there (sqlmap's
+   * {@code scientific} evasion, {@code SLEEP 1.e(5 1.e)}); otherwise {@code i}.
+   */
+  private int scientificNoOp(int i) {
+    if (i > 0 && s[i - 1] > ' ' && "(),".indexOf(s[i - 1]) < 0) {
+      return i;
+    }
+    int j = i;
+    while (j < n && isDigit(s[j])) {
+      out.work++;
+      j++;
+    }
+    if (j + 2 < n && s[j] == '.' && (s[j + 1] == 'e' || s[j + 1] == 'E') && "(),.".indexOf(s[j + 2]) >= 0) {
+      return j + 2;
+    }
+    return i;
   }
 
   private int number(int i) {
@@ -400,6 +422,8 @@ final class SqlLexer {
           return n;
         }
         j = close;
+      } else if (isDigit(c) && scientificNoOp(j) > j) {
+        j = scientificNoOp(j);
       } else {
         return j;
       }

@@ -40,6 +40,8 @@ enum SqlWord {
   UNION(Type.UNION, 0, "union", "except", "intersect"),
   LOGIC(Type.LOGIC, 0, "and", "or", "xor"),
   NOT(Type.NOT, 0, "not"),
+  /** MySQL's {@code BINARY x}: a prefix that changes no operand's role ({@code binary 1=binary 2}), dropped as NOT is. */
+  BINARY(Type.NOT, 0, "binary"),
   /** Comparisons spelled as words; {@code IS} and {@code NOT} merge with them in folding. */
   COMPARE(Type.COMPARE, 0, "between", "in", "notnull", "match"),
   /** Comparisons that SQLite and MySQL also offer as functions: {@code like(x, y)}, {@code glob(x, y)}. */

@@ -588,6 +588,28 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * MySQL tokenisation that sqlmap's tamper scripts use: {@code BINARY} before an operand ({@code binary}) and a
+   * number written {@code 1.e} before a bracket or a comma, which MySQL reads as nothing ({@code scientific}).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"173) AS cmgf WHERE binary 4380=binary 4975 AND binary 7749=binary 4",
+      "books\" OR NOT binary 7476=binary 9478#", "1 AND binary 2>binary 1",
+      "1 UNION ALL SELECT binary NULL, binary NULL, binary NULL", "1;SELECT SLEEP 1.e(2 1.e)#",
+      "1 AND ORD 1.e(MID((CURRENT_USER 1.e( 1.e) 1.e) 1.e,7 1.e,1 1.e) 1.e)>1",
+      "1' UNION ALL SELECT NULL 1.e,NULL 1.e,NULL-- Poqo"})
+  void inspectWhenMySqlBinaryOrScientificNotationHidesTheShapeThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: the word and the numbers in text. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"a binary tree", "binary search in O(log n)", "it's a binary (0/1) choice",
+      "version 1.e(beta)", "see section 2.e, page 3", "values 1.e,2.e,3.e", "the 'binary' option -- default"})
+  void inspectWhenBinaryOrNumbersWithEInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
