@@ -35,7 +35,7 @@ class SqlInjectionCorporaTests {
   private static final double MAX_FALSE_POSITIVES = 0.001;
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
-      "blns", "wapiti", "nuclei", "zap");
+      "blns", "wapiti", "nuclei", "zap", "patdocs");
   private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
   /**
    * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
