@@ -35,6 +35,11 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  ghauri/core/tests.py), copied as strings, rendered as Ghauri sends them to a query or form parameter
                  (ghauri_rows below); written after payloadbox. Added in issue 20 and measured before any change to the
                  detector
+  pat-docs-payloads.txt beside this file = the payload lines of PayloadsAllTheThings' SQL-injection cheat sheets (github
+                 swisskyrepo/PayloadsAllTheThings at f9fa51417886ac11476cb62db2dff21773dc570b, "SQL Injection/" README.md
+                 and the MySQL, MSSQL, OracleSQL, PostgreSQL and SQLite pages), copied exactly as the pages write them,
+                 rendered as a tester sends them (patdocs_rows below); written after Ghauri. Added in issue 20 and measured
+                 before any change to the detector
   SRC/sqlmap, again: its tamper scripts, usr/share/sqlmap/tamper/*.py, imported and run (with sqlmap's lib/core,
                  under CPython 3.11, whose seeded random gives the committed draws) on 40 renderings of the sqlmap
                  corpus and on their own docstring examples (tamper_rows below); written last of the attack sources,
@@ -1126,6 +1131,96 @@ def tamper_header(other):
                    'kind: attack']
 
 
+# ---------------------------------------------------------------- PayloadsAllTheThings' cheat sheets: the payload lines
+# of its SQL-injection markdown pages (not the Intruder lists, which are the source payloadsallthethings). The builder
+# cannot read GitHub: the lines are in pat-docs-payloads.txt beside this file (its header names the repository, each
+# page and its commit, the licence and the selection rule), written exactly as on the page; rendered here as a tester
+# sends them.
+PATDOCS_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'pat-docs-payloads.txt')
+# The page's own wrapping around the value: a URL or a parameter name before it, a field label.
+PATDOCS_PREFIX = re.compile(r'^(?:(?:https?://\S*?|page\.asp)?\?id=|ProductID=|Username: |# \d(?:st|nd) Payload: |'
+                            r'\[\.\.\.\] )')
+# The page's annotations after the payload (what the tester should see), not sent: -- true, (Expected: ...), a
+# True/False column, "Returns 1 if vulnerable", a MySQL error quoted after the comment, a sentence after a statement.
+PATDOCS_NOTE = [(re.compile(r'(--) (?:true|false|TRUE|FALSE|OK|malformed JSON|\(Expected: [^)]*\))$'), r'\1'),
+                (re.compile(r'\s+(?:True|False|Returns \d+ if (?:not )?vulnerable)$'), ''),
+                (re.compile(r' # Unknown column .*$'), ''),
+                (re.compile(r'(;)\s*-- \w+ \w.*$'), r'\1')]
+# Placeholders filled as a tester fills them, in this order: sqlmap's own as fill() fills them but fixed (no rnd), the
+# out-of-band host, and the page's names for a number, a table, a schema, a command.
+PATDOCS_FILL = [('[SLEEPTIME]', '5'), ('[RANDNUM]', '7031'), ('[RANDSTR]', 'hZpX'), ('[INFERENCE]', '1=1'),
+                ('[BOOLEAN_QUERY]', '1=1'), ('BURP-COLLABORATOR-SUBDOMAIN', 'attacker.example.com'),
+                ('[BURP_COLLABORATOR_DOMAIN_CALLBACK]', 'attacker.example.com'),
+                ('[ATTACKER.DOMAIN.TLD]', 'attacker.example.com'), ('YOUR-QUERY-HERE', 'SELECT user FROM dual'),
+                ('SELECT ... INTO', 'SELECT @@version INTO'), ('1,2,3,4,...,', '1,2,3,4,'),
+                ('table_schema=PLACEHOLDER', 'table_schema=database()'), ('table_name=...', 'table_name=0x7573657273'),
+                ('FROM ...', 'FROM users'), ('table_schema=data_column', 'table_schema=database()'),
+                ('data_offset', '0'), ('data_schema', 'dvwa'), ('data_table', 'users'), ('data_column', 'password'),
+                ('data_info', 'password'), ('VALUE_TO_EXTRACT', '5'), (',POS,', ',1,'), ('@@hostname)=N ', '@@hostname)=5 '),
+                ('DB_NAME(N)', 'DB_NAME(1)'), ('<DBNAME>', 'master'), ('<TABLE_NAME>', 'users'), ('<INDEX>', '1'),
+                ('<SCHEMA_NAME>', 'public'), ('<COMMAND>', 'id'), ('<buffer>', 'buf'), ('<attacker IP>', '10.0.0.1'),
+                ('<attacker port>', '4444'), ('<order_element_1>', '1'), ('<order_element_2>', '2'),
+                ('number_of_table', '5'), ('table_name_length_number', '5'), ("'some_char'", "'a'"),
+                ('NOT BETWEEN 0 AND X', 'NOT BETWEEN 0 AND 5'),
+                ('0xPHP_PAYLOAD_IN_HEX', '0x3c3f7068702073797374656d28245f4745545b2763275d293b203f3e'),
+                ('\\0', '%00')]
+PATDOCS_SKIP = {}  # reason -> count of lines not written, printed and written to the header
+
+
+def patdocs_render(line):
+    v = line.strip().replace('\\|', '|').replace('&#124;', '|')
+    v = PATDOCS_PREFIX.sub('', v)
+    for pattern, repl in PATDOCS_NOTE:
+        v = pattern.sub(repl, v)
+    for placeholder, fill_with in PATDOCS_FILL:
+        v = v.replace(placeholder, fill_with)
+    return v.strip()
+
+
+def patdocs_rows():
+    import json
+    PATDOCS_SKIP.clear()
+    for reason in ('lines', 'lines the page repeats', 'lines an earlier source already has',
+                   'lines the list curation removes (probes, single words, a word and a quote)'):
+        PATDOCS_SKIP[reason] = 0
+    rows, seen = [], set()
+    for line in open(PATDOCS_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        page, section, _, raw = line.rstrip('\n').split('\t')
+        PATDOCS_SKIP['lines'] += 1
+        v = patdocs_render(json.loads(raw))
+        if v in seen:
+            PATDOCS_SKIP['lines the page repeats'] += 1
+            continue
+        seen.add(v)
+        if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+            PATDOCS_SKIP['lines an earlier source already has'] += 1
+        group = page + '#' + section
+        if re.fullmatch(r'\d+[-*/+](?:\d+|true|false)', v):
+            # Arithmetic on the original value (1-false, 1*56), as ZAP's expression probes: kept, counted apart.
+            rows.append((group, 'expression', v))
+        elif v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v) \
+                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            rows.append((group, technique(v), v))  # the curation of the other payload lists
+        else:
+            PATDOCS_SKIP['lines the list curation removes (probes, single words, a word and a quote)'] += 1
+    return rows
+
+
+def patdocs_header():
+    return ['source: PayloadsAllTheThings\' SQL-injection cheat sheets (github swisskyrepo/PayloadsAllTheThings, commit '
+            'f9fa5141), "SQL Injection/" README.md, MySQL, MSSQL, OracleSQL, PostgreSQL and SQLite Injection.md: the '
+            'lines of their code blocks and payload tables that an attacker sends, copied with their page, section and '
+            'line into pat-docs-payloads.txt (its header: each page\'s commit, the selection rule, the lines left out by '
+            'reason) and rendered as a tester sends them; group = the page and its section heading',
+            'licence: MIT (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md; tag expression = arithmetic on the original value (1*56, 1-false), counted apart',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in PATDOCS_SKIP.items()),
+            'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     sqlmap = sqlmap_rows()
@@ -1202,6 +1297,8 @@ def main():
     write('attacks-payloadbox', payloadbox_header(), rows)
     rows = ghauri_rows()  # likewise: after payloadbox, without rnd
     write('attacks-ghauri', ghauri_header(), rows)
+    rows = patdocs_rows()  # likewise: after Ghauri, without rnd
+    write('attacks-patdocs', patdocs_header(), rows)
     # sqlmap's tamper scripts, last of the attack sources: likewise without rnd (they draw from random, seeded).
     measured, other = tamper_rows(sqlmap)
     write('attacks-tamper', tamper_header(False), measured, groups=True)
