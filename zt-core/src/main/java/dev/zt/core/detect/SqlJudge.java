@@ -127,8 +127,9 @@ final class SqlJudge {
           f.flags[merged] |= SqlTokens.OPEN_TAIL;
         }
         if (t == Type.STRING && (f.flags[i] & SqlTokens.OPEN) != 0 && f.op[i] == f.op[0] && merged == 0
-            && (f.op[last] == '|' || f.op[last] == '^') && f.end[i] - f.start[i] > 1 && !f.blank(i)) {
-          f.flags[merged] |= SqlTokens.BITWISE_TAIL; // A' | 'B: one word in the literal the application closes
+            && (f.op[last] == '|' || f.op[last] == '^' || f.op[last] == '+') && f.end[i] - f.start[i] > 1
+            && !f.blank(i)) {
+          f.flags[merged] |= SqlTokens.BITWISE_TAIL; // A' | 'B, '+'HERP: one word in the literal the application closes
         }
         f.flags[merged] |= SqlTokens.FOLDED;
         f.end[merged] = f.end[i];
@@ -137,6 +138,24 @@ final class SqlJudge {
       f.keep(i);
     }
     return f;
+  }
+
+  /**
+   * Whether the token at {@code i} is a literal the application's own quote closes that holds one word glued to its
+   * quote, letters and digits only ({@code 'DERP}).
+   */
+  private static boolean openWord(SqlTokens f, int i) {
+    if (f.typeAt(i) != Type.STRING || !f.has(i, SqlTokens.OPEN) || f.text == null || f.end[i] - f.start[i] < 2
+        || f.end[i] - f.start[i] > 21) {
+      return false;
+    }
+    for (int k = f.start[i] + 1; k < f.end[i]; k++) {
+      f.work++;
+      if (!Character.isLetterOrDigit(f.text[k])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the token at {@code i} is a lone quote that opens a literal the application's own quote closes. */
@@ -400,10 +419,12 @@ final class SqlJudge {
       // With | or ^ the new literal may hold a word (A' | 'B): no measurement (6'-7') or prose puts one there.
       return finding("expression", Severity.HIGH, f, context, 0);
     }
-    if (t == Type.STRING && p == 1 && loneOpenQuote(f, 1) && f.op[1] == f.op[0] && f.typeAt(2) == Type.END
+    if (t == Type.STRING && p == 1 && (loneOpenQuote(f, 1) || (f.end[0] == 1 && openWord(f, 1)))
+        && f.op[1] == f.op[0] && f.typeAt(2) == Type.END
         && f.start[1] > f.end[0] && !f.has(0, SqlTokens.FOLDED) && !f.has(0, SqlTokens.LOOSE)
         && !f.has(0, SqlTokens.QUOTE_OPENS)) {
-      // ' ', admin' ': the closing quote, whitespace, and a literal the application's quote closes: adjacent literals
+      // ' ', admin' ', ' 'DERP: the closing quote, whitespace, and a literal (empty, or one word when the quote opens
+      // the value) the application's quote closes: adjacent literals
       // concatenate ('admin' '' is 'admin'), the probe that a quote reaches the query unescaped. Only a single token
       // or nothing before the quote, nothing after the second: ' '.join(x), don' 't and "a" "b" pass.
       return finding("expression", Severity.HIGH, f, context, 0);
@@ -417,6 +438,9 @@ final class SqlJudge {
     if (t == Type.LOGIC && f.op[p] == '|' && last > p + 1 && f.type[last] == Type.STRING && f.has(last, SqlTokens.OPEN)
         && f.typeAt(last - 1) == Type.LOGIC && f.op[last - 1] == '|' && !f.has(0, SqlTokens.SPACED)) {
       return finding("expression", Severity.HIGH, f, context, 0); // ' || … || ': concatenation the quote completes
+    }
+    if (isLimitInjection(f, p)) {
+      return finding("clause", Severity.HIGH, f, context, 0); // ' LIMIT 1,1 INTO @,@,@--
     }
     if (t == Type.OPEN_PAREN && isOpenTopSelect(f, p)) {
       return finding("statement", Severity.HIGH, f, context, 0); // ' (select top 1
@@ -617,8 +641,15 @@ final class SqlJudge {
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
+    if (k == 0 && isWholeTautology(f)) {
+      return finding("boolean", Severity.HIGH, f, context, 0); // connection_id()=connection_id(), @@CPU_BUSY>0
+    }
     if (k == 0 && first == Type.NAME && f.typeAt(1) == Type.LOGIC && isNameTautology(f, 2)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // a value, then a fragment: hi or a=a, x AND b=b--
+    }
+    if (f.spells(k, "load") && f.spells(k + 1, "data")
+        && (f.spells(k + 2, "infile") || (f.spells(k + 2, "local") && f.spells(k + 3, "infile")))) {
+      return finding("statement", Severity.HIGH, f, context, k); // LOAD DATA [LOCAL] INFILE: MySQL reads a file
     }
     if (k > 0 && isOpenTopSelect(f, 0)) {
       return finding("statement", Severity.HIGH, f, context, k); // (select top 1: a subquery the rest completes
@@ -656,6 +687,57 @@ final class SqlJudge {
     }
     return k > j && f.is(k, SqlWord.SELECT) && f.spells(k + 1, "top") && f.typeAt(k + 2) == Type.NUMBER
         && f.typeAt(k + 3) == Type.END;
+  }
+
+  /**
+   * Whether the whole value is a boolean test that fingerprints a database, as a tester sends it bare: a call, a
+   * variable or a literal compared equal to the same text ({@code connection_id()=connection_id()},
+   * {@code 'i'='i'}, {@code 1337=1337}), or a system variable compared with a number ({@code @@CONNECTIONS>0}).
+   */
+  private static boolean isWholeTautology(SqlTokens f) {
+    char first = f.typeAt(0);
+    if (f.text == null || f.size < 3 || !(first == Type.FUNCTION || first == Type.VARIABLE || isLiteral(first))) {
+      return false;
+    }
+    int cmp = -1;
+    for (int j = 1; j < f.size; j++) {
+      f.work++;
+      if (f.type[j] == Type.COMPARE) {
+        cmp = j;
+        break;
+      }
+      if (f.type[j] == Type.LOGIC || f.type[j] == Type.COMMENT || f.type[j] == Type.SEMICOLON) {
+        return false;
+      }
+    }
+    if (cmp < 0) {
+      return false;
+    }
+    if (first == Type.VARIABLE && cmp == 1 && f.text[f.start[0] + 1] == '@' && f.typeAt(2) == Type.NUMBER
+        && f.size == 3) {
+      return true; // @@CONNECTIONS>0
+    }
+    if (!f.spells(cmp, "=")) {
+      return false;
+    }
+    int a = f.start[0];
+    int aEnd = f.start[cmp];
+    int b = f.end[cmp];
+    int bEnd = f.end[f.size - 1];
+    while (a < aEnd || b < bEnd) { // the same text on both sides, ignoring blanks and ASCII case
+      f.work++;
+      if (a < aEnd && f.text[a] <= ' ') {
+        a++;
+      } else if (b < bEnd && f.text[b] <= ' ') {
+        b++;
+      } else if (a < aEnd && b < bEnd && SqlWord.lower(f.text[a]) == SqlWord.lower(f.text[b])) {
+        a++;
+        b++;
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -853,8 +935,9 @@ final class SqlJudge {
         return next == Type.NAME && f.is(j + 2, SqlWord.SET);
       case DELETE:
         return f.is(j + 1, SqlWord.FROM);
-      case DDL:
-        return f.is(j + 1, SqlWord.OBJECT);
+      case DDL: // CREATE TABLE …, CREATE OR REPLACE FUNCTION …
+        return f.is(j + 1, SqlWord.OBJECT) || (f.spells(j + 1, "or") && f.is(j + 2, SqlWord.REPLACE)
+            && f.is(j + 3, SqlWord.OBJECT));
       case TRUNCATE:
         return f.is(j + 1, SqlWord.OBJECT) || (next == Type.NAME && endsPredicate(f.typeAt(j + 2)));
       case EXEC:
@@ -885,9 +968,20 @@ final class SqlJudge {
             || (next == Type.NAME && f.is(j + 2, SqlWord.TO) && (f.typeAt(j + 3) == Type.NAME
             || f.is(j + 3, SqlWord.OBJECT)) && (f.typeAt(j + 4) == Type.SEMICOLON || f.typeAt(j + 4) == Type.COMMENT));
       case BACKUP:
-        return f.is(j + 1, SqlWord.OBJECT) && f.typeAt(j + 2) == Type.NAME && f.is(j + 3, SqlWord.TO); // … TO DISK
+        if (f.is(j + 1, SqlWord.OBJECT) && f.typeAt(j + 2) == Type.NAME && f.is(j + 3, SqlWord.TO)) {
+          return true; // BACKUP DATABASE x TO …
+        }
+        for (int k = j + 1; k < f.size && k <= j + 4; k++) { // BACKUP LOG [x] TO DISK =, RESTORE HEADERONLY FROM DISK =
+          f.work++;
+          if ((f.is(k, SqlWord.TO) || f.is(k, SqlWord.FROM)) && (f.spells(k + 1, "disk") || f.spells(k + 1, "url"))
+              && f.typeAt(k + 2) == Type.COMPARE) {
+            return true;
+          }
+        }
+        return false;
       case COPY:
-        int target = next == Type.OPEN_PAREN ? closing(f, j + 1) + 1 : next == Type.NAME ? j + 2 : -1;
+        int target = next == Type.OPEN_PAREN ? closing(f, j + 1) + 1 : next == Type.NAME ? j + 2
+            : next == Type.FUNCTION ? closing(f, j + 2) + 1 : -1; // COPY (SELECT …), COPY t, COPY t(col)
         return target > j && (f.is(target, SqlWord.FROM) || f.is(target, SqlWord.TO))
             && (f.typeAt(target + 1) == Type.STRING || f.is(target + 1, SqlWord.STREAM)); // COPY t FROM PROGRAM '…'
       case PRINT:
@@ -949,6 +1043,9 @@ final class SqlJudge {
     if (a == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.spans(k, '_')
         && (b == Type.CLOSE_PAREN || b == Type.END || b == Type.COMMENT || b == Type.SEMICOLON)) {
       return true; // SELECT CURRENT_USER), SELECT system_user--: a function SQL calls without parentheses
+    }
+    if (f.is(k, SqlWord.OBJECT) && (b == Type.SEMICOLON || b == Type.COMMENT)) {
+      return true; // SELECT user; SELECT database--
     }
     if (f.is(k, SqlWord.OBJECT)) {
       a = Type.NAME; // SELECT user FROM …
@@ -1058,6 +1155,9 @@ final class SqlJudge {
           && selectListEnds(f, a + 1)) {
         return true; // select 547653*865674 as id: a product the database computes, the probe of a SQL endpoint
       }
+      if (t == Type.NAME && f.wordHas(a, SqlWord.SQL_FUNCTION) && f.spans(a, '_') && f.typeAt(a + 1) == Type.END) {
+        return true; // SELECT CURRENT_USER: a function SQL calls without parentheses, which no sentence spells
+      }
       if (t == Type.STRING && f.typeAt(a + 1) == Type.LOGIC && f.op[a + 1] == '|') {
         return true; // SELECT 'a'||…: a quoted literal concatenated, which no sentence writes
       }
@@ -1070,6 +1170,9 @@ final class SqlJudge {
       }
       if (t == Type.NAME && f.op[j] == '`') {
         return true; // MySQL `quoted` identifiers
+      }
+      if (f.is(j, SqlWord.FROM) && isSystemCatalog(f, j + 1)) {
+        return true; // SELECT table_name FROM information_schema.tables, … FROM master..sysxlogins
       }
       if ((f.is(j, SqlWord.WHERE) || f.is(j, SqlWord.SET) || f.is(j, SqlWord.CLAUSE)) && hasComparisonSoon(f, j + 1)) {
         return true; // ... WHERE id = 1, UPDATE users SET admin = 1, HAVING COUNT(id) >= 9
@@ -1088,6 +1191,27 @@ final class SqlJudge {
     }
     char t = f.typeAt(j);
     return t == Type.END || t == Type.COMMENT || t == Type.SEMICOLON;
+  }
+
+  /** Prefixes of the tables and views in which databases describe themselves and their users. */
+  private static final String[] CATALOGS = {"information_schema.", "pg_catalog.", "pg_database", "pg_user",
+      "pg_shadow", "pg_tables", "pg_roles", "pg_authid", "pg_namespace", "pg_class", "pg_proc", "pg_settings",
+      "pg_stat_activity", "mysql.", "master.", "sys.", "sysobjects", "syscolumns", "sysusers", "sysxlogins",
+      "sysdatabases", "all_tab", "all_users", "user_tab", "dba_", "v$", "sqlite_master", "sqlite_schema",
+      "msysobjects"};
+
+  /** Whether the name at {@code i} is a system catalog: the tables an injection reads to learn the schema. */
+  private static boolean isSystemCatalog(SqlTokens f, int i) {
+    if (f.typeAt(i) != Type.NAME || f.text == null) {
+      return false;
+    }
+    for (String catalog : CATALOGS) {
+      f.work++;
+      if (f.startsWith(i, catalog)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasComparisonSoon(SqlTokens f, int from) {

