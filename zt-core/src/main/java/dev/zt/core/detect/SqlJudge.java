@@ -278,7 +278,8 @@ final class SqlJudge {
         }
         char after = f.typeAt(j + 1);
         boolean select = f.is(j, SqlWord.SELECT) && (isSelect(f, j) || after == Type.END
-            || after == Type.COMMENT || after == Type.OPERATOR || f.blockComment); // UN/**/ION, /*!SELECT*/
+            || after == Type.COMMENT || after == Type.OPERATOR || f.blockComment // UN/**/ION, /*!SELECT*/
+            || (isLiteral(after) && f.typeAt(j + 2) == Type.NAME && endsPredicate(f.typeAt(j + 3)))); // NULL alias
         if (select || (f.is(j, SqlWord.VALUES) && after == Type.OPEN_PAREN)) {
           return finding("union", Severity.HIGH, f, context, i);
         }

@@ -215,9 +215,9 @@ final class SqlLexer {
   }
 
   /**
-   * The end of a number written {@code 1.e} (digits, a dot, an {@code e} and no exponent) right before {@code (},
-   * {@code )}, {@code ,} or {@code .}, after a blank or a bracket: MySQL reads it as nothing there (sqlmap's
-   * {@code scientific} evasion, {@code SLEEP 1.e(5 1.e)}); otherwise {@code i}.
+   * The end of a number written {@code 1.e} (digits, a dot, an {@code e} and no exponent) right before a bracket, a
+   * comma, a dot or an operator ({@code * ^ / | &}), after a blank or a bracket: MySQL reads it as nothing there
+   * (sqlmap's {@code scientific} evasion, {@code SLEEP 1.e(5 1.e)}); otherwise {@code i}.
    */
   private int scientificNoOp(int i) {
     if (i > 0 && s[i - 1] > ' ' && "(),".indexOf(s[i - 1]) < 0) {
@@ -228,7 +228,7 @@ final class SqlLexer {
       out.work++;
       j++;
     }
-    if (j + 2 < n && s[j] == '.' && (s[j + 1] == 'e' || s[j + 1] == 'E') && "(),.".indexOf(s[j + 2]) >= 0) {
+    if (j + 2 < n && s[j] == '.' && (s[j + 1] == 'e' || s[j + 1] == 'E') && "(),.*^/|&".indexOf(s[j + 2]) >= 0) {
       return j + 2;
     }
     return i;

@@ -104,7 +104,7 @@ enum SqlWord {
       "extractvalue", "updatexml", "load_file", "xmltype", "name_const", "lo_import", "lo_export", "pg_read_file",
       "pg_ls_dir", "lo_get", "sys_eval", "sys_exec", "geometrycollection", "multipoint", "multipolygon",
       "multilinestring", "linestring", "polygon", "utl_inaddr.get_host_address", "utl_http.request",
-      "dbms_xmlgen.getxml", "dbms_ldap.init"),
+      "dbms_xmlgen.getxml", "dbms_ldap.init", "gtid_subset", "gtid_subtract"),
   /** Procedures and packages that run commands or reach the network; their name alone is the attack. */
   DANGER_NAME(Type.NAME, SqlWord.DANGER,
       "xp_cmdshell", "xp_dirtree", "xp_regread", "xp_fileexist", "xp_servicecontrol", "sp_oacreate", "sp_oamethod",

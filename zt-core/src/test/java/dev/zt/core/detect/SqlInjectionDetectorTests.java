@@ -60,7 +60,6 @@ class SqlInjectionDetectorTests {
       Map.entry("admin@juice-sh.op\";", "same probe with a double quote"),
       Map.entry("root@example.com'/* comment */;", "same probe with a closed comment, which is whitespace"),
       Map.entry("OR '{\"a\":\"b\"}' ? 'a'", "PostgreSQL jsonb operator ? is punctuation to the lexer"),
-      Map.entry("1.UNION SELECT.2alias", "MySQL lexer quirk: SELECT.2alias (a select list glued to a decimal)"),
       Map.entry("{ts 1}UNION SELECT.`` 1.e.table_name", "MySQL lexer quirks: ODBC escape, empty identifier, 1.e"),
       Map.entry("SELECT information_schema 1337.e.tables 13.37e.table_name",
           "MySQL lexer quirk: 1337.e.tables reads as a qualified name"),
@@ -597,7 +596,9 @@ class SqlInjectionDetectorTests {
       "books\" OR NOT binary 7476=binary 9478#", "1 AND binary 2>binary 1",
       "1 UNION ALL SELECT binary NULL, binary NULL, binary NULL", "1;SELECT SLEEP 1.e(2 1.e)#",
       "1 AND ORD 1.e(MID((CURRENT_USER 1.e( 1.e) 1.e) 1.e,7 1.e,1 1.e) 1.e)>1",
-      "1' UNION ALL SELECT NULL 1.e,NULL 1.e,NULL-- Poqo"})
+      "1' UNION ALL SELECT NULL 1.e,NULL 1.e,NULL-- Poqo", "42\" 1.e) 1.e) UNION ALL SELECT 'q' 1.e| 1.e|'r' 1.e,6200-- x",
+      "1001\"))%0AUNION%0CALL%09SELECT%0CNULL--%0AYsmr", "1.UNION SELECT.2alias",
+      "admin AND GTID_SUBSET(CONCAT_WS(0x28,0x496e,0x7e454e44),1337)#"})
   void inspectWhenMySqlBinaryOrScientificNotationHidesTheShapeThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
