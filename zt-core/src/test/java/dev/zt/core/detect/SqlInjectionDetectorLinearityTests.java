@@ -96,6 +96,16 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("quote word comment", "'a--\n"),
         Arguments.of("semicolon fragments", "; or 1=1 "),
         Arguments.of("words and spaces", "a "),
+        Arguments.of("tag-split keywords", "un<>ion sel<>ect "),
+        Arguments.of("scientific no-ops", " 1.e( 1.e,"),
+        Arguments.of("long numbers before an e", " 11111111.e"),
+        Arguments.of("binary prefixes", "binary "),
+        Arguments.of("limits", " LIMIT 1,1 INTO @,"),
+        Arguments.of("tautologies", "f(@@v)=f(@@v)="),
+        Arguments.of("catalog reads", "select a from information_schema.t "),
+        Arguments.of("bulk inserts", "bulk insert t from 'x' "),
+        Arguments.of("open top selects", "((select top 1 "),
+        Arguments.of("quote space quote words", "' 'a "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 
