@@ -648,9 +648,10 @@ final class SqlJudge {
     if (k == 0 && first == Type.NAME && f.typeAt(1) == Type.LOGIC && isNameTautology(f, 2)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // a value, then a fragment: hi or a=a, x AND b=b--
     }
-    if (f.spells(k, "load") && f.spells(k + 1, "data")
-        && (f.spells(k + 2, "infile") || (f.spells(k + 2, "local") && f.spells(k + 3, "infile")))) {
-      return finding("statement", Severity.HIGH, f, context, k); // LOAD DATA [LOCAL] INFILE: MySQL reads a file
+    int infile = f.spells(k + 2, "local") ? k + 3 : k + 2;
+    if (f.spells(k, "load") && f.spells(k + 1, "data") && f.spells(infile, "infile")
+        && f.typeAt(infile + 1) == Type.STRING) {
+      return finding("statement", Severity.HIGH, f, context, k); // LOAD DATA [LOCAL] INFILE '…': MySQL reads a file
     }
     if (k > 0 && isOpenTopSelect(f, 0)) {
       return finding("statement", Severity.HIGH, f, context, k); // (select top 1: a subquery the rest completes
@@ -743,7 +744,8 @@ final class SqlJudge {
 
   /**
    * Whether {@code LIMIT n[,m]} at {@code p} ends the query the value sits in: a comment that is not a sentence,
-   * {@code INTO} (MySQL's column-count probe {@code LIMIT 1 INTO @,@,@}), {@code UNION} or {@code PROCEDURE}.
+   * {@code INTO} a variable or a file (MySQL's column-count probe {@code LIMIT 1 INTO @,@,@}), {@code UNION} or
+   * {@code PROCEDURE}.
    */
   private static boolean isLimitInjection(SqlTokens f, int p) {
     if (!f.spells(p, "limit") || f.typeAt(p + 1) != Type.NUMBER) {
@@ -753,8 +755,9 @@ final class SqlJudge {
     if (f.typeAt(q) == Type.COMMA && f.typeAt(q + 1) == Type.NUMBER) {
       q += 2;
     }
-    return (f.typeAt(q) == Type.COMMENT && !proseComment(f)) || f.is(q, SqlWord.INTO) || f.typeAt(q) == Type.UNION
-        || f.spells(q, "procedure");
+    return (f.typeAt(q) == Type.COMMENT && !proseComment(f)) || f.typeAt(q) == Type.UNION || f.spells(q, "procedure")
+        || (f.is(q, SqlWord.INTO) && (f.typeAt(q + 1) == Type.VARIABLE || f.spans(q + 1, '@')))
+        || f.has(q, SqlTokens.INTO_FILE);
   }
 
   /**

@@ -104,12 +104,13 @@ enum SqlWord {
       "extractvalue", "updatexml", "load_file", "xmltype", "name_const", "lo_import", "lo_export", "pg_read_file",
       "pg_ls_dir", "lo_get", "sys_eval", "sys_exec", "geometrycollection", "multipoint", "multipolygon",
       "multilinestring", "linestring", "polygon", "utl_inaddr.get_host_address", "utl_http.request",
-      "dbms_xmlgen.getxml", "dbms_ldap.init", "gtid_subset", "gtid_subtract"),
+      "dbms_xmlgen.getxml", "dbms_ldap.init", "gtid_subset", "gtid_subtract", "dbms_scheduler", "dbms_java",
+      "dbms_xmlquery"),
   /** Procedures and packages that run commands or reach the network; their name alone is the attack. */
   DANGER_NAME(Type.NAME, SqlWord.DANGER,
       "xp_cmdshell", "xp_dirtree", "xp_regread", "xp_fileexist", "xp_servicecontrol", "sp_oacreate", "sp_oamethod",
       "sp_makewebtask", "sp_addlogin", "sp_configure", "openrowset", "opendatasource", "utl_http", "utl_inaddr",
-      "utl_file", "dbms_pipe", "dbms_ldap", "dbms_xmlgen", "dbms_scheduler", "dbms_java", "dbms_xmlquery");
+      "utl_file", "dbms_pipe", "dbms_ldap", "dbms_xmlgen");
 
   /** A word that becomes a function call when {@code (} follows it. Plain names always do. */
   static final int CALLABLE = 1;
