@@ -123,19 +123,9 @@ final class SqlTokens {
 
   /** Whether the token at {@code i} spells {@code lower}, ASCII case-insensitive. */
   boolean spells(int i, String lower) {
-    if (i < 0 || i >= size || text == null || end[i] - start[i] != lower.length()) {
-      return false;
-    }
-    for (int k = 0; k < lower.length(); k++) {
-      work++;
-      if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
+    return i >= 0 && i < size && end[i] - start[i] == lower.length() && startsWith(i, lower);
   }
 
-  /** Whether a comment token at {@code i} holds a letter or a digit after its {@code --} or {@code #}. */
   /** Whether the token at {@code i} starts with {@code lower}, ignoring ASCII case. */
   boolean startsWith(int i, String lower) {
     if (i < 0 || i >= size || text == null || end[i] - start[i] < lower.length()) {
@@ -164,6 +154,7 @@ final class SqlTokens {
     return true;
   }
 
+  /** Whether a comment token at {@code i} holds a letter or a digit after its {@code --} or {@code #}. */
   boolean letters(int i) {
     return commentHolds(i, true);
   }
