@@ -35,6 +35,15 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  ghauri/core/tests.py), copied as strings, rendered as Ghauri sends them to a query or form parameter
                  (ghauri_rows below); written after payloadbox. Added in issue 20 and measured before any change to the
                  detector
+  nuclei-dast-payloads.txt beside this file = the payloads of nuclei-templates' DAST (fuzzing) templates for SQL
+                 injection (github projectdiscovery/nuclei-templates, dast/vulnerabilities/sqli/, each file's commit in
+                 its header), copied as strings, rendered as nuclei's fuzzer applies each rule to a parameter
+                 (nucleidast_rows below); written after Ghauri. Added in issue 20 and measured before any change to the
+                 detector
+  w3af-payloads.txt beside this file = the payload templates of w3af's SQL-injection audit plugins (github
+                 andresriancho/w3af at cd22e5252243a87aaa6d0ddea47cf58dacfe00a9: sqli.py, blind_sqli_response_diff.py,
+                 blind_sqli_time_delay.py), copied as strings, rendered as w3af sends them (w3af_rows below); written
+                 after nucleidast. Added in issue 20 and measured before any change to the detector
   pat-docs-payloads.txt beside this file = the payload lines of PayloadsAllTheThings' SQL-injection cheat sheets (github
                  swisskyrepo/PayloadsAllTheThings at f9fa51417886ac11476cb62db2dff21773dc570b, "SQL Injection/" README.md
                  and the MySQL, MSSQL, OracleSQL, PostgreSQL and SQLite pages), copied exactly as the pages write them,
@@ -987,6 +996,151 @@ def ghauri_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- nuclei-templates' DAST templates: the payloads of its
+# SQL-injection fuzzing rules (dast/vulnerabilities/sqli/, not the http/ templates of the source nuclei), as nuclei's
+# fuzzer applies them to a parameter. The builder cannot read GitHub: the payloads are in nuclei-dast-payloads.txt beside
+# this file (its header names the repository, each file's commit and the licence).
+NUCLEIDAST_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'nuclei-dast-payloads.txt')
+# The parameter's original value, as for wapiti, ZAP and Ghauri: a number and a word.
+NUCLEIDAST_VALUES = ['1', 'admin']
+# [SLEEPTIME] as the time_delay analyzer fills it in the first request (DefaultSleepDuration).
+NUCLEIDAST_SLEEP = '7'
+NUCLEIDAST_SKIP = {}  # reason -> count of renderings not written, printed and written to the header
+
+
+def nucleidast_render(rule, payload, value):
+    """One payload with one original value, as a fuzzing rule of that type sends it (nuclei's fuzz rule types)."""
+    payload = payload.replace('[SLEEPTIME]', NUCLEIDAST_SLEEP)
+    if rule == 'postfix':
+        return value + payload
+    if rule == 'prefix':
+        return payload + value
+    return payload  # replace
+
+
+def nucleidast_wire(v):
+    """The value as the application receives it, written so that one decoding (the detector's) gives it back: nuclei
+    percent-encodes a parameter's value, so a + arrives as a + (written %2B); characters a line cannot hold %XX."""
+    return ''.join('%%%02X' % ord(c) if c == '+' or ord(c) < 0x20 else c for c in v)
+
+
+def nucleidast_rows():
+    import json
+    NUCLEIDAST_SKIP.clear()
+    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
+    for reason in ('payloads', 'renderings an earlier source already has',
+                   'renderings another template already sent', curated):
+        NUCLEIDAST_SKIP[reason] = 0
+    rows, seen = [], set()
+    for line in open(NUCLEIDAST_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        _, template, rule, _, payload = line.rstrip('\n').split('\t')
+        payload = json.loads(payload)
+        NUCLEIDAST_SKIP['payloads'] += 1
+        group = template + ' ' + payload  # all renderings of one payload on one side of the split
+        for value in (NUCLEIDAST_VALUES if rule in ('postfix', 'prefix') else ['']):
+            v = nucleidast_wire(nucleidast_render(rule, payload, value))
+            if v in seen:
+                NUCLEIDAST_SKIP['renderings another template already sent'] += 1
+                continue
+            seen.add(v)
+            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+                NUCLEIDAST_SKIP['renderings an earlier source already has'] += 1
+            if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+                # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+                rows.append((group, technique(v), v))
+            else:
+                NUCLEIDAST_SKIP[curated] += 1
+    return rows
+
+
+def nucleidast_header():
+    return ['source: nuclei-templates\' DAST templates for SQL injection (github projectdiscovery/nuclei-templates, '
+            'dast/vulnerabilities/sqli/: sqli-error-based.yaml, error-based.yaml, time-based-sqli.yaml and the MySQL, '
+            'MSSQL and PostgreSQL time-based templates, each at the commit named in nuclei-dast-payloads.txt), every '
+            'payload of their fuzzing rules as nuclei\'s fuzzer sends it to a parameter whose original value is 1 and '
+            'admin: postfix = the value then the payload, replace = the payload alone; every aggression level (low is '
+            'nuclei\'s default, medium and high add payloads); [SLEEPTIME] = 7 (the time_delay analyzer\'s first '
+            'request); a + written %2B, as on the wire; group = the template id and the payload',
+            'licence: MIT (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in NUCLEIDAST_SKIP.items()),
+            'kind: attack']
+
+
+# ---------------------------------------------------------------- w3af: its SQL-injection audit plugins' payloads, as
+# the application receives them. The builder cannot read GitHub: the templates are in w3af-payloads.txt beside this file
+# (its header names the repository, the files, the commits and the licence).
+W3AF_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'w3af-payloads.txt')
+# w3af's random draws, fixed (any fixed draw is one run): the response-diff statements' two-digit number, and the
+# first delay of the exact-delay controller (DELAY_SECONDS[0]), the one request sent for every parameter.
+W3AF_NUMBER = 47
+W3AF_DELAY = 8
+W3AF_SKIP = {}  # reason -> count of renderings not written, printed and written to the header
+
+
+def w3af_render(template):
+    """A template as w3af fills it: the response-diff statements' %(num)s and %i (the false statement's last %i the
+    number plus one), the delays' %s; the SQLI_STRINGS have no field. The result replaces the parameter's value (no
+    SQL-injection plugin appends), so the original value (1 or admin) is not in it."""
+    if '%(num)s' in template:
+        return template % {'num': W3AF_NUMBER}
+    if '%i' in template:
+        return template % (W3AF_NUMBER, W3AF_NUMBER, W3AF_NUMBER + 1)
+    if '%s' in template:
+        return template % W3AF_DELAY
+    return template
+
+
+def w3af_rows():
+    import json
+    W3AF_SKIP.clear()
+    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
+    for reason in ('templates', 'renderings an earlier source already has',
+                   'renderings another template already sent', curated):
+        W3AF_SKIP[reason] = 0
+    rows, seen = [], set()
+    for line in open(W3AF_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        plugin, _, template = line.rstrip('\n').split('\t')
+        template = json.loads(template)
+        W3AF_SKIP['templates'] += 1
+        # As on the wire (w3af percent-encodes every character of a value): a + written %2B.
+        v = w3af_render(template).replace('+', '%2B')
+        if v in seen:
+            W3AF_SKIP['renderings another template already sent'] += 1
+            continue
+        seen.add(v)
+        if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+            W3AF_SKIP['renderings an earlier source already has'] += 1
+        if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+            rows.append((plugin + ' ' + template, technique(v), v))
+        else:
+            W3AF_SKIP[curated] += 1
+    return rows
+
+
+def w3af_header():
+    return ['source: w3af (github andresriancho/w3af, commit cd22e525), its SQL-injection audit plugins: SQLI_STRINGS '
+            'of w3af/plugins/audit/sqli.py, the true and false statements (numeric, string-single, string-double) and '
+            'the syntax error of w3af/core/controllers/sql_tools/blind_sqli_response_diff.py, the DELAYS of '
+            'blind_sqli_time_delay.py, templates in w3af-payloads.txt: every value they send as the application '
+            'receives it; each replaces the parameter\'s value (so the original values 1 and admin give the same '
+            'value); the random number fixed at 47 (the false statements 47 and 48), the first delay 8 s; the reversed '
+            'delay strings and the search-engine check are sent only after a positive response and are not rendered; '
+            'a + written %2B, as on the wire; group = the plugin and the template',
+            'licence: GPL-2.0 (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in W3AF_SKIP.items()),
+            'kind: attack']
+
 # ---------------------------------------------------------------- sqlmap's tamper scripts: the evasions a black-box
 # tester adds with --tamper, each run on sqlmap's own renderings, as the application receives the result
 TAMPER = 'sqlmap/usr/share/sqlmap'
@@ -1297,6 +1451,10 @@ def main():
     write('attacks-payloadbox', payloadbox_header(), rows)
     rows = ghauri_rows()  # likewise: after payloadbox, without rnd
     write('attacks-ghauri', ghauri_header(), rows)
+    rows = nucleidast_rows()  # likewise: after Ghauri, without rnd
+    write('attacks-nucleidast', nucleidast_header(), rows)
+    rows = w3af_rows()  # likewise: after nucleidast, without rnd
+    write('attacks-w3af', w3af_header(), rows)
     rows = patdocs_rows()  # likewise: after Ghauri, without rnd
     write('attacks-patdocs', patdocs_header(), rows)
     # sqlmap's tamper scripts, last of the attack sources: likewise without rnd (they draw from random, seeded).

@@ -35,7 +35,8 @@ class SqlInjectionCorporaTests {
   private static final double MAX_FALSE_POSITIVES = 0.001;
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
-      "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "patdocs", "tamper");
+      "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "nucleidast", "w3af", "patdocs",
+      "tamper");
   private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
   /**
    * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
@@ -67,7 +68,9 @@ class SqlInjectionCorporaTests {
    * table and the misses by class are in docs/detection.md). ghauri (the values the Ghauri scanner's detection tests
    * send, 242 held out) is held: measured before any change to the detector and never tuned on, it reached 98.5 %
    * tuning and 98.3 % held out. patdocs (PayloadsAllTheThings' cheat-sheet pages, 122 held out, 76.2 % before any
-   * change to the detector) is reported, not held.
+   * change to the detector) is reported, not held; so are nucleidast (nuclei-templates' DAST templates, 40 held out)
+   * and w3af (w3af's SQL-injection audit plugins, 9 held out), measured before any change to the detector (100 % and
+   * 100 % held out, 100 % and 87.5 % tuning) but with fewer than 100 held-out values each.
    */
   private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings", "ghauri");
 
