@@ -52,7 +52,7 @@ class SqlInjectionCorporaTests {
    * Reported, not held to the target and not in the attacks' {@code all} rows: jsql (the values jSQL Injection sends
    * while finding a prefix, fingerprinting the engine and checking each strategy; 3,722 values, never tuned on: 83.4 %
    * tuning, 90.4 % held out before any change to the detector). In the {@code all} rows it would bring them to 94.8 %
-   * and 96.1 %, below the target, and 451 of its values are requests no database runs as jSQL sends them (its
+   * and 96.1 %, below the target, and 438 of its values are requests no database runs as jSQL sends them (its
    * fallback glues a keyword to a word, adminor; its stack mode sends ; and a bare test; its no-mode tests follow a
    * prefix with no operator); docs/detection.md counts its misses by class. Its rows and techniques are apart.
    */
