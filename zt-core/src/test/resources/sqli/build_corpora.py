@@ -44,10 +44,16 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  andresriancho/w3af at cd22e5252243a87aaa6d0ddea47cf58dacfe00a9: sqli.py, blind_sqli_response_diff.py,
                  blind_sqli_time_delay.py), copied as strings, rendered as w3af sends them (w3af_rows below); written
                  after nucleidast. Added in issue 20 and measured before any change to the detector
+  jsql-payloads.txt beside this file = the strings jSQL Injection sends while finding a prefix, fingerprinting the
+                 engine and checking each strategy (github ron190/jsql-injection at
+                 6068dc0a6d93c02b6a421ae07a6b073e0cfd59af, model/src/main/resources/engine/ of MySQL, PostgreSQL, SQL
+                 Server, Oracle and SQLite and the defaults of its Java model), copied as strings, rendered as jSQL sends
+                 them to a query parameter (jsql_rows below); written after w3af. Added in issue 20 and measured before
+                 any change to the detector
   pat-docs-payloads.txt beside this file = the payload lines of PayloadsAllTheThings' SQL-injection cheat sheets (github
                  swisskyrepo/PayloadsAllTheThings at f9fa51417886ac11476cb62db2dff21773dc570b, "SQL Injection/" README.md
                  and the MySQL, MSSQL, OracleSQL, PostgreSQL and SQLite pages), copied exactly as the pages write them,
-                 rendered as a tester sends them (patdocs_rows below); written after Ghauri. Added in issue 20 and measured
+                 rendered as a tester sends them (patdocs_rows below); written after jSQL. Added in issue 20 and measured
                  before any change to the detector
   SRC/sqlmap, again: its tamper scripts, usr/share/sqlmap/tamper/*.py, imported and run (with sqlmap's lib/core,
                  under CPython 3.11, whose seeded random gives the committed draws) on 40 renderings of the sqlmap
@@ -1141,6 +1147,216 @@ def w3af_header():
             'read: ' + '; '.join(f'{k}: {v}' for k, v in W3AF_SKIP.items()),
             'kind: attack']
 
+
+
+# ---------------------------------------------------------------- jSQL Injection: the values it sends while finding a
+# prefix, fingerprinting the engine and checking each strategy, as the application receives them. The builder cannot
+# read GitHub: the strings are in jsql-payloads.txt beside this file (its header names the repository, the files, the
+# commits and the licence).
+JSQL_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'jsql-payloads.txt')
+JSQL_DBS = ['mysql', 'postgres', 'sqlserver', 'oracle', 'sqlite']
+# jSQL's random draws, fixed (any fixed draw is one run): the first prefix value it tries (10 characters of 012) and the
+# 4 letters and digits it adds after every ending comment (isUrlRandomSuffixDisabled is false by default).
+JSQL_RANDOM_VALUE = '2011020120'
+JSQL_SUFFIX = 'q7Zt'
+JSQL_SLEEP = '5'  # countSleepTimeStrategy, the default
+JSQL_CAPACITY = '65565'  # DEFAULT_CAPACITY
+JSQL_UNION_COLUMNS = 10  # of the 50 column counts SuspendableGetIndexes sends (1 to 50), the first ten
+JSQL_MODES = ('or', 'and', 'stack', 'none')  # the order the time and blind strategies try their modes
+JSQL_SKIP = {}  # reason -> count of renderings not written, printed and written to the header
+
+
+def jsql_data():
+    import json
+    data = {}
+    for line in open(JSQL_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        f = line.rstrip('\n').split('\t')
+        section = data.setdefault(f[0], {})
+        if f[1] == 'error':
+            section.setdefault('error', []).append((json.loads(f[2]), json.loads(f[3])))
+        elif f[0] == 'tag':
+            section[json.loads(f[1])] = json.loads(f[2])
+        elif f[1] in ('truthyBit', 'falsyBit', 'truthyBin', 'falsyBin') or f[0] == 'prefix':
+            section.setdefault(f[1], []).append(json.loads(f[2]))
+        else:
+            section[f[1]] = json.loads(f[2])
+    return data
+
+
+def jsql_tags(s, tags):
+    """EngineYaml.replaceTags."""
+    for k, v in tags.items():
+        s = s.replace(k, v)
+    return s
+
+
+def jsql_received(param):
+    """A parameter value as the application receives it: StringUtil.cleanSql (comments removed but /**/ and /*!...*/,
+    spaces dropped next to a non-word character, runs of spaces as one), then applyEncoding (the query method: quotes,
+    parentheses and the like percent-encoded, a space as +), then the container's decoding. Written for the corpus as the
+    application reads it, but a +, a % and a control or non-ASCII byte, which stay percent-encoded as on the wire
+    (%2B, %25, %01, %BF): the detector decodes a query value once."""
+    q = re.sub(r'(?s)(?!/\*\*/|/\*!.*\*/)/\*.*?\*/', '', param)
+    q = re.sub(r'(?s)([^\s\w])(\s+)', r'\1', q, flags=re.ASCII)
+    q = re.sub(r'(?s)(\s+)([^\s\w])', r'\2', q, flags=re.ASCII)
+    q = re.sub(r'(?s)\s+', ' ', q, flags=re.ASCII).strip()
+    out, i = [], 0
+    while i < len(q):
+        if q[i] == '+':
+            out.append(' ')
+        elif q[i] == '%' and re.fullmatch(r'[0-9a-fA-F]{2}', q[i + 1:i + 3]):
+            c = int(q[i + 1:i + 3], 16)
+            out.append(chr(c) if 0x20 <= c < 0x7f and chr(c) not in '%+' else q[i:i + 3].upper())
+            i += 3
+            continue
+        else:
+            out.append(q[i])
+        i += 1
+    return ''.join(out)
+
+
+def jsql_sends(data):
+    """(group, technique, parameter value before cleaning) of every request rendered, in jSQL's order."""
+    d, tags = data['default'], data['tag']
+    ending = '--+-' + JSQL_SUFFIX
+    sends = []
+    prefixes = []
+    for value in [JSQL_RANDOM_VALUE] + data['prefix']['value']:
+        for quote in data['prefix']['quote']:
+            for parenthesis in data['prefix']['parenthesis']:
+                lead = value + quote
+                prefixes.append(lead + parenthesis + ('%20' if re.search(r'\w$', lead) and not parenthesis else ''))
+    # The value jSQL injects into after a prefix: the two it finds first (its random value with nothing or with a
+    # quote: a number or a string context) and, when none works, the original value itself (1, admin): the SQL is
+    # appended to it as it is, without a space.
+    insertions = [JSQL_RANDOM_VALUE + '%20', JSQL_RANDOM_VALUE + "'", '1', 'admin']
+    for db in JSQL_DBS:
+        e = data[db]
+        lists = {k: e.get(k, d[k]) for k in ('truthyBit', 'falsyBit', 'truthyBin', 'falsyBin')}
+        init = e.get('init', d['init'])
+        mode = {'or': e.get('modeOr', d['modeOr']), 'and': e.get('modeAnd', d['modeAnd']),
+                'stack': e.get('modeStack', d['modeStack']), 'none': ''}
+        ending = e['endingComment'] + JSQL_SUFFIX
+        window = lambda inj, w=e['slidingWindow']: jsql_tags(
+            w.replace('${injection}', inj).replace('${window.char}', '1').replace('${capacity}', JSQL_CAPACITY), tags)
+        info = window(e['info'])
+
+        # The prefix search (SuspendableGetCharInsertion): every prefix as it tries them, the value replaced by
+        # prefix + request + ending comment, inside a parameter that already ends with an ending comment.
+        for p in prefixes:
+            g = f'{db} prefix {p}'
+            sends.append((g, 'other', p + ' ' + e['union.orderBy'] + ending + ending))
+            sends.append((g, 'other', p + ending))
+            for t in lists['truthyBit'] + lists['falsyBit'] + [init]:
+                sends.append((g, 'boolean', p + '  ' + mode['or'] + ' ' + t + ending + ending))
+
+        for ins in insertions:
+            # The engine fingerprint (SuspendableGetEngine): each engine's test with OR, its true and false pairs.
+            for other in JSQL_DBS:
+                test = e['blind'].replace('${binary.mode}', mode['or']).replace('${test}', data[other]['engineSpecific'])
+                for t in lists['truthyBit'] + lists['falsyBit'] + [init]:
+                    sends.append((f'{db} engine {other}', 'boolean', ins + test.replace('${test}', t).strip() + ending))
+            # Time, blind binary, blind bitwise: each mode, the false and true tests, the confirmation.
+            for strategy, template, tests, tech in (('time', e.get('time'), lists['falsyBit'] + lists['truthyBit'], 'time'),
+                                                   ('bin', e['blind'] if e.get('test.bin') else '', lists['falsyBin'] + lists['truthyBin'], 'boolean'),
+                                                   ('bit', e['blind'] if e.get('test.bit') else '', lists['falsyBit'] + lists['truthyBit'], 'boolean')):
+                if not template:
+                    continue
+                for m in JSQL_MODES:
+                    t0 = template.replace('${binary.mode}', mode[m]).replace('${sleep_time}', JSQL_SLEEP)
+                    for t in tests + [init]:
+                        sends.append((f'{db} {strategy} {m}', tech, ins + t0.replace('${test}', t).strip() + ending))
+                # One data request: the first character of resource.info, mode OR (the first bit; the first midpoint).
+                test = {'time': e.get('test.bit'), 'bit': e.get('test.bit'), 'bin': e.get('test.bin')}[strategy]
+                test = test.replace('${injection}', info).replace('${window.char}', '1').replace('${bit}', '1') \
+                    .replace('${mid.int}', '63')
+                t0 = template.replace('${binary.mode}', mode['or']).replace('${sleep_time}', JSQL_SLEEP)
+                sends.append((f'{db} {strategy} data', tech, ins + t0.replace('${test}', test).strip() + ending))
+            # Error: each method's index and calibration requests, then one data request with the first method.
+            for name, query in e.get('error', []):
+                for inj in (e['failsafe'].replace('${indice}', '0'), e['calibrator']):
+                    q = query.replace('${window}', e['slidingWindow']).replace('${injection}', inj) \
+                        .replace('${window.char}', '1').replace('${capacity}', JSQL_CAPACITY)
+                    sends.append((f'{db} error {name}', 'error', ins + jsql_tags(q, tags) + ending))
+            if e.get('error'):
+                name, query = e['error'][0]
+                sends.append((f'{db} error data', 'error', ins + jsql_tags(query.replace('${window}', info), tags) + ending))
+            # Stack: the index and calibration requests, one data request.
+            if e.get('stack'):
+                for inj in (e['failsafe'].replace('${indice}', '0'), e['calibrator'], e['info']):
+                    sends.append((f'{db} stack', 'stacked', ins + e['stack'].replace('${window}', window(inj)) + ending))
+            # Union (SuspendableGetIndexes): union select of 1 to JSQL_UNION_COLUMNS failsafe columns, then the
+            # capacity request and one data request on the three-column union with column 1 shown.
+            for n in range(1, JSQL_UNION_COLUMNS + 1):
+                cols = ','.join(e['failsafe'].replace('${indice}', str(i)) for i in range(1, n + 1))
+                sends.append((f'{db} union', 'union', ins + e['union.indices'].replace('${indices}', cols) + ending))
+            three = e['union.indices'].replace('${indices}', ','.join(e['failsafe'].replace('${indice}', str(i))
+                                                                     for i in (1, 2, 3)))
+            first = e['failsafe'].replace('${indice}', '1')
+            capacity = jsql_tags(e['union.capacity'].replace('${calibrator}', e['calibrator']).replace('${indice}', '1'),
+                                 tags) if e.get('union.capacity') else None
+            for g, rendered in (('capacity', capacity), ('data', window(e['info']))):
+                if rendered is not None:
+                    sends.append((f'{db} union {g}', 'union', ins + three.replace(first, rendered, 1) + ending))
+        # Multibit (MySQL only): the value replaced by the request + ending comment; the reference and id requests are
+        # bare digits (8, 0 to 7), one data request.
+        if e.get('multibit'):
+            for v in ['8'] + [str(i) for i in range(8)]:
+                sends.append((f'{db} multibit', 'boolean', v + ending))
+            m = e['multibit'].replace('${injection}', info).replace('${window.char}', '1').replace('${multibit.block}', '1')
+            sends.append((f'{db} multibit data', 'boolean', m + ending))
+    return sends
+
+
+def jsql_rows():
+    data = jsql_data()
+    JSQL_SKIP.clear()
+    JSQL_SKIP['renderings an earlier source already has'] = 0
+    JSQL_SKIP['renderings another jSQL request already sent'] = 0
+    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
+    JSQL_SKIP[curated] = 0
+    rows, seen = [], set()
+    sends = jsql_sends(data)
+    for group, tech, param in sends:
+        v = jsql_received(param)
+        assert '${' not in v, (group, v)
+        if v in seen:
+            JSQL_SKIP['renderings another jSQL request already sent'] += 1
+            continue
+        seen.add(v)
+        if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
+            JSQL_SKIP['renderings an earlier source already has'] += 1
+        if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
+                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+            rows.append((group, tech if tech != 'other' else technique(v), v))
+        else:
+            JSQL_SKIP[curated] += 1
+    JSQL_SKIP['requests rendered'] = len(sends)
+    return rows
+
+
+def jsql_header():
+    return ['source: jSQL Injection (github ron190/jsql-injection, commit 6068dc0a), model/src/main/resources/engine/'
+            '{mysql,postgres,sqlserver,oracle,sqlite}.yml and the defaults of its Java model, strings in jsql-payloads.txt: '
+            'every value it sends to a query parameter while finding a prefix (45 prefixes: a random value, nothing or 1, '
+            'with \', nothing, `, " or %bf\', and nothing, ) or )), each with ORDER BY, the false mark and the true and '
+            'false tests), fingerprinting the engine (the five engines\' tests) and checking each strategy (time, blind '
+            'binary and bitwise in each mode, multibit, each error method, stack, union with 1 to 10 columns), plus one '
+            'data request per strategy (the first character or window of resource.info), injected after the two '
+            'prefixes it finds first (2011020120 and 2011020120\') and after the original value 1 and admin (its '
+            'fallback when no prefix works), as the application receives them (jsql_received); the random draws fixed '
+            '(prefix value 2011020120, suffix q7Zt, delay 5 s); technique = the strategy\'s; group = the database, the '
+            'strategy and the template (mode, method or prefix)',
+            'licence: GPL-3.0 (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in sorted(JSQL_SKIP.items())),
+            'kind: attack']
+
+
 # ---------------------------------------------------------------- sqlmap's tamper scripts: the evasions a black-box
 # tester adds with --tamper, each run on sqlmap's own renderings, as the application receives the result
 TAMPER = 'sqlmap/usr/share/sqlmap'
@@ -1455,7 +1671,9 @@ def main():
     write('attacks-nucleidast', nucleidast_header(), rows)
     rows = w3af_rows()  # likewise: after nucleidast, without rnd
     write('attacks-w3af', w3af_header(), rows)
-    rows = patdocs_rows()  # likewise: after Ghauri, without rnd
+    rows = jsql_rows()  # likewise: after w3af, without rnd
+    write('attacks-jsql', jsql_header(), rows)
+    rows = patdocs_rows()  # likewise: after jSQL, without rnd
     write('attacks-patdocs', patdocs_header(), rows)
     # sqlmap's tamper scripts, last of the attack sources: likewise without rnd (they draw from random, seeded).
     measured, other = tamper_rows(sqlmap)
