@@ -642,6 +642,11 @@ final class SqlJudge {
     } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
+    if (position && f.typeAt(p - 1) == Type.CLOSE_PAREN && p == f.size - 1 && f.typeAt(p) == Type.COMMENT
+        && !proseComment(f) && (!closes || f.op[p] == '-')) {
+      // 1)-- -, 1)) #, )-- -: closes the parenthesis and cuts the rest (not code's `)  # type: …` line)
+      return finding("comment", Severity.HIGH, f, context, k);
+    }
     if (k == 0 && isWholeTautology(f)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // connection_id()=connection_id(), @@CPU_BUSY>0
     }
@@ -1041,7 +1046,8 @@ final class SqlJudge {
     if (a == Type.NUMBER || a == Type.STRING) {
       return b == Type.END || b == Type.COMMA || b == Type.COMMENT || b == Type.SEMICOLON || b == Type.UNION
           || b == Type.OPERATOR || b == Type.COMPARE || b == Type.LOGIC || f.is(k + 1, SqlWord.FROM)
-          || f.is(k + 1, SqlWord.INTO) || (f.is(k + 1, SqlWord.AS) && f.typeAt(k + 2) == Type.NAME
+          || f.is(k + 1, SqlWord.INTO) || (f.is(k + 1, SqlWord.WHERE) && hasComparisonSoon(f, k + 2)) // 1 WHERE 2>1
+          || (f.is(k + 1, SqlWord.AS) && f.typeAt(k + 2) == Type.NAME
           && (selectListEnds(f, k + 1) || f.typeAt(k + 3) == Type.COMMA || f.is(k + 3, SqlWord.FROM)));
     }
     if (a == Type.NAME && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.spans(k, '_')

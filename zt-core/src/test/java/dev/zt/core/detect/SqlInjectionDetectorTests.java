@@ -642,6 +642,25 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * jSQL Injection's shapes: a stacked SELECT with no FROM and a WHERE test, and a value that closes a parenthesis and
+   * cuts the rest of the query with a comment.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1;select 1 where char(97)>=char(98)-- -q7Zt", "admin';select 1 where 1=2-- -q7Zt",
+      "1)-- -q7Zt", "2011020120))-- -q7Zt", ")-- -", "1) #"})
+  void inspectWhenStackedSelectWhereOrParenthesisThenCommentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: a list item and code's closing line with a comment. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1) -- first item and more", ")  # type: Dict[str, int]", ")  # noqa", "Call me :) -- bob",
+      "Please select 1 where you live", "8 -- great"})
+  void inspectWhenParenthesisThenCommentInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
