@@ -36,7 +36,8 @@ class SqlInjectionCorporaTests {
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
       "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "patdocs", "tamper");
-  private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
+  private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns",
+      "quotes", "places", "snippets", "queries");
   /**
    * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
    * exactly the shape of {@code admin' -- x}. No form carries it; it shows where the comment shape's edge is.
