@@ -36,6 +36,10 @@ class SqlInjectionCorporaTests {
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
       "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "patdocs", "tamper");
+  /**
+   * The last four (quotes, places, snippets, queries) were never tuned on: added in issue 20 and measured before any
+   * change to the detector, for an honest false-positive estimate (docs/detection.md, "Never-tuned benign sources").
+   */
   private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns",
       "quotes", "places", "snippets", "queries");
   /**
