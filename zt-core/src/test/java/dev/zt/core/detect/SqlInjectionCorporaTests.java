@@ -37,7 +37,12 @@ class SqlInjectionCorporaTests {
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
       "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "nucleidast", "w3af", "patdocs",
       "tamper");
-  private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns");
+  /**
+   * The last four (quotes, places, snippets, queries) were never tuned on: added in issue 20 and measured before any
+   * change to the detector, for an honest false-positive estimate (docs/detection.md, "Never-tuned benign sources").
+   */
+  private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns",
+      "quotes", "places", "snippets", "queries");
   /**
    * Reported, not held to the target: shell completion code, whose {@code compgen -W 'a b' -- "$cur"} idiom has
    * exactly the shape of {@code admin' -- x}. No form carries it; it shows where the comment shape's edge is.
