@@ -61,7 +61,7 @@ final class SqlLexer {
         gap |= blank && seenWord;
         seenWord |= !blank;
       }
-      if (close >= 2 && (s[close - 2] <= ' ' || s[close - 2] == '=' || s[close - 2] == '(')) {
+      if (close >= 2 && (s[close - 2] <= ' ' || s[close - 2] == '=' || s[close - 2] == '(' || s[close - 2] == '[')) {
         flags |= SqlTokens.QUOTE_OPENS;
       }
       out.add(Type.STRING, null, 0, close < 0 ? n : close, flags, quote);

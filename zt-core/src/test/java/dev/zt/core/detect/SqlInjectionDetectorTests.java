@@ -661,6 +661,14 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** A quote right after {@code [} opens a string, as after {@code (} or {@code =}: an array of options in code. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"program.parse(['--port', '80'], { from: 'user' }); // just user supplied arguments",
+      "argv = ['--verbose', '--dry-run']", "opts['--force'] = true"})
+  void inspectWhenQuotedOptionInArrayThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
