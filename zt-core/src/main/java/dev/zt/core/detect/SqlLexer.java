@@ -61,8 +61,9 @@ final class SqlLexer {
         gap |= blank && seenWord;
         seenWord |= !blank;
       }
-      if (close >= 2 && (s[close - 2] <= ' ' || s[close - 2] == '=' || s[close - 2] == '(' || s[close - 2] == '[')) {
-        flags |= SqlTokens.QUOTE_OPENS;
+      if (close >= 2 && (opensString(close - 2) || (close >= 3 && "rRbBuUfF".indexOf(s[close - 2]) >= 0
+          && (opensString(close - 3) || (close >= 4 && "rRbB".indexOf(s[close - 3]) >= 0 && opensString(close - 4)))))) {
+        flags |= SqlTokens.QUOTE_OPENS; // also after Python's string prefixes: (r'--.*$', x = b'…', (rb'…'
       }
       out.add(Type.STRING, null, 0, close < 0 ? n : close, flags, quote);
       i = close < 0 ? n : close;
@@ -219,6 +220,12 @@ final class SqlLexer {
    * comma, a dot or an operator ({@code * ^ / | &}), after a blank or a bracket: MySQL reads it as nothing there
    * (sqlmap's {@code scientific} evasion, {@code SLEEP 1.e(5 1.e)}); otherwise {@code i}.
    */
+  /** Whether a quote right after the character at {@code i} opens a string in code: after a blank, =, ( or [. */
+  private boolean opensString(int i) {
+    char c = s[i];
+    return c <= ' ' || c == '=' || c == '(' || c == '[';
+  }
+
   private int scientificNoOp(int i) {
     if (i > 0 && s[i - 1] > ' ' && "(),".indexOf(s[i - 1]) < 0) {
       return i;

@@ -669,6 +669,23 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** Python's string prefixes before a quote that opens a string: a lexer table, a bytes literal. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"(r'--.*$', Comment.Single),", "(r'#.*$', Comment),", "sep = b'--'",
+      "(r'#[0-9a-fA-F]+', Number.Hex),", "(r'--|->', Operator),",
+      "args.append(f'--prompt=\"{self.orig_prompt}\"')"})
+  void inspectWhenPythonPrefixedStringThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** Beside it: an injection after the same prefixes stays one. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"(r' or 1=1--", "r' or '1'='1", "x = b'; drop table users--", "(rb' union select 1,2--",
+      "(r'--"})
+  void inspectWhenInjectionAfterPythonPrefixThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
   /** LIMIT after a numeric position, then a comment, INTO (the column-count probe), UNION or PROCEDURE. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1 LIMIT 1-- -", "1 limit 1,1-- -", "1 LIMIT 1 INTO @,@,@", "1) LIMIT 1 INTO @a#",
