@@ -285,7 +285,8 @@ final class SqlJudge {
         }
       } else if (t == Type.OPEN_PAREN && f.is(i + 1, SqlWord.SELECT) && isSelect(f, i + 1)) {
         return finding("subquery", Severity.HIGH, f, context, i);
-      } else if ((f.wordHas(i, SqlWord.DANGER) && (t == Type.FUNCTION || f.word[i] == SqlWord.DANGER_NAME))
+      } else if ((f.wordHas(i, SqlWord.DANGER) && (t == Type.FUNCTION || f.word[i] == SqlWord.DANGER_NAME
+          || (f.word[i] == SqlWord.DANGER_FUNCTION && f.spans(i, '.')))) // utl_http.request, as utl_http alone
           || f.has(i, SqlTokens.INTO_FILE)) {
         return finding("dangerous-function", Severity.HIGH, f, context, i);
       } else if (f.word[i] == SqlWord.DELAY_FUNCTION) {

@@ -105,7 +105,7 @@ enum SqlWord {
       "pg_ls_dir", "lo_get", "sys_eval", "sys_exec", "geometrycollection", "multipoint", "multipolygon",
       "multilinestring", "linestring", "polygon", "utl_inaddr.get_host_address", "utl_http.request",
       "dbms_xmlgen.getxml", "dbms_ldap.init", "gtid_subset", "gtid_subtract", "dbms_scheduler", "dbms_java",
-      "dbms_xmlquery"),
+      "dbms_xmlquery", "query_to_xml", "query_to_xml_and_xmlschema"),
   /** Procedures and packages that run commands or reach the network; their name alone is the attack. */
   DANGER_NAME(Type.NAME, SqlWord.DANGER,
       "xp_cmdshell", "xp_dirtree", "xp_regread", "xp_fileexist", "xp_servicecontrol", "sp_oacreate", "sp_oamethod",

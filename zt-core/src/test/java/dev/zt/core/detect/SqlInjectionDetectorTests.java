@@ -626,7 +626,7 @@ class SqlInjectionDetectorTests {
       "COPY nc(t) TO '/tmp/nc.sh';", "DBMS_SCHEDULER.CREATE_JOB (job_name => 'x', job_action => 'id')",
       "convert(int,@@version)", "1' LIMIT 1,1 INTO @,@,@--+", "' 'DERP", "'%2B'HERP",
       "connection_id()=connection_id()", "@@CONNECTIONS>0", "'i'='i'", "1337=1337",
-      "RAWTOHEX('AB')=RAWTOHEX('AB')"})
+      "RAWTOHEX('AB')=RAWTOHEX('AB')", "'||UTL_HTTP.REQUEST", "query_to_xml($$select 1$$,true,true,'')-- -"})
   void inspectWhenCheatSheetShapeThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
