@@ -775,7 +775,7 @@ final class SqlJudge {
     while (f.typeAt(k) == Type.OPEN_PAREN) {
       k++;
     }
-    if (f.typeAt(k) != Type.NAME && !isObjectName(f, k) || f.has(k, SqlTokens.FOLDED)
+    if ((f.typeAt(k) != Type.NAME && !isObjectName(f, k)) || f.has(k, SqlTokens.FOLDED)
         || f.typeAt(k + 1) != Type.COMPARE || !f.spells(k + 1, "=")) {
       return false;
     }

@@ -61,9 +61,8 @@ final class SqlLexer {
         gap |= blank && seenWord;
         seenWord |= !blank;
       }
-      if (close >= 2 && (opensString(close - 2) || (close >= 3 && "rRbBuUfF".indexOf(s[close - 2]) >= 0
-          && (opensString(close - 3) || (close >= 4 && "rRbB".indexOf(s[close - 3]) >= 0 && opensString(close - 4)))))) {
-        flags |= SqlTokens.QUOTE_OPENS; // also after Python's string prefixes: (r'--.*$', x = b'…', (rb'…'
+      if (close >= 2 && (opensString(close - 2) || pythonPrefixOpens(close - 2))) {
+        flags |= SqlTokens.QUOTE_OPENS;
       }
       out.add(Type.STRING, null, 0, close < 0 ? n : close, flags, quote);
       i = close < 0 ? n : close;
@@ -224,6 +223,17 @@ final class SqlLexer {
   private boolean opensString(int i) {
     char c = s[i];
     return c <= ' ' || c == '=' || c == '(' || c == '[';
+  }
+
+  /**
+   * Whether the quote after {@code i} follows one of Python's string prefixes ({@code r b u f rb br}) that itself
+   * stands where a string opens: {@code (r'--.*$'}, {@code x = b'…'}, {@code (rb'…'}.
+   */
+  private boolean pythonPrefixOpens(int i) {
+    if (i < 1 || "rRbBuUfF".indexOf(s[i]) < 0) {
+      return false;
+    }
+    return opensString(i - 1) || (i >= 2 && "rRbB".indexOf(s[i - 1]) >= 0 && opensString(i - 2));
   }
 
   private int scientificNoOp(int i) {

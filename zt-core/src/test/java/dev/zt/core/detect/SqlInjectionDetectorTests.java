@@ -579,7 +579,8 @@ class SqlInjectionDetectorTests {
 
   /** Beside them: the same words in sentences and code. */
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"either or (exists)", "or something like fun(x)", "tastes like chicken (select top 5 recipes)",
+  @ValueSource(strings = {"either or (exists)", "or something like fun(x)",
+      "tastes like chicken (select top 5 recipes)",
       "group by name having fun", "a pragma is a compiler directive", "#pragma once", "use pragma(foo) in code",
       "attach the file to your email", "Attach 'report.pdf' as evidence", "attach database", "or (exists",
       "name like concat(a,b) and more"})
@@ -596,7 +597,8 @@ class SqlInjectionDetectorTests {
       "books\" OR NOT binary 7476=binary 9478#", "1 AND binary 2>binary 1",
       "1 UNION ALL SELECT binary NULL, binary NULL, binary NULL", "1;SELECT SLEEP 1.e(2 1.e)#",
       "1 AND ORD 1.e(MID((CURRENT_USER 1.e( 1.e) 1.e) 1.e,7 1.e,1 1.e) 1.e)>1",
-      "1' UNION ALL SELECT NULL 1.e,NULL 1.e,NULL-- Poqo", "42\" 1.e) 1.e) UNION ALL SELECT 'q' 1.e| 1.e|'r' 1.e,6200-- x",
+      "1' UNION ALL SELECT NULL 1.e,NULL 1.e,NULL-- Poqo",
+      "42\" 1.e) 1.e) UNION ALL SELECT 'q' 1.e| 1.e|'r' 1.e,6200-- x",
       "1001\"))%0AUNION%0CALL%09SELECT%0CNULL--%0AYsmr", "1.UNION SELECT.2alias",
       "admin AND GTID_SUBSET(CONCAT_WS(0x28,0x496e,0x7e454e44),1337)#"})
   void inspectWhenMySqlBinaryOrScientificNotationHidesTheShapeThenFlags(String attack) {
