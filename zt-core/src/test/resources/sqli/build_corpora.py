@@ -1159,7 +1159,6 @@ def w3af_header():
             'kind: attack']
 
 
-
 # ---------------------------------------------------------------- jSQL Injection: the values it sends while finding a
 # prefix, fingerprinting the engine and checking each strategy, as the application receives them. The builder cannot
 # read GitHub: the strings are in jsql-payloads.txt beside this file (its header names the repository, the files, the
