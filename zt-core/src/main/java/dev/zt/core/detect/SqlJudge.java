@@ -259,6 +259,9 @@ final class SqlJudge {
       if (t == Type.STATEMENT) {
         return isStatement(f, j) ? j : -1;
       }
+      if (isLoadInfile(f, j)) {
+        return j; // ; LOAD DATA INFILE '…'
+      }
       if (t == Type.SEMICOLON || (t == Type.NAME && f.typeAt(j + 1) == Type.NAME)) {
         return -1;
       }
@@ -279,7 +282,9 @@ final class SqlJudge {
         char after = f.typeAt(j + 1);
         boolean select = f.is(j, SqlWord.SELECT) && (isSelect(f, j) || after == Type.END
             || after == Type.COMMENT || after == Type.OPERATOR || f.blockComment // UN/**/ION, /*!SELECT*/
-            || (isLiteral(after) && f.typeAt(j + 2) == Type.NAME && endsPredicate(f.typeAt(j + 3)))); // NULL alias
+            || (isLiteral(after) && f.typeAt(j + 2) == Type.NAME && endsPredicate(f.typeAt(j + 3))) // NULL alias
+            || (j > i + 1 && isLiteral(after) && f.typeAt(j + 2) == Type.CLOSE_PAREN // UNION (SELECT 1)--
+            && (endsPredicate(f.typeAt(j + 3)) || f.typeAt(j + 3) == Type.UNION)));
         if (select || (f.is(j, SqlWord.VALUES) && after == Type.OPEN_PAREN)) {
           return finding("union", Severity.HIGH, f, context, i);
         }
@@ -654,9 +659,7 @@ final class SqlJudge {
     if (k == 0 && first == Type.NAME && f.typeAt(1) == Type.LOGIC && isNameTautology(f, 2)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // a value, then a fragment: hi or a=a, x AND b=b--
     }
-    int infile = f.spells(k + 2, "local") ? k + 3 : k + 2;
-    if (f.spells(k, "load") && f.spells(k + 1, "data") && f.spells(infile, "infile")
-        && f.typeAt(infile + 1) == Type.STRING) {
+    if (isLoadInfile(f, k)) {
       return finding("statement", Severity.HIGH, f, context, k); // LOAD DATA [LOCAL] INFILE '…': MySQL reads a file
     }
     if (k > 0 && isOpenTopSelect(f, 0)) {
@@ -682,6 +685,21 @@ final class SqlJudge {
       return finding("stacked", Severity.CRITICAL, f, context, p); // SQL Server batch: 1 exec(@s), 0x… exec(@q)
     }
     return null;
+  }
+
+  /**
+   * Whether MySQL's {@code LOAD DATA|XML [LOW_PRIORITY|CONCURRENT] [LOCAL] INFILE '…'} starts at {@code k}: the server
+   * reads a file. With its literal, so the search {@code load data infile secure-file-priv} passes.
+   */
+  private static boolean isLoadInfile(SqlTokens f, int k) {
+    if (!f.spells(k, "load") || !(f.spells(k + 1, "data") || f.spells(k + 1, "xml"))) {
+      return false;
+    }
+    int i = k + 2;
+    while (i <= k + 4 && (f.spells(i, "low_priority") || f.spells(i, "concurrent") || f.spells(i, "local"))) {
+      i++;
+    }
+    return f.spells(i, "infile") && f.typeAt(i + 1) == Type.STRING;
   }
 
   /**
@@ -943,8 +961,13 @@ final class SqlJudge {
             && (f.is(j + 2, SqlWord.VALUES) || f.typeAt(j + 2) == Type.OPEN_PAREN));
       case UPDATE:
         return next == Type.NAME && f.is(j + 2, SqlWord.SET);
-      case DELETE:
-        return f.is(j + 1, SqlWord.FROM);
+      case DELETE: // DELETE [LOW_PRIORITY] [QUICK] [IGNORE] FROM
+        int from = j + 1;
+        while (from <= j + 3
+            && (f.spells(from, "low_priority") || f.spells(from, "quick") || f.spells(from, "ignore"))) {
+          from++;
+        }
+        return f.is(from, SqlWord.FROM);
       case DDL: // CREATE TABLE …, CREATE OR REPLACE FUNCTION …
         return f.is(j + 1, SqlWord.OBJECT) || (f.spells(j + 1, "or") && f.is(j + 2, SqlWord.REPLACE)
             && f.is(j + 3, SqlWord.OBJECT));

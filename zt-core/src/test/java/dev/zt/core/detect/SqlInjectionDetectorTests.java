@@ -663,6 +663,21 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** libinjection's shapes: UNION of a parenthesised SELECT, stacked LOAD … INFILE, DELETE with MySQL's modifiers. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"union (select 1)--", "1 union all (select 1)--", "1;load xml local infile \"foo\"",
+      "1;load data infile \"foo\"", "1; delete quick from foo", "1; delete low_priority ignore from foo"})
+  void inspectWhenParenthesisedUnionOrMySqlStatementModifiersThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: the words in sentences. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"the union (select 1) of workers", "delete quick from my list", "load data in file"})
+  void inspectWhenUnionOrLoadWordsInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A quote right after {@code [} opens a string, as after {@code (} or {@code =}: an array of options in code. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"program.parse(['--port', '80'], { from: 'user' }); // just user supplied arguments",
