@@ -20,12 +20,13 @@ enum SqlWord {
   EXEC(Type.STATEMENT, 0, "exec", "execute"),
   DECLARE(Type.STATEMENT, 0, "declare"),
   SET(Type.STATEMENT, 0, "set"),
-  SHUTDOWN(Type.STATEMENT, 0, "shutdown"),
+  /** {@code SHUTDOWN}, and SQL Server's {@code RECONFIGURE} (after {@code sp_configure}): whole statements alone. */
+  SHUTDOWN(Type.STATEMENT, 0, "shutdown", "reconfigure"),
   PREPARE(Type.STATEMENT, 0, "prepare"),
   CALL(Type.STATEMENT, 0, "call"),
   VALUES(Type.STATEMENT, 0, "values"),
-  /** Privileges: {@code GRANT ALL ON *.* TO …}, {@code REVOKE … FROM …}. */
-  GRANT(Type.STATEMENT, 0, "grant", "revoke"),
+  /** Privileges: {@code GRANT ALL ON *.* TO …}, {@code REVOKE … FROM …}, SQL Server's {@code DENY INSERT ON t TO …}. */
+  GRANT(Type.STATEMENT, 0, "grant", "revoke", "deny"),
   /** SQL Server {@code BACKUP DATABASE … TO DISK}, {@code RESTORE DATABASE …}. */
   BACKUP(Type.STATEMENT, 0, "backup", "restore"),
   /** PostgreSQL {@code COPY t FROM PROGRAM '…'}, {@code COPY (SELECT …) TO '…'}. */

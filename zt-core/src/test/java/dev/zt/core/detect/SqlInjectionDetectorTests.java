@@ -663,17 +663,23 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
-  /** libinjection's shapes: UNION of a parenthesised SELECT, stacked LOAD … INFILE, DELETE with MySQL's modifiers. */
+  /**
+   * libinjection's shapes: UNION of a parenthesised SELECT, stacked LOAD … INFILE, DELETE with MySQL's modifiers; and
+   * SQL Server's DENY and RECONFIGURE as statements.
+   */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"union (select 1)--", "1 union all (select 1)--", "1;load xml local infile \"foo\"",
-      "1;load data infile \"foo\"", "1; delete quick from foo", "1; delete low_priority ignore from foo"})
+      "1;load data infile \"foo\"", "1; delete quick from foo", "1; delete low_priority ignore from foo",
+      "'; DENY INSERT ON orders TO public;--", "'; RECONFIGURE;--"})
   void inspectWhenParenthesisedUnionOrMySqlStatementModifiersThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
 
   /** Beside it: the words in sentences. */
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"the union (select 1) of workers", "delete quick from my list", "load data in file"})
+  @ValueSource(strings = {"the union (select 1) of workers", "delete quick from my list", "load data in file",
+      "deny access to users", "Deny all charges on my card", "reconfigure the router",
+      "We deny all claims on behalf of the company"})
   void inspectWhenUnionOrLoadWordsInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
