@@ -649,7 +649,7 @@ final class SqlJudge {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
     if (position && f.typeAt(p - 1) == Type.CLOSE_PAREN && p == f.size - 1 && f.typeAt(p) == Type.COMMENT
-        && !proseComment(f) && (!closes || f.op[p] == '-')) {
+        && cutsTheRest(f, p) && (!closes || f.op[p] == '-')) {
       // 1)-- -, 1)) #, )-- -: closes the parenthesis and cuts the rest (not code's `)  # type: …` line)
       return finding("comment", Severity.HIGH, f, context, k);
     }
@@ -779,9 +779,18 @@ final class SqlJudge {
     if (f.typeAt(q) == Type.COMMA && f.typeAt(q + 1) == Type.NUMBER) {
       q += 2;
     }
-    return (f.typeAt(q) == Type.COMMENT && !proseComment(f)) || f.typeAt(q) == Type.UNION || f.spells(q, "procedure")
+    return (f.typeAt(q) == Type.COMMENT && cutsTheRest(f, q)) || f.typeAt(q) == Type.UNION || f.spells(q, "procedure")
         || (f.is(q, SqlWord.INTO) && (f.typeAt(q + 1) == Type.VARIABLE || f.spans(q + 1, '@')))
         || f.has(q, SqlTokens.INTO_FILE);
+  }
+
+  /**
+   * Whether the comment at {@code c} reads as one that cuts the rest of a query rather than as a dash in a note: it
+   * holds no word ({@code -- -}, {@code #}), or it touches what comes before it ({@code 1)-- -q7Zt}, a scanner's tag).
+   * {@code 1) -- ok} and {@code 3 limit 2 -- promo} are notes.
+   */
+  private static boolean cutsTheRest(SqlTokens f, int c) {
+    return !proseComment(f) && (!f.letters(c) || (c > 0 && f.start[c] == f.end[c - 1]));
   }
 
   /**

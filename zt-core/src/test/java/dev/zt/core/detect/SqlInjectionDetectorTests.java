@@ -658,7 +658,7 @@ class SqlInjectionDetectorTests {
   /** Beside it: a list item and code's closing line with a comment. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1) -- first item and more", ")  # type: Dict[str, int]", ")  # noqa", "Call me :) -- bob",
-      "Please select 1 where you live", "8 -- great"})
+      "Please select 1 where you live", "8 -- great", "1) -- ok", "3 limit 2 -- promo"})
   void inspectWhenParenthesisThenCommentInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
