@@ -1013,10 +1013,10 @@ final class SqlJudge {
         if (f.is(j + 1, SqlWord.OBJECT) && f.typeAt(j + 2) == Type.NAME && f.is(j + 3, SqlWord.TO)) {
           return true; // BACKUP DATABASE x TO …
         }
-        for (int k = j + 1; k < f.size && k <= j + 4; k++) { // BACKUP LOG [x] TO DISK =, RESTORE HEADERONLY FROM DISK =
+        for (int k = j + 1; k < f.size && k <= j + 4; k++) { // BACKUP LOG [x] TO DISK = '…', RESTORE … FROM DISK = '…'
           f.work++;
           if ((f.is(k, SqlWord.TO) || f.is(k, SqlWord.FROM)) && (f.spells(k + 1, "disk") || f.spells(k + 1, "url"))
-              && f.typeAt(k + 2) == Type.COMPARE) {
+              && f.typeAt(k + 2) == Type.COMPARE && f.typeAt(k + 3) == Type.STRING) {
             return true;
           }
         }

@@ -636,7 +636,8 @@ class SqlInjectionDetectorTests {
   /** Beside them: the same words and shapes in sentences, code and data. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"select a file from pg_admin's menu", "Select user", "select current user",
-      "back up the log to disk", "Restore from disk backup", "load data from the file", "create or replace it",
+      "back up the log to disk", "Restore from disk backup", "Restore files from disk = true",
+      "load data from the file", "create or replace it",
       "copy nc(t) to the clipboard", "load data infile secure-file-priv", "1 limit 1 into the basket",
       "dbms_scheduler create job example", "f(x)=f(x) is trivially true", "E=mc2", "2+2=4", "x=1", "1=2", "\"a\"=\"b\"",
       "score=score", "@@ -1,2 +1,3 @@", "a == a", "don' 't", "a' 'b", "limit 1,1 into the cart"})
