@@ -1035,10 +1035,12 @@ final class SqlJudge {
           return (next == Type.FUNCTION && f.has(j + 1, SqlTokens.GLUED))
               || (next == Type.NAME && f.typeAt(j + 2) == Type.COMPARE && f.spells(j + 2, "="));
         }
-        // ATTACH DATABASE '/x.db' AS x; the word DATABASE is optional to SQLite, not to this reading: "Attach
-        // 'report.pdf' as evidence" is an instruction
+        // ATTACH DATABASE '/x.db' AS x, with a file path or a terminator after the alias. The word DATABASE is
+        // optional to SQLite, not to this reading: "Attach 'report.pdf' as evidence" and "Attach database 'notes'
+        // as archive" are instructions
         return f.spells(j + 1, "database") && f.typeAt(j + 2) == Type.STRING && f.is(j + 3, SqlWord.AS)
-            && f.typeAt(j + 4) == Type.NAME;
+            && f.typeAt(j + 4) == Type.NAME && (f.spans(j + 2, '/') || f.spans(j + 2, '\\')
+            || f.typeAt(j + 5) == Type.SEMICOLON || f.typeAt(j + 5) == Type.COMMENT);
       default:
         return false;
     }
@@ -1087,8 +1089,8 @@ final class SqlJudge {
         && (b == Type.CLOSE_PAREN || b == Type.END || b == Type.COMMENT || b == Type.SEMICOLON)) {
       return true; // SELECT CURRENT_USER), SELECT system_user--: a function SQL calls without parentheses
     }
-    if (f.is(k, SqlWord.OBJECT) && (b == Type.SEMICOLON || b == Type.COMMENT)) {
-      return true; // SELECT user; SELECT database--
+    if (f.is(k, SqlWord.OBJECT) && (b == Type.SEMICOLON || (b == Type.COMMENT && !proseComment(f)))) {
+      return true; // SELECT user; SELECT database-- (not "select database -- the one you want")
     }
     if (f.is(k, SqlWord.OBJECT)) {
       a = Type.NAME; // SELECT user FROM …

@@ -583,6 +583,7 @@ class SqlInjectionDetectorTests {
       "tastes like chicken (select top 5 recipes)",
       "group by name having fun", "a pragma is a compiler directive", "#pragma once", "use pragma(foo) in code",
       "attach the file to your email", "Attach 'report.pdf' as evidence", "attach database", "or (exists",
+      "Attach database 'notes' as archive", "select database -- the one you want",
       "name like concat(a,b) and more"})
   void inspectWhenListFragmentWordsInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
