@@ -308,12 +308,42 @@ final class SqlJudge {
           && isLiteralComparison(f, i + 1) && f.typeAt(comparisonEnd(f, i + 1))
           == Type.CLOSE_PAREN && f.typeAt(comparisonEnd(f, i + 1) + 1) == Type.OPERATOR) {
         return finding("boolean", Severity.HIGH, f, context, i); // (5=5)*7: a test turned into a number
+      } else if (i > 0 && (isOperand(f.type[i - 1]) || f.type[i - 1] == Type.SEMICOLON) && isProbeComparison(f, i)) {
+        return finding("boolean", Severity.HIGH, f, context, i); // 2011020120 char(97)>=char(98)-- -q7Zt, 1;1=2-- -
       } else if (t == Type.LOGIC && i > 0 && (isOperand(f.type[i - 1]) || f.type[i - 1] == Type.CLOSE_PAREN)
           && predicate(f, i + 1) == STRONG && (isLiteralComparison(f, i + 1) || isLiteralComparedWithCall(f, i + 1))) {
         return finding("boolean", Severity.HIGH, f, context, i); // ... AND 1=1, ... OR 'a'='a', AND 'x'=f(…)
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a comparison of two SQL operands (literals or calls of functions SQL has, touching their parenthesis)
+   * starts at {@code i} and the value then ends in a comment that cuts the rest: a scanner's true/false probe after its
+   * prefix ({@code 2011020120 char(97)>=char(98)-- -q7Zt}, {@code 1;'a'='b'-- -}). No sentence compares two
+   * {@code char()} calls and comments out the rest.
+   */
+  private static boolean isProbeComparison(SqlTokens f, int i) {
+    int left = sqlOperandEnd(f, i);
+    if (left < 0 || f.typeAt(left) != Type.COMPARE || f.op[left] == 'w') {
+      return false;
+    }
+    int right = sqlOperandEnd(f, left + 1);
+    return right == f.size - 1 && f.typeAt(right) == Type.COMMENT && cutsTheRest(f, right)
+        && (f.typeAt(i) == Type.FUNCTION || f.typeAt(left + 1) == Type.FUNCTION || f.typeAt(i - 1) != Type.NAME);
+  }
+
+  /** The index after a literal or a glued call of a function SQL has at {@code k}, or -1. */
+  private static int sqlOperandEnd(SqlTokens f, int k) {
+    if (isLiteral(f.typeAt(k))) {
+      return k + 1;
+    }
+    if (f.typeAt(k) == Type.FUNCTION && f.has(k, SqlTokens.GLUED) && f.wordHas(k, SqlWord.SQL_FUNCTION)) {
+      int close = f.closeOf(k + 1);
+      return close < 0 ? -1 : close + 1;
+    }
+    return -1;
   }
 
   /** Whether the argument list opening at {@code open} calls a known SQL function or holds a subquery. */

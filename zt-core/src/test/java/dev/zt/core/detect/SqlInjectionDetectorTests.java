@@ -657,10 +657,19 @@ class SqlInjectionDetectorTests {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
 
+  /** A scanner's true/false probe right after its prefix, then a comment that cuts the rest (jSQL's no-mode tests). */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"2011020120 char(97)>=char(98)-- -q7Zt", "2011020120'chr(48)>=chr(49)-- -q7Zt",
+      "1;'a'='b'-- -q7Zt", "2011020120 ;1=2-- -q7Zt"})
+  void inspectWhenProbeComparisonAfterPrefixThenCommentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
   /** Beside it: a list item and code's closing line with a comment. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1) -- first item and more", ")  # type: Dict[str, int]", ")  # noqa", "Call me :) -- bob",
-      "Please select 1 where you live", "8 -- great", "1) -- ok", "3 limit 2 -- promo"})
+      "Please select 1 where you live", "8 -- great", "1) -- ok", "3 limit 2 -- promo", "score 1=2 -- hmm",
+      "Team A 2=2 -- draw game", "rating 5 char(1) -- x"})
   void inspectWhenParenthesisThenCommentInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
