@@ -307,6 +307,25 @@ PROBES = {"'", '"', '#', '-', '--', '999999999999999999', '1e100', 'now()', "'te
           '<>"\'%;)(&+', '\\x23', '\\x27', "=%20'", '=%20;', "'%20;", '--\';'}
 
 
+def curated_out(v):
+    """Whether the curation of the payload lists removes a rendered value: empty, a probe, a single word or character
+    run, a word and a quote."""
+    return not v.strip() or v in PROBES or bool(re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip())) \
+        or bool(re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v))
+
+
+def first_rendering(v, seen, skip, repeat, earlier='renderings an earlier source already has'):
+    """Whether v is new to its source (a repeat is counted under repeat and dropped); a value an earlier source
+    already has is kept (write() keeps it for its first source only) and counted under earlier."""
+    if v in seen:
+        skip[repeat] += 1
+        return False
+    seen.add(v)
+    if clean(v) in SEEN['attack']:
+        skip[earlier] += 1
+    return True
+
+
 def list_rows(path, prefix):
     raw = open(path, 'rb').read()
     try:
@@ -336,8 +355,7 @@ def curated(rows, render=lambda group, v: v.replace('__TIME__', '5'), removed=No
     out = []
     for group, _, line in rows:
         v = render(group, line)
-        if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+        if not curated_out(v):
             out.append((group, technique(v), v))
         elif removed is not None:
             removed['lines the list curation removes (probes, single words and characters, a word and a quote)'] = \
@@ -378,8 +396,7 @@ def wapiti_rows():
         for value in (WAPITI_VALUES if '[VALUE]' in template else ['']):
             v = wapiti_render(template, value)
             # The curation of the other payload lists (probes, single words and characters, word-quote probes).
-            if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            if not curated_out(v):
                 rows.append((module + template, technique(v), v))
     return rows
 
@@ -789,8 +806,7 @@ def zap_rows():
                 # An arithmetic expression equal to the original value (3-2 for 1): kept and counted apart, tagged
                 # expression; no detector can flag it without flagging every arithmetic a form holds.
                 rows.append((group, 'expression', v))
-            elif v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            elif not curated_out(v):
                 # The curation of the other payload lists (probes, single words and characters, word-quote probes).
                 rows.append((group, technique(v), v))
             else:
@@ -981,14 +997,9 @@ def ghauri_rows():
             # A + the application receives (SQL Server's concatenation, sent %2b) is written %2B, as on the wire: the
             # detector decodes a query value once, + as a space. No other character needs it (no %, no control).
             v = v.replace('+', '%2B')
-            if v in seen:
-                GHAURI_SKIP['renderings another Ghauri test already sent'] += 1
+            if not first_rendering(v, seen, GHAURI_SKIP, 'renderings another Ghauri test already sent'):
                 continue
-            seen.add(v)
-            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
-                GHAURI_SKIP['renderings an earlier source already has'] += 1
-            if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            if not curated_out(v):
                 # The curation of the other payload lists (probes, single words and characters, word-quote probes).
                 rows.append((group, tech or technique(v), v))
             else:
@@ -1058,14 +1069,9 @@ def nucleidast_rows():
         group = template + ' ' + payload  # all renderings of one payload on one side of the split
         for value in (NUCLEIDAST_VALUES if rule in ('postfix', 'prefix') else ['']):
             v = nucleidast_wire(nucleidast_render(rule, payload, value))
-            if v in seen:
-                NUCLEIDAST_SKIP['renderings another template already sent'] += 1
+            if not first_rendering(v, seen, NUCLEIDAST_SKIP, 'renderings another template already sent'):
                 continue
-            seen.add(v)
-            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
-                NUCLEIDAST_SKIP['renderings an earlier source already has'] += 1
-            if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                    and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            if not curated_out(v):
                 # The curation of the other payload lists (probes, single words and characters, word-quote probes).
                 rows.append((group, technique(v), v))
             else:
@@ -1128,14 +1134,9 @@ def w3af_rows():
         W3AF_SKIP['templates'] += 1
         # As on the wire (w3af percent-encodes every character of a value): a + written %2B.
         v = w3af_render(template).replace('+', '%2B')
-        if v in seen:
-            W3AF_SKIP['renderings another template already sent'] += 1
+        if not first_rendering(v, seen, W3AF_SKIP, 'renderings another template already sent'):
             continue
-        seen.add(v)
-        if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
-            W3AF_SKIP['renderings an earlier source already has'] += 1
-        if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+        if not curated_out(v):
             # The curation of the other payload lists (probes, single words and characters, word-quote probes).
             rows.append((plugin + ' ' + template, technique(v), v))
         else:
@@ -1332,14 +1333,9 @@ def jsql_rows():
     for group, tech, param in sends:
         v = jsql_received(param)
         assert '${' not in v, (group, v)
-        if v in seen:
-            JSQL_SKIP['renderings another jSQL request already sent'] += 1
+        if not first_rendering(v, seen, JSQL_SKIP, 'renderings another jSQL request already sent'):
             continue
-        seen.add(v)
-        if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
-            JSQL_SKIP['renderings an earlier source already has'] += 1
-        if v.strip() and v not in PROBES and not re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                and not re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+        if not curated_out(v):
             # The curation of the other payload lists (probes, single words and characters, word-quote probes).
             rows.append((group, tech if tech != 'other' else technique(v), v))
         else:
@@ -1469,14 +1465,9 @@ def tamper_rows(sqlmap):
                 TAMPER_SKIP['renderings the tamper leaves as they were (the sqlmap corpus has them)'] += 1
                 continue
             v = tamper_wire(out)
-            if v in seen:
-                TAMPER_SKIP['renderings an earlier tamper already gave'] += 1
+            if not first_rendering(v, seen, TAMPER_SKIP, 'renderings an earlier tamper already gave'):
                 continue
-            seen.add(v)
-            if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
-                TAMPER_SKIP['renderings an earlier source already has'] += 1
-            if not v.strip() or v in PROBES or re.fullmatch(r'[%\w|/*@()!?&<>.,;`\\=\[\]-]{1,12}', v.strip()) \
-                    or re.fullmatch(r"\w*['\"`\\;+]{1,2}\w*", v):
+            if curated_out(v):
                 # The curation of the other payload lists (probes, single words and characters, word-quote probes).
                 TAMPER_SKIP['renderings the list curation removes (probes, single words, a word and a quote)'] += 1
                 continue
@@ -1570,12 +1561,9 @@ def patdocs_rows():
         page, section, _, raw = line.rstrip('\n').split('\t')
         PATDOCS_SKIP['lines'] += 1
         v = patdocs_render(json.loads(raw))
-        if v in seen:
-            PATDOCS_SKIP['lines the page repeats'] += 1
+        if not first_rendering(v, seen, PATDOCS_SKIP, 'lines the page repeats',
+                               'lines an earlier source already has'):
             continue
-        seen.add(v)
-        if clean(v) in SEEN['attack']:  # write() keeps a value for its first source only; counted here
-            PATDOCS_SKIP['lines an earlier source already has'] += 1
         group = page + '#' + section
         if re.fullmatch(r'\d+[-*/+](?:\d+|true|false)', v):
             # Arithmetic on the original value (1-false, 1*56), as ZAP's expression probes: kept, counted apart.
