@@ -479,6 +479,14 @@ final class SqlJudge {
     if (isLimitInjection(f, p)) {
       return finding("clause", Severity.HIGH, f, context, 0); // ' LIMIT 1,1 INTO @,@,@--
     }
+    if (isValuesContinuation(f, 1, !f.has(0, SqlTokens.SPACED) && !f.has(0, SqlTokens.LOOSE)
+        && !f.has(0, SqlTokens.QUOTE_OPENS))) {
+      return finding("insert", Severity.HIGH, f, context, 0); // x', 'admin')-- -, '), ('evil', 1)#
+    }
+    if (!f.has(0, SqlTokens.SPACED) && !f.has(0, SqlTokens.LOOSE) && !f.has(0, SqlTokens.QUOTE_OPENS)
+        && isSetContinuation(f, 1, true)) {
+      return finding("update", Severity.HIGH, f, context, 0); // x', role='admin'-- -, x', is_admin=1 WHERE …
+    }
     if (t == Type.OPEN_PAREN && isOpenTopSelect(f, p)) {
       return finding("statement", Severity.HIGH, f, context, 0); // ' (select top 1
     }
@@ -652,6 +660,12 @@ final class SqlJudge {
       if (isLimitInjection(f, p)) {
         return finding("clause", Severity.HIGH, f, context, k); // 1 LIMIT 1-- -, 1 LIMIT 1 INTO @,@,@
       }
+      if (!closes && first == Type.NUMBER && isValuesContinuation(f, k + 1, true)) {
+        return finding("insert", Severity.HIGH, f, context, k); // 1, 1), (2, 2)-- -
+      }
+      if (!closes && p == k + 1 && isSetContinuation(f, p, false)) {
+        return finding("update", Severity.HIGH, f, context, k); // 1, is_admin=1-- -
+      }
       int q = p;
       if (f.typeAt(q) == Type.OPERATOR) {
         q++;
@@ -812,6 +826,108 @@ final class SqlJudge {
     return (f.typeAt(q) == Type.COMMENT && cutsTheRest(f, q)) || f.typeAt(q) == Type.UNION || f.spells(q, "procedure")
         || (f.is(q, SqlWord.INTO) && (f.typeAt(q + 1) == Type.VARIABLE || f.spans(q + 1, '@')))
         || f.has(q, SqlTokens.INTO_FILE);
+  }
+
+  /**
+   * Whether the tokens from {@code from}, right after the value a literal ends, finish an INSERT's value list and go
+   * on: more values, the list's {@code )}, and then what only an injection writes there. {@code ON DUPLICATE KEY
+   * UPDATE col =} (also with no list before it); or, when {@code plain} (nothing before the quote reads as prose or
+   * code), another row {@code , (…)} or at least one more value, followed by a comment that cuts the rest, or a row
+   * whose last literal the application's quote closes: {@code x', 'admin')-- -}, {@code '), ('evil', 1)#},
+   * {@code '), ('evil', '}. A list that just ends ({@code 'a', 'b')}) or a comment with words ({@code 'a', 'b') --
+   * see below}) is not enough.
+   */
+  private static boolean isValuesContinuation(SqlTokens f, int from, boolean plain) {
+    int k = from;
+    int values = 0;
+    while (f.typeAt(k) == Type.COMMA) {
+      k = valueEnd(f, k + 1);
+      if (k < 0) {
+        return false;
+      }
+      values++;
+    }
+    int closed = k;
+    while (f.typeAt(k) == Type.CLOSE_PAREN) {
+      k++;
+    }
+    if (isOnDuplicateKeyUpdate(f, k)) {
+      return true; // ' ON DUPLICATE KEY UPDATE password='x, x', 1) ON DUPLICATE KEY UPDATE role='admin'
+    }
+    if (!plain || k == closed) {
+      return false;
+    }
+    int rows = 0;
+    while (f.typeAt(k) == Type.COMMA && f.typeAt(k + 1) == Type.OPEN_PAREN) {
+      int e = valueEnd(f, k + 2);
+      while (e >= 0 && f.typeAt(e) == Type.COMMA) {
+        e = valueEnd(f, e + 1);
+      }
+      if (e < 0) {
+        return false;
+      }
+      if (f.typeAt(e) == Type.END && f.typeAt(e - 1) == Type.STRING && f.has(e - 1, SqlTokens.OPEN)) {
+        return true; // '), ('evil', ': the application's own quote and list finish the new row
+      }
+      if (f.typeAt(e) != Type.CLOSE_PAREN) {
+        return false;
+      }
+      k = e + 1;
+      rows++;
+      if (isOnDuplicateKeyUpdate(f, k)) {
+        return true;
+      }
+    }
+    return (values > 0 || rows > 0) && f.typeAt(k) == Type.COMMENT && cutsTheRest(f, k);
+  }
+
+  /**
+   * Whether the tokens from {@code from}, right after the value a literal ends, set more columns of an UPDATE:
+   * {@code , col = value} once or more, then a comment that cuts the rest, a WHERE with a predicate, or (when
+   * {@code openEnd}, after a quote) a last literal the application's own quote closes: {@code x', role='admin'-- -},
+   * {@code x', role='admin}, {@code 1, is_admin=1-- -}. A list that just ends, or a comment with words, is not enough.
+   */
+  private static boolean isSetContinuation(SqlTokens f, int from, boolean openEnd) {
+    int k = from;
+    int pairs = 0;
+    while (f.typeAt(k) == Type.COMMA && f.typeAt(k + 1) == Type.NAME && f.typeAt(k + 2) == Type.COMPARE
+        && f.op[k + 2] == '=') {
+      k = valueEnd(f, k + 3);
+      if (k < 0) {
+        return false;
+      }
+      pairs++;
+    }
+    if (pairs == 0) {
+      return false;
+    }
+    char t = f.typeAt(k);
+    return (t == Type.COMMENT && cutsTheRest(f, k)) || (f.is(k, SqlWord.WHERE) && predicate(f, k + 1) >= WEAK)
+        || (openEnd && t == Type.END && f.typeAt(k - 1) == Type.STRING && f.has(k - 1, SqlTokens.OPEN)
+        && f.op[k - 1] == f.op[0]);
+  }
+
+  /** The index after one value of a VALUES list at {@code k}: a literal, NULL, a known function's call, a subquery. */
+  private static int valueEnd(SqlTokens f, int k) {
+    char t = f.typeAt(k);
+    if (isLiteral(t)) {
+      return k + 1;
+    }
+    if (t == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && f.typeAt(k + 1) == Type.OPEN_PAREN) {
+      int close = f.closeOf(k + 1);
+      return close < 0 ? -1 : close + 1;
+    }
+    if (t == Type.OPEN_PAREN && f.is(k + 1, SqlWord.SELECT)) {
+      int close = f.closeOf(k);
+      return close < 0 ? -1 : close + 1;
+    }
+    return -1;
+  }
+
+  /** {@code ON DUPLICATE KEY UPDATE col =} at {@code k}: MySQL's upsert clause, which sets a column of a row. */
+  private static boolean isOnDuplicateKeyUpdate(SqlTokens f, int k) {
+    return f.is(k, SqlWord.ON) && f.spells(k + 1, "duplicate") && f.spells(k + 2, "key")
+        && f.is(k + 3, SqlWord.UPDATE) && f.typeAt(k + 4) == Type.NAME && f.typeAt(k + 5) == Type.COMPARE;
   }
 
   /**

@@ -752,6 +752,53 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * An INSERT's value list finished from inside one of its values: more values and the list's {@code )}, then a
+   * comment that cuts the rest, another row, or MySQL's ON DUPLICATE KEY UPDATE (an upsert that sets a column).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"test'), ('admin', 'admin')-- -", "test'),('admin','admin')#", "foo', 'bar')-- -",
+      "a\",\"b\")--", "x', 1, 1) ON DUPLICATE KEY UPDATE role='admin'-- ",
+      "' ON DUPLICATE KEY UPDATE password='hacked", "'), ('evil', '", "x', null, (select user())) #",
+      "1, 1), (2, 3)-- -",
+      "me@x.io\", \"pw\"), (\"admin@x.io\", \"pw\") ON DUPLICATE KEY UPDATE password=\"pw\" --"})
+  void inspectWhenInsertValueListFinishedThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /**
+   * Beside it: lists that just end, comments with words, code that opens its strings, a row the application's rest
+   * cannot follow, prose before the quote.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'a', 'b') -- see below", "print('a', 'b')  # hi", "x', 'y')  # type: ignore",
+      "'), ('evil', 1)", "Hello'), ('world')", "I said 'hi'), (and left)", "it's 'a', 'b')#", "1, 2) -- note",
+      "(1), (2, 3)", "Tuple (1, 2), (3, 4)--", "pairs (1, 2), (3, 4)", "on duplicate key update the row",
+      "\"a\", \"b\")"})
+  void inspectWhenValueListsInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /**
+   * More columns of an UPDATE set from inside one of its values: {@code , col = value} after the closing quote, then a
+   * comment that cuts the rest, a WHERE, or a literal the application's quote closes.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"x', role='admin", "x', role='admin'-- -", "x', is_admin=1-- -",
+      "x', is_admin=1 where user='admin'-- -", "foo\", admin=\"1", "1, is_admin=1-- -",
+      "x', a=1, b=(select 2)#"})
+  void inspectWhenUpdateSetListContinuedThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: prose before the quote, a comment with words, code's keyword arguments, no column set. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"See 'x', y='z'", "x', y=1 -- note", "f(a', b='c')", "1, is_admin=1", "Name', 'x",
+      "1, x=2 where y", "x', role=\"admin"})
+  void inspectWhenAssignmentsInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
