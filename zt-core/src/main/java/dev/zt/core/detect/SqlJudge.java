@@ -1093,12 +1093,17 @@ final class SqlJudge {
 
   /** {@code user}, {@code database} without a call: a column or pseudo-column name in a predicate. */
   private static boolean isObjectName(SqlTokens f, int k) {
-    return f.typeAt(k) == Type.KEYWORD && f.is(k, SqlWord.OBJECT);
+    return f.typeAt(k) == Type.KEYWORD && isObject(f, k);
   }
 
   private static boolean comparisonAfterCall(SqlTokens f, int open) {
     int close = f.closeOf(open);
     return close >= 0 && f.typeAt(close + 1) == Type.COMPARE;
+  }
+
+  /** Whether the word at {@code k} names what DDL acts on: TABLE, DATABASE, FUNCTION, USER, … */
+  private static boolean isObject(SqlTokens f, int k) {
+    return f.is(k, SqlWord.OBJECT) || f.is(k, SqlWord.OBJECT_FUNCTION);
   }
 
   /** Whether a statement verb at {@code j} is followed by that statement's own shape. */
@@ -1124,10 +1129,10 @@ final class SqlJudge {
         }
         return f.is(from, SqlWord.FROM);
       case DDL: // CREATE TABLE …, CREATE OR REPLACE FUNCTION …
-        return f.is(j + 1, SqlWord.OBJECT) || (f.spells(j + 1, "or") && f.is(j + 2, SqlWord.REPLACE)
-            && f.is(j + 3, SqlWord.OBJECT));
+        return isObject(f, j + 1) || (f.spells(j + 1, "or") && f.is(j + 2, SqlWord.REPLACE)
+            && isObject(f, j + 3));
       case TRUNCATE:
-        return f.is(j + 1, SqlWord.OBJECT) || (next == Type.NAME && endsPredicate(f.typeAt(j + 2)));
+        return isObject(f, j + 1) || (next == Type.NAME && endsPredicate(f.typeAt(j + 2)));
       case EXEC:
         if (next == Type.VARIABLE || next == Type.STRING || next == Type.OPEN_PAREN
             || f.wordHas(j + 1, SqlWord.DANGER)) {
@@ -1154,9 +1159,9 @@ final class SqlJudge {
         // GRANT role TO user; — only with the terminator, since "grant access to users" is English
         return ((f.is(j + 1, SqlWord.QUANTIFIER) || next == Type.STATEMENT) && hasWithin(f, j + 1, 8, SqlWord.ON))
             || (next == Type.NAME && f.is(j + 2, SqlWord.TO) && (f.typeAt(j + 3) == Type.NAME
-            || f.is(j + 3, SqlWord.OBJECT)) && (f.typeAt(j + 4) == Type.SEMICOLON || f.typeAt(j + 4) == Type.COMMENT));
+            || isObject(f, j + 3)) && (f.typeAt(j + 4) == Type.SEMICOLON || f.typeAt(j + 4) == Type.COMMENT));
       case BACKUP:
-        if (f.is(j + 1, SqlWord.OBJECT) && f.typeAt(j + 2) == Type.NAME && f.is(j + 3, SqlWord.TO)) {
+        if (isObject(f, j + 1) && f.typeAt(j + 2) == Type.NAME && f.is(j + 3, SqlWord.TO)) {
           return true; // BACKUP DATABASE x TO …
         }
         for (int k = j + 1; k < f.size && k <= j + 4; k++) { // BACKUP LOG [x] TO DISK = '…', RESTORE … FROM DISK = '…'
@@ -1235,10 +1240,10 @@ final class SqlJudge {
         && (b == Type.CLOSE_PAREN || b == Type.END || b == Type.COMMENT || b == Type.SEMICOLON)) {
       return true; // SELECT CURRENT_USER), SELECT system_user--: a function SQL calls without parentheses
     }
-    if (f.is(k, SqlWord.OBJECT) && (b == Type.SEMICOLON || (b == Type.COMMENT && !proseComment(f)))) {
+    if (isObject(f, k) && (b == Type.SEMICOLON || (b == Type.COMMENT && !proseComment(f)))) {
       return true; // SELECT user; SELECT database-- (not "select database -- the one you want")
     }
-    if (f.is(k, SqlWord.OBJECT)) {
+    if (isObject(f, k)) {
       a = Type.NAME; // SELECT user FROM …
     }
     if (a == Type.NAME) {

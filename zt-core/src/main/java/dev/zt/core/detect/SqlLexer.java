@@ -97,7 +97,8 @@ final class SqlLexer {
         i = j + 1;
       } else if (c == '#' || (c == '-' && i + 1 < n && s[i + 1] == '-')) {
         i = lineComment(i);
-      } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      } else if (c == '/' && i + 1 < n && s[i + 1] == '*' && !(i >= 2 && s[i - 1] == '*' && s[i - 2] == '*')) {
+        // (after **, a path glob's **/*.js: SQL has no ** operator, so the / is not a comment's)
         out.blockComment = true;
         if (i + 2 < n && s[i + 2] == '!') {
           executable++;

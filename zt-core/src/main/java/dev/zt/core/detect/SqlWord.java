@@ -74,9 +74,13 @@ enum SqlWord {
   OTHER(Type.KEYWORD, 0, "then", "else", "end", "escape", "for", "using"),
   /** Dangerous only after INTO (folding merges the two). */
   OUTFILE(Type.KEYWORD, 0, "outfile", "dumpfile"),
-  /** What DDL acts on; some are also functions ({@code user()}, {@code database()}). */
-  OBJECT(Type.KEYWORD, SqlWord.CALLABLE | SqlWord.SQL_FUNCTION,
-      "table", "database", "schema", "view", "function", "index", "trigger", "user", "login"),
+  /**
+   * What DDL acts on. Followed by {@code (} it is a call, but of no SQL function: {@code function(x) {…}} is
+   * JavaScript's, {@code table(…)} and {@code index(…)} any language's.
+   */
+  OBJECT(Type.KEYWORD, SqlWord.CALLABLE, "table", "view", "function", "index", "trigger", "login"),
+  /** What DDL acts on that is also a function SQL has: {@code user()}, {@code database()}, {@code schema()}. */
+  OBJECT_FUNCTION(Type.KEYWORD, SqlWord.CALLABLE | SqlWord.SQL_FUNCTION, "database", "schema", "user"),
   WAITFOR(Type.NAME, 0, "waitfor"),
   DELAY(Type.KEYWORD, 0, "delay"),
   TIME(Type.NAME, SqlWord.SQL_FUNCTION, "time"),

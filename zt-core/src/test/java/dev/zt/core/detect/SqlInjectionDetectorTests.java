@@ -799,6 +799,26 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** USER(), DATABASE(), SCHEMA() stay SQL calls inside a known function, and a comment after a star stays one. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1 and ascii(substring(user(),1,1))>64", "1 and length(database())>1",
+      "' and left(schema(),1)='a", "UNION/**/SELECT/**/*/**/FROM users", "admin'/*", "1'/**/or/**/1=1/*"})
+  void inspectWhenObjectFunctionCalledOrCommentAfterStarThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /**
+   * Beside it: JavaScript's {@code function(…)} inside a call SQL also has ({@code if}, {@code count}), and a path glob's
+   * {@code **}{@code /*}, which opens no comment: SQL has no {@code **}.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"if (!arraySome(other, function(othValue, othIndex) {",
+      "if (list.some(function(x) { return x; })) {", "count(function(){ return 1 })", "left(table(rows), 2)",
+      "files: ['**/*.js']", "glob(\"**/*.js\")", "files: [\"**/*.js\", \"**/*.cjs\", \"**/*.mjs\"],"})
+  void inspectWhenJavaScriptFunctionOrPathGlobThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
