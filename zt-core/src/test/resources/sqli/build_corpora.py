@@ -61,6 +61,12 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  in two files: attacks-tamper (class (a): SQL the database runs) and attacks-tamper-other (class (b):
                  encoded for a layer a Java container is not). Added in issue 20 and measured before any change to
                  the detector
+  scanner-payloads.txt beside this file = the SQL-injection probes of three more scanners, Vega (github subgraph/Vega at
+                 c732de3d3fe5be83a27ee1838d9aeb8132b1f9e2, scripts/scanner/modules/injection/sql-*.js), DSSS (github
+                 stamparm/DSSS at ee6a847303304a31cd827753669be113b20e03e9, dsss.py) and skipfish (github
+                 spinkham/skipfish at 093800c9de4116706258982376abce01928a3f7b, src/checks.c), copied as strings,
+                 rendered as each sends them (scanners_rows below); written after the tamper scripts (after every
+                 other attack source). Added in issue 20 and measured before any change to the detector
   Never-tuned benign sources, written after every other source (never_tuned_benign below), added in issue 20 and
   measured before any change to the detector:
   SRC/movie-quotes, SRC/inspirational-quotes, SRC/sun-tzu-quotes, SRC/random-quotes = npm packages movie-quotes 1.0.1,
@@ -1589,6 +1595,110 @@ def patdocs_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- Vega, DSSS and skipfish: three more scanners'
+# SQL-injection probes, as the application receives them. The builder cannot read GitHub: the strings are in
+# scanner-payloads.txt beside this file (its header names the repositories, the files, the commits and the licences).
+# Arachni and nmap were read for the same source but their licences do not allow committing their strings; they were
+# measured outside the repository (docs/detection.md).
+SCANNERS_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'scanner-payloads.txt')
+# The parameter's original value, as for wapiti, ZAP, Ghauri and nucleidast: a number and a word.
+SCANNERS_VALUES = ['1', 'admin']
+# DSSS's random draws, fixed (any fixed draw is one run): RANDINT (random.randint(1, 255)), the boolean tests' number,
+# and the tamper probe's order of its four characters (random.sample of the pool: here the pool's own order).
+DSSS_RANDINT = 87
+SCANNERS_SKIP = {}  # reason -> count of renderings not written, printed and written to the header
+
+
+def scanners_number(value):
+    """Vega's isNumericParameter and skipfish's is_num: every character one of 01234567890.+-."""
+    return bool(value) and all(c in '01234567890.+-' for c in value)
+
+
+def scanners_wire(v):
+    """A received value written so that one decoding (the detector's) gives it back: %, + and the characters a corpus
+    line cannot hold percent-encoded."""
+    return ''.join('%%%02X' % ord(c) if c in '%+' or ord(c) < 0x20 or ord(c) == 0x7f else c for c in v)
+
+
+def scanners_sends():
+    """(group, value as the application receives it) of every string the three scanners send to a parameter whose
+    original value is 1 and admin; group = the scanner, its check and the template."""
+    import itertools, json
+    lines = []
+    for line in open(SCANNERS_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        scanner, check, how, string = line.rstrip('\n').split('\t')
+        lines.append((scanner, check, how, json.loads(string)))
+    SCANNERS_SKIP['strings'] = len(lines)
+    sends = []
+    for scanner, check, how, string in lines:
+        if scanner == 'dsss':
+            continue
+        for value in SCANNERS_VALUES:
+            if how in ('append-number', 'replace-text') and scanners_number(value) != (how == 'append-number'):
+                continue  # sent for a number only, or for a text only
+            received = value + string if how.startswith('append') else string
+            sends.append((f'{scanner} {check} {string}', received))
+    # DSSS's scan_page: the tamper probe, then every prefix, boolean test, suffix and spacing, true and false, each
+    # appended to the original value; the template is percent-encoded with % safe, so its %16 arrives as the byte 0x16.
+    part = lambda name: [s for sc, _, how, s in lines if sc == 'dsss' and how == name]
+    for value in SCANNERS_VALUES:
+        sends.append(('dsss tamper ' + ''.join(part('pool')), value + ''.join(part('pool'))))
+        for prefix, boolean, suffix, inline in itertools.product(part('prefix'), part('boolean'), part('suffix'),
+                                                                 (False, True)):
+            template = (prefix + boolean + suffix).replace(' ' if inline else '/**/', '/**/')
+            group = 'dsss blind ' + template
+            for true in (True, False):
+                formatted = template % (DSSS_RANDINT if true else DSSS_RANDINT + 1, DSSS_RANDINT)
+                sends.append((group, value + urllib.parse.unquote(formatted)))
+    return sends
+
+
+def scanners_rows():
+    SCANNERS_SKIP.clear()
+    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
+    for reason in ('renderings an earlier source already has', 'renderings another scanner or check already sent',
+                   curated):
+        SCANNERS_SKIP[reason] = 0
+    rows, seen = [], set()
+    sends = scanners_sends()
+    for group, received in sends:
+        v = scanners_wire(received)
+        if not first_rendering(v, seen, SCANNERS_SKIP, 'renderings another scanner or check already sent'):
+            continue
+        if re.fullmatch(r'\d+(?:\s*-\s*\d+)+', received):
+            # Arithmetic on the original value (1-0-0, 9-8 for a text), as ZAP's expression probes: kept, counted apart.
+            rows.append((group, 'expression', v))
+        elif not curated_out(v):
+            # The curation of the other payload lists (probes, single words and characters, word-quote probes).
+            rows.append((group, technique(v), v))
+        else:
+            SCANNERS_SKIP[curated] += 1
+    SCANNERS_SKIP['renderings'] = len(sends)
+    return rows
+
+
+def scanners_header():
+    return ['source: three more scanners\' SQL-injection probes, strings in scanner-payloads.txt (its header names each '
+            'file and commit): Vega (github subgraph/Vega, commit c732de3d, EPL-1.0), the modules '
+            'sql-arithmetic-inject, sql-text-injection and sql-timing-injection (the last off by default); DSSS (github '
+            'stamparm/DSSS, commit ee6a8473, public domain), dsss.py\'s blind test (4 prefixes x 2 boolean tests x 4 '
+            'suffixes x spaces or /**/, true and false, RANDINT fixed at 87) and its tamper probe (the pool\'s four '
+            'characters in one order); skipfish (github spinkham/skipfish, commit 093800c9, Apache-2.0), the ten '
+            'requests of inject_sql_tests; every value as the scanner sends it to a parameter whose original value is 1 '
+            'and admin (appended, or replacing it, as each check does; Vega\'s and skipfish\'s number-only and '
+            'text-only requests for that value only), as the application receives it (a %, a + and a control '
+            'character written %XX); group = the scanner, its check and the template; tag expression = arithmetic on '
+            'the value (1-0-0, 9-8), counted apart; Arachni and nmap were read too but are not here (their licences '
+            'forbid redistribution): measured outside the repository',
+            'licence: EPL-1.0 (Vega), public domain (DSSS), Apache-2.0 (skipfish) (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in SCANNERS_SKIP.items()),
+            'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     sqlmap = sqlmap_rows()
@@ -1677,6 +1787,9 @@ def main():
     measured, other = tamper_rows(sqlmap)
     write('attacks-tamper', tamper_header(False), measured, groups=True)
     write('attacks-tamper-other', tamper_header(True), other, groups=True)
+    # Vega, DSSS and skipfish, after every other attack source: likewise without rnd.
+    rows = scanners_rows()
+    write('attacks-scanners', scanners_header(), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]

@@ -36,7 +36,7 @@ class SqlInjectionCorporaTests {
 
   private static final List<String> ATTACK_SOURCES = List.of("sqlmap", "fuzzdb", "payloadsallthethings", "wfuzz",
       "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "nucleidast", "w3af", "jsql", "patdocs",
-      "tamper");
+      "tamper", "scanners");
   /**
    * The last four (quotes, places, snippets, queries) were never tuned on: added in issue 20 and measured before any
    * change to the detector, for an honest false-positive estimate (docs/detection.md, "Never-tuned benign sources").
@@ -78,7 +78,9 @@ class SqlInjectionCorporaTests {
    * 100 % held out, 100 % and 87.5 % tuning) but with fewer than 100 held-out values each; and so is jsql (the values
    * jSQL Injection sends while finding a prefix, fingerprinting the engine and checking each strategy, 726 held out:
    * 83.4 % tuning and 90.4 % held out before any change to the detector; 438 of its values are requests no database
-   * parses as jSQL sends them; its misses by class are in docs/detection.md).
+   * parses as jSQL sends them; its misses by class are in docs/detection.md). scanners (the probes Vega, DSSS and
+   * skipfish send, 96 held out) is reported, not held: measured before any change to the detector, 94.5 % tuning and
+   * 92.7 % held out, with fewer than 100 held-out values; its misses by class are in docs/detection.md.
    */
   private static final List<String> SOURCES_AT_TARGET = List.of("sqlmap", "payloadsallthethings", "ghauri");
 
