@@ -67,6 +67,15 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  spinkham/skipfish at 093800c9de4116706258982376abce01928a3f7b, src/checks.c), copied as strings,
                  rendered as each sends them (scanners_rows below); written after the tamper scripts (after every
                  other attack source). Added in issue 20 and measured before any change to the detector
+  crs-regression.txt beside this file = the names and values of the query strings and form bodies of OWASP CRS's
+                 regression tests for its SQL-injection rules (github coreruleset/coreruleset at
+                 2cbd1d019cb7c85319ba4d9102a382c9de7a8e53, tests/regression/tests/REQUEST-942-APPLICATION-ATTACK-SQLI/,
+                 with each rule's paranoia level from rules/REQUEST-942-APPLICATION-ATTACK-SQLI.conf), copied as
+                 strings as the application receives them (crs_rows below); written after the tamper scripts, in two
+                 attack files (attacks-crs: stages expecting a rule of paranoia level 1 or 2; attacks-crs-pl34: only
+                 levels 3 and 4) and, after the never-tuned benign sources, one benign file (benign-crs: the
+                 false-positive regression tests, no_expect_ids). Added in issue 20 and measured before any change to
+                 the detector
   Never-tuned benign sources, written after every other source (never_tuned_benign below), added in issue 20 and
   measured before any change to the detector:
   SRC/movie-quotes, SRC/inspirational-quotes, SRC/sun-tzu-quotes, SRC/random-quotes = npm packages movie-quotes 1.0.1,
@@ -1699,6 +1708,87 @@ def scanners_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- OWASP CRS: the values of the regression tests of its
+# SQL-injection rules, as the application receives them. The builder cannot read GitHub: the strings are in
+# crs-regression.txt beside this file (its header names the repository, the paths, the commit, the licence and how each
+# stage was read, with the stages left out by reason).
+CRS_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'crs-regression.txt')
+CRS_SKIP = {}  # part -> reason -> count of strings not written, printed and written to the header
+CRS_BENIGN_TAG = 'false-positive-regression'
+
+
+def crs_wire(v):
+    """A string as the application receives it, written so that one decoding (the detector's) gives it back: a % and a
+    + percent-encoded (%25, %2B), and the control characters a line cannot hold (%0A, %09)."""
+    return ''.join('%%%02X' % ord(c) if c in '%+' or ord(c) < 0x20 or ord(c) == 0x7f else c for c in v)
+
+
+def crs_rows(part, kind, levels):
+    """The strings of crs-regression.txt of one kind (attack or benign) and paranoia levels, in the file's order, each
+    rendered once: group = the rule the test file is for; attacks through the curation of the other payload lists
+    and labelled by technique(), benign values labelled false-positive-regression."""
+    import json
+    skip = CRS_SKIP.setdefault(part, {})
+    skip.clear()
+    curated = 'strings the list curation removes (probes, single words, a word and a quote)'
+    for reason in ('strings', 'strings another test already sends', 'strings an earlier source already has',
+                   'strings longer than 2,000 characters (the limit of every source)') + ((curated,) if kind == 'attack'
+                                                                                            else ()):
+        skip[reason] = 0
+    rows, seen = [], set()
+    for line in open(CRS_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        test, level, k, _, raw = line.rstrip('\n').split('\t')
+        if k != kind or int(level) not in levels:
+            continue
+        skip['strings'] += 1
+        v = crs_wire(json.loads(raw))
+        group = test.split('-')[0]
+        if kind == 'attack':
+            if not first_rendering(v, seen, skip, 'strings another test already sends',
+                                   'strings an earlier source already has'):
+                continue
+        else:
+            if v in seen:
+                skip['strings another test already sends'] += 1
+                continue
+            seen.add(v)
+            if clean(v) in SEEN['benign']:
+                skip['strings an earlier source already has'] += 1
+        if clean(v) is None:
+            skip['strings longer than 2,000 characters (the limit of every source)'] += 1
+            continue
+        if kind == 'benign':
+            rows.append((group, CRS_BENIGN_TAG, v))
+        elif not curated_out(v):
+            rows.append((group, technique(v), v))  # the curation of the other payload lists
+        else:
+            skip[curated] += 1
+    return rows
+
+
+def crs_header(part):
+    what = {'crs': 'the attack stages whose expected rule is of paranoia level 1 or 2 (expect_ids)',
+            'crs-pl34': 'the attack stages that expect only rules of paranoia level 3 or 4 (runs of special '
+                        'characters, single operators, keywords: not injections by themselves); reported apart, not in '
+                        'the attacks\' all rows',
+            'benign': 'the false-positive regression tests: stages that name a 942 rule in no_expect_ids and expect '
+                      'none (real values that once tripped a rule); category false-positive-regression'}[part]
+    return ['source: OWASP CRS (github coreruleset/coreruleset, commit 2cbd1d01), '
+            'tests/regression/tests/REQUEST-942-APPLICATION-ATTACK-SQLI/*.yaml: ' + what + '; the names and values of '
+            'their query strings and form bodies that are not plain, copied into crs-regression.txt (its header: the '
+            'commit, how each stage was read, the stages left out by reason), as the application receives them; a % '
+            'and a + written %25 and %2B and control characters %XX, as on the wire; group = the rule the test file '
+            'is for',
+            'licence: Apache-2.0 (test values only, no code)',
+            'added in issue 20 before any change to the detector; 212 attack and 91 benign values of an older copy of '
+            'these tests are in attacks.txt and benign.txt, on which the detector\'s first version was written '
+            '(docs/detection.md)',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in CRS_SKIP[part].items()),
+            'kind: ' + ('benign' if part == 'benign' else 'attack')]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     sqlmap = sqlmap_rows()
@@ -1790,6 +1880,11 @@ def main():
     # Vega, DSSS and skipfish, after every other attack source: likewise without rnd.
     rows = scanners_rows()
     write('attacks-scanners', scanners_header(), rows)
+    # OWASP CRS's regression tests, after every other attack source: likewise without rnd.
+    rows = crs_rows('crs', 'attack', (1, 2))
+    write('attacks-crs', crs_header('crs'), rows, groups=True)
+    rows = crs_rows('crs-pl34', 'attack', (3, 4))  # after attacks-crs: a string both send counts there
+    write('attacks-crs-pl34', crs_header('crs-pl34'), rows, groups=True)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
@@ -1865,6 +1960,8 @@ def main():
     write('benign-javascript', ['source: npm package lodash 4.17.21, lodash.js: lines with quotes, operators, '
                                 '// and /* */ comments or calls', 'licence: MIT', 'kind: benign'], rows[:1500])
     never_tuned_benign()  # last of all: new benign sources, never tuned on
+    rows = crs_rows('benign', 'benign', (1, 2, 3, 4))  # after them: OWASP CRS's false-positive regression tests
+    write('benign-crs', crs_header('benign'), rows, groups=True)
 
 
 # ---------------------------------------------------------------- never-tuned benign sources (issue 20)
