@@ -114,6 +114,8 @@ final class SqlJudge {
         continue; // -1, !x, ~x
       }
       if (isOperand(t) && f.typeAt(last) == Type.OPERATOR && isOperand(f.typeAt(last - 1))) {
+        boolean jsonCast = f.type[last - 1] == Type.STRING && f.op[last] == ':' && f.end[last] == f.start[last] + 2
+            && t == Type.NAME && (f.spellsAhead(i, "json") || f.spellsAhead(i, "jsonb"));
         f.size--; // 1-2, x'-email, a|b: arithmetic on operands is an operand
         int merged = last - 1;
         if (t == Type.NAME && f.has(merged, SqlTokens.FOLDED)) {
@@ -130,6 +132,9 @@ final class SqlJudge {
             && (f.op[last] == '|' || f.op[last] == '^' || f.op[last] == '+') && f.end[i] - f.start[i] > 1
             && !f.blank(i)) {
           f.flags[merged] |= SqlTokens.BITWISE_TAIL; // A' | 'B, '+'HERP: one word in the literal the application closes
+        }
+        if (jsonCast) {
+          f.flags[merged] |= SqlTokens.JSON_CAST; // '{"a":1}'::jsonb
         }
         f.flags[merged] |= SqlTokens.FOLDED;
         f.end[merged] = f.end[i];
@@ -689,7 +694,8 @@ final class SqlJudge {
     } else if (f.is(k, SqlWord.PATTERN) && f.typeAt(k + 1) == Type.STRING && endsPredicate(f.typeAt(k + 2))
         && (f.spans(k + 1, '%') || f.spans(k + 1, '_'))) {
       return finding("comparison", Severity.HIGH, f, context, k); // a fragment: like '%'
-    } else if (first == Type.FUNCTION && f.wordHas(k, SqlWord.SQL_FUNCTION) && isCastAfterCall(f, k + 1)) {
+    } else if (first == Type.FUNCTION && (f.wordHas(k, SqlWord.SQL_FUNCTION) || f.has(k, SqlTokens.GLUED))
+        && isCastAfterCall(f, k + 1) && (f.wordHas(k, SqlWord.SQL_FUNCTION) || isTypeName(f, f.closeOf(k + 1) + 2))) {
       return finding("expression", Severity.HIGH, f, context, k); // starts_with(password,'a')::int
     }
     if (position && f.typeAt(p - 1) == Type.CLOSE_PAREN && p == f.size - 1 && f.typeAt(p) == Type.COMMENT
@@ -1028,6 +1034,17 @@ final class SqlJudge {
     return f.typeAt(k) == Type.COMMENT;
   }
 
+  /**
+   * Whether the word at {@code k} names a PostgreSQL type an injection casts text to, so that the error shows the
+   * text: a number type, {@code text}, {@code json}, {@code double precision}, ….
+   */
+  private static boolean isTypeName(SqlTokens f, int k) {
+    return f.spells(k, "int") || f.spells(k, "integer") || f.spells(k, "int4") || f.spells(k, "int8")
+        || f.spells(k, "bigint") || f.spells(k, "smallint") || f.spells(k, "numeric") || f.spells(k, "text")
+        || f.spells(k, "json") || f.spells(k, "jsonb") || f.spells(k, "varchar") || f.spells(k, "regclass")
+        || (f.spells(k, "double") && f.spells(k + 1, "precision"));
+  }
+
   /** A call whose result is cast with PostgreSQL's {@code ::}: the error-based extraction idiom. */
   private static boolean isCastAfterCall(SqlTokens f, int open) {
     int close = f.closeOf(open);
@@ -1081,6 +1098,9 @@ final class SqlJudge {
       return f.op[b] == 'w' && !isLiteral(a) && !isLiteral(c) ? WORDY : WEAK;
     }
     char next = f.typeAt(b);
+    if (a == Type.STRING && (isJsonKeyTest(f, b) || f.has(k, SqlTokens.JSON_CAST))) {
+      return STRONG; // OR '{"a":1}' ? 'a', OR '{"a":1}' ?| array['a','b']: PostgreSQL's jsonb key tests
+    }
     if (a == Type.NUMBER && (endsPredicate(next) || next == Type.CLOSE_PAREN)) {
       return LITERAL;
     }
@@ -1089,6 +1109,23 @@ final class SqlJudge {
       return LITERAL; // ' or 'x (the application's own quote closes it), ' or 'x'--
     }
     return NONE;
+  }
+
+  /**
+   * PostgreSQL's jsonb key tests at {@code b}, right after a literal: {@code ?}, {@code ?|} or {@code ?&} touching
+   * their operator, then a literal or an {@code array[…]}. A question mark between two quoted words is otherwise
+   * prose's, so the operand on each side must be there.
+   */
+  private static boolean isJsonKeyTest(SqlTokens f, int b) {
+    if (f.typeAt(b) != Type.OTHER || f.op[b] != '?') {
+      return false;
+    }
+    int r = b + 1;
+    if (f.typeAt(r) == Type.OPERATOR && (f.op[r] == '|' || f.op[r] == '&') && f.start[r] == f.end[b]) {
+      r++;
+      return f.spells(r, "array") && f.typeAt(r + 1) == Type.OTHER && f.op[r + 1] == '[';
+    }
+    return f.typeAt(r) == Type.STRING; // also ' OR '[1,2]' ? '1, whose literal the application's quote closes
   }
 
   /** {@code user}, {@code database} without a call: a column or pseudo-column name in a predicate. */

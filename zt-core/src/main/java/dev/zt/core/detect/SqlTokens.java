@@ -57,6 +57,8 @@ final class SqlTokens {
   static final int BITWISE_TAIL = 1 << 13;
   /** On an INSERT: SQL Server's {@code BULK INSERT}, folded into one verb. */
   static final int BULK = 1 << 14;
+  /** On a literal: cast to PostgreSQL's {@code json} or {@code jsonb} ({@code '{"a":1}'::jsonb}), folded into it. */
+  static final int JSON_CAST = 1 << 15;
 
   char[] type;
   SqlWord[] word;
@@ -124,6 +126,20 @@ final class SqlTokens {
   /** Whether the token at {@code i} spells {@code lower}, ASCII case-insensitive. */
   boolean spells(int i, String lower) {
     return i >= 0 && i < size && end[i] - start[i] == lower.length() && startsWith(i, lower);
+  }
+
+  /** As {@link #spells}, for a token the fold has read but not kept yet (it reads past {@link #size}). */
+  boolean spellsAhead(int i, String lower) {
+    if (i < 0 || i >= type.length || text == null || end[i] - start[i] != lower.length()) {
+      return false;
+    }
+    for (int k = 0; k < lower.length(); k++) {
+      work++;
+      if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the token at {@code i} starts with {@code lower}, ignoring ASCII case. */
