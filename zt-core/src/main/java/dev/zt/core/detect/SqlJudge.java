@@ -793,8 +793,9 @@ final class SqlJudge {
         && f.size == 3) {
       return true; // @@CONNECTIONS>0
     }
-    if (!f.spells(cmp, "=")) {
-      return false;
+    if (!f.spells(cmp, "=") && !f.spells(cmp, "like") && !f.spells(cmp, "rlike") && !f.spells(cmp, "regexp")
+        && !f.spells(cmp, "glob")) {
+      return false; // 1=1, 42 LIKE 42: a pattern matches itself
     }
     int a = f.start[0];
     int aEnd = f.start[cmp];

@@ -843,6 +843,20 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** A whole value that is a pattern matched against itself: the LIKE form of 1=1. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"42 like 42", "1 rlike 1", "'a' like 'a'", "5 glob 5", "1 REGEXP 1"})
+  void inspectWhenLiteralMatchedAgainstItselfThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: different literals, and words. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"2 like 3", "love like love", "I like it like that", "5 like 50"})
+  void inspectWhenLikeInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
