@@ -665,10 +665,10 @@ final class SqlJudge {
       if (isLimitInjection(f, p)) {
         return finding("clause", Severity.HIGH, f, context, k); // 1 LIMIT 1-- -, 1 LIMIT 1 INTO @,@,@
       }
-      if (!closes && first == Type.NUMBER && isValuesContinuation(f, k + 1, true)) {
+      if (!closes && k == 0 && first == Type.NUMBER && isValuesContinuation(f, 1, true)) {
         return finding("insert", Severity.HIGH, f, context, k); // 1, 1), (2, 2)-- -
       }
-      if (!closes && p == k + 1 && isSetContinuation(f, p, false)) {
+      if (!closes && k == 0 && p == 1 && isSetContinuation(f, 1, false)) {
         return finding("update", Severity.HIGH, f, context, k); // 1, is_admin=1-- -
       }
       int q = p;

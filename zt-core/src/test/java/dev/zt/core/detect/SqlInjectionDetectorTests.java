@@ -772,6 +772,7 @@ class SqlInjectionDetectorTests {
   @ValueSource(strings = {"'a', 'b') -- see below", "print('a', 'b')  # hi", "x', 'y')  # type: ignore",
       "'), ('evil', 1)", "Hello'), ('world')", "I said 'hi'), (and left)", "it's 'a', 'b')#", "1, 2) -- note",
       "(1), (2, 3)", "Tuple (1, 2), (3, 4)--", "pairs (1, 2), (3, 4)", "on duplicate key update the row",
+      "(1, 2)--", "(1,2)--(3,4)", "(1, a=2)--",
       "\"a\", \"b\")"})
   void inspectWhenValueListsInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
