@@ -76,6 +76,12 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  levels 3 and 4) and, after the never-tuned benign sources, one benign file (benign-crs: the
                  false-positive regression tests, no_expect_ids). Added in issue 20 and measured before any change to
                  the detector
+  more-payloads.txt beside this file = the SQL-related diffing probes of Burp Suite's extension
+                 backslash-powered-scanner (github PortSwigger/backslash-powered-scanner at
+                 1194cf8651aec69f79e22bf4100f18ec9685d8c5, src/burp/DiffingScan.java) and the SQL Server statements
+                 sqlninja injects (github xxgrunge/sqlninja at 4c0eb55f4b11411c8b34beecb4940e8639eb2bef, lib/*.pl),
+                 copied as strings, rendered as each sends them (more_rows below); written after the CRS attack files.
+                 Added in issue 20 and measured before any change to the detector
   Never-tuned benign sources, written after every other source (never_tuned_benign below), added in issue 20 and
   measured before any change to the detector:
   SRC/movie-quotes, SRC/inspirational-quotes, SRC/sun-tzu-quotes, SRC/random-quotes = npm packages movie-quotes 1.0.1,
@@ -1789,6 +1795,124 @@ def crs_header(part):
             'kind: ' + ('benign' if part == 'benign' else 'attack')]
 
 
+# ---------------------------------------------------------------- Burp's backslash-powered-scanner and sqlninja: more
+# never-tuned probes, as the application receives them. The builder cannot read GitHub: the strings are in
+# more-payloads.txt beside this file (its header names the repositories, the files, the commits and the licences).
+MORE_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'more-payloads.txt')
+# The parameter's original value, as for the other scanners: a number and a word.
+MORE_VALUES = ['1', 'admin']
+# Burp's random anchor (Utilities.generateCanary: 4 to 10 characters, a letter g-z first, then a digit), fixed.
+BURP_ANCHOR = 'kqzt3'
+# sqlninja's configuration, as its sqlninja.conf sets it or as a tester fills it; the prefix per original value is the
+# conf's examples: 1; for a number, admin'; for a text.
+SQLNINJA_FILL = [('[BLINDTIME]', '5'), ('[XP_NAME]', 'xp_cmdshell'), ('[CMD]', 'whoami'), ('[RND]', '4242'),
+                 ('[PASSWORD]', 's3cret'), ('[UPLOADDIR]', '%TEMP%')]
+SQLNINJA_PREFIX = {'1': ';', 'admin': "';"}
+MORE_SKIP = {}  # source -> reason -> count of renderings not written, printed and written to the header
+
+
+def more_lines():
+    import json
+    lines = []
+    for line in open(MORE_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        tool, probe, how, string = line.rstrip('\n').split('\t')
+        lines.append((tool, probe, how, json.loads(string)))
+    return lines
+
+
+def burp_sends(lines):
+    """(group, value as the application receives it) of every SQL-related probe of backslash-powered-scanner's
+    DiffingScan, for a parameter whose original value is 1 and admin; group = the probe and its template."""
+    import itertools
+    lists = {(how, probe): [s for _, p, h, s in lines if p == probe and h == how]
+             for how in ('hard', 'soft') for probe in ('delimiter', 'concatenator')}
+    sends = []
+    for value in MORE_VALUES:
+        for tool, probe, how, s in lines:
+            if tool != 'burp-bps' or probe in ('delimiter', 'concatenator'):
+                continue
+            if how == 'function':
+                fills = [(f'{probe} {d}{c}', value + BURP_ANCHOR + d + c + s + c + d) for d, c in
+                         itertools.product(lists[('hard', 'delimiter')], lists[('hard', 'concatenator')])]
+                if scanners_number(value):
+                    fills.append((f'{probe} /', value + '/' + s))
+                fills.append((f'{probe} ,', value + ',' + s))
+            elif how == 'number' and not scanners_number(value):
+                continue  # StringUtils.isNumeric(baseValue) only
+            else:
+                kind = 'soft' if how == 'soft' else 'hard'
+                pairs = itertools.product(lists[(kind, 'delimiter')], lists[(kind, 'concatenator')]) \
+                    if '{d}' in s else [('', '')]
+                anchor = BURP_ANCHOR if how == 'anchor' else ''
+                fills = [(f'{probe} {s}'.replace('{d}', d).replace('{c}', c),
+                          value + anchor + s.replace('{d}', d).replace('{c}', c)) for d, c in pairs]
+            sends += [(f'burp {group}', received) for group, received in fills]
+    return sends
+
+
+def sqlninja_sends(lines):
+    """(group, value as the application receives it) of every statement sqlninja injects after a number and a text;
+    group = the mode and the statement."""
+    sends = []
+    for value in MORE_VALUES:
+        for tool, mode, how, s in lines:
+            if tool != 'sqlninja':
+                continue
+            for placeholder, fill_with in SQLNINJA_FILL:
+                s = s.replace(placeholder, fill_with)
+            sends.append((f'sqlninja {mode} {s}', value + SQLNINJA_PREFIX[value] + s))
+    return sends
+
+
+def more_rows(source):
+    skip = MORE_SKIP.setdefault(source, {})
+    skip.clear()
+    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
+    for reason in ('renderings an earlier source already has', 'renderings the source already sent', curated):
+        skip[reason] = 0
+    lines = more_lines()
+    sends = burp_sends(lines) if source == 'burp' else sqlninja_sends(lines)
+    rows, seen = [], set()
+    for group, received in sends:
+        v = scanners_wire(received)
+        if not first_rendering(v, seen, skip, 'renderings the source already sent'):
+            continue
+        if re.fullmatch(r'\d+(?:[-/*+]\(?\d+(?:[-/*+]\d+)?\)?)+', received):
+            # Arithmetic on the original value (1/0, 1-0, 1/(2-2)), as ZAP's expression probes: kept, counted apart.
+            rows.append((group, 'expression', v))
+        elif not curated_out(v):
+            rows.append((group, technique(v), v))
+        else:
+            skip[curated] += 1
+    skip['renderings'] = len(sends)
+    return rows
+
+
+def more_header(source):
+    what = {'burp': 'the SQL-related diffing probes of Burp Suite\'s extension backslash-powered-scanner (github '
+                    'PortSwigger/backslash-powered-scanner, commit 1194cf86, Apache-2.0, src/burp/DiffingScan.java: '
+                    'string-context breakers, concatenation with ||, + and a space, soft concatenation and soft substr '
+                    'calls, divide-by probes after a number, ORDER BY probes, the five SQL databases\' function calls), '
+                    'each after the original value 1 and admin (and the random anchor, fixed at ' + BURP_ANCHOR + ', '
+                    'where the probe has one); Active Scan++ (github PortSwigger/active-scan-plus-plus, commit '
+                    '21f285d0) was read and has no SQL-injection payload; group = the probe and its template; tag '
+                    'expression = arithmetic on the value (1/0, 1/(2-2)), counted apart',
+            'sqlninja': 'the SQL Server statements sqlninja injects (github xxgrunge/sqlninja, commit 4c0eb55f, '
+                        'GPL-3.0: lib/test.pl, fingerprint.pl, getdata_time.pl, escalation.pl, resurrectxp.pl, '
+                        'utils.pl\'s createcommand for the sqlcmd and upload modes), after 1; and admin\'; (the '
+                        'prefixes of sqlninja.conf\'s examples), blindtime 5, xp_cmdshell, whoami; group = the mode '
+                        'and the statement'}[source]
+    return ['source: ' + what + ', strings in more-payloads.txt (its header names each file and commit), as the '
+            'application receives them (a %, a + and a control character written %XX)',
+            'licence: ' + {'burp': 'Apache-2.0', 'sqlninja': 'GPL-3.0'}[source] + ' (payload strings only, no code)',
+            'added in issue 20 before any change to the detector: its rate is a never-tuned number in '
+            'docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in MORE_SKIP[source].items()),
+            'kind: attack']
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     sqlmap = sqlmap_rows()
@@ -1885,6 +2009,11 @@ def main():
     write('attacks-crs', crs_header('crs'), rows, groups=True)
     rows = crs_rows('crs-pl34', 'attack', (3, 4))  # after attacks-crs: a string both send counts there
     write('attacks-crs-pl34', crs_header('crs-pl34'), rows, groups=True)
+    # Burp's backslash-powered-scanner and sqlninja, after every other attack source: likewise without rnd.
+    rows = more_rows('burp')
+    write('attacks-burp', more_header('burp'), rows)
+    rows = more_rows('sqlninja')
+    write('attacks-sqlninja', more_header('sqlninja'), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
