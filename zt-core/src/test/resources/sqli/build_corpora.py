@@ -1671,26 +1671,33 @@ def scanners_sends():
 
 
 def scanners_rows():
-    SCANNERS_SKIP.clear()
+    return sent_rows(scanners_sends, SCANNERS_SKIP, 'renderings another scanner or check already sent',
+                     r'\d+(?:\s*-\s*\d+)+')
+
+
+def sent_rows(read_sends, skip, repeat, arithmetic):
+    """The rows of what a tool sends (read_sends() gives (group, value as the application receives it) pairs, and may
+    count in skip what it reads), each counted once: a repeat of the tool's own or of an earlier source is counted in
+    skip under its reason, arithmetic on the original value (a full match of the pattern arithmetic: 1-0-0, 9-8,
+    1/(2-2)) is kept as ZAP's expression probes are, counted apart, and the curation of the other payload lists
+    (probes, single words and characters, word-quote probes) applies."""
+    skip.clear()
     curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
-    for reason in ('renderings an earlier source already has', 'renderings another scanner or check already sent',
-                   curated):
-        SCANNERS_SKIP[reason] = 0
+    for reason in ('renderings an earlier source already has', repeat, curated):
+        skip[reason] = 0
+    sends = read_sends()
     rows, seen = [], set()
-    sends = scanners_sends()
     for group, received in sends:
         v = scanners_wire(received)
-        if not first_rendering(v, seen, SCANNERS_SKIP, 'renderings another scanner or check already sent'):
+        if not first_rendering(v, seen, skip, repeat):
             continue
-        if re.fullmatch(r'\d+(?:\s*-\s*\d+)+', received):
-            # Arithmetic on the original value (1-0-0, 9-8 for a text), as ZAP's expression probes: kept, counted apart.
+        if re.fullmatch(arithmetic, received):
             rows.append((group, 'expression', v))
         elif not curated_out(v):
-            # The curation of the other payload lists (probes, single words and characters, word-quote probes).
             rows.append((group, technique(v), v))
         else:
-            SCANNERS_SKIP[curated] += 1
-    SCANNERS_SKIP['renderings'] = len(sends)
+            skip[curated] += 1
+    skip['renderings'] = len(sends)
     return rows
 
 
@@ -1867,27 +1874,9 @@ def sqlninja_sends(lines):
 
 
 def more_rows(source):
-    skip = MORE_SKIP.setdefault(source, {})
-    skip.clear()
-    curated = 'renderings the list curation removes (probes, single words, a word and a quote)'
-    for reason in ('renderings an earlier source already has', 'renderings the source already sent', curated):
-        skip[reason] = 0
-    lines = more_lines()
-    sends = burp_sends(lines) if source == 'burp' else sqlninja_sends(lines)
-    rows, seen = [], set()
-    for group, received in sends:
-        v = scanners_wire(received)
-        if not first_rendering(v, seen, skip, 'renderings the source already sent'):
-            continue
-        if re.fullmatch(r'\d+(?:[-/*+]\(?\d+(?:[-/*+]\d+)?\)?)+', received):
-            # Arithmetic on the original value (1/0, 1-0, 1/(2-2)), as ZAP's expression probes: kept, counted apart.
-            rows.append((group, 'expression', v))
-        elif not curated_out(v):
-            rows.append((group, technique(v), v))
-        else:
-            skip[curated] += 1
-    skip['renderings'] = len(sends)
-    return rows
+    sends = burp_sends if source == 'burp' else sqlninja_sends
+    return sent_rows(lambda: sends(more_lines()), MORE_SKIP.setdefault(source, {}), 'renderings the source already sent',
+                     r'\d+(?:[-/*+]\(?\d+(?:[-/*+]\d+)?\)?)+')
 
 
 def more_header(source):

@@ -130,23 +130,15 @@ final class SqlTokens {
 
   /** As {@link #spells}, for a token the fold has read but not kept yet (it reads past {@link #size}). */
   boolean spellsAhead(int i, String lower) {
-    if (i < 0 || i >= type.length || text == null || end[i] - start[i] != lower.length()) {
-      return false;
-    }
-    for (int k = 0; k < lower.length(); k++) {
-      work++;
-      if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
+    return i >= 0 && i < type.length && text != null && end[i] - start[i] == lower.length() && opensWith(i, lower);
   }
 
   /** Whether the token at {@code i} starts with {@code lower}, ignoring ASCII case. */
   boolean startsWith(int i, String lower) {
-    if (i < 0 || i >= size || text == null || end[i] - start[i] < lower.length()) {
-      return false;
-    }
+    return i >= 0 && i < size && text != null && end[i] - start[i] >= lower.length() && opensWith(i, lower);
+  }
+
+  private boolean opensWith(int i, String lower) {
     for (int k = 0; k < lower.length(); k++) {
       work++;
       if (SqlWord.lower(text[start[i] + k]) != lower.charAt(k)) {
