@@ -205,6 +205,12 @@ final class SqlNormalizer {
     if (c <= 0x9f) {
       return ' '; // C1 controls
     }
+    if (c == '\uFFFD') {
+      // What a decoder before zt left of a byte that was no UTF-8 (a client or proxy decoded and re-encoded the
+      // value): zt reads such a byte as Latin-1 (%A0, sqlmap's blank, is a no-break space), so read this as the
+      // separator it most likely was
+      return ' ';
+    }
     int type = Character.getType(c);
     if (type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
         || type == Character.SPACE_SEPARATOR) {

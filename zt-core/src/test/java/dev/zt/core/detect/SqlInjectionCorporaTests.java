@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,90 @@ class SqlInjectionCorporaTests {
         assertThat(rate.rate()).as("detection, " + source + ", " + split + ": " + rate)
             .isGreaterThanOrEqualTo(MIN_DETECTION);
       }
+    }
+  }
+
+  /**
+   * A black-box client does not send the corpus's spelling of a value: it holds the value as the application receives
+   * it and percent-encodes it itself ({@code URLEncoder}'s {@code +} for a space, or {@code %20}). The verdict must
+   * not depend on that. Every value of every corpus is decoded once (strict UTF-8: a value whose bytes are no UTF-8,
+   * such as sqlmap's lone {@code %A0} or overlong forms, has no single text a client would hold, and is left out and
+   * counted) and re-encoded both ways; the verdicts of the three spellings must agree. The tamper scripts' class (b)
+   * is not compared: IIS's {@code %u0027} and the other encodings for another layer are what those values are.
+   */
+  @Test
+  void inspectQueryValueWhenValueReEncodedByAClientThenSameVerdict() {
+    List<String> all = new ArrayList<>(ATTACK_SOURCES); // not tamper-other: its spelling (%u0027, …) is its point
+    all.addAll(CRS_SOURCES);
+    all.addAll(HIGH_PARANOIA_SOURCES);
+    all.addAll(PROBE_SOURCES);
+    List<Sample> samples = new ArrayList<>(load("attacks", all));
+    List<String> benignSources = new ArrayList<>(BENIGN_SOURCES);
+    benignSources.addAll(STRESS_SOURCES);
+    samples.addAll(load("benign", benignSources));
+    int compared = 0;
+    int notUtf8 = 0;
+    List<String> differ = new ArrayList<>();
+    List<String> lost = new ArrayList<>();
+    for (Sample sample : samples) {
+      Optional<String> received = strictFormDecode(sample.value(), false);
+      if (received.isEmpty()) {
+        notUtf8++;
+        // A lenient client (Java's URLDecoder, Python's unquote) holds U+FFFD for such a byte: it must not lose a
+        // detection the corpus spelling has
+        String lenient = java.net.URLEncoder.encode(strictFormDecode(sample.value(), true).orElseThrow(),
+            StandardCharsets.UTF_8);
+        if (DETECTOR.inspectQueryValue("query:q", sample.value()).isPresent()
+            && DETECTOR.inspectQueryValue("query:q", lenient).isEmpty()) {
+          lost.add(sample.source() + ": " + sample.value());
+        }
+        continue;
+      }
+      String plus = java.net.URLEncoder.encode(received.get(), StandardCharsets.UTF_8);
+      String percent20 = plus.replace("+", "%20");
+      boolean corpus = DETECTOR.inspectQueryValue("query:q", sample.value()).isPresent();
+      if (DETECTOR.inspectQueryValue("query:q", plus).isPresent() != corpus
+          || DETECTOR.inspectQueryValue("query:q", percent20).isPresent() != corpus) {
+        differ.add(sample.source() + ": " + sample.value());
+      }
+      compared++;
+    }
+    System.out.printf("SQLi corpora re-encoded by a client: %d values compared, %d differ; %d with bytes that are no"
+        + " UTF-8, %d of them lose their detection through a lenient decoder%n", compared, differ.size(), notUtf8,
+        lost.size());
+    assertThat(compared).isGreaterThan(30_000);
+    assertThat(differ).as("verdicts that change when a client percent-encodes the value").isEmpty();
+    assertThat(lost).as("detections lost when a lenient client replaces bytes that are no UTF-8").isEmpty();
+  }
+
+  /**
+   * The value a form decoder gives ({@code %XX} as UTF-8, {@code +} a space); when the bytes are no UTF-8, empty, or
+   * with {@code lenient} U+FFFD in their place, as Java's {@code URLDecoder} and Python's {@code unquote} give.
+   */
+  private static Optional<String> strictFormDecode(String raw, boolean lenient) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int text = 0; // start of the run of characters not yet written (whole, so surrogate pairs stay pairs)
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      boolean escape = c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
+          && Character.digit(raw.charAt(i + 2), 16) >= 0;
+      if (escape || c == '+') {
+        bytes.writeBytes(raw.substring(text, i).getBytes(StandardCharsets.UTF_8));
+        bytes.write(escape ? Integer.parseInt(raw.substring(i + 1, i + 3), 16) : ' ');
+        i += escape ? 2 : 0;
+        text = i + 1;
+      }
+    }
+    bytes.writeBytes(raw.substring(text).getBytes(StandardCharsets.UTF_8));
+    java.nio.charset.CodingErrorAction bad = lenient ? java.nio.charset.CodingErrorAction.REPLACE
+        : java.nio.charset.CodingErrorAction.REPORT;
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(bad)
+          .onUnmappableCharacter(bad)
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return Optional.empty();
     }
   }
 

@@ -858,6 +858,25 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * U+FFFD, what a client or proxy that decoded and re-encoded a value leaves of a byte that was no UTF-8 (sqlmap's
+   * {@code %A0} blank), is read as the separator zt reads that byte as.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1%EF%BF%BDand%EF%BF%BD1=1%EF%BF%BD--", "1%A0and%A01=1%A0--",
+      "1'%EF%BF%BDUNION%EF%BF%BDALL%EF%BF%BDSELECT%EF%BF%BDNULL--%EF%BF%BDx"})
+  void inspectWhenReplacementCharacterSeparatesThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: mojibake in text, where a replacement character stands for a letter or a typographic quote. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Caf\uFFFD au lait", "O\uFFFDBrien", "It\uFFFDs John\uFFFDs book", "na\uFFFDve or not",
+      "\uFFFD\uFFFD\uFFFD"})
+  void inspectWhenReplacementCharacterInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
