@@ -20,6 +20,8 @@ import dev.zt.testkit.TestRequest;
 import dev.zt.testkit.TokenBuilder;
 import dev.zt.testkit.ZtAssertions;
 import io.opentelemetry.api.OpenTelemetry;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.text.ParseException;
 import java.time.Duration;
@@ -381,6 +383,72 @@ public abstract class AdapterConformanceSuite {
         .send();
     assertProblem(r, 403, null, token);
     assertThat(r.body()).as("%s", r).contains("request-rejected").doesNotContain("handler=").doesNotContain("OR");
+  }
+
+  /**
+   * Hard SQL-injection cases as a client sends them: the value percent-encoded by {@code URLEncoder} (a space as
+   * {@code +}, UTF-8), so what reaches the detector is the container's raw query or body, not the suite's spelling.
+   * Attacks and benign values side by side, with the spellings a container might mangle on the way: {@code #},
+   * {@code &}, {@code +} and {@code %} inside the value, a no-break space, a replacement character, fullwidth and
+   * typographic quotes, an emoji. The verdict must be the detector's on every adapter.
+   */
+  protected static Stream<Arguments> sqlCases() {
+    return Stream.of(
+        Arguments.of("1' OR '1'='1", true),
+        Arguments.of("1\u00A0and\u00A01=1\u00A0--", true),
+        Arguments.of("admin'#", true),
+        Arguments.of("1 AND 1=1 -- &x=1", true),
+        Arguments.of("x' UNION SELECT NULL,NULL--+", true),
+        Arguments.of("1;WAITFOR DELAY '0:0:5'--", true),
+        Arguments.of("1\uFFFDand\uFFFD1=1\uFFFD--", true),
+        Arguments.of("1/**/UNION/**/SELECT/**/1", true),
+        Arguments.of("test'), ('admin', 'admin')-- -", true),
+        Arguments.of("'; exec master..xp_cmdshell 'ping 127.0.0.1'--", true),
+        Arguments.of("1 OR '{\"a\":1}' ? 'a'", true),
+        Arguments.of("\uFF35\uFF2E\uFF29\uFF2F\uFF2E \uFF33\uFF25\uFF2C\uFF25\uFF23\uFF34 1,2", true),
+        Arguments.of("1\u2019 OR \u20191\u2019=\u20191", true),
+        Arguments.of("O'Brien", false),
+        Arguments.of("it's John's book -- really", false),
+        Arguments.of("Mr. O\u2019Neil", false),
+        Arguments.of("Select your size", false),
+        Arguments.of("rock & roll", false),
+        Arguments.of("50% off + free shipping", false),
+        Arguments.of("\"quoted\" -- by me", false),
+        Arguments.of("files: ['**/*.js']", false),
+        Arguments.of("emoji \uD83D\uDE00 and \u00FCn\u00EFc\u00F6d\u00E9", false),
+        Arguments.of("#hashtag", false),
+        Arguments.of("Caf\uFFFD au lait", false));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("sqlCases")
+  public void getDocsWhenQueryValueIsAHardSqlCaseThenTheDetectorsVerdict(String value, boolean attack) {
+    RawHttp.Response r = http.get("/docs/search?lang=en&q=" + URLEncoder.encode(value, StandardCharsets.UTF_8))
+        .send();
+    if (attack) {
+      assertProblem(r, 403, null);
+      assertThat(r.body()).as("%s", r).contains("request-rejected").doesNotContain("handler=");
+    } else {
+      assertAnsweredBy(r, Handler.DOCS, "/docs/search", "anonymous");
+    }
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("sqlCases")
+  public void postOrdersWhenFormFieldIsAHardSqlCaseThenTheDetectorsVerdict(String value, boolean attack) {
+    // a subject per case, so no automated response to one case's attack reaches another case
+    String subject = "form-case-" + Integer.toHexString(value.hashCode());
+    String token = issuer.token().subject(subject).scope("orders:write").build();
+    RawHttp.Response r = http.post("/orders").header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("item=42&note=" + URLEncoder.encode(value, StandardCharsets.UTF_8))
+        .send();
+    if (attack) {
+      assertProblem(r, 403, null, token);
+      assertThat(r.body()).as("%s", r).contains("request-rejected").doesNotContain("handler=");
+    } else {
+      assertAnsweredBy(r, Handler.ORDERS, "/orders", subject, token);
+    }
   }
 
   @Test
