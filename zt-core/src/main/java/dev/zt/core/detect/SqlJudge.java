@@ -1408,6 +1408,14 @@ final class SqlJudge {
       if (f.is(j, SqlWord.FROM) && isSystemCatalog(f, j + 1)) {
         return true; // SELECT table_name FROM information_schema.tables, … FROM master..sysxlogins
       }
+      if (w == SqlWord.SELECT && f.typeAt(k + 1) != Type.NAME && f.is(j, SqlWord.FROM) && f.spells(j + 1, "dual")
+          && (endsPredicate(f.typeAt(j + 2)) || f.is(j + 2, SqlWord.WHERE) || f.typeAt(j + 2) == Type.UNION)) {
+        return true; // SELECT user FROM DUAL: Oracle's one-row table after no plain word, which no sentence ends on
+      }
+      if (w == SqlWord.DDL && j == k + 4 && isObject(f, k + 1) && f.typeAt(j - 1) == Type.OPEN_PAREN
+          && f.typeAt(j) == Type.NAME && isTypeName(f, j + 1)) {
+        return true; // CREATE TABLE t(c text …): a column and its type
+      }
       if ((f.is(j, SqlWord.WHERE) || f.is(j, SqlWord.SET) || f.is(j, SqlWord.CLAUSE)) && hasComparisonSoon(f, j + 1)) {
         return true; // ... WHERE id = 1, UPDATE users SET admin = 1, HAVING COUNT(id) >= 9
       }

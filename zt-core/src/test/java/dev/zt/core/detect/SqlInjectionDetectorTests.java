@@ -877,6 +877,22 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** Whole statements prose does not write: a select from Oracle's DUAL, a CREATE TABLE with a typed column. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"SELECT user FROM DUAL", "SELECT NULL FROM DUAL", "CREATE TABLE stdout(system_out text)",
+      "create table t(id int, name text)", "create table t(name varchar)"})
+  void inspectWhenSelectFromDualOrTypedCreateTableThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: "dual" and "create table" in text. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"select from dual sim phones", "Select one from dual", "pick from dual options",
+      "create table(s) for text", "Create table of contents (text)", "create table notes (text)"})
+  void inspectWhenDualOrCreateTableInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
