@@ -124,6 +124,24 @@ final class SqlInjectionDetector {
         }
       }
     }
+    if (best == null) {
+      // jSQL's empty prefix, Ghauri's 1UPDATEXML(…): a scanner appended its payload to the original value with no
+      // separator. No database splits adminand or 1UPDATEXML, so no reading above finds it, but the request is a
+      // scanner's probe: judge the value with its first word split before the keyword or call it ends in
+      int at = gluedKeyword(normalized.text(), pass);
+      if (at > 0) {
+        char[] text = normalized.text();
+        char[] split = new char[text.length + 1];
+        System.arraycopy(text, 0, split, 0, at);
+        split[at] = ' ';
+        System.arraycopy(text, at, split, at + 1, text.length - at);
+        Finding decoded = judge(split, null, pass);
+        if (decoded != null && (isDangerCall(text, at) || SqlJudge.endsInCuttingComment(split, pass))) {
+          best = at(decoded, at);
+          reading = "glued-keyword-split";
+        }
+      }
+    }
     if (best == null && normalized.nul() && (contains(normalized, '\'', pass)
         || contains(normalized, '"', pass))) {
       // A NUL has no business in a text value; next to a quote it is a truncation or filter-evasion attempt.
@@ -175,6 +193,65 @@ final class SqlInjectionDetector {
       }
     }
     return true;
+  }
+
+  /** Keywords a scanner's payload starts with, longest first where one ends another ({@code xor}, {@code or}). */
+  private static final String[] GLUED_WORDS = {"union", "xor", "and", "or"};
+  /**
+   * Calls a scanner's payload starts with: the error-based and delay calls no word ends in, whose call is the attack
+   * on its own, and the comparison probes' {@code char(}, which must end in a cutting comment like the keywords.
+   */
+  private static final String[] GLUED_DANGER_CALLS = {"updatexml", "extractvalue", "dbms_pipe.receive_message",
+      "dbms_lock.sleep", "user_lock.sleep", "pg_sleep"};
+  private static final String[] GLUED_CALLS = {"char", "chr"};
+
+  /**
+   * Where the value's first word ends in one of {@link #GLUED_WORDS} (followed by a blank, a quote or a parenthesis)
+   * or {@link #GLUED_DANGER_CALLS} / {@link #GLUED_CALLS} (followed by {@code (}) after at least one letter or digit:
+   * the index the keyword starts at, or -1.
+   */
+  private static int gluedKeyword(char[] text, SqlNormalizer.Work work) {
+    int end = 0;
+    while (end < text.length && (SqlLexer.isWordPart(text[end]) || text[end] == '.')) {
+      work.steps++;
+      end++;
+    }
+    if (end >= text.length) {
+      return -1;
+    }
+    char next = text[end];
+    if (next == '(') {
+      int at = suffix(text, end, GLUED_DANGER_CALLS);
+      return at > 0 ? at : suffix(text, end, GLUED_CALLS);
+    }
+    return next <= ' ' || next == '\'' || next == '"' ? suffix(text, end, GLUED_WORDS) : -1;
+  }
+
+  /** The start of the first of {@code words} that {@code text[0, end)} ends in, after one character or more, or -1. */
+  private static int suffix(char[] text, int end, String[] words) {
+    for (String w : words) {
+      int at = end - w.length();
+      if (at < 1) {
+        continue;
+      }
+      boolean same = true;
+      for (int k = 0; k < w.length() && same; k++) {
+        same = SqlWord.lower(text[at + k]) == w.charAt(k);
+      }
+      if (same) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether the call glued at {@code at} is one of {@link #GLUED_DANGER_CALLS}. */
+  private static boolean isDangerCall(char[] text, int at) {
+    int end = at;
+    while (end < text.length && text[end] != '(') {
+      end++;
+    }
+    return text.length > end && suffix(text, end, GLUED_DANGER_CALLS) == at;
   }
 
   private static boolean contains(Normalized normalized, char c, SqlNormalizer.Work work) {

@@ -190,6 +190,18 @@ final class SqlJudge {
     return t == Type.END || t == Type.COMMENT || t == Type.LOGIC || t == Type.SEMICOLON;
   }
 
+  /**
+   * Whether {@code text}, read as it is, ends in a comment that cuts the rest of a query ({@code … 1=1-- -q7Zt},
+   * {@code …#}), not in a note ({@code -- see below}).
+   */
+  static boolean endsInCuttingComment(char[] text, SqlNormalizer.Work work) {
+    SqlTokens f = fold(SqlLexer.lex(text, text.length, (char) 0, false));
+    int last = f.size - 1;
+    boolean cut = last > 0 && f.type[last] == Type.COMMENT && cutsTheRest(f, last);
+    work.steps += f.work;
+    return cut;
+  }
+
   /** The most severe shape in one context's folded tokens, or null. */
   static Finding judge(SqlTokens f, Context context) {
     boolean quoted = context.quote != 0;

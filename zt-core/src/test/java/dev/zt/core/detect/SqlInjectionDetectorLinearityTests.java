@@ -113,6 +113,8 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("casts after glued calls", "f(x)::double precision "),
         Arguments.of("path globs", "'**/*.js', "),
         Arguments.of("self matches", "42 like 42 "),
+        Arguments.of("glued keywords", "adminand 1=1-- -q "),
+        Arguments.of("glued calls", "1UPDATEXML(0,"),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 

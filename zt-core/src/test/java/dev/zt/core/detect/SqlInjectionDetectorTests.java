@@ -893,6 +893,34 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * A scanner's payload glued to the original value (jSQL's empty prefix, Ghauri's {@code 1UPDATEXML(…)}): no
+   * database splits {@code adminand}, but the value split before the keyword or call its first word ends in is the
+   * probe. The keywords and {@code char(} need the cutting comment the probes end in; the error and delay calls do not.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"adminand 1=1-- -q7Zt", "adminand'a'='b'-- -q7Zt", "adminor 0%2B1=1-- -q7Zt",
+      "adminunion select 133717330%2B1,133727330%2B1-- -q7Zt", "adminchar(97)>=char(98)-- -q7Zt",
+      "1chr(97)>=chr(98)-- -q7Zt", "1UPDATEXML(0,CONCAT(0x7e,0x72306f746833783439,0x7e),0)",
+      "adminDBMS_PIPE.RECEIVE_MESSAGE('IsjT',5)", "1USER_LOCK.SLEEP(5)", "idxor 1=1#"})
+  void inspectWhenScannerPayloadGluedToTheValueThenFlags(String attack) {
+    Optional<Verdict> verdict = DETECTOR.inspectQueryValue("query:q", attack);
+    assertThat(verdict).as(attack).isPresent();
+    assertThat(verdict.get().evidence()).contains("reading=glued-keyword-split");
+  }
+
+  /**
+   * Beside it: words that end in a keyword or a call's name, with no cutting comment, or in code (C's
+   * {@code usleep}, an ESP-IDF call).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"brand 1=1", "island 2=2 -- see", "doctor 1=1", "esp_deep_sleep(5)", "usleep(5)",
+      "getchar(1)>=getchar(2)", "Brand new", "color or flavor", "Reunion select 2024", "putchar(c);",
+      "brand 'a'='a' -- as quoted"})
+  void inspectWhenWordEndsInAKeywordInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
