@@ -129,6 +129,9 @@ final class SqlInjectionDetector {
       // separator. No database splits adminand or 1UPDATEXML, so no reading above finds it, but the request is a
       // scanner's probe: judge the value with its first word split before the keyword or call it ends in
       int at = gluedKeyword(normalized.text(), pass);
+      if (at > 0 && !isDangerCall(normalized.text(), at) && !hasCommentMark(normalized.text(), at, pass)) {
+        at = -1; // a keyword or char( counts only with the comment the probe ends in: brand new shoes costs no pass
+      }
       if (at > 0) {
         char[] text = normalized.text();
         char[] split = new char[text.length + 1];
@@ -243,6 +246,17 @@ final class SqlInjectionDetector {
       }
     }
     return -1;
+  }
+
+  /** Whether {@code text} holds {@code --} or {@code #} after {@code from}: what a cutting comment starts with. */
+  private static boolean hasCommentMark(char[] text, int from, SqlNormalizer.Work work) {
+    for (int i = from; i < text.length; i++) {
+      work.steps++;
+      if (text[i] == '#' || (text[i] == '-' && i + 1 < text.length && text[i + 1] == '-')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the call glued at {@code at} is one of {@link #GLUED_DANGER_CALLS}. */
