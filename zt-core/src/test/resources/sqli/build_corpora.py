@@ -93,12 +93,21 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  package/package.json
   SRC/debian-packages/Packages = the Packages index of Debian 12.15 (bookworm, main, binary-amd64; its InRelease is
                  dated Sat, 11 Jul 2026 10:16:37 UTC), uncompressed
+  More never-tuned benign sources, written after benign-crs (more_never_tuned_benign below), added in issue 20 and
+  measured before any change to the detector:
+  SRC/faker      = npm package @faker-js/faker 10.6.0 (npm pack), package/: its locale data, read through its own
+                 index.js (allLocales) by Node.js (node on the PATH, 18 or later)
+  SRC/debian-translation/Translation-en = the English long descriptions of Debian 12.15 (bookworm, main,
+                 i18n/Translation-en, uncompressed; its SHA-256 62f59c3c... is the one the InRelease above lists)
+  SRC/readmes2/NAME = npm packages react 19.3.1, vue 3.5.47, typescript 7.0.2, rxjs 7.8.2, date-fns 4.4.0,
+                 luxon 3.7.2, ramda 0.32.0, immer 11.2.14, redux 5.0.1, marked 18.3.0, handlebars 4.7.10,
+                 dotenv 18.0.10 (npm pack), package/README.md (README.markdown, readme.md)
 
 Every value line is "technique<TAB>value" (attacks) or "category<TAB>value" (benign). Each value goes to the tuning
 split or the held-out split by a hash of its group (a sqlmap test title, a fortune file, a word list line), about one
 group in four held out, so near-copies of one payload never straddle the split. Deterministic: a fixed seed.
 """
-import ast, glob, hashlib, html, json, os, random, re, sys, urllib.parse
+import ast, glob, hashlib, html, json, os, random, re, subprocess, sys, urllib.parse
 import xml.etree.ElementTree as ET
 
 SRC, OUT = sys.argv[1], sys.argv[2]
@@ -2080,6 +2089,7 @@ def main():
     never_tuned_benign()  # last of all: new benign sources, never tuned on
     rows = crs_rows('benign', 'benign', (1, 2, 3, 4))  # after them: OWASP CRS's false-positive regression tests
     write('benign-crs', crs_header('benign'), rows, groups=True)
+    more_never_tuned_benign()  # after benign-crs: three more never-tuned benign sources, every earlier file unchanged
 
 
 # ---------------------------------------------------------------- never-tuned benign sources (issue 20)
@@ -2268,6 +2278,159 @@ def never_tuned_benign():
                              'order of the package name, to 1,500 values',
                              'licence: MIT (the npm packages); each Debian description under its package\'s licence '
                              '(Debian main: DFSG-free)', 'kind: benign, ' + NEVER_TUNED], rows)
+
+
+
+# ---------------------------------------------------------------- more never-tuned benign sources (issue 20)
+# Written after benign-crs, so every earlier file is byte for byte what it was; no random generator, hash order only.
+# Each source leaves out the values an earlier source already holds before it is capped (a value counts once).
+
+def fresh(rows):
+    """The rows whose value is new (not in an earlier source, not earlier in rows), as write will keep them, capped."""
+    kept, seen = [], set(SEEN['benign'])
+    for row in rows:
+        value = clean(row[2])
+        if value is not None and value not in seen:
+            seen.add(value)
+            kept.append(row)
+    return kept[:BENIGN_CAP]
+
+
+FAKER_FIELDS = [('person', 'first_name'), ('person', 'last_name'), ('location', 'street_name'),
+                ('location', 'street_prefix'), ('location', 'street_suffix')]
+FAKER_DUMP = """import { allLocales } from './dist/index.js';
+const flat = v => v == null ? [] : Array.isArray(v) ? v.flatMap(flat) : typeof v === 'object' ? Object.values(v).flatMap(flat) : [v];
+const fields = %s;
+const out = {};
+for (const [locale, data] of Object.entries(allLocales))
+  out[locale] = Object.fromEntries(fields.map(([d, f]) => [f, flat((data[d] || {})[f]).filter(s => typeof s === 'string')]));
+process.stdout.write(JSON.stringify(out));"""
+FAKER_SEPARATOR = re.compile("['\u2019\u02bc\\- ]")
+FAKER_APOSTROPHE = re.compile("['\u2019\u02bc]")
+# Values by class, sampled in hash order: apostrophes first, then hyphens, then any others (as places_rows).
+NAMES2_CLASSES = [(600, lambda v: FAKER_APOSTROPHE.search(v)), (300, lambda v: '-' in v), (BENIGN_CAP, lambda v: True)]
+
+
+def faker_locales():
+    """Each locale's first names, last names, street names, prefixes and suffixes, as faker's allLocales holds them
+    (the generic, female and male lists flattened in order)."""
+    script = FAKER_DUMP % json.dumps([list(f) for f in FAKER_FIELDS])
+    out = subprocess.run(['node', '--input-type=module', '-e', script], cwd=os.path.join(SRC, 'faker/package'),
+                         check=True, capture_output=True).stdout
+    return json.loads(out.decode('utf-8'))
+
+
+def pick(values, key):
+    return values[int(hashed(key), 16) % len(values)] if values else None
+
+
+def names2_rows():
+    """The names of faker's locales that hold an apostrophe, a hyphen or a space, as published, and built into full
+    names "First Last" (a name of the other kind chosen by hash) and addresses "N street" (N from 1 to 199 by hash; a
+    suffix after a prefix chosen by hash where the locale has prefixes, as Rue de l'Abbaye)."""
+    rows = []
+    for locale, data in sorted(faker_locales().items()):
+        firsts, lasts = data['first_name'], data['last_name']
+        for field in ('first_name', 'last_name', 'street_name', 'street_prefix', 'street_suffix'):
+            for v in data[field]:
+                if not FAKER_SEPARATOR.search(v):
+                    continue
+                person = field in ('first_name', 'last_name')
+                rows.append((locale, 'person-name' if person else 'street-name', v))
+                if field == 'first_name' and lasts:
+                    rows.append((locale, 'full-name', v + ' ' + pick(lasts, locale + ' ' + v)))
+                elif field == 'last_name' and firsts:
+                    rows.append((locale, 'full-name', pick(firsts, locale + ' ' + v) + ' ' + v))
+                elif not person:
+                    street = v
+                    if field == 'street_suffix' and data['street_prefix']:
+                        street = pick(data['street_prefix'], locale + ' ' + v) + ' ' + v
+                    rows.append((locale, 'address', f'{1 + int(hashed(locale + " " + street), 16) % 199} {street}'))
+    rows = sorted(rows, key=lambda r: hashed(r[0] + ' ' + r[2]))
+    picked, taken = [], set()
+    for quota, test in NAMES2_CLASSES:
+        new = [r for r in fresh([r for r in rows if r[2] not in taken and test(r[2])])
+               if r[2] not in taken][:min(quota, BENIGN_CAP - len(picked))]
+        taken.update(r[2] for r in new)
+        picked += new
+    return picked
+
+
+DEBDESC_HARD = re.compile(r"['\"`\u2018\u2019\u201c\u201d;#(=]|--|\b(select|union|or|and|from|where|insert|update|"
+                          r"delete|drop|table|order\s+by)\b", re.I)
+
+
+def debdesc_rows():
+    """The lines of the long descriptions of Debian 12's packages (Translation-en: the continuation lines of each
+    Description-en, leading space stripped, the paragraph marks " ." skipped) that hold a quote, --, ;, #, (, = or an
+    SQL word, whole packages in hash order of the package name."""
+    rows, package, body = [], None, False
+    for line in open(os.path.join(SRC, 'debian-translation/Translation-en'), encoding='utf-8'):
+        line = line.rstrip('\n')
+        if line.startswith('Package: '):
+            package = line[9:].strip()
+        elif line.startswith('Description-en: '):
+            body = True
+            continue
+        elif not line.startswith(' '):
+            body = False
+        if body and line.startswith(' ') and line != ' .' and DEBDESC_HARD.search(line[1:]):
+            rows.append((package, 'debian-long-description', line[1:]))
+    order = {p: k for k, p in enumerate(sorted({r[0] for r in rows}, key=hashed))}
+    return fresh(sorted(rows, key=lambda r: order[r[0]]))  # a stable sort: each package's lines in their order
+
+
+README2_PACKAGES = ['react', 'vue', 'typescript', 'rxjs', 'date-fns', 'luxon', 'ramda', 'immer', 'redux', 'marked',
+                    'handlebars', 'dotenv']
+
+
+def readmes2_rows():
+    """Every non-blank line of the READMEs of twelve more npm packages (no SQL library, none in SNIPPET_PACKAGES),
+    prose and code alike, stripped; group = the package and the Markdown heading above the line (a # line inside a
+    fenced block is code, not a heading); whole groups in hash order."""
+    rows = []
+    for package in README2_PACKAGES:
+        text = open(npm_file('readmes2/' + package, 'README.md', 'README.markdown'), encoding='utf-8').read()
+        section, fence = '', ''
+        for line in text.split('\n'):
+            m = re.match(r'\s*(`{3,}|~{3,})', line)
+            if not fence and m:
+                fence = m.group(1)
+            elif fence and m and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ''
+            elif not fence and re.match(r'#{1,6}\s', line):
+                section = line.lstrip('#').strip()
+            if line.strip():
+                rows.append((f'{package}#{section}', 'readme-line', line.strip()))
+    order = {g: k for k, g in enumerate(sorted({r[0] for r in rows}, key=hashed))}
+    return fresh(sorted(rows, key=lambda r: order[r[0]]))
+
+
+def more_never_tuned_benign():
+    rows = names2_rows()
+    apostrophes = sum(1 for r in rows if FAKER_APOSTROPHE.search(r[2]))
+    write('benign-names2', ['source: npm package @faker-js/faker 10.6.0 (dist/, its locale data read through '
+                            'allLocales): in every locale, the first names, last names, street names, street prefixes '
+                            'and street suffixes that hold an apostrophe (\', \u2019, \u02bc), a hyphen or a space, as '
+                            'published, as full names "First Last" (the other name chosen by hash) and as addresses '
+                            '"N street" (N and a street prefix chosen by hash); in hash order those with an apostrophe '
+                            f'(at most 600; there are {apostrophes}), 300 with a hyphen, then any others to 1,500; '
+                            'group = the locale',
+                            'licence: MIT', 'kind: benign, ' + NEVER_TUNED], rows)
+    write('benign-debdesc', ['source: the long descriptions of the packages of Debian 12.15 (bookworm main, '
+                             'i18n/Translation-en, listed by the InRelease of 2026-07-11): each line (leading space '
+                             'stripped, " ." skipped) that holds a quote, --, ;, #, (, = or an SQL word (select, union, '
+                             'or, and, from, where, insert, update, delete, drop, table, order by), whole packages in '
+                             'hash order of the package name, to 1,500 lines; group = the package',
+                             'licence: each description under its package\'s licence (Debian main: DFSG-free)',
+                             'kind: benign, ' + NEVER_TUNED], debdesc_rows())
+    write('benign-readmes2', ['source: the README of the npm packages ' + ', '.join(README2_PACKAGES) + ' (versions in '
+                              'build_corpora.py): every non-blank line, prose and code, stripped, whole sections in '
+                              'hash order of package and heading, to 1,500 lines, nothing left out by content; group = '
+                              'the package and section',
+                              'licence: MIT (react, vue, date-fns, luxon, ramda, immer, redux, marked, handlebars), '
+                              'Apache-2.0 (typescript, rxjs), BSD-2-Clause (dotenv)', 'kind: benign, ' + NEVER_TUNED],
+          readmes2_rows())
 
 
 main()
