@@ -484,9 +484,11 @@ final class SqlJudge {
       return finding("expression", Severity.HIGH, f, context, 0);
     }
     if ((t == Type.OPERATOR || (t == Type.COMPARE && f.op[p] != 'w')) && ((f.typeAt(p + 1) == Type.FUNCTION
-        && (!f.has(0, SqlTokens.LOOSE) || f.wordHas(p + 1, SqlWord.SQL_FUNCTION)))
+        && (f.wordHas(p + 1, SqlWord.SQL_FUNCTION) || (!f.has(0, SqlTokens.LOOSE) && !wordsAfterCall(f, p + 1))))
         || (f.typeAt(p + 1) == Type.OPEN_PAREN && f.is(p + 2, SqlWord.SELECT)))) {
-      return finding("expression", Severity.HIGH, f, context, 0); // '+ascii(...)+', '-(select ...)-'
+      // '+ascii(...)+', '-(select ...)-'; an unknown function only when no prose follows its call: y' = f(t,y,p) with
+      // sensitivity analysis is a derivative in a sentence
+      return finding("expression", Severity.HIGH, f, context, 0);
     }
     int last = f.size - 1;
     if (t == Type.LOGIC && f.op[p] == '|' && last > p + 1 && f.type[last] == Type.STRING && f.has(last, SqlTokens.OPEN)
@@ -514,6 +516,19 @@ final class SqlJudge {
       return finding("comment", Severity.HIGH, f, context, 0);
     }
     return null;
+  }
+
+  /** Whether two words in a row follow the call at {@code call} (its parenthesis closed or not): a sentence goes on. */
+  private static boolean wordsAfterCall(SqlTokens f, int call) {
+    int close = f.closeOf(call + 1);
+    int from = close >= 0 ? close + 1 : call + 2;
+    for (int j = from; j < f.size - 1 && j < from + 16; j++) {
+      f.work++;
+      if (f.type[j] == Type.NAME && f.type[j + 1] == Type.NAME) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -95,7 +95,8 @@ final class SqlLexer {
         }
         out.add(Type.OTHER, null, i, j + 1, 0, '&'); // an HTML numeric entity (&#39;, &#x27;), not a # comment
         i = j + 1;
-      } else if (c == '#' || (c == '-' && i + 1 < n && s[i + 1] == '-')) {
+      } else if ((c == '#' && (i == 0 || s[i - 1] != '{')) || (c == '-' && i + 1 < n && s[i + 1] == '-')) {
+        // (a # right after { is a template's section, {{#each}}, not a comment)
         i = lineComment(i);
       } else if (c == '/' && i + 1 < n && s[i + 1] == '*' && !(i >= 2 && s[i - 1] == '*' && s[i - 2] == '*')) {
         // (after **, a path glob's **/*.js: SQL has no ** operator, so the / is not a comment's)
