@@ -518,6 +518,24 @@ final class SqlJudge {
     return null;
   }
 
+  /** Whether the {@code --} comment at {@code c} is a blank and then one short tag, a scanner's marker ({@code -- z}). */
+  private static boolean commentTag(SqlTokens f, int c) {
+    int k = f.start[c] + 2;
+    if (k >= f.end[c] || f.text[k] > ' ') {
+      return false;
+    }
+    while (k < f.end[c] && f.text[k] <= ' ') {
+      k++;
+    }
+    int tag = 0;
+    while (k < f.end[c] && SqlLexer.isWordPart(f.text[k])) {
+      f.work++;
+      k++;
+      tag++;
+    }
+    return tag > 0 && tag <= 8 && k == f.end[c];
+  }
+
   /** Whether two words in a row follow the call at {@code call} (its parenthesis closed or not): a sentence goes on. */
   private static boolean wordsAfterCall(SqlTokens f, int call) {
     int close = f.closeOf(call + 1);
@@ -631,8 +649,11 @@ final class SqlJudge {
     if (f.typeAt(last) != Type.COMMENT || last - p > 8 || (prose && f.has(last, SqlTokens.QUOTED_OPTION))) {
       return false;
     }
-    if (t == Type.NAME && last == p + 1 && f.end[0] == 1 && !f.has(0, SqlTokens.FOLDED) && !f.letters(last)) {
-      return true; // 'test--: the value opens with the quote that closes the literal, one word, and cuts the rest
+    if (t == Type.NAME && last == p + 1 && f.end[0] == 1 && !f.has(0, SqlTokens.FOLDED)
+        && (!f.letters(last) || (f.start[last] == f.end[p] && f.op[last] == '-' && commentTag(f, last)))) {
+      // 'test--: the value opens with the quote that closes the literal, one word, and cuts the rest; also with a
+      // scanner's tag after a blank (' joxy-- z)
+      return true;
     }
     // a call only as code writes one (name( touching) or a function SQL has: it's (almost) done -- promise and
     // "report (final) -- v2.pdf" put a word and a parenthesis after the quote, as prose does

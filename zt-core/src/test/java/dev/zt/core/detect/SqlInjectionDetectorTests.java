@@ -941,6 +941,21 @@ class SqlInjectionDetectorTests {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
 
+  /** The quote that closes the literal, one word, and a comment with a scanner's short tag: nuclei's ' joxy-- z. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'%2Bjoxy--%2Bz", "'joxy-- z", "' word-- x1", "'test--"})
+  void inspectWhenQuoteWordAndTaggedCommentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: a sentence after the dashes, a dash glued to a word, words before the quote. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'Tis-- but a scratch", "'Tis--but", "'word-- see below", "rock 'n' roll-- yes",
+      "He said 'no-- never"})
+  void inspectWhenQuoteWordAndDashesInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A name compared equal to itself after a value or a closing parenthesis: a tautology on a column. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"hi or a=a", ") or (a=a", "admin AND b=b--", "x or user=user", "1) or (x=x)",
