@@ -128,18 +128,17 @@ final class SqlInjectionDetector {
       // jSQL's empty prefix, Ghauri's 1UPDATEXML(…): a scanner appended its payload to the original value with no
       // separator. No database splits adminand or 1UPDATEXML, so no reading above finds it, but the request is a
       // scanner's probe: judge the value with its first word split before the keyword or call it ends in
-      int at = gluedKeyword(normalized.text(), pass);
-      if (at > 0 && !isDangerCall(normalized.text(), at) && !hasCommentMark(normalized.text(), at, pass)) {
-        at = -1; // a keyword or char( counts only with the comment the probe ends in: brand new shoes costs no pass
-      }
-      if (at > 0) {
-        char[] text = normalized.text();
+      char[] text = normalized.text();
+      int at = gluedKeyword(text, pass);
+      boolean danger = at > 0 && isDangerCall(text, at);
+      // a keyword or char( counts only with the comment the probe ends in: brand new shoes costs no second pass
+      if (at > 0 && (danger || hasCommentMark(text, at, pass))) {
         char[] split = new char[text.length + 1];
         System.arraycopy(text, 0, split, 0, at);
         split[at] = ' ';
         System.arraycopy(text, at, split, at + 1, text.length - at);
         Finding decoded = judge(split, null, pass);
-        if (decoded != null && (isDangerCall(text, at) || SqlJudge.endsInCuttingComment(split, pass))) {
+        if (decoded != null && (danger || SqlJudge.endsInCuttingComment(split, pass))) {
           best = at(decoded, at);
           reading = "glued-keyword-split";
         }
