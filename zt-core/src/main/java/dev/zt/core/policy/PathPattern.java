@@ -27,11 +27,19 @@ public final class PathPattern {
   // the capture's name at the index of a named capture, else null
   private final String[] names;
   private final List<String> captureNames;
+  // the pattern itself when every segment is literal: then the one path it matches is the pattern's text
+  private final String literal;
 
+  @SuppressWarnings("StringEquality")
   private PathPattern(String pattern, String[] segments, String[] names) {
     this.pattern = pattern;
     this.segments = segments;
     this.names = names;
+    boolean literalOnly = true;
+    for (String seg : segments) {
+      literalOnly &= seg != ONE && seg != REST;
+    }
+    this.literal = literalOnly ? pattern : null;
     List<String> n = new ArrayList<>();
     for (String name : names) {
       if (name != null) {
@@ -158,6 +166,9 @@ public final class PathPattern {
   /** Whether the normalized {@code path} matches. Allocation-free. */
   @SuppressWarnings("StringEquality")
   public boolean matches(String path) {
+    if (literal != null) {
+      return literal.equals(path); // each literal segment after its '/', and nothing after the last
+    }
     int len = path.length();
     int pos = 0; // index of the '/' that precedes the next segment, or len
     for (String seg : segments) {

@@ -82,6 +82,7 @@ class PathPatternTests {
       /                 | /               | true
       /                 | /orders         | false
       /                 | //              | false
+      /                 | ''              | false
       # exact literals, case-sensitive
       /orders           | /orders         | true
       /orders           | /Orders         | false
@@ -91,6 +92,9 @@ class PathPatternTests {
       /orders           | /ordersx        | false
       /orders           | /orders/1       | false
       /orders           | /               | false
+      /orders           | ''              | false
+      /orders           | orders          | false
+      /orders           | /orders?        | false
       /orders/items     | /orders/items   | true
       /orders/items     | /orders/item    | false
       /orders/items     | /orders         | false
