@@ -518,6 +518,36 @@ final class SqlJudge {
     return null;
   }
 
+  /**
+   * Whether the {@code --} comment at {@code c} is MySQL's {@code -- -} (blanks, then a dash that keeps the blank from
+   * being trimmed), alone or with one short tag holding a letter ({@code -- -q7Zt}): no sentence is written so.
+   */
+  private static boolean isDashIdiom(SqlTokens f, int c) {
+    if (f.op[c] != '-' || f.text == null) {
+      return false;
+    }
+    int k = f.start[c] + 2;
+    int blanks = 0;
+    while (k < f.end[c] && f.text[k] <= ' ') {
+      f.work++;
+      k++;
+      blanks++;
+    }
+    if (blanks == 0 || k >= f.end[c] || f.text[k] != '-') {
+      return false;
+    }
+    k++;
+    int tag = 0;
+    boolean letter = false;
+    while (k < f.end[c] && SqlLexer.isWordPart(f.text[k])) {
+      f.work++;
+      letter |= Character.isLetter(f.text[k]);
+      k++;
+      tag++;
+    }
+    return k == f.end[c] && (tag == 0 || (letter && tag <= 8));
+  }
+
   /** Whether the {@code --} comment at {@code c} is a blank and then one short tag, a scanner's marker ({@code -- z}). */
   private static boolean commentTag(SqlTokens f, int c) {
     int k = f.start[c] + 2;
@@ -750,6 +780,12 @@ final class SqlJudge {
         && cutsTheRest(f, p) && (!closes || f.op[p] == '-')) {
       // 1)-- -, 1)) #, )-- -: closes the parenthesis and cuts the rest (not code's `)  # type: …` line)
       return finding("comment", Severity.HIGH, f, context, k);
+    }
+    if (!closes && k == 0 && first == Type.NUMBER && (f.size == 2 || (f.size == 4 && f.typeAt(1) == Type.COMPARE
+        && f.typeAt(2) == Type.NUMBER)) && f.typeAt(f.size - 1) == Type.COMMENT && isDashIdiom(f, f.size - 1)) {
+      // a number, or a comparison of two, that cuts the rest with MySQL's "-- -" (and a scanner's tag): 8-- -,
+      // 10=1-- -q7Zt; the rest of the query (AND owner=…) is gone
+      return finding("comment", Severity.HIGH, f, context, 0);
     }
     if (k == 0 && isWholeTautology(f)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // connection_id()=connection_id(), @@CPU_BUSY>0

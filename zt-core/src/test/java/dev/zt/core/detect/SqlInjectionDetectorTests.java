@@ -655,6 +655,25 @@ class SqlInjectionDetectorTests {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
 
+  /**
+   * A number, or a comparison of two, then MySQL's {@code -- -} that cuts the rest of the query (and a scanner's tag):
+   * jSQL's numeric probes, {@code id=8-- -} dropping a trailing {@code AND owner=…}.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"8-- -q7Zt", "1-- -", "1 -- -", "10=1-- -q7Zt", "10!=0-- -q7Zt", "10.1=0.1-- -q7Zt",
+      "10%2B1=1-- -q7Zt", "1=1-- -", "7 <> 7 -- -x"})
+  void inspectWhenNumberOrComparisonThenDashIdiomThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: no dash after the blank, a sentence or a number after it, a long word, text before the number. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1--", "1 --", "8 -- great", "2-- -3", "5 -- - done", "1-- -abcdefghij", "1-- - x",
+      "Chapter 1 -- -", "score 1=2 -- -", "10=1"})
+  void inspectWhenNumberThenDashesInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** A scanner's true/false probe right after its prefix, then a comment that cuts the rest (jSQL's no-mode tests). */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"2011020120 char(97)>=char(98)-- -q7Zt", "2011020120'chr(48)>=chr(49)-- -q7Zt",
