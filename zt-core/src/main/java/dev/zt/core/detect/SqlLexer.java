@@ -374,6 +374,24 @@ final class SqlLexer {
         j = k;
       }
     }
+    // Words split by a NUL or a line break (SEL%00ECT, UNI%0D%0AON): an application or filter that strips NULs or line
+    // breaks joins them. Joined when the whole is SQL and not both halves are, so "and" and "or" on two lines, or a
+    // keyword at the end of one line and another at the start of the next, stay two words.
+    if (j + 1 < n && isSplitMark(s[j])) {
+      int k = j;
+      while (k < n && k - j < 4 && isSplitMark(s[k])) {
+        out.work++;
+        k++;
+      }
+      if (k < n && isWordStart(s[k])) {
+        int e = wordEnd(k);
+        SqlWord joined = w != null && SqlWord.lookup(s, k, e) != null ? null : lookupJoined(i, j, k, e);
+        if (joined != null) {
+          w = joined;
+          j = e;
+        }
+      }
+    }
     char type = w == null ? Type.NAME : w.type;
     int flags = 0;
     if (type == Type.NAME || w.has(SqlWord.CALLABLE)) {
@@ -556,6 +574,11 @@ final class SqlLexer {
 
   private static boolean isHex(char c) {
     return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  /** A NUL (as the normalizer marks it) or a line break: what a filter that strips them removes from a word. */
+  private static boolean isSplitMark(char c) {
+    return c == SqlNormalizer.NUL_MARK || c == '\n' || c == '\r';
   }
 
   static boolean isWordStart(char c) {

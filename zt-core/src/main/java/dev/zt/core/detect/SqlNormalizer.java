@@ -22,6 +22,13 @@ final class SqlNormalizer {
    */
   record Normalized(char[] text, boolean truncated, boolean nul) {}
 
+  /**
+   * What a NUL becomes in the normalized text: a control character, so every blank test ({@code c <= ' '}) reads it
+   * as a blank, and one no other input leaves there (every other control character becomes a space), so the lexer
+   * knows where a NUL stood.
+   */
+  static final char NUL_MARK = '\u0001';
+
   private SqlNormalizer() {}
 
   /**
@@ -165,7 +172,7 @@ final class SqlNormalizer {
       if (c < 0x80) {
         if (c == 0) {
           nul = true;
-          c = ' ';
+          c = NUL_MARK; // a blank, but one the lexer can tell from a space (a keyword split by a NUL is joined)
         } else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
           c = ' '; // line breaks stay: they end -- and # comments
         }

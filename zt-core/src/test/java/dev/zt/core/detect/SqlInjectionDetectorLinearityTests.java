@@ -115,6 +115,9 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("self matches", "42 like 42 "),
         Arguments.of("glued keywords", "adminand 1=1-- -q "),
         Arguments.of("glued calls", "1UPDATEXML(0,"),
+        Arguments.of("numbers and dash idioms", "8-- -q\n"),
+        Arguments.of("nul-split keywords", "sel\u0000ect uni\u0000on "),
+        Arguments.of("line-break-split words", "uni\r\n\r\non\n"),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 

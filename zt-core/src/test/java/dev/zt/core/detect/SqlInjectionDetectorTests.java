@@ -552,6 +552,28 @@ class SqlInjectionDetectorTests {
   }
 
   /**
+   * Eighth round: keywords split by a NUL or a line break, which a filter that strips them joins (WAF-bypass lists'
+   * {@code SEL%00ECT}, {@code SE%0D%0ALECT}): the comment-split keywords in two more spellings.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"SEL%00ECT%20*%20FROM%20users", "SE%0D%0ALECT%20*%20FROM%20users",
+      "' UNI%0D%0AON SELECT 1--", "1' uni%00on sel%00ect 1,2--", "1 OR%0ADER BY 1--", "1 UNI%0AON SEL%0D%0AECT 1,2--"})
+  void inspectWhenNulOrLineBreakSplitKeywordsThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /**
+   * Beside them: lines of text, and two SQL words on two lines (not joined: both halves are words already); a bare
+   * keyword, joined, is no shape.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"first line%0Asecond line", "Select%0Afrom the menu", "and%0Aor", "O'Brien%0Aselect",
+      "sel%00ect", "uni%0D%0Aon street", "Dear Sir,%0D%0Aplease select%0D%0Aone of the options", "Order%0Aby phone"})
+  void inspectWhenLineBreaksInTextOrBareJoinedKeywordThenPasses(String value) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", value)).as(value).isEmpty();
+  }
+
+  /**
    * Beside them: the not-equal of VB and SQL between names (joined only into a word neither half is, of three
    * letters or more), an empty tag in text, and a select of a product that prose goes on after.
    */
