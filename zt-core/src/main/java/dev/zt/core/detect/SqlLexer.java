@@ -71,8 +71,10 @@ final class SqlLexer {
     while (i < n) {
       out.work++;
       char c = s[i];
-      if (c <= ' ' || c == '{' || c == '}') { // the normalizer made every Unicode space a ' '
-        i++; // ODBC escapes {fn ...} read as their content
+      if (c == '{') {
+        i = odbcEscape(i); // ODBC escapes {fn ...}, {x 1} read as their content
+      } else if (c <= ' ' || c == '}') { // the normalizer made every Unicode space a ' '
+        i++;
       } else if (c == '\'' || c == '"') {
         i = string(i, i + 1, c);
       } else if (c == '`') {
@@ -574,6 +576,20 @@ final class SqlLexer {
 
   private static boolean isHex(char c) {
     return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  /**
+   * After the {@code {} of an ODBC escape: MySQL reads {@code {identifier expr}} as {@code expr}, whatever the
+   * identifier ({@code fn}, {@code d}, {@code x}), so {@code ' AND{x 1}=1--} is {@code ' AND 1=1--}. The identifier is
+   * skipped when letters are followed by one blank and more; a brace before anything else is skipped alone.
+   */
+  private int odbcEscape(int i) {
+    int j = i + 1;
+    while (j < n && j - i <= 8 && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z'))) {
+      out.work++;
+      j++;
+    }
+    return j > i + 1 && j + 1 < n && s[j] == ' ' && s[j + 1] > ' ' ? j + 1 : i + 1;
   }
 
   /** A NUL (as the normalizer marks it) or a line break: what a filter that strips them removes from a word. */

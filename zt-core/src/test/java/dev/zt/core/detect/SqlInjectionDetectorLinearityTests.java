@@ -118,6 +118,7 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("numbers and dash idioms", "8-- -q\n"),
         Arguments.of("nul-split keywords", "sel\u0000ect uni\u0000on "),
         Arguments.of("line-break-split words", "uni\r\n\r\non\n"),
+        Arguments.of("odbc escapes", "{x {a 1"),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 

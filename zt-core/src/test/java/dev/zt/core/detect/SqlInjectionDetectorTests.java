@@ -562,6 +562,21 @@ class SqlInjectionDetectorTests {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
   }
 
+  /** Eighth round: MySQL's ODBC escape {@code {identifier expr}} is its expression, whatever the identifier. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"' AND{x 1}=1--", "' or {a 1}={a 1}--", "1 and {x (select 1)}=1"})
+  void inspectWhenOdbcEscapeHoldsTheTestThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: braces of templates and code. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"{{#each items}}", "{name} ordered {count} items", "if (a) {return b}",
+      "function f() {return 1=1}", "{x 1} is the first cell"})
+  void inspectWhenBracesOfTemplatesOrCodeThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /**
    * Beside them: lines of text, and two SQL words on two lines (not joined: both halves are words already); a bare
    * keyword, joined, is no shape.
