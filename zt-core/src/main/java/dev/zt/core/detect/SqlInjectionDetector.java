@@ -144,6 +144,20 @@ final class SqlInjectionDetector {
         }
       }
     }
+    if (best == null) {
+      // ' UNION%0aSELECT%0a1,2,3--, %2527%2520OR…: an escape that survived the server's decoding is what an application
+      // or a service further on that decodes again turns into SQL; judge the value decoded a second time
+      char[] text = normalized.text();
+      int at = SqlNormalizer.escapeAt(text, pass);
+      if (at >= 0) {
+        char[] twice = SqlNormalizer.normalize(new String(text), false, pass).text();
+        Finding decoded = judge(twice, null, pass);
+        if (decoded != null) {
+          best = at(decoded, at);
+          reading = "percent-decoded-twice";
+        }
+      }
+    }
     if (best == null && normalized.nul() && (contains(normalized, '\'', pass)
         || contains(normalized, '"', pass))) {
       // A NUL has no business in a text value; next to a quote it is a truncation or filter-evasion attempt.

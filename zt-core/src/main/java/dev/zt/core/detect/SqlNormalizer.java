@@ -236,6 +236,22 @@ final class SqlNormalizer {
   }
 
   /**
+   * Where {@code text} (a value decoded once) still holds a percent escape that a second decoding would decode,
+   * {@code %XX} or {@code %uXXXX}: its index, or -1.
+   */
+  static int escapeAt(char[] text, Work work) {
+    for (int i = 0; i + 2 < text.length; i++) {
+      work.steps++;
+      if (text[i] == '%' && ((hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)
+          || (i + 5 < text.length && (text[i + 1] == 'u' || text[i + 1] == 'U') && hexValue(text[i + 2]) >= 0
+          && hexValue(text[i + 3]) >= 0 && hexValue(text[i + 4]) >= 0 && hexValue(text[i + 5]) >= 0))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Decodes {@code %XX} runs as UTF-8, a byte that starts no valid sequence as Latin-1 (as servers that fall back
    * to ISO-8859-1 read it: {@code %A0} is a no-break space), and IIS-style {@code %uXXXX}; once.
    * An escape that is not one of those stays as it is.

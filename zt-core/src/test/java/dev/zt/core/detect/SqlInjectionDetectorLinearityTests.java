@@ -119,6 +119,8 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("nul-split keywords", "sel\u0000ect uni\u0000on "),
         Arguments.of("line-break-split words", "uni\r\n\r\non\n"),
         Arguments.of("odbc escapes", "{x {a 1"),
+        Arguments.of("escapes left after one decoding", "%2527%2520or%2520"),
+        Arguments.of("escapes that decode to escapes", "%2525"),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 
