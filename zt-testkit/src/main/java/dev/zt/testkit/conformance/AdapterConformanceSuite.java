@@ -390,7 +390,9 @@ public abstract class AdapterConformanceSuite {
    * {@code +}, UTF-8), so what reaches the detector is the container's raw query or body, not the suite's spelling.
    * Attacks and benign values side by side, with the spellings a container might mangle on the way: {@code #},
    * {@code &}, {@code +} and {@code %} inside the value, a no-break space, a replacement character, fullwidth and
-   * typographic quotes, an emoji. The verdict must be the detector's on every adapter.
+   * typographic quotes, an emoji; escapes written in the value (which the application receives as text, and the
+   * detector reads decoded a second time), line breaks and ODBC braces. The verdict must be the detector's on every
+   * adapter.
    */
   protected static Stream<Arguments> sqlCases() {
     return Stream.of(
@@ -407,6 +409,9 @@ public abstract class AdapterConformanceSuite {
         Arguments.of("1 OR '{\"a\":1}' ? 'a'", true),
         Arguments.of("\uFF35\uFF2E\uFF29\uFF2F\uFF2E \uFF33\uFF25\uFF2C\uFF25\uFF23\uFF34 1,2", true),
         Arguments.of("1\u2019 OR \u20191\u2019=\u20191", true),
+        Arguments.of("' UNION%0aSELECT%0a1,2,3--", true),
+        Arguments.of("' UNI\r\nON SELECT 1,2--", true),
+        Arguments.of("' AND{x 1}=1--", true),
         Arguments.of("O'Brien", false),
         Arguments.of("it's John's book -- really", false),
         Arguments.of("Mr. O\u2019Neil", false),
@@ -417,7 +422,9 @@ public abstract class AdapterConformanceSuite {
         Arguments.of("files: ['**/*.js']", false),
         Arguments.of("emoji \uD83D\uDE00 and \u00FCn\u00EFc\u00F6d\u00E9", false),
         Arguments.of("#hashtag", false),
-        Arguments.of("Caf\uFFFD au lait", false));
+        Arguments.of("Caf\uFFFD au lait", false),
+        Arguments.of("O%27Brien", false),
+        Arguments.of("Dear team,\r\nplease select\r\none option", false));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
