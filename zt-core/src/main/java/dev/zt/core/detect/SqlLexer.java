@@ -592,9 +592,9 @@ final class SqlLexer {
     return j > i + 1 && j + 1 < n && s[j] == ' ' && s[j + 1] > ' ' ? j + 1 : i + 1;
   }
 
-  /** A NUL (as the normalizer marks it) or a line break: what a filter that strips them removes from a word. */
+  /** A NUL or a format character (as the normalizer marks them) or a line break: what a filter may strip from a word. */
   private static boolean isSplitMark(char c) {
-    return c == SqlNormalizer.NUL_MARK || c == '\n' || c == '\r';
+    return c == SqlNormalizer.SPLIT_MARK || c == '\n' || c == '\r';
   }
 
   static boolean isWordStart(char c) {

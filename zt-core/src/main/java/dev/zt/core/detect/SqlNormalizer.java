@@ -23,11 +23,12 @@ final class SqlNormalizer {
   record Normalized(char[] text, boolean truncated, boolean nul) {}
 
   /**
-   * What a NUL becomes in the normalized text: a control character, so every blank test ({@code c <= ' '}) reads it
-   * as a blank, and one no other input leaves there (every other control character becomes a space), so the lexer
-   * knows where a NUL stood.
+   * What a NUL or an invisible format character (a zero-width space, a soft hyphen) becomes in the normalized text: a
+   * control character, so every blank test ({@code c <= ' '}) reads it as a blank, and one no other input leaves
+   * there (every other control character becomes a space), so the lexer knows where one stood and joins a keyword it
+   * split ({@code SEL%00ECT}, {@code un\u200Bion}).
    */
-  static final char NUL_MARK = '\u0001';
+  static final char SPLIT_MARK = '\u0001';
 
   private SqlNormalizer() {}
 
@@ -172,7 +173,7 @@ final class SqlNormalizer {
       if (c < 0x80) {
         if (c == 0) {
           nul = true;
-          c = NUL_MARK; // a blank, but one the lexer can tell from a space (a keyword split by a NUL is joined)
+          c = SPLIT_MARK; // a blank, but one the lexer can tell from a space (a keyword split by a NUL is joined)
         } else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
           c = ' '; // line breaks stay: they end -- and # comments
         }
@@ -219,9 +220,12 @@ final class SqlNormalizer {
       return ' ';
     }
     int type = Character.getType(c);
-    if (type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-        || type == Character.SPACE_SEPARATOR) {
-      return ' '; // zero-width characters, BOM, bidi controls, separators NFKC left alone
+    if (type == Character.FORMAT) {
+      return SPLIT_MARK; // zero-width characters, soft hyphens, BOM, bidi controls: invisible, so a word they split
+      // is joined (un\u200Bion) where the whole is SQL, and a blank elsewhere
+    }
+    if (type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR || type == Character.SPACE_SEPARATOR) {
+      return ' '; // separators NFKC left alone
     }
     return c;
   }

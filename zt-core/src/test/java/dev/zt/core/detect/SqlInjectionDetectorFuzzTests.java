@@ -61,8 +61,8 @@ class SqlInjectionDetectorFuzzTests {
         assertThat(normalized.truncated()).isTrue();
       }
       for (char c : text) {
-        // printable, a line break or tab, or the mark a NUL leaves (a blank the lexer can tell from a space)
-        assertThat(c >= 0x20 && c != 0x7f || c == '\n' || c == '\r' || c == '\t' || c == SqlNormalizer.NUL_MARK)
+        // printable, a line break or tab, or the mark a NUL or format character leaves (a blank the lexer can tell)
+        assertThat(c >= 0x20 && c != 0x7f || c == '\n' || c == '\r' || c == '\t' || c == SqlNormalizer.SPLIT_MARK)
             .isTrue();
       }
       SqlNormalizer.Work work = new SqlNormalizer.Work();

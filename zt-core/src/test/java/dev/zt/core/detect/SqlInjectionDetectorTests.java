@@ -568,12 +568,14 @@ class SqlInjectionDetectorTests {
   }
 
   /**
-   * Eighth round: keywords split by a NUL or a line break, which a filter that strips them joins (WAF-bypass lists'
-   * {@code SEL%00ECT}, {@code SE%0D%0ALECT}): the comment-split keywords in two more spellings.
+   * Eighth round: keywords split by a NUL, a line break or an invisible format character (a zero-width space, a
+   * soft hyphen), which a filter that strips them joins (WAF-bypass lists' {@code SEL%00ECT}, {@code SE%0D%0ALECT},
+   * {@code un%E2%80%8Bion}): the comment-split keywords in more spellings.
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"SEL%00ECT%20*%20FROM%20users", "SE%0D%0ALECT%20*%20FROM%20users",
-      "' UNI%0D%0AON SELECT 1--", "1' uni%00on sel%00ect 1,2--", "1 OR%0ADER BY 1--", "1 UNI%0AON SEL%0D%0AECT 1,2--"})
+      "' UNI%0D%0AON SELECT 1--", "1' uni%00on sel%00ect 1,2--", "1 OR%0ADER BY 1--", "1 UNI%0AON SEL%0D%0AECT 1,2--",
+      "%27%20un%E2%80%8Bion se%E2%80%8Blect 1%E2%80%8B,2--", "1 UNI%C2%ADON SEL%C2%ADECT 1,2--"})
   void inspectWhenNulOrLineBreakSplitKeywordsThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
   }
@@ -599,7 +601,9 @@ class SqlInjectionDetectorTests {
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"first line%0Asecond line", "Select%0Afrom the menu", "and%0Aor", "O'Brien%0Aselect",
-      "sel%00ect", "uni%0D%0Aon street", "Dear Sir,%0D%0Aplease select%0D%0Aone of the options", "Order%0Aby phone"})
+      "sel%00ect", "uni%0D%0Aon street", "Dear Sir,%0D%0Aplease select%0D%0Aone of the options", "Order%0Aby phone",
+      "Donau%C2%ADdampf%C2%ADschiff%C2%ADfahrt", "O%E2%80%8B'Brien", "Caf%C3%A9%E2%80%8B and%E2%80%8B bar",
+      "%EF%BB%BFselect your size"})
   void inspectWhenLineBreaksInTextOrBareJoinedKeywordThenPasses(String value) {
     assertThat(DETECTOR.inspectQueryValue("query:q", value)).as(value).isEmpty();
   }
