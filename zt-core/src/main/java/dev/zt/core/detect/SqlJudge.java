@@ -1372,14 +1372,21 @@ final class SqlJudge {
       if (b == Type.COMMA || b == Type.ORDER_BY) {
         return true;
       }
-      // a column, then maybe arithmetic and an alias, then FROM: select login/2 from, select name as "n" from
-      for (int j2 = k + 1; j2 < f.size && j2 <= k + 4; j2++) {
+      // a column, then maybe arithmetic, concatenation and an alias, then FROM: select login/2 from, select name as
+      // "n" from, select username || ':' || password from (each || lets the list run two tokens further)
+      int limit = k + 4;
+      for (int j2 = k + 1; j2 < f.size && j2 <= limit; j2++) {
         f.work++;
         if (f.is(j2, SqlWord.FROM) || (f.is(j2, SqlWord.WHERE) && hasComparisonSoon(f, j2 + 1))) {
           return true; // SELECT x FROM, SELECT x WHERE 1=2
         }
         char t = f.type[j2];
-        if (t != Type.NAME && t != Type.STRING && t != Type.NUMBER && t != Type.OPERATOR && !f.is(j2, SqlWord.AS)) {
+        boolean concat = t == Type.LOGIC && f.op[j2] == '|';
+        if (concat && limit < k + 16) {
+          limit += 2;
+        }
+        if (t != Type.NAME && t != Type.STRING && t != Type.NUMBER && t != Type.OPERATOR && !concat
+            && !f.is(j2, SqlWord.AS)) {
           return false;
         }
       }

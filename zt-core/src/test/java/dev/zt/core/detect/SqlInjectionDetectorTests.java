@@ -580,6 +580,25 @@ class SqlInjectionDetectorTests {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
   }
 
+  /**
+   * Eighth round: a UNION SELECT whose select list concatenates with {@code ||} (GoTestWAF's padded payloads end in
+   * {@code ' UNION SELECT username || ':' || password FROM users}); each {@code ||} lets the list run two tokens further.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"x' UNION SELECT username || ':' || password FROM users", "x' UNION SELECT a||b FROM users",
+      "1 union select a || '~' || b || '~' || c from t"})
+  void inspectWhenUnionSelectListConcatenatesThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: {@code ||} in prose and code, and a select in a sentence with no UNION before it. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"tea || coffee from the shop", "a || b from c", "select tea || coffee from the menu",
+      "x = a || b; // from the list"})
+  void inspectWhenConcatenationInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** Eighth round: MySQL's ODBC escape {@code {identifier expr}} is its expression, whatever the identifier. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"' AND{x 1}=1--", "' or {a 1}={a 1}--", "1 and {x (select 1)}=1"})
