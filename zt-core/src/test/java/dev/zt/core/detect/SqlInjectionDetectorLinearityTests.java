@@ -121,6 +121,8 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("odbc escapes", "{x {a 1"),
         Arguments.of("escapes left after one decoding", "%2527%2520or%2520"),
         Arguments.of("escapes that decode to escapes", "%2525"),
+        Arguments.of("zero-width-split keywords", "un\u200bion sel\u00adect "),
+        Arguments.of("concatenated select lists", " union select a || 'b' || "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 
