@@ -140,6 +140,20 @@ final class SqlJudge {
         f.end[merged] = f.end[i];
         continue;
       }
+      if (t == Type.CLOSE_PAREN && last >= 3 && f.type[last - 1] == Type.OPEN_PAREN && isLiteral(f.type[last])
+          && f.type[last - 2] == Type.OPERATOR && "+-*/%".indexOf(f.op[last - 2]) >= 0
+          && isOperand(f.type[last - 3])) {
+        // x'-(1), 2*(3): a literal in parentheses after arithmetic is that literal, and the arithmetic folds into
+        // one operand as x'-1 does
+        int merged = last - 3;
+        if (f.type[merged] == Type.NAME) {
+          f.flags[merged] |= SqlTokens.FOLDED_NAME;
+        }
+        f.flags[merged] |= SqlTokens.FOLDED;
+        f.end[merged] = f.end[i];
+        f.size = merged + 1;
+        continue;
+      }
       f.keep(i);
     }
     return f;

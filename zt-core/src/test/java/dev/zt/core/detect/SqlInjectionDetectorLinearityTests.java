@@ -123,6 +123,7 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("escapes that decode to escapes", "%2525"),
         Arguments.of("zero-width-split keywords", "un\u200bion sel\u00adect "),
         Arguments.of("concatenated select lists", " union select a || 'b' || "),
+        Arguments.of("arithmetic on parenthesised literals", "'-(1)*(2)='"),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 

@@ -599,6 +599,20 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** Eighth round: a literal in parentheses after arithmetic is that literal ({@code '-(1)='0} reads as {@code '-1='0}). */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"'-(1)='0", "x'*(2)='0", "aa'or column%2B(1)='1"})
+  void inspectWhenArithmeticOnParenthesisedLiteralThenComparisonThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: arithmetic of that kind in text. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"pages 10-(12)", "price 5*(3) = 15", "O'Brien-(1)", "1-(1)", "'-(1)"})
+  void inspectWhenArithmeticOnParenthesisedLiteralInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   /** Eighth round: MySQL's ODBC escape {@code {identifier expr}} is its expression, whatever the identifier. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"' AND{x 1}=1--", "' or {a 1}={a 1}--", "1 and {x (select 1)}=1"})
