@@ -376,9 +376,10 @@ final class SqlLexer {
         j = k;
       }
     }
-    // Words split by a NUL or a line break (SEL%00ECT, UNI%0D%0AON): an application or filter that strips NULs or line
-    // breaks joins them. Joined when the whole is SQL and not both halves are, so "and" and "or" on two lines, or a
-    // keyword at the end of one line and another at the start of the next, stay two words.
+    // Words split by a NUL, an invisible format character or a line break (SEL%00ECT, un\u200Bion, UNI%0D%0AON): an
+    // application or filter that strips them joins them. Joined when the whole is SQL and not both halves are, so
+    // "and" and "or" on two lines, or a keyword at the end of one line and another at the start of the next, stay two
+    // words.
     if (j + 1 < n && isSplitMark(s[j])) {
       int k = j;
       while (k < n && k - j < 4 && isSplitMark(s[k])) {
