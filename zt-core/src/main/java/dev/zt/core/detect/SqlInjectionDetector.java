@@ -150,8 +150,11 @@ final class SqlInjectionDetector {
       char[] text = normalized.text();
       int at = SqlNormalizer.escapeAt(text, pass);
       if (at >= 0) {
-        char[] twice = SqlNormalizer.normalize(new String(text), false, pass).text();
-        Finding decoded = judge(twice, null, pass);
+        Normalized twice = SqlNormalizer.normalize(new String(text), false, pass);
+        Finding decoded = judge(twice.text(), null, pass);
+        if (decoded == null && twice.nul() && (contains(twice, '\'', pass) || contains(twice, '"', pass))) {
+          decoded = new Finding("nul-byte", Severity.HIGH, Context.AS_IS, "", 0); // ' or 1]%00 written as text
+        }
         if (decoded != null) {
           best = at(decoded, at);
           reading = "percent-decoded-twice";

@@ -247,6 +247,44 @@ class SqlInjectionCorporaTests {
   }
 
   /**
+   * WAF testers (WAFtester, GoTestWAF) percent-encode a payload line as it is written, so the application receives the
+   * line's own escapes as text ({@code %27}, {@code %0a}). Sent so, every corpus attack the detector flags as the
+   * corpus spells it must still be flagged (the twice-decoded reading), and no benign value may become a false
+   * positive.
+   */
+  @Test
+  void inspectQueryValueWhenValueIsSentPercentEncodedAsWrittenThenKeepsItsVerdict() {
+    List<String> lost = new ArrayList<>();
+    int attacks = 0;
+    for (Sample sample : load("attacks", ATTACK_SOURCES)) {
+      if (DETECTOR.inspectQueryValue("query:q", sample.value()).isPresent()) {
+        attacks++;
+        String asWritten = java.net.URLEncoder.encode(sample.value(), StandardCharsets.UTF_8);
+        if (DETECTOR.inspectQueryValue("query:q", asWritten).isEmpty()) {
+          lost.add(sample.source() + ": " + sample.value());
+        }
+      }
+    }
+    List<String> benignSources = new ArrayList<>(BENIGN_SOURCES);
+    benignSources.addAll(STRESS_SOURCES);
+    List<String> gained = new ArrayList<>();
+    int benign = 0;
+    for (Sample sample : load("benign", benignSources)) {
+      benign++;
+      String asWritten = java.net.URLEncoder.encode(sample.value(), StandardCharsets.UTF_8);
+      if (DETECTOR.inspectQueryValue("query:q", asWritten).isPresent()
+          && DETECTOR.inspectQueryValue("query:q", sample.value()).isEmpty()) {
+        gained.add(sample.source() + ": " + sample.value());
+      }
+    }
+    System.out.printf("SQLi corpora sent percent-encoded as written: %d flagged attacks, %d lose their detection;"
+        + " %d benign values, %d become false positives%n", attacks, lost.size(), benign, gained.size());
+    assertThat(attacks).isGreaterThan(13_000);
+    assertThat(lost).as("detections lost when the value is sent percent-encoded as written").isEmpty();
+    assertThat(gained).as("false positives gained when the value is sent percent-encoded as written").isEmpty();
+  }
+
+  /**
    * The value a form decoder gives ({@code %XX} as UTF-8, {@code +} a space); when the bytes are no UTF-8, empty, or
    * with {@code lenient} U+FFFD in their place, as Java's {@code URLDecoder} and Python's {@code unquote} give.
    */

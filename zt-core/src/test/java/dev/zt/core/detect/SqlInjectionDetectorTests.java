@@ -245,7 +245,7 @@ class SqlInjectionDetectorTests {
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"%2527%2520OR%25201%253D1--", "%27%20UNION%250aSELECT%250a1,2,3--",
-      "%27%20uni%256fn%20sel%2565ct%201,2,3--", "1%27%250cOR%250c%271%27%3D%271"})
+      "%27%20uni%256fn%20sel%2565ct%201,2,3--", "1%27%250cOR%250c%271%27%3D%271", "%27%20or%201%5D%2500"})
   void inspectWhenDoubleEncodedThenReadsTheSecondDecoding(String attack) {
     assertThat(DETECTOR.inspect("query:q", attack)).as(attack).get().extracting(Verdict::evidence).asString()
         .contains("reading=percent-decoded-twice");
