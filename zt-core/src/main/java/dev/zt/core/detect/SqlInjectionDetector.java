@@ -145,12 +145,13 @@ final class SqlInjectionDetector {
       }
     }
     if (best == null) {
-      // ' UNION%0aSELECT%0a1,2,3--, %2527%2520OR…: an escape that survived the server's decoding is what an application
-      // or a service further on that decodes again turns into SQL; judge the value decoded a second time
+      // ' UNION%0aSELECT%0a1,2,3--, %27+OR+%271%27%3D%271: an escape that survived the server's decoding is what an
+      // application or a service further on that decodes again turns into SQL; judge the value decoded a second time,
+      // as a form decoder does it (+ a space: URLDecoder, unquote_plus)
       char[] text = normalized.text();
       int at = SqlNormalizer.escapeAt(text, pass);
       if (at >= 0) {
-        Normalized twice = SqlNormalizer.normalize(new String(text), false, pass);
+        Normalized twice = SqlNormalizer.normalize(new String(text), true, pass);
         Finding decoded = judge(twice.text(), null, pass);
         if (decoded == null && twice.nul() && (contains(twice, '\'', pass) || contains(twice, '"', pass))) {
           decoded = new Finding("nul-byte", Severity.HIGH, Context.AS_IS, "", 0); // ' or 1]%00 written as text

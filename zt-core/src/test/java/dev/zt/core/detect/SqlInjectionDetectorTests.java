@@ -239,13 +239,14 @@ class SqlInjectionDetectorTests {
   }
 
   /**
-   * An escape that survives the server's decoding is read a second time, decoded, as a reading of its own: what an
-   * application or a service further on that decodes again would run (WAF testers send {@code ' UNION%0aSELECT}
-   * percent-encoded as it is written, so the application receives {@code %0a}).
+   * An escape that survives the server's decoding is read a second time, decoded as a form decoder does it ({@code +}
+   * a space), as a reading of its own: what an application or a service further on that decodes again would run (WAF
+   * testers send {@code ' UNION%0aSELECT} percent-encoded as it is written, so the application receives {@code %0a}).
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"%2527%2520OR%25201%253D1--", "%27%20UNION%250aSELECT%250a1,2,3--",
-      "%27%20uni%256fn%20sel%2565ct%201,2,3--", "1%27%250cOR%250c%271%27%3D%271", "%27%20or%201%5D%2500"})
+      "%27%20uni%256fn%20sel%2565ct%201,2,3--", "1%27%250cOR%250c%271%27%3D%271", "%27%20or%201%5D%2500",
+      "%2527%2BOR%2B%25271%2527%253D%25271", "1%2BOR%2B1%253D1"})
   void inspectWhenDoubleEncodedThenReadsTheSecondDecoding(String attack) {
     assertThat(DETECTOR.inspect("query:q", attack)).as(attack).get().extracting(Verdict::evidence).asString()
         .contains("reading=percent-decoded-twice");
@@ -254,7 +255,8 @@ class SqlInjectionDetectorTests {
   /** Beside it: a third encoding is not decoded, and benign values decoded twice are still benign. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"%252527%252520OR%2525201%25253D1--", "O%2527Brien", "50%2525 off", "100%25%20sure",
-      "https%253A%252F%252Fexample.com%252Fsearch%253Fq%253Dshoes", "%2541%2542%2543"})
+      "https%253A%252F%252Fexample.com%252Fsearch%253Fq%253Dshoes", "%2541%2542%2543",
+      "C%252B%252B%2Brocks", "1%2B1%253D2%2Bis%2Btrue"})
   void inspectWhenTripleEncodedOrBenignTwiceEncodedThenPasses(String value) {
     assertThat(DETECTOR.inspect("query:q", value)).as(value).isEmpty();
   }
