@@ -91,6 +91,13 @@ final class SqlInjectionDetector {
     return pass.steps + Math.min(value.length(), SqlNormalizer.MAX_INSPECTED);
   }
 
+  /**
+   * How many percent-decodings a value is read through, the server's included: an escape written in a payload and
+   * the application's second decoding (WAF testers' {@code url} mutation), and two more layers (their
+   * {@code double_url}). Encoding a value three times over is itself an evasion; no form or link does it.
+   */
+  static final int MAX_DECODINGS = 4;
+
   /** One inspection's state: the best finding so far, the reading it came from, and (as a Work) the steps counted. */
   private static final class Pass extends SqlNormalizer.Work {
     Normalized normalized;
@@ -146,19 +153,23 @@ final class SqlInjectionDetector {
     }
     if (best == null) {
       // ' UNION%0aSELECT%0a1,2,3--, %27+OR+%271%27%3D%271: an escape that survived the server's decoding is what an
-      // application or a service further on that decodes again turns into SQL; judge the value decoded a second time,
-      // as a form decoder does it (+ a space: URLDecoder, unquote_plus)
+      // application or a service further on that decodes again turns into SQL; judge the value decoded again, as a
+      // form decoder does it (+ a space: URLDecoder, unquote_plus), while escapes remain, up to MAX_DECODINGS layers
       char[] text = normalized.text();
       int at = SqlNormalizer.escapeAt(text, pass);
-      if (at >= 0) {
-        Normalized twice = SqlNormalizer.normalize(new String(text), true, pass);
-        Finding decoded = judge(twice.text(), null, pass);
-        if (decoded == null && twice.nul() && (contains(twice, '\'', pass) || contains(twice, '"', pass))) {
+      for (int layer = 2; at >= 0 && layer <= MAX_DECODINGS && best == null; layer++) {
+        Normalized again = SqlNormalizer.normalize(new String(text), true, pass);
+        Finding decoded = judge(again.text(), null, pass);
+        if (decoded == null && again.nul() && (contains(again, '\'', pass) || contains(again, '"', pass))) {
           decoded = new Finding("nul-byte", Severity.HIGH, Context.AS_IS, "", 0); // ' or 1]%00 written as text
         }
         if (decoded != null) {
           best = at(decoded, at);
-          reading = "percent-decoded-twice";
+          reading = layer == 2 ? "percent-decoded-twice" : "percent-decoded-" + layer + "-times";
+        }
+        text = again.text();
+        if (SqlNormalizer.escapeAt(text, pass) < 0) {
+          break;
         }
       }
     }

@@ -252,12 +252,23 @@ class SqlInjectionDetectorTests {
         .contains("reading=percent-decoded-twice");
   }
 
-  /** Beside it: a third encoding is not decoded, and benign values decoded twice are still benign. */
+  /** Encoded again and again (WAF testers' {@code double_url} mutation): read through up to four decodings. */
+  @Test
+  void inspectWhenEncodedThreeOrFourTimesThenReadsEachDecodingAndNoMore() {
+    assertThat(DETECTOR.inspect("query:q", "%252527%252520OR%2525201%25253D1--")).get()
+        .extracting(Verdict::evidence).asString().contains("reading=percent-decoded-3-times");
+    assertThat(DETECTOR.inspect("query:q", "%25252527%25252520OR%252525201%2525253D1--")).get()
+        .extracting(Verdict::evidence).asString().contains("reading=percent-decoded-4-times");
+    assertThat(DETECTOR.inspect("query:q", "%2525252527%2525252520OR%25252525201%252525253D1--")).isEmpty();
+  }
+
+  /** Beside it: a fifth encoding is not decoded, and benign values decoded again are still benign. */
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"%252527%252520OR%2525201%25253D1--", "O%2527Brien", "50%2525 off", "100%25%20sure",
+  @ValueSource(strings = {"%2525252527%2525252520OR%25252525201%252525253D1--", "O%2527Brien", "O%252527Brien",
+      "50%2525 off", "100%25%20sure",
       "https%253A%252F%252Fexample.com%252Fsearch%253Fq%253Dshoes", "%2541%2542%2543",
       "C%252B%252B%2Brocks", "1%2B1%253D2%2Bis%2Btrue"})
-  void inspectWhenTripleEncodedOrBenignTwiceEncodedThenPasses(String value) {
+  void inspectWhenFiveTimesEncodedOrBenignEncodedAgainThenPasses(String value) {
     assertThat(DETECTOR.inspect("query:q", value)).as(value).isEmpty();
   }
 
