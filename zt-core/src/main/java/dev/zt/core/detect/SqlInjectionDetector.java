@@ -132,6 +132,15 @@ final class SqlInjectionDetector {
       }
     }
     if (best == null) {
+      // &#x27;&#x20;&#x4f;&#x52;…: an application that unescapes HTML in its input turns character references into SQL
+      char[] unescaped = SqlNormalizer.decodeHtmlEntities(normalized.text(), pass);
+      Finding decoded = unescaped == null ? null : judge(unescaped, null, pass);
+      if (decoded != null) {
+        best = at(decoded, 0);
+        reading = "html-entity-decoded";
+      }
+    }
+    if (best == null) {
       // jSQL's empty prefix, Ghauri's 1UPDATEXML(…): a scanner appended its payload to the original value with no
       // separator. No database splits adminand or 1UPDATEXML, so no reading above finds it, but the request is a
       // scanner's probe: judge the value with its first word split before the keyword or call it ends in

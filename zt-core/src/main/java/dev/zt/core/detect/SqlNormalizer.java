@@ -103,9 +103,10 @@ final class SqlNormalizer {
   }
 
   /**
-   * The text with C-style hex escapes ({@code \x27}, as PHP, JavaScript and shells write a quote) decoded, as some
-   * layers between the request and the query decode them; {@code null} when the text holds none. Printable ASCII
-   * only: an escape of anything else stays as it is. Same length or shorter, so the limits hold.
+   * The text with C-style hex escapes ({@code \x27}, as PHP, JavaScript and shells write a quote) and
+   * {@code \u0027} escapes (JavaScript, JSON, Java) decoded, as some layers between the request and the query decode
+   * them; {@code null} when the text holds none. Printable ASCII only: an escape of anything else stays as it is.
+   * Same length or shorter, so the limits hold.
    */
   static char[] decodeHexEscapes(char[] text, Work work) {
     char[] out = null;
@@ -113,10 +114,15 @@ final class SqlNormalizer {
     for (int i = 0; i < text.length; i++) {
       work.steps++;
       char c = text[i];
-      if (c == '\\' && i + 3 < text.length && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
-        int hi = Character.digit(text[i + 2], 16);
-        int lo = Character.digit(text[i + 3], 16);
-        int decoded = hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+      if (c == '\\' && i + 3 < text.length && (text[i + 1] == 'x' || text[i + 1] == 'X'
+          || (i + 5 < text.length && (text[i + 1] == 'u' || text[i + 1] == 'U')))) {
+        boolean u = text[i + 1] == 'u' || text[i + 1] == 'U'; // \u0027, as JavaScript, JSON and Java write it
+        int digits = u ? 4 : 2;
+        int decoded = 0;
+        for (int k = 0; k < digits && decoded >= 0; k++) {
+          int d = Character.digit(text[i + 2 + k], 16);
+          decoded = d < 0 ? -1 : decoded * 16 + d;
+        }
         if (decoded >= 0x20 && decoded < 0x7f) {
           if (out == null) {
             out = new char[text.length];
@@ -124,7 +130,47 @@ final class SqlNormalizer {
             o = i;
           }
           out[o++] = (char) decoded;
-          i += 3;
+          i += 1 + digits;
+          continue;
+        }
+      }
+      if (out != null) {
+        out[o++] = c;
+      }
+    }
+    return out == null ? null : java.util.Arrays.copyOf(out, o);
+  }
+
+  /**
+   * The text with HTML numeric character references ({@code &#x27;}, {@code &#39;}) decoded, as an application that
+   * unescapes HTML in its input would; {@code null} when the text holds none. Printable ASCII only, and only with the
+   * closing {@code ;}. Shorter, so the limits hold.
+   */
+  static char[] decodeHtmlEntities(char[] text, Work work) {
+    char[] out = null;
+    int o = 0;
+    for (int i = 0; i < text.length; i++) {
+      work.steps++;
+      char c = text[i];
+      if (c == '&' && i + 3 < text.length && text[i + 1] == '#') {
+        boolean hex = text[i + 2] == 'x' || text[i + 2] == 'X';
+        int k = i + (hex ? 3 : 2);
+        int value = 0;
+        int digits = 0;
+        while (k < text.length && digits < 6 && Character.digit(text[k], hex ? 16 : 10) >= 0) {
+          work.steps++;
+          value = value * (hex ? 16 : 10) + Character.digit(text[k], hex ? 16 : 10);
+          k++;
+          digits++;
+        }
+        if (digits > 0 && k < text.length && text[k] == ';' && value >= 0x20 && value < 0x7f) {
+          if (out == null) {
+            out = new char[text.length];
+            System.arraycopy(text, 0, out, 0, i);
+            o = i;
+          }
+          out[o++] = (char) value;
+          i = k;
           continue;
         }
       }

@@ -122,6 +122,8 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("escapes left after one decoding", "%2527%2520or%2520"),
         Arguments.of("escapes that decode to escapes", "%2525"),
         Arguments.of("escapes four layers deep", "%25252527%25252520or%2525252520"),
+        Arguments.of("html character references", "&#x27;&#39; or&#x20;"),
+        Arguments.of("unicode escapes", "\\u0027\\u0020or "),
         Arguments.of("zero-width-split keywords", "un\u200bion sel\u00adect "),
         Arguments.of("concatenated select lists", " union select a || 'b' || "),
         Arguments.of("arithmetic on parenthesised literals", "'-(1)*(2)='"),

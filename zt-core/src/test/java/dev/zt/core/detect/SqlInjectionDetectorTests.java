@@ -252,6 +252,29 @@ class SqlInjectionDetectorTests {
         .contains("reading=percent-decoded-twice");
   }
 
+  /**
+   * Eighth round: JavaScript/JSON {@code \u0027} escapes join the {@code \x27} reading, and HTML character references
+   * ({@code &#x27;}, {@code &#39;}) are read decoded (WAF testers' {@code unicode} and {@code html_hex} mutations).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      %5Cu0027%5Cu0020%5Cu004f%5Cu0052%5Cu0020%5Cu0027%5Cu0031%5Cu0027%5Cu003d%5Cu0027%5Cu0031 | backslash-x-decoded
+      %26%23x27%3B%26%23x20%3Bor%26%23x20%3B1%3D1--                                                 | html-entity-decoded
+      %26%2339%3B+or+%26%2339%3B1%26%2339%3B%3D%26%2339%3B1                                        | html-entity-decoded
+      """)
+  void inspectWhenUnicodeEscapesOrHtmlReferencesSpellAnInjectionThenReadsThemDecoded(String attack, String reading) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).get().extracting(Verdict::evidence)
+        .asString().contains("reading=" + reading);
+  }
+
+  /** Beside it: a name or a sentence written with those references or escapes. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"O%26%2339%3BBrien", "don%26%2339%3Bt+stop", "Tom%26%2339%3Bs+%26amp%3B+Jerry%26%2339%3Bs+--+best",
+      "caf%5Cu00e9", "it%5Cu0027s+John%5Cu0027s+book"})
+  void inspectWhenUnicodeEscapesOrHtmlReferencesInTextThenPasses(String value) {
+    assertThat(DETECTOR.inspectQueryValue("query:q", value)).as(value).isEmpty();
+  }
+
   /** Encoded again and again (WAF testers' {@code double_url} mutation): read through up to four decodings. */
   @Test
   void inspectWhenEncodedThreeOrFourTimesThenReadsEachDecodingAndNoMore() {
