@@ -110,7 +110,7 @@ final class SqlInjectionDetector {
     pass.normalized = normalized;
     Finding best = judge(normalized.text(), null, pass);
     String reading = null;
-    if (best == null || best.severity() != Severity.CRITICAL) {
+    if (normalized.escapes() && (best == null || best.severity() != Severity.CRITICAL)) {
       char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text(), pass);
       Finding decoded = unescaped == null ? best : judge(unescaped, best, pass);
       if (decoded != best) {
@@ -131,7 +131,7 @@ final class SqlInjectionDetector {
         }
       }
     }
-    if (best == null) {
+    if (best == null && normalized.escapes()) {
       // &#x27;&#x20;&#x4f;&#x52;…: an application that unescapes HTML in its input turns character references into SQL
       char[] unescaped = SqlNormalizer.decodeHtmlEntities(normalized.text(), pass);
       Finding decoded = unescaped == null ? null : judge(unescaped, null, pass);
@@ -160,7 +160,7 @@ final class SqlInjectionDetector {
         }
       }
     }
-    if (best == null) {
+    if (best == null && normalized.escapes()) {
       // ' UNION%0aSELECT%0a1,2,3--, %27+OR+%271%27%3D%271: an escape that survived the server's decoding is what an
       // application or a service further on that decodes again turns into SQL; judge the value decoded again, as a
       // form decoder does it (+ a space: URLDecoder, unquote_plus), while escapes remain, up to MAX_DECODINGS layers

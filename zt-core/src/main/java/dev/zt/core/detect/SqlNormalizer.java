@@ -19,8 +19,10 @@ final class SqlNormalizer {
    * @param text the normalized characters (never shared: each call gets its own array)
    * @param truncated whether the raw value, or its normalized form, was longer than {@link #MAX_INSPECTED}
    * @param nul whether the value held a NUL character
+   * @param escapes whether the text holds a {@code %}, a {@code \\} or a {@code &}, where a decoded reading could
+   *     start (a value without one needs none of those passes)
    */
-  record Normalized(char[] text, boolean truncated, boolean nul) {}
+  record Normalized(char[] text, boolean truncated, boolean nul, boolean escapes) {}
 
   /**
    * What a NUL or an invisible format character (a zero-width space, a soft hyphen) becomes in the normalized text: a
@@ -213,10 +215,12 @@ final class SqlNormalizer {
     }
     char[] text = new char[s.length()];
     boolean nul = false;
+    boolean escapes = false;
     work.steps += text.length;
     for (int i = 0; i < text.length; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
+        escapes |= c == '%' || c == '\\' || c == '&';
         if (c == 0) {
           nul = true;
           c = SPLIT_MARK; // a blank, but one the lexer can tell from a space (a keyword split by a NUL is joined)
@@ -228,7 +232,7 @@ final class SqlNormalizer {
       }
       text[i] = c;
     }
-    return new Normalized(text, truncated, nul);
+    return new Normalized(text, truncated, nul, escapes);
   }
 
   /** Quotes that some drivers and collations fold to ASCII (SQL Server "best fit", latin1 conversions). */
