@@ -112,7 +112,7 @@ final class SqlInjectionDetector {
     String reading = null;
     if (normalized.escapes() && (best == null || best.severity() != Severity.CRITICAL)) {
       char[] unescaped = SqlNormalizer.decodeHexEscapes(normalized.text(), pass);
-      Finding decoded = unescaped == null ? best : judge(unescaped, best, pass);
+      Finding decoded = unescaped == null ? best : judgeThenPercentDecoded(unescaped, best, pass);
       if (decoded != best) {
         best = at(decoded, 0); // \x27\x4F\x52 1=1: the escapes a layer below may decode
         reading = "backslash-x-decoded";
@@ -134,7 +134,7 @@ final class SqlInjectionDetector {
     if (best == null && normalized.escapes()) {
       // &#x27;&#x20;&#x4f;&#x52;…: an application that unescapes HTML in its input turns character references into SQL
       char[] unescaped = SqlNormalizer.decodeHtmlEntities(normalized.text(), pass);
-      Finding decoded = unescaped == null ? null : judge(unescaped, null, pass);
+      Finding decoded = unescaped == null ? null : judgeThenPercentDecoded(unescaped, null, pass);
       if (decoded != null) {
         best = at(decoded, 0);
         reading = "html-entity-decoded";
@@ -189,6 +189,18 @@ final class SqlInjectionDetector {
     }
     pass.best = best;
     pass.reading = reading;
+  }
+
+  /**
+   * {@link #judge} on a decoded reading's text, then, when that finds nothing new and the text holds a percent escape
+   * (an HTML reference or a backslash-u escape of {@code %0a}: two schemes stacked), on that text percent-decoded once.
+   */
+  private static Finding judgeThenPercentDecoded(char[] decodedText, Finding best, Pass pass) {
+    Finding found = judge(decodedText, best, pass);
+    if (found == best && SqlNormalizer.escapeAt(decodedText, pass) >= 0) {
+      found = judge(SqlNormalizer.normalize(new String(decodedText), true, pass).text(), best, pass);
+    }
+    return found;
   }
 
   /** The most severe finding over every context that applies to {@code text}, starting from {@code best}. */

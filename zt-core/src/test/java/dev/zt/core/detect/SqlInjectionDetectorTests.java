@@ -253,14 +253,17 @@ class SqlInjectionDetectorTests {
   }
 
   /**
-   * Eighth round: JavaScript/JSON {@code \u0027} escapes join the {@code \x27} reading, and HTML character references
-   * ({@code &#x27;}, {@code &#39;}) are read decoded (WAF testers' {@code unicode} and {@code html_hex} mutations).
+   * Eighth round: JavaScript/JSON backslash-u escapes join the backslash-x reading, and HTML character references
+   * ({@code &#x27;}, {@code &#39;}) are read decoded (WAF testers' {@code unicode} and {@code html_hex} mutations),
+   * then percent-decoded when they spell escapes ({@code &#x25;0a}: two schemes stacked).
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', textBlock = """
       %5Cu0027%5Cu0020%5Cu004f%5Cu0052%5Cu0020%5Cu0027%5Cu0031%5Cu0027%5Cu003d%5Cu0027%5Cu0031 | backslash-x-decoded
       %26%23x27%3B%26%23x20%3Bor%26%23x20%3B1%3D1--                                                 | html-entity-decoded
       %26%2339%3B+or+%26%2339%3B1%26%2339%3B%3D%26%2339%3B1                                        | html-entity-decoded
+      %26%23x27%3B+UNION%26%23x25%3B0aSELECT%26%23x25%3B0a1,2--                                   | html-entity-decoded
+      %5Cu0027+UNION%5Cu00250aSELECT%5Cu00250a1,2--                                                | backslash-x-decoded
       """)
   void inspectWhenUnicodeEscapesOrHtmlReferencesSpellAnInjectionThenReadsThemDecoded(String attack, String reading) {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).get().extracting(Verdict::evidence)
