@@ -160,6 +160,15 @@ final class SqlInjectionDetector {
         }
       }
     }
+    if (best == null && value.indexOf('%') >= 0) {
+      // %C0%A7%C0%A0or%C0%A01=1: overlong UTF-8, which decoders that do not check for it read as the ASCII it spells
+      String overlong = SqlNormalizer.decodeOverlongEscapes(value, pass);
+      Finding decoded = overlong == null ? null : judge(SqlNormalizer.normalize(overlong, form, pass).text(), null, pass);
+      if (decoded != null) {
+        best = at(decoded, 0);
+        reading = "overlong-utf8-decoded";
+      }
+    }
     if (best == null && normalized.escapes()) {
       // ' UNION%0aSELECT%0a1,2,3--, %27+OR+%271%27%3D%271: an escape that survived the server's decoding is what an
       // application or a service further on that decodes again turns into SQL; judge the value decoded again, as a

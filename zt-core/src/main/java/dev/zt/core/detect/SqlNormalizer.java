@@ -144,9 +144,10 @@ final class SqlNormalizer {
   }
 
   /**
-   * The text with HTML numeric character references ({@code &#x27;}, {@code &#39;}) decoded, as an application that
-   * unescapes HTML in its input would; {@code null} when the text holds none. Printable ASCII only, and only with the
-   * closing {@code ;}. Shorter, so the limits hold.
+   * The text with HTML numeric character references ({@code &#x27;}, {@code &#39;}) and the named ones a payload's
+   * syntax is written with ({@code &apos;}, {@code &nbsp;}, {@code &lpar;}, …) decoded, as an application that
+   * unescapes HTML in its input would; {@code null} when the text holds none. Printable ASCII (and the no-break
+   * space, as a space) only, and only with the closing {@code ;}. Shorter, so the limits hold.
    */
   static char[] decodeHtmlEntities(char[] text, Work work) {
     char[] out = null;
@@ -154,6 +155,17 @@ final class SqlNormalizer {
     for (int i = 0; i < text.length; i++) {
       work.steps++;
       char c = text[i];
+      int named = c == '&' ? namedReference(text, i + 1) : -1;
+      if (named >= 0) {
+        if (out == null) {
+          out = new char[text.length];
+          System.arraycopy(text, 0, out, 0, i);
+          o = i;
+        }
+        out[o++] = NAMED_VALUES[named];
+        i += NAMED_REFERENCES[named].length();
+        continue;
+      }
       if (c == '&' && i + 3 < text.length && text[i + 1] == '#') {
         boolean hex = text[i + 2] == 'x' || text[i + 2] == 'X';
         int k = i + (hex ? 3 : 2);
@@ -181,6 +193,62 @@ final class SqlNormalizer {
       }
     }
     return out == null ? null : java.util.Arrays.copyOf(out, o);
+  }
+
+  /**
+   * {@code raw} with every overlong two-byte UTF-8 escape of an ASCII character ({@code %C0%A7} for {@code '}, as
+   * decoders that do not check for overlong forms read it) written as that character's own escape ({@code %27});
+   * {@code null} when it holds none. Shorter, so the limits hold.
+   */
+  static String decodeOverlongEscapes(String raw, Work work) {
+    StringBuilder out = null;
+    int n = Math.min(raw.length(), MAX_INSPECTED);
+    for (int i = 0; i < n; i++) {
+      work.steps++;
+      char c = raw.charAt(i);
+      if (c == '%' && i + 5 < n && raw.charAt(i + 3) == '%' && (raw.charAt(i + 1) == 'c' || raw.charAt(i + 1) == 'C')
+          && (raw.charAt(i + 2) == '0' || raw.charAt(i + 2) == '1')) {
+        int hi = hexValue(raw.charAt(i + 4));
+        int lo = hexValue(raw.charAt(i + 5));
+        if (hi >= 8 && hi <= 0xb && lo >= 0) {
+          int ascii = (raw.charAt(i + 2) - '0') << 6 | (hi - 8) << 4 | lo;
+          if (out == null) {
+            out = new StringBuilder(n);
+            out.append(raw, 0, i);
+          }
+          out.append('%').append(Character.forDigit(ascii >> 4, 16)).append(Character.forDigit(ascii & 0xf, 16));
+          i += 5;
+          continue;
+        }
+      }
+      if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? null : out.toString();
+  }
+
+  /** The named references a payload's syntax is written with, each with its {@code ;}, and what they stand for. */
+  private static final String[] NAMED_REFERENCES = {"apos;", "quot;", "nbsp;", "amp;", "lt;", "gt;", "lpar;",
+      "rpar;", "equals;", "comma;", "sol;", "ast;", "num;", "hyphen;", "dash;", "semi;", "percnt;"};
+  private static final char[] NAMED_VALUES = {'\'', '"', ' ', '&', '<', '>', '(', ')', '=', ',', '/', '*', '#', '-',
+      '-', ';', '%'};
+
+  /** Which of {@link #NAMED_REFERENCES} (case as written) starts at {@code from}, or -1. */
+  private static int namedReference(char[] text, int from) {
+    for (int r = 0; r < NAMED_REFERENCES.length; r++) {
+      String name = NAMED_REFERENCES[r];
+      if (from + name.length() <= text.length) {
+        boolean same = true;
+        for (int k = 0; k < name.length() && same; k++) {
+          same = text[from + k] == name.charAt(k);
+        }
+        if (same) {
+          return r;
+        }
+      }
+    }
+    return -1;
   }
 
   /**

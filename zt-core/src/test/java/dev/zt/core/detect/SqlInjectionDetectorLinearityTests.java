@@ -124,6 +124,8 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("escapes four layers deep", "%25252527%25252520or%2525252520"),
         Arguments.of("html character references", "&#x27;&#39; or&#x20;"),
         Arguments.of("unicode escapes", "\\u0027\\u0020or "),
+        Arguments.of("named html references", "&apos;&nbsp;or&lpar;"),
+        Arguments.of("overlong utf-8", "%C0%A7%C0%A0or%C0%A0"),
         Arguments.of("zero-width-split keywords", "un\u200bion sel\u00adect "),
         Arguments.of("concatenated select lists", " union select a || 'b' || "),
         Arguments.of("arithmetic on parenthesised literals", "'-(1)*(2)='"),

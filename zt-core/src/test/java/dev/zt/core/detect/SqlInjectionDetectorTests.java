@@ -253,9 +253,10 @@ class SqlInjectionDetectorTests {
   }
 
   /**
-   * Eighth round: JavaScript/JSON backslash-u escapes join the backslash-x reading, and HTML character references
-   * ({@code &#x27;}, {@code &#39;}) are read decoded (WAF testers' {@code unicode} and {@code html_hex} mutations),
-   * then percent-decoded when they spell escapes ({@code &#x25;0a}: two schemes stacked).
+   * Eighth round: JavaScript/JSON backslash-u escapes join the backslash-x reading, HTML character references
+   * ({@code &#x27;}, {@code &#39;}, {@code &apos;}, {@code &nbsp;}) are read decoded (WAF testers' {@code unicode},
+   * {@code html_hex} and {@code html_named} mutations), then percent-decoded when they spell escapes
+   * ({@code &#x25;0a}: two schemes stacked); overlong UTF-8 ({@code %C0%A7}) is read as the ASCII it spells.
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', textBlock = """
@@ -264,6 +265,9 @@ class SqlInjectionDetectorTests {
       %26%2339%3B+or+%26%2339%3B1%26%2339%3B%3D%26%2339%3B1                                        | html-entity-decoded
       %26%23x27%3B+UNION%26%23x25%3B0aSELECT%26%23x25%3B0a1,2--                                   | html-entity-decoded
       %5Cu0027+UNION%5Cu00250aSELECT%5Cu00250a1,2--                                                | backslash-x-decoded
+      %26%2339%3B%26nbsp%3BOR%26nbsp%3B%26%2339%3B1%26%2339%3B%3D%26%2339%3B1                          | html-entity-decoded
+      %26apos%3B+or+%26apos%3B1%26apos%3B%3D%26apos%3B1                                            | html-entity-decoded
+      %C0%A7%C0%A0or%C0%A01=1--                                                                    | overlong-utf8-decoded
       """)
   void inspectWhenUnicodeEscapesOrHtmlReferencesSpellAnInjectionThenReadsThemDecoded(String attack, String reading) {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).get().extracting(Verdict::evidence)
@@ -273,7 +277,8 @@ class SqlInjectionDetectorTests {
   /** Beside it: a name or a sentence written with those references or escapes. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"O%26%2339%3BBrien", "don%26%2339%3Bt+stop", "Tom%26%2339%3Bs+%26amp%3B+Jerry%26%2339%3Bs+--+best",
-      "caf%5Cu00e9", "it%5Cu0027s+John%5Cu0027s+book"})
+      "caf%5Cu00e9", "it%5Cu0027s+John%5Cu0027s+book", "O%26apos%3BBrien", "Tom+%26amp%3B+Jerry%26apos%3Bs",
+      "caf%C0%A9", "%C0%A7", "fish+%26amp%3B+chips+%26lpar%3Bwith+peas%26rpar%3B"})
   void inspectWhenUnicodeEscapesOrHtmlReferencesInTextThenPasses(String value) {
     assertThat(DETECTOR.inspectQueryValue("query:q", value)).as(value).isEmpty();
   }
