@@ -111,8 +111,7 @@ final class SqlNormalizer {
    * Same length or shorter, so the limits hold.
    */
   static char[] decodeHexEscapes(char[] text, Work work) {
-    char[] out = null;
-    int o = 0;
+    Rewrite out = new Rewrite(text);
     for (int i = 0; i < text.length; i++) {
       work.steps++;
       char c = text[i];
@@ -126,21 +125,14 @@ final class SqlNormalizer {
           decoded = d < 0 ? -1 : decoded * 16 + d;
         }
         if (decoded >= 0x20 && decoded < 0x7f) {
-          if (out == null) {
-            out = new char[text.length];
-            System.arraycopy(text, 0, out, 0, i);
-            o = i;
-          }
-          out[o++] = (char) decoded;
+          out.change(i, (char) decoded);
           i += 1 + digits;
           continue;
         }
       }
-      if (out != null) {
-        out[o++] = c;
-      }
+      out.keep(c);
     }
-    return out == null ? null : java.util.Arrays.copyOf(out, o);
+    return out.result();
   }
 
   /**
@@ -150,19 +142,13 @@ final class SqlNormalizer {
    * space, as a space) only, and only with the closing {@code ;}. Shorter, so the limits hold.
    */
   static char[] decodeHtmlEntities(char[] text, Work work) {
-    char[] out = null;
-    int o = 0;
+    Rewrite out = new Rewrite(text);
     for (int i = 0; i < text.length; i++) {
       work.steps++;
       char c = text[i];
       int named = c == '&' ? namedReference(text, i + 1) : -1;
       if (named >= 0) {
-        if (out == null) {
-          out = new char[text.length];
-          System.arraycopy(text, 0, out, 0, i);
-          o = i;
-        }
-        out[o++] = NAMED_VALUES[named];
+        out.change(i, NAMED_VALUES[named]);
         i += NAMED_REFERENCES[named].length();
         continue;
       }
@@ -178,21 +164,50 @@ final class SqlNormalizer {
           digits++;
         }
         if (digits > 0 && k < text.length && text[k] == ';' && value >= 0x20 && value < 0x7f) {
-          if (out == null) {
-            out = new char[text.length];
-            System.arraycopy(text, 0, out, 0, i);
-            o = i;
-          }
-          out[o++] = (char) value;
+          out.change(i, (char) value);
           i = k;
           continue;
         }
       }
+      out.keep(c);
+    }
+    return out.result();
+  }
+
+  /**
+   * A decoded reading's output, which is the input until the first change: allocated then, with the characters
+   * before it; each decoding replaces one escape by one character, so the output is never longer than the input.
+   */
+  private static final class Rewrite {
+    private final char[] text;
+    private char[] out;
+    private int o;
+
+    Rewrite(char[] text) {
+      this.text = text;
+    }
+
+    /** The character that replaces the escape starting at {@code i}. */
+    void change(int i, char c) {
+      if (out == null) {
+        out = new char[text.length];
+        System.arraycopy(text, 0, out, 0, i);
+        o = i;
+      }
+      out[o++] = c;
+    }
+
+    /** A character kept as it is. */
+    void keep(char c) {
       if (out != null) {
         out[o++] = c;
       }
     }
-    return out == null ? null : java.util.Arrays.copyOf(out, o);
+
+    /** The rewritten text, or {@code null} when nothing changed. */
+    char[] result() {
+      return out == null ? null : java.util.Arrays.copyOf(out, o);
+    }
   }
 
   /**
