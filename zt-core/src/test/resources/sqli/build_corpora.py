@@ -82,6 +82,11 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  sqlninja injects (github xxgrunge/sqlninja at 4c0eb55f4b11411c8b34beecb4940e8639eb2bef, lib/*.pl),
                  copied as strings, rendered as each sends them (more_rows below); written after the CRS attack files.
                  Added in issue 20 and measured before any change to the detector
+  phpids-vectors.txt beside this file = the SQL-injection vectors of PHPIDS's test suite and the values it holds up as
+                 false alerts (github PHPIDS/PHPIDS at dfc1476e4ffe9f1dde72c0954912411082a17597,
+                 tests/IDS/Tests/MonitorTest.php), copied as strings as the application receives them, written as a
+                 browser sends them (phpids_rows below); the attacks after sqlninja, the benign values after
+                 benign-readmes2. Added in issue 20's ninth round and measured before any change to the detector
   Never-tuned benign sources, written after every other source (never_tuned_benign below), added in issue 20 and
   measured before any change to the detector:
   SRC/movie-quotes, SRC/inspirational-quotes, SRC/sun-tzu-quotes, SRC/random-quotes = npm packages movie-quotes 1.0.1,
@@ -2012,6 +2017,9 @@ def main():
     write('attacks-burp', more_header('burp'), rows)
     rows = more_rows('sqlninja')
     write('attacks-sqlninja', more_header('sqlninja'), rows)
+    # PHPIDS's test vectors, after every other attack source: likewise without rnd.
+    rows = phpids_rows('attack')
+    write('attacks-phpids', phpids_header('attack'), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
@@ -2406,6 +2414,75 @@ def readmes2_rows():
     return fresh(sorted(rows, key=lambda r: order[r[0]]))
 
 
+# ---------------------------------------------------------------- PHPIDS: the SQL-injection vectors of its test suite
+# (many from the sla.ckers.org contests on MySQL's grammar) and its false-alert values, as the application receives
+# them. The builder cannot read GitHub: the strings are in phpids-vectors.txt beside this file (its header names the
+# repository, the file, the commit and the licence).
+PHPIDS_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'phpids-vectors.txt')
+PHPIDS_ATTACKS = ('testSQLIList', 'testSQLIList2', 'testSQLIList3', 'testSQLIList4', 'testSQLIList5', 'testSQLIList6')
+PHPIDS_BENIGN = ('testForFalseAlerts',)
+PHPIDS_SKIP = {}  # part -> reason -> count of strings not written, printed and written to the header
+
+
+def phpids_wire(v):
+    """A value as a browser's form encoding sends it, so the application receives the string PHPIDS tests: %, +, &
+    and # escaped (the query string's own syntax), line breaks, tabs and other control characters escaped, every
+    non-ASCII character as its UTF-8 bytes; a space stays a space, as the other list sources write it."""
+    out = []
+    for ch in v:
+        if ch in '%+&#' or ord(ch) < 0x20 or ord(ch) == 0x7f or ord(ch) > 0x7e:
+            out.append(''.join(f'%{b:02X}' for b in ch.encode('utf-8')))
+        else:
+            out.append(ch)
+    return ''.join(out)
+
+
+def phpids_rows(part):
+    functions = PHPIDS_ATTACKS if part == 'attack' else PHPIDS_BENIGN
+    skip = PHPIDS_SKIP.setdefault(part, {})
+    skip.clear()
+    curated = 'strings the list curation removes (probes, single words and characters, a word and a quote)'
+    for reason in ('strings', 'strings the test file holds twice', curated):
+        skip[reason] = 0
+    rows, seen = [], set()
+    for line in open(PHPIDS_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        function, position, value = line.rstrip('\n').split('\t')
+        if function not in functions:
+            continue
+        v = phpids_wire(json.loads(value))
+        skip['strings'] += 1
+        if v in seen:
+            skip['strings the test file holds twice'] += 1
+            continue
+        seen.add(v)
+        group = f'phpids {function}#{position}'
+        if part == 'benign':
+            rows.append((group, 'false-alert-test', v))
+        elif not curated_out(v):
+            rows.append((group, technique(v), v))
+        else:
+            skip[curated] += 1
+    return rows
+
+
+def phpids_header(part):
+    what = ('the SQL-injection vectors of its test suite, every string of testSQLIList and testSQLIList2 to '
+            'testSQLIList6' if part == 'attack' else 'the values its test suite holds up as false alerts, every '
+            'string of testForFalseAlerts (German and Swedish prose, CVs, base64, a PHP session list, quoted '
+            'choices, \'select *something* from the menu\')')
+    return ['source: PHPIDS (github PHPIDS/PHPIDS, commit dfc1476e), tests/IDS/Tests/MonitorTest.php: ' + what
+            + ', in phpids-vectors.txt: each string as the application receives it, written as a browser sends it '
+            '(%, +, &, #, control and non-ASCII characters percent-encoded, a space as a space); group = the test '
+            'function and the string\'s position',
+            'licence: LGPL-3.0-or-later (test strings only, no code)',
+            'added in issue 20\'s ninth round before any change to the detector: its first rate is a never-tuned '
+            'number in docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in PHPIDS_SKIP[part].items()),
+            'kind: ' + ('attack' if part == 'attack' else 'benign, ' + NEVER_TUNED)]
+
+
 def more_never_tuned_benign():
     rows = names2_rows()
     apostrophes = sum(1 for r in rows if FAKER_APOSTROPHE.search(r[2]))
@@ -2431,6 +2508,9 @@ def more_never_tuned_benign():
                               'licence: MIT (react, vue, date-fns, luxon, ramda, immer, redux, marked, handlebars), '
                               'Apache-2.0 (typescript, rxjs), BSD-2-Clause (dotenv)', 'kind: benign, ' + NEVER_TUNED],
           readmes2_rows())
+    # PHPIDS's false-alert values, after every other benign source.
+    rows = phpids_rows('benign')
+    write('benign-phpids', phpids_header('benign'), rows)
 
 
 main()
