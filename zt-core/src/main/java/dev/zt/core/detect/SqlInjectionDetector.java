@@ -160,6 +160,15 @@ final class SqlInjectionDetector {
         }
       }
     }
+    if (best == null && normalized.comments()) {
+      // S/**/E/**/L/**/E/**/C/**/T * FROM users: a keyword cut into pieces by empty comments, joined
+      char[] joined = SqlNormalizer.removeSplittingComments(normalized.text(), pass);
+      Finding decoded = joined == null ? null : judge(joined, null, pass);
+      if (decoded != null) {
+        best = at(decoded, 0);
+        reading = "split-comments-removed";
+      }
+    }
     if (best == null && value.indexOf('%') >= 0) {
       // %C0%A7%C0%A0or%C0%A01=1: overlong UTF-8, which decoders that do not check for it read as the ASCII it spells
       String overlong = SqlNormalizer.decodeOverlongEscapes(value, pass);

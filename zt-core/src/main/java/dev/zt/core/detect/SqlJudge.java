@@ -529,7 +529,184 @@ final class SqlJudge {
     if (isCommentTerminated(f, p)) {
       return finding("comment", Severity.HIGH, f, context, 0);
     }
+    if (isQuotedExpression(f, context)) {
+      return finding("expression", Severity.HIGH, f, context, 0);
+    }
     return null;
+  }
+
+  /** The most names {@link #isQuotedExpression} lets between its two quotes: a column, never a phrase. */
+  private static final int EXPRESSION_NAMES = 1;
+  /** The longest word the new literal of {@link #isQuotedExpression} may hold. */
+  private static final int EXPRESSION_TAIL = 24;
+
+  /**
+   * Whether the value closes the application's literal, builds an expression on it and opens a new literal that the
+   * application's own quote closes: {@code aa'like-'aa}, {@code 1'*column is \N - '1}, {@code ' is 99999 = '},
+   * {@code aa' / current_date != '1}, and such an expression before OR: {@code aa' LIKE md5(1) or '1}. MySQL converts
+   * the strings to numbers and evaluates the rest, so the query's condition becomes the value's expression (PHPIDS's
+   * test vectors, from the sla.ckers.org contests on MySQL's grammar).
+   *
+   * <p>Read on the tokens before folding, which merges arithmetic into one operand. Between the two quotes only
+   * operators, comparisons, AND/OR, numbers, variables, MySQL's {@code \N}, calls, parentheses and at most one name,
+   * every operand next to an operator (words side by side are prose); at least two operators or comparisons, or one
+   * pattern comparison touching both quotes after a token ({@code aa'LIKE'0}, not {@code Ch'in's} nor
+   * {@code "LIKE" STAMP}); before the first quote one token, nothing between it
+   * and the quote; the new literal one word or empty. {@code Jones' & Smith's} (one operator), {@code don't - won't}
+   * (a word after the quote), {@code 'width:' + w + 'px} (a blank before the quote), {@code f' = -g'} (a sign on a
+   * name) and {@code "<input>"} (markup) pass.
+   */
+  private static boolean isQuotedExpression(SqlTokens folded, Context context) {
+    char[] text = folded.text;
+    char quote = context.quote;
+    if (text == null || folded.has(0, SqlTokens.SPACED) || folded.has(0, SqlTokens.QUOTE_OPENS)) {
+      return false;
+    }
+    int quotes = 0;
+    for (char c : text) {
+      folded.work++;
+      if (c == quote && ++quotes == 2) {
+        break;
+      }
+    }
+    if (quotes < 2) {
+      return false; // O'Brien: one quote, nothing to read again
+    }
+    SqlTokens r = SqlLexer.lex(text, text.length, quote, context.backslash);
+    folded.work += r.work;
+    int last = r.size - 1;
+    if (last < 2 || r.type[0] != Type.STRING || r.has(0, SqlTokens.OPEN) || r.type[last] != Type.STRING
+        || !r.has(last, SqlTokens.OPEN) || r.op[last] != quote || !isExpressionTail(r, last)) {
+      return false;
+    }
+    int closing = r.end[0] - 1; // the value's first quote
+    if (closing > 0 && text[closing - 1] <= ' ') {
+      return false; // Hello ' + name + '!: a blank before the quote opens a string in code and prose
+    }
+    int signals = 0;
+    int names = 0;
+    int depth = 0;
+    boolean operand = false; // whether an operand is expected next (the first literal is one)
+    boolean call = false; // whether the last token was a function's name
+    for (int i = 1; i < last; i++) {
+      r.work++;
+      char t = r.type[i];
+      if (t == Type.FUNCTION && r.word[i] != null && r.word[i].type != Type.NAME) {
+        t = r.word[i].type; // rlike(0), or(1): the operator a parenthesis follows
+      }
+      if (call && t != Type.OPEN_PAREN) {
+        return false;
+      }
+      if (t == Type.OPERATOR) {
+        boolean unary = operand;
+        if (unary && "+-!~".indexOf(r.op[i]) < 0) {
+          return false;
+        }
+        if (!unary || r.op[i] == '!' || r.op[i] == '~' || signsALiteral(r, i + 1, last)) {
+          signals++; // f' = -g': a sign on a name is algebra's
+        }
+        operand = true;
+      } else if (t == Type.COMPARE) {
+        if (operand && !(r.typeAt(i - 1) == Type.COMPARE && r.word[i - 1] == SqlWord.SOUNDS)) {
+          return false;
+        }
+        if (r.op[i] == '<' && r.end[i] - r.start[i] == 1 && r.start[i + 1] == r.end[i]
+            && (r.type[i + 1] == Type.NAME || r.op[i + 1] == '/')) {
+          return false; // '<input>', "<br/>": markup and placeholders, not a comparison
+        }
+        if (!operand) {
+          signals++; // SOUNDS LIKE counts once
+        }
+        operand = true;
+      } else if (t == Type.NOT) {
+        if (!operand && !(r.typeAt(i - 1) == Type.COMPARE && r.word[i - 1] == SqlWord.IS)) {
+          return false;
+        }
+        operand = true; // NOT x, IS NOT x
+      } else if (t == Type.LOGIC) {
+        if (operand) {
+          return false;
+        }
+        operand = true;
+      } else if (t == Type.OPEN_PAREN) {
+        if (!operand) {
+          return false;
+        }
+        depth++;
+        signals += call ? 0 : 1; // (3), -(0): a parenthesised operand
+        call = false;
+      } else if (t == Type.CLOSE_PAREN) {
+        if (--depth < 0 || (operand && r.typeAt(i - 1) != Type.OPEN_PAREN)) {
+          return false;
+        }
+        operand = false;
+      } else if (t == Type.COMMA) {
+        if (depth == 0 || operand) {
+          return false;
+        }
+        operand = true;
+      } else {
+        if (!operand) {
+          return false; // two operands side by side: words, not an expression
+        }
+        if (t == Type.OTHER && (r.op[i] == '\\' || r.op[i] == '@') && i + 1 < last && r.start[i + 1] == r.end[i]
+            && (r.type[i + 1] == Type.NAME || r.type[i + 1] == Type.NUMBER)
+            && (r.op[i] == '@' || r.spells(i + 1, "n"))) {
+          i++; // MySQL's \N (NULL) and a variable @1
+          signals++;
+        } else if (t == Type.VARIABLE) {
+          signals++;
+        } else if (t == Type.FUNCTION) {
+          signals += r.wordHas(i, SqlWord.SQL_FUNCTION) ? 1 : 0;
+          call = true;
+          continue; // its parenthesis follows
+        } else if (t == Type.NAME) {
+          if (++names > EXPRESSION_NAMES) {
+            return false;
+          }
+        } else if (t != Type.NUMBER && !(t == Type.STRING && !r.has(i, SqlTokens.OPEN))) {
+          return false;
+        }
+        operand = false;
+      }
+    }
+    if (!operand || depth != 0 || call) {
+      return false;
+    }
+    return signals >= 2 || (signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
+        && r.end[1] == r.start[2] && closing > 0); // aa'LIKE'0, not Ch'in's nor a quoted word: "LIKE" STAMP
+  }
+
+  /** Whether the unary sign at {@code i - 1} applies to a number, a parenthesis or the new literal at {@code last}. */
+  private static boolean signsALiteral(SqlTokens r, int i, int last) {
+    char t = r.typeAt(i);
+    return i == last || t == Type.NUMBER || t == Type.OPEN_PAREN || t == Type.OPERATOR;
+  }
+
+  /** Whether the open literal at {@code last} holds one word, a variable's name or nothing, blanks around it. */
+  private static boolean isExpressionTail(SqlTokens r, int last) {
+    char[] text = r.text;
+    int from = r.start[last] + 1;
+    int to = Math.min(r.end[last], text.length);
+    while (from < to && text[from] <= ' ') {
+      from++;
+    }
+    while (to > from && text[to - 1] <= ' ') {
+      to--;
+    }
+    if (from < to && text[from] == '@') {
+      from++;
+    }
+    if (to - from > EXPRESSION_TAIL) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      r.work++;
+      if (!SqlLexer.isWordPart(text[k])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -21,8 +21,9 @@ final class SqlNormalizer {
    * @param nul whether the value held a NUL character
    * @param escapes whether the text holds a {@code %}, a {@code \\} or a {@code &}, where a decoded reading could
    *     start (a value without one needs none of those passes)
+   * @param comments whether the text holds a block comment's opening, which may split a keyword into pieces
    */
-  record Normalized(char[] text, boolean truncated, boolean nul, boolean escapes) {}
+  record Normalized(char[] text, boolean truncated, boolean nul, boolean escapes, boolean comments) {}
 
   /**
    * What a NUL or an invisible format character (a zero-width space, a soft hyphen) becomes in the normalized text: a
@@ -197,6 +198,15 @@ final class SqlNormalizer {
       out[o++] = c;
     }
 
+    /** Drops the characters of the escape starting at {@code i}: nothing replaces them. */
+    void drop(int i) {
+      if (out == null) {
+        out = new char[text.length];
+        System.arraycopy(text, 0, out, 0, i);
+        o = i;
+      }
+    }
+
     /** A character kept as it is. */
     void keep(char c) {
       if (out != null) {
@@ -208,6 +218,26 @@ final class SqlNormalizer {
     char[] result() {
       return out == null ? null : java.util.Arrays.copyOf(out, o);
     }
+  }
+
+  // The text with every empty block comment that stands between two word characters removed: S/**/E/**/L/**/E/**/C/**/T
+  // and I/**/N/**/SERT read as SELECT and INSERT, as a filter or an old server that drops comments outright reads them
+  // (the lexer joins one such split on its own, UN/**/ION; a keyword cut into more pieces needs this reading). null
+  // when there is none. Shorter, so the limits hold.
+  static char[] removeSplittingComments(char[] text, Work work) {
+    Rewrite out = new Rewrite(text);
+    for (int i = 0; i < text.length; i++) {
+      work.steps++;
+      char c = text[i];
+      if (c == '/' && i > 0 && i + 4 < text.length && text[i + 1] == '*' && text[i + 2] == '*' && text[i + 3] == '/'
+          && SqlLexer.isWordPart(text[i - 1]) && SqlLexer.isWordPart(text[i + 4])) {
+        out.drop(i);
+        i += 3;
+        continue;
+      }
+      out.keep(c);
+    }
+    return out.result();
   }
 
   /**
@@ -299,11 +329,13 @@ final class SqlNormalizer {
     char[] text = new char[s.length()];
     boolean nul = false;
     boolean escapes = false;
+    boolean comments = false;
     work.steps += text.length;
     for (int i = 0; i < text.length; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         escapes |= c == '%' || c == '\\' || c == '&';
+        comments |= c == '*' && i > 0 && s.charAt(i - 1) == '/';
         if (c == 0) {
           nul = true;
           c = SPLIT_MARK; // a blank, but one the lexer can tell from a space (a keyword split by a NUL is joined)
@@ -315,7 +347,7 @@ final class SqlNormalizer {
       }
       text[i] = c;
     }
-    return new Normalized(text, truncated, nul, escapes);
+    return new Normalized(text, truncated, nul, escapes, comments);
   }
 
   /** Quotes that some drivers and collations fold to ASCII (SQL Server "best fit", latin1 conversions). */

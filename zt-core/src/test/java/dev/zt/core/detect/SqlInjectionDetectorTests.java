@@ -1173,6 +1173,48 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * Ninth round (PHPIDS's tuning part): the value closes the literal, builds a MySQL expression on it and opens a new
+   * literal the application's quote closes; also such an expression before OR. Generic variants, not the vectors.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"aa'like-'aa", "x'RLIKE'0", "1'*col is \\N - '1", "' is 42 = '", "abc' = !0 != !!'0",
+      "q' / current_date != '1", "7' * id - '0", "4' MOD 2 like '0", "z'^(0)='0", "x' LIKE md5(1) or '1",
+      "x' DIV@1 = 0 or '1", "x' or col ^ -'1", "x\"or@1=\"@1", " 0'rlike(0)and 1 rlike (@a)or true - ' 0 ",
+      "x'%2A1%2B2!='3", "x'|col!='"})
+  void inspectQueryValueWhenExpressionBetweenTwoQuotesThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /**
+   * Beside it: quotes around operators in names, prose, code, measurements, algebra and markup: one operator, words
+   * side by side, a blank before the quote, a sign on a name, a tag, a quoted word.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Jones' & Smith's", "don't - won't", "Hello ' + name + '!", "'width:' + w + 'px", "f' = -g'",
+      "\"<input>\"", "'<br/>'", "Ch'in's", "\"LIKE\" STAMP", "5' - 6'", "5'-6' tall", "students' - teachers' lounge",
+      "rock'n'roll", "Smith' & Jones - Brown's", "x' * y'", "it's 5 o'clock", "f' = -2'", "U' - 1'",
+      "the 'is' - 'was' list", "O'Brien / O'Neil's"})
+  void inspectWhenOperatorsBetweenQuotesInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /** Ninth round: a keyword cut into more than two pieces by empty comments, read with them removed. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"/**/S/**/E/**/L/**/E/**/C/**/T * FROM users WHERE 1 = 1", "1 U/**/NI/**/ON S/**/EL/**/ECT 1,2--",
+      "x'; D/**/R/**/OP TABLE users--"})
+  void inspectQueryValueWhenKeywordCutByEmptyCommentsThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: globs and paths with an empty comment's characters, and pieces that join into no SQL. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"foo/**/bar and baz", "src/**/*.js", "a/**/b/**/c", "docs/**/README and more",
+      "I/**/N/**/SERT"})
+  void inspectWhenEmptyCommentsInPathsOrTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   private static boolean flagged(String value) {
     return DETECTOR.inspect("query:q", value).isPresent() || DETECTOR.inspectQueryValue("query:q", value).isPresent();
   }
