@@ -1656,6 +1656,10 @@ final class SqlJudge {
       if (readsAsInstruction(f, a)) {
         return false; // Select 'All' from the menu, Select 'Yes', then click OK: what a user is told to do
       }
+      if (t == Type.OPERATOR && f.op[a] == '*' && f.start[a + 1] == f.end[a] && f.typeAt(a + 2) == Type.OPERATOR
+          && f.op[a + 2] == '*' && f.start[a + 2] == f.end[a + 1]) {
+        return false; // select *something* from the menu: a word between two stars is emphasis, not a select list
+      }
       if ((t == Type.OPERATOR && f.op[a] == '*') || t == Type.FUNCTION || t == Type.VARIABLE
           || t == Type.OPEN_PAREN) {
         return true;
