@@ -169,10 +169,24 @@ final class SqlInjectionDetector {
         reading = "split-comments-removed";
       }
     }
+    if (best == null && normalized.escapes()) {
+      // 10 a%nd 1=0/(se%lect top 1 ta%ble_name fr%om info%rmation_schema.tables): ASP drops a % that starts no escape
+      char[] dropped = SqlNormalizer.removeStrayPercents(normalized.text(), pass);
+      Finding decoded = dropped == null ? null : judge(dropped, null, pass);
+      if (decoded != null) {
+        best = at(decoded, 0);
+        reading = "stray-percent-removed";
+      }
+    }
     if (best == null && value.indexOf('%') >= 0) {
       // %C0%A7%C0%A0or%C0%A01=1: overlong UTF-8, which decoders that do not check for it read as the ASCII it spells
       String overlong = SqlNormalizer.decodeOverlongEscapes(value, pass);
       Finding decoded = overlong == null ? null : judge(SqlNormalizer.normalize(overlong, form, pass).text(), null, pass);
+      if (decoded == null && normalized.escapes()) {
+        // %25C0%25A7: the same escapes written in a payload, which the server's decoding leaves as text
+        overlong = SqlNormalizer.decodeOverlongEscapes(new String(normalized.text()), pass);
+        decoded = overlong == null ? null : judge(SqlNormalizer.normalize(overlong, true, pass).text(), null, pass);
+      }
       if (decoded != null) {
         best = at(decoded, 0);
         reading = "overlong-utf8-decoded";

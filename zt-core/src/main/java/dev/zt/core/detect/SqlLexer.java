@@ -593,7 +593,10 @@ final class SqlLexer {
     return j > i + 1 && j + 1 < n && s[j] == ' ' && s[j + 1] > ' ' ? j + 1 : i + 1;
   }
 
-  /** A NUL or a format character (as the normalizer marks them) or a line break: what a filter may strip from a word. */
+  /**
+   * A NUL, a vertical tab, a form feed, an information separator or a format character (as the normalizer marks them)
+   * or a line break: what a filter may strip from a word.
+   */
   private static boolean isSplitMark(char c) {
     return c == SqlNormalizer.SPLIT_MARK || c == '\n' || c == '\r';
   }

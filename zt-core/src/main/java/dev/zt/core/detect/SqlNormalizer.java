@@ -26,10 +26,11 @@ final class SqlNormalizer {
   record Normalized(char[] text, boolean truncated, boolean nul, boolean escapes, boolean comments) {}
 
   /**
-   * What a NUL or an invisible format character (a zero-width space, a soft hyphen) becomes in the normalized text: a
-   * control character, so every blank test ({@code c <= ' '}) reads it as a blank, and one no other input leaves
-   * there (every other control character becomes a space), so the lexer knows where one stood and joins a keyword it
-   * split ({@code SEL%00ECT}, {@code un\u200Bion}).
+   * What a NUL, a vertical tab, a form feed or an information separator ({@code %0B}, {@code %1E}: blanks to some
+   * parsers and not to others) or an invisible format character (a zero-width space, a soft hyphen) becomes in the
+   * normalized text: a control character, so every blank test ({@code c <= ' '}) reads it as a blank, and one the
+   * lexer can tell from a space, so it knows where one stood and joins a keyword it split ({@code SEL%00ECT},
+   * {@code uni%0Bon}, {@code un\u200Bion}).
    */
   static final char SPLIT_MARK = '\u0001';
 
@@ -207,6 +208,16 @@ final class SqlNormalizer {
       }
     }
 
+    /** The length of the rewritten text so far, when the next character read is {@code i}. */
+    int length(int i) {
+      return out == null ? i : o;
+    }
+
+    /** Whether the rewritten text from {@code from} to its end spells an SQL word. */
+    boolean spellsSql(int from) {
+      return out != null && SqlWord.lookup(out, from, o) != null;
+    }
+
     /** A character kept as it is. */
     void keep(char c) {
       if (out != null) {
@@ -218,6 +229,45 @@ final class SqlNormalizer {
     char[] result() {
       return out == null ? null : java.util.Arrays.copyOf(out, o);
     }
+  }
+
+  // The text with every percent sign that starts no escape and stands inside a word removed (a%nd, se%lect,
+  // %u%n%i%o%n): classic ASP and IIS drop such a sign before the application reads the value, so a keyword written
+  // with them reaches the database whole (sqlmap's tamper percentage.py). Only a sign between an ASCII letter or
+  // digit and an ASCII letter, or one of a run with a sign before every character (%1%=%1), never %%: '%=', <% and
+  // %> in code and templates and a printf's %% stay. null when there is none, or when no word it joins spells SQL
+  // (or%C: a value cut in an escape). Shorter, so the limits hold.
+  static char[] removeStrayPercents(char[] text, Work work) {
+    Rewrite out = new Rewrite(text);
+    boolean sql = false; // whether a word the removal joined spells SQL: otherwise the reading is not worth a pass
+    boolean joined = false;
+    int word = -1; // where the current word starts in the rewritten text
+    for (int i = 0; i < text.length; i++) {
+      work.steps++;
+      char c = text[i];
+      if (c == '%' && i + 1 < text.length && text[i + 1] != '%'
+          && ((isAsciiLetter(text[i + 1]) && i > 0 && text[i - 1] < 0x80 && SqlLexer.isWordPart(text[i - 1]))
+          || (i + 2 < text.length && text[i + 2] == '%') || (i >= 2 && text[i - 2] == '%' && text[i - 1] != '%'))
+          && !(i + 2 < text.length && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)) {
+        out.drop(i);
+        joined = true;
+        continue;
+      }
+      if (c < 0x80 && SqlLexer.isWordPart(c)) {
+        word = word < 0 ? out.length(i) : word;
+      } else {
+        sql |= joined && word >= 0 && out.spellsSql(word);
+        joined = false;
+        word = -1;
+      }
+      out.keep(c);
+    }
+    sql |= joined && word >= 0 && out.spellsSql(word);
+    return sql ? out.result() : null;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   // The text with every empty block comment that stands between two word characters removed: S/**/E/**/L/**/E/**/C/**/T
@@ -339,6 +389,8 @@ final class SqlNormalizer {
         if (c == 0) {
           nul = true;
           c = SPLIT_MARK; // a blank, but one the lexer can tell from a space (a keyword split by a NUL is joined)
+        } else if (c == 0x0b || c == 0x0c || (c >= 0x1c && c < 0x20)) {
+          c = SPLIT_MARK; // uni%0bon, sel%1Eect: the blanks only some parsers know, so what a filter strips
         } else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
           c = ' '; // line breaks stay: they end -- and # comments
         }
@@ -381,8 +433,9 @@ final class SqlNormalizer {
     if (c == '\uFFFD') {
       // What a decoder before zt left of a byte that was no UTF-8 (a client or proxy decoded and re-encoded the
       // value): zt reads such a byte as Latin-1 (%A0, sqlmap's blank, is a no-break space), so read this as the
-      // separator it most likely was
-      return ' ';
+      // separator it most likely was, or as the control character it may have been (O%C0%82R): a blank that joins a
+      // keyword it split, as a NUL does
+      return SPLIT_MARK;
     }
     int type = Character.getType(c);
     if (type == Character.FORMAT) {

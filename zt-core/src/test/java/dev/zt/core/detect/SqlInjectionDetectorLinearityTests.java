@@ -129,6 +129,11 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("zero-width-split keywords", "un\u200bion sel\u00adect "),
         Arguments.of("concatenated select lists", " union select a || 'b' || "),
         Arguments.of("arithmetic on parenthesised literals", "'-(1)*(2)='"),
+        Arguments.of("expressions between quotes", "1'*col is \\N - '1 x'|a!='"),
+        Arguments.of("keywords cut by empty comments", "S/**/E/**/L/**/E/**/C/**/T "),
+        Arguments.of("stray percents", "a%nd se%lect "),
+        Arguments.of("a percent before every character", "%S%E%L%E%C%T% "),
+        Arguments.of("control-split keywords", "uni\u000bon sel\u001eect "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 

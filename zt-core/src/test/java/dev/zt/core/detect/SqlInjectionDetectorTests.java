@@ -1231,6 +1231,27 @@ class SqlInjectionDetectorTests {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
 
+  /**
+   * Ninth round (a WAF-evasion paper, "Beyond SQLi: Obfuscate and Bypass", and sqlmap's tamper percentage.py): a
+   * keyword split by a control character a filter strips, and a keyword written with percent signs ASP drops.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1+uni%0bon+se%0blect+1,2,3--", "1 UN%1EION SEL%0CECT password FROM users--",
+      "10 a%25nd 1=0/(se%25lect top 1 ta%25ble_name fr%25om info%25rmation_schema.tables)",
+      "%25u%25n%25i%25o%25n %25s%25e%25l%25e%25c%25t 1--", "%251%25'%25)%25 %25A%25N%25D%25 %251%25=%251"})
+  void inspectQueryValueWhenKeywordSplitByControlCharacterOrStrayPercentThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: percent signs in prose, code, templates, printf formats and man pages; words on two lines. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"100% sure and 50%off", "50%+ of the time", "save 20%or more", "'%='    =>      sub { x }",
+      "(r'%=',                     Operator)", "printf(\"%s%s or %d\", a)", "%-5s%-10s", "<%- user %> and <% } %>",
+      ".\\\" %%%LICENSE_START(BSD_ONELINE_CDROM)", "select the union\u000bof both sets", "a%nd"})
+  void inspectWhenPercentSignsOrControlCharactersInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   private static boolean flagged(String value) {
     return DETECTOR.inspect("query:q", value).isPresent() || DETECTOR.inspectQueryValue("query:q", value).isPresent();
   }
