@@ -632,6 +632,17 @@ final class SqlJudge {
         if (!operand) {
           return false;
         }
+        if (r.word[i + 1] == SqlWord.SELECT) {
+          int close = closingParen(r, i, last);
+          if (close < 0) {
+            return false;
+          }
+          i = close; // sounds like(select …): a subquery is an operand
+          signals += 2;
+          operand = false;
+          call = false;
+          continue;
+        }
         depth++;
         signals += call ? 0 : 1; // (3), -(0): a parenthesised operand
         call = false;
@@ -675,6 +686,20 @@ final class SqlJudge {
     }
     return signals >= 2 || (signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
         && r.end[1] == r.start[2] && closing > 0); // aa'LIKE'0, not Ch'in's nor a quoted word: "LIKE" STAMP
+  }
+
+  /** The index of the parenthesis that closes the one at {@code open}, before {@code last}; -1 when none does. */
+  private static int closingParen(SqlTokens r, int open, int last) {
+    int depth = 0;
+    for (int j = open; j < last; j++) {
+      r.work++;
+      if (r.type[j] == Type.OPEN_PAREN) {
+        depth++;
+      } else if (r.type[j] == Type.CLOSE_PAREN && --depth == 0) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   /** Whether the unary sign at {@code i - 1} applies to a number, a parenthesis or the new literal at {@code last}. */
@@ -930,6 +955,11 @@ final class SqlJudge {
       if (f.typeAt(p) == Type.ORDER_BY && f.typeAt(p + 1) == Type.NUMBER
           && (endsPredicate(f.typeAt(p + 2)) || f.typeAt(p + 2) == Type.COMMA || f.is(p + 2, SqlWord.CLAUSE))) {
         return finding("order-by", Severity.HIGH, f, context, k);
+      }
+      if (!closes && f.typeAt(p) == Type.ORDER_BY && f.typeAt(p + 1) == Type.FUNCTION
+          && f.wordHas(p + 1, SqlWord.SQL_FUNCTION) && f.typeAt(p + 2) == Type.OPEN_PAREN && f.closeOf(p + 2) > 0
+          && endsPredicate(f.typeAt(f.closeOf(p + 2) + 1))) {
+        return finding("order-by", Severity.HIGH, f, context, k); // 1 order by ifnull(null,userid): a sort by a call
       }
       if (isLimitInjection(f, p)) {
         return finding("clause", Severity.HIGH, f, context, k); // 1 LIMIT 1-- -, 1 LIMIT 1 INTO @,@,@

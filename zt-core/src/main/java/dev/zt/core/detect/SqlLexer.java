@@ -125,8 +125,8 @@ final class SqlLexer {
       } else if (c == '(' || c == ')' || c == ',' || c == ';') {
         out.add(c, null, i, i + 1, 0, c);
         i++;
-      } else if (c == '[' && (i == 0 || !isWordPart(s[i - 1]))) {
-        i = bracketName(i);
+      } else if (c == '[' && (i == 0 || !isWordPart(s[i - 1]) || afterKeyword(i))) {
+        i = bracketName(i); // also SELECT[name]FROM[t]: glued to a keyword, a name, where after a word it indexes
       } else {
         i = operator(i);
       }
@@ -493,6 +493,16 @@ final class SqlLexer {
     }
     out.add(Type.OTHER, null, i, j, 0, '@');
     return j;
+  }
+
+  /**
+   * Whether the token just read ends at {@code i} and is an SQL statement word or keyword ({@code SELECT},
+   * {@code FROM}).
+   */
+  private boolean afterKeyword(int i) {
+    int last = out.size - 1;
+    return last >= 0 && out.end[last] == i && out.word[last] != null
+        && (out.type[last] == Type.STATEMENT || out.type[last] == Type.KEYWORD);
   }
 
   /** SQL Server's [bracketed name], when it closes on the same line; a lone '[' is punctuation. */

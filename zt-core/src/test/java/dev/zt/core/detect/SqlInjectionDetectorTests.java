@@ -1252,6 +1252,25 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /**
+   * Ninth round (PHPIDS's tuning part): SQL Server's bracketed names glued to a keyword, a subquery as the operand of
+   * the expression between two quotes, and a numeric position sorted by a call.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"x';SELECT[name]FROM[users]", "x' sounds like(select case(1=1)when'1'then'A'end) and '1",
+      "x' like (select 1) or '1", "1 order by ifnull(null,userid)", "2 order by length(name)--"})
+  void inspectQueryValueWhenBracketNamesSubqueryOperandOrSortByCallThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: an index after a word, and a sort by a call in prose. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"x[0] and select[1]", "sort items in order by count(x)", "see [note] from [1] below",
+      "it's like (a) or 'b"})
+  void inspectWhenBracketsOrSortWordsInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   private static boolean flagged(String value) {
     return DETECTOR.inspect("query:q", value).isPresent() || DETECTOR.inspectQueryValue("query:q", value).isPresent();
   }
