@@ -562,15 +562,8 @@ final class SqlJudge {
     if (text == null || folded.has(0, SqlTokens.SPACED) || folded.has(0, SqlTokens.QUOTE_OPENS)) {
       return false;
     }
-    int quotes = 0;
-    for (char c : text) {
-      folded.work++;
-      if (c == quote && ++quotes == 2) {
-        break;
-      }
-    }
-    if (quotes < 2) {
-      return false; // O'Brien: one quote, nothing to read again
+    if (!mayBeQuotedExpression(folded, text, quote)) {
+      return false; // O'Brien, it's John's: decided on the text, before reading it again
     }
     SqlTokens r = SqlLexer.lex(text, text.length, quote, context.backslash);
     folded.work += r.work;
@@ -686,6 +679,50 @@ final class SqlJudge {
     }
     return signals >= 2 || (signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
         && r.end[1] == r.start[2] && closing > 0); // aa'LIKE'0, not Ch'in's nor a quoted word: "LIKE" STAMP
+  }
+
+  /**
+   * The text's own test before {@link #isQuotedExpression} reads it again: a second quote whose literal runs to the
+   * end and holds one word or nothing, and after the first quote an operator's character or a comparison or logic
+   * word. Allocates nothing.
+   */
+  private static boolean mayBeQuotedExpression(SqlTokens folded, char[] text, char quote) {
+    int n = text.length;
+    int last = n - 1;
+    while (last >= 0 && text[last] != quote && n - last <= EXPRESSION_TAIL + 8) {
+      folded.work++;
+      last--;
+    }
+    if (last < 0 || text[last] != quote) {
+      return false; // prose ends in more than a word after its last quote
+    }
+    int first = 0;
+    while (first < last && text[first] != quote) {
+      folded.work++;
+      first++;
+    }
+    if (first >= last) {
+      return false; // one quote
+    }
+    if (text[first + 1] == quote || (first > 0 && text[first - 1] == '\\')) {
+      return true; // a doubled or escaped quote: the lexer decides where the literal ends
+    }
+    int k = first + 1;
+    while (k < last && text[k] <= ' ') {
+      folded.work++;
+      k++;
+    }
+    char c = text[k];
+    if ("+-*/%^|&!~=<>(".indexOf(c) >= 0) {
+      return true;
+    }
+    int e = k;
+    while (e < last && SqlLexer.isWordPart(text[e])) {
+      folded.work++;
+      e++;
+    }
+    SqlWord w = e > k ? SqlWord.lookup(text, k, e) : null;
+    return w != null && (w.type == Type.COMPARE || w.type == Type.LOGIC || w.type == Type.OPERATOR);
   }
 
   /** The index of the parenthesis that closes the one at {@code open}, before {@code last}; -1 when none does. */

@@ -238,6 +238,14 @@ final class SqlNormalizer {
   // %> in code and templates and a printf's %% stay. null when there is none, or when no word it joins spells SQL
   // (or%C: a value cut in an escape). Shorter, so the limits hold.
   static char[] removeStrayPercents(char[] text, Work work) {
+    int first = 0;
+    while (first < text.length && text[first] != '%') {
+      work.steps++;
+      first++;
+    }
+    if (first == text.length) {
+      return null; // &amp;, \n: an escape of another kind, nothing to remove
+    }
     Rewrite out = new Rewrite(text);
     boolean sql = false; // whether a word the removal joined spells SQL: otherwise the reading is not worth a pass
     boolean joined = false;
