@@ -548,13 +548,14 @@ final class SqlJudge {
    * test vectors, from the sla.ckers.org contests on MySQL's grammar).
    *
    * <p>Read on the tokens before folding, which merges arithmetic into one operand. Between the two quotes only
-   * operators, comparisons, AND/OR, numbers, variables, MySQL's {@code \N}, calls, parentheses and at most one name,
+   * operators, comparisons, AND/OR, numbers, variables, MySQL's {@code \N}, calls, parentheses, subqueries and at
+   * most one name, no quoted literal but of one word ({@code '^', '==', '<'} is a list in code),
    * every operand next to an operator (words side by side are prose); at least two operators or comparisons, or one
    * pattern comparison touching both quotes after a token ({@code aa'LIKE'0}, not {@code Ch'in's} nor
    * {@code "LIKE" STAMP}); before the first quote one token, nothing between it
    * and the quote; the new literal one word or empty. {@code Jones' & Smith's} (one operator), {@code don't - won't}
    * (a word after the quote), {@code 'width:' + w + 'px} (a blank before the quote), {@code f' = -g'} (a sign on a
-   * name) and {@code "<input>"} (markup) pass.
+   * name), {@code "<input>"} (markup) and {@code "/unit/"} (a path's slashes) pass.
    */
   private static boolean isQuotedExpression(SqlTokens folded, Context context) {
     char[] text = folded.text;
@@ -577,6 +578,7 @@ final class SqlJudge {
       return false; // Hello ' + name + '!: a blank before the quote opens a string in code and prose
     }
     int signals = 0;
+    int slashes = 0; // "/unit/", '/tmp/': a path's slashes are no arithmetic
     int names = 0;
     int depth = 0;
     boolean operand = false; // whether an operand is expected next (the first literal is one)
@@ -597,6 +599,7 @@ final class SqlJudge {
         }
         if (!unary || r.op[i] == '!' || r.op[i] == '~' || signsALiteral(r, i + 1, last)) {
           signals++; // f' = -g': a sign on a name is algebra's
+          slashes += r.op[i] == '/' ? 1 : 0;
         }
         operand = true;
       } else if (t == Type.COMPARE) {
@@ -668,8 +671,8 @@ final class SqlJudge {
           if (++names > EXPRESSION_NAMES) {
             return false;
           }
-        } else if (t != Type.NUMBER && !(t == Type.STRING && !r.has(i, SqlTokens.OPEN))) {
-          return false;
+        } else if (t != Type.NUMBER && !(t == Type.STRING && !r.has(i, SqlTokens.OPEN) && holdsOneWord(r, i, 1))) {
+          return false; // X' = 'X' = 0 = '1, not '^', '==', '<': a list of quoted symbols in code
         }
         operand = false;
       }
@@ -677,7 +680,7 @@ final class SqlJudge {
     if (!operand || depth != 0 || call) {
       return false;
     }
-    return signals >= 2 || (signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
+    return (signals >= 2 && slashes < signals) || (signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
         && r.end[1] == r.start[2] && closing > 0); // aa'LIKE'0, not Ch'in's nor a quoted word: "LIKE" STAMP
   }
 
@@ -747,9 +750,17 @@ final class SqlJudge {
 
   /** Whether the open literal at {@code last} holds one word, a variable's name or nothing, blanks around it. */
   private static boolean isExpressionTail(SqlTokens r, int last) {
+    return holdsOneWord(r, last, 0);
+  }
+
+  /**
+   * Whether the literal at {@code i} holds one word, a variable's name or nothing, blanks around it; {@code closing}
+   * is 1 for a literal its own quote closes, 0 for the open one at the end.
+   */
+  private static boolean holdsOneWord(SqlTokens r, int i, int closing) {
     char[] text = r.text;
-    int from = r.start[last] + 1;
-    int to = Math.min(r.end[last], text.length);
+    int from = r.start[i] + 1;
+    int to = Math.min(r.end[i] - closing, text.length);
     while (from < to && text[from] <= ' ') {
       from++;
     }

@@ -1181,6 +1181,7 @@ class SqlInjectionDetectorTests {
   @ValueSource(strings = {"aa'like-'aa", "x'RLIKE'0", "1'*col is \\N - '1", "' is 42 = '", "abc' = !0 != !!'0",
       "q' / current_date != '1", "7' * id - '0", "4' MOD 2 like '0", "z'^(0)='0", "x' LIKE md5(1) or '1",
       "x' DIV@1 = 0 or '1", "x' or col ^ -'1", "x\"or@1=\"@1", " 0'rlike(0)and 1 rlike (@a)or true - ' 0 ",
+      "X' != 'Y' = 0 = '1",
       "x'%2A1%2B2!='3", "x'|col!='"})
   void inspectQueryValueWhenExpressionBetweenTwoQuotesThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
@@ -1194,7 +1195,8 @@ class SqlInjectionDetectorTests {
   @ValueSource(strings = {"Jones' & Smith's", "don't - won't", "Hello ' + name + '!", "'width:' + w + 'px", "f' = -g'",
       "\"<input>\"", "'<br/>'", "Ch'in's", "\"LIKE\" STAMP", "5' - 6'", "5'-6' tall", "students' - teachers' lounge",
       "rock'n'roll", "Smith' & Jones - Brown's", "x' * y'", "it's 5 o'clock", "f' = -2'", "U' - 1'",
-      "the 'is' - 'was' list", "O'Brien / O'Neil's"})
+      "the 'is' - 'was' list", "O'Brien / O'Neil's", "\"/unit/\"", "'/tmp/'",
+      "'^', '==', '<', '>', '<=', '>=', '!='"})
   void inspectWhenOperatorsBetweenQuotesInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
