@@ -94,7 +94,9 @@ enum SqlWord {
       "lower", "make_set", "md5", "mid", "nullif", "ord", "rand", "right", "row", "schema_name",
       "session_user", "sha1", "sqlite_version", "starts_with", "strcmp", "string_agg", "substr", "substring",
       "substring_index", "suser_name", "system_user", "unhex", "unistr", "upper", "version", "overlay",
-      "sqlite_compileoption_get", "sqlite_compileoption_used", "uncompress", "user_name", "host_name"),
+      "sqlite_compileoption_get", "sqlite_compileoption_used", "uncompress", "user_name", "host_name",
+      // MySQL's information functions no prose or everyday code calls (ninth round: CHARSET(CURRENT_USER()))
+      "charset", "coercibility", "connection_id", "found_rows", "last_insert_id"),
   /** MySQL SLEEP: also an English word, so judged by its arguments. */
   SLEEP(Type.NAME, SqlWord.SQL_FUNCTION | SqlWord.TIME_DELAY, "sleep"),
   /** SQLite {@code RANDOMBLOB(n)}: a heavy query when n is large; judged by its arguments like SLEEP. */

@@ -1256,11 +1256,12 @@ class SqlInjectionDetectorTests {
 
   /**
    * Ninth round (PHPIDS's tuning part): SQL Server's bracketed names glued to a keyword, a subquery as the operand of
-   * the expression between two quotes, and a numeric position sorted by a call.
+   * the expression between two quotes, a numeric position sorted by a call, and MySQL's information functions.
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"x';SELECT[name]FROM[users]", "x' sounds like(select case(1=1)when'1'then'A'end) and '1",
-      "x' like (select 1) or '1", "1 order by ifnull(null,userid)", "2 order by length(name)--"})
+      "x' like (select 1) or '1", "1 order by ifnull(null,userid)", "2 order by length(name)--",
+      "CHARSET(CURRENT_USER())", "COERCIBILITY(version())"})
   void inspectQueryValueWhenBracketNamesSubqueryOperandOrSortByCallThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
@@ -1268,7 +1269,7 @@ class SqlInjectionDetectorTests {
   /** Beside it: an index after a word, and a sort by a call in prose. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"x[0] and select[1]", "sort items in order by count(x)", "see [note] from [1] below",
-      "it's like (a) or 'b"})
+      "it's like (a) or 'b", "charset(utf8)", "set the charset (utf-8) here"})
   void inspectWhenBracketsOrSortWordsInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
