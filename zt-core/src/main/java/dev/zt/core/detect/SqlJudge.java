@@ -1056,6 +1056,13 @@ final class SqlJudge {
       // 10=1-- -q7Zt; the rest of the query (AND owner=…) is gone
       return finding("comment", Severity.HIGH, f, context, 0);
     }
+    int g = f.typeAt(1) == Type.NUMBER && f.start[1] == f.end[0] ? 2 : 1;
+    if (!closes && k == 0 && first == Type.NAME && f.word[0] == null && f.size == g + 3
+        && f.typeAt(g) == Type.COMPARE && f.op[g] != 'w' && f.typeAt(g + 1) == Type.NUMBER
+        && f.typeAt(g + 2) == Type.COMMENT && isDashIdiom(f, g + 2)) {
+      // admin0!=0-- -q7Zt, admin0.1=0.1-- -q7Zt: jSQL's comparison glued to the original value, then MySQL's "-- -"
+      return finding("comment", Severity.HIGH, f, context, 0);
+    }
     if (k == 0 && isWholeTautology(f)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // connection_id()=connection_id(), @@CPU_BUSY>0
     }

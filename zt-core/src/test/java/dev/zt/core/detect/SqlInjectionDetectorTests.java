@@ -1274,6 +1274,20 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** Ninth round (jSQL's tuning part): a comparison glued to the original value, then MySQL's "-- -" and a tag. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"admin0!=0-- -q7Zt", "admin0%2B1=1-- -q7Zt", "admin0.1=0.1-- -q7Zt", "id7=7-- -"})
+  void inspectQueryValueWhenComparisonGluedToValueThenDashIdiomThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: settings and notes with a dash comment that is prose. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"page=2 -- see below", "x=1 -- -- notes", "version 2.0=2.0 -- -", "a=b-- -c"})
+  void inspectWhenSettingThenDashesInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   private static boolean flagged(String value) {
     return DETECTOR.inspect("query:q", value).isPresent() || DETECTOR.inspectQueryValue("query:q", value).isPresent();
   }
