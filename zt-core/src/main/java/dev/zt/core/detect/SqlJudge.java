@@ -1425,6 +1425,14 @@ final class SqlJudge {
     if (f.is(k, SqlWord.SELECT) && (k > j || isSelect(f, k))) {
       return STRONG; // (SELECT ...), AND SELECT TOP 10 name FROM users
     }
+    if (f.spells(k, "match")) {
+      for (int m = k + 1; m <= k + 4; m++) {
+        f.work++;
+        if (f.typeAt(m) == Type.FUNCTION && f.spells(m, "against")) {
+          return WEAK; // MySQL's full-text test: OR MATCH username AGAINST ('+admin' IN BOOLEAN MODE)
+        }
+      }
+    }
     if (f.is(k, SqlWord.TRUE)) {
       return STRONG; // OR TRUE
     }
@@ -1464,6 +1472,10 @@ final class SqlJudge {
     }
     if (a == Type.NUMBER && (endsPredicate(next) || next == Type.CLOSE_PAREN)) {
       return LITERAL;
+    }
+    if (a == Type.STRING && f.spells(b, "xor") && isLiteral(f.typeAt(b + 1)) && !f.has(k, SqlTokens.FOLDED)
+        && holdsOneWord(f, k, 1)) {
+      return LITERAL; // ' OR '1' XOR '0: literals joined by XOR; not Perl's 'or' => 2, 'xor' => 2
     }
     if (a == Type.STRING && (f.has(k, SqlTokens.OPEN) || next == Type.END || next == Type.COMMENT
         || next == Type.SEMICOLON || loneOpenQuote(f, b))) {

@@ -1256,12 +1256,15 @@ class SqlInjectionDetectorTests {
 
   /**
    * Ninth round (PHPIDS's tuning part): SQL Server's bracketed names glued to a keyword, a subquery as the operand of
-   * the expression between two quotes, a numeric position sorted by a call, and MySQL's information functions.
+   * the expression between two quotes, a numeric position sorted by a call, MySQL's information functions, its
+   * full-text test and XOR between literals.
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"x';SELECT[name]FROM[users]", "x' sounds like(select case(1=1)when'1'then'A'end) and '1",
       "x' like (select 1) or '1", "1 order by ifnull(null,userid)", "2 order by length(name)--",
-      "CHARSET(CURRENT_USER())", "COERCIBILITY(version())"})
+      "CHARSET(CURRENT_USER())", "COERCIBILITY(version())",
+      "' or MATCH username AGAINST ('%2Badmin -a' IN BOOLEAN MODE); -- -a", "x' or match(title) against ('y')--",
+      "1' OR '1' XOR '0"})
   void inspectQueryValueWhenBracketNamesSubqueryOperandOrSortByCallThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
@@ -1269,7 +1272,8 @@ class SqlInjectionDetectorTests {
   /** Beside it: an index after a word, and a sort by a call in prose. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"x[0] and select[1]", "sort items in order by count(x)", "see [note] from [1] below",
-      "it's like (a) or 'b", "charset(utf8)", "set the charset (utf-8) here"})
+      "it's like (a) or 'b", "charset(utf8)", "set the charset (utf-8) here", "Tom's or match them against (the list)",
+      "'or' => 2, 'xor' => 2,", "it's 'x' xor 'y"})
   void inspectWhenBracketsOrSortWordsInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
