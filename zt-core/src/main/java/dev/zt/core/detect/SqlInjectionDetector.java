@@ -162,21 +162,13 @@ final class SqlInjectionDetector {
     }
     if (best == null && normalized.comments()) {
       // S/**/E/**/L/**/E/**/C/**/T * FROM users: a keyword cut into pieces by empty comments, joined
-      char[] joined = SqlNormalizer.removeSplittingComments(normalized.text(), pass);
-      Finding decoded = joined == null ? null : judge(joined, null, pass);
-      if (decoded != null) {
-        best = at(decoded, 0);
-        reading = "split-comments-removed";
-      }
+      best = judgeRewritten(SqlNormalizer.removeSplittingComments(normalized.text(), pass), pass);
+      reading = best == null ? null : "split-comments-removed";
     }
     if (best == null && normalized.escapes()) {
       // 10 a%nd 1=0/(se%lect top 1 ta%ble_name fr%om info%rmation_schema.tables): ASP drops a % that starts no escape
-      char[] dropped = SqlNormalizer.removeStrayPercents(normalized.text(), pass);
-      Finding decoded = dropped == null ? null : judge(dropped, null, pass);
-      if (decoded != null) {
-        best = at(decoded, 0);
-        reading = "stray-percent-removed";
-      }
+      best = judgeRewritten(SqlNormalizer.removeStrayPercents(normalized.text(), pass), pass);
+      reading = best == null ? null : "stray-percent-removed";
     }
     if (best == null && value.indexOf('%') >= 0) {
       // %C0%A7%C0%A0or%C0%A01=1: overlong UTF-8, which decoders that do not check for it read as the ASCII it spells
@@ -221,6 +213,12 @@ final class SqlInjectionDetector {
     }
     pass.best = best;
     pass.reading = reading;
+  }
+
+  /** The finding in a rewritten reading of the value, placed at its start; null when there is no rewrite or none. */
+  private static Finding judgeRewritten(char[] rewritten, Pass pass) {
+    Finding found = rewritten == null ? null : judge(rewritten, null, pass);
+    return found == null ? null : at(found, 0);
   }
 
   /**
