@@ -548,14 +548,14 @@ final class SqlJudge {
    * test vectors, from the sla.ckers.org contests on MySQL's grammar).
    *
    * <p>Read on the tokens before folding, which merges arithmetic into one operand. Between the two quotes only
-   * operators, comparisons, AND/OR, numbers, variables, MySQL's {@code \N}, calls, parentheses, subqueries and at
-   * most one name, no quoted literal but of one word ({@code '^', '==', '<'} is a list in code),
-   * every operand next to an operator (words side by side are prose); at least two operators or comparisons, or one
+   * operators, comparisons, AND/OR, numbers, variables, MySQL's {@code \N}, calls, parentheses, subqueries, quoted
+   * literals of one word ({@code '^', '==', '<'} is a list in code) and at most one name, every operand next to an
+   * operator (words side by side are prose); at least two operators or comparisons, not all of them slashes, or one
    * pattern comparison touching both quotes after a token ({@code aa'LIKE'0}, not {@code Ch'in's} nor
-   * {@code "LIKE" STAMP}); before the first quote one token, nothing between it
-   * and the quote; the new literal one word or empty. {@code Jones' & Smith's} (one operator), {@code don't - won't}
-   * (a word after the quote), {@code 'width:' + w + 'px} (a blank before the quote), {@code f' = -g'} (a sign on a
-   * name), {@code "<input>"} (markup) and {@code "/unit/"} (a path's slashes) pass.
+   * {@code "LIKE" STAMP}); before the first quote one token, nothing between it and the quote; the new literal one
+   * word or empty. {@code Jones' & Smith's} (one operator), {@code don't - won't} (a word after the quote),
+   * {@code 'width:' + w + 'px} (a blank before the quote), {@code f' = -g'} (a sign on a name), {@code "<input>"}
+   * (markup) and {@code "/unit/"} (a path's slashes) pass.
    */
   private static boolean isQuotedExpression(SqlTokens folded, Context context) {
     char[] text = folded.text;
@@ -680,8 +680,12 @@ final class SqlJudge {
     if (!operand || depth != 0 || call) {
       return false;
     }
-    return (signals >= 2 && slashes < signals) || (signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
-        && r.end[1] == r.start[2] && closing > 0); // aa'LIKE'0, not Ch'in's nor a quoted word: "LIKE" STAMP
+    if (signals >= 2) {
+      return slashes < signals;
+    }
+    // aa'LIKE'0, not Ch'in's nor a quoted word: "LIKE" STAMP
+    return signals == 1 && last == 2 && r.word[1] == SqlWord.PATTERN && r.start[1] == r.end[0]
+        && r.end[1] == r.start[2] && closing > 0;
   }
 
   /**
@@ -762,9 +766,11 @@ final class SqlJudge {
     int from = r.start[i] + 1;
     int to = Math.min(r.end[i] - closing, text.length);
     while (from < to && text[from] <= ' ') {
+      r.work++;
       from++;
     }
     while (to > from && text[to - 1] <= ' ') {
+      r.work++;
       to--;
     }
     if (from < to && text[from] == '@') {
@@ -1753,8 +1759,8 @@ final class SqlJudge {
       if (readsAsInstruction(f, a)) {
         return false; // Select 'All' from the menu, Select 'Yes', then click OK: what a user is told to do
       }
-      if (t == Type.OPERATOR && f.op[a] == '*' && f.start[a + 1] == f.end[a] && f.typeAt(a + 2) == Type.OPERATOR
-          && f.op[a + 2] == '*' && f.start[a + 2] == f.end[a + 1]) {
+      if (t == Type.OPERATOR && f.op[a] == '*' && f.typeAt(a + 2) == Type.OPERATOR && f.op[a + 2] == '*'
+          && f.start[a + 1] == f.end[a] && f.start[a + 2] == f.end[a + 1]) {
         return false; // select *something* from the menu: a word between two stars is emphasis, not a select list
       }
       if ((t == Type.OPERATOR && f.op[a] == '*') || t == Type.FUNCTION || t == Type.VARIABLE

@@ -1203,8 +1203,8 @@ class SqlInjectionDetectorTests {
 
   /** Ninth round: a keyword cut into more than two pieces by empty comments, read with them removed. */
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"/**/S/**/E/**/L/**/E/**/C/**/T * FROM users WHERE 1 = 1", "1 U/**/NI/**/ON S/**/EL/**/ECT 1,2--",
-      "x'; D/**/R/**/OP TABLE users--"})
+  @ValueSource(strings = {"/**/S/**/E/**/L/**/E/**/C/**/T * FROM users WHERE 1 = 1",
+      "1 U/**/NI/**/ON S/**/EL/**/ECT 1,2--", "x'; D/**/R/**/OP TABLE users--"})
   void inspectQueryValueWhenKeywordCutByEmptyCommentsThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
   }
