@@ -732,6 +732,33 @@ final class SqlJudge {
     return w != null && (w.type == Type.COMPARE || w.type == Type.LOGIC || w.type == Type.OPERATOR);
   }
 
+  /**
+   * Whether the literal after the AND/OR at {@code p} carries signs no sentence writes: a {@code ~} or {@code !}
+   * touching the word ({@code OR~1}, {@code AND!0}), or two signs or more ({@code AND -+--+~0}). {@code 1 or -2} and
+   * {@code 2 and ~3 hours} pass.
+   */
+  private static boolean isSignedOperand(SqlTokens f, int p) {
+    if (f.text == null) {
+      return false;
+    }
+    int from = f.end[p];
+    int to = Math.min(f.start[p + 1], f.text.length);
+    if (from < to && (f.text[from] == '~' || f.text[from] == '!')) {
+      return true;
+    }
+    int signs = 0;
+    for (int i = from; i < to; i++) {
+      f.work++;
+      char c = f.text[i];
+      if (c == '+' || c == '-' || c == '~' || c == '!') {
+        signs++;
+      } else if (c > ' ') {
+        return false;
+      }
+    }
+    return signs >= 2;
+  }
+
   /** The index of the parenthesis that closes the one at {@code open}, before {@code last}; -1 when none does. */
   private static int closingParen(SqlTokens r, int open, int last) {
     int depth = 0;
@@ -1005,6 +1032,10 @@ final class SqlJudge {
             || (strength == WORDY && f.typeAt(f.size - 1) == Type.COMMENT && !proseComment(f))) {
           return finding("boolean", Severity.HIGH, f, context, k);
         }
+      }
+      if (!closes && f.typeAt(p) == Type.LOGIC && f.op[p] == 'w' && isLiteral(f.typeAt(p + 1))
+          && endsPredicate(f.typeAt(p + 2)) && isSignedOperand(f, p)) {
+        return finding("boolean", Severity.HIGH, f, context, k); // 1 OR~1, 1 AND!0, 1 AND -+--+--+~0
       }
       if (f.typeAt(p) == Type.ORDER_BY && f.typeAt(p + 1) == Type.NUMBER
           && (endsPredicate(f.typeAt(p + 2)) || f.typeAt(p + 2) == Type.COMMA || f.is(p + 2, SqlWord.CLAUSE))) {
@@ -1462,6 +1493,9 @@ final class SqlJudge {
         r++;
       }
       char c = isObjectName(f, r) ? Type.NAME : f.typeAt(r);
+      if (f.op[b] == '~' && !isLiteral(c)) {
+        return NONE; // name ~ '^adm' is PostgreSQL's pattern test; uid !~ Test is a filter language's
+      }
       boolean literalRight = isLiteral(c) || c == Type.FUNCTION || c == Type.STATEMENT;
       if (isLiteral(a) && literalRight) {
         return STRONG;

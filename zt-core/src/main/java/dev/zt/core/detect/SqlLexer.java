@@ -21,6 +21,9 @@ final class SqlLexer {
   private final int n;
   private final char quote;
   private final SqlTokens out;
+  /** The next {@code $$} found by {@link #indexOfDollars}, and how far the value was scanned for one. */
+  private int nextDollars = -1;
+  private int dollarsScanned;
   /** For each position, the index just past the first {@code *}{@code /} at or after it, or -1; built on demand. */
   private int[] commentEnd;
 
@@ -125,6 +128,10 @@ final class SqlLexer {
       } else if (c == '(' || c == ')' || c == ',' || c == ';') {
         out.add(c, null, i, i + 1, 0, c);
         i++;
+      } else if (c == '$' && (i == 0 || !isWordPart(s[i - 1])) && dollarQuoteEnd(i) > i) {
+        int end = dollarQuoteEnd(i); // PostgreSQL's $$admin$$, $t$admin$t$: a literal written without a quote
+        out.add(Type.STRING, null, i, end, 0, '$');
+        i = end;
       } else if (c == '[' && (i == 0 || !isWordPart(s[i - 1]) || afterKeyword(i))) {
         i = bracketName(i); // also SELECT[name]FROM[t]: glued to a keyword, a name, where after a word it indexes
       } else {
@@ -495,6 +502,17 @@ final class SqlLexer {
     return j;
   }
 
+  /** Whether the token just read is an operand: a plain name, a literal, a variable or a closing parenthesis. */
+  private boolean afterOperand() {
+    int last = out.size - 1;
+    if (last < 0) {
+      return false;
+    }
+    char t = out.type[last];
+    return (t == Type.NAME && out.word[last] == null) || t == Type.STRING || t == Type.NUMBER || t == Type.VARIABLE
+        || t == Type.CLOSE_PAREN;
+  }
+
   /**
    * Whether the token just read ends at {@code i} and is an SQL statement word or keyword ({@code SELECT},
    * {@code FROM}).
@@ -525,10 +543,70 @@ final class SqlLexer {
     return i + 1;
   }
 
+  /** How far a tagged dollar quote's closing delimiter may stand from its opening one: linear, never a rescan. */
+  private static final int DOLLAR_REACH = 256;
+
+  /**
+   * Index just past the PostgreSQL dollar-quoted literal that starts at {@code i} ({@code $$…$$}, {@code $tag$…$tag$},
+   * the tag a word that does not start with a digit), or -1. An untagged one reaches the next {@code $$}, found once
+   * per value; a tagged one must close within {@link #DOLLAR_REACH} characters.
+   */
+  private int dollarQuoteEnd(int i) {
+    int j = i + 1;
+    if (j < n && s[j] != '$' && !isWordStart(s[j])) {
+      return -1;
+    }
+    while (j < n && s[j] != '$' && j - i <= 32) {
+      out.work++;
+      if (!isWordPart(s[j])) {
+        return -1;
+      }
+      j++;
+    }
+    if (j >= n || s[j] != '$') {
+      return -1;
+    }
+    int tag = j + 1 - i; // the delimiter's length, both dollars included
+    if (tag == 2) {
+      if (nextDollars < i + 2) {
+        nextDollars = indexOfDollars(i + 2);
+      }
+      return nextDollars < 0 ? -1 : nextDollars + 2;
+    }
+    for (int k = j + 1; k + tag <= n && k - j <= DOLLAR_REACH; k++) {
+      out.work++;
+      if (s[k] == '$' && java.util.Arrays.equals(s, k, k + tag, s, i, i + tag)) {
+        return k + tag;
+      }
+    }
+    return -1;
+  }
+
+  /** Where the next {@code $$} at or after {@code from} starts, or -1; remembered so the value is scanned once. */
+  private int indexOfDollars(int from) {
+    for (int k = Math.max(from, dollarsScanned); k + 1 < n; k++) {
+      out.work++;
+      if (s[k] == '$' && s[k + 1] == '$') {
+        dollarsScanned = k;
+        return k;
+      }
+    }
+    dollarsScanned = n;
+    return -1;
+  }
+
   private int operator(int i) {
     char c = s[i];
     char d = i + 1 < n ? s[i + 1] : 0;
     char e = i + 2 < n ? s[i + 2] : 0;
+    boolean spaced = i > 0 && s[i - 1] <= ' ';
+    if (((c == '~' && spaced && (d <= ' ' || d == '*')) || (c == '!' && d == '~') || (c == '^' && d == '@'))
+        && afterOperand()) {
+      // PostgreSQL's regular-expression and prefix tests between two operands: name ~ '^adm', name !~* 'x', a ^@ 'b'
+      int to = c == '~' ? (d == '*' ? i + 2 : i + 1) : (e == '*' && c == '!' ? i + 3 : i + 2);
+      out.add(Type.COMPARE, null, i, to, 0, '~');
+      return to;
+    }
     if (c == '<' && d == '=' && e == '>') {
       out.add(Type.COMPARE, null, i, i + 3, 0, c);
       return i + 3;

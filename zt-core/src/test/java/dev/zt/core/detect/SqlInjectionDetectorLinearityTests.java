@@ -134,6 +134,10 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("stray percents", "a%nd se%lect "),
         Arguments.of("a percent before every character", "%S%E%L%E%C%T% "),
         Arguments.of("control-split keywords", "uni\u000bon sel\u001eect "),
+        Arguments.of("dollar quotes", "$$a$$ $t$b$t$ 1 or x ~ $$c$$ "),
+        Arguments.of("unclosed tagged dollar quotes", "$a$ $b1$ x "),
+        Arguments.of("unclosed dollar quotes", " $$x "),
+        Arguments.of("signs after or", "1 OR~1 AND!0 or -+-+1 "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 

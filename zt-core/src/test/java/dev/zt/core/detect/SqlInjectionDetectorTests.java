@@ -1292,6 +1292,39 @@ class SqlInjectionDetectorTests {
     assertThat(flagged(value)).as(value).isFalse();
   }
 
+  /** Ninth round (the SQL injection knowledge base's obfuscation page): signs glued to AND/OR in a numeric position. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1 OR~1", "1 AND!0", "1 OR !~0", "7 and -+-+1"})
+  void inspectQueryValueWhenSignsGluedToLogicInNumericPositionThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: a sign on a number in prose. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1 or -2", "2 and ~3 hours", "1 and ~2", "5 or !1", "10 or +5"})
+  void inspectWhenSignedNumberAfterAndOrInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
+  /**
+   * Ninth round (the knowledge base's PostgreSQL obfuscation page): dollar-quoted literals, and PostgreSQL's pattern
+   * and prefix tests as comparisons.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"1 OR username ~ $$^admin$$--", "1 OR username ~* $$^ADMIN$$--", "1 OR username ^@ $$adm$$--",
+      "x' OR name ~ $t$adm$t$--", "x' or name !~ 'z'--"})
+  void inspectQueryValueWhenDollarQuotesOrPatternTestsThenFlags(String attack) {
+    assertThat(DETECTOR.inspectQueryValue("form:q", attack)).as(attack).isPresent();
+  }
+
+  /** Beside it: dollars in prices, shells and TeX; a tilde in prose and filter languages. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"costs $$ and $$$", "echo $$ > pid", "$$x^2$$ or $$y$$", "takes 1 ~ 2 hours", "a ~ b",
+      "--import-filter keep-uid=\"&& uid !~ Test\"", "substr($$out, $size, length($$out)) =  '';"})
+  void inspectWhenDollarsOrTildesInTextThenPasses(String value) {
+    assertThat(flagged(value)).as(value).isFalse();
+  }
+
   private static boolean flagged(String value) {
     return DETECTOR.inspect("query:q", value).isPresent() || DETECTOR.inspectQueryValue("query:q", value).isPresent();
   }
