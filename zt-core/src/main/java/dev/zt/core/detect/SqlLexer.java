@@ -21,9 +21,6 @@ final class SqlLexer {
   private final int n;
   private final char quote;
   private final SqlTokens out;
-  /** The next {@code $$} found by {@link #indexOfDollars}, and how far the value was scanned for one. */
-  private int nextDollars = -1;
-  private int dollarsScanned;
   /** For each position, the index just past the first {@code *}{@code /} at or after it, or -1; built on demand. */
   private int[] commentEnd;
 
@@ -543,13 +540,12 @@ final class SqlLexer {
     return i + 1;
   }
 
-  /** How far a tagged dollar quote's closing delimiter may stand from its opening one: linear, never a rescan. */
+  /** How far a dollar quote's closing delimiter may stand from its opening one: the lexer stays linear. */
   private static final int DOLLAR_REACH = 256;
 
   /**
    * Index just past the PostgreSQL dollar-quoted literal that starts at {@code i} ({@code $$…$$}, {@code $tag$…$tag$},
-   * the tag a word that does not start with a digit), or -1. An untagged one reaches the next {@code $$}, found once
-   * per value; a tagged one must close within {@link #DOLLAR_REACH} characters.
+   * the tag a word that does not start with a digit), or -1. It must close within {@link #DOLLAR_REACH} characters.
    */
   private int dollarQuoteEnd(int i) {
     int j = i + 1;
@@ -567,31 +563,12 @@ final class SqlLexer {
       return -1;
     }
     int tag = j + 1 - i; // the delimiter's length, both dollars included
-    if (tag == 2) {
-      if (nextDollars < i + 2) {
-        nextDollars = indexOfDollars(i + 2);
-      }
-      return nextDollars < 0 ? -1 : nextDollars + 2;
-    }
     for (int k = j + 1; k + tag <= n && k - j <= DOLLAR_REACH; k++) {
       out.work++;
       if (s[k] == '$' && java.util.Arrays.equals(s, k, k + tag, s, i, i + tag)) {
         return k + tag;
       }
     }
-    return -1;
-  }
-
-  /** Where the next {@code $$} at or after {@code from} starts, or -1; remembered so the value is scanned once. */
-  private int indexOfDollars(int from) {
-    for (int k = Math.max(from, dollarsScanned); k + 1 < n; k++) {
-      out.work++;
-      if (s[k] == '$' && s[k + 1] == '$') {
-        dollarsScanned = k;
-        return k;
-      }
-    }
-    dollarsScanned = n;
     return -1;
   }
 
