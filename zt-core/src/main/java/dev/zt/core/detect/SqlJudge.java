@@ -570,7 +570,7 @@ final class SqlJudge {
     folded.work += r.work;
     int last = r.size - 1;
     if (last < 2 || r.type[0] != Type.STRING || r.has(0, SqlTokens.OPEN) || r.type[last] != Type.STRING
-        || !r.has(last, SqlTokens.OPEN) || r.op[last] != quote || !isExpressionTail(r, last)) {
+        || !r.has(last, SqlTokens.OPEN) || r.op[last] != quote || !holdsOneWord(r, last, 0)) {
       return false;
     }
     int closing = r.end[0] - 1; // the value's first quote
@@ -777,11 +777,6 @@ final class SqlJudge {
   private static boolean signsALiteral(SqlTokens r, int i, int last) {
     char t = r.typeAt(i);
     return i == last || t == Type.NUMBER || t == Type.OPEN_PAREN || t == Type.OPERATOR;
-  }
-
-  /** Whether the open literal at {@code last} holds one word, a variable's name or nothing, blanks around it. */
-  private static boolean isExpressionTail(SqlTokens r, int last) {
-    return holdsOneWord(r, last, 0);
   }
 
   /**

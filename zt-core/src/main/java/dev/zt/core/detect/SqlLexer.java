@@ -125,10 +125,14 @@ final class SqlLexer {
       } else if (c == '(' || c == ')' || c == ',' || c == ';') {
         out.add(c, null, i, i + 1, 0, c);
         i++;
-      } else if (c == '$' && (i == 0 || !isWordPart(s[i - 1])) && dollarQuoteEnd(i) > i) {
+      } else if (c == '$' && (i == 0 || !isWordPart(s[i - 1]))) {
         int end = dollarQuoteEnd(i); // PostgreSQL's $$admin$$, $t$admin$t$: a literal written without a quote
-        out.add(Type.STRING, null, i, end, 0, '$');
-        i = end;
+        if (end < 0) {
+          i = operator(i); // a lone $, as before
+        } else {
+          out.add(Type.STRING, null, i, end, 0, '$');
+          i = end;
+        }
       } else if (c == '[' && (i == 0 || !isWordPart(s[i - 1]) || afterKeyword(i))) {
         i = bracketName(i); // also SELECT[name]FROM[t]: glued to a keyword, a name, where after a word it indexes
       } else {
