@@ -288,7 +288,7 @@ final class SqlJudge {
       f.work++;
       char t = f.type[j];
       if (t == Type.STATEMENT) {
-        return isStatement(f, j) ? j : -1;
+        return isStatement(f, j) || isDeclaration(f, j) ? j : -1;
       }
       if (isLoadInfile(f, j)) {
         return j; // ; LOAD DATA INFILE '…'
@@ -314,6 +314,8 @@ final class SqlJudge {
         boolean select = f.is(j, SqlWord.SELECT) && (isSelect(f, j) || after == Type.END
             || after == Type.COMMENT || after == Type.OPERATOR || f.blockComment // UN/**/ION, /*!SELECT*/
             || (isLiteral(after) && f.typeAt(j + 2) == Type.NAME && endsPredicate(f.typeAt(j + 3))) // NULL alias
+            || (after == Type.NAME && f.is(j + 2, SqlWord.AS) && f.typeAt(j + 3) == Type.NAME // email AS n, … FROM
+            && f.typeAt(j + 4) == Type.COMMA && hasWithin(f, j + 5, UNION_LIST_REACH, SqlWord.FROM))
             || (j > i + 1 && isLiteral(after) && f.typeAt(j + 2) == Type.CLOSE_PAREN // UNION (SELECT 1)--
             && (endsPredicate(f.typeAt(j + 3)) || f.typeAt(j + 3) == Type.UNION)));
         if (select || (f.is(j, SqlWord.VALUES) && after == Type.OPEN_PAREN)) {
@@ -504,6 +506,17 @@ final class SqlJudge {
       // sensitivity analysis is a derivative in a sentence
       return finding("expression", Severity.HIGH, f, context, 0);
     }
+    if (((t == Type.COMPARE && f.op[p] == 'w') || f.is(p, SqlWord.PATTERN)) && f.typeAt(p + 1) == Type.OPEN_PAREN && f.is(p + 2, SqlWord.SELECT)
+        && (isSelect(f, p + 2) || (isLiteral(f.typeAt(p + 3)) && f.typeAt(p + 4) == Type.CLOSE_PAREN))) {
+      return finding("comparison", Severity.HIGH, f, context, 0); // ' LIKE (SELECT 1)--, ' RLIKE (SELECT …)
+    }
+    if (t == Type.COMPARE && isRegexWord(f, p) && f.typeAt(p + 1) == Type.STRING && f.has(p + 1, SqlTokens.OPEN)
+        && p + 2 == f.size && !f.spans(p + 1, ' ') && f.end[p + 1] - f.start[p + 1] <= REGEX_LITERAL
+        && !f.has(0, SqlTokens.FOLDED_NAME) && !f.has(0, SqlTokens.SPACED) && !f.has(0, SqlTokens.QUOTE_OPENS)) {
+      // 1' RLIKE '.*, x' REGEXP '^a: MySQL's pattern match against a literal the application's quote closes.
+      // Only the words no prose uses: "it's like 'that" and "sounds like 'x" are English
+      return finding("comparison", Severity.HIGH, f, context, 0);
+    }
     int last = f.size - 1;
     if (t == Type.LOGIC && f.op[p] == '|' && last > p + 1 && f.type[last] == Type.STRING && f.has(last, SqlTokens.OPEN)
         && f.typeAt(last - 1) == Type.LOGIC && f.op[last - 1] == '|' && !f.has(0, SqlTokens.SPACED)) {
@@ -533,6 +546,17 @@ final class SqlJudge {
       return finding("expression", Severity.HIGH, f, context, 0);
     }
     return null;
+  }
+
+  /** How far an aliased UNION select list ({@code email AS n, NULL, …}) may run before its FROM. */
+  private static final int UNION_LIST_REACH = 24;
+
+  /** The longest literal (with its opening quote) {@code ' RLIKE '…} may leave open: a pattern, not a text. */
+  private static final int REGEX_LITERAL = 33;
+
+  /** MySQL's {@code RLIKE} and {@code REGEXP}, PostgreSQL's {@code ILIKE}: pattern words English does not use. */
+  private static boolean isRegexWord(SqlTokens f, int k) {
+    return f.is(k, SqlWord.PATTERN) && (f.spells(k, "rlike") || f.spells(k, "regexp") || f.spells(k, "ilike"));
   }
 
   /** The most names {@link #isQuotedExpression} lets between its two quotes: a column, never a phrase. */
@@ -895,6 +919,34 @@ final class SqlJudge {
   }
 
   /**
+   * SQL Server's declarations of a name rather than an {@code @variable}, which only a stacked statement reads as
+   * SQL ("declare a char array" is a search): a cursor ({@code ; DECLARE c CURSOR FOR SELECT …}) or a variable of a
+   * type, sized ({@code ; DECLARE name varchar(42)}) or ended ({@code ; DECLARE n int;}).
+   */
+  private static boolean isDeclaration(SqlTokens f, int j) {
+    if (!f.is(j, SqlWord.DECLARE) || f.typeAt(j + 1) != Type.NAME) {
+      return false;
+    }
+    int k = j + 2;
+    if (f.spells(k, "cursor")) { // CURSOR [LOCAL] [FAST_FORWARD] … FOR
+      for (int m = k + 1; m < f.size && m <= k + 4; m++) {
+        f.work++;
+        if (f.spells(m, "for")) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (f.typeAt(k) == Type.FUNCTION && (f.spells(k, "varchar") || f.spells(k, "nvarchar") || f.spells(k, "char")
+        || f.spells(k, "nchar") || f.spells(k, "varbinary") || f.spells(k, "decimal"))) {
+      return f.typeAt(k + 2) == Type.NUMBER || f.spells(k + 2, "max"); // varchar(42), nvarchar(max)
+    }
+    return (f.spells(k, "int") || f.spells(k, "bigint") || f.spells(k, "sysname") || f.spells(k, "datetime"))
+        && (f.typeAt(k + 1) == Type.SEMICOLON || f.typeAt(k + 1) == Type.COMPARE || f.typeAt(k + 1) == Type.COMMA
+        || endsPredicate(f.typeAt(k + 1)));
+  }
+
+  /**
    * Whether the value reads as a quotation: the literal the application's quote closes is left open by the
    * context's own quote and holds whitespace, words that go on after the quoted phrase ({@code "Delete from cart"
    * doesn't work}), where an injection's reopened literal holds a value ({@code ' … WHERE 'a'='a}).
@@ -1115,6 +1167,10 @@ final class SqlJudge {
       return finding("order-by", Severity.HIGH, f, context, k); // a fragment: 1 ASC --, name DESC -- (ORDER BY …)
     }
     int c = position ? p : k;
+    if (position && c > 0 && f.typeAt(c - 1) == Type.CLOSE_PAREN && f.is(c, SqlWord.AS)
+        && f.typeAt(c + 1) == Type.NAME) {
+      c += 2; // 1) AS t WHERE 1=1: the derived table's alias, then its clause
+    }
     if ((f.is(c, SqlWord.CLAUSE) || f.is(c, SqlWord.WHERE))
         && (closes ? isLiteralComparison(f, c + 1) : predicate(f, c + 1) >= WEAK)
         && f.op[f.is(c + 1, SqlWord.SELECT) ? c + 1 : c + 2] != 'w') {
@@ -1662,8 +1718,8 @@ final class SqlJudge {
     int k = j + 1;
     while (f.is(k, SqlWord.QUANTIFIER)) {
       k++;
-      if (f.typeAt(k) == Type.NUMBER) {
-        k++; // TOP 1
+      if (f.spells(k - 1, "top") && f.typeAt(k) == Type.NUMBER) {
+        k++; // TOP 1; after ALL or DISTINCT a number is the select list's first column (SELECT ALL 1,2,3)
       }
     }
     char a = f.typeAt(k);
@@ -1783,6 +1839,9 @@ final class SqlJudge {
       int a = k + 1;
       while (f.is(a, SqlWord.QUANTIFIER)) {
         a++;
+        if (f.spells(a - 1, "top") && f.typeAt(a) == Type.NUMBER && f.typeAt(a + 1) == Type.OPERATOR) {
+          a++; // SELECT TOP 5 * FROM t; "select top 5 from the list" has no select list
+        }
       }
       char t = f.typeAt(a);
       if (readsAsInstruction(f, a)) {

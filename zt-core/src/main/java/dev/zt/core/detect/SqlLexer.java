@@ -495,6 +495,15 @@ final class SqlLexer {
       out.add(Type.VARIABLE, null, i, to, 0, '@');
       return to;
     }
+    if (j == i + 1 && j < n && s[j] == '#') { // SQL Server's @# (declare @# int); not @$, Perl's dereference
+      int to = j + 1;
+      while (to < n && (isWordPart(s[to]) || s[to] == '#')) {
+        out.work++;
+        to++;
+      }
+      out.add(Type.VARIABLE, null, i, to, 0, '@');
+      return to;
+    }
     if (j == i + 1 && j < n && s[j] == '>') {
       out.add(Type.COMPARE, null, i, i + 2, 0, '@'); // PostgreSQL @> (contains)
       return i + 2;

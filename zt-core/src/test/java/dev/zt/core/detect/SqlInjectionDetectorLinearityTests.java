@@ -138,6 +138,9 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("unclosed tagged dollar quotes", "$a$ $b1$ x "),
         Arguments.of("unclosed dollar quotes", " $$x "),
         Arguments.of("signs after or", "1 OR~1 AND!0 or -+-+1 "),
+        Arguments.of("declarations", "1; declare c cursor local for declare n int; @#x@#"),
+        Arguments.of("pattern words", "x' rlike 'a x' like (select 1) "),
+        Arguments.of("aliased union lists", " union select all a as b, "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 
