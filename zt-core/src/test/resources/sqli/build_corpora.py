@@ -82,6 +82,12 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  sqlninja injects (github xxgrunge/sqlninja at 4c0eb55f4b11411c8b34beecb4940e8639eb2bef, lib/*.pl),
                  copied as strings, rendered as each sends them (more_rows below); written after the CRS attack files.
                  Added in issue 20 and measured before any change to the detector
+  exploitdb-pocs.txt beside this file = the query and form values of the proofs of concept in Exploit-DB's
+                 SQL-injection advisories (github offensive-security/exploitdb at
+                 b4e29f1fae9fe4aaced5ae0d18ffce260a8165ff, exploits/*/webapps/*.txt), copied as strings as their
+                 authors wrote them (exploitdb_rows below); written after PHPIDS's vectors. Added in issue 20's tenth
+                 round and measured before any change to the detector written from it. SRC/exploitdb, when present,
+                 is that commit's exploits/ unpacked (git archive), and the builder checks the file against it
   phpids-vectors.txt beside this file = the SQL-injection vectors of PHPIDS's test suite and the values it holds up as
                  false alerts (github PHPIDS/PHPIDS at dfc1476e4ffe9f1dde72c0954912411082a17597,
                  tests/IDS/Tests/MonitorTest.php), copied as strings as the application receives them, written as a
@@ -2020,6 +2026,9 @@ def main():
     # PHPIDS's test vectors, after every other attack source: likewise without rnd.
     rows = phpids_rows('attack')
     write('attacks-phpids', phpids_header('attack'), rows)
+    # Exploit-DB's proofs of concept (tenth round), after every other attack source: likewise without rnd.
+    rows = exploitdb_rows()
+    write('attacks-exploitdb', exploitdb_header(), rows, groups=True)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
@@ -2481,6 +2490,91 @@ def phpids_header(part):
             'number in docs/detection.md',
             'read: ' + '; '.join(f'{k}: {v}' for k, v in PHPIDS_SKIP[part].items()),
             'kind: ' + ('attack' if part == 'attack' else 'benign, ' + NEVER_TUNED)]
+
+
+# ---------------------------------------------------------------- Exploit-DB: the query and form values of the proofs
+# of concept in its SQL-injection advisories, as their authors wrote them (a real-world source: what people who found
+# an injection in an application sent to it). The builder cannot read GitHub: the values are in exploitdb-pocs.txt
+# beside this file (its header names the repository, the commit and the extraction); exploitdb_extract rebuilds that
+# file from an unpacked copy, SRC/exploitdb/exploits (git archive of the commit), when there is one.
+EXPLOITDB_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'exploitdb-pocs.txt')
+EXPLOITDB_TITLE = re.compile(r'(?im)^[#\s/*;-]*(?:Exploit\s*)?Title\s*:\s*(.+)$')
+EXPLOITDB_SQLI = re.compile(r'sql[\s_-]*inj', re.I)
+EXPLOITDB_PARAM = re.compile(r'(?:(?<=[?&])|^)([A-Za-z_][\w\[\]%.-]{0,40})=')
+EXPLOITDB_NEXT = re.compile(r'&(?=[A-Za-z_][\w\[\]%.-]{0,40}=)')
+EXPLOITDB_PLAIN = re.compile(r'[A-Za-z0-9_./:-]{0,64}')
+EXPLOITDB_PLACEHOLDER = re.compile(r'[\[{<][A-Za-z0-9 _-]*[\]}>]')
+EXPLOITDB_SKIP = {}  # reason -> count of values not written, written to the header
+
+
+def exploitdb_title(text):
+    m = EXPLOITDB_TITLE.search(text[:3000])
+    if m:
+        return m.group(1).strip()
+    return next((line.strip() for line in text.split('\n') if line.strip()), '')
+
+
+def exploitdb_extract(root):
+    """The lines of exploitdb-pocs.txt after its header: every non-plain, non-placeholder parameter value of every line
+    of the .txt advisories under root/exploits/*/webapps whose title says SQL injection, in path and line order."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(root, 'exploits', '*', 'webapps', '*.txt'))):
+        raw = open(path, 'rb').read()
+        try:
+            text = raw.decode('utf-8')
+        except UnicodeDecodeError:
+            text = raw.decode('latin-1')
+        if not EXPLOITDB_SQLI.search(exploitdb_title(text)):
+            continue
+        rel = os.path.relpath(path, root)
+        for n, line in enumerate(text.split('\n'), 1):
+            line = line.rstrip('\r')
+            for m in EXPLOITDB_PARAM.finditer(line):
+                rest = line[m.end():]
+                nxt = EXPLOITDB_NEXT.search(rest)
+                v = (rest[:nxt.start()] if nxt else rest).strip().replace('\t', ' ')
+                if EXPLOITDB_PLAIN.fullmatch(v) or EXPLOITDB_PLAIN.fullmatch(EXPLOITDB_PLACEHOLDER.sub('', v)):
+                    continue
+                out.append(f'{rel}\t{n}\t{m.group(1)}\t{json.dumps(v, ensure_ascii=True)}\n')
+    return out
+
+
+def exploitdb_rows():
+    root = os.path.join(SRC, 'exploitdb')
+    lines = [line for line in open(EXPLOITDB_DATA, encoding='utf-8') if not line.startswith('#')]
+    if os.path.isdir(root):
+        assert exploitdb_extract(root) == lines, 'exploitdb-pocs.txt differs from the extraction of ' + root
+    carries = 'values that carry no SQL (NUCLEI_SQL: no SQL word, comparison, call or comment; mostly markup, ' \
+              'dorks and prose)'
+    curated = 'values the list curation removes (probes, single words and characters, a word and a quote)'
+    EXPLOITDB_SKIP.clear()
+    EXPLOITDB_SKIP.update({'values': 0, carries: 0, curated: 0})
+    rows = []
+    for line in lines:
+        path, _, _, value = line.rstrip('\n').split('\t', 3)
+        v = json.loads(value)
+        EXPLOITDB_SKIP['values'] += 1
+        d = decoded(v)
+        if not NUCLEI_SQL.search(d):
+            EXPLOITDB_SKIP[carries] += 1
+        elif curated_out(v):
+            EXPLOITDB_SKIP[curated] += 1
+        else:
+            rows.append((f'exploitdb {path}', technique(d), v))
+    return rows
+
+
+def exploitdb_header():
+    return ['source: Exploit-DB (github offensive-security/exploitdb, commit b4e29f1f, its database of 2022-10-18), '
+            'exploits/*/webapps/*.txt whose title says SQL injection: the query and form values of their proofs of '
+            'concept that carry SQL, in exploitdb-pocs.txt (its header names the extraction), as their authors wrote '
+            'them; group = the advisory',
+            'licence: GPL-2.0 (values copied as strings, no code)',
+            'added in issue 20\'s tenth round; labelled by a rule (a value that carries SQL), not by a person, so an '
+            'advisory\'s markup or prose that carries an SQL word counts as an attack: reported apart, not in the '
+            'attacks\' all rows; its first rate is a never-tuned number in docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in EXPLOITDB_SKIP.items()),
+            'kind: attack']
 
 
 def more_never_tuned_benign():

@@ -1147,6 +1147,9 @@ final class SqlJudge {
       // admin0!=0-- -q7Zt, admin0.1=0.1-- -q7Zt: jSQL's comparison glued to the original value, then MySQL's "-- -"
       return finding("comment", Severity.HIGH, f, context, 0);
     }
+    if (k == 0 && first == Type.FUNCTION && f.wordHas(0, SqlWord.SQL_FUNCTION) && isCallTestThenCut(f)) {
+      return finding("boolean", Severity.HIGH, f, context, 0); // mid(Password,1,1)='a')--: blind extraction's test
+    }
     if (k == 0 && isWholeTautology(f)) {
       return finding("boolean", Severity.HIGH, f, context, 0); // connection_id()=connection_id(), @@CPU_BUSY>0
     }
@@ -1390,6 +1393,24 @@ final class SqlJudge {
    * holds no word ({@code -- -}, {@code #}), or it touches what comes before it ({@code 1)-- -q7Zt}, a scanner's tag).
    * {@code 1) -- ok} and {@code 3 limit 2 -- promo} are notes.
    */
+  /**
+   * Whether the value is a call compared with a literal, then one or more closing parentheses and a comment that cuts
+   * the rest: {@code mid(Password,1,1)='a')--}, the test of a blind extraction written into a parenthesised
+   * condition. No sentence closes a parenthesis it never opened right before a comment.
+   */
+  private static boolean isCallTestThenCut(SqlTokens f) {
+    int close = f.closeOf(1);
+    if (close < 0 || f.typeAt(close + 1) != Type.COMPARE || f.op[close + 1] == 'w' || !isLiteral(f.typeAt(close + 2))
+        || f.typeAt(close + 3) != Type.CLOSE_PAREN) {
+      return false;
+    }
+    int c = close + 3;
+    while (f.typeAt(c) == Type.CLOSE_PAREN) {
+      c++;
+    }
+    return c == f.size - 1 && f.typeAt(c) == Type.COMMENT && cutsTheRest(f, c);
+  }
+
   private static boolean cutsTheRest(SqlTokens f, int c) {
     return !proseComment(f) && (!f.letters(c) || (c > 0 && f.start[c] == f.end[c - 1]));
   }

@@ -1328,7 +1328,8 @@ class SqlInjectionDetectorTests {
   /**
    * Tenth round (libdetection's grammar tests and Exploit-DB's proofs of concept): SQL Server's declarations of a
    * name and its {@code @#} variable in a stacked statement, MySQL's pattern words against a new literal or a
-   * subquery, a derived table's alias before its WHERE, a TOP n select list, and SELECT ALL in a UNION.
+   * subquery, a derived table's alias before its WHERE, a TOP n select list, SELECT ALL and aliases in a UNION, and a
+   * call's test that closes a parenthesis and cuts the rest.
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"1; DECLARE name varchar(42)", "1; DECLARE c CURSOR FOR select 1", "1; declare n int;",
@@ -1336,7 +1337,8 @@ class SqlInjectionDetectorTests {
       "1';declare @# int;shutdown;set @# = '1", "1' RLIKE '.*", "x' REGEXP '^a", "1' ILIKE 'adm%",
       "1' LIKE (SELECT 1)--", "1' RLIKE (SELECT 1 FROM t)--", "1) AS t WHERE 1=1", "SELECT TOP 5 * FROM users",
       "-7+union+select+all+1,2,3,version(),user(),6--", "1 union select distinct 1,2--",
-      "' UNION SELECT email as name, NULL, password as f from admin_users where id!='1"})
+      "' UNION SELECT email as name, NULL, password as f from admin_users where id!='1",
+      "mid(Password,1,1)='a')--", "substring(version(),1,1)=5)#"})
   void inspectQueryValueWhenDeclarationPatternWordAliasOrQuantifierThenFlags(String attack) {
     assertThat(DETECTOR.inspectQueryValue("query:q", attack)).as(attack).isPresent();
   }
@@ -1349,7 +1351,8 @@ class SqlInjectionDetectorTests {
   @ValueSource(strings = {"declare a char array in c", "declare a cursor for the query", "I declare it; declare war",
       "it's like 'that", "don't like (select all that apply)", "sounds like 'x", "what the @#$%",
       "if ( @$aref == 0 or ( @$aref == 1 and $x eq 'name' ) ) {", "(see 1) as shown where x=y",
-      "select top 5 from the list", "the European Union select committee as chair, then", "1 and ~2"})
+      "select top 5 from the list", "the European Union select committee as chair, then", "1 and ~2",
+      "len(x)=3) -- see note"})
   void inspectWhenDeclareLikeOrAliasInTextThenPasses(String value) {
     assertThat(flagged(value)).as(value).isFalse();
   }
