@@ -924,8 +924,8 @@ final class SqlJudge {
    * type, sized ({@code ; DECLARE name varchar(42)}) or ended ({@code ; DECLARE n int;}).
    */
   private static boolean isDeclaration(SqlTokens f, int j) {
-    if (!f.is(j, SqlWord.DECLARE) || f.typeAt(j + 1) != Type.NAME) {
-      return false;
+    if (!f.is(j, SqlWord.DECLARE) || f.typeAt(j + 1) != Type.NAME || isDeterminer(f, j + 1)) {
+      return false; // "open it; declare a cursor for the query" is an instruction
     }
     int k = j + 2;
     if (f.spells(k, "cursor")) { // CURSOR [LOCAL] [FAST_FORWARD] … FOR

@@ -1349,6 +1349,7 @@ class SqlInjectionDetectorTests {
    */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"declare a char array in c", "declare a cursor for the query", "I declare it; declare war",
+      "open it; declare a cursor for the query", "connect; declare an int for it",
       "it's like 'that", "don't like (select all that apply)", "sounds like 'x", "what the @#$%",
       "if ( @$aref == 0 or ( @$aref == 1 and $x eq 'name' ) ) {", "(see 1) as shown where x=y",
       "select top 5 from the list", "the European Union select committee as chair, then", "1 and ~2",
