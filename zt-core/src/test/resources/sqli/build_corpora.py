@@ -88,6 +88,11 @@ Usage: build_corpora.py SRC OUT, where SRC holds the sources unpacked as they ar
                  authors wrote them (exploitdb_rows below); written after PHPIDS's vectors. Added in issue 20's tenth
                  round and measured before any change to the detector written from it. SRC/exploitdb, when present,
                  is that commit's exploits/ unpacked (git archive), and the builder checks the file against it
+  mgm-payloads.txt beside this file = the SQL-injection payloads and false-positive values of mgm security partners'
+                 WAF Payload Collection (github mgm-sp/WAF-Payload-Collection at
+                 eb606fd212c7a00edb95666e150c0044a217aa44, nuclei/payloads/sqli/*.txt), copied as strings (mgm_rows
+                 below); the attacks after Exploit-DB's, the benign values after PHPIDS's. Added in issue 20's tenth
+                 round and measured before any change written from it
   phpids-vectors.txt beside this file = the SQL-injection vectors of PHPIDS's test suite and the values it holds up as
                  false alerts (github PHPIDS/PHPIDS at dfc1476e4ffe9f1dde72c0954912411082a17597,
                  tests/IDS/Tests/MonitorTest.php), copied as strings as the application receives them, written as a
@@ -2029,6 +2034,9 @@ def main():
     # Exploit-DB's proofs of concept (tenth round), after every other attack source: likewise without rnd.
     rows = exploitdb_rows()
     write('attacks-exploitdb', exploitdb_header(), rows, groups=True)
+    # mgm's WAF Payload Collection (tenth round), after Exploit-DB: likewise without rnd.
+    rows = mgm_rows('attack')
+    write('attacks-mgm', mgm_header('attack'), rows)
 
     # ------------------------------------------------------------ hard benign text
     words = [l.rstrip('\n') for l in open(os.path.join(SRC, 'dict/usr/share/dict/american-english'), encoding='utf-8')]
@@ -2577,6 +2585,66 @@ def exploitdb_header():
             'kind: attack']
 
 
+# ---------------------------------------------------------------- mgm's WAF Payload Collection: the SQL-injection
+# payloads and the false-positive values its nuclei templates send to test a WAF (tenth round). The builder cannot read
+# GitHub: the lines are in mgm-payloads.txt beside this file (its header names the repository, the commit and how the
+# templates send them).
+MGM_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'mgm-payloads.txt')
+MGM_SKIP = {}  # part -> reason -> count of lines not written, written to the header
+
+
+def mgm_wire(v):
+    """A line as the templates send it, written so that one decoding gives what the application receives: the line's
+    own %XX stay (the server decodes them), its + is escaped (the template sends it as %2B), and so are &, #, control
+    and non-ASCII characters; a space stays a space, as the other list sources write it."""
+    out = []
+    for ch in v:
+        if ch in '+&#' or ord(ch) < 0x20 or ord(ch) == 0x7f or ord(ch) > 0x7e:
+            out.append(''.join(f'%{b:02X}' for b in ch.encode('utf-8')))
+        else:
+            out.append(ch)
+    return ''.join(out)
+
+
+def mgm_rows(part):
+    name = 'true-positives' if part == 'attack' else 'false-positives'
+    curated = 'lines the list curation removes (probes, single words and characters, a word and a quote)'
+    skip = MGM_SKIP.setdefault(part, {})
+    skip.clear()
+    skip.update({'lines': 0, curated: 0})
+    rows = []
+    for line in open(MGM_DATA, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        file, number, value = line.rstrip('\n').split('\t')
+        if file != name:
+            continue
+        skip['lines'] += 1
+        v = mgm_wire(json.loads(value))
+        group = f'mgm {file}#{number}'
+        if part == 'benign':
+            rows.append((group, 'false-positive-test', v))
+        elif curated_out(v):
+            skip[curated] += 1
+        else:
+            rows.append((group, technique(decoded(v)), v))
+    return rows
+
+
+def mgm_header(part):
+    what = ('nuclei/payloads/sqli/true-positives.txt, the SQL-injection payloads it sends to test that a WAF blocks'
+            if part == 'attack' else 'nuclei/payloads/sqli/false-positives.txt, the values it sends to test that a '
+            'WAF lets them through (prose with quotes and SQL words)')
+    return ['source: WAF Payload Collection (github mgm-sp/WAF-Payload-Collection, commit eb606fd2), ' + what
+            + ', in mgm-payloads.txt: each line as its nuclei templates send it to a query or form parameter (the '
+            'line\'s own %XX decoded once by the server, its + a plus sign); group = the file and the line',
+            'licence: GPL-3.0 (payload lines only, no code)',
+            'added in issue 20\'s tenth round: its first rate, measured before any change written from it, is a '
+            'never-tuned number in docs/detection.md',
+            'read: ' + '; '.join(f'{k}: {v}' for k, v in MGM_SKIP[part].items()),
+            'kind: ' + ('attack' if part == 'attack' else 'benign, ' + NEVER_TUNED)]
+
+
 def more_never_tuned_benign():
     rows = names2_rows()
     apostrophes = sum(1 for r in rows if FAKER_APOSTROPHE.search(r[2]))
@@ -2605,6 +2673,9 @@ def more_never_tuned_benign():
     # PHPIDS's false-alert values, after every other benign source.
     rows = phpids_rows('benign')
     write('benign-phpids', phpids_header('benign'), rows)
+    # mgm's false-positive values (tenth round), after PHPIDS's.
+    rows = mgm_rows('benign')
+    write('benign-mgm', mgm_header('benign'), rows)
 
 
 main()

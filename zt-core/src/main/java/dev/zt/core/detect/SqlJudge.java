@@ -317,7 +317,8 @@ final class SqlJudge {
             || (after == Type.NAME && f.is(j + 2, SqlWord.AS) && f.typeAt(j + 3) == Type.NAME // email AS n, … FROM
             && f.typeAt(j + 4) == Type.COMMA && hasWithin(f, j + 5, UNION_LIST_REACH, SqlWord.FROM))
             || (j > i + 1 && isLiteral(after) && f.typeAt(j + 2) == Type.CLOSE_PAREN // UNION (SELECT 1)--
-            && (endsPredicate(f.typeAt(j + 3)) || f.typeAt(j + 3) == Type.UNION)));
+            && (endsPredicate(f.typeAt(j + 3)) || f.typeAt(j + 3) == Type.UNION))
+            || hasSqlColumnSoon(f, j + 1)); // UNION SELECT @<@,version(), UNION SELECT 1 1$,@@VERSION
         if (select || (f.is(j, SqlWord.VALUES) && after == Type.OPEN_PAREN)) {
           return finding("union", Severity.HIGH, f, context, i);
         }
@@ -332,7 +333,7 @@ final class SqlJudge {
       } else if (t == Type.FUNCTION && f.wordHas(i, SqlWord.SQL_FUNCTION) && hasSqlCallInside(f, i + 1)) {
         return finding("nested-call", Severity.HIGH, f, context, i); // ascii(substring(...)), length(version())
       } else if (t == Type.KEYWORD && f.word[i] == SqlWord.CASE && f.is(i + 1, SqlWord.WHEN)
-          && isLiteralComparison(f, i + 2)) {
+          && (isLiteralComparison(f, i + 2) || isSubqueryComparison(f, i + 2))) {
         return finding("boolean", Severity.HIGH, f, context, i); // CASE WHEN 4518=5617 THEN ...
       } else if (t == Type.FUNCTION && f.typeAt(i + 1) == Type.OPEN_PAREN && isLiteralComparison(f, i + 2)
           && argumentEnds(f.typeAt(comparisonEnd(f, i + 2)))) {
@@ -346,9 +347,25 @@ final class SqlJudge {
       } else if (t == Type.LOGIC && i > 0 && (isOperand(f.type[i - 1]) || f.type[i - 1] == Type.CLOSE_PAREN)
           && predicate(f, i + 1) == STRONG && (isLiteralComparison(f, i + 1) || isLiteralComparedWithCall(f, i + 1))) {
         return finding("boolean", Severity.HIGH, f, context, i); // ... AND 1=1, ... OR 'a'='a', AND 'x'=f(…)
+      } else if (t == Type.LOGIC && i > 0 && isLiteralComparison(f, i + 1) && isCutAt(f, comparisonEnd(f, i + 1))) {
+        return finding("boolean", Severity.HIGH, f, context, i); // 1 or \\.<\\ or 1=1 -- 1: a tautology, then cut
       }
     }
     return null;
+  }
+
+  /** A subquery compared with a literal at {@code j}: {@code (SELECT 1)=1}, as CASE WHEN tests it in an ORDER BY. */
+  private static boolean isSubqueryComparison(SqlTokens f, int j) {
+    if (f.typeAt(j) != Type.OPEN_PAREN || !f.is(j + 1, SqlWord.SELECT)) {
+      return false;
+    }
+    int close = f.closeOf(j);
+    return close > 0 && f.typeAt(close + 1) == Type.COMPARE && f.op[close + 1] != 'w' && isLiteral(f.typeAt(close + 2));
+  }
+
+  /** Whether the value ends at {@code k} with a comment that is no sentence ({@code -- 1}, not {@code -- see below}). */
+  private static boolean isCutAt(SqlTokens f, int k) {
+    return k == f.size - 1 && f.typeAt(k) == Type.COMMENT && !proseComment(f);
   }
 
   /**
@@ -546,6 +563,26 @@ final class SqlJudge {
       return finding("expression", Severity.HIGH, f, context, 0);
     }
     return null;
+  }
+
+  /** How far into a UNION's select list {@link #hasSqlColumnSoon} looks for a column SQL alone writes. */
+  private static final int UNION_COLUMN_REACH = 6;
+
+  /**
+   * Whether, within a few tokens of {@code from}, a comma is followed by a column only SQL writes: a call of a function
+   * SQL has, touching its parenthesis ({@code version()}), or a system variable ({@code @@VERSION}). Whatever stands
+   * before the comma (the odd tokens that make another detector's fingerprint miss), the list is a select list.
+   */
+  private static boolean hasSqlColumnSoon(SqlTokens f, int from) {
+    for (int k = from; k < f.size && k < from + UNION_COLUMN_REACH; k++) {
+      f.work++;
+      if (f.type[k] == Type.COMMA) {
+        int c = k + 1;
+        return (f.typeAt(c) == Type.FUNCTION && f.has(c, SqlTokens.GLUED) && f.wordHas(c, SqlWord.SQL_FUNCTION))
+            || (f.typeAt(c) == Type.VARIABLE && f.startsWith(c, "@@"));
+      }
+    }
+    return false;
   }
 
   /** How far an aliased UNION select list ({@code email AS n, NULL, …}) may run before its FROM. */
@@ -1850,6 +1887,10 @@ final class SqlJudge {
     if (w == SqlWord.EXEC && f.typeAt(k + 1) == Type.STRING
         && (f.typeAt(k + 2) == Type.NAME || f.is(k + 2, SqlWord.OTHER))) {
       return false; // Execute 'make' then 'make install': a quoted command, then words
+    }
+    if (w == SqlWord.DDL && f.typeAt(k + 2) == Type.NAME && f.spells(k + 3, "identified") && f.is(k + 4, SqlWord.BY)
+        && f.typeAt(k + 5) == Type.STRING) {
+      return true; // CREATE USER name IDENTIFIED BY 'pass123', ALTER USER …: a password, set by SQL
     }
     if (w == SqlWord.DECLARE || w == SqlWord.SET || w == SqlWord.EXEC || w == SqlWord.COPY || w == SqlWord.BACKUP
         || f.has(k, SqlTokens.BULK) || w == SqlWord.SQLITE

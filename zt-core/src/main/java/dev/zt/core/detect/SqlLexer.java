@@ -302,7 +302,8 @@ final class SqlLexer {
       }
     }
     if (j < n && isWordStart(s[j]) && !decimal) {
-      // MySQL reads 1OR1=1, 1001AND 2=2 and 1UNION SELECT as a number and a keyword: split when the letters spell one
+      // MySQL reads 1OR1=1, 1001AND 2=2, 1UNION SELECT and SELECT-1e1FROM t as a number and a keyword: split when the
+      // letters spell one
       int k = j;
       while (k < n && isWordStart(s[k]) && s[k] < 0x80) {
         out.work++;
@@ -310,7 +311,7 @@ final class SqlLexer {
       }
       SqlWord glued = k - j <= SqlWord.MAX_LENGTH ? SqlWord.lookup(s, j, k) : null;
       if (glued != null && (glued.type == Type.LOGIC || glued.type == Type.UNION || glued == SqlWord.CLAUSE
-          || glued == SqlWord.ORDER || glued == SqlWord.GROUP || glued == SqlWord.WHERE)
+          || glued == SqlWord.ORDER || glued == SqlWord.GROUP || glued == SqlWord.WHERE || glued == SqlWord.FROM)
           && (k == n || !isWordStart(s[k]))) {
         out.add(Type.NUMBER, null, i, j, 0, '1');
         out.add(glued.type, glued, j, k, 0, 'w');
@@ -470,6 +471,8 @@ final class SqlLexer {
           return n;
         }
         j = close;
+      } else if (c == '/' && j + 2 < n && s[j + 1] == '*' && emptyVersionedCommentEnd(j) > j) {
+        j = emptyVersionedCommentEnd(j); // sleep/*!80000*/(10): MySQL runs nothing there, at any version
       } else if (isDigit(c) && scientificNoOp(j) > j) {
         j = scientificNoOp(j);
       } else {
@@ -477,6 +480,20 @@ final class SqlLexer {
       }
     }
     return j;
+  }
+
+  /** The end of an empty executable comment ({@code /*!}, digits, {@code *}{@code /}) at {@code j}, or -1. */
+  private int emptyVersionedCommentEnd(int j) {
+    int k = j + 2;
+    if (k >= n || s[k] != '!') {
+      return -1;
+    }
+    k++;
+    while (k < n && isDigit(s[k])) {
+      out.work++;
+      k++;
+    }
+    return k + 1 < n && s[k] == '*' && s[k + 1] == '/' ? k + 2 : -1;
   }
 
   private int variable(int i) {

@@ -141,6 +141,9 @@ class SqlInjectionDetectorLinearityTests {
         Arguments.of("declarations", "1; declare c cursor local for declare n int; @#x@#"),
         Arguments.of("pattern words", "x' rlike 'a x' like (select 1) "),
         Arguments.of("aliased union lists", " union select all a as b, "),
+        Arguments.of("tautologies after odd tokens", "\\.<\\ or 1=1 -- "),
+        Arguments.of("odd union columns", " union select !<@,version() "),
+        Arguments.of("empty executable comments", "x/*!1*/(/*!*/ 1e1FROM "),
         Arguments.of("mixed", "' or (select ascii(substr(0x41414141414141414141,1)))=1/**/un/**/ion--\\x27`(("));
   }
 
