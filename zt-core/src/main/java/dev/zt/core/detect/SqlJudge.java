@@ -363,7 +363,7 @@ final class SqlJudge {
     return close > 0 && f.typeAt(close + 1) == Type.COMPARE && f.op[close + 1] != 'w' && isLiteral(f.typeAt(close + 2));
   }
 
-  /** Whether the value ends at {@code k} with a comment that is no sentence ({@code -- 1}, not {@code -- see below}). */
+  /** Whether the value ends at {@code k} with a comment that is no sentence: {@code -- 1}, not {@code -- see below}. */
   private static boolean isCutAt(SqlTokens f, int k) {
     return k == f.size - 1 && f.typeAt(k) == Type.COMMENT && !proseComment(f);
   }
@@ -523,8 +523,8 @@ final class SqlJudge {
       // sensitivity analysis is a derivative in a sentence
       return finding("expression", Severity.HIGH, f, context, 0);
     }
-    if (((t == Type.COMPARE && f.op[p] == 'w') || f.is(p, SqlWord.PATTERN)) && f.typeAt(p + 1) == Type.OPEN_PAREN && f.is(p + 2, SqlWord.SELECT)
-        && (isSelect(f, p + 2) || (isLiteral(f.typeAt(p + 3)) && f.typeAt(p + 4) == Type.CLOSE_PAREN))) {
+    if (((t == Type.COMPARE && f.op[p] == 'w') || f.is(p, SqlWord.PATTERN)) && f.typeAt(p + 1) == Type.OPEN_PAREN
+        && f.is(p + 2, SqlWord.SELECT) && (isSelect(f, p + 2) || (isLiteral(f.typeAt(p + 3)) && f.typeAt(p + 4) == Type.CLOSE_PAREN))) {
       return finding("comparison", Severity.HIGH, f, context, 0); // ' LIKE (SELECT 1)--, ' RLIKE (SELECT …)
     }
     if (t == Type.COMPARE && isRegexWord(f, p) && f.typeAt(p + 1) == Type.STRING && f.has(p + 1, SqlTokens.OPEN)

@@ -39,9 +39,10 @@ class SqlInjectionCorporaTests {
       "blns", "wapiti", "nuclei", "zap", "seclists", "payloadbox", "ghauri", "nucleidast", "w3af", "jsql", "patdocs",
       "tamper", "scanners", "sqlninja", "phpids", "mgm");
   /**
-   * The last nine (quotes, places, snippets, queries, names2, debdesc, readmes2, phpids, mgm) were never tuned on: added
-   * in issue 20 and measured before any change to the detector, for an honest false-positive estimate (docs/detection.md,
-   * "Never-tuned benign sources", "More never-tuned benign sources", "The ninth round: PHPIDS" and "The tenth round").
+   * The last nine (quotes, places, snippets, queries, names2, debdesc, readmes2, phpids, mgm) were never tuned on:
+   * added in issue 20 and measured before any change to the detector, for an honest false-positive estimate
+   * (docs/detection.md, "Never-tuned benign sources", "More never-tuned benign sources", "The ninth round: PHPIDS" and
+   * "The tenth round").
    */
   private static final List<String> BENIGN_SOURCES = List.of("words", "fortunes", "code", "javascript", "blns",
       "quotes", "places", "snippets", "queries", "names2", "debdesc", "readmes2", "phpids", "mgm");
