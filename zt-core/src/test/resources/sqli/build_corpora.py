@@ -2445,9 +2445,14 @@ def phpids_wire(v):
     """A value as a browser's form encoding sends it, so the application receives the string PHPIDS tests: %, +, &
     and # escaped (the query string's own syntax), line breaks, tabs and other control characters escaped, every
     non-ASCII character as its UTF-8 bytes; a space stays a space, as the other list sources write it."""
+    return escaped(v, '%+&#')
+
+
+def escaped(v, syntax):
+    """v with the characters of syntax, control characters and non-ASCII characters (as UTF-8 bytes) written %XX."""
     out = []
     for ch in v:
-        if ch in '%+&#' or ord(ch) < 0x20 or ord(ch) == 0x7f or ord(ch) > 0x7e:
+        if ch in syntax or ord(ch) < 0x20 or ord(ch) == 0x7f or ord(ch) > 0x7e:
             out.append(''.join(f'%{b:02X}' for b in ch.encode('utf-8')))
         else:
             out.append(ch)
@@ -2597,13 +2602,7 @@ def mgm_wire(v):
     """A line as the templates send it, written so that one decoding gives what the application receives: the line's
     own %XX stay (the server decodes them), its + is escaped (the template sends it as %2B), and so are &, #, control
     and non-ASCII characters; a space stays a space, as the other list sources write it."""
-    out = []
-    for ch in v:
-        if ch in '+&#' or ord(ch) < 0x20 or ord(ch) == 0x7f or ord(ch) > 0x7e:
-            out.append(''.join(f'%{b:02X}' for b in ch.encode('utf-8')))
-        else:
-            out.append(ch)
-    return ''.join(out)
+    return escaped(v, '+&#')
 
 
 def mgm_rows(part):
