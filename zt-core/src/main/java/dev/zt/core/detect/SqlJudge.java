@@ -360,7 +360,8 @@ final class SqlJudge {
       return false;
     }
     int close = f.closeOf(j);
-    return close > 0 && f.typeAt(close + 1) == Type.COMPARE && f.op[close + 1] != 'w' && isLiteral(f.typeAt(close + 2));
+    return close > 0 && f.typeAt(close + 1) == Type.COMPARE && f.op[close + 1] != 'w'
+        && isLiteral(f.typeAt(close + 2));
   }
 
   /** Whether the value ends at {@code k} with a comment that is no sentence: {@code -- 1}, not {@code -- see below}. */
@@ -524,7 +525,8 @@ final class SqlJudge {
       return finding("expression", Severity.HIGH, f, context, 0);
     }
     if (((t == Type.COMPARE && f.op[p] == 'w') || f.is(p, SqlWord.PATTERN)) && f.typeAt(p + 1) == Type.OPEN_PAREN
-        && f.is(p + 2, SqlWord.SELECT) && (isSelect(f, p + 2) || (isLiteral(f.typeAt(p + 3)) && f.typeAt(p + 4) == Type.CLOSE_PAREN))) {
+        && f.is(p + 2, SqlWord.SELECT)
+        && (isSelect(f, p + 2) || (isLiteral(f.typeAt(p + 3)) && f.typeAt(p + 4) == Type.CLOSE_PAREN))) {
       return finding("comparison", Severity.HIGH, f, context, 0); // ' LIKE (SELECT 1)--, ' RLIKE (SELECT …)
     }
     if (t == Type.COMPARE && isRegexWord(f, p) && f.typeAt(p + 1) == Type.STRING && f.has(p + 1, SqlTokens.OPEN)
@@ -1426,11 +1428,6 @@ final class SqlJudge {
   }
 
   /**
-   * Whether the comment at {@code c} reads as one that cuts the rest of a query rather than as a dash in a note: it
-   * holds no word ({@code -- -}, {@code #}), or it touches what comes before it ({@code 1)-- -q7Zt}, a scanner's tag).
-   * {@code 1) -- ok} and {@code 3 limit 2 -- promo} are notes.
-   */
-  /**
    * Whether the value is a call compared with a literal, then one or more closing parentheses and a comment that cuts
    * the rest: {@code mid(Password,1,1)='a')--}, the test of a blind extraction written into a parenthesised
    * condition. No sentence closes a parenthesis it never opened right before a comment.
@@ -1448,6 +1445,11 @@ final class SqlJudge {
     return c == f.size - 1 && f.typeAt(c) == Type.COMMENT && cutsTheRest(f, c);
   }
 
+  /**
+   * Whether the comment at {@code c} reads as one that cuts the rest of a query rather than as a dash in a note: it
+   * holds no word ({@code -- -}, {@code #}), or it touches what comes before it ({@code 1)-- -q7Zt}, a scanner's tag).
+   * {@code 1) -- ok} and {@code 3 limit 2 -- promo} are notes.
+   */
   private static boolean cutsTheRest(SqlTokens f, int c) {
     return !proseComment(f) && (!f.letters(c) || (c > 0 && f.start[c] == f.end[c - 1]));
   }

@@ -471,8 +471,12 @@ final class SqlLexer {
           return n;
         }
         j = close;
-      } else if (c == '/' && j + 2 < n && s[j + 1] == '*' && emptyVersionedCommentEnd(j) > j) {
-        j = emptyVersionedCommentEnd(j); // sleep/*!80000*/(10): MySQL runs nothing there, at any version
+      } else if (c == '/' && j + 2 < n && s[j + 1] == '*') {
+        int end = emptyVersionedCommentEnd(j); // sleep/*!80000*/(10): MySQL runs nothing there, at any version
+        if (end < 0) {
+          return j;
+        }
+        j = end;
       } else if (isDigit(c) && scientificNoOp(j) > j) {
         j = scientificNoOp(j);
       } else {
