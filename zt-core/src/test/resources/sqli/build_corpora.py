@@ -882,6 +882,15 @@ def zap_header():
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def data_records(path):
+    """The tab-separated fields of each line of a data file beside this builder, its # header and blank lines
+    skipped."""
+    for line in open(path, encoding='utf-8'):
+        if line.startswith('#') or not line.strip():
+            continue
+        yield line.rstrip('\n').split('\t')
+
+
 def data_lines(name):
     """(file, line) of a data file beside this builder, in the order of the lists."""
     out = []
@@ -1172,10 +1181,7 @@ def w3af_rows():
                    'renderings another template already sent', curated):
         W3AF_SKIP[reason] = 0
     rows, seen = [], set()
-    for line in open(W3AF_DATA, encoding='utf-8'):
-        if line.startswith('#') or not line.strip():
-            continue
-        plugin, _, template = line.rstrip('\n').split('\t')
+    for plugin, _, template in data_records(W3AF_DATA):
         template = json.loads(template)
         W3AF_SKIP['templates'] += 1
         # As on the wire (w3af percent-encodes every character of a value): a + written %2B.
@@ -2467,10 +2473,7 @@ def phpids_rows(part):
     for reason in ('strings', 'strings the test file holds twice', curated):
         skip[reason] = 0
     rows, seen = [], set()
-    for line in open(PHPIDS_DATA, encoding='utf-8'):
-        if line.startswith('#') or not line.strip():
-            continue
-        function, position, value = line.rstrip('\n').split('\t')
+    for function, position, value in data_records(PHPIDS_DATA):
         if function not in functions:
             continue
         v = phpids_wire(json.loads(value))
@@ -2612,10 +2615,7 @@ def mgm_rows(part):
     skip.clear()
     skip.update({'lines': 0, curated: 0})
     rows = []
-    for line in open(MGM_DATA, encoding='utf-8'):
-        if line.startswith('#') or not line.strip():
-            continue
-        file, number, value = line.rstrip('\n').split('\t')
+    for file, number, value in data_records(MGM_DATA):
         if file != name:
             continue
         skip['lines'] += 1
